@@ -1,0 +1,87 @@
+package io.aami.server.agentauth;
+
+import io.aami.server.db.Database;
+import io.aami.server.http.ApiException;
+import io.aami.server.http.Bearer;
+import io.aami.server.http.ErrorCode;
+import io.aami.server.security.Secrets;
+import io.aami.server.targets.Target;
+import io.aami.server.targets.TargetStore;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Maps the caller of an agent endpoint to its agent id and insists it is the {@code {id}} in the
+ * path (agent A's credential on agent B's path is 403). Credential lookups are cached briefly so
+ * a heartbeat costs no database read; unknown credentials are not cached.
+ */
+public final class AgentAuthenticator {
+    static final String ATTRIBUTE = "aami.agent_id";
+    private static final int MAX_CACHED = 200_000;
+
+    private final Database db;
+    private final TargetStore targets;
+    private final Clock clock;
+    private final Duration cacheFor;
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public AgentAuthenticator(Database db, TargetStore targets, Clock clock, Duration cacheFor) {
+        this.db = db;
+        this.targets = targets;
+        this.clock = clock;
+        this.cacheFor = cacheFor;
+    }
+
+    /** Authenticates the request and checks it against the path; throws 401/403 otherwise. */
+    public UUID require(Context ctx) {
+        String token = Bearer.from(ctx).orElseThrow(() -> {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
+            return new ApiException(ErrorCode.UNAUTHORIZED, "agent credential required: send Authorization: Bearer <agent token>");
+        });
+        TargetStore.AgentCredential who = lookup(token)
+                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "the agent credential is not valid"));
+        if (Target.REVOKED.equals(who.status())) {
+            throw new ApiException(ErrorCode.AGENT_REVOKED, "agent " + who.agentId() + " has been revoked");
+        }
+        String pathId = ctx.pathParamMap().get("id");
+        if (pathId != null && !pathId.equalsIgnoreCase(who.agentId().toString())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "this credential belongs to agent " + who.agentId() + ", not " + pathId);
+        }
+        ctx.attribute(ATTRIBUTE, who.agentId());
+        return who.agentId();
+    }
+
+    /** Forgets every cached credential (after a rotation, revocation or deletion). */
+    public void invalidateAll() {
+        cache.clear();
+    }
+
+    private Optional<TargetStore.AgentCredential> lookup(String token) {
+        byte[] hash = Secrets.sha256(token);
+        String key = HexFormat.of().formatHex(hash);
+        Instant now = clock.instant();
+        Cached hit = cache.get(key);
+        if (hit != null && now.isBefore(hit.until())) {
+            return Optional.of(hit.credential());
+        }
+        Optional<TargetStore.AgentCredential> found = db.withConnection(c -> targets.findByCredential(c, hash));
+        if (found.isPresent()) {
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cache.put(key, new Cached(found.get(), now.plus(cacheFor)));
+        } else {
+            cache.remove(key);
+        }
+        return found;
+    }
+
+    private record Cached(TargetStore.AgentCredential credential, Instant until) {
+    }
+}

@@ -1,0 +1,105 @@
+package io.aami.server.config;
+
+import io.aami.common.config.ConfigException;
+import io.aami.common.config.ConfigTree;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Builds and validates {@link ServerConfig}; any problem is a {@link ConfigException} naming the key. */
+public final class ServerConfigLoader {
+    private static final Map<String, String> ENV_ALIASES = Map.of("tls.enabled", "AAMI_TLS");
+
+    private ServerConfigLoader() {
+    }
+
+    /** The configuration plus warnings worth logging once logging is up. */
+    public record Loaded(ServerConfig config, List<String> warnings) {
+    }
+
+    public static ServerConfig load(Path file, Map<String, String> env) {
+        return loadWithWarnings(file, env).config();
+    }
+
+    public static Loaded loadWithWarnings(Path file, Map<String, String> env) {
+        ConfigTree t = ConfigTree.load(file, env, ENV_ALIASES);
+        ServerConfig cfg = new ServerConfig(
+                listen(t),
+                Path.of(t.string("data_dir", "./data")).toAbsolutePath().normalize(),
+                new ServerConfig.Database(
+                        emptyToNull(t.string("database.url", null)),
+                        t.string("database.user", null),
+                        t.string("database.password", null),
+                        t.integer("database.pool_size", 16, 2, 500),
+                        t.duration("database.connect_timeout", Duration.ofSeconds(60))),
+                emptyToNull(t.string("admin_token", null)),
+                new ServerConfig.Tls(t.bool("tls.enabled", false)),
+                new ServerConfig.Heartbeat(
+                        t.duration("heartbeat.interval", Duration.ofSeconds(30)),
+                        t.integer("heartbeat.missed_for_offline", 3, 2, 100),
+                        t.duration("heartbeat.sweep_interval", Duration.ofSeconds(5)),
+                        t.duration("heartbeat.flush_interval", Duration.ofMillis(250))),
+                new ServerConfig.Tokens(
+                        t.duration("bootstrap_tokens.default_ttl", Duration.ofHours(24)),
+                        t.duration("bootstrap_tokens.max_ttl", Duration.ofDays(365))),
+                new ServerConfig.Http(
+                        t.byteSize("http.max_body_bytes", 1024L * 1024),
+                        t.bool("metrics.public", true)),
+                new ServerConfig.Logging(
+                        t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
+                        t.choice("logging.format", "text", "text", "json")));
+        t.finish();
+        validate(cfg, t);
+        List<String> warnings = t.unusedEnvironment().stream()
+                .map(name -> "environment variable " + name + " matches no config-server key and is ignored").toList();
+        return new Loaded(cfg, warnings);
+    }
+
+    private static ServerConfig.Listen listen(ConfigTree t) {
+        String value = t.string("listen", "0.0.0.0:8443");
+        int colon = value.lastIndexOf(':');
+        if (colon < 0) {
+            throw t.invalid("listen", "'" + value + "' is not host:port");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw t.invalid("listen", "port " + port + " is outside 0..65535");
+            }
+            return new ServerConfig.Listen(host.isEmpty() ? "0.0.0.0" : host, port);
+        } catch (NumberFormatException e) {
+            throw t.invalid("listen", "'" + value + "' does not end in a port number");
+        }
+    }
+
+    private static void validate(ServerConfig cfg, ConfigTree t) {
+        ServerConfig.Heartbeat hb = cfg.heartbeat();
+        if (hb.interval().compareTo(Duration.ofSeconds(1)) < 0 || hb.interval().compareTo(Duration.ofHours(1)) > 0) {
+            throw t.invalid("heartbeat.interval", "must be between 1s and 1h");
+        }
+        if (hb.sweepInterval().isZero() || hb.flushInterval().isZero()) {
+            throw t.invalid(hb.sweepInterval().isZero() ? "heartbeat.sweep_interval" : "heartbeat.flush_interval", "must be positive");
+        }
+        if (cfg.tokens().defaultTtl().compareTo(cfg.tokens().maxTtl()) > 0 || cfg.tokens().defaultTtl().isZero()) {
+            throw t.invalid("bootstrap_tokens.default_ttl", "must be positive and not above bootstrap_tokens.max_ttl");
+        }
+        if (cfg.http().maxBodyBytes() < 1024) {
+            throw t.invalid("http.max_body_bytes", "must be at least 1KiB");
+        }
+        if (cfg.adminToken() != null && cfg.adminToken().length() < 16) {
+            throw t.invalid("admin_token", "must be at least 16 characters");
+        }
+        if (cfg.tls().enabled()) {
+            throw t.invalid("tls.enabled", "TLS is not available in this build; set AAMI_TLS=off");
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,92 @@
+package io.aami.server.groups;
+
+import io.aami.contract.groups.GroupRequest;
+import io.aami.contract.groups.GroupView;
+import io.aami.server.db.DataAccessException;
+import io.aami.server.db.Database;
+import io.aami.server.http.ApiException;
+import io.aami.server.http.ErrorCode;
+import io.aami.server.http.Fields;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Rules for groups: names unique (case-insensitively); a group still referenced cannot be deleted. */
+public final class GroupService {
+    private final Database db;
+    private final GroupStore store;
+    private final Clock clock;
+
+    public GroupService(Database db, GroupStore store, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public GroupView create(GroupRequest req) {
+        Instant now = clock.instant();
+        GroupView g = validated(UUID.randomUUID(), req, now, now);
+        return uniqueName(req, () -> db.inTransaction(c -> {
+            store.insert(c, g);
+            return g;
+        }));
+    }
+
+    public GroupView update(UUID id, GroupRequest req) {
+        return uniqueName(req, () -> db.inTransaction(c -> {
+            GroupView old = store.find(c, id).orElseThrow(() -> ApiException.notFound("group", id));
+            GroupView g = validated(id, req, old.createdAt(), clock.instant());
+            store.update(c, g);
+            return g;
+        }));
+    }
+
+    public GroupView get(UUID id) {
+        return db.withConnection(c -> store.find(c, id)).orElseThrow(() -> ApiException.notFound("group", id));
+    }
+
+    public List<GroupView> list() {
+        return db.withConnection(store::list);
+    }
+
+    public void delete(UUID id) {
+        try {
+            if (!db.inTransaction(c -> store.delete(c, id))) {
+                throw ApiException.notFound("group", id);
+            }
+        } catch (DataAccessException e) {
+            if (e.foreignKeyViolation()) {
+                throw new ApiException(ErrorCode.IN_USE,
+                        "group " + id + " still has targets, bootstrap tokens or policies; move or delete them first");
+            }
+            throw e;
+        }
+    }
+
+    /** Throws unless {@code groupId} is null or names an existing group. */
+    public void requireExists(java.sql.Connection c, UUID groupId) throws java.sql.SQLException {
+        if (groupId != null && !store.exists(c, groupId)) {
+            throw new ApiException(ErrorCode.UNKNOWN_GROUP, "group_id: group " + groupId + " does not exist");
+        }
+    }
+
+    private static GroupView validated(UUID id, GroupRequest req, Instant created, Instant updated) {
+        return new GroupView(id,
+                Fields.required("name", req.name(), 128),
+                req.description() == null ? "" : Fields.optional("description", req.description(), 1024),
+                Fields.labels("labels", req.labels()),
+                created, updated);
+    }
+
+    private static <T> T uniqueName(GroupRequest req, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (DataAccessException e) {
+            if (e.uniqueViolation()) {
+                throw new ApiException(ErrorCode.ALREADY_EXISTS, "a group named '" + req.name().trim() + "' already exists");
+            }
+            throw e;
+        }
+    }
+}

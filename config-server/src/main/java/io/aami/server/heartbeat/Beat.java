@@ -1,0 +1,9 @@
+package io.aami.server.heartbeat;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One accepted heartbeat waiting to be written; a later one from the same agent replaces it. */
+record Beat(UUID agentId, Instant at, Instant offlineAfter, int intervalSeconds, String agentVersion, Long uptimeSeconds,
+            Integer queueDepth) {
+}

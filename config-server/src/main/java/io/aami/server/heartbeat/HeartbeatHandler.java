@@ -1,0 +1,21 @@
+package io.aami.server.heartbeat;
+
+import io.aami.contract.heartbeat.HeartbeatRequest;
+import io.aami.server.http.Fields;
+import io.aami.server.http.JsonBodies;
+import io.javalin.http.Context;
+
+/** HTTP for {@code POST /api/v1/agents/{id}/heartbeat}; the access filter has already matched the caller to {@code id}. */
+public final class HeartbeatHandler {
+    private final HeartbeatService service;
+    private final JsonBodies bodies;
+
+    public HeartbeatHandler(HeartbeatService service, JsonBodies bodies) {
+        this.service = service;
+        this.bodies = bodies;
+    }
+
+    public void heartbeat(Context ctx) {
+        ctx.json(service.record(Fields.pathId(ctx), bodies.read(ctx, HeartbeatRequest.class)));
+    }
+}

@@ -1,0 +1,38 @@
+package io.aami.server.heartbeat;
+
+import io.aami.contract.heartbeat.HeartbeatRequest;
+import io.aami.contract.heartbeat.HeartbeatResponse;
+import io.aami.server.config.ServerConfig;
+import io.aami.server.http.ApiException;
+import io.aami.server.http.Fields;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Accepts heartbeats: validates, hands them to the write-behind, tells the agent the interval. */
+public final class HeartbeatService {
+    private final HeartbeatWriter writer;
+    private final ServerConfig.Heartbeat config;
+    private final Clock clock;
+
+    public HeartbeatService(HeartbeatWriter writer, ServerConfig.Heartbeat config, Clock clock) {
+        this.writer = writer;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public HeartbeatResponse record(UUID agentId, HeartbeatRequest req) {
+        if (req.uptimeSeconds() != null && req.uptimeSeconds() < 0) {
+            throw ApiException.invalid("uptime_seconds", "must not be negative");
+        }
+        if (req.queueDepth() != null && req.queueDepth() < 0) {
+            throw ApiException.invalid("queue_depth", "must not be negative");
+        }
+        String version = Fields.optional("agent_version", req.agentVersion(), 64);
+        Instant now = clock.instant();
+        int interval = (int) config.interval().toSeconds();
+        writer.submit(new Beat(agentId, now, now.plus(config.offlineAfter()), interval, version, req.uptimeSeconds(),
+                req.queueDepth()));
+        return new HeartbeatResponse(now, interval);
+    }
+}

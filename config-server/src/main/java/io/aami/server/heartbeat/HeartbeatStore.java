@@ -1,0 +1,90 @@
+package io.aami.server.heartbeat;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/** The two statements of liveness: a batch of heartbeats, and the periodic offline sweep. */
+final class HeartbeatStore {
+    /** A target whose status just changed. */
+    record Transition(UUID id, String hostname) {
+    }
+
+    // One statement for the whole batch (arrays unnested server-side); the self-join reads each
+    // row's previous status so targets coming back from offline can be logged.
+    private static final String APPLY = "UPDATE targets t SET last_heartbeat_at = to_timestamp(v.at_ms / 1000.0), "
+            + "offline_after = to_timestamp(v.deadline_ms / 1000.0), "
+            + "status = CASE WHEN t.status = 'revoked' THEN t.status ELSE 'online' END, "
+            + "heartbeat_interval_seconds = v.interval_s, agent_version = coalesce(v.agent_version, t.agent_version), "
+            + "uptime_seconds = v.uptime, queue_depth = v.queue_depth "
+            + "FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::int[]) "
+            + "AS v(id, at_ms, deadline_ms, interval_s, agent_version, uptime, queue_depth) "
+            + "JOIN targets o ON o.id = v.id "
+            + "WHERE t.id = v.id AND (t.last_heartbeat_at IS NULL OR t.last_heartbeat_at <= to_timestamp(v.at_ms / 1000.0)) "
+            + "RETURNING t.id, t.hostname, o.status AS previous_status";
+
+    /** Applies the batch; returns the targets that were offline until now. */
+    List<Transition> apply(Connection c, Collection<Beat> beats) throws SQLException {
+        int n = beats.size();
+        UUID[] ids = new UUID[n];
+        Long[] at = new Long[n];
+        Long[] deadline = new Long[n];
+        Integer[] interval = new Integer[n];
+        String[] version = new String[n];
+        Long[] uptime = new Long[n];
+        Integer[] queue = new Integer[n];
+        int i = 0;
+        for (Beat b : beats) {
+            ids[i] = b.agentId();
+            at[i] = b.at().toEpochMilli();
+            deadline[i] = b.offlineAfter().toEpochMilli();
+            interval[i] = b.intervalSeconds();
+            version[i] = b.agentVersion();
+            uptime[i] = b.uptimeSeconds();
+            queue[i] = b.queueDepth();
+            i++;
+        }
+        List<Transition> back = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(APPLY)) {
+            Array[] arrays = {c.createArrayOf("uuid", ids), c.createArrayOf("bigint", at), c.createArrayOf("bigint", deadline),
+                c.createArrayOf("int4", interval), c.createArrayOf("text", version), c.createArrayOf("bigint", uptime),
+                c.createArrayOf("int4", queue)};
+            for (int k = 0; k < arrays.length; k++) {
+                ps.setArray(k + 1, arrays[k]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if ("offline".equals(rs.getString("previous_status"))) {
+                        back.add(new Transition(rs.getObject("id", UUID.class), rs.getString("hostname")));
+                    }
+                }
+            }
+        }
+        return back;
+    }
+
+    // Served by the partial index targets_online_deadline_idx: only online targets past their deadline are read.
+    private static final String SWEEP = "UPDATE targets SET status = 'offline' "
+            + "WHERE status = 'online' AND offline_after < ? RETURNING id, hostname";
+
+    List<Transition> markOffline(Connection c, Instant now) throws SQLException {
+        List<Transition> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SWEEP)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Transition(rs.getObject("id", UUID.class), rs.getString("hostname")));
+                }
+            }
+        }
+        return out;
+    }
+}

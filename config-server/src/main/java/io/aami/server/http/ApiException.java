@@ -1,0 +1,52 @@
+package io.aami.server.http;
+
+import java.time.Duration;
+
+/**
+ * The one exception services throw to refuse a request. {@link ErrorMapper} turns it into
+ * {@code {"error","code","field"}} with the status that belongs to the code.
+ */
+public final class ApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final ErrorCode code;
+    private final String field;
+    private final Duration retryAfter;
+
+    public ApiException(ErrorCode code, String message) {
+        this(code, message, null, null);
+    }
+
+    private ApiException(ErrorCode code, String message, String field, Duration retryAfter) {
+        super(message, null, false, false);
+        this.code = code;
+        this.field = field;
+        this.retryAfter = retryAfter;
+    }
+
+    /** A field of the request body or query that fails validation. */
+    public static ApiException invalid(String field, String problem) {
+        return new ApiException(ErrorCode.VALIDATION_FAILED, field + ": " + problem, field, null);
+    }
+
+    public static ApiException notFound(String what, Object id) {
+        return new ApiException(ErrorCode.NOT_FOUND, what + " " + id + " does not exist");
+    }
+
+    /** A refusal the client should retry after {@code retryAfter} (429, 503). */
+    public static ApiException retryLater(ErrorCode code, String message, Duration retryAfter) {
+        return new ApiException(code, message, null, retryAfter);
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}

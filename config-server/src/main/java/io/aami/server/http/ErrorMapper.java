@@ -1,0 +1,82 @@
+package io.aami.server.http;
+
+import io.aami.contract.ErrorBody;
+import io.aami.server.db.DataAccessException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single place where failures become HTTP answers. Known refusals carry their own code;
+ * an unreachable database is a 503 with {@code Retry-After}; anything unexpected is logged with
+ * its stack trace and answered with a generic 500 that names the request id, never the trace.
+ */
+public final class ErrorMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+    private static final Duration DB_RETRY_AFTER = Duration.ofSeconds(5);
+
+    public static int status(ErrorCode code) {
+        return switch (code) {
+            case MALFORMED_JSON, VALIDATION_FAILED, UNKNOWN_GROUP -> 400;
+            case UNAUTHORIZED, TOKEN_UNKNOWN, TOKEN_EXPIRED, TOKEN_REVOKED, TOKEN_EXHAUSTED -> 401;
+            case FORBIDDEN, GROUP_MISMATCH, SOURCE_NOT_ALLOWED, AGENT_REVOKED -> 403;
+            case NOT_FOUND -> 404;
+            case METHOD_NOT_ALLOWED -> 405;
+            case ALREADY_EXISTS, AGENT_ALREADY_REGISTERED, AGENT_ID_RETIRED, IN_USE -> 409;
+            case PAYLOAD_TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case RATE_LIMITED -> 429;
+            case DATABASE_UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.exception(ApiException.class, (e, ctx) -> write(ctx, e));
+        routes.exception(DataAccessException.class, (e, ctx) -> {
+            if (e.unavailable()) {
+                LOG.warn("database unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                write(ctx, ApiException.retryLater(ErrorCode.DATABASE_UNAVAILABLE,
+                        "the database is unavailable; retry later", DB_RETRY_AFTER));
+            } else {
+                unexpected(ctx, e);
+            }
+        });
+        routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(ctx, e)));
+        routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
+        routes.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                write(ctx, new ApiException(ErrorCode.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path()));
+            }
+        });
+    }
+
+    static void write(Context ctx, ApiException e) {
+        if (e.retryAfter() != null) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        }
+        ctx.status(status(e.code())).json(new ErrorBody(e.getMessage(), e.code().name(), e.field()));
+    }
+
+    private static ApiException fromJavalin(Context ctx, HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 404 -> new ApiException(ErrorCode.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
+            case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "method " + ctx.method() + " is not allowed on " + ctx.path());
+            case 413 -> new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body is too large");
+            case 401 -> new ApiException(ErrorCode.UNAUTHORIZED, "authentication required");
+            case 403 -> new ApiException(ErrorCode.FORBIDDEN, "forbidden");
+            default -> e.getStatus() < 500
+                    ? new ApiException(ErrorCode.VALIDATION_FAILED, "bad request")
+                    : new ApiException(ErrorCode.INTERNAL, "internal error");
+        };
+    }
+
+    private static void unexpected(Context ctx, Exception e) {
+        String requestId = RequestIds.of(ctx);
+        LOG.error("unexpected failure in {} {} (request {})", ctx.method(), ctx.path(), requestId, e);
+        write(ctx, new ApiException(ErrorCode.INTERNAL, "internal error; the server log has details under request id " + requestId));
+    }
+}

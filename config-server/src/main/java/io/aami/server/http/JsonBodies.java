@@ -1,0 +1,142 @@
+package io.aami.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads request bodies as JSON with a hard size limit that holds whatever the client claims:
+ * with or without {@code Content-Length}, chunked, or gzip that inflates past the limit (413).
+ * Parse failures become 400s that name the field, never a parser stack trace.
+ */
+public final class JsonBodies {
+    private final ObjectMapper mapper;
+    private final long maxBytes;
+
+    public JsonBodies(ObjectMapper mapper, long maxBytes) {
+        this.mapper = mapper;
+        this.maxBytes = maxBytes;
+    }
+
+    public <T> T read(Context ctx, Class<T> type) {
+        byte[] body = readBytes(ctx);
+        if (body.length == 0) {
+            throw new ApiException(ErrorCode.MALFORMED_JSON, "request body is empty; expected JSON");
+        }
+        try {
+            T value = mapper.readValue(body, type);
+            if (value == null) {
+                throw new ApiException(ErrorCode.MALFORMED_JSON, "request body is JSON null; expected a document");
+            }
+            return value;
+        } catch (StreamConstraintsException e) {
+            throw new ApiException(ErrorCode.MALFORMED_JSON, "JSON document exceeds the parser limits (nesting depth, string or number length)");
+        } catch (MismatchedInputException e) {
+            throw mismatch(e);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(ErrorCode.MALFORMED_JSON, "malformed JSON" + location(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The raw body, bounded by the limit after any gzip inflation. */
+    public byte[] readBytes(Context ctx) {
+        if (ctx.contentLength() > maxBytes) {
+            throw tooLarge();
+        }
+        String encoding = ctx.header("Content-Encoding");
+        try {
+            InputStream in = ctx.req().getInputStream();
+            if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+                if (!"gzip".equalsIgnoreCase(encoding.trim())) {
+                    throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding " + encoding + " is not supported; use gzip or none");
+                }
+                in = new GZIPInputStream(in);
+            }
+            return readBounded(in);
+        } catch (java.util.zip.ZipException e) {
+            throw new ApiException(ErrorCode.MALFORMED_JSON, "request body is not valid gzip");
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.MALFORMED_JSON, "request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private byte[] readBounded(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[16 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+            if (total > maxBytes) {
+                throw tooLarge();
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body exceeds the limit of " + maxBytes + " bytes");
+    }
+
+    private static ApiException mismatch(MismatchedInputException e) {
+        String field = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        String expected = "expected " + describe(e.getTargetType());
+        if (field.isEmpty()) {
+            return new ApiException(ErrorCode.MALFORMED_JSON, "request body has the wrong shape; " + expected);
+        }
+        return ApiException.invalid(field, expected);
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "a different value";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == UUID.class) {
+            return "a UUID";
+        }
+        if (type == Instant.class) {
+            return "an ISO-8601 timestamp such as 2030-01-31T12:00:00Z";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "an object of string values";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT);
+        }
+        return "an object";
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    }
+}

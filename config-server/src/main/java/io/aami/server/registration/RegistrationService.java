@@ -1,0 +1,195 @@
+package io.aami.server.registration;
+
+import io.aami.contract.registration.RegisterRequest;
+import io.aami.contract.registration.RegisterResponse;
+import io.aami.server.config.ServerConfig;
+import io.aami.server.db.DataAccessException;
+import io.aami.server.db.Database;
+import io.aami.server.groups.GroupService;
+import io.aami.server.http.ApiException;
+import io.aami.server.http.ErrorCode;
+import io.aami.server.http.Fields;
+import io.aami.server.security.Cidr;
+import io.aami.server.security.Secrets;
+import io.aami.server.targets.Target;
+import io.aami.server.targets.TargetService;
+import io.aami.server.targets.TargetStore;
+import io.aami.server.tokens.BootstrapToken;
+import io.aami.server.tokens.BootstrapTokenStore;
+import io.aami.server.tokens.TokenFormat;
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Enrollment with a bootstrap token, following the seed's matching table:
+ * <ul>
+ *   <li>new id, or no id (server picks one): create the target, 201;</li>
+ *   <li>id pre-registered, never connected: attach, keeping its group and labels, 200;</li>
+ *   <li>id already enrolled: 200 only with that agent's current credential (rotated here), else 409.</li>
+ * </ul>
+ * All of it, including the token's use counter, happens in one transaction under a row lock on
+ * the token, so concurrent enrollments can never exceed {@code max_uses} and a refusal stores nothing.
+ */
+public final class RegistrationService {
+    private final Database db;
+    private final BootstrapTokenStore tokens;
+    private final TargetStore targets;
+    private final GroupService groups;
+    private final Secrets secrets;
+    private final ServerConfig.Heartbeat heartbeat;
+    private final Clock clock;
+
+    public RegistrationService(Database db, BootstrapTokenStore tokens, TargetStore targets, GroupService groups,
+                               Secrets secrets, ServerConfig.Heartbeat heartbeat, Clock clock) {
+        this.db = db;
+        this.tokens = tokens;
+        this.targets = targets;
+        this.groups = groups;
+        this.secrets = secrets;
+        this.heartbeat = heartbeat;
+        this.clock = clock;
+    }
+
+    /** The response and whether a new target was created (201) rather than attached (200). */
+    public record Outcome(RegisterResponse response, boolean created) {
+    }
+
+    public Outcome register(RegisterRequest req, String presentedAgentToken, InetAddress source) {
+        TokenFormat.Parts parts = TokenFormat.parse(Fields.required("token", req.token(), 200))
+                .orElseThrow(() -> new ApiException(ErrorCode.TOKEN_UNKNOWN, "the bootstrap token is not valid"));
+        Request r = new Request(req.agentId() != null ? req.agentId() : UUID.randomUUID(),
+                Fields.required("hostname", req.hostname(), TargetService.MAX_HOSTNAME),
+                Fields.ipAddress("ip_address", req.ipAddress()), req.groupId(),
+                Fields.labels("labels", req.labels()), metadata(req.metadata()));
+        try {
+            return db.inTransaction(c -> {
+                BootstrapToken token = usableToken(c, parts, source);
+                Outcome outcome = enroll(c, token, r, presentedAgentToken);
+                tokens.countUse(c, token.id());
+                return outcome;
+            });
+        } catch (DataAccessException e) {
+            if (e.uniqueViolation()) {
+                // Another enrollment created this id between our lock attempt and insert.
+                throw new ApiException(ErrorCode.AGENT_ALREADY_REGISTERED, "agent " + r.agentId() + " is already registered");
+            }
+            throw e;
+        }
+    }
+
+    private BootstrapToken usableToken(Connection c, TokenFormat.Parts parts, InetAddress source) throws SQLException {
+        BootstrapToken token = tokens.lockForUse(c, parts.id())
+                .filter(t -> Secrets.matches(t.secretSha256(), parts.secret()))
+                .orElseThrow(() -> new ApiException(ErrorCode.TOKEN_UNKNOWN, "the bootstrap token is not valid"));
+        Instant now = clock.instant();
+        if (token.revoked()) {
+            throw new ApiException(ErrorCode.TOKEN_REVOKED, "bootstrap token " + token.id() + " has been revoked");
+        }
+        if (token.expired(now)) {
+            throw new ApiException(ErrorCode.TOKEN_EXPIRED, "bootstrap token " + token.id() + " expired at " + token.expiresAt());
+        }
+        if (token.exhausted()) {
+            throw new ApiException(ErrorCode.TOKEN_EXHAUSTED,
+                    "bootstrap token " + token.id() + " has been used " + token.uses() + " of " + token.maxUses() + " times");
+        }
+        if (!token.allowedCidrs().isEmpty() && token.allowedCidrs().stream().noneMatch(n -> Cidr.parse(n).contains(source))) {
+            throw new ApiException(ErrorCode.SOURCE_NOT_ALLOWED,
+                    "bootstrap token " + token.id() + " may not be used from " + source.getHostAddress());
+        }
+        return token;
+    }
+
+    private Outcome enroll(Connection c, BootstrapToken token, Request r, String presentedAgentToken) throws SQLException {
+        Target existing = targets.lock(c, r.agentId()).orElse(null);
+        if (existing != null) {
+            requireClaimable(existing, presentedAgentToken);
+        }
+        UUID group = group(token, r.groupId(), existing);
+        groups.requireExists(c, group);
+        String agentToken = secrets.agentToken();
+        Instant now = clock.instant();
+        TargetStore.Enrollment e = new TargetStore.Enrollment(r.agentId(),
+                r.hostname(), r.ipAddress(), group, labels(existing, token, r), r.metadata(), Secrets.sha256(agentToken),
+                token.id(), (int) heartbeat.interval().toSeconds(), now, now.plus(heartbeat.offlineAfter()));
+        if (existing == null) {
+            targets.insertEnrolled(c, e);
+        } else {
+            targets.attach(c, e);
+        }
+        RegisterResponse response = new RegisterResponse(r.agentId(), agentToken, (int) heartbeat.interval().toSeconds(),
+                group, e.labels());
+        return new Outcome(response, existing == null);
+    }
+
+    /** A live identity is handed over only to whoever proves they hold it. */
+    private static void requireClaimable(Target existing, String presentedAgentToken) {
+        if (existing.revoked()) {
+            throw new ApiException(ErrorCode.AGENT_REVOKED, "agent " + existing.id() + " has been revoked");
+        }
+        if (existing.enrolled() && !Secrets.matches(existing.agentTokenSha256(), presentedAgentToken)) {
+            throw new ApiException(ErrorCode.AGENT_ALREADY_REGISTERED, "agent " + existing.id()
+                    + " is already registered; re-registering needs its current credential (Authorization: Bearer)");
+        }
+    }
+
+    /** The token's group binds; a pre-registered target keeps its group; any disagreement is refused. */
+    private static UUID group(BootstrapToken token, UUID requested, Target existing) {
+        UUID current = existing == null ? null : existing.groupId();
+        UUID decided = firstNonNull(current, token.groupId(), requested);
+        for (UUID claim : new UUID[] {current, token.groupId(), requested}) {
+            if (claim != null && !claim.equals(decided)) {
+                throw new ApiException(ErrorCode.GROUP_MISMATCH, "group " + claim + " disagrees with group " + decided
+                        + (token.groupId() != null ? " bound to bootstrap token " + token.id() : " of the pre-registered target"));
+            }
+        }
+        return decided;
+    }
+
+    /** Operator-set labels win over the token's, which win over what the agent declares. */
+    private static Map<String, String> labels(Target existing, BootstrapToken token, Request r) {
+        Map<String, String> out = new TreeMap<>(r.labels());
+        out.putAll(token.labels());
+        if (existing != null) {
+            out.putAll(existing.labels());
+        }
+        return out;
+    }
+
+    private static Map<String, String> metadata(Map<String, String> metadata) {
+        if (metadata == null) {
+            return Map.of();
+        }
+        if (metadata.size() > Fields.MAX_LABELS) {
+            throw ApiException.invalid("metadata", "at most " + Fields.MAX_LABELS + " entries are allowed");
+        }
+        metadata.forEach((k, v) -> {
+            if (k == null || k.isEmpty() || k.length() > 128 || v == null || v.length() > 1024) {
+                throw ApiException.invalid("metadata", "names must be 1-128 characters and values at most 1024");
+            }
+        });
+        return new TreeMap<>(metadata);
+    }
+
+    private static UUID firstNonNull(UUID... ids) {
+        for (UUID id : ids) {
+            if (id != null) {
+                return id;
+            }
+        }
+        return null;
+    }
+
+    private record Request(UUID agentId, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
+                           Map<String, String> metadata) {
+        Request {
+            Objects.requireNonNull(agentId);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.aami.server.targets;
+
+import io.aami.contract.targets.TargetRequest;
+import io.aami.contract.targets.TargetView;
+import io.aami.server.http.Fields;
+import io.aami.server.http.JsonBodies;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.UUID;
+
+/** HTTP for {@code /api/v1/targets}. Lists page with {@code limit} and {@code continue} (the {@code Aami-Continue} header). */
+public final class TargetHandler {
+    static final String CONTINUE_HEADER = "Aami-Continue";
+
+    private final TargetService service;
+    private final JsonBodies bodies;
+
+    public TargetHandler(TargetService service, JsonBodies bodies) {
+        this.service = service;
+        this.bodies = bodies;
+    }
+
+    public void put(Context ctx) {
+        TargetService.Saved saved = service.put(Fields.pathId(ctx), bodies.read(ctx, TargetRequest.class));
+        ctx.status(saved.created() ? 201 : 200).json(saved.target());
+    }
+
+    public void create(Context ctx) {
+        TargetService.Saved saved = service.put(UUID.randomUUID(), bodies.read(ctx, TargetRequest.class));
+        ctx.status(201).json(saved.target());
+    }
+
+    public void list(Context ctx) {
+        int limit = Fields.queryInt(ctx, "limit", 500, 1, 5000);
+        List<TargetView> page = service.list(Fields.queryUuid(ctx, "group_id"), ctx.queryParam("status"),
+                Fields.queryUuid(ctx, "continue"), limit);
+        if (page.size() == limit) {
+            ctx.header(CONTINUE_HEADER, page.get(page.size() - 1).id().toString());
+        }
+        ctx.json(page);
+    }
+
+    public void get(Context ctx) {
+        ctx.json(service.get(Fields.pathId(ctx)));
+    }
+
+    public void delete(Context ctx) {
+        service.delete(Fields.pathId(ctx));
+        ctx.status(204);
+    }
+}

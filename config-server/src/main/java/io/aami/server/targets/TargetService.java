@@ -1,0 +1,66 @@
+package io.aami.server.targets;
+
+import io.aami.contract.targets.TargetRequest;
+import io.aami.contract.targets.TargetView;
+import io.aami.server.db.Database;
+import io.aami.server.groups.GroupService;
+import io.aami.server.http.ApiException;
+import io.aami.server.http.Fields;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/** Rules for targets managed by operators (and Terraform): pre-registration, listing, deletion. */
+public final class TargetService {
+    public static final int MAX_HOSTNAME = 253;
+    private static final Set<String> STATUSES = Set.of(Target.PENDING, Target.ONLINE, Target.OFFLINE, Target.REVOKED);
+
+    private final Database db;
+    private final TargetStore store;
+    private final GroupService groups;
+    private final Clock clock;
+
+    public TargetService(Database db, TargetStore store, GroupService groups, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.groups = groups;
+        this.clock = clock;
+    }
+
+    /** Result of a create-or-update: the target and whether it is new. */
+    public record Saved(TargetView target, boolean created) {
+    }
+
+    /** Creates or updates the target with this client-chosen id; the same body twice is the same state. */
+    public Saved put(UUID id, TargetRequest req) {
+        String hostname = Fields.required("hostname", req.hostname(), MAX_HOSTNAME);
+        var labels = Fields.labels("labels", req.labels());
+        return db.inTransaction(c -> {
+            groups.requireExists(c, req.groupId());
+            TargetStore.Upsert outcome = store.upsert(c, id, hostname, req.groupId(), labels, clock.instant());
+            Target t = store.find(c, id).orElseThrow();
+            return new Saved(t.view(), outcome == TargetStore.Upsert.CREATED);
+        });
+    }
+
+    public TargetView get(UUID id) {
+        return db.withConnection(c -> store.find(c, id)).map(Target::view)
+                .orElseThrow(() -> ApiException.notFound("target", id));
+    }
+
+    public List<TargetView> list(UUID groupId, String status, UUID after, int limit) {
+        String s = status == null || status.isBlank() ? null : status.trim().toLowerCase(Locale.ROOT);
+        if (s != null && !STATUSES.contains(s)) {
+            throw ApiException.invalid("status", "must be one of pending, online, offline, revoked");
+        }
+        return db.withConnection(c -> store.list(c, groupId, s, after, limit)).stream().map(Target::view).toList();
+    }
+
+    public void delete(UUID id) {
+        if (!db.inTransaction(c -> store.delete(c, id))) {
+            throw ApiException.notFound("target", id);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.aami.server.targets;
+
+import io.aami.server.db.Jsonb;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL for {@code targets}, except the heartbeat path (see {@code HeartbeatStore}). */
+public final class TargetStore {
+    private static final String COLUMNS = "id, hostname, ip_address, group_id, labels, metadata, status, agent_token_sha256, "
+            + "enrolled_by_token, agent_version, uptime_seconds, queue_depth, heartbeat_interval_seconds, registered_at, "
+            + "last_heartbeat_at, created_at, updated_at";
+
+    /** Outcome of a pre-registration upsert. */
+    public enum Upsert { CREATED, UPDATED, UNCHANGED }
+
+    // The same body twice leaves the row (and updated_at) untouched: Terraform sees no drift.
+    private static final String UPSERT = "INSERT INTO targets (id, hostname, group_id, labels, status, created_at, updated_at) "
+            + "VALUES (?, ?, ?, ?::jsonb, 'pending', ?, ?) "
+            + "ON CONFLICT (id) DO UPDATE SET hostname = EXCLUDED.hostname, group_id = EXCLUDED.group_id, "
+            + "labels = EXCLUDED.labels, updated_at = EXCLUDED.updated_at "
+            + "WHERE (targets.hostname, targets.group_id, targets.labels) "
+            + "IS DISTINCT FROM (EXCLUDED.hostname, EXCLUDED.group_id, EXCLUDED.labels) "
+            + "RETURNING (xmax = 0) AS inserted";
+
+    public Upsert upsert(Connection c, UUID id, String hostname, UUID groupId, Map<String, String> labels, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            ps.setObject(1, id);
+            ps.setString(2, hostname);
+            ps.setObject(3, groupId);
+            Jsonb.set(ps, 4, labels);
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.setTimestamp(6, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Upsert.UNCHANGED;
+                }
+                return rs.getBoolean("inserted") ? Upsert.CREATED : Upsert.UPDATED;
+            }
+        }
+    }
+
+    private static final String FIND = "SELECT " + COLUMNS + " FROM targets WHERE id = ?";
+
+    public Optional<Target> find(Connection c, UUID id) throws SQLException {
+        return one(c, FIND, id);
+    }
+
+    private static final String LOCK = FIND + " FOR UPDATE";
+
+    /** The row, locked until commit, so two enrollments of one id cannot interleave. */
+    public Optional<Target> lock(Connection c, UUID id) throws SQLException {
+        return one(c, LOCK, id);
+    }
+
+    private static final String LIST = "SELECT " + COLUMNS + " FROM targets "
+            + "WHERE (?::uuid IS NULL OR group_id = ?) AND (?::text IS NULL OR status = ?) AND (?::uuid IS NULL OR id > ?) "
+            + "ORDER BY id LIMIT ?";
+
+    /** One page in id order; {@code after} is the last id of the previous page. */
+    public List<Target> list(Connection c, UUID groupId, String status, UUID after, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LIST)) {
+            ps.setObject(1, groupId);
+            ps.setObject(2, groupId);
+            ps.setString(3, status);
+            ps.setString(4, status);
+            ps.setObject(5, after);
+            ps.setObject(6, after);
+            ps.setInt(7, limit);
+            List<Target> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static final String INSERT_ENROLLED = "INSERT INTO targets (id, hostname, ip_address, group_id, labels, metadata, "
+            + "status, agent_token_sha256, enrolled_by_token, heartbeat_interval_seconds, registered_at, last_heartbeat_at, "
+            + "offline_after, created_at, updated_at) VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, 'online', ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** A target created by an agent's own enrollment. */
+    public void insertEnrolled(Connection c, Enrollment e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ENROLLED)) {
+            ps.setObject(1, e.id());
+            ps.setString(2, e.hostname());
+            ps.setString(3, e.ipAddress());
+            ps.setObject(4, e.groupId());
+            Jsonb.set(ps, 5, e.labels());
+            Jsonb.set(ps, 6, e.metadata());
+            ps.setBytes(7, e.agentTokenSha256());
+            ps.setString(8, e.tokenId());
+            ps.setInt(9, e.heartbeatIntervalSeconds());
+            Timestamp now = Timestamp.from(e.at());
+            ps.setTimestamp(10, now);
+            ps.setTimestamp(11, now);
+            ps.setTimestamp(12, Timestamp.from(e.offlineAfter()));
+            ps.setTimestamp(13, now);
+            ps.setTimestamp(14, now);
+            ps.executeUpdate();
+        }
+    }
+
+    private static final String ATTACH = "UPDATE targets SET hostname = ?, ip_address = ?, group_id = ?, labels = ?::jsonb, "
+            + "metadata = ?::jsonb, status = 'online', agent_token_sha256 = ?, enrolled_by_token = ?, "
+            + "heartbeat_interval_seconds = ?, registered_at = coalesce(registered_at, ?), last_heartbeat_at = ?, "
+            + "offline_after = ?, updated_at = ? WHERE id = ?";
+
+    /** An agent (re)attaching to an existing target: new credential, fresh contact. */
+    public void attach(Connection c, Enrollment e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ATTACH)) {
+            ps.setString(1, e.hostname());
+            ps.setString(2, e.ipAddress());
+            ps.setObject(3, e.groupId());
+            Jsonb.set(ps, 4, e.labels());
+            Jsonb.set(ps, 5, e.metadata());
+            ps.setBytes(6, e.agentTokenSha256());
+            ps.setString(7, e.tokenId());
+            ps.setInt(8, e.heartbeatIntervalSeconds());
+            Timestamp now = Timestamp.from(e.at());
+            ps.setTimestamp(9, now);
+            ps.setTimestamp(10, now);
+            ps.setTimestamp(11, Timestamp.from(e.offlineAfter()));
+            ps.setTimestamp(12, now);
+            ps.setObject(13, e.id());
+            ps.executeUpdate();
+        }
+    }
+
+    private static final String DELETE = "DELETE FROM targets WHERE id = ?";
+
+    public boolean delete(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(DELETE)) {
+            ps.setObject(1, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static final String BY_TOKEN = "SELECT id, status FROM targets WHERE agent_token_sha256 = ?";
+
+    /** The agent holding the credential with this hash, if any. */
+    public Optional<AgentCredential> findByCredential(Connection c, byte[] tokenSha256) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BY_TOKEN)) {
+            ps.setBytes(1, tokenSha256);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new AgentCredential(rs.getObject("id", UUID.class), rs.getString("status")))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** What a credential lookup yields. */
+    public record AgentCredential(UUID agentId, String status) {
+    }
+
+    /** Everything an enrollment writes. */
+    public record Enrollment(UUID id, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
+                             Map<String, String> metadata, byte[] agentTokenSha256, String tokenId,
+                             int heartbeatIntervalSeconds, Instant at, Instant offlineAfter) {
+    }
+
+    private Optional<Target> one(Connection c, String sql, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Target map(ResultSet rs) throws SQLException {
+        return new Target(rs.getObject("id", UUID.class), rs.getString("hostname"), rs.getString("ip_address"),
+                rs.getObject("group_id", UUID.class), Jsonb.map(rs, "labels"), Jsonb.map(rs, "metadata"),
+                rs.getString("status"), rs.getBytes("agent_token_sha256"), rs.getString("enrolled_by_token"),
+                rs.getString("agent_version"), (Long) rs.getObject("uptime_seconds"), (Integer) rs.getObject("queue_depth"),
+                (Integer) rs.getObject("heartbeat_interval_seconds"), instant(rs, "registered_at"),
+                instant(rs, "last_heartbeat_at"), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

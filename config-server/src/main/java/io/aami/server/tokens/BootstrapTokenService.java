@@ -1,0 +1,134 @@
+package io.aami.server.tokens;
+
+import io.aami.contract.tokens.BootstrapTokenRequest;
+import io.aami.contract.tokens.BootstrapTokenView;
+import io.aami.server.config.ServerConfig;
+import io.aami.server.db.DataAccessException;
+import io.aami.server.db.Database;
+import io.aami.server.groups.GroupService;
+import io.aami.server.http.ApiException;
+import io.aami.server.http.Fields;
+import io.aami.server.security.Cidr;
+import io.aami.server.security.Secrets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** Rules for bootstrap tokens: bounded lifetime and uses, secrets shown once and stored hashed. */
+public final class BootstrapTokenService {
+    private static final int MAX_USES_LIMIT = 1_000_000;
+    private static final int ID_ATTEMPTS = 5;
+
+    private final Database db;
+    private final BootstrapTokenStore store;
+    private final GroupService groups;
+    private final Secrets secrets;
+    private final ServerConfig.Tokens limits;
+    private final Clock clock;
+
+    public BootstrapTokenService(Database db, BootstrapTokenStore store, GroupService groups, Secrets secrets,
+                                 ServerConfig.Tokens limits, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.groups = groups;
+        this.secrets = secrets;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    public BootstrapTokenView create(BootstrapTokenRequest req) {
+        Instant now = clock.instant();
+        String name = Fields.required("name", req.name(), 128);
+        int maxUses = maxUses(req.maxUses());
+        Instant expiresAt = expiry(req, now);
+        List<String> cidrs = cidrs(req.allowedCidrs());
+        var labels = Fields.labels("labels", req.labels());
+        for (int attempt = 1; ; attempt++) {
+            String secret = secrets.randomString(TokenFormat.SECRET_LENGTH);
+            BootstrapToken token = new BootstrapToken(secrets.randomString(TokenFormat.ID_LENGTH), name, Secrets.sha256(secret),
+                    req.groupId(), labels, cidrs, maxUses, 0, expiresAt, null, now);
+            try {
+                db.inTransaction(c -> {
+                    groups.requireExists(c, req.groupId());
+                    store.insert(c, token);
+                    return null;
+                });
+                return token.view(now, TokenFormat.format(token.id(), secret));
+            } catch (DataAccessException e) {
+                // A 6-character public id can collide; draw a new one.
+                if (!e.uniqueViolation() || attempt >= ID_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    public List<BootstrapTokenView> list() {
+        Instant now = clock.instant();
+        return db.withConnection(store::list).stream().map(t -> t.view(now, null)).toList();
+    }
+
+    public BootstrapTokenView get(String id) {
+        return db.withConnection(c -> store.find(c, id)).map(t -> t.view(clock.instant(), null))
+                .orElseThrow(() -> ApiException.notFound("bootstrap token", id));
+    }
+
+    /** Revokes the token; agents it already enrolled keep working. */
+    public void revoke(String id) {
+        if (!db.inTransaction(c -> store.revoke(c, id, clock.instant()))) {
+            throw ApiException.notFound("bootstrap token", id);
+        }
+    }
+
+    private static int maxUses(Integer requested) {
+        if (requested == null) {
+            throw ApiException.invalid("max_uses", "is required (how many agents may enroll with this token)");
+        }
+        if (requested < 1 || requested > MAX_USES_LIMIT) {
+            throw ApiException.invalid("max_uses", "must be between 1 and " + MAX_USES_LIMIT);
+        }
+        return requested;
+    }
+
+    private Instant expiry(BootstrapTokenRequest req, Instant now) {
+        if (req.ttlSeconds() != null && req.expiresAt() != null) {
+            throw ApiException.invalid("ttl_seconds", "give either ttl_seconds or expires_at, not both");
+        }
+        Instant expiresAt;
+        if (req.expiresAt() != null) {
+            expiresAt = req.expiresAt();
+        } else if (req.ttlSeconds() != null) {
+            if (req.ttlSeconds() < 1) {
+                throw ApiException.invalid("ttl_seconds", "must be at least 1");
+            }
+            expiresAt = now.plusSeconds(Math.min(req.ttlSeconds(), limits.maxTtl().toSeconds() + 1));
+        } else {
+            expiresAt = now.plus(limits.defaultTtl());
+        }
+        String field = req.expiresAt() != null ? "expires_at" : "ttl_seconds";
+        if (!expiresAt.isAfter(now)) {
+            throw ApiException.invalid(field, "must lie in the future");
+        }
+        if (Duration.between(now, expiresAt).compareTo(limits.maxTtl()) > 0) {
+            throw ApiException.invalid(field, "must not be more than " + limits.maxTtl().toDays() + " days ahead");
+        }
+        return expiresAt;
+    }
+
+    private static List<String> cidrs(List<String> requested) {
+        if (requested == null) {
+            return List.of();
+        }
+        if (requested.size() > 100) {
+            throw ApiException.invalid("allowed_cidrs", "at most 100 networks");
+        }
+        return requested.stream().map(s -> {
+            try {
+                return Cidr.parse(s).toString();
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("allowed_cidrs", e.getMessage());
+            }
+        }).toList();
+    }
+}

@@ -1,0 +1,64 @@
+package io.aami.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aami.common.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults() {
+        ServerConfig cfg = ServerConfigLoader.load(null, Map.of("AAMI_TLS", "off"));
+        assertThat(cfg.listen()).isEqualTo(new ServerConfig.Listen("0.0.0.0", 8443));
+        assertThat(cfg.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(cfg.database().embedded()).isTrue();
+        assertThat(cfg.heartbeat().interval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(cfg.heartbeat().offlineAfter()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void fileThenEnvironment() throws Exception {
+        Path f = dir.resolve("server.yaml");
+        Files.writeString(f, "listen: \"127.0.0.1:9000\"\ndatabase:\n  url: jdbc:postgresql://db/aami\n  user: aami\n"
+                + "heartbeat:\n  interval: 10s\ntls:\n  enabled: false\n");
+        ServerConfig cfg = ServerConfigLoader.load(f, Map.of("AAMI_LISTEN", "[::1]:9443", "AAMI_DATABASE_PASSWORD", "pw"));
+        assertThat(cfg.listen()).isEqualTo(new ServerConfig.Listen("::1", 9443));
+        assertThat(cfg.database().url()).isEqualTo("jdbc:postgresql://db/aami");
+        assertThat(cfg.database().user()).isEqualTo("aami");
+        assertThat(cfg.database().password()).isEqualTo("pw");
+        assertThat(cfg.heartbeat().interval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void unknownKeysAndBadValuesStopStartupNamingThem() throws Exception {
+        Path f = dir.resolve("server.yaml");
+        Files.writeString(f, "listen: \"127.0.0.1:9000\"\ndatabse:\n  url: x\n");
+        assertThatThrownBy(() -> ServerConfigLoader.load(f, Map.of("AAMI_TLS", "off")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'databse'");
+        assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("AAMI_LISTEN", "nowhere")))
+                .hasMessageContaining("listen").hasMessageContaining("AAMI_LISTEN");
+        assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("AAMI_LISTEN", "0.0.0.0:70000")))
+                .hasMessageContaining("65535");
+        assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("AAMI_TLS", "sometimes")))
+                .hasMessageContaining("AAMI_TLS");
+        assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("AAMI_HEARTBEAT_INTERVAL", "0s")))
+                .hasMessageContaining("heartbeat.interval");
+        assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("AAMI_ADMIN_TOKEN", "short")))
+                .hasMessageContaining("admin_token");
+    }
+
+    @Test
+    void unusedAamiVariablesAreWarnings() {
+        var loaded = ServerConfigLoader.loadWithWarnings(null, Map.of("AAMI_TLS", "off", "AAMI_DATABSE_URL", "x"));
+        assertThat(loaded.warnings()).singleElement().asString().contains("AAMI_DATABSE_URL");
+    }
+}

@@ -1,0 +1,99 @@
+package io.aami.server.http;
+
+import static io.aami.server.testing.TestServer.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aami.server.testing.Api;
+import io.aami.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ErrorHandlingTest {
+    static TestServer server;
+    static Api api;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of());
+        api = server.api();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static void assertError(Api.Reply r, int status, String code) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status);
+        assertThat(r.json().get("code").asText()).isEqualTo(code);
+        assertThat(r.json().get("error").asText()).isNotBlank();
+        assertThat(r.body()).doesNotContain("Exception").doesNotContain("at io.");
+        assertThat(r.header("Content-Type").orElse("")).startsWith("application/json");
+    }
+
+    @Test
+    void unknownRouteIsJson404() {
+        assertError(api.get("/api/v1/nothing-here", ADMIN), 404, "NOT_FOUND");
+        assertError(api.get("/nothing", null), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        assertError(api.post("/api/v1/groups", "{\"name\": ", ADMIN), 400, "MALFORMED_JSON");
+        assertError(api.post("/api/v1/groups", "not json", ADMIN), 400, "MALFORMED_JSON");
+        assertError(api.post("/api/v1/groups", "", ADMIN), 400, "MALFORMED_JSON");
+        assertError(api.post("/api/v1/groups", "null", ADMIN), 400, "MALFORMED_JSON");
+        assertError(api.post("/api/v1/groups", "{\"name\":\"a\"} trailing", ADMIN), 400, "MALFORMED_JSON");
+        assertError(api.post("/api/v1/groups", "[1,2]", ADMIN), 400, "MALFORMED_JSON");
+    }
+
+    @Test
+    void wrongTypeNamesTheField() {
+        Api.Reply r = api.post("/api/v1/bootstrap-tokens", "{\"name\":\"t\",\"max_uses\":\"many\"}", ADMIN);
+        assertError(r, 400, "VALIDATION_FAILED");
+        assertThat(r.json().get("field").asText()).isEqualTo("max_uses");
+        assertThat(r.json().get("error").asText()).contains("whole number");
+    }
+
+    @Test
+    void deeplyNestedJsonIs400() {
+        String deep = "{\"name\":\"x\",\"extra\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        assertError(api.post("/api/v1/groups", deep, ADMIN), 400, "MALFORMED_JSON");
+    }
+
+    @Test
+    void oversizedBodyIs413EvenWhenGzipped() throws Exception {
+        String big = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        assertError(api.post("/api/v1/groups", big, ADMIN), 413, "PAYLOAD_TOO_LARGE");
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+            gz.write(big.getBytes());
+        }
+        assertThat(zipped.size()).isLessThan(1024 * 1024);
+        assertError(api.send("POST", "/api/v1/groups", zipped.toByteArray(), ADMIN, "Content-Encoding", "gzip"),
+                413, "PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
+    void gzipBodiesWithinTheLimitAreAccepted() throws Exception {
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+            gz.write("{\"name\":\"zipped\"}".getBytes());
+        }
+        assertThat(api.send("POST", "/api/v1/groups", zipped.toByteArray(), ADMIN, "Content-Encoding", "gzip").status())
+                .isEqualTo(201);
+        assertError(api.send("POST", "/api/v1/groups", "{}", ADMIN, "Content-Encoding", "br"), 415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+
+    @Test
+    void noServerVersionHeader() {
+        Api.Reply r = api.get("/health", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Server")).isEmpty();
+        assertThat(r.header("X-Request-Id")).isPresent();
+    }
+}

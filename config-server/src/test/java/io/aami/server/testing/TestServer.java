@@ -1,0 +1,82 @@
+package io.aami.server.testing;
+
+import io.aami.server.ServerMain;
+import io.aami.server.config.ServerConfig;
+import io.aami.server.config.ServerConfigLoader;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real config-server in this JVM, on port 0, on a fresh real PostgreSQL database. */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN = "test-admin-token-0123456789";
+
+    private final ServerMain.Running running;
+    private final TestDatabase.Coordinates db;
+    private final Api api;
+
+    private TestServer(ServerMain.Running running, TestDatabase.Coordinates db) {
+        this.running = running;
+        this.db = db;
+        this.api = new Api("http://127.0.0.1:" + running.port());
+    }
+
+    /** Starts a server; {@code env} adds or overrides {@code AAMI_*} settings. */
+    public static TestServer start(Map<String, String> env) {
+        return start(env, TestDatabase.fresh(), Clock.systemUTC());
+    }
+
+    public static TestServer start(Map<String, String> env, TestDatabase.Coordinates db, Clock clock) {
+        ServerConfig cfg = ServerConfigLoader.load(null, environment(env, db));
+        return new TestServer(ServerMain.start(cfg, clock), db);
+    }
+
+    /** The environment a server process would get for this database. */
+    public static Map<String, String> environment(Map<String, String> overrides, TestDatabase.Coordinates db) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AAMI_LISTEN", "127.0.0.1:0");
+        env.put("AAMI_TLS", "off");
+        env.put("AAMI_ADMIN_TOKEN", ADMIN);
+        env.put("AAMI_DATABASE_URL", db.url());
+        if (db.user() != null) {
+            env.put("AAMI_DATABASE_USER", db.user());
+        }
+        if (db.password() != null) {
+            env.put("AAMI_DATABASE_PASSWORD", db.password());
+        }
+        try {
+            env.put("AAMI_DATA_DIR", Files.createTempDirectory("aami-server").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        env.putAll(overrides);
+        return env;
+    }
+
+    public Api api() {
+        return api;
+    }
+
+    public int port() {
+        return running.port();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + running.port();
+    }
+
+    public TestDatabase.Coordinates database() {
+        return db;
+    }
+
+    public ServerMain.Running running() {
+        return running;
+    }
+
+
+    @Override
+    public void close() {
+        running.close();
+    }
+}
