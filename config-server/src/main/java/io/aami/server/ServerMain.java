@@ -8,6 +8,7 @@ import io.aami.server.agentauth.AgentAuthenticator;
 import io.aami.server.cli.TokenCommand;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.config.ServerConfigLoader;
+import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.db.EmbeddedPostgresServer;
 import io.aami.server.db.Migrations;
@@ -128,7 +129,11 @@ public final class ServerMain {
             sweeper.start(scheduler, cfg.heartbeat().sweepInterval());
             resources.add(0, sweeper);
 
-            AgentAuthenticator agentAuth = new AgentAuthenticator(db, targetStore, clock, Duration.ofSeconds(10));
+            ChangeFeed changes = new ChangeFeed(url, cfg.database().user(), cfg.database().password());
+            resources.add(0, changes);
+            AgentAuthenticator agentAuth = new AgentAuthenticator(db, targetStore, clock, Duration.ofSeconds(60));
+            changes.subscribe(agentAuth::onChange);
+            changes.start();
             Routes routes = new Routes(
                     new HealthHandler(db, migrations),
                     new GroupHandler(groups, bodies),

@@ -1,5 +1,6 @@
 package io.aami.server.agentauth;
 
+import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.http.ApiException;
 import io.aami.server.http.Bearer;
@@ -18,10 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps the caller of an agent endpoint to its agent id and insists it is the {@code {id}} in the
- * path (agent A's credential on agent B's path is 403). Credential lookups are cached briefly so
- * a heartbeat costs no database read; unknown credentials are not cached.
+ * path (agent A's credential on agent B's path is 403). Credential lookups are cached so a
+ * heartbeat costs no database read; the cache is fed by PostgreSQL: every rotation, deletion or
+ * revocation publishes {@link #TOPIC} through the {@code ChangeFeed}, and every replica drops the
+ * agent's entries at once. Unknown credentials are not cached.
  */
 public final class AgentAuthenticator {
+    /** Change-feed topic whose payload is an agent id whose credential changed. */
+    public static final String TOPIC = "credentials";
     static final String ATTRIBUTE = "aami.agent_id";
     private static final int MAX_CACHED = 200_000;
 
@@ -57,9 +62,13 @@ public final class AgentAuthenticator {
         return who.agentId();
     }
 
-    /** Forgets every cached credential (after a rotation, revocation or deletion). */
-    public void invalidateAll() {
-        cache.clear();
+    /** Change-feed subscriber: forgets the named agent's credential, or everything after a resync. */
+    public void onChange(String topic, String payload) {
+        if (ChangeFeed.RESYNC.equals(topic)) {
+            cache.clear();
+        } else if (TOPIC.equals(topic)) {
+            cache.values().removeIf(c -> c.credential().agentId().toString().equals(payload));
+        }
     }
 
     private Optional<TargetStore.AgentCredential> lookup(String token) {

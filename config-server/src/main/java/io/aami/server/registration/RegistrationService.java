@@ -3,6 +3,8 @@ package io.aami.server.registration;
 import io.aami.contract.registration.RegisterRequest;
 import io.aami.contract.registration.RegisterResponse;
 import io.aami.server.config.ServerConfig;
+import io.aami.server.agentauth.AgentAuthenticator;
+import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.DataAccessException;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
@@ -122,6 +124,8 @@ public final class RegistrationService {
             targets.insertEnrolled(c, e);
         } else {
             targets.attach(c, e);
+            // The previous credential stops working on every replica the moment this commits.
+            ChangeFeed.publish(c, AgentAuthenticator.TOPIC, r.agentId().toString());
         }
         RegisterResponse response = new RegisterResponse(r.agentId(), agentToken, (int) heartbeat.interval().toSeconds(),
                 group, e.labels());

@@ -2,6 +2,8 @@ package io.aami.server.targets;
 
 import io.aami.contract.targets.TargetRequest;
 import io.aami.contract.targets.TargetView;
+import io.aami.server.agentauth.AgentAuthenticator;
+import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.http.ApiException;
@@ -59,7 +61,14 @@ public final class TargetService {
     }
 
     public void delete(UUID id) {
-        if (!db.inTransaction(c -> store.delete(c, id))) {
+        boolean deleted = db.inTransaction(c -> {
+            boolean gone = store.delete(c, id);
+            if (gone) {
+                ChangeFeed.publish(c, AgentAuthenticator.TOPIC, id.toString());
+            }
+            return gone;
+        });
+        if (!deleted) {
             throw ApiException.notFound("target", id);
         }
     }

@@ -1,0 +1,105 @@
+package io.aami.agent.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.aami.agent.config.AgentConfig;
+import io.aami.contract.ErrorBody;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's small local HTTP API (JDK HttpServer: no extra dependency on the host). Loopback
+ * only unless {@code api.token} is set, in which case every call must carry it as a Bearer token.
+ */
+public final class LocalApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalApi.class);
+    /** 10,000 /run_tasks entries fit comfortably. */
+    public static final long MAX_BODY = 4L * 1024 * 1024;
+
+    /** A route handler. */
+    @FunctionalInterface
+    public interface Route {
+        void handle(Exchange exchange) throws IOException;
+    }
+
+    /** A route and the methods it answers. */
+    public record Endpoint(Set<String> methods, Route route) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private LocalApi(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    public static LocalApi start(AgentConfig.Api cfg, ObjectMapper mapper, Map<String, Endpoint> routes, ExecutorService executor) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 128);
+            byte[] token = cfg.token() == null ? null : ("Bearer " + cfg.token()).getBytes(StandardCharsets.UTF_8);
+            routes.forEach((path, endpoint) -> server.createContext(path, ex -> serve(ex, path, endpoint, token, mapper)));
+            server.createContext("/", ex -> serve(ex, "/", null, token, mapper));
+            server.setExecutor(executor);
+            server.start();
+            LOG.info("local API listening on {}:{}", cfg.host(), server.getAddress().getPort());
+            return new LocalApi(server, executor);
+        } catch (IOException e) {
+            throw new UncheckedIOException("local API cannot listen on " + cfg.host() + ":" + cfg.port() + " (api.listen): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private static void serve(HttpExchange http, String path, Endpoint endpoint, byte[] token, ObjectMapper mapper) {
+        Exchange ex = new Exchange(http, mapper, MAX_BODY);
+        try (http) {
+            if (token != null && !authorized(ex.header("Authorization"), token)) {
+                http.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
+                throw new LocalApiException(401, "UNAUTHORIZED", "this API needs Authorization: Bearer <api.token>");
+            }
+            if (endpoint == null || !http.getRequestURI().getPath().equals(path)) {
+                throw new LocalApiException(404, "NOT_FOUND", "no route " + http.getRequestURI().getPath());
+            }
+            if (!endpoint.methods().contains(http.getRequestMethod())) {
+                throw new LocalApiException(405, "METHOD_NOT_ALLOWED", path + " answers " + String.join(", ", endpoint.methods()));
+            }
+            endpoint.route().handle(ex);
+        } catch (LocalApiException e) {
+            reply(ex, e.status(), new ErrorBody(e.getMessage(), e.code()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("local API {} failed: {}", path, e.toString());
+            reply(ex, 500, new ErrorBody("internal error", "INTERNAL"));
+        }
+    }
+
+    private static boolean authorized(String header, byte[] expected) {
+        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected);
+    }
+
+    private static void reply(Exchange ex, int status, ErrorBody body) {
+        try {
+            ex.json(status, body);
+        } catch (IOException | RuntimeException ignored) {
+            // the response was already started or the client went away
+        }
+    }
+}

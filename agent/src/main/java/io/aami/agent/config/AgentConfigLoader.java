@@ -1,0 +1,151 @@
+package io.aami.agent.config;
+
+import io.aami.common.config.ConfigException;
+import io.aami.common.config.ConfigTree;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builds and validates {@link AgentConfig}; any problem is a {@link ConfigException} naming the key. */
+public final class AgentConfigLoader {
+    /**
+     * The local API port: outside Prometheus's exporter range 9100-9999 (fully allocated; 9100 is
+     * node_exporter) and clear of Zabbix (10050), Sensu (3031), Consul (8500) and the usual 8080/8443.
+     */
+    public static final int DEFAULT_API_PORT = 8469;
+
+    private AgentConfigLoader() {
+    }
+
+    /** The configuration plus warnings to log once logging is up. */
+    public record Loaded(AgentConfig config, List<String> warnings) {
+    }
+
+    public static AgentConfig load(Path file, Map<String, String> env) {
+        return loadWithWarnings(file, env).config();
+    }
+
+    public static Loaded loadWithWarnings(Path file, Map<String, String> env) {
+        ConfigTree t = ConfigTree.load(file, env, Map.of());
+        HostPort server = hostPort(t, "server.address", "", true);
+        String apiListen = t.string("api.listen", "127.0.0.1:" + DEFAULT_API_PORT);
+        HostPort api = apiListen.isBlank() || apiListen.equalsIgnoreCase("off") ? null : hostPort(t, "api.listen", apiListen, false);
+        AgentConfig cfg = new AgentConfig(
+                new AgentConfig.Server(server.host(), server.port(),
+                        blankToNull(t.string("server.bootstrap_token", null)),
+                        path(t.string("server.bootstrap_token_file", null)),
+                        new AgentConfig.Tls(t.bool("server.tls.enabled", true),
+                                path(t.string("server.tls.ca_cert", null)),
+                                blankToNull(t.string("server.tls.ca_cert_sha256", null)),
+                                path(t.string("server.tls.client_cert", null)),
+                                path(t.string("server.tls.client_key", null)))),
+                new AgentConfig.Agent(
+                        Path.of(t.string("agent.id_file", "/etc/aami/agent-id")),
+                        t.string("agent.hostname", ""),
+                        t.string("agent.ip_address", ""),
+                        t.stringMap("agent.labels"),
+                        groupId(t),
+                        Path.of(t.string("agent.state_dir", "/var/lib/aami")).toAbsolutePath().normalize()),
+                new AgentConfig.Heartbeat(
+                        t.duration("heartbeat.interval", Duration.ofSeconds(30)),
+                        t.duration("heartbeat.timeout", Duration.ofSeconds(10))),
+                new AgentConfig.Checks(
+                        t.duration("checks.default_timeout", Duration.ofSeconds(30)),
+                        t.integer("checks.max_concurrent", 10, 1, 1000),
+                        t.integer("checks.result_buffer_size", 1000, 1, 100_000),
+                        t.duration("checks.flush_interval", Duration.ofSeconds(5))),
+                new AgentConfig.Api(api == null ? null : api.host(), api == null ? 0 : api.port(),
+                        blankToNull(t.string("api.token", null))),
+                new AgentConfig.Logging(
+                        t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
+                        t.choice("logging.format", "json", "json", "text")));
+        t.finish();
+        validate(cfg, t);
+        List<String> warnings = t.unusedEnvironment().stream()
+                .map(name -> "environment variable " + name + " matches no agent key and is ignored").toList();
+        return new Loaded(cfg, warnings);
+    }
+
+    private static void validate(AgentConfig cfg, ConfigTree t) {
+        if (cfg.heartbeat().interval().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw t.invalid("heartbeat.interval", "must be at least 1s");
+        }
+        if (cfg.heartbeat().timeout().isZero() || cfg.heartbeat().timeout().compareTo(Duration.ofMinutes(5)) > 0) {
+            throw t.invalid("heartbeat.timeout", "must be between 1ms and 5m");
+        }
+        if (cfg.checks().defaultTimeout().isZero() || cfg.checks().flushInterval().isZero()) {
+            throw t.invalid(cfg.checks().defaultTimeout().isZero() ? "checks.default_timeout" : "checks.flush_interval",
+                    "must be positive");
+        }
+        AgentConfig.Tls tls = cfg.server().tls();
+        if (tls.caCertSha256() != null && !tls.caCertSha256().replace(":", "").matches("(?i)(sha256:)?[0-9a-f]{64}")) {
+            throw t.invalid("server.tls.ca_cert_sha256", "must be the 64 hex digits of the CA certificate's SHA-256");
+        }
+        if (cfg.api().enabled() && cfg.api().token() == null && !loopback(cfg.api().host())) {
+            throw t.invalid("api.listen", cfg.api().host() + " is not a loopback address; the local API can make this host"
+                    + " connect anywhere, so set api.token to expose it");
+        }
+    }
+
+    private record HostPort(String host, int port) {
+    }
+
+    private static HostPort hostPort(ConfigTree t, String key, String def, boolean required) {
+        String value = t.string(key, def).trim();
+        if (value.isEmpty()) {
+            if (required) {
+                throw t.invalid(key, "is required (host:port of the config-server)");
+            }
+            return null;
+        }
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw t.invalid(key, "'" + value + "' is not host:port");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (port < 0 || port > 65535 || (required && port == 0)) {
+                throw t.invalid(key, "port " + port + " is outside 1..65535");
+            }
+            return new HostPort(host, port);
+        } catch (NumberFormatException e) {
+            throw t.invalid(key, "'" + value + "' does not end in a port number");
+        }
+    }
+
+    private static UUID groupId(ConfigTree t) {
+        String v = t.string("agent.group_id", "");
+        if (v.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(v.trim());
+        } catch (IllegalArgumentException e) {
+            throw t.invalid("agent.group_id", "'" + v + "' is not a UUID");
+        }
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static Path path(String s) {
+        return s == null || s.isBlank() ? null : Path.of(s);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

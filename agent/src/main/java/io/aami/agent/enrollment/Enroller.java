@@ -1,0 +1,161 @@
+package io.aami.agent.enrollment;
+
+import io.aami.agent.config.AgentConfig;
+import io.aami.agent.identity.AgentCredentials;
+import io.aami.agent.identity.CredentialHolder;
+import io.aami.agent.identity.HostFacts;
+import io.aami.agent.metrics.AgentMetrics;
+import io.aami.agent.transport.ServerTransport;
+import io.aami.agent.transport.TransportException;
+import io.aami.agent.util.Backoff;
+import io.aami.agent.util.StopSignal;
+import io.aami.contract.registration.RegisterRequest;
+import io.aami.contract.registration.RegisterResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enrolls with the bootstrap token until it succeeds or the agent stops. A missing server is
+ * retried with jittered backoff; a refused token or a taken identity is logged and retried slowly,
+ * re-reading the token file each time so an operator can fix it without a restart.
+ */
+public final class Enroller {
+    private static final Logger LOG = LoggerFactory.getLogger(Enroller.class);
+
+    private final AgentConfig cfg;
+    private final UUID agentId;
+    private final ServerTransport transport;
+    private final CredentialStore store;
+    private final StopSignal stop;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final String agentVersion;
+    private final CredentialHolder holder;
+    private final AgentMetrics metrics;
+
+    public Enroller(AgentConfig cfg, UUID agentId, ServerTransport transport, CredentialStore store, StopSignal stop,
+                    Backoff backoff, Clock clock, String agentVersion, CredentialHolder holder, AgentMetrics metrics) {
+        this.holder = holder;
+        this.metrics = metrics;
+        this.cfg = cfg;
+        this.agentId = agentId;
+        this.transport = transport;
+        this.store = store;
+        this.stop = stop;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.agentVersion = agentVersion;
+    }
+
+    /**
+     * The credential to use: the stored one when it belongs to this agent id, else a new enrollment.
+     * Empty only if the agent stops first.
+     */
+    public Optional<AgentCredentials> credentials() {
+        Optional<AgentCredentials> stored = store.load().filter(c -> {
+            if (!c.agentId().equals(agentId)) {
+                LOG.warn("stored credential belongs to agent {} but the id file says {}; enrolling as {}", c.agentId(), agentId, agentId);
+                return false;
+            }
+            return true;
+        });
+        if (stored.isPresent()) {
+            LOG.info("reusing the stored credential of agent {}", agentId);
+            adopt(stored.get());
+            return stored;
+        }
+        return enroll(null);
+    }
+
+    /** The server no longer accepts {@code rejected}: forget it and enroll again. */
+    public void credentialRejected(AgentCredentials rejected) {
+        metrics.enrolled.set(0);
+        holder.set(null);
+        store.delete();
+        enroll(null);
+    }
+
+    /** Enrolls (proving {@code previous} if this id already holds a credential); empty if stopped first. */
+    public Optional<AgentCredentials> enroll(AgentCredentials previous) {
+        backoff.reset();
+        while (!stop.stopped()) {
+            Duration wait;
+            Optional<String> token = bootstrapToken();
+            if (token.isEmpty()) {
+                LOG.warn("no bootstrap token yet (server.bootstrap_token or {}); waiting", cfg.server().bootstrapTokenFile());
+                wait = backoff.next();
+            } else {
+                try {
+                    AgentCredentials creds = register(token.get(), previous);
+                    metrics.enrollments.labelValues("ok").inc();
+                    adopt(creds);
+                    return Optional.of(creds);
+                } catch (TransportException e) {
+                    metrics.enrollments.labelValues("error").inc();
+                    wait = describeFailure(e);
+                }
+            }
+            if (stop.await(wait)) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void adopt(AgentCredentials creds) {
+        holder.set(creds);
+        metrics.enrolled.set(1);
+    }
+
+    private AgentCredentials register(String token, AgentCredentials previous) {
+        AgentConfig.Agent a = cfg.agent();
+        String hostname = a.hostname().isBlank() ? HostFacts.hostname() : a.hostname();
+        String ip = a.ipAddress().isBlank() ? HostFacts.primaryAddress(cfg.server().host(), cfg.server().port()) : a.ipAddress();
+        RegisterRequest req = new RegisterRequest(token, agentId, hostname, ip, a.groupId(), a.labels(),
+                HostFacts.metadata(agentVersion));
+        RegisterResponse resp = transport.register(req, previous == null ? null : previous.agentToken());
+        AgentCredentials creds = new AgentCredentials(resp.agentId(), resp.agentToken(), cfg.server().address(), clock.instant());
+        store.save(creds);
+        LOG.info("enrolled as agent {} ({} at {}) with {}", resp.agentId(), hostname, ip, cfg.server().address());
+        return creds;
+    }
+
+    private Duration describeFailure(TransportException e) {
+        if (e.transientFailure()) {
+            Duration wait = e.retryAfter() != null ? e.retryAfter() : backoff.next();
+            LOG.warn("enrollment with {} failed ({}); retrying in {} ms", cfg.server().address(), e.getMessage(), wait.toMillis());
+            return wait;
+        }
+        String hint = switch (e.code()) {
+            case "AGENT_ALREADY_REGISTERED" -> "; this id is enrolled already and this host lacks its credential:"
+                    + " restore " + cfg.credentialsFile() + " or delete the target on the server";
+            case "TOKEN_EXPIRED", "TOKEN_REVOKED", "TOKEN_EXHAUSTED", "TOKEN_UNKNOWN" -> "; provide a valid bootstrap token";
+            default -> "";
+        };
+        Duration wait = backoff.atCap();
+        LOG.error("enrollment refused ({}): {}{}; retrying in {} s", e.code(), e.getMessage(), hint, wait.toSeconds());
+        return wait;
+    }
+
+    private Optional<String> bootstrapToken() {
+        if (cfg.server().bootstrapToken() != null) {
+            return Optional.of(cfg.server().bootstrapToken());
+        }
+        if (cfg.server().bootstrapTokenFile() == null) {
+            return Optional.empty();
+        }
+        try {
+            String t = Files.readString(cfg.server().bootstrapTokenFile(), StandardCharsets.UTF_8).trim();
+            return t.isEmpty() ? Optional.empty() : Optional.of(t);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

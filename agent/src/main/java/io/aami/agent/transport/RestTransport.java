@@ -1,0 +1,108 @@
+package io.aami.agent.transport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aami.agent.identity.AgentCredentials;
+import io.aami.contract.ApiPaths;
+import io.aami.contract.ErrorBody;
+import io.aami.contract.heartbeat.HeartbeatRequest;
+import io.aami.contract.heartbeat.HeartbeatResponse;
+import io.aami.contract.registration.RegisterRequest;
+import io.aami.contract.registration.RegisterResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** {@link ServerTransport} over HTTP/1.1 with keep-alive, JSON bodies and the shared wire DTOs. */
+public final class RestTransport implements ServerTransport {
+    private final URI base;
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+    private final Duration timeout;
+
+    public RestTransport(URI base, HttpClient http, ObjectMapper mapper, Duration timeout) {
+        this.base = base;
+        this.http = http;
+        this.mapper = mapper;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public RegisterResponse register(RegisterRequest request, String currentAgentToken) {
+        return send("POST", ApiPaths.REGISTER, request, currentAgentToken, RegisterResponse.class);
+    }
+
+    @Override
+    public HeartbeatResponse heartbeat(AgentCredentials credentials, HeartbeatRequest request) {
+        return send("POST", ApiPaths.withId(ApiPaths.HEARTBEAT, credentials.agentId()), request, credentials.agentToken(),
+                HeartbeatResponse.class);
+    }
+
+    private <T> T send(String method, String path, Object body, String bearer, Class<T> type) {
+        HttpResponse<byte[]> response = exchange(method, path, body, bearer, timeout);
+        if (response.statusCode() / 100 != 2) {
+            throw failure(response);
+        }
+        try {
+            return mapper.readValue(response.body(), type);
+        } catch (IOException e) {
+            throw new TransportException(response.statusCode(), "BAD_RESPONSE",
+                    "unreadable answer from " + path + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    HttpResponse<byte[]> exchange(String method, String path, Object body, String bearer, Duration requestTimeout) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
+                    .header("Accept", "application/json");
+            if (bearer != null) {
+                b.header("Authorization", "Bearer " + bearer);
+            }
+            if (body != null) {
+                b.header("Content-Type", "application/json");
+                b.method(method, HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)));
+            } else {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw TransportException.unreachable("no answer from " + base + path + ": " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TransportException.unreachable("interrupted while calling " + path, e);
+        }
+    }
+
+    private TransportException failure(HttpResponse<byte[]> response) {
+        String code = "HTTP_" + response.statusCode();
+        String message = "server answered " + response.statusCode();
+        try {
+            ErrorBody err = mapper.readValue(response.body(), ErrorBody.class);
+            if (err.code() != null) {
+                code = err.code();
+            }
+            if (err.error() != null) {
+                message = message + ": " + err.error();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not our JSON (a proxy's page); the status says enough
+        }
+        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(RestTransport::seconds).orElse(null);
+        return new TransportException(response.statusCode(), code, message, retryAfter, null);
+    }
+
+    private static java.util.Optional<Duration> seconds(String header) {
+        try {
+            return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
+    }
+}

@@ -1,0 +1,49 @@
+package io.aami.agent.transport;
+
+import java.time.Duration;
+
+/**
+ * A call to the server that did not succeed. {@code status} 0 means no answer at all (refused,
+ * timed out, TLS failure); otherwise it is the HTTP status with the server's error code.
+ */
+public final class TransportException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String code;
+    private final Duration retryAfter;
+
+    public TransportException(int status, String code, String message, Duration retryAfter, Throwable cause) {
+        super(message, cause);
+        this.status = status;
+        this.code = code == null ? "" : code;
+        this.retryAfter = retryAfter;
+    }
+
+    public static TransportException unreachable(String message, Throwable cause) {
+        return new TransportException(0, "UNREACHABLE", message, null, cause);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** The server's {@code Retry-After}, if it sent one. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** Worth retrying as is: no answer, 5xx, 429 or 408. */
+    public boolean transientFailure() {
+        return status == 0 || status >= 500 || status == 429 || status == 408;
+    }
+
+    /** The server no longer accepts this agent's credential (deleted target, rotated elsewhere). */
+    public boolean credentialRejected() {
+        return status == 401;
+    }
+}

@@ -1,0 +1,131 @@
+package io.aami.agent;
+
+import static io.aami.server.testing.TestServer.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.aami.agent.config.AgentConfig;
+import io.aami.agent.config.AgentConfigLoader;
+import io.aami.server.testing.Api;
+import io.aami.server.testing.TestDatabase;
+import io.aami.server.testing.TestServer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real agent, in this JVM, against a real config-server on a real PostgreSQL. */
+class AgentLifecycleTest {
+    static final Map<String, String> FAST = Map.of("AAMI_HEARTBEAT_INTERVAL", "1s", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "50ms");
+
+    @TempDir
+    Path dir;
+
+    AgentConfig config(int serverPort, String token) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AAMI_SERVER_ADDRESS", "127.0.0.1:" + serverPort);
+        env.put("AAMI_SERVER_TLS_ENABLED", "false");
+        env.put("AAMI_SERVER_BOOTSTRAP_TOKEN", token);
+        env.put("AAMI_AGENT_ID_FILE", dir.resolve("agent-id").toString());
+        env.put("AAMI_AGENT_STATE_DIR", dir.resolve("state").toString());
+        env.put("AAMI_AGENT_LABELS", "env=test");
+        env.put("AAMI_API_LISTEN", "127.0.0.1:0");
+        return AgentConfigLoader.load(null, env);
+    }
+
+    static String token(Api api, int maxUses) {
+        return api.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", maxUses), ADMIN).json().get("token").asText();
+    }
+
+    static void eventually(Duration within, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(within);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("condition not met within " + within);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static JsonNode target(TestServer s, UUID id) {
+        return s.api().get("/api/v1/targets/" + id, ADMIN).json();
+    }
+
+    @Test
+    void enrollsHeartbeatsAndReusesItsCredentialAfterARestart() throws Exception {
+        try (TestServer server = TestServer.start(FAST)) {
+            String token = token(server.api(), 1);
+            AgentConfig cfg = config(server.port(), token);
+            UUID id;
+            try (Agent agent = AgentMain.start(cfg, io.aami.agent.identity.AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC())) {
+                id = agent.agentId();
+                eventually(Duration.ofSeconds(10), () -> "online".equals(target(server, id).path("status").asText())
+                        && target(server, id).path("uptime_seconds").asLong() >= 1);
+            }
+            JsonNode t = target(server, id);
+            assertThat(t.get("labels").get("env").asText()).isEqualTo("test");
+            assertThat(t.get("agent_version").asText()).isNotBlank();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state/credentials.json")))).isEqualTo("rw-------");
+            assertThat(Files.readString(dir.resolve("state/credentials.json"))).doesNotContain(token);
+
+            Instant before = Instant.parse(target(server, id).get("last_heartbeat_at").asText());
+            try (Agent again = AgentMain.start(cfg, io.aami.agent.identity.AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC())) {
+                assertThat(again.agentId()).isEqualTo(id);
+                eventually(Duration.ofSeconds(10), () -> Instant.parse(target(server, id).get("last_heartbeat_at").asText()).isAfter(before));
+            }
+            assertThat(server.api().get("/api/v1/targets", ADMIN).json().size()).isEqualTo(1);
+            assertThat(server.api().get("/api/v1/bootstrap-tokens", ADMIN).json().get(0).get("uses").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void keepsRetryingUntilTheServerAppearsAndStopsPromptly() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        TestDatabase.Coordinates db = TestDatabase.fresh();
+        Map<String, String> env = new HashMap<>(FAST);
+        env.put("AAMI_LISTEN", "127.0.0.1:" + port);
+        String token;
+        try (TestServer first = TestServer.start(env, db, Clock.systemUTC())) {
+            token = token(first.api(), 1);
+        }
+        AgentConfig cfg = config(port, token);
+        Agent agent = AgentMain.start(cfg, io.aami.agent.identity.AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC());
+        try {
+            Thread.sleep(2_000);
+            try (TestServer server = TestServer.start(env, db, Clock.systemUTC())) {
+                eventually(Duration.ofSeconds(20), () -> target(server, agent.agentId()).path("status").asText().equals("online"));
+            }
+            Thread.sleep(1_500);
+        } finally {
+            long t0 = System.nanoTime();
+            agent.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void enrollsAgainWhenTheServerForgetsTheAgent() throws Exception {
+        try (TestServer server = TestServer.start(FAST)) {
+            AgentConfig cfg = config(server.port(), token(server.api(), 2));
+            try (Agent agent = AgentMain.start(cfg, io.aami.agent.identity.AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC())) {
+                UUID id = agent.agentId();
+                eventually(Duration.ofSeconds(10), () -> target(server, id).path("status").asText().equals("online"));
+                assertThat(server.api().delete("/api/v1/targets/" + id, ADMIN).status()).isEqualTo(204);
+                eventually(Duration.ofSeconds(10), () -> server.api().get("/api/v1/targets/" + id, ADMIN).status() == 200);
+                eventually(Duration.ofSeconds(10), () -> target(server, id).path("status").asText().equals("online"));
+            }
+            assertThat(server.api().get("/api/v1/bootstrap-tokens", ADMIN).json().get(0).get("uses").asInt()).isEqualTo(2);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.aami.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aami.common.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    /** The seed's agent.yaml, verbatim in shape. */
+    static final String SEED = """
+            server:
+              address: "config-server.example.com:8443"
+              tls:
+                enabled: true
+                ca_cert: "/etc/aami/ca.crt"
+                client_cert: "/etc/aami/agent.crt"
+                client_key: "/etc/aami/agent.key"
+            agent:
+              id_file: "/etc/aami/agent-id"
+              hostname: ""
+              labels:
+                environment: "production"
+                datacenter: "dc1"
+            heartbeat:
+              interval: 30s
+              timeout: 10s
+            checks:
+              default_timeout: 30s
+              max_concurrent: 10
+              result_buffer_size: 1000
+            logging:
+              level: "info"
+              format: "json"
+            """;
+
+    Path write(String yaml) throws Exception {
+        Path f = dir.resolve("agent.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void theSeedsAgentYamlLoads() throws Exception {
+        AgentConfig cfg = AgentConfigLoader.load(write(SEED), Map.of());
+        assertThat(cfg.server().host()).isEqualTo("config-server.example.com");
+        assertThat(cfg.server().port()).isEqualTo(8443);
+        assertThat(cfg.server().tls().enabled()).isTrue();
+        assertThat(cfg.server().tls().caCert()).isEqualTo(Path.of("/etc/aami/ca.crt"));
+        assertThat(cfg.agent().idFile()).isEqualTo(Path.of("/etc/aami/agent-id"));
+        assertThat(cfg.agent().labels()).containsEntry("environment", "production").containsEntry("datacenter", "dc1");
+        assertThat(cfg.agent().stateDir()).isEqualTo(Path.of("/var/lib/aami"));
+        assertThat(cfg.heartbeat().interval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(cfg.checks().maxConcurrent()).isEqualTo(10);
+        assertThat(cfg.logging().format()).isEqualTo("json");
+        assertThat(cfg.api().host()).isEqualTo("127.0.0.1");
+        assertThat(cfg.api().port()).isEqualTo(AgentConfigLoader.DEFAULT_API_PORT).isNotEqualTo(9100);
+    }
+
+    @Test
+    void environmentOverridesTheFile() throws Exception {
+        AgentConfig cfg = AgentConfigLoader.load(write(SEED), Map.of("AAMI_SERVER_ADDRESS", "10.0.0.5:9443",
+                "AAMI_HEARTBEAT_INTERVAL", "5s", "AAMI_AGENT_LABELS", "env=staging"));
+        assertThat(cfg.server().address()).isEqualTo("10.0.0.5:9443");
+        assertThat(cfg.heartbeat().interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(cfg.agent().labels()).containsOnlyKeys("env");
+    }
+
+    @Test
+    void unknownKeysAndBadValuesAreStartupErrorsNamingThem() throws Exception {
+        assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED + "extra:\n  thing: 1\n"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'extra'");
+        assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED.replace("interval: 30s", "interval: soon")), Map.of()))
+                .hasMessageContaining("heartbeat.interval");
+        assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED.replace("max_concurrent: 10", "max_concurent: 10")), Map.of()))
+                .hasMessageContaining("checks.max_concurent");
+        assertThatThrownBy(() -> AgentConfigLoader.load(null, Map.of()))
+                .hasMessageContaining("server.address").hasMessageContaining("required");
+        assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED), Map.of("AAMI_SERVER_ADDRESS", "no-port")))
+                .hasMessageContaining("AAMI_SERVER_ADDRESS");
+        assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED), Map.of("AAMI_AGENT_GROUP_ID", "web")))
+                .hasMessageContaining("agent.group_id");
+    }
+
+    @Test
+    void localApiStaysOnLoopbackUnlessATokenIsSet() throws Exception {
+        assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_LISTEN", "0.0.0.0:8469")))
+                .hasMessageContaining("api.token");
+        AgentConfig open = AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_LISTEN", "0.0.0.0:8469", "AAMI_API_TOKEN", "s3cret"));
+        assertThat(open.api().host()).isEqualTo("0.0.0.0");
+        assertThat(AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_LISTEN", "off")).api().enabled()).isFalse();
+    }
+}

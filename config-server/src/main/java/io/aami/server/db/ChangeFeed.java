@@ -1,0 +1,142 @@
+package io.aami.server.db;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cross-replica change notifications over PostgreSQL LISTEN/NOTIFY. A writer calls
+ * {@link #publish} inside its transaction, so the notice goes out exactly when the change commits;
+ * every replica (this one included) hears it within milliseconds. One dedicated connection listens.
+ * After a lost connection every subscriber receives {@link #RESYNC}, because notices sent while
+ * nobody listened are gone and caches must be rebuilt from the tables.
+ */
+public final class ChangeFeed implements AutoCloseable {
+    public static final String CHANNEL = "aami_changes";
+    /** Topic delivered to all subscribers after (re)connecting. */
+    public static final String RESYNC = "resync";
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+
+    private final String url;
+    private final Properties props;
+    private final List<BiConsumer<String, String>> subscribers = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Connection connection;
+
+    public ChangeFeed(String url, String user, String password) {
+        this.url = url;
+        this.props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("ApplicationName", "aami-config-server-listen");
+        props.setProperty("tcpKeepAlive", "true");
+        this.thread = new Thread(this::listenLoop, "aami-change-feed");
+        this.thread.setDaemon(true);
+    }
+
+    /** Receives every notice as (topic, payload). Called on the feed's thread: keep it quick. */
+    public void subscribe(BiConsumer<String, String> subscriber) {
+        subscribers.add(subscriber);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', ?)";
+
+    /** Sends {@code topic:payload} when {@code c}'s transaction commits (at once in autocommit). */
+    public static void publish(Connection c, String topic, String payload) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(NOTIFY)) {
+            ps.setString(1, topic + ":" + payload);
+            ps.execute();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        closeQuietly(connection);
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void listenLoop() {
+        long backoffMs = 200;
+        while (running) {
+            try (Connection c = DriverManager.getConnection(url, props)) {
+                connection = c;
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + CHANNEL);
+                }
+                dispatch(RESYNC, "");
+                backoffMs = 200;
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notices = pg.getNotifications(500);
+                    if (notices != null) {
+                        for (PGNotification n : notices) {
+                            String p = n.getParameter();
+                            int colon = p.indexOf(':');
+                            dispatch(colon < 0 ? p : p.substring(0, colon), colon < 0 ? "" : p.substring(colon + 1));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                if (running) {
+                    LOG.warn("change feed lost its connection ({}); reconnecting in {} ms", e.getMessage(), backoffMs);
+                    sleep(backoffMs);
+                    backoffMs = Math.min(backoffMs * 2, Duration.ofSeconds(10).toMillis());
+                }
+            }
+        }
+    }
+
+    private void dispatch(String topic, String payload) {
+        for (BiConsumer<String, String> s : subscribers) {
+            try {
+                s.accept(topic, payload);
+            } catch (RuntimeException e) {
+                LOG.warn("change subscriber failed on {}: {}", topic, e.toString());
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing a broken connection
+            }
+        }
+    }
+}

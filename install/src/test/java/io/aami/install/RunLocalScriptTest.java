@@ -1,0 +1,49 @@
+package io.aami.install;
+
+import static io.aami.install.Waits.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aami.server.testing.Api;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's run command, as a new user types it: server on embedded PostgreSQL plus an enrolled agent. */
+class RunLocalScriptTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void runLocalStartsAServerAndAnEnrolledAgentAndStopsBoth() throws Exception {
+        Path repo = Path.of(System.getProperty("aami.repo.dir")).toAbsolutePath().normalize();
+        int port = Waits.freePort();
+        int apiPort = Waits.freePort();
+        Path data = dir.resolve("data");
+        Map<String, String> env = Map.of("AAMI_LOCAL_DATA", data.toString(), "AAMI_LOCAL_PORT", Integer.toString(port),
+                "AAMI_LOCAL_AGENT_PORT", Integer.toString(apiPort));
+        try (JavaProcess script = JavaProcess.command(List.of("bash", repo.resolve("run-local.sh").toString()), env,
+                dir.resolve("run-local.out"), repo)) {
+            script.awaitOutput("Press Ctrl-C to stop.", Duration.ofSeconds(120));
+            assertThat(script.output()).contains("http://127.0.0.1:" + port).contains(data.resolve("server/admin-token").toString());
+            String admin = Files.readString(data.resolve("server/admin-token")).trim();
+            Api server = new Api("http://127.0.0.1:" + port);
+            String agentId = Files.readString(data.resolve("agent/agent-id")).trim();
+            eventually(Duration.ofSeconds(30), "agent online",
+                    () -> server.get("/api/v1/targets/" + agentId, admin).json().get("status").asText().equals("online"));
+            assertThat(new Api("http://127.0.0.1:" + apiPort).get("/healthz", null).json().get("enrolled").asBoolean()).isTrue();
+            script.terminate(Duration.ofSeconds(30));
+            eventually(Duration.ofSeconds(10), "both processes gone", () -> {
+                try {
+                    server.get("/health", null);
+                    return false;
+                } catch (RuntimeException e) {
+                    return true;
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs aami locally: the config-server on its embedded PostgreSQL plus one agent enrolled to it.
+# Builds the jars first if they are missing or older than the sources. All state lives under
+# ./data (override with AAMI_LOCAL_DATA); nothing needs root. Ctrl-C stops both processes.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+data="${AAMI_LOCAL_DATA:-$here/data}"
+port="${AAMI_LOCAL_PORT:-8443}"
+api_port="${AAMI_LOCAL_AGENT_PORT:-8469}"
+server_jar="$here/config-server/target/aami-config-server.jar"
+agent_jar="$here/agent/target/aami-agent.jar"
+
+stale() {
+  [ ! -f "$server_jar" ] || [ ! -f "$agent_jar" ] && return 0
+  [ -n "$(find "$here" -path "$data" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.sql' \) -newer "$agent_jar" -print -quit)" ]
+}
+if stale; then
+  echo "building aami (mvn -DskipTests package) ..."
+  mvn -B -q -Dstyle.color=never -DskipTests package
+fi
+
+mkdir -p "$data/server" "$data/agent"
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "stopping aami ..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup INT TERM EXIT
+
+AAMI_DATA_DIR="$data/server" AAMI_LISTEN="127.0.0.1:$port" AAMI_TLS=off AAMI_LOGGING_FORMAT=text \
+  java -jar "$server_jar" >"$data/server.log" 2>&1 &
+pids+=($!)
+
+if [ ! -s "$data/agent/state/credentials.json" ]; then
+  # Waits for the server to come up, then prints a one-use bootstrap token.
+  token="$(AAMI_LISTEN="127.0.0.1:$port" java -jar "$server_jar" token create --name local-agent --max-uses 1 \
+           --ttl 1h --data-dir "$data/server" --wait 120s)"
+  (umask 077 && printf '%s\n' "$token" >"$data/agent/bootstrap-token")
+fi
+
+cat >"$data/agent/agent.yaml" <<YAML
+# Written by run-local.sh
+server:
+  address: "127.0.0.1:$port"
+  bootstrap_token_file: "$data/agent/bootstrap-token"
+  tls:
+    enabled: false
+agent:
+  id_file: "$data/agent/agent-id"
+  state_dir: "$data/agent/state"
+  labels:
+    environment: local
+heartbeat:
+  interval: 30s
+api:
+  listen: "127.0.0.1:$api_port"
+logging:
+  format: text
+YAML
+
+java -jar "$agent_jar" --config "$data/agent/agent.yaml" >"$data/agent.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 240); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$api_port") 2>/dev/null && grep -q "enrolled as agent\|reusing the stored credential" "$data/agent.log" && break
+  sleep 0.5
+done
+
+cat <<INFO
+
+aami is running
+  config-server  http://127.0.0.1:$port        (health: /health, readiness: /ready, API: /api/v1/...)
+  admin token    $data/server/admin-token   (send it as: Authorization: Bearer <token>)
+  agent          id $(cat "$data/agent/agent-id" 2>/dev/null), local API http://127.0.0.1:$api_port (/healthz, /metrics)
+  logs           $data/server.log, $data/agent.log
+
+  try: curl -H "Authorization: Bearer \$(cat $data/server/admin-token)" http://127.0.0.1:$port/api/v1/targets
+
+Press Ctrl-C to stop.
+INFO
+
+while kill -0 "${pids[0]}" 2>/dev/null && kill -0 "${pids[1]}" 2>/dev/null; do sleep 1; done
+echo "a process exited; see $data/server.log and $data/agent.log"
