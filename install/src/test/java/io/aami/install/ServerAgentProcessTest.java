@@ -72,7 +72,7 @@ class ServerAgentProcessTest {
         try (JavaProcess server = JavaProcess.start(JavaProcess.jar("aami.server.jar"), env, dir.resolve("embedded-1.log"))) {
             eventually(Duration.ofSeconds(90), "embedded server ready", () -> api.get("/ready", null).status() == 200);
             Path tokenFile = data.resolve("admin-token");
-            assertThat(Files.getPosixFilePermissions(tokenFile).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
             admin = Files.readString(tokenFile).trim();
             assertThat(server.output()).contains(tokenFile.toString()).doesNotContain(admin);
             groupId = api.post("/api/v1/groups", Map.of("name", "kept"), admin).json().get("id").asText();
