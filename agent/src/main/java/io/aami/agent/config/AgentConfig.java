@@ -9,7 +9,8 @@ import java.util.UUID;
  * The agent's whole configuration ({@code /etc/aami/agent.yaml} in the seed's shape), immutable,
  * built once by {@link AgentConfigLoader} (defaults &lt; YAML file &lt; {@code AAMI_*} environment).
  */
-public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Checks checks, Api api, Logging logging) {
+public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Checks checks, Spool spool, Probes probes,
+                          Policy policy, Api api, Logging logging) {
 
     /**
      * {@code host:port} of the config-server; {@code bootstrapToken} or the file holding it is
@@ -33,7 +34,28 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
     public record Heartbeat(Duration interval, Duration timeout) {
     }
 
-    public record Checks(Duration defaultTimeout, int maxConcurrent, int resultBufferSize, Duration flushInterval) {
+    /**
+     * Check execution and delivery: at most {@code maxConcurrent} scripts at once; results go out
+     * in batches of up to {@code resultBufferSize} or every {@code flushInterval}; each result keeps
+     * at most {@code outputMaxBytes} of output.
+     */
+    public record Checks(Duration defaultTimeout, int maxConcurrent, int resultBufferSize, Duration flushInterval,
+                         int outputMaxBytes) {
+    }
+
+    /**
+     * The on-disk result spool: at most {@code maxBytes} (oldest segment dropped beyond), segments of
+     * {@code segmentBytes}, fsync {@code always}, every {@code fsyncInterval} ({@code interval}) or {@code never}.
+     */
+    public record Spool(long maxBytes, long segmentBytes, String fsync, Duration fsyncInterval) {
+    }
+
+    /** The probe engine: at most {@code maxInFlight} probes at once; {@code maxTaskIds} task series on /metrics. */
+    public record Probes(int maxInFlight, int maxTaskIds) {
+    }
+
+    /** How long one policy long poll waits for a change. */
+    public record Policy(Duration longPollWait) {
     }
 
     /** The local API; {@code host} null means disabled. A non-loopback host requires {@code token}. */
@@ -49,5 +71,14 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
     /** Where the agent keeps its credential. */
     public Path credentialsFile() {
         return agent.stateDir().resolve("credentials.json");
+    }
+
+    /** Where the last accepted policy bundle is kept, so a restart runs it before reaching the server. */
+    public Path policyFile() {
+        return agent.stateDir().resolve("policy.json");
+    }
+
+    public Path spoolDir() {
+        return agent.stateDir().resolve("spool");
     }
 }

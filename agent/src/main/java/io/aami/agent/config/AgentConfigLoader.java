@@ -57,7 +57,17 @@ public final class AgentConfigLoader {
                         t.duration("checks.default_timeout", Duration.ofSeconds(30)),
                         t.integer("checks.max_concurrent", 10, 1, 1000),
                         t.integer("checks.result_buffer_size", 1000, 1, 100_000),
-                        t.duration("checks.flush_interval", Duration.ofSeconds(5))),
+                        t.duration("checks.flush_interval", Duration.ofSeconds(5)),
+                        (int) t.byteSize("checks.output_max_bytes", 4096)),
+                new AgentConfig.Spool(
+                        t.byteSize("spool.max_bytes", 64L * 1024 * 1024),
+                        t.byteSize("spool.segment_bytes", 1024L * 1024),
+                        t.choice("spool.fsync", "interval", "always", "interval", "never"),
+                        t.duration("spool.fsync_interval", Duration.ofSeconds(1))),
+                new AgentConfig.Probes(
+                        t.integer("probes.max_in_flight", 4096, 1, 65_536),
+                        t.integer("probes.max_task_ids", 10_000, 1, 1_000_000)),
+                new AgentConfig.Policy(t.duration("policy.wait", Duration.ofSeconds(30))),
                 new AgentConfig.Api(api == null ? null : api.host(), api == null ? 0 : api.port(),
                         blankToNull(t.string("api.token", null))),
                 new AgentConfig.Logging(
@@ -80,6 +90,15 @@ public final class AgentConfigLoader {
         if (cfg.checks().defaultTimeout().isZero() || cfg.checks().flushInterval().isZero()) {
             throw t.invalid(cfg.checks().defaultTimeout().isZero() ? "checks.default_timeout" : "checks.flush_interval",
                     "must be positive");
+        }
+        if (cfg.checks().outputMaxBytes() < 256 || cfg.checks().outputMaxBytes() > 1024 * 1024) {
+            throw t.invalid("checks.output_max_bytes", "must be between 256 and 1MiB");
+        }
+        if (cfg.spool().segmentBytes() < 4096 || cfg.spool().maxBytes() < 2 * cfg.spool().segmentBytes()) {
+            throw t.invalid("spool.max_bytes", "must hold at least two segments of spool.segment_bytes (at least 4KiB each)");
+        }
+        if (cfg.policy().longPollWait().compareTo(Duration.ofSeconds(1)) < 0 || cfg.policy().longPollWait().compareTo(Duration.ofMinutes(5)) > 0) {
+            throw t.invalid("policy.wait", "must be between 1s and 5m");
         }
         AgentConfig.Tls tls = cfg.server().tls();
         if (tls.caCertSha256() != null && !tls.caCertSha256().replace(":", "").matches("(?i)(sha256:)?[0-9a-f]{64}")) {

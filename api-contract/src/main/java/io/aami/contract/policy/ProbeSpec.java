@@ -1,0 +1,14 @@
+package io.aami.contract.policy;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One connectivity probe as an agent receives it. A group-to-group probe arrives expanded: one
+ * spec per member of the destination group, {@code destinationTargetId} naming that member.
+ * {@code payload} and {@code expect} are hex; {@code expect} is what a UDP reply must contain.
+ */
+public record ProbeSpec(UUID probeId, UUID destinationTargetId, String name, String sourceIp, Integer sourcePort,
+                        String target, int targetPort, String protocol, int timeoutMs, int intervalSeconds,
+                        String payload, String expect, boolean udpNoReplyOk, Map<String, String> labels) {
+}
