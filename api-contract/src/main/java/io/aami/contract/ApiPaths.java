@@ -18,8 +18,18 @@ public final class ApiPaths {
     public static final String TARGETS = V1 + "/targets";
     public static final String TARGET = TARGETS + "/{id}";
 
+    public static final String TARGET_CHECKS = TARGET + "/checks";
+    public static final String TARGET_CHECK_RESULTS = TARGET + "/check-results";
+
+    public static final String CHECKS = V1 + "/checks";
+    public static final String CHECK = CHECKS + "/{id}";
+    /** The seed's path: an agent pulls its effective policy (checks and probes) here. */
+    public static final String POLICY = CHECKS + "/target/{id}";
+
     public static final String AGENT = V1 + "/agents/{id}";
     public static final String HEARTBEAT = AGENT + "/heartbeat";
+    public static final String CHECK_RESULTS = AGENT + "/check-results";
+    public static final String PROBE_RESULTS = AGENT + "/probe-results";
 
     private ApiPaths() {
     }

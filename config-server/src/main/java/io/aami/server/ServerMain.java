@@ -5,6 +5,10 @@ import io.aami.common.config.ConfigException;
 import io.aami.common.json.WireJson;
 import io.aami.common.logging.LogSetup;
 import io.aami.server.agentauth.AgentAuthenticator;
+import io.aami.server.checks.CheckHandler;
+import io.aami.server.checks.CheckService;
+import io.aami.server.checks.CheckStore;
+import io.aami.server.cli.ServerArgs;
 import io.aami.server.cli.TokenCommand;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.config.ServerConfigLoader;
@@ -15,6 +19,7 @@ import io.aami.server.db.Migrations;
 import io.aami.server.groups.GroupHandler;
 import io.aami.server.groups.GroupService;
 import io.aami.server.groups.GroupStore;
+import io.aami.server.health.DatabaseProbe;
 import io.aami.server.health.HealthHandler;
 import io.aami.server.heartbeat.HeartbeatHandler;
 import io.aami.server.heartbeat.HeartbeatService;
@@ -26,8 +31,20 @@ import io.aami.server.http.ApiServer;
 import io.aami.server.http.ErrorMapper;
 import io.aami.server.http.JsonBodies;
 import io.aami.server.http.Routes;
+import io.aami.server.metrics.FleetCollector;
+import io.aami.server.metrics.MetricsHandler;
+import io.aami.server.metrics.ServerMetrics;
+import io.aami.server.policy.PolicyHandler;
+import io.aami.server.policy.PolicyService;
+import io.aami.server.policy.PolicyWaiters;
 import io.aami.server.registration.RegistrationHandler;
 import io.aami.server.registration.RegistrationService;
+import io.aami.server.results.CheckResultHandler;
+import io.aami.server.results.CheckResultIngest;
+import io.aami.server.results.CheckResultStore;
+import io.aami.server.results.CheckStateService;
+import io.aami.server.results.LatestCheckStore;
+import io.aami.server.results.PartitionMaintainer;
 import io.aami.server.security.AdminToken;
 import io.aami.server.security.Secrets;
 import io.aami.server.targets.TargetHandler;
@@ -37,16 +54,18 @@ import io.aami.server.tokens.BootstrapTokenHandler;
 import io.aami.server.tokens.BootstrapTokenService;
 import io.aami.server.tokens.BootstrapTokenStore;
 import io.javalin.Javalin;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +80,7 @@ public final class ServerMain {
         }
         ServerConfigLoader.Loaded loaded;
         try {
-            loaded = ServerConfigLoader.loadWithWarnings(configFile(args), System.getenv());
+            loaded = ServerConfigLoader.loadWithWarnings(ServerArgs.configFile(args), System.getenv());
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("aami-config-server: " + e.getMessage());
             System.exit(2);
@@ -71,9 +90,9 @@ public final class ServerMain {
         LogSetup.configure(cfg.logging().level(), cfg.logging().format());
         Logger log = LoggerFactory.getLogger(ServerMain.class);
         loaded.warnings().forEach(log::warn);
-        Running running;
+        RunningServer running;
         try {
-            running = start(cfg, Clock.systemUTC());
+            running = start(cfg, Clock.tickMillis(java.time.ZoneOffset.UTC));
         } catch (RuntimeException e) {
             log.error("config-server failed to start: {}", e.getMessage(), e);
             System.exit(1);
@@ -89,136 +108,99 @@ public final class ServerMain {
     }
 
     /** Starts everything described by {@code cfg}; the caller closes the result to stop it. */
-    public static Running start(ServerConfig cfg, Clock clock) {
+    public static RunningServer start(ServerConfig cfg, Clock clock) {
         Logger log = LoggerFactory.getLogger(ServerMain.class);
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             Files.createDirectories(cfg.dataDir());
-            EmbeddedPostgresServer pg = null;
             String url = cfg.database().url();
             if (cfg.database().embedded()) {
-                pg = EmbeddedPostgresServer.start(cfg.postgresDir());
+                EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(cfg.postgresDir());
                 resources.add(pg);
                 url = pg.jdbcUrl();
-                log.info("embedded PostgreSQL running on 127.0.0.1:{} with data in {}", pg.port(), cfg.postgresDir().toAbsolutePath());
+                log.info("embedded PostgreSQL running on 127.0.0.1:{} with data in {}", pg.port(), cfg.postgresDir());
             }
             Database db = Database.connect(url, cfg.database().user(), cfg.database().password(), cfg.database().poolSize());
             resources.add(0, db);
             Migrations migrations = new Migrations(db, clock);
             migrations.migrate(cfg.database().connectTimeout());
-
-            Secrets secrets = new Secrets(new SecureRandom());
-            String adminToken = AdminToken.resolve(cfg.adminToken(), cfg.adminTokenFile(), secrets);
-            ObjectMapper mapper = WireJson.mapper();
-            JsonBodies bodies = new JsonBodies(mapper, cfg.http().maxBodyBytes());
-
-            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
-                Thread t = new Thread(r, "aami-background");
-                t.setDaemon(true);
-                return t;
-            });
-            resources.add(0, scheduler::shutdownNow);
-            GroupStore groupStore = new GroupStore();
-            TargetStore targetStore = new TargetStore();
-            BootstrapTokenStore tokenStore = new BootstrapTokenStore();
-            GroupService groups = new GroupService(db, groupStore, clock);
-            HeartbeatWriter heartbeatWriter = HeartbeatWriter.create(db);
-            heartbeatWriter.start(scheduler, cfg.heartbeat().flushInterval());
-            resources.add(0, heartbeatWriter);
-            LivenessSweeper sweeper = new LivenessSweeper(db, clock);
-            sweeper.start(scheduler, cfg.heartbeat().sweepInterval());
-            resources.add(0, sweeper);
-
             ChangeFeed changes = new ChangeFeed(url, cfg.database().user(), cfg.database().password());
             resources.add(0, changes);
-            AgentAuthenticator agentAuth = new AgentAuthenticator(db, targetStore, clock, Duration.ofSeconds(60));
-            changes.subscribe(agentAuth::onChange);
-            changes.start();
-            Routes routes = new Routes(
-                    new HealthHandler(db, migrations),
-                    new GroupHandler(groups, bodies),
-                    new BootstrapTokenHandler(new BootstrapTokenService(db, tokenStore, groups, secrets, cfg.tokens(), clock), bodies),
-                    new TargetHandler(new TargetService(db, targetStore, groups, clock), bodies),
-                    new RegistrationHandler(new RegistrationService(db, tokenStore, targetStore, groups, secrets, cfg.heartbeat(), clock), bodies),
-                    new HeartbeatHandler(new HeartbeatService(heartbeatWriter, cfg.heartbeat(), clock), bodies));
-            AccessFilter access = new AccessFilter(new AdminAuthenticator(adminToken), agentAuth, cfg.http().metricsPublic());
-            Javalin app = ApiServer.create(cfg, mapper, routes, access, new ErrorMapper());
-            app.start();
-            resources.add(0, app::stop);
-            log.info("config-server listening on {}://{}:{}", "http", cfg.listen().host(), app.port());
-            return new Running(app.port(), db, sweeper, heartbeatWriter, resources);
+            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("aami-background"));
+            resources.add(0, scheduler::shutdownNow);
+            return startApi(cfg, clock, db, migrations, changes, scheduler, resources);
         } catch (Exception e) {
-            closeAll(resources);
+            RunningServer.closeAll(resources);
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
         }
     }
 
-    /** A started server; closing it stops the API first and the database last. */
-    public static final class Running implements AutoCloseable {
-        private final int port;
-        private final Database db;
-        private final LivenessSweeper sweeper;
-        private final HeartbeatWriter heartbeats;
-        private final List<AutoCloseable> resources;
+    private static RunningServer startApi(ServerConfig cfg, Clock clock, Database db, Migrations migrations, ChangeFeed changes,
+                                          ScheduledExecutorService scheduler, List<AutoCloseable> resources) {
+        Secrets secrets = new Secrets(new SecureRandom());
+        String adminToken = AdminToken.resolve(cfg.adminToken(), cfg.adminTokenFile(), secrets);
+        ObjectMapper mapper = WireJson.mapper();
+        JsonBodies bodies = new JsonBodies(mapper, cfg.http().maxBodyBytes());
+        PrometheusRegistry registry = new PrometheusRegistry();
+        ServerMetrics metrics = new ServerMetrics(registry, db);
+        registry.register(new FleetCollector(db, clock));
 
-        Running(int port, Database db, LivenessSweeper sweeper, HeartbeatWriter heartbeats, List<AutoCloseable> resources) {
-            this.port = port;
-            this.db = db;
-            this.sweeper = sweeper;
-            this.heartbeats = heartbeats;
-            this.resources = resources;
-        }
+        GroupStore groupStore = new GroupStore();
+        TargetStore targetStore = new TargetStore();
+        BootstrapTokenStore tokenStore = new BootstrapTokenStore();
+        CheckStore checkStore = new CheckStore();
+        GroupService groups = new GroupService(db, groupStore, clock);
 
-        public int port() {
-            return port;
-        }
+        HeartbeatWriter heartbeatWriter = HeartbeatWriter.create(db);
+        heartbeatWriter.start(scheduler, cfg.heartbeat().flushInterval());
+        resources.add(0, heartbeatWriter);
+        LivenessSweeper sweeper = new LivenessSweeper(db, clock);
+        sweeper.start(scheduler, cfg.heartbeat().sweepInterval());
+        resources.add(0, sweeper);
+        PartitionMaintainer partitions = new PartitionMaintainer(db, List.of("check_results"), cfg.results().retention(),
+                cfg.results().partitionsAhead(), clock);
+        partitions.start(scheduler, Duration.ofHours(1));
+        resources.add(0, partitions);
 
-        public Database database() {
-            return db;
-        }
+        AgentAuthenticator agentAuth = new AgentAuthenticator(db, targetStore, clock, Duration.ofSeconds(60));
+        PolicyService policies = new PolicyService(db, targetStore, checkStore, (c, target) -> List.of(), clock);
+        ExecutorService recompute = Executors.newFixedThreadPool(4, daemon("aami-policy"));
+        resources.add(0, recompute::shutdownNow);
+        PolicyWaiters waiters = new PolicyWaiters(policies, scheduler, recompute);
+        changes.subscribe(agentAuth::onChange);
+        changes.subscribe(waiters::onChange);
+        changes.start();
 
-        /** Runs a liveness sweep now (tests, and operators via a future admin call). */
-        public int sweepNow() {
-            return sweeper.sweep();
-        }
-
-        /** Writes pending heartbeats now. */
-        public void flushHeartbeats() {
-            heartbeats.flush();
-        }
-
-        @Override
-        public void close() {
-            closeAll(resources);
-        }
+        CheckResultStore resultStore = new CheckResultStore();
+        CheckStateService checkState = new CheckStateService(db, targetStore, policies, resultStore, new LatestCheckStore(), clock);
+        DatabaseProbe probe = new DatabaseProbe(db);
+        probe.start(scheduler, Duration.ofSeconds(2));
+        resources.add(0, probe);
+        Routes routes = new Routes(
+                new HealthHandler(probe, migrations),
+                new MetricsHandler(registry),
+                new GroupHandler(groups, bodies),
+                new BootstrapTokenHandler(new BootstrapTokenService(db, tokenStore, groups, secrets, cfg.tokens(), clock), bodies),
+                new TargetHandler(new TargetService(db, targetStore, groups, clock), bodies),
+                new RegistrationHandler(new RegistrationService(db, tokenStore, targetStore, groups, secrets, cfg.heartbeat(), clock), bodies),
+                new HeartbeatHandler(new HeartbeatService(heartbeatWriter, cfg.heartbeat(), metrics, clock), bodies),
+                new CheckHandler(new CheckService(db, checkStore, groups, targetStore, cfg.checks(), clock), bodies),
+                new PolicyHandler(policies, waiters, cfg.policy()),
+                new CheckResultHandler(new CheckResultIngest(db, resultStore, partitions, metrics, cfg.results().maxBatch(), clock),
+                        checkState, bodies));
+        AccessFilter access = new AccessFilter(new AdminAuthenticator(adminToken), agentAuth, cfg.http().metricsPublic());
+        Javalin app = ApiServer.create(cfg, mapper, routes, access, new ErrorMapper(), metrics);
+        app.start();
+        resources.add(0, app::stop);
+        LoggerFactory.getLogger(ServerMain.class).info("config-server listening on http://{}:{}", cfg.listen().host(), app.port());
+        return new RunningServer(app.port(), db, sweeper, heartbeatWriter, partitions, resources);
     }
 
-    private static void closeAll(List<AutoCloseable> resources) {
-        for (AutoCloseable r : resources) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                LoggerFactory.getLogger(ServerMain.class).warn("error while stopping: {}", e.getMessage());
-            }
-        }
-        resources.clear();
-    }
-
-    private static Path configFile(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                return Path.of(args[i + 1]);
-            }
-            if (args[i].startsWith("--config=")) {
-                return Path.of(args[i].substring("--config=".length()));
-            }
-            if (args[i].equals("--help") || args[i].equals("-h")) {
-                System.out.println("usage: java -jar aami-config-server.jar [--config FILE]\n"
-                        + "       java -jar aami-config-server.jar token create [--name N] [--group-id G] [--max-uses N] [--ttl 1h]");
-                System.exit(0);
-            }
-            throw new IllegalArgumentException("unknown argument '" + args[i] + "'; see --help");
-        }
-        return null;
+    static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

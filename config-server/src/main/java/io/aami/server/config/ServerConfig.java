@@ -8,7 +8,8 @@ import java.time.Duration;
  * (defaults &lt; YAML file &lt; {@code AAMI_*} environment).
  */
 public record ServerConfig(Listen listen, Path dataDir, Database database, String adminToken, Tls tls,
-                           Heartbeat heartbeat, Tokens tokens, Http http, Logging logging) {
+                           Heartbeat heartbeat, Tokens tokens, Http http, Checks checks, Results results, Policy policy,
+                           Logging logging) {
 
     /** Where the API listens. Port 0 picks a free port (tests). */
     public record Listen(String host, int port) {
@@ -40,6 +41,21 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
 
     /** {@code metricsPublic}: whether {@code /metrics} is served without the admin token. */
     public record Http(long maxBodyBytes, boolean metricsPublic) {
+    }
+
+    /** Interpreters a check may name (an allow-list), and the script size limit. */
+    public record Checks(java.util.List<String> interpreters, int maxScriptBytes) {
+    }
+
+    /**
+     * Result history: kept {@code retention} (whole daily partitions are dropped), partitions created
+     * {@code partitionsAhead} days ahead; a batch holds at most {@code maxBatch} results.
+     */
+    public record Results(Duration retention, int partitionsAhead, int maxBatch) {
+    }
+
+    /** The longest an agent's policy long poll may wait. */
+    public record Policy(Duration maxWait) {
     }
 
     public record Logging(String level, String format) {

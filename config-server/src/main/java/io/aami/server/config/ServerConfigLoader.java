@@ -46,6 +46,14 @@ public final class ServerConfigLoader {
                 new ServerConfig.Http(
                         t.byteSize("http.max_body_bytes", 1024L * 1024),
                         t.bool("metrics.public", true)),
+                new ServerConfig.Checks(
+                        t.stringList("checks.interpreters", List.of("sh", "bash", "python3")),
+                        (int) t.byteSize("checks.max_script_bytes", 64 * 1024)),
+                new ServerConfig.Results(
+                        t.duration("results.retention", Duration.ofDays(14)),
+                        t.integer("results.partitions_ahead", 3, 1, 60),
+                        t.integer("results.max_batch", 10_000, 1, 100_000)),
+                new ServerConfig.Policy(t.duration("policy.max_wait", Duration.ofSeconds(60))),
                 new ServerConfig.Logging(
                         t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
                         t.choice("logging.format", "text", "text", "json")));
@@ -90,6 +98,16 @@ public final class ServerConfigLoader {
         }
         if (cfg.http().maxBodyBytes() < 1024) {
             throw t.invalid("http.max_body_bytes", "must be at least 1KiB");
+        }
+        if (cfg.checks().interpreters().isEmpty()
+                || cfg.checks().interpreters().stream().anyMatch(i -> !i.matches("[A-Za-z0-9._+-]{1,64}"))) {
+            throw t.invalid("checks.interpreters", "must list interpreter names such as sh, bash, python3");
+        }
+        if (cfg.results().retention().compareTo(Duration.ofDays(1)) < 0) {
+            throw t.invalid("results.retention", "must be at least 1d (history is kept in daily partitions)");
+        }
+        if (cfg.policy().maxWait().compareTo(Duration.ofSeconds(1)) < 0 || cfg.policy().maxWait().compareTo(Duration.ofMinutes(10)) > 0) {
+            throw t.invalid("policy.max_wait", "must be between 1s and 10m");
         }
         if (cfg.adminToken() != null && cfg.adminToken().length() < 16) {
             throw t.invalid("admin_token", "must be at least 16 characters");

@@ -83,15 +83,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** True when a trivial query answers within {@code timeout}. */
+    /**
+     * True when a trivial query answers within {@code timeout}. Tried twice: after a database
+     * restart the first pooled connection may be a dead one, which the pool then evicts.
+     */
     public boolean ping(Duration timeout) {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
-            s.execute("SELECT 1");
-            return true;
-        } catch (SQLException e) {
-            return false;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+                s.execute("SELECT 1");
+                return true;
+            } catch (SQLException e) {
+                // fall through to the second attempt
+            }
         }
+        return false;
+    }
+
+    public int maxPoolSize() {
+        return pool.getMaximumPoolSize();
     }
 
     /** Pool gauges for /metrics. */

@@ -1,19 +1,17 @@
 package io.aami.server.health;
 
-import io.aami.server.db.Database;
 import io.aami.server.db.Migrations;
 import io.javalin.http.Context;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code /health}: the process answers. {@code /ready}: the database answers and its schema is current. */
+/** {@code /health}: the process answers. {@code /ready}: the database answered its last ping and the schema is current. */
 public final class HealthHandler {
-    private final Database db;
+    private final DatabaseProbe database;
     private final Migrations migrations;
 
-    public HealthHandler(Database db, Migrations migrations) {
-        this.db = db;
+    public HealthHandler(DatabaseProbe database, Migrations migrations) {
+        this.database = database;
         this.migrations = migrations;
     }
 
@@ -23,7 +21,7 @@ public final class HealthHandler {
 
     public void ready(Context ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
-        if (!db.ping(Duration.ofSeconds(2))) {
+        if (!database.reachable()) {
             body.put("status", "unavailable");
             body.put("error", "the database does not answer");
             body.put("code", "DATABASE_UNAVAILABLE");

@@ -5,6 +5,7 @@ import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.http.ApiException;
 import io.aami.server.http.Fields;
+import io.aami.server.metrics.ServerMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
@@ -13,11 +14,13 @@ import java.util.UUID;
 public final class HeartbeatService {
     private final HeartbeatWriter writer;
     private final ServerConfig.Heartbeat config;
+    private final ServerMetrics metrics;
     private final Clock clock;
 
-    public HeartbeatService(HeartbeatWriter writer, ServerConfig.Heartbeat config, Clock clock) {
+    public HeartbeatService(HeartbeatWriter writer, ServerConfig.Heartbeat config, ServerMetrics metrics, Clock clock) {
         this.writer = writer;
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -32,7 +35,8 @@ public final class HeartbeatService {
         Instant now = clock.instant();
         int interval = (int) config.interval().toSeconds();
         writer.submit(new Beat(agentId, now, now.plus(config.offlineAfter()), interval, version, req.uptimeSeconds(),
-                req.queueDepth()));
+                req.queueDepth(), req.policyVersion()));
+        metrics.heartbeats.inc();
         return new HeartbeatResponse(now, interval);
     }
 }

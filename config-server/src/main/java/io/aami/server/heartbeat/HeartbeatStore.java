@@ -24,9 +24,9 @@ final class HeartbeatStore {
             + "offline_after = to_timestamp(v.deadline_ms / 1000.0), "
             + "status = CASE WHEN t.status = 'revoked' THEN t.status ELSE 'online' END, "
             + "heartbeat_interval_seconds = v.interval_s, agent_version = coalesce(v.agent_version, t.agent_version), "
-            + "uptime_seconds = v.uptime, queue_depth = v.queue_depth "
-            + "FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::int[]) "
-            + "AS v(id, at_ms, deadline_ms, interval_s, agent_version, uptime, queue_depth) "
+            + "uptime_seconds = v.uptime, queue_depth = v.queue_depth, policy_version = coalesce(v.policy_version, t.policy_version) "
+            + "FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::int[], ?::bigint[]) "
+            + "AS v(id, at_ms, deadline_ms, interval_s, agent_version, uptime, queue_depth, policy_version) "
             + "JOIN targets o ON o.id = v.id "
             + "WHERE t.id = v.id AND (t.last_heartbeat_at IS NULL OR t.last_heartbeat_at <= to_timestamp(v.at_ms / 1000.0)) "
             + "RETURNING t.id, t.hostname, o.status AS previous_status";
@@ -41,6 +41,7 @@ final class HeartbeatStore {
         String[] version = new String[n];
         Long[] uptime = new Long[n];
         Integer[] queue = new Integer[n];
+        Long[] policy = new Long[n];
         int i = 0;
         for (Beat b : beats) {
             ids[i] = b.agentId();
@@ -50,13 +51,14 @@ final class HeartbeatStore {
             version[i] = b.agentVersion();
             uptime[i] = b.uptimeSeconds();
             queue[i] = b.queueDepth();
+            policy[i] = b.policyVersion();
             i++;
         }
         List<Transition> back = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(APPLY)) {
             Array[] arrays = {c.createArrayOf("uuid", ids), c.createArrayOf("bigint", at), c.createArrayOf("bigint", deadline),
                 c.createArrayOf("int4", interval), c.createArrayOf("text", version), c.createArrayOf("bigint", uptime),
-                c.createArrayOf("int4", queue)};
+                c.createArrayOf("int4", queue), c.createArrayOf("bigint", policy)};
             for (int k = 0; k < arrays.length; k++) {
                 ps.setArray(k + 1, arrays[k]);
             }

@@ -13,5 +13,5 @@ public enum Access implements RouteRole {
     /** An operator with the admin token. */
     ADMIN,
     /** Prometheus: public or admin, as {@code metrics.public} says. */
-    METRICS
+    METRICS_ACCESS
 }

@@ -22,7 +22,7 @@ public final class AccessFilter {
             case PUBLIC, ENROLL -> {
             }
             case ADMIN -> admin.require(ctx);
-            case METRICS -> {
+            case METRICS_ACCESS -> {
                 if (!metricsPublic) {
                     admin.require(ctx);
                 }

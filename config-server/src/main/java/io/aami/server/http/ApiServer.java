@@ -3,6 +3,8 @@ package io.aami.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.server.config.ServerConfig;
 import io.javalin.Javalin;
+import io.aami.server.metrics.ServerMetrics;
+import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 
 /** Builds the Javalin/Jetty server: JSON mapper, limits, access filter, error mapping, routes. */
@@ -10,7 +12,10 @@ public final class ApiServer {
     private ApiServer() {
     }
 
-    public static Javalin create(ServerConfig cfg, ObjectMapper mapper, Routes routes, AccessFilter access, ErrorMapper errors) {
+    private static final String STARTED = "aami.started_ns";
+
+    public static Javalin create(ServerConfig cfg, ObjectMapper mapper, Routes routes, AccessFilter access, ErrorMapper errors,
+                                 ServerMetrics metrics) {
         boolean virtualThreads = Runtime.version().feature() >= 21;
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -27,10 +32,34 @@ public final class ApiServer {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
             });
-            config.routes.before(RequestIds::assign);
+            // Long polls wait up to policy.max_wait; no response may be cut short before that.
+            config.http.asyncTimeout = cfg.policy().maxWait().plusSeconds(30).toMillis();
+            config.jetty.modifyServer(server -> {
+                for (var connector : server.getConnectors()) {
+                    if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
+                        c.setIdleTimeout(cfg.policy().maxWait().plusSeconds(60).toMillis());
+                    }
+                }
+            });
+            config.routes.before(ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                RequestIds.assign(ctx);
+            });
+            config.routes.after(ctx -> observe(ctx, metrics));
             config.routes.beforeMatched(access::check);
             errors.register(config.routes);
             routes.register(config.routes);
         });
+    }
+
+    private static void observe(Context ctx, ServerMetrics metrics) {
+        Long started = ctx.attribute(STARTED);
+        if (started == null) {
+            return;
+        }
+        var endpoint = ctx.endpoints().matchedHttpEndpoint();
+        String route = endpoint == null ? "unmatched" : endpoint.path;
+        metrics.httpDuration.labelValues(ctx.method().name(), route, Integer.toString(ctx.statusCode()))
+                .observe((System.nanoTime() - started) / 1e9);
     }
 }

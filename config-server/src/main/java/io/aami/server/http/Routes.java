@@ -1,6 +1,13 @@
 package io.aami.server.http;
 
 import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKEN;
+import static io.aami.contract.ApiPaths.CHECK;
+import static io.aami.contract.ApiPaths.CHECKS;
+import static io.aami.contract.ApiPaths.CHECK_RESULTS;
+import static io.aami.contract.ApiPaths.METRICS;
+import static io.aami.contract.ApiPaths.POLICY;
+import static io.aami.contract.ApiPaths.TARGET_CHECKS;
+import static io.aami.contract.ApiPaths.TARGET_CHECK_RESULTS;
 import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKENS;
 import static io.aami.contract.ApiPaths.GROUP;
 import static io.aami.contract.ApiPaths.GROUPS;
@@ -13,23 +20,30 @@ import static io.aami.contract.ApiPaths.TARGETS;
 import static io.aami.server.http.Access.ADMIN;
 import static io.aami.server.http.Access.AGENT;
 import static io.aami.server.http.Access.ENROLL;
+import static io.aami.server.http.Access.METRICS_ACCESS;
 import static io.aami.server.http.Access.PUBLIC;
 
+import io.aami.server.checks.CheckHandler;
 import io.aami.server.groups.GroupHandler;
 import io.aami.server.health.HealthHandler;
 import io.aami.server.heartbeat.HeartbeatHandler;
+import io.aami.server.metrics.MetricsHandler;
+import io.aami.server.policy.PolicyHandler;
 import io.aami.server.registration.RegistrationHandler;
+import io.aami.server.results.CheckResultHandler;
 import io.aami.server.targets.TargetHandler;
 import io.aami.server.tokens.BootstrapTokenHandler;
 import io.javalin.config.RoutesConfig;
 
 /** Every route of the config-server, with who may call it. */
-public record Routes(HealthHandler health, GroupHandler groups, BootstrapTokenHandler tokens, TargetHandler targets,
-                     RegistrationHandler registration, HeartbeatHandler heartbeat) {
+public record Routes(HealthHandler health, MetricsHandler metrics, GroupHandler groups, BootstrapTokenHandler tokens,
+                     TargetHandler targets, RegistrationHandler registration, HeartbeatHandler heartbeat, CheckHandler checks,
+                     PolicyHandler policy, CheckResultHandler checkResults) {
 
     public void register(RoutesConfig r) {
         r.get(HEALTH, health::health, PUBLIC);
         r.get(READY, health::ready, PUBLIC);
+        r.get(METRICS, metrics::metrics, METRICS_ACCESS);
 
         r.post(GROUPS, groups::create, ADMIN);
         r.get(GROUPS, groups::list, ADMIN);
@@ -48,7 +62,17 @@ public record Routes(HealthHandler health, GroupHandler groups, BootstrapTokenHa
         r.get(TARGET, targets::get, ADMIN);
         r.put(TARGET, targets::put, ADMIN);
         r.delete(TARGET, targets::delete, ADMIN);
+        r.get(TARGET_CHECKS, checkResults::latest, ADMIN);
+        r.get(TARGET_CHECK_RESULTS, checkResults::history, ADMIN);
+
+        r.post(CHECKS, checks::create, ADMIN);
+        r.get(CHECKS, checks::list, ADMIN);
+        r.get(CHECK, checks::get, ADMIN);
+        r.put(CHECK, checks::replace, ADMIN);
+        r.delete(CHECK, checks::delete, ADMIN);
 
         r.post(HEARTBEAT, heartbeat::heartbeat, AGENT);
+        r.get(POLICY, policy::get, AGENT);
+        r.post(CHECK_RESULTS, checkResults::ingest, AGENT);
     }
 }

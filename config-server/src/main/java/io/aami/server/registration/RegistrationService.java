@@ -11,6 +11,7 @@ import io.aami.server.groups.GroupService;
 import io.aami.server.http.ApiException;
 import io.aami.server.http.ErrorCode;
 import io.aami.server.http.Fields;
+import io.aami.server.policy.PolicyChanges;
 import io.aami.server.security.Cidr;
 import io.aami.server.security.Secrets;
 import io.aami.server.targets.Target;
@@ -127,6 +128,7 @@ public final class RegistrationService {
             // The previous credential stops working on every replica the moment this commits.
             ChangeFeed.publish(c, AgentAuthenticator.TOPIC, r.agentId().toString());
         }
+        PolicyChanges.target(c, r.agentId());
         RegisterResponse response = new RegisterResponse(r.agentId(), agentToken, (int) heartbeat.interval().toSeconds(),
                 group, e.labels());
         return new Outcome(response, existing == null);

@@ -8,6 +8,7 @@ import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.http.ApiException;
 import io.aami.server.http.Fields;
+import io.aami.server.policy.PolicyChanges;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,9 @@ public final class TargetService {
         return db.inTransaction(c -> {
             groups.requireExists(c, req.groupId());
             TargetStore.Upsert outcome = store.upsert(c, id, hostname, req.groupId(), labels, clock.instant());
+            if (outcome != TargetStore.Upsert.UNCHANGED) {
+                PolicyChanges.target(c, id);
+            }
             Target t = store.find(c, id).orElseThrow();
             return new Saved(t.view(), outcome == TargetStore.Upsert.CREATED);
         });

@@ -16,7 +16,7 @@ import java.util.UUID;
 /** SQL for {@code targets}, except the heartbeat path (see {@code HeartbeatStore}). */
 public final class TargetStore {
     private static final String COLUMNS = "id, hostname, ip_address, group_id, labels, metadata, status, agent_token_sha256, "
-            + "enrolled_by_token, agent_version, uptime_seconds, queue_depth, heartbeat_interval_seconds, registered_at, "
+            + "enrolled_by_token, agent_version, uptime_seconds, queue_depth, heartbeat_interval_seconds, policy_version, registered_at, "
             + "last_heartbeat_at, created_at, updated_at";
 
     /** Outcome of a pre-registration upsert. */
@@ -185,7 +185,8 @@ public final class TargetStore {
                 rs.getObject("group_id", UUID.class), Jsonb.map(rs, "labels"), Jsonb.map(rs, "metadata"),
                 rs.getString("status"), rs.getBytes("agent_token_sha256"), rs.getString("enrolled_by_token"),
                 rs.getString("agent_version"), (Long) rs.getObject("uptime_seconds"), (Integer) rs.getObject("queue_depth"),
-                (Integer) rs.getObject("heartbeat_interval_seconds"), instant(rs, "registered_at"),
+                (Integer) rs.getObject("heartbeat_interval_seconds"), (Long) rs.getObject("policy_version"),
+                instant(rs, "registered_at"),
                 instant(rs, "last_heartbeat_at"), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 

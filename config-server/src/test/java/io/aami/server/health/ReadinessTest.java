@@ -4,12 +4,15 @@ import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.server.testing.Api;
+import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +30,19 @@ class ReadinessTest {
             Api.Reply ready = api.get("/ready", null);
             assertThat(ready.status()).isEqualTo(200);
             assertThat(ready.json().get("status").asText()).isEqualTo("ready");
+            Fixtures.EnrolledAgent agent = Fixtures.enroll(api, "h", null);
+            String check = Fixtures.createCheck(api, Fixtures.check("c", "true", 10, Map.of("global", true)));
+            Map<String, Object> results = Map.of("results", List.of(Map.of("seq", 1, "check_id", check, "status", "ok",
+                    "output", "", "duration_ms", 1, "executed_at", Instant.now().toString())));
 
             pg.close();
+            eventually(() -> api.get("/ready", null).status() == 503);
+            Api.Reply ingest = api.post("/api/v1/agents/" + agent.id() + "/check-results", results, agent.token());
+            assertThat(ingest.status()).as("never a 2xx while the database is down").isEqualTo(503);
+            assertThat(ingest.header("Retry-After")).isPresent();
             Api.Reply notReady = api.get("/ready", null);
             assertThat(notReady.status()).isEqualTo(503);
+            assertThat(notReady.header("Retry-After")).isPresent();
             assertThat(notReady.json().get("code").asText()).isEqualTo("DATABASE_UNAVAILABLE");
             assertThat(api.get("/health", null).status()).isEqualTo(200);
             Api.Reply refused = api.post("/api/v1/groups", Map.of("name", "while-down"), ADMIN);
@@ -39,10 +51,21 @@ class ReadinessTest {
             assertThat(refused.header("Retry-After")).contains("5");
 
             pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
-            assertThat(api.get("/ready", null).status()).isEqualTo(200);
+            eventually(() -> api.get("/ready", null).status() == 200);
             assertThat(api.post("/api/v1/groups", Map.of("name", "after"), ADMIN).status()).isEqualTo(201);
+            Api.Reply afterwards = api.post("/api/v1/agents/" + agent.id() + "/check-results", results, agent.token());
+            assertThat(afterwards.status()).as(afterwards.toString()).isEqualTo(200);
+            assertThat(afterwards.json().get("accepted").asInt()).isEqualTo(1);
         } finally {
             pg.close();
+        }
+    }
+
+    private static void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 20 s").isLessThan(deadline);
+            Thread.sleep(100);
         }
     }
 }

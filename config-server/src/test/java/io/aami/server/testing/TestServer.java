@@ -1,5 +1,6 @@
 package io.aami.server.testing;
 
+import io.aami.server.RunningServer;
 import io.aami.server.ServerMain;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.config.ServerConfigLoader;
@@ -12,11 +13,11 @@ import java.util.Map;
 public final class TestServer implements AutoCloseable {
     public static final String ADMIN = "test-admin-token-0123456789";
 
-    private final ServerMain.Running running;
+    private final RunningServer running;
     private final TestDatabase.Coordinates db;
     private final Api api;
 
-    private TestServer(ServerMain.Running running, TestDatabase.Coordinates db) {
+    private TestServer(RunningServer running, TestDatabase.Coordinates db) {
         this.running = running;
         this.db = db;
         this.api = new Api("http://127.0.0.1:" + running.port());
@@ -24,7 +25,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server; {@code env} adds or overrides {@code AAMI_*} settings. */
     public static TestServer start(Map<String, String> env) {
-        return start(env, TestDatabase.fresh(), Clock.systemUTC());
+        return start(env, TestDatabase.fresh(), Clock.tickMillis(java.time.ZoneOffset.UTC));
     }
 
     public static TestServer start(Map<String, String> env, TestDatabase.Coordinates db, Clock clock) {
@@ -70,7 +71,7 @@ public final class TestServer implements AutoCloseable {
         return db;
     }
 
-    public ServerMain.Running running() {
+    public RunningServer running() {
         return running;
     }
 

@@ -1,0 +1,38 @@
+package io.aami.server.checks;
+
+import io.aami.contract.checks.CheckRequest;
+import io.aami.server.http.Fields;
+import io.aami.server.http.JsonBodies;
+import io.javalin.http.Context;
+
+/** HTTP for {@code /api/v1/checks}. */
+public final class CheckHandler {
+    private final CheckService service;
+    private final JsonBodies bodies;
+
+    public CheckHandler(CheckService service, JsonBodies bodies) {
+        this.service = service;
+        this.bodies = bodies;
+    }
+
+    public void create(Context ctx) {
+        ctx.status(201).json(service.create(bodies.read(ctx, CheckRequest.class)));
+    }
+
+    public void list(Context ctx) {
+        ctx.json(service.list(Fields.queryUuid(ctx, "group_id"), Fields.queryUuid(ctx, "target_id")));
+    }
+
+    public void get(Context ctx) {
+        ctx.json(service.get(Fields.pathId(ctx)));
+    }
+
+    public void replace(Context ctx) {
+        ctx.json(service.replace(Fields.pathId(ctx), bodies.read(ctx, CheckRequest.class)));
+    }
+
+    public void delete(Context ctx) {
+        service.delete(Fields.pathId(ctx));
+        ctx.status(204);
+    }
+}

@@ -1,0 +1,98 @@
+package io.aami.server.checks;
+
+import io.aami.contract.checks.CheckRequest;
+import io.aami.contract.checks.CheckView;
+import io.aami.server.config.ServerConfig;
+import io.aami.server.db.DataAccessException;
+import io.aami.server.db.Database;
+import io.aami.server.groups.GroupService;
+import io.aami.server.http.ApiException;
+import io.aami.server.http.ErrorCode;
+import io.aami.server.policy.PolicyChanges;
+import io.aami.server.targets.TargetStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/** Rules for check policies; every change is announced so agents in scope pick it up at once. */
+public final class CheckService {
+    private final Database db;
+    private final CheckStore store;
+    private final GroupService groups;
+    private final TargetStore targets;
+    private final CheckValidator validator;
+    private final Clock clock;
+
+    public CheckService(Database db, CheckStore store, GroupService groups, TargetStore targets, ServerConfig.Checks limits,
+                        Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.groups = groups;
+        this.targets = targets;
+        this.validator = new CheckValidator(limits);
+        this.clock = clock;
+    }
+
+    public CheckView create(CheckRequest req) {
+        Instant now = clock.instant();
+        CheckView v = validator.validated(UUID.randomUUID(), req, now, now);
+        return uniqueName(() -> db.inTransaction(c -> {
+            requireScopeExists(c, v);
+            store.insert(c, v);
+            PolicyChanges.scope(c, v.groupId(), v.targetId());
+            return v;
+        }));
+    }
+
+    /** Replaces the whole check (PUT semantics); the old and the new scope are both notified. */
+    public CheckView replace(UUID id, CheckRequest req) {
+        return uniqueName(() -> db.inTransaction(c -> {
+            CheckView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("check", id));
+            CheckView v = validator.validated(id, req, old.createdAt(), clock.instant());
+            requireScopeExists(c, v);
+            store.update(c, v);
+            PolicyChanges.scope(c, old.groupId(), old.targetId());
+            PolicyChanges.scope(c, v.groupId(), v.targetId());
+            return v;
+        }));
+    }
+
+    public CheckView get(UUID id) {
+        return db.withConnection(c -> store.find(c, id)).orElseThrow(() -> ApiException.notFound("check", id));
+    }
+
+    public List<CheckView> list(UUID groupId, UUID targetId) {
+        return db.withConnection(c -> store.list(c, groupId, targetId));
+    }
+
+    public void delete(UUID id) {
+        db.inTransaction(c -> {
+            CheckView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("check", id));
+            store.delete(c, id);
+            PolicyChanges.scope(c, old.groupId(), old.targetId());
+            return null;
+        });
+    }
+
+    private void requireScopeExists(Connection c, CheckView v) throws SQLException {
+        groups.requireExists(c, v.groupId());
+        if (v.targetId() != null && targets.find(c, v.targetId()).isEmpty()) {
+            throw new ApiException(ErrorCode.UNKNOWN_TARGET, "target_id: target " + v.targetId() + " does not exist");
+        }
+    }
+
+    private static CheckView uniqueName(Supplier<CheckView> work) {
+        try {
+            return work.get();
+        } catch (DataAccessException e) {
+            if (e.uniqueViolation()) {
+                throw ApiException.invalid("name", "a check with this name already exists in the same scope");
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.aami.server.checks;
+
+import io.aami.contract.checks.CheckRequest;
+import io.aami.contract.checks.CheckView;
+import io.aami.server.config.ServerConfig;
+import io.aami.server.http.ApiException;
+import io.aami.server.http.Fields;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Turns a {@link CheckRequest} into a valid {@link CheckView} or a 400 naming the field. */
+final class CheckValidator {
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final int MAX_INTERVAL = 7 * 24 * 3600;
+
+    private final ServerConfig.Checks limits;
+
+    CheckValidator(ServerConfig.Checks limits) {
+        this.limits = limits;
+    }
+
+    CheckView validated(UUID id, CheckRequest r, Instant created, Instant updated) {
+        String name = Fields.required("name", r.name(), 128);
+        String interpreter = Fields.required("interpreter", r.interpreter(), 64);
+        if (!limits.interpreters().contains(interpreter)) {
+            throw ApiException.invalid("interpreter", "'" + interpreter + "' is not allowed; use one of " + limits.interpreters());
+        }
+        String script = script(r.script());
+        int interval = required("interval_seconds", r.intervalSeconds());
+        if (interval < 1 || interval > MAX_INTERVAL) {
+            throw ApiException.invalid("interval_seconds", "must be between 1 and " + MAX_INTERVAL);
+        }
+        int timeout = required("timeout_seconds", r.timeoutSeconds());
+        if (timeout <= 0 || timeout > interval) {
+            throw ApiException.invalid("timeout_seconds", "must be more than 0 and at most interval_seconds (" + interval + ")");
+        }
+        String scope = scope(r);
+        return new CheckView(id, name, r.description() == null ? "" : Fields.optional("description", r.description(), 1024),
+                interpreter, script, sha256(script), args(r.args()), env(r.env()), interval, timeout, scope,
+                r.groupId(), r.targetId(), "global".equals(scope), Fields.labels("labels", r.labels()),
+                r.enabled() == null || r.enabled(), created, updated);
+    }
+
+    static String sha256(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String script(String script) {
+        if (script == null || script.isBlank()) {
+            throw ApiException.invalid("script", "is required");
+        }
+        int bytes = script.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxScriptBytes()) {
+            throw ApiException.invalid("script", "is " + bytes + " bytes; at most " + limits.maxScriptBytes() + " are allowed");
+        }
+        if (script.indexOf('\0') >= 0) {
+            throw ApiException.invalid("script", "must not contain NUL characters");
+        }
+        return script;
+    }
+
+    private static String scope(CheckRequest r) {
+        boolean global = Boolean.TRUE.equals(r.global());
+        int given = (r.groupId() != null ? 1 : 0) + (r.targetId() != null ? 1 : 0) + (global ? 1 : 0);
+        if (given != 1) {
+            throw ApiException.invalid("scope", "give exactly one of group_id, target_id or \"global\": true");
+        }
+        return global ? "global" : r.groupId() != null ? "group" : "target";
+    }
+
+    private static List<String> args(List<String> args) {
+        if (args == null) {
+            return List.of();
+        }
+        if (args.size() > 64 || args.stream().anyMatch(a -> a == null || a.length() > 1024 || a.indexOf('\0') >= 0)) {
+            throw ApiException.invalid("args", "at most 64 arguments of at most 1024 characters, no NUL");
+        }
+        return List.copyOf(args);
+    }
+
+    private static Map<String, String> env(Map<String, String> env) {
+        if (env == null) {
+            return Map.of();
+        }
+        if (env.size() > 64) {
+            throw ApiException.invalid("env", "at most 64 variables");
+        }
+        env.forEach((k, v) -> {
+            if (k == null || !ENV_NAME.matcher(k).matches() || v == null || v.length() > 4096 || v.indexOf('\0') >= 0) {
+                throw ApiException.invalid("env", "variable '" + k + "' needs a name like NAME_1 and a value of at most 4096 characters");
+            }
+        });
+        return new TreeMap<>(env);
+    }
+
+    private static int required(String field, Integer value) {
+        if (value == null) {
+            throw ApiException.invalid(field, "is required");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,34 @@
+package io.aami.server.policy;
+
+import io.aami.server.db.ChangeFeed;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/**
+ * Announces, through the change feed, that the policy of some targets may have changed, so
+ * long-polling agents on every replica are answered at once. The payload names the scope:
+ * {@code global}, {@code group:<id>} or {@code target:<id>}.
+ */
+public final class PolicyChanges {
+    public static final String TOPIC = "policy";
+
+    private PolicyChanges() {
+    }
+
+    /** Publishes for the scope of a policy object: exactly one of the arguments is used. */
+    public static void scope(Connection c, UUID groupId, UUID targetId) throws SQLException {
+        if (targetId != null) {
+            target(c, targetId);
+        } else if (groupId != null) {
+            ChangeFeed.publish(c, TOPIC, "group:" + groupId);
+        } else {
+            ChangeFeed.publish(c, TOPIC, "global");
+        }
+    }
+
+    /** The target's own set changed (group membership, address, own policies). */
+    public static void target(Connection c, UUID targetId) throws SQLException {
+        ChangeFeed.publish(c, TOPIC, "target:" + targetId);
+    }
+}

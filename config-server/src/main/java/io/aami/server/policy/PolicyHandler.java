@@ -1,0 +1,74 @@
+package io.aami.server.policy;
+
+import io.aami.common.config.Durations;
+import io.aami.contract.policy.PolicyBundle;
+import io.aami.server.config.ServerConfig;
+import io.aami.server.http.ApiException;
+import io.aami.server.http.Fields;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /api/v1/checks/target/{id}[?wait=30s]} with {@code If-None-Match}: the bundle at once
+ * when the caller's version is stale, else (with {@code wait}) as soon as it changes, else 304.
+ */
+public final class PolicyHandler {
+    private static final Pattern ETAG = Pattern.compile("(?:W/)?\"?(\\d{1,19})\"?");
+
+    private final PolicyService service;
+    private final PolicyWaiters waiters;
+    private final ServerConfig.Policy config;
+
+    public PolicyHandler(PolicyService service, PolicyWaiters waiters, ServerConfig.Policy config) {
+        this.service = service;
+        this.waiters = waiters;
+        this.config = config;
+    }
+
+    public void get(Context ctx) {
+        UUID id = Fields.pathId(ctx);
+        long known = knownVersion(ctx.header("If-None-Match"));
+        Duration wait = waitParam(ctx.queryParam("wait"));
+        PolicyBundle now = service.current(id);
+        if (now.version() != known) {
+            answer(ctx, Optional.of(now), known);
+        } else if (wait.isZero()) {
+            answer(ctx, Optional.empty(), known);
+        } else {
+            ctx.future(() -> waiters.await(id, known, wait).thenAccept(result -> answer(ctx, result, known)));
+        }
+    }
+
+    private static void answer(Context ctx, Optional<PolicyBundle> bundle, long known) {
+        ctx.header("Cache-Control", "no-cache");
+        if (bundle.isPresent()) {
+            ctx.header("ETag", "\"" + bundle.get().version() + "\"").json(bundle.get());
+        } else {
+            ctx.header("ETag", "\"" + known + "\"").status(304);
+        }
+    }
+
+    private Duration waitParam(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return Duration.ZERO;
+        }
+        try {
+            Duration d = raw.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(raw)) : Durations.parse(raw);
+            return d.compareTo(config.maxWait()) > 0 ? config.maxWait() : d;
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("wait", "'" + raw + "' is not a duration like 30s");
+        }
+    }
+
+    static long knownVersion(String ifNoneMatch) {
+        if (ifNoneMatch == null) {
+            return -1;
+        }
+        Matcher m = ETAG.matcher(ifNoneMatch.trim());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+}

@@ -1,0 +1,112 @@
+package io.aami.server.results;
+
+import io.aami.contract.checks.CheckResultView;
+import io.aami.contract.results.CheckResult;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.postgresql.PGConnection;
+
+/** SQL for check result history (COPY) and the latest state per (target, check). */
+public final class CheckResultStore {
+    private static final String COPY = "COPY check_results (target_id, seq, check_id, status, exit_code, output, truncated, "
+            + "timed_out, duration_ms, executed_at, received_at) FROM STDIN WITH (FORMAT text)";
+
+    /** Appends history rows with one COPY: the write path never issues a statement per result. */
+    void copyHistory(Connection c, UUID target, Instant receivedAt, List<CheckResult> results) throws SQLException {
+        CopyText rows = new CopyText(results.size());
+        for (CheckResult r : results) {
+            rows.field(target).field(r.seq()).field(r.checkId()).field(CheckStatus.code(r.status())).field(r.exitCode())
+                    .field(r.output()).field(r.truncated()).field(r.timedOut()).field(r.durationMs())
+                    .field(r.executedAt()).field(receivedAt).endRow();
+        }
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(rows.text()));
+        } catch (IOException e) {
+            throw new SQLException("COPY into check_results failed: " + e.getMessage(), e);
+        }
+    }
+
+    // Rows for checks that no longer exist are skipped (the JOIN); an older seq never replaces a newer one.
+    private static final String UPSERT_LATEST = "INSERT INTO check_latest (target_id, check_id, seq, status, exit_code, output, "
+            + "truncated, timed_out, duration_ms, executed_at, received_at) "
+            + "SELECT ?, v.check_id, v.seq, v.status, v.exit_code, v.output, v.truncated, v.timed_out, v.duration_ms, "
+            + "to_timestamp(v.executed_ms / 1000.0), ? "
+            + "FROM unnest(?::uuid[], ?::bigint[], ?::smallint[], ?::int[], ?::text[], ?::bool[], ?::bool[], ?::bigint[], ?::bigint[]) "
+            + "AS v(check_id, seq, status, exit_code, output, truncated, timed_out, duration_ms, executed_ms) "
+            + "JOIN checks k ON k.id = v.check_id "
+            + "ON CONFLICT (target_id, check_id) DO UPDATE SET seq = EXCLUDED.seq, status = EXCLUDED.status, "
+            + "exit_code = EXCLUDED.exit_code, output = EXCLUDED.output, truncated = EXCLUDED.truncated, "
+            + "timed_out = EXCLUDED.timed_out, duration_ms = EXCLUDED.duration_ms, executed_at = EXCLUDED.executed_at, "
+            + "received_at = EXCLUDED.received_at WHERE check_latest.seq < EXCLUDED.seq";
+
+    /** {@code latest} holds at most one result per check. */
+    void upsertLatest(Connection c, UUID target, Instant receivedAt, List<CheckResult> latest) throws SQLException {
+        int n = latest.size();
+        Object[][] cols = new Object[9][n];
+        for (int i = 0; i < n; i++) {
+            CheckResult r = latest.get(i);
+            cols[0][i] = r.checkId();
+            cols[1][i] = r.seq();
+            cols[2][i] = (short) CheckStatus.code(r.status());
+            cols[3][i] = r.exitCode();
+            cols[4][i] = r.output().replace('\0', ' ');
+            cols[5][i] = r.truncated();
+            cols[6][i] = r.timedOut();
+            cols[7][i] = r.durationMs();
+            cols[8][i] = r.executedAt().toEpochMilli();
+        }
+        String[] types = {"uuid", "bigint", "int2", "int4", "text", "bool", "bool", "bigint", "bigint"};
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_LATEST)) {
+            ps.setObject(1, target);
+            ps.setTimestamp(2, Timestamp.from(receivedAt));
+            for (int k = 0; k < cols.length; k++) {
+                Array a = c.createArrayOf(types[k], cols[k]);
+                ps.setArray(k + 3, a);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** One page of history, newest first; {@code before} continues after a previous page's last row. */
+    record Page(Instant since, PageMark before, UUID checkId, int limit) {
+    }
+
+    record PageMark(Instant executedAt, long seq) {
+    }
+
+    private static final String HISTORY = "SELECT seq, check_id, status, exit_code, output, truncated, timed_out, duration_ms, "
+            + "executed_at, received_at FROM check_results WHERE target_id = ? AND (?::uuid IS NULL OR check_id = ?) "
+            + "AND executed_at >= ? AND (executed_at, seq) < (?, ?) ORDER BY executed_at DESC, seq DESC LIMIT ?";
+
+    List<CheckResultView> history(Connection c, UUID target, Page page) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(HISTORY)) {
+            ps.setObject(1, target);
+            ps.setObject(2, page.checkId());
+            ps.setObject(3, page.checkId());
+            ps.setTimestamp(4, Timestamp.from(page.since()));
+            ps.setTimestamp(5, Timestamp.from(page.before().executedAt()));
+            ps.setLong(6, page.before().seq());
+            ps.setInt(7, page.limit());
+            List<CheckResultView> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CheckResultView(rs.getLong("seq"), rs.getObject("check_id", UUID.class),
+                            CheckStatus.name(rs.getInt("status")), (Integer) rs.getObject("exit_code"), rs.getString("output"),
+                            rs.getBoolean("truncated"), rs.getBoolean("timed_out"), rs.getLong("duration_ms"),
+                            rs.getTimestamp("executed_at").toInstant(), rs.getTimestamp("received_at").toInstant()));
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.aami.server.results;
+
+import io.aami.server.http.ApiException;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/** Shape checks every result batch passes before anything is stored (a failure is a 400, nothing stored). */
+final class ResultBatches {
+    private ResultBatches() {
+    }
+
+    static <T> List<T> requireOrdered(List<T> results, int maxBatch, ToLongFunction<T> seq) {
+        if (results == null || results.isEmpty()) {
+            throw ApiException.invalid("results", "must hold at least one result");
+        }
+        if (results.size() > maxBatch) {
+            throw ApiException.invalid("results", "at most " + maxBatch + " results per batch");
+        }
+        long previous = 0;
+        for (int i = 0; i < results.size(); i++) {
+            T r = results.get(i);
+            if (r == null) {
+                throw ApiException.invalid("results[" + i + "]", "must be an object");
+            }
+            long s = seq.applyAsLong(r);
+            if (s <= previous) {
+                throw ApiException.invalid("results[" + i + "].seq", "must be at least 1 and strictly increasing within the batch");
+            }
+            previous = s;
+        }
+        return results;
+    }
+
+    static void require(boolean ok, int index, String field, String problem) {
+        if (!ok) {
+            throw ApiException.invalid("results[" + index + "]." + field, problem);
+        }
+    }
+}

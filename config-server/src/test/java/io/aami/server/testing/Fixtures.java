@@ -1,0 +1,52 @@
+package io.aami.server.testing;
+
+import static io.aami.server.testing.TestServer.ADMIN;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Common arrangements for API tests: enrolled agents, groups, checks. */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** An enrolled agent: its id and its own credential. */
+    public record EnrolledAgent(UUID id, String token) {
+    }
+
+    public static EnrolledAgent enroll(Api api, String hostname, String groupId) {
+        String bootstrap = api.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", 1), ADMIN).json().get("token").asText();
+        Map<String, Object> body = new HashMap<>(Map.of("token", bootstrap, "hostname", hostname, "ip_address", "127.0.0.1"));
+        if (groupId != null) {
+            body.put("group_id", groupId);
+        }
+        Api.Reply r = api.post("/api/v1/bootstrap-tokens/register", body, null);
+        if (r.status() != 201) {
+            throw new IllegalStateException("enrollment failed: " + r);
+        }
+        JsonNode j = r.json();
+        return new EnrolledAgent(UUID.fromString(j.get("agent_id").asText()), j.get("agent_token").asText());
+    }
+
+    public static String group(Api api, String name) {
+        return api.post("/api/v1/groups", Map.of("name", name), ADMIN).json().get("id").asText();
+    }
+
+    /** A check body; {@code scope} is e.g. Map.of("global", true) or Map.of("group_id", id). */
+    public static Map<String, Object> check(String name, String script, int interval, Map<String, Object> scope) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "interpreter", "sh", "script", script,
+                "interval_seconds", interval, "timeout_seconds", Math.max(1, interval / 2)));
+        body.putAll(scope);
+        return body;
+    }
+
+    public static String createCheck(Api api, Map<String, Object> body) {
+        Api.Reply r = api.post("/api/v1/checks", body, ADMIN);
+        if (r.status() != 201) {
+            throw new IllegalStateException("check creation failed: " + r);
+        }
+        return r.json().get("id").asText();
+    }
+}
