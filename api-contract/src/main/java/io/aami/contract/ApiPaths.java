@@ -26,6 +26,11 @@ public final class ApiPaths {
     /** The seed's path: an agent pulls its effective policy (checks and probes) here. */
     public static final String POLICY = CHECKS + "/target/{id}";
 
+    public static final String PROBES = V1 + "/probes";
+    public static final String PROBE = PROBES + "/{id}";
+    public static final String PROBE_MATRIX = PROBES + "/matrix";
+    public static final String TARGET_PROBES = TARGET + "/probes";
+
     public static final String AGENT = V1 + "/agents/{id}";
     public static final String HEARTBEAT = AGENT + "/heartbeat";
     public static final String CHECK_RESULTS = AGENT + "/check-results";

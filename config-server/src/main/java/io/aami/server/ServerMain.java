@@ -33,10 +33,18 @@ import io.aami.server.http.JsonBodies;
 import io.aami.server.http.Routes;
 import io.aami.server.metrics.FleetCollector;
 import io.aami.server.metrics.MetricsHandler;
+import io.aami.server.metrics.ProbeFleetCollector;
 import io.aami.server.metrics.ServerMetrics;
 import io.aami.server.policy.PolicyHandler;
 import io.aami.server.policy.PolicyService;
 import io.aami.server.policy.PolicyWaiters;
+import io.aami.server.probes.ProbeExpansion;
+import io.aami.server.probes.ProbeHandler;
+import io.aami.server.probes.ProbeMatrixService;
+import io.aami.server.probes.ProbeResultHandler;
+import io.aami.server.probes.ProbeResultIngest;
+import io.aami.server.probes.ProbeService;
+import io.aami.server.probes.ProbeStore;
 import io.aami.server.registration.RegistrationHandler;
 import io.aami.server.registration.RegistrationService;
 import io.aami.server.results.CheckResultHandler;
@@ -45,6 +53,7 @@ import io.aami.server.results.CheckResultStore;
 import io.aami.server.results.CheckStateService;
 import io.aami.server.results.LatestCheckStore;
 import io.aami.server.results.PartitionMaintainer;
+import io.aami.server.results.StreamIngest;
 import io.aami.server.security.AdminToken;
 import io.aami.server.security.Secrets;
 import io.aami.server.targets.TargetHandler;
@@ -144,6 +153,7 @@ public final class ServerMain {
         PrometheusRegistry registry = new PrometheusRegistry();
         ServerMetrics metrics = new ServerMetrics(registry, db);
         registry.register(new FleetCollector(db, clock));
+        registry.register(new ProbeFleetCollector(db, clock));
 
         GroupStore groupStore = new GroupStore();
         TargetStore targetStore = new TargetStore();
@@ -157,13 +167,14 @@ public final class ServerMain {
         LivenessSweeper sweeper = new LivenessSweeper(db, clock);
         sweeper.start(scheduler, cfg.heartbeat().sweepInterval());
         resources.add(0, sweeper);
-        PartitionMaintainer partitions = new PartitionMaintainer(db, List.of("check_results"), cfg.results().retention(),
+        PartitionMaintainer partitions = new PartitionMaintainer(db, List.of("check_results", "probe_results"), cfg.results().retention(),
                 cfg.results().partitionsAhead(), clock);
         partitions.start(scheduler, Duration.ofHours(1));
         resources.add(0, partitions);
 
         AgentAuthenticator agentAuth = new AgentAuthenticator(db, targetStore, clock, Duration.ofSeconds(60));
-        PolicyService policies = new PolicyService(db, targetStore, checkStore, (c, target) -> List.of(), clock);
+        ProbeStore probeStore = new ProbeStore();
+        PolicyService policies = new PolicyService(db, targetStore, checkStore, new ProbeExpansion(probeStore), clock);
         ExecutorService recompute = Executors.newFixedThreadPool(4, daemon("aami-policy"));
         resources.add(0, recompute::shutdownNow);
         PolicyWaiters waiters = new PolicyWaiters(policies, scheduler, recompute);
@@ -172,6 +183,7 @@ public final class ServerMain {
         changes.start();
 
         CheckResultStore resultStore = new CheckResultStore();
+        StreamIngest streams = new StreamIngest(db, partitions, metrics, clock);
         CheckStateService checkState = new CheckStateService(db, targetStore, policies, resultStore, new LatestCheckStore(), clock);
         DatabaseProbe probe = new DatabaseProbe(db);
         probe.start(scheduler, Duration.ofSeconds(2));
@@ -186,8 +198,10 @@ public final class ServerMain {
                 new HeartbeatHandler(new HeartbeatService(heartbeatWriter, cfg.heartbeat(), metrics, clock), bodies),
                 new CheckHandler(new CheckService(db, checkStore, groups, targetStore, cfg.checks(), clock), bodies),
                 new PolicyHandler(policies, waiters, cfg.policy()),
-                new CheckResultHandler(new CheckResultIngest(db, resultStore, partitions, metrics, cfg.results().maxBatch(), clock),
-                        checkState, bodies));
+                new CheckResultHandler(new CheckResultIngest(streams, resultStore, cfg.results().maxBatch()), checkState, bodies),
+                new ProbeHandler(new ProbeService(db, probeStore, groups, targetStore, clock),
+                        new ProbeMatrixService(db, targetStore, policies, clock), bodies),
+                new ProbeResultHandler(new ProbeResultIngest(streams, cfg.results().maxBatch()), bodies));
         AccessFilter access = new AccessFilter(new AdminAuthenticator(adminToken), agentAuth, cfg.http().metricsPublic());
         Javalin app = ApiServer.create(cfg, mapper, routes, access, new ErrorMapper(), metrics);
         app.start();

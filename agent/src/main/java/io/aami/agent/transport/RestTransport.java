@@ -7,7 +7,12 @@ import io.aami.contract.ErrorBody;
 import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.contract.registration.RegisterRequest;
+import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.registration.RegisterResponse;
+import io.aami.contract.results.CheckResultBatch;
+import io.aami.contract.results.ProbeReportBatch;
+import io.aami.contract.results.ResultAck;
+import java.util.Optional;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,8 +45,35 @@ public final class RestTransport implements ServerTransport {
                 HeartbeatResponse.class);
     }
 
+    @Override
+    public Optional<PolicyBundle> fetchPolicy(AgentCredentials credentials, long knownVersion, Duration wait) {
+        String path = ApiPaths.withId(ApiPaths.POLICY, credentials.agentId()) + "?wait=" + wait.toSeconds() + "s";
+        // The server may hold the request for the whole wait; allow for it plus a normal round trip.
+        HttpResponse<byte[]> response = exchange("GET", path, null, credentials.agentToken(), timeout.plus(wait),
+                knownVersion < 0 ? null : "\"" + knownVersion + "\"");
+        if (response.statusCode() == 304) {
+            return Optional.empty();
+        }
+        return Optional.of(decode(response, path, PolicyBundle.class));
+    }
+
+    @Override
+    public ResultAck sendCheckResults(AgentCredentials credentials, CheckResultBatch batch) {
+        return send("POST", ApiPaths.withId(ApiPaths.CHECK_RESULTS, credentials.agentId()), batch, credentials.agentToken(),
+                ResultAck.class);
+    }
+
+    @Override
+    public ResultAck sendProbeResults(AgentCredentials credentials, ProbeReportBatch batch) {
+        return send("POST", ApiPaths.withId(ApiPaths.PROBE_RESULTS, credentials.agentId()), batch, credentials.agentToken(),
+                ResultAck.class);
+    }
+
     private <T> T send(String method, String path, Object body, String bearer, Class<T> type) {
-        HttpResponse<byte[]> response = exchange(method, path, body, bearer, timeout);
+        return decode(exchange(method, path, body, bearer, timeout, null), path, type);
+    }
+
+    private <T> T decode(HttpResponse<byte[]> response, String path, Class<T> type) {
         if (response.statusCode() / 100 != 2) {
             throw failure(response);
         }
@@ -53,10 +85,14 @@ public final class RestTransport implements ServerTransport {
         }
     }
 
-    HttpResponse<byte[]> exchange(String method, String path, Object body, String bearer, Duration requestTimeout) {
+    HttpResponse<byte[]> exchange(String method, String path, Object body, String bearer, Duration requestTimeout,
+                                  String ifNoneMatch) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
                     .header("Accept", "application/json");
+            if (ifNoneMatch != null) {
+                b.header("If-None-Match", ifNoneMatch);
+            }
             if (bearer != null) {
                 b.header("Authorization", "Bearer " + bearer);
             }

@@ -4,7 +4,13 @@ import io.aami.agent.identity.AgentCredentials;
 import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.contract.registration.RegisterRequest;
+import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.registration.RegisterResponse;
+import io.aami.contract.results.CheckResultBatch;
+import io.aami.contract.results.ProbeReportBatch;
+import io.aami.contract.results.ResultAck;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Every call the agent makes to the config-server. REST today ({@link RestTransport}); the seed
@@ -16,6 +22,16 @@ public interface ServerTransport extends AutoCloseable {
     RegisterResponse register(RegisterRequest request, String currentAgentToken);
 
     HeartbeatResponse heartbeat(AgentCredentials credentials, HeartbeatRequest request);
+
+    /**
+     * The agent's policy bundle if its version differs from {@code knownVersion} (-1: none yet),
+     * waiting up to {@code wait} for a change; empty when nothing changed.
+     */
+    Optional<PolicyBundle> fetchPolicy(AgentCredentials credentials, long knownVersion, Duration wait);
+
+    ResultAck sendCheckResults(AgentCredentials credentials, CheckResultBatch batch);
+
+    ResultAck sendProbeResults(AgentCredentials credentials, ProbeReportBatch batch);
 
     @Override
     default void close() {

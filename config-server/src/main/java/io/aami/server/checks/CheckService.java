@@ -7,8 +7,8 @@ import io.aami.server.db.DataAccessException;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.http.ApiException;
-import io.aami.server.http.ErrorCode;
 import io.aami.server.policy.PolicyChanges;
+import io.aami.server.policy.PolicyScope;
 import io.aami.server.targets.TargetStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,10 +79,7 @@ public final class CheckService {
     }
 
     private void requireScopeExists(Connection c, CheckView v) throws SQLException {
-        groups.requireExists(c, v.groupId());
-        if (v.targetId() != null && targets.find(c, v.targetId()).isEmpty()) {
-            throw new ApiException(ErrorCode.UNKNOWN_TARGET, "target_id: target " + v.targetId() + " does not exist");
-        }
+        PolicyScope.requireExists(c, groups, targets, v.groupId(), v.targetId());
     }
 
     private static CheckView uniqueName(Supplier<CheckView> work) {

@@ -5,6 +5,7 @@ import io.aami.contract.checks.CheckView;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.http.ApiException;
 import io.aami.server.http.Fields;
+import io.aami.server.policy.PolicyScope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,7 +43,7 @@ final class CheckValidator {
         if (timeout <= 0 || timeout > interval) {
             throw ApiException.invalid("timeout_seconds", "must be more than 0 and at most interval_seconds (" + interval + ")");
         }
-        String scope = scope(r);
+        String scope = PolicyScope.of(r.groupId(), r.targetId(), r.global());
         return new CheckView(id, name, r.description() == null ? "" : Fields.optional("description", r.description(), 1024),
                 interpreter, script, sha256(script), args(r.args()), env(r.env()), interval, timeout, scope,
                 r.groupId(), r.targetId(), "global".equals(scope), Fields.labels("labels", r.labels()),
@@ -69,15 +70,6 @@ final class CheckValidator {
             throw ApiException.invalid("script", "must not contain NUL characters");
         }
         return script;
-    }
-
-    private static String scope(CheckRequest r) {
-        boolean global = Boolean.TRUE.equals(r.global());
-        int given = (r.groupId() != null ? 1 : 0) + (r.targetId() != null ? 1 : 0) + (global ? 1 : 0);
-        if (given != 1) {
-            throw ApiException.invalid("scope", "give exactly one of group_id, target_id or \"global\": true");
-        }
-        return global ? "global" : r.groupId() != null ? "group" : "target";
     }
 
     private static List<String> args(List<String> args) {

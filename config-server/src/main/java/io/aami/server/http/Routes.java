@@ -6,6 +6,10 @@ import static io.aami.contract.ApiPaths.CHECKS;
 import static io.aami.contract.ApiPaths.CHECK_RESULTS;
 import static io.aami.contract.ApiPaths.METRICS;
 import static io.aami.contract.ApiPaths.POLICY;
+import static io.aami.contract.ApiPaths.PROBE;
+import static io.aami.contract.ApiPaths.PROBES;
+import static io.aami.contract.ApiPaths.PROBE_MATRIX;
+import static io.aami.contract.ApiPaths.PROBE_RESULTS;
 import static io.aami.contract.ApiPaths.TARGET_CHECKS;
 import static io.aami.contract.ApiPaths.TARGET_CHECK_RESULTS;
 import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKENS;
@@ -29,6 +33,8 @@ import io.aami.server.health.HealthHandler;
 import io.aami.server.heartbeat.HeartbeatHandler;
 import io.aami.server.metrics.MetricsHandler;
 import io.aami.server.policy.PolicyHandler;
+import io.aami.server.probes.ProbeHandler;
+import io.aami.server.probes.ProbeResultHandler;
 import io.aami.server.registration.RegistrationHandler;
 import io.aami.server.results.CheckResultHandler;
 import io.aami.server.targets.TargetHandler;
@@ -38,7 +44,8 @@ import io.javalin.config.RoutesConfig;
 /** Every route of the config-server, with who may call it. */
 public record Routes(HealthHandler health, MetricsHandler metrics, GroupHandler groups, BootstrapTokenHandler tokens,
                      TargetHandler targets, RegistrationHandler registration, HeartbeatHandler heartbeat, CheckHandler checks,
-                     PolicyHandler policy, CheckResultHandler checkResults) {
+                     PolicyHandler policy, CheckResultHandler checkResults, ProbeHandler probes,
+                     ProbeResultHandler probeResults) {
 
     public void register(RoutesConfig r) {
         r.get(HEALTH, health::health, PUBLIC);
@@ -71,8 +78,17 @@ public record Routes(HealthHandler health, MetricsHandler metrics, GroupHandler 
         r.put(CHECK, checks::replace, ADMIN);
         r.delete(CHECK, checks::delete, ADMIN);
 
+        // The matrix before {id}, which would otherwise claim "matrix".
+        r.get(PROBE_MATRIX, probes::matrix, ADMIN);
+        r.post(PROBES, probes::create, ADMIN);
+        r.get(PROBES, probes::list, ADMIN);
+        r.get(PROBE, probes::get, ADMIN);
+        r.put(PROBE, probes::replace, ADMIN);
+        r.delete(PROBE, probes::delete, ADMIN);
+
         r.post(HEARTBEAT, heartbeat::heartbeat, AGENT);
         r.get(POLICY, policy::get, AGENT);
         r.post(CHECK_RESULTS, checkResults::ingest, AGENT);
+        r.post(PROBE_RESULTS, probeResults::ingest, AGENT);
     }
 }

@@ -73,11 +73,11 @@ public final class FleetCollector implements MultiCollector {
                 gauge("aami_check_last_run_timestamp_seconds", "Unix time the latest check execution started", lastRun));
     }
 
-    private static GaugeDataPointSnapshot point(double value, Labels labels) {
+    static GaugeDataPointSnapshot point(double value, Labels labels) {
         return GaugeDataPointSnapshot.builder().value(value).labels(labels).build();
     }
 
-    private static GaugeSnapshot gauge(String name, String help, List<GaugeDataPointSnapshot> points) {
+    static GaugeSnapshot gauge(String name, String help, List<GaugeDataPointSnapshot> points) {
         return new GaugeSnapshot(new MetricMetadata(name, help), points);
     }
 

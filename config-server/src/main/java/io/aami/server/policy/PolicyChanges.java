@@ -8,7 +8,8 @@ import java.util.UUID;
 /**
  * Announces, through the change feed, that the policy of some targets may have changed, so
  * long-polling agents on every replica are answered at once. The payload names the scope:
- * {@code global}, {@code group:<id>} or {@code target:<id>}.
+ * {@code global}, {@code group:<id>}, {@code target:<id>}, or {@code members:<id>} for a group
+ * whose membership (what group-to-group probes aim at) changed.
  */
 public final class PolicyChanges {
     public static final String TOPIC = "policy";
@@ -27,8 +28,15 @@ public final class PolicyChanges {
         }
     }
 
-    /** The target's own set changed (group membership, address, own policies). */
+    /** The target's own set changed (group membership, own policies). */
     public static void target(Connection c, UUID targetId) throws SQLException {
         ChangeFeed.publish(c, TOPIC, "target:" + targetId);
+    }
+
+    /** A group gained or lost a member, or a member's address changed: group-to-group probes follow. */
+    public static void members(Connection c, UUID groupId) throws SQLException {
+        if (groupId != null) {
+            ChangeFeed.publish(c, TOPIC, "members:" + groupId);
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,11 +27,33 @@ public final class PolicyService {
     /** Extra content a bundle carries beyond checks (probes, from the probes feature). */
     @FunctionalInterface
     public interface ProbeSource {
-        List<ProbeSpec> probesFor(Connection c, Target target) throws SQLException;
+        ProbeSet probesFor(Connection c, Target target) throws SQLException;
     }
 
-    /** A computed bundle and the group it was computed for (to know which notices touch it). */
-    record Cached(PolicyBundle bundle, UUID groupId) {
+    /** A target's probes and the groups whose membership they follow (group-to-group probes). */
+    public record ProbeSet(List<ProbeSpec> specs, Set<UUID> destinationGroups) {
+        public static ProbeSet none() {
+            return new ProbeSet(List.of(), Set.of());
+        }
+    }
+
+    /**
+     * A computed bundle, the group it was computed for and the groups it probes, so a notice can
+     * tell whether it touches this bundle.
+     */
+    record Cached(PolicyBundle bundle, UUID groupId, Set<UUID> destinationGroups) {
+        boolean touchedBy(String payload) {
+            if ("global".equals(payload)) {
+                return true;
+            }
+            UUID id = UUID.fromString(payload.substring(payload.indexOf(':') + 1));
+            return switch (payload.substring(0, payload.indexOf(':'))) {
+                case "target" -> id.equals(bundle.targetId());
+                case "group" -> id.equals(groupId);
+                case "members" -> destinationGroups.contains(id);
+                default -> true;
+            };
+        }
     }
 
     private final Database db;
@@ -65,15 +88,10 @@ public final class PolicyService {
     /** Change-feed subscriber: forgets bundles a notice may have changed. */
     public void onChange(String topic, String payload) {
         generation.incrementAndGet();
-        if (ChangeFeed.RESYNC.equals(topic) || (PolicyChanges.TOPIC.equals(topic) && "global".equals(payload))) {
+        if (ChangeFeed.RESYNC.equals(topic)) {
             cache.clear();
         } else if (PolicyChanges.TOPIC.equals(topic)) {
-            UUID id = UUID.fromString(payload.substring(payload.indexOf(':') + 1));
-            if (payload.startsWith("target:")) {
-                cache.remove(id);
-            } else if (payload.startsWith("group:")) {
-                cache.values().removeIf(c -> id.equals(c.groupId()));
-            }
+            cache.values().removeIf(c -> c.touchedBy(payload));
         }
     }
 
@@ -81,11 +99,12 @@ public final class PolicyService {
         long before = generation.get();
         Cached fresh = db.inTransaction(c -> {
             Target target = targets.find(c, targetId).orElseThrow(() -> ApiException.notFound("target", targetId));
-            PolicyContent content = PolicyContent.of(checks.applicable(c, target.groupId(), targetId), probes.probesFor(c, target));
+            ProbeSet probeSet = probes.probesFor(c, target);
+            PolicyContent content = PolicyContent.of(checks.applicable(c, target.groupId(), targetId), probeSet.specs());
             Instant now = clock.instant();
             long version = store.versionFor(c, targetId, content.sha256(), now);
             PolicyBundle bundle = new PolicyBundle(version, targetId, now, null, content.checks(), content.probes(), null, null);
-            return new Cached(bundle, target.groupId());
+            return new Cached(bundle, target.groupId(), probeSet.destinationGroups());
         });
         if (generation.get() == before) {
             cache.put(targetId, fresh);

@@ -29,7 +29,8 @@ public final class PolicyWaiters {
     private final ExecutorService recompute;
     private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
 
-    private record Waiter(UUID targetId, UUID groupId, long knownVersion, CompletableFuture<Optional<PolicyBundle>> future) {
+    private record Waiter(UUID targetId, PolicyService.Cached seen, long knownVersion,
+                          CompletableFuture<Optional<PolicyBundle>> future) {
     }
 
     public PolicyWaiters(PolicyService service, ScheduledExecutorService timers, ExecutorService recompute) {
@@ -41,7 +42,7 @@ public final class PolicyWaiters {
     /** Completes with the new bundle once it differs from {@code knownVersion}, or empty after {@code wait}. */
     public CompletableFuture<Optional<PolicyBundle>> await(UUID targetId, long knownVersion, Duration wait) {
         PolicyService.Cached now = service.cached(targetId);
-        Waiter w = new Waiter(targetId, now.groupId(), knownVersion, new CompletableFuture<>());
+        Waiter w = new Waiter(targetId, now, knownVersion, new CompletableFuture<>());
         waiters.add(w);
         ScheduledFuture<?> deadline = timers.schedule(() -> w.future().complete(Optional.empty()), wait.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -90,12 +91,6 @@ public final class PolicyWaiters {
     }
 
     private static boolean touches(Waiter w, String topic, String payload) {
-        if (ChangeFeed.RESYNC.equals(topic) || "global".equals(payload)) {
-            return true;
-        }
-        if (payload.startsWith("target:")) {
-            return payload.endsWith(w.targetId().toString());
-        }
-        return payload.startsWith("group:") && w.groupId() != null && payload.endsWith(w.groupId().toString());
+        return ChangeFeed.RESYNC.equals(topic) || w.seen().touchedBy(payload);
     }
 }

@@ -129,6 +129,10 @@ public final class RegistrationService {
             ChangeFeed.publish(c, AgentAuthenticator.TOPIC, r.agentId().toString());
         }
         PolicyChanges.target(c, r.agentId());
+        PolicyChanges.members(c, group);
+        if (existing != null && existing.groupId() != null && !existing.groupId().equals(group)) {
+            PolicyChanges.members(c, existing.groupId());
+        }
         RegisterResponse response = new RegisterResponse(r.agentId(), agentToken, (int) heartbeat.interval().toSeconds(),
                 group, e.labels());
         return new Outcome(response, existing == null);

@@ -3,42 +3,26 @@ package io.aami.server.results;
 import io.aami.contract.results.CheckResult;
 import io.aami.contract.results.CheckResultBatch;
 import io.aami.contract.results.ResultAck;
-import io.aami.server.db.Database;
 import io.aami.server.http.ApiException;
-import io.aami.server.metrics.ServerMetrics;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/**
- * Stores a batch of check results exactly once and acknowledges only after commit. Under the
- * stream cursor's row lock: results at or below the high-water mark are duplicates (acknowledged
- * again, not stored); the rest go to history in one COPY and to the latest state in one upsert.
- */
+/** Validates check result batches and stores them through {@link StreamIngest}: history by COPY, latest by one upsert. */
 public final class CheckResultIngest {
     public static final String STREAM = "checks";
     static final int MAX_OUTPUT_CHARS = 64 * 1024;
 
-    private final Database db;
-    private final StreamCursors cursors = new StreamCursors();
+    private final StreamIngest ingest;
     private final CheckResultStore store;
-    private final PartitionMaintainer partitions;
-    private final ServerMetrics metrics;
     private final int maxBatch;
-    private final Clock clock;
 
-    public CheckResultIngest(Database db, CheckResultStore store, PartitionMaintainer partitions, ServerMetrics metrics,
-                             int maxBatch, Clock clock) {
-        this.db = db;
+    public CheckResultIngest(StreamIngest ingest, CheckResultStore store, int maxBatch) {
+        this.ingest = ingest;
         this.store = store;
-        this.partitions = partitions;
-        this.metrics = metrics;
         this.maxBatch = maxBatch;
-        this.clock = clock;
     }
 
     public ResultAck ingest(UUID target, CheckResultBatch batch) {
@@ -46,28 +30,13 @@ public final class CheckResultIngest {
         try {
             results = validated(batch);
         } catch (ApiException e) {
-            metrics.rejectedBatches.labelValues(STREAM).inc();
+            ingest.rejected(STREAM);
             throw e;
         }
-        Instant now = clock.instant();
-        partitions.ensure("check_results", now);
-        ResultAck ack = db.inTransaction(c -> {
-            long highWater = cursors.lock(c, target, STREAM).highWater();
-            List<CheckResult> fresh = results.stream().filter(r -> r.seq() > highWater).toList();
-            if (fresh.isEmpty()) {
-                return new ResultAck(highWater, 0, results.size(), 0);
-            }
-            long gap = Math.max(0, fresh.get(0).seq() - highWater - 1);
-            store.copyHistory(c, target, now, fresh);
-            store.upsertLatest(c, target, now, latestPerCheck(fresh));
-            long last = fresh.get(fresh.size() - 1).seq();
-            cursors.advance(c, target, STREAM, last, gap);
-            return new ResultAck(last, fresh.size(), results.size() - fresh.size(), gap);
+        return ingest.ingest(target, STREAM, "check_results", results, CheckResult::seq, (c, t, receivedAt, fresh) -> {
+            store.copyHistory(c, t, receivedAt, fresh);
+            store.upsertLatest(c, t, receivedAt, latestPerCheck(fresh));
         });
-        metrics.resultsIngested.labelValues(STREAM).inc(ack.accepted());
-        metrics.resultsDuplicates.labelValues(STREAM).inc(ack.duplicates());
-        metrics.seqGaps.labelValues(STREAM).inc(ack.gap());
-        return ack;
     }
 
     private List<CheckResult> validated(CheckResultBatch batch) {

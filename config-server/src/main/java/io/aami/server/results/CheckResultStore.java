@@ -2,8 +2,7 @@ package io.aami.server.results;
 
 import io.aami.contract.checks.CheckResultView;
 import io.aami.contract.results.CheckResult;
-import java.io.IOException;
-import java.io.StringReader;
+import io.aami.server.db.Copy;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.postgresql.PGConnection;
 
 /** SQL for check result history (COPY) and the latest state per (target, check). */
 public final class CheckResultStore {
@@ -29,11 +27,7 @@ public final class CheckResultStore {
                     .field(r.output()).field(r.truncated()).field(r.timedOut()).field(r.durationMs())
                     .field(r.executedAt()).field(receivedAt).endRow();
         }
-        try {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(rows.text()));
-        } catch (IOException e) {
-            throw new SQLException("COPY into check_results failed: " + e.getMessage(), e);
-        }
+        Copy.in(c, COPY, rows.text());
     }
 
     // Rows for checks that no longer exist are skipped (the JOIN); an older seq never replaces a newer one.

@@ -3,15 +3,15 @@ package io.aami.server.results;
 import java.time.Instant;
 
 /** Builds rows in PostgreSQL's COPY text format (tab-separated, backslash escapes, {@code \N} for null). */
-final class CopyText {
+public final class CopyText {
     private final StringBuilder sb;
     private boolean rowStarted;
 
-    CopyText(int expectedRows) {
+    public CopyText(int expectedRows) {
         this.sb = new StringBuilder(expectedRows * 160);
     }
 
-    CopyText field(Object value) {
+    public CopyText field(Object value) {
         if (rowStarted) {
             sb.append('\t');
         }
@@ -28,13 +28,13 @@ final class CopyText {
         return this;
     }
 
-    CopyText endRow() {
+    public CopyText endRow() {
         sb.append('\n');
         rowStarted = false;
         return this;
     }
 
-    String text() {
+    public String text() {
         return sb.toString();
     }
 

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 /** Shape checks every result batch passes before anything is stored (a failure is a 400, nothing stored). */
-final class ResultBatches {
+public final class ResultBatches {
     private ResultBatches() {
     }
 
-    static <T> List<T> requireOrdered(List<T> results, int maxBatch, ToLongFunction<T> seq) {
+    public static <T> List<T> requireOrdered(List<T> results, int maxBatch, ToLongFunction<T> seq) {
         if (results == null || results.isEmpty()) {
             throw ApiException.invalid("results", "must hold at least one result");
         }
@@ -31,7 +31,7 @@ final class ResultBatches {
         return results;
     }
 
-    static void require(boolean ok, int index, String field, String problem) {
+    public static void require(boolean ok, int index, String field, String problem) {
         if (!ok) {
             throw ApiException.invalid("results[" + index + "]." + field, problem);
         }

@@ -42,9 +42,12 @@ public final class TargetService {
         var labels = Fields.labels("labels", req.labels());
         return db.inTransaction(c -> {
             groups.requireExists(c, req.groupId());
+            UUID oldGroup = store.find(c, id).map(Target::groupId).orElse(null);
             TargetStore.Upsert outcome = store.upsert(c, id, hostname, req.groupId(), labels, clock.instant());
             if (outcome != TargetStore.Upsert.UNCHANGED) {
                 PolicyChanges.target(c, id);
+                PolicyChanges.members(c, oldGroup);
+                PolicyChanges.members(c, req.groupId());
             }
             Target t = store.find(c, id).orElseThrow();
             return new Saved(t.view(), outcome == TargetStore.Upsert.CREATED);
@@ -66,9 +69,11 @@ public final class TargetService {
 
     public void delete(UUID id) {
         boolean deleted = db.inTransaction(c -> {
+            UUID group = store.find(c, id).map(Target::groupId).orElse(null);
             boolean gone = store.delete(c, id);
             if (gone) {
                 ChangeFeed.publish(c, AgentAuthenticator.TOPIC, id.toString());
+                PolicyChanges.members(c, group);
             }
             return gone;
         });

@@ -1,0 +1,145 @@
+package io.aami.agent.delivery;
+
+import io.aami.agent.identity.AgentCredentials;
+import io.aami.agent.identity.CredentialHolder;
+import io.aami.agent.spool.ResultSpool;
+import io.aami.agent.spool.SpoolRecord;
+import io.aami.agent.spool.SpoolStats;
+import io.aami.agent.transport.TransportException;
+import io.aami.agent.util.Backoff;
+import io.aami.agent.util.StopSignal;
+import io.aami.contract.results.ResultAck;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships one spooled result stream to the server: in seq order, one batch in flight, a batch when
+ * {@code maxBatch} results wait or the oldest has waited {@code flushInterval}. Only what the server
+ * acknowledged (after its commit) is removed from the spool; failures back off with jitter and the
+ * same results are sent again. A batch the server calls malformed is split until the bad result is
+ * isolated, which is then dropped and counted, so one bad record never blocks the stream.
+ */
+public final class ResultSender implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultSender.class);
+    private static final Duration RECHECK = Duration.ofMillis(250);
+
+    /** Sends a batch of spooled records (their payloads are the encoded results). */
+    @FunctionalInterface
+    public interface Shipper {
+        ResultAck ship(AgentCredentials credentials, List<SpoolRecord> records);
+    }
+
+    /** Limits of one batch. */
+    public record BatchLimits(int maxResults, long maxBytes, Duration flushInterval) {
+    }
+
+    private final String stream;
+    private final ResultSpool spool;
+    private final Shipper shipper;
+    private final CredentialHolder credentials;
+    private final BatchLimits limits;
+    private final StopSignal stop;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final SenderMetrics metrics;
+    /** How long to wait after the last failed delivery (server's Retry-After or jittered backoff). */
+    private Duration failurePause = Duration.ZERO;
+
+    public ResultSender(String stream, ResultSpool spool, Shipper shipper, CredentialHolder credentials, BatchLimits limits,
+                        StopSignal stop, Backoff backoff, Clock clock, SenderMetrics metrics) {
+        this.stream = stream;
+        this.spool = spool;
+        this.shipper = shipper;
+        this.credentials = credentials;
+        this.limits = limits;
+        this.stop = stop;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void run() {
+        while (!stop.stopped()) {
+            Duration pause = step();
+            if (!pause.isZero() && stop.await(pause)) {
+                return;
+            }
+        }
+    }
+
+    /** One round: ships a due batch, or says how long to wait. */
+    Duration step() {
+        SpoolStats stats = spool.stats();
+        if (stats.pendingRecords() == 0) {
+            spool.awaitRecords(Duration.ofSeconds(1));
+            return Duration.ZERO;
+        }
+        Duration age = Duration.between(stats.oldestPendingAppendedAt(), clock.instant());
+        if (stats.pendingRecords() < limits.maxResults() && age.compareTo(limits.flushInterval()) < 0) {
+            Duration left = limits.flushInterval().minus(age);
+            return left.compareTo(RECHECK) < 0 ? left : RECHECK;
+        }
+        Optional<AgentCredentials> creds = credentials.current();
+        if (creds.isEmpty()) {
+            return backoff.next();
+        }
+        return deliver(creds.get(), batch()) ? Duration.ZERO : failurePause;
+    }
+
+    /** Sends {@code records}; true when all of them are acknowledged or deliberately dropped. */
+    private boolean deliver(AgentCredentials creds, List<SpoolRecord> records) {
+        try {
+            ResultAck ack = shipper.ship(creds, records);
+            long last = records.get(records.size() - 1).seq();
+            spool.ack(Math.min(ack.ackedSeq(), last));
+            metrics.sent.labelValues(stream).inc(records.size());
+            metrics.lastSuccess.labelValues(stream).set(clock.instant().toEpochMilli() / 1000.0);
+            if (ack.gap() > 0) {
+                LOG.warn("server saw {} missing {} results before seq {}", ack.gap(), stream, records.get(0).seq());
+            }
+            backoff.reset();
+            return true;
+        } catch (TransportException e) {
+            if (e.status() == 400 || e.status() == 413) {
+                return split(creds, records, e);
+            }
+            metrics.failures.labelValues(stream).inc();
+            failurePause = e.retryAfter() != null ? e.retryAfter() : backoff.next();
+            LOG.warn("sending {} {} results failed ({}); retrying in {} ms", records.size(), stream, e.getMessage(),
+                    failurePause.toMillis());
+            return false;
+        }
+    }
+
+    private boolean split(AgentCredentials creds, List<SpoolRecord> records, TransportException e) {
+        if (records.size() == 1) {
+            LOG.error("server refused {} result seq {} ({}); dropping it", stream, records.get(0).seq(), e.getMessage());
+            metrics.rejected.labelValues(stream).inc();
+            spool.ack(records.get(0).seq());
+            return true;
+        }
+        int half = records.size() / 2;
+        return deliver(creds, records.subList(0, half)) && deliver(creds, records.subList(half, records.size()));
+    }
+
+    /** The oldest pending records, capped by count and by encoded size (the server's body limit). */
+    private List<SpoolRecord> batch() {
+        List<SpoolRecord> peeked = spool.peek(limits.maxResults());
+        List<SpoolRecord> out = new ArrayList<>(peeked.size());
+        long bytes = 0;
+        for (SpoolRecord r : peeked) {
+            bytes += r.payload().length + 1;
+            if (!out.isEmpty() && bytes > limits.maxBytes()) {
+                break;
+            }
+            out.add(r);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package io.aami.agent.policy;
+
+import io.aami.agent.identity.AgentCredentials;
+import io.aami.agent.identity.CredentialHolder;
+import io.aami.agent.transport.ServerTransport;
+import io.aami.agent.transport.TransportException;
+import io.aami.agent.util.Backoff;
+import io.aami.agent.util.StopSignal;
+import io.aami.contract.policy.PolicyBundle;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the agent's policy current with long polls: each request waits at the server until the
+ * policy changes (answered within a second of the change) or the wait ends. Starts from the stored
+ * bundle so checks run even before the server answers. Failures back off with jitter.
+ */
+public final class PolicyPoller implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyPoller.class);
+
+    private final ServerTransport transport;
+    private final CredentialHolder credentials;
+    private final PolicyFile file;
+    private final PolicyGate gate;
+    private final Duration wait;
+    private final StopSignal stop;
+    private final Backoff backoff;
+
+    public PolicyPoller(ServerTransport transport, CredentialHolder credentials, PolicyFile file, PolicyGate gate,
+                        Duration wait, StopSignal stop, Backoff backoff) {
+        this.transport = transport;
+        this.credentials = credentials;
+        this.file = file;
+        this.gate = gate;
+        this.wait = wait;
+        this.stop = stop;
+        this.backoff = backoff;
+    }
+
+    @Override
+    public void run() {
+        file.load().ifPresent(stored -> {
+            if (gate.offer(stored)) {
+                LOG.info("running the stored policy version {} until the server answers", stored.version());
+            }
+        });
+        while (!stop.stopped()) {
+            Duration pause = pollOnce();
+            if (!pause.isZero() && stop.await(pause)) {
+                return;
+            }
+        }
+    }
+
+    /** One long poll; returns how long to pause before the next (zero: poll again at once). */
+    Duration pollOnce() {
+        Optional<AgentCredentials> creds = credentials.current();
+        if (creds.isEmpty()) {
+            return backoff.next();
+        }
+        try {
+            Optional<PolicyBundle> fresh = transport.fetchPolicy(creds.get(), gate.appliedVersion(), wait);
+            fresh.ifPresent(bundle -> {
+                if (gate.offer(bundle)) {
+                    file.save(bundle);
+                }
+            });
+            backoff.reset();
+            return Duration.ZERO;
+        } catch (TransportException e) {
+            Duration pause = e.retryAfter() != null ? e.retryAfter() : backoff.next();
+            LOG.warn("policy poll failed ({}); retrying in {} ms", e.getMessage(), pause.toMillis());
+            return pause;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.aami.contract.probes;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** A probe policy as the admin API returns it. */
+public record ProbeView(UUID id, String name, String description, String sourceIp, Integer sourcePort, String target,
+                        UUID targetGroupId, int targetPort, String protocol, int timeoutMs, int intervalSeconds, String payload,
+                        String expect, boolean udpNoReplyOk, String scope, UUID groupId, UUID targetId, boolean global,
+                        Map<String, String> labels, boolean enabled, Instant createdAt, Instant updatedAt) {
+}

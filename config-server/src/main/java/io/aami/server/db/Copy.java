@@ -1,0 +1,22 @@
+package io.aami.server.db;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.postgresql.PGConnection;
+
+/** PostgreSQL COPY FROM STDIN on a (pooled) connection: the bulk write path for result history. */
+public final class Copy {
+    private Copy() {
+    }
+
+    /** Runs {@code copySql} ({@code COPY t (...) FROM STDIN WITH (FORMAT text)}) with {@code rows}; returns rows written. */
+    public static long in(Connection c, String copySql, String rows) throws SQLException {
+        try {
+            return c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new StringReader(rows));
+        } catch (IOException e) {
+            throw new SQLException("COPY failed: " + e.getMessage(), e);
+        }
+    }
+}

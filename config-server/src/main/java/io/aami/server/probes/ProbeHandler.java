@@ -1,0 +1,44 @@
+package io.aami.server.probes;
+
+import io.aami.contract.probes.ProbeRequest;
+import io.aami.server.http.Fields;
+import io.aami.server.http.JsonBodies;
+import io.javalin.http.Context;
+
+/** HTTP for {@code /api/v1/probes} and the connectivity matrix. */
+public final class ProbeHandler {
+    private final ProbeService service;
+    private final ProbeMatrixService matrix;
+    private final JsonBodies bodies;
+
+    public ProbeHandler(ProbeService service, ProbeMatrixService matrix, JsonBodies bodies) {
+        this.service = service;
+        this.matrix = matrix;
+        this.bodies = bodies;
+    }
+
+    public void create(Context ctx) {
+        ctx.status(201).json(service.create(bodies.read(ctx, ProbeRequest.class)));
+    }
+
+    public void list(Context ctx) {
+        ctx.json(service.list(Fields.queryUuid(ctx, "group_id"), Fields.queryUuid(ctx, "target_id")));
+    }
+
+    public void get(Context ctx) {
+        ctx.json(service.get(Fields.pathId(ctx)));
+    }
+
+    public void replace(Context ctx) {
+        ctx.json(service.replace(Fields.pathId(ctx), bodies.read(ctx, ProbeRequest.class)));
+    }
+
+    public void delete(Context ctx) {
+        service.delete(Fields.pathId(ctx));
+        ctx.status(204);
+    }
+
+    public void matrix(Context ctx) {
+        ctx.json(matrix.matrix(Fields.queryUuid(ctx, "source_group_id"), Fields.queryUuid(ctx, "target_group_id")));
+    }
+}

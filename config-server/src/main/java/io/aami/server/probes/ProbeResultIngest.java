@@ -1,0 +1,66 @@
+package io.aami.server.probes;
+
+import io.aami.contract.results.ProbeReport;
+import io.aami.contract.results.ProbeReportBatch;
+import io.aami.contract.results.ResultAck;
+import io.aami.server.http.ApiException;
+import io.aami.server.results.ResultBatches;
+import io.aami.server.results.StreamIngest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Validates probe report batches ({@code POST /api/v1/agents/{id}/probe-results}) and stores them exactly once. */
+public final class ProbeResultIngest {
+    public static final String STREAM = "probes";
+    public static final Set<String> REASONS =
+            Set.of("ok", "refused", "timeout", "no_route", "host_unreachable", "dns_error", "bind_error", "invalid");
+
+    private final StreamIngest ingest;
+    private final ProbeResultStore store;
+    private final int maxBatch;
+
+    public ProbeResultIngest(StreamIngest ingest, int maxBatch) {
+        this.ingest = ingest;
+        this.store = new ProbeResultStore();
+        this.maxBatch = maxBatch;
+    }
+
+    public ResultAck ingest(UUID target, ProbeReportBatch batch) {
+        try {
+            validate(batch);
+        } catch (ApiException e) {
+            ingest.rejected(STREAM);
+            throw e;
+        }
+        return ingest.ingest(target, STREAM, "probe_results", batch.results(), ProbeReport::seq, (c, t, receivedAt, fresh) -> {
+            store.copyHistory(c, t, receivedAt, fresh);
+            store.upsertLatest(c, t, receivedAt, latestPerDestination(fresh));
+        });
+    }
+
+    private void validate(ProbeReportBatch batch) {
+        List<ProbeReport> in = ResultBatches.requireOrdered(batch.results(), maxBatch, ProbeReport::seq);
+        for (int i = 0; i < in.size(); i++) {
+            ProbeReport r = in.get(i);
+            ResultBatches.require(r.probeId() != null, i, "probe_id", "is required");
+            ResultBatches.require(r.target() != null && !r.target().isBlank() && r.target().length() <= 253, i, "target",
+                    "is required (at most 253 characters)");
+            ResultBatches.require(r.targetPort() >= 1 && r.targetPort() <= 65535, i, "target_port", "must be 1..65535");
+            ResultBatches.require("TCP".equals(r.protocol()) || "UDP".equals(r.protocol()), i, "protocol", "must be TCP or UDP");
+            ResultBatches.require(REASONS.contains(r.reason()), i, "reason", "must be one of " + REASONS);
+            ResultBatches.require(r.success() == "ok".equals(r.reason()), i, "success", "must be true exactly when reason is ok");
+            ResultBatches.require(r.totalMs() >= 0, i, "total_ms", "must not be negative");
+            ResultBatches.require(r.executedAt() != null, i, "executed_at", "is required");
+        }
+    }
+
+    private static List<ProbeReport> latestPerDestination(List<ProbeReport> fresh) {
+        Map<String, ProbeReport> latest = new LinkedHashMap<>();
+        fresh.forEach(r -> latest.put(r.probeId() + "/" + ProbeResultStore.destKey(r), r));
+        return new ArrayList<>(latest.values());
+    }
+}

@@ -1,0 +1,72 @@
+package io.aami.server.probes;
+
+import io.aami.contract.results.ProbeReport;
+import io.aami.server.db.Copy;
+import io.aami.server.results.CopyText;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** SQL for probe result history (COPY) and the latest result per (source, probe, destination). */
+final class ProbeResultStore {
+    /** The destination key of a report: the member's id for group-to-group probes, else the target as written. */
+    static String destKey(ProbeReport r) {
+        return r.destinationTargetId() != null ? r.destinationTargetId().toString() : r.target();
+    }
+
+    private static final String COPY = "COPY probe_results (target_id, seq, probe_id, dest_key, destination_target_id, target, "
+            + "target_ip, target_port, protocol, source_ip, source_port, success, reason, dns_ms, connect_ms, total_ms, "
+            + "executed_at, received_at) FROM STDIN WITH (FORMAT text)";
+
+    void copyHistory(Connection c, UUID target, Instant receivedAt, List<ProbeReport> reports) throws SQLException {
+        CopyText rows = new CopyText(reports.size());
+        for (ProbeReport r : reports) {
+            rows.field(target).field(r.seq()).field(r.probeId()).field(destKey(r)).field(r.destinationTargetId())
+                    .field(r.target()).field(r.targetIp()).field(r.targetPort()).field(r.protocol()).field(r.sourceIp())
+                    .field(r.sourcePort()).field(r.success()).field(r.reason()).field(r.dnsMs()).field(r.connectMs())
+                    .field(r.totalMs()).field(r.executedAt()).field(receivedAt).endRow();
+        }
+        Copy.in(c, COPY, rows.text());
+    }
+
+    private static final String UPSERT_LATEST = "INSERT INTO probe_latest (target_id, probe_id, dest_key, destination_target_id, "
+            + "seq, target, target_ip, target_port, protocol, success, reason, total_ms, executed_at, received_at) "
+            + "SELECT ?, v.probe_id, v.dest_key, v.dest_target, v.seq, v.target, v.target_ip, v.port, v.protocol, v.success, "
+            + "v.reason, v.total_ms, to_timestamp(v.executed_ms / 1000.0), ? "
+            + "FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::bool[], "
+            + "?::text[], ?::float8[], ?::bigint[]) AS v(probe_id, dest_key, dest_target, seq, target, target_ip, port, "
+            + "protocol, success, reason, total_ms, executed_ms) JOIN probes p ON p.id = v.probe_id "
+            + "ON CONFLICT (target_id, probe_id, dest_key) DO UPDATE SET destination_target_id = EXCLUDED.destination_target_id, "
+            + "seq = EXCLUDED.seq, target = EXCLUDED.target, target_ip = EXCLUDED.target_ip, target_port = EXCLUDED.target_port, "
+            + "protocol = EXCLUDED.protocol, success = EXCLUDED.success, reason = EXCLUDED.reason, total_ms = EXCLUDED.total_ms, "
+            + "executed_at = EXCLUDED.executed_at, received_at = EXCLUDED.received_at WHERE probe_latest.seq < EXCLUDED.seq";
+
+    /** {@code latest} holds at most one report per (probe, destination). */
+    void upsertLatest(Connection c, UUID target, Instant receivedAt, List<ProbeReport> latest) throws SQLException {
+        int n = latest.size();
+        Object[][] cols = new Object[12][n];
+        for (int i = 0; i < n; i++) {
+            ProbeReport r = latest.get(i);
+            Object[] row = {r.probeId(), destKey(r), r.destinationTargetId(), r.seq(), r.target(), r.targetIp(), r.targetPort(),
+                r.protocol(), r.success(), r.reason(), r.totalMs(), r.executedAt().toEpochMilli()};
+            for (int k = 0; k < row.length; k++) {
+                cols[k][i] = row[k];
+            }
+        }
+        String[] types = {"uuid", "text", "uuid", "bigint", "text", "text", "int4", "text", "bool", "text", "float8", "bigint"};
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_LATEST)) {
+            ps.setObject(1, target);
+            ps.setTimestamp(2, Timestamp.from(receivedAt));
+            for (int k = 0; k < cols.length; k++) {
+                Array a = c.createArrayOf(types[k], cols[k]);
+                ps.setArray(k + 3, a);
+            }
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.aami.server.probes;
+
+import io.aami.contract.probes.ProbeRequest;
+import io.aami.contract.probes.ProbeView;
+import io.aami.server.db.DataAccessException;
+import io.aami.server.db.Database;
+import io.aami.server.groups.GroupService;
+import io.aami.server.http.ApiException;
+import io.aami.server.policy.PolicyChanges;
+import io.aami.server.policy.PolicyScope;
+import io.aami.server.targets.TargetStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/** Rules for probe policies; every change is announced so agents in scope pick it up at once. */
+public final class ProbeService {
+    private final Database db;
+    private final ProbeStore store;
+    private final GroupService groups;
+    private final TargetStore targets;
+    private final ProbeValidator validator = new ProbeValidator();
+    private final Clock clock;
+
+    public ProbeService(Database db, ProbeStore store, GroupService groups, TargetStore targets, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.groups = groups;
+        this.targets = targets;
+        this.clock = clock;
+    }
+
+    public ProbeView create(ProbeRequest req) {
+        Instant now = clock.instant();
+        ProbeView p = validator.validated(UUID.randomUUID(), req, now, now);
+        return uniqueName(() -> db.inTransaction(c -> {
+            requireReferencesExist(c, p);
+            store.insert(c, p);
+            PolicyChanges.scope(c, p.groupId(), p.targetId());
+            return p;
+        }));
+    }
+
+    public ProbeView replace(UUID id, ProbeRequest req) {
+        return uniqueName(() -> db.inTransaction(c -> {
+            ProbeView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("probe", id));
+            ProbeView p = validator.validated(id, req, old.createdAt(), clock.instant());
+            requireReferencesExist(c, p);
+            store.update(c, p);
+            PolicyChanges.scope(c, old.groupId(), old.targetId());
+            PolicyChanges.scope(c, p.groupId(), p.targetId());
+            return p;
+        }));
+    }
+
+    public ProbeView get(UUID id) {
+        return db.withConnection(c -> store.find(c, id)).orElseThrow(() -> ApiException.notFound("probe", id));
+    }
+
+    public List<ProbeView> list(UUID groupId, UUID targetId) {
+        return db.withConnection(c -> store.list(c, groupId, targetId));
+    }
+
+    public void delete(UUID id) {
+        db.inTransaction(c -> {
+            ProbeView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("probe", id));
+            store.delete(c, id);
+            PolicyChanges.scope(c, old.groupId(), old.targetId());
+            return null;
+        });
+    }
+
+    private void requireReferencesExist(Connection c, ProbeView p) throws SQLException {
+        PolicyScope.requireExists(c, groups, targets, p.groupId(), p.targetId());
+        groups.requireExists(c, p.targetGroupId());
+    }
+
+    private static ProbeView uniqueName(Supplier<ProbeView> work) {
+        try {
+            return work.get();
+        } catch (DataAccessException e) {
+            if (e.uniqueViolation()) {
+                throw ApiException.invalid("name", "a probe with this name already exists in the same scope");
+            }
+            throw e;
+        }
+    }
+}

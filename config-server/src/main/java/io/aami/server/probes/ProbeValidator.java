@@ -1,0 +1,88 @@
+package io.aami.server.probes;
+
+import io.aami.contract.probes.ProbeRequest;
+import io.aami.contract.probes.ProbeView;
+import io.aami.server.http.ApiException;
+import io.aami.server.http.Fields;
+import io.aami.server.policy.PolicyScope;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Turns a {@link ProbeRequest} into a valid {@link ProbeView} or a 400 naming the field. */
+final class ProbeValidator {
+    private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\\.?");
+    private static final Pattern HEX = Pattern.compile("([0-9A-Fa-f]{2}){1,1024}");
+
+    ProbeView validated(UUID id, ProbeRequest r, Instant created, Instant updated) {
+        String name = Fields.required("name", r.name(), 128);
+        String protocol = protocol(r.protocol());
+        if ((r.target() == null || r.target().isBlank()) == (r.targetGroupId() == null)) {
+            throw ApiException.invalid("target", "give exactly one of target (an address or host name) or target_group_id");
+        }
+        String target = r.target() == null ? null : target(r.target().trim());
+        int port = range("target_port", r.targetPort(), null, 1, 65535);
+        Integer sourcePort = r.sourcePort() == null ? null : range("source_port", r.sourcePort(), null, 0, 65535);
+        int interval = range("interval_seconds", r.intervalSeconds(), null, 1, 7 * 24 * 3600);
+        int timeout = range("timeout_ms", r.timeoutMs(), 1000, 1, 60_000);
+        if (timeout > interval * 1000L) {
+            throw ApiException.invalid("timeout_ms", "must not exceed interval_seconds");
+        }
+        boolean udp = "UDP".equals(protocol);
+        String payload = hex("payload", r.payload(), udp);
+        String expect = hex("expect", r.expect(), udp);
+        if (Boolean.TRUE.equals(r.udpNoReplyOk()) && !udp) {
+            throw ApiException.invalid("udp_no_reply_ok", "applies to UDP probes only");
+        }
+        String scope = PolicyScope.of(r.groupId(), r.targetId(), r.global());
+        return new ProbeView(id, name, r.description() == null ? "" : Fields.optional("description", r.description(), 1024),
+                Fields.ipAddress("source_ip", r.sourceIp()), sourcePort, target, r.targetGroupId(), port, protocol, timeout,
+                interval, payload, expect, Boolean.TRUE.equals(r.udpNoReplyOk()), scope, r.groupId(), r.targetId(),
+                "global".equals(scope), Fields.labels("labels", r.labels()), r.enabled() == null || r.enabled(), created, updated);
+    }
+
+    private static String protocol(String raw) {
+        String p = raw == null ? "TCP" : raw.trim().toUpperCase(Locale.ROOT);
+        if (!p.equals("TCP") && !p.equals("UDP")) {
+            throw ApiException.invalid("protocol", "must be TCP or UDP");
+        }
+        return p;
+    }
+
+    private static String target(String t) {
+        if (t.indexOf(':') >= 0 || t.matches("[0-9.]+")) {
+            return Fields.ipAddress("target", t);
+        }
+        if (!HOST.matcher(t).matches()) {
+            throw ApiException.invalid("target", "'" + t + "' is neither an IP address nor a host name");
+        }
+        return t;
+    }
+
+    private static int range(String field, Integer value, Integer def, int min, int max) {
+        if (value == null) {
+            if (def == null) {
+                throw ApiException.invalid(field, "is required");
+            }
+            return def;
+        }
+        if (value < min || value > max) {
+            throw ApiException.invalid(field, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    private static String hex(String field, String value, boolean udp) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!udp) {
+            throw ApiException.invalid(field, "applies to UDP probes only (a TCP probe is a handshake)");
+        }
+        if (!HEX.matcher(value).matches()) {
+            throw ApiException.invalid(field, "must be hex bytes (an even number of 0-9a-f digits, at most 1024 bytes)");
+        }
+        return value.toLowerCase(Locale.ROOT);
+    }
+}
