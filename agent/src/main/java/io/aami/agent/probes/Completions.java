@@ -39,10 +39,15 @@ final class Completions {
     /** Loop thread, before a select: true when results wait for that select to close their sockets. */
     boolean seal() {
         if (open.isEmpty()) {
-            return false;
+            return !sealed.isEmpty();
         }
-        sealed = open;
-        open = new ArrayList<>(Math.min(sealed.size(), 1024));
+        if (sealed.isEmpty()) {
+            sealed = open;
+            open = new ArrayList<>(Math.min(sealed.size(), 1024));
+        } else {
+            sealed.addAll(open); // only after a failed select: keep what was sealed before it
+            open.clear();
+        }
         return true;
     }
 

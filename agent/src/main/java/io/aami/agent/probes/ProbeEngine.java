@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * batch per loop iteration: caller code chained to a future can therefore never block the loop or
  * skew its timing, and the hand-off costs one task per batch rather than per probe. Dependents
  * that block still delay other callers' completions: chain heavy work with the *Async variants.
+ * A result is delivered only once its socket is really closed (see {@link Completions}).
  *
  * <p><b>Results.</b> A failed probe completes normally with {@code success=false} and a reason.
  * A future fails only when the engine is closed before its probe ran or finished.
