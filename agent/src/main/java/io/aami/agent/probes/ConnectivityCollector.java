@@ -1,0 +1,85 @@
+package io.aami.agent.probes;
+
+import io.aami.contract.probes.ProbeResult;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The latest result per task id, rendered at scrape time as
+ * {@code nodepolicy_connectivity_status} and {@code nodepolicy_connectivity_latency_seconds}.
+ * A bounded LRU map rather than labelled gauges, because a gauge child per task id would grow
+ * without bound and never let a series go; recording a task id makes it the most recent, and the
+ * least recent is dropped beyond {@code maxTaskIds}.
+ */
+final class ConnectivityCollector implements MultiCollector {
+    static final String STATUS = "nodepolicy_connectivity_status";
+    static final String LATENCY = "nodepolicy_connectivity_latency_seconds";
+
+    private record Latest(Labels labels, boolean success, double seconds) {
+    }
+
+    private final Map<String, Latest> latest;
+
+    ConnectivityCollector(int maxTaskIds) {
+        if (maxTaskIds < 1) {
+            throw new IllegalArgumentException("maxTaskIds must be at least 1, got " + maxTaskIds);
+        }
+        this.latest = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Latest> eldest) {
+                return size() > maxTaskIds;
+            }
+        };
+    }
+
+    void record(String taskId, ProbeResult r) {
+        Labels labels = Labels.of("task_id", taskId, "source_ip", orEmpty(r.sourceIp()), "target_ip", orEmpty(r.targetIp()),
+                "target_port", Integer.toString(r.targetPort()), "protocol", orEmpty(r.protocol()));
+        Latest entry = new Latest(labels, r.success(), r.totalMs() / 1_000.0);
+        synchronized (latest) {
+            latest.put(taskId, entry);
+        }
+    }
+
+    int size() {
+        synchronized (latest) {
+            return latest.size();
+        }
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        List<Latest> copy;
+        synchronized (latest) {
+            copy = new ArrayList<>(latest.values());
+        }
+        GaugeSnapshot.Builder status = GaugeSnapshot.builder().name(STATUS)
+                .help("1 if the latest probe of the task succeeded, else 0");
+        GaugeSnapshot.Builder latency = GaugeSnapshot.builder().name(LATENCY).unit(Unit.SECONDS)
+                .help("Total time of the latest probe of the task");
+        for (Latest l : copy) {
+            status.dataPoint(GaugeDataPointSnapshot.builder().labels(l.labels()).value(l.success() ? 1 : 0).build());
+            latency.dataPoint(GaugeDataPointSnapshot.builder().labels(l.labels()).value(l.seconds()).build());
+        }
+        return MetricSnapshots.of(status.build(), latency.build());
+    }
+
+    @Override
+    public List<String> getPrometheusNames() {
+        return List.of(STATUS, LATENCY);
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,66 @@
+package io.aami.agent.probes;
+
+import io.aami.contract.probes.ProbeResult;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectableChannel;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One probe in the engine. Apart from the final fields, the state belongs to the loop thread:
+ * the DNS resolver reports back through a message, never by writing here.
+ */
+final class ProbeAttempt {
+    final ProbeRequest request;
+    final CompletableFuture<ProbeResult> future;
+
+    /** Position in the {@link DeadlineQueue}, -1 when not queued. */
+    int heapIndex = -1;
+    long deadlineNanos;
+    long startNanos;
+    Instant executedAt;
+    boolean finished;
+    /** The address being probed: the literal, or the DNS answer; null while resolving. */
+    InetAddress target;
+    long dnsNanos = -1;
+    SelectableChannel channel;
+    /** The socket's local address as far as it is known (bound, then connected). */
+    InetSocketAddress local;
+    /** When the connect (TCP) or send (UDP) began. */
+    long connectStartNanos;
+
+    ProbeAttempt(ProbeRequest request, CompletableFuture<ProbeResult> future) {
+        this.request = request;
+        this.future = future;
+    }
+
+    void begin(long nowNanos, Instant now) {
+        startNanos = nowNanos;
+        deadlineNanos = nowNanos + request.timeoutMs() * 1_000_000L;
+        executedAt = now;
+        target = request.targetAddress();
+    }
+
+    /**
+     * The wire result. source_ip is the socket's actual local address; when the kernel never
+     * picked one we can see (a failed connect from an unspecified source), it is the requested
+     * source, possibly null. target_ip is the address probed, or the name as given if it never resolved.
+     */
+    ProbeResult result(Outcome outcome, long nowNanos) {
+        boolean knownSource = local != null && !local.getAddress().isAnyLocalAddress();
+        String sourceIp = knownSource ? local.getAddress().getHostAddress()
+                : request.sourceIp() == null ? null : request.sourceIp().getHostAddress();
+        int sourcePort = local != null && local.getPort() != 0 ? local.getPort() : request.sourcePort();
+        String targetIp = target != null ? target.getHostAddress() : request.target();
+        return new ProbeResult(request.taskId(), sourceIp, sourcePort, targetIp, request.targetPort(),
+                request.protocol().wire(), outcome.reason() == ProbeReason.OK, outcome.reason().wire(),
+                dnsNanos < 0 ? null : millis(dnsNanos), outcome.connectNanos() < 0 ? null : millis(outcome.connectNanos()),
+                millis(nowNanos - startNanos), executedAt);
+    }
+
+    /** Milliseconds rounded to the microsecond: finer digits are noise. */
+    static double millis(long nanos) {
+        return Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+}

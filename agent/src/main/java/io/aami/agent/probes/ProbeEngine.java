@@ -1,0 +1,133 @@
+package io.aami.agent.probes;
+
+import io.aami.contract.probes.ProbeResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.channels.Selector;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs TCP and UDP connectivity probes: the one engine behind the local API and scheduled probes.
+ *
+ * <p><b>Threads.</b> One selector loop thread ({@code aami-probe-loop}) drives every probe:
+ * non-blocking sockets, a deadline heap checked each iteration for timeouts, at most
+ * {@code maxInFlight} probes at once; the excess waits in a FIFO queue, never on a thread of its
+ * own. Host names are resolved on a few {@code aami-probe-dns-*} threads so a slow name server
+ * never stalls the loop. Futures are completed on one {@code aami-probe-complete} thread, in one
+ * batch per loop iteration: caller code chained to a future can therefore never block the loop or
+ * skew its timing, and the hand-off costs one task per batch rather than per probe. Dependents
+ * that block still delay other callers' completions: chain heavy work with the *Async variants.
+ * A result is delivered only once its socket is really closed (see {@link Completions}).
+ *
+ * <p><b>Results.</b> A failed probe completes normally with {@code success=false} and a reason.
+ * A future fails only when the engine is closed before its probe ran or finished.
+ * Cancelling a future does not stop its probe.
+ */
+public final class ProbeEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeEngine.class);
+    public static final int DEFAULT_RESOLVER_THREADS = 4;
+    public static final int MAX_IN_FLIGHT_LIMIT = 65_536;
+
+    private final int maxInFlight;
+    private final Inbox inbox;
+    private final TargetResolver resolver;
+    private final ExecutorService completer;
+    private final Thread loopThread;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** An engine using the system resolver; {@code metrics} receives the aami_probe_* series. */
+    public ProbeEngine(int maxInFlight, Clock clock, ProbeMetrics metrics) {
+        this(maxInFlight, DEFAULT_RESOLVER_THREADS, clock, metrics, InetAddress::getAllByName);
+    }
+
+    ProbeEngine(int maxInFlight, int resolverThreads, Clock clock, ProbeMetrics metrics, TargetResolver.HostLookup lookup) {
+        if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_LIMIT) {
+            throw new IllegalArgumentException("maxInFlight must be 1.." + MAX_IN_FLIGHT_LIMIT + ", got " + maxInFlight);
+        }
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(metrics, "metrics");
+        this.maxInFlight = maxInFlight;
+        Selector selector;
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("probe engine cannot open a selector: " + e.getMessage(), e);
+        }
+        this.inbox = new Inbox(selector);
+        this.resolver = new TargetResolver(lookup, resolverThreads, inbox::resolved);
+        this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "aami-probe-complete"));
+        ProbeLoop loop = new ProbeLoop(selector, inbox, maxInFlight, resolver, new Completions(completer), metrics, clock);
+        this.loopThread = daemon(loop, "aami-probe-loop");
+        loopThread.start();
+        LOG.info("probe engine started: max {} probes in flight", maxInFlight);
+    }
+
+    /**
+     * Queues {@code request}; the future completes with its result (also for a failed probe) once
+     * it has run. After {@link #close()} the future fails with IllegalStateException.
+     */
+    public CompletableFuture<ProbeResult> submit(ProbeRequest request) {
+        Objects.requireNonNull(request, "request");
+        CompletableFuture<ProbeResult> future = new CompletableFuture<>();
+        if (inbox.closed()) {
+            future.completeExceptionally(new IllegalStateException("probe engine closed"));
+            return future;
+        }
+        inbox.submit(new ProbeAttempt(request, future));
+        if (inbox.closed()) {
+            failLeftovers(); // closed meanwhile: the loop may have drained the inbox for the last time already
+        }
+        return future;
+    }
+
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** Stops the loop; unfinished probes fail with IllegalStateException. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        inbox.close();
+        try {
+            loopThread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failLeftovers();
+        resolver.close();
+        completer.shutdown();
+        try {
+            if (!completer.awaitTermination(2, TimeUnit.SECONDS)) {
+                LOG.warn("probe completion thread still busy in caller callbacks after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("probe engine stopped");
+    }
+
+    private void failLeftovers() {
+        ProbeAttempt a;
+        while ((a = inbox.pollSubmitted()) != null) {
+            a.future.completeExceptionally(new IllegalStateException("probe engine closed"));
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

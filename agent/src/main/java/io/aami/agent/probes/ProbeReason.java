@@ -1,0 +1,34 @@
+package io.aami.agent.probes;
+
+/**
+ * Why a probe ended as it did; {@link #wire()} is the {@code reason} of a result. Only {@link #OK}
+ * is a success.
+ */
+public enum ProbeReason {
+    /** TCP handshake completed, or a UDP reply arrived (and contained {@code expect}), or UDP silence with udp_no_reply_ok. */
+    OK("ok"),
+    /** TCP RST to the SYN, or an ICMP port unreachable for UDP. */
+    REFUSED("refused"),
+    /** No answer within timeout_ms. */
+    TIMEOUT("timeout"),
+    /** The host has no route to the target network (ENETUNREACH), or a local policy refused the send. */
+    NO_ROUTE("no_route"),
+    /** The target host is unreachable (EHOSTUNREACH: ICMP host unreachable, failed neighbour resolution). */
+    HOST_UNREACHABLE("host_unreachable"),
+    /** The target name did not resolve (in time, or to an address of the source's family). */
+    DNS_ERROR("dns_error"),
+    /** The source address is not local or the source port is in use (or no local socket could be made). */
+    BIND_ERROR("bind_error"),
+    /** The probe itself is invalid, or a UDP reply did not contain the expected bytes. */
+    INVALID("invalid");
+
+    private final String wire;
+
+    ProbeReason(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+}

@@ -1,0 +1,50 @@
+package io.aami.agent.probes;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * A validated probe: the engine's input. Build it with {@link ProbeRequests}, which turns wire
+ * input into precise errors; this constructor only guards the invariants the engine relies on.
+ *
+ * @param taskId        optional caller id, echoed in the result
+ * @param sourceIp      local address to bind, or null for the kernel's choice
+ * @param sourcePort    local port to bind, 0 for an ephemeral one
+ * @param target        the target as given: an IP literal or a host name
+ * @param targetAddress the parsed literal, or null when {@code target} is a host name to resolve
+ * @param payload       bytes a UDP probe sends (empty: an empty datagram); treat as read-only
+ * @param expect        bytes a UDP reply must contain, or null for "any reply"; treat as read-only
+ */
+public record ProbeRequest(String taskId, InetAddress sourceIp, int sourcePort, String target, InetAddress targetAddress,
+                           int targetPort, Protocol protocol, int timeoutMs, byte[] payload, byte[] expect,
+                           boolean udpNoReplyOk) {
+    public static final int MAX_TIMEOUT_MS = 60_000;
+
+    public ProbeRequest {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(payload, "payload");
+        if (sourcePort < 0 || sourcePort > 65_535) {
+            throw new IllegalArgumentException("sourcePort must be 0..65535, got " + sourcePort);
+        }
+        if (targetPort < 1 || targetPort > 65_535) {
+            throw new IllegalArgumentException("targetPort must be 1..65535, got " + targetPort);
+        }
+        if (timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+            throw new IllegalArgumentException("timeoutMs must be 1.." + MAX_TIMEOUT_MS + ", got " + timeoutMs);
+        }
+        if (sourceIp != null && targetAddress != null && isV4(sourceIp) != isV4(targetAddress)) {
+            throw new IllegalArgumentException("sourceIp and targetAddress must be of the same address family");
+        }
+    }
+
+    /** True when the target must be resolved before probing. */
+    public boolean needsDns() {
+        return targetAddress == null;
+    }
+
+    static boolean isV4(InetAddress address) {
+        return address instanceof Inet4Address;
+    }
+}

@@ -1,0 +1,169 @@
+package io.aami.agent.probes;
+
+import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.ProbeResult;
+import io.aami.contract.probes.ProbeTask;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns wire input (a {@link ProbeTask}, the GET /probe query, a scheduled {@link ProbeSpec}) into
+ * a {@link ProbeRequest}, or an {@link InvalidProbeException} whose message names the bad field.
+ * The local API answers those with 400; scheduled probes report them as a result with reason
+ * {@code invalid} ({@link #invalidResult}).
+ */
+public final class ProbeRequests {
+    public static final int DEFAULT_TIMEOUT_MS = 1_000;
+    /** Task ids become metric labels; longer ones are refused rather than truncated. */
+    public static final int MAX_TASK_ID_LENGTH = 256;
+    /** The largest UDP payload that fits one IPv4 datagram. */
+    public static final int MAX_PAYLOAD_BYTES = 65_507;
+
+    private ProbeRequests() {
+    }
+
+    /** The validated form of {@code task}. */
+    public static ProbeRequest from(ProbeTask task) {
+        if (task == null) {
+            throw new InvalidProbeException("task", "probe task is null");
+        }
+        String taskId = taskId(task.taskId());
+        String target = target(task.targetIp());
+        int targetPort = targetPort(task.targetPort());
+        Protocol protocol = Protocol.parse(task.protocol());
+        int timeoutMs = timeout(task.timeoutMs());
+        int sourcePort = sourcePort(task.sourcePort());
+        InetAddress source = blank(task.sourceIp()) ? null : AddressLiterals.ip("source_ip", task.sourceIp().trim());
+        InetAddress targetAddress = AddressLiterals.literalOrNull("target_ip", target);
+        if (source != null && targetAddress != null && ProbeRequest.isV4(source) != ProbeRequest.isV4(targetAddress)) {
+            throw new InvalidProbeException("source_ip", "source_ip " + source.getHostAddress() + " and target_ip "
+                    + targetAddress.getHostAddress() + " are of different address families");
+        }
+        byte[] payload = Hex.decode("payload", task.payload(), MAX_PAYLOAD_BYTES);
+        byte[] expect = Hex.decode("expect", task.expect(), MAX_PAYLOAD_BYTES);
+        boolean noReplyOk = Boolean.TRUE.equals(task.udpNoReplyOk());
+        if (protocol == Protocol.TCP) {
+            rejectUdpOnlyFields(payload, expect, noReplyOk);
+        }
+        return new ProbeRequest(taskId, source, sourcePort, target, targetAddress, targetPort, protocol, timeoutMs,
+                payload, expect.length == 0 ? null : expect, noReplyOk);
+    }
+
+    /** The validated form of the GET /probe query ({@code target} is accepted for {@code target_ip}). */
+    public static ProbeRequest fromQuery(Map<String, String> query) {
+        String target = query.containsKey("target_ip") ? query.get("target_ip") : query.get("target");
+        return from(new ProbeTask(emptyToNull(query.get("task_id")), emptyToNull(query.get("source_ip")),
+                integer(query, "source_port"), target, integer(query, "target_port"), emptyToNull(query.get("protocol")),
+                integer(query, "timeout_ms"), emptyToNull(query.get("payload")), emptyToNull(query.get("expect")),
+                bool(query, "udp_no_reply_ok")));
+    }
+
+    /** A scheduled probe as a task recorded under {@code taskId}; validate it with {@link #from}. */
+    public static ProbeTask toTask(ProbeSpec spec, String taskId) {
+        return new ProbeTask(taskId, spec.sourceIp(), spec.sourcePort(), spec.target(), spec.targetPort(), spec.protocol(),
+                spec.timeoutMs(), spec.payload(), spec.expect(), spec.udpNoReplyOk());
+    }
+
+    /** The result that reports an invalid {@code task} instead of running it (scheduled probes). */
+    public static ProbeResult invalidResult(ProbeTask task, Clock clock) {
+        String protocol = task.protocol() == null ? Protocol.TCP.wire() : task.protocol().toUpperCase(Locale.ROOT);
+        return new ProbeResult(task.taskId(), task.sourceIp(), task.sourcePort() == null ? 0 : task.sourcePort(),
+                task.targetIp(), task.targetPort() == null ? 0 : task.targetPort(), protocol, false,
+                ProbeReason.INVALID.wire(), null, null, 0.0, clock.instant());
+    }
+
+    private static String taskId(String taskId) {
+        if (taskId != null && taskId.length() > MAX_TASK_ID_LENGTH) {
+            throw new InvalidProbeException("task_id", "task_id must be at most " + MAX_TASK_ID_LENGTH
+                    + " characters, got " + taskId.length());
+        }
+        return taskId;
+    }
+
+    private static String target(String target) {
+        if (blank(target)) {
+            throw new InvalidProbeException("target_ip", "target_ip is required (an IP address or host name)");
+        }
+        return target.trim();
+    }
+
+    private static int targetPort(Integer port) {
+        if (port == null) {
+            throw new InvalidProbeException("target_port", "target_port is required");
+        }
+        if (port < 1 || port > 65_535) {
+            throw new InvalidProbeException("target_port", "target_port must be 1..65535, got " + port);
+        }
+        return port;
+    }
+
+    private static int sourcePort(Integer port) {
+        if (port != null && (port < 0 || port > 65_535)) {
+            throw new InvalidProbeException("source_port", "source_port must be 0..65535 (0 = ephemeral), got " + port);
+        }
+        return port == null ? 0 : port;
+    }
+
+    private static int timeout(Integer timeoutMs) {
+        if (timeoutMs == null) {
+            return DEFAULT_TIMEOUT_MS;
+        }
+        if (timeoutMs < 1 || timeoutMs > ProbeRequest.MAX_TIMEOUT_MS) {
+            throw new InvalidProbeException("timeout_ms", "timeout_ms must be 1.." + ProbeRequest.MAX_TIMEOUT_MS
+                    + ", got " + timeoutMs);
+        }
+        return timeoutMs;
+    }
+
+    /** A TCP probe succeeds on the handshake; silently ignoring these fields would hide a misconfiguration. */
+    private static void rejectUdpOnlyFields(byte[] payload, byte[] expect, boolean noReplyOk) {
+        if (payload.length > 0) {
+            throw new InvalidProbeException("payload", "payload applies to UDP probes only; a TCP probe checks the handshake");
+        }
+        if (expect.length > 0) {
+            throw new InvalidProbeException("expect", "expect applies to UDP probes only; a TCP probe checks the handshake");
+        }
+        if (noReplyOk) {
+            throw new InvalidProbeException("udp_no_reply_ok", "udp_no_reply_ok applies to UDP probes only");
+        }
+    }
+
+    private static Integer integer(Map<String, String> query, String name) {
+        String value = query.get(name);
+        if (blank(value)) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidProbeException(name, name + " must be an integer, got '" + value + "'");
+        }
+    }
+
+    private static Boolean bool(Map<String, String> query, String name) {
+        String value = query.get(name);
+        if (blank(value)) {
+            return null;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "1":
+                return true;
+            case "false":
+            case "0":
+                return false;
+            default:
+                throw new InvalidProbeException(name, name + " must be true or false, got '" + value + "'");
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String emptyToNull(String s) {
+        return blank(s) ? null : s;
+    }
+}

@@ -1,0 +1,118 @@
+package io.aami.agent.probes;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.aami.agent.api.Exchange;
+import io.aami.agent.api.LocalApi;
+import io.aami.agent.api.LocalApiException;
+import io.aami.contract.ErrorBody;
+import io.aami.contract.probes.ProbeResult;
+import io.aami.contract.probes.ProbeTask;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The probe seed's local API, answered by the {@link ProbeEngine}:
+ * <ul>
+ *   <li>{@code GET /probe?source_ip=&source_port=&target_ip=&target_port=&protocol=&timeout_ms=} → one result</li>
+ *   <li>{@code POST /probe_json} with one task → one result</li>
+ *   <li>{@code POST /run_tasks} with up to {@value #MAX_TASKS} tasks → their results in the same
+ *       order, all run concurrently</li>
+ * </ul>
+ * A probe that fails is still 200: the failure is in the body. Invalid input is 400
+ * {@code {"error","code"}} ({@code INVALID_PROBE} with {@code field} naming the bad field, e.g.
+ * {@code tasks[3].target_port}; {@code TOO_MANY_TASKS}; {@code MALFORMED_JSON}) and nothing runs; a task list runs only once every task in it is valid. Results that carry a
+ * task_id become that task's latest status in {@link ProbeMetrics}.
+ */
+public final class ProbeRoutes {
+    public static final int MAX_TASKS = 10_000;
+
+    private final ProbeEngine engine;
+    private final ProbeMetrics metrics;
+
+    public ProbeRoutes(ProbeEngine engine, ProbeMetrics metrics) {
+        this.engine = engine;
+        this.metrics = metrics;
+    }
+
+    public Map<String, LocalApi.Endpoint> routes() {
+        Map<String, LocalApi.Endpoint> r = new LinkedHashMap<>();
+        r.put("/probe", new LocalApi.Endpoint(Set.of("GET"), answeringErrors(this::probe)));
+        r.put("/probe_json", new LocalApi.Endpoint(Set.of("POST"), answeringErrors(this::probeJson)));
+        r.put("/run_tasks", new LocalApi.Endpoint(Set.of("POST"), answeringErrors(this::runTasks)));
+        return r;
+    }
+
+    /**
+     * Answers a refusal inside the route. LocalApi closes the exchange (try-with-resources) before
+     * its own catch block writes the error, so a refusal left to it reaches the client as an empty
+     * reply; answering here is harmless once that is fixed.
+     */
+    private static LocalApi.Route answeringErrors(LocalApi.Route route) {
+        return ex -> {
+            try {
+                route.handle(ex);
+            } catch (InvalidProbeException e) {
+                ex.json(400, new ErrorBody(e.getMessage(), "INVALID_PROBE", e.field()));
+            } catch (LocalApiException e) {
+                ex.json(e.status(), new ErrorBody(e.getMessage(), e.code()));
+            }
+        };
+    }
+
+    private void probe(Exchange ex) throws IOException {
+        ProbeRequest request = ProbeRequests.fromQuery(ex.query());
+        ex.json(200, run(List.of(request)).get(0));
+    }
+
+    private void probeJson(Exchange ex) throws IOException {
+        ProbeTask task = ex.body(ProbeTask.class);
+        ProbeRequest request = ProbeRequests.from(task);
+        ex.json(200, run(List.of(request)).get(0));
+    }
+
+    private void runTasks(Exchange ex) throws IOException {
+        JavaType listOfTasks = ex.mapper().getTypeFactory().constructCollectionType(List.class, ProbeTask.class);
+        List<ProbeTask> tasks = ex.body(listOfTasks);
+        if (tasks.size() > MAX_TASKS) {
+            throw LocalApiException.badRequest("TOO_MANY_TASKS", "at most " + MAX_TASKS + " tasks per call, got " + tasks.size());
+        }
+        List<ProbeRequest> requests = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            try {
+                requests.add(ProbeRequests.from(tasks.get(i)));
+            } catch (InvalidProbeException e) {
+                throw e.at(i);
+            }
+        }
+        ex.json(200, run(requests));
+    }
+
+    /** Submits all requests at once and waits for all results, in request order. */
+    private List<ProbeResult> run(List<ProbeRequest> requests) {
+        List<CompletableFuture<ProbeResult>> futures = new ArrayList<>(requests.size());
+        for (ProbeRequest request : requests) {
+            futures.add(engine.submit(request));
+        }
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalApiException(503, "PROBE_ENGINE_STOPPED", "the agent is shutting down");
+        } catch (ExecutionException e) {
+            throw new LocalApiException(503, "PROBE_ENGINE_STOPPED", "the probe engine stopped: " + e.getCause().getMessage());
+        }
+        List<ProbeResult> results = new ArrayList<>(futures.size());
+        for (CompletableFuture<ProbeResult> f : futures) {
+            ProbeResult result = f.join();
+            metrics.recordTaskResult(result);
+            results.add(result);
+        }
+        return results;
+    }
+}

@@ -1,0 +1,163 @@
+package io.aami.agent.probes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aami.agent.api.LocalApi;
+import io.aami.agent.config.AgentConfig;
+import io.aami.common.json.WireJson;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProbeRoutesTest {
+    private final ObjectMapper mapper = WireJson.mapper(LocalApi.MAX_BODY * 2);
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ProbeMetrics metrics;
+    private ProbeEngine engine;
+    private LocalApi api;
+    private TcpListener listener;
+
+    @BeforeEach
+    void start() throws Exception {
+        metrics = new ProbeMetrics(registry, 100);
+        engine = new ProbeEngine(4096, ProbeFixtures.CLOCK, metrics);
+        api = LocalApi.start(new AgentConfig.Api("127.0.0.1", 0, null), mapper, new ProbeRoutes(engine, metrics).routes(),
+                Executors.newFixedThreadPool(4));
+        listener = new TcpListener();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        api.close();
+        engine.close();
+        listener.close();
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + pathAndQuery)).GET()
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theSeedsThreeCallsWorkAsWritten() throws Exception {
+        HttpResponse<String> probe = get("/probe?source_ip=127.0.0.1&target_ip=127.0.0.1&target_port=22");
+        HttpResponse<String> json = post("/probe_json", "{\"task_id\":\"t1\",\"source_ip\":\"127.0.0.1\",\"target_ip\":"
+                + "\"127.0.0.1\",\"target_port\":22,\"protocol\":\"TCP\",\"timeout_ms\":500}");
+        HttpResponse<String> tasks = post("/run_tasks", "[{\"task_id\":\"probe-22\",\"source_ip\":\"127.0.0.1\","
+                + "\"target_ip\":\"127.0.0.1\",\"target_port\":22,\"protocol\":\"TCP\",\"timeout_ms\":500}]");
+
+        for (HttpResponse<String> r : List.of(probe, json, tasks)) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        JsonNode one = mapper.readTree(probe.body());
+        assertThat(one.get("reason").asText()).isIn("ok", "refused");
+        assertThat(one.get("target_port").asInt()).isEqualTo(22);
+        assertThat(one.get("protocol").asText()).isEqualTo("TCP");
+        assertThat(one.has("executed_at")).isTrue();
+        assertThat(mapper.readTree(json.body()).get("task_id").asText()).isEqualTo("t1");
+        JsonNode list = mapper.readTree(tasks.body());
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("task_id").asText()).isEqualTo("probe-22");
+        assertThat(list.get(0).get("success").asBoolean()).isEqualTo(list.get(0).get("reason").asText().equals("ok"));
+    }
+
+    @Test
+    void failedProbeIsStill200WithTheReasonInTheBody() throws Exception {
+        HttpResponse<String> r = get("/probe?target_ip=127.0.0.1&target_port=" + ProbeFixtures.closedTcpPort());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = mapper.readTree(r.body());
+        assertThat(body.get("success").asBoolean()).isFalse();
+        assertThat(body.get("reason").asText()).isEqualTo("refused");
+        assertThat(body.get("dns_ms").isNull()).isTrue();
+    }
+
+    @Test
+    void thousandTasksRunConcurrentlyAndComeBackInOrder() throws Exception {
+        String body = IntStream.range(0, 1_000).mapToObj(i -> "{\"task_id\":\"t" + i + "\",\"target_ip\":\"127.0.0.1\","
+                + "\"target_port\":" + listener.port() + ",\"timeout_ms\":3000}").collect(Collectors.joining(",", "[", "]"));
+
+        long start = System.nanoTime();
+        HttpResponse<String> r = post("/run_tasks", body);
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode results = mapper.readTree(r.body());
+        assertThat(results).hasSize(1_000);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(results.get(i).get("task_id").asText()).isEqualTo("t" + i);
+            assertThat(results.get(i).get("reason").asText()).isEqualTo("ok");
+        }
+        assertThat(elapsedMs).as("about one probe time, not a thousand").isLessThan(5_000);
+        assertThat(metrics.trackedTaskIds()).as("capped at 100 task ids").isEqualTo(100);
+    }
+
+    @Test
+    void badInputIs400AndRunsNothing() throws Exception {
+        int port = listener.port();
+        String valid = "{\"target_ip\":\"127.0.0.1\",\"target_port\":" + port + "}";
+        List<HttpResponse<String>> answers = List.of(
+                get("/probe?target_ip=127.0.0.1"),
+                get("/probe?target_ip=127.0.0.1&target_port=0"),
+                get("/probe?target_ip=127.0.0.1&target_port=65536"),
+                get("/probe?target_ip=127.0.0.1&target_port=" + port + "&protocol=icmp"),
+                get("/probe?target_ip=127.0.0.1&target_port=" + port + "&timeout_ms=0"),
+                get("/probe?target_ip=127.0.0.1&target_port=" + port + "&timeout_ms=60001"),
+                get("/probe?target_port=" + port),
+                post("/probe_json", "{\"target_ip\":\"127.0.0.1\",\"target_port\":"),
+                post("/probe_json", "{\"target_ip\":\"127.0.0.1\",\"target_port\":70000}"),
+                post("/run_tasks", "[" + valid + "," + valid + ",{\"target_ip\":\"127.0.0.1\",\"target_port\":22,"
+                        + "\"protocol\":\"SCTP\"}]"),
+                post("/run_tasks", "[" + valid + ",null]"),
+                post("/run_tasks", valid),
+                post("/run_tasks", "[" + valid + ",{\"target_ip\":\"127.0.0.1\",\"target_port\":\"x\"}]"));
+
+        for (HttpResponse<String> r : answers) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            JsonNode body = mapper.readTree(r.body());
+            assertThat(body.get("error").asText()).isNotBlank();
+            assertThat(body.get("code").asText()).isIn("INVALID_PROBE", "MALFORMED_JSON");
+        }
+        JsonNode badElement = mapper.readTree(answers.get(9).body());
+        assertThat(badElement.get("error").asText()).startsWith("tasks[2]: protocol must be TCP or UDP");
+        assertThat(badElement.get("field").asText()).isEqualTo("tasks[2].protocol");
+        JsonNode missingPort = mapper.readTree(answers.get(0).body());
+        assertThat(missingPort.get("code").asText()).isEqualTo("INVALID_PROBE");
+        assertThat(missingPort.get("field").asText()).isEqualTo("target_port");
+        assertThat(mapper.readTree(answers.get(7).body()).get("code").asText()).isEqualTo("MALFORMED_JSON");
+        assertThat(ProbeFixtures.counterSum(registry, "aami_probe")).as("no probe ran").isZero();
+        assertThat(listener.accepted()).isZero();
+    }
+
+    @Test
+    void moreThanTenThousandTasksIs400() throws Exception {
+        String body = IntStream.range(0, ProbeRoutes.MAX_TASKS + 1)
+                .mapToObj(i -> "{\"target_ip\":\"127.0.0.1\",\"target_port\":" + listener.port() + "}")
+                .collect(Collectors.joining(",", "[", "]"));
+
+        HttpResponse<String> r = post("/run_tasks", body);
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(mapper.readTree(r.body()).get("code").asText()).isEqualTo("TOO_MANY_TASKS");
+        assertThat(ProbeFixtures.counterSum(registry, "aami_probe")).isZero();
+    }
+}
