@@ -71,7 +71,8 @@ public final class LocalApi implements AutoCloseable {
 
     private static void serve(HttpExchange http, String path, Endpoint endpoint, byte[] token, ObjectMapper mapper) {
         Exchange ex = new Exchange(http, mapper, MAX_BODY);
-        try (http) {
+        // Not try-with-resources: the exchange must stay open until the error answer is written.
+        try {
             if (token != null && !authorized(ex.header("Authorization"), token)) {
                 http.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
                 throw new LocalApiException(401, "UNAUTHORIZED", "this API needs Authorization: Bearer <api.token>");
@@ -88,6 +89,8 @@ public final class LocalApi implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.warn("local API {} failed: {}", path, e.toString());
             reply(ex, 500, new ErrorBody("internal error", "INTERNAL"));
+        } finally {
+            http.close();
         }
     }
 
