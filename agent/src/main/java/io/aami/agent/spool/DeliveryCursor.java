@@ -62,11 +62,20 @@ final class DeliveryCursor {
                 }
             }
             f = read(seg, f.end());
-            while (f == null && (seg = log.after(seg)) != null) {
-                f = read(seg, 0);
+            while (f == null && seg != null) {
+                seg = nextSegment(seg);
+                f = seg == null ? null : read(seg, 0);
             }
         }
         return out;
+    }
+
+    /** The segment after {@code seg}; a reader left behind is closed unless the cursor still needs it. */
+    private Segment nextSegment(Segment seg) {
+        if (seg != log.head()) {
+            seg.closeReader();
+        }
+        return log.after(seg);
     }
 
     /** Everything up to {@code through} is delivered: consume it, persist the position, delete what is done. */

@@ -117,6 +117,10 @@ public final class ResultSpool implements AutoCloseable {
      */
     public long append(LongFunction<byte[]> encode) {
         Objects.requireNonNull(encode, "encode");
+        if (lock.isHeldByCurrentThread()) {
+            // The lock is reentrant: a nested append would get the seq the outer one is encoding.
+            throw new IllegalStateException("append called from inside encode or another spool call");
+        }
         lock.lock();
         try {
             ensureOpen();

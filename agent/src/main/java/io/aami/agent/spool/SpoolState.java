@@ -3,6 +3,7 @@ package io.aami.agent.spool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SpoolState {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolState.class);
+    /** A full spool drops a segment every few seconds under load; say so once a minute, not each time. */
+    private static final Duration DROP_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final SpoolOptions options;
     private final Clock clock;
@@ -27,6 +30,9 @@ final class SpoolState {
     private long droppedRecords;
     private long droppedSegments;
     private long corruptRecords;
+    private Instant dropLoggedAt;
+    private long dropsNotLogged;
+    private long droppedRecordsNotLogged;
 
     private SpoolState(Path dir, SpoolOptions options, Clock clock, StreamMetrics metrics) throws IOException {
         this.options = options;
@@ -117,8 +123,17 @@ final class SpoolState {
         droppedRecords += s.pending();
         metrics.dropped(s.pending());
         cursor.headDropped();
-        LOG.warn("spool {} full (max {} bytes): dropped segment {} with {} undelivered records",
-                stream, options.maxBytes(), s, s.pending());
+        dropsNotLogged++;
+        droppedRecordsNotLogged += s.pending();
+        Instant now = clock.instant();
+        if (dropLoggedAt == null || !now.isBefore(dropLoggedAt.plus(DROP_LOG_INTERVAL))) {
+            LOG.warn("spool {} full (max {} bytes): dropped the oldest {} segment(s) with {} undelivered records"
+                    + " (last: {}; logged at most once a minute)",
+                    stream, options.maxBytes(), dropsNotLogged, droppedRecordsNotLogged, s);
+            dropLoggedAt = now;
+            dropsNotLogged = 0;
+            droppedRecordsNotLogged = 0;
+        }
     }
 
     private void damaged(Segment s, long from, long to) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,26 @@ class ResultSpoolCorruptionTest {
             assertThat(seqs(spool.peek(20))).containsExactly(1L, 2L, 3L, 5L, 7L, 8L, 9L);
             assertThat(spool.stats().corruptRecords()).isEqualTo(2);
             assertThat(new String(spool.peek(5).get(3).payload()).startsWith("5:")).isTrue();
+        }
+    }
+
+    @Test
+    void damageThatAppearsWhileOpenDoesNotLeaveTheSenderSpinning() throws Exception {
+        try (ResultSpool spool = fx.open(dir)) {
+            for (int i = 0; i < 3; i++) {
+                spool.append(seq -> SpoolFixture.payload(seq, PAYLOAD));
+            }
+            flip(segments(dir).get(0), 2L * RECORD + 30); // record 3, in the page cache under the open spool
+
+            assertThat(seqs(spool.peek(10))).containsExactly(1L, 2L);
+            spool.ack(2);
+            assertThat(spool.peek(10)).isEmpty();
+            assertThat(spool.stats().pendingRecords()).as("the damaged record is not pending").isZero();
+            assertThat(spool.awaitRecords(Duration.ofMillis(50))).as("nothing to wake the sender for").isFalse();
+
+            spool.append(seq -> SpoolFixture.payload(seq, PAYLOAD));
+            assertThat(seqs(spool.peek(10))).containsExactly(4L);
+            assertThat(spool.stats().corruptRecords()).isEqualTo(1);
         }
     }
 

@@ -184,6 +184,18 @@ class ResultSpoolTest {
     }
 
     @Test
+    void encodeCannotAppendToTheSameSpool() {
+        try (ResultSpool spool = fx.open(dir)) {
+            assertThatThrownBy(() -> spool.append(seq -> {
+                spool.append(SpoolFixture::payload);
+                return SpoolFixture.payload(seq);
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("inside encode");
+            assertThat(spool.append(SpoolFixture::payload)).isEqualTo(1);
+            assertThat(seqs(spool.peek(10))).containsExactly(1L);
+        }
+    }
+
+    @Test
     void anInterruptedAppenderStillAppendsAndKeepsItsInterrupt() {
         try (ResultSpool spool = fx.open(dir, options(1 << 20, 4096, FsyncPolicy.ALWAYS))) {
             Thread.currentThread().interrupt();
