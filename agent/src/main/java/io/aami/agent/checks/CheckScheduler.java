@@ -1,0 +1,140 @@
+package io.aami.agent.checks;
+
+import io.aami.agent.schedule.JobDefinition;
+import io.aami.agent.schedule.PhasedScheduler;
+import io.aami.contract.policy.CheckSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the policy's checks on their phased schedule and hands every outcome to the {@link ExecutionSink}.
+ *
+ * <ul>
+ *   <li>Each check runs every {@code interval_seconds} at a phase hashed from agent id and check id,
+ *       so a fleet spreads its runs over the interval; a restart keeps the slots.</li>
+ *   <li>At most {@code maxConcurrent} scripts execute at once. A check waiting for a permit counts as
+ *       running, so its next slots are skipped (and counted) rather than queued.</li>
+ *   <li>{@link #apply} hot-reloads: unchanged checks keep their schedule, changed ones restart on the
+ *       new spec, removed ones stop (a run in flight finishes and its result is still delivered).</li>
+ *   <li>{@link #close} stops scheduling, interrupts running checks (their processes are killed, no
+ *       result is delivered for them) and waits for the workers.</li>
+ * </ul>
+ * Metrics go to {@link CheckMetrics}.
+ */
+public final class CheckScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckScheduler.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+
+    private final String agentId;
+    private final ScriptExecutor executor;
+    private final ExecutionSink sink;
+    private final CheckMetrics metrics;
+    private final Semaphore permits;
+    private final ExecutorService workers;
+    private final PhasedScheduler<CheckSpec> scheduler;
+
+    /**
+     * @param agentId       seeds the phases, so each agent spreads differently but keeps its slots
+     * @param maxConcurrent most scripts executing at once, at least 1
+     */
+    public CheckScheduler(String agentId, ScriptExecutor executor, int maxConcurrent, ExecutionSink sink,
+                          CheckMetrics metrics, Clock clock) {
+        if (agentId == null || agentId.isBlank()) {
+            throw new IllegalArgumentException("agentId must not be blank");
+        }
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrent must be at least 1, got " + maxConcurrent);
+        }
+        this.agentId = agentId;
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.permits = new Semaphore(maxConcurrent, true);
+        AtomicInteger threads = new AtomicInteger();
+        // Unbounded but in practice at most one thread per check: a check never has two runs in flight.
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "aami-check-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler = new PhasedScheduler<>("checks", clock, this::start, metrics.skipListener());
+    }
+
+    /**
+     * Replaces the running checks with {@code checks}. Validates all of them first and changes nothing
+     * when one is invalid.
+     *
+     * @throws IllegalArgumentException naming the check and field at fault
+     */
+    public void apply(List<CheckSpec> checks) {
+        Map<String, JobDefinition<CheckSpec>> jobs = new LinkedHashMap<>();
+        for (CheckSpec spec : CheckSpecs.normalizeAll(checks)) {
+            String key = spec.checkId().toString();
+            jobs.put(key, new JobDefinition<>(Duration.ofSeconds(spec.intervalSeconds()), agentId + "/" + key, spec));
+        }
+        scheduler.apply(jobs);
+        metrics.scheduledChecks(jobs.size());
+    }
+
+    /** How many checks are scheduled. */
+    public int scheduledChecks() {
+        return scheduler.keys().size();
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        workers.shutdownNow();
+        try {
+            if (!workers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("check workers did not stop within {}", CLOSE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        metrics.scheduledChecks(0);
+    }
+
+    private CompletableFuture<?> start(String key, CheckSpec spec) {
+        return CompletableFuture.runAsync(() -> runWithPermit(spec), workers);
+    }
+
+    private void runWithPermit(CheckSpec spec) {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            CheckExecution execution = executor.execute(spec);
+            metrics.recordRun(execution);
+            deliver(execution);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.info("check {} abandoned: the agent is stopping", spec.checkId());
+        } finally {
+            permits.release();
+        }
+    }
+
+    private void deliver(CheckExecution execution) {
+        try {
+            sink.accept(execution);
+        } catch (RuntimeException e) {
+            LOG.error("check {} result could not be stored and is lost: {}", execution.checkId(), e.toString());
+        }
+    }
+}

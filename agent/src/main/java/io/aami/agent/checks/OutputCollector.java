@@ -1,0 +1,74 @@
+package io.aami.agent.checks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drains a script's output while it runs, keeping only the beginning. It reads to the end whatever
+ * the script writes, discarding past the cap, so the script never blocks on a full pipe (its exit code
+ * stays its own) and the agent's memory stays bounded however much it prints.
+ */
+final class OutputCollector implements Runnable {
+    private final InputStream in;
+    private final int maxBytes;
+    /** One byte past the cap is kept, to tell whether the cut splits a UTF-8 character. */
+    private final ByteArrayOutputStream kept;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile long total;
+
+    OutputCollector(InputStream in, int maxBytes) {
+        this.in = in;
+        this.maxBytes = maxBytes;
+        this.kept = new ByteArrayOutputStream(Math.min(maxBytes + 1, 8192));
+    }
+
+    @Override
+    public void run() {
+        byte[] buffer = new byte[8192];
+        try (in) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                int room = maxBytes + 1 - kept.size();
+                if (room > 0) {
+                    synchronized (kept) {
+                        kept.write(buffer, 0, Math.min(room, n));
+                    }
+                }
+                total += n;
+            }
+        } catch (IOException e) {
+            // The pipe was closed under us (agent shutting down); what was read so far stands.
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    /** Waits for end of output, i.e. until every process holding the pipe has exited. */
+    boolean awaitEnd(Duration wait) throws InterruptedException {
+        return ended.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean truncated() {
+        return total > maxBytes;
+    }
+
+    /** The kept output as text, cut back to a UTF-8 character boundary when truncated. */
+    String text() {
+        byte[] bytes;
+        synchronized (kept) {
+            bytes = kept.toByteArray();
+        }
+        int end = Math.min(bytes.length, maxBytes);
+        if (bytes.length > maxBytes) {
+            // A UTF-8 character is at most 4 bytes, so at most 3 continuation bytes (10xxxxxx) to step back over.
+            for (int back = 0; back < 3 && end > 0 && (bytes[end] & 0xC0) == 0x80; back++) {
+                end--;
+            }
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+}

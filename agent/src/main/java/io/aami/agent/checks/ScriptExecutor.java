@@ -1,0 +1,147 @@
+package io.aami.agent.checks;
+
+import io.aami.contract.policy.CheckSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one check script in the {@link Sandbox} and reports what happened as a {@link CheckExecution};
+ * a failing, hanging or unrunnable script is a result (status unknown with an explanatory output),
+ * never an exception.
+ *
+ * <p>The script is stored as {@code <stateDir>/scripts/<sha256>.<ext>} and run only if its content
+ * matches the policy's {@code script_sha256}. It runs as {@code interpreter script args…} in
+ * {@code <stateDir>/work/<checkId>} with stdin from /dev/null and a clean environment: {@link #PATH},
+ * {@code LANG=C.UTF-8}, {@code HOME} = the work dir, plus the check's own env, never the agent's
+ * (it may hold secrets). Exit 0/1/2 map to ok/warning/critical, anything else, signals included,
+ * to unknown. At the timeout the whole process group is killed; after a normal exit too, so nothing
+ * the script started outlives the run. Output is stdout and stderr merged, the first
+ * {@code outputMaxBytes} kept.
+ */
+public final class ScriptExecutor {
+    public static final int DEFAULT_OUTPUT_MAX_BYTES = 4096;
+    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptExecutor.class);
+
+    private final Sandbox sandbox;
+    private final Clock clock;
+    private final ScriptStore store;
+    private final ProcessRun processRun;
+    private final List<Path> interpreterDirs;
+
+    /**
+     * Prepares {@code <stateDir>/scripts} and {@code <stateDir>/work} for the sandbox's user.
+     *
+     * @throws IllegalArgumentException for an output cap below 1
+     * @throws IllegalStateException    when the run-as user cannot reach the state dir
+     * @throws UncheckedIOException     when the directories cannot be created
+     */
+    public ScriptExecutor(Path stateDir, Sandbox sandbox, int outputMaxBytes, Clock clock) {
+        this(stateDir, sandbox, outputMaxBytes, clock, SystemTools.SYSTEM_DIRS);
+    }
+
+    /** {@code interpreterDirs}: where interpreters are looked up, the directories of {@link #PATH}. */
+    ScriptExecutor(Path stateDir, Sandbox sandbox, int outputMaxBytes, Clock clock, List<Path> interpreterDirs) {
+        Objects.requireNonNull(stateDir, "stateDir");
+        this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.interpreterDirs = List.copyOf(interpreterDirs);
+        if (outputMaxBytes < 1) {
+            throw new IllegalArgumentException("outputMaxBytes must be at least 1, got " + outputMaxBytes);
+        }
+        try {
+            this.store = new ScriptStore(stateDir, sandbox.runAs().orElse(null));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare check directories under " + stateDir, e);
+        }
+        this.processRun = new ProcessRun(new ProcessGroupKiller(sandbox.killTool()), sandbox.ownProcessGroup(),
+                outputMaxBytes);
+    }
+
+    /**
+     * Runs {@code spec} once, blocking for at most about its timeout.
+     *
+     * @throws IllegalArgumentException when the spec is structurally invalid (see the check scheduler)
+     * @throws InterruptedException when interrupted (the agent is stopping); the script's processes are
+     *                              killed before this is thrown and no result is produced
+     */
+    public CheckExecution execute(CheckSpec checkSpec) throws InterruptedException {
+        CheckSpec spec = CheckSpecs.normalize(checkSpec);
+        Instant executedAt = clock.instant();
+        long started = System.nanoTime();
+        Interpreter interpreter = Interpreter.named(spec.interpreter()).orElse(null);
+        if (interpreter == null) {
+            return refused(spec, executedAt, started, "unsupported interpreter '" + abbreviate(spec.interpreter())
+                    + "' (supported: " + Interpreter.supported() + ")");
+        }
+        Path interpreterPath = interpreter.locate(interpreterDirs).orElse(null);
+        if (interpreterPath == null) {
+            return refused(spec, executedAt, started, "interpreter '" + interpreter.command
+                    + "' is not installed on this host (looked in " + PATH + ")");
+        }
+        byte[] content = spec.script().getBytes(StandardCharsets.UTF_8);
+        String actualSha = ScriptStore.sha256Hex(content);
+        if (!actualSha.equalsIgnoreCase(spec.scriptSha256())) {
+            return refused(spec, executedAt, started, "script not run: its content has SHA-256 " + actualSha
+                    + " but the policy says " + spec.scriptSha256());
+        }
+        try {
+            Path script = store.script(content, actualSha, interpreter);
+            Path workDir = store.workDir(spec.checkId());
+            List<String> command = sandbox.command(spec.timeoutSeconds(), interpreterPath, script, spec.args());
+            ProcessRun.Outcome outcome = processRun.run(command, environment(spec, workDir), workDir,
+                    Duration.ofSeconds(spec.timeoutSeconds()));
+            return finished(spec, executedAt, started, outcome);
+        } catch (IOException e) {
+            LOG.warn("check {} could not run: {}", spec.checkId(), e.toString());
+            return refused(spec, executedAt, started, "check could not run: " + e.getMessage());
+        }
+    }
+
+    /** The script's entire environment: nothing of the agent's own. */
+    static Map<String, String> environment(CheckSpec spec, Path workDir) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", PATH);
+        env.put("LANG", "C.UTF-8");
+        env.put("HOME", workDir.toString());
+        env.putAll(spec.env());
+        return env;
+    }
+
+    private CheckExecution finished(CheckSpec spec, Instant executedAt, long started, ProcessRun.Outcome outcome) {
+        String status = CheckStatus.UNKNOWN.wire();
+        if (outcome.timedOut()) {
+            LOG.warn("check {} ({}) timed out after {}s; its processes were killed", spec.checkId(), spec.name(),
+                    spec.timeoutSeconds());
+        } else {
+            status = CheckStatus.forExitCode(outcome.exitCode()).wire();
+        }
+        return new CheckExecution(spec.checkId(), status, outcome.exitCode(), outcome.output(), outcome.truncated(),
+                outcome.timedOut(), elapsedMs(started), executedAt);
+    }
+
+    private CheckExecution refused(CheckSpec spec, Instant executedAt, long started, String reason) {
+        LOG.warn("check {} ({}) not run: {}", spec.checkId(), spec.name(), reason);
+        return new CheckExecution(spec.checkId(), CheckStatus.UNKNOWN.wire(), null, reason, false, false,
+                elapsedMs(started), executedAt);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+    }
+
+    private static long elapsedMs(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,135 @@
+package io.aami.agent.checks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The files of check execution under the state dir: {@code scripts/<sha256>.<ext>}, content-addressed
+ * and written atomically, and {@code work/<checkId>/}, each check's working and home directory.
+ *
+ * <p>When scripts run as another user (agent is root), that user can read but not change them:
+ * {@code scripts/} is root-owned 0750 with the run-as group, each script 0640; {@code work/} is 0711
+ * (enter, not list); {@code work/<checkId>} is owned by the run-as user, 0700. The state dir gets o+x
+ * (enter without listing, its files keep their own modes) when the user could not reach these, and
+ * every ancestor must already be enterable, else construction fails naming the directory. When
+ * scripts run as the agent's own user, everything is 0700 / 0600.
+ */
+final class ScriptStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptStore.class);
+
+    private final Path stateDir;
+    private final Path scriptsDir;
+    private final Path workRoot;
+    private final RunAsUser runAs;
+
+    /** @param runAs the user scripts switch to, or null when they run as the agent's own user */
+    ScriptStore(Path stateDir, RunAsUser runAs) throws IOException {
+        this.stateDir = stateDir.toAbsolutePath().normalize();
+        this.scriptsDir = this.stateDir.resolve("scripts");
+        this.workRoot = this.stateDir.resolve("work");
+        this.runAs = runAs;
+        Files.createDirectories(this.stateDir);
+        if (runAs != null) {
+            makeReachable();
+        }
+        ensureDirs();
+    }
+
+    static String sha256Hex(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+
+    /** The script file for {@code content}, whose SHA-256 the caller verified to be {@code sha256}. */
+    Path script(byte[] content, String sha256, Interpreter interpreter) throws IOException {
+        ensureDirs();
+        Path target = scriptsDir.resolve(sha256 + "." + interpreter.extension);
+        if (Files.isRegularFile(target) && sha256Hex(Files.readAllBytes(target)).equals(sha256)) {
+            return target;
+        }
+        Path tmp = Files.createTempFile(scriptsDir, ".tmp-", "." + interpreter.extension);
+        try {
+            Files.write(tmp, content);
+            setModeAndOwner(tmp, runAs == null ? "rw-------" : "rw-r-----", -1, groupOrKeep());
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return target;
+    }
+
+    /** The check's working directory, created and owned by whoever runs its scripts. */
+    Path workDir(UUID checkId) throws IOException {
+        ensureDirs();
+        Path dir = workRoot.resolve(checkId.toString());
+        Files.createDirectories(dir);
+        setModeAndOwner(dir, "rwx------", runAs == null ? -1 : runAs.uid(), groupOrKeep());
+        return dir;
+    }
+
+    private void ensureDirs() throws IOException {
+        Files.createDirectories(scriptsDir);
+        Files.createDirectories(workRoot);
+        setModeAndOwner(scriptsDir, runAs == null ? "rwx------" : "rwxr-x---", -1, groupOrKeep());
+        setModeAndOwner(workRoot, runAs == null ? "rwx------" : "rwx--x--x", -1, -1);
+    }
+
+    private long groupOrKeep() {
+        return runAs == null ? -1 : runAs.gid();
+    }
+
+    /** Lets the run-as user enter the state dir; checks it can reach the state dir at all. */
+    private void makeReachable() throws IOException {
+        for (Path dir = stateDir.getParent(); dir != null; dir = dir.getParent()) {
+            if (!enterable(dir)) {
+                throw new IllegalStateException("check scripts run as '" + runAs.name() + "' cannot enter " + dir
+                        + " on the way to the state dir " + stateDir + "; allow it (chmod o+x " + dir
+                        + ") or move the state dir");
+            }
+        }
+        if (!enterable(stateDir)) {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(stateDir);
+            mode.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(stateDir, mode);
+            LOG.info("state dir {} now o+x (enter, not list) so check scripts running as '{}' reach their files",
+                    stateDir, runAs.name());
+        }
+    }
+
+    /** Whether the run-as user may search {@code dir}, by its owner, group or other execute bit. */
+    private boolean enterable(Path dir) throws IOException {
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+        if (((Number) Files.getAttribute(dir, "unix:uid")).longValue() == runAs.uid()) {
+            return mode.contains(PosixFilePermission.OWNER_EXECUTE);
+        }
+        if (((Number) Files.getAttribute(dir, "unix:gid")).longValue() == runAs.gid()) {
+            return mode.contains(PosixFilePermission.GROUP_EXECUTE);
+        }
+        return mode.contains(PosixFilePermission.OTHERS_EXECUTE);
+    }
+
+    /** Sets the mode (explicitly, so the umask cannot narrow it) and, where not -1, the owner and group. */
+    private static void setModeAndOwner(Path path, String mode, long uid, long gid) throws IOException {
+        if (uid >= 0) {
+            Files.setAttribute(path, "unix:uid", (int) uid);
+        }
+        if (gid >= 0) {
+            Files.setAttribute(path, "unix:gid", (int) gid);
+        }
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+    }
+}

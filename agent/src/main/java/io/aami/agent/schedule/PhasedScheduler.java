@@ -1,0 +1,254 @@
+package io.aami.agent.schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs named periodic jobs, each at its own stable phase: job {@code key} runs at the wall-clock
+ * instants {@code phase + k·interval} of the injected {@link Clock}, where the phase is a hash of the
+ * job's seed (see {@link Phases}). The same seed and interval give the same slots across restarts.
+ *
+ * <ul>
+ *   <li>A job still running when its next slot comes has that slot skipped and reported to the
+ *       {@link SkipListener}; runs are never stacked or queued.</li>
+ *   <li>{@link #apply} hot-reloads the job set: removed jobs get no further slots (a run in flight
+ *       finishes and is not interrupted); a job whose definition changed ({@code equals}) is
+ *       rescheduled on the new definition, and its run in flight, if any, still counts as running so
+ *       the same key never runs twice at once; unchanged jobs keep their schedule untouched.</li>
+ *   <li>One timer thread; {@link #close} cancels every slot and stops it. Runs in flight belong to the
+ *       runner (and its executor), which the owner closes.</li>
+ * </ul>
+ */
+public final class PhasedScheduler<S> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PhasedScheduler.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+    private final String name;
+    private final Clock clock;
+    private final JobRunner<S> runner;
+    private final SkipListener skipListener;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Object lock = new Object();
+    private final Map<String, Job<S>> jobs = new HashMap<>();
+    private boolean closed;
+
+    /**
+     * @param name         names the timer thread and log lines, e.g. "checks"
+     * @param clock        wall clock the slots are aligned to
+     * @param runner       starts one run; called on the timer thread, must not block
+     * @param skipListener told about every skipped slot
+     */
+    public PhasedScheduler(String name, Clock clock, JobRunner<S> runner, SkipListener skipListener) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        this.name = name;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.skipListener = Objects.requireNonNull(skipListener, "skipListener");
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "aami-" + name + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /** Replaces the job set with {@code definitions} (key → definition); see the class comment. */
+    public void apply(Map<String, JobDefinition<S>> definitions) {
+        requireValid(definitions);
+        int added = 0;
+        int changed = 0;
+        int removed;
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("scheduler " + name + " is closed");
+            }
+            removed = removeAbsent(definitions.keySet());
+            for (var entry : definitions.entrySet()) {
+                Job<S> existing = jobs.get(entry.getKey());
+                if (existing != null && existing.definition.equals(entry.getValue())) {
+                    continue;
+                }
+                Job<S> job = new Job<>(entry.getKey(), entry.getValue());
+                if (existing != null) {
+                    existing.cancel();
+                    job.inFlight = existing.inFlight;
+                    changed++;
+                } else {
+                    added++;
+                }
+                jobs.put(job.key, job);
+                scheduleNext(job, Long.MIN_VALUE);
+            }
+        }
+        if (added + changed + removed > 0) {
+            LOG.info("{} schedule updated: {} jobs ({} added, {} changed, {} removed)",
+                    name, definitions.size(), added, changed, removed);
+        }
+    }
+
+    /** When the job's next slot is, if the job is scheduled. */
+    public Optional<Instant> nextRun(String key) {
+        synchronized (lock) {
+            Job<S> job = jobs.get(key);
+            return job == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(job.nextSlotMs));
+        }
+    }
+
+    /** The keys currently scheduled, sorted. */
+    public Set<String> keys() {
+        synchronized (lock) {
+            return new TreeSet<>(jobs.keySet());
+        }
+    }
+
+    /** Stops scheduling: no slot fires after this returns (a run in flight is left to its runner). */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            jobs.values().forEach(Job::cancel);
+            jobs.clear();
+        }
+        timer.shutdownNow();
+        try {
+            if (!timer.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} timer did not stop within {}", name, CLOSE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The job object currently scheduled under {@code key}; lets tests see that an unchanged job was kept. */
+    Object jobIdentity(String key) {
+        synchronized (lock) {
+            return jobs.get(key);
+        }
+    }
+
+    private static <S> void requireValid(Map<String, JobDefinition<S>> definitions) {
+        Objects.requireNonNull(definitions, "definitions");
+        definitions.forEach((key, definition) -> {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("job keys must not be blank");
+            }
+            Objects.requireNonNull(definition, () -> "definition of job " + key);
+        });
+    }
+
+    /** Cancels the jobs whose key is not in {@code keep}; must hold the lock. Returns how many. */
+    private int removeAbsent(Set<String> keep) {
+        int removed = 0;
+        for (var it = jobs.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            if (!keep.contains(entry.getKey())) {
+                entry.getValue().cancel();
+                it.remove();
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private void fire(Job<S> job) {
+        synchronized (lock) {
+            if (job.cancelled || closed) {
+                return;
+            }
+            if (job.running()) {
+                reportSkip(job.key);
+            } else {
+                job.inFlight = start(job);
+            }
+            scheduleNext(job, job.nextSlotMs);
+        }
+    }
+
+    /**
+     * Arms the timer for the first slot at or after now. {@code previousSlotMs} is the slot that just
+     * fired: the timer may fire a little before the wall clock reaches it, and that slot must not run twice.
+     */
+    private void scheduleNext(Job<S> job, long previousSlotMs) {
+        long now = clock.millis();
+        long slot = Phases.nextSlotMillis(now, job.phaseMs, job.intervalMs);
+        if (slot == previousSlotMs) {
+            slot += job.intervalMs;
+        }
+        job.nextSlotMs = slot;
+        job.timer = timer.schedule(() -> fire(job), Math.max(0, slot - now), TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<?> start(Job<S> job) {
+        try {
+            CompletableFuture<?> run = Objects.requireNonNull(runner.start(job.key, job.definition.spec()),
+                    "runner returned no future");
+            run.whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.warn("{} job {} failed: {}", name, job.key, failure.toString());
+                }
+            });
+            return run;
+        } catch (RuntimeException e) {
+            LOG.error("{} job {} could not be started: {}", name, job.key, e.toString());
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private void reportSkip(String key) {
+        LOG.info("{} job {} is still running at its next slot; slot skipped", name, key);
+        try {
+            skipListener.skipped(key);
+        } catch (RuntimeException e) {
+            LOG.error("{} skip listener failed for {}: {}", name, key, e.toString());
+        }
+    }
+
+    /** One scheduled job; every mutable field is guarded by the scheduler's lock. */
+    private static final class Job<S> {
+        final String key;
+        final JobDefinition<S> definition;
+        final long intervalMs;
+        final long phaseMs;
+        CompletableFuture<?> inFlight;
+        ScheduledFuture<?> timer;
+        long nextSlotMs;
+        boolean cancelled;
+
+        Job(String key, JobDefinition<S> definition) {
+            this.key = key;
+            this.definition = definition;
+            this.intervalMs = definition.interval().toMillis();
+            this.phaseMs = Phases.phaseMillis(definition.phaseSeed(), definition.interval());
+        }
+
+        boolean running() {
+            return inFlight != null && !inFlight.isDone();
+        }
+
+        void cancel() {
+            cancelled = true;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+}

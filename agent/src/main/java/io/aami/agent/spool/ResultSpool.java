@@ -1,0 +1,282 @@
+package io.aami.agent.spool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The on-disk spool of one result stream (checks or probes) for at-least-once delivery. Producers
+ * {@link #append} every result before any network call; one sender {@link #peek}s the oldest pending
+ * records, ships them and {@link #ack}s what the server stored. Acknowledged records are never
+ * returned again, also after a restart, and segments holding only acknowledged records are deleted.
+ *
+ * <p><b>Sequence numbers.</b> Strictly increasing from 1, never reused, surviving restarts and crashes:
+ * {@code <dir>/seq} holds a ceiling reserved (atomically, fsync'd) {@value SeqAllocator#RESERVE_BLOCK}
+ * numbers at a time, and the exact next value after a clean close. Open starts at the largest of that,
+ * the highest seq in the segments + 1 and the acknowledged seq + 1. A crash leaves a gap of at most
+ * one block, never a reuse.
+ *
+ * <p><b>Files.</b> {@code <first seq>.seg} segments of records (see {@link RecordFormat}), rolled at
+ * {@code segmentBytes}; {@code acked} (everything up to it is delivered); {@code seq}; {@code lock}.
+ * When a record would take the spool past {@code maxBytes}, the oldest segment is dropped, delivered or
+ * not, and its pending records are counted as dropped: appends never fail because the spool is full.
+ * A damaged record (bad CRC or length) is skipped and counted; reading resumes at the next intact one.
+ *
+ * <p><b>Durability.</b> Every append is one {@code write(2)} into the kernel before it returns, so a
+ * process crash (kill -9, OOM killer, JVM crash) loses nothing {@code append} returned under any policy.
+ * On power failure or a kernel crash:
+ * <ul>
+ *   <li>{@link FsyncPolicy#ALWAYS}: each record, and the directory entry of each new segment, is
+ *       fsync'd before {@code append} returns: nothing {@code append} returned is lost. The ack position
+ *       is fsync'd before {@code ack} returns: acknowledged records are not delivered again.</li>
+ *   <li>{@link FsyncPolicy#INTERVAL}: a background thread fsyncs the active segment and new directory
+ *       entries every {@code fsyncInterval}; a rolled segment is fsync'd as it is closed, and close
+ *       fsyncs. Lost: at most the records appended during the last interval (plus the duration of a
+ *       running fsync). The ack position is fsync'd on every ack.</li>
+ *   <li>{@link FsyncPolicy#NEVER}: records and the ack position are left to the OS's write-back (Linux:
+ *       dirty pages older than ~30 s). Lost: whatever was not yet written back; the ack position may move
+ *       back, so records are delivered again (the server drops duplicates by seq).</li>
+ * </ul>
+ * Under every policy the {@code seq} ceiling is fsync'd before a number beyond it is handed out, so no
+ * loss leads to a reused seq. A record torn by the failure at the end of the newest segment is cut off
+ * at the next open (counted as corrupt).
+ *
+ * <p><b>Threads.</b> Thread-safe: any number of appenders and one sender, serialised by one lock.
+ * {@code encode} runs under that lock (file order must be seq order), so it must be quick and must not
+ * call the spool. Reads in {@code peek} and {@code ack} happen under the lock too; they normally hit the
+ * page cache. Metrics: see {@link SpoolMetrics}.
+ */
+public final class ResultSpool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultSpool.class);
+
+    private final Path dir;
+    private final String stream;
+    private final StreamMetrics metrics;
+    private final DirectoryLock dirLock;
+    private final SpoolState state;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition appended = lock.newCondition();
+    private final Supplier<SpoolStats> gaugeStats = () -> stats(false);
+    private final FsyncTimer fsyncTimer;
+    private boolean closed;
+
+    /**
+     * Opens (creating if needed) the spool in {@code dir}, one directory per stream, recovering what a
+     * previous process left. Fails if the directory is already open, here or in another process.
+     */
+    public static ResultSpool open(Path dir, SpoolOptions options, Clock clock, StreamMetrics metrics) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(metrics, "metrics");
+        try {
+            Files.createDirectories(dir);
+            DirectoryLock dirLock = DirectoryLock.acquire(dir);
+            try {
+                return new ResultSpool(dir, options, metrics, dirLock, SpoolState.recover(dir, options, clock, metrics));
+            } catch (IOException | RuntimeException e) {
+                dirLock.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the result spool in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ResultSpool(Path dir, SpoolOptions options, StreamMetrics metrics, DirectoryLock dirLock, SpoolState state) {
+        this.dir = dir;
+        this.stream = metrics.stream();
+        this.metrics = metrics;
+        this.dirLock = dirLock;
+        this.state = state;
+        metrics.bind(gaugeStats);
+        this.fsyncTimer = options.fsync() == FsyncPolicy.INTERVAL
+                ? new FsyncTimer("aami-spool-fsync-" + stream, options.fsyncInterval(), this::syncForInterval)
+                : null;
+        SpoolStats s = stats(false);
+        LOG.info("spool {} opened in {}: {} segments, {} bytes, {} pending records, next seq {}, acked through {}",
+                stream, dir, s.segments(), s.bytes(), s.pendingRecords(), s.nextSeq(), s.ackedSeq());
+    }
+
+    /**
+     * Appends one record: allocates the next seq, asks {@code encode} for the payload carrying it, and
+     * writes the record. Returns the seq. Fails only on a bad payload ({@link IllegalArgumentException})
+     * or an I/O error ({@link UncheckedIOException}, the seq is then skipped); a full spool drops its
+     * oldest segment instead.
+     */
+    public long append(LongFunction<byte[]> encode) {
+        Objects.requireNonNull(encode, "encode");
+        if (lock.isHeldByCurrentThread()) {
+            // The lock is reentrant: a nested append would get the seq the outer one is encoding.
+            throw new IllegalStateException("append called from inside encode or another spool call");
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            long seq = state.append(encode);
+            appended.signalAll();
+            return seq;
+        } catch (IOException e) {
+            throw new UncheckedIOException("spool " + stream + ": append failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The oldest records not yet acknowledged, in seq order, at most {@code max}; the same ones until acked. */
+    public List<SpoolRecord> peek(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, got " + max);
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            return state.peek(max);
+        } catch (IOException e) {
+            throw new UncheckedIOException("spool " + stream + ": read failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Everything up to and including {@code throughSeq} is delivered: never returned again, also after a
+     * restart; segments left with nothing pending are deleted. Acking again, or less, is a no-op.
+     */
+    public void ack(long throughSeq) {
+        lock.lock();
+        try {
+            ensureOpen();
+            state.ack(throughSeq);
+        } catch (IOException e) {
+            throw new UncheckedIOException("spool " + stream + ": ack failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until a record is pending, up to {@code timeout}. True if one is (at once if one already
+     * is); false on timeout, close or interrupt (the interrupt flag is kept).
+     */
+    public boolean awaitRecords(Duration timeout) {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (!closed && state.pending() == 0) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = appended.awaitNanos(nanos);
+            }
+            return !closed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A snapshot; after close, without the oldest pending time. */
+    public SpoolStats stats() {
+        return stats(true);
+    }
+
+    private SpoolStats stats(boolean oldest) {
+        lock.lock();
+        try {
+            return state.stats(oldest && !closed);
+        } catch (IOException e) {
+            throw new UncheckedIOException("spool " + stream + ": read failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops the fsync thread, fsyncs (unless NEVER), stores the exact next seq and releases the
+     * directory. Waiting {@link #awaitRecords} calls return false; other calls fail from now on.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            appended.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (fsyncTimer != null) {
+            fsyncTimer.close(); // outside the lock: a running sync takes it
+        }
+        lock.lock();
+        try {
+            metrics.unbind(gaugeStats);
+            closeStep("close segments", state::closeSegments);
+            closeStep("store the next seq", state::storeNextSeq);
+            closeStep("release the directory lock", dirLock::close);
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("spool {} closed", stream);
+    }
+
+    private interface IoStep {
+        void run() throws IOException;
+    }
+
+    private void closeStep(String what, IoStep step) {
+        try {
+            step.run();
+        } catch (IOException e) {
+            LOG.warn("spool {}: cannot {} on close: {}", stream, what, e.toString());
+        }
+    }
+
+    /** The INTERVAL sync; the fsync itself runs outside the lock so appenders never wait for the disk. */
+    private void syncForInterval() {
+        SegmentWriter writer;
+        boolean dirUnsynced;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            writer = state.activeWriter();
+            dirUnsynced = state.takeDirUnsynced();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (writer != null) {
+                writer.syncIfDirty();
+            }
+            if (dirUnsynced) {
+                DirSync.sync(dir);
+            }
+        } catch (IOException e) {
+            LOG.warn("spool {}: fsync failed: {}", stream, e.toString());
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("spool " + stream + " in " + dir + " is closed");
+        }
+    }
+}

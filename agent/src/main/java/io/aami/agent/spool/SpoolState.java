@@ -1,0 +1,170 @@
+package io.aami.agent.spool;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a spool knows, without the locking: seq allocation, segments, delivery cursor and the
+ * counters. Not thread-safe; {@link ResultSpool} holds its lock around every call.
+ */
+final class SpoolState {
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolState.class);
+    /** A full spool drops a segment every few seconds under load; say so once a minute, not each time. */
+    private static final Duration DROP_LOG_INTERVAL = Duration.ofMinutes(1);
+
+    private final SpoolOptions options;
+    private final Clock clock;
+    private final StreamMetrics metrics;
+    private final String stream;
+    private final SeqAllocator seqs;
+    private final SegmentLog log;
+    private final DeliveryCursor cursor;
+    private long droppedRecords;
+    private long droppedSegments;
+    private long corruptRecords;
+    private Instant dropLoggedAt;
+    private long dropsNotLogged;
+    private long droppedRecordsNotLogged;
+
+    private SpoolState(Path dir, SpoolOptions options, Clock clock, StreamMetrics metrics) throws IOException {
+        this.options = options;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.stream = metrics.stream();
+        DurableLong seqState = new DurableLong(dir.resolve("seq"), true);
+        DurableLong ackedState = new DurableLong(dir.resolve("acked"), options.fsync() != FsyncPolicy.NEVER);
+        long acked = readAcked(ackedState);
+        SpoolRecovery.Recovered r = SpoolRecovery.recover(dir, acked);
+        long next = Math.max(readSeqState(seqState, r, acked), Math.max(r.highestSeq(), acked) + 1);
+        this.seqs = new SeqAllocator(seqState, next);
+        this.log = new SegmentLog(dir, options, r.segments());
+        this.cursor = new DeliveryCursor(log, ackedState, acked, r.headOffset(), this::damaged);
+        for (int i = 0; i < r.tornTails(); i++) {
+            corruptRecords++;
+            metrics.corrupt();
+        }
+    }
+
+    /** The state of the spool in {@code dir} as a previous process left it (see {@link SpoolRecovery}). */
+    static SpoolState recover(Path dir, SpoolOptions options, Clock clock, StreamMetrics metrics) throws IOException {
+        return new SpoolState(dir, options, clock, metrics);
+    }
+
+    long append(LongFunction<byte[]> encode) throws IOException {
+        long seq = seqs.reserveNext();
+        byte[] payload = encode.apply(seq);
+        if (payload == null) {
+            throw new IllegalArgumentException("encode returned null for seq " + seq);
+        }
+        if (payload.length > options.maxPayloadBytes()) {
+            throw new IllegalArgumentException("payload of " + payload.length + " bytes for seq " + seq
+                    + " exceeds the spool's limit of " + options.maxPayloadBytes() + " (segmentBytes minus header)");
+        }
+        byte[] record = RecordFormat.encode(seq, clock.millis(), payload);
+        for (Segment s : log.makeRoom(record.length)) {
+            dropped(s);
+        }
+        seqs.advance(); // before the write: a failed write may still have put this seq on disk
+        log.append(seq, record);
+        metrics.appended();
+        return seq;
+    }
+
+    List<SpoolRecord> peek(int max) throws IOException {
+        return cursor.peek(max);
+    }
+
+    void ack(long throughSeq) throws IOException {
+        if (throughSeq >= seqs.peekNext()) {
+            throw new IllegalArgumentException("throughSeq " + throughSeq + " was never appended (next seq is "
+                    + seqs.peekNext() + ")");
+        }
+        cursor.ack(throughSeq);
+    }
+
+    long pending() {
+        return log.pending();
+    }
+
+    /** With {@code oldest}, reads the oldest pending record's header (normally one page-cache read). */
+    SpoolStats stats(boolean oldest) throws IOException {
+        Instant oldestAt = oldest && log.pending() > 0 ? cursor.oldestPending() : null;
+        return new SpoolStats(log.bytes(), log.count(), log.pending(), oldestAt, droppedRecords, droppedSegments,
+                corruptRecords, seqs.peekNext(), cursor.ackedThrough());
+    }
+
+    /** What the INTERVAL sync has to force: the active writer (may be null). */
+    SegmentWriter activeWriter() {
+        return log.writer();
+    }
+
+    boolean takeDirUnsynced() {
+        return log.takeDirUnsynced();
+    }
+
+    void closeSegments() throws IOException {
+        log.close();
+    }
+
+    void storeNextSeq() throws IOException {
+        seqs.storeExact();
+    }
+
+    private void dropped(Segment s) {
+        droppedSegments++;
+        droppedRecords += s.pending();
+        metrics.dropped(s.pending());
+        cursor.headDropped();
+        dropsNotLogged++;
+        droppedRecordsNotLogged += s.pending();
+        Instant now = clock.instant();
+        if (dropLoggedAt == null || !now.isBefore(dropLoggedAt.plus(DROP_LOG_INTERVAL))) {
+            LOG.warn("spool {} full (max {} bytes): dropped the oldest {} segment(s) with {} undelivered records"
+                    + " (last: {}; logged at most once a minute)",
+                    stream, options.maxBytes(), dropsNotLogged, droppedRecordsNotLogged, s);
+            dropLoggedAt = now;
+            dropsNotLogged = 0;
+            droppedRecordsNotLogged = 0;
+        }
+    }
+
+    private void damaged(Segment s, long from, long to) {
+        corruptRecords++;
+        metrics.corrupt();
+        LOG.warn("spool {}: skipped {} damaged bytes in segment {} at offset {} (bad CRC, bad length or torn write)",
+                stream, to - from, s, from);
+    }
+
+    private long readAcked(DurableLong ackedState) {
+        try {
+            return Math.max(0, ackedState.read().orElse(0));
+        } catch (IOException e) {
+            // Safe to forget: everything is delivered again and the server drops what it already has.
+            LOG.warn("spool {}: {}; delivering everything in the spool again", stream, e.getMessage());
+            return 0;
+        }
+    }
+
+    private long readSeqState(DurableLong seqState, SpoolRecovery.Recovered r, long acked) {
+        OptionalLong stored;
+        try {
+            stored = seqState.read();
+        } catch (IOException e) {
+            throw new IllegalStateException("spool " + stream + ": " + e.getMessage() + "; it guards against reusing"
+                    + " sequence numbers the server already holds: fix it, or remove it deliberately");
+        }
+        if (stored.isEmpty() && (!r.segments().isEmpty() || acked > 0)) {
+            LOG.warn("spool {}: {} is missing; numbering continues after the highest seq still in the spool",
+                    stream, seqState.file());
+        }
+        return stored.orElse(1);
+    }
+}

@@ -1,0 +1,63 @@
+package io.aami.agent.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The command lines the sandbox builds, for both the root and the non-root agent, and its startup checks. */
+class SandboxCommandTest {
+    private static final SystemTools TOOLS = new SystemTools(Path.of("/usr/bin/setsid"), Path.of("/usr/bin/prlimit"),
+            Path.of("/usr/bin/setpriv"), Path.of("/usr/bin/kill"), Path.of("/usr/bin/id"));
+
+    @Test
+    void asRootTheScriptGetsItsOwnSessionLimitsAndTheRunAsUser() {
+        Sandbox sandbox = new Sandbox(new RunAsUser("aami", 990, 991), ScriptLimits.DEFAULTS, TOOLS);
+
+        assertThat(sandbox.command(5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of("-x", "y")))
+                .containsExactly("/usr/bin/setsid", "--", "/usr/bin/prlimit", "--cpu=6", "--as=1073741824",
+                        "--nofile=256", "--nproc=64", "--", "/usr/bin/setpriv", "--reuid=990", "--regid=991",
+                        "--init-groups", "--", "/usr/bin/sh", "/s/abc.sh", "-x", "y");
+        assertThat(sandbox.ownProcessGroup()).isTrue();
+    }
+
+    @Test
+    void asAnOrdinaryUserScriptsRunAsThatUserWithoutTheProcessLimit() {
+        // The run-as user is neither resolved nor required: nothing to switch to without root.
+        Sandbox sandbox = Sandbox.create("no-such-user-anywhere", ScriptLimits.DEFAULTS, TOOLS, 1000);
+
+        assertThat(sandbox.runAs()).isEmpty();
+        assertThat(sandbox.command(5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of()))
+                .containsExactly("/usr/bin/setsid", "--", "/usr/bin/prlimit", "--cpu=6", "--as=1073741824",
+                        "--nofile=256", "--", "/usr/bin/sh", "/s/abc.sh");
+    }
+
+    @Test
+    void missingToolsAreStartupErrorsExceptSetsid() {
+        SystemTools noPrlimit = new SystemTools(TOOLS.setsid(), null, TOOLS.setpriv(), TOOLS.kill(), TOOLS.id());
+        assertThatThrownBy(() -> Sandbox.create("aami", ScriptLimits.DEFAULTS, noPrlimit, 1000))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("prlimit");
+
+        SystemTools noSetpriv = new SystemTools(TOOLS.setsid(), TOOLS.prlimit(), null, TOOLS.kill(), TOOLS.id());
+        assertThatThrownBy(() -> Sandbox.create("aami", ScriptLimits.DEFAULTS, noSetpriv, 0))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("setpriv");
+
+        Sandbox withoutSetsid = Sandbox.create("aami", ScriptLimits.DEFAULTS, TOOLS.withoutSetsid(), 1000);
+        assertThat(withoutSetsid.ownProcessGroup()).isFalse();
+        assertThat(withoutSetsid.command(1, Path.of("/bin/sh"), Path.of("/s.sh"), List.of()).get(0))
+                .isEqualTo("/usr/bin/prlimit");
+    }
+
+    @Test
+    void limitsAreValidatedAndCpuFollowsTheTimeoutUpToTheCap() {
+        ScriptLimits limits = new ScriptLimits(30, 256L << 20, 64, 16);
+        assertThat(limits.cpuSecondsFor(5)).isEqualTo(6);
+        assertThat(limits.cpuSecondsFor(300)).isEqualTo(30);
+        assertThatThrownBy(() -> new ScriptLimits(0, 1L << 30, 256, 64)).hasMessageContaining("maxCpuSeconds");
+        assertThatThrownBy(() -> new ScriptLimits(10, 1L << 20, 256, 64)).hasMessageContaining("addressSpaceBytes");
+        assertThatThrownBy(() -> new ScriptLimits(10, 1L << 30, 0, 64)).hasMessageContaining("openFiles");
+        assertThatThrownBy(() -> new ScriptLimits(10, 1L << 30, 256, -1)).hasMessageContaining("processes");
+    }
+}
