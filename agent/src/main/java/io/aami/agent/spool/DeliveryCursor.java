@@ -119,7 +119,7 @@ final class DeliveryCursor {
             last = m;
         }
         if (last != null) {
-            while (log.head() != last.segment()) {
+            while (log.head() != null && log.head() != last.segment()) {
                 log.removeHead();
             }
             offset = last.end();

@@ -151,7 +151,10 @@ final class SegmentLog {
     void removeHead() throws IOException {
         Segment s = segments.pollFirstEntry().getValue();
         if (s == active) {
-            roll();
+            SegmentWriter w = writer;
+            writer = null;
+            active = null;
+            w.close(false); // no fsync for a file about to be deleted
         }
         bytes -= s.bytes();
         pending -= s.pending();
