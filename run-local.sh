@@ -42,6 +42,9 @@ if [ ! -s "$data/agent/state/credentials.json" ]; then
   (umask 077 && printf '%s\n' "$token" >"$data/agent/bootstrap-token")
 fi
 
+run_as=aami
+if [ "$(id -u)" = 0 ] && ! id aami >/dev/null 2>&1; then run_as=nobody; fi
+
 cat >"$data/agent/agent.yaml" <<YAML
 # Written by run-local.sh
 server:
@@ -56,6 +59,9 @@ agent:
     environment: local
 heartbeat:
   interval: 30s
+checks:
+  # Scripts never run as root: as root, the agent drops to this user.
+  run_as: "$run_as"
 api:
   listen: "127.0.0.1:$api_port"
 logging:

@@ -11,36 +11,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running agent: reuse the stored credential or enroll, then heartbeat until stopped. Runs on
- * its own thread; {@link #close()} stops every loop and returns within a few seconds.
+ * The running agent: reuse the stored credential or enroll, then start the background loops
+ * (policy poll, result senders) and heartbeat until stopped. {@link #close()} stops every loop,
+ * then closes the resources in order (producers before the spools they write to), within seconds.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
+    /** A background loop that runs until the stop signal. */
+    public record Loop(String name, Runnable body) {
+    }
+
     private final UUID agentId;
     private final Enroller enroller;
     private final HeartbeatLoop heartbeats;
+    private final List<Loop> loops;
     private final StopSignal stop;
     private final List<AutoCloseable> resources;
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
+    private final Thread main;
 
-    Agent(UUID agentId, Enroller enroller, HeartbeatLoop heartbeats, StopSignal stop, List<AutoCloseable> resources) {
+    Agent(UUID agentId, Enroller enroller, HeartbeatLoop heartbeats, List<Loop> loops, StopSignal stop,
+          List<AutoCloseable> resources) {
         this.agentId = agentId;
         this.enroller = enroller;
         this.heartbeats = heartbeats;
+        this.loops = List.copyOf(loops);
         this.stop = stop;
         this.resources = new ArrayList<>(resources);
-        this.thread = new Thread(this::run, "aami-agent");
+        this.main = new Thread(this::run, "aami-agent");
     }
 
     void start() {
-        thread.start();
+        main.start();
     }
 
     /** Blocks until the agent has stopped. */
     public void awaitStopped() throws InterruptedException {
-        thread.join();
+        main.join();
     }
 
     public UUID agentId() {
@@ -48,18 +57,29 @@ public final class Agent implements AutoCloseable {
     }
 
     private void run() {
-        if (enroller.credentials().isPresent()) {
-            heartbeats.run();
+        if (enroller.credentials().isEmpty()) {
+            return;
         }
+        synchronized (threads) {
+            if (stop.stopped()) {
+                return;
+            }
+            for (Loop loop : loops) {
+                Thread t = new Thread(loop.body(), "aami-" + loop.name());
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        }
+        heartbeats.run();
     }
 
     @Override
     public void close() {
         stop.stop();
-        try {
-            thread.join(STOP_GRACE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        join(main);
+        synchronized (threads) {
+            threads.forEach(Agent::join);
         }
         for (AutoCloseable r : resources) {
             try {
@@ -69,5 +89,13 @@ public final class Agent implements AutoCloseable {
             }
         }
         LOG.info("agent stopped");
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(STOP_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

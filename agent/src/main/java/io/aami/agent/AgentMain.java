@@ -1,16 +1,36 @@
 package io.aami.agent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.agent.api.LocalApi;
 import io.aami.agent.api.StatusRoutes;
+import io.aami.agent.checks.CheckExecution;
+import io.aami.agent.checks.CheckMetrics;
+import io.aami.agent.checks.CheckScheduler;
+import io.aami.agent.checks.Sandbox;
+import io.aami.agent.checks.ScriptExecutor;
+import io.aami.agent.checks.ScriptLimits;
 import io.aami.agent.config.AgentConfig;
 import io.aami.agent.config.AgentConfigLoader;
+import io.aami.agent.delivery.ResultSender;
+import io.aami.agent.delivery.SenderMetrics;
 import io.aami.agent.enrollment.CredentialStore;
 import io.aami.agent.enrollment.Enroller;
 import io.aami.agent.heartbeat.HeartbeatLoop;
 import io.aami.agent.identity.AgentIdFile;
 import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.metrics.AgentMetrics;
+import io.aami.agent.policy.PolicyFile;
+import io.aami.agent.policy.PolicyGate;
+import io.aami.agent.policy.PolicyPoller;
+import io.aami.agent.probes.ProbeEngine;
+import io.aami.agent.probes.ProbeMetrics;
+import io.aami.agent.probes.ProbeRoutes;
+import io.aami.agent.probes.ProbeScheduler;
+import io.aami.agent.spool.FsyncPolicy;
+import io.aami.agent.spool.ResultSpool;
+import io.aami.agent.spool.SpoolMetrics;
+import io.aami.agent.spool.SpoolOptions;
 import io.aami.agent.transport.HttpClients;
 import io.aami.agent.transport.RestTransport;
 import io.aami.agent.transport.ServerTransport;
@@ -20,24 +40,27 @@ import io.aami.common.config.ConfigException;
 import io.aami.common.json.WireJson;
 import io.aami.common.logging.LogSetup;
 import io.aami.contract.heartbeat.HeartbeatRequest;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.ProbeResult;
+import io.aami.contract.results.CheckResult;
+import io.aami.contract.results.ProbeReport;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Entry point of the agent and the one place that wires its object graph. */
 public final class AgentMain {
-    static final Path DEFAULT_CONFIG = Path.of("/etc/aami/agent.yaml");
-
     private AgentMain() {
     }
 
@@ -45,9 +68,9 @@ public final class AgentMain {
         AgentConfigLoader.Loaded loaded;
         UUID agentId;
         try {
-            loaded = AgentConfigLoader.loadWithWarnings(configFile(args), System.getenv());
+            loaded = AgentConfigLoader.loadWithWarnings(AgentArgs.configFile(args), System.getenv());
             agentId = AgentIdFile.readOrCreate(loaded.config().agent().idFile());
-        } catch (ConfigException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+        } catch (ConfigException | IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             System.err.println("aami-agent: " + e.getMessage());
             System.exit(2);
             return;
@@ -70,7 +93,16 @@ public final class AgentMain {
 
     /** Wires and starts an agent for {@code agentId}; close the result to stop it. */
     public static Agent start(AgentConfig cfg, UUID agentId, Clock clock) {
-        Logger log = LoggerFactory.getLogger(AgentMain.class);
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            return wire(cfg, agentId, clock, resources);
+        } catch (RuntimeException e) {
+            resources.forEach(AgentMain::closeQuietly);
+            throw e;
+        }
+    }
+
+    private static Agent wire(AgentConfig cfg, UUID agentId, Clock clock, List<AutoCloseable> resources) {
         String version = version();
         Instant started = clock.instant();
         ObjectMapper mapper = WireJson.mapper(LocalApi.MAX_BODY * 2);
@@ -78,30 +110,91 @@ public final class AgentMain {
         AgentMetrics metrics = new AgentMetrics();
         metrics.info.addLabelValues(version, agentId.toString());
         RandomGenerator random = RandomGenerator.getDefault();
-        List<AutoCloseable> resources = new ArrayList<>();
 
+        // Closed in this order: the API and producers first, the spools they write to after them.
+        Sandbox sandbox = Sandbox.create(cfg.checks().runAs(), ScriptLimits.DEFAULTS);
+        SpoolMetrics spoolMetrics = new SpoolMetrics(metrics.registry());
+        SpoolOptions spoolOptions = new SpoolOptions(cfg.spool().maxBytes(), cfg.spool().segmentBytes(),
+                FsyncPolicy.fromConfig(cfg.spool().fsync()), cfg.spool().fsyncInterval());
+        ResultSpool checkSpool = ResultSpool.open(cfg.spoolDir().resolve("checks"), spoolOptions, clock, spoolMetrics.forStream("checks"));
+        ResultSpool probeSpool = ResultSpool.open(cfg.spoolDir().resolve("probes"), spoolOptions, clock, spoolMetrics.forStream("probes"));
+        CheckScheduler checks = new CheckScheduler(agentId.toString(),
+                new ScriptExecutor(cfg.agent().stateDir(), sandbox, cfg.checks().outputMaxBytes(), clock),
+                cfg.checks().maxConcurrent(), e -> checkSpool.append(seq -> json(mapper, checkResult(seq, e))),
+                new CheckMetrics(metrics.registry()), clock);
+        ProbeMetrics probeMetrics = new ProbeMetrics(metrics.registry(), cfg.probes().maxTaskIds());
+        ProbeEngine engine = new ProbeEngine(cfg.probes().maxInFlight(), clock, probeMetrics);
+        ProbeScheduler probes = new ProbeScheduler(agentId.toString(), engine, probeMetrics,
+                (spec, r) -> probeSpool.append(seq -> json(mapper, probeReport(seq, spec, r))), clock);
         ServerTransport transport = new RestTransport(HttpClients.baseUri(cfg.server()), HttpClients.create(cfg), mapper,
                 HttpClients.requestTimeout(cfg));
-        resources.add(transport);
+        resources.addAll(List.of(checks, probes, engine, checkSpool, probeSpool, transport));
+
         CredentialHolder holder = new CredentialHolder();
-        CredentialStore store = new CredentialStore(cfg.credentialsFile(), mapper);
-        Enroller enroller = new Enroller(cfg, agentId, transport, store, stop,
+        Enroller enroller = new Enroller(cfg, agentId, transport, new CredentialStore(cfg.credentialsFile(), mapper), stop,
                 new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2), random), clock, version, holder, metrics);
-        HeartbeatLoop heartbeats = new HeartbeatLoop(transport, holder,
-                () -> new HeartbeatRequest(version, Duration.between(started, clock.instant()).toSeconds(), null, null),
+        PolicyGate gate = new PolicyGate(bundle -> {
+            checks.apply(bundle.checks());
+            probes.apply(bundle.probes());
+        });
+        SenderMetrics senderMetrics = new SenderMetrics(metrics.registry());
+        ResultSender.BatchLimits limits = new ResultSender.BatchLimits(cfg.checks().resultBufferSize(), 512 * 1024,
+                cfg.checks().flushInterval());
+        List<Agent.Loop> loops = List.of(
+                new Agent.Loop("policy", new PolicyPoller(transport, holder, new PolicyFile(cfg.policyFile(), mapper), gate,
+                        cfg.policy().longPollWait(), stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random))),
+                new Agent.Loop("send-checks", new ResultSender("checks", checkSpool,
+                        (creds, records) -> transport.sendCheckResults(creds, new io.aami.contract.results.CheckResultBatch(
+                                records.stream().map(r -> read(mapper, r.payload(), CheckResult.class)).toList())),
+                        holder, limits, stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), clock, senderMetrics)),
+                new Agent.Loop("send-probes", new ResultSender("probes", probeSpool,
+                        (creds, records) -> transport.sendProbeResults(creds, new io.aami.contract.results.ProbeReportBatch(
+                                records.stream().map(r -> read(mapper, r.payload(), ProbeReport.class)).toList())),
+                        holder, limits, stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), clock, senderMetrics)));
+        HeartbeatLoop heartbeats = new HeartbeatLoop(transport, holder, () -> new HeartbeatRequest(version,
+                Duration.between(started, clock.instant()).toSeconds(), gate.appliedVersion() < 0 ? null : gate.appliedVersion(),
+                (int) Math.min(Integer.MAX_VALUE, checkSpool.stats().pendingRecords() + probeSpool.stats().pendingRecords())),
                 cfg.heartbeat().interval(), stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), metrics,
                 enroller::credentialRejected);
         if (cfg.api().enabled()) {
-            ExecutorService apiThreads = Executors.newFixedThreadPool(4, daemon("aami-api"));
-            resources.add(0, LocalApi.start(cfg.api(), mapper, new StatusRoutes(metrics, holder, agentId).routes(), apiThreads));
+            Map<String, LocalApi.Endpoint> routes = new LinkedHashMap<>(new StatusRoutes(metrics, holder, agentId).routes());
+            routes.putAll(new ProbeRoutes(engine, probeMetrics).routes());
+            resources.add(0, LocalApi.start(cfg.api(), mapper, routes, Executors.newFixedThreadPool(16, daemon("aami-api"))));
         }
-        log.info("aami-agent {} starting as {} for {}", version, agentId, cfg.server().address());
-        Agent agent = new Agent(agentId, enroller, heartbeats, stop, resources);
+        LoggerFactory.getLogger(AgentMain.class).info("aami-agent {} starting as {} for {}", version, agentId, cfg.server().address());
+        Agent agent = new Agent(agentId, enroller, heartbeats, loops, stop, resources);
         agent.start();
         return agent;
     }
 
-    static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static CheckResult checkResult(long seq, CheckExecution e) {
+        return new CheckResult(seq, e.checkId(), e.status(), e.exitCode(), e.output(), e.truncated(), e.timedOut(),
+                e.durationMs(), e.executedAt());
+    }
+
+    private static ProbeReport probeReport(long seq, ProbeSpec spec, ProbeResult r) {
+        return new ProbeReport(seq, spec.probeId(), spec.destinationTargetId(), spec.target(), r.targetIp(), r.targetPort(),
+                r.protocol(), r.sourceIp(), r.sourcePort(), r.success(), r.reason(), r.dnsMs(), r.connectMs(), r.totalMs(),
+                r.executedAt());
+    }
+
+    private static byte[] json(ObjectMapper mapper, Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static <T> T read(ObjectMapper mapper, byte[] payload, Class<T> type) {
+        try {
+            return mapper.readValue(payload, type);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("unreadable spooled " + type.getSimpleName(), e);
+        }
+    }
+
+    static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -114,20 +207,11 @@ public final class AgentMain {
         return v == null ? "dev" : v;
     }
 
-    private static Path configFile(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                return Path.of(args[++i]);
-            }
-            if (args[i].startsWith("--config=")) {
-                return Path.of(args[i].substring("--config=".length()));
-            }
-            if (args[i].equals("--help") || args[i].equals("-h")) {
-                System.out.println("usage: java -jar aami-agent.jar [--config /etc/aami/agent.yaml]");
-                System.exit(0);
-            }
-            throw new IllegalArgumentException("unknown argument '" + args[i] + "'; see --help");
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // startup already failed; the first error is the one worth reporting
         }
-        return Files.exists(DEFAULT_CONFIG) ? DEFAULT_CONFIG : null;
     }
 }

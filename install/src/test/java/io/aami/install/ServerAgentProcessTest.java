@@ -115,6 +115,8 @@ class ServerAgentProcessTest {
                 agent:
                   id_file: "%s"
                   state_dir: "%s"
+                checks:
+                  run_as: nobody
                 api:
                   listen: "127.0.0.1:0"
                 logging:

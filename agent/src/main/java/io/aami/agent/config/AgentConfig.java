@@ -37,10 +37,13 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
     /**
      * Check execution and delivery: at most {@code maxConcurrent} scripts at once; results go out
      * in batches of up to {@code resultBufferSize} or every {@code flushInterval}; each result keeps
-     * at most {@code outputMaxBytes} of output.
+     * at most {@code outputMaxBytes} of output. When the agent runs as root, scripts run as {@code runAs}.
+     * A script runs only if its interpreter is in {@code allowedInterpreters}, its SHA-256 is in
+     * {@code allowedScriptSha256} (when that list is not empty) and {@code remoteScripts} is true.
      */
     public record Checks(Duration defaultTimeout, int maxConcurrent, int resultBufferSize, Duration flushInterval,
-                         int outputMaxBytes) {
+                         int outputMaxBytes, String runAs, java.util.List<String> allowedInterpreters,
+                         java.util.List<String> allowedScriptSha256, boolean remoteScripts) {
     }
 
     /**

@@ -58,7 +58,12 @@ public final class AgentConfigLoader {
                         t.integer("checks.max_concurrent", 10, 1, 1000),
                         t.integer("checks.result_buffer_size", 1000, 1, 100_000),
                         t.duration("checks.flush_interval", Duration.ofSeconds(5)),
-                        (int) t.byteSize("checks.output_max_bytes", 4096)),
+                        (int) t.byteSize("checks.output_max_bytes", 4096),
+                        t.string("checks.run_as", "aami"),
+                        t.stringList("checks.allowed_interpreters", List.of("sh", "bash", "python3")),
+                        t.stringList("checks.allowed_script_sha256", List.of()).stream()
+                                .map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList(),
+                        t.bool("checks.remote_scripts", true)),
                 new AgentConfig.Spool(
                         t.byteSize("spool.max_bytes", 64L * 1024 * 1024),
                         t.byteSize("spool.segment_bytes", 1024L * 1024),
@@ -93,6 +98,16 @@ public final class AgentConfigLoader {
         }
         if (cfg.checks().outputMaxBytes() < 256 || cfg.checks().outputMaxBytes() > 1024 * 1024) {
             throw t.invalid("checks.output_max_bytes", "must be between 256 and 1MiB");
+        }
+        if (cfg.checks().allowedScriptSha256().stream().anyMatch(h -> !h.matches("[0-9a-f]{64}"))) {
+            throw t.invalid("checks.allowed_script_sha256", "must list 64-hex-digit SHA-256 values");
+        }
+        if (!cfg.checks().runAs().matches("[a-z_][a-z0-9_-]{0,31}")) {
+            throw t.invalid("checks.run_as", "'" + cfg.checks().runAs() + "' is not a user name");
+        }
+        // A result's JSON (output plus envelope) must fit one spool record.
+        if (cfg.spool().segmentBytes() < cfg.checks().outputMaxBytes() + 16 * 1024) {
+            throw t.invalid("spool.segment_bytes", "must exceed checks.output_max_bytes by at least 16KiB");
         }
         if (cfg.spool().segmentBytes() < 4096 || cfg.spool().maxBytes() < 2 * cfg.spool().segmentBytes()) {
             throw t.invalid("spool.max_bytes", "must hold at least two segments of spool.segment_bytes (at least 4KiB each)");

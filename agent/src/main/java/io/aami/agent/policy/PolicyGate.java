@@ -19,12 +19,18 @@ public final class PolicyGate {
         this.apply = apply;
     }
 
-    /** Applies {@code bundle} if it is acceptable; returns whether it was. */
+    /** Applies {@code bundle} if it is acceptable; returns whether it was. A refused bundle leaves the running one. */
     public synchronized boolean offer(PolicyBundle bundle) {
         if (bundle.version() == appliedVersion) {
             return false;
         }
-        apply.accept(bundle);
+        try {
+            apply.accept(bundle);
+        } catch (RuntimeException e) {
+            LOG.error("policy version {} cannot be applied ({}); keeping version {}", bundle.version(), e.getMessage(),
+                    appliedVersion);
+            return false;
+        }
         appliedVersion = bundle.version();
         LOG.info("applied policy version {} ({} checks, {} probes)", bundle.version(), bundle.checks().size(),
                 bundle.probes().size());

@@ -1,0 +1,84 @@
+package io.aami.agent.probes;
+
+import io.aami.agent.schedule.JobDefinition;
+import io.aami.agent.schedule.PhasedScheduler;
+import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.ProbeResult;
+import io.aami.contract.probes.ProbeTask;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+/**
+ * Runs the policy's probes on their intervals (same phase spreading and skip rule as checks)
+ * through the one {@link ProbeEngine}, and hands every result, with its spec, to the sink (the
+ * probe result spool). An invalid spec yields a result with reason {@code invalid}, never an error.
+ */
+public final class ProbeScheduler implements AutoCloseable {
+    private final String agentId;
+    private final ProbeEngine engine;
+    private final ProbeMetrics metrics;
+    private final BiConsumer<ProbeSpec, ProbeResult> sink;
+    private final Clock clock;
+    private final PhasedScheduler<ProbeSpec> scheduler;
+    private final AtomicLong skipped = new AtomicLong();
+
+    public ProbeScheduler(String agentId, ProbeEngine engine, ProbeMetrics metrics, BiConsumer<ProbeSpec, ProbeResult> sink,
+                          Clock clock) {
+        this.agentId = agentId;
+        this.engine = engine;
+        this.metrics = metrics;
+        this.sink = sink;
+        this.clock = clock;
+        this.scheduler = new PhasedScheduler<>("probes", clock, (key, spec) -> run(key, spec), key -> skipped.incrementAndGet());
+    }
+
+    /** Replaces the running probes; unchanged ones keep their phase. */
+    public void apply(List<ProbeSpec> probes) {
+        Map<String, JobDefinition<ProbeSpec>> jobs = new LinkedHashMap<>();
+        for (ProbeSpec p : probes) {
+            String key = key(p);
+            jobs.put(key, new JobDefinition<>(Duration.ofSeconds(Math.max(1, p.intervalSeconds())), agentId + "/" + key, p));
+        }
+        scheduler.apply(jobs);
+    }
+
+    /** Slots skipped because the previous run of the same probe had not finished. */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    private CompletableFuture<?> run(String key, ProbeSpec spec) {
+        ProbeTask task = ProbeRequests.toTask(spec, taskId(spec));
+        CompletableFuture<ProbeResult> result;
+        try {
+            result = engine.submit(ProbeRequests.from(task));
+        } catch (InvalidProbeException e) {
+            result = CompletableFuture.completedFuture(ProbeRequests.invalidResult(task, clock));
+        }
+        return result.thenAccept(r -> {
+            metrics.recordTaskResult(task.taskId(), r);
+            sink.accept(spec, r);
+        });
+    }
+
+    /** Identity of a scheduled probe: one per policy probe and destination. */
+    static String key(ProbeSpec p) {
+        return p.probeId() + "/" + (p.destinationTargetId() != null ? p.destinationTargetId() : p.target());
+    }
+
+    /** The readable task id scheduled probes carry on the local /metrics: name@destination:port. */
+    static String taskId(ProbeSpec p) {
+        return p.name() + "@" + p.target() + ":" + p.targetPort();
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+    }
+}
