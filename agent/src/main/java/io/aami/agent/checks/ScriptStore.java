@@ -92,7 +92,10 @@ final class ScriptStore {
         return runAs == null ? -1 : runAs.gid();
     }
 
-    /** Lets the run-as user enter the state dir; checks it can reach the state dir at all. */
+    /**
+     * Lets the run-as user enter the state dir, through its group rather than o+x: other local users
+     * must not reach files there that happen to be world-readable.
+     */
     private void makeReachable() throws IOException {
         for (Path dir = stateDir.getParent(); dir != null; dir = dir.getParent()) {
             if (!enterable(dir)) {
@@ -101,13 +104,21 @@ final class ScriptStore {
                         + ") or move the state dir");
             }
         }
-        if (!enterable(stateDir)) {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(stateDir);
-            mode.add(PosixFilePermission.OTHERS_EXECUTE);
-            Files.setPosixFilePermissions(stateDir, mode);
-            LOG.info("state dir {} now o+x (enter, not list) so check scripts running as '{}' reach their files",
-                    stateDir, runAs.name());
+        if (enterable(stateDir)) {
+            return;
         }
+        long group = ((Number) Files.getAttribute(stateDir, "unix:gid")).longValue();
+        if (group != 0 && group != runAs.gid()) {
+            throw new IllegalStateException("check scripts run as '" + runAs.name() + "' cannot enter the state dir "
+                    + stateDir + ", whose group (" + group + ") is neither root nor theirs; allow it (chgrp "
+                    + runAs.gid() + " and chmod g+x)");
+        }
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(stateDir);
+        mode.add(PosixFilePermission.GROUP_EXECUTE);
+        Files.setAttribute(stateDir, "unix:gid", (int) runAs.gid());
+        Files.setPosixFilePermissions(stateDir, mode);
+        LOG.info("state dir {} now group {} with g+x (enter, not list) so check scripts running as '{}' reach their"
+                + " files", stateDir, runAs.gid(), runAs.name());
     }
 
     /** Whether the run-as user may search {@code dir}, by its owner, group or other execute bit. */
