@@ -38,7 +38,11 @@ final class ProcessGroupKiller {
     ProcessGroupKiller(Path killTool) {
         this.killTool = killTool;
         this.ownPid = ProcessHandle.current().pid();
-        this.ownPgrp = readStat(PROC.resolve("self/stat")).pgrp();
+        ProcStat self = readStat(PROC.resolve("self/stat"));
+        if (self == null) {
+            throw new IllegalStateException("check execution needs Linux /proc to find a script's processes");
+        }
+        this.ownPgrp = self.pgrp();
     }
 
     /**

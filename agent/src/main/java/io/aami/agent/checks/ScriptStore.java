@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When scripts run as another user (agent is root), that user can read but not change them:
  * {@code scripts/} is root-owned 0750 with the run-as group, each script 0640; {@code work/} is 0711
- * (enter, not list); {@code work/<checkId>} is owned by the run-as user, 0700. The state dir gets o+x
- * (enter without listing, its files keep their own modes) when the user could not reach these, and
- * every ancestor must already be enterable, else construction fails naming the directory. When
- * scripts run as the agent's own user, everything is 0700 / 0600.
+ * (enter, not list); {@code work/<checkId>} is owned by the run-as user, 0700. When that user could
+ * not enter the state dir, the state dir gets the run-as group and g+x (enter without listing; not
+ * o+x, which would let every local user open whatever world-readable file lies there); every
+ * ancestor must already be enterable, else construction fails naming the directory. When scripts
+ * run as the agent's own user, everything is 0700 / 0600.
  */
 final class ScriptStore {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptStore.class);
@@ -58,13 +59,15 @@ final class ScriptStore {
     Path script(byte[] content, String sha256, Interpreter interpreter) throws IOException {
         ensureDirs();
         Path target = scriptsDir.resolve(sha256 + "." + interpreter.extension);
+        String mode = runAs == null ? "rw-------" : "rw-r-----";
         if (Files.isRegularFile(target) && sha256Hex(Files.readAllBytes(target)).equals(sha256)) {
+            setModeAndOwner(target, mode, -1, groupOrKeep());
             return target;
         }
         Path tmp = Files.createTempFile(scriptsDir, ".tmp-", "." + interpreter.extension);
         try {
             Files.write(tmp, content);
-            setModeAndOwner(tmp, runAs == null ? "rw-------" : "rw-r-----", -1, groupOrKeep());
+            setModeAndOwner(tmp, mode, -1, groupOrKeep());
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
@@ -92,7 +95,10 @@ final class ScriptStore {
         return runAs == null ? -1 : runAs.gid();
     }
 
-    /** Lets the run-as user enter the state dir; checks it can reach the state dir at all. */
+    /**
+     * Lets the run-as user enter the state dir, through its group rather than o+x: other local users
+     * must not reach files there that happen to be world-readable.
+     */
     private void makeReachable() throws IOException {
         for (Path dir = stateDir.getParent(); dir != null; dir = dir.getParent()) {
             if (!enterable(dir)) {
@@ -101,13 +107,21 @@ final class ScriptStore {
                         + ") or move the state dir");
             }
         }
-        if (!enterable(stateDir)) {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(stateDir);
-            mode.add(PosixFilePermission.OTHERS_EXECUTE);
-            Files.setPosixFilePermissions(stateDir, mode);
-            LOG.info("state dir {} now o+x (enter, not list) so check scripts running as '{}' reach their files",
-                    stateDir, runAs.name());
+        if (enterable(stateDir)) {
+            return;
         }
+        long group = ((Number) Files.getAttribute(stateDir, "unix:gid")).longValue();
+        if (group != 0 && group != runAs.gid()) {
+            throw new IllegalStateException("check scripts run as '" + runAs.name() + "' cannot enter the state dir "
+                    + stateDir + ", whose group (" + group + ") is neither root nor theirs; allow it (chgrp "
+                    + runAs.gid() + " and chmod g+x)");
+        }
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(stateDir);
+        mode.add(PosixFilePermission.GROUP_EXECUTE);
+        Files.setAttribute(stateDir, "unix:gid", (int) runAs.gid());
+        Files.setPosixFilePermissions(stateDir, mode);
+        LOG.info("state dir {} now group {} with g+x (enter, not list) so check scripts running as '{}' reach their"
+                + " files", stateDir, runAs.gid(), runAs.name());
     }
 
     /** Whether the run-as user may search {@code dir}, by its owner, group or other execute bit. */

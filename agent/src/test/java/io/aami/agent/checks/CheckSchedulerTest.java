@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,10 @@ class CheckSchedulerTest {
 
     private static CheckSpec everySecond(UUID id, String script, int timeoutSeconds) {
         return spec(id, "sh", script, List.of(), Map.of(), 1, timeoutSeconds);
+    }
+
+    private static long workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().matches("aami-check-\\d+")).count();
     }
 
     private long resultsOf(UUID id, String output) {
@@ -111,9 +116,16 @@ class CheckSchedulerTest {
 
         newScheduler(2).apply(checks);
 
-        assertThat(within(PATIENCE, () -> results.size() >= 4)).isTrue();
+        AtomicLong mostWorkers = new AtomicLong();
+        assertThat(within(PATIENCE, () -> {
+            mostWorkers.accumulateAndGet(workerThreads(), Math::max);
+            return results.size() >= 4;
+        })).isTrue();
         assertThat(results).extracting(CheckExecution::output).allSatisfy(o -> assertThat(o).isIn("slot=1\n", "slot=2\n"));
         assertThat(results).extracting(CheckExecution::output).contains("slot=2\n");
+        // Checks waiting for a permit count as running: their slots are skipped, not queued as more waiting runs.
+        assertThat(metrics.skipped.get()).isGreaterThanOrEqualTo(1.0);
+        assertThat(mostWorkers.get()).isBetween(2L, 4L);
     }
 
     @Test

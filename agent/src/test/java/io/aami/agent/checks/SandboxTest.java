@@ -66,7 +66,9 @@ class SandboxTest {
         Path workDir = stateDir.resolve("work").resolve(spec.checkId().toString());
         assertThat(Files.getAttribute(workDir, "unix:uid")).isEqualTo(65534);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(workDir))).isEqualTo("rwx------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir))).endsWith("x");
+        // The state dir (JUnit made it 0700) is entered through the run-as group, not opened to every local user.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir))).isEqualTo("rwx--x---");
+        assertThat(Files.getAttribute(stateDir, "unix:gid")).isEqualTo(65534);
     }
 
     @Test
@@ -130,6 +132,18 @@ class SandboxTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("uid 0");
         assertThatThrownBy(() -> Sandbox.create("-rf", ScriptLimits.DEFAULTS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run_as");
+    }
+
+    @Test
+    void aStateDirWithSomeoneElsesGroupIsNotTakenOverButAClearStartupError() throws Exception {
+        // Its parent, the test's state dir, was made enterable by setUp.
+        Path foreign = Files.createDirectory(stateDir.resolve("foreign"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setAttribute(foreign, "unix:gid", 1);
+        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS);
+        assertThatThrownBy(() -> new ScriptExecutor(foreign, sandbox, 4096, Clock.systemUTC()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("group (1)");
+        assertThat(Files.getAttribute(foreign, "unix:gid")).isEqualTo(1);
     }
 
     @Test
