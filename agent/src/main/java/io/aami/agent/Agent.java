@@ -19,8 +19,12 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
-    /** A background loop that runs until the stop signal. */
-    public record Loop(String name, Runnable body) {
+    /**
+     * A background loop that runs until the stop signal. {@code interruptOnStop}: the loop blocks in
+     * long waits (a policy long poll) that only an interrupt ends promptly; loops doing file I/O (the
+     * spool) must not be interrupted, as that closes their channels.
+     */
+    public record Loop(String name, Runnable body, boolean interruptOnStop) {
     }
 
     private final UUID agentId;
@@ -30,6 +34,7 @@ public final class Agent implements AutoCloseable {
     private final StopSignal stop;
     private final List<AutoCloseable> resources;
     private final List<Thread> threads = new ArrayList<>();
+    private final List<Thread> interruptible = new ArrayList<>();
     private final Thread main;
 
     Agent(UUID agentId, Enroller enroller, HeartbeatLoop heartbeats, List<Loop> loops, StopSignal stop,
@@ -68,6 +73,9 @@ public final class Agent implements AutoCloseable {
                 Thread t = new Thread(loop.body(), "aami-" + loop.name());
                 t.setDaemon(true);
                 threads.add(t);
+                if (loop.interruptOnStop()) {
+                    interruptible.add(t);
+                }
                 t.start();
             }
         }
@@ -77,6 +85,9 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         stop.stop();
+        synchronized (threads) {
+            interruptible.forEach(Thread::interrupt);
+        }
         join(main);
         synchronized (threads) {
             threads.forEach(Agent::join);

@@ -142,15 +142,17 @@ public final class AgentMain {
                 cfg.checks().flushInterval());
         List<Agent.Loop> loops = List.of(
                 new Agent.Loop("policy", new PolicyPoller(transport, holder, new PolicyFile(cfg.policyFile(), mapper), gate,
-                        cfg.policy().longPollWait(), stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random))),
+                        cfg.policy().longPollWait(), stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random)), true),
                 new Agent.Loop("send-checks", new ResultSender("checks", checkSpool,
                         (creds, records) -> transport.sendCheckResults(creds, new io.aami.contract.results.CheckResultBatch(
                                 records.stream().map(r -> read(mapper, r.payload(), CheckResult.class)).toList())),
-                        holder, limits, stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), clock, senderMetrics)),
+                        holder, limits, stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), clock, senderMetrics),
+                        false),
                 new Agent.Loop("send-probes", new ResultSender("probes", probeSpool,
                         (creds, records) -> transport.sendProbeResults(creds, new io.aami.contract.results.ProbeReportBatch(
                                 records.stream().map(r -> read(mapper, r.payload(), ProbeReport.class)).toList())),
-                        holder, limits, stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), clock, senderMetrics)));
+                        holder, limits, stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), clock, senderMetrics),
+                        false));
         HeartbeatLoop heartbeats = new HeartbeatLoop(transport, holder, () -> new HeartbeatRequest(version,
                 Duration.between(started, clock.instant()).toSeconds(), gate.appliedVersion() < 0 ? null : gate.appliedVersion(),
                 (int) Math.min(Integer.MAX_VALUE, checkSpool.stats().pendingRecords() + probeSpool.stats().pendingRecords())),

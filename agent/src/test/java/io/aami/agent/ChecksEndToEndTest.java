@@ -49,7 +49,7 @@ class ChecksEndToEndTest {
         env.put("AAMI_API_LISTEN", "127.0.0.1:0");
         env.put("AAMI_CHECKS_RUN_AS", "nobody");
         env.put("AAMI_CHECKS_FLUSH_INTERVAL", "200ms");
-        env.put("AAMI_POLICY_LONG_POLL_WAIT", "5s");
+        env.put("AAMI_POLICY_WAIT", "5s");
         return AgentConfigLoader.load(null, env);
     }
 

@@ -206,6 +206,7 @@ public final class ServerMain {
         Javalin app = ApiServer.create(cfg, mapper, routes, access, new ErrorMapper(), metrics);
         app.start();
         resources.add(0, app::stop);
+        resources.add(0, waiters::releaseAll);
         LoggerFactory.getLogger(ServerMain.class).info("config-server listening on http://{}:{}", cfg.listen().host(), app.port());
         return new RunningServer(app.port(), db, sweeper, heartbeatWriter, partitions, resources);
     }

@@ -70,6 +70,9 @@ public final class PolicyPoller implements Runnable {
             backoff.reset();
             return Duration.ZERO;
         } catch (TransportException e) {
+            if (stop.stopped()) {
+                return Duration.ZERO;
+            }
             Duration pause = e.retryAfter() != null ? e.retryAfter() : backoff.next();
             LOG.warn("policy poll failed ({}); retrying in {} ms", e.getMessage(), pause.toMillis());
             return pause;

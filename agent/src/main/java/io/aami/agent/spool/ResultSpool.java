@@ -3,6 +3,7 @@ package io.aami.agent.spool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +83,8 @@ public final class ResultSpool implements AutoCloseable {
         Objects.requireNonNull(metrics, "metrics");
         try {
             Files.createDirectories(dir);
+            // Results hold check output and env-derived text: only the agent's user may enter.
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             DirectoryLock dirLock = DirectoryLock.acquire(dir);
             try {
                 return new ResultSpool(dir, options, metrics, dirLock, SpoolState.recover(dir, options, clock, metrics));

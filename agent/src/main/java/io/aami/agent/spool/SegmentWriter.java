@@ -3,6 +3,7 @@ package io.aami.agent.spool;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 
 /**
@@ -22,7 +23,7 @@ final class SegmentWriter {
 
     /** A writer on a new, empty file; fails if the file exists, so a segment is never appended to twice. */
     static SegmentWriter create(Path file) throws IOException {
-        Files.createFile(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         return new SegmentWriter(new FileOutputStream(file.toFile(), true));
     }
 

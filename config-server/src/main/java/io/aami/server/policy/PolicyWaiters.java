@@ -59,6 +59,11 @@ public final class PolicyWaiters {
         return waiters.size();
     }
 
+    /** Answers every waiting poll with "not modified" (shutdown): agents re-poll, possibly another replica. */
+    public void releaseAll() {
+        waiters.forEach(w -> w.future().complete(Optional.empty()));
+    }
+
     /** Change-feed subscriber: invalidates the cache, then re-evaluates every waiter the notice may touch. */
     public void onChange(String topic, String payload) {
         service.onChange(topic, payload);

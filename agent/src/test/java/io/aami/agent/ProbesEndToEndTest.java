@@ -1,0 +1,100 @@
+package io.aami.agent;
+
+import static io.aami.server.testing.TestServer.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.aami.agent.config.AgentConfig;
+import io.aami.agent.config.AgentConfigLoader;
+import io.aami.agent.identity.AgentIdFile;
+import io.aami.server.testing.Api;
+import io.aami.server.testing.Fixtures;
+import io.aami.server.testing.TestServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Probe policy → agent → engine → spool → server → matrix and /metrics, with a group-to-group probe following membership. */
+class ProbesEndToEndTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void traversable() throws java.io.IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    }
+
+    static void eventually(Duration within, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(within);
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not there yet
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("condition not met within " + within);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void groupToGroupProbesReachTheMatrixAndMetricsAndPickUpNewMembers() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("AAMI_HEARTBEAT_INTERVAL", "1s", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "50ms"));
+             ServerSocket open = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Api api = server.api();
+            String web = Fixtures.group(api, "web");
+            String db = Fixtures.group(api, "db");
+            Fixtures.EnrolledAgent db1 = Fixtures.enroll(api, "db-1", db);
+            Map<String, Object> probe = new HashMap<>(Map.of("name", "web-to-db", "target_group_id", db, "target_port",
+                    open.getLocalPort(), "protocol", "TCP", "timeout_ms", 500, "interval_seconds", 1, "group_id", web));
+            assertThat(api.post("/api/v1/probes", probe, ADMIN).status()).isEqualTo(201);
+            Map<String, Object> closed = new HashMap<>(Map.of("name", "closed-port", "target", "127.0.0.1", "target_port", 1,
+                    "protocol", "TCP", "timeout_ms", 500, "interval_seconds", 1, "group_id", web));
+            assertThat(api.post("/api/v1/probes", closed, ADMIN).status()).isEqualTo(201);
+
+            String token = api.post("/api/v1/bootstrap-tokens", Map.of("name", "w", "max_uses", 1, "group_id", web), ADMIN)
+                    .json().get("token").asText();
+            AgentConfig cfg = AgentConfigLoader.load(null, Map.of("AAMI_SERVER_ADDRESS", "127.0.0.1:" + server.port(),
+                    "AAMI_SERVER_TLS_ENABLED", "false", "AAMI_SERVER_BOOTSTRAP_TOKEN", token,
+                    "AAMI_AGENT_ID_FILE", dir.resolve("agent-id").toString(), "AAMI_AGENT_STATE_DIR", dir.resolve("state").toString(),
+                    "AAMI_API_LISTEN", "127.0.0.1:0", "AAMI_CHECKS_RUN_AS", "nobody", "AAMI_CHECKS_FLUSH_INTERVAL", "200ms",
+                    "AAMI_POLICY_WAIT", "5s"));
+            try (Agent agent = AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC())) {
+                String me = "agent_id=\"" + agent.agentId() + "\"";
+                eventually(Duration.ofSeconds(20), () -> api.get("/metrics", null).body().contains(
+                        "aami_probe_success{" + me + ",hostname=\"" + hostname(api, agent) + "\",probe=\"web-to-db\",protocol=\"TCP\","
+                                + "target=\"127.0.0.1\",target_agent_id=\"" + db1.id() + "\",target_port=\"" + open.getLocalPort() + "\"} 1"));
+                eventually(Duration.ofSeconds(20), () -> api.get("/metrics", null).body().matches(
+                        "(?s).*aami_probe_failure_reason\\{" + me + ".*probe=\"closed-port\".*reason=\"refused\".*\\} 1\\.0.*"));
+
+                Fixtures.EnrolledAgent db2 = Fixtures.enroll(api, "db-2", db);
+                eventually(Duration.ofSeconds(20), () -> api.get("/metrics", null).body().contains(
+                        "target_agent_id=\"" + db2.id() + "\",target_port=\"" + open.getLocalPort() + "\"} 1"));
+
+                JsonNode matrix = api.get("/api/v1/probes/matrix?source_group_id=" + web + "&target_group_id=" + db, ADMIN).json();
+                assertThat(matrix.get("cells")).hasSize(2);
+                assertThat(matrix.get("cells").findValuesAsText("success")).containsOnly("true");
+                assertThat(matrix.get("destinations").findValuesAsText("hostname")).containsExactlyInAnyOrder("db-1", "db-2");
+            }
+        }
+    }
+
+    static String hostname(Api api, Agent agent) {
+        return api.get("/api/v1/targets/" + agent.agentId(), ADMIN).json().get("hostname").asText();
+    }
+}
