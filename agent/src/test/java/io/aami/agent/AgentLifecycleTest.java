@@ -122,17 +122,24 @@ class AgentLifecycleTest {
     }
 
     @Test
-    void enrollsAgainWhenTheServerForgetsTheAgent() throws Exception {
+    void anAgentWhoseTargetWasDeletedStopsAndDoesNotComeBackUnderTheRetiredId() throws Exception {
         try (TestServer server = TestServer.start(FAST)) {
             AgentConfig cfg = config(server.port(), token(server.api(), 2));
             try (Agent agent = AgentMain.start(cfg, io.aami.agent.identity.AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC())) {
                 UUID id = agent.agentId();
                 eventually(Duration.ofSeconds(10), () -> target(server, id).path("status").asText().equals("online"));
                 assertThat(server.api().delete("/api/v1/targets/" + id, ADMIN).status()).isEqualTo(204);
-                eventually(Duration.ofSeconds(10), () -> server.api().get("/api/v1/targets/" + id, ADMIN).status() == 200);
-                eventually(Duration.ofSeconds(10), () -> target(server, id).path("status").asText().equals("online"));
+                // The credential is rejected, the agent tries to enroll again and is refused: the id is retired.
+                eventually(Duration.ofSeconds(15), () -> server.api().get("/api/v1/bootstrap-tokens", ADMIN).json().get(0)
+                        .path("uses").asInt() == 1 && uses(server).contains("AGENT_ID_RETIRED"));
+                assertThat(server.api().get("/api/v1/targets/" + id, ADMIN).status()).isEqualTo(404);
+                assertThat(java.nio.file.Files.exists(dir.resolve("state/credentials.json"))).isFalse();
             }
-            assertThat(server.api().get("/api/v1/bootstrap-tokens", ADMIN).json().get(0).get("uses").asInt()).isEqualTo(2);
         }
+    }
+
+    static String uses(TestServer server) {
+        String tokenId = server.api().get("/api/v1/bootstrap-tokens", ADMIN).json().get(0).get("id").asText();
+        return server.api().get("/api/v1/bootstrap-tokens/" + tokenId + "/uses", ADMIN).body();
     }
 }

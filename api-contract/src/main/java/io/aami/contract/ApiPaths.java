@@ -14,10 +14,14 @@ public final class ApiPaths {
     public static final String BOOTSTRAP_TOKENS = V1 + "/bootstrap-tokens";
     public static final String BOOTSTRAP_TOKEN = BOOTSTRAP_TOKENS + "/{id}";
     public static final String REGISTER = BOOTSTRAP_TOKENS + "/register";
+    public static final String BOOTSTRAP_TOKEN_USES = BOOTSTRAP_TOKEN + "/uses";
+    /** The CA certificate (PEM), public: agents fetch it and check it against their pin. */
+    public static final String CA = V1 + "/ca";
 
     public static final String TARGETS = V1 + "/targets";
     public static final String TARGET = TARGETS + "/{id}";
 
+    public static final String TARGET_REVOKE = TARGET + "/revoke";
     public static final String TARGET_CHECKS = TARGET + "/checks";
     public static final String TARGET_CHECK_RESULTS = TARGET + "/check-results";
 
@@ -35,6 +39,7 @@ public final class ApiPaths {
     public static final String HEARTBEAT = AGENT + "/heartbeat";
     public static final String CHECK_RESULTS = AGENT + "/check-results";
     public static final String PROBE_RESULTS = AGENT + "/probe-results";
+    public static final String CERTIFICATE = AGENT + "/certificate";
 
     private ApiPaths() {
     }

@@ -30,6 +30,7 @@ import io.aami.server.http.AdminAuthenticator;
 import io.aami.server.http.ApiServer;
 import io.aami.server.http.ErrorMapper;
 import io.aami.server.http.JsonBodies;
+import io.aami.server.http.RateLimiter;
 import io.aami.server.http.Routes;
 import io.aami.server.metrics.FleetCollector;
 import io.aami.server.metrics.MetricsHandler;
@@ -160,6 +161,7 @@ public final class ServerMain {
         BootstrapTokenStore tokenStore = new BootstrapTokenStore();
         CheckStore checkStore = new CheckStore();
         GroupService groups = new GroupService(db, groupStore, clock);
+        TargetService targetService = new TargetService(db, targetStore, groups, clock);
 
         HeartbeatWriter heartbeatWriter = HeartbeatWriter.create(db);
         heartbeatWriter.start(scheduler, cfg.heartbeat().flushInterval());
@@ -192,8 +194,9 @@ public final class ServerMain {
                 new HealthHandler(probe, migrations),
                 new MetricsHandler(registry),
                 new GroupHandler(groups, bodies),
-                new BootstrapTokenHandler(new BootstrapTokenService(db, tokenStore, groups, secrets, cfg.tokens(), clock), bodies),
-                new TargetHandler(new TargetService(db, targetStore, groups, clock), bodies),
+                new BootstrapTokenHandler(new BootstrapTokenService(db, tokenStore, groups, secrets, cfg.tokens(), targetStore,
+                        targetService, clock), bodies),
+                new TargetHandler(targetService, bodies),
                 new RegistrationHandler(new RegistrationService(db, tokenStore, targetStore, groups, secrets, cfg.heartbeat(), clock), bodies),
                 new HeartbeatHandler(new HeartbeatService(heartbeatWriter, cfg.heartbeat(), metrics, clock), bodies),
                 new CheckHandler(new CheckService(db, checkStore, groups, targetStore, cfg.checks(), clock), bodies),
@@ -202,7 +205,10 @@ public final class ServerMain {
                 new ProbeHandler(new ProbeService(db, probeStore, groups, targetStore, clock),
                         new ProbeMatrixService(db, targetStore, policies, clock), bodies),
                 new ProbeResultHandler(new ProbeResultIngest(streams, cfg.results().maxBatch()), bodies));
-        AccessFilter access = new AccessFilter(new AdminAuthenticator(adminToken), agentAuth, cfg.http().metricsPublic());
+        ServerConfig.RateLimits limits = cfg.rateLimits();
+        AccessFilter access = new AccessFilter(new AdminAuthenticator(adminToken), agentAuth, cfg.http().metricsPublic(),
+                new RateLimiter(limits.enrollPerMinute() / 60.0, limits.enrollBurst(), clock, 100_000),
+                new RateLimiter(limits.agentPerSecond(), limits.agentBurst(), clock, 200_000));
         Javalin app = ApiServer.create(cfg, mapper, routes, access, new ErrorMapper(), metrics);
         app.start();
         resources.add(0, app::stop);

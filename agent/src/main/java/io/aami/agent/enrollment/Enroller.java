@@ -137,6 +137,8 @@ public final class Enroller {
             case "AGENT_ALREADY_REGISTERED" -> "; this id is enrolled already and this host lacks its credential:"
                     + " restore " + cfg.credentialsFile() + " or delete the target on the server";
             case "TOKEN_EXPIRED", "TOKEN_REVOKED", "TOKEN_EXHAUSTED", "TOKEN_UNKNOWN" -> "; provide a valid bootstrap token";
+            case "AGENT_ID_RETIRED" -> "; this id belonged to a deleted or revoked target: remove " + cfg.agent().idFile()
+                    + " (and " + cfg.agent().stateDir() + ") to enroll as a new host";
             default -> "";
         };
         Duration wait = backoff.atCap();

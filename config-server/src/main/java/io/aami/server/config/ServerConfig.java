@@ -8,8 +8,8 @@ import java.time.Duration;
  * (defaults &lt; YAML file &lt; {@code AAMI_*} environment).
  */
 public record ServerConfig(Listen listen, Path dataDir, Database database, String adminToken, Tls tls,
-                           Heartbeat heartbeat, Tokens tokens, Http http, Checks checks, Results results, Policy policy,
-                           Logging logging) {
+                           Heartbeat heartbeat, Tokens tokens, Http http, RateLimits rateLimits, Checks checks,
+                           Results results, Policy policy, Logging logging) {
 
     /** Where the API listens. Port 0 picks a free port (tests). */
     public record Listen(String host, int port) {
@@ -41,6 +41,13 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
 
     /** {@code metricsPublic}: whether {@code /metrics} is served without the admin token. */
     public record Http(long maxBodyBytes, boolean metricsPublic) {
+    }
+
+    /**
+     * Enrollment attempts per source address ({@code enrollPerMinute}, bursts of {@code enrollBurst}) and
+     * requests per agent ({@code agentPerSecond}, bursts of {@code agentBurst}); beyond them: 429.
+     */
+    public record RateLimits(double enrollPerMinute, int enrollBurst, double agentPerSecond, int agentBurst) {
     }
 
     /** Interpreters a check may name (an allow-list), and the script size limit. */

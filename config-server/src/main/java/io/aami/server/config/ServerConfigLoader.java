@@ -46,6 +46,11 @@ public final class ServerConfigLoader {
                 new ServerConfig.Http(
                         t.byteSize("http.max_body_bytes", 1024L * 1024),
                         t.bool("metrics.public", true)),
+                new ServerConfig.RateLimits(
+                        t.integer("rate_limits.enroll_per_minute", 60, 1, 1_000_000),
+                        t.integer("rate_limits.enroll_burst", 20, 1, 1_000_000),
+                        t.integer("rate_limits.agent_per_second", 20, 1, 1_000_000),
+                        t.integer("rate_limits.agent_burst", 100, 1, 1_000_000)),
                 new ServerConfig.Checks(
                         t.stringList("checks.interpreters", List.of("sh", "bash", "python3")),
                         (int) t.byteSize("checks.max_script_bytes", 64 * 1024)),

@@ -10,25 +10,37 @@ public final class AccessFilter {
     private final AdminAuthenticator admin;
     private final AgentAuthenticator agents;
     private final boolean metricsPublic;
+    private final RateLimiter enrollments;
+    private final RateLimiter agentRequests;
 
-    public AccessFilter(AdminAuthenticator admin, AgentAuthenticator agents, boolean metricsPublic) {
+    public AccessFilter(AdminAuthenticator admin, AgentAuthenticator agents, boolean metricsPublic, RateLimiter enrollments,
+                        RateLimiter agentRequests) {
         this.admin = admin;
         this.agents = agents;
         this.metricsPublic = metricsPublic;
+        this.enrollments = enrollments;
+        this.agentRequests = agentRequests;
     }
 
     public void check(Context ctx) {
         switch (accessOf(ctx.routeRoles())) {
-            case PUBLIC, ENROLL -> {
+            case PUBLIC -> {
             }
+            case ENROLL -> limit(enrollments, ctx.req().getRemoteAddr(), "enrollment attempts from this address");
             case ADMIN -> admin.require(ctx);
             case METRICS_ACCESS -> {
                 if (!metricsPublic) {
                     admin.require(ctx);
                 }
             }
-            case AGENT -> agents.require(ctx);
+            case AGENT -> limit(agentRequests, agents.require(ctx).toString(), "requests from this agent");
         }
+    }
+
+    private static void limit(RateLimiter limiter, String key, String what) {
+        limiter.acquire(key).ifPresent(wait -> {
+            throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many " + what + "; retry later", wait);
+        });
     }
 
     private static Access accessOf(Set<RouteRole> roles) {

@@ -13,6 +13,7 @@ import static io.aami.contract.ApiPaths.PROBE_RESULTS;
 import static io.aami.contract.ApiPaths.TARGET_CHECKS;
 import static io.aami.contract.ApiPaths.TARGET_CHECK_RESULTS;
 import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKENS;
+import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKEN_USES;
 import static io.aami.contract.ApiPaths.GROUP;
 import static io.aami.contract.ApiPaths.GROUPS;
 import static io.aami.contract.ApiPaths.HEALTH;
@@ -21,6 +22,7 @@ import static io.aami.contract.ApiPaths.READY;
 import static io.aami.contract.ApiPaths.REGISTER;
 import static io.aami.contract.ApiPaths.TARGET;
 import static io.aami.contract.ApiPaths.TARGETS;
+import static io.aami.contract.ApiPaths.TARGET_REVOKE;
 import static io.aami.server.http.Access.ADMIN;
 import static io.aami.server.http.Access.AGENT;
 import static io.aami.server.http.Access.ENROLL;
@@ -63,12 +65,14 @@ public record Routes(HealthHandler health, MetricsHandler metrics, GroupHandler 
         r.get(BOOTSTRAP_TOKENS, tokens::list, ADMIN);
         r.get(BOOTSTRAP_TOKEN, tokens::get, ADMIN);
         r.delete(BOOTSTRAP_TOKEN, tokens::revoke, ADMIN);
+        r.get(BOOTSTRAP_TOKEN_USES, tokens::uses, ADMIN);
 
         r.post(TARGETS, targets::create, ADMIN);
         r.get(TARGETS, targets::list, ADMIN);
         r.get(TARGET, targets::get, ADMIN);
         r.put(TARGET, targets::put, ADMIN);
         r.delete(TARGET, targets::delete, ADMIN);
+        r.post(TARGET_REVOKE, targets::revoke, ADMIN);
         r.get(TARGET_CHECKS, checkResults::latest, ADMIN);
         r.get(TARGET_CHECK_RESULTS, checkResults::history, ADMIN);
 

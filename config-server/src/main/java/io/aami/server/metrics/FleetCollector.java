@@ -1,8 +1,6 @@
 package io.aami.server.metrics;
 
 import io.aami.server.db.Database;
-import io.aami.server.results.CheckStateService;
-import io.aami.server.targets.Target;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
@@ -10,9 +8,10 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Re-exports the fleet's state, read from the latest-state tables at scrape time (never history).
@@ -38,32 +37,35 @@ public final class FleetCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        Instant now = clock.instant();
         List<GaugeDataPointSnapshot> up = new ArrayList<>();
         List<GaugeDataPointSnapshot> heartbeat = new ArrayList<>();
-        List<GaugeDataPointSnapshot> status = new ArrayList<>();
-        List<GaugeDataPointSnapshot> stale = new ArrayList<>();
-        List<GaugeDataPointSnapshot> duration = new ArrayList<>();
-        List<GaugeDataPointSnapshot> lastRun = new ArrayList<>();
+        // One series per (agent, check name): when an override replaced a check of the same name, the
+        // result received last wins, so the exposition never holds duplicate series.
+        Map<String, FleetStore.CheckRow> checks = new HashMap<>();
         db.withConnection(c -> {
             store.agents(c, a -> {
-                Labels l = Labels.of("agent_id", a.agentId(), "hostname", a.hostname(), "group", a.group());
-                up.add(point(Target.ONLINE.equals(a.status()) ? 1 : 0, l));
-                if (a.lastHeartbeat() != null) {
-                    heartbeat.add(point(seconds(a.lastHeartbeat()), l));
+                Labels l = Labels.of("agent_id", a.agentId(), "group", a.group(), "hostname", a.hostname());
+                up.add(point(a.online() ? 1 : 0, l));
+                if (a.lastHeartbeat() >= 0) {
+                    heartbeat.add(point(a.lastHeartbeat(), l));
                 }
             });
-            store.checks(c, r -> {
-                Labels l = Labels.of("agent_id", r.agentId(), "hostname", r.hostname(), "group", r.group(), "check", r.check());
-                boolean isStale = !Target.ONLINE.equals(r.targetStatus())
-                        || CheckStateService.Staleness.stale(r.receivedAt(), r.intervalSeconds(), r.timeoutSeconds(), now);
-                status.add(point(r.status(), l));
-                stale.add(point(isStale ? 1 : 0, l));
-                duration.add(point(r.durationMs() / 1000.0, l));
-                lastRun.add(point(seconds(r.executedAt()), l));
-            });
+            store.checks(c, clock.instant(), r -> checks.merge(r.agentId() + '\0' + r.check(), r,
+                    (old, neu) -> neu.receivedAt() > old.receivedAt() ? neu : old));
             return null;
         });
+        int n = checks.size();
+        List<GaugeDataPointSnapshot> status = new ArrayList<>(n);
+        List<GaugeDataPointSnapshot> stale = new ArrayList<>(n);
+        List<GaugeDataPointSnapshot> duration = new ArrayList<>(n);
+        List<GaugeDataPointSnapshot> lastRun = new ArrayList<>(n);
+        for (FleetStore.CheckRow r : checks.values()) {
+            Labels l = Labels.of("agent_id", r.agentId(), "check", r.check(), "group", r.group(), "hostname", r.hostname());
+            status.add(point(r.status(), l));
+            stale.add(point(r.stale() ? 1 : 0, l));
+            duration.add(point(r.durationSeconds(), l));
+            lastRun.add(point(r.executedAt(), l));
+        }
         return MetricSnapshots.of(
                 gauge("aami_agent_up", "1 when the agent is online (heartbeating), else 0", up),
                 gauge("aami_agent_last_heartbeat_timestamp_seconds", "Unix time of the agent's last heartbeat", heartbeat),
@@ -79,9 +81,5 @@ public final class FleetCollector implements MultiCollector {
 
     static GaugeSnapshot gauge(String name, String help, List<GaugeDataPointSnapshot> points) {
         return new GaugeSnapshot(new MetricMetadata(name, help), points);
-    }
-
-    private static double seconds(Instant t) {
-        return t.toEpochMilli() / 1000.0;
     }
 }

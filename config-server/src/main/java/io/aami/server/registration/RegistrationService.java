@@ -60,8 +60,8 @@ public final class RegistrationService {
         this.clock = clock;
     }
 
-    /** The response and whether a new target was created (201) rather than attached (200). */
-    public record Outcome(RegisterResponse response, boolean created) {
+    /** The response, whether a new target was created (201) rather than attached (200), and the audit word. */
+    public record Outcome(RegisterResponse response, boolean created, String kind) {
     }
 
     public Outcome register(RegisterRequest req, String presentedAgentToken, InetAddress source) {
@@ -76,14 +76,32 @@ public final class RegistrationService {
                 BootstrapToken token = usableToken(c, parts, source);
                 Outcome outcome = enroll(c, token, r, presentedAgentToken);
                 tokens.countUse(c, token.id());
+                tokens.recordUse(c, token.id(), clock.instant(), source.getHostAddress(), r.agentId(), outcome.kind());
                 return outcome;
             });
         } catch (DataAccessException e) {
-            if (e.uniqueViolation()) {
-                // Another enrollment created this id between our lock attempt and insert.
-                throw new ApiException(ErrorCode.AGENT_ALREADY_REGISTERED, "agent " + r.agentId() + " is already registered");
+            if (!e.uniqueViolation()) {
+                throw e;
             }
+            // Another enrollment created this id between our lock attempt and insert.
+            ApiException refused = new ApiException(ErrorCode.AGENT_ALREADY_REGISTERED, "agent " + r.agentId() + " is already registered");
+            audit(parts.id(), source, r.agentId(), refused);
+            throw refused;
+        } catch (ApiException e) {
+            audit(parts.id(), source, r.agentId(), e);
             throw e;
+        }
+    }
+
+    /** Refused attempts are audited too (outside the rolled-back transaction): a burst of them is worth seeing. */
+    private void audit(String tokenId, InetAddress source, UUID agentId, ApiException refusal) {
+        try {
+            db.withConnection(c -> {
+                tokens.recordUse(c, tokenId, clock.instant(), source.getHostAddress(), agentId, refusal.code().name());
+                return null;
+            });
+        } catch (RuntimeException ignored) {
+            // The refusal is what the caller must see; a failed audit write must not replace it.
         }
     }
 
@@ -113,6 +131,9 @@ public final class RegistrationService {
         Target existing = targets.lock(c, r.agentId()).orElse(null);
         if (existing != null) {
             requireClaimable(existing, presentedAgentToken);
+        } else if (targets.retired(c, r.agentId()).isPresent()) {
+            throw new ApiException(ErrorCode.AGENT_ID_RETIRED, "agent id " + r.agentId()
+                    + " belonged to a deleted or revoked target and is never enrolled again; give this host a new id");
         }
         UUID group = group(token, r.groupId(), existing);
         groups.requireExists(c, group);
@@ -135,7 +156,8 @@ public final class RegistrationService {
         }
         RegisterResponse response = new RegisterResponse(r.agentId(), agentToken, (int) heartbeat.interval().toSeconds(),
                 group, e.labels());
-        return new Outcome(response, existing == null);
+        String kind = existing == null ? "enrolled" : existing.enrolled() ? "re-enrolled" : "attached";
+        return new Outcome(response, existing == null, kind);
     }
 
     /** A live identity is handed over only to whoever proves they hold it. */

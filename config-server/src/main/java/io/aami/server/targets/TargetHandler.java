@@ -44,6 +44,10 @@ public final class TargetHandler {
         ctx.json(service.get(Fields.pathId(ctx)));
     }
 
+    public void revoke(Context ctx) {
+        ctx.json(service.revoke(Fields.pathId(ctx)));
+    }
+
     public void delete(Context ctx) {
         service.delete(Fields.pathId(ctx));
         ctx.status(204);

@@ -41,6 +41,7 @@ public final class TargetService {
         String hostname = Fields.required("hostname", req.hostname(), MAX_HOSTNAME);
         var labels = Fields.labels("labels", req.labels());
         return db.inTransaction(c -> {
+            requireNotRetired(c, id);
             groups.requireExists(c, req.groupId());
             UUID oldGroup = store.find(c, id).map(Target::groupId).orElse(null);
             TargetStore.Upsert outcome = store.upsert(c, id, hostname, req.groupId(), labels, clock.instant());
@@ -67,11 +68,13 @@ public final class TargetService {
         return db.withConnection(c -> store.list(c, groupId, s, after, limit)).stream().map(Target::view).toList();
     }
 
+    /** Deletes the target; its id is retired, so no enrollment can ever claim it again. */
     public void delete(UUID id) {
         boolean deleted = db.inTransaction(c -> {
             UUID group = store.find(c, id).map(Target::groupId).orElse(null);
             boolean gone = store.delete(c, id);
             if (gone) {
+                store.retire(c, id, "deleted", clock.instant());
                 ChangeFeed.publish(c, AgentAuthenticator.TOPIC, id.toString());
                 PolicyChanges.members(c, group);
             }
@@ -79,6 +82,37 @@ public final class TargetService {
         });
         if (!deleted) {
             throw ApiException.notFound("target", id);
+        }
+    }
+
+    /** Revokes the agent: its very next request is refused, whatever its credential; the id is retired. */
+    public TargetView revoke(UUID id) {
+        return db.inTransaction(c -> {
+            if (!revokeIn(c, id)) {
+                throw ApiException.notFound("target", id);
+            }
+            return store.find(c, id).orElseThrow().view();
+        });
+    }
+
+    /** Revokes inside the caller's transaction; false when there is no such target. */
+    public boolean revokeIn(java.sql.Connection c, UUID id) throws java.sql.SQLException {
+        var group = store.revoke(c, id, clock.instant());
+        if (group.isEmpty()) {
+            return false;
+        }
+        store.retire(c, id, "revoked", clock.instant());
+        ChangeFeed.publish(c, AgentAuthenticator.TOPIC, id.toString());
+        PolicyChanges.members(c, group.get().orElse(null));
+        return true;
+    }
+
+    /** A deleted target's id stays unusable; a revoked target still exists and may be edited. */
+    private void requireNotRetired(java.sql.Connection c, UUID id) throws java.sql.SQLException {
+        var reason = store.retired(c, id);
+        if (reason.isPresent() && store.find(c, id).isEmpty()) {
+            throw new ApiException(io.aami.server.http.ErrorCode.AGENT_ID_RETIRED,
+                    "target id " + id + " was " + reason.get() + " and cannot be used again; pick a new UUID");
         }
     }
 }

@@ -147,6 +147,62 @@ public final class TargetStore {
         }
     }
 
+    private static final String RETIRE = "INSERT INTO retired_agent_ids (id, reason, retired_at) VALUES (?, ?, ?) "
+            + "ON CONFLICT (id) DO NOTHING";
+
+    /** Records that {@code id} must never be enrolled again ({@code reason}: deleted or revoked). */
+    public void retire(Connection c, UUID id, String reason, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RETIRE)) {
+            ps.setObject(1, id);
+            ps.setString(2, reason);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.executeUpdate();
+        }
+    }
+
+    private static final String RETIRED = "SELECT reason FROM retired_agent_ids WHERE id = ?";
+
+    /** Why {@code id} is retired, if it is. */
+    public Optional<String> retired(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RETIRED)) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static final String REVOKE = "UPDATE targets SET status = 'revoked', revoked_at = coalesce(revoked_at, ?), "
+            + "updated_at = ? WHERE id = ? RETURNING group_id";
+
+    /** Marks the target revoked; empty when it does not exist, else its group (may be null). */
+    public Optional<Optional<UUID>> revoke(Connection c, UUID id, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(REVOKE)) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setTimestamp(2, Timestamp.from(at));
+            ps.setObject(3, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Optional.ofNullable(rs.getObject(1, UUID.class))) : Optional.empty();
+            }
+        }
+    }
+
+    private static final String ENROLLED_BY = "SELECT id FROM targets WHERE enrolled_by_token = ? AND status <> 'revoked'";
+
+    /** Targets enrolled with the bootstrap token {@code tokenId} and not yet revoked. */
+    public List<UUID> enrolledBy(Connection c, String tokenId) throws SQLException {
+        List<UUID> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(ENROLLED_BY)) {
+            ps.setString(1, tokenId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return out;
+    }
+
     private static final String BY_TOKEN = "SELECT id, status FROM targets WHERE agent_token_sha256 = ?";
 
     /** The agent holding the credential with this hash, if any. */

@@ -27,8 +27,18 @@ public final class BootstrapTokenHandler {
         ctx.json(service.get(ctx.pathParam("id")));
     }
 
+    /** {@code DELETE /api/v1/bootstrap-tokens/{id}[?revoke_agents=true]}. */
     public void revoke(Context ctx) {
-        service.revoke(ctx.pathParam("id"));
-        ctx.status(204);
+        boolean agents = "true".equalsIgnoreCase(ctx.queryParam("revoke_agents"));
+        int revoked = service.revoke(ctx.pathParam("id"), agents);
+        if (agents) {
+            ctx.json(java.util.Map.of("revoked_agents", revoked));
+        } else {
+            ctx.status(204);
+        }
+    }
+
+    public void uses(Context ctx) {
+        ctx.json(service.uses(ctx.pathParam("id")));
     }
 }

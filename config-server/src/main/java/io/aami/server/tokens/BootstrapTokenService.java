@@ -1,6 +1,7 @@
 package io.aami.server.tokens;
 
 import io.aami.contract.tokens.BootstrapTokenRequest;
+import io.aami.contract.tokens.BootstrapTokenUseView;
 import io.aami.contract.tokens.BootstrapTokenView;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.db.DataAccessException;
@@ -10,10 +11,13 @@ import io.aami.server.http.ApiException;
 import io.aami.server.http.Fields;
 import io.aami.server.security.Cidr;
 import io.aami.server.security.Secrets;
+import io.aami.server.targets.TargetService;
+import io.aami.server.targets.TargetStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /** Rules for bootstrap tokens: bounded lifetime and uses, secrets shown once and stored hashed. */
 public final class BootstrapTokenService {
@@ -25,10 +29,14 @@ public final class BootstrapTokenService {
     private final GroupService groups;
     private final Secrets secrets;
     private final ServerConfig.Tokens limits;
+    private final TargetStore targets;
+    private final TargetService targetService;
     private final Clock clock;
 
     public BootstrapTokenService(Database db, BootstrapTokenStore store, GroupService groups, Secrets secrets,
-                                 ServerConfig.Tokens limits, Clock clock) {
+                                 ServerConfig.Tokens limits, TargetStore targets, TargetService targetService, Clock clock) {
+        this.targets = targets;
+        this.targetService = targetService;
         this.db = db;
         this.store = store;
         this.groups = groups;
@@ -74,11 +82,32 @@ public final class BootstrapTokenService {
                 .orElseThrow(() -> ApiException.notFound("bootstrap token", id));
     }
 
-    /** Revokes the token; agents it already enrolled keep working. */
-    public void revoke(String id) {
-        if (!db.inTransaction(c -> store.revoke(c, id, clock.instant()))) {
-            throw ApiException.notFound("bootstrap token", id);
-        }
+    /**
+     * Revokes the token. Agents it enrolled keep working unless {@code revokeAgents}, which revokes
+     * them too (a leaked token whose enrollments cannot be trusted); returns how many were revoked.
+     */
+    public int revoke(String id, boolean revokeAgents) {
+        return db.inTransaction(c -> {
+            if (!store.revoke(c, id, clock.instant())) {
+                throw ApiException.notFound("bootstrap token", id);
+            }
+            int revoked = 0;
+            if (revokeAgents) {
+                for (UUID agent : targets.enrolledBy(c, id)) {
+                    revoked += targetService.revokeIn(c, agent) ? 1 : 0;
+                }
+            }
+            return revoked;
+        });
+    }
+
+    public List<BootstrapTokenUseView> uses(String id) {
+        return db.withConnection(c -> {
+            if (store.find(c, id).isEmpty()) {
+                throw ApiException.notFound("bootstrap token", id);
+            }
+            return store.uses(c, id);
+        });
     }
 
     private static int maxUses(Integer requested) {

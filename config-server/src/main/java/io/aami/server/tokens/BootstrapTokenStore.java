@@ -1,5 +1,6 @@
 package io.aami.server.tokens;
 
+import io.aami.contract.tokens.BootstrapTokenUseView;
 import io.aami.server.db.Jsonb;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -79,6 +80,40 @@ public final class BootstrapTokenStore {
             ps.setString(2, id);
             return ps.executeUpdate() == 1;
         }
+    }
+
+    // Attempts with an id that matches no token are not audited (there is nothing to attach them to).
+    private static final String RECORD_USE = "INSERT INTO bootstrap_token_uses (token_id, used_at, source_ip, target_id, outcome) "
+            + "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM bootstrap_tokens WHERE id = ?)";
+
+    public void recordUse(Connection c, String tokenId, Instant at, String sourceIp, UUID targetId, String outcome)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RECORD_USE)) {
+            ps.setString(1, tokenId);
+            ps.setTimestamp(2, Timestamp.from(at));
+            ps.setString(3, sourceIp);
+            ps.setObject(4, targetId);
+            ps.setString(5, outcome);
+            ps.setString(6, tokenId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static final String USES = "SELECT used_at, source_ip, target_id, outcome FROM bootstrap_token_uses "
+            + "WHERE token_id = ? ORDER BY used_at DESC, id DESC LIMIT 1000";
+
+    public List<BootstrapTokenUseView> uses(Connection c, String tokenId) throws SQLException {
+        List<BootstrapTokenUseView> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(USES)) {
+            ps.setString(1, tokenId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new BootstrapTokenUseView(rs.getTimestamp(1).toInstant(), rs.getString(2),
+                            rs.getObject(3, UUID.class), rs.getString(4)));
+                }
+            }
+        }
+        return out;
     }
 
     private Optional<BootstrapToken> findWith(Connection c, String sql, String id) throws SQLException {

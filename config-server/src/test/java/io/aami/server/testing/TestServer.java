@@ -40,6 +40,9 @@ public final class TestServer implements AutoCloseable {
         env.put("AAMI_TLS", "off");
         env.put("AAMI_ADMIN_TOKEN", ADMIN);
         env.put("AAMI_DATABASE_URL", db.url());
+        // Tests enroll many agents from 127.0.0.1; the rate-limit tests set their own limits.
+        env.put("AAMI_RATE_LIMITS_ENROLL_PER_MINUTE", "1000000");
+        env.put("AAMI_RATE_LIMITS_ENROLL_BURST", "1000000");
         if (db.user() != null) {
             env.put("AAMI_DATABASE_USER", db.user());
         }

@@ -1,0 +1,67 @@
+package io.aami.server.http;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Token buckets per key (a source address, an agent id): {@code burst} requests at once, refilled at
+ * {@code perSecond}. Per replica, in memory: a limit against floods, not an exact quota. The map is
+ * bounded; when it fills, idle buckets are dropped (a dropped bucket simply starts full again).
+ */
+public final class RateLimiter {
+    private final double perSecond;
+    private final int burst;
+    private final Clock clock;
+    private final int maxKeys;
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    public RateLimiter(double perSecond, int burst, Clock clock, int maxKeys) {
+        if (perSecond <= 0 || burst < 1) {
+            throw new IllegalArgumentException("rate must be positive and burst at least 1");
+        }
+        this.perSecond = perSecond;
+        this.burst = burst;
+        this.clock = clock;
+        this.maxKeys = maxKeys;
+    }
+
+    /** Takes one token for {@code key}: empty when allowed, else how long until a token is available. */
+    public Optional<Duration> acquire(String key) {
+        long now = clock.millis();
+        if (buckets.size() >= maxKeys) {
+            buckets.values().removeIf(b -> b.full(now));
+        }
+        return buckets.computeIfAbsent(key, k -> new Bucket(burst, now)).take(now);
+    }
+
+    private final class Bucket {
+        private double tokens;
+        private long updated;
+
+        Bucket(double tokens, long now) {
+            this.tokens = tokens;
+            this.updated = now;
+        }
+
+        synchronized Optional<Duration> take(long now) {
+            refill(now);
+            if (tokens >= 1) {
+                tokens -= 1;
+                return Optional.empty();
+            }
+            return Optional.of(Duration.ofMillis((long) Math.ceil((1 - tokens) / perSecond * 1000)));
+        }
+
+        synchronized boolean full(long now) {
+            refill(now);
+            return tokens >= burst;
+        }
+
+        private void refill(long now) {
+            tokens = Math.min(burst, tokens + (now - updated) / 1000.0 * perSecond);
+            updated = now;
+        }
+    }
+}
