@@ -1,0 +1,96 @@
+package io.aami.common.policy;
+
+import io.aami.contract.policy.CheckSpec;
+import io.aami.contract.policy.PolicyBundle;
+import io.aami.contract.policy.ProbeSpec;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The exact bytes a policy signature covers. Built from the typed records, never from the JSON
+ * that arrived: the wire mapper ignores unknown fields, so anything not in these records cannot
+ * influence execution, and everything in them is covered here. Every field of the bundle except
+ * {@code signature} is included, nulls explicitly, so that removing, adding or changing any value
+ * (a script together with its recomputed digest, an env entry, a probe port, the expiry) changes
+ * the bytes.
+ *
+ * <p>Form: compact JSON, fields in the fixed order below, maps sorted by key, list order kept,
+ * instants in UTC with nine fractional digits. The leading {@code "format"} member separates these
+ * signatures from anything else the key might sign later. Changing this layout breaks every
+ * deployed agent's verification: add a new format string instead of editing this one.
+ *
+ * <p>When a field is added to {@link PolicyBundle}, {@link CheckSpec} or {@link ProbeSpec}, it
+ * must be added here; {@code PolicyCanonicalFormTest} fails until it is.
+ */
+public final class PolicyCanonicalForm {
+    /** Names the layout; bump (as a new constant and code path) if the layout ever changes. */
+    public static final String FORMAT = "aami.policy.v1";
+
+    private PolicyCanonicalForm() {
+    }
+
+    public static byte[] canonical(PolicyBundle bundle) {
+        CanonicalJson json = new CanonicalJson().beginObject()
+                .name("format").value(FORMAT)
+                .name("version").value(bundle.version())
+                .name("target_id").value(bundle.targetId())
+                .name("generated_at").value(bundle.generatedAt())
+                .name("expires_at").value(bundle.expiresAt())
+                .name("key_id").value(bundle.keyId());
+        json.name("checks");
+        list(json, bundle.checks(), PolicyCanonicalForm::check);
+        json.name("probes");
+        list(json, bundle.probes(), PolicyCanonicalForm::probe);
+        return json.endObject().toBytes();
+    }
+
+    private static <T> void list(CanonicalJson json, List<T> items, BiConsumer<CanonicalJson, T> item) {
+        if (items == null) {
+            json.nullValue();
+            return;
+        }
+        json.beginArray();
+        for (T t : items) {
+            if (t == null) {
+                json.nullValue();
+            } else {
+                item.accept(json, t);
+            }
+        }
+        json.endArray();
+    }
+
+    private static void check(CanonicalJson json, CheckSpec c) {
+        json.beginObject()
+                .name("check_id").value(c.checkId())
+                .name("name").value(c.name())
+                .name("interpreter").value(c.interpreter())
+                .name("script").value(c.script())
+                .name("script_sha256").value(c.scriptSha256())
+                .name("args").strings(c.args())
+                .name("env").stringMap(c.env())
+                .name("interval_seconds").value(c.intervalSeconds())
+                .name("timeout_seconds").value(c.timeoutSeconds())
+                .name("labels").stringMap(c.labels())
+                .endObject();
+    }
+
+    private static void probe(CanonicalJson json, ProbeSpec p) {
+        json.beginObject()
+                .name("probe_id").value(p.probeId())
+                .name("destination_target_id").value(p.destinationTargetId())
+                .name("name").value(p.name())
+                .name("source_ip").value(p.sourceIp())
+                .name("source_port").value(p.sourcePort())
+                .name("target").value(p.target())
+                .name("target_port").value(p.targetPort())
+                .name("protocol").value(p.protocol())
+                .name("timeout_ms").value(p.timeoutMs())
+                .name("interval_seconds").value(p.intervalSeconds())
+                .name("payload").value(p.payload())
+                .name("expect").value(p.expect())
+                .name("udp_no_reply_ok").value(p.udpNoReplyOk())
+                .name("labels").stringMap(p.labels())
+                .endObject();
+    }
+}
