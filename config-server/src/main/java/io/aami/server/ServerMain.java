@@ -36,6 +36,9 @@ import io.aami.server.metrics.FleetCollector;
 import io.aami.server.metrics.MetricsHandler;
 import io.aami.server.metrics.ProbeFleetCollector;
 import io.aami.server.metrics.ServerMetrics;
+import io.aami.server.pki.ClientCertificates;
+import io.aami.server.pki.PkiHandler;
+import io.aami.server.pki.ServerPki;
 import io.aami.server.policy.PolicyHandler;
 import io.aami.server.policy.PolicyService;
 import io.aami.server.policy.PolicyWaiters;
@@ -147,7 +150,9 @@ public final class ServerMain {
 
     private static RunningServer startApi(ServerConfig cfg, Clock clock, Database db, Migrations migrations, ChangeFeed changes,
                                           ScheduledExecutorService scheduler, List<AutoCloseable> resources) {
-        Secrets secrets = new Secrets(new SecureRandom());
+        SecureRandom random = new SecureRandom();
+        Secrets secrets = new Secrets(random);
+        ServerPki pki = ServerPki.load(cfg, clock, random);
         String adminToken = AdminToken.resolve(cfg.adminToken(), cfg.adminTokenFile(), secrets);
         ObjectMapper mapper = WireJson.mapper();
         JsonBodies bodies = new JsonBodies(mapper, cfg.http().maxBodyBytes());
@@ -174,9 +179,12 @@ public final class ServerMain {
         partitions.start(scheduler, Duration.ofHours(1));
         resources.add(0, partitions);
 
-        AgentAuthenticator agentAuth = new AgentAuthenticator(db, targetStore, clock, Duration.ofSeconds(60));
+        AgentAuthenticator agentAuth = new AgentAuthenticator(db, targetStore, clock, Duration.ofSeconds(60), pki.tls());
+        ClientCertificates certificates = pki.tls()
+                ? new ClientCertificates(pki.ca(), targetStore, cfg.tls().clientCertValidity()) : null;
         ProbeStore probeStore = new ProbeStore();
-        PolicyService policies = new PolicyService(db, targetStore, checkStore, new ProbeExpansion(probeStore), clock);
+        PolicyService policies = new PolicyService(db, targetStore, checkStore, new ProbeExpansion(probeStore), pki.signer(),
+                cfg.policy().bundleTtl(), clock);
         ExecutorService recompute = Executors.newFixedThreadPool(4, daemon("aami-policy"));
         resources.add(0, recompute::shutdownNow);
         PolicyWaiters waiters = new PolicyWaiters(policies, scheduler, recompute);
@@ -197,24 +205,28 @@ public final class ServerMain {
                 new BootstrapTokenHandler(new BootstrapTokenService(db, tokenStore, groups, secrets, cfg.tokens(), targetStore,
                         targetService, clock), bodies),
                 new TargetHandler(targetService, bodies),
-                new RegistrationHandler(new RegistrationService(db, tokenStore, targetStore, groups, secrets, cfg.heartbeat(), clock), bodies),
+                new RegistrationHandler(new RegistrationService(db, tokenStore, targetStore, groups, secrets, cfg.heartbeat(),
+                        certificates, pki.signer(), clock), bodies),
                 new HeartbeatHandler(new HeartbeatService(heartbeatWriter, cfg.heartbeat(), metrics, clock), bodies),
                 new CheckHandler(new CheckService(db, checkStore, groups, targetStore, cfg.checks(), clock), bodies),
                 new PolicyHandler(policies, waiters, cfg.policy()),
                 new CheckResultHandler(new CheckResultIngest(streams, resultStore, cfg.results().maxBatch()), checkState, bodies),
                 new ProbeHandler(new ProbeService(db, probeStore, groups, targetStore, clock),
                         new ProbeMatrixService(db, targetStore, policies, clock), bodies),
-                new ProbeResultHandler(new ProbeResultIngest(streams, cfg.results().maxBatch()), bodies));
+                new ProbeResultHandler(new ProbeResultIngest(streams, cfg.results().maxBatch()), bodies),
+                new PkiHandler(db, certificates, bodies));
         ServerConfig.RateLimits limits = cfg.rateLimits();
         AccessFilter access = new AccessFilter(new AdminAuthenticator(adminToken), agentAuth, cfg.http().metricsPublic(),
                 new RateLimiter(limits.enrollPerMinute() / 60.0, limits.enrollBurst(), clock, 100_000),
                 new RateLimiter(limits.agentPerSecond(), limits.agentBurst(), clock, 200_000));
-        Javalin app = ApiServer.create(cfg, mapper, routes, access, new ErrorMapper(), metrics);
+        Javalin app = ApiServer.create(cfg, pki, mapper, routes, access, new ErrorMapper(), metrics);
         app.start();
+        int port = ((org.eclipse.jetty.server.ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
         resources.add(0, app::stop);
         resources.add(0, waiters::releaseAll);
-        LoggerFactory.getLogger(ServerMain.class).info("config-server listening on http://{}:{}", cfg.listen().host(), app.port());
-        return new RunningServer(app.port(), db, sweeper, heartbeatWriter, partitions, resources);
+        LoggerFactory.getLogger(ServerMain.class).info("config-server listening on {}://{}:{}", pki.tls() ? "https" : "http",
+                cfg.listen().host(), port);
+        return new RunningServer(port, db, sweeper, heartbeatWriter, partitions, resources);
     }
 
     static ThreadFactory daemon(String name) {

@@ -11,5 +11,6 @@ import java.util.UUID;
 public record TargetView(UUID id, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
                          Map<String, String> metadata, String status, Instant lastHeartbeatAt, String agentVersion,
                          Instant registeredAt, Long uptimeSeconds, Integer queueDepth, Integer heartbeatIntervalSeconds,
-                         Long policyVersion, Instant createdAt, Instant updatedAt) {
+                         Long policyVersion, String policyError, Instant certificateExpiresAt, Instant revokedAt,
+                         Instant createdAt, Instant updatedAt) {
 }

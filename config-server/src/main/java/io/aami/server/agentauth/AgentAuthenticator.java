@@ -1,14 +1,17 @@
 package io.aami.server.agentauth;
 
+import io.aami.common.pki.PkiException;
 import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.http.ApiException;
 import io.aami.server.http.Bearer;
 import io.aami.server.http.ErrorCode;
+import io.aami.server.pki.AgentCertificates;
 import io.aami.server.security.Secrets;
 import io.aami.server.targets.Target;
 import io.aami.server.targets.TargetStore;
 import io.javalin.http.Context;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +19,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Maps the caller of an agent endpoint to its agent id and insists it is the {@code {id}} in the
@@ -28,29 +32,31 @@ public final class AgentAuthenticator {
     /** Change-feed topic whose payload is an agent id whose credential changed. */
     public static final String TOPIC = "credentials";
     static final String ATTRIBUTE = "aami.agent_id";
+    private static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
     private static final int MAX_CACHED = 200_000;
 
     private final Database db;
     private final TargetStore targets;
     private final Clock clock;
     private final Duration cacheFor;
+    private final boolean certificates;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public AgentAuthenticator(Database db, TargetStore targets, Clock clock, Duration cacheFor) {
+    /**
+     * @param certificates true with TLS: the client certificate is the identity and bearer tokens
+     *                     are not accepted; false without TLS: the agent token is the identity
+     */
+    public AgentAuthenticator(Database db, TargetStore targets, Clock clock, Duration cacheFor, boolean certificates) {
         this.db = db;
         this.targets = targets;
         this.clock = clock;
         this.cacheFor = cacheFor;
+        this.certificates = certificates;
     }
 
     /** Authenticates the request and checks it against the path; throws 401/403 otherwise. */
     public UUID require(Context ctx) {
-        String token = Bearer.from(ctx).orElseThrow(() -> {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
-            return new ApiException(ErrorCode.UNAUTHORIZED, "agent credential required: send Authorization: Bearer <agent token>");
-        });
-        TargetStore.AgentCredential who = lookup(token)
-                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "the agent credential is not valid"));
+        TargetStore.AgentCredential who = certificates ? byCertificate(ctx) : byToken(ctx);
         if (Target.REVOKED.equals(who.status())) {
             throw new ApiException(ErrorCode.AGENT_REVOKED, "agent " + who.agentId() + " has been revoked");
         }
@@ -71,15 +77,38 @@ public final class AgentAuthenticator {
         }
     }
 
-    private Optional<TargetStore.AgentCredential> lookup(String token) {
+    private TargetStore.AgentCredential byCertificate(Context ctx) {
+        X509Certificate[] chain = (X509Certificate[]) ctx.req().getAttribute(CLIENT_CERTIFICATES);
+        if (chain == null || chain.length == 0) {
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "a client certificate issued to this agent is required");
+        }
+        UUID id;
+        try {
+            id = AgentCertificates.agentIdOf(chain[0]);
+        } catch (PkiException e) {
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "the client certificate does not name an agent");
+        }
+        return lookup("id:" + id, () -> db.withConnection(c -> targets.credentialOf(c, id)))
+                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "agent " + id + " is not known here"));
+    }
+
+    private TargetStore.AgentCredential byToken(Context ctx) {
+        String token = Bearer.from(ctx).orElseThrow(() -> {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
+            return new ApiException(ErrorCode.UNAUTHORIZED, "agent credential required: send Authorization: Bearer <agent token>");
+        });
         byte[] hash = Secrets.sha256(token);
-        String key = HexFormat.of().formatHex(hash);
+        return lookup("token:" + HexFormat.of().formatHex(hash), () -> db.withConnection(c -> targets.findByCredential(c, hash)))
+                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "the agent credential is not valid"));
+    }
+
+    private Optional<TargetStore.AgentCredential> lookup(String key, Supplier<Optional<TargetStore.AgentCredential>> load) {
         Instant now = clock.instant();
         Cached hit = cache.get(key);
         if (hit != null && now.isBefore(hit.until())) {
             return Optional.of(hit.credential());
         }
-        Optional<TargetStore.AgentCredential> found = db.withConnection(c -> targets.findByCredential(c, hash));
+        Optional<TargetStore.AgentCredential> found = load.get();
         if (found.isPresent()) {
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();

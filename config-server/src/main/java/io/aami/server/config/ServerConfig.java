@@ -26,7 +26,13 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
         }
     }
 
-    public record Tls(boolean enabled) {
+    /**
+     * TLS (on unless {@code AAMI_TLS=off}): {@code protocols} allowed (TLS 1.3 only by default), extra
+     * names for the server certificate, optional operator-supplied CA and server certificate (else a
+     * built-in CA under {@code <data dir>/pki}), and the lifetime of agent client certificates.
+     */
+    public record Tls(boolean enabled, java.util.List<String> protocols, java.util.List<String> serverNames, Path caCert,
+                      Path caKey, Path cert, Path key, Duration clientCertValidity) {
     }
 
     /** Agents heartbeat every {@code interval}; {@code missedForOffline} missed ones mark a target offline. */
@@ -61,8 +67,11 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
     public record Results(Duration retention, int partitionsAhead, int maxBatch) {
     }
 
-    /** The longest an agent's policy long poll may wait. */
-    public record Policy(Duration maxWait) {
+    /**
+     * The longest an agent's policy long poll may wait; how long a signed bundle stays valid
+     * ({@code bundleTtl}); the Ed25519 signing key (null: generated under {@code <data dir>/pki}).
+     */
+    public record Policy(Duration maxWait, Duration bundleTtl, Path signingKey) {
     }
 
     public record Logging(String level, String format) {
@@ -70,6 +79,10 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
 
     public Path postgresDir() {
         return dataDir.resolve("postgres");
+    }
+
+    public Path pkiDir() {
+        return dataDir.resolve("pki");
     }
 
     public Path adminTokenFile() {

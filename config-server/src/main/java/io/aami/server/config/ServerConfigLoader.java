@@ -34,7 +34,12 @@ public final class ServerConfigLoader {
                         t.integer("database.pool_size", 16, 2, 500),
                         t.duration("database.connect_timeout", Duration.ofSeconds(60))),
                 emptyToNull(t.string("admin_token", null)),
-                new ServerConfig.Tls(t.bool("tls.enabled", false)),
+                new ServerConfig.Tls(t.bool("tls.enabled", true),
+                        t.stringList("tls.protocols", List.of("TLSv1.3")),
+                        t.stringList("tls.server_names", List.of()),
+                        path(t.string("tls.ca_cert", null)), path(t.string("tls.ca_key", null)),
+                        path(t.string("tls.cert", null)), path(t.string("tls.key", null)),
+                        t.duration("tls.client_cert_validity", Duration.ofDays(7))),
                 new ServerConfig.Heartbeat(
                         t.duration("heartbeat.interval", Duration.ofSeconds(30)),
                         t.integer("heartbeat.missed_for_offline", 3, 2, 100),
@@ -58,7 +63,9 @@ public final class ServerConfigLoader {
                         t.duration("results.retention", Duration.ofDays(14)),
                         t.integer("results.partitions_ahead", 3, 1, 60),
                         t.integer("results.max_batch", 10_000, 1, 100_000)),
-                new ServerConfig.Policy(t.duration("policy.max_wait", Duration.ofSeconds(60))),
+                new ServerConfig.Policy(t.duration("policy.max_wait", Duration.ofSeconds(60)),
+                        t.duration("policy.bundle_ttl", Duration.ofDays(7)),
+                        path(t.string("policy.signing_key", null))),
                 new ServerConfig.Logging(
                         t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
                         t.choice("logging.format", "text", "text", "json")));
@@ -117,9 +124,30 @@ public final class ServerConfigLoader {
         if (cfg.adminToken() != null && cfg.adminToken().length() < 16) {
             throw t.invalid("admin_token", "must be at least 16 characters");
         }
-        if (cfg.tls().enabled()) {
-            throw t.invalid("tls.enabled", "TLS is not available in this build; set AAMI_TLS=off");
+        validateTls(cfg.tls(), t);
+        if (cfg.policy().bundleTtl().compareTo(Duration.ofMinutes(5)) < 0) {
+            throw t.invalid("policy.bundle_ttl", "must be at least 5m");
         }
+    }
+
+    private static void validateTls(ServerConfig.Tls tls, ConfigTree t) {
+        if (tls.protocols().isEmpty() || !List.of("TLSv1.3", "TLSv1.2").containsAll(tls.protocols())) {
+            throw t.invalid("tls.protocols", "must list TLSv1.3 and optionally TLSv1.2");
+        }
+        if ((tls.caCert() == null) != (tls.caKey() == null)) {
+            throw t.invalid("tls.ca_cert", "give both tls.ca_cert and tls.ca_key, or neither");
+        }
+        if ((tls.cert() == null) != (tls.key() == null)) {
+            throw t.invalid("tls.cert", "give both tls.cert and tls.key, or neither");
+        }
+        if (tls.clientCertValidity().compareTo(Duration.ofHours(1)) < 0
+                || tls.clientCertValidity().compareTo(Duration.ofDays(366)) > 0) {
+            throw t.invalid("tls.client_cert_validity", "must be between 1h and 366d");
+        }
+    }
+
+    private static Path path(String s) {
+        return s == null || s.isBlank() ? null : Path.of(s);
     }
 
     private static String emptyToNull(String s) {

@@ -35,7 +35,7 @@ public final class HeartbeatService {
         Instant now = clock.instant();
         int interval = (int) config.interval().toSeconds();
         writer.submit(new Beat(agentId, now, now.plus(config.offlineAfter()), interval, version, req.uptimeSeconds(),
-                req.queueDepth(), req.policyVersion()));
+                req.queueDepth(), req.policyVersion(), Fields.optional("policy_error", req.policyError(), 1024)));
         metrics.heartbeats.inc();
         return new HeartbeatResponse(now, interval);
     }

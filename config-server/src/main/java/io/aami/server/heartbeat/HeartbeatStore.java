@@ -24,9 +24,10 @@ final class HeartbeatStore {
             + "offline_after = to_timestamp(v.deadline_ms / 1000.0), "
             + "status = CASE WHEN t.status = 'revoked' THEN t.status ELSE 'online' END, "
             + "heartbeat_interval_seconds = v.interval_s, agent_version = coalesce(v.agent_version, t.agent_version), "
-            + "uptime_seconds = v.uptime, queue_depth = v.queue_depth, policy_version = coalesce(v.policy_version, t.policy_version) "
-            + "FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::int[], ?::bigint[]) "
-            + "AS v(id, at_ms, deadline_ms, interval_s, agent_version, uptime, queue_depth, policy_version) "
+            + "uptime_seconds = v.uptime, queue_depth = v.queue_depth, policy_version = coalesce(v.policy_version, t.policy_version), "
+            + "policy_error = v.policy_error "
+            + "FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::int[], ?::bigint[], ?::text[]) "
+            + "AS v(id, at_ms, deadline_ms, interval_s, agent_version, uptime, queue_depth, policy_version, policy_error) "
             + "JOIN targets o ON o.id = v.id "
             + "WHERE t.id = v.id AND (t.last_heartbeat_at IS NULL OR t.last_heartbeat_at <= to_timestamp(v.at_ms / 1000.0)) "
             + "RETURNING t.id, t.hostname, o.status AS previous_status";
@@ -42,6 +43,7 @@ final class HeartbeatStore {
         Long[] uptime = new Long[n];
         Integer[] queue = new Integer[n];
         Long[] policy = new Long[n];
+        String[] policyError = new String[n];
         int i = 0;
         for (Beat b : beats) {
             ids[i] = b.agentId();
@@ -52,13 +54,15 @@ final class HeartbeatStore {
             uptime[i] = b.uptimeSeconds();
             queue[i] = b.queueDepth();
             policy[i] = b.policyVersion();
+            policyError[i] = b.policyError();
             i++;
         }
         List<Transition> back = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(APPLY)) {
             Array[] arrays = {c.createArrayOf("uuid", ids), c.createArrayOf("bigint", at), c.createArrayOf("bigint", deadline),
                 c.createArrayOf("int4", interval), c.createArrayOf("text", version), c.createArrayOf("bigint", uptime),
-                c.createArrayOf("int4", queue), c.createArrayOf("bigint", policy)};
+                c.createArrayOf("int4", queue), c.createArrayOf("bigint", policy),
+                c.createArrayOf("text", policyError)};
             for (int k = 0; k < arrays.length; k++) {
                 ps.setArray(k + 1, arrays[k]);
             }

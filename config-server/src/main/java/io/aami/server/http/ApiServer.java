@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.server.config.ServerConfig;
 import io.javalin.Javalin;
 import io.aami.server.metrics.ServerMetrics;
+import io.aami.server.pki.ServerPki;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 
@@ -14,8 +15,8 @@ public final class ApiServer {
 
     private static final String STARTED = "aami.started_ns";
 
-    public static Javalin create(ServerConfig cfg, ObjectMapper mapper, Routes routes, AccessFilter access, ErrorMapper errors,
-                                 ServerMetrics metrics) {
+    public static Javalin create(ServerConfig cfg, ServerPki pki, ObjectMapper mapper, Routes routes, AccessFilter access,
+                                 ErrorMapper errors, ServerMetrics metrics) {
         boolean virtualThreads = Runtime.version().feature() >= 21;
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -26,21 +27,9 @@ public final class ApiServer {
             config.http.generateEtags = false;
             config.http.defaultContentType = "application/json";
             config.router.ignoreTrailingSlashes = true;
-            config.jetty.host = cfg.listen().host();
-            config.jetty.port = cfg.listen().port();
-            config.jetty.modifyHttpConfiguration(http -> {
-                http.setSendServerVersion(false);
-                http.setSendXPoweredBy(false);
-            });
+            config.jetty.addConnector((server, http) -> Connectors.create(server, http, cfg, pki));
             // Long polls wait up to policy.max_wait; no response may be cut short before that.
             config.http.asyncTimeout = cfg.policy().maxWait().plusSeconds(30).toMillis();
-            config.jetty.modifyServer(server -> {
-                for (var connector : server.getConnectors()) {
-                    if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
-                        c.setIdleTimeout(cfg.policy().maxWait().plusSeconds(60).toMillis());
-                    }
-                }
-            });
             config.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 RequestIds.assign(ctx);

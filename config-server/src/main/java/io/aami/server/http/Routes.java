@@ -1,6 +1,8 @@
 package io.aami.server.http;
 
 import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKEN;
+import static io.aami.contract.ApiPaths.CA;
+import static io.aami.contract.ApiPaths.CERTIFICATE;
 import static io.aami.contract.ApiPaths.CHECK;
 import static io.aami.contract.ApiPaths.CHECKS;
 import static io.aami.contract.ApiPaths.CHECK_RESULTS;
@@ -34,6 +36,7 @@ import io.aami.server.groups.GroupHandler;
 import io.aami.server.health.HealthHandler;
 import io.aami.server.heartbeat.HeartbeatHandler;
 import io.aami.server.metrics.MetricsHandler;
+import io.aami.server.pki.PkiHandler;
 import io.aami.server.policy.PolicyHandler;
 import io.aami.server.probes.ProbeHandler;
 import io.aami.server.probes.ProbeResultHandler;
@@ -47,12 +50,13 @@ import io.javalin.config.RoutesConfig;
 public record Routes(HealthHandler health, MetricsHandler metrics, GroupHandler groups, BootstrapTokenHandler tokens,
                      TargetHandler targets, RegistrationHandler registration, HeartbeatHandler heartbeat, CheckHandler checks,
                      PolicyHandler policy, CheckResultHandler checkResults, ProbeHandler probes,
-                     ProbeResultHandler probeResults) {
+                     ProbeResultHandler probeResults, PkiHandler pki) {
 
     public void register(RoutesConfig r) {
         r.get(HEALTH, health::health, PUBLIC);
         r.get(READY, health::ready, PUBLIC);
         r.get(METRICS, metrics::metrics, METRICS_ACCESS);
+        r.get(CA, pki::ca, PUBLIC);
 
         r.post(GROUPS, groups::create, ADMIN);
         r.get(GROUPS, groups::list, ADMIN);
@@ -94,5 +98,6 @@ public record Routes(HealthHandler health, MetricsHandler metrics, GroupHandler 
         r.get(POLICY, policy::get, AGENT);
         r.post(CHECK_RESULTS, checkResults::ingest, AGENT);
         r.post(PROBE_RESULTS, probeResults::ingest, AGENT);
+        r.post(CERTIFICATE, pki::renew, AGENT);
     }
 }

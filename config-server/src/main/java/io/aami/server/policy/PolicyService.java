@@ -6,11 +6,13 @@ import io.aami.server.checks.CheckStore;
 import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.http.ApiException;
+import io.aami.server.pki.PolicySigner;
 import io.aami.server.targets.Target;
 import io.aami.server.targets.TargetStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -60,13 +62,18 @@ public final class PolicyService {
     private final TargetStore targets;
     private final CheckStore checks;
     private final ProbeSource probes;
+    private final PolicySigner signer;
+    private final Duration bundleTtl;
     private final PolicyStore store = new PolicyStore();
     private final Clock clock;
     private final ConcurrentHashMap<UUID, Cached> cache = new ConcurrentHashMap<>();
     /** Bumped by every invalidation, so a computation that raced with a change is not cached. */
     private final AtomicLong generation = new AtomicLong();
 
-    public PolicyService(Database db, TargetStore targets, CheckStore checks, ProbeSource probes, Clock clock) {
+    public PolicyService(Database db, TargetStore targets, CheckStore checks, ProbeSource probes, PolicySigner signer,
+                         Duration bundleTtl, Clock clock) {
+        this.signer = signer;
+        this.bundleTtl = bundleTtl;
         this.db = db;
         this.targets = targets;
         this.checks = checks;
@@ -74,15 +81,15 @@ public final class PolicyService {
         this.clock = clock;
     }
 
-    /** The current bundle of {@code targetId}. */
+    /** The current bundle of {@code targetId}, signed, with at least half its lifetime left. */
     public PolicyBundle current(UUID targetId) {
-        Cached hit = cache.get(targetId);
-        return hit != null ? hit.bundle() : compute(targetId).bundle();
+        return cached(targetId).bundle();
     }
 
     Cached cached(UUID targetId) {
         Cached hit = cache.get(targetId);
-        return hit != null ? hit : compute(targetId);
+        boolean fresh = hit != null && clock.instant().plus(bundleTtl.dividedBy(2)).isBefore(hit.bundle().expiresAt());
+        return fresh ? hit : compute(targetId);
     }
 
     /** Change-feed subscriber: forgets bundles a notice may have changed. */
@@ -103,7 +110,9 @@ public final class PolicyService {
             PolicyContent content = PolicyContent.of(checks.applicable(c, target.groupId(), targetId), probeSet.specs());
             Instant now = clock.instant();
             long version = store.versionFor(c, targetId, content.sha256(), now);
-            PolicyBundle bundle = new PolicyBundle(version, targetId, now, null, content.checks(), content.probes(), null, null);
+            // Signed over everything that affects execution plus the target, the version and the expiry.
+            PolicyBundle bundle = signer.sign(new PolicyBundle(version, targetId, now, now.plus(bundleTtl), content.checks(),
+                    content.probes(), null, null));
             return new Cached(bundle, target.groupId(), probeSet.destinationGroups());
         });
         if (generation.get() == before) {

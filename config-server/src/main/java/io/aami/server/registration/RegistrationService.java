@@ -11,6 +11,8 @@ import io.aami.server.groups.GroupService;
 import io.aami.server.http.ApiException;
 import io.aami.server.http.ErrorCode;
 import io.aami.server.http.Fields;
+import io.aami.server.pki.ClientCertificates;
+import io.aami.server.pki.PolicySigner;
 import io.aami.server.policy.PolicyChanges;
 import io.aami.server.security.Cidr;
 import io.aami.server.security.Secrets;
@@ -47,10 +49,16 @@ public final class RegistrationService {
     private final GroupService groups;
     private final Secrets secrets;
     private final ServerConfig.Heartbeat heartbeat;
+    private final ClientCertificates certificates;
+    private final PolicySigner signer;
     private final Clock clock;
 
+    /** @param certificates null when TLS is off (the agent token is then the credential) */
     public RegistrationService(Database db, BootstrapTokenStore tokens, TargetStore targets, GroupService groups,
-                               Secrets secrets, ServerConfig.Heartbeat heartbeat, Clock clock) {
+                               Secrets secrets, ServerConfig.Heartbeat heartbeat, ClientCertificates certificates,
+                               PolicySigner signer, Clock clock) {
+        this.certificates = certificates;
+        this.signer = signer;
         this.db = db;
         this.tokens = tokens;
         this.targets = targets;
@@ -70,7 +78,7 @@ public final class RegistrationService {
         Request r = new Request(req.agentId() != null ? req.agentId() : UUID.randomUUID(),
                 Fields.required("hostname", req.hostname(), TargetService.MAX_HOSTNAME),
                 Fields.ipAddress("ip_address", req.ipAddress()), req.groupId(),
-                Fields.labels("labels", req.labels()), metadata(req.metadata()));
+                Fields.labels("labels", req.labels()), metadata(req.metadata()), req.csr());
         try {
             return db.inTransaction(c -> {
                 BootstrapToken token = usableToken(c, parts, source);
@@ -149,13 +157,15 @@ public final class RegistrationService {
             // The previous credential stops working on every replica the moment this commits.
             ChangeFeed.publish(c, AgentAuthenticator.TOPIC, r.agentId().toString());
         }
+        ClientCertificates.Issued cert = certificates == null ? null : certificates.issue(c, r.agentId(), r.csr());
         PolicyChanges.target(c, r.agentId());
         PolicyChanges.members(c, group);
         if (existing != null && existing.groupId() != null && !existing.groupId().equals(group)) {
             PolicyChanges.members(c, existing.groupId());
         }
         RegisterResponse response = new RegisterResponse(r.agentId(), agentToken, (int) heartbeat.interval().toSeconds(),
-                group, e.labels());
+                group, e.labels(), cert == null ? null : cert.pem(), certificates == null ? null : certificates.caPem(),
+                signer.publicKeyBase64(), signer.keyId());
         String kind = existing == null ? "enrolled" : existing.enrolled() ? "re-enrolled" : "attached";
         return new Outcome(response, existing == null, kind);
     }
@@ -219,7 +229,7 @@ public final class RegistrationService {
     }
 
     private record Request(UUID agentId, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
-                           Map<String, String> metadata) {
+                           Map<String, String> metadata, String csr) {
         Request {
             Objects.requireNonNull(agentId);
         }

@@ -9,7 +9,8 @@ import java.util.UUID;
 public record Target(UUID id, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
                      Map<String, String> metadata, String status, byte[] agentTokenSha256, String enrolledByToken,
                      String agentVersion, Long uptimeSeconds, Integer queueDepth, Integer heartbeatIntervalSeconds,
-                     Long policyVersion, Instant registeredAt, Instant lastHeartbeatAt, Instant createdAt, Instant updatedAt) {
+                     Long policyVersion, String policyError, Instant certificateExpiresAt, Instant revokedAt,
+                     Instant registeredAt, Instant lastHeartbeatAt, Instant createdAt, Instant updatedAt) {
 
     public static final String PENDING = "pending";
     public static final String ONLINE = "online";
@@ -27,6 +28,7 @@ public record Target(UUID id, String hostname, String ipAddress, UUID groupId, M
 
     public TargetView view() {
         return new TargetView(id, hostname, ipAddress, groupId, labels, metadata, status, lastHeartbeatAt, agentVersion,
-                registeredAt, uptimeSeconds, queueDepth, heartbeatIntervalSeconds, policyVersion, createdAt, updatedAt);
+                registeredAt, uptimeSeconds, queueDepth, heartbeatIntervalSeconds, policyVersion, policyError,
+                certificateExpiresAt, revokedAt, createdAt, updatedAt);
     }
 }

@@ -16,7 +16,7 @@ import java.util.UUID;
 /** SQL for {@code targets}, except the heartbeat path (see {@code HeartbeatStore}). */
 public final class TargetStore {
     private static final String COLUMNS = "id, hostname, ip_address, group_id, labels, metadata, status, agent_token_sha256, "
-            + "enrolled_by_token, agent_version, uptime_seconds, queue_depth, heartbeat_interval_seconds, policy_version, registered_at, "
+            + "enrolled_by_token, agent_version, uptime_seconds, queue_depth, heartbeat_interval_seconds, policy_version, policy_error, certificate_expires_at, revoked_at, registered_at, "
             + "last_heartbeat_at, created_at, updated_at";
 
     /** Outcome of a pre-registration upsert. */
@@ -203,12 +203,38 @@ public final class TargetStore {
         return out;
     }
 
+    private static final String CERTIFICATE = "UPDATE targets SET certificate_serial = ?, certificate_expires_at = ? WHERE id = ?";
+
+    /** Remembers the client certificate last issued to the agent (serial in hex). */
+    public void recordCertificate(Connection c, UUID id, String serialHex, Instant expiresAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CERTIFICATE)) {
+            ps.setString(1, serialHex);
+            ps.setTimestamp(2, Timestamp.from(expiresAt));
+            ps.setObject(3, id);
+            ps.executeUpdate();
+        }
+    }
+
     private static final String BY_TOKEN = "SELECT id, status FROM targets WHERE agent_token_sha256 = ?";
 
     /** The agent holding the credential with this hash, if any. */
     public Optional<AgentCredential> findByCredential(Connection c, byte[] tokenSha256) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(BY_TOKEN)) {
             ps.setBytes(1, tokenSha256);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new AgentCredential(rs.getObject("id", UUID.class), rs.getString("status")))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    private static final String BY_ID = "SELECT id, status FROM targets WHERE id = ?";
+
+    /** The agent named by a client certificate, if it still exists. */
+    public Optional<AgentCredential> credentialOf(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BY_ID)) {
+            ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()
                         ? Optional.of(new AgentCredential(rs.getObject("id", UUID.class), rs.getString("status")))
@@ -242,6 +268,7 @@ public final class TargetStore {
                 rs.getString("status"), rs.getBytes("agent_token_sha256"), rs.getString("enrolled_by_token"),
                 rs.getString("agent_version"), (Long) rs.getObject("uptime_seconds"), (Integer) rs.getObject("queue_depth"),
                 (Integer) rs.getObject("heartbeat_interval_seconds"), (Long) rs.getObject("policy_version"),
+                rs.getString("policy_error"), instant(rs, "certificate_expires_at"), instant(rs, "revoked_at"),
                 instant(rs, "registered_at"),
                 instant(rs, "last_heartbeat_at"), instant(rs, "created_at"), instant(rs, "updated_at"));
     }

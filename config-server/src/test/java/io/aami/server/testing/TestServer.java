@@ -15,12 +15,29 @@ public final class TestServer implements AutoCloseable {
 
     private final RunningServer running;
     private final TestDatabase.Coordinates db;
+    private final ServerConfig cfg;
     private final Api api;
 
-    private TestServer(RunningServer running, TestDatabase.Coordinates db) {
+    private TestServer(RunningServer running, TestDatabase.Coordinates db, ServerConfig cfg) {
         this.running = running;
         this.db = db;
-        this.api = new Api("http://127.0.0.1:" + running.port());
+        this.cfg = cfg;
+        this.api = cfg.tls().enabled()
+                ? new Api("https://localhost:" + running.port(), TlsTestClients.trusting(caFile(cfg), null))
+                : new Api("http://127.0.0.1:" + running.port());
+    }
+
+    private static java.nio.file.Path caFile(ServerConfig cfg) {
+        return cfg.pkiDir().resolve("ca.crt");
+    }
+
+    /** The server's data directory (its PKI lives in {@code pki/}). */
+    public java.nio.file.Path dataDir() {
+        return cfg.dataDir();
+    }
+
+    public java.nio.file.Path caCertificate() {
+        return caFile(cfg);
     }
 
     /** Starts a server; {@code env} adds or overrides {@code AAMI_*} settings. */
@@ -30,7 +47,7 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(Map<String, String> env, TestDatabase.Coordinates db, Clock clock) {
         ServerConfig cfg = ServerConfigLoader.load(null, environment(env, db));
-        return new TestServer(ServerMain.start(cfg, clock), db);
+        return new TestServer(ServerMain.start(cfg, clock), db, cfg);
     }
 
     /** The environment a server process would get for this database. */
@@ -67,7 +84,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + running.port();
+        return (cfg.tls().enabled() ? "https://localhost:" : "http://127.0.0.1:") + running.port();
     }
 
     public TestDatabase.Coordinates database() {

@@ -1,0 +1,61 @@
+package io.aami.server.http;
+
+import io.aami.server.config.ServerConfig;
+import io.aami.server.pki.ServerPki;
+import java.security.SecureRandom;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The one listening connector: HTTP/1.1 only (no HTTP/2), plain when TLS is off, else TLS 1.3
+ * (1.2 only if configured) with the server certificate, asking for — not requiring — a client
+ * certificate from our CA: enrollment, the CA endpoint and health need none, agent endpoints refuse
+ * requests without one. Sessions are cached so a reconnecting fleet resumes instead of handshaking.
+ */
+final class Connectors {
+    /** Long enough for a long poll, short enough that idle or half-open connections are reclaimed. */
+    private static final long IDLE_SLACK_MS = 60_000;
+
+    private Connectors() {
+    }
+
+    static Connector create(Server server, HttpConfiguration http, ServerConfig cfg, ServerPki pki) {
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector;
+        if (pki.tls()) {
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // Agents reach the server by address as often as by name; the certificate check is theirs.
+            secure.setSniHostCheck(false);
+            http.addCustomizer(secure);
+            connector = new ServerConnector(server, new SslConnectionFactory(tls(cfg, pki), "http/1.1"),
+                    new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        connector.setHost(cfg.listen().host());
+        connector.setPort(cfg.listen().port());
+        connector.setIdleTimeout(cfg.policy().maxWait().toMillis() + IDLE_SLACK_MS);
+        return connector;
+    }
+
+    private static SslContextFactory.Server tls(ServerConfig cfg, ServerPki pki) {
+        String password = Long.toHexString(new SecureRandom().nextLong());
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(pki.identity().keyStore(password.toCharArray()));
+        ssl.setKeyStorePassword(password);
+        ssl.setTrustStore(pki.ca().trustStore());
+        ssl.setWantClientAuth(true);
+        ssl.setIncludeProtocols(cfg.tls().protocols().toArray(String[]::new));
+        ssl.setSniRequired(false);
+        ssl.setSslSessionCacheSize(100_000);
+        ssl.setSslSessionTimeout(24 * 3600);
+        return ssl;
+    }
+}
