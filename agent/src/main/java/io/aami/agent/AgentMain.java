@@ -7,6 +7,7 @@ import io.aami.agent.api.StatusRoutes;
 import io.aami.agent.checks.CheckExecution;
 import io.aami.agent.checks.CheckMetrics;
 import io.aami.agent.checks.CheckScheduler;
+import io.aami.agent.checks.LocalScriptPolicy;
 import io.aami.agent.checks.Sandbox;
 import io.aami.agent.checks.ScriptExecutor;
 import io.aami.agent.checks.ScriptLimits;
@@ -22,6 +23,8 @@ import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.metrics.AgentMetrics;
 import io.aami.agent.policy.PolicyFile;
 import io.aami.agent.policy.PolicyGate;
+import io.aami.agent.pki.AgentTls;
+import io.aami.agent.pki.CertificateRenewer;
 import io.aami.agent.policy.PolicyPoller;
 import io.aami.agent.probes.ProbeEngine;
 import io.aami.agent.probes.ProbeMetrics;
@@ -45,6 +48,7 @@ import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.results.CheckResult;
 import io.aami.contract.results.ProbeReport;
 import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,29 +122,34 @@ public final class AgentMain {
                 FsyncPolicy.fromConfig(cfg.spool().fsync()), cfg.spool().fsyncInterval());
         ResultSpool checkSpool = ResultSpool.open(cfg.spoolDir().resolve("checks"), spoolOptions, clock, spoolMetrics.forStream("checks"));
         ResultSpool probeSpool = ResultSpool.open(cfg.spoolDir().resolve("probes"), spoolOptions, clock, spoolMetrics.forStream("probes"));
+        LocalScriptPolicy localPolicy = new LocalScriptPolicy(cfg.checks().remoteScripts(), cfg.checks().allowedInterpreters(),
+                cfg.checks().allowedScriptSha256());
         CheckScheduler checks = new CheckScheduler(agentId.toString(),
-                new ScriptExecutor(cfg.agent().stateDir(), sandbox, cfg.checks().outputMaxBytes(), clock),
+                new ScriptExecutor(cfg.agent().stateDir(), sandbox, cfg.checks().outputMaxBytes(), clock, localPolicy),
                 cfg.checks().maxConcurrent(), e -> checkSpool.append(seq -> json(mapper, checkResult(seq, e))),
                 new CheckMetrics(metrics.registry()), clock);
         ProbeMetrics probeMetrics = new ProbeMetrics(metrics.registry(), cfg.probes().maxTaskIds());
         ProbeEngine engine = new ProbeEngine(cfg.probes().maxInFlight(), clock, probeMetrics);
         ProbeScheduler probes = new ProbeScheduler(agentId.toString(), engine, probeMetrics,
                 (spec, r) -> probeSpool.append(seq -> json(mapper, probeReport(seq, spec, r))), clock);
-        ServerTransport transport = new RestTransport(HttpClients.baseUri(cfg.server()), HttpClients.create(cfg), mapper,
-                HttpClients.requestTimeout(cfg));
+        AgentConfig.Tls tlsCfg = cfg.server().tls();
+        AgentTls tls = tlsCfg.enabled() ? new AgentTls(cfg.agent().stateDir(), tlsCfg.caCert(), tlsCfg.caCertSha256(),
+                cfg.heartbeat().timeout(), new SecureRandom()) : null;
+        ServerTransport transport = new RestTransport(HttpClients.baseUri(cfg.server()),
+                tls != null ? HttpClients.tls(tls) : HttpClients.plain(cfg), mapper, HttpClients.requestTimeout(cfg));
         resources.addAll(List.of(checks, probes, engine, checkSpool, probeSpool, transport));
 
         CredentialHolder holder = new CredentialHolder();
         Enroller enroller = new Enroller(cfg, agentId, transport, new CredentialStore(cfg.credentialsFile(), mapper), stop,
-                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2), random), clock, version, holder, metrics);
+                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2), random), clock, version, holder, metrics, tls);
         PolicyGate gate = new PolicyGate(bundle -> {
             checks.apply(bundle.checks());
             probes.apply(bundle.probes());
-        });
+        }, agentId, holder, clock, metrics.registry());
         SenderMetrics senderMetrics = new SenderMetrics(metrics.registry());
         ResultSender.BatchLimits limits = new ResultSender.BatchLimits(cfg.checks().resultBufferSize(), 512 * 1024,
                 cfg.checks().flushInterval());
-        List<Agent.Loop> loops = List.of(
+        List<Agent.Loop> loops = new ArrayList<>(List.of(
                 new Agent.Loop("policy", new PolicyPoller(transport, holder, new PolicyFile(cfg.policyFile(), mapper), gate,
                         cfg.policy().longPollWait(), stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random)), true),
                 new Agent.Loop("send-checks", new ResultSender("checks", checkSpool,
@@ -152,10 +161,16 @@ public final class AgentMain {
                         (creds, records) -> transport.sendProbeResults(creds, new io.aami.contract.results.ProbeReportBatch(
                                 records.stream().map(r -> read(mapper, r.payload(), ProbeReport.class)).toList())),
                         holder, limits, stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), clock, senderMetrics),
-                        false));
+                        false)));
+        if (tls != null) {
+            loops.add(new Agent.Loop("renew", new CertificateRenewer(tls, transport, holder, stop,
+                    new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(10), random), clock, random, enroller::credentialRejected),
+                    false));
+        }
         HeartbeatLoop heartbeats = new HeartbeatLoop(transport, holder, () -> new HeartbeatRequest(version,
                 Duration.between(started, clock.instant()).toSeconds(), gate.appliedVersion() < 0 ? null : gate.appliedVersion(),
-                (int) Math.min(Integer.MAX_VALUE, checkSpool.stats().pendingRecords() + probeSpool.stats().pendingRecords())),
+                (int) Math.min(Integer.MAX_VALUE, checkSpool.stats().pendingRecords() + probeSpool.stats().pendingRecords()),
+                gate.lastError()),
                 cfg.heartbeat().interval(), stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), metrics,
                 enroller::credentialRejected);
         if (cfg.api().enabled()) {

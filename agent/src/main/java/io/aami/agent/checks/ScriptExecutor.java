@@ -39,6 +39,7 @@ public final class ScriptExecutor {
     private final ScriptStore store;
     private final ProcessRun processRun;
     private final List<Path> interpreterDirs;
+    private final LocalScriptPolicy localPolicy;
 
     /**
      * Prepares {@code <stateDir>/scripts} and {@code <stateDir>/work} for the sandbox's user.
@@ -48,11 +49,22 @@ public final class ScriptExecutor {
      * @throws UncheckedIOException     when the directories cannot be created
      */
     public ScriptExecutor(Path stateDir, Sandbox sandbox, int outputMaxBytes, Clock clock) {
-        this(stateDir, sandbox, outputMaxBytes, clock, SystemTools.SYSTEM_DIRS);
+        this(stateDir, sandbox, outputMaxBytes, clock, LocalScriptPolicy.PERMISSIVE);
+    }
+
+    /** {@code localPolicy}: what this host allows whatever the server says. */
+    public ScriptExecutor(Path stateDir, Sandbox sandbox, int outputMaxBytes, Clock clock, LocalScriptPolicy localPolicy) {
+        this(stateDir, sandbox, outputMaxBytes, clock, SystemTools.SYSTEM_DIRS, localPolicy);
     }
 
     /** {@code interpreterDirs}: where interpreters are looked up, the directories of {@link #PATH}. */
     ScriptExecutor(Path stateDir, Sandbox sandbox, int outputMaxBytes, Clock clock, List<Path> interpreterDirs) {
+        this(stateDir, sandbox, outputMaxBytes, clock, interpreterDirs, LocalScriptPolicy.PERMISSIVE);
+    }
+
+    private ScriptExecutor(Path stateDir, Sandbox sandbox, int outputMaxBytes, Clock clock, List<Path> interpreterDirs,
+                           LocalScriptPolicy localPolicy) {
+        this.localPolicy = Objects.requireNonNull(localPolicy, "localPolicy");
         Objects.requireNonNull(stateDir, "stateDir");
         this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -95,6 +107,10 @@ public final class ScriptExecutor {
         if (!actualSha.equalsIgnoreCase(spec.scriptSha256())) {
             return refused(spec, executedAt, started, "script not run: its content has SHA-256 " + actualSha
                     + " but the policy says " + spec.scriptSha256());
+        }
+        var vetoed = localPolicy.refusal(spec.interpreter(), actualSha);
+        if (vetoed.isPresent()) {
+            return refused(spec, executedAt, started, "script not run: " + vetoed.get());
         }
         try {
             Path script = store.script(content, actualSha, interpreter);

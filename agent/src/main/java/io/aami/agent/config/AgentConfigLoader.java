@@ -116,8 +116,17 @@ public final class AgentConfigLoader {
             throw t.invalid("policy.wait", "must be between 1s and 5m");
         }
         AgentConfig.Tls tls = cfg.server().tls();
-        if (tls.caCertSha256() != null && !tls.caCertSha256().replace(":", "").matches("(?i)(sha256:)?[0-9a-f]{64}")) {
-            throw t.invalid("server.tls.ca_cert_sha256", "must be the 64 hex digits of the CA certificate's SHA-256");
+        if (tls.enabled() && tls.caCert() == null && tls.caCertSha256() == null) {
+            throw t.invalid("server.tls.ca_cert", "with TLS on, set server.tls.ca_cert (a PEM file) or server.tls.ca_cert_sha256"
+                    + " (the pin the server logs and install-agent.sh prints) so the agent knows which CA to trust");
+        }
+        if (tls.caCertSha256() != null) {
+            try {
+                io.aami.common.pki.Pem.parsePin(tls.caCertSha256());
+            } catch (io.aami.common.pki.PkiException e) {
+                throw t.invalid("server.tls.ca_cert_sha256", "must be the 64 hex digits of the CA certificate's SHA-256"
+                        + " (optionally prefixed sha256:)");
+            }
         }
         if (cfg.api().enabled() && cfg.api().token() == null && !loopback(cfg.api().host())) {
             throw t.invalid("api.listen", cfg.api().host() + " is not a loopback address; the local API can make this host"

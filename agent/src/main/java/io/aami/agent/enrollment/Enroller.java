@@ -5,10 +5,13 @@ import io.aami.agent.identity.AgentCredentials;
 import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.identity.HostFacts;
 import io.aami.agent.metrics.AgentMetrics;
+import io.aami.agent.pki.AgentTls;
+import io.aami.agent.pki.RenewalSchedule;
 import io.aami.agent.transport.ServerTransport;
 import io.aami.agent.transport.TransportException;
 import io.aami.agent.util.Backoff;
 import io.aami.agent.util.StopSignal;
+import io.aami.common.pki.PkiException;
 import io.aami.contract.registration.RegisterRequest;
 import io.aami.contract.registration.RegisterResponse;
 import java.io.IOException;
@@ -39,9 +42,13 @@ public final class Enroller {
     private final String agentVersion;
     private final CredentialHolder holder;
     private final AgentMetrics metrics;
+    private final AgentTls tls;
 
+    /** @param tls the agent's TLS material, null when TLS is off */
     public Enroller(AgentConfig cfg, UUID agentId, ServerTransport transport, CredentialStore store, StopSignal stop,
-                    Backoff backoff, Clock clock, String agentVersion, CredentialHolder holder, AgentMetrics metrics) {
+                    Backoff backoff, Clock clock, String agentVersion, CredentialHolder holder, AgentMetrics metrics,
+                    AgentTls tls) {
+        this.tls = tls;
         this.holder = holder;
         this.metrics = metrics;
         this.cfg = cfg;
@@ -66,6 +73,14 @@ public final class Enroller {
             }
             return true;
         });
+        if (stored.isPresent() && tls != null && !trustEstablished()) {
+            return enroll(stored.get());
+        }
+        if (stored.isPresent() && tls != null && !certificateUsable()) {
+            // An expired certificate opens nothing; enrolling again, proven by the agent token, gets a new one.
+            LOG.warn("the client certificate is missing or expired; enrolling again with the bootstrap token");
+            return enroll(stored.get());
+        }
         if (stored.isPresent()) {
             LOG.info("reusing the stored credential of agent {}", agentId);
             adopt(stored.get());
@@ -74,12 +89,14 @@ public final class Enroller {
         return enroll(null);
     }
 
-    /** The server no longer accepts {@code rejected}: forget it and enroll again. */
+    /**
+     * The server no longer accepts {@code rejected} (an expired certificate, a rotated token, a deleted
+     * target): enroll again, proving the identity with the agent token where it still counts.
+     */
     public void credentialRejected(AgentCredentials rejected) {
         metrics.enrolled.set(0);
         holder.set(null);
-        store.delete();
-        enroll(null);
+        enroll(rejected);
     }
 
     /** Enrolls (proving {@code previous} if this id already holds a credential); empty if stopped first. */
@@ -93,6 +110,9 @@ public final class Enroller {
                 wait = backoff.next();
             } else {
                 try {
+                    if (tls != null) {
+                        tls.ensureCa(transport::fetchCaCertificate);
+                    }
                     AgentCredentials creds = register(token.get(), previous);
                     metrics.enrollments.labelValues("ok").inc();
                     adopt(creds);
@@ -100,6 +120,10 @@ public final class Enroller {
                 } catch (TransportException e) {
                     metrics.enrollments.labelValues("error").inc();
                     wait = describeFailure(e);
+                } catch (PkiException e) {
+                    metrics.enrollments.labelValues("error").inc();
+                    wait = backoff.atCap();
+                    LOG.error("cannot establish trust in the server: {}; retrying in {} s", e.getMessage(), wait.toSeconds());
                 }
             }
             if (stop.await(wait)) {
@@ -119,9 +143,13 @@ public final class Enroller {
         String hostname = a.hostname().isBlank() ? HostFacts.hostname() : a.hostname();
         String ip = a.ipAddress().isBlank() ? HostFacts.primaryAddress(cfg.server().host(), cfg.server().port()) : a.ipAddress();
         RegisterRequest req = new RegisterRequest(token, agentId, hostname, ip, a.groupId(), a.labels(),
-                HostFacts.metadata(agentVersion));
+                HostFacts.metadata(agentVersion), tls == null ? null : tls.newCsr(agentId));
         RegisterResponse resp = transport.register(req, previous == null ? null : previous.agentToken());
-        AgentCredentials creds = new AgentCredentials(resp.agentId(), resp.agentToken(), cfg.server().address(), clock.instant());
+        if (tls != null) {
+            tls.install(resp.clientCertificate());
+        }
+        AgentCredentials creds = new AgentCredentials(resp.agentId(), resp.agentToken(), cfg.server().address(), clock.instant(),
+                resp.policyPublicKey(), resp.policyKeyId());
         store.save(creds);
         LOG.info("enrolled as agent {} ({} at {}) with {}", resp.agentId(), hostname, ip, cfg.server().address());
         return creds;
@@ -144,6 +172,21 @@ public final class Enroller {
         Duration wait = backoff.atCap();
         LOG.error("enrollment refused ({}): {}{}; retrying in {} s", e.code(), e.getMessage(), hint, wait.toSeconds());
         return wait;
+    }
+
+    /** The CA is known (configured or stored, else fetched and checked against the pin). */
+    private boolean trustEstablished() {
+        try {
+            tls.ensureCa(transport::fetchCaCertificate);
+            return true;
+        } catch (TransportException | PkiException e) {
+            LOG.warn("cannot establish trust in the server yet ({}); retrying", e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean certificateUsable() {
+        return tls.certificate().map(c -> !new RenewalSchedule(c).expired(clock.instant())).orElse(false);
     }
 
     private Optional<String> bootstrapToken() {

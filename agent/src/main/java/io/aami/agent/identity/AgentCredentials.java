@@ -3,10 +3,15 @@ package io.aami.agent.identity;
 import java.time.Instant;
 import java.util.UUID;
 
-/** What enrollment earned: the agent's id and its own secret for later calls. */
-public record AgentCredentials(UUID agentId, String agentToken, String server, Instant enrolledAt) {
+/**
+ * What enrollment earned: the agent's id, its own secret (the credential without TLS; the proof for
+ * re-enrollment with TLS) and the policy signing key it pins (base64 SubjectPublicKeyInfo and key id).
+ */
+public record AgentCredentials(UUID agentId, String agentToken, String server, Instant enrolledAt, String policyPublicKey,
+                               String policyKeyId) {
     @Override
     public String toString() {
-        return "AgentCredentials[agentId=" + agentId + ", server=" + server + ", enrolledAt=" + enrolledAt + "]";
+        return "AgentCredentials[agentId=" + agentId + ", server=" + server + ", enrolledAt=" + enrolledAt
+                + ", policyKeyId=" + policyKeyId + "]";
     }
 }

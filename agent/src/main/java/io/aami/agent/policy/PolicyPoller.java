@@ -42,7 +42,7 @@ public final class PolicyPoller implements Runnable {
     @Override
     public void run() {
         file.load().ifPresent(stored -> {
-            if (gate.offer(stored)) {
+            if (gate.offerStored(stored)) {
                 LOG.info("running the stored policy version {} until the server answers", stored.version());
             }
         });

@@ -1,22 +1,23 @@
 package io.aami.agent.transport;
 
 import io.aami.agent.config.AgentConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.aami.agent.pki.AgentTls;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import java.util.function.Supplier;
 
-/** Builds the one HTTP client the agent uses to reach the server. */
+/** The HTTP clients the agent reaches the server with. */
 public final class HttpClients {
+    /**
+     * {@code agent}: every agent call (presents the client certificate with TLS); {@code enroll}:
+     * enrollment (no certificate, so an expired one cannot break it); {@code pinned}: the one CA fetch
+     * before the CA is trusted. Suppliers, because with TLS the clients exist only once the CA is known.
+     */
+    public record Set(Supplier<HttpClient> agent, Supplier<HttpClient> enroll, Supplier<HttpClient> pinned,
+                      boolean mutualTls) {
+    }
+
     private HttpClients() {
     }
 
@@ -24,36 +25,16 @@ public final class HttpClients {
         return URI.create((server.tls().enabled() ? "https://" : "http://") + server.address());
     }
 
-    public static HttpClient create(AgentConfig cfg) {
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(cfg.heartbeat().timeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        AgentConfig.Tls tls = cfg.server().tls();
-        if (tls.enabled() && tls.caCert() != null) {
-            b.sslContext(trusting(tls));
-        }
-        return b.build();
+    /** Plain HTTP (TLS off: a TLS-terminating proxy, or the quick start); one client serves every call. */
+    public static Set plain(AgentConfig cfg) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(cfg.heartbeat().timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        Supplier<HttpClient> same = () -> http;
+        return new Set(same, same, same, false);
     }
 
-    private static SSLContext trusting(AgentConfig.Tls tls) {
-        try (InputStream in = Files.newInputStream(tls.caCert())) {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, (X509Certificate) cert);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read server.tls.ca_cert " + tls.caCert(), e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("server.tls.ca_cert " + tls.caCert() + " is not a usable PEM certificate: " + e.getMessage(), e);
-        }
+    public static Set tls(AgentTls tls) {
+        return new Set(tls::agentClient, tls::enrollClient, tls::pinnedClient, true);
     }
 
     /** The default per-request timeout for short calls. */

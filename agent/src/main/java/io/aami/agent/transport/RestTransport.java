@@ -8,6 +8,8 @@ import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.contract.registration.RegisterRequest;
 import io.aami.contract.policy.PolicyBundle;
+import io.aami.contract.registration.CertificateRequest;
+import io.aami.contract.registration.CertificateResponse;
 import io.aami.contract.registration.RegisterResponse;
 import io.aami.contract.results.CheckResultBatch;
 import io.aami.contract.results.ProbeReportBatch;
@@ -23,25 +25,41 @@ import java.time.Duration;
 /** {@link ServerTransport} over HTTP/1.1 with keep-alive, JSON bodies and the shared wire DTOs. */
 public final class RestTransport implements ServerTransport {
     private final URI base;
-    private final HttpClient http;
+    private final HttpClients.Set clients;
     private final ObjectMapper mapper;
     private final Duration timeout;
 
-    public RestTransport(URI base, HttpClient http, ObjectMapper mapper, Duration timeout) {
+    public RestTransport(URI base, HttpClients.Set clients, ObjectMapper mapper, Duration timeout) {
         this.base = base;
-        this.http = http;
+        this.clients = clients;
         this.mapper = mapper;
         this.timeout = timeout;
     }
 
     @Override
     public RegisterResponse register(RegisterRequest request, String currentAgentToken) {
-        return send("POST", ApiPaths.REGISTER, request, currentAgentToken, RegisterResponse.class);
+        return decode(exchange(clients.enroll().get(), "POST", ApiPaths.REGISTER, request, currentAgentToken, timeout, null),
+                ApiPaths.REGISTER, RegisterResponse.class);
+    }
+
+    @Override
+    public CertificateResponse renewCertificate(AgentCredentials credentials, CertificateRequest request) {
+        return send("POST", ApiPaths.withId(ApiPaths.CERTIFICATE, credentials.agentId()), request, null,
+                CertificateResponse.class);
+    }
+
+    @Override
+    public String fetchCaCertificate() {
+        HttpResponse<byte[]> response = exchange(clients.pinned().get(), "GET", ApiPaths.CA, null, null, timeout, null);
+        if (response.statusCode() != 200) {
+            throw failure(response);
+        }
+        return new String(response.body(), java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Override
     public HeartbeatResponse heartbeat(AgentCredentials credentials, HeartbeatRequest request) {
-        return send("POST", ApiPaths.withId(ApiPaths.HEARTBEAT, credentials.agentId()), request, credentials.agentToken(),
+        return send("POST", ApiPaths.withId(ApiPaths.HEARTBEAT, credentials.agentId()), request, bearer(credentials),
                 HeartbeatResponse.class);
     }
 
@@ -49,7 +67,7 @@ public final class RestTransport implements ServerTransport {
     public Optional<PolicyBundle> fetchPolicy(AgentCredentials credentials, long knownVersion, Duration wait) {
         String path = ApiPaths.withId(ApiPaths.POLICY, credentials.agentId()) + "?wait=" + wait.toSeconds() + "s";
         // The server may hold the request for the whole wait; allow for it plus a normal round trip.
-        HttpResponse<byte[]> response = exchange("GET", path, null, credentials.agentToken(), timeout.plus(wait),
+        HttpResponse<byte[]> response = exchange(clients.agent().get(), "GET", path, null, bearer(credentials), timeout.plus(wait),
                 knownVersion < 0 ? null : "\"" + knownVersion + "\"");
         if (response.statusCode() == 304) {
             return Optional.empty();
@@ -59,18 +77,23 @@ public final class RestTransport implements ServerTransport {
 
     @Override
     public ResultAck sendCheckResults(AgentCredentials credentials, CheckResultBatch batch) {
-        return send("POST", ApiPaths.withId(ApiPaths.CHECK_RESULTS, credentials.agentId()), batch, credentials.agentToken(),
+        return send("POST", ApiPaths.withId(ApiPaths.CHECK_RESULTS, credentials.agentId()), batch, bearer(credentials),
                 ResultAck.class);
     }
 
     @Override
     public ResultAck sendProbeResults(AgentCredentials credentials, ProbeReportBatch batch) {
-        return send("POST", ApiPaths.withId(ApiPaths.PROBE_RESULTS, credentials.agentId()), batch, credentials.agentToken(),
+        return send("POST", ApiPaths.withId(ApiPaths.PROBE_RESULTS, credentials.agentId()), batch, bearer(credentials),
                 ResultAck.class);
     }
 
     private <T> T send(String method, String path, Object body, String bearer, Class<T> type) {
-        return decode(exchange(method, path, body, bearer, timeout, null), path, type);
+        return decode(exchange(clients.agent().get(), method, path, body, bearer, timeout, null), path, type);
+    }
+
+    /** Without TLS the agent token is the credential; with TLS the client certificate is, and no token is sent. */
+    private String bearer(AgentCredentials credentials) {
+        return clients.mutualTls() ? null : credentials.agentToken();
     }
 
     private <T> T decode(HttpResponse<byte[]> response, String path, Class<T> type) {
@@ -85,8 +108,8 @@ public final class RestTransport implements ServerTransport {
         }
     }
 
-    HttpResponse<byte[]> exchange(String method, String path, Object body, String bearer, Duration requestTimeout,
-                                  String ifNoneMatch) {
+    HttpResponse<byte[]> exchange(HttpClient http, String method, String path, Object body, String bearer,
+                                  Duration requestTimeout, String ifNoneMatch) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
                     .header("Accept", "application/json");

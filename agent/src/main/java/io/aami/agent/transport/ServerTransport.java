@@ -5,6 +5,8 @@ import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.contract.registration.RegisterRequest;
 import io.aami.contract.policy.PolicyBundle;
+import io.aami.contract.registration.CertificateRequest;
+import io.aami.contract.registration.CertificateResponse;
 import io.aami.contract.registration.RegisterResponse;
 import io.aami.contract.results.CheckResultBatch;
 import io.aami.contract.results.ProbeReportBatch;
@@ -32,6 +34,12 @@ public interface ServerTransport extends AutoCloseable {
     ResultAck sendCheckResults(AgentCredentials credentials, CheckResultBatch batch);
 
     ResultAck sendProbeResults(AgentCredentials credentials, ProbeReportBatch batch);
+
+    /** Renews the client certificate with a fresh CSR, over the current mTLS connection. */
+    CertificateResponse renewCertificate(AgentCredentials credentials, CertificateRequest request);
+
+    /** The server's CA certificate (PEM), fetched before it is trusted; the caller checks it against its pin. */
+    String fetchCaCertificate();
 
     @Override
     default void close() {
