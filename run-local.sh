@@ -31,14 +31,15 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-AAMI_DATA_DIR="$data/server" AAMI_LISTEN="127.0.0.1:$port" AAMI_TLS=off AAMI_LOGGING_FORMAT=text \
+# TLS is on, as in production: the server creates its CA and certificates under $data/server/pki.
+AAMI_DATA_DIR="$data/server" AAMI_LISTEN="127.0.0.1:$port" AAMI_LOGGING_FORMAT=text \
   java -jar "$server_jar" >"$data/server.log" 2>&1 &
 pids+=($!)
 
 if [ ! -s "$data/agent/state/credentials.json" ]; then
   # Waits for the server to come up, then prints a one-use bootstrap token.
   token="$(AAMI_LISTEN="127.0.0.1:$port" java -jar "$server_jar" token create --name local-agent --max-uses 1 \
-           --ttl 1h --data-dir "$data/server" --wait 120s)"
+           --ttl 1h --data-dir "$data/server" --wait 180s)"
   (umask 077 && printf '%s\n' "$token" >"$data/agent/bootstrap-token")
 fi
 
@@ -51,7 +52,9 @@ server:
   address: "127.0.0.1:$port"
   bootstrap_token_file: "$data/agent/bootstrap-token"
   tls:
-    enabled: false
+    enabled: true
+    # Agents elsewhere use ca_cert_sha256 instead: the pin from `java -jar aami-config-server.jar ca pin`.
+    ca_cert: "$data/server/pki/ca.crt"
 agent:
   id_file: "$data/agent/agent-id"
   state_dir: "$data/agent/state"
@@ -79,12 +82,13 @@ done
 cat <<INFO
 
 aami is running
-  config-server  http://127.0.0.1:$port        (health: /health, readiness: /ready, API: /api/v1/...)
+  config-server  https://127.0.0.1:$port       (health: /health, readiness: /ready, API: /api/v1/...)
+  CA             $data/server/pki/ca.crt    (pin for agents: $(java -jar "$server_jar" ca pin --data-dir "$data/server" 2>/dev/null))
   admin token    $data/server/admin-token   (send it as: Authorization: Bearer <token>)
   agent          id $(cat "$data/agent/agent-id" 2>/dev/null), local API http://127.0.0.1:$api_port (/healthz, /metrics)
   logs           $data/server.log, $data/agent.log
 
-  try: curl -H "Authorization: Bearer \$(cat $data/server/admin-token)" http://127.0.0.1:$port/api/v1/targets
+  try: curl --cacert $data/server/pki/ca.crt -H "Authorization: Bearer \$(cat $data/server/admin-token)" https://127.0.0.1:$port/api/v1/targets
 
 Press Ctrl-C to stop.
 INFO

@@ -8,6 +8,7 @@ import io.aami.server.agentauth.AgentAuthenticator;
 import io.aami.server.checks.CheckHandler;
 import io.aami.server.checks.CheckService;
 import io.aami.server.checks.CheckStore;
+import io.aami.server.cli.CaCommand;
 import io.aami.server.cli.ServerArgs;
 import io.aami.server.cli.TokenCommand;
 import io.aami.server.config.ServerConfig;
@@ -90,6 +91,9 @@ public final class ServerMain {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(new TokenCommand(System.getenv(), System.out, System.err).run(List.of(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && args[0].equals("ca")) {
+            System.exit(new CaCommand(System.getenv(), System.out, System.err).run(List.of(args).subList(1, args.length)));
         }
         ServerConfigLoader.Loaded loaded;
         try {

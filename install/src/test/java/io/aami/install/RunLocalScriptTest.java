@@ -28,9 +28,11 @@ class RunLocalScriptTest {
         try (JavaProcess script = JavaProcess.command(List.of("bash", repo.resolve("run-local.sh").toString()), env,
                 dir.resolve("run-local.out"), repo)) {
             script.awaitOutput("Press Ctrl-C to stop.", Duration.ofSeconds(120));
-            assertThat(script.output()).contains("http://127.0.0.1:" + port).contains(data.resolve("server/admin-token").toString());
+            assertThat(script.output()).contains("https://127.0.0.1:" + port).contains(data.resolve("server/admin-token").toString())
+                    .containsPattern("pin for agents: sha256:[0-9a-f]{64}");
             String admin = Files.readString(data.resolve("server/admin-token")).trim();
-            Api server = new Api("http://127.0.0.1:" + port);
+            Api server = new Api("https://127.0.0.1:" + port,
+                    io.aami.server.testing.TlsTestClients.trusting(data.resolve("server/pki/ca.crt"), null));
             String agentId = Files.readString(data.resolve("agent/agent-id")).trim();
             eventually(Duration.ofSeconds(30), "agent online",
                     () -> server.get("/api/v1/targets/" + agentId, admin).json().get("status").asText().equals("online"));

@@ -17,7 +17,8 @@ public final class ServerArgs {
                 file = Path.of(args[i].substring("--config=".length()));
             } else if (args[i].equals("--help") || args[i].equals("-h")) {
                 System.out.println("usage: java -jar aami-config-server.jar [--config FILE]\n"
-                        + "       java -jar aami-config-server.jar token create [--name N] [--group-id G] [--max-uses N] [--ttl 1h]");
+                        + "       java -jar aami-config-server.jar token create [--name N] [--group-id G] [--max-uses N] [--ttl 1h]\n"
+                        + "       java -jar aami-config-server.jar ca pin [--data-dir ./data]");
                 System.exit(0);
             } else {
                 throw new IllegalArgumentException("unknown argument '" + args[i] + "'; see --help");

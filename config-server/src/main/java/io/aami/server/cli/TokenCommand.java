@@ -29,7 +29,7 @@ import java.util.UUID;
  */
 public final class TokenCommand {
     private static final String USAGE = "usage: token create [--name NAME] [--group-id UUID] [--max-uses N] [--ttl 24h]"
-            + " [--server http://127.0.0.1:8443] [--data-dir ./data] [--wait 60s]";
+            + " [--server https://127.0.0.1:8443] [--ca-cert <data dir>/pki/ca.crt] [--data-dir ./data] [--wait 60s]";
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -49,13 +49,17 @@ public final class TokenCommand {
         }
         try {
             Map<String, String> opts = options(args.subList(1, args.size()));
-            String server = opts.getOrDefault("server", "http://" + loopback(env.getOrDefault("AAMI_LISTEN", "127.0.0.1:8443")));
-            String admin = adminToken(Path.of(opts.getOrDefault("data-dir", env.getOrDefault("AAMI_DATA_DIR", "./data"))));
+            Path dataDir = Path.of(opts.getOrDefault("data-dir", env.getOrDefault("AAMI_DATA_DIR", "./data")));
+            boolean tls = !"off".equalsIgnoreCase(env.getOrDefault("AAMI_TLS", "on"));
+            String server = opts.getOrDefault("server", (tls ? "https://" : "http://")
+                    + loopback(env.getOrDefault("AAMI_LISTEN", "127.0.0.1:8443")));
+            Path caCert = Path.of(opts.getOrDefault("ca-cert", dataDir.resolve("pki/ca.crt").toString()));
+            String admin = adminToken(dataDir);
             BootstrapTokenRequest req = new BootstrapTokenRequest(opts.getOrDefault("name", "cli"),
                     opts.containsKey("group-id") ? UUID.fromString(opts.get("group-id")) : null,
                     Integer.parseInt(opts.getOrDefault("max-uses", "1")),
                     Durations.parse(opts.getOrDefault("ttl", "24h")).toSeconds(), null, null, null);
-            BootstrapTokenView token = create(server, admin, req, Durations.parse(opts.getOrDefault("wait", "60s")));
+            BootstrapTokenView token = create(server, admin, req, Durations.parse(opts.getOrDefault("wait", "60s")), caCert);
             out.println(token.token());
             return 0;
         } catch (IllegalArgumentException | IOException e) {
@@ -67,15 +71,23 @@ public final class TokenCommand {
         }
     }
 
-    private BootstrapTokenView create(String server, String admin, BootstrapTokenRequest req, Duration wait)
+    private BootstrapTokenView create(String server, String admin, BootstrapTokenRequest req, Duration wait, Path caCert)
             throws IOException, InterruptedException {
         ObjectMapper mapper = WireJson.mapper();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        Instant deadline = Instant.now().plus(wait);
+        if (server.startsWith("https://")) {
+            // The CA appears when the server first starts; wait for it like for the server itself.
+            while (!Files.exists(caCert) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(250);
+            }
+            builder.sslContext(trusting(caCert));
+        }
+        HttpClient http = builder.build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(server + ApiPaths.BOOTSTRAP_TOKENS))
                 .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(req))).build();
-        Instant deadline = Instant.now().plus(wait);
         while (true) {
             try {
                 HttpResponse<byte[]> resp = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -86,7 +98,7 @@ public final class TokenCommand {
                     ErrorBody e = mapper.readValue(resp.body(), ErrorBody.class);
                     throw new IOException("server answered " + resp.statusCode() + ": " + e.error());
                 }
-            } catch (java.net.ConnectException e) {
+            } catch (java.net.ConnectException | javax.net.ssl.SSLException e) {
                 if (Instant.now().isAfter(deadline)) {
                     throw new IOException("no config-server answers at " + server);
                 }
@@ -95,6 +107,22 @@ public final class TokenCommand {
                 throw new IOException("config-server at " + server + " did not become ready");
             }
             Thread.sleep(500);
+        }
+    }
+
+    /** Trusts exactly the server's CA (never the system store). */
+    private static javax.net.ssl.SSLContext trusting(Path caCert) throws IOException {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("ca", io.aami.common.pki.Pem.readCertificate(caCert));
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+            tmf.init(store);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (java.security.GeneralSecurityException | io.aami.common.pki.PkiException e) {
+            throw new IOException("cannot trust the CA in " + caCert + ": " + e.getMessage(), e);
         }
     }
 

@@ -71,12 +71,12 @@ class MetricsExportTest {
         }
     }
 
-    /** Runs {@code promtool check metrics}; CI installs promtool and sets AAMI_REQUIRE_PROMTOOL so it cannot be skipped there. */
+    /** Runs {@code promtool check metrics}; CI installs promtool and sets AAMI_REQUIRE_TOOLS so it cannot be skipped there. */
     static void promtoolAccepts(String exposition) throws Exception {
         boolean present = System.getenv("PATH") != null && List.of(System.getenv("PATH").split(File.pathSeparator)).stream()
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, "promtool")));
-        if (System.getenv("AAMI_REQUIRE_PROMTOOL") != null) {
-            assertThat(present).as("promtool on PATH (AAMI_REQUIRE_PROMTOOL is set)").isTrue();
+        if (System.getenv("AAMI_REQUIRE_TOOLS") != null) {
+            assertThat(present).as("promtool on PATH (AAMI_REQUIRE_TOOLS is set)").isTrue();
         }
         assumeTrue(present, "promtool not installed");
         Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
