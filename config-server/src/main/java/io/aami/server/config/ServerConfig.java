@@ -45,8 +45,11 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
     public record Tokens(Duration defaultTtl, Duration maxTtl) {
     }
 
-    /** {@code metricsPublic}: whether {@code /metrics} is served without the admin token. */
-    public record Http(long maxBodyBytes, boolean metricsPublic) {
+    /**
+     * {@code metricsPublic}: whether {@code /metrics} is served without the admin token;
+     * {@code tlsHandshakeTimeout}: a TLS connection must finish its handshake within this.
+     */
+    public record Http(long maxBodyBytes, boolean metricsPublic, Duration tlsHandshakeTimeout) {
     }
 
     /**

@@ -50,7 +50,8 @@ public final class ServerConfigLoader {
                         t.duration("bootstrap_tokens.max_ttl", Duration.ofDays(365))),
                 new ServerConfig.Http(
                         t.byteSize("http.max_body_bytes", 1024L * 1024),
-                        t.bool("metrics.public", true)),
+                        t.bool("metrics.public", true),
+                        t.duration("http.tls_handshake_timeout", Duration.ofSeconds(10))),
                 new ServerConfig.RateLimits(
                         t.integer("rate_limits.enroll_per_minute", 60, 1, 1_000_000),
                         t.integer("rate_limits.enroll_burst", 20, 1, 1_000_000),

@@ -39,6 +39,9 @@ final class Connectors {
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
+        if (pki.tls()) {
+            connector.addBean(new HandshakeTimeout(connector.getScheduler(), cfg.http().tlsHandshakeTimeout()));
+        }
         connector.setHost(cfg.listen().host());
         connector.setPort(cfg.listen().port());
         connector.setIdleTimeout(cfg.policy().maxWait().toMillis() + IDLE_SLACK_MS);

@@ -23,6 +23,9 @@ import java.util.zip.GZIPInputStream;
  * Parse failures become 400s that name the field, never a parser stack trace.
  */
 public final class JsonBodies {
+    /** Beyond this much discarded body we stop being polite and let the connection close. */
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
     private final ObjectMapper mapper;
     private final long maxBytes;
 
@@ -56,6 +59,7 @@ public final class JsonBodies {
     /** The raw body, bounded by the limit after any gzip inflation. */
     public byte[] readBytes(Context ctx) {
         if (ctx.contentLength() > maxBytes) {
+            drain(ctx, ctx.contentLength());
             throw tooLarge();
         }
         String encoding = ctx.header("Content-Encoding");
@@ -68,6 +72,11 @@ public final class JsonBodies {
                 in = new GZIPInputStream(in);
             }
             return readBounded(in);
+        } catch (ApiException e) {
+            if (e.code() == ErrorCode.PAYLOAD_TOO_LARGE) {
+                drain(ctx, Long.MAX_VALUE);
+            }
+            throw e;
         } catch (java.util.zip.ZipException e) {
             throw new ApiException(ErrorCode.MALFORMED_JSON, "request body is not valid gzip");
         } catch (IOException e) {
@@ -88,6 +97,28 @@ public final class JsonBodies {
             out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Reads and discards what the client is still sending (up to {@link #DRAIN_LIMIT}) so it can read
+     * our 413: a client blocked writing its body does not read the answer, and closing on it resets
+     * the connection, losing the answer (nginx's lingering close, done here in the request).
+     */
+    private static void drain(Context ctx, long expected) {
+        if (expected > DRAIN_LIMIT) {
+            return;
+        }
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] sink = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while (total < DRAIN_LIMIT && (n = in.read(sink)) > 0) {
+                total += n;
+            }
+        } catch (IOException | IllegalStateException e) {
+            // The client went away or the stream is spent; the 413 goes out regardless.
+        }
     }
 
     private ApiException tooLarge() {
