@@ -34,6 +34,7 @@ import io.aami.server.http.JsonBodies;
 import io.aami.server.http.RateLimiter;
 import io.aami.server.http.Routes;
 import io.aami.server.metrics.FleetCollector;
+import io.aami.server.metrics.FleetExposition;
 import io.aami.server.metrics.MetricsHandler;
 import io.aami.server.metrics.ProbeFleetCollector;
 import io.aami.server.metrics.ServerMetrics;
@@ -162,8 +163,11 @@ public final class ServerMain {
         JsonBodies bodies = new JsonBodies(mapper, cfg.http().maxBodyBytes());
         PrometheusRegistry registry = new PrometheusRegistry();
         ServerMetrics metrics = new ServerMetrics(registry, db);
-        registry.register(new FleetCollector(db, clock));
-        registry.register(new ProbeFleetCollector(db, clock));
+        FleetExposition fleet = new FleetExposition(List.of(new FleetCollector(db, clock), new ProbeFleetCollector(db, clock)),
+                cfg.http().metricsMaxAge(), clock);
+        fleet.start(scheduler);
+        resources.add(0, fleet);
+        metrics.observe(fleet);
 
         GroupStore groupStore = new GroupStore();
         TargetStore targetStore = new TargetStore();
@@ -204,7 +208,7 @@ public final class ServerMain {
         resources.add(0, probe);
         Routes routes = new Routes(
                 new HealthHandler(probe, migrations),
-                new MetricsHandler(registry),
+                new MetricsHandler(registry, fleet),
                 new GroupHandler(groups, bodies),
                 new BootstrapTokenHandler(new BootstrapTokenService(db, tokenStore, groups, secrets, cfg.tokens(), targetStore,
                         targetService, clock), bodies),

@@ -47,9 +47,10 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
 
     /**
      * {@code metricsPublic}: whether {@code /metrics} is served without the admin token;
-     * {@code tlsHandshakeTimeout}: a TLS connection must finish its handshake within this.
+     * {@code tlsHandshakeTimeout}: a TLS connection must finish its handshake within this;
+     * {@code metricsMaxAge}: how old the exported fleet state may be (scrapes share one rendering).
      */
-    public record Http(long maxBodyBytes, boolean metricsPublic, Duration tlsHandshakeTimeout) {
+    public record Http(long maxBodyBytes, boolean metricsPublic, Duration tlsHandshakeTimeout, Duration metricsMaxAge) {
     }
 
     /**

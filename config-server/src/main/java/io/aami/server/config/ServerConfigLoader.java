@@ -51,7 +51,8 @@ public final class ServerConfigLoader {
                 new ServerConfig.Http(
                         t.byteSize("http.max_body_bytes", 1024L * 1024),
                         t.bool("metrics.public", true),
-                        t.duration("http.tls_handshake_timeout", Duration.ofSeconds(10))),
+                        t.duration("http.tls_handshake_timeout", Duration.ofSeconds(10)),
+                        t.duration("metrics.max_age", Duration.ofSeconds(5))),
                 new ServerConfig.RateLimits(
                         t.integer("rate_limits.enroll_per_minute", 60, 1, 1_000_000),
                         t.integer("rate_limits.enroll_burst", 20, 1, 1_000_000),

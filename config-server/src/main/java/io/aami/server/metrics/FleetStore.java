@@ -10,8 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * Reads the fleet's latest state for the Prometheus export: never history, one unsorted pass per
- * table, numbers rather than objects (epoch seconds, staleness computed by PostgreSQL), because a
- * scrape may read a hundred thousand rows.
+ * table, plain doubles rather than objects (epoch seconds via date_part, not extract, whose numeric
+ * result costs a BigDecimal per cell; staleness computed by PostgreSQL), because a scrape may read
+ * a hundred thousand rows.
  */
 final class FleetStore {
     record AgentRow(String agentId, String hostname, String group, boolean online, double lastHeartbeat) {
@@ -22,7 +23,7 @@ final class FleetStore {
     }
 
     private static final String AGENTS = "SELECT t.id::text, t.hostname, coalesce(g.name, ''), t.status = 'online', "
-            + "coalesce(extract(epoch FROM t.last_heartbeat_at), -1) FROM targets t LEFT JOIN groups g ON g.id = t.group_id";
+            + "coalesce(date_part('epoch', t.last_heartbeat_at), -1) FROM targets t LEFT JOIN groups g ON g.id = t.group_id";
 
     void agents(Connection c, Consumer<AgentRow> sink) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(AGENTS)) {
@@ -37,7 +38,7 @@ final class FleetStore {
 
     // Stale: the agent is not online, or no result within 2 × interval + timeout (CheckStateService's rule).
     private static final String CHECKS = "SELECT l.target_id::text, t.hostname, coalesce(g.name, ''), k.name, l.status, "
-            + "l.duration_ms / 1000.0, extract(epoch FROM l.executed_at), extract(epoch FROM l.received_at), "
+            + "l.duration_ms::float8 / 1000, date_part('epoch', l.executed_at), date_part('epoch', l.received_at), "
             + "t.status <> 'online' OR l.received_at < ?::timestamptz - make_interval(secs => 2 * k.interval_seconds + k.timeout_seconds) "
             + "FROM check_latest l JOIN checks k ON k.id = l.check_id JOIN targets t ON t.id = l.target_id "
             + "LEFT JOIN groups g ON g.id = t.group_id";

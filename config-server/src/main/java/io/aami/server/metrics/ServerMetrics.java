@@ -60,6 +60,15 @@ public final class ServerMetrics {
         JvmMetrics.builder().register(registry);
     }
 
+    /** The age and cost of the fleet rendering, read at scrape time. */
+    public void observe(FleetExposition fleet) {
+        GaugeWithCallback.builder().name("aami_fleet_render_timestamp_seconds")
+                .help("When the exported fleet state (agents, checks, probes) was read")
+                .callback(cb -> cb.call(fleet.lastRendering().at().toEpochMilli() / 1000.0)).register(registry);
+        GaugeWithCallback.builder().name("aami_fleet_render_seconds").help("How long reading and rendering the fleet state took")
+                .callback(cb -> cb.call(fleet.lastRendering().seconds())).register(registry);
+    }
+
     public PrometheusRegistry registry() {
         return registry;
     }

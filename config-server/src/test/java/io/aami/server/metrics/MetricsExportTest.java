@@ -64,6 +64,19 @@ class MetricsExportTest {
     }
 
     @Test
+    void scrapesShareOneRenderingOfTheFleetForMaxAge() {
+        try (TestServer s = TestServer.start(Map.of("AAMI_METRICS_MAX_AGE", "1h"))) {
+            Fixtures.enroll(s.api(), "first", null);
+            String before = s.api().get("/metrics", null).body();
+            assertThat(before).contains("hostname=\"first\"").contains("aami_fleet_render_timestamp_seconds");
+            Fixtures.enroll(s.api(), "second", null);
+            String cached = s.api().get("/metrics", null).body();
+            assertThat(cached).contains("hostname=\"first\"").doesNotContain("hostname=\"second\"");
+            assertThat(cached).contains("aami_heartbeats_total").as("the server's own metrics stay live");
+        }
+    }
+
+    @Test
     void metricsCanRequireTheAdminToken() {
         try (TestServer s = TestServer.start(Map.of("AAMI_METRICS_PUBLIC", "false"))) {
             assertThat(s.api().get("/metrics", null).status()).isEqualTo(401);
