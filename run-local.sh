@@ -44,7 +44,14 @@ if [ ! -s "$data/agent/state/credentials.json" ]; then
 fi
 
 run_as=aami
-if [ "$(id -u)" = 0 ] && ! id aami >/dev/null 2>&1; then run_as=nobody; fi
+work_dir="$data/agent/state"
+if [ "$(id -u)" = 0 ]; then
+  id aami >/dev/null 2>&1 || run_as=nobody
+  # Scripts run as $run_as and must reach their files; a checkout under /root is closed to that user.
+  if ! setpriv --reuid="$run_as" --regid="$(id -g "$run_as")" --clear-groups test -x "$data/agent" 2>/dev/null; then
+    work_dir="/var/tmp/aami-local-checks"
+  fi
+fi
 
 cat >"$data/agent/agent.yaml" <<YAML
 # Written by run-local.sh
@@ -65,6 +72,7 @@ heartbeat:
 checks:
   # Scripts never run as root: as root, the agent drops to this user.
   run_as: "$run_as"
+  work_dir: "$work_dir"
 api:
   listen: "127.0.0.1:$api_port"
 logging:

@@ -125,7 +125,7 @@ public final class AgentMain {
         LocalScriptPolicy localPolicy = new LocalScriptPolicy(cfg.checks().remoteScripts(), cfg.checks().allowedInterpreters(),
                 cfg.checks().allowedScriptSha256());
         CheckScheduler checks = new CheckScheduler(agentId.toString(),
-                new ScriptExecutor(cfg.agent().stateDir(), sandbox, cfg.checks().outputMaxBytes(), clock, localPolicy),
+                new ScriptExecutor(cfg.checks().workDir(), sandbox, cfg.checks().outputMaxBytes(), clock, localPolicy),
                 cfg.checks().maxConcurrent(), e -> checkSpool.append(seq -> json(mapper, checkResult(seq, e))),
                 new CheckMetrics(metrics.registry()), clock);
         ProbeMetrics probeMetrics = new ProbeMetrics(metrics.registry(), cfg.probes().maxTaskIds());

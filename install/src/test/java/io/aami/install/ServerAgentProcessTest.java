@@ -39,7 +39,8 @@ class ServerAgentProcessTest {
             JavaProcess agent = startAgent(config, "agent-1.log");
             eventually(Duration.ofSeconds(30), "agent id file written", () -> Files.exists(dir.resolve("agent-id")));
             UUID id = UUID.fromString(Files.readString(dir.resolve("agent-id")).trim());
-            eventually(Duration.ofSeconds(30), "agent online", () -> status(api, id).equals("online"));
+            eventually(Duration.ofSeconds(30), "agent online", () -> status(api, id).equals("online"),
+                    () -> server.output() + agent.output());
             assertThat(agent.terminate(Duration.ofSeconds(5))).isIn(0, 143);
 
             String before = target(api, id).get("last_heartbeat_at").asText();
@@ -105,6 +106,8 @@ class ServerAgentProcessTest {
     }
 
     private Path agentConfig(int port, String token) throws Exception {
+        // As /var/lib is: check scripts run as nobody and must enter it on the way to their files.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         Path config = dir.resolve("agent.yaml");
         Files.writeString(config, """
                 server:

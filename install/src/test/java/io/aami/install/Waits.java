@@ -9,6 +9,12 @@ final class Waits {
     }
 
     static void eventually(Duration within, String what, BooleanSupplier condition) throws InterruptedException {
+        eventually(within, what, condition, () -> "");
+    }
+
+    /** As {@link #eventually(Duration, String, BooleanSupplier)}; a failure shows {@code logs}. */
+    static void eventually(Duration within, String what, BooleanSupplier condition, java.util.function.Supplier<String> logs)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(within);
         while (true) {
             try {
@@ -19,7 +25,7 @@ final class Waits {
                 // not up yet
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(what + " did not happen within " + within);
+                throw new AssertionError(what + " did not happen within " + within + "; logs:\n" + logs.get());
             }
             Thread.sleep(100);
         }

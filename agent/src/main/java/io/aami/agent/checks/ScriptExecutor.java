@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * a failing, hanging or unrunnable script is a result (status unknown with an explanatory output),
  * never an exception.
  *
- * <p>The script is stored as {@code <stateDir>/scripts/<sha256>.<ext>} and run only if its content
+ * <p>The script is stored as {@code <workDir>/scripts/<sha256>.<ext>} and run only if its content
  * matches the policy's {@code script_sha256}. It runs as {@code interpreter script args…} in
- * {@code <stateDir>/work/<checkId>} with stdin from /dev/null and a clean environment: {@link #PATH},
+ * {@code <workDir>/work/<checkId>} with stdin from /dev/null and a clean environment: {@link #PATH},
  * {@code LANG=C.UTF-8}, {@code HOME} = the work dir, plus the check's own env, never the agent's
  * (it may hold secrets). Exit 0/1/2 map to ok/warning/critical, anything else, signals included,
  * to unknown. At the timeout the whole process group is killed; after a normal exit too, so nothing
@@ -42,30 +42,30 @@ public final class ScriptExecutor {
     private final LocalScriptPolicy localPolicy;
 
     /**
-     * Prepares {@code <stateDir>/scripts} and {@code <stateDir>/work} for the sandbox's user.
+     * Prepares {@code <workDir>/scripts} and {@code <workDir>/work} for the sandbox's user.
      *
      * @throws IllegalArgumentException for an output cap below 1
-     * @throws IllegalStateException    when the run-as user cannot reach the state dir
+     * @throws IllegalStateException    when the run-as user cannot reach the checks work dir
      * @throws UncheckedIOException     when the directories cannot be created
      */
-    public ScriptExecutor(Path stateDir, Sandbox sandbox, int outputMaxBytes, Clock clock) {
-        this(stateDir, sandbox, outputMaxBytes, clock, LocalScriptPolicy.PERMISSIVE);
+    public ScriptExecutor(Path workDir, Sandbox sandbox, int outputMaxBytes, Clock clock) {
+        this(workDir, sandbox, outputMaxBytes, clock, LocalScriptPolicy.PERMISSIVE);
     }
 
     /** {@code localPolicy}: what this host allows whatever the server says. */
-    public ScriptExecutor(Path stateDir, Sandbox sandbox, int outputMaxBytes, Clock clock, LocalScriptPolicy localPolicy) {
-        this(stateDir, sandbox, outputMaxBytes, clock, SystemTools.SYSTEM_DIRS, localPolicy);
+    public ScriptExecutor(Path workDir, Sandbox sandbox, int outputMaxBytes, Clock clock, LocalScriptPolicy localPolicy) {
+        this(workDir, sandbox, outputMaxBytes, clock, SystemTools.SYSTEM_DIRS, localPolicy);
     }
 
     /** {@code interpreterDirs}: where interpreters are looked up, the directories of {@link #PATH}. */
-    ScriptExecutor(Path stateDir, Sandbox sandbox, int outputMaxBytes, Clock clock, List<Path> interpreterDirs) {
-        this(stateDir, sandbox, outputMaxBytes, clock, interpreterDirs, LocalScriptPolicy.PERMISSIVE);
+    ScriptExecutor(Path workDir, Sandbox sandbox, int outputMaxBytes, Clock clock, List<Path> interpreterDirs) {
+        this(workDir, sandbox, outputMaxBytes, clock, interpreterDirs, LocalScriptPolicy.PERMISSIVE);
     }
 
-    private ScriptExecutor(Path stateDir, Sandbox sandbox, int outputMaxBytes, Clock clock, List<Path> interpreterDirs,
+    private ScriptExecutor(Path workDir, Sandbox sandbox, int outputMaxBytes, Clock clock, List<Path> interpreterDirs,
                            LocalScriptPolicy localPolicy) {
         this.localPolicy = Objects.requireNonNull(localPolicy, "localPolicy");
-        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(workDir, "workDir");
         this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.interpreterDirs = List.copyOf(interpreterDirs);
@@ -73,9 +73,9 @@ public final class ScriptExecutor {
             throw new IllegalArgumentException("outputMaxBytes must be at least 1, got " + outputMaxBytes);
         }
         try {
-            this.store = new ScriptStore(stateDir, sandbox.runAs().orElse(null));
+            this.store = new ScriptStore(workDir, sandbox.runAs().orElse(null));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare check directories under " + stateDir, e);
+            throw new UncheckedIOException("cannot prepare check directories under " + workDir, e);
         }
         this.processRun = new ProcessRun(new ProcessGroupKiller(sandbox.killTool()), sandbox.ownProcessGroup(),
                 outputMaxBytes);

@@ -15,13 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The files of check execution under the state dir: {@code scripts/<sha256>.<ext>}, content-addressed
+ * The files of check execution under the checks work dir: {@code scripts/<sha256>.<ext>}, content-addressed
  * and written atomically, and {@code work/<checkId>/}, each check's working and home directory.
  *
  * <p>When scripts run as another user (agent is root), that user can read but not change them:
  * {@code scripts/} is root-owned 0750 with the run-as group, each script 0640; {@code work/} is 0711
  * (enter, not list); {@code work/<checkId>} is owned by the run-as user, 0700. When that user could
- * not enter the state dir, the state dir gets the run-as group and g+x (enter without listing; not
+ * not enter the checks work dir, the checks work dir gets the run-as group and g+x (enter without listing; not
  * o+x, which would let every local user open whatever world-readable file lies there); every
  * ancestor must already be enterable, else construction fails naming the directory. When scripts
  * run as the agent's own user, everything is 0700 / 0600.
@@ -29,18 +29,18 @@ import org.slf4j.LoggerFactory;
 final class ScriptStore {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptStore.class);
 
-    private final Path stateDir;
+    private final Path root;
     private final Path scriptsDir;
     private final Path workRoot;
     private final RunAsUser runAs;
 
     /** @param runAs the user scripts switch to, or null when they run as the agent's own user */
-    ScriptStore(Path stateDir, RunAsUser runAs) throws IOException {
-        this.stateDir = stateDir.toAbsolutePath().normalize();
-        this.scriptsDir = this.stateDir.resolve("scripts");
-        this.workRoot = this.stateDir.resolve("work");
+    ScriptStore(Path root, RunAsUser runAs) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.scriptsDir = this.root.resolve("scripts");
+        this.workRoot = this.root.resolve("work");
         this.runAs = runAs;
-        Files.createDirectories(this.stateDir);
+        Files.createDirectories(this.root);
         if (runAs != null) {
             makeReachable();
         }
@@ -96,32 +96,32 @@ final class ScriptStore {
     }
 
     /**
-     * Lets the run-as user enter the state dir, through its group rather than o+x: other local users
+     * Lets the run-as user enter the checks work dir, through its group rather than o+x: other local users
      * must not reach files there that happen to be world-readable.
      */
     private void makeReachable() throws IOException {
-        for (Path dir = stateDir.getParent(); dir != null; dir = dir.getParent()) {
+        for (Path dir = root.getParent(); dir != null; dir = dir.getParent()) {
             if (!enterable(dir)) {
                 throw new IllegalStateException("check scripts run as '" + runAs.name() + "' cannot enter " + dir
-                        + " on the way to the state dir " + stateDir + "; allow it (chmod o+x " + dir
-                        + ") or move the state dir");
+                        + " on the way to the checks work dir (checks.work_dir) " + root + "; allow it (chmod o+x " + dir
+                        + ") or move the checks work dir");
             }
         }
-        if (enterable(stateDir)) {
+        if (enterable(root)) {
             return;
         }
-        long group = ((Number) Files.getAttribute(stateDir, "unix:gid")).longValue();
+        long group = ((Number) Files.getAttribute(root, "unix:gid")).longValue();
         if (group != 0 && group != runAs.gid()) {
-            throw new IllegalStateException("check scripts run as '" + runAs.name() + "' cannot enter the state dir "
-                    + stateDir + ", whose group (" + group + ") is neither root nor theirs; allow it (chgrp "
+            throw new IllegalStateException("check scripts run as '" + runAs.name() + "' cannot enter the checks work dir "
+                    + root + ", whose group (" + group + ") is neither root nor theirs; allow it (chgrp "
                     + runAs.gid() + " and chmod g+x)");
         }
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(stateDir);
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(root);
         mode.add(PosixFilePermission.GROUP_EXECUTE);
-        Files.setAttribute(stateDir, "unix:gid", (int) runAs.gid());
-        Files.setPosixFilePermissions(stateDir, mode);
-        LOG.info("state dir {} now group {} with g+x (enter, not list) so check scripts running as '{}' reach their"
-                + " files", stateDir, runAs.gid(), runAs.name());
+        Files.setAttribute(root, "unix:gid", (int) runAs.gid());
+        Files.setPosixFilePermissions(root, mode);
+        LOG.info("checks work dir {} now group {} with g+x (enter, not list) so check scripts running as '{}' reach their"
+                + " files", root, runAs.gid(), runAs.name());
     }
 
     /** Whether the run-as user may search {@code dir}, by its owner, group or other execute bit. */

@@ -43,7 +43,7 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
      */
     public record Checks(Duration defaultTimeout, int maxConcurrent, int resultBufferSize, Duration flushInterval,
                          int outputMaxBytes, String runAs, java.util.List<String> allowedInterpreters,
-                         java.util.List<String> allowedScriptSha256, boolean remoteScripts) {
+                         java.util.List<String> allowedScriptSha256, boolean remoteScripts, java.nio.file.Path workDir) {
     }
 
     /**

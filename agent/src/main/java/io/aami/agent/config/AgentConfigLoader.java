@@ -34,6 +34,7 @@ public final class AgentConfigLoader {
         HostPort server = hostPort(t, "server.address", "", true);
         String apiListen = t.string("api.listen", "127.0.0.1:" + DEFAULT_API_PORT);
         HostPort api = apiListen.isBlank() || apiListen.equalsIgnoreCase("off") ? null : hostPort(t, "api.listen", apiListen, false);
+        Path stateDir = Path.of(t.string("agent.state_dir", "/var/lib/aami")).toAbsolutePath().normalize();
         AgentConfig cfg = new AgentConfig(
                 new AgentConfig.Server(server.host(), server.port(),
                         blankToNull(t.string("server.bootstrap_token", null)),
@@ -49,7 +50,7 @@ public final class AgentConfigLoader {
                         t.string("agent.ip_address", ""),
                         t.stringMap("agent.labels"),
                         groupId(t),
-                        Path.of(t.string("agent.state_dir", "/var/lib/aami")).toAbsolutePath().normalize()),
+                        stateDir),
                 new AgentConfig.Heartbeat(
                         t.duration("heartbeat.interval", Duration.ofSeconds(30)),
                         t.duration("heartbeat.timeout", Duration.ofSeconds(10))),
@@ -63,7 +64,9 @@ public final class AgentConfigLoader {
                         t.stringList("checks.allowed_interpreters", List.of("sh", "bash", "python3")),
                         t.stringList("checks.allowed_script_sha256", List.of()).stream()
                                 .map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList(),
-                        t.bool("checks.remote_scripts", true)),
+                        t.bool("checks.remote_scripts", true),
+                        // Where scripts and their working dirs live: the run-as user must be able to enter it.
+                        Path.of(t.string("checks.work_dir", stateDir.toString())).toAbsolutePath().normalize()),
                 new AgentConfig.Spool(
                         t.byteSize("spool.max_bytes", 64L * 1024 * 1024),
                         t.byteSize("spool.segment_bytes", 1024L * 1024),

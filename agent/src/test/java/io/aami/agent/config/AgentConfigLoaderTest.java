@@ -58,6 +58,7 @@ class AgentConfigLoaderTest {
         assertThat(cfg.agent().idFile()).isEqualTo(Path.of("/etc/aami/agent-id"));
         assertThat(cfg.agent().labels()).containsEntry("environment", "production").containsEntry("datacenter", "dc1");
         assertThat(cfg.agent().stateDir()).isEqualTo(Path.of("/var/lib/aami"));
+        assertThat(cfg.checks().workDir()).as("scripts live under the state dir by default").isEqualTo(Path.of("/var/lib/aami"));
         assertThat(cfg.heartbeat().interval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(cfg.checks().maxConcurrent()).isEqualTo(10);
         assertThat(cfg.logging().format()).isEqualTo("json");
@@ -72,6 +73,8 @@ class AgentConfigLoaderTest {
         assertThat(cfg.server().address()).isEqualTo("10.0.0.5:9443");
         assertThat(cfg.heartbeat().interval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(cfg.agent().labels()).containsOnlyKeys("env");
+        assertThat(AgentConfigLoader.load(write(SEED), Map.of("AAMI_CHECKS_WORK_DIR", "/srv/aami-checks")).checks().workDir())
+                .isEqualTo(Path.of("/srv/aami-checks"));
     }
 
     @Test
