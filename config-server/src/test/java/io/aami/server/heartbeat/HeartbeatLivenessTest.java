@@ -46,6 +46,20 @@ class HeartbeatLivenessTest {
             assertThat(t.get("uptime_seconds").asLong()).isEqualTo(42);
             assertThat(t.get("queue_depth").asInt()).isEqualTo(3);
             assertThat(Instant.parse(t.get("last_heartbeat_at").asText())).isEqualTo(clock.instant());
+            assertThat(t.get("policy_error").isNull()).isTrue();
+
+            // An agent that refused its bundle says why; the operator sees it until the agent accepts one.
+            server.api().post("/api/v1/agents/" + a.id() + "/heartbeat", Map.of("agent_version", "1.2.3",
+                    "policy_version", 7, "policy_error", "bundle signature does not verify"), a.token());
+            server.running().flushHeartbeats();
+            t = server.api().get("/api/v1/targets/" + a.id(), ADMIN).json();
+            assertThat(t.get("policy_error").asText()).isEqualTo("bundle signature does not verify");
+            assertThat(t.get("policy_version").asLong()).isEqualTo(7);
+            beat(server.api(), a, a.token());
+            server.running().flushHeartbeats();
+            assertThat(server.api().get("/api/v1/targets/" + a.id(), ADMIN).json().get("policy_error").isNull()).isTrue();
+            assertThat(server.api().post("/api/v1/agents/" + a.id() + "/heartbeat",
+                    Map.of("policy_error", "x".repeat(2000)), a.token()).status()).isEqualTo(400);
         }
     }
 
