@@ -187,7 +187,7 @@ public final class ServerMain {
         partitions.start(scheduler, Duration.ofHours(1));
         resources.add(0, partitions);
 
-        AgentAuthenticator agentAuth = new AgentAuthenticator(db, targetStore, clock, Duration.ofSeconds(60), pki.tls());
+        AgentAuthenticator agentAuth = new AgentAuthenticator(db, clock, Duration.ofSeconds(60), pki.tls());
         ClientCertificates certificates = pki.tls()
                 ? new ClientCertificates(pki.ca(), targetStore, cfg.tls().clientCertValidity()) : null;
         ProbeStore probeStore = new ProbeStore();

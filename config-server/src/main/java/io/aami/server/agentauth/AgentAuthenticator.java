@@ -9,7 +9,6 @@ import io.aami.server.http.ErrorCode;
 import io.aami.server.pki.AgentCertificates;
 import io.aami.server.security.Secrets;
 import io.aami.server.targets.Target;
-import io.aami.server.targets.TargetStore;
 import io.javalin.http.Context;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -36,7 +35,7 @@ public final class AgentAuthenticator {
     private static final int MAX_CACHED = 200_000;
 
     private final Database db;
-    private final TargetStore targets;
+    private final AgentCredentialStore credentials = new AgentCredentialStore();
     private final Clock clock;
     private final Duration cacheFor;
     private final boolean certificates;
@@ -46,9 +45,8 @@ public final class AgentAuthenticator {
      * @param certificates true with TLS: the client certificate is the identity and bearer tokens
      *                     are not accepted; false without TLS: the agent token is the identity
      */
-    public AgentAuthenticator(Database db, TargetStore targets, Clock clock, Duration cacheFor, boolean certificates) {
+    public AgentAuthenticator(Database db, Clock clock, Duration cacheFor, boolean certificates) {
         this.db = db;
-        this.targets = targets;
         this.clock = clock;
         this.cacheFor = cacheFor;
         this.certificates = certificates;
@@ -56,7 +54,7 @@ public final class AgentAuthenticator {
 
     /** Authenticates the request and checks it against the path; throws 401/403 otherwise. */
     public UUID require(Context ctx) {
-        TargetStore.AgentCredential who = certificates ? byCertificate(ctx) : byToken(ctx);
+        AgentCredentialStore.AgentCredential who = certificates ? byCertificate(ctx) : byToken(ctx);
         if (Target.REVOKED.equals(who.status())) {
             throw new ApiException(ErrorCode.AGENT_REVOKED, "agent " + who.agentId() + " has been revoked");
         }
@@ -77,7 +75,7 @@ public final class AgentAuthenticator {
         }
     }
 
-    private TargetStore.AgentCredential byCertificate(Context ctx) {
+    private AgentCredentialStore.AgentCredential byCertificate(Context ctx) {
         X509Certificate[] chain = (X509Certificate[]) ctx.req().getAttribute(CLIENT_CERTIFICATES);
         if (chain == null || chain.length == 0) {
             throw new ApiException(ErrorCode.UNAUTHORIZED, "a client certificate issued to this agent is required");
@@ -88,27 +86,27 @@ public final class AgentAuthenticator {
         } catch (PkiException e) {
             throw new ApiException(ErrorCode.UNAUTHORIZED, "the client certificate does not name an agent");
         }
-        return lookup("id:" + id, () -> db.withConnection(c -> targets.credentialOf(c, id)))
+        return lookup("id:" + id, () -> db.withConnection(c -> credentials.byId(c, id)))
                 .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "agent " + id + " is not known here"));
     }
 
-    private TargetStore.AgentCredential byToken(Context ctx) {
+    private AgentCredentialStore.AgentCredential byToken(Context ctx) {
         String token = Bearer.from(ctx).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
             return new ApiException(ErrorCode.UNAUTHORIZED, "agent credential required: send Authorization: Bearer <agent token>");
         });
         byte[] hash = Secrets.sha256(token);
-        return lookup("token:" + HexFormat.of().formatHex(hash), () -> db.withConnection(c -> targets.findByCredential(c, hash)))
+        return lookup("token:" + HexFormat.of().formatHex(hash), () -> db.withConnection(c -> credentials.byTokenHash(c, hash)))
                 .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "the agent credential is not valid"));
     }
 
-    private Optional<TargetStore.AgentCredential> lookup(String key, Supplier<Optional<TargetStore.AgentCredential>> load) {
+    private Optional<AgentCredentialStore.AgentCredential> lookup(String key, Supplier<Optional<AgentCredentialStore.AgentCredential>> load) {
         Instant now = clock.instant();
         Cached hit = cache.get(key);
         if (hit != null && now.isBefore(hit.until())) {
             return Optional.of(hit.credential());
         }
-        Optional<TargetStore.AgentCredential> found = load.get();
+        Optional<AgentCredentialStore.AgentCredential> found = load.get();
         if (found.isPresent()) {
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();
@@ -120,6 +118,6 @@ public final class AgentAuthenticator {
         return found;
     }
 
-    private record Cached(TargetStore.AgentCredential credential, Instant until) {
+    private record Cached(AgentCredentialStore.AgentCredential credential, Instant until) {
     }
 }

@@ -215,38 +215,6 @@ public final class TargetStore {
         }
     }
 
-    private static final String BY_TOKEN = "SELECT id, status FROM targets WHERE agent_token_sha256 = ?";
-
-    /** The agent holding the credential with this hash, if any. */
-    public Optional<AgentCredential> findByCredential(Connection c, byte[] tokenSha256) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BY_TOKEN)) {
-            ps.setBytes(1, tokenSha256);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new AgentCredential(rs.getObject("id", UUID.class), rs.getString("status")))
-                        : Optional.empty();
-            }
-        }
-    }
-
-    private static final String BY_ID = "SELECT id, status FROM targets WHERE id = ?";
-
-    /** The agent named by a client certificate, if it still exists. */
-    public Optional<AgentCredential> credentialOf(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BY_ID)) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new AgentCredential(rs.getObject("id", UUID.class), rs.getString("status")))
-                        : Optional.empty();
-            }
-        }
-    }
-
-    /** What a credential lookup yields. */
-    public record AgentCredential(UUID agentId, String status) {
-    }
-
     /** Everything an enrollment writes. */
     public record Enrollment(UUID id, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
                              Map<String, String> metadata, byte[] agentTokenSha256, String tokenId,
