@@ -34,6 +34,7 @@ public final class ApiPaths {
     public static final String PROBE = PROBES + "/{id}";
     public static final String PROBE_MATRIX = PROBES + "/matrix";
     public static final String TARGET_PROBES = TARGET + "/probes";
+    public static final String TARGET_PROBE_RESULTS = TARGET + "/probe-results";
 
     public static final String AGENT = V1 + "/agents/{id}";
     public static final String HEARTBEAT = AGENT + "/heartbeat";

@@ -50,6 +50,7 @@ import io.aami.server.probes.ProbeMatrixService;
 import io.aami.server.probes.ProbeResultHandler;
 import io.aami.server.probes.ProbeResultIngest;
 import io.aami.server.probes.ProbeService;
+import io.aami.server.probes.ProbeStateService;
 import io.aami.server.probes.ProbeStore;
 import io.aami.server.registration.RegistrationHandler;
 import io.aami.server.registration.RegistrationService;
@@ -221,7 +222,8 @@ public final class ServerMain {
                 new CheckResultHandler(new CheckResultIngest(streams, resultStore, cfg.results().maxBatch()), checkState, bodies),
                 new ProbeHandler(new ProbeService(db, probeStore, groups, targetStore, clock),
                         new ProbeMatrixService(db, targetStore, policies, clock), bodies),
-                new ProbeResultHandler(new ProbeResultIngest(streams, cfg.results().maxBatch()), bodies),
+                new ProbeResultHandler(new ProbeResultIngest(streams, cfg.results().maxBatch()),
+                        new ProbeStateService(db, targetStore, policies, clock), bodies),
                 new PkiHandler(db, certificates, bodies));
         ServerConfig.RateLimits limits = cfg.rateLimits();
         AccessFilter access = new AccessFilter(new AdminAuthenticator(adminToken), agentAuth, cfg.http().metricsPublic(),

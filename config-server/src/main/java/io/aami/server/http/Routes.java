@@ -24,6 +24,8 @@ import static io.aami.contract.ApiPaths.READY;
 import static io.aami.contract.ApiPaths.REGISTER;
 import static io.aami.contract.ApiPaths.TARGET;
 import static io.aami.contract.ApiPaths.TARGETS;
+import static io.aami.contract.ApiPaths.TARGET_PROBES;
+import static io.aami.contract.ApiPaths.TARGET_PROBE_RESULTS;
 import static io.aami.contract.ApiPaths.TARGET_REVOKE;
 import static io.aami.server.http.Access.ADMIN;
 import static io.aami.server.http.Access.AGENT;
@@ -79,6 +81,8 @@ public record Routes(HealthHandler health, MetricsHandler metrics, GroupHandler 
         r.post(TARGET_REVOKE, targets::revoke, ADMIN);
         r.get(TARGET_CHECKS, checkResults::latest, ADMIN);
         r.get(TARGET_CHECK_RESULTS, checkResults::history, ADMIN);
+        r.get(TARGET_PROBES, probeResults::latest, ADMIN);
+        r.get(TARGET_PROBE_RESULTS, probeResults::history, ADMIN);
 
         r.post(CHECKS, checks::create, ADMIN);
         r.get(CHECKS, checks::list, ADMIN);

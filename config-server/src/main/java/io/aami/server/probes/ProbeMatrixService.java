@@ -5,7 +5,6 @@ import io.aami.contract.probes.ProbeMatrix;
 import io.aami.server.db.Database;
 import io.aami.server.http.ApiException;
 import io.aami.server.policy.PolicyService;
-import io.aami.server.results.CheckStateService.Staleness;
 import io.aami.server.targets.Target;
 import io.aami.server.targets.TargetStore;
 import java.time.Clock;
@@ -57,7 +56,7 @@ public final class ProbeMatrixService {
                 if (wanted != null && (p.destinationTargetId() == null || !wanted.contains(p.destinationTargetId()))) {
                     continue;
                 }
-                String destKey = p.destinationTargetId() != null ? p.destinationTargetId().toString() : p.target();
+                String destKey = ProbeStateService.destKey(p);
                 destinations.putIfAbsent(destKey, new ProbeMatrix.Endpoint(p.destinationTargetId(), null, p.target()));
                 cells.add(cell(s, p, rows.get(ProbeLatestStore.Row.key(s.id(), p.probeId(), destKey)), now));
             }
@@ -68,9 +67,7 @@ public final class ProbeMatrixService {
     }
 
     private static ProbeMatrix.Cell cell(Target source, ProbeSpec p, ProbeLatestStore.Row r, Instant now) {
-        int timeoutSeconds = (int) Math.ceil(p.timeoutMs() / 1000.0);
-        boolean stale = r == null || !Target.ONLINE.equals(source.status())
-                || Staleness.stale(r.receivedAt(), p.intervalSeconds(), timeoutSeconds, now);
+        boolean stale = ProbeStateService.stale(source, p, r, now);
         return new ProbeMatrix.Cell(source.id(), p.destinationTargetId(), p.target(), p.targetPort(), p.protocol(), p.probeId(),
                 p.name(), r == null ? null : r.success(), r == null ? null : r.reason(),
                 r == null ? null : Duration.between(r.executedAt(), now).toMillis() / 1000.0, stale);

@@ -1,14 +1,18 @@
 package io.aami.server.probes;
 
+import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.results.ProbeReport;
 import io.aami.server.db.Copy;
+import io.aami.server.http.HistoryPage;
 import io.aami.server.results.CopyText;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -67,6 +71,36 @@ final class ProbeResultStore {
                 ps.setArray(k + 3, a);
             }
             ps.executeUpdate();
+        }
+    }
+
+    private static final String HISTORY = "SELECT seq, probe_id, destination_target_id, target, target_ip, target_port, "
+            + "protocol, source_ip, source_port, success, reason, dns_ms, connect_ms, total_ms, executed_at, received_at "
+            + "FROM probe_results WHERE target_id = ? AND (?::uuid IS NULL OR probe_id = ?) "
+            + "AND executed_at >= ? AND (executed_at, seq) < (?, ?) ORDER BY executed_at DESC, seq DESC LIMIT ?";
+
+    /** One page of the target's probe history, newest first, of one probe or (null) all. */
+    List<ProbeResultView> history(Connection c, UUID target, UUID probeId, HistoryPage page) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(HISTORY)) {
+            ps.setObject(1, target);
+            ps.setObject(2, probeId);
+            ps.setObject(3, probeId);
+            ps.setTimestamp(4, Timestamp.from(page.since()));
+            ps.setTimestamp(5, Timestamp.from(page.beforeExecutedAt()));
+            ps.setLong(6, page.beforeSeq());
+            ps.setInt(7, page.limit());
+            List<ProbeResultView> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ProbeResultView(rs.getLong("seq"), rs.getObject("probe_id", UUID.class),
+                            rs.getObject("destination_target_id", UUID.class), rs.getString("target"), rs.getString("target_ip"),
+                            rs.getInt("target_port"), rs.getString("protocol"), rs.getString("source_ip"),
+                            (Integer) rs.getObject("source_port"), rs.getBoolean("success"), rs.getString("reason"),
+                            (Double) rs.getObject("dns_ms"), (Double) rs.getObject("connect_ms"), rs.getDouble("total_ms"),
+                            rs.getTimestamp("executed_at").toInstant(), rs.getTimestamp("received_at").toInstant()));
+                }
+            }
+            return out;
         }
     }
 }

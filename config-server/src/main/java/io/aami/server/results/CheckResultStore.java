@@ -3,6 +3,7 @@ package io.aami.server.results;
 import io.aami.contract.checks.CheckResultView;
 import io.aami.contract.results.CheckResult;
 import io.aami.server.db.Copy;
+import io.aami.server.http.HistoryPage;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -71,25 +72,19 @@ public final class CheckResultStore {
         }
     }
 
-    /** One page of history, newest first; {@code before} continues after a previous page's last row. */
-    record Page(Instant since, PageMark before, UUID checkId, int limit) {
-    }
-
-    record PageMark(Instant executedAt, long seq) {
-    }
-
     private static final String HISTORY = "SELECT seq, check_id, status, exit_code, output, truncated, timed_out, duration_ms, "
             + "executed_at, received_at FROM check_results WHERE target_id = ? AND (?::uuid IS NULL OR check_id = ?) "
             + "AND executed_at >= ? AND (executed_at, seq) < (?, ?) ORDER BY executed_at DESC, seq DESC LIMIT ?";
 
-    List<CheckResultView> history(Connection c, UUID target, Page page) throws SQLException {
+    /** One page of the target's history, newest first, of one check or (null) all. */
+    List<CheckResultView> history(Connection c, UUID target, UUID checkId, HistoryPage page) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(HISTORY)) {
             ps.setObject(1, target);
-            ps.setObject(2, page.checkId());
-            ps.setObject(3, page.checkId());
+            ps.setObject(2, checkId);
+            ps.setObject(3, checkId);
             ps.setTimestamp(4, Timestamp.from(page.since()));
-            ps.setTimestamp(5, Timestamp.from(page.before().executedAt()));
-            ps.setLong(6, page.before().seq());
+            ps.setTimestamp(5, Timestamp.from(page.beforeExecutedAt()));
+            ps.setLong(6, page.beforeSeq());
             ps.setInt(7, page.limit());
             List<CheckResultView> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

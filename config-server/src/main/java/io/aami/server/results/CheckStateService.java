@@ -6,6 +6,7 @@ import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.server.db.Database;
 import io.aami.server.http.ApiException;
+import io.aami.server.http.HistoryPage;
 import io.aami.server.policy.PolicyService;
 import io.aami.server.targets.Target;
 import io.aami.server.targets.TargetStore;
@@ -55,11 +56,11 @@ public final class CheckStateService {
         return out;
     }
 
-    public List<CheckResultView> history(UUID targetId, UUID checkId, Instant since, CheckResultStore.PageMark before, int limit) {
+    public List<CheckResultView> history(UUID targetId, UUID checkId, HistoryPage page) {
         if (db.withConnection(c -> targets.find(c, targetId)).isEmpty()) {
             throw ApiException.notFound("target", targetId);
         }
-        return db.withConnection(c -> store.history(c, targetId, new CheckResultStore.Page(since, before, checkId, limit)));
+        return db.withConnection(c -> store.history(c, targetId, checkId, page));
     }
 
     /** Staleness rule shared with the Prometheus export. */

@@ -118,6 +118,10 @@ class ProbePolicyTest {
         List<Map<String, Object>> reports = new ArrayList<>();
         reports.add(report(1, probeId, t1.id(), true, "ok"));
         reports.add(report(2, probeId, t2.id(), false, "refused"));
+        // Both within one millisecond: history paging must not skip the older one.
+        Instant ms = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        reports.get(0).put("executed_at", ms.plusNanos(100_000).toString());
+        reports.get(1).put("executed_at", ms.plusNanos(300_000).toString());
         String path = "/api/v1/agents/" + s1.id() + "/probe-results";
         JsonNode ack = api.post(path, Map.of("results", reports), s1.token()).json();
         assertThat(ack.get("acked_seq").asLong()).isEqualTo(2);
@@ -149,6 +153,24 @@ class ProbePolicyTest {
                         + "\",target_port=\"443\"} 0")
                 .contains("aami_probe_stale{" + toT1 + "} 0")
                 .contains("aami_results_ingested_total{stream=\"probes\"} 2");
+
+        JsonNode latest = api.get("/api/v1/targets/" + s1.id() + "/probes", ADMIN).json();
+        assertThat(latest).hasSize(2);
+        for (JsonNode row : latest) {
+            boolean first1 = row.get("destination_target_id").asText().equals(t1.id().toString());
+            assertThat(row.get("name").asText()).isEqualTo("mesh");
+            assertThat(row.get("success").asBoolean()).isEqualTo(first1);
+            assertThat(row.get("seq").asLong()).isEqualTo(first1 ? 1 : 2);
+            assertThat(row.get("stale").asBoolean()).isFalse();
+        }
+        Api.Reply first = api.get("/api/v1/targets/" + s1.id() + "/probe-results?limit=1&probe_id=" + probeId, ADMIN);
+        assertThat(first.json()).hasSize(1);
+        assertThat(first.json().get(0).get("reason").asText()).isEqualTo("refused");
+        String mark = first.header("Aami-Continue").orElseThrow();
+        JsonNode second = api.get("/api/v1/targets/" + s1.id() + "/probe-results?limit=1&continue=" + mark, ADMIN).json();
+        assertThat(second.findValuesAsText("seq")).containsExactly("1");
+        assertThat(api.get("/api/v1/targets/" + s1.id() + "/probe-results?since=yesterday", ADMIN).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/targets/" + UUID.randomUUID() + "/probes", ADMIN).status()).isEqualTo(404);
     }
 
     static Map<String, Object> report(long seq, String probeId, UUID destination, boolean success, String reason) {
