@@ -133,7 +133,8 @@ public final class AgentMain {
         ProbeScheduler probes = new ProbeScheduler(agentId.toString(), engine, probeMetrics,
                 (spec, r) -> probeSpool.append(seq -> json(mapper, probeReport(seq, spec, r))), clock);
         AgentConfig.Tls tlsCfg = cfg.server().tls();
-        AgentTls tls = tlsCfg.enabled() ? new AgentTls(cfg.agent().stateDir(), tlsCfg.caCert(), tlsCfg.caCertSha256(),
+        AgentTls tls = tlsCfg.enabled() ? new AgentTls(new AgentTls.Locations(
+                cfg.agent().stateDir().resolve("ca.crt"), tlsCfg.clientCert(), tlsCfg.clientKey()), tlsCfg.caCert(), tlsCfg.caCertSha256(),
                 cfg.heartbeat().timeout(), new SecureRandom()) : null;
         ServerTransport transport = new RestTransport(HttpClients.baseUri(cfg.server()),
                 tls != null ? HttpClients.tls(tls) : HttpClients.plain(cfg), mapper, HttpClients.requestTimeout(cfg));

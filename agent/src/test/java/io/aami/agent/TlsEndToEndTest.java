@@ -53,7 +53,10 @@ class TlsEndToEndTest {
     }
 
     AgentConfig config(TestServer server, String token, String pin, Path stateDir) {
-        Map<String, String> env = new HashMap<>();
+        return config(server, token, pin, stateDir, new HashMap<>());
+    }
+
+    AgentConfig config(TestServer server, String token, String pin, Path stateDir, Map<String, String> env) {
         env.put("AAMI_SERVER_ADDRESS", "localhost:" + server.port());
         env.put("AAMI_SERVER_BOOTSTRAP_TOKEN", token);
         env.put("AAMI_SERVER_TLS_CA_CERT_SHA256", pin);
@@ -75,19 +78,24 @@ class TlsEndToEndTest {
             Fixtures.createCheck(api, Fixtures.check("mtls-check", "echo secure; exit 0", 1, Map.of("global", true)));
             String token = api.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", 2), ADMIN).json().get("token").asText();
             JumpingClock clock = new JumpingClock();
-            AgentConfig cfg = config(server, token, pin, dir);
+            // Key and certificate where the operator put them (server.tls.client_key / client_cert).
+            Path keys = dir.resolve("tls");
+            Map<String, String> env = new HashMap<>(Map.of("AAMI_SERVER_TLS_CLIENT_KEY", keys.resolve("agent.key").toString(),
+                    "AAMI_SERVER_TLS_CLIENT_CERT", keys.resolve("agent.crt").toString()));
+            AgentConfig cfg = config(server, token, pin, dir, env);
             try (Agent agent = AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), clock)) {
                 UUID id = agent.agentId();
                 eventually(Duration.ofSeconds(30), () -> "ok".equals(checkStatus(api, id)));
                 Path state = dir.resolve("state");
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("agent.key")))).isEqualTo("rw-------");
+                assertThat(state.resolve("agent.key")).doesNotExist();
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("agent.key")))).isEqualTo("rw-------");
                 assertThat(Pem.readCertificate(state.resolve("ca.crt"))).isEqualTo(Pem.readCertificate(server.caCertificate()));
                 assertThat(Files.readString(state.resolve("credentials.json"))).doesNotContain(token);
-                String firstSerial = Pem.readCertificate(state.resolve("agent.crt")).getSerialNumber().toString(16);
+                String firstSerial = Pem.readCertificate(keys.resolve("agent.crt")).getSerialNumber().toString(16);
                 String firstExpiry = target(api, id).get("certificate_expires_at").asText();
 
                 clock.advance(Duration.ofMinutes(55));
-                eventually(Duration.ofSeconds(20), () -> !Pem.readCertificate(state.resolve("agent.crt")).getSerialNumber()
+                eventually(Duration.ofSeconds(20), () -> !Pem.readCertificate(keys.resolve("agent.crt")).getSerialNumber()
                         .toString(16).equals(firstSerial));
                 eventually(Duration.ofSeconds(10), () -> !target(api, id).get("certificate_expires_at").asText().equals(firstExpiry));
                 Instant before = Instant.parse(target(api, id).get("last_heartbeat_at").asText());

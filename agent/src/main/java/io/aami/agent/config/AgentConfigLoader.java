@@ -42,8 +42,8 @@ public final class AgentConfigLoader {
                         new AgentConfig.Tls(t.bool("server.tls.enabled", true),
                                 path(t.string("server.tls.ca_cert", null)),
                                 blankToNull(t.string("server.tls.ca_cert_sha256", null)),
-                                path(t.string("server.tls.client_cert", null)),
-                                path(t.string("server.tls.client_key", null)))),
+                                Path.of(t.string("server.tls.client_cert", stateDir.resolve("agent.crt").toString())),
+                                Path.of(t.string("server.tls.client_key", stateDir.resolve("agent.key").toString())))),
                 new AgentConfig.Agent(
                         Path.of(t.string("agent.id_file", "/etc/aami/agent-id")),
                         t.string("agent.hostname", ""),

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class AgentTls {
     private static final Logger LOG = LoggerFactory.getLogger(AgentTls.class);
 
-    private final Path stateDir;
+    private final Locations files;
     private final Path configuredCa;
     private final String pin;
     private final Duration connectTimeout;
@@ -40,8 +40,12 @@ public final class AgentTls {
     private HttpClient agentClient;
     private HttpClient enrollClient;
 
-    public AgentTls(Path stateDir, Path configuredCa, String pin, Duration connectTimeout, SecureRandom random) {
-        this.stateDir = stateDir;
+    /** Where the agent keeps the CA it verified, its certificate and its private key. */
+    public record Locations(Path storedCa, Path cert, Path key) {
+    }
+
+    public AgentTls(Locations files, Path configuredCa, String pin, Duration connectTimeout, SecureRandom random) {
+        this.files = files;
         this.configuredCa = configuredCa;
         this.pin = pin == null ? null : CaPin.normalize(pin);
         this.connectTimeout = connectTimeout;
@@ -150,14 +154,14 @@ public final class AgentTls {
     }
 
     private Path caFile() {
-        return stateDir.resolve("ca.crt");
+        return files.storedCa();
     }
 
     private Path keyFile() {
-        return stateDir.resolve("agent.key");
+        return files.key();
     }
 
     private Path certFile() {
-        return stateDir.resolve("agent.crt");
+        return files.cert();
     }
 }

@@ -59,6 +59,12 @@ class AgentConfigLoaderTest {
         assertThat(cfg.agent().labels()).containsEntry("environment", "production").containsEntry("datacenter", "dc1");
         assertThat(cfg.agent().stateDir()).isEqualTo(Path.of("/var/lib/aami"));
         assertThat(cfg.checks().workDir()).as("scripts live under the state dir by default").isEqualTo(Path.of("/var/lib/aami"));
+        assertThat(cfg.server().tls().clientKey()).isEqualTo(Path.of("/etc/aami/agent.key"));
+        assertThat(cfg.server().tls().clientCert()).isEqualTo(Path.of("/etc/aami/agent.crt"));
+        AgentConfig.Tls defaults = AgentConfigLoader.load(write(SEED.replaceAll("(?m)^ *client_(cert|key):.*\n", "")), Map.of())
+                .server().tls();
+        assertThat(defaults.clientKey()).isEqualTo(Path.of("/var/lib/aami/agent.key"));
+        assertThat(defaults.clientCert()).isEqualTo(Path.of("/var/lib/aami/agent.crt"));
         assertThat(cfg.heartbeat().interval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(cfg.checks().maxConcurrent()).isEqualTo(10);
         assertThat(cfg.logging().format()).isEqualTo("json");
