@@ -28,6 +28,7 @@ cleanup() {
   echo; echo "stopping aami ..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  exit 0
 }
 trap cleanup INT TERM EXIT
 
@@ -60,7 +61,7 @@ server:
   bootstrap_token_file: "$data/agent/bootstrap-token"
   tls:
     enabled: true
-    # Agents elsewhere use ca_cert_sha256 instead: the pin from `java -jar aami-config-server.jar ca pin`.
+    # Agents elsewhere use ca_cert_sha256 instead: the pin from 'java -jar aami-config-server.jar ca pin'.
     ca_cert: "$data/server/pki/ca.crt"
 agent:
   id_file: "$data/agent/agent-id"

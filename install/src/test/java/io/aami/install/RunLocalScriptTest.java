@@ -29,7 +29,7 @@ class RunLocalScriptTest {
                 dir.resolve("run-local.out"), repo)) {
             script.awaitOutput("Press Ctrl-C to stop.", Duration.ofSeconds(120));
             assertThat(script.output()).contains("https://127.0.0.1:" + port).contains(data.resolve("server/admin-token").toString())
-                    .containsPattern("pin for agents: sha256:[0-9a-f]{64}");
+                    .containsPattern("pin for agents: sha256:[0-9a-f]{64}").doesNotContain("Error");
             String admin = Files.readString(data.resolve("server/admin-token")).trim();
             Api server = new Api("https://127.0.0.1:" + port,
                     io.aami.server.testing.TlsTestClients.trusting(data.resolve("server/pki/ca.crt"), null));
@@ -38,6 +38,7 @@ class RunLocalScriptTest {
                     () -> server.get("/api/v1/targets/" + agentId, admin).json().get("status").asText().equals("online"));
             assertThat(new Api("http://127.0.0.1:" + apiPort).get("/healthz", null).json().get("enrolled").asBoolean()).isTrue();
             script.terminate(Duration.ofSeconds(30));
+            assertThat(script.output()).contains("stopping aami").doesNotContain("a process exited");
             eventually(Duration.ofSeconds(10), "both processes gone", () -> {
                 try {
                     server.get("/health", null);
