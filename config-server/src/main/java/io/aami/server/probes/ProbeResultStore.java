@@ -5,6 +5,7 @@ import io.aami.contract.results.ProbeReport;
 import io.aami.server.db.Copy;
 import io.aami.server.http.HistoryPage;
 import io.aami.server.results.CopyText;
+import io.aami.server.results.HistoryQuery;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,21 +75,14 @@ final class ProbeResultStore {
         }
     }
 
-    private static final String HISTORY = "SELECT seq, probe_id, destination_target_id, target, target_ip, target_port, "
-            + "protocol, source_ip, source_port, success, reason, dns_ms, connect_ms, total_ms, executed_at, received_at "
-            + "FROM probe_results WHERE target_id = ? AND (?::uuid IS NULL OR probe_id = ?) "
-            + "AND executed_at >= ? AND (executed_at, seq) < (?, ?) ORDER BY executed_at DESC, seq DESC LIMIT ?";
+    private static final String HISTORY = HistoryQuery.sql("SELECT seq, probe_id, destination_target_id, target, target_ip, "
+            + "target_port, protocol, source_ip, source_port, success, reason, dns_ms, connect_ms, total_ms, executed_at, "
+            + "received_at FROM probe_results", "probe_id");
 
     /** One page of the target's probe history, newest first, of one probe or (null) all. */
     List<ProbeResultView> history(Connection c, UUID target, UUID probeId, HistoryPage page) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(HISTORY)) {
-            ps.setObject(1, target);
-            ps.setObject(2, probeId);
-            ps.setObject(3, probeId);
-            ps.setTimestamp(4, Timestamp.from(page.since()));
-            ps.setTimestamp(5, Timestamp.from(page.beforeExecutedAt()));
-            ps.setLong(6, page.beforeSeq());
-            ps.setInt(7, page.limit());
+            HistoryQuery.bind(ps, target, probeId, page);
             List<ProbeResultView> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

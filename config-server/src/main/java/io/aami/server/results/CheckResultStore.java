@@ -72,20 +72,13 @@ public final class CheckResultStore {
         }
     }
 
-    private static final String HISTORY = "SELECT seq, check_id, status, exit_code, output, truncated, timed_out, duration_ms, "
-            + "executed_at, received_at FROM check_results WHERE target_id = ? AND (?::uuid IS NULL OR check_id = ?) "
-            + "AND executed_at >= ? AND (executed_at, seq) < (?, ?) ORDER BY executed_at DESC, seq DESC LIMIT ?";
+    private static final String HISTORY = HistoryQuery.sql("SELECT seq, check_id, status, exit_code, output, truncated, "
+            + "timed_out, duration_ms, executed_at, received_at FROM check_results", "check_id");
 
     /** One page of the target's history, newest first, of one check or (null) all. */
     List<CheckResultView> history(Connection c, UUID target, UUID checkId, HistoryPage page) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(HISTORY)) {
-            ps.setObject(1, target);
-            ps.setObject(2, checkId);
-            ps.setObject(3, checkId);
-            ps.setTimestamp(4, Timestamp.from(page.since()));
-            ps.setTimestamp(5, Timestamp.from(page.beforeExecutedAt()));
-            ps.setLong(6, page.beforeSeq());
-            ps.setInt(7, page.limit());
+            HistoryQuery.bind(ps, target, checkId, page);
             List<CheckResultView> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
