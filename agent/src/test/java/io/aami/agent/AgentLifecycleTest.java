@@ -1,5 +1,6 @@
 package io.aami.agent;
 
+import static io.aami.server.testing.Eventually.eventually;
 import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,15 +52,6 @@ class AgentLifecycleTest {
         return api.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", maxUses), ADMIN).json().get("token").asText();
     }
 
-    static void eventually(Duration within, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(within);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("condition not met within " + within);
-            }
-            Thread.sleep(50);
-        }
-    }
 
     static JsonNode target(TestServer s, UUID id) {
         return s.api().get("/api/v1/targets/" + id, ADMIN).json();

@@ -1,5 +1,6 @@
 package io.aami.agent;
 
+import static io.aami.server.testing.Eventually.eventually;
 import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,11 +19,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,22 +60,6 @@ class ChecksEndToEndTest {
         return api.post("/api/v1/bootstrap-tokens", body, ADMIN).json().get("token").asText();
     }
 
-    static void eventually(Duration within, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(within);
-        while (true) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not there yet
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("condition not met within " + within);
-            }
-            Thread.sleep(100);
-        }
-    }
 
     static JsonNode state(Api api, UUID agent, String check) {
         for (JsonNode s : api.get("/api/v1/targets/" + agent + "/checks", ADMIN).json()) {

@@ -1,5 +1,6 @@
 package io.aami.agent;
 
+import static io.aami.server.testing.Eventually.eventually;
 import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,22 +35,6 @@ class TlsEndToEndTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     }
 
-    static void eventually(Duration within, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(within);
-        while (true) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not there yet
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("condition not met within " + within);
-            }
-            Thread.sleep(100);
-        }
-    }
 
     AgentConfig config(TestServer server, String token, String pin, Path stateDir) {
         return config(server, token, pin, stateDir, new HashMap<>());

@@ -1,7 +1,7 @@
 package io.aami.install;
 
+import io.aami.server.testing.Eventually;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 final class Waits {
@@ -9,26 +9,13 @@ final class Waits {
     }
 
     static void eventually(Duration within, String what, BooleanSupplier condition) throws InterruptedException {
-        eventually(within, what, condition, () -> "");
+        Eventually.eventually(within, what, condition);
     }
 
     /** As {@link #eventually(Duration, String, BooleanSupplier)}; a failure shows {@code logs}. */
     static void eventually(Duration within, String what, BooleanSupplier condition, java.util.function.Supplier<String> logs)
             throws InterruptedException {
-        Instant deadline = Instant.now().plus(within);
-        while (true) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not up yet
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(what + " did not happen within " + within + "; logs:\n" + logs.get());
-            }
-            Thread.sleep(100);
-        }
+        Eventually.eventually(within, what, condition, logs);
     }
 
     static int freePort() {

@@ -1,5 +1,6 @@
 package io.aami.server.health;
 
+import static io.aami.server.testing.Eventually.eventually;
 import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +37,7 @@ class ReadinessTest {
                     "output", "", "duration_ms", 1, "executed_at", Instant.now().toString())));
 
             pg.close();
-            eventually(() -> api.get("/ready", null).status() == 503);
+            eventually(java.time.Duration.ofSeconds(20), () -> api.get("/ready", null).status() == 503);
             Api.Reply ingest = api.post("/api/v1/agents/" + agent.id() + "/check-results", results, agent.token());
             assertThat(ingest.status()).as("never a 2xx while the database is down").isEqualTo(503);
             assertThat(ingest.header("Retry-After")).isPresent();
@@ -51,7 +52,7 @@ class ReadinessTest {
             assertThat(refused.header("Retry-After")).contains("5");
 
             pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
-            eventually(() -> api.get("/ready", null).status() == 200);
+            eventually(java.time.Duration.ofSeconds(20), () -> api.get("/ready", null).status() == 200);
             assertThat(api.post("/api/v1/groups", Map.of("name", "after"), ADMIN).status()).isEqualTo(201);
             Api.Reply afterwards = api.post("/api/v1/agents/" + agent.id() + "/check-results", results, agent.token());
             assertThat(afterwards.status()).as(afterwards.toString()).isEqualTo(200);
@@ -61,11 +62,4 @@ class ReadinessTest {
         }
     }
 
-    private static void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 20 s").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
 }

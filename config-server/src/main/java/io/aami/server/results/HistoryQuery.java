@@ -1,0 +1,33 @@
+package io.aami.server.results;
+
+import io.aami.server.http.HistoryPage;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.UUID;
+
+/**
+ * The page condition of every result history (checks, probes): one target, optionally one item,
+ * newest first, keyset-paged on (executed_at, seq) so a page costs the same however deep it is.
+ */
+public final class HistoryQuery {
+    private HistoryQuery() {
+    }
+
+    /** {@code SELECT <columns> FROM <table>} plus the page condition, filtering on {@code itemColumn}. */
+    public static String sql(String selectFrom, String itemColumn) {
+        return selectFrom + " WHERE target_id = ? AND (?::uuid IS NULL OR " + itemColumn + " = ?) "
+                + "AND executed_at >= ? AND (executed_at, seq) < (?, ?) ORDER BY executed_at DESC, seq DESC LIMIT ?";
+    }
+
+    /** Binds the parameters of {@link #sql}: the target, the item (null = all) and the page. */
+    public static void bind(PreparedStatement ps, UUID target, UUID item, HistoryPage page) throws SQLException {
+        ps.setObject(1, target);
+        ps.setObject(2, item);
+        ps.setObject(3, item);
+        ps.setTimestamp(4, Timestamp.from(page.since()));
+        ps.setTimestamp(5, Timestamp.from(page.beforeExecutedAt()));
+        ps.setLong(6, page.beforeSeq());
+        ps.setInt(7, page.limit());
+    }
+}

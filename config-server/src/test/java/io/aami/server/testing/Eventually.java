@@ -1,0 +1,43 @@
+package io.aami.server.testing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Waits for a condition of a running system (a server, an agent, a process). A condition that
+ * throws counts as not met yet: the thing asked may not be up.
+ */
+public final class Eventually {
+    private Eventually() {
+    }
+
+    public static void eventually(Duration within, BooleanSupplier condition) throws InterruptedException {
+        eventually(within, "condition", condition, () -> "");
+    }
+
+    public static void eventually(Duration within, String what, BooleanSupplier condition) throws InterruptedException {
+        eventually(within, what, condition, () -> "");
+    }
+
+    /** As {@link #eventually(Duration, String, BooleanSupplier)}; a failure shows {@code logs}. */
+    public static void eventually(Duration within, String what, BooleanSupplier condition, Supplier<String> logs)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(within);
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not up yet
+            }
+            if (Instant.now().isAfter(deadline)) {
+                String shown = logs.get();
+                throw new AssertionError(what + " did not happen within " + within + (shown.isEmpty() ? "" : "; logs:\n" + shown));
+            }
+            Thread.sleep(50);
+        }
+    }
+}
