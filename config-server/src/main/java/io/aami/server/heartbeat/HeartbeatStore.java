@@ -1,6 +1,6 @@
 package io.aami.server.heartbeat;
 
-import java.sql.Array;
+import io.aami.server.db.UnnestColumns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,38 +34,15 @@ final class HeartbeatStore {
 
     /** Applies the batch; returns the targets that were offline until now. */
     List<Transition> apply(Connection c, Collection<Beat> beats) throws SQLException {
-        int n = beats.size();
-        UUID[] ids = new UUID[n];
-        Long[] at = new Long[n];
-        Long[] deadline = new Long[n];
-        Integer[] interval = new Integer[n];
-        String[] version = new String[n];
-        Long[] uptime = new Long[n];
-        Integer[] queue = new Integer[n];
-        Long[] policy = new Long[n];
-        String[] policyError = new String[n];
-        int i = 0;
+        UnnestColumns cols = new UnnestColumns(beats.size(), "uuid", "bigint", "bigint", "int4", "text", "bigint", "int4",
+                "bigint", "text");
         for (Beat b : beats) {
-            ids[i] = b.agentId();
-            at[i] = b.at().toEpochMilli();
-            deadline[i] = b.offlineAfter().toEpochMilli();
-            interval[i] = b.intervalSeconds();
-            version[i] = b.agentVersion();
-            uptime[i] = b.uptimeSeconds();
-            queue[i] = b.queueDepth();
-            policy[i] = b.policyVersion();
-            policyError[i] = b.policyError();
-            i++;
+            cols.add(b.agentId(), b.at().toEpochMilli(), b.offlineAfter().toEpochMilli(), b.intervalSeconds(), b.agentVersion(),
+                    b.uptimeSeconds(), b.queueDepth(), b.policyVersion(), b.policyError());
         }
         List<Transition> back = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(APPLY)) {
-            Array[] arrays = {c.createArrayOf("uuid", ids), c.createArrayOf("bigint", at), c.createArrayOf("bigint", deadline),
-                c.createArrayOf("int4", interval), c.createArrayOf("text", version), c.createArrayOf("bigint", uptime),
-                c.createArrayOf("int4", queue), c.createArrayOf("bigint", policy),
-                c.createArrayOf("text", policyError)};
-            for (int k = 0; k < arrays.length; k++) {
-                ps.setArray(k + 1, arrays[k]);
-            }
+            cols.bind(c, ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if ("offline".equals(rs.getString("previous_status"))) {

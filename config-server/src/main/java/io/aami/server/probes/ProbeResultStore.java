@@ -3,10 +3,10 @@ package io.aami.server.probes;
 import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.results.ProbeReport;
 import io.aami.server.db.Copy;
+import io.aami.server.db.UnnestColumns;
 import io.aami.server.http.HistoryPage;
 import io.aami.server.results.CopyText;
 import io.aami.server.results.HistoryQuery;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -53,24 +53,16 @@ final class ProbeResultStore {
 
     /** {@code latest} holds at most one report per (probe, destination). */
     void upsertLatest(Connection c, UUID target, Instant receivedAt, List<ProbeReport> latest) throws SQLException {
-        int n = latest.size();
-        Object[][] cols = new Object[12][n];
-        for (int i = 0; i < n; i++) {
-            ProbeReport r = latest.get(i);
-            Object[] row = {r.probeId(), destKey(r), r.destinationTargetId(), r.seq(), r.target(), r.targetIp(), r.targetPort(),
-                r.protocol(), r.success(), r.reason(), r.totalMs(), r.executedAt().toEpochMilli()};
-            for (int k = 0; k < row.length; k++) {
-                cols[k][i] = row[k];
-            }
+        UnnestColumns cols = new UnnestColumns(latest.size(), "uuid", "text", "uuid", "bigint", "text", "text", "int4", "text",
+                "bool", "text", "float8", "bigint");
+        for (ProbeReport r : latest) {
+            cols.add(r.probeId(), destKey(r), r.destinationTargetId(), r.seq(), r.target(), r.targetIp(), r.targetPort(),
+                    r.protocol(), r.success(), r.reason(), r.totalMs(), r.executedAt().toEpochMilli());
         }
-        String[] types = {"uuid", "text", "uuid", "bigint", "text", "text", "int4", "text", "bool", "text", "float8", "bigint"};
         try (PreparedStatement ps = c.prepareStatement(UPSERT_LATEST)) {
             ps.setObject(1, target);
             ps.setTimestamp(2, Timestamp.from(receivedAt));
-            for (int k = 0; k < cols.length; k++) {
-                Array a = c.createArrayOf(types[k], cols[k]);
-                ps.setArray(k + 3, a);
-            }
+            cols.bind(c, ps, 3);
             ps.executeUpdate();
         }
     }

@@ -3,8 +3,8 @@ package io.aami.server.results;
 import io.aami.contract.checks.CheckResultView;
 import io.aami.contract.results.CheckResult;
 import io.aami.server.db.Copy;
+import io.aami.server.db.UnnestColumns;
 import io.aami.server.http.HistoryPage;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,28 +46,16 @@ public final class CheckResultStore {
 
     /** {@code latest} holds at most one result per check. */
     void upsertLatest(Connection c, UUID target, Instant receivedAt, List<CheckResult> latest) throws SQLException {
-        int n = latest.size();
-        Object[][] cols = new Object[9][n];
-        for (int i = 0; i < n; i++) {
-            CheckResult r = latest.get(i);
-            cols[0][i] = r.checkId();
-            cols[1][i] = r.seq();
-            cols[2][i] = (short) CheckStatus.code(r.status());
-            cols[3][i] = r.exitCode();
-            cols[4][i] = r.output().replace('\0', ' ');
-            cols[5][i] = r.truncated();
-            cols[6][i] = r.timedOut();
-            cols[7][i] = r.durationMs();
-            cols[8][i] = r.executedAt().toEpochMilli();
+        UnnestColumns cols = new UnnestColumns(latest.size(), "uuid", "bigint", "int2", "int4", "text", "bool", "bool",
+                "bigint", "bigint");
+        for (CheckResult r : latest) {
+            cols.add(r.checkId(), r.seq(), (short) CheckStatus.code(r.status()), r.exitCode(), r.output().replace('\0', ' '),
+                    r.truncated(), r.timedOut(), r.durationMs(), r.executedAt().toEpochMilli());
         }
-        String[] types = {"uuid", "bigint", "int2", "int4", "text", "bool", "bool", "bigint", "bigint"};
         try (PreparedStatement ps = c.prepareStatement(UPSERT_LATEST)) {
             ps.setObject(1, target);
             ps.setTimestamp(2, Timestamp.from(receivedAt));
-            for (int k = 0; k < cols.length; k++) {
-                Array a = c.createArrayOf(types[k], cols[k]);
-                ps.setArray(k + 3, a);
-            }
+            cols.bind(c, ps, 3);
             ps.executeUpdate();
         }
     }
