@@ -29,22 +29,15 @@ class AgentLifecycleTest {
     @TempDir
     Path dir;
 
-    /** As root the agent runs scripts as 'nobody', who must be able to reach the state dir under the JUnit temp dir. */
     @org.junit.jupiter.api.BeforeEach
     void traversable() throws java.io.IOException {
-        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        TestAgentConfig.makeTraversable(dir);
     }
 
     AgentConfig config(int serverPort, String token) {
-        Map<String, String> env = new HashMap<>();
-        env.put("AAMI_SERVER_ADDRESS", "127.0.0.1:" + serverPort);
+        Map<String, String> env = TestAgentConfig.env(dir, "127.0.0.1:" + serverPort, token);
         env.put("AAMI_SERVER_TLS_ENABLED", "false");
-        env.put("AAMI_SERVER_BOOTSTRAP_TOKEN", token);
-        env.put("AAMI_AGENT_ID_FILE", dir.resolve("agent-id").toString());
-        env.put("AAMI_AGENT_STATE_DIR", dir.resolve("state").toString());
         env.put("AAMI_AGENT_LABELS", "env=test");
-        env.put("AAMI_API_LISTEN", "127.0.0.1:0");
-        env.put("AAMI_CHECKS_RUN_AS", "nobody");
         return AgentConfigLoader.load(null, env);
     }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.agent.config.AgentConfig;
-import io.aami.agent.config.AgentConfigLoader;
 import io.aami.agent.identity.AgentIdFile;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Fixtures;
@@ -32,24 +31,13 @@ class ChecksEndToEndTest {
     @TempDir
     Path dir;
 
-    /** As root the agent runs scripts as 'nobody', who must be able to reach the state dir under the JUnit temp dir. */
     @org.junit.jupiter.api.BeforeEach
     void traversable() throws java.io.IOException {
-        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        TestAgentConfig.makeTraversable(dir);
     }
 
     AgentConfig config(int port, String token) {
-        Map<String, String> env = new HashMap<>();
-        env.put("AAMI_SERVER_ADDRESS", "127.0.0.1:" + port);
-        env.put("AAMI_SERVER_TLS_ENABLED", "false");
-        env.put("AAMI_SERVER_BOOTSTRAP_TOKEN", token);
-        env.put("AAMI_AGENT_ID_FILE", dir.resolve("agent-id").toString());
-        env.put("AAMI_AGENT_STATE_DIR", dir.resolve("state").toString());
-        env.put("AAMI_API_LISTEN", "127.0.0.1:0");
-        env.put("AAMI_CHECKS_RUN_AS", "nobody");
-        env.put("AAMI_CHECKS_FLUSH_INTERVAL", "200ms");
-        env.put("AAMI_POLICY_WAIT", "5s");
-        return AgentConfigLoader.load(null, env);
+        return TestAgentConfig.plainAndQuick(dir, port, token);
     }
 
     static String token(Api api, String group) {

@@ -6,16 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.agent.config.AgentConfig;
-import io.aami.agent.config.AgentConfigLoader;
 import io.aami.agent.identity.AgentIdFile;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,9 +26,9 @@ class ProbesEndToEndTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
+    @org.junit.jupiter.api.BeforeEach
     void traversable() throws java.io.IOException {
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        TestAgentConfig.makeTraversable(dir);
     }
 
 
@@ -52,11 +49,7 @@ class ProbesEndToEndTest {
 
             String token = api.post("/api/v1/bootstrap-tokens", Map.of("name", "w", "max_uses", 1, "group_id", web), ADMIN)
                     .json().get("token").asText();
-            AgentConfig cfg = AgentConfigLoader.load(null, Map.of("AAMI_SERVER_ADDRESS", "127.0.0.1:" + server.port(),
-                    "AAMI_SERVER_TLS_ENABLED", "false", "AAMI_SERVER_BOOTSTRAP_TOKEN", token,
-                    "AAMI_AGENT_ID_FILE", dir.resolve("agent-id").toString(), "AAMI_AGENT_STATE_DIR", dir.resolve("state").toString(),
-                    "AAMI_API_LISTEN", "127.0.0.1:0", "AAMI_CHECKS_RUN_AS", "nobody", "AAMI_CHECKS_FLUSH_INTERVAL", "200ms",
-                    "AAMI_POLICY_WAIT", "5s"));
+            AgentConfig cfg = TestAgentConfig.plainAndQuick(dir, server.port(), token);
             try (Agent agent = AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC())) {
                 String me = "agent_id=\"" + agent.agentId() + "\"";
                 eventually(Duration.ofSeconds(20), () -> api.get("/metrics", null).body().contains(

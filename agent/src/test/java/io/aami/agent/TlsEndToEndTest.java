@@ -18,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,26 +29,20 @@ class TlsEndToEndTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
+    @org.junit.jupiter.api.BeforeEach
     void traversable() throws java.io.IOException {
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        TestAgentConfig.makeTraversable(dir);
     }
 
 
     AgentConfig config(TestServer server, String token, String pin, Path stateDir) {
-        return config(server, token, pin, stateDir, new HashMap<>());
+        return config(server, token, pin, stateDir, Map.of());
     }
 
-    AgentConfig config(TestServer server, String token, String pin, Path stateDir, Map<String, String> env) {
-        env.put("AAMI_SERVER_ADDRESS", "localhost:" + server.port());
-        env.put("AAMI_SERVER_BOOTSTRAP_TOKEN", token);
+    AgentConfig config(TestServer server, String token, String pin, Path stateDir, Map<String, String> extra) {
+        Map<String, String> env = TestAgentConfig.quick(TestAgentConfig.env(stateDir, "localhost:" + server.port(), token));
         env.put("AAMI_SERVER_TLS_CA_CERT_SHA256", pin);
-        env.put("AAMI_AGENT_ID_FILE", stateDir.resolve("agent-id").toString());
-        env.put("AAMI_AGENT_STATE_DIR", stateDir.resolve("state").toString());
-        env.put("AAMI_API_LISTEN", "127.0.0.1:0");
-        env.put("AAMI_CHECKS_RUN_AS", "nobody");
-        env.put("AAMI_CHECKS_FLUSH_INTERVAL", "200ms");
-        env.put("AAMI_POLICY_WAIT", "5s");
+        env.putAll(extra);
         return AgentConfigLoader.load(null, env);
     }
 
@@ -64,8 +57,8 @@ class TlsEndToEndTest {
             JumpingClock clock = new JumpingClock();
             // Key and certificate where the operator put them (server.tls.client_key / client_cert).
             Path keys = dir.resolve("tls");
-            Map<String, String> env = new HashMap<>(Map.of("AAMI_SERVER_TLS_CLIENT_KEY", keys.resolve("agent.key").toString(),
-                    "AAMI_SERVER_TLS_CLIENT_CERT", keys.resolve("agent.crt").toString()));
+            Map<String, String> env = Map.of("AAMI_SERVER_TLS_CLIENT_KEY", keys.resolve("agent.key").toString(),
+                    "AAMI_SERVER_TLS_CLIENT_CERT", keys.resolve("agent.crt").toString());
             AgentConfig cfg = config(server, token, pin, dir, env);
             try (Agent agent = AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), clock)) {
                 UUID id = agent.agentId();
