@@ -142,7 +142,7 @@ public final class AgentMain {
 
         CredentialHolder holder = new CredentialHolder();
         Enroller enroller = new Enroller(cfg, agentId, transport, new CredentialStore(cfg.credentialsFile(), mapper), stop,
-                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2), random), clock, version, holder, metrics, tls);
+                new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(2)), random), clock, version, holder, metrics, tls);
         PolicyGate gate = new PolicyGate(bundle -> {
             checks.apply(bundle.checks());
             probes.apply(bundle.probes());
@@ -152,27 +152,27 @@ public final class AgentMain {
                 cfg.checks().flushInterval());
         List<Agent.Loop> loops = new ArrayList<>(List.of(
                 new Agent.Loop("policy", new PolicyPoller(transport, holder, new PolicyFile(cfg.policyFile(), mapper), gate,
-                        cfg.policy().longPollWait(), stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random)), true),
+                        cfg.policy().longPollWait(), stop, new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(1)), random)), true),
                 new Agent.Loop("send-checks", new ResultSender("checks", checkSpool,
                         (creds, records) -> transport.sendCheckResults(creds, new io.aami.contract.results.CheckResultBatch(
                                 records.stream().map(r -> read(mapper, r.payload(), CheckResult.class)).toList())),
-                        holder, limits, stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), clock, senderMetrics),
+                        holder, limits, stop, new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(1)), random), clock, senderMetrics),
                         false),
                 new Agent.Loop("send-probes", new ResultSender("probes", probeSpool,
                         (creds, records) -> transport.sendProbeResults(creds, new io.aami.contract.results.ProbeReportBatch(
                                 records.stream().map(r -> read(mapper, r.payload(), ProbeReport.class)).toList())),
-                        holder, limits, stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), clock, senderMetrics),
+                        holder, limits, stop, new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(1)), random), clock, senderMetrics),
                         false)));
         if (tls != null) {
             loops.add(new Agent.Loop("renew", new CertificateRenewer(tls, transport, holder, stop,
-                    new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(10), random), clock, random, enroller::credentialRejected),
+                    new Backoff(Duration.ofSeconds(5), cfg.server().retryCap(Duration.ofMinutes(10)), random), clock, random, enroller::credentialRejected),
                     false));
         }
         HeartbeatLoop heartbeats = new HeartbeatLoop(transport, holder, () -> new HeartbeatRequest(version,
                 Duration.between(started, clock.instant()).toSeconds(), gate.appliedVersion() < 0 ? null : gate.appliedVersion(),
                 (int) Math.min(Integer.MAX_VALUE, checkSpool.stats().pendingRecords() + probeSpool.stats().pendingRecords()),
                 gate.lastError()),
-                cfg.heartbeat().interval(), stop, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), metrics,
+                cfg.heartbeat().interval(), stop, new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(1)), random), metrics,
                 enroller::credentialRejected);
         if (cfg.api().enabled()) {
             Map<String, LocalApi.Endpoint> routes = new LinkedHashMap<>(new StatusRoutes(metrics, holder, agentId).routes());

@@ -22,7 +22,7 @@ final class TestAgentConfig {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     }
 
-    /** id file and state under {@code dir}, local API on a free port, scripts as nobody; TLS as the caller adds. */
+    /** id file and state under {@code dir}, local API on a free port, scripts as nobody, retries at most 2s apart; TLS as the caller adds. */
     static Map<String, String> env(Path dir, String serverAddress, String token) {
         Map<String, String> env = new HashMap<>();
         env.put("AAMI_SERVER_ADDRESS", serverAddress);
@@ -31,6 +31,8 @@ final class TestAgentConfig {
         env.put("AAMI_AGENT_STATE_DIR", dir.resolve("state").toString());
         env.put("AAMI_API_LISTEN", "127.0.0.1:0");
         env.put("AAMI_CHECKS_RUN_AS", "nobody");
+        // Full-jitter backoff under the default 2m cap can sit out a test's whole patience after an outage.
+        env.put("AAMI_SERVER_RETRY_MAX_INTERVAL", "2s");
         return env;
     }
 

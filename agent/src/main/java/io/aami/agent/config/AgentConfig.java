@@ -14,11 +14,18 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
 
     /**
      * {@code host:port} of the config-server; {@code bootstrapToken} or the file holding it is
-     * needed only until the agent has its own credential.
+     * needed only until the agent has its own credential. {@code retryMaxInterval} caps the jittered
+     * backoff of every loop that talks to the server.
      */
-    public record Server(String host, int port, String bootstrapToken, Path bootstrapTokenFile, Tls tls) {
+    public record Server(String host, int port, String bootstrapToken, Path bootstrapTokenFile, Tls tls,
+                         Duration retryMaxInterval) {
         public String address() {
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+
+        /** {@code preferred}, or the configured cap when that is shorter. */
+        public Duration retryCap(Duration preferred) {
+            return preferred.compareTo(retryMaxInterval) <= 0 ? preferred : retryMaxInterval;
         }
     }
 

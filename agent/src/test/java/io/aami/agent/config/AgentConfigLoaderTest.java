@@ -67,6 +67,8 @@ class AgentConfigLoaderTest {
         assertThat(defaults.clientCert()).isEqualTo(Path.of("/var/lib/aami/agent.crt"));
         assertThat(cfg.heartbeat().interval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(cfg.checks().maxConcurrent()).isEqualTo(10);
+        assertThat(cfg.server().retryMaxInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(cfg.server().retryCap(Duration.ofMinutes(1))).isEqualTo(Duration.ofMinutes(1));
         assertThat(cfg.logging().format()).isEqualTo("json");
         assertThat(cfg.api().host()).isEqualTo("127.0.0.1");
         assertThat(cfg.api().port()).isEqualTo(AgentConfigLoader.DEFAULT_API_PORT).isNotEqualTo(9100);
@@ -79,6 +81,9 @@ class AgentConfigLoaderTest {
         assertThat(cfg.server().address()).isEqualTo("10.0.0.5:9443");
         assertThat(cfg.heartbeat().interval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(cfg.agent().labels()).containsOnlyKeys("env");
+        AgentConfig.Server quickRetry = AgentConfigLoader.load(write(SEED), Map.of("AAMI_SERVER_RETRY_MAX_INTERVAL", "5s")).server();
+        assertThat(quickRetry.retryCap(Duration.ofMinutes(10))).isEqualTo(Duration.ofSeconds(5));
+        assertThat(quickRetry.retryCap(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
         assertThat(AgentConfigLoader.load(write(SEED), Map.of("AAMI_CHECKS_WORK_DIR", "/srv/aami-checks")).checks().workDir())
                 .isEqualTo(Path.of("/srv/aami-checks"));
     }
@@ -97,6 +102,8 @@ class AgentConfigLoaderTest {
                 .hasMessageContaining("AAMI_SERVER_ADDRESS");
         assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED), Map.of("AAMI_AGENT_GROUP_ID", "web")))
                 .hasMessageContaining("agent.group_id");
+        assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED), Map.of("AAMI_SERVER_RETRY_MAX_INTERVAL", "10ms")))
+                .hasMessageContaining("server.retry_max_interval");
     }
 
     @Test
