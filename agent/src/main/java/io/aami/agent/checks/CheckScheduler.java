@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>At most {@code maxConcurrent} scripts execute at once. A check waiting for a permit counts as
  *       running, so its next slots are skipped (and counted) rather than queued.</li>
  *   <li>{@link #apply} hot-reloads: unchanged checks keep their schedule, changed ones restart on the
- *       new spec, removed ones stop (a run in flight finishes and its result is still delivered).</li>
+ *       new spec, removed ones stop (a run in flight finishes and its result is still delivered); script
+ *       files no check uses any more are deleted.</li>
  *   <li>{@link #close} stops scheduling, interrupts running checks (their processes are killed, no
  *       result is delivered for them) and waits for the workers.</li>
  * </ul>
@@ -80,12 +81,14 @@ public final class CheckScheduler implements AutoCloseable {
      */
     public void apply(List<CheckSpec> checks) {
         Map<String, JobDefinition<CheckSpec>> jobs = new LinkedHashMap<>();
-        for (CheckSpec spec : CheckSpecs.normalizeAll(checks)) {
+        List<CheckSpec> specs = CheckSpecs.normalizeAll(checks);
+        for (CheckSpec spec : specs) {
             String key = spec.checkId().toString();
             jobs.put(key, new JobDefinition<>(Duration.ofSeconds(spec.intervalSeconds()), agentId + "/" + key, spec));
         }
         scheduler.apply(jobs);
         metrics.scheduledChecks(jobs.size());
+        executor.retainScriptsOf(specs);
     }
 
     /** How many checks are scheduled. */

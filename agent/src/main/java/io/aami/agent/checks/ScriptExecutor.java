@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +125,21 @@ public final class ScriptExecutor {
         } catch (IOException e) {
             LOG.warn("check {} could not run: {}", spec.checkId(), e.toString());
             return refused(spec, executedAt, started, "check could not run: " + e.getMessage());
+        }
+    }
+
+    /** Deletes the stored script files that none of {@code current} runs; a failure is logged, not thrown. */
+    void retainScriptsOf(Collection<CheckSpec> current) {
+        Set<String> keep = current.stream()
+                .map(spec -> ScriptStore.sha256Hex(spec.script().getBytes(StandardCharsets.UTF_8)))
+                .collect(Collectors.toSet());
+        try {
+            int deleted = store.retainOnly(keep);
+            if (deleted > 0) {
+                LOG.info("deleted {} script file(s) no check uses any more", deleted);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not clean up old script files: {}", e.toString());
         }
     }
 

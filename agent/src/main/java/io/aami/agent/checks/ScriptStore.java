@@ -75,6 +75,29 @@ final class ScriptStore {
         return target;
     }
 
+    /**
+     * Deletes the script files whose content is not in {@code keep} (SHA-256 hex), so scripts of
+     * removed or changed checks do not pile up. Files being written ({@code .tmp-*}) are left alone.
+     * Work dirs are not collected: they belong to the run-as user, and a root agent deleting trees an
+     * unprivileged script can rearrange under it (symlink swaps) is a hole not worth some kilobytes.
+     *
+     * @return how many files were deleted
+     */
+    int retainOnly(Set<String> keep) throws IOException {
+        int deleted = 0;
+        try (var files = Files.newDirectoryStream(scriptsDir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                int dot = name.indexOf('.');
+                if (dot > 0 && !name.startsWith(".tmp-") && !keep.contains(name.substring(0, dot))
+                        && Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
     /** The check's working directory, created and owned by whoever runs its scripts. */
     Path workDir(UUID checkId) throws IOException {
         ensureDirs();

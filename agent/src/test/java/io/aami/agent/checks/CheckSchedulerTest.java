@@ -150,6 +150,11 @@ class CheckSchedulerTest {
         assertThat(results.stream().filter(r -> r.checkId().equals(leaving)).count()).isEqualTo(leavingResults);
         assertThat(scheduler.scheduledChecks()).isEqualTo(1);
         assertThat(metrics.scheduled.get()).isEqualTo(1.0);
+        try (var scripts = Files.list(stateDir.resolve("scripts"))) {
+            assertThat(scripts.map(p -> p.getFileName().toString()))
+                    .as("the scripts of v1 and of the removed check are deleted; the run in flight still finished")
+                    .containsExactly(ScriptStore.sha256Hex("echo v2".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".sh");
+        }
     }
 
     @Test
