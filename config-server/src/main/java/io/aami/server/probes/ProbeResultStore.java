@@ -9,11 +9,9 @@ import io.aami.server.results.CopyText;
 import io.aami.server.results.HistoryQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -73,20 +71,11 @@ final class ProbeResultStore {
 
     /** One page of the target's probe history, newest first, of one probe or (null) all. */
     List<ProbeResultView> history(Connection c, UUID target, UUID probeId, HistoryPage page) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(HISTORY)) {
-            HistoryQuery.bind(ps, target, probeId, page);
-            List<ProbeResultView> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new ProbeResultView(rs.getLong("seq"), rs.getObject("probe_id", UUID.class),
-                            rs.getObject("destination_target_id", UUID.class), rs.getString("target"), rs.getString("target_ip"),
-                            rs.getInt("target_port"), rs.getString("protocol"), rs.getString("source_ip"),
-                            (Integer) rs.getObject("source_port"), rs.getBoolean("success"), rs.getString("reason"),
-                            (Double) rs.getObject("dns_ms"), (Double) rs.getObject("connect_ms"), rs.getDouble("total_ms"),
-                            rs.getTimestamp("executed_at").toInstant(), rs.getTimestamp("received_at").toInstant()));
-                }
-            }
-            return out;
-        }
+        return HistoryQuery.page(c, HISTORY, target, probeId, page, rs -> new ProbeResultView(rs.getLong("seq"),
+                rs.getObject("probe_id", UUID.class), rs.getObject("destination_target_id", UUID.class), rs.getString("target"),
+                rs.getString("target_ip"), rs.getInt("target_port"), rs.getString("protocol"), rs.getString("source_ip"),
+                (Integer) rs.getObject("source_port"), rs.getBoolean("success"), rs.getString("reason"),
+                (Double) rs.getObject("dns_ms"), (Double) rs.getObject("connect_ms"), rs.getDouble("total_ms"),
+                rs.getTimestamp("executed_at").toInstant(), rs.getTimestamp("received_at").toInstant()));
     }
 }

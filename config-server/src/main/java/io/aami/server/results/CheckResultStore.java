@@ -7,11 +7,9 @@ import io.aami.server.db.UnnestColumns;
 import io.aami.server.http.HistoryPage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -65,18 +63,9 @@ public final class CheckResultStore {
 
     /** One page of the target's history, newest first, of one check or (null) all. */
     List<CheckResultView> history(Connection c, UUID target, UUID checkId, HistoryPage page) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(HISTORY)) {
-            HistoryQuery.bind(ps, target, checkId, page);
-            List<CheckResultView> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new CheckResultView(rs.getLong("seq"), rs.getObject("check_id", UUID.class),
-                            CheckStatus.name(rs.getInt("status")), (Integer) rs.getObject("exit_code"), rs.getString("output"),
-                            rs.getBoolean("truncated"), rs.getBoolean("timed_out"), rs.getLong("duration_ms"),
-                            rs.getTimestamp("executed_at").toInstant(), rs.getTimestamp("received_at").toInstant()));
-                }
-            }
-            return out;
-        }
+        return HistoryQuery.page(c, HISTORY, target, checkId, page, rs -> new CheckResultView(rs.getLong("seq"),
+                rs.getObject("check_id", UUID.class), CheckStatus.name(rs.getInt("status")), (Integer) rs.getObject("exit_code"),
+                rs.getString("output"), rs.getBoolean("truncated"), rs.getBoolean("timed_out"), rs.getLong("duration_ms"),
+                rs.getTimestamp("executed_at").toInstant(), rs.getTimestamp("received_at").toInstant()));
     }
 }

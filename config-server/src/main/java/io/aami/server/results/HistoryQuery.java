@@ -1,9 +1,13 @@
 package io.aami.server.results;
 
 import io.aami.server.http.HistoryPage;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -20,8 +24,28 @@ public final class HistoryQuery {
                 + "AND executed_at >= ? AND (executed_at, seq) < (?, ?) ORDER BY executed_at DESC, seq DESC LIMIT ?";
     }
 
-    /** Binds the parameters of {@link #sql}: the target, the item (null = all) and the page. */
-    public static void bind(PreparedStatement ps, UUID target, UUID item, HistoryPage page) throws SQLException {
+    /** Reads one history row. */
+    @FunctionalInterface
+    public interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code sql} (built by {@link #sql}) for the target, the item (null = all) and the page. */
+    public static <T> List<T> page(Connection c, String sql, UUID target, UUID item, HistoryPage page, Row<T> row)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, target, item, page);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static void bind(PreparedStatement ps, UUID target, UUID item, HistoryPage page) throws SQLException {
         ps.setObject(1, target);
         ps.setObject(2, item);
         ps.setObject(3, item);
