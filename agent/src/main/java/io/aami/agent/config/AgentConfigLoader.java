@@ -84,9 +84,7 @@ public final class AgentConfigLoader {
                         t.choice("logging.format", "json", "json", "text")));
         t.finish();
         validate(cfg, t);
-        List<String> warnings = t.unusedEnvironment().stream()
-                .map(name -> "environment variable " + name + " matches no agent key and is ignored").toList();
-        return new Loaded(cfg, warnings);
+        return new Loaded(cfg, t.unusedEnvironmentWarnings("agent"));
     }
 
     private static void validate(AgentConfig cfg, ConfigTree t) {

@@ -179,6 +179,12 @@ public final class ConfigTree {
         return env.keySet().stream().filter(k -> k.startsWith(ENV_PREFIX) && !usedEnv.contains(k)).sorted().toList();
     }
 
+    /** One warning per {@link #unusedEnvironment} variable, naming the process ({@code agent}, {@code config-server}). */
+    public List<String> unusedEnvironmentWarnings(String process) {
+        return unusedEnvironment().stream()
+                .map(name -> "environment variable " + name + " matches no " + process + " key and is ignored").toList();
+    }
+
     private <T> T parsed(String key, T def, Function<String, T> parser) {
         Raw raw = raw(key);
         if (raw == null) {

@@ -56,6 +56,9 @@ class ConfigTreeTest {
         assertThat(t.stringList("checks.allowed", List.of())).containsExactly("sh", "bash");
         assertThatThrownBy(() -> t.integer("checks.max_concurrent", 10, 1, 100)).hasMessageContaining("1..100");
         assertThat(t.unusedEnvironment()).isEmpty();
+        ConfigTree typo = ConfigTree.load(null, Map.of("AAMI_CHECKS_ALOWED", "sh", "PATH", "/bin"), Map.of());
+        assertThat(typo.unusedEnvironmentWarnings("agent"))
+                .containsExactly("environment variable AAMI_CHECKS_ALOWED matches no agent key and is ignored");
     }
 
     @Test

@@ -73,9 +73,7 @@ public final class ServerConfigLoader {
                         t.choice("logging.format", "text", "text", "json")));
         t.finish();
         validate(cfg, t);
-        List<String> warnings = t.unusedEnvironment().stream()
-                .map(name -> "environment variable " + name + " matches no config-server key and is ignored").toList();
-        return new Loaded(cfg, warnings);
+        return new Loaded(cfg, t.unusedEnvironmentWarnings("config-server"));
     }
 
     private static ServerConfig.Listen listen(ConfigTree t) {
