@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -100,18 +99,12 @@ public final class Exchange {
 
     private byte[] readBody() {
         try (InputStream in = http.getRequestBody()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[16 * 1024];
-            long total = 0;
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > maxBody) {
-                    throw new LocalApiException(413, "PAYLOAD_TOO_LARGE", "request body exceeds " + maxBody + " bytes");
-                }
-                out.write(buf, 0, n);
+            // At most one byte past the limit is read (readNBytes grows its buffer as data comes).
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+            if (bytes.length > maxBody) {
+                throw new LocalApiException(413, "PAYLOAD_TOO_LARGE", "request body exceeds " + maxBody + " bytes");
             }
-            return out.toByteArray();
+            return bytes;
         } catch (IOException e) {
             throw LocalApiException.badRequest("MALFORMED_JSON", "request body could not be read");
         }

@@ -160,4 +160,17 @@ class ProbeRoutesTest {
         assertThat(mapper.readTree(r.body()).get("code").asText()).isEqualTo("TOO_MANY_TASKS");
         assertThat(ProbeFixtures.counterSum(registry, "aami_probe")).isZero();
     }
+
+    @Test
+    void aBodyOverTheLimitIs413AndRunsNothing() throws Exception {
+        String padding = " ".repeat((int) LocalApi.MAX_BODY);
+        HttpResponse<String> r = post("/run_tasks", "[{\"target_ip\":\"127.0.0.1\",\"target_port\":" + listener.port() + "}"
+                + padding + "]");
+
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(mapper.readTree(r.body()).get("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(ProbeFixtures.counterSum(registry, "aami_probe")).isZero();
+        assertThat(post("/run_tasks", "[]" + " ".repeat((int) LocalApi.MAX_BODY - 2)).statusCode())
+                .as("exactly the limit is accepted").isEqualTo(200);
+    }
 }
