@@ -3,7 +3,7 @@ package io.aami.agent.checks;
 import static io.aami.agent.checks.Fixtures.readPid;
 import static io.aami.agent.checks.Fixtures.running;
 import static io.aami.agent.checks.Fixtures.spec;
-import static io.aami.agent.checks.Fixtures.within;
+import static io.aami.server.testing.Eventually.within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.aami.contract.policy.CheckSpec;
+import io.aami.server.testing.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -85,7 +86,7 @@ class SandboxTest {
         assertThat(e.output()).as("the bomb ran into the process limit").contains("Resource temporarily unavailable");
         assertThat(e.status()).isNotEqualTo("ok");
         // Killed children are zombies until init reaps them, and they still count against nobody's 64 processes.
-        Fixtures.within(Duration.ofSeconds(20), () -> {
+        Eventually.within(Duration.ofSeconds(20), () -> {
             try {
                 return groupMembers(pgid, true).isEmpty();
             } catch (java.io.IOException ex) {

@@ -1,5 +1,6 @@
 package io.aami.agent.schedule;
 
+import static io.aami.server.testing.Eventually.within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,7 +64,7 @@ class PhasedSchedulerTest {
     @Test
     void runsOncePerSlotAtItsSeedDerivedPhase() throws Exception {
         newScheduler().apply(job("a", "v1", "agent-1/a"));
-        assertThat(Waits.within(PATIENCE, () -> runs.size() >= 2)).isTrue();
+        assertThat(within(PATIENCE, () -> runs.size() >= 2)).isTrue();
         long phase = Phases.phaseMillis("agent-1/a", SECOND);
         List<Long> slots = runs.stream().map(r -> r.slot().toEpochMilli()).limit(2).toList();
         assertThat(slots).allSatisfy(slot -> assertThat(Math.floorMod(slot - phase, 1000L)).isZero());
@@ -75,11 +76,11 @@ class PhasedSchedulerTest {
     void aSlotReachedWhileTheJobStillRunsIsSkippedAndCountedNotQueued() throws Exception {
         completeRunsAtOnce = false;
         newScheduler().apply(job("a", "v1", "seed"));
-        assertThat(Waits.within(PATIENCE, () -> skips.get() >= 1)).isTrue();
+        assertThat(within(PATIENCE, () -> skips.get() >= 1)).isTrue();
         assertThat(runs).hasSize(1);
 
         runs.get(0).done().complete(null);
-        assertThat(Waits.within(PATIENCE, () -> runs.size() == 2)).isTrue();
+        assertThat(within(PATIENCE, () -> runs.size() == 2)).isTrue();
         assertThat(runs.get(1).slot()).isAfter(runs.get(0).slot());
     }
 
@@ -101,7 +102,7 @@ class PhasedSchedulerTest {
     @Test
     void aChangedDefinitionRestartsOnTheNewSpecAndPhase() throws Exception {
         newScheduler().apply(job("a", "v1", "seed-1"));
-        assertThat(Waits.within(PATIENCE, () -> runsOf("v1") >= 1)).isTrue();
+        assertThat(within(PATIENCE, () -> runsOf("v1") >= 1)).isTrue();
         Object before = scheduler.jobIdentity("a");
 
         scheduler.apply(job("a", "v2", "seed-2"));
@@ -110,7 +111,7 @@ class PhasedSchedulerTest {
         assertThat(scheduler.jobIdentity("a")).isNotSameAs(before);
         long newPhase = Phases.phaseMillis("seed-2", SECOND);
         assertThat(Math.floorMod(scheduler.nextRun("a").orElseThrow().toEpochMilli() - newPhase, 1000L)).isZero();
-        assertThat(Waits.within(PATIENCE, () -> runsOf("v2") >= 1)).isTrue();
+        assertThat(within(PATIENCE, () -> runsOf("v2") >= 1)).isTrue();
         assertThat(runsOf("v1")).isEqualTo(v1Runs);
     }
 
@@ -118,15 +119,15 @@ class PhasedSchedulerTest {
     void aChangedJobDoesNotStartBesideItsPreviousRunStillInFlight() throws Exception {
         completeRunsAtOnce = false;
         newScheduler().apply(job("a", "v1", "seed"));
-        assertThat(Waits.within(PATIENCE, () -> runs.size() == 1)).isTrue();
+        assertThat(within(PATIENCE, () -> runs.size() == 1)).isTrue();
 
         scheduler.apply(job("a", "v2", "seed"));
         int skipsBefore = skips.get();
-        assertThat(Waits.within(PATIENCE, () -> skips.get() > skipsBefore)).isTrue();
+        assertThat(within(PATIENCE, () -> skips.get() > skipsBefore)).isTrue();
         assertThat(runsOf("v2")).isZero();
 
         runs.get(0).done().complete(null);
-        assertThat(Waits.within(PATIENCE, () -> runsOf("v2") == 1)).isTrue();
+        assertThat(within(PATIENCE, () -> runsOf("v2") == 1)).isTrue();
     }
 
     @Test
@@ -134,7 +135,7 @@ class PhasedSchedulerTest {
         completeRunsAtOnce = false;
         newScheduler().apply(Map.of("a", new JobDefinition<>(SECOND, "seed-a", "a"),
                 "b", new JobDefinition<>(SECOND, "seed-b", "b")));
-        assertThat(Waits.within(PATIENCE, () -> runsOf("a") == 1 && runsOf("b") == 1)).isTrue();
+        assertThat(within(PATIENCE, () -> runsOf("a") == 1 && runsOf("b") == 1)).isTrue();
 
         scheduler.apply(job("b", "b", "seed-b"));
 
@@ -142,7 +143,7 @@ class PhasedSchedulerTest {
         assertThat(scheduler.nextRun("a")).isEmpty();
         Run inFlight = runs.stream().filter(r -> r.key().equals("a")).findFirst().orElseThrow();
         runs.stream().filter(r -> r.key().equals("b")).forEach(r -> r.done().complete(null));
-        assertThat(Waits.within(PATIENCE, () -> runsOf("b") >= 2)).isTrue();
+        assertThat(within(PATIENCE, () -> runsOf("b") >= 2)).isTrue();
         assertThat(runsOf("a")).isEqualTo(1);
         assertThat(inFlight.done()).isNotDone();
         assertThat(inFlight.done().complete(null)).isTrue();
@@ -156,7 +157,7 @@ class PhasedSchedulerTest {
             throw new IllegalStateException("boom");
         }, SkipListener.NONE);
         scheduler.apply(job("a", "v1", "seed"));
-        assertThat(Waits.within(PATIENCE, () -> attempts.get() >= 2)).isTrue();
+        assertThat(within(PATIENCE, () -> attempts.get() >= 2)).isTrue();
     }
 
     @Test
@@ -174,10 +175,10 @@ class PhasedSchedulerTest {
                 }
             }), key -> skips.incrementAndGet());
             scheduler.apply(job("a", "v1", "seed"));
-            assertThat(Waits.within(PATIENCE, () -> skips.get() >= 1)).isTrue();
+            assertThat(within(PATIENCE, () -> skips.get() >= 1)).isTrue();
             assertThat(threads).containsExactly("test-body");
             release.countDown();
-            assertThat(Waits.within(PATIENCE, () -> threads.size() == 2)).isTrue();
+            assertThat(within(PATIENCE, () -> threads.size() == 2)).isTrue();
         } finally {
             scheduler.close();
             pool.shutdownNow();
@@ -188,7 +189,7 @@ class PhasedSchedulerTest {
     @Test
     void closeStopsTheTimerAndRefusesFurtherWork() throws Exception {
         newScheduler().apply(job("a", "v1", "seed"));
-        assertThat(Waits.within(PATIENCE, () -> runs.size() >= 1)).isTrue();
+        assertThat(within(PATIENCE, () -> runs.size() >= 1)).isTrue();
 
         scheduler.close();
         int runsAtClose = runs.size();

@@ -13,6 +13,21 @@ public final class Eventually {
     private Eventually() {
     }
 
+    /**
+     * Polls {@code condition} every 20ms until it holds or {@code limit} passed; whether it held. For
+     * in-process conditions that cannot fail to be asked (an exception fails the test at once).
+     */
+    public static boolean within(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+
     public static void eventually(Duration within, BooleanSupplier condition) throws InterruptedException {
         eventually(within, "condition", condition, () -> "");
     }
