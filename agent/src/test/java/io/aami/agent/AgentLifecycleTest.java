@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.agent.config.AgentConfig;
 import io.aami.agent.config.AgentConfigLoader;
 import io.aami.server.testing.Api;
+import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
 import java.net.ServerSocket;
@@ -42,7 +43,7 @@ class AgentLifecycleTest {
     }
 
     static String token(Api api, int maxUses) {
-        return api.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", maxUses), ADMIN).json().get("token").asText();
+        return Fixtures.bootstrapToken(api, maxUses, Map.of());
     }
 
 

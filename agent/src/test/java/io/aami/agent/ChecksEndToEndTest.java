@@ -41,11 +41,7 @@ class ChecksEndToEndTest {
     }
 
     static String token(Api api, String group) {
-        Map<String, Object> body = new HashMap<>(Map.of("name", "t", "max_uses", 5));
-        if (group != null) {
-            body.put("group_id", group);
-        }
-        return api.post("/api/v1/bootstrap-tokens", body, ADMIN).json().get("token").asText();
+        return Fixtures.bootstrapToken(api, 5, group == null ? Map.of() : Map.of("group_id", group));
     }
 
 

@@ -47,8 +47,7 @@ class ProbesEndToEndTest {
                     "protocol", "TCP", "timeout_ms", 500, "interval_seconds", 1, "group_id", web));
             assertThat(api.post("/api/v1/probes", closed, ADMIN).status()).isEqualTo(201);
 
-            String token = api.post("/api/v1/bootstrap-tokens", Map.of("name", "w", "max_uses", 1, "group_id", web), ADMIN)
-                    .json().get("token").asText();
+            String token = Fixtures.bootstrapToken(api, 1, Map.of("name", "w", "group_id", web));
             AgentConfig cfg = TestAgentConfig.plainAndQuick(dir, server.port(), token);
             try (Agent agent = AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC())) {
                 String me = "agent_id=\"" + agent.agentId() + "\"";

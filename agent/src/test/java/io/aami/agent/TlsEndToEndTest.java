@@ -53,7 +53,7 @@ class TlsEndToEndTest {
             Api api = server.api();
             String pin = "sha256:" + Pem.sha256Hex(Pem.readCertificate(server.caCertificate()));
             Fixtures.createCheck(api, Fixtures.check("mtls-check", "echo secure; exit 0", 1, Map.of("global", true)));
-            String token = api.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", 2), ADMIN).json().get("token").asText();
+            String token = Fixtures.bootstrapToken(api, 2, Map.of());
             JumpingClock clock = new JumpingClock();
             // Key and certificate where the operator put them (server.tls.client_key / client_cert).
             Path keys = dir.resolve("tls");
@@ -85,7 +85,7 @@ class TlsEndToEndTest {
     void aWrongPinNeverEnrolls() throws Exception {
         try (TestServer server = TestServer.start(Map.of("AAMI_TLS", "on"))) {
             Api api = server.api();
-            String token = api.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", 1), ADMIN).json().get("token").asText();
+            String token = Fixtures.bootstrapToken(api, 1, Map.of());
             AgentConfig cfg = config(server, token, "sha256:" + "ab".repeat(32), dir);
             try (Agent agent = AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC())) {
                 Thread.sleep(3_000);

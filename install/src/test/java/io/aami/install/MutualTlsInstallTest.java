@@ -48,8 +48,7 @@ class MutualTlsInstallTest {
                     data.toString()), "pin.out").strip();
             assertThat(pin).matches("sha256:[0-9a-f]{64}");
             assertThat(server.output()).contains(pin);
-            String token = api.post("/api/v1/bootstrap-tokens", Map.of("name", "install", "max_uses", 1), ADMIN).json()
-                    .get("token").asText();
+            String token = Fixtures.bootstrapToken(api, 1, Map.of("name", "install"));
             Fixtures.createCheck(api, Fixtures.check("installed", "echo fine", 1, Map.of("global", true)));
 
             Path root = dir.resolve("root");

@@ -4,28 +4,17 @@ import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.server.testing.Api;
-import io.aami.server.testing.TestServer;
+import io.aami.server.testing.ServerPerClass;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ErrorHandlingTest {
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of());
-        api = server.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.with(Map.of());
+    static final Api api = server.api();
 
     private static void assertError(Api.Reply r, int status, String code) {
         assertThat(r.status()).as(r.toString()).isEqualTo(status);

@@ -9,9 +9,10 @@ import io.aami.common.pki.Pem;
 import io.aami.common.policy.PolicyCanonicalForm;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.server.testing.Api;
+import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestServer;
-import io.aami.server.testing.TlsTestClients;
 import io.aami.server.testing.TlsTestClients.ClientIdentity;
+import io.aami.server.testing.TlsTestClients;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.security.KeyFactory;
@@ -51,7 +52,7 @@ class MutualTlsTest {
     }
 
     static TlsAgent enroll(String hostname) {
-        String bootstrap = admin.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", 1), ADMIN).json().get("token").asText();
+        String bootstrap = Fixtures.bootstrapToken(admin, 1, Map.of());
         UUID id = UUID.randomUUID();
         KeyPair key = TlsTestClients.newKey();
         Map<String, Object> body = new HashMap<>(Map.of("token", bootstrap, "agent_id", id.toString(), "hostname", hostname,
@@ -105,7 +106,7 @@ class MutualTlsTest {
 
     @Test
     void enrollmentUnderTlsRequiresAValidCsr() {
-        String bootstrap = admin.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", 5), ADMIN).json().get("token").asText();
+        String bootstrap = Fixtures.bootstrapToken(admin, 5, Map.of());
         Api.Reply none = admin.post("/api/v1/bootstrap-tokens/register", Map.of("token", bootstrap, "hostname", "x"), null);
         assertThat(none.status()).isEqualTo(400);
         assertThat(none.json().get("field").asText()).isEqualTo("csr");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
-import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.Fixtures.EnrolledAgent;
-import io.aami.server.testing.TestServer;
+import io.aami.server.testing.Fixtures;
+import io.aami.server.testing.ServerPerClass;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,25 +16,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Probe policies: CRUD, validation, delivery in the policy pull, group-to-group expansion, results, matrix. */
 class ProbePolicyTest {
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of());
-        api = server.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.with(Map.of());
+    static final Api api = server.api();
 
     static Map<String, Object> probe(String name, Map<String, Object> destination, Map<String, Object> scope) {
         Map<String, Object> body = new HashMap<>(Map.of("name", name, "target_port", 443, "protocol", "TCP", "timeout_ms", 500,

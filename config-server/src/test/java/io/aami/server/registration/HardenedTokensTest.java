@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
-import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.Fixtures.EnrolledAgent;
+import io.aami.server.testing.Fixtures;
+import io.aami.server.testing.ServerPerClass;
 import io.aami.server.testing.TestServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,30 +17,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Source restrictions, audit, revocation (also through the token), retired ids, and no plaintext secret stored. */
 class HardenedTokensTest {
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of());
-        api = server.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.with(Map.of());
+    static final Api api = server.api();
 
     static String token(Map<String, Object> extra) {
-        Map<String, Object> body = new HashMap<>(Map.of("name", "t", "max_uses", 10));
-        body.putAll(extra);
-        return api.post("/api/v1/bootstrap-tokens", body, ADMIN).json().get("token").asText();
+        return Fixtures.bootstrapToken(api, 10, extra);
     }
 
     static Api.Reply register(String token, UUID id) {
@@ -146,7 +134,7 @@ class HardenedTokensTest {
                 "AAMI_RATE_LIMITS_ENROLL_BURST", "2", "AAMI_RATE_LIMITS_AGENT_PER_SECOND", "1", "AAMI_RATE_LIMITS_AGENT_BURST", "3"))) {
             Api l = limited.api();
             EnrolledAgent a = Fixtures.enroll(l, "first", null);
-            String t = l.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", 5), ADMIN).json().get("token").asText();
+            String t = Fixtures.bootstrapToken(l, 5, Map.of());
             Api.Reply second = l.post("/api/v1/bootstrap-tokens/register", Map.of("token", t, "hostname", "x"), null);
             assertThat(second.status()).isEqualTo(201);
             Api.Reply third = l.post("/api/v1/bootstrap-tokens/register", Map.of("token", t, "hostname", "y"), null);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
+import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.MutableClock;
-import io.aami.server.testing.TestDatabase;
-import io.aami.server.testing.TestServer;
+import io.aami.server.testing.ServerPerClass;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,33 +19,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every row of the seed's matching table and every bootstrap-token failure. */
 class RegistrationTest {
     static final MutableClock clock = MutableClock.startingNow();
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of(), TestDatabase.fresh(), clock);
-        api = server.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.with(Map.of(), clock);
+    static final Api api = server.api();
 
     static String token(Map<String, Object> extra) {
-        Map<String, Object> body = new HashMap<>(Map.of("name", "t", "max_uses", 10));
-        body.putAll(extra);
-        Api.Reply r = api.post("/api/v1/bootstrap-tokens", body, ADMIN);
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-        return r.json().get("token").asText();
+        return Fixtures.bootstrapToken(api, 10, extra);
     }
 
     static Map<String, Object> registration(String token, UUID agentId) {

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
-import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.Fixtures.EnrolledAgent;
+import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.MutableClock;
+import io.aami.server.testing.ServerPerClass;
 import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
 import java.sql.Connection;
@@ -21,26 +22,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Exactly-once ingest, latest state with staleness, history, and partition retention. */
 class CheckResultIngestTest {
     static final MutableClock clock = MutableClock.startingNow();
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h"), TestDatabase.fresh(), clock);
-        api = server.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.with(Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h"), clock);
+    static final Api api = server.api();
 
     static Map<String, Object> result(long seq, String checkId, String status, Instant at) {
         Map<String, Object> r = new HashMap<>(Map.of("seq", seq, "check_id", checkId, "status", status, "exit_code",

@@ -5,27 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
-import io.aami.server.testing.TestServer;
+import io.aami.server.testing.ServerPerClass;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TargetApiTest {
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of());
-        api = server.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.with(Map.of());
+    static final Api api = server.api();
 
     @Test
     void putIsIdempotentPreRegistration() {

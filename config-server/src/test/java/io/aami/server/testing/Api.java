@@ -11,21 +11,37 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** A small HTTP client for tests against a real server; bodies are JSON strings or objects. */
 public final class Api {
     private static final ObjectMapper MAPPER = WireJson.mapper();
 
-    private final String base;
-    private final HttpClient http;
+    /** Where requests go, looked up per request so an Api can be bound before its server starts. */
+    private record Endpoint(String base, HttpClient http) {
+    }
+
+    private final Supplier<Endpoint> endpoint;
 
     public Api(String base) {
         this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }
 
     public Api(String base, HttpClient http) {
-        this.base = base;
-        this.http = http;
+        Endpoint fixed = new Endpoint(base, http);
+        this.endpoint = () -> fixed;
+    }
+
+    private Api(Supplier<Endpoint> endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * An Api that sends wherever {@code server}'s Api sends, looked up on each call: a test class can
+     * hold it in a static final field before its server has started (see {@link ServerPerClass}).
+     */
+    static Api sendingThrough(Supplier<Api> server) {
+        return new Api(() -> server.get().endpoint.get());
     }
 
     /** One answer. */
@@ -74,8 +90,9 @@ public final class Api {
 
     /** {@code body} may be a String (sent as is), a byte[] or an object (JSON-encoded). */
     public Reply send(String method, String path, Object body, String bearer, String... headers) {
+        Endpoint to = endpoint.get();
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(to.base() + path)).timeout(Duration.ofSeconds(60));
             if (bearer != null) {
                 b.header("Authorization", "Bearer " + bearer);
             }
@@ -89,7 +106,7 @@ public final class Api {
                 publisher = HttpRequest.BodyPublishers.ofByteArray(bytes);
                 b.header("Content-Type", "application/json");
             }
-            HttpResponse<String> r = http.send(b.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = to.http().send(b.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

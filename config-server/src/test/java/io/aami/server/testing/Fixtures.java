@@ -16,8 +16,19 @@ public final class Fixtures {
     public record EnrolledAgent(UUID id, String token) {
     }
 
+    /** A new bootstrap token's secret: named "t", {@code maxUses} uses, {@code fields} added or overriding. */
+    public static String bootstrapToken(Api api, int maxUses, Map<String, ?> fields) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", "t", "max_uses", maxUses));
+        body.putAll(fields);
+        Api.Reply r = api.post("/api/v1/bootstrap-tokens", body, ADMIN);
+        if (r.status() != 201) {
+            throw new IllegalStateException("bootstrap token not created: " + r);
+        }
+        return r.json().get("token").asText();
+    }
+
     public static EnrolledAgent enroll(Api api, String hostname, String groupId) {
-        String bootstrap = api.post("/api/v1/bootstrap-tokens", Map.of("name", "t", "max_uses", 1), ADMIN).json().get("token").asText();
+        String bootstrap = bootstrapToken(api, 1, Map.of());
         Map<String, Object> body = new HashMap<>(Map.of("token", bootstrap, "hostname", hostname, "ip_address", "127.0.0.1"));
         if (groupId != null) {
             body.put("group_id", groupId);

@@ -5,30 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
-import io.aami.server.testing.TestServer;
+import io.aami.server.testing.ServerPerClass;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BootstrapTokenApiTest {
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of());
-        api = server.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.with(Map.of());
+    static final Api api = server.api();
 
     @Test
     void secretIsShownOnceAndStoredOnlyAsHash() throws Exception {
