@@ -30,11 +30,6 @@ class AgentLifecycleTest {
     @TempDir
     Path dir;
 
-    @org.junit.jupiter.api.BeforeEach
-    void traversable() throws java.io.IOException {
-        TestAgentConfig.makeTraversable(dir);
-    }
-
     AgentConfig config(int serverPort, String token) {
         Map<String, String> env = TestAgentConfig.env(dir, "127.0.0.1:" + serverPort, token);
         env.put("AAMI_SERVER_TLS_ENABLED", "false");

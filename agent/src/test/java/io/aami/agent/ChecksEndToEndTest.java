@@ -31,11 +31,6 @@ class ChecksEndToEndTest {
     @TempDir
     Path dir;
 
-    @org.junit.jupiter.api.BeforeEach
-    void traversable() throws java.io.IOException {
-        TestAgentConfig.makeTraversable(dir);
-    }
-
     AgentConfig config(int port, String token) {
         return TestAgentConfig.plainAndQuick(dir, port, token);
     }

@@ -26,12 +26,6 @@ class ProbesEndToEndTest {
     @TempDir
     Path dir;
 
-    @org.junit.jupiter.api.BeforeEach
-    void traversable() throws java.io.IOException {
-        TestAgentConfig.makeTraversable(dir);
-    }
-
-
     @Test
     void groupToGroupProbesReachTheMatrixAndMetricsAndPickUpNewMembers() throws Exception {
         try (TestServer server = TestServer.start(Map.of("AAMI_HEARTBEAT_INTERVAL", "1s", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "50ms"));

@@ -3,6 +3,7 @@ package io.aami.agent;
 import io.aami.agent.config.AgentConfig;
 import io.aami.agent.config.AgentConfigLoader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,15 +16,16 @@ final class TestAgentConfig {
     }
 
     /**
-     * As /var/lib is: as root the agent runs scripts as 'nobody', who must be able to enter the JUnit
-     * temp dir (0700) on the way to the state dir.
+     * id file and state under {@code dir}, local API on a free port, scripts as nobody, retries at most 2s apart; TLS as the
+     * caller adds. {@code dir} is made enterable by all, as /var/lib is: as root the agent runs scripts as 'nobody', who
+     * must pass the JUnit temp dir (0700) on the way to the state dir.
      */
-    static void makeTraversable(Path dir) throws IOException {
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-    }
-
-    /** id file and state under {@code dir}, local API on a free port, scripts as nobody, retries at most 2s apart; TLS as the caller adds. */
     static Map<String, String> env(Path dir, String serverAddress, String token) {
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Map<String, String> env = new HashMap<>();
         env.put("AAMI_SERVER_ADDRESS", serverAddress);
         env.put("AAMI_SERVER_BOOTSTRAP_TOKEN", token);

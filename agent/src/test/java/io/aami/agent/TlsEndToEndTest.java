@@ -29,12 +29,6 @@ class TlsEndToEndTest {
     @TempDir
     Path dir;
 
-    @org.junit.jupiter.api.BeforeEach
-    void traversable() throws java.io.IOException {
-        TestAgentConfig.makeTraversable(dir);
-    }
-
-
     AgentConfig config(TestServer server, String token, String pin, Path stateDir) {
         return config(server, token, pin, stateDir, Map.of());
     }
