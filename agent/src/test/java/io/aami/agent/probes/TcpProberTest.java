@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -17,32 +16,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TcpProberTest {
-    private final PrometheusRegistry registry = new PrometheusRegistry();
-    private ProbeEngine engine;
-
-    @BeforeEach
-    void start() {
-        engine = new ProbeEngine(4096, CLOCK, new ProbeMetrics(registry, 100));
-    }
-
-    @AfterEach
-    void stop() {
-        engine.close();
-    }
-
-    private ProbeResult run(ProbeTask task) throws Exception {
-        return engine.submit(request(task)).get(10, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    final EngineUnderTest engine = new EngineUnderTest(4096);
 
     @Test
     void openPortIsOkWithTheActualSourceAndTimes() throws Exception {
         try (TcpListener listener = new TcpListener()) {
-            ProbeResult r = run(new ProbeTask("t1", "127.0.0.1", null, "127.0.0.1", listener.port(), null, 2000,
+            ProbeResult r = engine.run(new ProbeTask("t1", "127.0.0.1", null, "127.0.0.1", listener.port(), null, 2000,
                     null, null, null));
 
             assertThat(r.success()).isTrue();
@@ -58,18 +42,18 @@ class TcpProberTest {
             assertThat(r.totalMs()).isGreaterThanOrEqualTo(r.connectMs());
             assertThat(r.executedAt()).isEqualTo(CLOCK.instant());
         }
-        assertThat(ProbeFixtures.counter(registry, "aami_probe", "TCP", "ok")).isEqualTo(1);
+        assertThat(ProbeFixtures.counter(engine.registry, "aami_probe", "TCP", "ok")).isEqualTo(1);
     }
 
     @Test
     void closedPortIsRefused() throws Exception {
-        ProbeResult r = run(tcp("127.0.0.1", ProbeFixtures.closedTcpPort(), 2000));
+        ProbeResult r = engine.run(tcp("127.0.0.1", ProbeFixtures.closedTcpPort(), 2000));
 
         assertThat(r.success()).isFalse();
         assertThat(r.reason()).isEqualTo("refused");
         assertThat(r.sourcePort()).as("the bound local port is reported even on failure").isPositive();
         assertThat(r.connectMs()).isNotNull();
-        assertThat(ProbeFixtures.counter(registry, "aami_probe", "TCP", "refused")).isEqualTo(1);
+        assertThat(ProbeFixtures.counter(engine.registry, "aami_probe", "TCP", "refused")).isEqualTo(1);
     }
 
     @Test
@@ -78,8 +62,8 @@ class TcpProberTest {
         try (TcpListener listener = new TcpListener()) {
             ProbeTask task = new ProbeTask(null, "127.0.0.1", pinned, "127.0.0.1", listener.port(), "tcp", 2000,
                     null, null, null);
-            ProbeResult first = run(task);
-            ProbeResult second = run(task);
+            ProbeResult first = engine.run(task);
+            ProbeResult second = engine.run(task);
 
             assertThat(first.reason()).isEqualTo("ok");
             assertThat(first.sourcePort()).isEqualTo(pinned);
@@ -88,7 +72,7 @@ class TcpProberTest {
 
             try (ServerSocket busy = new ServerSocket()) {
                 busy.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), pinned));
-                ProbeResult third = run(task);
+                ProbeResult third = engine.run(task);
                 assertThat(third.success()).isFalse();
                 assertThat(third.reason()).isEqualTo("bind_error");
                 assertThat(third.sourcePort()).isEqualTo(pinned);
@@ -102,7 +86,7 @@ class TcpProberTest {
         InetAddress testNet = InetAddress.getByName("192.0.2.1");
         assumeTrue(NetworkInterface.getByInetAddress(testNet) == null, "192.0.2.1 must not be local here");
         try (TcpListener listener = new TcpListener()) {
-            ProbeResult r = run(new ProbeTask(null, "192.0.2.1", null, "127.0.0.1", listener.port(), "TCP", 2000,
+            ProbeResult r = engine.run(new ProbeTask(null, "192.0.2.1", null, "127.0.0.1", listener.port(), "TCP", 2000,
                     null, null, null));
 
             assertThat(r.success()).isFalse();
@@ -116,10 +100,10 @@ class TcpProberTest {
         InetAddress v6 = InetAddress.getByName("::1");
         assumeTrue(NetworkInterface.getByInetAddress(v6) != null, "no IPv6 loopback here");
         try (ServerSocket server = new ServerSocket(0, 50, v6)) {
-            ProbeResult open = run(new ProbeTask(null, "::1", null, "[::1]", server.getLocalPort(), "TCP", 2000,
+            ProbeResult open = engine.run(new ProbeTask(null, "::1", null, "[::1]", server.getLocalPort(), "TCP", 2000,
                     null, null, null));
             server.close();
-            ProbeResult closed = run(tcp("::1", server.getLocalPort(), 2000));
+            ProbeResult closed = engine.run(tcp("::1", server.getLocalPort(), 2000));
 
             assertThat(open.reason()).isEqualTo("ok");
             assertThat(open.sourceIp()).isEqualTo("0:0:0:0:0:0:0:1");
@@ -131,7 +115,7 @@ class TcpProberTest {
     @Test
     void unansweredSynIsTimeoutAfterAboutTimeoutMs() throws Exception {
         try (BlackholeListener blackhole = new BlackholeListener()) {
-            ProbeResult r = run(tcp("127.0.0.1", blackhole.port(), 400));
+            ProbeResult r = engine.run(tcp("127.0.0.1", blackhole.port(), 400));
 
             assertThat(r.success()).isFalse();
             assertThat(r.reason()).isEqualTo("timeout");
@@ -143,7 +127,7 @@ class TcpProberTest {
     @Test
     void hostNameIsResolvedAndTimed() throws Exception {
         try (TcpListener listener = new TcpListener()) {
-            ProbeResult r = run(new ProbeTask(null, "127.0.0.1", null, "localhost", listener.port(), "TCP", 5000,
+            ProbeResult r = engine.run(new ProbeTask(null, "127.0.0.1", null, "localhost", listener.port(), "TCP", 5000,
                     null, null, null));
 
             assertThat(r.reason()).isEqualTo("ok");
@@ -154,7 +138,7 @@ class TcpProberTest {
 
     @Test
     void unknownHostIsDnsError() throws Exception {
-        ProbeResult r = run(tcp("no-such-host.invalid", 80, 5000));
+        ProbeResult r = engine.run(tcp("no-such-host.invalid", 80, 5000));
 
         assertThat(r.success()).isFalse();
         assertThat(r.reason()).isEqualTo("dns_error");

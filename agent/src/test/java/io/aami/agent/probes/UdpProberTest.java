@@ -1,43 +1,24 @@
 package io.aami.agent.probes;
 
-import static io.aami.agent.probes.ProbeFixtures.CLOCK;
-import static io.aami.agent.probes.ProbeFixtures.request;
 import static io.aami.agent.probes.ProbeFixtures.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class UdpProberTest {
-    private final PrometheusRegistry registry = new PrometheusRegistry();
-    private ProbeEngine engine;
-
-    @BeforeEach
-    void start() {
-        engine = new ProbeEngine(64, CLOCK, new ProbeMetrics(registry, 100));
-    }
-
-    @AfterEach
-    void stop() {
-        engine.close();
-    }
-
-    private ProbeResult run(ProbeTask task) throws Exception {
-        return engine.submit(request(task)).get(10, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    final EngineUnderTest engine = new EngineUnderTest(64);
 
     @Test
     void echoedPayloadIsOk() throws Exception {
         try (UdpServer echo = UdpServer.echo()) {
-            ProbeResult r = run(udp("127.0.0.1", echo.port(), 2000, "cafe", null, null));
+            ProbeResult r = engine.run(udp("127.0.0.1", echo.port(), 2000, "cafe", null, null));
 
             assertThat(r.success()).isTrue();
             assertThat(r.reason()).isEqualTo("ok");
@@ -52,7 +33,7 @@ class UdpProberTest {
     @Test
     void emptyPayloadSendsAnEmptyDatagram() throws Exception {
         try (UdpServer echo = UdpServer.echo()) {
-            ProbeResult r = run(udp("127.0.0.1", echo.port(), 2000, null, null, null));
+            ProbeResult r = engine.run(udp("127.0.0.1", echo.port(), 2000, null, null, null));
 
             assertThat(r.reason()).isEqualTo("ok");
             assertThat(echo.received()).isEqualTo(1);
@@ -63,8 +44,8 @@ class UdpProberTest {
     @Test
     void replyContainingExpectIsOkAndOtherwiseInvalid() throws Exception {
         try (UdpServer echo = UdpServer.echo()) {
-            ProbeResult match = run(udp("127.0.0.1", echo.port(), 2000, "00c0ffee00", "C0FFEE", null));
-            ProbeResult mismatch = run(udp("127.0.0.1", echo.port(), 2000, "00c0ffee00", "beef", null));
+            ProbeResult match = engine.run(udp("127.0.0.1", echo.port(), 2000, "00c0ffee00", "C0FFEE", null));
+            ProbeResult mismatch = engine.run(udp("127.0.0.1", echo.port(), 2000, "00c0ffee00", "beef", null));
 
             assertThat(match.success()).isTrue();
             assertThat(match.reason()).isEqualTo("ok");
@@ -77,8 +58,8 @@ class UdpProberTest {
     @Test
     void closedPortIsRefusedByIcmpPortUnreachable() throws Exception {
         int closed = closedUdpPort();
-        ProbeResult withPayload = run(udp("127.0.0.1", closed, 2000, "01", null, null));
-        ProbeResult empty = run(udp("127.0.0.1", closed, 2000, null, null, null));
+        ProbeResult withPayload = engine.run(udp("127.0.0.1", closed, 2000, "01", null, null));
+        ProbeResult empty = engine.run(udp("127.0.0.1", closed, 2000, null, null, null));
 
         assertThat(withPayload.reason()).isEqualTo("refused");
         assertThat(empty.reason()).as("the empty datagram's ICMP error reaches the probe socket").isEqualTo("refused");
@@ -88,8 +69,8 @@ class UdpProberTest {
     @Test
     void silenceIsTimeoutUnlessNoReplyIsOk() throws Exception {
         try (UdpServer silent = UdpServer.silent()) {
-            ProbeResult strict = run(udp("127.0.0.1", silent.port(), 300, "01", null, null));
-            ProbeResult lenient = run(udp("127.0.0.1", silent.port(), 300, "01", null, true));
+            ProbeResult strict = engine.run(udp("127.0.0.1", silent.port(), 300, "01", null, null));
+            ProbeResult lenient = engine.run(udp("127.0.0.1", silent.port(), 300, "01", null, true));
 
             assertThat(strict.success()).isFalse();
             assertThat(strict.reason()).isEqualTo("timeout");
@@ -98,7 +79,7 @@ class UdpProberTest {
             assertThat(lenient.reason()).isEqualTo("ok");
             assertThat(lenient.connectMs()).isNull();
         }
-        assertThat(ProbeFixtures.counter(registry, "aami_probe", "UDP", "timeout")).isEqualTo(1);
+        assertThat(ProbeFixtures.counter(engine.registry, "aami_probe", "UDP", "timeout")).isEqualTo(1);
     }
 
     @Test
@@ -108,12 +89,12 @@ class UdpProberTest {
             probe.close();
             ProbeTask task = new ProbeTask(null, "127.0.0.1", pinned, "127.0.0.1", echo.port(), "udp", 2000, null, null, null);
 
-            ProbeResult free = run(task);
+            ProbeResult free = engine.run(task);
             assertThat(free.reason()).isEqualTo("ok");
             assertThat(free.sourcePort()).isEqualTo(pinned);
 
             try (DatagramSocket busy = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), pinned))) {
-                ProbeResult taken = run(task);
+                ProbeResult taken = engine.run(task);
                 assertThat(taken.reason()).isEqualTo("bind_error");
                 assertThat(taken.sourcePort()).isEqualTo(pinned);
             }
