@@ -73,7 +73,7 @@ public final class JsonBodies {
             return readBounded(in);
         } catch (ApiException e) {
             if (e.code() == ErrorCode.PAYLOAD_TOO_LARGE) {
-                drain(ctx, Long.MAX_VALUE);
+                drain(ctx, ctx.contentLength());
             }
             throw e;
         } catch (java.util.zip.ZipException e) {
@@ -96,6 +96,9 @@ public final class JsonBodies {
      * Reads and discards what the client is still sending (up to {@link #DRAIN_LIMIT}) so it can read
      * our 413: a client blocked writing its body does not read the answer, and closing on it resets
      * the connection, losing the answer (nginx's lingering close, done here in the request).
+     *
+     * @param expected the declared Content-Length, or -1 when unknown (chunked): a declared length
+     *                 beyond the limit is not drained, the connection is closed on it instead
      */
     private static void drain(Context ctx, long expected) {
         if (expected > DRAIN_LIMIT) {
