@@ -154,13 +154,13 @@ public final class AgentMain {
                 new Agent.Loop("policy", new PolicyPoller(transport, holder, new PolicyFile(cfg.policyFile(), mapper), gate,
                         cfg.policy().longPollWait(), stop, new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(1)), random)), true),
                 new Agent.Loop("send-checks", new ResultSender("checks", checkSpool,
-                        (creds, records) -> transport.sendCheckResults(creds, new io.aami.contract.results.CheckResultBatch(
-                                records.stream().map(r -> read(mapper, r.payload(), CheckResult.class)).toList())),
+                        (creds, epoch, records) -> transport.sendCheckResults(creds, new io.aami.contract.results.CheckResultBatch(
+                                epoch, records.stream().map(r -> read(mapper, r.payload(), CheckResult.class)).toList())),
                         holder, limits, stop, new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(1)), random), clock, senderMetrics),
                         false),
                 new Agent.Loop("send-probes", new ResultSender("probes", probeSpool,
-                        (creds, records) -> transport.sendProbeResults(creds, new io.aami.contract.results.ProbeReportBatch(
-                                records.stream().map(r -> read(mapper, r.payload(), ProbeReport.class)).toList())),
+                        (creds, epoch, records) -> transport.sendProbeResults(creds, new io.aami.contract.results.ProbeReportBatch(
+                                epoch, records.stream().map(r -> read(mapper, r.payload(), ProbeReport.class)).toList())),
                         holder, limits, stop, new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(1)), random), clock, senderMetrics),
                         false)));
         if (tls != null) {

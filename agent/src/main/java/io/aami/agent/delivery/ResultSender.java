@@ -22,16 +22,18 @@ import org.slf4j.LoggerFactory;
  * {@code maxBatch} results wait or the oldest has waited {@code flushInterval}. Only what the server
  * acknowledged (after its commit) is removed from the spool; failures back off with jitter and the
  * same results are sent again. A batch the server calls malformed is split until the bad result is
- * isolated, which is then dropped and counted, so one bad record never blocks the stream.
+ * isolated, which is then dropped and counted, so one bad record never blocks the stream. Each batch
+ * carries the spool's stream epoch; an acknowledgement beyond every seq the spool produced starts a new
+ * epoch (see {@link ResultSpool#startNewEpoch}) and the batch is sent again in it.
  */
 public final class ResultSender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultSender.class);
     private static final Duration RECHECK = Duration.ofMillis(250);
 
-    /** Sends a batch of spooled records (their payloads are the encoded results). */
+    /** Sends a batch of spooled records (their payloads are the encoded results), numbered in {@code epoch}. */
     @FunctionalInterface
     public interface Shipper {
-        ResultAck ship(AgentCredentials credentials, List<SpoolRecord> records);
+        ResultAck ship(AgentCredentials credentials, String epoch, List<SpoolRecord> records);
     }
 
     /** Limits of one batch. */
@@ -95,8 +97,12 @@ public final class ResultSender implements Runnable {
     /** Sends {@code records}; true when all of them are acknowledged or deliberately dropped. */
     private boolean deliver(AgentCredentials creds, List<SpoolRecord> records) {
         try {
-            ResultAck ack = shipper.ship(creds, records);
+            String epoch = spool.epoch();
+            ResultAck ack = shipper.ship(creds, epoch, records);
             long last = records.get(records.size() - 1).seq();
+            if (ack.ackedSeq() > last && !producedThrough(ack.ackedSeq())) {
+                return renumber(epoch, ack.ackedSeq());
+            }
             spool.ack(Math.min(ack.ackedSeq(), last));
             metrics.sent.labelValues(stream).inc(records.size());
             metrics.lastSuccess.labelValues(stream).set(clock.instant().toEpochMilli() / 1000.0);
@@ -115,6 +121,24 @@ public final class ResultSender implements Runnable {
                     failurePause.toMillis());
             return false;
         }
+    }
+
+    private boolean producedThrough(long seq) {
+        return seq < spool.stats().nextSeq();
+    }
+
+    /**
+     * The server holds seqs of this epoch up to {@code ackedSeq}, beyond anything this spool handed out:
+     * the spool was restored from an older copy, or another client posted in its epoch. Whatever the
+     * server called duplicates was never stored; a new epoch makes the same records a new stream.
+     * Backs off first, so a server that keeps doing this cannot make the agent spin.
+     */
+    private boolean renumber(String epoch, long ackedSeq) {
+        spool.startNewEpoch("the server acknowledged " + stream + " seq " + ackedSeq + " of epoch " + epoch
+                + ", which this spool never produced");
+        metrics.failures.labelValues(stream).inc();
+        failurePause = backoff.next();
+        return false;
     }
 
     private boolean split(AgentCredentials creds, List<SpoolRecord> records, TransportException e) {

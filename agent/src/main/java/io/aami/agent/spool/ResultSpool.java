@@ -28,8 +28,16 @@ import org.slf4j.LoggerFactory;
  * the highest seq in the segments + 1 and the acknowledged seq + 1. A crash leaves a gap of at most
  * one block, never a reuse.
  *
+ * <p><b>Stream epoch.</b> The numbering belongs to a random epoch ({@code <dir>/epoch}, fsync'd before a
+ * record is numbered in it), sent with every batch. It is kept only when the epoch and seq files are both
+ * intact; otherwise (a new or deleted directory, a lost or damaged epoch or seq file) open starts a new
+ * one, and so does {@link #startNewEpoch} when the server holds numbers of the epoch the spool never
+ * produced (a spool restored from an older copy). The server keeps a cursor per epoch, so a numbering
+ * that started over is stored as a new stream, never acknowledged as duplicates.
+ *
  * <p><b>Files.</b> {@code <first seq>.seg} segments of records (see {@link RecordFormat}), rolled at
- * {@code segmentBytes}; {@code acked} (everything up to it is delivered); {@code seq}; {@code lock}.
+ * {@code segmentBytes}; {@code acked} (everything up to it is delivered); {@code seq}; {@code epoch};
+ * {@code lock}.
  * When a record would take the spool past {@code maxBytes}, the oldest segment is dropped, delivered or
  * not, and its pending records are counted as dropped: appends never fail because the spool is full.
  * A damaged record (bad CRC or length) is skipped and counted; reading resumes at the next intact one.
@@ -108,8 +116,8 @@ public final class ResultSpool implements AutoCloseable {
                 ? new FsyncTimer("aami-spool-fsync-" + stream, options.fsyncInterval(), this::syncForInterval)
                 : null;
         SpoolStats s = stats(false);
-        LOG.info("spool {} opened in {}: {} segments, {} bytes, {} pending records, next seq {}, acked through {}",
-                stream, dir, s.segments(), s.bytes(), s.pendingRecords(), s.nextSeq(), s.ackedSeq());
+        LOG.info("spool {} opened in {}: {} segments, {} bytes, {} pending records, epoch {}, next seq {}, acked through {}",
+                stream, dir, s.segments(), s.bytes(), s.pendingRecords(), state.epoch(), s.nextSeq(), s.ackedSeq());
     }
 
     /**
@@ -164,6 +172,33 @@ public final class ResultSpool implements AutoCloseable {
             state.ack(throughSeq);
         } catch (IOException e) {
             throw new UncheckedIOException("spool " + stream + ": ack failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The stream epoch every seq of this spool belongs to; send it with the records. */
+    public String epoch() {
+        lock.lock();
+        try {
+            return state.epoch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts a new stream epoch, durably, for when the server holds numbers of the current one that this
+     * spool never handed out ({@code why} is logged). Pending records and the numbering carry on; what is
+     * sent from now on is a new stream to the server. Returns the new epoch.
+     */
+    public String startNewEpoch(String why) {
+        lock.lock();
+        try {
+            ensureOpen();
+            return state.startNewEpoch(why);
+        } catch (IOException e) {
+            throw new UncheckedIOException("spool " + stream + ": cannot store a new epoch: " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }

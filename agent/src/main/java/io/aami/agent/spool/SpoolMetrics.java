@@ -18,12 +18,15 @@ import java.util.function.Supplier;
  *   <li>{@code aami_agent_spool_appended_total{stream}} records appended</li>
  *   <li>{@code aami_agent_spool_dropped_records_total{stream}} pending records dropped because the spool was full</li>
  *   <li>{@code aami_agent_spool_corrupt_records_total{stream}} damaged regions skipped (bad CRC or length, torn tail)</li>
+ *   <li>{@code aami_agent_spool_epochs_started_total{stream}} stream epochs started: a new spool, a spool whose
+ *       numbering could not be proven continuous, or the server holding numbers the spool never produced</li>
  * </ul>
  */
 public final class SpoolMetrics {
     private final Counter appended;
     private final Counter dropped;
     private final Counter corrupt;
+    private final Counter epochs;
     private final Map<String, Supplier<SpoolStats>> open = new ConcurrentHashMap<>();
 
     public SpoolMetrics(PrometheusRegistry registry) {
@@ -34,6 +37,9 @@ public final class SpoolMetrics {
                 .help("Unacknowledged records dropped because the spool was full").labelNames("stream").register(registry);
         corrupt = Counter.builder().name("aami_agent_spool_corrupt_records_total")
                 .help("Damaged spool regions skipped: bad CRC, bad length or torn tail").labelNames("stream").register(registry);
+        epochs = Counter.builder().name("aami_agent_spool_epochs_started_total")
+                .help("Result stream epochs started (the seq numbering started over or could not be proven continuous)")
+                .labelNames("stream").register(registry);
         GaugeWithCallback.builder().name("aami_agent_spool_bytes")
                 .help("Result spool segment bytes on disk").labelNames("stream")
                 .callback(cb -> open.forEach((stream, stats) -> cb.call(stats.get().bytes(), stream)))
@@ -50,7 +56,7 @@ public final class SpoolMetrics {
             throw new IllegalArgumentException("stream must be a lower-case name like checks or probes, got '" + stream + "'");
         }
         return new StreamMetrics(stream, appended.labelValues(stream), dropped.labelValues(stream),
-                corrupt.labelValues(stream), this);
+                corrupt.labelValues(stream), epochs.labelValues(stream), this);
     }
 
     /** The gauges read {@code stats} while the spool is open; a stream has one open spool at a time. */

@@ -27,6 +27,8 @@ final class SpoolState {
     private final SeqAllocator seqs;
     private final SegmentLog log;
     private final DeliveryCursor cursor;
+    private final EpochFile epochFile;
+    private String epoch;
     private long droppedRecords;
     private long droppedSegments;
     private long corruptRecords;
@@ -43,7 +45,8 @@ final class SpoolState {
         DurableLong ackedState = new DurableLong(dir.resolve("acked"), options.fsync() != FsyncPolicy.NEVER);
         long acked = readAcked(ackedState);
         SpoolRecovery.Recovered r = SpoolRecovery.recover(dir, acked);
-        long next = Math.max(readSeqState(seqState, r, acked), Math.max(r.highestSeq(), acked) + 1);
+        OptionalLong storedSeq = readSeqState(seqState, r, acked);
+        long next = Math.max(storedSeq.orElse(1), Math.max(r.highestSeq(), acked) + 1);
         this.seqs = new SeqAllocator(seqState, next);
         this.log = new SegmentLog(dir, options, r.segments());
         this.cursor = new DeliveryCursor(log, ackedState, acked, r.headOffset(), this::damaged);
@@ -51,6 +54,55 @@ final class SpoolState {
             corruptRecords++;
             metrics.corrupt();
         }
+        this.epochFile = new EpochFile(dir);
+        this.epoch = recoverEpoch(storedSeq.isPresent(), !r.segments().isEmpty() || acked > 0);
+    }
+
+    /**
+     * Keeps the stored epoch only when the numbering provably continues it: the epoch file is intact and
+     * so is the seq file, which is fsync'd before any seq beyond it is handed out (so no seq the server
+     * may hold is handed out again). Anything else starts a new epoch: the server then stores what
+     * follows as a new stream instead of taking it for duplicates. Numbering goes on from what the spool
+     * still knows, so pending records keep their seqs and their order.
+     */
+    private String recoverEpoch(boolean seqStored, boolean hasRecords) throws IOException {
+        EpochFile.Found found = epochFile.read();
+        if (found.state() == EpochFile.State.VALID && seqStored) {
+            return found.epoch();
+        }
+        String fresh = EpochFile.random();
+        // The seq file first: an epoch file on disk always has a seq file beside it.
+        seqs.storeExact();
+        epochFile.write(fresh);
+        metrics.epochStarted();
+        if (found.state() == EpochFile.State.MISSING && !seqStored && !hasRecords) {
+            LOG.info("spool {}: new spool, stream epoch {}", stream, fresh);
+        } else {
+            LOG.warn("spool {}: cannot prove its numbering continues the stored stream epoch ({}); started epoch {} at seq {}"
+                    + ": the server stores it as a new stream", stream,
+                    found.state() == EpochFile.State.VALID ? "the seq file is missing" : found.problem(), fresh, seqs.peekNext());
+        }
+        return fresh;
+    }
+
+    /** The stream epoch the spool's seq numbers belong to. */
+    String epoch() {
+        return epoch;
+    }
+
+    /**
+     * Starts a new epoch now (fsync'd before it is returned or any record is numbered in it); pending
+     * records and the numbering carry on unchanged. For when the server shows this spool's numbering is
+     * not what it holds for the epoch ({@code why}).
+     */
+    String startNewEpoch(String why) throws IOException {
+        String old = epoch;
+        String fresh = EpochFile.random();
+        epochFile.write(fresh);
+        epoch = fresh;
+        metrics.epochStarted();
+        LOG.warn("spool {}: {}; started stream epoch {} in place of {} (next seq {})", stream, why, fresh, old, seqs.peekNext());
+        return fresh;
     }
 
     /** The state of the spool in {@code dir} as a previous process left it (see {@link SpoolRecovery}). */
@@ -153,18 +205,19 @@ final class SpoolState {
         }
     }
 
-    private long readSeqState(DurableLong seqState, SpoolRecovery.Recovered r, long acked) {
+    private OptionalLong readSeqState(DurableLong seqState, SpoolRecovery.Recovered r, long acked) {
         OptionalLong stored;
         try {
             stored = seqState.read();
         } catch (IOException e) {
             throw new IllegalStateException("spool " + stream + ": " + e.getMessage() + "; it guards against reusing"
-                    + " sequence numbers the server already holds: fix it, or remove it deliberately");
+                    + " sequence numbers the server already holds: fix it, or remove it deliberately (the spool then"
+                    + " starts a new stream epoch)");
         }
         if (stored.isEmpty() && (!r.segments().isEmpty() || acked > 0)) {
             LOG.warn("spool {}: {} is missing; numbering continues after the highest seq still in the spool",
                     stream, seqState.file());
         }
-        return stored.orElse(1);
+        return stored;
     }
 }

@@ -9,14 +9,16 @@ public final class StreamMetrics {
     private final CounterDataPoint appended;
     private final CounterDataPoint dropped;
     private final CounterDataPoint corrupt;
+    private final CounterDataPoint epochs;
     private final SpoolMetrics owner;
 
     StreamMetrics(String stream, CounterDataPoint appended, CounterDataPoint dropped, CounterDataPoint corrupt,
-                  SpoolMetrics owner) {
+                  CounterDataPoint epochs, SpoolMetrics owner) {
         this.stream = stream;
         this.appended = appended;
         this.dropped = dropped;
         this.corrupt = corrupt;
+        this.epochs = epochs;
         this.owner = owner;
     }
 
@@ -34,6 +36,10 @@ public final class StreamMetrics {
 
     void corrupt() {
         corrupt.inc();
+    }
+
+    void epochStarted() {
+        epochs.inc();
     }
 
     void bind(Supplier<SpoolStats> stats) {

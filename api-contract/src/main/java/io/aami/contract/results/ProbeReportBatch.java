@@ -2,6 +2,9 @@ package io.aami.contract.results;
 
 import java.util.List;
 
-/** {@code POST /api/v1/agents/{id}/probe-results}: reports in increasing {@code seq} order. */
-public record ProbeReportBatch(List<ProbeReport> results) {
+/**
+ * {@code POST /api/v1/agents/{id}/probe-results}: reports in increasing {@code seq} order, numbered in
+ * the stream epoch {@code streamEpoch} (null: {@link StreamEpochs#DEFAULT}, an agent from before epochs).
+ */
+public record ProbeReportBatch(String streamEpoch, List<ProbeReport> results) {
 }

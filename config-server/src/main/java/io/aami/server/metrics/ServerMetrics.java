@@ -14,6 +14,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  *   <li>{@code aami_results_duplicates_total{stream}}: results received again and not stored twice</li>
  *   <li>{@code aami_results_rejected_batches_total{stream}}: malformed batches refused with 400</li>
  *   <li>{@code aami_results_seq_gap_total{stream}}: sequence numbers that never arrived</li>
+ *   <li>{@code aami_results_stream_resets_total{stream}}: batches that started a new stream epoch in place
+ *       of another (an agent's numbering started over: spool deleted, lost, corrupt or restored)</li>
  *   <li>{@code aami_heartbeats_total}: heartbeats accepted</li>
  *   <li>{@code aami_http_request_duration_seconds{method,route,status}}: by route template, not raw path</li>
  *   <li>{@code aami_db_pool_connections{state}} and {@code aami_db_pool_max_connections}: HikariCP</li>
@@ -27,6 +29,7 @@ public final class ServerMetrics {
     public final Counter resultsDuplicates;
     public final Counter rejectedBatches;
     public final Counter seqGaps;
+    public final Counter streamResets;
     public final Counter heartbeats;
     public final Histogram httpDuration;
 
@@ -41,6 +44,9 @@ public final class ServerMetrics {
         seqGaps = Counter.builder().name("aami_results_seq_gap_total")
                 .help("Result sequence numbers that never arrived (dropped or corrupt on the agent)").labelNames("stream")
                 .register(registry);
+        streamResets = Counter.builder().name("aami_results_stream_resets_total")
+                .help("Result streams that started a new epoch in place of another (the agent's numbering started over)")
+                .labelNames("stream").register(registry);
         heartbeats = Counter.builder().name("aami_heartbeats_total").help("Heartbeats accepted").register(registry);
         httpDuration = Histogram.builder().name("aami_http_request_duration_seconds")
                 .help("HTTP request duration by route template").labelNames("method", "route", "status")

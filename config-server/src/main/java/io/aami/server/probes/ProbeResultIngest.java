@@ -30,16 +30,19 @@ public final class ProbeResultIngest {
     }
 
     public ResultAck ingest(UUID target, ProbeReportBatch batch) {
+        UUID epoch;
         try {
             validate(batch);
+            epoch = ResultBatches.requireEpoch(batch.streamEpoch());
         } catch (ApiException e) {
             ingest.rejected(STREAM);
             throw e;
         }
-        return ingest.ingest(target, STREAM, "probe_results", batch.results(), ProbeReport::seq, (c, t, receivedAt, fresh) -> {
-            store.copyHistory(c, t, receivedAt, fresh);
-            store.upsertLatest(c, t, receivedAt, latestPerDestination(fresh));
-        });
+        return ingest.ingest(target, STREAM, epoch, "probe_results", batch.results(), ProbeReport::seq,
+                (c, t, e, receivedAt, fresh) -> {
+                    store.copyHistory(c, t, e, receivedAt, fresh);
+                    store.upsertLatest(c, t, e, receivedAt, latestPerDestination(fresh));
+                });
     }
 
     private void validate(ProbeReportBatch batch) {

@@ -22,14 +22,14 @@ final class ProbeResultStore {
         return r.destinationTargetId() != null ? r.destinationTargetId().toString() : r.target();
     }
 
-    private static final String COPY = "COPY probe_results (target_id, seq, probe_id, dest_key, destination_target_id, target, "
+    private static final String COPY = "COPY probe_results (target_id, epoch, seq, probe_id, dest_key, destination_target_id, target, "
             + "target_ip, target_port, protocol, source_ip, source_port, success, reason, dns_ms, connect_ms, total_ms, "
             + "executed_at, received_at) FROM STDIN WITH (FORMAT text)";
 
-    void copyHistory(Connection c, UUID target, Instant receivedAt, List<ProbeReport> reports) throws SQLException {
+    void copyHistory(Connection c, UUID target, UUID epoch, Instant receivedAt, List<ProbeReport> reports) throws SQLException {
         CopyText rows = new CopyText(reports.size());
         for (ProbeReport r : reports) {
-            rows.field(target).field(r.seq()).field(r.probeId()).field(destKey(r)).field(r.destinationTargetId())
+            rows.field(target).field(epoch).field(r.seq()).field(r.probeId()).field(destKey(r)).field(r.destinationTargetId())
                     .field(r.target()).field(r.targetIp()).field(r.targetPort()).field(r.protocol()).field(r.sourceIp())
                     .field(r.sourcePort()).field(r.success()).field(r.reason()).field(r.dnsMs()).field(r.connectMs())
                     .field(r.totalMs()).field(r.executedAt()).field(receivedAt).endRow();
@@ -37,20 +37,22 @@ final class ProbeResultStore {
         Copy.in(c, COPY, rows.text());
     }
 
-    private static final String UPSERT_LATEST = "INSERT INTO probe_latest (target_id, probe_id, dest_key, destination_target_id, "
+    // An older seq of the same epoch never replaces a newer one; a report of another epoch does.
+    private static final String UPSERT_LATEST = "INSERT INTO probe_latest (target_id, epoch, probe_id, dest_key, destination_target_id, "
             + "seq, target, target_ip, target_port, protocol, success, reason, total_ms, executed_at, received_at) "
-            + "SELECT ?, v.probe_id, v.dest_key, v.dest_target, v.seq, v.target, v.target_ip, v.port, v.protocol, v.success, "
+            + "SELECT ?, ?, v.probe_id, v.dest_key, v.dest_target, v.seq, v.target, v.target_ip, v.port, v.protocol, v.success, "
             + "v.reason, v.total_ms, to_timestamp(v.executed_ms / 1000.0), ? "
             + "FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::bool[], "
             + "?::text[], ?::float8[], ?::bigint[]) AS v(probe_id, dest_key, dest_target, seq, target, target_ip, port, "
             + "protocol, success, reason, total_ms, executed_ms) JOIN probes p ON p.id = v.probe_id "
-            + "ON CONFLICT (target_id, probe_id, dest_key) DO UPDATE SET destination_target_id = EXCLUDED.destination_target_id, "
+            + "ON CONFLICT (target_id, probe_id, dest_key) DO UPDATE SET epoch = EXCLUDED.epoch, destination_target_id = EXCLUDED.destination_target_id, "
             + "seq = EXCLUDED.seq, target = EXCLUDED.target, target_ip = EXCLUDED.target_ip, target_port = EXCLUDED.target_port, "
             + "protocol = EXCLUDED.protocol, success = EXCLUDED.success, reason = EXCLUDED.reason, total_ms = EXCLUDED.total_ms, "
-            + "executed_at = EXCLUDED.executed_at, received_at = EXCLUDED.received_at WHERE probe_latest.seq < EXCLUDED.seq";
+            + "executed_at = EXCLUDED.executed_at, received_at = EXCLUDED.received_at WHERE probe_latest.epoch <> EXCLUDED.epoch "
+            + "OR probe_latest.seq < EXCLUDED.seq";
 
     /** {@code latest} holds at most one report per (probe, destination). */
-    void upsertLatest(Connection c, UUID target, Instant receivedAt, List<ProbeReport> latest) throws SQLException {
+    void upsertLatest(Connection c, UUID target, UUID epoch, Instant receivedAt, List<ProbeReport> latest) throws SQLException {
         UnnestColumns cols = new UnnestColumns(latest.size(), "uuid", "text", "uuid", "bigint", "text", "text", "int4", "text",
                 "bool", "text", "float8", "bigint");
         for (ProbeReport r : latest) {
@@ -59,8 +61,9 @@ final class ProbeResultStore {
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_LATEST)) {
             ps.setObject(1, target);
-            ps.setTimestamp(2, Timestamp.from(receivedAt));
-            cols.bind(c, ps, 3);
+            ps.setObject(2, epoch);
+            ps.setTimestamp(3, Timestamp.from(receivedAt));
+            cols.bind(c, ps, 4);
             ps.executeUpdate();
         }
     }

@@ -27,15 +27,17 @@ public final class CheckResultIngest {
 
     public ResultAck ingest(UUID target, CheckResultBatch batch) {
         List<CheckResult> results;
+        UUID epoch;
         try {
             results = validated(batch);
+            epoch = ResultBatches.requireEpoch(batch.streamEpoch());
         } catch (ApiException e) {
             ingest.rejected(STREAM);
             throw e;
         }
-        return ingest.ingest(target, STREAM, "check_results", results, CheckResult::seq, (c, t, receivedAt, fresh) -> {
-            store.copyHistory(c, t, receivedAt, fresh);
-            store.upsertLatest(c, t, receivedAt, latestPerCheck(fresh));
+        return ingest.ingest(target, STREAM, epoch, "check_results", results, CheckResult::seq, (c, t, e, receivedAt, fresh) -> {
+            store.copyHistory(c, t, e, receivedAt, fresh);
+            store.upsertLatest(c, t, e, receivedAt, latestPerCheck(fresh));
         });
     }
 

@@ -1,7 +1,9 @@
 package io.aami.server.results;
 
+import io.aami.contract.results.StreamEpochs;
 import io.aami.server.http.ApiException;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.ToLongFunction;
 
 /** Shape checks every result batch passes before anything is stored (a failure is a 400, nothing stored). */
@@ -29,6 +31,21 @@ public final class ResultBatches {
             previous = s;
         }
         return results;
+    }
+
+    /**
+     * The batch's stream epoch: absent (an agent from before epochs) is {@link StreamEpochs#DEFAULT};
+     * present, it must be a canonical lowercase UUID other than the default, so one epoch has one spelling.
+     */
+    public static UUID requireEpoch(String epoch) {
+        if (epoch == null) {
+            return UUID.fromString(StreamEpochs.DEFAULT);
+        }
+        if (epoch.length() != StreamEpochs.LENGTH || !epoch.matches(StreamEpochs.PATTERN) || epoch.equals(StreamEpochs.DEFAULT)) {
+            throw ApiException.invalid(StreamEpochs.FIELD, "must be a lowercase UUID (8-4-4-4-12 hex digits) other than the nil"
+                    + " UUID; omit it for the default epoch");
+        }
+        return UUID.fromString(epoch);
     }
 
     public static void require(boolean ok, int index, String field, String problem) {

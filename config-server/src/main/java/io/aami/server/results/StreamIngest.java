@@ -12,48 +12,60 @@ import java.util.UUID;
 import java.util.function.ToLongFunction;
 
 /**
- * Exactly-once storage of one agent result stream, shared by checks and probes. Under the stream
- * cursor's row lock: results at or below the high-water mark are duplicates (acknowledged again,
- * not stored), the rest are written by the stream's writer in the same transaction, and the
- * acknowledgement is returned only after commit. A jump in {@code seq} is counted as a gap.
+ * Exactly-once storage of one agent result stream, shared by checks and probes. Under the cursor's
+ * row lock of the batch's stream epoch: results at or below the epoch's high-water mark are duplicates
+ * (acknowledged again, not stored), the rest are written by the stream's writer in the same
+ * transaction, and the acknowledgement is returned only after commit. A jump in {@code seq} is counted
+ * as a gap. A batch of an epoch new to the stream starts a new cursor at 0 (see {@link StreamCursors});
+ * replacing another epoch is reported by {@link StreamResets} after commit.
  */
 public final class StreamIngest {
-    /** Writes the new results of one batch (history and latest state). */
+    /** Writes the new results of one batch (history and latest state), tagged with their epoch. */
     @FunctionalInterface
     public interface Writer<T> {
-        void write(Connection c, UUID target, Instant receivedAt, List<T> fresh) throws SQLException;
+        void write(Connection c, UUID target, UUID epoch, Instant receivedAt, List<T> fresh) throws SQLException;
+    }
+
+    private record Outcome(ResultAck ack, StreamCursors.Cursor cursor) {
     }
 
     private final Database db;
     private final StreamCursors cursors = new StreamCursors();
     private final PartitionMaintainer partitions;
     private final ServerMetrics metrics;
+    private final StreamResets resets;
     private final Clock clock;
 
     public StreamIngest(Database db, PartitionMaintainer partitions, ServerMetrics metrics, Clock clock) {
         this.db = db;
         this.partitions = partitions;
         this.metrics = metrics;
+        this.resets = new StreamResets(metrics);
         this.clock = clock;
     }
 
-    /** {@code results} are validated and in strictly increasing seq order. */
-    public <T> ResultAck ingest(UUID target, String stream, String historyTable, List<T> results, ToLongFunction<T> seq,
-                                Writer<T> writer) {
+    /** {@code results} are validated and in strictly increasing seq order; {@code epoch} is validated too. */
+    public <T> ResultAck ingest(UUID target, String stream, UUID epoch, String historyTable, List<T> results,
+                               ToLongFunction<T> seq, Writer<T> writer) {
         Instant now = clock.instant();
         partitions.ensure(historyTable, now);
-        ResultAck ack = db.inTransaction(c -> {
-            long highWater = cursors.lock(c, target, stream).highWater();
+        Outcome out = db.inTransaction(c -> {
+            StreamCursors.Cursor cursor = cursors.lock(c, target, stream, epoch, now);
+            long highWater = cursor.highWater();
             List<T> fresh = results.stream().filter(r -> seq.applyAsLong(r) > highWater).toList();
             if (fresh.isEmpty()) {
-                return new ResultAck(highWater, 0, results.size(), 0);
+                return new Outcome(new ResultAck(highWater, 0, results.size(), 0), cursor);
             }
             long gap = Math.max(0, seq.applyAsLong(fresh.get(0)) - highWater - 1);
-            writer.write(c, target, now, fresh);
+            writer.write(c, target, epoch, now, fresh);
             long last = seq.applyAsLong(fresh.get(fresh.size() - 1));
-            cursors.advance(c, target, stream, last, gap);
-            return new ResultAck(last, fresh.size(), results.size() - fresh.size(), gap);
+            cursors.advance(c, target, stream, epoch, last, gap, now);
+            return new Outcome(new ResultAck(last, fresh.size(), results.size() - fresh.size(), gap), cursor);
         });
+        ResultAck ack = out.ack();
+        if (out.cursor().replaced() != null) {
+            resets.report(target, stream, epoch, out.cursor().replaced(), seq.applyAsLong(results.get(0)));
+        }
         metrics.resultsIngested.labelValues(stream).inc(ack.accepted());
         metrics.resultsDuplicates.labelValues(stream).inc(ack.duplicates());
         metrics.seqGaps.labelValues(stream).inc(ack.gap());
