@@ -24,8 +24,8 @@ import java.util.UUID;
 final class StreamCursors {
     static final int KEPT_EPOCHS = 8;
 
-    /** The epoch a new cursor replaced: the stream's most recently used other one. */
-    record Replaced(UUID epoch, long highWater) {
+    /** The epoch a new cursor replaced: the stream's most recently used other one, of {@code others} kept. */
+    record Replaced(UUID epoch, long highWater, long others) {
     }
 
     /** The locked cursor; {@code replaced} is set only when this batch created it and the stream had others. */
@@ -62,14 +62,14 @@ final class StreamCursors {
         return new Cursor(highWater, true, replaced);
     }
 
-    private static final String PREVIOUS = "SELECT epoch, high_water FROM result_cursors WHERE target_id = ? AND stream = ? "
+    private static final String PREVIOUS = "SELECT epoch, high_water, count(*) OVER () FROM result_cursors WHERE target_id = ? AND stream = ? "
             + "AND epoch <> ? ORDER BY last_stored_at DESC, epoch LIMIT 1";
 
     private Replaced previous(Connection c, UUID target, String stream, UUID epoch) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(PREVIOUS)) {
             bindStream(ps, target, stream, epoch);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Replaced(rs.getObject(1, UUID.class), rs.getLong(2)) : null;
+                return rs.next() ? new Replaced(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3)) : null;
             }
         }
     }

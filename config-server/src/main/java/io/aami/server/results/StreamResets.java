@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Reports a result stream that started a new epoch: the agent's numbering started over (its spool was
  * deleted, lost, found corrupt or restored from an older copy, or the server acknowledged numbers the
  * agent never produced). Logged at WARN and counted in {@code aami_results_stream_resets_total{stream}},
- * except an agent's first epoch after the default one: that is an agent upgraded to epochs (INFO).
+ * except the first epoch of a stream that had only the default one: an agent upgraded to epochs (INFO).
  */
 final class StreamResets {
     private static final Logger LOG = LoggerFactory.getLogger(StreamResets.class);
@@ -23,7 +23,7 @@ final class StreamResets {
     }
 
     void report(UUID target, String stream, UUID epoch, StreamCursors.Replaced old, long firstSeq) {
-        if (old.epoch().equals(DEFAULT_EPOCH)) {
+        if (old.epoch().equals(DEFAULT_EPOCH) && old.others() == 1) {
             LOG.info("agent {} now numbers its {} results in stream epoch {} (it sent none before, up to seq {}); "
                     + "first seq {}", target, stream, epoch, old.highWater(), firstSeq);
             return;
