@@ -136,7 +136,7 @@ class ResultSpoolEpochTest {
         for (Path p : segments(dir())) {
             Files.delete(p);
         }
-        Files.delete(dir().resolve("acked"));
+        Files.deleteIfExists(dir().resolve("acked"));
         try (ResultSpool spool = fx.open(dir())) {
             assertThat(spool.epoch()).isEqualTo(epoch);
             assertThat(spool.append(SpoolFixture::payload)).as("the seq file keeps the numbering above what was used")
