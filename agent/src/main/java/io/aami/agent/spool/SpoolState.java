@@ -77,6 +77,9 @@ final class SpoolState {
         metrics.epochStarted();
         if (found.state() == EpochFile.State.MISSING && !seqStored && !hasRecords) {
             LOG.info("spool {}: new spool, stream epoch {}", stream, fresh);
+        } else if (found.state() == EpochFile.State.MISSING && seqStored) {
+            LOG.info("spool {}: no stream epoch stored (a spool of an agent from before epochs, or {} was removed);"
+                    + " started epoch {} at seq {}", stream, epochFile.file(), fresh, seqs.peekNext());
         } else {
             LOG.warn("spool {}: cannot prove its numbering continues the stored stream epoch ({}); started epoch {} at seq {}"
                     + ": the server stores it as a new stream", stream,
