@@ -176,7 +176,7 @@ public final class AgentMain {
                 enroller::credentialRejected);
         if (cfg.api().enabled()) {
             Map<String, LocalApi.Endpoint> routes = new LinkedHashMap<>(new StatusRoutes(metrics, holder, agentId).routes());
-            routes.putAll(new ProbeRoutes(engine, probeMetrics).routes());
+            routes.putAll(new ProbeRoutes(engine, probeMetrics, cfg.api().allowPrivilegedSourcePorts()).routes());
             resources.add(0, LocalApi.start(cfg.api(), mapper, routes, Executors.newFixedThreadPool(16, daemon("aami-api"))));
         }
         LoggerFactory.getLogger(AgentMain.class).info("aami-agent {} starting as {} for {}", version, agentId, cfg.server().address());

@@ -78,7 +78,8 @@ public final class AgentConfigLoader {
                         t.integer("probes.max_task_ids", 10_000, 1, 1_000_000)),
                 new AgentConfig.Policy(t.duration("policy.wait", Duration.ofSeconds(30))),
                 new AgentConfig.Api(api == null ? null : api.host(), api == null ? 0 : api.port(),
-                        blankToNull(t.string("api.token", null))),
+                        blankToNull(t.string("api.token", null)),
+                        t.bool("api.allow_privileged_source_ports", false)),
                 new AgentConfig.Logging(
                         t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
                         t.choice("logging.format", "json", "json", "text")));
