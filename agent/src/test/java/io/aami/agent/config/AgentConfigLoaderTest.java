@@ -114,4 +114,15 @@ class AgentConfigLoaderTest {
         assertThat(open.api().host()).isEqualTo("0.0.0.0");
         assertThat(AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_LISTEN", "off")).api().enabled()).isFalse();
     }
+
+    @Test
+    void privilegedSourcePortsAreOffUnlessConfigured() throws Exception {
+        assertThat(AgentConfigLoader.load(write(SEED), Map.of()).api().allowPrivilegedSourcePorts()).isFalse();
+        assertThat(AgentConfigLoader.load(write(SEED + "api:\n  allow_privileged_source_ports: true\n"), Map.of()).api()
+                .allowPrivilegedSourcePorts()).isTrue();
+        assertThat(AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_ALLOW_PRIVILEGED_SOURCE_PORTS", "true")).api()
+                .allowPrivilegedSourcePorts()).isTrue();
+        assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_ALLOW_PRIVILEGED_SOURCE_PORTS", "80")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("api.allow_privileged_source_ports");
+    }
 }
