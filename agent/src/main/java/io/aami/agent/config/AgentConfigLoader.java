@@ -67,7 +67,7 @@ public final class AgentConfigLoader {
                                 .map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList(),
                         t.bool("checks.remote_scripts", true),
                         // Where scripts and their working dirs live: the run-as user must be able to enter it.
-                        Path.of(t.string("checks.work_dir", stateDir.toString())).toAbsolutePath().normalize()),
+                        Path.of(t.string("checks.work_dir", defaultWorkDir(stateDir).toString())).toAbsolutePath().normalize()),
                 new AgentConfig.Spool(
                         t.byteSize("spool.max_bytes", 64L * 1024 * 1024),
                         t.byteSize("spool.segment_bytes", 1024L * 1024),
@@ -168,6 +168,15 @@ public final class AgentConfigLoader {
         } catch (NumberFormatException e) {
             throw t.invalid(key, "'" + value + "' does not end in a port number");
         }
+    }
+
+    /**
+     * {@code <state_dir>-checks} ({@code /var/lib/aami-checks}): a sibling, not the state dir itself nor a child
+     * of it, because the run-as user must enter the work dir while the state dir (key, credentials) stays 0700.
+     */
+    static Path defaultWorkDir(Path stateDir) {
+        Path name = stateDir.getFileName();
+        return name == null ? stateDir.resolve("checks") : stateDir.resolveSibling(name + "-checks");
     }
 
     private static UUID groupId(ConfigTree t) {

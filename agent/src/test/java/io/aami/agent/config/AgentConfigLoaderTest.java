@@ -58,7 +58,8 @@ class AgentConfigLoaderTest {
         assertThat(cfg.agent().idFile()).isEqualTo(Path.of("/etc/aami/agent-id"));
         assertThat(cfg.agent().labels()).containsEntry("environment", "production").containsEntry("datacenter", "dc1");
         assertThat(cfg.agent().stateDir()).isEqualTo(Path.of("/var/lib/aami"));
-        assertThat(cfg.checks().workDir()).as("scripts live under the state dir by default").isEqualTo(Path.of("/var/lib/aami"));
+        assertThat(cfg.checks().workDir()).as("scripts live beside the state dir by default, which stays 0700")
+                .isEqualTo(Path.of("/var/lib/aami-checks"));
         assertThat(cfg.server().tls().clientKey()).isEqualTo(Path.of("/etc/aami/agent.key"));
         assertThat(cfg.server().tls().clientCert()).isEqualTo(Path.of("/etc/aami/agent.crt"));
         AgentConfig.Tls defaults = AgentConfigLoader.load(write(SEED.replaceAll("(?m)^ *client_(cert|key):.*\n", "")), Map.of())
