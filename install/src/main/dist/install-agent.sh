@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs the aami agent on this host (run as root):
-#   install-agent.sh --server config.example.com:8443 --token aami_xxxxxx.yyyy... --ca-pin sha256:<64 hex>
+#   install-agent.sh --server config.example.com:8443 --token-file /root/aami-token --ca-pin sha256:<64 hex>
+#   printf '%s\n' "$TOKEN" | install-agent.sh --server config.example.com:8443 --token - --ca-pin sha256:<64 hex>
+# The token is never taken as a command-line value: arguments are visible to every local user (ps,
+# /proc/*/cmdline) and land in shell history. It is read from the file or standard input by shell
+# builtins and written to /etc/aami/bootstrap-token (0600) without passing through any command's arguments.
 # Before that, get the pin from the server (`java -jar aami-config-server.jar ca pin` there), or fetch
 # it here for a first look with: install-agent.sh --print-pin --server config.example.com:8443
 #
@@ -10,22 +14,34 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: install-agent.sh --server HOST:PORT (--token TOKEN | --token-file FILE) (--ca-pin sha256:HEX | --ca-cert FILE)
+usage: install-agent.sh --server HOST:PORT (--token-file FILE | --token - | --token-stdin) (--ca-pin sha256:HEX | --ca-cert FILE)
                         [--group-id UUID] [--label key=value]... [--hostname NAME] [--run-as USER]
                         [--jar PATH] [--root DIR] [--no-start]
        install-agent.sh --print-pin --server HOST:PORT
+  --token-file FILE     read the bootstrap token from FILE (its first line)
+  --token - | --token-stdin
+                        read the bootstrap token from standard input (its first line)
   --root DIR   install under DIR (image building); no user is created and nothing is started
 USAGE
 }
 
-server="" token="" token_file="" pin="" ca_cert="" group="" hostname="" run_as="aami" root="" start=1 print_pin=0
+server="" token_file="" token_stdin=0 pin="" ca_cert="" group="" hostname="" run_as="aami" root="" start=1 print_pin=0
 labels=()
 jar="$(cd "$(dirname "$0")" && pwd)/aami-agent.jar"
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) server="$2"; shift 2 ;;
-    --token) token="$2"; shift 2 ;;
-    --token-file) token_file="$2"; shift 2 ;;
+    --token)
+      # A value here is already in the process list and the shell history: refuse it rather than spread it.
+      if [ "${2-}" != "-" ]; then
+        echo "install-agent.sh: --token takes no value on the command line (any local user can read it from the process" \
+             "list, and it stays in shell history); use --token-file FILE or --token - (standard input), and consider" \
+             "revoking the token you typed" >&2
+        exit 2
+      fi
+      token_stdin=1; shift 2 ;;
+    --token-stdin) token_stdin=1; shift ;;
+    --token-file) token_file="${2-}"; shift 2 ;;
     --ca-pin) pin="$2"; shift 2 ;;
     --ca-cert) ca_cert="$2"; shift 2 ;;
     --group-id) group="$2"; shift 2 ;;
@@ -53,9 +69,21 @@ if [ "$print_pin" = 1 ]; then
   exit 0
 fi
 
-[ -n "$token" ] || [ -n "$token_file" ] || fail "give --token or --token-file"
+[ "$token_stdin" = 1 ] || [ -n "$token_file" ] || fail "give --token-file FILE or --token - (token on standard input)"
+[ "$token_stdin" = 0 ] || [ -z "$token_file" ] || fail "give one of --token-file and --token -, not both"
 [ -n "$pin" ] || [ -n "$ca_cert" ] || fail "give --ca-pin (from 'aami-config-server ca pin') or --ca-cert"
 [ -f "$jar" ] || fail "agent jar $jar not found (use --jar)"
+token=""
+if [ "$token_stdin" = 1 ]; then
+  IFS= read -r token || [ -n "$token" ] || fail "no token on standard input"
+else
+  [ -f "$token_file" ] && [ -r "$token_file" ] || fail "token file $token_file is not a readable file"
+  IFS= read -r token <"$token_file" || [ -n "$token" ] || fail "token file $token_file is empty"
+fi
+token="${token%$'\r'}"
+case "$token" in
+  "" | *[[:space:][:cntrl:]]*) fail "the bootstrap token must be one line without spaces (as 'token create' prints it)" ;;
+esac
 if [ -z "$root" ] && [ "$(id -u)" != 0 ]; then fail "run as root (or use --root DIR)"; fi
 
 etc="$root/etc/aami" state="$root/var/lib/aami" opt="$root/opt/aami"
@@ -69,8 +97,10 @@ if [ ! -f "$etc/agent-id" ]; then
   chmod 0644 "$etc/agent-id.tmp" && mv "$etc/agent-id.tmp" "$etc/agent-id"
 fi
 
+# Builtins only (read, printf): the token never becomes an argument of a child process.
 ( umask 077
-  if [ -n "$token_file" ]; then cp "$token_file" "$etc/bootstrap-token"; else printf '%s\n' "$token" >"$etc/bootstrap-token"; fi )
+  printf '%s\n' "$token" >"$etc/bootstrap-token.tmp" && mv "$etc/bootstrap-token.tmp" "$etc/bootstrap-token" )
+token=""
 if [ -n "$ca_cert" ]; then install -m 0644 "$ca_cert" "$etc/ca.crt"; fi
 
 {

@@ -20,6 +20,7 @@ import io.aami.agent.enrollment.Enroller;
 import io.aami.agent.heartbeat.HeartbeatLoop;
 import io.aami.agent.identity.AgentIdFile;
 import io.aami.agent.identity.CredentialHolder;
+import io.aami.agent.identity.StateDirectory;
 import io.aami.agent.metrics.AgentMetrics;
 import io.aami.agent.policy.PolicyFile;
 import io.aami.agent.policy.PolicyGate;
@@ -115,6 +116,8 @@ public final class AgentMain {
         metrics.info.addLabelValues(version, agentId.toString());
         RandomGenerator random = RandomGenerator.getDefault();
 
+        // Before anything writes into it (spools, key, credentials): 0700, or tightened.
+        StateDirectory.prepare(cfg.agent().stateDir(), cfg.checks().workDir().startsWith(cfg.agent().stateDir()));
         // Closed in this order: the API and producers first, the spools they write to after them.
         Sandbox sandbox = Sandbox.create(cfg.checks().runAs(), ScriptLimits.DEFAULTS);
         SpoolMetrics spoolMetrics = new SpoolMetrics(metrics.registry());
@@ -176,7 +179,7 @@ public final class AgentMain {
                 enroller::credentialRejected);
         if (cfg.api().enabled()) {
             Map<String, LocalApi.Endpoint> routes = new LinkedHashMap<>(new StatusRoutes(metrics, holder, agentId).routes());
-            routes.putAll(new ProbeRoutes(engine, probeMetrics).routes());
+            routes.putAll(new ProbeRoutes(engine, probeMetrics, cfg.api().allowPrivilegedSourcePorts()).routes());
             resources.add(0, LocalApi.start(cfg.api(), mapper, routes, Executors.newFixedThreadPool(16, daemon("aami-api"))));
         }
         LoggerFactory.getLogger(AgentMain.class).info("aami-agent {} starting as {} for {}", version, agentId, cfg.server().address());

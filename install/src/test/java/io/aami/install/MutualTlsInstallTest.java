@@ -53,7 +53,9 @@ class MutualTlsInstallTest {
 
             Path root = dir.resolve("root");
             Path script = repo().resolve("install/src/main/dist/install-agent.sh");
-            run(List.of("bash", script.toString(), "--root", root.toString(), "--server", "127.0.0.1:" + port, "--token", token,
+            Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+            run(List.of("bash", script.toString(), "--root", root.toString(), "--server", "127.0.0.1:" + port, "--token-file",
+                    tokenFile.toString(),
                     "--ca-pin", pin, "--run-as", "nobody", "--label", "env=test", "--jar", JavaProcess.jar("aami.agent.jar").toString()),
                     "install.out");
             assertInstalled(root, token, pin);

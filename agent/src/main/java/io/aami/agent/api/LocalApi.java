@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's small local HTTP API (JDK HttpServer: no extra dependency on the host). Loopback
  * only unless {@code api.token} is set, in which case every call must carry it as a Bearer token.
+ * {@link RequestGuard} keeps browsers on this host from driving it (Host, cross-site and content-type rules).
  */
 public final class LocalApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalApi.class);
@@ -47,8 +48,9 @@ public final class LocalApi implements AutoCloseable {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 128);
             byte[] token = cfg.token() == null ? null : ("Bearer " + cfg.token()).getBytes(StandardCharsets.UTF_8);
-            routes.forEach((path, endpoint) -> server.createContext(path, ex -> serve(ex, path, endpoint, token, mapper)));
-            server.createContext("/", ex -> serve(ex, "/", null, token, mapper));
+            RequestGuard guard = RequestGuard.forApi(cfg);
+            routes.forEach((path, endpoint) -> server.createContext(path, ex -> serve(ex, path, endpoint, token, guard, mapper)));
+            server.createContext("/", ex -> serve(ex, "/", null, token, guard, mapper));
             server.setExecutor(executor);
             server.start();
             LOG.info("local API listening on {}:{}", cfg.host(), server.getAddress().getPort());
@@ -69,10 +71,12 @@ public final class LocalApi implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static void serve(HttpExchange http, String path, Endpoint endpoint, byte[] token, ObjectMapper mapper) {
+    private static void serve(HttpExchange http, String path, Endpoint endpoint, byte[] token, RequestGuard guard,
+                              ObjectMapper mapper) {
         Exchange ex = new Exchange(http, mapper, MAX_BODY);
         // Not try-with-resources: the exchange must stay open until the error answer is written.
         try {
+            guard.checkOrigin(http.getRequestHeaders());
             if (token != null && !authorized(ex.header("Authorization"), token)) {
                 http.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
                 throw new LocalApiException(401, "UNAUTHORIZED", "this API needs Authorization: Bearer <api.token>");
@@ -83,9 +87,10 @@ public final class LocalApi implements AutoCloseable {
             if (!endpoint.methods().contains(http.getRequestMethod())) {
                 throw new LocalApiException(405, "METHOD_NOT_ALLOWED", path + " answers " + String.join(", ", endpoint.methods()));
             }
+            RequestGuard.checkJsonBody(http.getRequestMethod(), http.getRequestHeaders());
             endpoint.route().handle(ex);
         } catch (LocalApiException e) {
-            reply(ex, e.status(), new ErrorBody(e.getMessage(), e.code()));
+            reply(ex, e.status(), new ErrorBody(e.getMessage(), e.code(), e.field()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("local API {} failed: {}", path, e.toString());
             reply(ex, 500, new ErrorBody("internal error", "INTERNAL"));

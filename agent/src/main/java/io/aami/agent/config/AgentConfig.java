@@ -68,8 +68,16 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
     public record Policy(Duration longPollWait) {
     }
 
-    /** The local API; {@code host} null means disabled. A non-loopback host requires {@code token}. */
-    public record Api(String host, int port, String token) {
+    /**
+     * The local API; {@code host} null means disabled. A non-loopback host requires {@code token}.
+     * {@code allowPrivilegedSourcePorts} lets callers probe from source ports below 1024.
+     */
+    public record Api(String host, int port, String token, boolean allowPrivilegedSourcePorts) {
+        /** An API that refuses privileged source ports (the default). */
+        public Api(String host, int port, String token) {
+            this(host, port, token, false);
+        }
+
         public boolean enabled() {
             return host != null;
         }

@@ -67,7 +67,7 @@ public final class AgentConfigLoader {
                                 .map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList(),
                         t.bool("checks.remote_scripts", true),
                         // Where scripts and their working dirs live: the run-as user must be able to enter it.
-                        Path.of(t.string("checks.work_dir", stateDir.toString())).toAbsolutePath().normalize()),
+                        Path.of(t.string("checks.work_dir", defaultWorkDir(stateDir).toString())).toAbsolutePath().normalize()),
                 new AgentConfig.Spool(
                         t.byteSize("spool.max_bytes", 64L * 1024 * 1024),
                         t.byteSize("spool.segment_bytes", 1024L * 1024),
@@ -78,7 +78,8 @@ public final class AgentConfigLoader {
                         t.integer("probes.max_task_ids", 10_000, 1, 1_000_000)),
                 new AgentConfig.Policy(t.duration("policy.wait", Duration.ofSeconds(30))),
                 new AgentConfig.Api(api == null ? null : api.host(), api == null ? 0 : api.port(),
-                        blankToNull(t.string("api.token", null))),
+                        blankToNull(t.string("api.token", null)),
+                        t.bool("api.allow_privileged_source_ports", false)),
                 new AgentConfig.Logging(
                         t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
                         t.choice("logging.format", "json", "json", "text")));
@@ -167,6 +168,15 @@ public final class AgentConfigLoader {
         } catch (NumberFormatException e) {
             throw t.invalid(key, "'" + value + "' does not end in a port number");
         }
+    }
+
+    /**
+     * {@code <state_dir>-checks} ({@code /var/lib/aami-checks}): a sibling, not the state dir itself nor a child
+     * of it, because the run-as user must enter the work dir while the state dir (key, credentials) stays 0700.
+     */
+    static Path defaultWorkDir(Path stateDir) {
+        Path name = stateDir.getFileName();
+        return name == null ? stateDir.resolve("checks") : stateDir.resolveSibling(name + "-checks");
     }
 
     private static UUID groupId(ConfigTree t) {

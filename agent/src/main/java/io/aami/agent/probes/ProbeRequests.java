@@ -1,6 +1,7 @@
 package io.aami.agent.probes;
 
 import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
 import java.net.InetAddress;
@@ -93,14 +94,14 @@ public final class ProbeRequests {
         if (port == null) {
             throw new InvalidProbeException("target_port", "target_port is required");
         }
-        if (port < 1 || port > 65_535) {
+        if (port < ProbePorts.MIN_TARGET_PORT || port > ProbePorts.MAX_PORT) {
             throw new InvalidProbeException("target_port", "target_port must be 1..65535, got " + port);
         }
         return port;
     }
 
     private static int sourcePort(Integer port) {
-        if (port != null && (port < 0 || port > 65_535)) {
+        if (port != null && (port < ProbePorts.EPHEMERAL || port > ProbePorts.MAX_PORT)) {
             throw new InvalidProbeException("source_port", "source_port must be 0..65535 (0 = ephemeral), got " + port);
         }
         return port == null ? 0 : port;

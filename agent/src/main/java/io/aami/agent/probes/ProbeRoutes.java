@@ -5,6 +5,7 @@ import io.aami.agent.api.Exchange;
 import io.aami.agent.api.LocalApi;
 import io.aami.agent.api.LocalApiException;
 import io.aami.contract.ErrorBody;
+import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
 import java.io.IOException;
@@ -28,16 +29,28 @@ import java.util.concurrent.ExecutionException;
  * {@code {"error","code"}} ({@code INVALID_PROBE} with {@code field} naming the bad field, e.g.
  * {@code tasks[3].target_port}; {@code TOO_MANY_TASKS}; {@code MALFORMED_JSON}) and nothing runs; a task list runs only once every task in it is valid. Results that carry a
  * task_id become that task's latest status in {@link ProbeMetrics}.
+ *
+ * <p>Any local user can call this API and the agent runs as root, so a {@code source_port} below
+ * {@value ProbePorts#FIRST_UNPRIVILEGED_PORT} (one only root may bind, which some peers and firewall rules
+ * trust) is refused unless {@code api.allow_privileged_source_ports} is set. Scheduled probes come from
+ * the signed policy of the server's admins and are not limited here.
  */
 public final class ProbeRoutes {
     public static final int MAX_TASKS = 10_000;
 
     private final ProbeEngine engine;
     private final ProbeMetrics metrics;
+    private final boolean allowPrivilegedSourcePorts;
 
+    /** Routes that refuse privileged source ports, as {@code api.allow_privileged_source_ports} does by default. */
     public ProbeRoutes(ProbeEngine engine, ProbeMetrics metrics) {
+        this(engine, metrics, false);
+    }
+
+    public ProbeRoutes(ProbeEngine engine, ProbeMetrics metrics, boolean allowPrivilegedSourcePorts) {
         this.engine = engine;
         this.metrics = metrics;
+        this.allowPrivilegedSourcePorts = allowPrivilegedSourcePorts;
     }
 
     public Map<String, LocalApi.Endpoint> routes() {
@@ -60,19 +73,19 @@ public final class ProbeRoutes {
             } catch (InvalidProbeException e) {
                 ex.json(400, new ErrorBody(e.getMessage(), "INVALID_PROBE", e.field()));
             } catch (LocalApiException e) {
-                ex.json(e.status(), new ErrorBody(e.getMessage(), e.code()));
+                ex.json(e.status(), new ErrorBody(e.getMessage(), e.code(), e.field()));
             }
         };
     }
 
     private void probe(Exchange ex) throws IOException {
-        ProbeRequest request = ProbeRequests.fromQuery(ex.query());
+        ProbeRequest request = permitted(ProbeRequests.fromQuery(ex.query()));
         ex.json(200, run(List.of(request)).get(0));
     }
 
     private void probeJson(Exchange ex) throws IOException {
         ProbeTask task = ex.body(ProbeTask.class);
-        ProbeRequest request = ProbeRequests.from(task);
+        ProbeRequest request = permitted(ProbeRequests.from(task));
         ex.json(200, run(List.of(request)).get(0));
     }
 
@@ -85,12 +98,22 @@ public final class ProbeRoutes {
         List<ProbeRequest> requests = new ArrayList<>(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
             try {
-                requests.add(ProbeRequests.from(tasks.get(i)));
+                requests.add(permitted(ProbeRequests.from(tasks.get(i))));
             } catch (InvalidProbeException e) {
                 throw e.at(i);
             }
         }
         ex.json(200, run(requests));
+    }
+
+    /** {@code request}, unless it asks for a privileged source port this agent does not allow callers. */
+    private ProbeRequest permitted(ProbeRequest request) {
+        if (!allowPrivilegedSourcePorts && ProbePorts.privilegedSource(request.sourcePort())) {
+            throw new InvalidProbeException("source_port", "source_port " + request.sourcePort() + " is privileged (below "
+                    + ProbePorts.FIRST_UNPRIVILEGED_PORT + "); this agent's local API allows 0 (ephemeral) or "
+                    + ProbePorts.FIRST_UNPRIVILEGED_PORT + "..65535 unless api.allow_privileged_source_ports is true");
+        }
+        return request;
     }
 
     /** Submits all requests at once and waits for all results, in request order. */

@@ -58,7 +58,8 @@ class AgentConfigLoaderTest {
         assertThat(cfg.agent().idFile()).isEqualTo(Path.of("/etc/aami/agent-id"));
         assertThat(cfg.agent().labels()).containsEntry("environment", "production").containsEntry("datacenter", "dc1");
         assertThat(cfg.agent().stateDir()).isEqualTo(Path.of("/var/lib/aami"));
-        assertThat(cfg.checks().workDir()).as("scripts live under the state dir by default").isEqualTo(Path.of("/var/lib/aami"));
+        assertThat(cfg.checks().workDir()).as("scripts live beside the state dir by default, which stays 0700")
+                .isEqualTo(Path.of("/var/lib/aami-checks"));
         assertThat(cfg.server().tls().clientKey()).isEqualTo(Path.of("/etc/aami/agent.key"));
         assertThat(cfg.server().tls().clientCert()).isEqualTo(Path.of("/etc/aami/agent.crt"));
         AgentConfig.Tls defaults = AgentConfigLoader.load(write(SEED.replaceAll("(?m)^ *client_(cert|key):.*\n", "")), Map.of())
@@ -113,5 +114,16 @@ class AgentConfigLoaderTest {
         AgentConfig open = AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_LISTEN", "0.0.0.0:8469", "AAMI_API_TOKEN", "s3cret"));
         assertThat(open.api().host()).isEqualTo("0.0.0.0");
         assertThat(AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_LISTEN", "off")).api().enabled()).isFalse();
+    }
+
+    @Test
+    void privilegedSourcePortsAreOffUnlessConfigured() throws Exception {
+        assertThat(AgentConfigLoader.load(write(SEED), Map.of()).api().allowPrivilegedSourcePorts()).isFalse();
+        assertThat(AgentConfigLoader.load(write(SEED + "api:\n  allow_privileged_source_ports: true\n"), Map.of()).api()
+                .allowPrivilegedSourcePorts()).isTrue();
+        assertThat(AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_ALLOW_PRIVILEGED_SOURCE_PORTS", "true")).api()
+                .allowPrivilegedSourcePorts()).isTrue();
+        assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_ALLOW_PRIVILEGED_SOURCE_PORTS", "80")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("api.allow_privileged_source_ports");
     }
 }

@@ -1,5 +1,6 @@
 package io.aami.server.probes;
 
+import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeRequest;
 import io.aami.contract.probes.ProbeView;
 import io.aami.server.http.ApiException;
@@ -22,8 +23,9 @@ final class ProbeValidator {
             throw ApiException.invalid("target", "give exactly one of target (an address or host name) or target_group_id");
         }
         String target = r.target() == null ? null : target(r.target().trim());
-        int port = range("target_port", r.targetPort(), null, 1, 65535);
-        Integer sourcePort = r.sourcePort() == null ? null : range("source_port", r.sourcePort(), null, 0, 65535);
+        int port = range("target_port", r.targetPort(), null, ProbePorts.MIN_TARGET_PORT, ProbePorts.MAX_PORT);
+        Integer sourcePort = r.sourcePort() == null ? null : range("source_port", r.sourcePort(), null, ProbePorts.EPHEMERAL,
+                ProbePorts.MAX_PORT);
         int interval = range("interval_seconds", r.intervalSeconds(), null, 1, 7 * 24 * 3600);
         int timeout = range("timeout_ms", r.timeoutMs(), 1000, 1, 60_000);
         if (timeout > interval * 1000L) {

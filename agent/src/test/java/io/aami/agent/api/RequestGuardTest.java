@@ -1,0 +1,51 @@
+package io.aami.agent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.Headers;
+import io.aami.agent.config.AgentConfig;
+import org.junit.jupiter.api.Test;
+
+/** The Host rule when the API listens beyond loopback (behind api.token); the loopback case runs in LocalApiBrowserAttackTest. */
+class RequestGuardTest {
+    private static Headers host(String value) {
+        Headers h = new Headers();
+        h.add("Host", value);
+        return h;
+    }
+
+    private static void refused(RequestGuard guard, String hostHeader) {
+        assertThatThrownBy(() -> guard.checkOrigin(host(hostHeader))).as(hostHeader).isInstanceOfSatisfying(LocalApiException.class,
+                e -> assertThat(e.status()).isEqualTo(421));
+    }
+
+    @Test
+    void aTokenGuardedListenAddressIsAlsoAValidHost() {
+        RequestGuard guard = RequestGuard.forApi(new AgentConfig.Api("10.1.2.3", 8469, "t0ken"));
+        guard.checkOrigin(host("10.1.2.3:8469"));
+        guard.checkOrigin(host("127.0.0.1:8469"));
+        refused(guard, "10.1.2.4:8469");
+        refused(guard, "evil.example");
+    }
+
+    @Test
+    void aWildcardListenAcceptsAddressLiteralsButNoNames() {
+        RequestGuard guard = RequestGuard.forApi(new AgentConfig.Api("0.0.0.0", 8469, "t0ken"));
+        guard.checkOrigin(host("192.0.2.7:8469"));
+        guard.checkOrigin(host("[2001:db8::1]:8469"));
+        refused(guard, "evil.example:8469");
+        refused(guard, "999.0.0.1");
+    }
+
+    @Test
+    void withoutATokenOnlyLoopbackNamesCount() {
+        RequestGuard guard = RequestGuard.forApi(new AgentConfig.Api("127.0.0.1", 8469, null));
+        guard.checkOrigin(host("127.0.0.2"));
+        guard.checkOrigin(host("[0:0:0:0:0:0:0:1]:1"));
+        guard.checkOrigin(host("localhost."));
+        refused(guard, "192.0.2.7");
+        refused(guard, "[::2]");
+        refused(guard, "");
+    }
+}
