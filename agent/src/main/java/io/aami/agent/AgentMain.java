@@ -116,7 +116,7 @@ public final class AgentMain {
         RandomGenerator random = RandomGenerator.getDefault();
 
         // Closed in this order: the API and producers first, the spools they write to after them.
-        Sandbox sandbox = Sandbox.create(cfg.checks().runAs(), ScriptLimits.DEFAULTS);
+        Sandbox sandbox = Sandbox.create(cfg.checks().runAs(), ScriptLimits.DEFAULTS, cfg.checks().containment());
         SpoolMetrics spoolMetrics = new SpoolMetrics(metrics.registry());
         SpoolOptions spoolOptions = new SpoolOptions(cfg.spool().maxBytes(), cfg.spool().segmentBytes(),
                 FsyncPolicy.fromConfig(cfg.spool().fsync()), cfg.spool().fsyncInterval());
