@@ -23,11 +23,13 @@ fi
 
 mkdir -p "$data/server" "$data/agent"
 pids=()
+private_work=""
 cleanup() {
   trap - INT TERM EXIT
   echo; echo "stopping aami ..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$private_work" ]; then rm -rf --one-file-system -- "$private_work"; fi
   exit 0
 }
 trap cleanup INT TERM EXIT
@@ -48,10 +50,17 @@ run_as=aami
 work_dir="$data/agent/state"
 if [ "$(id -u)" = 0 ]; then
   id aami >/dev/null 2>&1 || run_as=nobody
-  # Scripts run as $run_as and must reach their files; a checkout under /root is closed to that user.
-  if ! setpriv --reuid="$run_as" --regid="$(id -g "$run_as")" --clear-groups test -x "$data/agent" 2>/dev/null; then
-    work_dir="/var/tmp/aami-local-checks"
+  # As root the agent wants a checks work dir whose whole path is root's and writable only by root (not
+  # under /tmp or a user's home: another user could swap what root chowns there), which $run_as can
+  # enter (a checkout under /root is closed to it): a private directory of this run under /var/lib.
+  parent=/var/lib/aami-local
+  mkdir -p -m 0755 "$parent"
+  if [ "$(stat -c '%F %u %a' "$parent")" != "directory 0 755" ]; then
+    echo "error: $parent must be a directory of root's with mode 0755" >&2
+    exit 1
   fi
+  private_work="$(mktemp -d "$parent/checks.XXXXXXXX")"
+  work_dir="$private_work"
 fi
 
 cat >"$data/agent/agent.yaml" <<YAML

@@ -119,7 +119,7 @@ public final class AgentMain {
         // Before anything writes into it (spools, key, credentials): 0700, or tightened.
         StateDirectory.prepare(cfg.agent().stateDir(), cfg.checks().workDir().startsWith(cfg.agent().stateDir()));
         // Closed in this order: the API and producers first, the spools they write to after them.
-        Sandbox sandbox = Sandbox.create(cfg.checks().runAs(), ScriptLimits.DEFAULTS);
+        Sandbox sandbox = Sandbox.create(cfg.checks().runAs(), ScriptLimits.DEFAULTS, cfg.checks().containment());
         SpoolMetrics spoolMetrics = new SpoolMetrics(metrics.registry());
         SpoolOptions spoolOptions = new SpoolOptions(cfg.spool().maxBytes(), cfg.spool().segmentBytes(),
                 FsyncPolicy.fromConfig(cfg.spool().fsync()), cfg.spool().fsyncInterval());

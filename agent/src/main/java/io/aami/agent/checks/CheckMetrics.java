@@ -15,6 +15,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  *   <li>{@code aami_agent_checks_timed_out_total} runs killed at their timeout</li>
  *   <li>{@code aami_agent_check_duration_seconds} histogram of run durations</li>
  *   <li>{@code aami_agent_checks_scheduled} checks currently scheduled</li>
+ *   <li>{@code aami_agent_checks_containment{mode="cgroup-v2|cgroup-v1|rlimit"}} 1 for the mode check
+ *       runs are contained in (see {@code checks.containment}), 0 for the others</li>
  * </ul>
  */
 public final class CheckMetrics {
@@ -23,6 +25,8 @@ public final class CheckMetrics {
     final Counter timedOut;
     final Histogram duration;
     final Gauge scheduled;
+    final Gauge containment;
+    private static final java.util.List<String> CONTAINMENT_MODES = java.util.List.of("cgroup-v2", "cgroup-v1", "rlimit");
 
     public CheckMetrics(PrometheusRegistry registry) {
         runs = Counter.builder().name("aami_agent_checks_run_total").help("Check runs finished, by status")
@@ -39,6 +43,16 @@ public final class CheckMetrics {
                 .register(registry);
         scheduled = Gauge.builder().name("aami_agent_checks_scheduled").help("Checks currently scheduled")
                 .register(registry);
+        containment = Gauge.builder().name("aami_agent_checks_containment")
+                .help("1 for the way check runs are contained (a cgroup per run, or rlimits only)")
+                .labelNames("mode").register(registry);
+        containmentMode("");
+    }
+
+    void containmentMode(String mode) {
+        for (String other : CONTAINMENT_MODES) {
+            containment.labelValues(other).set(other.equals(mode) ? 1 : 0);
+        }
     }
 
     /** Counts skipped check slots; give it to the check scheduler. */

@@ -62,6 +62,7 @@ public final class CheckScheduler implements AutoCloseable {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        metrics.containmentMode(executor.containmentMode());
         this.permits = new Semaphore(maxConcurrent, true);
         AtomicInteger threads = new AtomicInteger();
         // Unbounded but in practice at most one thread per check: a check never has two runs in flight.

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code kill -KILL -- -pgid}, which the kernel delivers to the whole group at once, so a fork bomb
  * cannot outrun it; stragglers are then killed one by one until a scan finds none. The script's
  * process tree, snapshotted while its root lives, is killed too: the only net when setsid is missing.
- * A child that double-forks into a new session of its own escapes; only a cgroup would hold it.
+ * A child that double-forks into a new session of its own escapes: with a cgroup per run (see
+ * {@link Containment}) the run's cgroup is killed too and holds it; this is all there is in rlimit mode.
  */
 final class ProcessGroupKiller {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessGroupKiller.class);

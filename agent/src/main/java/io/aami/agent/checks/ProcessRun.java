@@ -5,15 +5,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One child process from start to a clean finish: stdin from /dev/null, stdout and stderr merged and
- * drained concurrently, a wall-clock timeout, and afterwards (whatever happened) its whole process
- * group killed, so nothing it started is left behind.
+ * drained concurrently, a wall-clock timeout, and afterwards (whatever happened) its whole cgroup
+ * (when it has one) and process group killed, so nothing it started is left behind. The process
+ * starts with the fixed {@link SystemTools#HELPER_ENV}: the command line sets the script's own.
  */
 final class ProcessRun {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRun.class);
@@ -36,17 +36,17 @@ final class ProcessRun {
     }
 
     /**
-     * Runs {@code command} in {@code workDir} with exactly {@code env} as its environment.
+     * Runs {@code command} in {@code workDir}, in {@code cgroup} unless null (the command joins it).
      *
      * @throws IOException          when the process cannot be started
      * @throws InterruptedException when interrupted (agent stopping); the process tree is killed first
      */
-    Outcome run(List<String> command, Map<String, String> env, Path workDir, Duration timeout)
+    Outcome run(List<String> command, RunCgroup cgroup, Path workDir, Duration timeout)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL)).redirectErrorStream(true);
         builder.environment().clear();
-        builder.environment().putAll(env);
+        builder.environment().putAll(SystemTools.HELPER_ENV);
         Process process = builder.start();
         OutputCollector output = new OutputCollector(process.getInputStream(), outputMaxBytes);
         Thread reader = new Thread(output, "aami-check-output-" + process.pid());
@@ -56,6 +56,9 @@ final class ProcessRun {
         try {
             exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
+            if (cgroup != null) {
+                cgroup.killAll();
+            }
             killer.killAll(process.toHandle(), leadsOwnGroup);
         }
         Integer exitCode = exited ? process.exitValue() : null;

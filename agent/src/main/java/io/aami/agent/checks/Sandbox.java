@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -12,29 +13,48 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How check scripts are confined. Every script runs as
- * {@code setsid -- prlimit --cpu --as --nofile [--nproc] -- [setpriv --reuid --regid --init-groups --]
- * interpreter script args…}:
+ * {@code setsid -- [sh -c JOIN sh <cgroup.procs files> --] prlimit --cpu --as --nofile [--nproc] --
+ * [setpriv --reuid --regid --init-groups --] env -i -- NAME=VALUE… interpreter script args…}:
  * <ul>
  *   <li>{@code setsid}: its own session and process group, so the whole tree can be found and killed;</li>
- *   <li>{@code prlimit}: the {@link ScriptLimits};</li>
+ *   <li>{@code sh -c JOIN}: in a cgroup mode (see {@link Containment}), a fixed shell snippet that writes
+ *       its own pid into the run's cgroup and execs the rest, so nothing of the check runs outside it;</li>
+ *   <li>{@code prlimit}: the {@link ScriptLimits}; {@code --nproc} (per user) only without a cgroup,
+ *       whose {@code pids.max} counts per run instead;</li>
  *   <li>{@code setpriv}: only when the agent runs as root, drops to the unprivileged run-as user. A
  *       missing run-as user is a startup error, never a silent fallback to root. When the agent is not
- *       root, scripts run as the agent's own user.</li>
+ *       root, scripts run as the agent's own user;</li>
+ *   <li>{@code env -i}: the script's environment, set only after the privilege drop. Everything
+ *       before it, root's helpers, runs with the fixed {@link SystemTools#HELPER_ENV}, so nothing the
+ *       server sends (such as {@code LD_PRELOAD}) reaches a process running as root.</li>
  * </ul>
- * The clean environment is the executor's job. Build one with {@link #create} at startup.
+ * The script's environment and arguments are on the command line, readable by local users in the
+ * process list while the run starts: they are not for secrets. Build one with {@link #create} at startup.
  */
 public final class Sandbox {
     public static final String DEFAULT_RUN_AS = "aami";
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+    /**
+     * Runs as root with the fixed helper environment: writes its own pid (the run's first process,
+     * which then becomes the script) into each cgroup.procs given before "--", then execs the rest.
+     */
+    static final String JOIN_CGROUP = "while [ \"$1\" != -- ]; do echo $$ >\"$1\" || { echo \"aami: cannot enter"
+            + " cgroup $1\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
 
     private final RunAsUser runAs;
     private final ScriptLimits limits;
     private final SystemTools tools;
+    private final Containment containment;
 
     Sandbox(RunAsUser runAs, ScriptLimits limits, SystemTools tools) {
+        this(runAs, limits, tools, Containment.RLIMIT);
+    }
+
+    Sandbox(RunAsUser runAs, ScriptLimits limits, SystemTools tools, Containment containment) {
         this.runAs = runAs;
         this.limits = Objects.requireNonNull(limits, "limits");
         this.tools = Objects.requireNonNull(tools, "tools");
+        this.containment = Objects.requireNonNull(containment, "containment");
     }
 
     /**
@@ -45,7 +65,24 @@ public final class Sandbox {
      *                                  setpriv (when root) is not installed
      */
     public static Sandbox create(String runAs, ScriptLimits limits) {
-        return create(runAs, limits, SystemTools.detect(), effectiveUid());
+        return create(runAs, limits, "auto");
+    }
+
+    /**
+     * As {@link #create(String, ScriptLimits)} with {@code checks.containment}: {@code auto} (a cgroup
+     * per run where the host offers one, else rlimits), {@code cgroup} (required) or {@code rlimit}.
+     *
+     * @throws IllegalStateException also for {@code cgroup} when no usable cgroup exists
+     */
+    public static Sandbox create(String runAs, ScriptLimits limits, String containmentMode) {
+        long uid = effectiveUid();
+        Sandbox sandbox = create(runAs, limits, SystemTools.detect(), uid);
+        Containment containment = ContainmentChoice.choose(containmentMode, limits, uid == 0,
+                CgroupDetector::ofThisProcess);
+        if (containment.usesCgroups() && sandbox.tools.sh() == null) {
+            throw new IllegalStateException("no /bin/sh to put check runs into their cgroups");
+        }
+        return new Sandbox(sandbox.runAs, limits, sandbox.tools, containment);
     }
 
     static Sandbox create(String runAs, ScriptLimits limits, SystemTools tools, long effectiveUid) {
@@ -53,6 +90,9 @@ public final class Sandbox {
         Objects.requireNonNull(limits, "limits");
         if (tools.prlimit() == null) {
             throw new IllegalStateException("util-linux prlimit is required to limit check scripts; install util-linux");
+        }
+        if (tools.env() == null) {
+            throw new IllegalStateException("coreutils env is required to give check scripts their environment");
         }
         if (tools.setsid() == null) {
             LOG.warn("util-linux setsid not found: left-behind script processes are found through the process tree"
@@ -72,18 +112,29 @@ public final class Sandbox {
         return new Sandbox(user, limits, tools);
     }
 
-    /** The full command line for one run. */
-    List<String> command(int timeoutSeconds, Path interpreter, Path script, List<String> args) {
+    /**
+     * The full command line for one run, in {@code cgroup} when not null; {@code env} is the script's
+     * whole environment, applied after the privilege drop.
+     *
+     * @throws IllegalArgumentException for an environment name {@code env(1)} would misread
+     */
+    List<String> command(RunCgroup cgroup, int timeoutSeconds, Path interpreter, Path script, List<String> args,
+                         Map<String, String> env) {
         List<String> cmd = new ArrayList<>();
         if (tools.setsid() != null) {
             cmd.add(tools.setsid().toString());
+            cmd.add("--");
+        }
+        if (cgroup != null) {
+            cmd.addAll(List.of(tools.sh().toString(), "-c", JOIN_CGROUP, "sh"));
+            cgroup.joinFiles().forEach(file -> cmd.add(file.toString()));
             cmd.add("--");
         }
         cmd.add(tools.prlimit().toString());
         cmd.add("--cpu=" + limits.cpuSecondsFor(timeoutSeconds));
         cmd.add("--as=" + limits.addressSpaceBytes());
         cmd.add("--nofile=" + limits.openFiles());
-        if (runAs != null) {
+        if (runAs != null && cgroup == null) {
             cmd.add("--nproc=" + limits.processes());
         }
         cmd.add("--");
@@ -94,10 +145,30 @@ public final class Sandbox {
             cmd.add("--init-groups");
             cmd.add("--");
         }
+        cmd.addAll(List.of(tools.env().toString(), "-i", "--"));
+        env.forEach((name, value) -> cmd.add(assignment(name, value)));
         cmd.add(interpreter.toString());
         cmd.add(script.toString());
         cmd.addAll(args);
         return cmd;
+    }
+
+    /** A cgroup for one run, or null without cgroups. */
+    RunCgroup newRun() throws IOException {
+        return containment.newRun();
+    }
+
+    /** {@code cgroup-v2}, {@code cgroup-v1} or {@code rlimit}. */
+    String containmentMode() {
+        return containment.mode();
+    }
+
+    /** After {@code env -i --} every NAME=VALUE argument is an assignment, so only the name needs care. */
+    private static String assignment(String name, String value) {
+        if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("environment variable name '" + name + "' cannot be passed on");
+        }
+        return name + "=" + value;
     }
 
     /** The user scripts switch to; empty when they run as the agent's own user. */
@@ -131,7 +202,7 @@ public final class Sandbox {
 
     @Override
     public String toString() {
-        return runAs == null ? "Sandbox[agent's own user, " + limits + "]"
-                : "Sandbox[" + runAs.name() + " uid " + runAs.uid() + ", " + limits + "]";
+        return (runAs == null ? "Sandbox[agent's own user, " : "Sandbox[" + runAs.name() + " uid " + runAs.uid() + ", ")
+                + containment.mode() + ", " + limits + "]";
     }
 }

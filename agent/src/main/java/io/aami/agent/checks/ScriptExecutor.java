@@ -118,14 +118,22 @@ public final class ScriptExecutor {
         try {
             Path script = store.script(content, actualSha, interpreter);
             Path workDir = store.workDir(spec.checkId());
-            List<String> command = sandbox.command(spec.timeoutSeconds(), interpreterPath, script, spec.args());
-            ProcessRun.Outcome outcome = processRun.run(command, environment(spec, workDir), workDir,
-                    Duration.ofSeconds(spec.timeoutSeconds()));
-            return finished(spec, executedAt, started, outcome);
-        } catch (IOException e) {
+            try (RunCgroup cgroup = sandbox.newRun()) {
+                List<String> command = sandbox.command(cgroup, spec.timeoutSeconds(), interpreterPath, script,
+                        spec.args(), environment(spec, workDir));
+                ProcessRun.Outcome outcome = processRun.run(command, cgroup, workDir,
+                        Duration.ofSeconds(spec.timeoutSeconds()));
+                return finished(spec, executedAt, started, outcome);
+            }
+        } catch (IOException | IllegalArgumentException e) {
             LOG.warn("check {} could not run: {}", spec.checkId(), e.toString());
             return refused(spec, executedAt, started, "check could not run: " + e.getMessage());
         }
+    }
+
+    /** How runs are contained: {@code cgroup-v2}, {@code cgroup-v1} or {@code rlimit}. */
+    String containmentMode() {
+        return sandbox.containmentMode();
     }
 
     /** Deletes the stored script files that none of {@code current} runs; a failure is logged, not thrown. */

@@ -2,14 +2,17 @@ package io.aami.agent.checks;
 
 /**
  * Resource limits every check script runs under (applied with util-linux {@code prlimit}, inherited by
- * all the script's children; each limit is per process except {@code processes}).
+ * all the script's children; each limit is per process except {@code processes}). With a cgroup per
+ * run, {@code processes} is the run's {@code pids.max} and {@code addressSpaceBytes} also caps the
+ * memory of the whole run.
  *
  * @param maxCpuSeconds     cap on CPU seconds per process; the effective limit is
  *                          {@code min(maxCpuSeconds, timeoutSeconds + 1)}, the wall-clock timeout
  *                          being the real bound
  * @param addressSpaceBytes virtual memory per process (RLIMIT_AS); an allocation beyond fails
  * @param openFiles         open file descriptors per process (RLIMIT_NOFILE)
- * @param processes         RLIMIT_NPROC. The kernel counts it per real uid, over all that user's
+ * @param processes         with a cgroup: processes and threads per run ({@code pids.max}). Without:
+ *                          RLIMIT_NPROC, which the kernel counts per real uid, over all that user's
  *                          processes and threads on the host, so it is only applied when scripts run
  *                          as the dedicated unprivileged user (agent started as root): applied to the
  *                          agent's own user it would count the agent's threads, and root ignores it.

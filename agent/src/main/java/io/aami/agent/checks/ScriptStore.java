@@ -1,9 +1,12 @@
 package io.aami.agent.checks;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -25,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * o+x, which would let every local user open whatever world-readable file lies there); every
  * ancestor must already be enterable, else construction fails naming the directory. When scripts
  * run as the agent's own user, everything is 0700 / 0600.
+ *
+ * <p>As root, the checks work dir and its ancestors must be root's and writable by nobody else (see
+ * {@link RootOwnedPaths}), and nothing below it is followed if it is a symbolic link: {@code work/<checkId>}
+ * belongs to the run-as user, and a link there must never make root chown or chmod its target.
  */
 final class ScriptStore {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptStore.class);
@@ -40,9 +47,11 @@ final class ScriptStore {
         this.scriptsDir = this.root.resolve("scripts");
         this.workRoot = this.root.resolve("work");
         this.runAs = runAs;
-        Files.createDirectories(this.root);
         if (runAs != null) {
+            RootOwnedPaths.createWorkDir(this.root);
             makeReachable();
+        } else {
+            Files.createDirectories(this.root);
         }
         ensureDirs();
     }
@@ -60,14 +69,18 @@ final class ScriptStore {
         ensureDirs();
         Path target = scriptsDir.resolve(sha256 + "." + interpreter.extension);
         String mode = runAs == null ? "rw-------" : "rw-r-----";
-        if (Files.isRegularFile(target) && sha256Hex(Files.readAllBytes(target)).equals(sha256)) {
-            setModeAndOwner(target, mode, -1, groupOrKeep());
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && sha256Hex(Files.readAllBytes(target)).equals(sha256)) {
+            RootOwnedPaths.setModeAndOwner(target, mode, -1, groupOrKeep());
             return target;
         }
-        Path tmp = Files.createTempFile(scriptsDir, ".tmp-", "." + interpreter.extension);
+        Path tmp = scriptsDir.resolve(".tmp-" + UUID.randomUUID() + "." + interpreter.extension);
         try {
-            Files.write(tmp, content);
-            setModeAndOwner(tmp, mode, -1, groupOrKeep());
+            // A new file of root's, never an existing one or a link's target; readable by the run-as group only.
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                out.write(content);
+            }
+            RootOwnedPaths.setModeAndOwner(tmp, mode, -1, groupOrKeep());
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
@@ -102,16 +115,21 @@ final class ScriptStore {
     Path workDir(UUID checkId) throws IOException {
         ensureDirs();
         Path dir = workRoot.resolve(checkId.toString());
-        Files.createDirectories(dir);
-        setModeAndOwner(dir, "rwx------", runAs == null ? -1 : runAs.uid(), groupOrKeep());
+        RootOwnedPaths.ensureDirectory(dir);
+        RootOwnedPaths.setModeAndOwner(dir, "rwx------", runAs == null ? -1 : runAs.uid(), groupOrKeep());
         return dir;
     }
 
     private void ensureDirs() throws IOException {
-        Files.createDirectories(scriptsDir);
-        Files.createDirectories(workRoot);
-        setModeAndOwner(scriptsDir, runAs == null ? "rwx------" : "rwxr-x---", -1, groupOrKeep());
-        setModeAndOwner(workRoot, runAs == null ? "rwx------" : "rwx--x--x", -1, -1);
+        RootOwnedPaths.ensureDirectory(scriptsDir);
+        RootOwnedPaths.ensureDirectory(workRoot);
+        RootOwnedPaths.setModeAndOwner(scriptsDir, runAs == null ? "rwx------" : "rwxr-x---", rootOrKeep(), groupOrKeep());
+        RootOwnedPaths.setModeAndOwner(workRoot, runAs == null ? "rwx------" : "rwx--x--x", rootOrKeep(), -1);
+    }
+
+    /** As root, scripts/ and work/ are root's whoever made them, so the run-as user cannot add to them. */
+    private long rootOrKeep() {
+        return runAs == null ? -1 : 0;
     }
 
     private long groupOrKeep() {
@@ -141,8 +159,8 @@ final class ScriptStore {
         }
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(root);
         mode.add(PosixFilePermission.GROUP_EXECUTE);
-        Files.setAttribute(root, "unix:gid", (int) runAs.gid());
-        Files.setPosixFilePermissions(root, mode);
+        Files.setAttribute(root, "unix:gid", (int) runAs.gid(), LinkOption.NOFOLLOW_LINKS);
+        RootOwnedPaths.setMode(root, PosixFilePermissions.toString(mode));
         LOG.info("checks work dir {} now group {} with g+x (enter, not list) so check scripts running as '{}' reach their"
                 + " files", root, runAs.gid(), runAs.name());
     }
@@ -159,14 +177,4 @@ final class ScriptStore {
         return mode.contains(PosixFilePermission.OTHERS_EXECUTE);
     }
 
-    /** Sets the mode (explicitly, so the umask cannot narrow it) and, where not -1, the owner and group. */
-    private static void setModeAndOwner(Path path, String mode, long uid, long gid) throws IOException {
-        if (uid >= 0) {
-            Files.setAttribute(path, "unix:uid", (int) uid);
-        }
-        if (gid >= 0) {
-            Files.setAttribute(path, "unix:gid", (int) gid);
-        }
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
-    }
 }

@@ -47,10 +47,13 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
      * at most {@code outputMaxBytes} of output. When the agent runs as root, scripts run as {@code runAs}.
      * A script runs only if its interpreter is in {@code allowedInterpreters}, its SHA-256 is in
      * {@code allowedScriptSha256} (when that list is not empty) and {@code remoteScripts} is true.
+     * {@code containment}: {@code auto} (a cgroup per run where the host offers one, else rlimits),
+     * {@code cgroup} (no usable cgroup is a startup error) or {@code rlimit}.
      */
     public record Checks(Duration defaultTimeout, int maxConcurrent, int resultBufferSize, Duration flushInterval,
                          int outputMaxBytes, String runAs, java.util.List<String> allowedInterpreters,
-                         java.util.List<String> allowedScriptSha256, boolean remoteScripts, java.nio.file.Path workDir) {
+                         java.util.List<String> allowedScriptSha256, boolean remoteScripts, java.nio.file.Path workDir,
+                         String containment) {
     }
 
     /**

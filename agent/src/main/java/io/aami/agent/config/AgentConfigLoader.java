@@ -67,7 +67,8 @@ public final class AgentConfigLoader {
                                 .map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList(),
                         t.bool("checks.remote_scripts", true),
                         // Where scripts and their working dirs live: the run-as user must be able to enter it.
-                        Path.of(t.string("checks.work_dir", defaultWorkDir(stateDir).toString())).toAbsolutePath().normalize()),
+                        Path.of(t.string("checks.work_dir", defaultWorkDir(stateDir).toString())).toAbsolutePath().normalize(),
+                        t.choice("checks.containment", "auto", "auto", "cgroup", "rlimit")),
                 new AgentConfig.Spool(
                         t.byteSize("spool.max_bytes", 64L * 1024 * 1024),
                         t.byteSize("spool.segment_bytes", 1024L * 1024),

@@ -5,21 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The command lines the sandbox builds, for both the root and the non-root agent, and its startup checks. */
 class SandboxCommandTest {
     private static final SystemTools TOOLS = new SystemTools(Path.of("/usr/bin/setsid"), Path.of("/usr/bin/prlimit"),
-            Path.of("/usr/bin/setpriv"), Path.of("/usr/bin/kill"), Path.of("/usr/bin/id"));
+            Path.of("/usr/bin/setpriv"), Path.of("/usr/bin/kill"), Path.of("/usr/bin/id"), Path.of("/usr/bin/env"),
+            Path.of("/bin/sh"));
 
     @Test
     void asRootTheScriptGetsItsOwnSessionLimitsAndTheRunAsUser() {
         Sandbox sandbox = new Sandbox(new RunAsUser("aami", 990, 991), ScriptLimits.DEFAULTS, TOOLS);
 
-        assertThat(sandbox.command(5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of("-x", "y")))
+        assertThat(sandbox.command(null, 5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of("-x", "y"),
+                Map.of("LD_PRELOAD", "/tmp/evil.so")))
                 .containsExactly("/usr/bin/setsid", "--", "/usr/bin/prlimit", "--cpu=6", "--as=1073741824",
                         "--nofile=256", "--nproc=64", "--", "/usr/bin/setpriv", "--reuid=990", "--regid=991",
-                        "--init-groups", "--", "/usr/bin/sh", "/s/abc.sh", "-x", "y");
+                        "--init-groups", "--", "/usr/bin/env", "-i", "--", "LD_PRELOAD=/tmp/evil.so", "/usr/bin/sh",
+                        "/s/abc.sh", "-x", "y");
         assertThat(sandbox.ownProcessGroup()).isTrue();
     }
 
@@ -29,25 +33,61 @@ class SandboxCommandTest {
         Sandbox sandbox = Sandbox.create("no-such-user-anywhere", ScriptLimits.DEFAULTS, TOOLS, 1000);
 
         assertThat(sandbox.runAs()).isEmpty();
-        assertThat(sandbox.command(5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of()))
+        assertThat(sandbox.command(null, 5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of(), Map.of("A", "b")))
                 .containsExactly("/usr/bin/setsid", "--", "/usr/bin/prlimit", "--cpu=6", "--as=1073741824",
-                        "--nofile=256", "--", "/usr/bin/sh", "/s/abc.sh");
+                        "--nofile=256", "--", "/usr/bin/env", "-i", "--", "A=b", "/usr/bin/sh", "/s/abc.sh");
     }
 
     @Test
     void missingToolsAreStartupErrorsExceptSetsid() {
-        SystemTools noPrlimit = new SystemTools(TOOLS.setsid(), null, TOOLS.setpriv(), TOOLS.kill(), TOOLS.id());
+        SystemTools noPrlimit = new SystemTools(TOOLS.setsid(), null, TOOLS.setpriv(), TOOLS.kill(), TOOLS.id(),
+                TOOLS.env(), TOOLS.sh());
         assertThatThrownBy(() -> Sandbox.create("aami", ScriptLimits.DEFAULTS, noPrlimit, 1000))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("prlimit");
 
-        SystemTools noSetpriv = new SystemTools(TOOLS.setsid(), TOOLS.prlimit(), null, TOOLS.kill(), TOOLS.id());
+        SystemTools noSetpriv = new SystemTools(TOOLS.setsid(), TOOLS.prlimit(), null, TOOLS.kill(), TOOLS.id(),
+                TOOLS.env(), TOOLS.sh());
         assertThatThrownBy(() -> Sandbox.create("aami", ScriptLimits.DEFAULTS, noSetpriv, 0))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("setpriv");
 
         Sandbox withoutSetsid = Sandbox.create("aami", ScriptLimits.DEFAULTS, TOOLS.withoutSetsid(), 1000);
         assertThat(withoutSetsid.ownProcessGroup()).isFalse();
-        assertThat(withoutSetsid.command(1, Path.of("/bin/sh"), Path.of("/s.sh"), List.of()).get(0))
+        assertThat(withoutSetsid.command(null, 1, Path.of("/bin/sh"), Path.of("/s.sh"), List.of(), Map.of()).get(0))
                 .isEqualTo("/usr/bin/prlimit");
+    }
+
+    @Test
+    void inACgroupTheFirstProcessJoinsItBeforeAnythingElseAndTheProcessLimitIsTheCgroups() {
+        Sandbox sandbox = new Sandbox(new RunAsUser("aami", 990, 991), ScriptLimits.DEFAULTS, TOOLS);
+        RunCgroup cgroup = new RunCgroup() {
+            @Override
+            public List<Path> joinFiles() {
+                return List.of(Path.of("/cg/pids/run-1/cgroup.procs"), Path.of("/cg/memory/run-1/cgroup.procs"));
+            }
+
+            @Override
+            public void killAll() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        assertThat(sandbox.command(cgroup, 5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of(), Map.of()))
+                .containsExactly("/usr/bin/setsid", "--", "/bin/sh", "-c", Sandbox.JOIN_CGROUP, "sh",
+                        "/cg/pids/run-1/cgroup.procs", "/cg/memory/run-1/cgroup.procs", "--", "/usr/bin/prlimit",
+                        "--cpu=6", "--as=1073741824", "--nofile=256", "--", "/usr/bin/setpriv", "--reuid=990",
+                        "--regid=991", "--init-groups", "--", "/usr/bin/env", "-i", "--", "/usr/bin/sh", "/s/abc.sh");
+    }
+
+    @Test
+    void environmentNamesEnvCouldMisreadAreRefused() {
+        Sandbox sandbox = new Sandbox(new RunAsUser("aami", 990, 991), ScriptLimits.DEFAULTS, TOOLS);
+        for (String name : List.of("", "A=B", "A\0")) {
+            assertThatThrownBy(() -> sandbox.command(null, 5, Path.of("/bin/sh"), Path.of("/s.sh"), List.of(),
+                    Map.of(name, "x"))).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test
