@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -38,18 +41,35 @@ final class ClusterSetup {
 
     /** Run with no postmaster on the cluster (after {@link StalePostmaster#clear}). */
     void prepare() throws IOException {
+        Path marker = clusterDir.resolve("aami-superuser-password.sha256");
+        String applied = digest(secrets.superuserPassword());
         if (!Files.exists(clusterDir.resolve("PG_VERSION"))) {
             initdb();
+            Files.writeString(marker, applied + "\n", StandardCharsets.UTF_8);
         }
         PrivateDirs.create(clusterDir);
         Path hba = clusterDir.resolve("pg_hba.conf");
         Path tmp = clusterDir.resolve("pg_hba.conf.new");
         Files.writeString(tmp, PG_HBA, StandardCharsets.UTF_8);
         Files.move(tmp, hba, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        // Every start, not only the first: a cluster from an older version has no password yet, and
-        // an operator may have changed it; the file is what the server will log in with.
-        postgres.singleUser("postgres", "ALTER ROLE " + EmbeddedClusterSecrets.SUPERUSER + " WITH PASSWORD '"
-                + secrets.superuserPassword() + "'");
+        // A cluster from an older version has no password yet; an operator may have put a new one in
+        // the file. The marker (a hash of the password last applied) saves a single-user run otherwise.
+        if (!Files.exists(marker) || !Files.readString(marker, StandardCharsets.UTF_8).strip().equals(applied)) {
+            postgres.singleUser("postgres", "ALTER ROLE " + EmbeddedClusterSecrets.SUPERUSER + " WITH PASSWORD '"
+                    + secrets.superuserPassword() + "'");
+            Files.writeString(marker, applied + "\n", StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String digest(String password) {
+        try {
+            byte[] salt = "aami-superuser-marker".getBytes(StandardCharsets.UTF_8);
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(salt);
+            return HexFormat.of().formatHex(sha.digest(password.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void initdb() throws IOException {

@@ -57,7 +57,7 @@ public final class EmbeddedPostgresServer implements DatabaseLife, AutoCloseable
 
     /** Clears leftovers, makes the cluster private, starts the postmaster and waits until the app role can log in. */
     private Process bringUp() throws Exception {
-        stale.clear();
+        stale.clear("it is left over from an earlier run, and the cluster is being started now");
         new ClusterSetup(postmaster, clusterDir, secrets).prepare();
         Process p = postmaster.start(port);
         try {
@@ -127,7 +127,7 @@ public final class EmbeddedPostgresServer implements DatabaseLife, AutoCloseable
     public void close() {
         supervisor.stopWatching();
         try {
-            stale.clear();
+            stale.clear("the server is stopping");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

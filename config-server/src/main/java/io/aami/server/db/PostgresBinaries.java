@@ -1,9 +1,12 @@
 package io.aami.server.db;
 
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,17 +28,25 @@ final class PostgresBinaries {
     private PostgresBinaries() {
     }
 
-    /** Returns the installation directory (with {@code bin/}), unpacking it on first use. */
+    /**
+     * Returns the installation directory (with {@code bin/}), unpacking it on first use. The directory
+     * is named after the archive's location, size and date, so a server upgrade with other binaries
+     * unpacks afresh, while a plain restart does not read the 15 MB archive at all.
+     */
     static Path install(Path binariesDir) {
         try {
-            byte[] archive = archive();
-            Path home = binariesDir.resolve(HexFormat.of().formatHex(sha256(archive)).substring(0, 16));
+            URL resource = resource();
+            URLConnection conn = resource.openConnection();
+            String identity = resource + "|" + conn.getContentLengthLong() + "|" + conn.getLastModified();
+            Path home = binariesDir.resolve(HexFormat.of().formatHex(sha256(identity.getBytes(StandardCharsets.UTF_8))).substring(0, 16));
             if (Files.exists(home.resolve(".complete"))) {
                 return home;
             }
             PrivateDirs.create(binariesDir);
             Path staging = Files.createTempDirectory(binariesDir, "unpacking-");
-            unpack(archive, staging);
+            try (InputStream in = conn.getInputStream()) {
+                unpack(in, staging);
+            }
             Files.createFile(staging.resolve(".complete"));
             Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
             return home;
@@ -44,20 +55,19 @@ final class PostgresBinaries {
         }
     }
 
-    private static byte[] archive() throws IOException {
+    private static URL resource() throws IOException {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac") ? "darwin" : "linux";
         String arch = System.getProperty("os.arch").matches("aarch64|arm64") ? "arm_64" : "x86_64";
         String name = "postgres-" + os + "-" + arch + ".txz";
-        try (InputStream in = PostgresBinaries.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IOException("no packaged PostgreSQL for " + os + "/" + arch + " (" + name + " not on the class path)");
-            }
-            return in.readAllBytes();
+        URL url = PostgresBinaries.class.getClassLoader().getResource(name);
+        if (url == null) {
+            throw new IOException("no packaged PostgreSQL for " + os + "/" + arch + " (" + name + " not on the class path)");
         }
+        return url;
     }
 
-    private static void unpack(byte[] archive, Path target) throws IOException {
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(new ByteArrayInputStream(archive)))) {
+    private static void unpack(InputStream archive, Path target) throws IOException {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(new BufferedInputStream(archive)))) {
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                 Path out = target.resolve(e.getName()).normalize();
                 if (!out.startsWith(target)) {

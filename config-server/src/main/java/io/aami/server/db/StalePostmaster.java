@@ -31,11 +31,11 @@ final class StalePostmaster {
         this.patience = patience;
     }
 
-    /** Leaves no process of this cluster running and no stale lock file. */
-    void clear() throws IOException {
+    /** Leaves no process of this cluster running and no stale lock file; {@code why} goes to the log. */
+    void clear(String why) throws IOException {
         Optional<ProcessHandle> postmaster = recordedPid().flatMap(ProcessHandle::of).filter(this::servesThisCluster);
         if (postmaster.isPresent()) {
-            LOG.warn("a postmaster from an earlier run (pid {}) still holds {}; stopping it", postmaster.get().pid(), clusterDir);
+            LOG.info("stopping the postmaster (pid {}) of {}: {}", postmaster.get().pid(), clusterDir, why);
             stop(postmaster.get());
         }
         List<ProcessHandle> orphans = ProcessHandle.allProcesses().filter(this::servesThisCluster).toList();
