@@ -8,6 +8,9 @@ import io.aami.server.ServerMain;
 import io.aami.server.config.ServerConfigLoader;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Eventually;
+import io.aami.server.testing.Fixtures;
+import io.aami.server.testing.TestServer;
+import java.time.Instant;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * and the server recovers without being restarted itself.
  */
 class EmbeddedPostgresLifecycleTest {
-    private static final String ADMIN = "lifecycle-admin-token-0123456789";
+    private static final String ADMIN = TestServer.ADMIN;
 
     @Test
     void killedServerThenPostmasterBothRecoverUnaided() throws Exception {
@@ -61,6 +64,7 @@ class EmbeddedPostgresLifecycleTest {
             assertThat(again.get("/api/v1/groups", ADMIN).body()).contains("before-kill");
 
             postmasterSurvivesItsOwnDeath(dataDir, again);
+            resultsAreStoredAsTheAppRole(again);
         }
         assertThat(postmasterPid(dataDir)).as("a clean stop leaves no postmaster").isEmpty();
     }
@@ -81,6 +85,17 @@ class EmbeddedPostgresLifecycleTest {
         eventually(Duration.ofSeconds(10), "an API write works again",
                 () -> api.post("/api/v1/groups", Map.of("name", "after-postmaster-kill-" + System.nanoTime()), ADMIN).status() == 201);
         assertThat(api.post("/api/v1/groups", Map.of("name", "and-again"), ADMIN).status()).isEqualTo(201);
+    }
+
+    /** Result ingest uses COPY … FROM STDIN, which the non-superuser role may run on its own tables. */
+    private static void resultsAreStoredAsTheAppRole(Api api) {
+        Fixtures.EnrolledAgent agent = Fixtures.enroll(api, "h", null);
+        String check = Fixtures.createCheck(api, Fixtures.check("c", "true", 10, Map.of("global", true)));
+        Map<String, Object> results = Map.of("results", List.of(Map.of("seq", 1, "check_id", check, "status", "ok",
+                "output", "", "duration_ms", 1, "executed_at", Instant.now().toString())));
+        Api.Reply stored = api.post("/api/v1/agents/" + agent.id() + "/check-results", results, agent.token());
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
+        assertThat(stored.json().get("accepted").asInt()).isEqualTo(1);
     }
 
     private static boolean ready(Api api) {
