@@ -69,6 +69,30 @@ class EmbeddedPostgresLifecycleTest {
         assertThat(postmasterPid(dataDir)).as("a clean stop leaves no postmaster").isEmpty();
     }
 
+    /**
+     * A {@code postmaster.pid} naming a live process that is not this cluster's postgres (the pid was
+     * reused after a crash) is stale: the start succeeds and that process is never signalled.
+     */
+    @Test
+    void aStalePidFileNamingAnotherProcessIsClearedWithoutSignallingIt() throws Exception {
+        Path dataDir = Files.createTempDirectory("aami-pg-stale");
+        EmbeddedPostgresServer.start(dataDir.resolve("postgres")).close();
+        Process bystander = new ProcessBuilder("sleep", "300").start();
+        try {
+            Files.writeString(dataDir.resolve("postgres/postmaster.pid"), bystander.pid() + "\n" + dataDir.resolve("postgres") + "\n");
+            EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve("postgres"));
+            try {
+                assertThat(postmasterPid(dataDir)).contains(pg.postmasterPid());
+                assertThat(bystander.isAlive()).isTrue();
+            } finally {
+                pg.close();
+            }
+            assertThat(bystander.isAlive()).isTrue();
+        } finally {
+            bystander.destroyForcibly();
+        }
+    }
+
     private static void postmasterSurvivesItsOwnDeath(Path dataDir, Api api) throws Exception {
         long pid = postmasterPid(dataDir).orElseThrow();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
