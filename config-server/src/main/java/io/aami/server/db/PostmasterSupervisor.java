@@ -106,11 +106,20 @@ final class PostmasterSupervisor implements DatabaseLife, AutoCloseable {
         return delay;
     }
 
-    /** Stops watching; returns the postmaster to stop (the last one started). */
-    synchronized Process stopWatching() {
-        closed = true;
-        thread.interrupt();
-        return current;
+    /**
+     * Stops watching and waits (bounded) for a restart in progress to give up, so the caller can then
+     * stop whatever postmaster runs on the cluster without one appearing behind its back.
+     */
+    void stopWatching() {
+        synchronized (this) {
+            closed = true;
+            thread.interrupt();
+        }
+        try {
+            thread.join(Duration.ofSeconds(15).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
