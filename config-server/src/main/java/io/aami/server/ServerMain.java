@@ -15,6 +15,7 @@ import io.aami.server.config.ServerConfig;
 import io.aami.server.config.ServerConfigLoader;
 import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
+import io.aami.server.db.DatabaseLife;
 import io.aami.server.db.EmbeddedPostgresServer;
 import io.aami.server.db.Migrations;
 import io.aami.server.groups.GroupHandler;
@@ -133,17 +134,23 @@ public final class ServerMain {
         try {
             Files.createDirectories(cfg.dataDir());
             String url = cfg.database().url();
+            String user = cfg.database().user();
+            String password = cfg.database().password();
+            DatabaseLife life = DatabaseLife.EXTERNAL;
             if (cfg.database().embedded()) {
                 EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(cfg.postgresDir());
                 resources.add(pg);
                 url = pg.jdbcUrl();
+                user = pg.user();
+                password = pg.password();
+                life = pg;
                 log.info("embedded PostgreSQL running on 127.0.0.1:{} with data in {}", pg.port(), cfg.postgresDir());
             }
-            Database db = Database.connect(url, cfg.database().user(), cfg.database().password(), cfg.database().poolSize());
+            Database db = Database.connect(url, user, password, cfg.database().poolSize(), life);
             resources.add(0, db);
             Migrations migrations = new Migrations(db, clock);
             migrations.migrate(cfg.database().connectTimeout());
-            ChangeFeed changes = new ChangeFeed(url, cfg.database().user(), cfg.database().password());
+            ChangeFeed changes = new ChangeFeed(url, user, password);
             resources.add(0, changes);
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("aami-background"));
             resources.add(0, scheduler::shutdownNow);

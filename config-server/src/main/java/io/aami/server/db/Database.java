@@ -17,12 +17,19 @@ public final class Database implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 4;
 
     private final HikariDataSource pool;
+    private final DatabaseLife life;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariDataSource pool, DatabaseLife life) {
         this.pool = pool;
+        this.life = life;
     }
 
     public static Database connect(String url, String user, String password, int poolSize) {
+        return connect(url, user, password, poolSize, DatabaseLife.EXTERNAL);
+    }
+
+    /** {@code life} tells /ready what is known about the database process (the embedded one's supervisor). */
+    public static Database connect(String url, String user, String password, int poolSize, DatabaseLife life) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("aami-db");
         hc.setJdbcUrl(url);
@@ -37,12 +44,16 @@ public final class Database implements AutoCloseable {
         // Fail a request fast (503) rather than queue it for half a minute when PostgreSQL is away.
         hc.setConnectionTimeout(3_000);
         hc.setValidationTimeout(2_000);
+        // After a database restart every pooled connection is dead. Hikari tests a connection idle for
+        // more than half a second before lending it and evicts one whose query fails with a
+        // connection error; the keepalive also finds dead idle ones, so none is lent for ever.
+        hc.setKeepaliveTime(30_000);
         // Start even when the database is down; startup waits for it explicitly (Migrations).
         hc.setInitializationFailTimeout(-1);
         hc.addDataSourceProperty("ApplicationName", "aami-config-server");
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
-        return new Database(new HikariDataSource(hc));
+        return new Database(new HikariDataSource(hc), life);
     }
 
     public DataSource dataSource() {
@@ -98,6 +109,10 @@ public final class Database implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    public DatabaseLife life() {
+        return life;
     }
 
     public int maxPoolSize() {

@@ -1,6 +1,7 @@
 package io.aami.server.health;
 
 import io.aami.server.db.Database;
+import io.aami.server.db.DatabaseLife;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -26,6 +27,11 @@ public final class DatabaseProbe implements AutoCloseable {
 
     public boolean reachable() {
         return reachable;
+    }
+
+    /** What the server knows about the database process itself (the embedded one's supervisor state). */
+    public DatabaseLife life() {
+        return db.life();
     }
 
     private void probe() {

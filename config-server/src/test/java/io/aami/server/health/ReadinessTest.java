@@ -45,6 +45,7 @@ class ReadinessTest {
             assertThat(notReady.status()).isEqualTo(503);
             assertThat(notReady.header("Retry-After")).isPresent();
             assertThat(notReady.json().get("code").asText()).isEqualTo("DATABASE_UNAVAILABLE");
+            assertThat(notReady.json().get("database").asText()).isEqualTo("unreachable");
             assertThat(api.get("/health", null).status()).isEqualTo(200);
             Api.Reply refused = api.post("/api/v1/groups", Map.of("name", "while-down"), ADMIN);
             assertThat(refused.status()).isEqualTo(503);
