@@ -39,7 +39,8 @@ public final class ServerConfigLoader {
                         t.stringList("tls.server_names", List.of()),
                         path(t.string("tls.ca_cert", null)), path(t.string("tls.ca_key", null)),
                         path(t.string("tls.cert", null)), path(t.string("tls.key", null)),
-                        t.duration("tls.client_cert_validity", Duration.ofDays(7))),
+                        t.duration("tls.client_cert_validity", Duration.ofDays(7)),
+                        t.duration("tls.previous_certificate_grace", Duration.ofMinutes(5))),
                 new ServerConfig.Heartbeat(
                         t.duration("heartbeat.interval", Duration.ofSeconds(30)),
                         t.integer("heartbeat.missed_for_offline", 3, 2, 100),
@@ -47,7 +48,8 @@ public final class ServerConfigLoader {
                         t.duration("heartbeat.flush_interval", Duration.ofMillis(250))),
                 new ServerConfig.Tokens(
                         t.duration("bootstrap_tokens.default_ttl", Duration.ofHours(24)),
-                        t.duration("bootstrap_tokens.max_ttl", Duration.ofDays(365))),
+                        t.duration("bootstrap_tokens.max_ttl", Duration.ofDays(365)),
+                        t.duration("bootstrap_tokens.registration_retry_window", Duration.ofMinutes(15))),
                 new ServerConfig.Http(
                         t.byteSize("http.max_body_bytes", 1024L * 1024),
                         t.bool("metrics.public", true),
@@ -108,6 +110,9 @@ public final class ServerConfigLoader {
         if (cfg.tokens().defaultTtl().compareTo(cfg.tokens().maxTtl()) > 0 || cfg.tokens().defaultTtl().isZero()) {
             throw t.invalid("bootstrap_tokens.default_ttl", "must be positive and not above bootstrap_tokens.max_ttl");
         }
+        if (cfg.tokens().registrationRetryWindow().compareTo(Duration.ofHours(1)) > 0) {
+            throw t.invalid("bootstrap_tokens.registration_retry_window", "must be between 0s and 1h");
+        }
         if (cfg.http().maxBodyBytes() < 1024) {
             throw t.invalid("http.max_body_bytes", "must be at least 1KiB");
         }
@@ -143,6 +148,10 @@ public final class ServerConfigLoader {
         if (tls.clientCertValidity().compareTo(Duration.ofHours(1)) < 0
                 || tls.clientCertValidity().compareTo(Duration.ofDays(366)) > 0) {
             throw t.invalid("tls.client_cert_validity", "must be between 1h and 366d");
+        }
+        // Longer would keep a replaced (possibly copied) certificate alive for no benefit: the agent swaps at once.
+        if (tls.previousCertificateGrace().compareTo(Duration.ofHours(1)) > 0) {
+            throw t.invalid("tls.previous_certificate_grace", "must be between 0s and 1h");
         }
     }
 
