@@ -130,6 +130,7 @@ public final class ServerConfigLoader {
             throw t.invalid("admin_token", "must be at least 16 characters");
         }
         validateTls(cfg.tls(), t);
+        validateCertificateGrace(cfg, t);
         if (cfg.policy().bundleTtl().compareTo(Duration.ofMinutes(5)) < 0) {
             throw t.invalid("policy.bundle_ttl", "must be at least 5m");
         }
@@ -149,9 +150,22 @@ public final class ServerConfigLoader {
                 || tls.clientCertValidity().compareTo(Duration.ofDays(366)) > 0) {
             throw t.invalid("tls.client_cert_validity", "must be between 1h and 366d");
         }
-        // Longer would keep a replaced (possibly copied) certificate alive for no benefit: the agent swaps at once.
-        if (tls.previousCertificateGrace().compareTo(Duration.ofHours(1)) > 0) {
-            throw t.invalid("tls.previous_certificate_grace", "must be between 0s and 1h");
+
+    }
+
+    /**
+     * A connection the agent opened with its replaced certificate may carry a long poll begun just before
+     * the renewal (up to policy.max_wait) and then idle until the server closes it (policy.max_wait + 60s,
+     * see http.Connectors); every reuse within the grace is answered and the connection closed, so the
+     * agent never meets its own replaced certificate refused. Longer than 1h would keep a copied
+     * certificate alive for no benefit.
+     */
+    private static void validateCertificateGrace(ServerConfig cfg, ConfigTree t) {
+        Duration least = cfg.policy().maxWait().multipliedBy(2).plusSeconds(60);
+        Duration grace = cfg.tls().previousCertificateGrace();
+        if (grace.compareTo(least) < 0 || grace.compareTo(Duration.ofHours(1)) > 0) {
+            throw t.invalid("tls.previous_certificate_grace", "must be between 2 x policy.max_wait + 60s (here "
+                    + least.toSeconds() + "s) and 1h");
         }
     }
 

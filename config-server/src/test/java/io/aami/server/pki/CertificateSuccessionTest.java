@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * renews; on every replica sharing the database.
  */
 class CertificateSuccessionTest {
-    static final Duration GRACE = Duration.ofMinutes(1);
+    /** The shortest grace allowed with the shortest long poll (2 x policy.max_wait + 60s). */
+    static final Duration GRACE = Duration.ofSeconds(62);
     static final MutableClock clock = MutableClock.startingNow();
     static TestServer server;
     static TestServer replica;
@@ -35,7 +36,8 @@ class CertificateSuccessionTest {
 
     @BeforeAll
     static void start() {
-        Map<String, String> env = Map.of("AAMI_TLS", "on", "AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE", "1m");
+        Map<String, String> env = Map.of("AAMI_TLS", "on", "AAMI_POLICY_MAX_WAIT", "1s",
+                "AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE", GRACE.toSeconds() + "s");
         server = TestServer.start(env, io.aami.server.testing.TestDatabase.fresh(), clock);
         // A second replica on the same database and PKI: what one accepts or refuses, the other must too.
         Map<String, String> sameData = new HashMap<>(env);
