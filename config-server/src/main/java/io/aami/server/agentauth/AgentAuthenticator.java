@@ -42,6 +42,7 @@ public final class AgentAuthenticator {
     static final String ATTRIBUTE = "aami.agent_id";
     private static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
     private static final int MAX_CACHED = 200_000;
+    private static final Duration RECHECK_EVERY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(AgentAuthenticator.class);
 
     private final Database db;
@@ -110,25 +111,30 @@ public final class AgentAuthenticator {
         String key = "id:" + id;
         String serial = AgentCertificates.serialOf(cert);
         Supplier<Optional<AgentCredentialStore.AgentCredential>> load = () -> db.withConnection(c -> credentials.byId(c, id));
-        AgentCredentialStore.AgentCredential who = known(lookup(key, load), id);
+        AgentCredentialStore.AgentCredential who = known(lookup(key, load, false), id);
         if (who.standing(serial, clock.instant()) == AgentCredentialStore.Standing.SUPERSEDED) {
-            cache.remove(key);
-            who = known(lookup(key, load), id);
+            who = known(lookup(key, load, true), id);
         }
         requireNotRevoked(who);
+        return new Found(key, who, requireLive(ctx, who, serial));
+    }
+
+    /** True for the current certificate, false for the replaced one within its grace; anything else is refused. */
+    private boolean requireLive(Context ctx, AgentCredentialStore.AgentCredential who, String serial) {
         switch (who.standing(serial, clock.instant())) {
             case CURRENT -> {
-                return new Found(key, who, true);
+                return true;
             }
             case PREVIOUS -> {
                 // Served, but this connection carries a replaced identity: the next request must handshake anew.
                 ctx.header("Connection", "close");
-                return new Found(key, who, false);
+                return false;
             }
             default -> {
                 ctx.header("Connection", "close");
-                LOG.warn("refused agent {}'s replaced client certificate (serial {}) from {}", id, serial, ctx.req().getRemoteAddr());
-                throw new ApiException(ErrorCode.CERTIFICATE_SUPERSEDED, "this client certificate of agent " + id
+                LOG.warn("refused a replaced client certificate of agent {} (serial {}) from {}", who.agentId(), serial,
+                        ctx.req().getRemoteAddr());
+                throw new ApiException(ErrorCode.CERTIFICATE_SUPERSEDED, "this client certificate of agent " + who.agentId()
                         + " has been replaced by a renewal or a new enrollment; use the current one");
             }
         }
@@ -160,14 +166,22 @@ public final class AgentAuthenticator {
         byte[] hash = Secrets.sha256(token);
         String key = "token:" + HexFormat.of().formatHex(hash);
         // Only the current token's hash is stored for authentication: a rotated token matches nothing.
-        return new Found(key, lookup(key, () -> db.withConnection(c -> credentials.byTokenHash(c, hash)))
+        return new Found(key, lookup(key, () -> db.withConnection(c -> credentials.byTokenHash(c, hash)), false)
                 .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "the agent credential is not valid")), true);
     }
 
-    private Optional<AgentCredentialStore.AgentCredential> lookup(String key, Supplier<Optional<AgentCredentialStore.AgentCredential>> load) {
+    /**
+     * The cached credential, else a fresh one. {@code recheck}: the presented certificate is not in the
+     * cached entry; a renewal may have committed elsewhere just now (before its notice arrived), so look
+     * again, but at most once a second per agent, or a copied old certificate could make every one of
+     * its requests a database read.
+     */
+    private Optional<AgentCredentialStore.AgentCredential> lookup(String key, Supplier<Optional<AgentCredentialStore.AgentCredential>> load,
+                                                                  boolean recheck) {
         Instant now = clock.instant();
         Cached hit = cache.get(key);
-        if (hit != null && now.isBefore(hit.until())) {
+        boolean fresh = hit != null && now.isBefore(hit.until());
+        if (fresh && (!recheck || (hit.recheckedAt() != null && now.isBefore(hit.recheckedAt().plus(RECHECK_EVERY))))) {
             return Optional.of(hit.credential());
         }
         Optional<AgentCredentialStore.AgentCredential> found = load.get();
@@ -175,7 +189,7 @@ public final class AgentAuthenticator {
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();
             }
-            cache.put(key, new Cached(found.get(), now.plus(cacheFor)));
+            cache.put(key, new Cached(found.get(), now.plus(cacheFor), recheck ? now : null));
         } else {
             cache.remove(key);
         }
@@ -186,6 +200,6 @@ public final class AgentAuthenticator {
     private record Found(String key, AgentCredentialStore.AgentCredential credential, boolean current) {
     }
 
-    private record Cached(AgentCredentialStore.AgentCredential credential, Instant until) {
+    private record Cached(AgentCredentialStore.AgentCredential credential, Instant until, Instant recheckedAt) {
     }
 }
