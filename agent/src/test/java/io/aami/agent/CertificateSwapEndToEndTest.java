@@ -5,10 +5,14 @@ import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.aami.agent.config.AgentConfig;
 import io.aami.agent.config.AgentConfigLoader;
 import io.aami.agent.identity.AgentIdFile;
 import io.aami.common.pki.Pem;
+import io.aami.server.agentauth.AgentAuthenticator;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestServer;
@@ -19,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server accepts a replaced client certificate only for a short grace after a renewal. The agent
@@ -45,6 +50,11 @@ class CertificateSwapEndToEndTest {
             env.put("AAMI_SERVER_TLS_CA_CERT_SHA256", pin);
             AgentConfig cfg = AgentConfigLoader.load(null, env);
             TlsEndToEndTest.JumpingClock clock = new TlsEndToEndTest.JumpingClock();
+            // The server runs in this JVM: every refusal of a replaced certificate is logged by its authenticator.
+            Logger auth = (Logger) LoggerFactory.getLogger(AgentAuthenticator.class);
+            ListAppender<ILoggingEvent> refusals = new ListAppender<>();
+            refusals.start();
+            auth.addAppender(refusals);
             try (Agent agent = AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), clock)) {
                 UUID id = agent.agentId();
                 eventually(Duration.ofSeconds(30), () -> api.get("/api/v1/targets/" + id, ADMIN).status() == 200
@@ -60,6 +70,11 @@ class CertificateSwapEndToEndTest {
                 eventually(Duration.ofSeconds(15), () -> Instant.parse(target(api, id).get("last_heartbeat_at").asText()).isAfter(before));
                 JsonNode uses = api.get("/api/v1/bootstrap-tokens/" + token.substring(5, 11) + "/uses", ADMIN).json();
                 assertThat(uses.findValuesAsText("outcome")).as("enrolled once, never again").containsExactly("enrolled");
+                assertThat(refusals.list).extracting(ILoggingEvent::getFormattedMessage)
+                        .as("no heartbeat, poll or result of the agent met its replaced certificate refused")
+                        .noneMatch(m -> m.contains("replaced client certificate"));
+            } finally {
+                auth.detachAppender(refusals);
             }
         }
     }
