@@ -197,7 +197,7 @@ public final class ServerMain {
 
         AgentAuthenticator agentAuth = new AgentAuthenticator(db, clock, Duration.ofSeconds(60), pki.tls());
         ClientCertificates certificates = pki.tls()
-                ? new ClientCertificates(pki.ca(), targetStore, cfg.tls().clientCertValidity()) : null;
+                ? new ClientCertificates(pki.ca(), cfg.tls().clientCertValidity(), cfg.tls().previousCertificateGrace(), clock) : null;
         ProbeStore probeStore = new ProbeStore();
         PolicyService policies = new PolicyService(db, targetStore, checkStore, new ProbeExpansion(probeStore), pki.signer(),
                 cfg.policy().bundleTtl(), clock);
@@ -222,7 +222,7 @@ public final class ServerMain {
                         targetService, clock), bodies),
                 new TargetHandler(targetService, bodies),
                 new RegistrationHandler(new RegistrationService(db, tokenStore, targetStore, groups, secrets, cfg.heartbeat(),
-                        certificates, pki.signer(), clock), bodies),
+                        cfg.tokens().registrationRetryWindow(), certificates, pki.signer(), clock), bodies),
                 new HeartbeatHandler(new HeartbeatService(heartbeatWriter, cfg.heartbeat(), metrics, clock), bodies),
                 new CheckHandler(new CheckService(db, checkStore, groups, targetStore, cfg.checks(), clock), bodies),
                 new PolicyHandler(policies, waiters, cfg.policy()),

@@ -19,13 +19,22 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maps the caller of an agent endpoint to its agent id and insists it is the {@code {id}} in the
- * path (agent A's credential on agent B's path is 403). Credential lookups are cached so a
- * heartbeat costs no database read; the cache is fed by PostgreSQL: every rotation, deletion or
- * revocation publishes {@link #TOPIC} through the {@code ChangeFeed}, and every replica drops the
- * agent's entries at once. Unknown credentials are not cached.
+ * path (agent A's credential on agent B's path is 403). With TLS the client certificate must be the
+ * agent's current one, or the one its last renewal replaced while that is within its grace;
+ * anything older (a copy of a retired {@code agent.crt}) is 401 {@code CERTIFICATE_SUPERSEDED}.
+ * A request with the replaced certificate is answered with {@code Connection: close}, so the agent's
+ * next request opens a connection presenting its new one.
+ *
+ * <p>Credential lookups are cached so a heartbeat costs no database read; the cache is fed by
+ * PostgreSQL: every rotation, renewal, deletion or revocation publishes {@link #TOPIC} through the
+ * {@code ChangeFeed}, and every replica drops the agent's entries at once. A certificate the cached
+ * entry does not know is looked up afresh before it is refused (a renewal may just have committed
+ * elsewhere). Unknown credentials are not cached.
  */
 public final class AgentAuthenticator {
     /** Change-feed topic whose payload is an agent id whose credential changed. */
@@ -33,6 +42,8 @@ public final class AgentAuthenticator {
     static final String ATTRIBUTE = "aami.agent_id";
     private static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
     private static final int MAX_CACHED = 200_000;
+    private static final Duration RECHECK_EVERY = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(AgentAuthenticator.class);
 
     private final Database db;
     private final AgentCredentialStore credentials = new AgentCredentialStore();
@@ -54,16 +65,23 @@ public final class AgentAuthenticator {
 
     /** Authenticates the request and checks it against the path; throws 401/403 otherwise. */
     public UUID require(Context ctx) {
-        AgentCredentialStore.AgentCredential who = certificates ? byCertificate(ctx) : byToken(ctx);
-        if (Target.REVOKED.equals(who.status())) {
-            throw new ApiException(ErrorCode.AGENT_REVOKED, "agent " + who.agentId() + " has been revoked");
-        }
+        Found found = certificates ? byCertificate(ctx) : byToken(ctx);
+        AgentCredentialStore.AgentCredential who = found.credential();
+        requireNotRevoked(who);
         String pathId = ctx.pathParamMap().get("id");
         if (pathId != null && !pathId.equalsIgnoreCase(who.agentId().toString())) {
             throw new ApiException(ErrorCode.FORBIDDEN, "this credential belongs to agent " + who.agentId() + ", not " + pathId);
         }
+        if (who.retryOpen() && found.current()) {
+            closeRetry(found.key(), who.agentId());
+        }
         ctx.attribute(ATTRIBUTE, who.agentId());
         return who.agentId();
+    }
+
+    /** The serial (hex) of the client certificate this request was made with, if any. */
+    public static Optional<String> presentedSerial(Context ctx) {
+        return leaf(ctx).map(AgentCertificates::serialOf);
     }
 
     /** Change-feed subscriber: forgets the named agent's credential, or everything after a resync. */
@@ -75,35 +93,95 @@ public final class AgentAuthenticator {
         }
     }
 
-    private AgentCredentialStore.AgentCredential byCertificate(Context ctx) {
-        X509Certificate[] chain = (X509Certificate[]) ctx.req().getAttribute(CLIENT_CERTIFICATES);
-        if (chain == null || chain.length == 0) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "a client certificate issued to this agent is required");
+    private static void requireNotRevoked(AgentCredentialStore.AgentCredential who) {
+        if (Target.REVOKED.equals(who.status())) {
+            throw new ApiException(ErrorCode.AGENT_REVOKED, "agent " + who.agentId() + " has been revoked");
         }
+    }
+
+    private Found byCertificate(Context ctx) {
+        X509Certificate cert = leaf(ctx).orElseThrow(
+                () -> new ApiException(ErrorCode.UNAUTHORIZED, "a client certificate issued to this agent is required"));
         UUID id;
         try {
-            id = AgentCertificates.agentIdOf(chain[0]);
+            id = AgentCertificates.agentIdOf(cert);
         } catch (PkiException e) {
             throw new ApiException(ErrorCode.UNAUTHORIZED, "the client certificate does not name an agent");
         }
-        return lookup("id:" + id, () -> db.withConnection(c -> credentials.byId(c, id)))
-                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "agent " + id + " is not known here"));
+        String key = "id:" + id;
+        String serial = AgentCertificates.serialOf(cert);
+        Supplier<Optional<AgentCredentialStore.AgentCredential>> load = () -> db.withConnection(c -> credentials.byId(c, id));
+        AgentCredentialStore.AgentCredential who = known(lookup(key, load, false), id);
+        if (who.standing(serial, clock.instant()) == AgentCredentialStore.Standing.SUPERSEDED) {
+            who = known(lookup(key, load, true), id);
+        }
+        requireNotRevoked(who);
+        return new Found(key, who, requireLive(ctx, who, serial));
     }
 
-    private AgentCredentialStore.AgentCredential byToken(Context ctx) {
+    /** True for the current certificate, false for the replaced one within its grace; anything else is refused. */
+    private boolean requireLive(Context ctx, AgentCredentialStore.AgentCredential who, String serial) {
+        switch (who.standing(serial, clock.instant())) {
+            case CURRENT -> {
+                return true;
+            }
+            case PREVIOUS -> {
+                // Served, but this connection carries a replaced identity: the next request must handshake anew.
+                ctx.header("Connection", "close");
+                return false;
+            }
+            default -> {
+                ctx.header("Connection", "close");
+                LOG.warn("refused a replaced client certificate of agent {} (serial {}) from {}", who.agentId(), serial,
+                        ctx.req().getRemoteAddr());
+                throw new ApiException(ErrorCode.CERTIFICATE_SUPERSEDED, "this client certificate of agent " + who.agentId()
+                        + " has been replaced by a renewal or a new enrollment; use the current one");
+            }
+        }
+    }
+
+    private static AgentCredentialStore.AgentCredential known(Optional<AgentCredentialStore.AgentCredential> found, UUID id) {
+        return found.orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "agent " + id + " is not known here"));
+    }
+
+    private static Optional<X509Certificate> leaf(Context ctx) {
+        X509Certificate[] chain = (X509Certificate[]) ctx.req().getAttribute(CLIENT_CERTIFICATES);
+        return chain == null || chain.length == 0 ? Optional.empty() : Optional.of(chain[0]);
+    }
+
+    /** Forgets the cached entry too, so the next request sees the closed retry without another write. */
+    private void closeRetry(String key, UUID id) {
+        db.withConnection(c -> {
+            credentials.closeRetry(c, id);
+            return null;
+        });
+        cache.remove(key);
+    }
+
+    private Found byToken(Context ctx) {
         String token = Bearer.from(ctx).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
             return new ApiException(ErrorCode.UNAUTHORIZED, "agent credential required: send Authorization: Bearer <agent token>");
         });
         byte[] hash = Secrets.sha256(token);
-        return lookup("token:" + HexFormat.of().formatHex(hash), () -> db.withConnection(c -> credentials.byTokenHash(c, hash)))
-                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "the agent credential is not valid"));
+        String key = "token:" + HexFormat.of().formatHex(hash);
+        // Only the current token's hash is stored for authentication: a rotated token matches nothing.
+        return new Found(key, lookup(key, () -> db.withConnection(c -> credentials.byTokenHash(c, hash)), false)
+                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "the agent credential is not valid")), true);
     }
 
-    private Optional<AgentCredentialStore.AgentCredential> lookup(String key, Supplier<Optional<AgentCredentialStore.AgentCredential>> load) {
+    /**
+     * The cached credential, else a fresh one. {@code recheck}: the presented certificate is not in the
+     * cached entry; a renewal may have committed elsewhere just now (before its notice arrived), so look
+     * again, but at most once a second per agent, or a copied old certificate could make every one of
+     * its requests a database read.
+     */
+    private Optional<AgentCredentialStore.AgentCredential> lookup(String key, Supplier<Optional<AgentCredentialStore.AgentCredential>> load,
+                                                                  boolean recheck) {
         Instant now = clock.instant();
         Cached hit = cache.get(key);
-        if (hit != null && now.isBefore(hit.until())) {
+        boolean fresh = hit != null && now.isBefore(hit.until());
+        if (fresh && (!recheck || (hit.recheckedAt() != null && now.isBefore(hit.recheckedAt().plus(RECHECK_EVERY))))) {
             return Optional.of(hit.credential());
         }
         Optional<AgentCredentialStore.AgentCredential> found = load.get();
@@ -111,13 +189,17 @@ public final class AgentAuthenticator {
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();
             }
-            cache.put(key, new Cached(found.get(), now.plus(cacheFor)));
+            cache.put(key, new Cached(found.get(), now.plus(cacheFor), recheck ? now : null));
         } else {
             cache.remove(key);
         }
         return found;
     }
 
-    private record Cached(AgentCredentialStore.AgentCredential credential, Instant until) {
+    /** A credential, its cache key, and whether it is the agent's current one (not a replaced certificate). */
+    private record Found(String key, AgentCredentialStore.AgentCredential credential, boolean current) {
+    }
+
+    private record Cached(AgentCredentialStore.AgentCredential credential, Instant until, Instant recheckedAt) {
     }
 }

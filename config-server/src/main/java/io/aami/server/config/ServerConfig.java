@@ -29,10 +29,11 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
     /**
      * TLS (on unless {@code AAMI_TLS=off}): {@code protocols} allowed (TLS 1.3 only by default), extra
      * names for the server certificate, optional operator-supplied CA and server certificate (else a
-     * built-in CA under {@code <data dir>/pki}), and the lifetime of agent client certificates.
+     * built-in CA under {@code <data dir>/pki}), the lifetime of agent client certificates, and how long
+     * the certificate a renewal replaced is still accepted ({@code previousCertificateGrace}).
      */
     public record Tls(boolean enabled, java.util.List<String> protocols, java.util.List<String> serverNames, Path caCert,
-                      Path caKey, Path cert, Path key, Duration clientCertValidity) {
+                      Path caKey, Path cert, Path key, Duration clientCertValidity, Duration previousCertificateGrace) {
     }
 
     /** Agents heartbeat every {@code interval}; {@code missedForOffline} missed ones mark a target offline. */
@@ -42,7 +43,11 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
         }
     }
 
-    public record Tokens(Duration defaultTtl, Duration maxTtl) {
+    /**
+     * Bootstrap-token lifetimes, and how long a re-enrollment whose answer was lost may be retried with
+     * the agent token it replaced ({@code registrationRetryWindow}; zero: never).
+     */
+    public record Tokens(Duration defaultTtl, Duration maxTtl, Duration registrationRetryWindow) {
     }
 
     /**

@@ -39,7 +39,8 @@ public final class ServerConfigLoader {
                         t.stringList("tls.server_names", List.of()),
                         path(t.string("tls.ca_cert", null)), path(t.string("tls.ca_key", null)),
                         path(t.string("tls.cert", null)), path(t.string("tls.key", null)),
-                        t.duration("tls.client_cert_validity", Duration.ofDays(7))),
+                        t.duration("tls.client_cert_validity", Duration.ofDays(7)),
+                        t.duration("tls.previous_certificate_grace", Duration.ofMinutes(5))),
                 new ServerConfig.Heartbeat(
                         t.duration("heartbeat.interval", Duration.ofSeconds(30)),
                         t.integer("heartbeat.missed_for_offline", 3, 2, 100),
@@ -47,7 +48,8 @@ public final class ServerConfigLoader {
                         t.duration("heartbeat.flush_interval", Duration.ofMillis(250))),
                 new ServerConfig.Tokens(
                         t.duration("bootstrap_tokens.default_ttl", Duration.ofHours(24)),
-                        t.duration("bootstrap_tokens.max_ttl", Duration.ofDays(365))),
+                        t.duration("bootstrap_tokens.max_ttl", Duration.ofDays(365)),
+                        t.duration("bootstrap_tokens.registration_retry_window", Duration.ofMinutes(15))),
                 new ServerConfig.Http(
                         t.byteSize("http.max_body_bytes", 1024L * 1024),
                         t.bool("metrics.public", true),
@@ -108,6 +110,9 @@ public final class ServerConfigLoader {
         if (cfg.tokens().defaultTtl().compareTo(cfg.tokens().maxTtl()) > 0 || cfg.tokens().defaultTtl().isZero()) {
             throw t.invalid("bootstrap_tokens.default_ttl", "must be positive and not above bootstrap_tokens.max_ttl");
         }
+        if (cfg.tokens().registrationRetryWindow().compareTo(Duration.ofHours(1)) > 0) {
+            throw t.invalid("bootstrap_tokens.registration_retry_window", "must be between 0s and 1h");
+        }
         if (cfg.http().maxBodyBytes() < 1024) {
             throw t.invalid("http.max_body_bytes", "must be at least 1KiB");
         }
@@ -125,6 +130,7 @@ public final class ServerConfigLoader {
             throw t.invalid("admin_token", "must be at least 16 characters");
         }
         validateTls(cfg.tls(), t);
+        validateCertificateGrace(cfg, t);
         if (cfg.policy().bundleTtl().compareTo(Duration.ofMinutes(5)) < 0) {
             throw t.invalid("policy.bundle_ttl", "must be at least 5m");
         }
@@ -143,6 +149,23 @@ public final class ServerConfigLoader {
         if (tls.clientCertValidity().compareTo(Duration.ofHours(1)) < 0
                 || tls.clientCertValidity().compareTo(Duration.ofDays(366)) > 0) {
             throw t.invalid("tls.client_cert_validity", "must be between 1h and 366d");
+        }
+
+    }
+
+    /**
+     * A connection the agent opened with its replaced certificate may carry a long poll begun just before
+     * the renewal (up to policy.max_wait) and then idle until the server closes it (policy.max_wait + 60s,
+     * see http.Connectors); every reuse within the grace is answered and the connection closed, so the
+     * agent never meets its own replaced certificate refused. Longer than 1h would keep a copied
+     * certificate alive for no benefit.
+     */
+    private static void validateCertificateGrace(ServerConfig cfg, ConfigTree t) {
+        Duration least = cfg.policy().maxWait().multipliedBy(2).plusSeconds(60);
+        Duration grace = cfg.tls().previousCertificateGrace();
+        if (grace.compareTo(least) < 0 || grace.compareTo(Duration.ofHours(1)) > 0) {
+            throw t.invalid("tls.previous_certificate_grace", "must be between 2 x policy.max_wait + 60s (here "
+                    + least.toSeconds() + "s) and 1h");
         }
     }
 

@@ -7,6 +7,8 @@ public enum ErrorCode {
     UNKNOWN_GROUP,
     UNKNOWN_TARGET,
     UNAUTHORIZED,
+    /** A client certificate a renewal or re-enrollment replaced (past its grace): the agent must use its current one. */
+    CERTIFICATE_SUPERSEDED,
     TOKEN_UNKNOWN,
     TOKEN_EXPIRED,
     TOKEN_REVOKED,

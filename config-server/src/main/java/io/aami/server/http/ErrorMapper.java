@@ -21,7 +21,7 @@ public final class ErrorMapper {
     public static int status(ErrorCode code) {
         return switch (code) {
             case MALFORMED_JSON, VALIDATION_FAILED, UNKNOWN_GROUP, UNKNOWN_TARGET -> 400;
-            case UNAUTHORIZED, TOKEN_UNKNOWN, TOKEN_EXPIRED, TOKEN_REVOKED, TOKEN_EXHAUSTED -> 401;
+            case UNAUTHORIZED, CERTIFICATE_SUPERSEDED, TOKEN_UNKNOWN, TOKEN_EXPIRED, TOKEN_REVOKED, TOKEN_EXHAUSTED -> 401;
             case FORBIDDEN, GROUP_MISMATCH, SOURCE_NOT_ALLOWED, AGENT_REVOKED -> 403;
             case NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;

@@ -30,6 +30,11 @@ public final class AgentCertificates {
     private AgentCertificates() {
     }
 
+    /** The certificate's serial as the server records it (lower-case hex, no leading zeros). */
+    public static String serialOf(X509Certificate cert) {
+        return cert.getSerialNumber().toString(16);
+    }
+
     static String uri(UUID agentId) {
         return URI_PREFIX + agentId;
     }

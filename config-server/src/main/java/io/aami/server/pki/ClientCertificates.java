@@ -1,33 +1,66 @@
 package io.aami.server.pki;
 
 import io.aami.common.pki.Pem;
+import io.aami.server.agentauth.AgentAuthenticator;
+import io.aami.server.db.ChangeFeed;
 import io.aami.server.http.ApiException;
-import io.aami.server.targets.TargetStore;
+import io.aami.server.http.ErrorCode;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Signs agents' CSRs into short-lived client certificates and records what was issued. */
+/**
+ * Signs agents' CSRs into short-lived client certificates and records which one is current: an agent
+ * has one live certificate, plus the one a renewal replaced for {@code previousGrace} (so a request
+ * already under way with it, or an agent still swapping, does not fail). Enrollment retires every
+ * earlier certificate at once.
+ */
 public final class ClientCertificates {
     /** A certificate as handed to the agent. */
     public record Issued(String pem, Instant expiresAt) {
     }
 
     private final CertificateAuthority ca;
-    private final TargetStore targets;
+    private final CertificateRecords records = new CertificateRecords();
     private final Duration validity;
+    private final Duration previousGrace;
+    private final Clock clock;
 
-    public ClientCertificates(CertificateAuthority ca, TargetStore targets, Duration validity) {
+    public ClientCertificates(CertificateAuthority ca, Duration validity, Duration previousGrace, Clock clock) {
         this.ca = ca;
-        this.targets = targets;
         this.validity = validity;
+        this.previousGrace = previousGrace;
+        this.clock = clock;
     }
 
-    /** Issues a certificate for {@code agentId} from {@code csrPem}; a bad CSR is a 400 on field {@code csr}. */
+    /** Issues the enrolling agent's certificate from {@code csrPem}; a bad CSR is a 400 on field {@code csr}. */
     public Issued issue(Connection c, UUID agentId, String csrPem) throws SQLException {
+        return sign(c, agentId, csrPem, null);
+    }
+
+    /**
+     * Renews over mTLS with the certificate whose serial (hex) is {@code presentedSerial}. Only the
+     * current certificate may renew: a replaced one, even within its grace, would otherwise let whoever
+     * copied it mint successors and push the real agent's certificate out. The check runs under the
+     * row lock, so two renewals cannot both pass it.
+     */
+    public Issued renew(Connection c, UUID agentId, String presentedSerial, String csrPem) throws SQLException {
+        String current = records.lockCurrent(c, agentId).orElse(null);
+        if (!presentedSerial.equals(current)) {
+            throw new ApiException(ErrorCode.CERTIFICATE_SUPERSEDED, "this client certificate has been replaced; only agent "
+                    + agentId + "'s current certificate may renew");
+        }
+        Issued issued = sign(c, agentId, csrPem, clock.instant().plus(previousGrace));
+        // Every replica's credential cache learns the new serial the moment this commits.
+        ChangeFeed.publish(c, AgentAuthenticator.TOPIC, agentId.toString());
+        return issued;
+    }
+
+    private Issued sign(Connection c, UUID agentId, String csrPem, Instant previousUntil) throws SQLException {
         if (csrPem == null || csrPem.isBlank()) {
             throw ApiException.invalid("csr", "is required: this server uses TLS and issues client certificates");
         }
@@ -38,7 +71,7 @@ public final class ClientCertificates {
             throw ApiException.invalid("csr", e.getMessage());
         }
         Instant expires = cert.getNotAfter().toInstant();
-        targets.recordCertificate(c, agentId, cert.getSerialNumber().toString(16), expires);
+        records.record(c, agentId, AgentCertificates.serialOf(cert), expires, previousUntil);
         return new Issued(Pem.certificateToPem(cert), expires);
     }
 

@@ -2,6 +2,7 @@ package io.aami.server.pki;
 
 import io.aami.contract.registration.CertificateRequest;
 import io.aami.contract.registration.CertificateResponse;
+import io.aami.server.agentauth.AgentAuthenticator;
 import io.aami.server.db.Database;
 import io.aami.server.http.ApiException;
 import io.aami.server.http.ErrorCode;
@@ -11,7 +12,8 @@ import io.javalin.http.Context;
 
 /**
  * {@code GET /api/v1/ca}: the CA certificate, public, for agents to check against their pin.
- * {@code POST /api/v1/agents/{id}/certificate}: renewal with a fresh CSR over the agent's current mTLS connection.
+ * {@code POST /api/v1/agents/{id}/certificate}: renewal with a fresh CSR over an mTLS connection presenting the
+ * agent's current certificate (never a replaced one, even within its grace).
  */
 public final class PkiHandler {
     private final Database db;
@@ -32,7 +34,9 @@ public final class PkiHandler {
     public void renew(Context ctx) {
         ClientCertificates issuer = tlsOn();
         CertificateRequest req = bodies.read(ctx, CertificateRequest.class);
-        ClientCertificates.Issued issued = db.inTransaction(c -> issuer.issue(c, Fields.pathId(ctx), req.csr()));
+        String presented = AgentAuthenticator.presentedSerial(ctx)
+                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "renewal needs the agent's current client certificate"));
+        ClientCertificates.Issued issued = db.inTransaction(c -> issuer.renew(c, Fields.pathId(ctx), presented, req.csr()));
         ctx.json(new CertificateResponse(issued.pem(), issued.expiresAt()));
     }
 

@@ -26,6 +26,7 @@ import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +38,9 @@ import java.util.UUID;
  * <ul>
  *   <li>new id, or no id (server picks one): create the target, 201;</li>
  *   <li>id pre-registered, never connected: attach, keeping its group and labels, 200;</li>
- *   <li>id already enrolled: 200 only with that agent's current credential (rotated here), else 409.</li>
+ *   <li>id already enrolled: 200 only with that agent's current credential (rotated here), else 409;</li>
+ *   <li>the same, retried after its answer was lost: 200 with the credential it replaced, within the
+ *       window of {@link AnswerRetries} (no further use of the bootstrap token is counted).</li>
  * </ul>
  * All of it, including the token's use counter, happens in one transaction under a row lock on
  * the token, so concurrent enrollments can never exceed {@code max_uses} and a refusal stores nothing.
@@ -51,12 +54,14 @@ public final class RegistrationService {
     private final ServerConfig.Heartbeat heartbeat;
     private final ClientCertificates certificates;
     private final PolicySigner signer;
+    private final AnswerRetries retries;
     private final Clock clock;
 
     /** @param certificates null when TLS is off (the agent token is then the credential) */
     public RegistrationService(Database db, BootstrapTokenStore tokens, TargetStore targets, GroupService groups,
-                               Secrets secrets, ServerConfig.Heartbeat heartbeat, ClientCertificates certificates,
-                               PolicySigner signer, Clock clock) {
+                               Secrets secrets, ServerConfig.Heartbeat heartbeat, Duration retryWindow,
+                               ClientCertificates certificates, PolicySigner signer, Clock clock) {
+        this.retries = new AnswerRetries(retryWindow);
         this.certificates = certificates;
         this.signer = signer;
         this.db = db;
@@ -81,9 +86,14 @@ public final class RegistrationService {
                 Fields.labels("labels", req.labels()), metadata(req.metadata()), req.csr());
         try {
             return db.inTransaction(c -> {
-                BootstrapToken token = usableToken(c, parts, source);
-                Outcome outcome = enroll(c, token, r, presentedAgentToken);
-                tokens.countUse(c, token.id());
+                BootstrapToken token = knownToken(c, parts);
+                Target existing = targets.lock(c, r.agentId()).orElse(null);
+                boolean retry = existing != null && retries.accepts(c, existing.id(), presentedAgentToken, clock.instant());
+                requireUsable(token, source, retry);
+                Outcome outcome = enroll(c, token, r, existing, presentedAgentToken, retry);
+                if (!retry) {
+                    tokens.countUse(c, token.id());
+                }
                 tokens.recordUse(c, token.id(), clock.instant(), source.getHostAddress(), r.agentId(), outcome.kind());
                 return outcome;
             });
@@ -113,18 +123,22 @@ public final class RegistrationService {
         }
     }
 
-    private BootstrapToken usableToken(Connection c, TokenFormat.Parts parts, InetAddress source) throws SQLException {
-        BootstrapToken token = tokens.lockForUse(c, parts.id())
+    private BootstrapToken knownToken(Connection c, TokenFormat.Parts parts) throws SQLException {
+        return tokens.lockForUse(c, parts.id())
                 .filter(t -> Secrets.matches(t.secretSha256(), parts.secret()))
                 .orElseThrow(() -> new ApiException(ErrorCode.TOKEN_UNKNOWN, "the bootstrap token is not valid"));
+    }
+
+    /** A retry completes an enrollment already counted: the token may have expired or run out since, not been revoked. */
+    private void requireUsable(BootstrapToken token, InetAddress source, boolean retry) {
         Instant now = clock.instant();
         if (token.revoked()) {
             throw new ApiException(ErrorCode.TOKEN_REVOKED, "bootstrap token " + token.id() + " has been revoked");
         }
-        if (token.expired(now)) {
+        if (!retry && token.expired(now)) {
             throw new ApiException(ErrorCode.TOKEN_EXPIRED, "bootstrap token " + token.id() + " expired at " + token.expiresAt());
         }
-        if (token.exhausted()) {
+        if (!retry && token.exhausted()) {
             throw new ApiException(ErrorCode.TOKEN_EXHAUSTED,
                     "bootstrap token " + token.id() + " has been used " + token.uses() + " of " + token.maxUses() + " times");
         }
@@ -132,13 +146,12 @@ public final class RegistrationService {
             throw new ApiException(ErrorCode.SOURCE_NOT_ALLOWED,
                     "bootstrap token " + token.id() + " may not be used from " + source.getHostAddress());
         }
-        return token;
     }
 
-    private Outcome enroll(Connection c, BootstrapToken token, Request r, String presentedAgentToken) throws SQLException {
-        Target existing = targets.lock(c, r.agentId()).orElse(null);
+    private Outcome enroll(Connection c, BootstrapToken token, Request r, Target existing, String presentedAgentToken,
+                           boolean retry) throws SQLException {
         if (existing != null) {
-            requireClaimable(existing, presentedAgentToken);
+            requireClaimable(existing, presentedAgentToken, retry);
         } else if (targets.retired(c, r.agentId()).isPresent()) {
             throw new ApiException(ErrorCode.AGENT_ID_RETIRED, "agent id " + r.agentId()
                     + " belonged to a deleted or revoked target and is never enrolled again; give this host a new id");
@@ -156,6 +169,9 @@ public final class RegistrationService {
             targets.attach(c, e);
             // The previous credential stops working on every replica the moment this commits.
             ChangeFeed.publish(c, AgentAuthenticator.TOPIC, r.agentId().toString());
+            if (existing.enrolled() && !retry) {
+                retries.open(c, r.agentId(), existing.agentTokenSha256(), now);
+            }
         }
         ClientCertificates.Issued cert = certificates == null ? null : certificates.issue(c, r.agentId(), r.csr());
         PolicyChanges.target(c, r.agentId());
@@ -166,16 +182,16 @@ public final class RegistrationService {
         RegisterResponse response = new RegisterResponse(r.agentId(), agentToken, (int) heartbeat.interval().toSeconds(),
                 group, e.labels(), cert == null ? null : cert.pem(), certificates == null ? null : certificates.caPem(),
                 signer.publicKeyBase64(), signer.keyId());
-        String kind = existing == null ? "enrolled" : existing.enrolled() ? "re-enrolled" : "attached";
+        String kind = existing == null ? "enrolled" : retry ? "retried" : existing.enrolled() ? "re-enrolled" : "attached";
         return new Outcome(response, existing == null, kind);
     }
 
-    /** A live identity is handed over only to whoever proves they hold it. */
-    private static void requireClaimable(Target existing, String presentedAgentToken) {
+    /** A live identity is handed over only to whoever proves they hold it (a retry proved it with the replaced token). */
+    private static void requireClaimable(Target existing, String presentedAgentToken, boolean retry) {
         if (existing.revoked()) {
             throw new ApiException(ErrorCode.AGENT_REVOKED, "agent " + existing.id() + " has been revoked");
         }
-        if (existing.enrolled() && !Secrets.matches(existing.agentTokenSha256(), presentedAgentToken)) {
+        if (existing.enrolled() && !retry && !Secrets.matches(existing.agentTokenSha256(), presentedAgentToken)) {
             throw new ApiException(ErrorCode.AGENT_ALREADY_REGISTERED, "agent " + existing.id()
                     + " is already registered; re-registering needs its current credential (Authorization: Bearer)");
         }

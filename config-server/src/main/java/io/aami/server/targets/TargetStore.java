@@ -203,18 +203,6 @@ public final class TargetStore {
         return out;
     }
 
-    private static final String CERTIFICATE = "UPDATE targets SET certificate_serial = ?, certificate_expires_at = ? WHERE id = ?";
-
-    /** Remembers the client certificate last issued to the agent (serial in hex). */
-    public void recordCertificate(Connection c, UUID id, String serialHex, Instant expiresAt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(CERTIFICATE)) {
-            ps.setString(1, serialHex);
-            ps.setTimestamp(2, Timestamp.from(expiresAt));
-            ps.setObject(3, id);
-            ps.executeUpdate();
-        }
-    }
-
     /** Everything an enrollment writes. */
     public record Enrollment(UUID id, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
                              Map<String, String> metadata, byte[] agentTokenSha256, String tokenId,

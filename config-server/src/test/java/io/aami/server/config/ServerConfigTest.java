@@ -57,6 +57,25 @@ class ServerConfigTest {
     }
 
     @Test
+    void certificateGraceAndRegistrationRetryWindowAreBounded() {
+        ServerConfig cfg = ServerConfigLoader.load(null, Map.of("AAMI_TLS", "off"));
+        assertThat(cfg.tls().previousCertificateGrace()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(cfg.tokens().registrationRetryWindow()).isEqualTo(Duration.ofMinutes(15));
+        ServerConfig shortest = ServerConfigLoader.load(null, Map.of("AAMI_TLS", "off", "AAMI_POLICY_MAX_WAIT", "1s",
+                "AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE", "62s", "AAMI_BOOTSTRAP_TOKENS_REGISTRATION_RETRY_WINDOW", "0s"));
+        assertThat(shortest.tls().previousCertificateGrace()).isEqualTo(Duration.ofSeconds(62));
+        assertThat(shortest.tokens().registrationRetryWindow()).isZero();
+        // A connection opened with the replaced certificate can be reused up to 2 x max_wait + 60s later.
+        assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("AAMI_POLICY_MAX_WAIT", "5m",
+                "AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE", "10m"))).hasMessageContaining("tls.previous_certificate_grace")
+                .hasMessageContaining("660s");
+        assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE", "2h")))
+                .hasMessageContaining("tls.previous_certificate_grace");
+        assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("AAMI_BOOTSTRAP_TOKENS_REGISTRATION_RETRY_WINDOW", "1d")))
+                .hasMessageContaining("bootstrap_tokens.registration_retry_window");
+    }
+
+    @Test
     void unusedAamiVariablesAreWarnings() {
         var loaded = ServerConfigLoader.loadWithWarnings(null, Map.of("AAMI_TLS", "off", "AAMI_DATABSE_URL", "x"));
         assertThat(loaded.warnings()).singleElement().asString().contains("AAMI_DATABSE_URL");

@@ -1,0 +1,60 @@
+package io.aami.server.registration;
+
+import io.aami.server.security.Secrets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Lost registration answers. A re-enrollment rotates the agent token when it commits; if the answer
+ * never reaches the agent, the agent holds only the token it proved itself with, which no longer
+ * matches, and every retry would be refused. So that token, and only it, may claim the same identity
+ * again until the window ends or until the agent first uses what a registration gave it (then that
+ * answer was not lost: see {@code AgentAuthenticator}). Only its hash is kept. It never authenticates
+ * anything else, a retry does not extend the window, and a retry's own answer may be lost and retried
+ * in turn. A first enrollment has no such proof (the bootstrap token may be shared by a fleet), so its
+ * lost answer is not retryable.
+ */
+final class AnswerRetries {
+    private final Duration window;
+
+    AnswerRetries(Duration window) {
+        this.window = window;
+    }
+
+    private static final String FIND = "SELECT registration_retry_token_sha256 FROM targets "
+            + "WHERE id = ? AND registration_retry_until > ?";
+
+    /** Whether {@code presentedAgentToken} is the token a still-open retry of {@code agentId}'s last re-enrollment needs. */
+    boolean accepts(Connection c, UUID agentId, String presentedAgentToken, Instant now) throws SQLException {
+        if (presentedAgentToken == null) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement(FIND)) {
+            ps.setObject(1, agentId);
+            ps.setTimestamp(2, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && Secrets.matches(rs.getBytes(1), presentedAgentToken);
+            }
+        }
+    }
+
+    private static final String OPEN = "UPDATE targets SET registration_retry_token_sha256 = ?, registration_retry_until = ? "
+            + "WHERE id = ?";
+
+    /** A re-enrollment proven with the token hashed {@code replacedSha256} rotated it: open the window for its retry. */
+    void open(Connection c, UUID agentId, byte[] replacedSha256, Instant now) throws SQLException {
+        boolean never = window.isZero();
+        try (PreparedStatement ps = c.prepareStatement(OPEN)) {
+            ps.setBytes(1, never ? null : replacedSha256);
+            ps.setTimestamp(2, never ? null : Timestamp.from(now.plus(window)));
+            ps.setObject(3, agentId);
+            ps.executeUpdate();
+        }
+    }
+}
