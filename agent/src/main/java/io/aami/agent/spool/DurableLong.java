@@ -1,12 +1,10 @@
 package io.aami.agent.spool;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.OptionalLong;
 
 /**
@@ -45,15 +43,6 @@ final class DurableLong {
     }
 
     void write(long value) throws IOException {
-        try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
-            out.write((value + "\n").getBytes(StandardCharsets.UTF_8));
-            if (fsync) {
-                out.getFD().sync();
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (fsync) {
-            DirSync.sync(file.toAbsolutePath().getParent());
-        }
+        DirSync.replaceFile(file, tmp, (value + "\n").getBytes(StandardCharsets.UTF_8), fsync);
     }
 }

@@ -1,13 +1,11 @@
 package io.aami.agent.spool;
 
 import io.aami.contract.results.StreamEpochs;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -73,11 +71,7 @@ final class EpochFile {
         if (!valid(epoch)) {
             throw new IllegalArgumentException("not a stream epoch: " + epoch);
         }
-        try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
-            out.write((epoch + "\n").getBytes(StandardCharsets.US_ASCII));
-            out.getFD().sync();
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        DirSync.sync(file.toAbsolutePath().getParent());
+        // Always synced, whatever spool.fsync says: a lost epoch file is a new stream, a torn one a lie.
+        DirSync.replaceFile(file, tmp, (epoch + "\n").getBytes(StandardCharsets.US_ASCII), true);
     }
 }
