@@ -8,7 +8,7 @@ import java.util.UUID;
 /**
  * A check policy as the admin API returns it; {@code scope} is global, group or target.
  * {@code executionSha256} covers interpreter, script, args and env (see {@code ExecutionDigest} in
- * common): the value an agent's {@code checks.allowed_executions_sha256} lists to allow this check.
+ * common): the value an agent's {@code checks.allowed_execution_sha256} lists to allow this check.
  */
 public record CheckView(UUID id, String name, String description, String interpreter, String script, String scriptSha256,
                         String executionSha256, List<String> args, Map<String, String> env, int intervalSeconds,

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The SHA-256 of everything that shapes what a check runs: interpreter, script (by its SHA-256),
- * args in order and env. An agent's {@code checks.allowed_executions_sha256} lists these, so an
+ * args in order and env. An agent's {@code checks.allowed_execution_sha256} lists these, so an
  * allow-listed script cannot be made to do something else by new arguments or variables; the
  * server shows it on every check ({@code execution_sha256}) for the operator to copy. Server and
  * agent both compute it here, so they cannot disagree.
