@@ -52,8 +52,9 @@ class CheckEnvHooksTest {
         ProcessBuilder control = new ProcessBuilder("/bin/true");
         control.environment().put("LD_PRELOAD", hook.toString());
         assertThat(control.start().waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(Files.readString(marker)).contains("uid=" + Sandbox.effectiveUid() + " ");
-        Files.delete(marker);
+        Path controlMarker = markers.resolve("loaded." + Sandbox.effectiveUid());
+        assertThat(Files.readString(controlMarker)).contains("uid=" + Sandbox.effectiveUid() + " ");
+        Files.delete(controlMarker);
 
         CheckMetrics metrics = new CheckMetrics(new PrometheusRegistry());
         CheckSpec attack = spec(UUID.randomUUID(), "sh", "tr '\\0' '\\n' < /proc/self/environ; echo ran", List.of(),
@@ -65,7 +66,9 @@ class CheckEnvHooksTest {
         assertThat(e.exitCode()).isNull();
         assertThat(e.refusal()).isEqualTo("forbidden_env");
         assertThat(e.output()).contains("LD_PRELOAD").doesNotContain("ran\n").doesNotContain("LIMIT=90");
-        assertThat(marker).as("the shared object never loaded, as root or as anyone").doesNotExist();
+        try (var loads = Files.list(markers)) {
+            assertThat(loads).as("the shared object never loaded, as root or as anyone").isEmpty();
+        }
         assertThat(metrics.refused.labelValues("forbidden_env").get()).isEqualTo(1.0);
         assertThat(ScriptExecutor.environment(attack, dir)).doesNotContainKey("LD_PRELOAD").containsEntry("LIMIT", "90");
     }
@@ -109,7 +112,7 @@ class CheckEnvHooksTest {
         assertThat(ScriptExecutor.refusedEnvNames(hostile)).containsExactly("BASH_FUNC_ls%%", "HOME", "PATH", "PYTHONSTARTUP");
     }
 
-    /** A shared object whose constructor appends "uid=… euid=… comm=…" to {@code marker}; null without cc. */
+    /** A shared object whose constructor appends "uid=… euid=… comm=…" to {@code <marker>.<uid>}; null without cc. */
     private Path buildHook(Path marker) throws Exception {
         if (!Fixtures.onPath("cc")) {
             return null;
@@ -124,10 +127,11 @@ class CheckEnvHooksTest {
                 extern int snprintf(char *, unsigned long, const char *, ...);
                 extern char *program_invocation_short_name;
                 __attribute__((constructor)) static void hook(void) {
-                    char line[256];
+                    char line[256], path[4096];
                     int n = snprintf(line, sizeof line, "uid=%u euid=%u comm=%s\\n", getuid(), geteuid(),
                                      program_invocation_short_name);
-                    int fd = open("MARKER", 01 | 0100 | 02000, 0666);
+                    snprintf(path, sizeof path, "%s.%u", "MARKER", getuid());
+                    int fd = open(path, 01 | 0100 | 02000, 0666);
                     if (fd >= 0) { write(fd, line, n); close(fd); }
                 }
                 """.replace("MARKER", marker.toString());
