@@ -45,9 +45,8 @@ class CheckEnvHooksTest {
     @Test
     void anLdPreloadObjectNeverLoadsAndTheCheckIsReportedNotRun() throws Exception {
         Path marker = markers.resolve("loaded");
-        Path hook = buildHook(marker);
-        assumeTrue(hook != null || System.getenv("AAMI_REQUIRE_TOOLS") == null, "no C compiler (cc) on this host");
-        org.junit.jupiter.api.Assertions.assertNotNull(hook, "cc builds the hook (AAMI_REQUIRE_TOOLS is set)");
+        assumeTrue(PreloadHook.buildable() || System.getenv("AAMI_REQUIRE_TOOLS") != null, "no C compiler (cc) on this host");
+        Path hook = PreloadHook.build(dir, marker);
         // The attack is real: the object loads into any dynamically linked program and records who ran it.
         ProcessBuilder control = new ProcessBuilder("/bin/true");
         control.environment().put("LD_PRELOAD", hook.toString());
@@ -110,39 +109,5 @@ class CheckEnvHooksTest {
         assertThat(env).containsOnly(Map.entry("PATH", ScriptExecutor.PATH), Map.entry("HOME", "/work/c"),
                 Map.entry("LANG", "de_DE.UTF-8"), Map.entry("LIMIT", "90"));
         assertThat(ScriptExecutor.refusedEnvNames(hostile)).containsExactly("BASH_FUNC_ls%%", "HOME", "PATH", "PYTHONSTARTUP");
-    }
-
-    /** A shared object whose constructor appends "uid=… euid=… comm=…" to {@code <marker>.<uid>}; null without cc. */
-    private Path buildHook(Path marker) throws Exception {
-        if (!Fixtures.onPath("cc")) {
-            return null;
-        }
-        // No #include and no start files, so it builds with a bare compiler (no libc headers); libc resolves at load.
-        String source = """
-                extern unsigned int getuid(void);
-                extern unsigned int geteuid(void);
-                extern int open(const char *, int, ...);
-                extern long write(int, const void *, unsigned long);
-                extern int close(int);
-                extern int snprintf(char *, unsigned long, const char *, ...);
-                extern char *program_invocation_short_name;
-                __attribute__((constructor)) static void hook(void) {
-                    char line[256], path[4096];
-                    int n = snprintf(line, sizeof line, "uid=%u euid=%u comm=%s\\n", getuid(), geteuid(),
-                                     program_invocation_short_name);
-                    snprintf(path, sizeof path, "%s.%u", "MARKER", getuid());
-                    int fd = open(path, 01 | 0100 | 02000, 0666);
-                    if (fd >= 0) { write(fd, line, n); close(fd); }
-                }
-                """.replace("MARKER", marker.toString());
-        Path c = dir.resolve("hook.c");
-        Path so = dir.resolve("hook.so");
-        Files.writeString(c, source);
-        Process cc = new ProcessBuilder("cc", "-shared", "-fPIC", "-nostdlib", "-o", so.toString(), c.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(cc.getInputStream().readAllBytes());
-        assertThat(cc.waitFor()).as("cc: " + out).isZero();
-        Files.setPosixFilePermissions(so, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return so;
     }
 }
