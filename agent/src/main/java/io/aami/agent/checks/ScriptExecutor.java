@@ -101,7 +101,10 @@ public final class ScriptExecutor {
         long started = System.nanoTime();
         List<String> forbidden = refusedEnvNames(spec.env());
         if (!forbidden.isEmpty()) {
-            return refused(spec, executedAt, started, Refusal.FORBIDDEN_ENV, "check not run: its env sets " + forbidden
+            // At most 10 names: a hostile policy's list must not outgrow the result's output and spool record.
+            String names = forbidden.size() <= 10 ? forbidden.toString()
+                    : forbidden.subList(0, 10) + " and " + (forbidden.size() - 10) + " more";
+            return refused(spec, executedAt, started, Refusal.FORBIDDEN_ENV, "check not run: its env sets " + names
                     + ", which no check may set (loader, shell or interpreter start-up hooks, variables the agent sets,"
                     + " or malformed names); the server that signed this policy is older or not to be trusted");
         }

@@ -110,4 +110,16 @@ class CheckEnvHooksTest {
                 Map.entry("LANG", "de_DE.UTF-8"), Map.entry("LIMIT", "90"));
         assertThat(ScriptExecutor.refusedEnvNames(hostile)).containsExactly("BASH_FUNC_ls%%", "HOME", "PATH", "PYTHONSTARTUP");
     }
+
+    @Test
+    void aFloodOfForbiddenNamesGivesAShortReport() throws Exception {
+        Map<String, String> flood = new java.util.HashMap<>();
+        for (int i = 0; i < 500; i++) {
+            flood.put("LD_" + "X".repeat(120) + i, "v");
+        }
+        CheckExecution e = executor(LocalScriptPolicy.PERMISSIVE).execute(spec(UUID.randomUUID(), "sh", "echo ran", List.of(),
+                flood, 60, 10));
+        assertThat(e.refusal()).isEqualTo("forbidden_env");
+        assertThat(e.output()).contains("and 490 more").hasSizeLessThan(2048);
+    }
 }
