@@ -126,7 +126,7 @@ public final class AgentMain {
         ResultSpool checkSpool = ResultSpool.open(cfg.spoolDir().resolve("checks"), spoolOptions, clock, spoolMetrics.forStream("checks"));
         ResultSpool probeSpool = ResultSpool.open(cfg.spoolDir().resolve("probes"), spoolOptions, clock, spoolMetrics.forStream("probes"));
         LocalScriptPolicy localPolicy = new LocalScriptPolicy(cfg.checks().remoteScripts(), cfg.checks().allowedInterpreters(),
-                cfg.checks().allowedScriptSha256());
+                cfg.checks().allowedScriptSha256(), cfg.checks().allowedExecutionSha256());
         CheckScheduler checks = new CheckScheduler(agentId.toString(),
                 new ScriptExecutor(cfg.checks().workDir(), sandbox, cfg.checks().outputMaxBytes(), clock, localPolicy),
                 cfg.checks().maxConcurrent(), e -> checkSpool.append(seq -> json(mapper, checkResult(seq, e))),

@@ -15,13 +15,21 @@ import java.util.UUID;
  * @param timedOut   the run exceeded the check's timeout and its process group was killed
  * @param durationMs wall time of the run
  * @param executedAt when the run started
+ * @param refusal    null when the script was started; else why the agent did not run it, one of
+ *                   {@link Refusal}'s labels (status unknown, the output says more)
  */
 public record CheckExecution(UUID checkId, String status, Integer exitCode, String output, boolean truncated,
-                             boolean timedOut, long durationMs, Instant executedAt) {
+                             boolean timedOut, long durationMs, Instant executedAt, String refusal) {
     public CheckExecution {
         Objects.requireNonNull(checkId, "checkId");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(executedAt, "executedAt");
+    }
+
+    /** A run that was started (no refusal). */
+    public CheckExecution(UUID checkId, String status, Integer exitCode, String output, boolean truncated,
+                          boolean timedOut, long durationMs, Instant executedAt) {
+        this(checkId, status, exitCode, output, truncated, timedOut, durationMs, executedAt, null);
     }
 }

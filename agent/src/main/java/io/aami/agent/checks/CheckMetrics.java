@@ -13,6 +13,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  *   <li>{@code aami_agent_checks_skipped_total} slots skipped because the check was still running
  *       (or still waiting for an execution permit)</li>
  *   <li>{@code aami_agent_checks_timed_out_total} runs killed at their timeout</li>
+ *   <li>{@code aami_agent_checks_refused_total{reason="interpreter|script_digest|forbidden_env|local_policy|start_failed"}}
+ *       runs the agent did not start (also counted as unknown runs); {@code forbidden_env} means a signed
+ *       policy carried a loader or interpreter hook in a check's env</li>
  *   <li>{@code aami_agent_check_duration_seconds} histogram of run durations</li>
  *   <li>{@code aami_agent_checks_scheduled} checks currently scheduled</li>
  *   <li>{@code aami_agent_checks_containment{mode="cgroup-v2|cgroup-v1|rlimit"}} 1 for the mode check
@@ -23,6 +26,7 @@ public final class CheckMetrics {
     final Counter runs;
     final Counter skipped;
     final Counter timedOut;
+    final Counter refused;
     final Histogram duration;
     final Gauge scheduled;
     final Gauge containment;
@@ -38,6 +42,11 @@ public final class CheckMetrics {
                 .help("Check slots skipped because the previous run was still going").register(registry);
         timedOut = Counter.builder().name("aami_agent_checks_timed_out_total")
                 .help("Check runs killed at their timeout").register(registry);
+        refused = Counter.builder().name("aami_agent_checks_refused_total")
+                .help("Check runs the agent did not start, by reason").labelNames("reason").register(registry);
+        for (Refusal reason : Refusal.values()) {
+            refused.initLabelValues(reason.label);
+        }
         duration = Histogram.builder().name("aami_agent_check_duration_seconds").help("Check run duration")
                 .classicOnly().classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
                 .register(registry);
@@ -64,6 +73,9 @@ public final class CheckMetrics {
         runs.labelValues(execution.status()).inc();
         if (execution.timedOut()) {
             timedOut.inc();
+        }
+        if (execution.refusal() != null) {
+            refused.labelValues(execution.refusal()).inc();
         }
         duration.observe(execution.durationMs() / 1000.0);
     }

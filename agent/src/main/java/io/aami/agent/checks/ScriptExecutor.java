@@ -1,5 +1,6 @@
 package io.aami.agent.checks;
 
+import io.aami.contract.checks.CheckEnvRules;
 import io.aami.contract.policy.CheckSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * matches the policy's {@code script_sha256}. It runs as {@code interpreter script args…} in
  * {@code <workDir>/work/<checkId>} with stdin from /dev/null and a clean environment: {@link #PATH},
  * {@code LANG=C.UTF-8}, {@code HOME} = the work dir, plus the check's own env, never the agent's
- * (it may hold secrets). Exit 0/1/2 map to ok/warning/critical, anything else, signals included,
+ * (it may hold secrets). A check whose env sets a variable {@link CheckEnvRules} forbids (loader,
+ * shell and interpreter start-up hooks, {@code PATH}, {@code HOME}) does not run at all: the server
+ * refuses such checks, so a signed policy carrying one comes from an older or a hostile server, and
+ * running the script without the variables would run something its author did not write. Exit 0/1/2 map to ok/warning/critical, anything else, signals included,
  * to unknown. At the timeout the whole process group is killed; after a normal exit too, so nothing
  * the script started outlives the run. Output is stdout and stderr merged, the first
  * {@code outputMaxBytes} kept.
@@ -95,25 +99,34 @@ public final class ScriptExecutor {
         CheckSpec spec = CheckSpecs.normalize(checkSpec);
         Instant executedAt = clock.instant();
         long started = System.nanoTime();
+        List<String> forbidden = refusedEnvNames(spec.env());
+        if (!forbidden.isEmpty()) {
+            // At most 10 names: a hostile policy's list must not outgrow the result's output and spool record.
+            String names = forbidden.size() <= 10 ? forbidden.toString()
+                    : forbidden.subList(0, 10) + " and " + (forbidden.size() - 10) + " more";
+            return refused(spec, executedAt, started, Refusal.FORBIDDEN_ENV, "check not run: its env sets " + names
+                    + ", which no check may set (loader, shell or interpreter start-up hooks, variables the agent sets,"
+                    + " or malformed names); the server that signed this policy is older or not to be trusted");
+        }
         Interpreter interpreter = Interpreter.named(spec.interpreter()).orElse(null);
         if (interpreter == null) {
-            return refused(spec, executedAt, started, "unsupported interpreter '" + abbreviate(spec.interpreter())
+            return refused(spec, executedAt, started, Refusal.INTERPRETER, "unsupported interpreter '" + abbreviate(spec.interpreter())
                     + "' (supported: " + Interpreter.supported() + ")");
         }
         Path interpreterPath = interpreter.locate(interpreterDirs).orElse(null);
         if (interpreterPath == null) {
-            return refused(spec, executedAt, started, "interpreter '" + interpreter.command
+            return refused(spec, executedAt, started, Refusal.INTERPRETER, "interpreter '" + interpreter.command
                     + "' is not installed on this host (looked in " + PATH + ")");
         }
         byte[] content = spec.script().getBytes(StandardCharsets.UTF_8);
         String actualSha = ScriptStore.sha256Hex(content);
         if (!actualSha.equalsIgnoreCase(spec.scriptSha256())) {
-            return refused(spec, executedAt, started, "script not run: its content has SHA-256 " + actualSha
+            return refused(spec, executedAt, started, Refusal.SCRIPT_DIGEST, "script not run: its content has SHA-256 " + actualSha
                     + " but the policy says " + spec.scriptSha256());
         }
-        var vetoed = localPolicy.refusal(spec.interpreter(), actualSha);
+        var vetoed = localPolicy.refusal(spec);
         if (vetoed.isPresent()) {
-            return refused(spec, executedAt, started, "script not run: " + vetoed.get());
+            return refused(spec, executedAt, started, Refusal.LOCAL_POLICY, "script not run: " + vetoed.get());
         }
         try {
             Path script = store.script(content, actualSha, interpreter);
@@ -151,14 +164,31 @@ public final class ScriptExecutor {
         }
     }
 
-    /** The script's entire environment: nothing of the agent's own. */
+    /**
+     * The script's entire environment: nothing of the agent's own, and none of the check's variables
+     * that {@link CheckEnvRules} refuses (a second line of defence: {@link #execute} does not run
+     * such a check at all).
+     */
     static Map<String, String> environment(CheckSpec spec, Path workDir) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", PATH);
         env.put("LANG", "C.UTF-8");
         env.put("HOME", workDir.toString());
-        env.putAll(spec.env());
+        spec.env().forEach((name, value) -> {
+            if (CheckEnvRules.problem(name, value) == null) {
+                env.put(name, value);
+            }
+        });
         return env;
+    }
+
+    /** The names in {@code env} that {@link CheckEnvRules} refuses, sorted, shown printable and abbreviated. */
+    static List<String> refusedEnvNames(Map<String, String> env) {
+        return env.entrySet().stream()
+                .filter(e -> CheckEnvRules.problem(e.getKey(), e.getValue()) != null)
+                .map(e -> abbreviate(e.getKey().replaceAll("\\p{Cntrl}", "?")))
+                .sorted()
+                .toList();
     }
 
     private CheckExecution finished(CheckSpec spec, Instant executedAt, long started, ProcessRun.Outcome outcome) {
@@ -173,10 +203,15 @@ public final class ScriptExecutor {
                 outcome.timedOut(), elapsedMs(started), executedAt);
     }
 
+    /** A run that could not start (work dir, script file, fork). */
     private CheckExecution refused(CheckSpec spec, Instant executedAt, long started, String reason) {
+        return refused(spec, executedAt, started, Refusal.START_FAILED, reason);
+    }
+
+    private CheckExecution refused(CheckSpec spec, Instant executedAt, long started, Refusal why, String reason) {
         LOG.warn("check {} ({}) not run: {}", spec.checkId(), spec.name(), reason);
         return new CheckExecution(spec.checkId(), CheckStatus.UNKNOWN.wire(), null, reason, false, false,
-                elapsedMs(started), executedAt);
+                elapsedMs(started), executedAt, why.label);
     }
 
     private static String abbreviate(String text) {

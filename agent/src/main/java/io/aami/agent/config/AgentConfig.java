@@ -45,15 +45,20 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
      * Check execution and delivery: at most {@code maxConcurrent} scripts at once; results go out
      * in batches of up to {@code resultBufferSize} or every {@code flushInterval}; each result keeps
      * at most {@code outputMaxBytes} of output. When the agent runs as root, scripts run as {@code runAs}.
-     * A script runs only if its interpreter is in {@code allowedInterpreters}, its SHA-256 is in
-     * {@code allowedScriptSha256} (when that list is not empty) and {@code remoteScripts} is true.
+     * A script runs only if its interpreter is in {@code allowedInterpreters} and it is allow-listed
+     * (its execution digest in {@code allowedExecutionSha256}, or no args, no env and its script's
+     * SHA-256 in {@code allowedScriptSha256}) — or both lists are empty and {@code remoteScripts} is true.
      * {@code containment}: {@code auto} (a cgroup per run where the host offers one, else rlimits),
      * {@code cgroup} (no usable cgroup is a startup error) or {@code rlimit}.
      */
     public record Checks(Duration defaultTimeout, int maxConcurrent, int resultBufferSize, Duration flushInterval,
                          int outputMaxBytes, String runAs, java.util.List<String> allowedInterpreters,
-                         java.util.List<String> allowedScriptSha256, boolean remoteScripts, java.nio.file.Path workDir,
-                         String containment) {
+                         java.util.List<String> allowedScriptSha256, java.util.List<String> allowedExecutionSha256,
+                         boolean remoteScripts, java.nio.file.Path workDir, String containment) {
+        /** Whether any check is locally allow-listed (else, with remote scripts off, none runs). */
+        public boolean hasAllowList() {
+            return !allowedScriptSha256.isEmpty() || !allowedExecutionSha256.isEmpty();
+        }
     }
 
     /**

@@ -63,8 +63,8 @@ public final class AgentConfigLoader {
                         (int) t.byteSize("checks.output_max_bytes", 4096),
                         t.string("checks.run_as", "aami"),
                         t.stringList("checks.allowed_interpreters", List.of("sh", "bash", "python3")),
-                        t.stringList("checks.allowed_script_sha256", List.of()).stream()
-                                .map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList(),
+                        hashes(t, "checks.allowed_script_sha256"),
+                        hashes(t, "checks.allowed_execution_sha256"),
                         t.bool("checks.remote_scripts", true),
                         // Where scripts and their working dirs live: the run-as user must be able to enter it.
                         Path.of(t.string("checks.work_dir", defaultWorkDir(stateDir).toString())).toAbsolutePath().normalize(),
@@ -86,7 +86,19 @@ public final class AgentConfigLoader {
                         t.choice("logging.format", "json", "json", "text")));
         t.finish();
         validate(cfg, t);
-        return new Loaded(cfg, t.unusedEnvironmentWarnings("agent"));
+        List<String> warnings = new java.util.ArrayList<>(t.unusedEnvironmentWarnings("agent"));
+        if (!cfg.checks().remoteScripts() && !cfg.checks().hasAllowList()) {
+            // A valid choice (a probes-only host), but one that silently turns every check into "unknown".
+            warnings.add("checks.remote_scripts is false and neither checks.allowed_execution_sha256 nor"
+                    + " checks.allowed_script_sha256 lists anything: this agent runs no checks at all, every check it is sent"
+                    + " reports unknown");
+        }
+        return new Loaded(cfg, List.copyOf(warnings));
+    }
+
+    /** A list of SHA-256 values, trimmed and in lower case (validated in {@link #validate}). */
+    private static List<String> hashes(ConfigTree t, String key) {
+        return t.stringList(key, List.of()).stream().map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList();
     }
 
     private static void validate(AgentConfig cfg, ConfigTree t) {
@@ -105,6 +117,10 @@ public final class AgentConfigLoader {
         }
         if (cfg.checks().allowedScriptSha256().stream().anyMatch(h -> !h.matches("[0-9a-f]{64}"))) {
             throw t.invalid("checks.allowed_script_sha256", "must list 64-hex-digit SHA-256 values");
+        }
+        if (cfg.checks().allowedExecutionSha256().stream().anyMatch(h -> !h.matches("[0-9a-f]{64}"))) {
+            throw t.invalid("checks.allowed_execution_sha256", "must list 64-hex-digit SHA-256 values (the execution_sha256"
+                    + " the server shows on each check)");
         }
         if (!cfg.checks().runAs().matches("[a-z_][a-z0-9_-]{0,31}")) {
             throw t.invalid("checks.run_as", "'" + cfg.checks().runAs() + "' is not a user name");

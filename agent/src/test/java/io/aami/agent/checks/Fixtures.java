@@ -74,6 +74,13 @@ final class Fixtures {
         return found;
     }
 
+    /** Whether {@code program} is an executable file in a directory of this JVM's PATH. */
+    static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(":"))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, program)));
+    }
+
     static long readPid(Path file) throws IOException {
         return Long.parseLong(Files.readString(file).trim());
     }

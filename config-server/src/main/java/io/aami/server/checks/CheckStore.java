@@ -1,5 +1,6 @@
 package io.aami.server.checks;
 
+import io.aami.common.policy.ExecutionDigest;
 import io.aami.contract.checks.CheckView;
 import io.aami.server.db.Jsonb;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -126,9 +128,13 @@ public final class CheckStore {
 
     static CheckView map(ResultSet rs) throws SQLException {
         String scope = rs.getString("scope");
+        String interpreter = rs.getString("interpreter");
+        String scriptSha256 = rs.getString("script_sha256");
+        List<String> args = Jsonb.list(rs, "args");
+        Map<String, String> env = Jsonb.map(rs, "env");
         return new CheckView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("description"),
-                rs.getString("interpreter"), rs.getString("script"), rs.getString("script_sha256"), Jsonb.list(rs, "args"),
-                Jsonb.map(rs, "env"), rs.getInt("interval_seconds"), rs.getInt("timeout_seconds"), scope,
+                interpreter, rs.getString("script"), scriptSha256, ExecutionDigest.of(interpreter, scriptSha256, args, env),
+                args, env, rs.getInt("interval_seconds"), rs.getInt("timeout_seconds"), scope,
                 rs.getObject("group_id", UUID.class), rs.getObject("target_id", UUID.class), "global".equals(scope),
                 Jsonb.map(rs, "labels"), rs.getBoolean("enabled"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());

@@ -1,5 +1,7 @@
 package io.aami.server.checks;
 
+import io.aami.common.policy.ExecutionDigest;
+import io.aami.contract.checks.CheckEnvRules;
 import io.aami.contract.checks.CheckRequest;
 import io.aami.contract.checks.CheckView;
 import io.aami.server.config.ServerConfig;
@@ -15,11 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** Turns a {@link CheckRequest} into a valid {@link CheckView} or a 400 naming the field. */
 final class CheckValidator {
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int MAX_INTERVAL = 7 * 24 * 3600;
 
     private final ServerConfig.Checks limits;
@@ -44,8 +44,12 @@ final class CheckValidator {
             throw ApiException.invalid("timeout_seconds", "must be more than 0 and at most interval_seconds (" + interval + ")");
         }
         String scope = PolicyScope.of(r.groupId(), r.targetId(), r.global());
+        String scriptSha256 = sha256(script);
+        List<String> args = args(r.args());
+        Map<String, String> env = env(r.env());
         return new CheckView(id, name, r.description() == null ? "" : Fields.optional("description", r.description(), 1024),
-                interpreter, script, sha256(script), args(r.args()), env(r.env()), interval, timeout, scope,
+                interpreter, script, scriptSha256, ExecutionDigest.of(interpreter, scriptSha256, args, env), args, env,
+                interval, timeout, scope,
                 r.groupId(), r.targetId(), "global".equals(scope), Fields.labels("labels", r.labels()),
                 r.enabled() == null || r.enabled(), created, updated);
     }
@@ -82,19 +86,35 @@ final class CheckValidator {
         return List.copyOf(args);
     }
 
+    /** {@link CheckEnvRules}: a malformed or forbidden variable is a 400 naming it ({@code env.LD_PRELOAD}). */
     private static Map<String, String> env(Map<String, String> env) {
         if (env == null) {
             return Map.of();
         }
-        if (env.size() > 64) {
-            throw ApiException.invalid("env", "at most 64 variables");
+        if (env.size() > CheckEnvRules.MAX_VARIABLES) {
+            throw ApiException.invalid("env", "at most " + CheckEnvRules.MAX_VARIABLES + " variables");
         }
         env.forEach((k, v) -> {
-            if (k == null || !ENV_NAME.matcher(k).matches() || v == null || v.length() > 4096 || v.indexOf('\0') >= 0) {
-                throw ApiException.invalid("env", "variable '" + k + "' needs a name like NAME_1 and a value of at most 4096 characters");
+            String problem = CheckEnvRules.problem(k, v);
+            if (problem != null) {
+                throw ApiException.invalid(envField(k), "'" + printable(k) + "' " + problem);
             }
         });
         return new TreeMap<>(env);
+    }
+
+    /** {@code env.NAME}, or just {@code env} when the name itself cannot be shown safely. */
+    private static String envField(String name) {
+        return name != null && !name.isEmpty() && name.equals(printable(name)) ? "env." + name : "env";
+    }
+
+    /** The name cut to its first 128 characters, controls shown as '?'. */
+    private static String printable(String name) {
+        if (name == null) {
+            return "null";
+        }
+        String cut = name.length() > CheckEnvRules.MAX_NAME_CHARS ? name.substring(0, CheckEnvRules.MAX_NAME_CHARS) : name;
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     private static int required(String field, Integer value) {
