@@ -14,7 +14,7 @@ import org.eclipse.jetty.util.Callback;
  * Jetty's answer to requests that never reach a route — a bad request line, an illegal header, an
  * invalid URI or chunk, headers too large — in the API's error shape {@code {"error","code","field"}}
  * instead of Jetty's HTML page. Jetty's status is kept; its reason is passed on without control
- * characters and never with a stack trace.
+ * characters and never with a stack trace. An unsupported version or transfer coding (501, 505) is a 400.
  */
 final class JsonErrorPages extends ErrorHandler {
     private static final int MAX_REASON = 200;
@@ -28,6 +28,11 @@ final class JsonErrorPages extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
                                     Callback callback) throws JsonProcessingException {
+        if (status == 501 || status == 505) {
+            // An unknown HTTP version or transfer coding is the client's error, like any other bad input.
+            status = 400;
+            response.setStatus(status);
+        }
         ErrorBody body = new ErrorBody(sentence(status, message), code(status).name(), null);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(body)), callback);
