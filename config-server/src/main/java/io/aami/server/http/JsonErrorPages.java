@@ -35,6 +35,8 @@ final class JsonErrorPages extends ErrorHandler {
         }
         ErrorBody body = new ErrorBody(sentence(status, message), code(status).name(), null);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        // Jetty closes a connection whose request it could not parse; saying so keeps a client from reusing it.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(body)), callback);
     }
 

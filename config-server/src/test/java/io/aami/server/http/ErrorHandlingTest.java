@@ -102,7 +102,7 @@ class ErrorHandlingTest {
     void malformedHttpGetsTheJsonErrorBody(String request) throws Exception {
         String reply = raw(request.replace("HUGE", "x".repeat(64 * 1024)));
         assertThat(reply).matches("(?s)HTTP/1\\.1 4\\d\\d .*");
-        assertThat(reply.toLowerCase()).contains("content-type: application/json");
+        assertThat(reply.toLowerCase()).contains("content-type: application/json").contains("connection: close");
         assertThat(reply).contains("\"code\":\"").contains("\"error\":\"").doesNotContain("<html").doesNotContain("Exception");
     }
 
