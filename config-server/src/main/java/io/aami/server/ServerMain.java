@@ -168,7 +168,7 @@ public final class ServerMain {
         ServerPki pki = ServerPki.load(cfg, clock, random);
         String adminToken = AdminToken.resolve(cfg.adminToken(), cfg.adminTokenFile(), secrets);
         ObjectMapper mapper = WireJson.mapper();
-        JsonBodies bodies = new JsonBodies(mapper, cfg.http().maxBodyBytes());
+        JsonBodies bodies = new JsonBodies(mapper, cfg.http(), clock);
         PrometheusRegistry registry = new PrometheusRegistry();
         ServerMetrics metrics = new ServerMetrics(registry, db);
         FleetExposition fleet = new FleetExposition(List.of(new FleetCollector(db, clock), new ProbeFleetCollector(db, clock)),
@@ -235,7 +235,8 @@ public final class ServerMain {
         ServerConfig.RateLimits limits = cfg.rateLimits();
         AccessFilter access = new AccessFilter(new AdminAuthenticator(adminToken), agentAuth, cfg.http().metricsPublic(),
                 new RateLimiter(limits.enrollPerMinute() / 60.0, limits.enrollBurst(), clock, 100_000),
-                new RateLimiter(limits.agentPerSecond(), limits.agentBurst(), clock, 200_000));
+                new RateLimiter(limits.agentPerSecond(), limits.agentBurst(), clock, 200_000),
+                cfg.http().maxUnauthenticatedInFlight());
         Javalin app = ApiServer.create(cfg, pki, mapper, routes, access, new ErrorMapper(), metrics);
         app.start();
         int port = ((org.eclipse.jetty.server.ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();

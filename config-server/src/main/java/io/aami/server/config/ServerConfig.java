@@ -53,9 +53,15 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
     /**
      * {@code metricsPublic}: whether {@code /metrics} is served without the admin token;
      * {@code tlsHandshakeTimeout}: a TLS connection must finish its handshake within this;
-     * {@code metricsMaxAge}: how old the exported fleet state may be (scrapes share one rendering).
+     * {@code metricsMaxAge}: how old the exported fleet state may be (scrapes share one rendering);
+     * {@code headerReadTimeout}: a request's line and headers must arrive within this;
+     * {@code bodyReadTimeout} and {@code minBodyRateBytesPerSecond}: a request body must arrive within the
+     * deadline and at least at that rate (else 408); {@code maxUnauthenticatedInFlight}: requests to routes
+     * that need no credential (enrollment, the CA, metrics) handled at once, beyond which they get 503.
      */
-    public record Http(long maxBodyBytes, boolean metricsPublic, Duration tlsHandshakeTimeout, Duration metricsMaxAge) {
+    public record Http(long maxBodyBytes, boolean metricsPublic, Duration tlsHandshakeTimeout, Duration metricsMaxAge,
+                       Duration headerReadTimeout, Duration bodyReadTimeout, long minBodyRateBytesPerSecond,
+                       int maxUnauthenticatedInFlight) {
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.Map;
 /** Builds and validates {@link ServerConfig}; any problem is a {@link ConfigException} naming the key. */
 public final class ServerConfigLoader {
     private static final Map<String, String> ENV_ALIASES = Map.of("tls.enabled", "AAMI_TLS");
+    /** At most half of the server's worker threads may serve requests that carry no credential. */
+    public static final int MAX_UNAUTHENTICATED = 125;
 
     private ServerConfigLoader() {
     }
@@ -54,7 +56,11 @@ public final class ServerConfigLoader {
                         t.byteSize("http.max_body_bytes", 1024L * 1024),
                         t.bool("metrics.public", true),
                         t.duration("http.tls_handshake_timeout", Duration.ofSeconds(10)),
-                        t.duration("metrics.max_age", Duration.ofSeconds(5))),
+                        t.duration("metrics.max_age", Duration.ofSeconds(5)),
+                        t.duration("http.header_read_timeout", Duration.ofSeconds(10)),
+                        t.duration("http.body_read_timeout", Duration.ofSeconds(30)),
+                        t.byteSize("http.min_body_rate_bytes_per_second", 1024),
+                        t.integer("http.max_unauthenticated_in_flight", 32, 1, MAX_UNAUTHENTICATED)),
                 new ServerConfig.RateLimits(
                         t.integer("rate_limits.enroll_per_minute", 60, 1, 1_000_000),
                         t.integer("rate_limits.enroll_burst", 20, 1, 1_000_000),
@@ -113,9 +119,7 @@ public final class ServerConfigLoader {
         if (cfg.tokens().registrationRetryWindow().compareTo(Duration.ofHours(1)) > 0) {
             throw t.invalid("bootstrap_tokens.registration_retry_window", "must be between 0s and 1h");
         }
-        if (cfg.http().maxBodyBytes() < 1024) {
-            throw t.invalid("http.max_body_bytes", "must be at least 1KiB");
-        }
+        validateHttp(cfg.http(), t);
         if (cfg.checks().interpreters().isEmpty()
                 || cfg.checks().interpreters().stream().anyMatch(i -> !i.matches("[A-Za-z0-9._+-]{1,64}"))) {
             throw t.invalid("checks.interpreters", "must list interpreter names such as sh, bash, python3");
@@ -134,6 +138,25 @@ public final class ServerConfigLoader {
         if (cfg.policy().bundleTtl().compareTo(Duration.ofMinutes(5)) < 0) {
             throw t.invalid("policy.bundle_ttl", "must be at least 5m");
         }
+    }
+
+    private static void validateHttp(ServerConfig.Http http, ConfigTree t) {
+        if (http.maxBodyBytes() < 1024) {
+            throw t.invalid("http.max_body_bytes", "must be at least 1KiB");
+        }
+        if (outside(http.headerReadTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(5))) {
+            throw t.invalid("http.header_read_timeout", "must be between 1s and 5m");
+        }
+        if (outside(http.bodyReadTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10))) {
+            throw t.invalid("http.body_read_timeout", "must be between 1s and 10m");
+        }
+        if (http.minBodyRateBytesPerSecond() < 1 || http.minBodyRateBytesPerSecond() > 1024L * 1024 * 1024) {
+            throw t.invalid("http.min_body_rate_bytes_per_second", "must be between 1 and 1GiB");
+        }
+    }
+
+    private static boolean outside(Duration d, Duration min, Duration max) {
+        return d.compareTo(min) < 0 || d.compareTo(max) > 0;
     }
 
     private static void validateTls(ServerConfig.Tls tls, ConfigTree t) {

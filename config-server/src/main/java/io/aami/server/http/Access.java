@@ -4,9 +4,14 @@ import io.javalin.security.RouteRole;
 
 /** Who may call a route; every route in {@link Routes} names exactly one. */
 public enum Access implements RouteRole {
-    /** Health, readiness, the CA certificate. */
+    /**
+     * Health and readiness: anyone, and never refused for load — they answer from memory and read no
+     * body, so they hold no thread for long, and a liveness probe must not fail because of an attack.
+     */
+    HEALTH,
+    /** The CA certificate: anyone, within the bound on unauthenticated requests in flight. */
     PUBLIC,
-    /** Enrollment: the bootstrap token in the body is the credential. */
+    /** Enrollment: the bootstrap token in the body is the credential (bounded like {@link #PUBLIC}). */
     ENROLL,
     /** An enrolled agent, and only on its own {@code {id}}. */
     AGENT,

@@ -5,36 +5,53 @@ import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.util.Set;
 
-/** Runs before every matched route and enforces its {@link Access}; a route without one is admin-only. */
+/**
+ * Runs before every matched route and enforces its {@link Access}; a route without one is admin-only.
+ * Routes that need no credential also take a permit of the {@link InFlightLimit}, returned by
+ * {@link #release} after the request.
+ */
 public final class AccessFilter {
     private final AdminAuthenticator admin;
     private final AgentAuthenticator agents;
     private final boolean metricsPublic;
     private final RateLimiter enrollments;
     private final RateLimiter agentRequests;
+    private final InFlightLimit unauthenticated;
 
     public AccessFilter(AdminAuthenticator admin, AgentAuthenticator agents, boolean metricsPublic, RateLimiter enrollments,
-                        RateLimiter agentRequests) {
+                        RateLimiter agentRequests, int maxUnauthenticatedInFlight) {
         this.admin = admin;
         this.agents = agents;
         this.metricsPublic = metricsPublic;
         this.enrollments = enrollments;
         this.agentRequests = agentRequests;
+        this.unauthenticated = new InFlightLimit(maxUnauthenticatedInFlight);
     }
 
     public void check(Context ctx) {
         switch (accessOf(ctx.routeRoles())) {
-            case PUBLIC -> {
+            case HEALTH -> {
             }
-            case ENROLL -> limit(enrollments, ctx.req().getRemoteAddr(), "enrollment attempts from this address");
+            case PUBLIC -> unauthenticated.acquire(ctx);
+            case ENROLL -> {
+                limit(enrollments, ctx.req().getRemoteAddr(), "enrollment attempts from this address");
+                unauthenticated.acquire(ctx);
+            }
             case ADMIN -> admin.require(ctx);
             case METRICS_ACCESS -> {
-                if (!metricsPublic) {
+                if (metricsPublic) {
+                    unauthenticated.acquire(ctx);
+                } else {
                     admin.require(ctx);
                 }
             }
             case AGENT -> limit(agentRequests, agents.require(ctx).toString(), "requests from this agent");
         }
+    }
+
+    /** Runs after every request: returns its in-flight permit, if it took one. */
+    public void release(Context ctx) {
+        unauthenticated.release(ctx);
     }
 
     private static void limit(RateLimiter limiter, String key, String what) {

@@ -7,6 +7,7 @@ import io.aami.server.metrics.ServerMetrics;
 import io.aami.server.pki.ServerPki;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** Builds the Javalin/Jetty server: JSON mapper, limits, access filter, error mapping, routes. */
 public final class ApiServer {
@@ -14,6 +15,12 @@ public final class ApiServer {
     }
 
     private static final String STARTED = "aami.started_ns";
+    /**
+     * Platform worker threads (Java 17). {@code http.max_unauthenticated_in_flight} may take at most
+     * half of them ({@link io.aami.server.config.ServerConfigLoader#MAX_UNAUTHENTICATED}), so agents and
+     * admins always keep the other half however many anonymous clients hold requests open.
+     */
+    public static final int WORKER_THREADS = 250;
 
     public static Javalin create(ServerConfig cfg, ServerPki pki, ObjectMapper mapper, Routes routes, AccessFilter access,
                                  ErrorMapper errors, ServerMetrics metrics) {
@@ -22,6 +29,11 @@ public final class ApiServer {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = virtualThreads;
+            if (!virtualThreads) {
+                config.jetty.threadPool = new QueuedThreadPool(WORKER_THREADS, 8, 60_000);
+            }
+            // Requests Jetty refuses before any route (bad request line, header, URI) get the JSON error body too.
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages(mapper)));
             config.jsonMapper(new JavalinJackson(mapper, virtualThreads));
             config.http.maxRequestSize = cfg.http().maxBodyBytes();
             config.http.generateEtags = false;
@@ -34,7 +46,10 @@ public final class ApiServer {
                 ctx.attribute(STARTED, System.nanoTime());
                 RequestIds.assign(ctx);
             });
-            config.routes.after(ctx -> observe(ctx, metrics));
+            config.routes.after(ctx -> {
+                access.release(ctx);
+                observe(ctx, metrics);
+            });
             config.routes.beforeMatched(access::check);
             errors.register(config.routes);
             routes.register(config.routes);

@@ -42,6 +42,7 @@ final class Connectors {
         if (pki.tls()) {
             connector.addBean(new HandshakeTimeout(connector.getScheduler(), cfg.http().tlsHandshakeTimeout()));
         }
+        connector.addBean(new HeaderDeadline(connector.getScheduler(), cfg.http().headerReadTimeout()));
         connector.setHost(cfg.listen().host());
         connector.setPort(cfg.listen().port());
         connector.setIdleTimeout(cfg.policy().maxWait().toMillis() + IDLE_SLACK_MS);

@@ -3,6 +3,7 @@ package io.aami.server.http;
 /** Stable machine codes of the {@code code} field in error bodies; {@link ErrorMapper} owns their HTTP statuses. */
 public enum ErrorCode {
     MALFORMED_JSON,
+    MALFORMED_REQUEST,
     VALIDATION_FAILED,
     UNKNOWN_GROUP,
     UNKNOWN_TARGET,
@@ -26,6 +27,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
     RATE_LIMITED,
+    REQUEST_TIMEOUT,
+    SERVER_BUSY,
     DATABASE_UNAVAILABLE,
     INTERNAL
 }

@@ -11,8 +11,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single place where failures become HTTP answers. Known refusals carry their own code;
- * an unreachable database is a 503 with {@code Retry-After}; anything unexpected is logged with
- * its stack trace and answered with a generic 500 that names the request id, never the trace.
+ * an unreachable database is a 503 with {@code Retry-After}; a value the database refuses that
+ * validation let through (SQLSTATE class 22 data exception, class 23 integrity violation) is the
+ * request's fault: 400 (409 for a duplicate), logged as a validation gap; anything unexpected is
+ * logged with its stack trace and answered with a generic 500 that names the request id, never the trace.
+ * Malformed HTTP that never reaches a route is answered by {@link JsonErrorPages} in the same shape.
  */
 public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
@@ -20,7 +23,7 @@ public final class ErrorMapper {
 
     public static int status(ErrorCode code) {
         return switch (code) {
-            case MALFORMED_JSON, VALIDATION_FAILED, UNKNOWN_GROUP, UNKNOWN_TARGET -> 400;
+            case MALFORMED_JSON, MALFORMED_REQUEST, VALIDATION_FAILED, UNKNOWN_GROUP, UNKNOWN_TARGET -> 400;
             case UNAUTHORIZED, CERTIFICATE_SUPERSEDED, TOKEN_UNKNOWN, TOKEN_EXPIRED, TOKEN_REVOKED, TOKEN_EXHAUSTED -> 401;
             case FORBIDDEN, GROUP_MISMATCH, SOURCE_NOT_ALLOWED, AGENT_REVOKED -> 403;
             case NOT_FOUND -> 404;
@@ -28,8 +31,9 @@ public final class ErrorMapper {
             case ALREADY_EXISTS, AGENT_ALREADY_REGISTERED, AGENT_ID_RETIRED, IN_USE -> 409;
             case PAYLOAD_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case REQUEST_TIMEOUT -> 408;
             case RATE_LIMITED -> 429;
-            case DATABASE_UNAVAILABLE -> 503;
+            case DATABASE_UNAVAILABLE, SERVER_BUSY -> 503;
             case INTERNAL -> 500;
         };
     }
@@ -41,6 +45,12 @@ public final class ErrorMapper {
                 LOG.warn("database unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
                 write(ctx, ApiException.retryLater(ErrorCode.DATABASE_UNAVAILABLE,
                         "the database is unavailable; retry later", DB_RETRY_AFTER));
+            } else if (dataRejected(e.sqlState())) {
+                LOG.warn("database refused a value in {} {} (request {}, SQLSTATE {}): {}", ctx.method(), ctx.path(),
+                        RequestIds.of(ctx), e.sqlState(), e.getMessage());
+                write(ctx, e.uniqueViolation()
+                        ? new ApiException(ErrorCode.ALREADY_EXISTS, "the request conflicts with an existing record")
+                        : new ApiException(ErrorCode.VALIDATION_FAILED, "the request holds a value the database cannot store"));
             } else {
                 unexpected(ctx, e);
             }
@@ -72,6 +82,14 @@ public final class ErrorMapper {
                     ? new ApiException(ErrorCode.VALIDATION_FAILED, "bad request")
                     : new ApiException(ErrorCode.INTERNAL, "internal error");
         };
+    }
+
+    /**
+     * SQLSTATE class 22 (data exception: NUL or a bad escape in text or jsonb, a date or number out of
+     * range) or 23 (integrity constraint violation): the database refused a value, it did not fail.
+     */
+    private static boolean dataRejected(String state) {
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     private static void unexpected(Context ctx, Exception e) {

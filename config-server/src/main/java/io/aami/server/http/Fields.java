@@ -44,6 +44,7 @@ public final class Fields {
             if (v == null || v.length() > 256) {
                 throw ApiException.invalid(field, "label '" + k + "' needs a value of at most 256 characters");
             }
+            StorableText.require(field + "." + k, v);
             out.put(k, v);
         });
         return out;
@@ -111,6 +112,6 @@ public final class Fields {
         if (value.chars().anyMatch(ch -> ch < 0x20 && ch != '\t')) {
             throw ApiException.invalid(field, "must not contain control characters");
         }
-        return value;
+        return StorableText.require(field, value);
     }
 }

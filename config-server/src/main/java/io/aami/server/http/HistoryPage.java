@@ -2,7 +2,6 @@ package io.aami.server.http;
 
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Function;
 
@@ -17,7 +16,10 @@ public record HistoryPage(Instant since, Instant beforeExecutedAt, long beforeSe
     /** The page a request asks for; a bad parameter is a 400 naming it. */
     public static HistoryPage of(Context ctx) {
         int limit = Fields.queryInt(ctx, "limit", 100, 1, 1000);
-        Instant since = since(ctx.queryParam("since"));
+        Instant since = Timestamps.parse("since", ctx.queryParam("since"));
+        if (since == null) {
+            since = Instant.EPOCH;
+        }
         String mark = ctx.queryParam("continue");
         if (mark == null || mark.isBlank()) {
             return new HistoryPage(since, END, Long.MAX_VALUE, limit);
@@ -26,6 +28,9 @@ public record HistoryPage(Instant since, Instant beforeExecutedAt, long beforeSe
         try {
             long micros = Long.parseLong(parts[0]);
             Instant before = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+            if (parts.length != 2 || !Timestamps.storable(before)) {
+                throw new IllegalArgumentException("not a mark we sent");
+            }
             return new HistoryPage(since, before, Long.parseLong(parts[1]), limit);
         } catch (RuntimeException e) {
             throw ApiException.invalid("continue", "is not a value from the Aami-Continue header");
@@ -41,16 +46,5 @@ public record HistoryPage(Instant since, Instant beforeExecutedAt, long beforeSe
             ctx.header("Aami-Continue", (at.getEpochSecond() * 1_000_000L + at.getNano() / 1000) + ":" + seq.apply(last));
         }
         ctx.json(page);
-    }
-
-    private static Instant since(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return Instant.EPOCH;
-        }
-        try {
-            return Instant.parse(raw.trim());
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid("since", "'" + raw + "' is not an ISO-8601 timestamp such as 2030-01-31T12:00:00Z");
-        }
     }
 }

@@ -2,12 +2,17 @@ package io.aami.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.aami.server.config.ServerConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Locale;
@@ -18,8 +23,10 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads request bodies as JSON with a hard size limit that holds whatever the client claims:
- * with or without {@code Content-Length}, chunked, or gzip that inflates past the limit (413).
- * Parse failures become 400s that name the field, never a parser stack trace.
+ * with or without {@code Content-Length}, chunked, or gzip that inflates past the limit (413);
+ * and within a deadline at a minimum rate (408, see {@link BodyDeadline}).
+ * Parse failures become 400s that name the field, never a parser stack trace; so does any string
+ * PostgreSQL could not store ({@link StorableText}) and any timestamp outside {@link Timestamps}' range.
  */
 public final class JsonBodies {
     /** Beyond this much discarded body we stop being polite and let the connection close. */
@@ -27,10 +34,16 @@ public final class JsonBodies {
 
     private final ObjectMapper mapper;
     private final long maxBytes;
+    private final Duration readTimeout;
+    private final long minRate;
+    private final Clock clock;
 
-    public JsonBodies(ObjectMapper mapper, long maxBytes) {
-        this.mapper = mapper;
-        this.maxBytes = maxBytes;
+    public JsonBodies(ObjectMapper mapper, ServerConfig.Http http, Clock clock) {
+        this.mapper = mapper.copy().registerModule(Timestamps.module());
+        this.maxBytes = http.maxBodyBytes();
+        this.readTimeout = http.bodyReadTimeout();
+        this.minRate = http.minBodyRateBytesPerSecond();
+        this.clock = clock;
     }
 
     public <T> T read(Context ctx, Class<T> type) {
@@ -39,14 +52,15 @@ public final class JsonBodies {
             throw new ApiException(ErrorCode.MALFORMED_JSON, "request body is empty; expected JSON");
         }
         try {
-            T value = mapper.readValue(body, type);
-            if (value == null) {
+            JsonNode tree = mapper.readTree(body);
+            if (tree == null || tree.isNull() || tree.isMissingNode()) {
                 throw new ApiException(ErrorCode.MALFORMED_JSON, "request body is JSON null; expected a document");
             }
-            return value;
+            StorableText.requireIn(tree);
+            return mapper.treeToValue(tree, type);
         } catch (StreamConstraintsException e) {
             throw new ApiException(ErrorCode.MALFORMED_JSON, "JSON document exceeds the parser limits (nesting depth, string or number length)");
-        } catch (MismatchedInputException e) {
+        } catch (JsonMappingException e) {
             throw mismatch(e);
         } catch (JsonProcessingException e) {
             throw new ApiException(ErrorCode.MALFORMED_JSON, "malformed JSON" + location(e));
@@ -57,13 +71,27 @@ public final class JsonBodies {
 
     /** The raw body, bounded by the limit after any gzip inflation. */
     public byte[] readBytes(Context ctx) {
+        try (BodyDeadline raw = BodyDeadline.of(ctx, ctx.req().getInputStream(), clock, readTimeout, minRate)) {
+            return readBytes(ctx, raw);
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.MALFORMED_JSON, "request body could not be read: " + e.getMessage());
+        } catch (ApiException e) {
+            if (e.code() == ErrorCode.REQUEST_TIMEOUT) {
+                // The rest of the body is not coming in time; the connection cannot be reused.
+                ctx.header("Connection", "close");
+            }
+            throw e;
+        }
+    }
+
+    private byte[] readBytes(Context ctx, InputStream raw) {
         if (ctx.contentLength() > maxBytes) {
-            drain(ctx, ctx.contentLength());
+            drain(raw, ctx.contentLength());
             throw tooLarge();
         }
         String encoding = ctx.header("Content-Encoding");
         try {
-            InputStream in = ctx.req().getInputStream();
+            InputStream in = raw;
             if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
                 if (!"gzip".equalsIgnoreCase(encoding.trim())) {
                     throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding " + encoding + " is not supported; use gzip or none");
@@ -73,7 +101,7 @@ public final class JsonBodies {
             return readBounded(in);
         } catch (ApiException e) {
             if (e.code() == ErrorCode.PAYLOAD_TOO_LARGE) {
-                drain(ctx, ctx.contentLength());
+                drain(raw, ctx.contentLength());
             }
             throw e;
         } catch (java.util.zip.ZipException e) {
@@ -100,20 +128,19 @@ public final class JsonBodies {
      * @param expected the declared Content-Length, or -1 when unknown (chunked): a declared length
      *                 beyond the limit is not drained, the connection is closed on it instead
      */
-    private static void drain(Context ctx, long expected) {
+    private static void drain(InputStream in, long expected) {
         if (expected > DRAIN_LIMIT) {
             return;
         }
         try {
-            InputStream in = ctx.req().getInputStream();
             byte[] sink = new byte[64 * 1024];
             long total = 0;
             int n;
             while (total < DRAIN_LIMIT && (n = in.read(sink)) > 0) {
                 total += n;
             }
-        } catch (IOException | IllegalStateException e) {
-            // The client went away or the stream is spent; the 413 goes out regardless.
+        } catch (IOException | IllegalStateException | ApiException e) {
+            // The client went away, is too slow or the stream is spent; the 413 goes out regardless.
         }
     }
 
@@ -121,11 +148,12 @@ public final class JsonBodies {
         return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body exceeds the limit of " + maxBytes + " bytes");
     }
 
-    private static ApiException mismatch(MismatchedInputException e) {
+    private static ApiException mismatch(JsonMappingException e) {
         String field = e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
-        String expected = "expected " + describe(e.getTargetType());
+        String expected = e instanceof MismatchedInputException m ? "expected " + describe(m.getTargetType())
+                : "has a value out of range or of the wrong type";
         if (field.isEmpty()) {
             return new ApiException(ErrorCode.MALFORMED_JSON, "request body has the wrong shape; " + expected);
         }
@@ -146,7 +174,7 @@ public final class JsonBodies {
             return "a UUID";
         }
         if (type == Instant.class) {
-            return "an ISO-8601 timestamp such as 2030-01-31T12:00:00Z";
+            return Timestamps.EXPECTED;
         }
         if (type == String.class) {
             return "a string";

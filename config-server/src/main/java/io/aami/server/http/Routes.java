@@ -55,8 +55,8 @@ public record Routes(HealthHandler health, MetricsHandler metrics, GroupHandler 
                      ProbeResultHandler probeResults, PkiHandler pki) {
 
     public void register(RoutesConfig r) {
-        r.get(HEALTH, health::health, PUBLIC);
-        r.get(READY, health::ready, PUBLIC);
+        r.get(HEALTH, health::health, Access.HEALTH);
+        r.get(READY, health::ready, Access.HEALTH);
         r.get(METRICS, metrics::metrics, METRICS_ACCESS);
         r.get(CA, pki::ca, PUBLIC);
 

@@ -54,7 +54,7 @@ public final class ProbeResultIngest {
                     "is required (at most 253 characters)");
             ResultBatches.require(r.targetPort() >= 1 && r.targetPort() <= 65535, i, "target_port", "must be 1..65535");
             ResultBatches.require("TCP".equals(r.protocol()) || "UDP".equals(r.protocol()), i, "protocol", "must be TCP or UDP");
-            ResultBatches.require(REASONS.contains(r.reason()), i, "reason", "must be one of " + REASONS);
+            ResultBatches.require(r.reason() != null && REASONS.contains(r.reason()), i, "reason", "must be one of " + REASONS);
             ResultBatches.require(r.success() == "ok".equals(r.reason()), i, "success", "must be true exactly when reason is ok");
             ResultBatches.require(r.totalMs() >= 0, i, "total_ms", "must not be negative");
             ResultBatches.require(r.executedAt() != null, i, "executed_at", "is required");

@@ -56,6 +56,34 @@ class ServerConfigTest {
                 .hasMessageContaining("admin_token");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "AAMI_HTTP_BODY_READ_TIMEOUT, 0s, http.body_read_timeout",
+            "AAMI_HTTP_BODY_READ_TIMEOUT, 11m, http.body_read_timeout",
+            "AAMI_HTTP_HEADER_READ_TIMEOUT, 500ms, http.header_read_timeout",
+            "AAMI_HTTP_HEADER_READ_TIMEOUT, 6m, http.header_read_timeout",
+            "AAMI_HTTP_MIN_BODY_RATE_BYTES_PER_SECOND, 0, http.min_body_rate_bytes_per_second",
+            "AAMI_HTTP_MAX_UNAUTHENTICATED_IN_FLIGHT, 0, http.max_unauthenticated_in_flight",
+            "AAMI_HTTP_MAX_UNAUTHENTICATED_IN_FLIGHT, 126, http.max_unauthenticated_in_flight"})
+    void slowClientLimitsAreValidated(String variable, String value, String key) {
+        assertThatThrownBy(() -> ServerConfigLoader.load(null, Map.of("AAMI_TLS", "off", variable, value)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(key);
+    }
+
+    @Test
+    void slowClientLimitsHaveSafeDefaultsAndCanBeSet() {
+        ServerConfig.Http http = ServerConfigLoader.load(null, Map.of("AAMI_TLS", "off")).http();
+        assertThat(http.bodyReadTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(http.headerReadTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(http.minBodyRateBytesPerSecond()).isEqualTo(1024);
+        assertThat(http.maxUnauthenticatedInFlight()).isEqualTo(32);
+        http = ServerConfigLoader.load(null, Map.of("AAMI_TLS", "off", "AAMI_HTTP_BODY_READ_TIMEOUT", "2m",
+                "AAMI_HTTP_MIN_BODY_RATE_BYTES_PER_SECOND", "4KiB", "AAMI_HTTP_MAX_UNAUTHENTICATED_IN_FLIGHT", "125")).http();
+        assertThat(http.bodyReadTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(http.minBodyRateBytesPerSecond()).isEqualTo(4096);
+        assertThat(http.maxUnauthenticatedInFlight()).isEqualTo(125);
+    }
+
     @Test
     void certificateGraceAndRegistrationRetryWindowAreBounded() {
         ServerConfig cfg = ServerConfigLoader.load(null, Map.of("AAMI_TLS", "off"));

@@ -78,6 +78,34 @@ class ErrorHandlingTest {
         assertError(api.send("POST", "/api/v1/groups", "{}", ADMIN, "Content-Encoding", "br"), 415, "UNSUPPORTED_MEDIA_TYPE");
     }
 
+    /** Raw bytes to the server; its whole answer (it closes after a malformed request). */
+    private static String raw(String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.running().port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "GARBAGE\r\n\r\n",
+            "GET /health HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
+            "GET /health HTTP/9.9\r\nHost: x\r\n\r\n",
+            "GET /api/v1/groups/%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /api/v1/groups/%00 HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /he alth HTTP/1.1\r\nHost: x\r\n\r\n",
+            "POST /api/v1/groups HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n",
+            "POST /api/v1/groups HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n{}",
+            "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: HUGE\r\n\r\n"})
+    void malformedHttpGetsTheJsonErrorBody(String request) throws Exception {
+        String reply = raw(request.replace("HUGE", "x".repeat(64 * 1024)));
+        assertThat(reply).matches("(?s)HTTP/1\\.1 4\\d\\d .*");
+        assertThat(reply.toLowerCase()).contains("content-type: application/json").contains("connection: close");
+        assertThat(reply).contains("\"code\":\"").contains("\"error\":\"").doesNotContain("<html").doesNotContain("Exception");
+    }
+
     @Test
     void noServerVersionHeader() {
         Api.Reply r = api.get("/health", null);

@@ -1,0 +1,63 @@
+package io.aami.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aami.contract.ErrorBody;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Jetty's answer to requests that never reach a route — a bad request line, an illegal header, an
+ * invalid URI or chunk, headers too large — in the API's error shape {@code {"error","code","field"}}
+ * instead of Jetty's HTML page. Jetty's status is kept; its reason is passed on without control
+ * characters and never with a stack trace. An unsupported version or transfer coding (501, 505) is a 400.
+ */
+final class JsonErrorPages extends ErrorHandler {
+    private static final int MAX_REASON = 200;
+
+    private final ObjectMapper mapper;
+
+    JsonErrorPages(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
+                                    Callback callback) throws JsonProcessingException {
+        if (status == 501 || status == 505) {
+            // An unknown HTTP version or transfer coding is the client's error, like any other bad input.
+            status = 400;
+            response.setStatus(status);
+        }
+        ErrorBody body = new ErrorBody(sentence(status, message), code(status).name(), null);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        // Jetty closes a connection whose request it could not parse; saying so keeps a client from reusing it.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(body)), callback);
+    }
+
+    static ErrorCode code(int status) {
+        return switch (status) {
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 408 -> ErrorCode.REQUEST_TIMEOUT;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 503 -> ErrorCode.SERVER_BUSY;
+            default -> status < 500 ? ErrorCode.MALFORMED_REQUEST : ErrorCode.INTERNAL;
+        };
+    }
+
+    private static String sentence(int status, String message) {
+        String reason = message == null || message.isBlank() ? "" : message.replaceAll("[\\p{Cntrl}\\p{Cs}]", "?");
+        if (reason.length() > MAX_REASON) {
+            reason = reason.substring(0, MAX_REASON) + "...";
+        }
+        String what = status < 500 ? "malformed HTTP request" : "the server could not handle the request";
+        return reason.isEmpty() ? what : what + ": " + reason;
+    }
+}
