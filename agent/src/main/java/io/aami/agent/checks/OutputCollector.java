@@ -56,7 +56,11 @@ final class OutputCollector implements Runnable {
         return total > maxBytes;
     }
 
-    /** The kept output as text, cut back to a UTF-8 character boundary when truncated. */
+    /**
+     * The kept output as text, cut back to a UTF-8 character boundary when truncated. NUL becomes
+     * U+FFFD: PostgreSQL text cannot hold it, so the server refuses it (400) and the agent would drop
+     * the whole result for one stray byte of a binary a script printed.
+     */
     String text() {
         byte[] bytes;
         synchronized (kept) {
@@ -69,6 +73,6 @@ final class OutputCollector implements Runnable {
                 end--;
             }
         }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+        return new String(bytes, 0, end, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
     }
 }

@@ -40,4 +40,10 @@ class OutputCollectorTest {
         assertThat(c.truncated()).isFalse();
         assertThat(collect("abcde", 4).truncated()).isTrue();
     }
+
+    @Test
+    void nulBytesBecomeReplacementCharactersSoTheServerCanStoreTheResult() throws Exception {
+        OutputCollector c = collect("bin\u0000ary\u0000", 64);
+        assertThat(c.text()).isEqualTo("bin\uFFFDary\uFFFD").doesNotContain("\u0000");
+    }
 }
