@@ -46,7 +46,8 @@ class CheckEnvApiTest {
         assertRefused(withEnv("m1", Map.of("1ABC", "x")), "env.1ABC", "not a variable name");
         assertRefused(withEnv("m2", Map.of("A-B", "x")), "env.A-B", "not a variable name");
         assertRefused(withEnv("m3", Map.of("A=B", "x")), "env.A=B", "not a variable name");
-        assertRefused(withEnv("m4", Map.of("A\u0000B", "x")), "env", "not a variable name");
+        // A NUL anywhere in a body is refused by the shared JSON layer first, with the path escaped.
+        assertRefused(withEnv("m4", Map.of("A\u0000B", "x")), "env.A\\u0000B", "NUL");
         assertRefused(withEnv("m5", Map.of("A".repeat(129), "x")), "env", "not a variable name");
         assertRefused(withEnv("m6", Map.of("VALUE", "a\u0000b")), "env.VALUE", "NUL");
         assertRefused(withEnv("m7", Map.of("VALUE", "v".repeat(4097))), "env.VALUE", "4096");
