@@ -141,6 +141,11 @@ class CertificateRenewerTest {
         }
 
         @Override
+        public io.aami.contract.policy.PolicyKeyInfo fetchPolicyKey() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public String fetchCaCertificate() {
             throw new UnsupportedOperationException();
         }
