@@ -63,7 +63,7 @@ public final class PolicyFile {
             if (bundle.version() > floor()) {
                 DurableFile.write(floorFile, Long.toString(bundle.version()).getBytes(StandardCharsets.US_ASCII));
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // Running the new policy matters more than remembering it; the next change is saved again.
             LOG.warn("cannot store the policy in {}: {}", file, e.getMessage());
         }
