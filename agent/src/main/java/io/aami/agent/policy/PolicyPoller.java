@@ -76,12 +76,15 @@ public final class PolicyPoller implements Runnable {
         }
         try {
             Optional<PolicyBundle> fresh = transport.fetchPolicy(creds.get(), gate.versionToAskFor(), wait);
-            fresh.ifPresent(bundle -> {
-                followRotation(bundle);
-                if (gate.offer(bundle)) {
-                    file.save(bundle);
+            if (fresh.isPresent()) {
+                followRotation(fresh.get());
+                if (!gate.offer(fresh.get())) {
+                    // The server answers at once while our version differs from its own: without a pause a
+                    // refused bundle (or a hostile server) would turn the long poll into a busy loop.
+                    return backoff.next();
                 }
-            });
+                file.save(fresh.get());
+            }
             backoff.reset();
             return Duration.ZERO;
         } catch (TransportException e) {
