@@ -71,14 +71,26 @@ class PolicyKeyRotationEndToEndTest {
                 // A change, so the agent's next bundle is signed by the new key.
                 Fixtures.createCheck(api, Fixtures.check("after", "echo after", 1, Map.of("global", true)));
                 eventually(Duration.ofSeconds(30), () -> newKey.equals(pinnedKeyId())
-                        && "2".equals(Files.readString(dir.resolve("state/policy.floor")).strip()));
-                eventually(Duration.ofSeconds(15), () -> api.get("/api/v1/targets/" + id, ADMIN).json().path("policy_version").asLong() == 2
+                        && Long.parseLong("0" + read(dir.resolve("state/policy.floor"))) >= 2);
+                eventually(Duration.ofSeconds(15), () -> api.get("/api/v1/targets/" + id, ADMIN).json().path("policy_version").asLong() >= 2
                         && !api.get("/api/v1/targets/" + id, ADMIN).json().path("policy_error").isTextual());
             }
         }
     }
 
-    String pinnedKeyId() throws Exception {
-        return WireJson.mapper().readTree(Files.readString(dir.resolve("state/policy-key.json"))).get("key_id").asText();
+    String pinnedKeyId() {
+        try {
+            return WireJson.mapper().readTree(Files.readString(dir.resolve("state/policy-key.json"))).get("key_id").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 }

@@ -180,7 +180,7 @@ public final class PolicyGate {
     }
 
     private static boolean sameContent(PolicyBundle a, PolicyBundle b) {
-        return a.checks().equals(b.checks()) && a.probes().equals(b.probes());
+        return java.util.Objects.equals(a.checks(), b.checks()) && java.util.Objects.equals(a.probes(), b.probes());
     }
 
     /** The key as older agents kept it, in the credential. */
