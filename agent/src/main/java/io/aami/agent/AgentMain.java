@@ -17,13 +17,16 @@ import io.aami.agent.delivery.ResultSender;
 import io.aami.agent.delivery.SenderMetrics;
 import io.aami.agent.enrollment.CredentialStore;
 import io.aami.agent.enrollment.Enroller;
+import io.aami.agent.enrollment.ReenrollmentRule;
 import io.aami.agent.heartbeat.HeartbeatLoop;
 import io.aami.agent.identity.AgentIdFile;
 import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.identity.StateDirectory;
 import io.aami.agent.metrics.AgentMetrics;
 import io.aami.agent.policy.PolicyFile;
+import io.aami.agent.policy.ExpiryTimer;
 import io.aami.agent.policy.PolicyGate;
+import io.aami.agent.pki.PolicyKeyPin;
 import io.aami.agent.pki.AgentTls;
 import io.aami.agent.pki.CertificateRenewer;
 import io.aami.agent.policy.PolicyPoller;
@@ -144,18 +147,23 @@ public final class AgentMain {
         resources.addAll(List.of(checks, probes, engine, checkSpool, probeSpool, transport));
 
         CredentialHolder holder = new CredentialHolder();
-        Enroller enroller = new Enroller(cfg, agentId, transport, new CredentialStore(cfg.credentialsFile(), mapper), stop,
-                new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(2)), random), clock, version, holder, metrics, tls);
+        CredentialStore credentialStore = new CredentialStore(cfg.credentialsFile(), mapper);
+        PolicyKeyPin pin = PolicyKeyPin.load(cfg.policyKeyFile(), mapper,
+                credentialStore.load().map(io.aami.agent.identity.AgentCredentials::policyPublicKey));
+        Enroller enroller = new Enroller(cfg, agentId, transport, credentialStore, stop,
+                new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(2)), random), clock, version, holder, metrics, tls,
+                pin);
         PolicyGate gate = new PolicyGate(bundle -> {
             checks.apply(bundle.checks());
             probes.apply(bundle.probes());
-        }, agentId, holder, clock, metrics.registry());
+        }, agentId, pin::verifier, clock, metrics.registry());
         SenderMetrics senderMetrics = new SenderMetrics(metrics.registry());
         ResultSender.BatchLimits limits = new ResultSender.BatchLimits(cfg.checks().resultBufferSize(), 512 * 1024,
                 cfg.checks().flushInterval());
         List<Agent.Loop> loops = new ArrayList<>(List.of(
+                new Agent.Loop("policy-expiry", new ExpiryTimer(gate, stop), false),
                 new Agent.Loop("policy", new PolicyPoller(transport, holder, new PolicyFile(cfg.policyFile(), mapper), gate,
-                        cfg.policy().longPollWait(), stop, new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(1)), random)), true),
+                        pin, clock, cfg.policy().longPollWait(), stop, new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(1)), random)), true),
                 new Agent.Loop("send-checks", new ResultSender("checks", checkSpool,
                         (creds, epoch, records) -> transport.sendCheckResults(creds, new io.aami.contract.results.CheckResultBatch(
                                 epoch, records.stream().map(r -> read(mapper, r.payload(), CheckResult.class)).toList())),
@@ -174,9 +182,9 @@ public final class AgentMain {
         HeartbeatLoop heartbeats = new HeartbeatLoop(transport, holder, () -> new HeartbeatRequest(version,
                 Duration.between(started, clock.instant()).toSeconds(), gate.appliedVersion() < 0 ? null : gate.appliedVersion(),
                 (int) Math.min(Integer.MAX_VALUE, checkSpool.stats().pendingRecords() + probeSpool.stats().pendingRecords()),
-                gate.lastError()),
+                enroller.trustError() != null ? enroller.trustError() : gate.lastError()),
                 cfg.heartbeat().interval(), stop, new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(1)), random), metrics,
-                enroller::credentialRejected);
+                enroller::credentialRejected, new ReenrollmentRule(cfg.server().reenrollAfter(), clock));
         if (cfg.api().enabled()) {
             Map<String, LocalApi.Endpoint> routes = new LinkedHashMap<>(new StatusRoutes(metrics, holder, agentId).routes());
             routes.putAll(new ProbeRoutes(engine, probeMetrics, cfg.api().allowPrivilegedSourcePorts()).routes());

@@ -34,6 +34,8 @@ class AgentLifecycleTest {
         Map<String, String> env = TestAgentConfig.env(dir, "127.0.0.1:" + serverPort, token);
         env.put("AAMI_SERVER_TLS_ENABLED", "false");
         env.put("AAMI_AGENT_LABELS", "env=test");
+        // A deleted target's 401s lead to enrolling again only once they persist (3 in a row over this long).
+        env.put("AAMI_SERVER_REENROLL_AFTER", "2s");
         return AgentConfigLoader.load(null, env);
     }
 

@@ -17,6 +17,8 @@ public final class ApiPaths {
     public static final String BOOTSTRAP_TOKEN_USES = BOOTSTRAP_TOKEN + "/uses";
     /** The CA certificate (PEM), public: agents fetch it and check it against their pin. */
     public static final String CA = V1 + "/ca";
+    /** The policy-signing key and its signed rotation statements (public). */
+    public static final String POLICY_KEY = V1 + "/policy-key";
 
     public static final String TARGETS = V1 + "/targets";
     public static final String TARGET = TARGETS + "/{id}";

@@ -9,6 +9,8 @@ import io.aami.server.checks.CheckHandler;
 import io.aami.server.checks.CheckService;
 import io.aami.server.checks.CheckStore;
 import io.aami.server.cli.CaCommand;
+import io.aami.server.cli.PolicyCommand;
+import io.aami.server.policy.PolicyKeyRotations;
 import io.aami.server.cli.ServerArgs;
 import io.aami.server.cli.TokenCommand;
 import io.aami.server.config.ServerConfig;
@@ -94,6 +96,10 @@ public final class ServerMain {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(new TokenCommand(System.getenv(), System.out, System.err).run(List.of(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && args[0].equals("policy")) {
+            System.exit(new PolicyCommand(System.getenv(), System.out, System.err, java.time.Clock.systemUTC())
+                    .run(List.of(args).subList(1, args.length)));
         }
         if (args.length > 0 && args[0].equals("ca")) {
             System.exit(new CaCommand(System.getenv(), System.out, System.err).run(List.of(args).subList(1, args.length)));
@@ -225,7 +231,7 @@ public final class ServerMain {
                         cfg.tokens().registrationRetryWindow(), certificates, pki.signer(), clock), bodies),
                 new HeartbeatHandler(new HeartbeatService(heartbeatWriter, cfg.heartbeat(), metrics, clock), bodies),
                 new CheckHandler(new CheckService(db, checkStore, groups, targetStore, cfg.checks(), clock), bodies),
-                new PolicyHandler(policies, waiters, cfg.policy()),
+                new PolicyHandler(policies, waiters, cfg.policy(), PolicyKeyRotations.forConfig(cfg, mapper).info(pki.signer())),
                 new CheckResultHandler(new CheckResultIngest(streams, resultStore, cfg.results().maxBatch()), checkState, bodies),
                 new ProbeHandler(new ProbeService(db, probeStore, groups, targetStore, clock),
                         new ProbeMatrixService(db, targetStore, policies, clock), bodies),

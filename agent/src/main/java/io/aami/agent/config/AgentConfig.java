@@ -15,10 +15,12 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
     /**
      * {@code host:port} of the config-server; {@code bootstrapToken} or the file holding it is
      * needed only until the agent has its own credential. {@code retryMaxInterval} caps the jittered
-     * backoff of every loop that talks to the server.
+     * backoff of every loop that talks to the server. {@code reenrollAfter}: the server must reject the
+     * credential {@link io.aami.agent.enrollment.ReenrollmentRule#REJECTIONS} times in a row over at
+     * least this long before the agent enrolls again (one 401 from whoever answers proves nothing).
      */
     public record Server(String host, int port, String bootstrapToken, Path bootstrapTokenFile, Tls tls,
-                         Duration retryMaxInterval) {
+                         Duration retryMaxInterval, Duration reenrollAfter) {
         public String address() {
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
@@ -100,6 +102,11 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
     }
 
     /** Where the last accepted policy bundle is kept, so a restart runs it before reaching the server. */
+    /** The policy-signing key pinned at the first enrollment (moved only by signed rotations). */
+    public Path policyKeyFile() {
+        return agent.stateDir().resolve("policy-key.json");
+    }
+
     public Path policyFile() {
         return agent.stateDir().resolve("policy.json");
     }

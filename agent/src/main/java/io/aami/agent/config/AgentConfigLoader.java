@@ -44,7 +44,8 @@ public final class AgentConfigLoader {
                                 blankToNull(t.string("server.tls.ca_cert_sha256", null)),
                                 Path.of(t.string("server.tls.client_cert", stateDir.resolve("agent.crt").toString())),
                                 Path.of(t.string("server.tls.client_key", stateDir.resolve("agent.key").toString()))),
-                        t.duration("server.retry_max_interval", Duration.ofMinutes(2))),
+                        t.duration("server.retry_max_interval", Duration.ofMinutes(2)),
+                        t.duration("server.reenroll_after", Duration.ofMinutes(10))),
                 new AgentConfig.Agent(
                         Path.of(t.string("agent.id_file", "/etc/aami/agent-id")),
                         t.string("agent.hostname", ""),
@@ -134,6 +135,9 @@ public final class AgentConfigLoader {
         }
         if (cfg.server().retryMaxInterval().compareTo(Duration.ofSeconds(1)) < 0) {
             throw t.invalid("server.retry_max_interval", "must be at least 1s");
+        }
+        if (cfg.server().reenrollAfter().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw t.invalid("server.reenroll_after", "must be at least 1s");
         }
         if (cfg.policy().longPollWait().compareTo(Duration.ofSeconds(1)) < 0 || cfg.policy().longPollWait().compareTo(Duration.ofMinutes(5)) > 0) {
             throw t.invalid("policy.wait", "must be between 1s and 5m");

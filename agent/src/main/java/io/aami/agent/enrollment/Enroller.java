@@ -6,6 +6,7 @@ import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.identity.HostFacts;
 import io.aami.agent.metrics.AgentMetrics;
 import io.aami.agent.pki.AgentTls;
+import io.aami.agent.pki.PolicyKeyPin;
 import io.aami.agent.pki.RenewalSchedule;
 import io.aami.agent.transport.ServerTransport;
 import io.aami.agent.transport.TransportException;
@@ -27,7 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Enrolls with the bootstrap token until it succeeds or the agent stops. A missing server is
  * retried with jittered backoff; a refused token or a taken identity is logged and retried slowly,
- * re-reading the token file each time so an operator can fix it without a restart.
+ * re-reading the token file each time so an operator can fix it without a restart. An answer whose
+ * policy-signing key differs from the pinned one (and no verified rotation statement leads to it) is
+ * refused before anything of it is stored: the agent keeps its previous credential, certificate and
+ * pin, and reports the refusal ({@link #trustError()}, the heartbeat's {@code policy_error},
+ * {@code aami_agent_enrollments_total{result="refused_key"}}, the log).
  */
 public final class Enroller {
     private static final Logger LOG = LoggerFactory.getLogger(Enroller.class);
@@ -43,12 +48,15 @@ public final class Enroller {
     private final CredentialHolder holder;
     private final AgentMetrics metrics;
     private final AgentTls tls;
+    private final PolicyKeyPin pin;
+    private volatile String trustError;
 
     /** @param tls the agent's TLS material, null when TLS is off */
     public Enroller(AgentConfig cfg, UUID agentId, ServerTransport transport, CredentialStore store, StopSignal stop,
                     Backoff backoff, Clock clock, String agentVersion, CredentialHolder holder, AgentMetrics metrics,
-                    AgentTls tls) {
+                    AgentTls tls, PolicyKeyPin pin) {
         this.tls = tls;
+        this.pin = pin;
         this.holder = holder;
         this.metrics = metrics;
         this.cfg = cfg;
@@ -120,6 +128,15 @@ public final class Enroller {
                 } catch (TransportException e) {
                     metrics.enrollments.labelValues("error").inc();
                     wait = describeFailure(e);
+                } catch (PolicyKeyRefusedException e) {
+                    metrics.enrollments.labelValues("refused_key").inc();
+                    trustError = e.getMessage();
+                    LOG.error("{}; keeping the previous credential and the pinned key", e.getMessage());
+                    if (previous != null) {
+                        adopt(previous);
+                        return Optional.of(previous);
+                    }
+                    wait = backoff.atCap();
                 } catch (PkiException e) {
                     metrics.enrollments.labelValues("error").inc();
                     wait = backoff.atCap();
@@ -145,14 +162,37 @@ public final class Enroller {
         RegisterRequest req = new RegisterRequest(token, agentId, hostname, ip, a.groupId(), a.labels(),
                 HostFacts.metadata(agentVersion), tls == null ? null : tls.newCsr(agentId));
         RegisterResponse resp = transport.register(req, previous == null ? null : previous.agentToken());
+        requirePinnedKey(resp);
         if (tls != null) {
             tls.install(resp.clientCertificate());
         }
         AgentCredentials creds = new AgentCredentials(resp.agentId(), resp.agentToken(), cfg.server().address(), clock.instant(),
                 resp.policyPublicKey(), resp.policyKeyId());
         store.save(creds);
+        trustError = null;
         LOG.info("enrolled as agent {} ({} at {}) with {}", resp.agentId(), hostname, ip, cfg.server().address());
         return creds;
+    }
+
+    /** Why the last enrollment answer was refused (another policy key); null when none was. */
+    public String trustError() {
+        return trustError;
+    }
+
+    /** The answer's policy key must be the pinned one, or one the pinned key rotated to (statements it signed). */
+    private void requirePinnedKey(RegisterResponse resp) {
+        if (pin.acceptEnrollmentKey(resp.policyPublicKey())) {
+            return;
+        }
+        try {
+            pin.follow(transport.fetchPolicyKey().rotations(), clock.instant());
+        } catch (TransportException e) {
+            LOG.warn("cannot fetch the server's policy key rotations ({})", e.getMessage());
+        }
+        if (!pin.acceptEnrollmentKey(resp.policyPublicKey())) {
+            throw new PolicyKeyRefusedException("enrollment answer refused: it carries a policy-signing key ("
+                    + resp.policyKeyId() + ") other than the pinned " + pin.keyId() + " and no rotation signed by the pinned key leads to it");
+        }
     }
 
     private Duration describeFailure(TransportException e) {

@@ -1,5 +1,6 @@
 package io.aami.agent.heartbeat;
 
+import io.aami.agent.enrollment.ReenrollmentRule;
 import io.aami.agent.identity.AgentCredentials;
 import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.metrics.AgentMetrics;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a heartbeat every interval (the server's, once it has said one) until the agent stops.
  * Failures back off with jitter and never end the loop; a rejected credential is handed to
- * {@code onCredentialRejected}, which re-enrolls.
+ * {@code onCredentialRejected}, which re-enrolls, only once the {@link ReenrollmentRule} says the
+ * rejections are persistent (a single 401, from whoever answered, proves nothing).
  */
 public final class HeartbeatLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatLoop.class);
@@ -30,12 +32,14 @@ public final class HeartbeatLoop implements Runnable {
     private final Backoff backoff;
     private final AgentMetrics metrics;
     private final Consumer<AgentCredentials> onCredentialRejected;
+    private final ReenrollmentRule reenroll;
     private Duration interval;
     private boolean failing;
 
     public HeartbeatLoop(ServerTransport transport, CredentialHolder credentials, Supplier<HeartbeatRequest> request,
                          Duration initialInterval, StopSignal stop, Backoff backoff, AgentMetrics metrics,
-                         Consumer<AgentCredentials> onCredentialRejected) {
+                         Consumer<AgentCredentials> onCredentialRejected, ReenrollmentRule reenroll) {
+        this.reenroll = reenroll;
         this.transport = transport;
         this.credentials = credentials;
         this.request = request;
@@ -64,6 +68,7 @@ public final class HeartbeatLoop implements Runnable {
         try {
             HeartbeatResponse resp = transport.heartbeat(creds, request.get());
             metrics.heartbeats.labelValues("ok").inc();
+            reenroll.accepted();
             metrics.lastHeartbeat.set(resp.serverTime().toEpochMilli() / 1000.0);
             if (resp.heartbeatIntervalSeconds() > 0) {
                 interval = Duration.ofSeconds(resp.heartbeatIntervalSeconds());
@@ -77,12 +82,17 @@ public final class HeartbeatLoop implements Runnable {
         } catch (TransportException e) {
             metrics.heartbeats.labelValues("error").inc();
             failing = true;
-            if (e.credentialRejected()) {
-                LOG.error("the server rejected this agent's credential ({}); enrolling again", e.getMessage());
-                onCredentialRejected.accept(creds);
-                return Duration.ZERO;
-            }
             Duration wait = e.retryAfter() != null ? e.retryAfter() : backoff.next();
+            if (e.credentialRejected()) {
+                if (reenroll.rejected()) {
+                    LOG.error("the server keeps rejecting this agent's credential ({}); enrolling again", e.getMessage());
+                    onCredentialRejected.accept(creds);
+                    return Duration.ZERO;
+                }
+                LOG.warn("the server rejected this agent's credential ({}); {} before enrolling again; next attempt in {} ms",
+                        e.getMessage(), reenroll.progress(), wait.toMillis());
+                return wait;
+            }
             if (!e.transientFailure()) {
                 wait = backoff.atCap();
             }

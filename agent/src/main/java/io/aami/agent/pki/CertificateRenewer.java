@@ -57,9 +57,24 @@ public final class CertificateRenewer implements Runnable {
     @Override
     public void run() {
         while (!stop.stopped()) {
-            if (stop.await(step())) {
+            if (stop.await(guardedStep())) {
                 return;
             }
+        }
+    }
+
+    /**
+     * {@link #step()}, surviving anything it throws: this loop is also what re-enrolls an agent whose
+     * certificate expired, so one unexpected error (a full disk while storing the key, a bug in a
+     * collaborator) must cost a backoff, not the agent's ability to authenticate for good.
+     */
+    Duration guardedStep() {
+        try {
+            return step();
+        } catch (RuntimeException e) {
+            Duration wait = backoff.next();
+            LOG.error("certificate renewal failed unexpectedly ({}); retrying in {} ms", e, wait.toMillis(), e);
+            return wait;
         }
     }
 

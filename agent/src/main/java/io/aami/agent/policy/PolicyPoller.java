@@ -2,11 +2,13 @@ package io.aami.agent.policy;
 
 import io.aami.agent.identity.AgentCredentials;
 import io.aami.agent.identity.CredentialHolder;
+import io.aami.agent.pki.PolicyKeyPin;
 import io.aami.agent.transport.ServerTransport;
 import io.aami.agent.transport.TransportException;
 import io.aami.agent.util.Backoff;
 import io.aami.agent.util.StopSignal;
 import io.aami.contract.policy.PolicyBundle;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the agent's policy current with long polls: each request waits at the server until the
  * policy changes (answered within a second of the change) or the wait ends. Starts from the stored
- * bundle so checks run even before the server answers. Failures back off with jitter.
+ * bundle (checked against the persisted rollback floor and its expiry) so checks run even before the
+ * server answers. A bundle signed by a key other than the pinned one makes it fetch the server's
+ * rotation statements, which move the pin only if they verify under it. Failures back off with jitter.
  */
 public final class PolicyPoller implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyPoller.class);
@@ -24,16 +28,20 @@ public final class PolicyPoller implements Runnable {
     private final CredentialHolder credentials;
     private final PolicyFile file;
     private final PolicyGate gate;
+    private final PolicyKeyPin pin;
+    private final Clock clock;
     private final Duration wait;
     private final StopSignal stop;
     private final Backoff backoff;
 
     public PolicyPoller(ServerTransport transport, CredentialHolder credentials, PolicyFile file, PolicyGate gate,
-                        Duration wait, StopSignal stop, Backoff backoff) {
+                        PolicyKeyPin pin, Clock clock, Duration wait, StopSignal stop, Backoff backoff) {
         this.transport = transport;
         this.credentials = credentials;
         this.file = file;
         this.gate = gate;
+        this.pin = pin;
+        this.clock = clock;
         this.wait = wait;
         this.stop = stop;
         this.backoff = backoff;
@@ -41,17 +49,23 @@ public final class PolicyPoller implements Runnable {
 
     @Override
     public void run() {
-        file.load().ifPresent(stored -> {
-            if (gate.offerStored(stored)) {
-                LOG.info("running the stored policy version {} until the server answers", stored.version());
-            }
-        });
+        startFromStored();
         while (!stop.stopped()) {
             Duration pause = pollOnce();
             if (!pause.isZero() && stop.await(pause)) {
                 return;
             }
         }
+    }
+
+    /** Offers the stored bundle, after restoring the rollback floor it must not fall below. */
+    void startFromStored() {
+        gate.restoreFloor(file.floor());
+        file.load().ifPresent(stored -> {
+            if (gate.offerStored(stored)) {
+                LOG.info("running the stored policy version {} until the server answers", stored.version());
+            }
+        });
     }
 
     /** One long poll; returns how long to pause before the next (zero: poll again at once). */
@@ -61,12 +75,16 @@ public final class PolicyPoller implements Runnable {
             return backoff.next();
         }
         try {
-            Optional<PolicyBundle> fresh = transport.fetchPolicy(creds.get(), gate.appliedVersion(), wait);
-            fresh.ifPresent(bundle -> {
-                if (gate.offer(bundle)) {
-                    file.save(bundle);
+            Optional<PolicyBundle> fresh = transport.fetchPolicy(creds.get(), gate.versionToAskFor(), wait);
+            if (fresh.isPresent()) {
+                followRotation(fresh.get());
+                if (!gate.offer(fresh.get())) {
+                    // The server answers at once while our version differs from its own: without a pause a
+                    // refused bundle (or a hostile server) would turn the long poll into a busy loop.
+                    return backoff.next();
                 }
-            });
+                file.save(fresh.get());
+            }
             backoff.reset();
             return Duration.ZERO;
         } catch (TransportException e) {
@@ -76,6 +94,19 @@ public final class PolicyPoller implements Runnable {
             Duration pause = e.retryAfter() != null ? e.retryAfter() : backoff.next();
             LOG.warn("policy poll failed ({}); retrying in {} ms", e.getMessage(), pause.toMillis());
             return pause;
+        }
+    }
+
+    private void followRotation(PolicyBundle bundle) {
+        if (pin == null || pin.keyId() == null || bundle.keyId() == null || bundle.keyId().equals(pin.keyId())) {
+            return;
+        }
+        try {
+            if (!pin.follow(transport.fetchPolicyKey().rotations(), clock.instant())) {
+                LOG.warn("bundle signed by key {} but no rotation statement from the pinned key {} verifies", bundle.keyId(), pin.keyId());
+            }
+        } catch (TransportException e) {
+            LOG.warn("cannot fetch the server's policy key rotations ({})", e.getMessage());
         }
     }
 }

@@ -8,6 +8,7 @@ import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.contract.registration.RegisterRequest;
 import io.aami.contract.policy.PolicyBundle;
+import io.aami.contract.policy.PolicyKeyInfo;
 import io.aami.contract.registration.CertificateRequest;
 import io.aami.contract.registration.CertificateResponse;
 import io.aami.contract.registration.RegisterResponse;
@@ -55,6 +56,11 @@ public final class RestTransport implements ServerTransport {
             throw failure(response);
         }
         return new String(response.body(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public PolicyKeyInfo fetchPolicyKey() {
+        return send("GET", ApiPaths.POLICY_KEY, null, null, PolicyKeyInfo.class);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.contract.registration.RegisterRequest;
 import io.aami.contract.policy.PolicyBundle;
+import io.aami.contract.policy.PolicyKeyInfo;
 import io.aami.contract.registration.CertificateRequest;
 import io.aami.contract.registration.CertificateResponse;
 import io.aami.contract.registration.RegisterResponse;
@@ -40,6 +41,9 @@ public interface ServerTransport extends AutoCloseable {
 
     /** The server's CA certificate (PEM), fetched before it is trusted; the caller checks it against its pin. */
     String fetchCaCertificate();
+
+    /** The server's policy-signing key and its rotation statements (public; trusted only as far as they verify). */
+    PolicyKeyInfo fetchPolicyKey();
 
     @Override
     default void close() {

@@ -108,12 +108,17 @@ class PolicyGateTest {
     }
 
     @Test
-    void theStoredBundleIsCheckedForItsSignatureButNotItsAge() throws Exception {
+    void theStoredBundleIsCheckedForItsSignatureAndItsAge() throws Exception {
         PolicyBundle old = signer.sign(bundle(3, "echo stored", agent, NOW.minus(Duration.ofDays(2))));
-        assertThat(gate.offerStored(old)).isTrue();
+        assertThat(gate.offerStored(old)).isFalse();
+        assertThat(gate.lastError()).contains("stored policy version 3 refused: expired");
+        assertThat(applied).isEmpty();
+        PolicyBundle current = signer.sign(bundle(3, "echo stored", agent, NOW.plus(Duration.ofDays(2))));
+        assertThat(gate.offerStored(current)).isTrue();
         assertThat(gate.offer(signer.sign(bundle(2, "echo older", agent, NOW.plusSeconds(60))))).isFalse();
-        PolicyBundle edited = new PolicyBundle(4, agent, old.generatedAt(), old.expiresAt(), old.checks(), old.probes(),
-                old.keyId(), old.signature());
+        PolicyBundle edited = new PolicyBundle(4, agent, current.generatedAt(), current.expiresAt(), current.checks(), current.probes(),
+                current.keyId(), current.signature());
         assertThat(gate.offerStored(edited)).isFalse();
+        assertThat(gate.lastError()).contains("signature");
     }
 }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 public final class ServerArgs {
     private static final String USAGE = "usage: java -jar aami-config-server.jar [--config FILE]\n"
             + "       java -jar aami-config-server.jar token create [--name N] [--group-id G] [--max-uses N] [--ttl 1h]\n"
-            + "       java -jar aami-config-server.jar ca pin [--data-dir ./data]";
+            + "       java -jar aami-config-server.jar ca pin [--data-dir ./data]\n"
+            + "       java -jar aami-config-server.jar policy rotate-key [--data-dir ./data]";
 
     private ServerArgs() {
     }

@@ -8,6 +8,7 @@ import static io.aami.contract.ApiPaths.CHECKS;
 import static io.aami.contract.ApiPaths.CHECK_RESULTS;
 import static io.aami.contract.ApiPaths.METRICS;
 import static io.aami.contract.ApiPaths.POLICY;
+import static io.aami.contract.ApiPaths.POLICY_KEY;
 import static io.aami.contract.ApiPaths.PROBE;
 import static io.aami.contract.ApiPaths.PROBES;
 import static io.aami.contract.ApiPaths.PROBE_MATRIX;
@@ -59,6 +60,7 @@ public record Routes(HealthHandler health, MetricsHandler metrics, GroupHandler 
         r.get(READY, health::ready, Access.HEALTH);
         r.get(METRICS, metrics::metrics, METRICS_ACCESS);
         r.get(CA, pki::ca, PUBLIC);
+        r.get(POLICY_KEY, policy::key, PUBLIC);
 
         r.post(GROUPS, groups::create, ADMIN);
         r.get(GROUPS, groups::list, ADMIN);

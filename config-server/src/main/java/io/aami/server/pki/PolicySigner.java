@@ -4,8 +4,10 @@ import io.aami.common.pki.Keys;
 import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
 import io.aami.common.pki.PrivateFiles;
+import io.aami.common.policy.KeyRotationCanonicalForm;
 import io.aami.common.policy.PolicyCanonicalForm;
 import io.aami.common.policy.PolicyKeyId;
+import io.aami.contract.policy.KeyRotation;
 import io.aami.contract.policy.PolicyBundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
+import java.time.Instant;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +66,16 @@ public final class PolicySigner {
         return signer;
     }
 
+    /** A new key, in memory only until {@link #saveTo}: the successor in a key rotation. */
+    public static PolicySigner generate(SecureRandom random) {
+        return new PolicySigner(Keys.generateEd25519(random).getPrivate());
+    }
+
+    /** Writes the private key (PKCS#8 PEM, 0600, atomically and durably). */
+    public void saveTo(Path keyFile) {
+        PrivateFiles.write(keyFile, Pem.privateKeyToPem(key).getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** An operator-supplied Ed25519 key (PKCS#8 PEM, as written by {@code openssl genpkey -algorithm ed25519}). */
     public static PolicySigner fromFile(Path keyFile) {
         PrivateKey key = Pem.readPrivateKey(keyFile);
@@ -105,6 +118,16 @@ public final class PolicySigner {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 signing failed", e);
         }
+    }
+
+    /**
+     * The statement, signed by this (outgoing) key, that {@code successor} signs bundles from
+     * {@code notBefore} on: the only way an agent that pinned this key will trust the next one.
+     */
+    public KeyRotation rotationTo(PolicySigner successor, Instant notBefore) {
+        KeyRotation unsigned = new KeyRotation(keyId, successor.publicKeyBase64(), successor.keyId(), notBefore, null);
+        return new KeyRotation(keyId, unsigned.newPublicKey(), unsigned.newKeyId(), notBefore,
+                sign(KeyRotationCanonicalForm.canonical(unsigned)));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.aami.server.policy;
 
 import io.aami.common.config.Durations;
 import io.aami.contract.policy.PolicyBundle;
+import io.aami.contract.policy.PolicyKeyInfo;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.http.ApiException;
 import io.aami.server.http.Fields;
@@ -22,8 +23,11 @@ public final class PolicyHandler {
     private final PolicyService service;
     private final PolicyWaiters waiters;
     private final ServerConfig.Policy config;
+    private final PolicyKeyInfo keyInfo;
 
-    public PolicyHandler(PolicyService service, PolicyWaiters waiters, ServerConfig.Policy config) {
+    /** @param keyInfo the signing key and its rotation statements, served on {@code GET /api/v1/policy-key} */
+    public PolicyHandler(PolicyService service, PolicyWaiters waiters, ServerConfig.Policy config, PolicyKeyInfo keyInfo) {
+        this.keyInfo = keyInfo;
         this.service = service;
         this.waiters = waiters;
         this.config = config;
@@ -41,6 +45,11 @@ public final class PolicyHandler {
         } else {
             ctx.future(() -> waiters.await(id, known, wait).thenAccept(result -> answer(ctx, result, known)));
         }
+    }
+
+    /** {@code GET /api/v1/policy-key}: public, like the CA; nothing in it is trusted beyond what verifies. */
+    public void key(Context ctx) {
+        ctx.json(keyInfo);
     }
 
     private static void answer(Context ctx, Optional<PolicyBundle> bundle, long known) {
