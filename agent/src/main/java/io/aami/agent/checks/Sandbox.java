@@ -1,7 +1,7 @@
 package io.aami.agent.checks;
 
+import io.aami.agent.util.ProcessUid;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +75,7 @@ public final class Sandbox {
      * @throws IllegalStateException also for {@code cgroup} when no usable cgroup exists
      */
     public static Sandbox create(String runAs, ScriptLimits limits, String containmentMode) {
-        long uid = effectiveUid();
+        long uid = ProcessUid.effective();
         Sandbox sandbox = create(runAs, limits, SystemTools.detect(), uid);
         Containment containment = ContainmentChoice.choose(containmentMode, limits, uid == 0,
                 CgroupDetector::ofThisProcess);
@@ -184,20 +184,6 @@ public final class Sandbox {
     /** kill(1), to signal a whole process group at once; null when not installed. */
     Path killTool() {
         return tools.kill();
-    }
-
-    /** The effective uid of this process, from /proc/self/status ("Uid: real effective saved fs"). */
-    static long effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Long.parseLong(line.substring(4).trim().split("\\s+")[1]);
-                }
-            }
-            throw new IllegalStateException("/proc/self/status has no Uid line");
-        } catch (IOException e) {
-            throw new IllegalStateException("check execution needs Linux /proc: " + e.getMessage(), e);
-        }
     }
 
     @Override

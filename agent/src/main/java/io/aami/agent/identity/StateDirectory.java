@@ -1,5 +1,6 @@
 package io.aami.agent.identity;
 
+import io.aami.agent.util.ProcessUid;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -37,7 +38,7 @@ public final class StateDirectory {
      * @throws IllegalStateException when {@code dir} is not a directory, or another user owns it and the agent is root
      */
     public static void prepare(Path dir, boolean holdsWorkDir) {
-        prepare(dir, holdsWorkDir, effectiveUid());
+        prepare(dir, holdsWorkDir, ProcessUid.effective());
     }
 
     static void prepare(Path dir, boolean holdsWorkDir, long agentUid) {
@@ -96,20 +97,6 @@ public final class StateDirectory {
             Files.setPosixFilePermissions(dir, tightened);
             LOG.warn("the state directory {} was {}; now {}: it holds the agent's key and credentials", dir,
                     PosixFilePermissions.toString(mode), PosixFilePermissions.toString(tightened));
-        }
-    }
-
-    /** The effective uid of this process, from /proc/self/status ("Uid: real effective saved fs"). */
-    static long effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Long.parseLong(line.substring(4).trim().split("\\s+")[1]);
-                }
-            }
-            throw new IllegalStateException("/proc/self/status has no Uid line");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read this process's uid from /proc/self/status", e);
         }
     }
 }

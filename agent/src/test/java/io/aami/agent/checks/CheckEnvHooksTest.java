@@ -1,5 +1,6 @@
 package io.aami.agent.checks;
 
+import io.aami.agent.util.ProcessUid;
 import static io.aami.agent.checks.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -51,8 +52,8 @@ class CheckEnvHooksTest {
         ProcessBuilder control = new ProcessBuilder("/bin/true");
         control.environment().put("LD_PRELOAD", hook.toString());
         assertThat(control.start().waitFor(30, TimeUnit.SECONDS)).isTrue();
-        Path controlMarker = markers.resolve("loaded." + Sandbox.effectiveUid());
-        assertThat(Files.readString(controlMarker)).contains("uid=" + Sandbox.effectiveUid() + " ");
+        Path controlMarker = markers.resolve("loaded." + ProcessUid.effective());
+        assertThat(Files.readString(controlMarker)).contains("uid=" + ProcessUid.effective() + " ");
         Files.delete(controlMarker);
 
         CheckMetrics metrics = new CheckMetrics(new PrometheusRegistry());

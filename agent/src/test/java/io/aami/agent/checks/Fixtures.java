@@ -1,5 +1,6 @@
 package io.aami.agent.checks;
 
+import io.aami.agent.util.ProcessUid;
 import io.aami.contract.policy.CheckSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ final class Fixtures {
     }
 
     static boolean isRoot() {
-        return Sandbox.effectiveUid() == 0;
+        return ProcessUid.effective() == 0;
     }
 
     /** Whether {@code pid} is a live process (a zombie is dead, only not yet reaped). */

@@ -1,5 +1,6 @@
 package io.aami.agent.identity;
 
+import io.aami.agent.util.ProcessUid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,7 +41,7 @@ class StateDirectoryTest {
         for (String open : new String[] {"rwxr-xr-x", "rwx--x--x", "rwxrwxrwx", "rwx---r--"}) {
             Path state = existing("state-" + open.replace('-', '_'), open);
             Files.writeString(state.resolve("credentials.json"), "{}");
-            StateDirectory.prepare(state, false, StateDirectory.effectiveUid());
+            StateDirectory.prepare(state, false, ProcessUid.effective());
             assertThat(mode(state)).as(open).isEqualTo("rwx------");
             assertThat(state.resolve("credentials.json")).exists();
         }
@@ -49,10 +50,10 @@ class StateDirectoryTest {
     @Test
     void aWorkDirInsideKeepsOnlyGroupTraversal() throws Exception {
         Path traversable = existing("traversable", "rwx--x---");
-        StateDirectory.prepare(traversable, true, StateDirectory.effectiveUid());
+        StateDirectory.prepare(traversable, true, ProcessUid.effective());
         assertThat(mode(traversable)).isEqualTo("rwx--x---");
         Path wide = existing("wide", "rwxr-xr-x");
-        StateDirectory.prepare(wide, true, StateDirectory.effectiveUid());
+        StateDirectory.prepare(wide, true, ProcessUid.effective());
         assertThat(mode(wide)).isEqualTo("rwx--x---");
     }
 

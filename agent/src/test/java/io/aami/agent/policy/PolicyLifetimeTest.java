@@ -1,5 +1,6 @@
 package io.aami.agent.policy;
 
+import io.aami.server.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.agent.identity.AgentCredentials;
