@@ -172,11 +172,11 @@ public final class Enroller {
         String agentToken = resp.agentToken() != null ? resp.agentToken() : m.agentToken();
         AgentCredentials creds = new AgentCredentials(resp.agentId(), agentToken, cfg.server().address(), clock.instant(),
                 resp.policyPublicKey(), resp.policyKeyId());
-        // The token first: after a crash before the certificate lands, it still proves this agent for a re-enrollment.
-        store.save(creds);
         if (tls != null) {
             tls.install(resp.clientCertificate());
         }
+        store.save(creds);
+        // Only now: a crash before this leaves the material for the identical retry of an unused answer.
         pending.completed();
         trustError = null;
         LOG.info("enrolled as agent {} ({} at {}) with {}", resp.agentId(), hostname, ip, cfg.server().address());
