@@ -119,7 +119,8 @@ class LostRegistrationAnswerTest {
         UUID id = UUID.randomUUID();
         String chosen = new io.aami.server.security.Secrets(new java.security.SecureRandom()).agentToken();
         String hash = java.util.HexFormat.of().formatHex(io.aami.server.security.Secrets.sha256(chosen));
-        String bootstrap = Fixtures.bootstrapToken(api, 1, Map.of());
+        // Uses to spare, so that only the claim itself can refuse another hash.
+        String bootstrap = Fixtures.bootstrapToken(api, 5, Map.of());
         Map<String, Object> body = Map.of("token", bootstrap, "agent_id", id.toString(), "hostname", "lost-answer",
                 "agent_token_sha256", hash);
         Api.Reply lost = api.post("/api/v1/bootstrap-tokens/register", body, null);
@@ -133,6 +134,7 @@ class LostRegistrationAnswerTest {
         assertThat(retried.body()).doesNotContain("aami_agent_");
         assertThat(heartbeat(id, chosen)).as("the chosen token is the credential").isEqualTo(200);
         assertAlreadyRegistered(api.post("/api/v1/bootstrap-tokens/register", body, null));
+        assertThat(api.get("/api/v1/bootstrap-tokens/" + bootstrap.substring(5, 11), ADMIN).json().get("uses").asInt()).isEqualTo(1);
         JsonNode audit = api.get("/api/v1/bootstrap-tokens/" + bootstrap.substring(5, 11) + "/uses", ADMIN).json();
         assertThat(audit.findValuesAsText("outcome")).containsExactlyInAnyOrder("enrolled", "AGENT_ALREADY_REGISTERED", "retried",
                 "AGENT_ALREADY_REGISTERED");
