@@ -17,6 +17,7 @@ import io.aami.agent.delivery.ResultSender;
 import io.aami.agent.delivery.SenderMetrics;
 import io.aami.agent.enrollment.CredentialStore;
 import io.aami.agent.enrollment.Enroller;
+import io.aami.agent.enrollment.PendingEnrollment;
 import io.aami.agent.enrollment.ReenrollmentRule;
 import io.aami.agent.heartbeat.HeartbeatLoop;
 import io.aami.agent.identity.AgentIdFile;
@@ -152,7 +153,7 @@ public final class AgentMain {
                 credentialStore.load().map(io.aami.agent.identity.AgentCredentials::policyPublicKey));
         Enroller enroller = new Enroller(cfg, agentId, transport, credentialStore, stop,
                 new Backoff(Duration.ofSeconds(1), cfg.server().retryCap(Duration.ofMinutes(2)), random), clock, version, holder, metrics, tls,
-                pin);
+                pin, new PendingEnrollment(cfg.pendingEnrollmentFile(), mapper, new SecureRandom()));
         PolicyGate gate = new PolicyGate(bundle -> {
             checks.apply(bundle.checks());
             probes.apply(bundle.probes());

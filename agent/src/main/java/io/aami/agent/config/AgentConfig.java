@@ -101,6 +101,11 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
         return agent.stateDir().resolve("credentials.json");
     }
 
+    /** The key and agent token of an enrollment under way, kept until its answer is stored. */
+    public Path pendingEnrollmentFile() {
+        return agent.stateDir().resolve("enrollment.json");
+    }
+
     /** Where the last accepted policy bundle is kept, so a restart runs it before reaching the server. */
     /** The policy-signing key pinned at the first enrollment (moved only by signed rotations). */
     public Path policyKeyFile() {

@@ -2,6 +2,7 @@ package io.aami.agent.enrollment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.agent.identity.AgentCredentials;
+import io.aami.agent.util.DurableFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's credential in {@code <state_dir>/credentials.json}, readable by the agent's user only
- * (0600, in a 0700 directory). Written atomically, so a crash never leaves half a credential.
+ * (0600, in a 0700 directory). Written atomically and durably, so a crash never leaves half a credential.
  */
 public final class CredentialStore {
     private static final Logger LOG = LoggerFactory.getLogger(CredentialStore.class);
@@ -57,14 +58,8 @@ public final class CredentialStore {
             if (!Files.exists(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            Path tmp = Files.createTempFile(dir, ".credentials", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.write(tmp, mapper.writeValueAsBytes(credentials));
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            // Durable (fsync, atomic rename): the pending enrollment file is deleted only after this.
+            DurableFile.write(file, mapper.writeValueAsBytes(credentials));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the agent credential in " + file, e);
         }

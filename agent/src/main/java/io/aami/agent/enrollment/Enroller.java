@@ -49,12 +49,14 @@ public final class Enroller {
     private final AgentMetrics metrics;
     private final AgentTls tls;
     private final PolicyKeyPin pin;
+    private final PendingEnrollment pending;
     private volatile String trustError;
 
     /** @param tls the agent's TLS material, null when TLS is off */
     public Enroller(AgentConfig cfg, UUID agentId, ServerTransport transport, CredentialStore store, StopSignal stop,
                     Backoff backoff, Clock clock, String agentVersion, CredentialHolder holder, AgentMetrics metrics,
-                    AgentTls tls, PolicyKeyPin pin) {
+                    AgentTls tls, PolicyKeyPin pin, PendingEnrollment pending) {
+        this.pending = pending;
         this.tls = tls;
         this.pin = pin;
         this.holder = holder;
@@ -159,16 +161,23 @@ public final class Enroller {
         AgentConfig.Agent a = cfg.agent();
         String hostname = a.hostname().isBlank() ? HostFacts.hostname() : a.hostname();
         String ip = a.ipAddress().isBlank() ? HostFacts.primaryAddress(cfg.server().host(), cfg.server().port()) : a.ipAddress();
+        String current = previous == null ? null : previous.agentToken();
+        // Stored durably before the request leaves, so a retry after a lost answer is the identical request.
+        PendingEnrollment.Material m = pending.forAttempt(agentId, current, tls != null);
         RegisterRequest req = new RegisterRequest(token, agentId, hostname, ip, a.groupId(), a.labels(),
-                HostFacts.metadata(agentVersion), tls == null ? null : tls.newCsr(agentId));
-        RegisterResponse resp = transport.register(req, previous == null ? null : previous.agentToken());
+                HostFacts.metadata(agentVersion), tls == null ? null : tls.csrFor(m.key(), agentId), m.agentTokenSha256());
+        RegisterResponse resp = transport.register(req, current);
         requirePinnedKey(resp);
+        // A server that predates agent-chosen tokens makes one and returns it; that one is then the credential.
+        String agentToken = resp.agentToken() != null ? resp.agentToken() : m.agentToken();
+        AgentCredentials creds = new AgentCredentials(resp.agentId(), agentToken, cfg.server().address(), clock.instant(),
+                resp.policyPublicKey(), resp.policyKeyId());
         if (tls != null) {
             tls.install(resp.clientCertificate());
         }
-        AgentCredentials creds = new AgentCredentials(resp.agentId(), resp.agentToken(), cfg.server().address(), clock.instant(),
-                resp.policyPublicKey(), resp.policyKeyId());
         store.save(creds);
+        // Only now: a crash before this leaves the material for the identical retry of an unused answer.
+        pending.completed();
         trustError = null;
         LOG.info("enrolled as agent {} ({} at {}) with {}", resp.agentId(), hostname, ip, cfg.server().address());
         return creds;

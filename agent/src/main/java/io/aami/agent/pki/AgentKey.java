@@ -69,6 +69,20 @@ public final class AgentKey {
         return new AgentKey(keys.getPrivate(), random);
     }
 
+    /** A key kept as PKCS#8 PEM elsewhere (an enrollment under way); refused unless it is EC. */
+    public static AgentKey fromPem(String pem, SecureRandom random) {
+        PrivateKey parsed = Pem.parsePrivateKey(pem);
+        if (!(parsed instanceof ECPrivateKey)) {
+            throw new PkiException("stored key is a " + parsed.getAlgorithm() + " key; expected EC P-256");
+        }
+        return new AgentKey(parsed, random);
+    }
+
+    /** PKCS#8 PEM: a secret, for 0600 files only. */
+    public String pem() {
+        return Pem.privateKeyToPem(privateKey);
+    }
+
     /** Writes the key as PKCS#8 PEM, mode 0600, atomically. */
     public void save(Path keyFile) {
         PrivateFiles.write(keyFile, Pem.privateKeyToPem(privateKey).getBytes(StandardCharsets.US_ASCII));

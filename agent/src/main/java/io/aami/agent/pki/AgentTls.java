@@ -89,6 +89,15 @@ public final class AgentTls {
         return pendingKey.csrPem(agentId);
     }
 
+    /**
+     * A CSR for {@code key}, which the caller already keeps durably (an enrollment retried after a lost
+     * answer must present the same key); the key is kept until {@link #install} receives its certificate.
+     */
+    public synchronized String csrFor(AgentKey key, UUID agentId) {
+        pendingKey = key;
+        return key.csrPem(agentId);
+    }
+
     /** Stores the certificate issued for the pending key and presents it from the next handshake on. */
     public synchronized X509Certificate install(String certPem) {
         X509Certificate cert = Pem.parseCertificate(certPem);

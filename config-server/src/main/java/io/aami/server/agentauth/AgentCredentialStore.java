@@ -54,7 +54,7 @@ final class AgentCredentialStore {
     }
 
     private static final String CLOSE_RETRY = "UPDATE targets SET registration_retry_until = NULL, "
-            + "registration_retry_token_sha256 = NULL WHERE id = ? AND registration_retry_until IS NOT NULL";
+            + "registration_retry_token_sha256 = NULL, registration_retry_key_sha256 = NULL WHERE id = ? AND registration_retry_until IS NOT NULL";
 
     /** The agent has used what its last registration gave it: that answer was not lost, so no retry may claim it. */
     void closeRetry(Connection c, UUID id) throws SQLException {

@@ -5,12 +5,16 @@ import io.aami.server.agentauth.AgentAuthenticator;
 import io.aami.server.db.ChangeFeed;
 import io.aami.server.http.ApiException;
 import io.aami.server.http.ErrorCode;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -73,6 +77,21 @@ public final class ClientCertificates {
         Instant expires = cert.getNotAfter().toInstant();
         records.record(c, agentId, AgentCertificates.serialOf(cert), expires, previousUntil);
         return new Issued(Pem.certificateToPem(cert), expires);
+    }
+
+    /**
+     * SHA-256 of the public key (DER SubjectPublicKeyInfo) in {@code csrPem}, to recognise a retried
+     * registration by its key; empty if it is no CSR at all ({@link #issue} then refuses it with a 400).
+     */
+    public Optional<byte[]> publicKeySha256(String csrPem) {
+        if (csrPem == null || csrPem.length() > CsrValidator.MAX_PEM_CHARS) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MessageDigest.getInstance("SHA-256").digest(Pem.parseCsr(csrPem).getSubjectPublicKeyInfo().getEncoded()));
+        } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     public String caPem() {

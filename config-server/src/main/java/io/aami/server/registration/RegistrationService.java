@@ -40,7 +40,9 @@ import java.util.UUID;
  *   <li>id pre-registered, never connected: attach, keeping its group and labels, 200;</li>
  *   <li>id already enrolled: 200 only with that agent's current credential (rotated here), else 409;</li>
  *   <li>the same, retried after its answer was lost: 200 with the credential it replaced, within the
- *       window of {@link AnswerRetries} (no further use of the bootstrap token is counted).</li>
+ *       window of {@link AnswerRetries} (no further use of the bootstrap token is counted);</li>
+ *   <li>a first enrollment with an agent-chosen token, retried after its answer was lost: 200 for the
+ *       same key and token hash within the same window.</li>
  * </ul>
  * All of it, including the token's use counter, happens in one transaction under a row lock on
  * the token, so concurrent enrollments can never exceed {@code max_uses} and a refusal stores nothing.
@@ -83,12 +85,15 @@ public final class RegistrationService {
         Request r = new Request(req.agentId() != null ? req.agentId() : UUID.randomUUID(),
                 Fields.required("hostname", req.hostname(), TargetService.MAX_HOSTNAME),
                 Fields.ipAddress("ip_address", req.ipAddress()), req.groupId(),
-                Fields.labels("labels", req.labels()), metadata(req.metadata()), req.csr());
+                Fields.labels("labels", req.labels()), RegistrationFields.metadata(req.metadata()), req.csr(),
+                RegistrationFields.chosenToken(req.agentTokenSha256()));
         try {
             return db.inTransaction(c -> {
                 BootstrapToken token = knownToken(c, parts);
                 Target existing = targets.lock(c, r.agentId()).orElse(null);
-                boolean retry = existing != null && retries.accepts(c, existing.id(), presentedAgentToken, clock.instant());
+                boolean retry = existing != null && (retries.accepts(c, existing.id(), presentedAgentToken, clock.instant())
+                        || retries.acceptsFirst(c, existing, token.id(), r.chosenTokenSha256(), certificates != null,
+                                keySha256(r.csr()), clock.instant()));
                 requireUsable(token, source, retry);
                 Outcome outcome = enroll(c, token, r, existing, presentedAgentToken, retry);
                 if (!retry) {
@@ -158,10 +163,11 @@ public final class RegistrationService {
         }
         UUID group = group(token, r.groupId(), existing);
         groups.requireExists(c, group);
-        String agentToken = secrets.agentToken();
+        // An agent that chose its own token sent only its hash; the answer then carries no secret at all.
+        String agentToken = r.chosenTokenSha256() == null ? secrets.agentToken() : null;
         Instant now = clock.instant();
-        TargetStore.Enrollment e = new TargetStore.Enrollment(r.agentId(),
-                r.hostname(), r.ipAddress(), group, labels(existing, token, r), r.metadata(), Secrets.sha256(agentToken),
+        TargetStore.Enrollment e = new TargetStore.Enrollment(r.agentId(), r.hostname(), r.ipAddress(), group,
+                labels(existing, token, r), r.metadata(), agentToken == null ? r.chosenTokenSha256() : Secrets.sha256(agentToken),
                 token.id(), (int) heartbeat.interval().toSeconds(), now, now.plus(heartbeat.offlineAfter()));
         if (existing == null) {
             targets.insertEnrolled(c, e);
@@ -172,6 +178,9 @@ public final class RegistrationService {
             if (existing.enrolled() && !retry) {
                 retries.open(c, r.agentId(), existing.agentTokenSha256(), now);
             }
+        }
+        if (agentToken == null && (existing == null || !existing.enrolled())) {
+            retries.openFirst(c, r.agentId(), keySha256(r.csr()), now);
         }
         ClientCertificates.Issued cert = certificates == null ? null : certificates.issue(c, r.agentId(), r.csr());
         PolicyChanges.target(c, r.agentId());
@@ -220,19 +229,8 @@ public final class RegistrationService {
         return out;
     }
 
-    private static Map<String, String> metadata(Map<String, String> metadata) {
-        if (metadata == null) {
-            return Map.of();
-        }
-        if (metadata.size() > Fields.MAX_LABELS) {
-            throw ApiException.invalid("metadata", "at most " + Fields.MAX_LABELS + " entries are allowed");
-        }
-        metadata.forEach((k, v) -> {
-            if (k == null || k.isEmpty() || k.length() > 128 || v == null || v.length() > 1024) {
-                throw ApiException.invalid("metadata", "names must be 1-128 characters and values at most 1024");
-            }
-        });
-        return new TreeMap<>(metadata);
+    private byte[] keySha256(String csr) {
+        return certificates == null ? null : certificates.publicKeySha256(csr).orElse(null);
     }
 
     private static UUID firstNonNull(UUID... ids) {
@@ -245,7 +243,7 @@ public final class RegistrationService {
     }
 
     private record Request(UUID agentId, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
-                           Map<String, String> metadata, String csr) {
+                           Map<String, String> metadata, String csr, byte[] chosenTokenSha256) {
         Request {
             Objects.requireNonNull(agentId);
         }

@@ -1,5 +1,6 @@
 package io.aami.server.security;
 
+import io.aami.contract.registration.AgentTokenFormat;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +12,7 @@ import java.security.SecureRandom;
  * these are not); comparison is constant-time.
  */
 public final class Secrets {
-    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final char[] ALPHABET = AgentTokenFormat.ALPHABET.toCharArray();
 
     private final SecureRandom random;
 
@@ -30,7 +31,7 @@ public final class Secrets {
 
     /** A new agent credential: recognisable prefix (secret scanners), 43 random characters (~222 bits). */
     public String agentToken() {
-        return "aami_agent_" + randomString(43);
+        return AgentTokenFormat.PREFIX + randomString(AgentTokenFormat.RANDOM_CHARACTERS);
     }
 
     public static byte[] sha256(String secret) {

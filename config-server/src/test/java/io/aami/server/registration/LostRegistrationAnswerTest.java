@@ -113,4 +113,30 @@ class LostRegistrationAnswerTest {
         assertThat(heartbeat(id, lost)).as("the window closes when the agent uses its answer").isEqualTo(200);
         assertAlreadyRegistered(register(bootstrap, id, first));
     }
+
+    @Test
+    void withoutTlsAFirstEnrollmentWithAChosenTokenIsRetriedByItsHashAndTheAnswerNeverCarriesAToken() {
+        UUID id = UUID.randomUUID();
+        String chosen = new io.aami.server.security.Secrets(new java.security.SecureRandom()).agentToken();
+        String hash = java.util.HexFormat.of().formatHex(io.aami.server.security.Secrets.sha256(chosen));
+        // Uses to spare, so that only the claim itself can refuse another hash.
+        String bootstrap = Fixtures.bootstrapToken(api, 5, Map.of());
+        Map<String, Object> body = Map.of("token", bootstrap, "agent_id", id.toString(), "hostname", "lost-answer",
+                "agent_token_sha256", hash);
+        Api.Reply lost = api.post("/api/v1/bootstrap-tokens/register", body, null);
+        assertThat(lost.status()).as(lost.toString()).isEqualTo(201);
+        assertThat(lost.body()).doesNotContain(chosen).doesNotContain("aami_agent_");
+        String otherHash = java.util.HexFormat.of().formatHex(io.aami.server.security.Secrets.sha256(chosen + "x"));
+        assertAlreadyRegistered(api.post("/api/v1/bootstrap-tokens/register", Map.of("token", bootstrap, "agent_id", id.toString(),
+                "hostname", "lost-answer", "agent_token_sha256", otherHash), null));
+        Api.Reply retried = api.post("/api/v1/bootstrap-tokens/register", body, null);
+        assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+        assertThat(retried.body()).doesNotContain("aami_agent_");
+        assertThat(heartbeat(id, chosen)).as("the chosen token is the credential").isEqualTo(200);
+        assertAlreadyRegistered(api.post("/api/v1/bootstrap-tokens/register", body, null));
+        assertThat(api.get("/api/v1/bootstrap-tokens/" + bootstrap.substring(5, 11), ADMIN).json().get("uses").asInt()).isEqualTo(1);
+        JsonNode audit = api.get("/api/v1/bootstrap-tokens/" + bootstrap.substring(5, 11) + "/uses", ADMIN).json();
+        assertThat(audit.findValuesAsText("outcome")).containsExactlyInAnyOrder("enrolled", "AGENT_ALREADY_REGISTERED", "retried",
+                "AGENT_ALREADY_REGISTERED");
+    }
 }
