@@ -74,6 +74,7 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) throws Exception {
+        LocalApi.boundRequestReading();
         AgentConfigLoader.Loaded loaded;
         UUID agentId;
         try {

@@ -25,6 +25,26 @@ public final class LocalApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalApi.class);
     /** 10,000 /run_tasks entries fit comfortably. */
     public static final long MAX_BODY = 4L * 1024 * 1024;
+    /**
+     * The JDK server reads a request (line, headers, body) on a worker thread and, by default, waits
+     * for it for ever: 16 local connections sending one byte each held every worker and silenced the
+     * API. With this bound it closes a connection whose request is not read in full within it; the
+     * handler's own work (a long /run_tasks) is not counted. A property of the JDK server, read once
+     * when it is first used, so it is set before: here and first thing in {@code AgentMain.main}.
+     */
+    public static final String MAX_REQUEST_SECONDS_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final String MAX_REQUEST_SECONDS = "10";
+
+    static {
+        boundRequestReading();
+    }
+
+    /** Sets the JDK server's request-reading bound unless an operator set it on the command line. */
+    public static void boundRequestReading() {
+        if (System.getProperty(MAX_REQUEST_SECONDS_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_SECONDS_PROPERTY, MAX_REQUEST_SECONDS);
+        }
+    }
 
     /** A route handler. */
     @FunctionalInterface
