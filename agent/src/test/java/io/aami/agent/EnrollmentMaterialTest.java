@@ -13,24 +13,15 @@ import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.metrics.AgentMetrics;
 import io.aami.agent.pki.AgentTls;
 import io.aami.agent.pki.PolicyKeyPin;
-import io.aami.agent.transport.ServerTransport;
+import io.aami.agent.transport.UnusedTransport;
 import io.aami.agent.transport.TransportException;
 import io.aami.agent.util.Backoff;
 import io.aami.agent.util.StopSignal;
 import io.aami.common.json.WireJson;
 import io.aami.common.pki.Keys;
 import io.aami.common.pki.Pem;
-import io.aami.contract.heartbeat.HeartbeatRequest;
-import io.aami.contract.heartbeat.HeartbeatResponse;
-import io.aami.contract.policy.PolicyBundle;
-import io.aami.contract.policy.PolicyKeyInfo;
-import io.aami.contract.registration.CertificateRequest;
-import io.aami.contract.registration.CertificateResponse;
 import io.aami.contract.registration.RegisterRequest;
 import io.aami.contract.registration.RegisterResponse;
-import io.aami.contract.results.CheckResultBatch;
-import io.aami.contract.results.ProbeReportBatch;
-import io.aami.contract.results.ResultAck;
 import io.aami.server.pki.CertificateAuthority;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -157,45 +148,10 @@ class EnrollmentMaterialTest {
     }
 
     /** Answers registrations only; anything else is a test bug. */
-    record RegisterOnly(Function<RegisterRequest, RegisterResponse> answer) implements ServerTransport {
+    record RegisterOnly(Function<RegisterRequest, RegisterResponse> answer) implements UnusedTransport {
         @Override
         public RegisterResponse register(RegisterRequest request, String currentAgentToken) {
             return answer.apply(request);
-        }
-
-        @Override
-        public CertificateResponse renewCertificate(AgentCredentials credentials, CertificateRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public HeartbeatResponse heartbeat(AgentCredentials credentials, HeartbeatRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<PolicyBundle> fetchPolicy(AgentCredentials credentials, long knownVersion, Duration wait) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ResultAck sendCheckResults(AgentCredentials credentials, CheckResultBatch batch) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ResultAck sendProbeResults(AgentCredentials credentials, ProbeReportBatch batch) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PolicyKeyInfo fetchPolicyKey() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String fetchCaCertificate() {
-            throw new UnsupportedOperationException();
         }
     }
 }

@@ -5,19 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aami.agent.identity.AgentCredentials;
 import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.transport.ServerTransport;
+import io.aami.agent.transport.UnusedTransport;
 import io.aami.agent.util.Backoff;
 import io.aami.agent.util.StopSignal;
 import io.aami.common.pki.Pem;
-import io.aami.contract.heartbeat.HeartbeatRequest;
-import io.aami.contract.heartbeat.HeartbeatResponse;
-import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.registration.CertificateRequest;
 import io.aami.contract.registration.CertificateResponse;
-import io.aami.contract.registration.RegisterRequest;
-import io.aami.contract.registration.RegisterResponse;
-import io.aami.contract.results.CheckResultBatch;
-import io.aami.contract.results.ProbeReportBatch;
-import io.aami.contract.results.ResultAck;
 import io.aami.server.pki.CertificateAuthority;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -27,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -109,45 +101,10 @@ class CertificateRenewerTest {
     }
 
     /** Answers renewals only; anything else is a test bug. */
-    record RenewOnly(java.util.function.Function<CertificateRequest, CertificateResponse> renew) implements ServerTransport {
+    record RenewOnly(java.util.function.Function<CertificateRequest, CertificateResponse> renew) implements UnusedTransport {
         @Override
         public CertificateResponse renewCertificate(AgentCredentials credentials, CertificateRequest request) {
             return renew.apply(request);
-        }
-
-        @Override
-        public RegisterResponse register(RegisterRequest request, String currentAgentToken) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public HeartbeatResponse heartbeat(AgentCredentials credentials, HeartbeatRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<PolicyBundle> fetchPolicy(AgentCredentials credentials, long knownVersion, Duration wait) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ResultAck sendCheckResults(AgentCredentials credentials, CheckResultBatch batch) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ResultAck sendProbeResults(AgentCredentials credentials, ProbeReportBatch batch) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public io.aami.contract.policy.PolicyKeyInfo fetchPolicyKey() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String fetchCaCertificate() {
-            throw new UnsupportedOperationException();
         }
     }
 }
