@@ -40,14 +40,39 @@ class CgroupContainmentTest {
     Path stateDir;
     private final List<Long> strays = new java.util.ArrayList<>();
 
+    private long nobodyBefore;
+
     @BeforeEach
-    void requireRootAndCgroups() {
+    void requireRootAndCgroups() throws Exception {
         assumeTrue(Fixtures.isRoot(), "cgroups need root, as the agent runs in production");
+        nobodyBefore = processesOfNobody();
     }
 
     @AfterEach
-    void killStrays() {
+    void killStrays() throws Exception {
         strays.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        // A killed run's processes stay zombies until init reaps them, and zombies count against the
+        // user's RLIMIT_NPROC: right after the fork bomb, the next test's rlimit-mode run (64 per user)
+        // could not fork at all (seen on a fresh clone). Wait until the user has no more processes than before.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (processesOfNobody() > nobodyBefore && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** Processes of uid 65534, zombies included. */
+    private static long processesOfNobody() throws Exception {
+        try (var entries = Files.list(Path.of("/proc"))) {
+            return entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> {
+                        try {
+                            return Files.readAllLines(p.resolve("status")).stream()
+                                    .anyMatch(line -> line.startsWith("Uid:") && line.split("\\s+")[1].equals("65534"));
+                        } catch (java.io.IOException | RuntimeException gone) {
+                            return false;
+                        }
+                    }).count();
+        }
     }
 
     private ScriptExecutor executor(String mode) {
