@@ -5,7 +5,7 @@ import io.aami.contract.checks.CheckEnvRules;
 import io.aami.contract.checks.CheckRequest;
 import io.aami.contract.checks.CheckView;
 import io.aami.server.config.ServerConfig;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
 import io.aami.server.policy.PolicyScope;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.aami.server.heartbeat;
 import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.server.config.ServerConfig;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
 import io.aami.server.metrics.ServerMetrics;
 import java.time.Clock;

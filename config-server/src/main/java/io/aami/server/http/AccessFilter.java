@@ -1,5 +1,8 @@
 package io.aami.server.http;
 
+import io.aami.contract.ErrorCode;
+import io.aami.server.error.ApiException;
+
 import io.aami.server.agentauth.AgentAuthenticator;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;

@@ -1,5 +1,8 @@
 package io.aami.server.http;
 
+import io.aami.contract.ErrorCode;
+import io.aami.server.error.ApiException;
+
 import io.aami.server.security.Secrets;
 import io.javalin.http.Context;
 

@@ -1,5 +1,8 @@
 package io.aami.server.http;
 
+import io.aami.contract.ErrorCode;
+import io.aami.server.error.ApiException;
+
 import io.aami.contract.ErrorBody;
 import io.aami.server.db.DataAccessException;
 import io.javalin.config.RoutesConfig;
@@ -20,23 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
     private static final Duration DB_RETRY_AFTER = Duration.ofSeconds(5);
-
-    public static int status(ErrorCode code) {
-        return switch (code) {
-            case MALFORMED_JSON, MALFORMED_REQUEST, VALIDATION_FAILED, UNKNOWN_GROUP, UNKNOWN_TARGET -> 400;
-            case UNAUTHORIZED, CERTIFICATE_SUPERSEDED, TOKEN_UNKNOWN, TOKEN_EXPIRED, TOKEN_REVOKED, TOKEN_EXHAUSTED -> 401;
-            case FORBIDDEN, GROUP_MISMATCH, SOURCE_NOT_ALLOWED, AGENT_REVOKED -> 403;
-            case NOT_FOUND -> 404;
-            case METHOD_NOT_ALLOWED -> 405;
-            case ALREADY_EXISTS, AGENT_ALREADY_REGISTERED, AGENT_ID_RETIRED, IN_USE -> 409;
-            case PAYLOAD_TOO_LARGE -> 413;
-            case UNSUPPORTED_MEDIA_TYPE -> 415;
-            case REQUEST_TIMEOUT -> 408;
-            case RATE_LIMITED -> 429;
-            case DATABASE_UNAVAILABLE, SERVER_BUSY -> 503;
-            case INTERNAL -> 500;
-        };
-    }
 
     public void register(RoutesConfig routes) {
         routes.exception(ApiException.class, (e, ctx) -> write(ctx, e));
@@ -68,7 +54,7 @@ public final class ErrorMapper {
         if (e.retryAfter() != null) {
             ctx.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
         }
-        ctx.status(status(e.code())).json(new ErrorBody(e.getMessage(), e.code().name(), e.field()));
+        ctx.status(e.code().status()).json(new ErrorBody(e.getMessage(), e.code().name(), e.field()));
     }
 
     private static ApiException fromJavalin(Context ctx, HttpResponseException e) {

@@ -1,5 +1,7 @@
 package io.aami.server.http;
 
+import io.aami.server.error.ApiException;
+
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.TreeMap;

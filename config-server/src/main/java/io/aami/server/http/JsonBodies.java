@@ -1,5 +1,8 @@
 package io.aami.server.http;
 
+import io.aami.contract.ErrorCode;
+import io.aami.server.error.ApiException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;

@@ -1,5 +1,7 @@
 package io.aami.server.http;
 
+import io.aami.contract.ErrorCode;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.contract.ErrorBody;

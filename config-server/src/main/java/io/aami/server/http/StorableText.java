@@ -1,5 +1,7 @@
 package io.aami.server.http;
 
+import io.aami.server.error.ApiException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.aami.server.http;
 
+import io.aami.server.error.ApiException;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;

@@ -4,7 +4,7 @@ import io.aami.common.config.Durations;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.PolicyKeyInfo;
 import io.aami.server.config.ServerConfig;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
 import io.javalin.http.Context;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.aami.server.policy;
 
 import io.aami.server.groups.GroupService;
-import io.aami.server.http.ApiException;
-import io.aami.server.http.ErrorCode;
+import io.aami.server.error.ApiException;
+import io.aami.contract.ErrorCode;
 import io.aami.server.targets.TargetStore;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -5,7 +5,7 @@ import io.aami.contract.policy.ProbeSpec;
 import io.aami.server.checks.CheckStore;
 import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.pki.PolicySigner;
 import io.aami.server.targets.Target;
 import io.aami.server.targets.TargetStore;

@@ -3,7 +3,7 @@ package io.aami.server.probes;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeMatrix;
 import io.aami.server.db.Database;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.policy.PolicyService;
 import io.aami.server.targets.Target;
 import io.aami.server.targets.TargetStore;

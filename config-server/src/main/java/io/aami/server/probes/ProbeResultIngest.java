@@ -3,7 +3,7 @@ package io.aami.server.probes;
 import io.aami.contract.results.ProbeReport;
 import io.aami.contract.results.ProbeReportBatch;
 import io.aami.contract.results.ResultAck;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.results.ResultBatches;
 import io.aami.server.results.StreamIngest;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import io.aami.contract.probes.ProbeView;
 import io.aami.server.db.DataAccessException;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.policy.PolicyChanges;
 import io.aami.server.policy.PolicyScope;
 import io.aami.server.targets.TargetStore;

@@ -4,7 +4,7 @@ import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.probes.ProbeStateView;
 import io.aami.server.db.Database;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.http.HistoryPage;
 import io.aami.server.policy.PolicyService;
 import io.aami.server.results.CheckStateService.Staleness;

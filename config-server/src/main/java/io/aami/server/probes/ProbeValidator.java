@@ -3,7 +3,7 @@ package io.aami.server.probes;
 import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeRequest;
 import io.aami.contract.probes.ProbeView;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
 import io.aami.server.policy.PolicyScope;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.aami.server.registration;
 
 import io.aami.contract.registration.AgentTokenFormat;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
 import java.util.HexFormat;
 import java.util.Map;

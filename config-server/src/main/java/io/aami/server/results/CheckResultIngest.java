@@ -3,7 +3,7 @@ package io.aami.server.results;
 import io.aami.contract.results.CheckResult;
 import io.aami.contract.results.CheckResultBatch;
 import io.aami.contract.results.ResultAck;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.aami.contract.checks.CheckStateView;
 import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.server.db.Database;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.http.HistoryPage;
 import io.aami.server.policy.PolicyService;
 import io.aami.server.targets.Target;

@@ -1,7 +1,7 @@
 package io.aami.server.results;
 
 import io.aami.contract.results.StreamEpochs;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.ToLongFunction;

@@ -6,7 +6,7 @@ import io.aami.server.agentauth.AgentAuthenticator;
 import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
 import io.aami.server.policy.PolicyChanges;
 import java.time.Clock;
@@ -111,7 +111,7 @@ public final class TargetService {
     private void requireNotRetired(java.sql.Connection c, UUID id) throws java.sql.SQLException {
         var reason = store.retired(c, id);
         if (reason.isPresent() && store.find(c, id).isEmpty()) {
-            throw new ApiException(io.aami.server.http.ErrorCode.AGENT_ID_RETIRED,
+            throw new ApiException(io.aami.contract.ErrorCode.AGENT_ID_RETIRED,
                     "target id " + id + " was " + reason.get() + " and cannot be used again; pick a new UUID");
         }
     }

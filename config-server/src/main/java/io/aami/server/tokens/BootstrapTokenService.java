@@ -7,7 +7,7 @@ import io.aami.server.config.ServerConfig;
 import io.aami.server.db.DataAccessException;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
-import io.aami.server.http.ApiException;
+import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
 import io.aami.server.security.Cidr;
 import io.aami.server.security.Secrets;

@@ -1,10 +1,12 @@
-package io.aami.server.http;
+package io.aami.server.error;
 
+import io.aami.contract.ErrorCode;
 import java.time.Duration;
 
 /**
- * The one exception services throw to refuse a request. {@link ErrorMapper} turns it into
- * {@code {"error","code","field"}} with the status that belongs to the code.
+ * The one exception services throw to refuse a request. The HTTP layer's error mapper turns it into
+ * {@code {"error","code","field"}} with the status that belongs to the code. It lives outside
+ * {@code http} so services and stores can refuse without depending on the HTTP layer.
  */
 public final class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
