@@ -49,19 +49,19 @@ import io.aami.server.policy.PolicyService;
 import io.aami.server.policy.PolicyWaiters;
 import io.aami.server.probes.ProbeExpansion;
 import io.aami.server.probes.ProbeHandler;
-import io.aami.server.probes.ProbeMatrixService;
-import io.aami.server.probes.ProbeResultHandler;
-import io.aami.server.probes.ProbeResultIngest;
+import io.aami.server.proberesults.ProbeMatrixService;
+import io.aami.server.proberesults.ProbeResultHandler;
+import io.aami.server.proberesults.ProbeResultIngest;
 import io.aami.server.probes.ProbeService;
-import io.aami.server.probes.ProbeStateService;
+import io.aami.server.proberesults.ProbeStateService;
 import io.aami.server.probes.ProbeStore;
 import io.aami.server.registration.RegistrationHandler;
 import io.aami.server.registration.RegistrationService;
-import io.aami.server.results.CheckResultHandler;
-import io.aami.server.results.CheckResultIngest;
-import io.aami.server.results.CheckResultStore;
-import io.aami.server.results.CheckStateService;
-import io.aami.server.results.LatestCheckStore;
+import io.aami.server.checkresults.CheckResultHandler;
+import io.aami.server.checkresults.CheckResultIngest;
+import io.aami.server.checkresults.CheckResultStore;
+import io.aami.server.checkresults.CheckStateService;
+import io.aami.server.checkresults.CheckLatestStore;
 import io.aami.server.results.PartitionMaintainer;
 import io.aami.server.results.StreamIngest;
 import io.aami.server.security.AdminToken;
@@ -216,7 +216,7 @@ public final class ServerMain {
 
         CheckResultStore resultStore = new CheckResultStore();
         StreamIngest streams = new StreamIngest(db, partitions, metrics, clock);
-        CheckStateService checkState = new CheckStateService(db, targetStore, policies, resultStore, new LatestCheckStore(), clock);
+        CheckStateService checkState = new CheckStateService(db, targetStore, policies, resultStore, new CheckLatestStore(), clock);
         DatabaseProbe probe = new DatabaseProbe(db);
         probe.start(scheduler, Duration.ofSeconds(2));
         resources.add(0, probe);
@@ -233,10 +233,10 @@ public final class ServerMain {
                 new CheckHandler(new CheckService(db, checkStore, groups, targetStore, cfg.checks(), clock), bodies),
                 new PolicyHandler(policies, waiters, cfg.policy(), PolicyKeyRotations.forConfig(cfg, mapper).info(pki.signer())),
                 new CheckResultHandler(new CheckResultIngest(streams, resultStore, cfg.results().maxBatch()), checkState, bodies),
-                new ProbeHandler(new ProbeService(db, probeStore, groups, targetStore, clock),
-                        new ProbeMatrixService(db, targetStore, policies, clock), bodies),
+                new ProbeHandler(new ProbeService(db, probeStore, groups, targetStore, clock), bodies),
                 new ProbeResultHandler(new ProbeResultIngest(streams, cfg.results().maxBatch()),
-                        new ProbeStateService(db, targetStore, policies, clock), bodies),
+                        new ProbeStateService(db, targetStore, policies, clock), new ProbeMatrixService(db, targetStore, policies, clock),
+                        bodies),
                 new PkiHandler(db, certificates, bodies));
         ServerConfig.RateLimits limits = cfg.rateLimits();
         AccessFilter access = new AccessFilter(new AdminAuthenticator(adminToken), agentAuth, cfg.http().metricsPublic(),

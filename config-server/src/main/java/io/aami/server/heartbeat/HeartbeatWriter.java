@@ -59,10 +59,6 @@ public final class HeartbeatWriter implements AutoCloseable {
         }
     }
 
-    public int pendingCount() {
-        return pending.size();
-    }
-
     @Override
     public void close() {
         if (task != null) {

@@ -42,9 +42,9 @@ import io.aami.server.metrics.MetricsHandler;
 import io.aami.server.pki.PkiHandler;
 import io.aami.server.policy.PolicyHandler;
 import io.aami.server.probes.ProbeHandler;
-import io.aami.server.probes.ProbeResultHandler;
+import io.aami.server.proberesults.ProbeResultHandler;
 import io.aami.server.registration.RegistrationHandler;
-import io.aami.server.results.CheckResultHandler;
+import io.aami.server.checkresults.CheckResultHandler;
 import io.aami.server.targets.TargetHandler;
 import io.aami.server.tokens.BootstrapTokenHandler;
 import io.javalin.config.RoutesConfig;
@@ -93,7 +93,7 @@ public record Routes(HealthHandler health, MetricsHandler metrics, GroupHandler 
         r.delete(CHECK, checks::delete, ADMIN);
 
         // The matrix before {id}, which would otherwise claim "matrix".
-        r.get(PROBE_MATRIX, probes::matrix, ADMIN);
+        r.get(PROBE_MATRIX, probeResults::matrix, ADMIN);
         r.post(PROBES, probes::create, ADMIN);
         r.get(PROBES, probes::list, ADMIN);
         r.get(PROBE, probes::get, ADMIN);

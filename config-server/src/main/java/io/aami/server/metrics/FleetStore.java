@@ -1,5 +1,7 @@
 package io.aami.server.metrics;
 
+import io.aami.server.targets.Target;
+import io.aami.server.results.Staleness;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,16 +38,18 @@ final class FleetStore {
         }
     }
 
-    // Stale: the agent is not online, or no result within 2 × interval + timeout (CheckStateService's rule).
+    // Staleness's rule, with its parameters bound: the agent is not online, or no result within N × interval + timeout.
     private static final String CHECKS = "SELECT l.target_id::text, t.hostname, coalesce(g.name, ''), k.name, l.status, "
             + "l.duration_ms::float8 / 1000, date_part('epoch', l.executed_at), date_part('epoch', l.received_at), "
-            + "t.status <> 'online' OR l.received_at < ?::timestamptz - make_interval(secs => 2 * k.interval_seconds + k.timeout_seconds) "
+            + "t.status <> ? OR l.received_at < ?::timestamptz - make_interval(secs => ? * k.interval_seconds + k.timeout_seconds) "
             + "FROM check_latest l JOIN checks k ON k.id = l.check_id JOIN targets t ON t.id = l.target_id "
             + "LEFT JOIN groups g ON g.id = t.group_id";
 
     void checks(Connection c, Instant now, Consumer<CheckRow> sink) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CHECKS)) {
-            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(1, Target.ONLINE);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setInt(3, Staleness.MISSED_INTERVALS);
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

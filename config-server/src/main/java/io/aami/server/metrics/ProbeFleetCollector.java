@@ -1,7 +1,8 @@
 package io.aami.server.metrics;
 
+import io.aami.contract.probes.ProbeReason;
+import io.aami.server.results.Staleness;
 import io.aami.server.db.Database;
-import io.aami.server.results.CheckStateService.Staleness;
 import io.aami.server.targets.Target;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -28,9 +29,6 @@ import java.util.List;
  * </ul>
  */
 public final class ProbeFleetCollector implements MultiCollector {
-    private static final List<String> FAILURES =
-            List.of("refused", "timeout", "no_route", "host_unreachable", "dns_error", "bind_error", "invalid");
-
     // One series per (agent, probe name, destination): an overridden probe of the same name never duplicates one.
     private static final String LATEST = "SELECT DISTINCT ON (l.target_id, p.name, l.dest_key, l.target_port, l.protocol) "
             + "l.target_id, t.hostname, t.status, p.name, l.target, l.target_port, l.protocol, l.success, l.reason, l.total_ms, "
@@ -68,10 +66,10 @@ public final class ProbeFleetCollector implements MultiCollector {
                         success.add(point(rs.getBoolean(8) ? 1 : 0, labels));
                         duration.add(point(rs.getDouble(10) / 1000.0, labels));
                         lastRun.add(point(rs.getTimestamp(11).toInstant().toEpochMilli() / 1000.0, labels));
-                        boolean isStale = !Target.ONLINE.equals(rs.getString(3)) || Staleness.stale(rs.getTimestamp(12).toInstant(),
-                                rs.getInt(13), (int) Math.ceil(rs.getInt(14) / 1000.0), now);
+                        boolean isStale = Staleness.stale(Target.ONLINE.equals(rs.getString(3)), rs.getTimestamp(12).toInstant(),
+                                rs.getInt(13), Staleness.probeTimeoutSeconds(rs.getInt(14)), now);
                         stale.add(point(isStale ? 1 : 0, labels));
-                        for (String f : FAILURES) {
+                        for (String f : ProbeReason.FAILURE_WIRE_NAMES) {
                             reasons.add(point(f.equals(reason) ? 1 : 0, labels.add("reason", f)));
                         }
                     }

@@ -5,15 +5,13 @@ import io.aami.server.http.Fields;
 import io.aami.server.http.JsonBodies;
 import io.javalin.http.Context;
 
-/** HTTP for {@code /api/v1/probes} and the connectivity matrix. */
+/** HTTP for {@code /api/v1/probes}: the probe definitions. */
 public final class ProbeHandler {
     private final ProbeService service;
-    private final ProbeMatrixService matrix;
     private final JsonBodies bodies;
 
-    public ProbeHandler(ProbeService service, ProbeMatrixService matrix, JsonBodies bodies) {
+    public ProbeHandler(ProbeService service, JsonBodies bodies) {
         this.service = service;
-        this.matrix = matrix;
         this.bodies = bodies;
     }
 
@@ -36,9 +34,5 @@ public final class ProbeHandler {
     public void delete(Context ctx) {
         service.delete(Fields.pathId(ctx));
         ctx.status(204);
-    }
-
-    public void matrix(Context ctx) {
-        ctx.json(matrix.matrix(Fields.queryUuid(ctx, "source_group_id"), Fields.queryUuid(ctx, "target_group_id")));
     }
 }

@@ -1,5 +1,7 @@
 package io.aami.server.probes;
 
+import io.aami.contract.probes.ProbeLimits;
+import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeRequest;
 import io.aami.contract.probes.ProbeView;
@@ -14,7 +16,7 @@ import java.util.regex.Pattern;
 /** Turns a {@link ProbeRequest} into a valid {@link ProbeView} or a 400 naming the field. */
 final class ProbeValidator {
     private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\\.?");
-    private static final Pattern HEX = Pattern.compile("([0-9A-Fa-f]{2}){1,1024}");
+    private static final Pattern HEX = Pattern.compile("([0-9A-Fa-f]{2}){1," + ProbeLimits.MAX_POLICY_PAYLOAD_BYTES + "}");
 
     ProbeView validated(UUID id, ProbeRequest r, Instant created, Instant updated) {
         String name = Fields.required("name", r.name(), 128);
@@ -26,12 +28,14 @@ final class ProbeValidator {
         int port = range("target_port", r.targetPort(), null, ProbePorts.MIN_TARGET_PORT, ProbePorts.MAX_PORT);
         Integer sourcePort = r.sourcePort() == null ? null : range("source_port", r.sourcePort(), null, ProbePorts.EPHEMERAL,
                 ProbePorts.MAX_PORT);
-        int interval = range("interval_seconds", r.intervalSeconds(), null, 1, 7 * 24 * 3600);
-        int timeout = range("timeout_ms", r.timeoutMs(), 1000, 1, 60_000);
+        int interval = range("interval_seconds", r.intervalSeconds(), null, ProbeLimits.MIN_INTERVAL_SECONDS,
+                ProbeLimits.MAX_INTERVAL_SECONDS);
+        int timeout = range("timeout_ms", r.timeoutMs(), ProbeLimits.DEFAULT_TIMEOUT_MS, ProbeLimits.MIN_TIMEOUT_MS,
+                ProbeLimits.MAX_TIMEOUT_MS);
         if (timeout > interval * 1000L) {
             throw ApiException.invalid("timeout_ms", "must not exceed interval_seconds");
         }
-        boolean udp = "UDP".equals(protocol);
+        boolean udp = ProbeProtocol.UDP.wire().equals(protocol);
         String payload = hex("payload", r.payload(), udp);
         String expect = hex("expect", r.expect(), udp);
         if (Boolean.TRUE.equals(r.udpNoReplyOk()) && !udp) {
@@ -45,11 +49,11 @@ final class ProbeValidator {
     }
 
     private static String protocol(String raw) {
-        String p = raw == null ? "TCP" : raw.trim().toUpperCase(Locale.ROOT);
-        if (!p.equals("TCP") && !p.equals("UDP")) {
+        // Unlike the agent's local API, a blank protocol here is a mistake in a stored definition, not an omitted one.
+        if (raw != null && raw.isBlank()) {
             throw ApiException.invalid("protocol", "must be TCP or UDP");
         }
-        return p;
+        return ProbeProtocol.parse(raw).orElseThrow(() -> ApiException.invalid("protocol", "must be TCP or UDP")).wire();
     }
 
     private static String target(String t) {
@@ -83,7 +87,8 @@ final class ProbeValidator {
             throw ApiException.invalid(field, "applies to UDP probes only (a TCP probe is a handshake)");
         }
         if (!HEX.matcher(value).matches()) {
-            throw ApiException.invalid(field, "must be hex bytes (an even number of 0-9a-f digits, at most 1024 bytes)");
+            throw ApiException.invalid(field, "must be hex bytes (an even number of 0-9a-f digits, at most "
+                    + ProbeLimits.MAX_POLICY_PAYLOAD_BYTES + " bytes)");
         }
         return value.toLowerCase(Locale.ROOT);
     }

@@ -1,5 +1,6 @@
 package io.aami.server.targets;
 
+import io.aami.contract.ErrorCode;
 import io.aami.contract.targets.TargetRequest;
 import io.aami.contract.targets.TargetView;
 import io.aami.server.agentauth.AgentAuthenticator;
@@ -111,7 +112,7 @@ public final class TargetService {
     private void requireNotRetired(java.sql.Connection c, UUID id) throws java.sql.SQLException {
         var reason = store.retired(c, id);
         if (reason.isPresent() && store.find(c, id).isEmpty()) {
-            throw new ApiException(io.aami.contract.ErrorCode.AGENT_ID_RETIRED,
+            throw new ApiException(ErrorCode.AGENT_ID_RETIRED,
                     "target id " + id + " was " + reason.get() + " and cannot be used again; pick a new UUID");
         }
     }

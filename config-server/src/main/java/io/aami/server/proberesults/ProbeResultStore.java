@@ -1,4 +1,4 @@
-package io.aami.server.probes;
+package io.aami.server.proberesults;
 
 import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.results.ProbeReport;

@@ -1,4 +1,4 @@
-package io.aami.server.results;
+package io.aami.server.checkresults;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Reads {@code check_latest}. */
-public final class LatestCheckStore {
+public final class CheckLatestStore {
     /** One latest result. */
     public record Row(UUID checkId, long seq, int status, Integer exitCode, String output, boolean truncated, boolean timedOut,
                       long durationMs, Instant executedAt, Instant receivedAt) {

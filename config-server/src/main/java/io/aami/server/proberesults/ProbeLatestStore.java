@@ -1,4 +1,4 @@
-package io.aami.server.probes;
+package io.aami.server.proberesults;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

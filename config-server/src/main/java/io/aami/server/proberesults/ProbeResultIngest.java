@@ -1,5 +1,7 @@
-package io.aami.server.probes;
+package io.aami.server.proberesults;
 
+import io.aami.contract.probes.ProbePorts;
+import io.aami.contract.probes.ProbeReason;
 import io.aami.contract.results.ProbeReport;
 import io.aami.contract.results.ProbeReportBatch;
 import io.aami.contract.results.ResultAck;
@@ -10,15 +12,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /** Validates probe report batches ({@code POST /api/v1/agents/{id}/probe-results}) and stores them exactly once. */
 public final class ProbeResultIngest {
     public static final String STREAM = "probes";
-    public static final Set<String> REASONS =
-            Set.of("ok", "refused", "timeout", "no_route", "host_unreachable", "dns_error", "bind_error", "invalid");
-
     private final StreamIngest ingest;
     private final ProbeResultStore store;
     private final int maxBatch;
@@ -52,10 +50,11 @@ public final class ProbeResultIngest {
             ResultBatches.require(r.probeId() != null, i, "probe_id", "is required");
             ResultBatches.require(r.target() != null && !r.target().isBlank() && r.target().length() <= 253, i, "target",
                     "is required (at most 253 characters)");
-            ResultBatches.require(r.targetPort() >= 1 && r.targetPort() <= 65535, i, "target_port", "must be 1..65535");
+            ResultBatches.require(r.targetPort() >= ProbePorts.MIN_TARGET_PORT && r.targetPort() <= ProbePorts.MAX_PORT, i, "target_port",
+                    "must be " + ProbePorts.MIN_TARGET_PORT + ".." + ProbePorts.MAX_PORT);
             ResultBatches.require("TCP".equals(r.protocol()) || "UDP".equals(r.protocol()), i, "protocol", "must be TCP or UDP");
-            ResultBatches.require(r.reason() != null && REASONS.contains(r.reason()), i, "reason", "must be one of " + REASONS);
-            ResultBatches.require(r.success() == "ok".equals(r.reason()), i, "success", "must be true exactly when reason is ok");
+            ResultBatches.require(ProbeReason.fromWire(r.reason()).isPresent(), i, "reason", "must be one of " + ProbeReason.WIRE_NAMES);
+            ResultBatches.require(r.success() == ProbeReason.OK.wire().equals(r.reason()), i, "success", "must be true exactly when reason is ok");
             ResultBatches.require(r.totalMs() >= 0, i, "total_ms", "must not be negative");
             ResultBatches.require(r.executedAt() != null, i, "executed_at", "is required");
         }

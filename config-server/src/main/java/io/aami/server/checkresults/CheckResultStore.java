@@ -1,5 +1,8 @@
-package io.aami.server.results;
+package io.aami.server.checkresults;
 
+import io.aami.server.results.CopyText;
+import io.aami.server.results.HistoryQuery;
+import io.aami.contract.checks.CheckStatus;
 import io.aami.contract.checks.CheckResultView;
 import io.aami.contract.results.CheckResult;
 import io.aami.server.db.Copy;
@@ -22,7 +25,7 @@ public final class CheckResultStore {
     void copyHistory(Connection c, UUID target, UUID epoch, Instant receivedAt, List<CheckResult> results) throws SQLException {
         CopyText rows = new CopyText(results.size());
         for (CheckResult r : results) {
-            rows.field(target).field(epoch).field(r.seq()).field(r.checkId()).field(CheckStatus.code(r.status())).field(r.exitCode())
+            rows.field(target).field(epoch).field(r.seq()).field(r.checkId()).field(code(r.status())).field(r.exitCode())
                     .field(r.output()).field(r.truncated()).field(r.timedOut()).field(r.durationMs())
                     .field(r.executedAt()).field(receivedAt).endRow();
         }
@@ -48,7 +51,7 @@ public final class CheckResultStore {
         UnnestColumns cols = new UnnestColumns(latest.size(), "uuid", "bigint", "int2", "int4", "text", "bool", "bool",
                 "bigint", "bigint");
         for (CheckResult r : latest) {
-            cols.add(r.checkId(), r.seq(), (short) CheckStatus.code(r.status()), r.exitCode(), r.output().replace('\0', ' '),
+            cols.add(r.checkId(), r.seq(), (short) code(r.status()), r.exitCode(), r.output().replace('\0', ' '),
                     r.truncated(), r.timedOut(), r.durationMs(), r.executedAt().toEpochMilli());
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_LATEST)) {
@@ -66,8 +69,13 @@ public final class CheckResultStore {
     /** One page of the target's history, newest first, of one check or (null) all. */
     List<CheckResultView> history(Connection c, UUID target, UUID checkId, HistoryPage page) throws SQLException {
         return HistoryQuery.page(c, HISTORY, target, checkId, page, rs -> new CheckResultView(rs.getLong("seq"),
-                rs.getObject("check_id", UUID.class), CheckStatus.name(rs.getInt("status")), (Integer) rs.getObject("exit_code"),
+                rs.getObject("check_id", UUID.class), CheckStatus.fromCode(rs.getInt("status")).wire(), (Integer) rs.getObject("exit_code"),
                 rs.getString("output"), rs.getBoolean("truncated"), rs.getBoolean("timed_out"), rs.getLong("duration_ms"),
                 rs.getTimestamp("executed_at").toInstant(), rs.getTimestamp("received_at").toInstant()));
+    }
+
+    /** The stored number of a status ingest has already validated. */
+    private static int code(String wire) {
+        return CheckStatus.fromWire(wire).orElseThrow().code();
     }
 }

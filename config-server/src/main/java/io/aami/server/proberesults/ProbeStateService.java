@@ -1,5 +1,6 @@
-package io.aami.server.probes;
+package io.aami.server.proberesults;
 
+import io.aami.server.results.Staleness;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.probes.ProbeStateView;
@@ -7,7 +8,6 @@ import io.aami.server.db.Database;
 import io.aami.server.error.ApiException;
 import io.aami.server.http.HistoryPage;
 import io.aami.server.policy.PolicyService;
-import io.aami.server.results.CheckStateService.Staleness;
 import io.aami.server.targets.Target;
 import io.aami.server.targets.TargetStore;
 import java.time.Clock;
@@ -61,10 +61,9 @@ public final class ProbeStateService {
         return p.destinationTargetId() != null ? p.destinationTargetId().toString() : p.target();
     }
 
-    /** The checks' rule: nothing within 2 × interval + timeout, or the source agent is not online. */
+    /** {@link Staleness}'s rule, the checks' one: never reported, the source agent not online, or nothing for too long. */
     static boolean stale(Target source, ProbeSpec p, ProbeLatestStore.Row r, Instant now) {
-        int timeoutSeconds = (int) Math.ceil(p.timeoutMs() / 1000.0);
-        return r == null || !Target.ONLINE.equals(source.status())
-                || Staleness.stale(r.receivedAt(), p.intervalSeconds(), timeoutSeconds, now);
+        return r == null || Staleness.stale(Target.ONLINE.equals(source.status()), r.receivedAt(), p.intervalSeconds(),
+                Staleness.probeTimeoutSeconds(p.timeoutMs()), now);
     }
 }

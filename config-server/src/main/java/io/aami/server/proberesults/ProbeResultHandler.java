@@ -1,4 +1,4 @@
-package io.aami.server.probes;
+package io.aami.server.proberesults;
 
 import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.results.ProbeReportBatch;
@@ -9,16 +9,19 @@ import io.javalin.http.Context;
 
 /**
  * HTTP for probe results: the agents' reports ({@code POST /api/v1/agents/{id}/probe-results}) and
- * the operators' views of a target's latest state and history (newest first, paged by {@code continue}).
+ * the operators' views of a target's latest state and history (newest first, paged by {@code continue})
+ * and of the connectivity matrix.
  */
 public final class ProbeResultHandler {
     private final ProbeResultIngest ingest;
     private final ProbeStateService state;
+    private final ProbeMatrixService matrix;
     private final JsonBodies bodies;
 
-    public ProbeResultHandler(ProbeResultIngest ingest, ProbeStateService state, JsonBodies bodies) {
+    public ProbeResultHandler(ProbeResultIngest ingest, ProbeStateService state, ProbeMatrixService matrix, JsonBodies bodies) {
         this.ingest = ingest;
         this.state = state;
+        this.matrix = matrix;
         this.bodies = bodies;
     }
 
@@ -34,5 +37,9 @@ public final class ProbeResultHandler {
 
     public void ingest(Context ctx) {
         ctx.json(ingest.ingest(Fields.pathId(ctx), bodies.read(ctx, ProbeReportBatch.class)));
+    }
+
+    public void matrix(Context ctx) {
+        ctx.json(matrix.matrix(Fields.queryUuid(ctx, "source_group_id"), Fields.queryUuid(ctx, "target_group_id")));
     }
 }

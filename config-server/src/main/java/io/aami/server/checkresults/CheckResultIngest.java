@@ -1,5 +1,8 @@
-package io.aami.server.results;
+package io.aami.server.checkresults;
 
+import io.aami.server.results.ResultBatches;
+import io.aami.server.results.StreamIngest;
+import io.aami.contract.checks.CheckStatus;
 import io.aami.contract.results.CheckResult;
 import io.aami.contract.results.CheckResultBatch;
 import io.aami.contract.results.ResultAck;
@@ -47,7 +50,7 @@ public final class CheckResultIngest {
         for (int i = 0; i < in.size(); i++) {
             CheckResult r = in.get(i);
             ResultBatches.require(r.checkId() != null, i, "check_id", "is required");
-            ResultBatches.require(CheckStatus.code(r.status()) >= 0, i, "status", "must be ok, warning, critical or unknown");
+            ResultBatches.require(CheckStatus.fromWire(r.status()).isPresent(), i, "status", "must be ok, warning, critical or unknown");
             ResultBatches.require(r.durationMs() >= 0, i, "duration_ms", "must not be negative");
             ResultBatches.require(r.executedAt() != null, i, "executed_at", "is required");
             String output = r.output() == null ? "" : r.output();

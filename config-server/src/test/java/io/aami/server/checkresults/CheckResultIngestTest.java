@@ -1,4 +1,4 @@
-package io.aami.server.results;
+package io.aami.server.checkresults;
 
 import static io.aami.server.testing.Fixtures.check;
 import static io.aami.server.testing.TestServer.ADMIN;

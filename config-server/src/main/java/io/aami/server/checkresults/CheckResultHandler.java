@@ -1,4 +1,4 @@
-package io.aami.server.results;
+package io.aami.server.checkresults;
 
 import io.aami.contract.checks.CheckResultView;
 import io.aami.contract.results.CheckResultBatch;
