@@ -1,6 +1,7 @@
 package io.aami.agent.checks;
 
 import io.aami.contract.checks.CheckEnvRules;
+import io.aami.contract.checks.CheckStatus;
 import io.aami.contract.policy.CheckSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.ProbeReason;
 import io.aami.contract.probes.ProbeResult;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,5 +1,7 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.ProbeProtocol;
+import io.aami.contract.probes.ProbeReason;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -189,7 +191,7 @@ final class ProbeLoop implements Runnable {
     }
 
     private Prober proberFor(ProbeAttempt a) {
-        return a.request.protocol() == Protocol.TCP ? tcp : udp;
+        return a.request.protocol() == ProbeProtocol.TCP ? tcp : udp;
     }
 
     private static void closeChannel(ProbeAttempt a) {

@@ -1,5 +1,7 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.ProbeProtocol;
+import io.aami.contract.probes.ProbeReason;
 import io.aami.contract.probes.ProbeResult;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -34,8 +36,8 @@ public final class ProbeMetrics {
     private final Gauge queueDepth;
     private final Histogram duration;
     /** Data points resolved once, so the loop's hot path does no label lookups. */
-    private final CounterDataPoint[][] totals = new CounterDataPoint[Protocol.values().length][ProbeReason.values().length];
-    private final DistributionDataPoint[] durations = new DistributionDataPoint[Protocol.values().length];
+    private final CounterDataPoint[][] totals = new CounterDataPoint[ProbeProtocol.values().length][ProbeReason.values().length];
+    private final DistributionDataPoint[] durations = new DistributionDataPoint[ProbeProtocol.values().length];
 
     public ProbeMetrics(PrometheusRegistry registry, int maxTaskIds) {
         Objects.requireNonNull(registry, "registry");
@@ -50,7 +52,7 @@ public final class ProbeMetrics {
                 .help("Total time of finished probes, by protocol").labelNames("protocol").classicOnly()
                 .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
                 .withoutExemplars().register(registry);
-        for (Protocol p : Protocol.values()) {
+        for (ProbeProtocol p : ProbeProtocol.values()) {
             durations[p.ordinal()] = duration.labelValues(p.wire());
             for (ProbeReason r : ProbeReason.values()) {
                 totals[p.ordinal()][r.ordinal()] = total.labelValues(p.wire(), r.wire());
@@ -76,7 +78,7 @@ public final class ProbeMetrics {
     }
 
     /** Loop thread: one finished probe. */
-    void probeFinished(Protocol protocol, ProbeReason reason, long nanos) {
+    void probeFinished(ProbeProtocol protocol, ProbeReason reason, long nanos) {
         totals[protocol.ordinal()][reason.ordinal()].inc();
         durations[protocol.ordinal()].observe(nanos / 1e9);
     }

@@ -1,5 +1,8 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.ProbeLimits;
+import io.aami.contract.probes.ProbePorts;
+import io.aami.contract.probes.ProbeProtocol;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
@@ -17,22 +20,23 @@ import java.util.Objects;
  * @param expect        bytes a UDP reply must contain, or null for "any reply"; treat as read-only
  */
 public record ProbeRequest(String taskId, InetAddress sourceIp, int sourcePort, String target, InetAddress targetAddress,
-                           int targetPort, Protocol protocol, int timeoutMs, byte[] payload, byte[] expect,
+                           int targetPort, ProbeProtocol protocol, int timeoutMs, byte[] payload, byte[] expect,
                            boolean udpNoReplyOk) {
-    public static final int MAX_TIMEOUT_MS = 60_000;
-
     public ProbeRequest {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(payload, "payload");
-        if (sourcePort < 0 || sourcePort > 65_535) {
-            throw new IllegalArgumentException("sourcePort must be 0..65535, got " + sourcePort);
+        if (sourcePort < ProbePorts.EPHEMERAL || sourcePort > ProbePorts.MAX_PORT) {
+            throw new IllegalArgumentException("sourcePort must be " + ProbePorts.EPHEMERAL + ".." + ProbePorts.MAX_PORT
+                    + ", got " + sourcePort);
         }
-        if (targetPort < 1 || targetPort > 65_535) {
-            throw new IllegalArgumentException("targetPort must be 1..65535, got " + targetPort);
+        if (targetPort < ProbePorts.MIN_TARGET_PORT || targetPort > ProbePorts.MAX_PORT) {
+            throw new IllegalArgumentException("targetPort must be " + ProbePorts.MIN_TARGET_PORT + ".." + ProbePorts.MAX_PORT
+                    + ", got " + targetPort);
         }
-        if (timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-            throw new IllegalArgumentException("timeoutMs must be 1.." + MAX_TIMEOUT_MS + ", got " + timeoutMs);
+        if (timeoutMs < ProbeLimits.MIN_TIMEOUT_MS || timeoutMs > ProbeLimits.MAX_TIMEOUT_MS) {
+            throw new IllegalArgumentException("timeoutMs must be " + ProbeLimits.MIN_TIMEOUT_MS + ".."
+                    + ProbeLimits.MAX_TIMEOUT_MS + ", got " + timeoutMs);
         }
         if (sourceIp != null && targetAddress != null && isV4(sourceIp) != isV4(targetAddress)) {
             throw new IllegalArgumentException("sourceIp and targetAddress must be of the same address family");

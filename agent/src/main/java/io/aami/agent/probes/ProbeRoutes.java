@@ -111,7 +111,7 @@ public final class ProbeRoutes {
         if (!allowPrivilegedSourcePorts && ProbePorts.privilegedSource(request.sourcePort())) {
             throw new InvalidProbeException("source_port", "source_port " + request.sourcePort() + " is privileged (below "
                     + ProbePorts.FIRST_UNPRIVILEGED_PORT + "); this agent's local API allows 0 (ephemeral) or "
-                    + ProbePorts.FIRST_UNPRIVILEGED_PORT + "..65535 unless api.allow_privileged_source_ports is true");
+                    + ProbePorts.FIRST_UNPRIVILEGED_PORT + ".." + ProbePorts.MAX_PORT + " unless api.allow_privileged_source_ports is true");
         }
         return request;
     }

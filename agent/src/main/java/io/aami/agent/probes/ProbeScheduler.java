@@ -3,6 +3,7 @@ package io.aami.agent.probes;
 import io.aami.agent.schedule.JobDefinition;
 import io.aami.agent.schedule.PhasedScheduler;
 import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
 import java.time.Clock;
@@ -43,7 +44,7 @@ public final class ProbeScheduler implements AutoCloseable {
         Map<String, JobDefinition<ProbeSpec>> jobs = new LinkedHashMap<>();
         for (ProbeSpec p : probes) {
             String key = key(p);
-            jobs.put(key, new JobDefinition<>(Duration.ofSeconds(Math.max(1, p.intervalSeconds())), agentId + "/" + key, p));
+            jobs.put(key, new JobDefinition<>(Duration.ofSeconds(Math.max(ProbeLimits.MIN_INTERVAL_SECONDS, p.intervalSeconds())), agentId + "/" + key, p));
         }
         scheduler.apply(jobs);
     }

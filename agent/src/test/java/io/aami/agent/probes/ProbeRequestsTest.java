@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
 import java.net.InetAddress;
@@ -25,7 +26,7 @@ class ProbeRequestsTest {
     void absentFieldsTakeTheSeedDefaults() throws Exception {
         ProbeRequest r = ProbeRequests.from(task(null, null, "10.0.0.1", 22, null, null, null, null, null));
 
-        assertThat(r.protocol()).isEqualTo(Protocol.TCP);
+        assertThat(r.protocol()).isEqualTo(ProbeProtocol.TCP);
         assertThat(r.timeoutMs()).isEqualTo(1_000);
         assertThat(r.sourcePort()).isZero();
         assertThat(r.sourceIp()).isNull();
@@ -39,7 +40,7 @@ class ProbeRequestsTest {
     void protocolIsCaseInsensitiveAndHexIsDecoded() {
         ProbeRequest r = ProbeRequests.from(task("::1", 5353, "[::1]", 53, "uDp", 500, "0aFF", "ff", true));
 
-        assertThat(r.protocol()).isEqualTo(Protocol.UDP);
+        assertThat(r.protocol()).isEqualTo(ProbeProtocol.UDP);
         assertThat(r.targetAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
         assertThat(r.sourcePort()).isEqualTo(5353);
         assertThat(r.payload()).containsExactly(0x0a, 0xff);
@@ -98,7 +99,7 @@ class ProbeRequestsTest {
     void theSeedsQueryIsValidAndBadNumbersAreNamed() {
         ProbeRequest r = ProbeRequests.fromQuery(Map.of("source_ip", "127.0.0.1", "target_ip", "127.0.0.1", "target_port", "22"));
 
-        assertThat(r.protocol()).isEqualTo(Protocol.TCP);
+        assertThat(r.protocol()).isEqualTo(ProbeProtocol.TCP);
         assertThat(r.sourceIp().getHostAddress()).isEqualTo("127.0.0.1");
         assertThat(ProbeRequests.fromQuery(Map.of("target", "127.0.0.1", "target_port", "22", "source_ip", "")).sourceIp())
                 .isNull();
@@ -114,7 +115,7 @@ class ProbeRequestsTest {
                 "00", null, false, Map.of());
         ProbeTask task = ProbeRequests.toTask(spec, "dns-check");
 
-        assertThat(ProbeRequests.from(task).protocol()).isEqualTo(Protocol.UDP);
+        assertThat(ProbeRequests.from(task).protocol()).isEqualTo(ProbeProtocol.UDP);
         ProbeTask broken = new ProbeTask("bad", "10.0.0.5", null, "10.0.0.53", 0, "udp", 800, null, null, null);
         assertThatThrownBy(() -> ProbeRequests.from(broken)).isInstanceOf(InvalidProbeException.class);
         ProbeResult result = ProbeRequests.invalidResult(broken, ProbeFixtures.CLOCK);
