@@ -55,12 +55,12 @@ public final class ProbeScheduler implements AutoCloseable {
     }
 
     private CompletableFuture<?> run(String key, ProbeSpec spec) {
-        ProbeTask task = ProbeRequests.toTask(spec, taskId(spec));
+        ProbeTask task = ValidatedProbes.toTask(spec, taskId(spec));
         CompletableFuture<ProbeResult> result;
         try {
-            result = engine.submit(ProbeRequests.from(task));
+            result = engine.submit(ValidatedProbes.from(task));
         } catch (InvalidProbeException e) {
-            result = CompletableFuture.completedFuture(ProbeRequests.invalidResult(task, clock));
+            result = CompletableFuture.completedFuture(ValidatedProbes.invalidResult(task, clock));
         }
         return result.thenAccept(r -> {
             metrics.recordTaskResult(task.taskId(), r);

@@ -14,16 +14,16 @@ import java.util.Map;
 
 /**
  * Turns wire input (a {@link ProbeTask}, the GET /probe query, a scheduled {@link ProbeSpec}) into
- * a {@link ProbeRequest}, or an {@link InvalidProbeException} whose message names the bad field.
+ * a {@link ValidatedProbe}, or an {@link InvalidProbeException} whose message names the bad field.
  * The local API answers those with 400; scheduled probes report them as a result with reason
  * {@code invalid} ({@link #invalidResult}).
  */
-public final class ProbeRequests {
-    private ProbeRequests() {
+public final class ValidatedProbes {
+    private ValidatedProbes() {
     }
 
     /** The validated form of {@code task}. */
-    public static ProbeRequest from(ProbeTask task) {
+    public static ValidatedProbe from(ProbeTask task) {
         if (task == null) {
             throw new InvalidProbeException("task", "probe task is null");
         }
@@ -35,7 +35,7 @@ public final class ProbeRequests {
         int sourcePort = sourcePort(task.sourcePort());
         InetAddress source = blank(task.sourceIp()) ? null : AddressLiterals.ip("source_ip", task.sourceIp().trim());
         InetAddress targetAddress = AddressLiterals.literalOrNull("target_ip", target);
-        if (source != null && targetAddress != null && ProbeRequest.isV4(source) != ProbeRequest.isV4(targetAddress)) {
+        if (source != null && targetAddress != null && ValidatedProbe.isV4(source) != ValidatedProbe.isV4(targetAddress)) {
             throw new InvalidProbeException("source_ip", "source_ip " + source.getHostAddress() + " and target_ip "
                     + targetAddress.getHostAddress() + " are of different address families");
         }
@@ -45,12 +45,12 @@ public final class ProbeRequests {
         if (protocol == ProbeProtocol.TCP) {
             rejectUdpOnlyFields(payload, expect, noReplyOk);
         }
-        return new ProbeRequest(taskId, source, sourcePort, target, targetAddress, targetPort, protocol, timeoutMs,
+        return new ValidatedProbe(taskId, source, sourcePort, target, targetAddress, targetPort, protocol, timeoutMs,
                 payload, expect.length == 0 ? null : expect, noReplyOk);
     }
 
     /** The validated form of the GET /probe query ({@code target} is accepted for {@code target_ip}). */
-    public static ProbeRequest fromQuery(Map<String, String> query) {
+    public static ValidatedProbe fromQuery(Map<String, String> query) {
         String target = query.containsKey("target_ip") ? query.get("target_ip") : query.get("target");
         return from(new ProbeTask(emptyToNull(query.get("task_id")), emptyToNull(query.get("source_ip")),
                 integer(query, "source_port"), target, integer(query, "target_port"), emptyToNull(query.get("protocol")),

@@ -8,8 +8,10 @@ import java.net.InetAddress;
 import java.util.Objects;
 
 /**
- * A validated probe: the engine's input. Build it with {@link ProbeRequests}, which turns wire
- * input into precise errors; this constructor only guards the invariants the engine relies on.
+ * A validated probe, ready to run: the engine's input; a {@link ProbeAttempt} is one run of it. (The
+ * admin API's probe definition body is {@code io.aami.contract.probes.ProbeRequest}, a different thing.)
+ * Build it with {@link ValidatedProbes}, which turns wire input into precise errors; this constructor
+ * only guards the invariants the engine relies on.
  *
  * @param taskId        optional caller id, echoed in the result
  * @param sourceIp      local address to bind, or null for the kernel's choice
@@ -19,10 +21,10 @@ import java.util.Objects;
  * @param payload       bytes a UDP probe sends (empty: an empty datagram); treat as read-only
  * @param expect        bytes a UDP reply must contain, or null for "any reply"; treat as read-only
  */
-public record ProbeRequest(String taskId, InetAddress sourceIp, int sourcePort, String target, InetAddress targetAddress,
-                           int targetPort, ProbeProtocol protocol, int timeoutMs, byte[] payload, byte[] expect,
-                           boolean udpNoReplyOk) {
-    public ProbeRequest {
+public record ValidatedProbe(String taskId, InetAddress sourceIp, int sourcePort, String target, InetAddress targetAddress,
+                             int targetPort, ProbeProtocol protocol, int timeoutMs, byte[] payload, byte[] expect,
+                             boolean udpNoReplyOk) {
+    public ValidatedProbe {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(payload, "payload");
