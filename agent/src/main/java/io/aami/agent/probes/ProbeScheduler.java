@@ -12,13 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
  * Runs the policy's probes on their intervals (same phase spreading and skip rule as checks)
  * through the one {@link ProbeEngine}, and hands every result, with its spec, to the sink (the
- * probe result spool). An invalid spec yields a result with reason {@code invalid}, never an error.
+ * probe result spool). Skipped slots are counted in {@link ProbeMetrics}. An invalid spec yields a result with reason {@code invalid}, never an error.
  */
 public final class ProbeScheduler implements AutoCloseable {
     private final String agentId;
@@ -27,7 +26,6 @@ public final class ProbeScheduler implements AutoCloseable {
     private final BiConsumer<ProbeSpec, ProbeResult> sink;
     private final Clock clock;
     private final PhasedScheduler<ProbeSpec> scheduler;
-    private final AtomicLong skipped = new AtomicLong();
 
     public ProbeScheduler(String agentId, ProbeEngine engine, ProbeMetrics metrics, BiConsumer<ProbeSpec, ProbeResult> sink,
                           Clock clock) {
@@ -36,7 +34,7 @@ public final class ProbeScheduler implements AutoCloseable {
         this.metrics = metrics;
         this.sink = sink;
         this.clock = clock;
-        this.scheduler = new PhasedScheduler<>("probes", clock, (key, spec) -> run(key, spec), key -> skipped.incrementAndGet());
+        this.scheduler = new PhasedScheduler<>("probes", clock, (key, spec) -> run(key, spec), metrics.skipListener());
     }
 
     /** Replaces the running probes; unchanged ones keep their phase. */
@@ -47,11 +45,6 @@ public final class ProbeScheduler implements AutoCloseable {
             jobs.put(key, new JobDefinition<>(Duration.ofSeconds(Math.max(ProbeLimits.MIN_INTERVAL_SECONDS, p.intervalSeconds())), agentId + "/" + key, p));
         }
         scheduler.apply(jobs);
-    }
-
-    /** Slots skipped because the previous run of the same probe had not finished. */
-    public long skipped() {
-        return skipped.get();
     }
 
     private CompletableFuture<?> run(String key, ProbeSpec spec) {
