@@ -62,9 +62,11 @@ public final class ProbeRoutes {
     }
 
     /**
-     * Answers a refusal inside the route. LocalApi closes the exchange (try-with-resources) before
-     * its own catch block writes the error, so a refusal left to it reaches the client as an empty
-     * reply; answering here is harmless once that is fixed.
+     * Answers an invalid probe as 400 {@code INVALID_PROBE} naming the bad field. The
+     * {@link InvalidProbeException} is not a {@link LocalApiException} because {@link ValidatedProbes}
+     * also validates scheduled probes, which have no HTTP side; {@link LocalApi} answers its own
+     * {@link LocalApiException}s (too many tasks, malformed JSON, engine stopped) but would answer any
+     * other exception as a 500.
      */
     private static LocalApi.Route answeringErrors(LocalApi.Route route) {
         return ex -> {
@@ -72,8 +74,6 @@ public final class ProbeRoutes {
                 route.handle(ex);
             } catch (InvalidProbeException e) {
                 ex.json(400, new ErrorBody(e.getMessage(), "INVALID_PROBE", e.field()));
-            } catch (LocalApiException e) {
-                ex.json(e.status(), new ErrorBody(e.getMessage(), e.code(), e.field()));
             }
         };
     }

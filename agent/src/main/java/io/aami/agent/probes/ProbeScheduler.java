@@ -17,7 +17,8 @@ import java.util.function.BiConsumer;
 /**
  * Runs the policy's probes on their intervals (same phase spreading and skip rule as checks)
  * through the one {@link ProbeEngine}, and hands every result, with its spec, to the sink (the
- * probe result spool). Skipped slots are counted in {@link ProbeMetrics}. An invalid spec yields a result with reason {@code invalid}, never an error.
+ * probe result spool). An invalid spec yields a result with reason {@code invalid}, never an error.
+ * Slots skipped because the probe was still running are counted in {@link ProbeMetrics}.
  */
 public final class ProbeScheduler implements AutoCloseable {
     private final String agentId;
