@@ -10,7 +10,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,8 +38,7 @@ class CheckEnvHooksTest {
     }
 
     ScriptExecutor executor(LocalScriptPolicy policy) {
-        return new ScriptExecutor(dir.resolve("state"), Sandbox.create("nobody", ScriptLimits.DEFAULTS), 4096,
-                Clock.systemUTC(), policy);
+        return ScriptExecutorBuilder.in(dir.resolve("state")).localPolicy(policy).build();
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,7 @@ class LocalScriptPolicyTest {
     CheckExecution run(LocalScriptPolicy policy, String interpreter, String script) throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         Path marker = dir.resolve("ran");
-        ScriptExecutor executor = new ScriptExecutor(dir.resolve("state"), Sandbox.create("nobody", ScriptLimits.DEFAULTS), 4096,
-                Clock.systemUTC(), policy);
+        ScriptExecutor executor = ScriptExecutorBuilder.in(dir.resolve("state")).localPolicy(policy).build();
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8)));
         return executor.execute(new CheckSpec(UUID.randomUUID(), "c", interpreter, script, sha, List.of(), Map.of(), 10, 5, Map.of()));
     }

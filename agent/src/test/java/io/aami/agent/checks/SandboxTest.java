@@ -13,7 +13,6 @@ import io.aami.server.testing.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,7 @@ class SandboxTest {
     @BeforeEach
     void setUp() {
         assumeTrue(Fixtures.isRoot(), "the sandbox tests need root, as the agent runs in production");
-        executor = new ScriptExecutor(stateDir, Sandbox.create("nobody", ScriptLimits.DEFAULTS), 4096,
-                Clock.systemUTC());
+        executor = ScriptExecutorBuilder.in(stateDir).build();
     }
 
     @Test
@@ -48,8 +46,7 @@ class SandboxTest {
     @Test
     void resourceLimitsAreApplied() throws Exception {
         // Without cgroups: the per-user process limit is the only one there is.
-        ScriptExecutor rlimit = new ScriptExecutor(stateDir, Sandbox.create("nobody", ScriptLimits.DEFAULTS, "rlimit"),
-                4096, Clock.systemUTC());
+        ScriptExecutor rlimit = ScriptExecutorBuilder.in(stateDir).containment("rlimit").build();
         CheckSpec spec = spec(UUID.randomUUID(), "bash", "ulimit -n; ulimit -u; ulimit -v; ulimit -t", List.of(),
                 Map.of(), 60, 5);
         CheckExecution e = rlimit.execute(spec);
@@ -112,7 +109,7 @@ class SandboxTest {
     void withoutSetsidTheTreeIsStillKilledAtTheTimeout() throws Exception {
         Sandbox sandbox = new Sandbox(RunAsUser.resolve("nobody", SystemTools.detect().id()), ScriptLimits.DEFAULTS,
                 SystemTools.detect().withoutSetsid());
-        ScriptExecutor plain = new ScriptExecutor(stateDir, sandbox, 4096, Clock.systemUTC());
+        ScriptExecutor plain = ScriptExecutorBuilder.in(stateDir).sandbox(sandbox).build();
         CheckSpec spec = spec(UUID.randomUUID(), "sh", "sleep 300 & echo $! > bg.pid; sleep 300", List.of(),
                 Map.of(), 60, 1);
 
@@ -145,7 +142,7 @@ class SandboxTest {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setAttribute(foreign, "unix:gid", 1);
         Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS);
-        assertThatThrownBy(() -> new ScriptExecutor(foreign, sandbox, 4096, Clock.systemUTC()))
+        assertThatThrownBy(() -> ScriptExecutorBuilder.in(foreign).sandbox(sandbox).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("group (1)");
         assertThat(Files.getAttribute(foreign, "unix:gid")).isEqualTo(1);
     }
@@ -155,7 +152,7 @@ class SandboxTest {
         Path locked = Files.createDirectory(stateDir.resolve("locked"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS);
-        assertThatThrownBy(() -> new ScriptExecutor(locked.resolve("state"), sandbox, 4096, Clock.systemUTC()))
+        assertThatThrownBy(() -> ScriptExecutorBuilder.in(locked.resolve("state")).sandbox(sandbox).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot enter " + locked.toAbsolutePath());
     }
