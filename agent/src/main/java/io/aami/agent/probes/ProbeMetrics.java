@@ -79,7 +79,7 @@ public final class ProbeMetrics {
     }
 
     /** How many task ids the status series currently cover. */
-    public int trackedTaskIds() {
+    int trackedTaskIds() {
         return connectivity.size();
     }
 

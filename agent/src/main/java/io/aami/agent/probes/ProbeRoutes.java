@@ -42,11 +42,6 @@ public final class ProbeRoutes {
     private final ProbeMetrics metrics;
     private final boolean allowPrivilegedSourcePorts;
 
-    /** Routes that refuse privileged source ports, as {@code api.allow_privileged_source_ports} does by default. */
-    public ProbeRoutes(ProbeEngine engine, ProbeMetrics metrics) {
-        this(engine, metrics, false);
-    }
-
     public ProbeRoutes(ProbeEngine engine, ProbeMetrics metrics, boolean allowPrivilegedSourcePorts) {
         this.engine = engine;
         this.metrics = metrics;

@@ -34,19 +34,19 @@ class LocalScriptPolicyTest {
 
     @Test
     void scriptsOutsideTheListDoNotRun() throws Exception {
-        CheckExecution bash = run(new LocalScriptPolicy(true, List.of("sh"), List.of()), "bash", "echo ran; exit 0");
+        CheckExecution bash = run(new LocalScriptPolicy(true, List.of("sh"), List.of(), List.of()), "bash", "echo ran; exit 0");
         assertThat(bash.status()).isEqualTo("unknown");
         assertThat(bash.exitCode()).isNull();
         assertThat(bash.output()).contains("not allowed on this host").doesNotContain("ran\n");
 
-        CheckExecution off = run(new LocalScriptPolicy(false, List.of("sh"), List.of()), "sh", "echo ran");
+        CheckExecution off = run(new LocalScriptPolicy(false, List.of("sh"), List.of(), List.of()), "sh", "echo ran");
         assertThat(off.output()).contains("remote_scripts");
 
         String allowed = "echo allowed; exit 1";
-        CheckExecution listed = run(new LocalScriptPolicy(true, List.of("sh"), List.of(sha(allowed).toUpperCase())), "sh", allowed);
+        CheckExecution listed = run(new LocalScriptPolicy(true, List.of("sh"), List.of(sha(allowed).toUpperCase()), List.of()), "sh", allowed);
         assertThat(listed.status()).isEqualTo("warning");
         assertThat(listed.output()).isEqualTo("allowed\n");
-        CheckExecution unlisted = run(new LocalScriptPolicy(true, List.of("sh"), List.of(sha(allowed))), "sh", "echo other");
+        CheckExecution unlisted = run(new LocalScriptPolicy(true, List.of("sh"), List.of(sha(allowed)), List.of()), "sh", "echo other");
         assertThat(unlisted.status()).isEqualTo("unknown");
         assertThat(unlisted.output()).contains("allowed_script_sha256");
     }

@@ -122,16 +122,16 @@ class SandboxTest {
 
     @Test
     void aMissingRunAsUserIsAClearStartupError() {
-        assertThatThrownBy(() -> Sandbox.create("aami-no-such-user", ScriptLimits.DEFAULTS))
+        assertThatThrownBy(() -> Sandbox.create("aami-no-such-user", ScriptLimits.DEFAULTS, "auto"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("run_as user 'aami-no-such-user' does not exist");
     }
 
     @Test
     void rootAndMalformedNamesAreRefusedAsRunAsUser() {
-        assertThatThrownBy(() -> Sandbox.create("root", ScriptLimits.DEFAULTS))
+        assertThatThrownBy(() -> Sandbox.create("root", ScriptLimits.DEFAULTS, "auto"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("uid 0");
-        assertThatThrownBy(() -> Sandbox.create("-rf", ScriptLimits.DEFAULTS))
+        assertThatThrownBy(() -> Sandbox.create("-rf", ScriptLimits.DEFAULTS, "auto"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run_as");
     }
 
@@ -141,7 +141,7 @@ class SandboxTest {
         Path foreign = Files.createDirectory(stateDir.resolve("foreign"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setAttribute(foreign, "unix:gid", 1);
-        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS);
+        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS, "auto");
         assertThatThrownBy(() -> ScriptExecutorBuilder.in(foreign).sandbox(sandbox).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("group (1)");
         assertThat(Files.getAttribute(foreign, "unix:gid")).isEqualTo(1);
@@ -151,7 +151,7 @@ class SandboxTest {
     void aStateDirBehindAnUnenterableDirectoryIsAClearStartupError() throws Exception {
         Path locked = Files.createDirectory(stateDir.resolve("locked"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS);
+        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS, "auto");
         assertThatThrownBy(() -> ScriptExecutorBuilder.in(locked.resolve("state")).sandbox(sandbox).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot enter " + locked.toAbsolutePath());

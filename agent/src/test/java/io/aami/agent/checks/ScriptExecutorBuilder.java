@@ -8,10 +8,13 @@ import java.util.List;
  * A {@link ScriptExecutor} for tests, with the defaults they share unless a test sets its own: scripts
  * run as {@code nobody} under {@link ScriptLimits#DEFAULTS} with {@code auto} containment, 4096 bytes
  * of output are kept, the system clock, the production interpreter directories and the
- * {@link LocalScriptPolicy#PERMISSIVE permissive} local policy.
+ * {@link #PERMISSIVE permissive} local policy.
  * <pre>{@code ScriptExecutor executor = ScriptExecutorBuilder.in(stateDir).containment("rlimit").build();}</pre>
  */
 final class ScriptExecutorBuilder {
+    /** Everything the executor supports, any script: the local policy of tests of the executor itself. */
+    static final LocalScriptPolicy PERMISSIVE = new LocalScriptPolicy(true, List.of("sh", "bash", "python3"), List.of(),
+            List.of());
     private static final int OUTPUT_MAX_BYTES = 4096;
 
     private final Path workDir;
@@ -19,7 +22,7 @@ final class ScriptExecutorBuilder {
     private String containment = "auto";
     private Clock clock = Clock.systemUTC();
     private List<Path> interpreterDirs = ScriptExecutor.INTERPRETER_DIRS;
-    private LocalScriptPolicy localPolicy = LocalScriptPolicy.PERMISSIVE;
+    private LocalScriptPolicy localPolicy = PERMISSIVE;
 
     private ScriptExecutorBuilder(Path workDir) {
         this.workDir = workDir;
