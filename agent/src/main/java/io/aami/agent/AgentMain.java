@@ -133,7 +133,7 @@ public final class AgentMain {
         LocalScriptPolicy localPolicy = new LocalScriptPolicy(cfg.checks().remoteScripts(), cfg.checks().allowedInterpreters(),
                 cfg.checks().allowedScriptSha256(), cfg.checks().allowedExecutionSha256());
         CheckScheduler checks = new CheckScheduler(agentId.toString(),
-                new ScriptExecutor(cfg.checks().workDir(), sandbox, cfg.checks().outputMaxBytes(), clock, localPolicy),
+                new ScriptExecutor(cfg.checks().workDir(), sandbox, cfg.checks().outputMaxBytes(), clock, ScriptExecutor.INTERPRETER_DIRS, localPolicy),
                 cfg.checks().maxConcurrent(), e -> checkSpool.append(seq -> json(mapper, checkResult(seq, e))),
                 new CheckMetrics(metrics.registry()), clock);
         ProbeMetrics probeMetrics = new ProbeMetrics(metrics.registry(), cfg.probes().maxTaskIds());

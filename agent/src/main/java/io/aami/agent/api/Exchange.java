@@ -25,10 +25,6 @@ public final class Exchange {
         this.maxBody = maxBody;
     }
 
-    public String method() {
-        return http.getRequestMethod();
-    }
-
     public Map<String, String> query() {
         Map<String, String> out = new LinkedHashMap<>();
         String raw = http.getRequestURI().getRawQuery();
@@ -87,12 +83,6 @@ public final class Exchange {
     }
 
     /** Streams a body of unknown length. */
-    public OutputStream stream(int status, String contentType) throws IOException {
-        http.getResponseHeaders().set("Content-Type", contentType);
-        http.sendResponseHeaders(status, 0);
-        return http.getResponseBody();
-    }
-
     String header(String name) {
         return http.getRequestHeaders().getFirst(name);
     }

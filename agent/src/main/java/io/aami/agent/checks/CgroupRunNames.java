@@ -29,10 +29,6 @@ final class CgroupRunNames {
         return prefix + next.incrementAndGet();
     }
 
-    static boolean isRunName(String name) {
-        return NAME.matcher(name).matches();
-    }
-
     /** Whether the directory was made by an agent process that has exited (the pid alone could be reused). */
     static boolean ownerGone(String name) {
         Matcher m = NAME.matcher(name);

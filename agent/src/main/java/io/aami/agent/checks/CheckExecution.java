@@ -1,5 +1,6 @@
 package io.aami.agent.checks;
 
+import io.aami.contract.checks.CheckStatus;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;

@@ -1,6 +1,7 @@
 package io.aami.agent.checks;
 
 import io.aami.agent.schedule.SkipListener;
+import io.aami.contract.checks.CheckStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;

@@ -24,18 +24,10 @@ import java.util.Optional;
  */
 public record LocalScriptPolicy(boolean remoteScripts, List<String> allowedInterpreters, List<String> allowedScriptSha256,
                                 List<String> allowedExecutionSha256) {
-    /** Everything the executor supports, any script (for tests of the executor itself). */
-    public static final LocalScriptPolicy PERMISSIVE = new LocalScriptPolicy(true, List.of("sh", "bash", "python3"), List.of());
-
     public LocalScriptPolicy {
         allowedInterpreters = List.copyOf(allowedInterpreters);
         allowedScriptSha256 = lowerCase(allowedScriptSha256);
         allowedExecutionSha256 = lowerCase(allowedExecutionSha256);
-    }
-
-    /** Without execution digests: only script hashes (which then cover runs without args and env). */
-    public LocalScriptPolicy(boolean remoteScripts, List<String> allowedInterpreters, List<String> allowedScriptSha256) {
-        this(remoteScripts, allowedInterpreters, allowedScriptSha256, List.of());
     }
 
     /** Why this host refuses {@code spec} (normalized, its script already checked against its SHA-256), if it does. */

@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
  * process list while the run starts: they are not for secrets. Build one with {@link #create} at startup.
  */
 public final class Sandbox {
-    public static final String DEFAULT_RUN_AS = "aami";
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     /**
      * Runs as root with the fixed helper environment: writes its own pid (the run's first process,
@@ -59,20 +58,13 @@ public final class Sandbox {
 
     /**
      * Checks the host can sandbox scripts and resolves {@code runAs} when the agent is root.
+     * {@code containmentMode} is {@code checks.containment}: {@code auto} (a cgroup per run where the
+     * host offers one, else rlimits), {@code cgroup} (required) or {@code rlimit}.
      *
      * @throws IllegalArgumentException for a malformed user name
      * @throws IllegalStateException    when the user does not exist or is root, or prlimit (always) or
-     *                                  setpriv (when root) is not installed
-     */
-    public static Sandbox create(String runAs, ScriptLimits limits) {
-        return create(runAs, limits, "auto");
-    }
-
-    /**
-     * As {@link #create(String, ScriptLimits)} with {@code checks.containment}: {@code auto} (a cgroup
-     * per run where the host offers one, else rlimits), {@code cgroup} (required) or {@code rlimit}.
-     *
-     * @throws IllegalStateException also for {@code cgroup} when no usable cgroup exists
+     *                                  setpriv (when root) is not installed, or for {@code cgroup} when
+     *                                  no usable cgroup exists
      */
     public static Sandbox create(String runAs, ScriptLimits limits, String containmentMode) {
         long uid = ProcessUid.effective();

@@ -1,6 +1,7 @@
 package io.aami.agent.checks;
 
 import io.aami.contract.checks.CheckEnvRules;
+import io.aami.contract.checks.CheckStatus;
 import io.aami.contract.policy.CheckSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code outputMaxBytes} kept.
  */
 public final class ScriptExecutor {
-    public static final int DEFAULT_OUTPUT_MAX_BYTES = 4096;
+    /** Where interpreters are looked up: the directories of {@link #PATH}, never the agent's own PATH. */
+    public static final List<Path> INTERPRETER_DIRS = SystemTools.SYSTEM_DIRS;
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Logger LOG = LoggerFactory.getLogger(ScriptExecutor.class);
 
@@ -51,26 +53,15 @@ public final class ScriptExecutor {
     /**
      * Prepares {@code <workDir>/scripts} and {@code <workDir>/work} for the sandbox's user.
      *
+     * @param outputMaxBytes  how much of a run's output is kept
+     * @param interpreterDirs where interpreters are looked up: {@link #INTERPRETER_DIRS}
+     * @param localPolicy     what this host allows whatever the server says
      * @throws IllegalArgumentException for an output cap below 1
      * @throws IllegalStateException    when the run-as user cannot reach the checks work dir
      * @throws UncheckedIOException     when the directories cannot be created
      */
-    public ScriptExecutor(Path workDir, Sandbox sandbox, int outputMaxBytes, Clock clock) {
-        this(workDir, sandbox, outputMaxBytes, clock, LocalScriptPolicy.PERMISSIVE);
-    }
-
-    /** {@code localPolicy}: what this host allows whatever the server says. */
-    public ScriptExecutor(Path workDir, Sandbox sandbox, int outputMaxBytes, Clock clock, LocalScriptPolicy localPolicy) {
-        this(workDir, sandbox, outputMaxBytes, clock, SystemTools.SYSTEM_DIRS, localPolicy);
-    }
-
-    /** {@code interpreterDirs}: where interpreters are looked up, the directories of {@link #PATH}. */
-    ScriptExecutor(Path workDir, Sandbox sandbox, int outputMaxBytes, Clock clock, List<Path> interpreterDirs) {
-        this(workDir, sandbox, outputMaxBytes, clock, interpreterDirs, LocalScriptPolicy.PERMISSIVE);
-    }
-
-    private ScriptExecutor(Path workDir, Sandbox sandbox, int outputMaxBytes, Clock clock, List<Path> interpreterDirs,
-                           LocalScriptPolicy localPolicy) {
+    public ScriptExecutor(Path workDir, Sandbox sandbox, int outputMaxBytes, Clock clock, List<Path> interpreterDirs,
+                          LocalScriptPolicy localPolicy) {
         this.localPolicy = Objects.requireNonNull(localPolicy, "localPolicy");
         Objects.requireNonNull(workDir, "workDir");
         this.sandbox = Objects.requireNonNull(sandbox, "sandbox");

@@ -1,5 +1,6 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.ProbeReason;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.NoRouteToHostException;

@@ -1,5 +1,6 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.ProbeReason;
 import io.aami.contract.probes.ProbeResult;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * the DNS resolver reports back through a message, never by writing here.
  */
 final class ProbeAttempt {
-    final ProbeRequest request;
+    final ValidatedProbe probe;
     final CompletableFuture<ProbeResult> future;
 
     /** Position in the {@link DeadlineQueue}, -1 when not queued. */
@@ -30,16 +31,16 @@ final class ProbeAttempt {
     /** When the connect (TCP) or send (UDP) began. */
     long connectStartNanos;
 
-    ProbeAttempt(ProbeRequest request, CompletableFuture<ProbeResult> future) {
-        this.request = request;
+    ProbeAttempt(ValidatedProbe probe, CompletableFuture<ProbeResult> future) {
+        this.probe = probe;
         this.future = future;
     }
 
     void begin(long nowNanos, Instant now) {
         startNanos = nowNanos;
-        deadlineNanos = nowNanos + request.timeoutMs() * 1_000_000L;
+        deadlineNanos = nowNanos + probe.timeoutMs() * 1_000_000L;
         executedAt = now;
-        target = request.targetAddress();
+        target = probe.targetAddress();
     }
 
     /**
@@ -50,11 +51,11 @@ final class ProbeAttempt {
     ProbeResult result(Outcome outcome, long nowNanos) {
         boolean knownSource = local != null && !local.getAddress().isAnyLocalAddress();
         String sourceIp = knownSource ? local.getAddress().getHostAddress()
-                : request.sourceIp() == null ? null : request.sourceIp().getHostAddress();
-        int sourcePort = local != null && local.getPort() != 0 ? local.getPort() : request.sourcePort();
-        String targetIp = target != null ? target.getHostAddress() : request.target();
-        return new ProbeResult(request.taskId(), sourceIp, sourcePort, targetIp, request.targetPort(),
-                request.protocol().wire(), outcome.reason() == ProbeReason.OK, outcome.reason().wire(),
+                : probe.sourceIp() == null ? null : probe.sourceIp().getHostAddress();
+        int sourcePort = local != null && local.getPort() != 0 ? local.getPort() : probe.sourcePort();
+        String targetIp = target != null ? target.getHostAddress() : probe.target();
+        return new ProbeResult(probe.taskId(), sourceIp, sourcePort, targetIp, probe.targetPort(),
+                probe.protocol().wire(), outcome.reason() == ProbeReason.OK, outcome.reason().wire(),
                 dnsNanos < 0 ? null : millis(dnsNanos), outcome.connectNanos() < 0 ? null : millis(outcome.connectNanos()),
                 millis(nowNanos - startNanos), executedAt);
     }

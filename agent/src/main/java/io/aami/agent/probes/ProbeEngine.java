@@ -72,17 +72,17 @@ public final class ProbeEngine implements AutoCloseable {
     }
 
     /**
-     * Queues {@code request}; the future completes with its result (also for a failed probe) once
+     * Queues {@code probe}; the future completes with its result (also for a failed probe) once
      * it has run. After {@link #close()} the future fails with IllegalStateException.
      */
-    public CompletableFuture<ProbeResult> submit(ProbeRequest request) {
-        Objects.requireNonNull(request, "request");
+    public CompletableFuture<ProbeResult> submit(ValidatedProbe probe) {
+        Objects.requireNonNull(probe, "probe");
         CompletableFuture<ProbeResult> future = new CompletableFuture<>();
         if (inbox.closed()) {
             future.completeExceptionally(new IllegalStateException("probe engine closed"));
             return future;
         }
-        inbox.submit(new ProbeAttempt(request, future));
+        inbox.submit(new ProbeAttempt(probe, future));
         if (inbox.closed()) {
             failLeftovers(); // closed meanwhile: the loop may have drained the inbox for the last time already
         }

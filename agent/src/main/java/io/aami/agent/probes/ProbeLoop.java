@@ -1,5 +1,7 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.ProbeProtocol;
+import io.aami.contract.probes.ProbeReason;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -89,7 +91,7 @@ final class ProbeLoop implements Runnable {
             inFlight++;
             a.begin(System.nanoTime(), clock.instant());
             deadlines.add(a);
-            if (!a.request.needsDns()) {
+            if (!a.probe.needsDns()) {
                 probe(a);
             } else if (!resolver.resolve(a)) {
                 finish(a, Outcome.of(ProbeReason.DNS_ERROR));
@@ -166,7 +168,7 @@ final class ProbeLoop implements Runnable {
         long now = System.nanoTime();
         release(a);
         var result = a.result(outcome, now);
-        metrics.probeFinished(a.request.protocol(), outcome.reason(), now - a.startNanos);
+        metrics.probeFinished(a.probe.protocol(), outcome.reason(), now - a.startNanos);
         completions.add(a.future, result);
         if (LOG.isDebugEnabled()) {
             LOG.debug("probe {} {} {}:{} -> {}:{} {} in {} ms", result.taskId(), result.protocol(), result.sourceIp(),
@@ -176,7 +178,7 @@ final class ProbeLoop implements Runnable {
 
     /** A prober bug must not take the loop down with it: the caller gets the exception, the loop goes on. */
     private void crashed(ProbeAttempt a, RuntimeException e) {
-        LOG.error("probe of {}:{} failed unexpectedly: {}", a.request.target(), a.request.targetPort(), e.toString(), e);
+        LOG.error("probe of {}:{} failed unexpectedly: {}", a.probe.target(), a.probe.targetPort(), e.toString(), e);
         release(a);
         a.future.completeExceptionally(e);
     }
@@ -189,7 +191,7 @@ final class ProbeLoop implements Runnable {
     }
 
     private Prober proberFor(ProbeAttempt a) {
-        return a.request.protocol() == Protocol.TCP ? tcp : udp;
+        return a.probe.protocol() == ProbeProtocol.TCP ? tcp : udp;
     }
 
     private static void closeChannel(ProbeAttempt a) {

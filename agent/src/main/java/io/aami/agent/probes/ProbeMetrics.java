@@ -1,5 +1,8 @@
 package io.aami.agent.probes;
 
+import io.aami.agent.schedule.SkipListener;
+import io.aami.contract.probes.ProbeProtocol;
+import io.aami.contract.probes.ProbeReason;
 import io.aami.contract.probes.ProbeResult;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -22,6 +25,8 @@ import java.util.Objects;
  *   <li>{@code aami_probe_in_flight}: probes running now</li>
  *   <li>{@code aami_probe_queue_depth}: probes waiting for an in-flight slot</li>
  *   <li>{@code aami_probe_duration_seconds{protocol}}: histogram of probe total time</li>
+ *   <li>{@code aami_agent_probes_skipped_total}: scheduled probe slots skipped because the previous
+ *       run of the same probe had not finished (as {@code aami_agent_checks_skipped_total} for checks)</li>
  * </ul>
  * protocol is {@code TCP}/{@code UDP} as on the wire; reason is a result's reason.
  */
@@ -33,9 +38,10 @@ public final class ProbeMetrics {
     private final Gauge inFlight;
     private final Gauge queueDepth;
     private final Histogram duration;
+    private final Counter skipped;
     /** Data points resolved once, so the loop's hot path does no label lookups. */
-    private final CounterDataPoint[][] totals = new CounterDataPoint[Protocol.values().length][ProbeReason.values().length];
-    private final DistributionDataPoint[] durations = new DistributionDataPoint[Protocol.values().length];
+    private final CounterDataPoint[][] totals = new CounterDataPoint[ProbeProtocol.values().length][ProbeReason.values().length];
+    private final DistributionDataPoint[] durations = new DistributionDataPoint[ProbeProtocol.values().length];
 
     public ProbeMetrics(PrometheusRegistry registry, int maxTaskIds) {
         Objects.requireNonNull(registry, "registry");
@@ -50,7 +56,9 @@ public final class ProbeMetrics {
                 .help("Total time of finished probes, by protocol").labelNames("protocol").classicOnly()
                 .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
                 .withoutExemplars().register(registry);
-        for (Protocol p : Protocol.values()) {
+        skipped = Counter.builder().name("aami_agent_probes_skipped_total")
+                .help("Scheduled probe slots skipped because the previous run was still going").register(registry);
+        for (ProbeProtocol p : ProbeProtocol.values()) {
             durations[p.ordinal()] = duration.labelValues(p.wire());
             for (ProbeReason r : ProbeReason.values()) {
                 totals[p.ordinal()][r.ordinal()] = total.labelValues(p.wire(), r.wire());
@@ -71,12 +79,17 @@ public final class ProbeMetrics {
     }
 
     /** How many task ids the status series currently cover. */
-    public int trackedTaskIds() {
+    int trackedTaskIds() {
         return connectivity.size();
     }
 
+    /** Counts skipped scheduled probe slots; the probe scheduler's skip listener. */
+    SkipListener skipListener() {
+        return key -> skipped.inc();
+    }
+
     /** Loop thread: one finished probe. */
-    void probeFinished(Protocol protocol, ProbeReason reason, long nanos) {
+    void probeFinished(ProbeProtocol protocol, ProbeReason reason, long nanos) {
         totals[protocol.ordinal()][reason.ordinal()].inc();
         durations[protocol.ordinal()].observe(nanos / 1e9);
     }

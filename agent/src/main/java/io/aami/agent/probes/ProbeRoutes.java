@@ -42,11 +42,6 @@ public final class ProbeRoutes {
     private final ProbeMetrics metrics;
     private final boolean allowPrivilegedSourcePorts;
 
-    /** Routes that refuse privileged source ports, as {@code api.allow_privileged_source_ports} does by default. */
-    public ProbeRoutes(ProbeEngine engine, ProbeMetrics metrics) {
-        this(engine, metrics, false);
-    }
-
     public ProbeRoutes(ProbeEngine engine, ProbeMetrics metrics, boolean allowPrivilegedSourcePorts) {
         this.engine = engine;
         this.metrics = metrics;
@@ -62,9 +57,11 @@ public final class ProbeRoutes {
     }
 
     /**
-     * Answers a refusal inside the route. LocalApi closes the exchange (try-with-resources) before
-     * its own catch block writes the error, so a refusal left to it reaches the client as an empty
-     * reply; answering here is harmless once that is fixed.
+     * Answers an invalid probe as 400 {@code INVALID_PROBE} naming the bad field. The
+     * {@link InvalidProbeException} is not a {@link LocalApiException} because {@link ValidatedProbes}
+     * also validates scheduled probes, which have no HTTP side; {@link LocalApi} answers its own
+     * {@link LocalApiException}s (too many tasks, malformed JSON, engine stopped) but would answer any
+     * other exception as a 500.
      */
     private static LocalApi.Route answeringErrors(LocalApi.Route route) {
         return ex -> {
@@ -72,21 +69,19 @@ public final class ProbeRoutes {
                 route.handle(ex);
             } catch (InvalidProbeException e) {
                 ex.json(400, new ErrorBody(e.getMessage(), "INVALID_PROBE", e.field()));
-            } catch (LocalApiException e) {
-                ex.json(e.status(), new ErrorBody(e.getMessage(), e.code(), e.field()));
             }
         };
     }
 
     private void probe(Exchange ex) throws IOException {
-        ProbeRequest request = permitted(ProbeRequests.fromQuery(ex.query()));
-        ex.json(200, run(List.of(request)).get(0));
+        ValidatedProbe probe = permitted(ValidatedProbes.fromQuery(ex.query()));
+        ex.json(200, run(List.of(probe)).get(0));
     }
 
     private void probeJson(Exchange ex) throws IOException {
         ProbeTask task = ex.body(ProbeTask.class);
-        ProbeRequest request = permitted(ProbeRequests.from(task));
-        ex.json(200, run(List.of(request)).get(0));
+        ValidatedProbe probe = permitted(ValidatedProbes.from(task));
+        ex.json(200, run(List.of(probe)).get(0));
     }
 
     private void runTasks(Exchange ex) throws IOException {
@@ -95,32 +90,32 @@ public final class ProbeRoutes {
         if (tasks.size() > MAX_TASKS) {
             throw LocalApiException.badRequest("TOO_MANY_TASKS", "at most " + MAX_TASKS + " tasks per call, got " + tasks.size());
         }
-        List<ProbeRequest> requests = new ArrayList<>(tasks.size());
+        List<ValidatedProbe> probes = new ArrayList<>(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
             try {
-                requests.add(permitted(ProbeRequests.from(tasks.get(i))));
+                probes.add(permitted(ValidatedProbes.from(tasks.get(i))));
             } catch (InvalidProbeException e) {
                 throw e.at(i);
             }
         }
-        ex.json(200, run(requests));
+        ex.json(200, run(probes));
     }
 
-    /** {@code request}, unless it asks for a privileged source port this agent does not allow callers. */
-    private ProbeRequest permitted(ProbeRequest request) {
-        if (!allowPrivilegedSourcePorts && ProbePorts.privilegedSource(request.sourcePort())) {
-            throw new InvalidProbeException("source_port", "source_port " + request.sourcePort() + " is privileged (below "
+    /** {@code probe}, unless it asks for a privileged source port this agent does not allow callers. */
+    private ValidatedProbe permitted(ValidatedProbe probe) {
+        if (!allowPrivilegedSourcePorts && ProbePorts.privilegedSource(probe.sourcePort())) {
+            throw new InvalidProbeException("source_port", "source_port " + probe.sourcePort() + " is privileged (below "
                     + ProbePorts.FIRST_UNPRIVILEGED_PORT + "); this agent's local API allows 0 (ephemeral) or "
-                    + ProbePorts.FIRST_UNPRIVILEGED_PORT + "..65535 unless api.allow_privileged_source_ports is true");
+                    + ProbePorts.FIRST_UNPRIVILEGED_PORT + ".." + ProbePorts.MAX_PORT + " unless api.allow_privileged_source_ports is true");
         }
-        return request;
+        return probe;
     }
 
-    /** Submits all requests at once and waits for all results, in request order. */
-    private List<ProbeResult> run(List<ProbeRequest> requests) {
-        List<CompletableFuture<ProbeResult>> futures = new ArrayList<>(requests.size());
-        for (ProbeRequest request : requests) {
-            futures.add(engine.submit(request));
+    /** Submits all probes at once and waits for all results, in the order given. */
+    private List<ProbeResult> run(List<ValidatedProbe> probes) {
+        List<CompletableFuture<ProbeResult>> futures = new ArrayList<>(probes.size());
+        for (ValidatedProbe probe : probes) {
+            futures.add(engine.submit(probe));
         }
         try {
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();

@@ -3,6 +3,7 @@ package io.aami.agent.probes;
 import io.aami.agent.schedule.JobDefinition;
 import io.aami.agent.schedule.PhasedScheduler;
 import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
 import java.time.Clock;
@@ -11,13 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
  * Runs the policy's probes on their intervals (same phase spreading and skip rule as checks)
  * through the one {@link ProbeEngine}, and hands every result, with its spec, to the sink (the
  * probe result spool). An invalid spec yields a result with reason {@code invalid}, never an error.
+ * Slots skipped because the probe was still running are counted in {@link ProbeMetrics}.
  */
 public final class ProbeScheduler implements AutoCloseable {
     private final String agentId;
@@ -26,7 +27,6 @@ public final class ProbeScheduler implements AutoCloseable {
     private final BiConsumer<ProbeSpec, ProbeResult> sink;
     private final Clock clock;
     private final PhasedScheduler<ProbeSpec> scheduler;
-    private final AtomicLong skipped = new AtomicLong();
 
     public ProbeScheduler(String agentId, ProbeEngine engine, ProbeMetrics metrics, BiConsumer<ProbeSpec, ProbeResult> sink,
                           Clock clock) {
@@ -35,7 +35,7 @@ public final class ProbeScheduler implements AutoCloseable {
         this.metrics = metrics;
         this.sink = sink;
         this.clock = clock;
-        this.scheduler = new PhasedScheduler<>("probes", clock, (key, spec) -> run(key, spec), key -> skipped.incrementAndGet());
+        this.scheduler = new PhasedScheduler<>("probes", clock, (key, spec) -> run(key, spec), metrics.skipListener());
     }
 
     /** Replaces the running probes; unchanged ones keep their phase. */
@@ -43,23 +43,18 @@ public final class ProbeScheduler implements AutoCloseable {
         Map<String, JobDefinition<ProbeSpec>> jobs = new LinkedHashMap<>();
         for (ProbeSpec p : probes) {
             String key = key(p);
-            jobs.put(key, new JobDefinition<>(Duration.ofSeconds(Math.max(1, p.intervalSeconds())), agentId + "/" + key, p));
+            jobs.put(key, new JobDefinition<>(Duration.ofSeconds(Math.max(ProbeLimits.MIN_INTERVAL_SECONDS, p.intervalSeconds())), agentId + "/" + key, p));
         }
         scheduler.apply(jobs);
     }
 
-    /** Slots skipped because the previous run of the same probe had not finished. */
-    public long skipped() {
-        return skipped.get();
-    }
-
     private CompletableFuture<?> run(String key, ProbeSpec spec) {
-        ProbeTask task = ProbeRequests.toTask(spec, taskId(spec));
+        ProbeTask task = ValidatedProbes.toTask(spec, taskId(spec));
         CompletableFuture<ProbeResult> result;
         try {
-            result = engine.submit(ProbeRequests.from(task));
+            result = engine.submit(ValidatedProbes.from(task));
         } catch (InvalidProbeException e) {
-            result = CompletableFuture.completedFuture(ProbeRequests.invalidResult(task, clock));
+            result = CompletableFuture.completedFuture(ValidatedProbes.invalidResult(task, clock));
         }
         return result.thenAccept(r -> {
             metrics.recordTaskResult(task.taskId(), r);

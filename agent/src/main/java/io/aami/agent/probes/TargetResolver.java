@@ -55,25 +55,25 @@ final class TargetResolver implements AutoCloseable {
      * resolver is shut down.
      */
     boolean resolve(ProbeAttempt attempt) {
-        ProbeRequest request = attempt.request;
+        ValidatedProbe probe = attempt.probe;
         try {
-            pool.execute(() -> sink.accept(lookup(request, attempt)));
+            pool.execute(() -> sink.accept(lookup(probe, attempt)));
             return true;
         } catch (RejectedExecutionException e) {
             return false;
         }
     }
 
-    private Resolution lookup(ProbeRequest request, ProbeAttempt attempt) {
+    private Resolution lookup(ValidatedProbe probe, ProbeAttempt attempt) {
         long start = System.nanoTime();
         InetAddress chosen = null;
         try {
-            chosen = choose(lookup.lookup(request.target()), request.sourceIp());
+            chosen = choose(lookup.lookup(probe.target()), probe.sourceIp());
             if (chosen == null) {
-                LOG.debug("probe target {} has no address of the source's family", request.target());
+                LOG.debug("probe target {} has no address of the source's family", probe.target());
             }
         } catch (UnknownHostException | RuntimeException e) {
-            LOG.debug("probe target {} did not resolve: {}", request.target(), e.toString());
+            LOG.debug("probe target {} did not resolve: {}", probe.target(), e.toString());
         }
         return new Resolution(attempt, chosen, System.nanoTime() - start);
     }
@@ -81,7 +81,7 @@ final class TargetResolver implements AutoCloseable {
     /** The first address, or with a source address the first of its family (a socket has one family). */
     static InetAddress choose(InetAddress[] addresses, InetAddress source) {
         for (InetAddress a : addresses) {
-            if (source == null || ProbeRequest.isV4(a) == ProbeRequest.isV4(source)) {
+            if (source == null || ValidatedProbe.isV4(a) == ValidatedProbe.isV4(source)) {
                 return a;
             }
         }

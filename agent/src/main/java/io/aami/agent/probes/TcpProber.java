@@ -1,5 +1,6 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.ProbeReason;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,15 +43,15 @@ final class TcpProber implements Prober {
             return Outcome.of(ProbeReason.BIND_ERROR);
         }
         try {
-            ch.bind(new InetSocketAddress(sourceOrWildcard(a), a.request.sourcePort()));
+            ch.bind(new InetSocketAddress(sourceOrWildcard(a), a.probe.sourcePort()));
             a.local = (InetSocketAddress) ch.getLocalAddress();
         } catch (IOException e) {
-            LOG.debug("probe bind to {}:{} failed: {}", a.request.sourceIp(), a.request.sourcePort(), e.toString());
+            LOG.debug("probe bind to {}:{} failed: {}", a.probe.sourceIp(), a.probe.sourcePort(), e.toString());
             return Outcome.of(ProbeReason.BIND_ERROR);
         }
         a.connectStartNanos = System.nanoTime();
         try {
-            if (ch.connect(new InetSocketAddress(a.target, a.request.targetPort()))
+            if (ch.connect(new InetSocketAddress(a.target, a.probe.targetPort()))
                     || a.target.isLoopbackAddress() && ch.finishConnect()) {
                 return connected(a, ch);
             }
@@ -86,20 +87,20 @@ final class TcpProber implements Prober {
         long connectNanos = System.nanoTime() - a.connectStartNanos;
         ProbeReason reason = ConnectFailures.reason(e);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("probe tcp {}:{} failed: {} -> {}", a.target.getHostAddress(), a.request.targetPort(), e, reason.wire());
+            LOG.debug("probe tcp {}:{} failed: {} -> {}", a.target.getHostAddress(), a.probe.targetPort(), e, reason.wire());
         }
         return new Outcome(reason, reason == ProbeReason.BIND_ERROR ? -1 : connectNanos);
     }
 
     static StandardProtocolFamily family(InetAddress address) {
-        return ProbeRequest.isV4(address) ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        return ValidatedProbe.isV4(address) ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
     }
 
     static InetAddress sourceOrWildcard(ProbeAttempt a) {
-        if (a.request.sourceIp() != null) {
-            return a.request.sourceIp();
+        if (a.probe.sourceIp() != null) {
+            return a.probe.sourceIp();
         }
-        return ProbeRequest.isV4(a.target) ? ANY_V4 : ANY_V6;
+        return ValidatedProbe.isV4(a.target) ? ANY_V4 : ANY_V6;
     }
 
     private static InetAddress any(int length) {

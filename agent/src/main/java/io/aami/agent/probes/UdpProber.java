@@ -1,5 +1,6 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.ProbeReason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -40,18 +41,18 @@ final class UdpProber implements Prober {
             ch = DatagramChannel.open(TcpProber.family(a.target));
             a.channel = ch;
             ch.configureBlocking(false);
-            ch.bind(new InetSocketAddress(TcpProber.sourceOrWildcard(a), a.request.sourcePort()));
+            ch.bind(new InetSocketAddress(TcpProber.sourceOrWildcard(a), a.probe.sourcePort()));
             a.local = (InetSocketAddress) ch.getLocalAddress();
         } catch (IOException e) {
-            LOG.debug("probe udp bind to {}:{} failed: {}", a.request.sourceIp(), a.request.sourcePort(), e.toString());
+            LOG.debug("probe udp bind to {}:{} failed: {}", a.probe.sourceIp(), a.probe.sourcePort(), e.toString());
             return Outcome.of(ProbeReason.BIND_ERROR);
         }
-        InetSocketAddress target = new InetSocketAddress(a.target, a.request.targetPort());
+        InetSocketAddress target = new InetSocketAddress(a.target, a.probe.targetPort());
         a.connectStartNanos = System.nanoTime();
         try {
             ch.connect(target);
             a.local = (InetSocketAddress) ch.getLocalAddress();
-            send(ch, target, a.request.payload());
+            send(ch, target, a.probe.payload());
             ch.register(selector, SelectionKey.OP_READ, a);
             return null;
         } catch (IOException e) {
@@ -71,14 +72,14 @@ final class UdpProber implements Prober {
             return failed(a, e);
         }
         long roundTrip = System.nanoTime() - a.connectStartNanos;
-        byte[] expect = a.request.expect();
+        byte[] expect = a.probe.expect();
         boolean matches = expect == null || Hex.contains(reply.array(), reply.position(), expect);
         return new Outcome(matches ? ProbeReason.OK : ProbeReason.INVALID, roundTrip);
     }
 
     @Override
     public Outcome expired(ProbeAttempt a) {
-        return Outcome.of(a.request.udpNoReplyOk() ? ProbeReason.OK : ProbeReason.TIMEOUT);
+        return Outcome.of(a.probe.udpNoReplyOk() ? ProbeReason.OK : ProbeReason.TIMEOUT);
     }
 
     private static void send(DatagramChannel ch, InetSocketAddress target, byte[] payload) throws IOException {
@@ -97,7 +98,7 @@ final class UdpProber implements Prober {
     private static Outcome failed(ProbeAttempt a, IOException e) {
         ProbeReason reason = ConnectFailures.reason(e);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("probe udp {}:{} failed: {} -> {}", a.target.getHostAddress(), a.request.targetPort(), e, reason.wire());
+            LOG.debug("probe udp {}:{} failed: {} -> {}", a.target.getHostAddress(), a.probe.targetPort(), e, reason.wire());
         }
         return new Outcome(reason, reason == ProbeReason.BIND_ERROR ? -1 : System.nanoTime() - a.connectStartNanos);
     }

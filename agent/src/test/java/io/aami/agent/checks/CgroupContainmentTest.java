@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.aami.contract.policy.CheckSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,7 +75,7 @@ class CgroupContainmentTest {
     }
 
     private ScriptExecutor executor(String mode) {
-        return new ScriptExecutor(stateDir, Sandbox.create("nobody", ScriptLimits.DEFAULTS, mode), 4096, Clock.systemUTC());
+        return ScriptExecutorBuilder.in(stateDir).containment(mode).build();
     }
 
     private Path workDir(CheckSpec spec) {

@@ -10,7 +10,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,8 +38,7 @@ class CheckEnvHooksTest {
     }
 
     ScriptExecutor executor(LocalScriptPolicy policy) {
-        return new ScriptExecutor(dir.resolve("state"), Sandbox.create("nobody", ScriptLimits.DEFAULTS), 4096,
-                Clock.systemUTC(), policy);
+        return ScriptExecutorBuilder.in(dir.resolve("state")).localPolicy(policy).build();
     }
 
     @Test
@@ -59,7 +57,7 @@ class CheckEnvHooksTest {
         CheckMetrics metrics = new CheckMetrics(new PrometheusRegistry());
         CheckSpec attack = spec(UUID.randomUUID(), "sh", "tr '\\0' '\\n' < /proc/self/environ; echo ran", List.of(),
                 Map.of("LD_PRELOAD", hook.toString(), "LIMIT", "90"), 60, 10);
-        CheckExecution e = executor(LocalScriptPolicy.PERMISSIVE).execute(attack);
+        CheckExecution e = executor(ScriptExecutorBuilder.PERMISSIVE).execute(attack);
         metrics.recordRun(e);
 
         assertThat(e.status()).isEqualTo("unknown");
@@ -89,7 +87,7 @@ class CheckEnvHooksTest {
         assertThat(marker).exists();
         Files.delete(marker);
 
-        LocalScriptPolicy allowListed = new LocalScriptPolicy(true, List.of("bash"), List.of(Fixtures.sha256(harmless)));
+        LocalScriptPolicy allowListed = new LocalScriptPolicy(true, List.of("bash"), List.of(Fixtures.sha256(harmless)), List.of());
         assertThat(executor(allowListed).execute(spec("bash", harmless)).output()).isEqualTo("harmless\n");
         for (String hook : List.of("BASH_ENV", "ENV", "SHELLOPTS", "PS4")) {
             CheckExecution e = executor(allowListed).execute(spec(UUID.randomUUID(), "bash", harmless, List.of(),
@@ -118,7 +116,7 @@ class CheckEnvHooksTest {
         for (int i = 0; i < 500; i++) {
             flood.put("LD_" + "X".repeat(120) + i, "v");
         }
-        CheckExecution e = executor(LocalScriptPolicy.PERMISSIVE).execute(spec(UUID.randomUUID(), "sh", "echo ran", List.of(),
+        CheckExecution e = executor(ScriptExecutorBuilder.PERMISSIVE).execute(spec(UUID.randomUUID(), "sh", "echo ran", List.of(),
                 flood, 60, 10));
         assertThat(e.refusal()).isEqualTo("forbidden_env");
         assertThat(e.output()).contains("and 490 more").hasSizeLessThan(2048);

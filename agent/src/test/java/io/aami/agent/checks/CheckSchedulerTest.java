@@ -39,8 +39,7 @@ class CheckSchedulerTest {
 
     @BeforeEach
     void setUp() {
-        executor = new ScriptExecutor(stateDir, Sandbox.create("nobody", ScriptLimits.DEFAULTS), 4096,
-                Clock.systemUTC());
+        executor = ScriptExecutorBuilder.in(stateDir).build();
     }
 
     @AfterEach

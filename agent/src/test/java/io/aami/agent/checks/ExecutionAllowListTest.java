@@ -9,7 +9,6 @@ import io.aami.contract.policy.CheckSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,8 +40,7 @@ class ExecutionAllowListTest {
     }
 
     CheckExecution run(LocalScriptPolicy policy, CheckSpec spec) throws Exception {
-        return new ScriptExecutor(dir.resolve("state"), Sandbox.create("nobody", ScriptLimits.DEFAULTS), 4096,
-                Clock.systemUTC(), policy).execute(spec);
+        return ScriptExecutorBuilder.in(dir.resolve("state")).localPolicy(policy).build().execute(spec);
     }
 
     static CheckSpec check(String script, List<String> args, Map<String, String> env) {

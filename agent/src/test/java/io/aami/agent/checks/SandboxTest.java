@@ -13,7 +13,6 @@ import io.aami.server.testing.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,7 @@ class SandboxTest {
     @BeforeEach
     void setUp() {
         assumeTrue(Fixtures.isRoot(), "the sandbox tests need root, as the agent runs in production");
-        executor = new ScriptExecutor(stateDir, Sandbox.create("nobody", ScriptLimits.DEFAULTS), 4096,
-                Clock.systemUTC());
+        executor = ScriptExecutorBuilder.in(stateDir).build();
     }
 
     @Test
@@ -48,8 +46,7 @@ class SandboxTest {
     @Test
     void resourceLimitsAreApplied() throws Exception {
         // Without cgroups: the per-user process limit is the only one there is.
-        ScriptExecutor rlimit = new ScriptExecutor(stateDir, Sandbox.create("nobody", ScriptLimits.DEFAULTS, "rlimit"),
-                4096, Clock.systemUTC());
+        ScriptExecutor rlimit = ScriptExecutorBuilder.in(stateDir).containment("rlimit").build();
         CheckSpec spec = spec(UUID.randomUUID(), "bash", "ulimit -n; ulimit -u; ulimit -v; ulimit -t", List.of(),
                 Map.of(), 60, 5);
         CheckExecution e = rlimit.execute(spec);
@@ -112,7 +109,7 @@ class SandboxTest {
     void withoutSetsidTheTreeIsStillKilledAtTheTimeout() throws Exception {
         Sandbox sandbox = new Sandbox(RunAsUser.resolve("nobody", SystemTools.detect().id()), ScriptLimits.DEFAULTS,
                 SystemTools.detect().withoutSetsid());
-        ScriptExecutor plain = new ScriptExecutor(stateDir, sandbox, 4096, Clock.systemUTC());
+        ScriptExecutor plain = ScriptExecutorBuilder.in(stateDir).sandbox(sandbox).build();
         CheckSpec spec = spec(UUID.randomUUID(), "sh", "sleep 300 & echo $! > bg.pid; sleep 300", List.of(),
                 Map.of(), 60, 1);
 
@@ -125,16 +122,16 @@ class SandboxTest {
 
     @Test
     void aMissingRunAsUserIsAClearStartupError() {
-        assertThatThrownBy(() -> Sandbox.create("aami-no-such-user", ScriptLimits.DEFAULTS))
+        assertThatThrownBy(() -> Sandbox.create("aami-no-such-user", ScriptLimits.DEFAULTS, "auto"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("run_as user 'aami-no-such-user' does not exist");
     }
 
     @Test
     void rootAndMalformedNamesAreRefusedAsRunAsUser() {
-        assertThatThrownBy(() -> Sandbox.create("root", ScriptLimits.DEFAULTS))
+        assertThatThrownBy(() -> Sandbox.create("root", ScriptLimits.DEFAULTS, "auto"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("uid 0");
-        assertThatThrownBy(() -> Sandbox.create("-rf", ScriptLimits.DEFAULTS))
+        assertThatThrownBy(() -> Sandbox.create("-rf", ScriptLimits.DEFAULTS, "auto"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run_as");
     }
 
@@ -144,8 +141,8 @@ class SandboxTest {
         Path foreign = Files.createDirectory(stateDir.resolve("foreign"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setAttribute(foreign, "unix:gid", 1);
-        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS);
-        assertThatThrownBy(() -> new ScriptExecutor(foreign, sandbox, 4096, Clock.systemUTC()))
+        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS, "auto");
+        assertThatThrownBy(() -> ScriptExecutorBuilder.in(foreign).sandbox(sandbox).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("group (1)");
         assertThat(Files.getAttribute(foreign, "unix:gid")).isEqualTo(1);
     }
@@ -154,8 +151,8 @@ class SandboxTest {
     void aStateDirBehindAnUnenterableDirectoryIsAClearStartupError() throws Exception {
         Path locked = Files.createDirectory(stateDir.resolve("locked"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS);
-        assertThatThrownBy(() -> new ScriptExecutor(locked.resolve("state"), sandbox, 4096, Clock.systemUTC()))
+        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS, "auto");
+        assertThatThrownBy(() -> ScriptExecutorBuilder.in(locked.resolve("state")).sandbox(sandbox).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot enter " + locked.toAbsolutePath());
     }

@@ -31,8 +31,7 @@ class ScriptExecutorTest {
 
     @BeforeEach
     void setUp() {
-        executor = new ScriptExecutor(stateDir, Sandbox.create("nobody", ScriptLimits.DEFAULTS), 4096,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        executor = ScriptExecutorBuilder.in(stateDir).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
     }
 
     private Path workDir(CheckSpec spec) {
@@ -173,8 +172,7 @@ class ScriptExecutorTest {
         assertThat(perl.output()).contains("unsupported interpreter 'perl'", "sh, bash, python3");
 
         Path emptyDir = Files.createDirectory(stateDir.resolve("no-interpreters"));
-        ScriptExecutor withoutPython = new ScriptExecutor(stateDir, Sandbox.create("nobody", ScriptLimits.DEFAULTS),
-                4096, Clock.systemUTC(), List.of(emptyDir));
+        ScriptExecutor withoutPython = ScriptExecutorBuilder.in(stateDir).interpreterDirs(List.of(emptyDir)).build();
         CheckExecution python = withoutPython.execute(spec("python3", "print(1)"));
         assertThat(python.status()).isEqualTo("unknown");
         assertThat(python.exitCode()).isNull();

@@ -9,7 +9,6 @@ import io.aami.contract.policy.CheckSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,8 +41,7 @@ class WorkDirSafetyTest {
     }
 
     private static ScriptExecutor executor(Path workDir) {
-        return new ScriptExecutor(workDir, Sandbox.create("nobody", ScriptLimits.DEFAULTS, "rlimit"), 4096,
-                Clock.systemUTC());
+        return ScriptExecutorBuilder.in(workDir).containment("rlimit").build();
     }
 
     private void assertPreciousUntouched() throws Exception {

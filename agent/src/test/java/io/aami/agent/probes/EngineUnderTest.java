@@ -1,7 +1,7 @@
 package io.aami.agent.probes;
 
 import static io.aami.agent.probes.ProbeFixtures.CLOCK;
-import static io.aami.agent.probes.ProbeFixtures.request;
+import static io.aami.agent.probes.ProbeFixtures.validated;
 
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
@@ -35,12 +35,12 @@ final class EngineUnderTest implements BeforeEachCallback, AfterEachCallback {
         engine.close();
     }
 
-    CompletableFuture<ProbeResult> submit(ProbeRequest request) {
-        return engine.submit(request);
+    CompletableFuture<ProbeResult> submit(ValidatedProbe probe) {
+        return engine.submit(probe);
     }
 
     /** Runs {@code task} and waits (at most 10s) for its result. */
     ProbeResult run(ProbeTask task) throws Exception {
-        return submit(request(task)).get(10, TimeUnit.SECONDS);
+        return submit(validated(task)).get(10, TimeUnit.SECONDS);
     }
 }

@@ -1,7 +1,7 @@
 package io.aami.agent.probes;
 
 import static io.aami.agent.probes.ProbeFixtures.CLOCK;
-import static io.aami.agent.probes.ProbeFixtures.request;
+import static io.aami.agent.probes.ProbeFixtures.validated;
 import static io.aami.agent.probes.ProbeFixtures.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +27,7 @@ class ProbeEngineTest {
             List<CompletableFuture<ProbeResult>> futures = new ArrayList<>();
             long start = System.nanoTime();
             for (int i = 0; i < 6; i++) {
-                futures.add(engine.submit(request(tcp("127.0.0.1", blackhole.port(), 700))));
+                futures.add(engine.submit(validated(tcp("127.0.0.1", blackhole.port(), 700))));
             }
             Thread.sleep(300); // well inside the first wave of two
 
@@ -56,8 +56,8 @@ class ProbeEngineTest {
             return InetAddress.getAllByName("127.0.0.1");
         };
         try (ProbeEngine engine = new ProbeEngine(16, 1, CLOCK, metrics, slow); TcpListener listener = new TcpListener()) {
-            CompletableFuture<ProbeResult> stuck = engine.submit(request(tcp("slow.example", listener.port(), 1500)));
-            ProbeResult direct = engine.submit(request(tcp("127.0.0.1", listener.port(), 1000))).get(1, TimeUnit.SECONDS);
+            CompletableFuture<ProbeResult> stuck = engine.submit(validated(tcp("slow.example", listener.port(), 1500)));
+            ProbeResult direct = engine.submit(validated(tcp("127.0.0.1", listener.port(), 1000))).get(1, TimeUnit.SECONDS);
 
             assertThat(direct.reason()).isEqualTo("ok");
             assertThat(stuck).isNotDone();
@@ -72,8 +72,8 @@ class ProbeEngineTest {
     void closeFailsUnfinishedProbesPromptlyAndLaterSubmissions() throws Exception {
         ProbeEngine engine = new ProbeEngine(1, CLOCK, metrics);
         try (BlackholeListener blackhole = new BlackholeListener()) {
-            CompletableFuture<ProbeResult> running = engine.submit(request(tcp("127.0.0.1", blackhole.port(), 30_000)));
-            CompletableFuture<ProbeResult> queued = engine.submit(request(tcp("127.0.0.1", blackhole.port(), 30_000)));
+            CompletableFuture<ProbeResult> running = engine.submit(validated(tcp("127.0.0.1", blackhole.port(), 30_000)));
+            CompletableFuture<ProbeResult> queued = engine.submit(validated(tcp("127.0.0.1", blackhole.port(), 30_000)));
             Thread.sleep(100);
 
             long start = System.nanoTime();
@@ -83,7 +83,7 @@ class ProbeEngineTest {
                     .hasCauseInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> queued.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(IllegalStateException.class);
-            assertThatThrownBy(() -> engine.submit(request(tcp("127.0.0.1", 1, 100))).get(1, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> engine.submit(validated(tcp("127.0.0.1", 1, 100))).get(1, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
             engine.close(); // idempotent
         }
@@ -93,9 +93,9 @@ class ProbeEngineTest {
     void blockingCallbackDoesNotStopTheLoop() throws Exception {
         CountDownLatch unblock = new CountDownLatch(1);
         try (ProbeEngine engine = new ProbeEngine(16, CLOCK, metrics); BlackholeListener blackhole = new BlackholeListener()) {
-            engine.submit(request(tcp("127.0.0.1", ProbeFixtures.closedTcpPort(), 1000)))
+            engine.submit(validated(tcp("127.0.0.1", ProbeFixtures.closedTcpPort(), 1000)))
                     .thenRun(() -> awaitQuietly(unblock)); // runs on the completion thread, which it now blocks
-            CompletableFuture<ProbeResult> next = engine.submit(request(tcp("127.0.0.1", blackhole.port(), 300)));
+            CompletableFuture<ProbeResult> next = engine.submit(validated(tcp("127.0.0.1", blackhole.port(), 300)));
             Thread.sleep(1_000);
 
             assertThat(ProbeFixtures.counter(registry, "aami_probe", "TCP", "timeout"))
@@ -116,7 +116,7 @@ class ProbeEngineTest {
     void familyMismatchOfResolvedNameIsDnsError() throws Exception {
         TargetResolver.HostLookup v6only = host -> new InetAddress[] {InetAddress.getByName("::1")};
         try (ProbeEngine engine = new ProbeEngine(4, 1, CLOCK, metrics, v6only)) {
-            ProbeResult r = engine.submit(ProbeRequests.from(new io.aami.contract.probes.ProbeTask(null, "127.0.0.1", null,
+            ProbeResult r = engine.submit(ValidatedProbes.from(new io.aami.contract.probes.ProbeTask(null, "127.0.0.1", null,
                     "v6.example", 80, "TCP", 1000, null, null, null))).get(5, TimeUnit.SECONDS);
 
             assertThat(r.reason()).isEqualTo("dns_error");

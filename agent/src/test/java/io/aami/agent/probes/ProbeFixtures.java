@@ -34,8 +34,8 @@ final class ProbeFixtures {
         return new ProbeTask(null, null, null, target, port, "UDP", timeoutMs, payload, expect, noReplyOk);
     }
 
-    static ProbeRequest request(ProbeTask task) {
-        return ProbeRequests.from(task);
+    static ValidatedProbe validated(ProbeTask task) {
+        return ValidatedProbes.from(task);
     }
 
     /** A loopback TCP port nothing listens on (closing a listener leaves no TIME_WAIT). */

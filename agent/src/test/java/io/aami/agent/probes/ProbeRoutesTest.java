@@ -34,7 +34,7 @@ class ProbeRoutesTest {
     void start() throws Exception {
         metrics = new ProbeMetrics(registry, 100);
         engine = new ProbeEngine(4096, ProbeFixtures.CLOCK, metrics);
-        api = LocalApi.start(new AgentConfig.Api("127.0.0.1", 0, null), mapper, new ProbeRoutes(engine, metrics).routes(),
+        api = LocalApi.start(new AgentConfig.Api("127.0.0.1", 0, null), mapper, new ProbeRoutes(engine, metrics, false).routes(),
                 Executors.newFixedThreadPool(4));
         listener = new TcpListener();
     }

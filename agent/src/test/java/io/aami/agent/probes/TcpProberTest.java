@@ -1,7 +1,7 @@
 package io.aami.agent.probes;
 
 import static io.aami.agent.probes.ProbeFixtures.CLOCK;
-import static io.aami.agent.probes.ProbeFixtures.request;
+import static io.aami.agent.probes.ProbeFixtures.validated;
 import static io.aami.agent.probes.ProbeFixtures.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -152,7 +152,7 @@ class TcpProberTest {
         try (TcpListener listener = new TcpListener()) {
             List<CompletableFuture<ProbeResult>> futures = new ArrayList<>();
             for (int i = 0; i < 2_000; i++) {
-                futures.add(engine.submit(request(tcp("127.0.0.1", listener.port(), 5000))));
+                futures.add(engine.submit(validated(tcp("127.0.0.1", listener.port(), 5000))));
             }
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
 import java.net.InetAddress;
@@ -15,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-class ProbeRequestsTest {
+class ValidatedProbesTest {
     private static ProbeTask task(String source, Integer sourcePort, String target, Integer port, String protocol,
                                   Integer timeout, String payload, String expect, Boolean noReplyOk) {
         return new ProbeTask("t", source, sourcePort, target, port, protocol, timeout, payload, expect, noReplyOk);
@@ -23,9 +24,9 @@ class ProbeRequestsTest {
 
     @Test
     void absentFieldsTakeTheSeedDefaults() throws Exception {
-        ProbeRequest r = ProbeRequests.from(task(null, null, "10.0.0.1", 22, null, null, null, null, null));
+        ValidatedProbe r = ValidatedProbes.from(task(null, null, "10.0.0.1", 22, null, null, null, null, null));
 
-        assertThat(r.protocol()).isEqualTo(Protocol.TCP);
+        assertThat(r.protocol()).isEqualTo(ProbeProtocol.TCP);
         assertThat(r.timeoutMs()).isEqualTo(1_000);
         assertThat(r.sourcePort()).isZero();
         assertThat(r.sourceIp()).isNull();
@@ -37,9 +38,9 @@ class ProbeRequestsTest {
 
     @Test
     void protocolIsCaseInsensitiveAndHexIsDecoded() {
-        ProbeRequest r = ProbeRequests.from(task("::1", 5353, "[::1]", 53, "uDp", 500, "0aFF", "ff", true));
+        ValidatedProbe r = ValidatedProbes.from(task("::1", 5353, "[::1]", 53, "uDp", 500, "0aFF", "ff", true));
 
-        assertThat(r.protocol()).isEqualTo(Protocol.UDP);
+        assertThat(r.protocol()).isEqualTo(ProbeProtocol.UDP);
         assertThat(r.targetAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
         assertThat(r.sourcePort()).isEqualTo(5353);
         assertThat(r.payload()).containsExactly(0x0a, 0xff);
@@ -49,7 +50,7 @@ class ProbeRequestsTest {
 
     @Test
     void hostNamesAreLeftForTheResolver() {
-        ProbeRequest r = ProbeRequests.from(task(null, null, " db-1.internal.example. ", 5432, "TCP", null, null, null, null));
+        ValidatedProbe r = ValidatedProbes.from(task(null, null, " db-1.internal.example. ", 5432, "TCP", null, null, null, null));
 
         assertThat(r.needsDns()).isTrue();
         assertThat(r.target()).isEqualTo("db-1.internal.example.");
@@ -88,7 +89,7 @@ class ProbeRequestsTest {
     @ParameterizedTest
     @MethodSource("invalidTasks")
     void invalidTasksNameTheirField(ProbeTask task, String field, String detail) {
-        assertThatThrownBy(() -> ProbeRequests.from(task)).isInstanceOfSatisfying(InvalidProbeException.class, e -> {
+        assertThatThrownBy(() -> ValidatedProbes.from(task)).isInstanceOfSatisfying(InvalidProbeException.class, e -> {
             assertThat(e.field()).isEqualTo(field);
             assertThat(e.getMessage()).contains(field.equals("task") ? "task" : field).contains(detail);
         });
@@ -96,15 +97,15 @@ class ProbeRequestsTest {
 
     @Test
     void theSeedsQueryIsValidAndBadNumbersAreNamed() {
-        ProbeRequest r = ProbeRequests.fromQuery(Map.of("source_ip", "127.0.0.1", "target_ip", "127.0.0.1", "target_port", "22"));
+        ValidatedProbe r = ValidatedProbes.fromQuery(Map.of("source_ip", "127.0.0.1", "target_ip", "127.0.0.1", "target_port", "22"));
 
-        assertThat(r.protocol()).isEqualTo(Protocol.TCP);
+        assertThat(r.protocol()).isEqualTo(ProbeProtocol.TCP);
         assertThat(r.sourceIp().getHostAddress()).isEqualTo("127.0.0.1");
-        assertThat(ProbeRequests.fromQuery(Map.of("target", "127.0.0.1", "target_port", "22", "source_ip", "")).sourceIp())
+        assertThat(ValidatedProbes.fromQuery(Map.of("target", "127.0.0.1", "target_port", "22", "source_ip", "")).sourceIp())
                 .isNull();
-        assertThatThrownBy(() -> ProbeRequests.fromQuery(Map.of("target_ip", "127.0.0.1", "target_port", "ssh")))
+        assertThatThrownBy(() -> ValidatedProbes.fromQuery(Map.of("target_ip", "127.0.0.1", "target_port", "ssh")))
                 .hasMessage("target_port must be an integer, got 'ssh'");
-        assertThatThrownBy(() -> ProbeRequests.fromQuery(Map.of("target_ip", "127.0.0.1", "target_port", "22",
+        assertThatThrownBy(() -> ValidatedProbes.fromQuery(Map.of("target_ip", "127.0.0.1", "target_port", "22",
                 "udp_no_reply_ok", "maybe"))).hasMessageContaining("udp_no_reply_ok");
     }
 
@@ -112,12 +113,12 @@ class ProbeRequestsTest {
     void scheduledSpecBecomesATaskAndAnInvalidOneAResult() {
         ProbeSpec spec = new ProbeSpec(UUID.randomUUID(), null, "dns", "10.0.0.5", null, "10.0.0.53", 53, "udp", 800, 30,
                 "00", null, false, Map.of());
-        ProbeTask task = ProbeRequests.toTask(spec, "dns-check");
+        ProbeTask task = ValidatedProbes.toTask(spec, "dns-check");
 
-        assertThat(ProbeRequests.from(task).protocol()).isEqualTo(Protocol.UDP);
+        assertThat(ValidatedProbes.from(task).protocol()).isEqualTo(ProbeProtocol.UDP);
         ProbeTask broken = new ProbeTask("bad", "10.0.0.5", null, "10.0.0.53", 0, "udp", 800, null, null, null);
-        assertThatThrownBy(() -> ProbeRequests.from(broken)).isInstanceOf(InvalidProbeException.class);
-        ProbeResult result = ProbeRequests.invalidResult(broken, ProbeFixtures.CLOCK);
+        assertThatThrownBy(() -> ValidatedProbes.from(broken)).isInstanceOf(InvalidProbeException.class);
+        ProbeResult result = ValidatedProbes.invalidResult(broken, ProbeFixtures.CLOCK);
         assertThat(result.success()).isFalse();
         assertThat(result.reason()).isEqualTo("invalid");
         assertThat(result.taskId()).isEqualTo("bad");

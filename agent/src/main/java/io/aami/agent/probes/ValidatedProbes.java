@@ -1,7 +1,10 @@
 package io.aami.agent.probes;
 
 import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbePorts;
+import io.aami.contract.probes.ProbeProtocol;
+import io.aami.contract.probes.ProbeReason;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
 import java.net.InetAddress;
@@ -11,49 +14,43 @@ import java.util.Map;
 
 /**
  * Turns wire input (a {@link ProbeTask}, the GET /probe query, a scheduled {@link ProbeSpec}) into
- * a {@link ProbeRequest}, or an {@link InvalidProbeException} whose message names the bad field.
+ * a {@link ValidatedProbe}, or an {@link InvalidProbeException} whose message names the bad field.
  * The local API answers those with 400; scheduled probes report them as a result with reason
  * {@code invalid} ({@link #invalidResult}).
  */
-public final class ProbeRequests {
-    public static final int DEFAULT_TIMEOUT_MS = 1_000;
-    /** Task ids become metric labels; longer ones are refused rather than truncated. */
-    public static final int MAX_TASK_ID_LENGTH = 256;
-    /** The largest UDP payload that fits one IPv4 datagram. */
-    public static final int MAX_PAYLOAD_BYTES = 65_507;
-
-    private ProbeRequests() {
+public final class ValidatedProbes {
+    private ValidatedProbes() {
     }
 
     /** The validated form of {@code task}. */
-    public static ProbeRequest from(ProbeTask task) {
+    public static ValidatedProbe from(ProbeTask task) {
         if (task == null) {
             throw new InvalidProbeException("task", "probe task is null");
         }
         String taskId = taskId(task.taskId());
         String target = target(task.targetIp());
         int targetPort = targetPort(task.targetPort());
-        Protocol protocol = Protocol.parse(task.protocol());
+        ProbeProtocol protocol = protocol(task.protocol());
         int timeoutMs = timeout(task.timeoutMs());
         int sourcePort = sourcePort(task.sourcePort());
         InetAddress source = blank(task.sourceIp()) ? null : AddressLiterals.ip("source_ip", task.sourceIp().trim());
         InetAddress targetAddress = AddressLiterals.literalOrNull("target_ip", target);
-        if (source != null && targetAddress != null && ProbeRequest.isV4(source) != ProbeRequest.isV4(targetAddress)) {
+        if (source != null && targetAddress != null && ValidatedProbe.isV4(source) != ValidatedProbe.isV4(targetAddress)) {
             throw new InvalidProbeException("source_ip", "source_ip " + source.getHostAddress() + " and target_ip "
                     + targetAddress.getHostAddress() + " are of different address families");
         }
-        byte[] payload = Hex.decode("payload", task.payload(), MAX_PAYLOAD_BYTES);
-        byte[] expect = Hex.decode("expect", task.expect(), MAX_PAYLOAD_BYTES);
+        byte[] payload = Hex.decode("payload", task.payload(), ProbeLimits.MAX_UDP_PAYLOAD_BYTES);
+        byte[] expect = Hex.decode("expect", task.expect(), ProbeLimits.MAX_UDP_PAYLOAD_BYTES);
         boolean noReplyOk = Boolean.TRUE.equals(task.udpNoReplyOk());
-        if (protocol == Protocol.TCP) {
+        if (protocol == ProbeProtocol.TCP) {
             rejectUdpOnlyFields(payload, expect, noReplyOk);
         }
-        return new ProbeRequest(taskId, source, sourcePort, target, targetAddress, targetPort, protocol, timeoutMs,
+        return new ValidatedProbe(taskId, source, sourcePort, target, targetAddress, targetPort, protocol, timeoutMs,
                 payload, expect.length == 0 ? null : expect, noReplyOk);
     }
 
     /** The validated form of the GET /probe query ({@code target} is accepted for {@code target_ip}). */
-    public static ProbeRequest fromQuery(Map<String, String> query) {
+    public static ValidatedProbe fromQuery(Map<String, String> query) {
         String target = query.containsKey("target_ip") ? query.get("target_ip") : query.get("target");
         return from(new ProbeTask(emptyToNull(query.get("task_id")), emptyToNull(query.get("source_ip")),
                 integer(query, "source_port"), target, integer(query, "target_port"), emptyToNull(query.get("protocol")),
@@ -69,15 +66,16 @@ public final class ProbeRequests {
 
     /** The result that reports an invalid {@code task} instead of running it (scheduled probes). */
     public static ProbeResult invalidResult(ProbeTask task, Clock clock) {
-        String protocol = task.protocol() == null ? Protocol.TCP.wire() : task.protocol().toUpperCase(Locale.ROOT);
+        String protocol = task.protocol() == null ? ProbeProtocol.DEFAULT.wire() : task.protocol().toUpperCase(Locale.ROOT);
         return new ProbeResult(task.taskId(), task.sourceIp(), task.sourcePort() == null ? 0 : task.sourcePort(),
                 task.targetIp(), task.targetPort() == null ? 0 : task.targetPort(), protocol, false,
                 ProbeReason.INVALID.wire(), null, null, 0.0, clock.instant());
     }
 
+    /** Task ids become metric labels; longer ones are refused rather than truncated. */
     private static String taskId(String taskId) {
-        if (taskId != null && taskId.length() > MAX_TASK_ID_LENGTH) {
-            throw new InvalidProbeException("task_id", "task_id must be at most " + MAX_TASK_ID_LENGTH
+        if (taskId != null && taskId.length() > ProbeLimits.MAX_TASK_ID_LENGTH) {
+            throw new InvalidProbeException("task_id", "task_id must be at most " + ProbeLimits.MAX_TASK_ID_LENGTH
                     + " characters, got " + taskId.length());
         }
         return taskId;
@@ -95,27 +93,35 @@ public final class ProbeRequests {
             throw new InvalidProbeException("target_port", "target_port is required");
         }
         if (port < ProbePorts.MIN_TARGET_PORT || port > ProbePorts.MAX_PORT) {
-            throw new InvalidProbeException("target_port", "target_port must be 1..65535, got " + port);
+            throw new InvalidProbeException("target_port", "target_port must be " + ProbePorts.MIN_TARGET_PORT + ".."
+                    + ProbePorts.MAX_PORT + ", got " + port);
         }
         return port;
     }
 
     private static int sourcePort(Integer port) {
         if (port != null && (port < ProbePorts.EPHEMERAL || port > ProbePorts.MAX_PORT)) {
-            throw new InvalidProbeException("source_port", "source_port must be 0..65535 (0 = ephemeral), got " + port);
+            throw new InvalidProbeException("source_port", "source_port must be " + ProbePorts.EPHEMERAL + ".."
+                    + ProbePorts.MAX_PORT + " (0 = ephemeral), got " + port);
         }
-        return port == null ? 0 : port;
+        return port == null ? ProbePorts.EPHEMERAL : port;
     }
 
     private static int timeout(Integer timeoutMs) {
         if (timeoutMs == null) {
-            return DEFAULT_TIMEOUT_MS;
+            return ProbeLimits.DEFAULT_TIMEOUT_MS;
         }
-        if (timeoutMs < 1 || timeoutMs > ProbeRequest.MAX_TIMEOUT_MS) {
-            throw new InvalidProbeException("timeout_ms", "timeout_ms must be 1.." + ProbeRequest.MAX_TIMEOUT_MS
-                    + ", got " + timeoutMs);
+        if (timeoutMs < ProbeLimits.MIN_TIMEOUT_MS || timeoutMs > ProbeLimits.MAX_TIMEOUT_MS) {
+            throw new InvalidProbeException("timeout_ms", "timeout_ms must be " + ProbeLimits.MIN_TIMEOUT_MS + ".."
+                    + ProbeLimits.MAX_TIMEOUT_MS + ", got " + timeoutMs);
         }
         return timeoutMs;
+    }
+
+    /** Null or blank is the default (TCP); an unknown name is refused with the names that are known. */
+    private static ProbeProtocol protocol(String text) {
+        return ProbeProtocol.parse(text).orElseThrow(() ->
+                new InvalidProbeException("protocol", "protocol must be TCP or UDP, got '" + text + "'"));
     }
 
     /** A TCP probe succeeds on the handshake; silently ignoring these fields would hide a misconfiguration. */

@@ -1,0 +1,56 @@
+package io.aami.agent.probes;
+
+import io.aami.contract.probes.ProbeLimits;
+import io.aami.contract.probes.ProbePorts;
+import io.aami.contract.probes.ProbeProtocol;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * A validated probe, ready to run: the engine's input; a {@link ProbeAttempt} is one run of it. (The
+ * admin API's probe definition body is {@code io.aami.contract.probes.ProbeRequest}, a different thing.)
+ * Build it with {@link ValidatedProbes}, which turns wire input into precise errors; this constructor
+ * only guards the invariants the engine relies on.
+ *
+ * @param taskId        optional caller id, echoed in the result
+ * @param sourceIp      local address to bind, or null for the kernel's choice
+ * @param sourcePort    local port to bind, 0 for an ephemeral one
+ * @param target        the target as given: an IP literal or a host name
+ * @param targetAddress the parsed literal, or null when {@code target} is a host name to resolve
+ * @param payload       bytes a UDP probe sends (empty: an empty datagram); treat as read-only
+ * @param expect        bytes a UDP reply must contain, or null for "any reply"; treat as read-only
+ */
+public record ValidatedProbe(String taskId, InetAddress sourceIp, int sourcePort, String target, InetAddress targetAddress,
+                             int targetPort, ProbeProtocol protocol, int timeoutMs, byte[] payload, byte[] expect,
+                             boolean udpNoReplyOk) {
+    public ValidatedProbe {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(payload, "payload");
+        if (sourcePort < ProbePorts.EPHEMERAL || sourcePort > ProbePorts.MAX_PORT) {
+            throw new IllegalArgumentException("sourcePort must be " + ProbePorts.EPHEMERAL + ".." + ProbePorts.MAX_PORT
+                    + ", got " + sourcePort);
+        }
+        if (targetPort < ProbePorts.MIN_TARGET_PORT || targetPort > ProbePorts.MAX_PORT) {
+            throw new IllegalArgumentException("targetPort must be " + ProbePorts.MIN_TARGET_PORT + ".." + ProbePorts.MAX_PORT
+                    + ", got " + targetPort);
+        }
+        if (timeoutMs < ProbeLimits.MIN_TIMEOUT_MS || timeoutMs > ProbeLimits.MAX_TIMEOUT_MS) {
+            throw new IllegalArgumentException("timeoutMs must be " + ProbeLimits.MIN_TIMEOUT_MS + ".."
+                    + ProbeLimits.MAX_TIMEOUT_MS + ", got " + timeoutMs);
+        }
+        if (sourceIp != null && targetAddress != null && isV4(sourceIp) != isV4(targetAddress)) {
+            throw new IllegalArgumentException("sourceIp and targetAddress must be of the same address family");
+        }
+    }
+
+    /** True when the target must be resolved before probing. */
+    public boolean needsDns() {
+        return targetAddress == null;
+    }
+
+    static boolean isV4(InetAddress address) {
+        return address instanceof Inet4Address;
+    }
+}
