@@ -165,6 +165,6 @@ public final class ProbeRequests {
     }
 
     private static String emptyToNull(String s) {
-        return blank(s) ? null : s;
+        return io.aami.common.text.Strings.blankToNull(s);
     }
 }
