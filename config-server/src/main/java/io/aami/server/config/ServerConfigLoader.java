@@ -156,7 +156,7 @@ public final class ServerConfigLoader {
     }
 
     private static void validateTls(ServerConfig.Tls tls, ConfigTree t) {
-        if (tls.protocols().isEmpty() || !List.of("TLSv1.3", "TLSv1.2").containsAll(tls.protocols())) {
+        if (!tls.protocols().contains("TLSv1.3") || !List.of("TLSv1.3", "TLSv1.2").containsAll(tls.protocols())) {
             throw t.invalid("tls.protocols", "must list TLSv1.3 and optionally TLSv1.2");
         }
         if ((tls.caCert() == null) != (tls.caKey() == null)) {
