@@ -127,14 +127,7 @@ public final class AgentConfigLoader {
         if (!cfg.checks().runAs().matches("[a-z_][a-z0-9_-]{0,31}")) {
             throw t.invalid("checks.run_as", "'" + cfg.checks().runAs() + "' is not a user name");
         }
-        // A result's JSON (output plus envelope) must fit one spool record.
-        if (cfg.spool().segmentBytes() < cfg.checks().outputMaxBytes() + 16 * 1024) {
-            throw t.invalid("spool.segment_bytes", "must exceed checks.output_max_bytes by at least 16KiB");
-        }
-        if (cfg.spool().segmentBytes() < 4096 || cfg.spool().maxBytes() < 2 * cfg.spool().segmentBytes()) {
-            throw t.invalid("spool.max_bytes", "must hold at least two segments of spool.segment_bytes (at least 4KiB each)");
-        }
-        validateSpoolLimits(cfg.spool(), t);
+        validateSpool(cfg.spool(), cfg.checks().outputMaxBytes(), t);
         if (cfg.server().retryMaxInterval().compareTo(Duration.ofSeconds(1)) < 0) {
             throw t.invalid("server.retry_max_interval", "must be at least 1s");
         }
@@ -144,7 +137,31 @@ public final class AgentConfigLoader {
         if (cfg.policy().longPollWait().compareTo(Duration.ofSeconds(1)) < 0 || cfg.policy().longPollWait().compareTo(Duration.ofMinutes(5)) > 0) {
             throw t.invalid("policy.wait", "must be between 1s and 5m");
         }
-        AgentConfig.Tls tls = cfg.server().tls();
+        validateTls(cfg.server().tls(), t);
+        if (cfg.api().enabled() && cfg.api().token() == null && !loopback(cfg.api().host())) {
+            throw t.invalid("api.listen", cfg.api().host() + " is not a loopback address; the local API can make this host"
+                    + " connect anywhere, so set api.token to expose it");
+        }
+    }
+
+    private static void validateSpool(AgentConfig.Spool spool, int outputMaxBytes, ConfigTree t) {
+        // A result's JSON (output plus envelope) must fit one spool record.
+        if (spool.segmentBytes() < outputMaxBytes + 16 * 1024) {
+            throw t.invalid("spool.segment_bytes", "must exceed checks.output_max_bytes by at least 16KiB");
+        }
+        if (spool.segmentBytes() < 4096 || spool.maxBytes() < 2 * spool.segmentBytes()) {
+            throw t.invalid("spool.max_bytes", "must hold at least two segments of spool.segment_bytes (at least 4KiB each)");
+        }
+        // The last two are what SpoolOptions would otherwise refuse at startup without naming the key.
+        if (spool.segmentBytes() > 1024L * 1024 * 1024) {
+            throw t.invalid("spool.segment_bytes", "must be at most 1GiB");
+        }
+        if (spool.fsyncInterval().isZero()) {
+            throw t.invalid("spool.fsync_interval", "must be positive");
+        }
+    }
+
+    private static void validateTls(AgentConfig.Tls tls, ConfigTree t) {
         if (tls.enabled() && tls.caCert() == null && tls.caCertSha256() == null) {
             throw t.invalid("server.tls.ca_cert", "with TLS on, set server.tls.ca_cert (a PEM file) or server.tls.ca_cert_sha256"
                     + " (the pin the server logs and install-agent.sh prints) so the agent knows which CA to trust");
@@ -156,20 +173,6 @@ public final class AgentConfigLoader {
                 throw t.invalid("server.tls.ca_cert_sha256", "must be the 64 hex digits of the CA certificate's SHA-256"
                         + " (optionally prefixed sha256:)");
             }
-        }
-        if (cfg.api().enabled() && cfg.api().token() == null && !loopback(cfg.api().host())) {
-            throw t.invalid("api.listen", cfg.api().host() + " is not a loopback address; the local API can make this host"
-                    + " connect anywhere, so set api.token to expose it");
-        }
-    }
-
-    /** What {@link io.aami.agent.spool.SpoolOptions} would otherwise refuse at startup without naming the key. */
-    private static void validateSpoolLimits(AgentConfig.Spool spool, ConfigTree t) {
-        if (spool.segmentBytes() > 1024L * 1024 * 1024) {
-            throw t.invalid("spool.segment_bytes", "must be at most 1GiB");
-        }
-        if (spool.fsyncInterval().isZero()) {
-            throw t.invalid("spool.fsync_interval", "must be positive");
         }
     }
 
