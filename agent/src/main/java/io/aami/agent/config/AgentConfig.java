@@ -22,7 +22,7 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
     public record Server(String host, int port, String bootstrapToken, Path bootstrapTokenFile, Tls tls,
                          Duration retryMaxInterval, Duration reenrollAfter) {
         public String address() {
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            return new io.aami.common.net.HostPort(host, port).toString();
         }
 
         /** {@code preferred}, or the configured cap when that is shorter. */

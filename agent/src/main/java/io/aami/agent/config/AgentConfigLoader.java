@@ -2,6 +2,8 @@ package io.aami.agent.config;
 
 import io.aami.common.config.ConfigException;
 import io.aami.common.config.ConfigTree;
+import io.aami.common.net.HostPort;
+import io.aami.common.text.Strings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -31,17 +33,19 @@ public final class AgentConfigLoader {
 
     public static Loaded loadWithWarnings(Path file, Map<String, String> env) {
         ConfigTree t = ConfigTree.load(file, env, Map.of());
-        HostPort server = hostPort(t, "server.address", "", true);
-        String apiListen = t.string("api.listen", "127.0.0.1:" + DEFAULT_API_PORT);
-        HostPort api = apiListen.isBlank() || apiListen.equalsIgnoreCase("off") ? null : hostPort(t, "api.listen", apiListen, false);
+        if (t.string("server.address", "").isBlank()) {
+            throw t.invalid("server.address", "is required (host:port of the config-server)");
+        }
+        HostPort server = t.hostPort("server.address", null);
+        HostPort api = apiListen(t);
         Path stateDir = Path.of(t.string("agent.state_dir", "/var/lib/aami")).toAbsolutePath().normalize();
         AgentConfig cfg = new AgentConfig(
                 new AgentConfig.Server(server.host(), server.port(),
-                        blankToNull(t.string("server.bootstrap_token", null)),
+                        Strings.trimToNull(t.string("server.bootstrap_token", null)),
                         path(t.string("server.bootstrap_token_file", null)),
                         new AgentConfig.Tls(t.bool("server.tls.enabled", true),
                                 path(t.string("server.tls.ca_cert", null)),
-                                blankToNull(t.string("server.tls.ca_cert_sha256", null)),
+                                Strings.trimToNull(t.string("server.tls.ca_cert_sha256", null)),
                                 Path.of(t.string("server.tls.client_cert", stateDir.resolve("agent.crt").toString())),
                                 Path.of(t.string("server.tls.client_key", stateDir.resolve("agent.key").toString()))),
                         t.duration("server.retry_max_interval", Duration.ofMinutes(2)),
@@ -61,7 +65,7 @@ public final class AgentConfigLoader {
                         t.integer("checks.max_concurrent", 10, 1, 1000),
                         t.integer("checks.result_buffer_size", 1000, 1, 100_000),
                         t.duration("checks.flush_interval", Duration.ofSeconds(5)),
-                        (int) t.byteSize("checks.output_max_bytes", 4096),
+                        outputMaxBytes(t),
                         t.string("checks.run_as", "aami"),
                         t.stringList("checks.allowed_interpreters", List.of("sh", "bash", "python3")),
                         hashes(t, "checks.allowed_script_sha256"),
@@ -80,7 +84,7 @@ public final class AgentConfigLoader {
                         t.integer("probes.max_task_ids", 10_000, 1, 1_000_000)),
                 new AgentConfig.Policy(t.duration("policy.wait", Duration.ofSeconds(30))),
                 new AgentConfig.Api(api == null ? null : api.host(), api == null ? 0 : api.port(),
-                        blankToNull(t.string("api.token", null)),
+                        Strings.trimToNull(t.string("api.token", null)),
                         t.bool("api.allow_privileged_source_ports", false)),
                 new AgentConfig.Logging(
                         t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
@@ -113,9 +117,6 @@ public final class AgentConfigLoader {
             throw t.invalid(cfg.checks().defaultTimeout().isZero() ? "checks.default_timeout" : "checks.flush_interval",
                     "must be positive");
         }
-        if (cfg.checks().outputMaxBytes() < 256 || cfg.checks().outputMaxBytes() > 1024 * 1024) {
-            throw t.invalid("checks.output_max_bytes", "must be between 256 and 1MiB");
-        }
         if (cfg.checks().allowedScriptSha256().stream().anyMatch(h -> !h.matches("[0-9a-f]{64}"))) {
             throw t.invalid("checks.allowed_script_sha256", "must list 64-hex-digit SHA-256 values");
         }
@@ -126,13 +127,7 @@ public final class AgentConfigLoader {
         if (!cfg.checks().runAs().matches("[a-z_][a-z0-9_-]{0,31}")) {
             throw t.invalid("checks.run_as", "'" + cfg.checks().runAs() + "' is not a user name");
         }
-        // A result's JSON (output plus envelope) must fit one spool record.
-        if (cfg.spool().segmentBytes() < cfg.checks().outputMaxBytes() + 16 * 1024) {
-            throw t.invalid("spool.segment_bytes", "must exceed checks.output_max_bytes by at least 16KiB");
-        }
-        if (cfg.spool().segmentBytes() < 4096 || cfg.spool().maxBytes() < 2 * cfg.spool().segmentBytes()) {
-            throw t.invalid("spool.max_bytes", "must hold at least two segments of spool.segment_bytes (at least 4KiB each)");
-        }
+        validateSpool(cfg.spool(), cfg.checks().outputMaxBytes(), t);
         if (cfg.server().retryMaxInterval().compareTo(Duration.ofSeconds(1)) < 0) {
             throw t.invalid("server.retry_max_interval", "must be at least 1s");
         }
@@ -142,7 +137,31 @@ public final class AgentConfigLoader {
         if (cfg.policy().longPollWait().compareTo(Duration.ofSeconds(1)) < 0 || cfg.policy().longPollWait().compareTo(Duration.ofMinutes(5)) > 0) {
             throw t.invalid("policy.wait", "must be between 1s and 5m");
         }
-        AgentConfig.Tls tls = cfg.server().tls();
+        validateTls(cfg.server().tls(), t);
+        if (cfg.api().enabled() && cfg.api().token() == null && !loopback(cfg.api().host())) {
+            throw t.invalid("api.listen", cfg.api().host() + " is not a loopback address; the local API can make this host"
+                    + " connect anywhere, so set api.token to expose it");
+        }
+    }
+
+    private static void validateSpool(AgentConfig.Spool spool, int outputMaxBytes, ConfigTree t) {
+        // A result's JSON (output plus envelope) must fit one spool record.
+        if (spool.segmentBytes() < outputMaxBytes + 16 * 1024) {
+            throw t.invalid("spool.segment_bytes", "must exceed checks.output_max_bytes by at least 16KiB");
+        }
+        if (spool.segmentBytes() < 4096 || spool.maxBytes() < 2 * spool.segmentBytes()) {
+            throw t.invalid("spool.max_bytes", "must hold at least two segments of spool.segment_bytes (at least 4KiB each)");
+        }
+        // The last two are what SpoolOptions would otherwise refuse at startup without naming the key.
+        if (spool.segmentBytes() > 1024L * 1024 * 1024) {
+            throw t.invalid("spool.segment_bytes", "must be at most 1GiB");
+        }
+        if (spool.fsyncInterval().isZero()) {
+            throw t.invalid("spool.fsync_interval", "must be positive");
+        }
+    }
+
+    private static void validateTls(AgentConfig.Tls tls, ConfigTree t) {
         if (tls.enabled() && tls.caCert() == null && tls.caCertSha256() == null) {
             throw t.invalid("server.tls.ca_cert", "with TLS on, set server.tls.ca_cert (a PEM file) or server.tls.ca_cert_sha256"
                     + " (the pin the server logs and install-agent.sh prints) so the agent knows which CA to trust");
@@ -155,40 +174,22 @@ public final class AgentConfigLoader {
                         + " (optionally prefixed sha256:)");
             }
         }
-        if (cfg.api().enabled() && cfg.api().token() == null && !loopback(cfg.api().host())) {
-            throw t.invalid("api.listen", cfg.api().host() + " is not a loopback address; the local API can make this host"
-                    + " connect anywhere, so set api.token to expose it");
-        }
     }
 
-    private record HostPort(String host, int port) {
+    /** {@code api.listen}: blank or {@code off} turns the local API off; port 0 picks a free port. */
+    private static HostPort apiListen(ConfigTree t) {
+        String def = "127.0.0.1:" + DEFAULT_API_PORT;
+        String value = t.string("api.listen", def).trim();
+        return value.isEmpty() || value.equalsIgnoreCase("off") ? null : t.hostPort("api.listen", def, HostPort.Option.PORT_ZERO);
     }
 
-    private static HostPort hostPort(ConfigTree t, String key, String def, boolean required) {
-        String value = t.string(key, def).trim();
-        if (value.isEmpty()) {
-            if (required) {
-                throw t.invalid(key, "is required (host:port of the config-server)");
-            }
-            return null;
+    /** Checked as a long: an int cast first would wrap 4GiB+4KiB into an accepted 4096. */
+    private static int outputMaxBytes(ConfigTree t) {
+        long bytes = t.byteSize("checks.output_max_bytes", 4096);
+        if (bytes < 256 || bytes > 1024 * 1024) {
+            throw t.invalid("checks.output_max_bytes", "must be between 256 and 1MiB");
         }
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0 || colon == value.length() - 1) {
-            throw t.invalid(key, "'" + value + "' is not host:port");
-        }
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        try {
-            int port = Integer.parseInt(value.substring(colon + 1));
-            if (port < 0 || port > 65535 || (required && port == 0)) {
-                throw t.invalid(key, "port " + port + " is outside 1..65535");
-            }
-            return new HostPort(host, port);
-        } catch (NumberFormatException e) {
-            throw t.invalid(key, "'" + value + "' does not end in a port number");
-        }
+        return (int) bytes;
     }
 
     /**
@@ -221,10 +222,7 @@ public final class AgentConfigLoader {
     }
 
     private static Path path(String s) {
-        return s == null || s.isBlank() ? null : Path.of(s);
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
+        String v = Strings.blankToNull(s);
+        return v == null ? null : Path.of(v);
     }
 }

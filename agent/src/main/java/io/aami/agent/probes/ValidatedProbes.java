@@ -171,6 +171,6 @@ public final class ValidatedProbes {
     }
 
     private static String emptyToNull(String s) {
-        return blank(s) ? null : s;
+        return io.aami.common.text.Strings.blankToNull(s);
     }
 }

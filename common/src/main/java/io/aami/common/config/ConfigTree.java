@@ -1,5 +1,6 @@
 package io.aami.common.config;
 
+import io.aami.common.net.HostPort;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +83,11 @@ public final class ConfigTree {
 
     public long byteSize(String key, long def) {
         return parsed(key, def, ByteSizes::parse);
+    }
+
+    /** A {@code host:port} read by {@link HostPort#parse}; {@code def} (may be null) when the key is unset. */
+    public HostPort hostPort(String key, String def, HostPort.Option... options) {
+        return parsed(key, def == null ? null : HostPort.parse(def, options), s -> HostPort.parse(s, options));
     }
 
     public int integer(String key, int def, int min, int max) {

@@ -72,6 +72,19 @@ class ConfigTreeTest {
     }
 
     @Test
+    void hostPortNamesTheKeyAndItsOriginWhenRefused() throws Exception {
+        ConfigTree t = ConfigTree.load(yaml("listen: \"[::1]:9000\"\nserver: \":80\"\n"), Map.of("AAMI_API", "h:0"), Map.of());
+        assertThat(t.hostPort("listen", "0.0.0.0:1")).isEqualTo(new io.aami.common.net.HostPort("::1", 9000));
+        assertThat(t.hostPort("other", "0.0.0.0:1")).isEqualTo(new io.aami.common.net.HostPort("0.0.0.0", 1));
+        assertThat(t.hostPort("unset", null)).isNull();
+        assertThat(t.hostPort("api", null, io.aami.common.net.HostPort.Option.PORT_ZERO).port()).isZero();
+        assertThatThrownBy(() -> t.hostPort("api", null)).isInstanceOf(ConfigException.class)
+                .hasMessage("config key 'api' (environment variable AAMI_API): port 0 is outside 1..65535");
+        assertThatThrownBy(() -> t.hostPort("server", null)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config key 'server' (" + dir.resolve("c.yaml") + "): ':80' is not host:port");
+    }
+
+    @Test
     void missingFileAndNonMappingDocumentAreErrors() throws Exception {
         assertThatThrownBy(() -> ConfigTree.load(dir.resolve("nope.yaml"), Map.of(), Map.of())).hasMessageContaining("does not exist");
         assertThatThrownBy(() -> ConfigTree.load(yaml("- a\n- b\n"), Map.of(), Map.of())).hasMessageContaining("mapping");

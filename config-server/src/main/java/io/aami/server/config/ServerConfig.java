@@ -15,7 +15,7 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
     public record Listen(String host, int port) {
         @Override
         public String toString() {
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            return new io.aami.common.net.HostPort(host, port).toString();
         }
     }
 

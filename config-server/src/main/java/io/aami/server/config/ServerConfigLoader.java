@@ -2,6 +2,8 @@ package io.aami.server.config;
 
 import io.aami.common.config.ConfigException;
 import io.aami.common.config.ConfigTree;
+import io.aami.common.net.HostPort;
+import io.aami.common.text.Strings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,12 +32,12 @@ public final class ServerConfigLoader {
                 listen(t),
                 Path.of(t.string("data_dir", "./data")).toAbsolutePath().normalize(),
                 new ServerConfig.Database(
-                        emptyToNull(t.string("database.url", null)),
+                        Strings.blankToNull(t.string("database.url", null)),
                         t.string("database.user", null),
                         t.string("database.password", null),
                         t.integer("database.pool_size", 16, 2, 500),
                         t.duration("database.connect_timeout", Duration.ofSeconds(60))),
-                emptyToNull(t.string("admin_token", null)),
+                Strings.blankToNull(t.string("admin_token", null)),
                 new ServerConfig.Tls(t.bool("tls.enabled", true),
                         t.stringList("tls.protocols", List.of("TLSv1.3")),
                         t.stringList("tls.server_names", List.of()),
@@ -68,7 +70,7 @@ public final class ServerConfigLoader {
                         t.integer("rate_limits.agent_burst", 100, 1, 1_000_000)),
                 new ServerConfig.Checks(
                         t.stringList("checks.interpreters", List.of("sh", "bash", "python3")),
-                        (int) t.byteSize("checks.max_script_bytes", 64 * 1024)),
+                        maxScriptBytes(t)),
                 new ServerConfig.Results(
                         t.duration("results.retention", Duration.ofDays(14)),
                         t.integer("results.partitions_ahead", 3, 1, 60),
@@ -84,25 +86,19 @@ public final class ServerConfigLoader {
         return new Loaded(cfg, t.unusedEnvironmentWarnings("config-server"));
     }
 
+    /** Port 0 picks a free port (tests); the host is never empty: {@code 0.0.0.0:8443} or {@code [::]:8443}. */
     private static ServerConfig.Listen listen(ConfigTree t) {
-        String value = t.string("listen", "0.0.0.0:8443");
-        int colon = value.lastIndexOf(':');
-        if (colon < 0) {
-            throw t.invalid("listen", "'" + value + "' is not host:port");
+        HostPort listen = t.hostPort("listen", "0.0.0.0:8443", HostPort.Option.PORT_ZERO);
+        return new ServerConfig.Listen(listen.host(), listen.port());
+    }
+
+    /** Checked as a long: an int cast first would wrap 4GiB into an accepted 0. */
+    private static int maxScriptBytes(ConfigTree t) {
+        long bytes = t.byteSize("checks.max_script_bytes", 64 * 1024);
+        if (bytes < 1 || bytes > 1024L * 1024 * 1024) {
+            throw t.invalid("checks.max_script_bytes", "must be between 1 and 1GiB");
         }
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        try {
-            int port = Integer.parseInt(value.substring(colon + 1));
-            if (port < 0 || port > 65535) {
-                throw t.invalid("listen", "port " + port + " is outside 0..65535");
-            }
-            return new ServerConfig.Listen(host.isEmpty() ? "0.0.0.0" : host, port);
-        } catch (NumberFormatException e) {
-            throw t.invalid("listen", "'" + value + "' does not end in a port number");
-        }
+        return (int) bytes;
     }
 
     private static void validate(ServerConfig cfg, ConfigTree t) {
@@ -160,7 +156,7 @@ public final class ServerConfigLoader {
     }
 
     private static void validateTls(ServerConfig.Tls tls, ConfigTree t) {
-        if (tls.protocols().isEmpty() || !List.of("TLSv1.3", "TLSv1.2").containsAll(tls.protocols())) {
+        if (!tls.protocols().contains("TLSv1.3") || !List.of("TLSv1.3", "TLSv1.2").containsAll(tls.protocols())) {
             throw t.invalid("tls.protocols", "must list TLSv1.3 and optionally TLSv1.2");
         }
         if ((tls.caCert() == null) != (tls.caKey() == null)) {
@@ -193,10 +189,7 @@ public final class ServerConfigLoader {
     }
 
     private static Path path(String s) {
-        return s == null || s.isBlank() ? null : Path.of(s);
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+        String v = Strings.blankToNull(s);
+        return v == null ? null : Path.of(v);
     }
 }

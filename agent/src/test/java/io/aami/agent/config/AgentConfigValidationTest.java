@@ -1,0 +1,178 @@
+package io.aami.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.aami.common.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every validation rule of {@link AgentConfigLoader} as a table: what is set (environment or YAML) and the
+ * key and problem the startup error names. Rows are grouped in the loader's order.
+ */
+class AgentConfigValidationTest {
+    /** A loadable agent without a file: everything else is at its default. */
+    static final Map<String, String> BASE = Map.of("AAMI_SERVER_ADDRESS", "127.0.0.1:8443", "AAMI_SERVER_TLS_ENABLED", "false");
+    static final String HEX = "ab".repeat(32);
+
+    @TempDir
+    Path dir;
+
+    /** {@code AAMI_A=1;AAMI_B=2} over {@link #BASE}; an empty value leaves the key unset. */
+    static Map<String, String> env(String overrides) {
+        Map<String, String> env = new HashMap<>(BASE);
+        for (String pair : overrides.split(";")) {
+            int eq = pair.indexOf('=');
+            env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
+        }
+        return env;
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}: {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            // server.address: required, host:port, port 1..65535
+            "AAMI_SERVER_ADDRESS=                         | server.address | is required (host:port of the config-server)",
+            "\"AAMI_SERVER_ADDRESS=  \t\"                 | server.address | is required (host:port of the config-server)",
+            "AAMI_SERVER_ADDRESS=no-port                  | server.address | 'no-port' is not host:port",
+            "AAMI_SERVER_ADDRESS=:8443                    | server.address | ':8443' is not host:port (the host is empty",
+            "AAMI_SERVER_ADDRESS=[]:8443                  | server.address | '[]:8443' is not host:port (the host is empty",
+            "AAMI_SERVER_ADDRESS=::1:8443                 | server.address | '::1:8443' is not host:port (write an IPv6 address in brackets",
+            "AAMI_SERVER_ADDRESS=[::1:8443                | server.address | '[::1:8443' is not host:port",
+            "AAMI_SERVER_ADDRESS=host:                    | server.address | 'host:' does not end in a port number",
+            "AAMI_SERVER_ADDRESS=host:https               | server.address | 'host:https' does not end in a port number",
+            "AAMI_SERVER_ADDRESS=host:0                   | server.address | port 0 is outside 1..65535",
+            "AAMI_SERVER_ADDRESS=host:65536               | server.address | port 65536 is outside 1..65535",
+            // server.tls and the retry rules
+            "AAMI_SERVER_TLS_ENABLED=maybe                | server.tls.enabled | 'maybe' is not one of on, off, true, false",
+            "AAMI_SERVER_TLS_ENABLED=true                 | server.tls.ca_cert | with TLS on, set server.tls.ca_cert (a PEM file) or server.tls.ca_cert_sha256",
+            "AAMI_SERVER_TLS_CA_CERT_SHA256=abc           | server.tls.ca_cert_sha256 | must be the 64 hex digits of the CA certificate's SHA-256",
+            "AAMI_SERVER_RETRY_MAX_INTERVAL=999ms         | server.retry_max_interval | must be at least 1s",
+            "AAMI_SERVER_RETRY_MAX_INTERVAL=soon          | server.retry_max_interval | 'soon' is not a duration like 500ms",
+            "AAMI_SERVER_REENROLL_AFTER=999ms             | server.reenroll_after | must be at least 1s",
+            // agent
+            "AAMI_AGENT_GROUP_ID=web                      | agent.group_id | 'web' is not a UUID",
+            "AAMI_AGENT_LABELS=env=prod,novalue           | agent.labels | 'novalue' is not name=value",
+            // heartbeat
+            "AAMI_HEARTBEAT_INTERVAL=999ms                | heartbeat.interval | must be at least 1s",
+            "AAMI_HEARTBEAT_INTERVAL=30                   | heartbeat.interval | '30' is not a duration",
+            "AAMI_HEARTBEAT_TIMEOUT=0s                    | heartbeat.timeout | must be between 1ms and 5m",
+            "AAMI_HEARTBEAT_TIMEOUT=5m1ms                 | heartbeat.timeout | must be between 1ms and 5m",
+            // checks
+            "AAMI_CHECKS_DEFAULT_TIMEOUT=0s               | checks.default_timeout | must be positive",
+            "AAMI_CHECKS_FLUSH_INTERVAL=0s                | checks.flush_interval | must be positive",
+            "AAMI_CHECKS_MAX_CONCURRENT=0                 | checks.max_concurrent | 0 is outside the allowed range 1..1000",
+            "AAMI_CHECKS_MAX_CONCURRENT=1001              | checks.max_concurrent | 1001 is outside the allowed range 1..1000",
+            "AAMI_CHECKS_MAX_CONCURRENT=many              | checks.max_concurrent | 'many' is not a whole number",
+            "AAMI_CHECKS_RESULT_BUFFER_SIZE=0             | checks.result_buffer_size | 0 is outside the allowed range 1..100000",
+            "AAMI_CHECKS_RESULT_BUFFER_SIZE=100001        | checks.result_buffer_size | 100001 is outside the allowed range 1..100000",
+            "AAMI_CHECKS_OUTPUT_MAX_BYTES=255             | checks.output_max_bytes | must be between 256 and 1MiB",
+            "AAMI_CHECKS_OUTPUT_MAX_BYTES=1048577         | checks.output_max_bytes | must be between 256 and 1MiB",
+            "AAMI_CHECKS_OUTPUT_MAX_BYTES=4294971392      | checks.output_max_bytes | must be between 256 and 1MiB",
+            "AAMI_CHECKS_OUTPUT_MAX_BYTES=lots            | checks.output_max_bytes | 'lots' is not a size",
+            "AAMI_CHECKS_ALLOWED_SCRIPT_SHA256=abc        | checks.allowed_script_sha256 | must list 64-hex-digit SHA-256 values",
+            "AAMI_CHECKS_ALLOWED_EXECUTION_SHA256=abc     | checks.allowed_execution_sha256 | must list 64-hex-digit SHA-256 values (the execution_sha256",
+            "AAMI_CHECKS_RUN_AS=Root                      | checks.run_as | 'Root' is not a user name",
+            "AAMI_CHECKS_RUN_AS=a-very-long-user-name-of-33-chars | checks.run_as | is not a user name",
+            "AAMI_CHECKS_REMOTE_SCRIPTS=maybe             | checks.remote_scripts | 'maybe' is not one of on, off, true, false",
+            "AAMI_CHECKS_CONTAINMENT=none                 | checks.containment | 'none' is not one of auto, cgroup, rlimit",
+            // spool
+            "AAMI_CHECKS_OUTPUT_MAX_BYTES=4096;AAMI_SPOOL_SEGMENT_BYTES=20479 | spool.segment_bytes | must exceed checks.output_max_bytes by at least 16KiB",
+            "AAMI_CHECKS_OUTPUT_MAX_BYTES=1MiB            | spool.segment_bytes | must exceed checks.output_max_bytes by at least 16KiB",
+            "AAMI_SPOOL_SEGMENT_BYTES=2GiB;AAMI_SPOOL_MAX_BYTES=8GiB | spool.segment_bytes | must be at most 1GiB",
+            "AAMI_SPOOL_SEGMENT_BYTES=big                 | spool.segment_bytes | 'big' is not a size",
+            "AAMI_SPOOL_MAX_BYTES=2097151                 | spool.max_bytes | must hold at least two segments of spool.segment_bytes",
+            "AAMI_SPOOL_SEGMENT_BYTES=33MiB               | spool.max_bytes | must hold at least two segments of spool.segment_bytes",
+            "AAMI_SPOOL_FSYNC=sometimes                   | spool.fsync | 'sometimes' is not one of always, interval, never",
+            "AAMI_SPOOL_FSYNC_INTERVAL=0s                 | spool.fsync_interval | must be positive",
+            // probes, policy
+            "AAMI_PROBES_MAX_IN_FLIGHT=0                  | probes.max_in_flight | 0 is outside the allowed range 1..65536",
+            "AAMI_PROBES_MAX_IN_FLIGHT=65537              | probes.max_in_flight | 65537 is outside the allowed range 1..65536",
+            "AAMI_PROBES_MAX_TASK_IDS=0                   | probes.max_task_ids | 0 is outside the allowed range 1..1000000",
+            "AAMI_PROBES_MAX_TASK_IDS=1000001             | probes.max_task_ids | 1000001 is outside the allowed range 1..1000000",
+            "AAMI_POLICY_WAIT=999ms                       | policy.wait | must be between 1s and 5m",
+            "AAMI_POLICY_WAIT=5m1ms                       | policy.wait | must be between 1s and 5m",
+            // api: host:port with port 0..65535, loopback unless a token is set
+            "AAMI_API_LISTEN=127.0.0.1                    | api.listen | '127.0.0.1' is not host:port",
+            "AAMI_API_LISTEN=:8469                        | api.listen | ':8469' is not host:port (the host is empty",
+            "AAMI_API_LISTEN=127.0.0.1:65536              | api.listen | port 65536 is outside 0..65535",
+            "AAMI_API_LISTEN=0.0.0.0:8469                 | api.listen | 0.0.0.0 is not a loopback address; the local API can make this host connect anywhere, so set api.token",
+            "AAMI_API_LISTEN=[::]:8469                    | api.listen | :: is not a loopback address",
+            "\"AAMI_API_LISTEN=0.0.0.0:8469;AAMI_API_TOKEN= \t\" | api.listen | 0.0.0.0 is not a loopback address",
+            "AAMI_API_ALLOW_PRIVILEGED_SOURCE_PORTS=80    | api.allow_privileged_source_ports | '80' is not one of on, off, true, false",
+            // logging
+            "AAMI_LOGGING_LEVEL=loud                      | logging.level | 'loud' is not one of trace, debug, info, warn, error",
+            "AAMI_LOGGING_FORMAT=xml                      | logging.format | 'xml' is not one of json, text"})
+    void environmentValueRefusedNamingTheKey(String overrides, String key, String problem) {
+        assertThatThrownBy(() -> AgentConfigLoader.load(null, env(overrides))).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config key '" + key + "' (")
+                .hasMessageContaining(problem);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}: {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "policy: {wait: 10m}                              | policy.wait | must be between 1s and 5m",
+            "checks: {output_max_bytes: 100}                  | checks.output_max_bytes | must be between 256 and 1MiB",
+            "spool: {segment_bytes: 4KiB}                     | spool.segment_bytes | must exceed checks.output_max_bytes by at least 16KiB",
+            "spool: {max_bytes: 1MiB}                         | spool.max_bytes | must hold at least two segments",
+            "api: {listen: '127.0.0.1:8469:1'}                | api.listen | '127.0.0.1:8469:1' is not host:port (write an IPv6 address in brackets",
+            "heartbeat: {interval: [1s, 2s]}                  | heartbeat.interval | expected a single value, not a list",
+            "agent: {labels: [a, b]}                          | agent.labels | expected a mapping of names to values",
+            "checks: {allowed_interpreters: {sh: yes}}        | checks.allowed_interpreters | expected a list",
+            "checks: {max_concurrent: 2.5}                    | checks.max_concurrent | '2.5' is not a whole number"})
+    void yamlValueRefusedNamingTheKeyAndTheFile(String yaml, String key, String problem) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), yaml + "\n");
+        assertThatThrownBy(() -> AgentConfigLoader.load(file, BASE)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config key '" + key + "' (" + file + "): ")
+                .hasMessageContaining(problem);
+    }
+
+    /** The edges each rule lets through, so a rule that is off by one fails here. */
+    @ParameterizedTest(name = "{0} loads")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "AAMI_SERVER_ADDRESS=host:1",
+            "\"AAMI_SERVER_ADDRESS= [::1]:65535 \"",
+            "AAMI_SERVER_TLS_ENABLED=true;AAMI_SERVER_TLS_CA_CERT=/etc/aami/ca.crt",
+            "AAMI_SERVER_TLS_ENABLED=true;AAMI_SERVER_TLS_CA_CERT_SHA256=sha256:" + "ABCD" + "ef01" + "2345" + "6789"
+                    + "abcd" + "ef01" + "2345" + "6789" + "abcd" + "ef01" + "2345" + "6789" + "abcd" + "ef01" + "2345" + "6789",
+            "AAMI_SERVER_RETRY_MAX_INTERVAL=1s;AAMI_SERVER_REENROLL_AFTER=1s",
+            "AAMI_HEARTBEAT_INTERVAL=1s;AAMI_HEARTBEAT_TIMEOUT=1ms",
+            "AAMI_HEARTBEAT_TIMEOUT=5m",
+            "AAMI_CHECKS_MAX_CONCURRENT=1000;AAMI_CHECKS_RESULT_BUFFER_SIZE=100000",
+            "AAMI_CHECKS_OUTPUT_MAX_BYTES=256",
+            "AAMI_CHECKS_OUTPUT_MAX_BYTES=1MiB;AAMI_SPOOL_SEGMENT_BYTES=1040KiB",
+            "AAMI_CHECKS_OUTPUT_MAX_BYTES=4096;AAMI_SPOOL_SEGMENT_BYTES=20480;AAMI_SPOOL_MAX_BYTES=40960",
+            "AAMI_SPOOL_SEGMENT_BYTES=1GiB;AAMI_SPOOL_MAX_BYTES=2GiB",
+            "AAMI_SPOOL_FSYNC=never;AAMI_SPOOL_FSYNC_INTERVAL=1ms",
+            "AAMI_CHECKS_RUN_AS=_svc-01",
+            "AAMI_PROBES_MAX_IN_FLIGHT=65536;AAMI_PROBES_MAX_TASK_IDS=1000000",
+            "AAMI_POLICY_WAIT=1s",
+            "AAMI_POLICY_WAIT=5m",
+            "AAMI_API_LISTEN=127.0.0.1:0",
+            "AAMI_API_LISTEN=[::1]:65535",
+            "AAMI_API_LISTEN=localhost:8469",
+            "AAMI_API_LISTEN=0.0.0.0:8469;AAMI_API_TOKEN=s3cret",
+            "AAMI_API_LISTEN=off",
+            "\"AAMI_API_LISTEN= OFF \""})
+    void edgesLoad(String overrides) {
+        assertThatCode(() -> AgentConfigLoader.load(null, env(overrides))).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+            "config.example.com:8443  | config.example.com | 8443 | config.example.com:8443",
+            "' 10.0.0.5:9443 '        | 10.0.0.5           | 9443 | 10.0.0.5:9443",
+            "[2001:db8::1]:443        | 2001:db8::1        | 443  | [2001:db8::1]:443"})
+    void serverAddressIsSplitAndPrintedBack(String value, String host, int port, String address) {
+        AgentConfig.Server server = AgentConfigLoader.load(null, env("AAMI_SERVER_ADDRESS=" + value)).server();
+        assertThat(server.host()).isEqualTo(host);
+        assertThat(server.port()).isEqualTo(port);
+        assertThat(server.address()).isEqualTo(address);
+    }
+}
