@@ -1,5 +1,7 @@
 package io.aami.agent.probes;
 
+import static io.aami.common.text.Strings.blankToNull;
+
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbePorts;
@@ -52,9 +54,9 @@ public final class ValidatedProbes {
     /** The validated form of the GET /probe query ({@code target} is accepted for {@code target_ip}). */
     public static ValidatedProbe fromQuery(Map<String, String> query) {
         String target = query.containsKey("target_ip") ? query.get("target_ip") : query.get("target");
-        return from(new ProbeTask(emptyToNull(query.get("task_id")), emptyToNull(query.get("source_ip")),
-                integer(query, "source_port"), target, integer(query, "target_port"), emptyToNull(query.get("protocol")),
-                integer(query, "timeout_ms"), emptyToNull(query.get("payload")), emptyToNull(query.get("expect")),
+        return from(new ProbeTask(blankToNull(query.get("task_id")), blankToNull(query.get("source_ip")),
+                integer(query, "source_port"), target, integer(query, "target_port"), blankToNull(query.get("protocol")),
+                integer(query, "timeout_ms"), blankToNull(query.get("payload")), blankToNull(query.get("expect")),
                 bool(query, "udp_no_reply_ok")));
     }
 
@@ -168,9 +170,5 @@ public final class ValidatedProbes {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
-    }
-
-    private static String emptyToNull(String s) {
-        return io.aami.common.text.Strings.blankToNull(s);
     }
 }
