@@ -3,6 +3,7 @@ package io.aami.agent;
 import io.aami.agent.enrollment.Enroller;
 import io.aami.agent.heartbeat.HeartbeatLoop;
 import io.aami.agent.util.StopSignal;
+import io.aami.common.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +71,7 @@ public final class Agent implements AutoCloseable {
                 return;
             }
             for (Loop loop : loops) {
-                Thread t = new Thread(loop.body(), "aami-" + loop.name());
-                t.setDaemon(true);
+                Thread t = DaemonThreads.thread("aami-" + loop.name(), loop.body());
                 threads.add(t);
                 if (loop.interruptOnStop()) {
                     interruptible.add(t);

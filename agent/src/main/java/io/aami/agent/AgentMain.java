@@ -44,6 +44,7 @@ import io.aami.agent.transport.RestTransport;
 import io.aami.agent.transport.ServerTransport;
 import io.aami.agent.util.Backoff;
 import io.aami.agent.util.StopSignal;
+import io.aami.common.concurrent.DaemonThreads;
 import io.aami.common.config.ConfigException;
 import io.aami.common.json.WireJson;
 import io.aami.common.logging.LogSetup;
@@ -63,7 +64,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,7 +145,7 @@ public final class AgentMain {
                 cfg.agent().stateDir().resolve("ca.crt"), tlsCfg.clientCert(), tlsCfg.clientKey()), tlsCfg.caCert(), tlsCfg.caCertSha256(),
                 cfg.heartbeat().timeout(), new SecureRandom()) : null;
         ServerTransport transport = new RestTransport(HttpClients.baseUri(cfg.server()),
-                tls != null ? HttpClients.tls(tls) : HttpClients.plain(cfg), mapper, HttpClients.requestTimeout(cfg));
+                tls != null ? tls.clients() : HttpClients.plain(cfg), mapper, HttpClients.requestTimeout(cfg));
         resources.addAll(List.of(checks, probes, engine, checkSpool, probeSpool, transport));
 
         CredentialHolder holder = new CredentialHolder();
@@ -190,7 +190,7 @@ public final class AgentMain {
         if (cfg.api().enabled()) {
             Map<String, LocalApi.Endpoint> routes = new LinkedHashMap<>(new StatusRoutes(metrics, holder, agentId).routes());
             routes.putAll(new ProbeRoutes(engine, probeMetrics, cfg.api().allowPrivilegedSourcePorts()).routes());
-            resources.add(0, LocalApi.start(cfg.api(), mapper, routes, Executors.newFixedThreadPool(16, daemon("aami-api"))));
+            resources.add(0, LocalApi.start(cfg.api(), mapper, routes, Executors.newFixedThreadPool(16, DaemonThreads.factory("aami-api"))));
         }
         LoggerFactory.getLogger(AgentMain.class).info("aami-agent {} starting as {} for {}", version, agentId, cfg.server().address());
         Agent agent = new Agent(agentId, enroller, heartbeats, loops, stop, resources);
@@ -223,14 +223,6 @@ public final class AgentMain {
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("unreadable spooled " + type.getSimpleName(), e);
         }
-    }
-
-    static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     static String version() {
