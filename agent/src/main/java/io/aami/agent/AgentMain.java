@@ -22,7 +22,11 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Entry point of the agent and the one place that wires its object graph. */
+/**
+ * Entry point of the agent: loads the config and lists the agent's features ({@code *Feature} in each
+ * package), which build their own parts from the shared {@link AgentContext} and contribute loops,
+ * routes, bundle consumers and closeables. A new feature is one package and one line in {@link #wire}.
+ */
 public final class AgentMain {
     private AgentMain() {
     }

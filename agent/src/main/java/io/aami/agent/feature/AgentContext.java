@@ -41,28 +41,32 @@ public final class AgentContext {
     private final ServerTransport transport;
     private final Contributions out;
 
-    private AgentContext(AgentConfig cfg, UUID agentId, String version, Clock clock, Contributions out) {
+    private AgentContext(AgentConfig cfg, UUID agentId, String version, Clock clock, ObjectMapper mapper, AgentTls tls,
+                         ServerTransport transport, Contributions out) {
         this.cfg = cfg;
         this.agentId = agentId;
         this.version = version;
         this.clock = clock;
-        this.out = out;
         this.started = clock.instant();
-        this.mapper = WireJson.mapper(LocalApi.MAX_BODY * 2);
+        this.mapper = mapper;
+        this.tls = tls;
+        this.transport = transport;
+        this.out = out;
         metrics.info.addLabelValues(version, agentId.toString());
-        // Before anything writes into it (spools, key, credentials): 0700, or tightened.
-        StateDirectory.prepare(cfg.agent().stateDir(), cfg.checks().workDir().startsWith(cfg.agent().stateDir()));
-        AgentConfig.Tls tlsCfg = cfg.server().tls();
-        this.tls = tlsCfg.enabled() ? new AgentTls(new AgentTls.Locations(cfg.agent().stateDir().resolve("ca.crt"),
-                tlsCfg.clientCert(), tlsCfg.clientKey()), tlsCfg.caCert(), tlsCfg.caCertSha256(), cfg.heartbeat().timeout(),
-                new SecureRandom()) : null;
-        this.transport = out.closeable(new RestTransport(HttpClients.baseUri(cfg.server()),
-                tls != null ? tls.clients() : HttpClients.plain(cfg), mapper, HttpClients.requestTimeout(cfg)));
     }
 
     /** Prepares the state directory and opens the transport; what it opens is registered in {@code out}. */
     public static AgentContext open(AgentConfig cfg, UUID agentId, String version, Clock clock, Contributions out) {
-        return new AgentContext(cfg, agentId, version, clock, out);
+        // Before anything writes into it (spools, key, credentials): 0700, or tightened.
+        StateDirectory.prepare(cfg.agent().stateDir(), cfg.checks().workDir().startsWith(cfg.agent().stateDir()));
+        ObjectMapper mapper = WireJson.mapper(LocalApi.MAX_BODY * 2);
+        AgentConfig.Tls tlsCfg = cfg.server().tls();
+        AgentTls tls = tlsCfg.enabled() ? new AgentTls(new AgentTls.Locations(cfg.agent().stateDir().resolve("ca.crt"),
+                tlsCfg.clientCert(), tlsCfg.clientKey()), tlsCfg.caCert(), tlsCfg.caCertSha256(), cfg.heartbeat().timeout(),
+                new SecureRandom()) : null;
+        ServerTransport transport = out.closeable(new RestTransport(HttpClients.baseUri(cfg.server()),
+                tls != null ? tls.clients() : HttpClients.plain(cfg), mapper, HttpClients.requestTimeout(cfg)));
+        return new AgentContext(cfg, agentId, version, clock, mapper, tls, transport, out);
     }
 
     /** The retry rhythm of one loop: jittered backoff from {@code base} up to {@code server.retry_max_interval} or {@code defaultCap}. */
