@@ -1,8 +1,10 @@
 package io.aami.agent;
 
 import io.aami.agent.enrollment.Enroller;
+import io.aami.agent.feature.Loop;
 import io.aami.agent.heartbeat.HeartbeatLoop;
 import io.aami.agent.util.StopSignal;
+import io.aami.common.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
-
-    /**
-     * A background loop that runs until the stop signal. {@code interruptOnStop}: the loop blocks in
-     * long waits (a policy long poll) that only an interrupt ends promptly; loops doing file I/O (the
-     * spool) must not be interrupted, as that closes their channels.
-     */
-    public record Loop(String name, Runnable body, boolean interruptOnStop) {
-    }
 
     private final UUID agentId;
     private final Enroller enroller;
@@ -70,8 +64,7 @@ public final class Agent implements AutoCloseable {
                 return;
             }
             for (Loop loop : loops) {
-                Thread t = new Thread(loop.body(), "aami-" + loop.name());
-                t.setDaemon(true);
+                Thread t = DaemonThreads.thread("aami-" + loop.name(), loop.body());
                 threads.add(t);
                 if (loop.interruptOnStop()) {
                     interruptible.add(t);

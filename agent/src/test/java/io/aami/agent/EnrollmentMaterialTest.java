@@ -15,7 +15,7 @@ import io.aami.agent.pki.AgentTls;
 import io.aami.agent.pki.PolicyKeyPin;
 import io.aami.agent.transport.UnusedTransport;
 import io.aami.agent.transport.TransportException;
-import io.aami.agent.util.Backoff;
+import io.aami.agent.retry.Retry;
 import io.aami.agent.util.StopSignal;
 import io.aami.common.json.WireJson;
 import io.aami.common.pki.Keys;
@@ -142,7 +142,7 @@ class EnrollmentMaterialTest {
                 null, Pem.sha256Hex(ca.certificate()), Duration.ofSeconds(5), RANDOM);
         tls.ensureCa(() -> Pem.certificateToPem(ca.certificate()));
         return new Enroller(cfg, id, new RegisterOnly(answer), new CredentialStore(cfg.credentialsFile(), MAPPER), stop,
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), RANDOM), Clock.systemUTC(), "t", new CredentialHolder(),
+                new Retry(Duration.ofMillis(10), Duration.ofMillis(50), RANDOM), Clock.systemUTC(), "t", new CredentialHolder(),
                 new AgentMetrics(), tls, PolicyKeyPin.load(cfg.policyKeyFile(), MAPPER, Optional.empty()),
                 new PendingEnrollment(cfg.pendingEnrollmentFile(), MAPPER, RANDOM));
     }

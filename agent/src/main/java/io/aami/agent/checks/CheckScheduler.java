@@ -2,6 +2,7 @@ package io.aami.agent.checks;
 
 import io.aami.agent.schedule.JobDefinition;
 import io.aami.agent.schedule.PhasedScheduler;
+import io.aami.common.concurrent.DaemonThreads;
 import io.aami.contract.policy.CheckSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,13 +64,8 @@ public final class CheckScheduler implements AutoCloseable {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         metrics.containmentMode(executor.containmentMode());
         this.permits = new Semaphore(maxConcurrent, true);
-        AtomicInteger threads = new AtomicInteger();
         // Unbounded but in practice at most one thread per check: a check never has two runs in flight.
-        this.workers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "aami-check-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newCachedThreadPool(DaemonThreads.factory("aami-check"));
         this.scheduler = new PhasedScheduler<>("checks", clock, this::start, metrics.skipListener());
     }
 

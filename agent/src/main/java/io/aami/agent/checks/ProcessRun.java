@@ -1,5 +1,6 @@
 package io.aami.agent.checks;
 
+import io.aami.common.concurrent.DaemonThreads;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,8 +50,7 @@ final class ProcessRun {
         builder.environment().putAll(SystemTools.HELPER_ENV);
         Process process = builder.start();
         OutputCollector output = new OutputCollector(process.getInputStream(), outputMaxBytes);
-        Thread reader = new Thread(output, "aami-check-output-" + process.pid());
-        reader.setDaemon(true);
+        Thread reader = DaemonThreads.thread("aami-check-output-" + process.pid(), output);
         reader.start();
         boolean exited = false;
         try {

@@ -2,11 +2,13 @@ package io.aami.agent.delivery;
 
 import io.aami.agent.identity.AgentCredentials;
 import io.aami.agent.identity.CredentialHolder;
+import io.aami.agent.retry.CredentialRejections;
+import io.aami.agent.retry.Failure;
+import io.aami.agent.retry.Retry;
 import io.aami.agent.spool.ResultSpool;
 import io.aami.agent.spool.SpoolRecord;
 import io.aami.agent.spool.SpoolStats;
 import io.aami.agent.transport.TransportException;
-import io.aami.agent.util.Backoff;
 import io.aami.agent.util.StopSignal;
 import io.aami.contract.results.ResultAck;
 import java.time.Clock;
@@ -20,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ships one spooled result stream to the server: in seq order, one batch in flight, a batch when
  * {@code maxBatch} results wait or the oldest has waited {@code flushInterval}. Only what the server
- * acknowledged (after its commit) is removed from the spool; failures back off with jitter and the
- * same results are sent again. A batch the server calls malformed is split until the bad result is
+ * acknowledged (after its commit) is removed from the spool; failures back off with jitter ({@link Retry})
+ * and the same results are sent again; a refused credential is reported to {@link CredentialRejections}. A batch the server calls malformed is split until the bad result is
  * isolated, which is then dropped and counted, so one bad record never blocks the stream. Each batch
  * carries the spool's stream epoch; an acknowledgement beyond every seq the spool produced starts a new
  * epoch (see {@link ResultSpool#startNewEpoch}) and the batch is sent again in it.
@@ -46,21 +48,23 @@ public final class ResultSender implements Runnable {
     private final CredentialHolder credentials;
     private final BatchLimits limits;
     private final StopSignal stop;
-    private final Backoff backoff;
+    private final Retry retry;
+    private final CredentialRejections rejections;
     private final Clock clock;
     private final SenderMetrics metrics;
     /** How long to wait after the last failed delivery (server's Retry-After or jittered backoff). */
     private Duration failurePause = Duration.ZERO;
 
     public ResultSender(String stream, ResultSpool spool, Shipper shipper, CredentialHolder credentials, BatchLimits limits,
-                        StopSignal stop, Backoff backoff, Clock clock, SenderMetrics metrics) {
+                        StopSignal stop, Retry retry, CredentialRejections rejections, Clock clock, SenderMetrics metrics) {
         this.stream = stream;
         this.spool = spool;
         this.shipper = shipper;
         this.credentials = credentials;
         this.limits = limits;
         this.stop = stop;
-        this.backoff = backoff;
+        this.retry = retry;
+        this.rejections = rejections;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -89,7 +93,7 @@ public final class ResultSender implements Runnable {
         }
         Optional<AgentCredentials> creds = credentials.current();
         if (creds.isEmpty()) {
-            return backoff.next();
+            return retry.next();
         }
         return deliver(creds.get(), batch()) ? Duration.ZERO : failurePause;
     }
@@ -109,18 +113,29 @@ public final class ResultSender implements Runnable {
             if (ack.gap() > 0) {
                 LOG.warn("server saw {} missing {} results before seq {}", ack.gap(), stream, records.get(0).seq());
             }
-            backoff.reset();
+            rejections.accepted(loop());
+            retry.reset();
             return true;
         } catch (TransportException e) {
             if (e.status() == 400 || e.status() == 413) {
                 return split(creds, records, e);
             }
             metrics.failures.labelValues(stream).inc();
-            failurePause = e.retryAfter() != null ? e.retryAfter() : backoff.next();
+            Failure failure = Failure.of(e);
+            failurePause = retry.after(failure, e);
+            if (failure == Failure.CREDENTIAL_REJECTED && rejections.rejected(loop(), creds, e)) {
+                failurePause = Duration.ZERO;
+                return false;
+            }
             LOG.warn("sending {} {} results failed ({}); retrying in {} ms", records.size(), stream, e.getMessage(),
                     failurePause.toMillis());
             return false;
         }
+    }
+
+    /** This loop's name where credential verdicts are reported. */
+    private String loop() {
+        return "send-" + stream;
     }
 
     private boolean producedThrough(long seq) {
@@ -137,7 +152,7 @@ public final class ResultSender implements Runnable {
         spool.startNewEpoch("the server acknowledged " + stream + " seq " + ackedSeq + " of epoch " + epoch
                 + ", which this spool never produced");
         metrics.failures.labelValues(stream).inc();
-        failurePause = backoff.next();
+        failurePause = retry.next();
         return false;
     }
 

@@ -8,9 +8,10 @@ import io.aami.agent.metrics.AgentMetrics;
 import io.aami.agent.pki.AgentTls;
 import io.aami.agent.pki.PolicyKeyPin;
 import io.aami.agent.pki.RenewalSchedule;
+import io.aami.agent.retry.Failure;
+import io.aami.agent.retry.Retry;
 import io.aami.agent.transport.ServerTransport;
 import io.aami.agent.transport.TransportException;
-import io.aami.agent.util.Backoff;
 import io.aami.agent.util.StopSignal;
 import io.aami.common.pki.PkiException;
 import io.aami.contract.registration.RegisterRequest;
@@ -42,7 +43,7 @@ public final class Enroller {
     private final ServerTransport transport;
     private final CredentialStore store;
     private final StopSignal stop;
-    private final Backoff backoff;
+    private final Retry retry;
     private final Clock clock;
     private final String agentVersion;
     private final CredentialHolder holder;
@@ -54,7 +55,7 @@ public final class Enroller {
 
     /** @param tls the agent's TLS material, null when TLS is off */
     public Enroller(AgentConfig cfg, UUID agentId, ServerTransport transport, CredentialStore store, StopSignal stop,
-                    Backoff backoff, Clock clock, String agentVersion, CredentialHolder holder, AgentMetrics metrics,
+                    Retry retry, Clock clock, String agentVersion, CredentialHolder holder, AgentMetrics metrics,
                     AgentTls tls, PolicyKeyPin pin, PendingEnrollment pending) {
         this.pending = pending;
         this.tls = tls;
@@ -66,7 +67,7 @@ public final class Enroller {
         this.transport = transport;
         this.store = store;
         this.stop = stop;
-        this.backoff = backoff;
+        this.retry = retry;
         this.clock = clock;
         this.agentVersion = agentVersion;
     }
@@ -111,13 +112,13 @@ public final class Enroller {
 
     /** Enrolls (proving {@code previous} if this id already holds a credential); empty if stopped first. */
     public Optional<AgentCredentials> enroll(AgentCredentials previous) {
-        backoff.reset();
+        retry.reset();
         while (!stop.stopped()) {
             Duration wait;
             Optional<String> token = bootstrapToken();
             if (token.isEmpty()) {
                 LOG.warn("no bootstrap token yet (server.bootstrap_token or {}); waiting", cfg.server().bootstrapTokenFile());
-                wait = backoff.next();
+                wait = retry.next();
             } else {
                 try {
                     if (tls != null) {
@@ -138,10 +139,10 @@ public final class Enroller {
                         adopt(previous);
                         return Optional.of(previous);
                     }
-                    wait = backoff.atCap();
+                    wait = retry.atCap();
                 } catch (PkiException e) {
                     metrics.enrollments.labelValues("error").inc();
-                    wait = backoff.atCap();
+                    wait = retry.atCap();
                     LOG.error("cannot establish trust in the server: {}; retrying in {} s", e.getMessage(), wait.toSeconds());
                 }
             }
@@ -205,8 +206,9 @@ public final class Enroller {
     }
 
     private Duration describeFailure(TransportException e) {
-        if (e.transientFailure()) {
-            Duration wait = e.retryAfter() != null ? e.retryAfter() : backoff.next();
+        Failure failure = Failure.of(e);
+        if (failure == Failure.TRANSIENT || failure == Failure.RETRY_AFTER) {
+            Duration wait = retry.after(failure, e);
             LOG.warn("enrollment with {} failed ({}); retrying in {} ms", cfg.server().address(), e.getMessage(), wait.toMillis());
             return wait;
         }
@@ -218,7 +220,8 @@ public final class Enroller {
                     + " (and " + cfg.agent().stateDir() + ") to enroll as a new host";
             default -> "";
         };
-        Duration wait = backoff.atCap();
+        // A refused credential here is the bootstrap or agent token itself: enrolling again is what failed.
+        Duration wait = retry.after(Failure.PERMANENT, e);
         LOG.error("enrollment refused ({}): {}{}; retrying in {} s", e.code(), e.getMessage(), hint, wait.toSeconds());
         return wait;
     }

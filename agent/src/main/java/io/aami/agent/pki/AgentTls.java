@@ -1,5 +1,6 @@
 package io.aami.agent.pki;
 
+import io.aami.agent.transport.HttpClients;
 import io.aami.common.pki.Keys;
 import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
@@ -116,6 +117,11 @@ public final class AgentTls {
     }
 
     /** Presents the client certificate; built once the CA is known. */
+    /** The clients every call reaches the server with: each presents (or, for enrollment, withholds) this material. */
+    public HttpClients.Set clients() {
+        return new HttpClients.Set(this::agentClient, this::enrollClient, this::pinnedClient, true);
+    }
+
     public synchronized HttpClient agentClient() {
         if (agentClient == null) {
             agentClient = client(TlsContexts.client(requireCa(), keyManager));

@@ -2,9 +2,11 @@ package io.aami.agent.pki;
 
 import io.aami.agent.identity.AgentCredentials;
 import io.aami.agent.identity.CredentialHolder;
+import io.aami.agent.retry.CredentialRejections;
+import io.aami.agent.retry.Failure;
+import io.aami.agent.retry.Retry;
 import io.aami.agent.transport.ServerTransport;
 import io.aami.agent.transport.TransportException;
-import io.aami.agent.util.Backoff;
 import io.aami.agent.util.StopSignal;
 import io.aami.contract.registration.CertificateRequest;
 import io.aami.contract.registration.CertificateResponse;
@@ -21,21 +23,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Renews the client certificate before it expires: at a random point between 70 % and 90 % of its
  * lifetime (a fleet enrolled at once does not renew at once), with a new key and a fresh CSR over the
- * current mTLS connection. Failures retry with jittered backoff; if the certificate expires anyway,
- * {@code onExpired} enrolls again with the bootstrap token.
+ * current mTLS connection. Failures retry with jittered backoff ({@link Retry}); a refused credential is
+ * reported to {@link CredentialRejections}. If the certificate expires anyway (known locally, so no rule
+ * applies), {@code onExpired} enrolls again with the bootstrap token.
  */
 public final class CertificateRenewer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateRenewer.class);
     private static final Duration RECHECK = Duration.ofSeconds(5);
+    /** This loop's name where credential verdicts are reported. */
+    public static final String LOOP = "renew";
 
     private final AgentTls tls;
     private final ServerTransport transport;
     private final CredentialHolder credentials;
     private final StopSignal stop;
-    private final Backoff backoff;
+    private final Retry retry;
     private final Clock clock;
     private final RandomGenerator random;
     private final Consumer<AgentCredentials> onExpired;
+    private final CredentialRejections rejections;
     /** The renewal time drawn once per certificate (by serial), so the draw stays uniform in 70-90 %. */
     private java.math.BigInteger plannedSerial;
     private Instant plannedAt;
@@ -43,15 +49,17 @@ public final class CertificateRenewer implements Runnable {
     private Instant renewedAt = Instant.MIN;
 
     public CertificateRenewer(AgentTls tls, ServerTransport transport, CredentialHolder credentials, StopSignal stop,
-                              Backoff backoff, Clock clock, RandomGenerator random, Consumer<AgentCredentials> onExpired) {
+                              Retry retry, Clock clock, RandomGenerator random, Consumer<AgentCredentials> onExpired,
+                              CredentialRejections rejections) {
         this.tls = tls;
         this.transport = transport;
         this.credentials = credentials;
         this.stop = stop;
-        this.backoff = backoff;
+        this.retry = retry;
         this.clock = clock;
         this.random = random;
         this.onExpired = onExpired;
+        this.rejections = rejections;
     }
 
     @Override
@@ -72,7 +80,7 @@ public final class CertificateRenewer implements Runnable {
         try {
             return step();
         } catch (RuntimeException e) {
-            Duration wait = backoff.next();
+            Duration wait = retry.next();
             LOG.error("certificate renewal failed unexpectedly ({}); retrying in {} ms", e, wait.toMillis(), e);
             return wait;
         }
@@ -114,10 +122,15 @@ public final class CertificateRenewer implements Runnable {
             X509Certificate renewed = tls.install(r.clientCertificate());
             renewedAt = now;
             LOG.info("renewed the client certificate; it is valid until {}", renewed.getNotAfter().toInstant());
-            backoff.reset();
+            rejections.accepted(LOOP);
+            retry.reset();
             return Duration.ofSeconds(1);
         } catch (TransportException e) {
-            Duration wait = e.retryAfter() != null ? e.retryAfter() : backoff.next();
+            Failure failure = Failure.of(e);
+            Duration wait = retry.after(failure, e);
+            if (failure == Failure.CREDENTIAL_REJECTED && rejections.rejected(LOOP, creds.get(), e)) {
+                return Duration.ofSeconds(1);
+            }
             LOG.warn("certificate renewal failed ({}); retrying in {} ms", e.getMessage(), wait.toMillis());
             return wait;
         }

@@ -3,9 +3,11 @@ package io.aami.agent.policy;
 import io.aami.agent.identity.AgentCredentials;
 import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.pki.PolicyKeyPin;
+import io.aami.agent.retry.CredentialRejections;
+import io.aami.agent.retry.Failure;
+import io.aami.agent.retry.Retry;
 import io.aami.agent.transport.ServerTransport;
 import io.aami.agent.transport.TransportException;
-import io.aami.agent.util.Backoff;
 import io.aami.agent.util.StopSignal;
 import io.aami.contract.policy.PolicyBundle;
 import java.time.Clock;
@@ -19,10 +21,13 @@ import org.slf4j.LoggerFactory;
  * policy changes (answered within a second of the change) or the wait ends. Starts from the stored
  * bundle (checked against the persisted rollback floor and its expiry) so checks run even before the
  * server answers. A bundle signed by a key other than the pinned one makes it fetch the server's
- * rotation statements, which move the pin only if they verify under it. Failures back off with jitter.
+ * rotation statements, which move the pin only if they verify under it. Failures back off with jitter
+ * ({@link Retry}); a refused credential is reported to {@link CredentialRejections}.
  */
 public final class PolicyPoller implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyPoller.class);
+    /** This loop's name where credential verdicts are reported. */
+    public static final String LOOP = "policy";
 
     private final ServerTransport transport;
     private final CredentialHolder credentials;
@@ -32,10 +37,12 @@ public final class PolicyPoller implements Runnable {
     private final Clock clock;
     private final Duration wait;
     private final StopSignal stop;
-    private final Backoff backoff;
+    private final Retry retry;
+    private final CredentialRejections rejections;
 
     public PolicyPoller(ServerTransport transport, CredentialHolder credentials, PolicyFile file, PolicyGate gate,
-                        PolicyKeyPin pin, Clock clock, Duration wait, StopSignal stop, Backoff backoff) {
+                        PolicyKeyPin pin, Clock clock, Duration wait, StopSignal stop, Retry retry,
+                        CredentialRejections rejections) {
         this.transport = transport;
         this.credentials = credentials;
         this.file = file;
@@ -44,7 +51,8 @@ public final class PolicyPoller implements Runnable {
         this.clock = clock;
         this.wait = wait;
         this.stop = stop;
-        this.backoff = backoff;
+        this.retry = retry;
+        this.rejections = rejections;
     }
 
     @Override
@@ -72,7 +80,7 @@ public final class PolicyPoller implements Runnable {
     Duration pollOnce() {
         Optional<AgentCredentials> creds = credentials.current();
         if (creds.isEmpty()) {
-            return backoff.next();
+            return retry.next();
         }
         try {
             Optional<PolicyBundle> fresh = transport.fetchPolicy(creds.get(), gate.versionToAskFor(), wait);
@@ -81,17 +89,23 @@ public final class PolicyPoller implements Runnable {
                 if (!gate.offer(fresh.get())) {
                     // The server answers at once while our version differs from its own: without a pause a
                     // refused bundle (or a hostile server) would turn the long poll into a busy loop.
-                    return backoff.next();
+                    return retry.next();
                 }
                 file.save(fresh.get());
             }
-            backoff.reset();
+            // Only an unchanged policy or a bundle that verified vouches for the server: a forged one answers polls too.
+            rejections.accepted(LOOP);
+            retry.reset();
             return Duration.ZERO;
         } catch (TransportException e) {
             if (stop.stopped()) {
                 return Duration.ZERO;
             }
-            Duration pause = e.retryAfter() != null ? e.retryAfter() : backoff.next();
+            Failure failure = Failure.of(e);
+            Duration pause = retry.after(failure, e);
+            if (failure == Failure.CREDENTIAL_REJECTED && rejections.rejected(LOOP, creds.get(), e)) {
+                return Duration.ZERO;
+            }
             LOG.warn("policy poll failed ({}); retrying in {} ms", e.getMessage(), pause.toMillis());
             return pause;
         }

@@ -1,5 +1,6 @@
 package io.aami.agent.probes;
 
+import io.aami.common.concurrent.DaemonThreads;
 import io.aami.contract.probes.ProbeResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,9 +65,9 @@ public final class ProbeEngine implements AutoCloseable {
         }
         this.inbox = new Inbox(selector);
         this.resolver = new TargetResolver(lookup, resolverThreads, inbox::resolved);
-        this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "aami-probe-complete"));
+        this.completer = Executors.newSingleThreadExecutor(r -> DaemonThreads.thread("aami-probe-complete", r));
         ProbeLoop loop = new ProbeLoop(selector, inbox, maxInFlight, resolver, new Completions(completer), metrics, clock);
-        this.loopThread = daemon(loop, "aami-probe-loop");
+        this.loopThread = DaemonThreads.thread("aami-probe-loop", loop);
         loopThread.start();
         LOG.info("probe engine started: max {} probes in flight", maxInFlight);
     }
@@ -123,11 +124,5 @@ public final class ProbeEngine implements AutoCloseable {
         while ((a = inbox.pollSubmitted()) != null) {
             a.future.completeExceptionally(new IllegalStateException("probe engine closed"));
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

@@ -1,12 +1,12 @@
 package io.aami.agent.probes;
 
+import io.aami.common.concurrent.DaemonThreads;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +41,7 @@ final class TargetResolver implements AutoCloseable {
         }
         this.lookup = lookup;
         this.sink = sink;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "aami-probe-dns-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), DaemonThreads.factory("aami-probe-dns"));
         pool.allowCoreThreadTimeOut(true);
     }
 

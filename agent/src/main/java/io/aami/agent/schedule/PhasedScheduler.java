@@ -1,5 +1,6 @@
 package io.aami.agent.schedule;
 
+import io.aami.common.concurrent.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,11 +60,7 @@ public final class PhasedScheduler<S> implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.skipListener = Objects.requireNonNull(skipListener, "skipListener");
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "aami-" + name + "-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> DaemonThreads.thread("aami-" + name + "-timer", r));
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }

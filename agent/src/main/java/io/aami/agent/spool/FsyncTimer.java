@@ -1,5 +1,6 @@
 package io.aami.agent.spool;
 
+import io.aami.common.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,11 +15,7 @@ final class FsyncTimer implements AutoCloseable {
     private final ScheduledExecutorService executor;
 
     FsyncTimer(String threadName, Duration interval, Runnable sync) {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.thread(threadName, r));
         long ms = Math.max(1, interval.toMillis());
         executor.scheduleWithFixedDelay(() -> {
             // An exception would cancel the schedule and silently end durability; log and go on.

@@ -1,7 +1,6 @@
 package io.aami.agent.transport;
 
 import io.aami.agent.config.AgentConfig;
-import io.aami.agent.pki.AgentTls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -31,10 +30,6 @@ public final class HttpClients {
                 .connectTimeout(cfg.heartbeat().timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         Supplier<HttpClient> same = () -> http;
         return new Set(same, same, same, false);
-    }
-
-    public static Set tls(AgentTls tls) {
-        return new Set(tls::agentClient, tls::enrollClient, tls::pinnedClient, true);
     }
 
     /** The default per-request timeout for short calls. */

@@ -37,13 +37,8 @@ public final class TransportException extends RuntimeException {
         return retryAfter;
     }
 
-    /** Worth retrying as is: no answer, 5xx, 429 or 408. */
+    /** Worth retrying as is: no answer, 5xx, 429 or 408 (what that means for a loop: {@code retry.Failure}). */
     public boolean transientFailure() {
         return status == 0 || status >= 500 || status == 429 || status == 408;
-    }
-
-    /** The server no longer accepts this agent's credential (deleted target, rotated elsewhere). */
-    public boolean credentialRejected() {
-        return status == 401;
     }
 }

@@ -8,7 +8,8 @@ import io.aami.agent.spool.FsyncPolicy;
 import io.aami.agent.spool.ResultSpool;
 import io.aami.agent.spool.SpoolMetrics;
 import io.aami.agent.spool.SpoolOptions;
-import io.aami.agent.util.Backoff;
+import io.aami.agent.retry.RecordingRejections;
+import io.aami.agent.retry.Retry;
 import io.aami.agent.util.StopSignal;
 import io.aami.contract.results.ResultAck;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -47,7 +48,8 @@ class ResultSenderEpochTest {
             return shipper.ship(creds, epoch, records);
         };
         return new ResultSender("checks", spool, recording, holder, new ResultSender.BatchLimits(maxBatch, 1 << 20, Duration.ZERO),
-                new StopSignal(), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(1)), Clock.systemUTC(),
+                new StopSignal(), new Retry(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(1)), new RecordingRejections(),
+                Clock.systemUTC(),
                 new SenderMetrics(new PrometheusRegistry()));
     }
 

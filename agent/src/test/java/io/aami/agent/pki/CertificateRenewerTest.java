@@ -6,7 +6,8 @@ import io.aami.agent.identity.AgentCredentials;
 import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.transport.ServerTransport;
 import io.aami.agent.transport.UnusedTransport;
-import io.aami.agent.util.Backoff;
+import io.aami.agent.retry.RecordingRejections;
+import io.aami.agent.retry.Retry;
 import io.aami.agent.util.StopSignal;
 import io.aami.common.pki.Pem;
 import io.aami.contract.registration.CertificateRequest;
@@ -55,7 +56,8 @@ class CertificateRenewerTest {
         Instant due = first.getNotBefore().toInstant().plus(Duration.ofMillis(Duration.ofDays(7).toMillis() * 95 / 100));
         StopSignal stop = new StopSignal();
         CertificateRenewer renewer = new CertificateRenewer(tls, transport, holder, stop,
-                new Backoff(Duration.ofMillis(20), Duration.ofMillis(50), RANDOM), Clock.fixed(due, ZoneOffset.UTC), RANDOM, c -> { });
+                new Retry(Duration.ofMillis(20), Duration.ofMillis(50), RANDOM), Clock.fixed(due, ZoneOffset.UTC), RANDOM, c -> { },
+                new RecordingRejections());
         AtomicReference<Throwable> died = new AtomicReference<>();
         Thread loop = new Thread(renewer, "renew-under-test");
         loop.setUncaughtExceptionHandler((t, e) -> died.set(e));
@@ -89,11 +91,11 @@ class CertificateRenewerTest {
         AtomicInteger attempts = new AtomicInteger();
         StopSignal stop = new StopSignal();
         CertificateRenewer renewer = new CertificateRenewer(tls, new RenewOnly(r -> null), holder, stop,
-                new Backoff(Duration.ofMillis(20), Duration.ofMillis(50), RANDOM),
+                new Retry(Duration.ofMillis(20), Duration.ofMillis(50), RANDOM),
                 Clock.fixed(cert.getNotAfter().toInstant().plusSeconds(60), ZoneOffset.UTC), RANDOM, c -> {
                     attempts.incrementAndGet();
                     throw new IllegalStateException("enrollment blew up");
-                });
+                }, new RecordingRejections());
         for (int i = 0; i < 3; i++) {
             assertThat(renewer.guardedStep()).isPositive();
         }

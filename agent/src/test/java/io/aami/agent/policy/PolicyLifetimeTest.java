@@ -61,7 +61,7 @@ class PolicyLifetimeTest {
     }
 
     void startFromDisk(PolicyGate gate) {
-        new PolicyPoller(null, holder, file(), gate, null, clock, Duration.ofSeconds(1), new StopSignal(), null).startFromStored();
+        new PolicyPoller(null, holder, file(), gate, null, clock, Duration.ofSeconds(1), new StopSignal(), null, null).startFromStored();
     }
 
     PolicyBundle signed(long version, String script, Instant generated, Duration ttl) {

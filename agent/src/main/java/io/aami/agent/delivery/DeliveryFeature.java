@@ -1,0 +1,74 @@
+package io.aami.agent.delivery;
+
+import io.aami.agent.checks.ExecutionSink;
+import io.aami.agent.config.AgentConfig;
+import io.aami.agent.feature.AgentContext;
+import io.aami.agent.feature.Contributions;
+import io.aami.agent.feature.Loop;
+import io.aami.agent.retry.CredentialRejections;
+import io.aami.agent.retry.Retry;
+import io.aami.agent.spool.FsyncPolicy;
+import io.aami.agent.spool.ResultSpool;
+import io.aami.agent.spool.SpoolMetrics;
+import io.aami.agent.spool.SpoolOptions;
+import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.ProbeResult;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+
+/**
+ * Result delivery: the durable spool of each result stream ({@code checks}, {@code probes}) and the
+ * sender that ships it. Producers write through {@link #checks()} and {@link #probes()}; the spools are
+ * registered before any producer, so they close after them.
+ */
+public final class DeliveryFeature {
+    /** The server's body limit for one batch, with room to spare. */
+    private static final long MAX_BATCH_BYTES = 512 * 1024;
+
+    private final ResultSpool checkSpool;
+    private final ResultSpool probeSpool;
+    private final WireRecords wire;
+
+    private DeliveryFeature(ResultSpool checkSpool, ResultSpool probeSpool, WireRecords wire) {
+        this.checkSpool = checkSpool;
+        this.probeSpool = probeSpool;
+        this.wire = wire;
+    }
+
+    public static DeliveryFeature install(AgentContext ctx, CredentialRejections rejections) {
+        AgentConfig cfg = ctx.cfg();
+        Contributions out = ctx.out();
+        SpoolMetrics spoolMetrics = new SpoolMetrics(ctx.metrics().registry());
+        SpoolOptions options = new SpoolOptions(cfg.spool().maxBytes(), cfg.spool().segmentBytes(),
+                FsyncPolicy.fromConfig(cfg.spool().fsync()), cfg.spool().fsyncInterval());
+        ResultSpool checkSpool = out.closeable(ResultSpool.open(cfg.spoolDir().resolve("checks"), options, ctx.clock(),
+                spoolMetrics.forStream("checks")));
+        ResultSpool probeSpool = out.closeable(ResultSpool.open(cfg.spoolDir().resolve("probes"), options, ctx.clock(),
+                spoolMetrics.forStream("probes")));
+        WireRecords wire = new WireRecords(ctx.mapper());
+        SenderMetrics senderMetrics = new SenderMetrics(ctx.metrics().registry());
+        ResultSender.BatchLimits limits = new ResultSender.BatchLimits(cfg.checks().resultBufferSize(), MAX_BATCH_BYTES,
+                cfg.checks().flushInterval());
+        out.loop(new Loop("send-checks", new ResultSender("checks", checkSpool, wire.checks(ctx.transport()), ctx.credentials(),
+                limits, ctx.stop(), retry(ctx), rejections, ctx.clock(), senderMetrics), false));
+        out.loop(new Loop("send-probes", new ResultSender("probes", probeSpool, wire.probes(ctx.transport()), ctx.credentials(),
+                limits, ctx.stop(), retry(ctx), rejections, ctx.clock(), senderMetrics), false));
+        out.pendingResults(() -> checkSpool.stats().pendingRecords());
+        out.pendingResults(() -> probeSpool.stats().pendingRecords());
+        return new DeliveryFeature(checkSpool, probeSpool, wire);
+    }
+
+    private static Retry retry(AgentContext ctx) {
+        return ctx.retry(Duration.ofSeconds(1), Duration.ofMinutes(1));
+    }
+
+    /** Spools every finished check run as a check result. */
+    public ExecutionSink checks() {
+        return e -> checkSpool.append(seq -> wire.json(WireRecords.checkResult(seq, e)));
+    }
+
+    /** Spools every finished probe as a probe report. */
+    public BiConsumer<ProbeSpec, ProbeResult> probes() {
+        return (spec, r) -> probeSpool.append(seq -> wire.json(WireRecords.probeReport(seq, spec, r)));
+    }
+}
