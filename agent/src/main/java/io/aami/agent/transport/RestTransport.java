@@ -158,12 +158,13 @@ public final class RestTransport implements ServerTransport {
         return new TransportException(response.statusCode(), code, message, retryAfter, null);
     }
 
+    /** Delay-seconds only (RFC 9110): a negative or non-numeric value is ignored, never a reason to retry at once. */
     private static java.util.Optional<Duration> seconds(String header) {
-        try {
-            return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(header.trim())));
-        } catch (NumberFormatException e) {
+        String digits = header.trim();
+        if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return java.util.Optional.empty();
         }
+        return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(digits)));
     }
 
     private static String describe(IOException e) {

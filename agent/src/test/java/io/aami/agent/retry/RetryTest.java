@@ -68,10 +68,14 @@ class RetryTest {
     }
 
     @Test
-    void theServersRetryAfterIsHonouredAsGiven() {
+    void theServersRetryAfterIsHonouredUpToTheCap() {
         Retry retry = new Retry(BASE, CAP, HIGHEST);
-        TransportException busy = new TransportException(503, "SERVER_BUSY", "busy", Duration.ofSeconds(120), null);
-        assertThat(retry.after(busy)).isEqualTo(Duration.ofSeconds(120));
+        TransportException busy = new TransportException(503, "SERVER_BUSY", "busy", Duration.ofSeconds(20), null);
+        assertThat(retry.after(busy)).isEqualTo(Duration.ofSeconds(20));
+        TransportException parked = new TransportException(503, "SERVER_BUSY", "come back next year", Duration.ofDays(365), null);
+        assertThat(retry.after(parked)).isEqualTo(CAP);
+        TransportException parkedCredential = new TransportException(401, "UNAUTHORIZED", "who?", Duration.ofDays(365), null);
+        assertThat(retry.after(parkedCredential)).isEqualTo(CAP);
         TransportException limited = new TransportException(429, "RATE_LIMITED", "slow down", Duration.ofSeconds(3), null);
         assertThat(retry.after(limited)).isEqualTo(Duration.ofSeconds(3));
         TransportException rejected = new TransportException(401, "UNAUTHORIZED", "who?", Duration.ofSeconds(4), null);
