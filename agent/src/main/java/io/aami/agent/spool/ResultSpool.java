@@ -22,44 +22,8 @@ import org.slf4j.LoggerFactory;
  * records, ships them and {@link #ack}s what the server stored. Acknowledged records are never
  * returned again, also after a restart, and segments holding only acknowledged records are deleted.
  *
- * <p><b>Sequence numbers.</b> Strictly increasing from 1, never reused, surviving restarts and crashes:
- * {@code <dir>/seq} holds a ceiling reserved (atomically, fsync'd) {@value SeqAllocator#RESERVE_BLOCK}
- * numbers at a time, and the exact next value after a clean close. Open starts at the largest of that,
- * the highest seq in the segments + 1 and the acknowledged seq + 1. A crash leaves a gap of at most
- * one block, never a reuse.
- *
- * <p><b>Stream epoch.</b> The numbering belongs to a random epoch ({@code <dir>/epoch}, fsync'd before a
- * record is numbered in it), sent with every batch. It is kept only when the epoch and seq files are both
- * intact; otherwise (a new or deleted directory, a lost or damaged epoch or seq file) open starts a new
- * one, and so does {@link #startNewEpoch} when the server holds numbers of the epoch the spool never
- * produced (a spool restored from an older copy). The server keeps a cursor per epoch, so a numbering
- * that started over is stored as a new stream, never acknowledged as duplicates.
- *
- * <p><b>Files.</b> {@code <first seq>.seg} segments of records (see {@link RecordFormat}), rolled at
- * {@code segmentBytes}; {@code acked} (everything up to it is delivered); {@code seq}; {@code epoch};
- * {@code lock}.
- * When a record would take the spool past {@code maxBytes}, the oldest segment is dropped, delivered or
- * not, and its pending records are counted as dropped: appends never fail because the spool is full.
- * A damaged record (bad CRC or length) is skipped and counted; reading resumes at the next intact one.
- *
- * <p><b>Durability.</b> Every append is one {@code write(2)} into the kernel before it returns, so a
- * process crash (kill -9, OOM killer, JVM crash) loses nothing {@code append} returned under any policy.
- * On power failure or a kernel crash:
- * <ul>
- *   <li>{@link FsyncPolicy#ALWAYS}: each record, and the directory entry of each new segment, is
- *       fsync'd before {@code append} returns: nothing {@code append} returned is lost. The ack position
- *       is fsync'd before {@code ack} returns: acknowledged records are not delivered again.</li>
- *   <li>{@link FsyncPolicy#INTERVAL}: a background thread fsyncs the active segment and new directory
- *       entries every {@code fsyncInterval}; a rolled segment is fsync'd as it is closed, and close
- *       fsyncs. Lost: at most the records appended during the last interval (plus the duration of a
- *       running fsync). The ack position is fsync'd on every ack.</li>
- *   <li>{@link FsyncPolicy#NEVER}: records and the ack position are left to the OS's write-back (Linux:
- *       dirty pages older than ~30 s). Lost: whatever was not yet written back; the ack position may move
- *       back, so records are delivered again (the server drops duplicates by seq).</li>
- * </ul>
- * Under every policy the {@code seq} ceiling is fsync'd before a number beyond it is handed out, so no
- * loss leads to a reused seq. A record torn by the failure at the end of the newest segment is cut off
- * at the next open (counted as corrupt).
+ * <p>How sequence numbers and stream epochs are kept, the files, what survives a crash under each
+ * {@link FsyncPolicy}, and how a damaged record is handled: see the package documentation.
  *
  * <p><b>Threads.</b> Thread-safe: any number of appenders and one sender, serialised by one lock.
  * {@code encode} runs under that lock (file order must be seq order), so it must be quick and must not
@@ -132,17 +96,11 @@ public final class ResultSpool implements AutoCloseable {
             // The lock is reentrant: a nested append would get the seq the outer one is encoding.
             throw new IllegalStateException("append called from inside encode or another spool call");
         }
-        lock.lock();
-        try {
-            ensureOpen();
+        return underLock("append failed", () -> {
             long seq = state.append(encode);
             appended.signalAll();
             return seq;
-        } catch (IOException e) {
-            throw new UncheckedIOException("spool " + stream + ": append failed: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The oldest records not yet acknowledged, in seq order, at most {@code max}; the same ones until acked. */
@@ -150,15 +108,7 @@ public final class ResultSpool implements AutoCloseable {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1, got " + max);
         }
-        lock.lock();
-        try {
-            ensureOpen();
-            return state.peek(max);
-        } catch (IOException e) {
-            throw new UncheckedIOException("spool " + stream + ": read failed: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+        return underLock("read failed", () -> state.peek(max));
     }
 
     /**
@@ -166,15 +116,10 @@ public final class ResultSpool implements AutoCloseable {
      * restart; segments left with nothing pending are deleted. Acking again, or less, is a no-op.
      */
     public void ack(long throughSeq) {
-        lock.lock();
-        try {
-            ensureOpen();
+        underLock("ack failed", () -> {
             state.ack(throughSeq);
-        } catch (IOException e) {
-            throw new UncheckedIOException("spool " + stream + ": ack failed: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** The stream epoch every seq of this spool belongs to; send it with the records. */
@@ -193,15 +138,7 @@ public final class ResultSpool implements AutoCloseable {
      * sent from now on is a new stream to the server. Returns the new epoch.
      */
     public String startNewEpoch(String why) {
-        lock.lock();
-        try {
-            ensureOpen();
-            return state.startNewEpoch(why);
-        } catch (IOException e) {
-            throw new UncheckedIOException("spool " + stream + ": cannot store a new epoch: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+        return underLock("cannot store a new epoch", () -> state.startNewEpoch(why));
     }
 
     /**
@@ -276,6 +213,23 @@ public final class ResultSpool implements AutoCloseable {
 
     private interface IoStep {
         void run() throws IOException;
+    }
+
+    private interface IoCall<T> {
+        T call() throws IOException;
+    }
+
+    /** One spool operation on an open spool, under the lock; an I/O failure names the stream and {@code failure}. */
+    private <T> T underLock(String failure, IoCall<T> call) {
+        lock.lock();
+        try {
+            ensureOpen();
+            return call.call();
+        } catch (IOException e) {
+            throw new UncheckedIOException("spool " + stream + ": " + failure + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void closeStep(String what, IoStep step) {
