@@ -5,7 +5,7 @@ import io.aami.common.concurrent.DaemonThreads;
 import io.aami.common.config.ConfigException;
 import io.aami.common.json.WireJson;
 import io.aami.common.logging.LogSetup;
-import io.aami.server.agentauth.AgentAuthenticator;
+import io.aami.server.agentauth.AgentAuthFeature;
 import io.aami.server.checkresults.CheckResultsFeature;
 import io.aami.server.checks.ChecksFeature;
 import io.aami.server.cli.CaCommand;
@@ -50,7 +50,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -174,8 +173,7 @@ public final class ServerMain {
     private static RunningServer startFeatures(ServerContext ctx) {
         PkiFeature pki = new PkiFeature(ctx);
         String adminToken = AdminToken.resolve(ctx.config().adminToken(), ctx.config().adminTokenFile(), ctx.secrets());
-        AgentAuthenticator agents = new AgentAuthenticator(ctx.db(), ctx.clock(), Duration.ofSeconds(60), pki.tls());
-        ctx.changes().subscribe(agents::onChange);
+        AgentAuthFeature agents = new AgentAuthFeature(ctx, pki.tls());
         new HealthFeature(ctx);
         new MetricsFeature(ctx);
         GroupsFeature groups = new GroupsFeature(ctx);
@@ -190,7 +188,7 @@ public final class ServerMain {
         new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service());
         new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service());
         ctx.changes().start();
-        int port = serve(ctx, pki.tlsMaterial(), access(ctx, adminToken, agents));
+        int port = serve(ctx, pki.tlsMaterial(), access(ctx, adminToken, agents.authentication()));
         return new RunningServer(port, ctx.db(), heartbeat, results, ctx.routes(), ctx.resources());
     }
 

@@ -8,6 +8,7 @@ import io.aami.server.testing.Api;
 import io.aami.server.testing.ServerPerClass;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +36,7 @@ class RouteTableTest {
         List<RouteTable.Route> parsed = lines.subList(1, lines.size()).stream().map(line -> line.trim().split("\\s+"))
                 .map(f -> new RouteTable.Route(f[0], f[1], Access.valueOf(f[2]))).toList();
         assertThat(parsed).isEqualTo(served).hasSize(42);
+        assertThat(Files.readString(Path.of("..", "README.md"))).as("the README's Routes section").contains(printed);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.aami.server.policyscope;
 
 import io.aami.server.error.ApiException;
-import io.aami.contract.ErrorCode;
 import java.util.UUID;
 
 /**
