@@ -1,28 +1,28 @@
 package io.aami.server;
 
 import io.aami.server.db.Database;
-import io.aami.server.heartbeat.HeartbeatWriter;
-import io.aami.server.heartbeat.LivenessSweeper;
-import io.aami.server.results.PartitionMaintainer;
+import io.aami.server.feature.Resources;
+import io.aami.server.heartbeat.HeartbeatFeature;
+import io.aami.server.http.RouteTable;
+import io.aami.server.results.ResultStreams;
 import java.util.List;
-import org.slf4j.LoggerFactory;
 
 /** A started config-server; closing it stops the API first and the database last. */
 public final class RunningServer implements AutoCloseable {
     private final int port;
     private final Database db;
-    private final LivenessSweeper sweeper;
-    private final HeartbeatWriter heartbeats;
-    private final PartitionMaintainer partitions;
-    private final List<AutoCloseable> resources;
+    private final HeartbeatFeature heartbeats;
+    private final ResultStreams results;
+    private final RouteTable routes;
+    private final Resources resources;
 
-    RunningServer(int port, Database db, LivenessSweeper sweeper, HeartbeatWriter heartbeats, PartitionMaintainer partitions,
-                  List<AutoCloseable> resources) {
+    RunningServer(int port, Database db, HeartbeatFeature heartbeats, ResultStreams results, RouteTable routes,
+                  Resources resources) {
         this.port = port;
         this.db = db;
-        this.sweeper = sweeper;
         this.heartbeats = heartbeats;
-        this.partitions = partitions;
+        this.results = results;
+        this.routes = routes;
         this.resources = resources;
     }
 
@@ -34,9 +34,14 @@ public final class RunningServer implements AutoCloseable {
         return db;
     }
 
+    /** The routes this server serves, in registration order. */
+    public List<RouteTable.Route> routes() {
+        return routes.routes();
+    }
+
     /** Runs a liveness sweep now (tests, operators' tooling). */
     public int sweepNow() {
-        return sweeper.sweep();
+        return heartbeats.sweepNow();
     }
 
     /** Writes pending heartbeats now. */
@@ -46,22 +51,11 @@ public final class RunningServer implements AutoCloseable {
 
     /** Runs partition maintenance now; returns the partitions dropped. */
     public List<String> maintainPartitions() {
-        return partitions.maintain();
+        return results.maintainPartitions();
     }
 
     @Override
     public void close() {
-        closeAll(resources);
-    }
-
-    static void closeAll(List<AutoCloseable> resources) {
-        for (AutoCloseable r : resources) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                LoggerFactory.getLogger(RunningServer.class).warn("error while stopping: {}", e.getMessage());
-            }
-        }
-        resources.clear();
+        resources.close();
     }
 }

@@ -4,10 +4,13 @@ import io.aami.common.pki.PkiException;
 import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.error.ApiException;
+import io.aami.server.http.AgentAuthentication;
 import io.aami.server.http.Bearer;
 import io.aami.contract.ErrorCode;
 import io.aami.server.pki.AgentCertificates;
+import io.aami.server.pki.PresentedCertificate;
 import io.aami.server.security.Secrets;
+import io.aami.server.targets.CredentialChanges;
 import io.aami.server.targets.Target;
 import io.javalin.http.Context;
 import java.security.cert.X509Certificate;
@@ -31,16 +34,13 @@ import org.slf4j.LoggerFactory;
  * next request opens a connection presenting its new one.
  *
  * <p>Credential lookups are cached so a heartbeat costs no database read; the cache is fed by
- * PostgreSQL: every rotation, renewal, deletion or revocation publishes {@link #TOPIC} through the
+ * PostgreSQL: every rotation, renewal, deletion or revocation publishes {@link CredentialChanges#TOPIC} through the
  * {@code ChangeFeed}, and every replica drops the agent's entries at once. A certificate the cached
  * entry does not know is looked up afresh before it is refused (a renewal may just have committed
  * elsewhere). Unknown credentials are not cached.
  */
-public final class AgentAuthenticator {
-    /** Change-feed topic whose payload is an agent id whose credential changed. */
-    public static final String TOPIC = "credentials";
+public final class AgentAuthenticator implements AgentAuthentication {
     static final String ATTRIBUTE = "aami.agent_id";
-    private static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
     private static final int MAX_CACHED = 200_000;
     private static final Duration RECHECK_EVERY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(AgentAuthenticator.class);
@@ -64,6 +64,7 @@ public final class AgentAuthenticator {
     }
 
     /** Authenticates the request and checks it against the path; throws 401/403 otherwise. */
+    @Override
     public UUID require(Context ctx) {
         Found found = certificates ? byCertificate(ctx) : byToken(ctx);
         AgentCredentialStore.AgentCredential who = found.credential();
@@ -79,16 +80,11 @@ public final class AgentAuthenticator {
         return who.agentId();
     }
 
-    /** The serial (hex) of the client certificate this request was made with, if any. */
-    public static Optional<String> presentedSerial(Context ctx) {
-        return leaf(ctx).map(AgentCertificates::serialOf);
-    }
-
     /** Change-feed subscriber: forgets the named agent's credential, or everything after a resync. */
     public void onChange(String topic, String payload) {
         if (ChangeFeed.RESYNC.equals(topic)) {
             cache.clear();
-        } else if (TOPIC.equals(topic)) {
+        } else if (CredentialChanges.TOPIC.equals(topic)) {
             cache.values().removeIf(c -> c.credential().agentId().toString().equals(payload));
         }
     }
@@ -100,7 +96,7 @@ public final class AgentAuthenticator {
     }
 
     private Found byCertificate(Context ctx) {
-        X509Certificate cert = leaf(ctx).orElseThrow(
+        X509Certificate cert = PresentedCertificate.of(ctx).orElseThrow(
                 () -> new ApiException(ErrorCode.UNAUTHORIZED, "a client certificate issued to this agent is required"));
         UUID id;
         try {
@@ -142,11 +138,6 @@ public final class AgentAuthenticator {
 
     private static AgentCredentialStore.AgentCredential known(Optional<AgentCredentialStore.AgentCredential> found, UUID id) {
         return found.orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "agent " + id + " is not known here"));
-    }
-
-    private static Optional<X509Certificate> leaf(Context ctx) {
-        X509Certificate[] chain = (X509Certificate[]) ctx.req().getAttribute(CLIENT_CERTIFICATES);
-        return chain == null || chain.length == 0 ? Optional.empty() : Optional.of(chain[0]);
     }
 
     /** Forgets the cached entry too, so the next request sees the closed retry without another write. */

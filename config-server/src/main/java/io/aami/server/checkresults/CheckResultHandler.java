@@ -3,7 +3,8 @@ package io.aami.server.checkresults;
 import io.aami.contract.checks.CheckResultView;
 import io.aami.contract.results.CheckResultBatch;
 import io.aami.server.http.Fields;
-import io.aami.server.http.HistoryPage;
+import io.aami.server.results.HistoryPage;
+import io.aami.server.results.HistoryPages;
 import io.aami.server.http.JsonBodies;
 import io.javalin.http.Context;
 
@@ -31,8 +32,8 @@ public final class CheckResultHandler {
     }
 
     public void history(Context ctx) {
-        HistoryPage page = HistoryPage.of(ctx);
-        page.reply(ctx, state.history(Fields.pathId(ctx), Fields.queryUuid(ctx, "check_id"), page),
+        HistoryPage page = HistoryPages.of(ctx);
+        HistoryPages.reply(ctx, page, state.history(Fields.pathId(ctx), Fields.queryUuid(ctx, "check_id"), page),
                 CheckResultView::executedAt, CheckResultView::seq);
     }
 }

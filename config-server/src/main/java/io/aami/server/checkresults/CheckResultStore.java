@@ -7,7 +7,7 @@ import io.aami.contract.checks.CheckResultView;
 import io.aami.contract.results.CheckResult;
 import io.aami.server.db.Copy;
 import io.aami.server.db.UnnestColumns;
-import io.aami.server.http.HistoryPage;
+import io.aami.server.results.HistoryPage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -8,7 +8,7 @@ import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.server.db.Database;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.HistoryPage;
+import io.aami.server.results.HistoryPage;
 import io.aami.server.policy.PolicyService;
 import io.aami.server.targets.Target;
 import io.aami.server.targets.TargetStore;

@@ -7,8 +7,8 @@ import io.aami.server.db.DataAccessException;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.error.ApiException;
-import io.aami.server.policy.PolicyChanges;
-import io.aami.server.policy.PolicyScope;
+import io.aami.server.policyscope.PolicyChanges;
+import io.aami.server.targets.ScopeOwners;
 import io.aami.server.targets.TargetStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,7 +79,7 @@ public final class CheckService {
     }
 
     private void requireScopeExists(Connection c, CheckView v) throws SQLException {
-        PolicyScope.requireExists(c, groups, targets, v.groupId(), v.targetId());
+        ScopeOwners.requireExists(c, groups, targets, v.groupId(), v.targetId());
     }
 
     private static CheckView uniqueName(Supplier<CheckView> work) {

@@ -7,7 +7,7 @@ import io.aami.contract.checks.CheckView;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
-import io.aami.server.policy.PolicyScope;
+import io.aami.server.policyscope.PolicyScope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

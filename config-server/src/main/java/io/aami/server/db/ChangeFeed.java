@@ -1,5 +1,6 @@
 package io.aami.server.db;
 
+import io.aami.common.concurrent.DaemonThreads;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -46,8 +47,7 @@ public final class ChangeFeed implements AutoCloseable {
         }
         props.setProperty("ApplicationName", "aami-config-server-listen");
         props.setProperty("tcpKeepAlive", "true");
-        this.thread = new Thread(this::listenLoop, "aami-change-feed");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("aami-change-feed", this::listenLoop);
     }
 
     /** Receives every notice as (topic, payload). Called on the feed's thread: keep it quick. */

@@ -1,5 +1,6 @@
 package io.aami.server.db;
 
+import io.aami.common.concurrent.DaemonThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -88,7 +89,7 @@ final class Postmaster {
     }
 
     private static void pipeToLog(Process p, String name) {
-        Thread t = new Thread(() -> {
+        DaemonThreads.thread(name, () -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     LOG.info("{}", line);
@@ -96,8 +97,6 @@ final class Postmaster {
             } catch (IOException ignored) {
                 // the postmaster is gone; its exit is handled by whoever waits on it
             }
-        }, name);
-        t.setDaemon(true);
-        t.start();
+        }).start();
     }
 }

@@ -1,5 +1,6 @@
 package io.aami.server.db;
 
+import io.aami.common.concurrent.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,8 +38,7 @@ final class PostmasterSupervisor implements DatabaseLife, AutoCloseable {
         this.clock = clock;
         this.current = running;
         this.startedAt = clock.instant();
-        this.thread = new Thread(this::watch, "aami-postmaster-supervisor");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("aami-postmaster-supervisor", this::watch);
         this.thread.start();
     }
 

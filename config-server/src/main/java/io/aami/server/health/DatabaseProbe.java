@@ -2,6 +2,7 @@ package io.aami.server.health;
 
 import io.aami.server.db.Database;
 import io.aami.server.db.DatabaseLife;
+import io.aami.server.db.Migrations;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -13,11 +14,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DatabaseProbe implements AutoCloseable {
     private final Database db;
+    private final Migrations migrations;
     private volatile boolean reachable;
     private ScheduledFuture<?> task;
 
-    public DatabaseProbe(Database db) {
+    public DatabaseProbe(Database db, Migrations migrations) {
         this.db = db;
+        this.migrations = migrations;
     }
 
     public void start(ScheduledExecutorService scheduler, Duration every) {
@@ -29,9 +32,19 @@ public final class DatabaseProbe implements AutoCloseable {
         return reachable;
     }
 
-    /** What the server knows about the database process itself (the embedded one's supervisor state). */
-    public DatabaseLife life() {
-        return db.life();
+    /** True while the embedded postmaster died and is being brought back (its supervisor's state). */
+    public boolean restarting() {
+        return DatabaseLife.RESTARTING.equals(db.life().state());
+    }
+
+    /** Why the database process is being restarted, when known. */
+    public String restartReason() {
+        return db.life().reason();
+    }
+
+    /** True when no migration is pending. */
+    public boolean migrationsCurrent() {
+        return migrations.upToDate();
     }
 
     private void probe() {

@@ -1,7 +1,5 @@
 package io.aami.server.health;
 
-import io.aami.server.db.DatabaseLife;
-import io.aami.server.db.Migrations;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,11 +12,9 @@ import java.util.Map;
  */
 public final class HealthHandler {
     private final DatabaseProbe database;
-    private final Migrations migrations;
 
-    public HealthHandler(DatabaseProbe database, Migrations migrations) {
+    public HealthHandler(DatabaseProbe database) {
         this.database = database;
-        this.migrations = migrations;
     }
 
     public void health(Context ctx) {
@@ -27,16 +23,15 @@ public final class HealthHandler {
 
     public void ready(Context ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
-        DatabaseLife life = database.life();
-        boolean restarting = DatabaseLife.RESTARTING.equals(life.state());
+        boolean restarting = database.restarting();
         if (restarting || !database.reachable()) {
             body.put("status", "unavailable");
             body.put("database", restarting ? "restarting" : "unreachable");
-            body.put("reason", restarting && life.reason() != null ? life.reason() : "the database does not answer");
+            body.put("reason", restarting && database.restartReason() != null ? database.restartReason() : "the database does not answer");
             body.put("error", "the database does not answer");
             body.put("code", "DATABASE_UNAVAILABLE");
             ctx.header("Retry-After", "5").status(503).json(body);
-        } else if (!migrations.upToDate()) {
+        } else if (!database.migrationsCurrent()) {
             body.put("status", "unavailable");
             body.put("database", "up");
             body.put("reason", "database migrations are pending");

@@ -5,22 +5,26 @@ import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
-import io.aami.server.metrics.ServerMetrics;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Accepts heartbeats: validates, hands them to the write-behind, tells the agent the interval. */
+/**
+ * Accepts heartbeats: validates, hands them to the write-behind, tells the agent the interval.
+ * Exports {@code aami_heartbeats_total}: heartbeats accepted.
+ */
 public final class HeartbeatService {
     private final HeartbeatWriter writer;
     private final ServerConfig.Heartbeat config;
-    private final ServerMetrics metrics;
+    private final Counter accepted;
     private final Clock clock;
 
-    public HeartbeatService(HeartbeatWriter writer, ServerConfig.Heartbeat config, ServerMetrics metrics, Clock clock) {
+    public HeartbeatService(HeartbeatWriter writer, ServerConfig.Heartbeat config, PrometheusRegistry registry, Clock clock) {
         this.writer = writer;
         this.config = config;
-        this.metrics = metrics;
+        this.accepted = Counter.builder().name("aami_heartbeats_total").help("Heartbeats accepted").register(registry);
         this.clock = clock;
     }
 
@@ -36,7 +40,7 @@ public final class HeartbeatService {
         int interval = (int) config.interval().toSeconds();
         writer.submit(new Beat(agentId, now, now.plus(config.offlineAfter()), interval, version, req.uptimeSeconds(),
                 req.queueDepth(), req.policyVersion(), Fields.optional("policy_error", req.policyError(), 1024)));
-        metrics.heartbeats.inc();
+        accepted.inc();
         return new HeartbeatResponse(now, interval);
     }
 }

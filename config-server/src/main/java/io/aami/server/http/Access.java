@@ -2,7 +2,7 @@ package io.aami.server.http;
 
 import io.javalin.security.RouteRole;
 
-/** Who may call a route; every route in {@link Routes} names exactly one. */
+/** Who may call a route; every route in the {@link RouteTable} names exactly one. */
 public enum Access implements RouteRole {
     /**
      * Health and readiness: anyone, and never refused for load — they answer from memory and read no

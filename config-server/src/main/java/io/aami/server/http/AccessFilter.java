@@ -3,7 +3,6 @@ package io.aami.server.http;
 import io.aami.contract.ErrorCode;
 import io.aami.server.error.ApiException;
 
-import io.aami.server.agentauth.AgentAuthenticator;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.util.Set;
@@ -15,13 +14,13 @@ import java.util.Set;
  */
 public final class AccessFilter {
     private final AdminAuthenticator admin;
-    private final AgentAuthenticator agents;
+    private final AgentAuthentication agents;
     private final boolean metricsPublic;
     private final RateLimiter enrollments;
     private final RateLimiter agentRequests;
     private final InFlightLimit unauthenticated;
 
-    public AccessFilter(AdminAuthenticator admin, AgentAuthenticator agents, boolean metricsPublic, RateLimiter enrollments,
+    public AccessFilter(AdminAuthenticator admin, AgentAuthentication agents, boolean metricsPublic, RateLimiter enrollments,
                         RateLimiter agentRequests, int maxUnauthenticatedInFlight) {
         this.admin = admin;
         this.agents = agents;

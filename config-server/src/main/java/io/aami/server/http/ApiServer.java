@@ -3,13 +3,16 @@ package io.aami.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.server.config.ServerConfig;
 import io.javalin.Javalin;
-import io.aami.server.metrics.ServerMetrics;
-import io.aami.server.pki.ServerPki;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** Builds the Javalin/Jetty server: JSON mapper, limits, access filter, error mapping, routes. */
+/**
+ * Builds the Javalin/Jetty server: JSON mapper, limits, access filter, error mapping, routes.
+ * Exports {@code aami_http_request_duration_seconds{method,route,status}}: by route template, not raw path.
+ */
 public final class ApiServer {
     private ApiServer() {
     }
@@ -22,8 +25,13 @@ public final class ApiServer {
      */
     public static final int WORKER_THREADS = 250;
 
-    public static Javalin create(ServerConfig cfg, ServerPki pki, ObjectMapper mapper, Routes routes, AccessFilter access,
-                                 ErrorMapper errors, ServerMetrics metrics) {
+    /** @param tls the server's certificate and CA, or null to listen in plain HTTP */
+    public static Javalin create(ServerConfig cfg, TlsMaterial tls, ObjectMapper mapper, RouteTable routes, AccessFilter access,
+                                 ErrorMapper errors, PrometheusRegistry registry) {
+        Histogram durations = Histogram.builder().name("aami_http_request_duration_seconds")
+                .help("HTTP request duration by route template").labelNames("method", "route", "status")
+                .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+                .classicOnly().register(registry);
         boolean virtualThreads = Runtime.version().feature() >= 21;
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -39,7 +47,7 @@ public final class ApiServer {
             config.http.generateEtags = false;
             config.http.defaultContentType = "application/json";
             config.router.ignoreTrailingSlashes = true;
-            config.jetty.addConnector((server, http) -> Connectors.create(server, http, cfg, pki));
+            config.jetty.addConnector((server, http) -> Connectors.create(server, http, cfg, tls));
             // Long polls wait up to policy.max_wait; no response may be cut short before that.
             config.http.asyncTimeout = cfg.policy().maxWait().plusSeconds(30).toMillis();
             config.routes.before(ctx -> {
@@ -48,7 +56,7 @@ public final class ApiServer {
             });
             config.routes.after(ctx -> {
                 access.release(ctx);
-                observe(ctx, metrics);
+                observe(ctx, durations);
             });
             config.routes.beforeMatched(access::check);
             errors.register(config.routes);
@@ -56,14 +64,14 @@ public final class ApiServer {
         });
     }
 
-    private static void observe(Context ctx, ServerMetrics metrics) {
+    private static void observe(Context ctx, Histogram durations) {
         Long started = ctx.attribute(STARTED);
         if (started == null) {
             return;
         }
         var endpoint = ctx.endpoints().matchedHttpEndpoint();
         String route = endpoint == null ? "unmatched" : endpoint.path;
-        metrics.httpDuration.labelValues(ctx.method().name(), route, Integer.toString(ctx.statusCode()))
+        durations.labelValues(ctx.method().name(), route, Integer.toString(ctx.statusCode()))
                 .observe((System.nanoTime() - started) / 1e9);
     }
 }

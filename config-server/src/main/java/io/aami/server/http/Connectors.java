@@ -1,7 +1,6 @@
 package io.aami.server.http;
 
 import io.aami.server.config.ServerConfig;
-import io.aami.server.pki.ServerPki;
 import java.security.SecureRandom;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -25,21 +24,21 @@ final class Connectors {
     private Connectors() {
     }
 
-    static Connector create(Server server, HttpConfiguration http, ServerConfig cfg, ServerPki pki) {
+    static Connector create(Server server, HttpConfiguration http, ServerConfig cfg, TlsMaterial tls) {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         ServerConnector connector;
-        if (pki.tls()) {
+        if (tls != null) {
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
             // Agents reach the server by address as often as by name; the certificate check is theirs.
             secure.setSniHostCheck(false);
             http.addCustomizer(secure);
-            connector = new ServerConnector(server, new SslConnectionFactory(tls(cfg, pki), "http/1.1"),
+            connector = new ServerConnector(server, new SslConnectionFactory(sslContext(cfg, tls), "http/1.1"),
                     new HttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
-        if (pki.tls()) {
+        if (tls != null) {
             connector.addBean(new HandshakeTimeout(connector.getScheduler(), cfg.http().tlsHandshakeTimeout()));
         }
         connector.addBean(new HeaderDeadline(connector.getScheduler(), cfg.http().headerReadTimeout()));
@@ -49,12 +48,12 @@ final class Connectors {
         return connector;
     }
 
-    private static SslContextFactory.Server tls(ServerConfig cfg, ServerPki pki) {
+    private static SslContextFactory.Server sslContext(ServerConfig cfg, TlsMaterial tls) {
         String password = Long.toHexString(new SecureRandom().nextLong());
         SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStore(pki.identity().keyStore(password.toCharArray()));
+        ssl.setKeyStore(tls.keyStore(password.toCharArray()));
         ssl.setKeyStorePassword(password);
-        ssl.setTrustStore(pki.ca().trustStore());
+        ssl.setTrustStore(tls.trustStore());
         ssl.setWantClientAuth(true);
         ssl.setIncludeProtocols(cfg.tls().protocols().toArray(String[]::new));
         ssl.setSniRequired(false);

@@ -1,8 +1,7 @@
 package io.aami.server.pki;
 
 import io.aami.common.pki.Pem;
-import io.aami.server.agentauth.AgentAuthenticator;
-import io.aami.server.db.ChangeFeed;
+import io.aami.server.targets.CredentialChanges;
 import io.aami.server.error.ApiException;
 import io.aami.contract.ErrorCode;
 import java.io.IOException;
@@ -60,7 +59,7 @@ public final class ClientCertificates {
         }
         Issued issued = sign(c, agentId, csrPem, clock.instant().plus(previousGrace));
         // Every replica's credential cache learns the new serial the moment this commits.
-        ChangeFeed.publish(c, AgentAuthenticator.TOPIC, agentId.toString());
+        CredentialChanges.publish(c, agentId);
         return issued;
     }
 

@@ -1,11 +1,9 @@
 package io.aami.server.pki;
 
+import io.aami.contract.ErrorCode;
 import io.aami.contract.registration.CertificateRequest;
 import io.aami.contract.registration.CertificateResponse;
-import io.aami.server.agentauth.AgentAuthenticator;
-import io.aami.server.db.Database;
 import io.aami.server.error.ApiException;
-import io.aami.contract.ErrorCode;
 import io.aami.server.http.Fields;
 import io.aami.server.http.JsonBodies;
 import io.javalin.http.Context;
@@ -16,34 +14,24 @@ import io.javalin.http.Context;
  * agent's current certificate (never a replaced one, even within its grace).
  */
 public final class PkiHandler {
-    private final Database db;
-    private final ClientCertificates certificates;
+    private final CertificateService certificates;
     private final JsonBodies bodies;
 
-    /** @param certificates null when TLS is off */
-    public PkiHandler(Database db, ClientCertificates certificates, JsonBodies bodies) {
-        this.db = db;
+    public PkiHandler(CertificateService certificates, JsonBodies bodies) {
         this.certificates = certificates;
         this.bodies = bodies;
     }
 
     public void ca(Context ctx) {
-        ctx.contentType("application/x-pem-file").result(tlsOn().caPem());
+        ctx.contentType("application/x-pem-file").result(certificates.caPem());
     }
 
     public void renew(Context ctx) {
-        ClientCertificates issuer = tlsOn();
+        certificates.requireTls();
         CertificateRequest req = bodies.read(ctx, CertificateRequest.class);
-        String presented = AgentAuthenticator.presentedSerial(ctx)
+        String presented = PresentedCertificate.serial(ctx)
                 .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "renewal needs the agent's current client certificate"));
-        ClientCertificates.Issued issued = db.inTransaction(c -> issuer.renew(c, Fields.pathId(ctx), presented, req.csr()));
+        ClientCertificates.Issued issued = certificates.renew(Fields.pathId(ctx), presented, req.csr());
         ctx.json(new CertificateResponse(issued.pem(), issued.expiresAt()));
-    }
-
-    private ClientCertificates tlsOn() {
-        if (certificates == null) {
-            throw new ApiException(ErrorCode.NOT_FOUND, "this server runs without TLS (AAMI_TLS=off): there is no CA");
-        }
-        return certificates;
     }
 }

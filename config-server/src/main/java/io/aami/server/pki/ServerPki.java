@@ -1,6 +1,8 @@
 package io.aami.server.pki;
 
 import io.aami.server.config.ServerConfig;
+import io.aami.server.http.TlsMaterial;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -35,5 +37,20 @@ public record ServerPki(CertificateAuthority ca, ServerIdentity identity, Policy
 
     public boolean tls() {
         return ca != null;
+    }
+
+    /** The server certificate and the CA for the TLS connector (with TLS on only). */
+    public TlsMaterial tlsMaterial() {
+        return new TlsMaterial() {
+            @Override
+            public KeyStore keyStore(char[] password) {
+                return identity.keyStore(password);
+            }
+
+            @Override
+            public KeyStore trustStore() {
+                return ca.trustStore();
+            }
+        };
     }
 }

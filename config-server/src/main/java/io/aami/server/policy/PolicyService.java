@@ -1,5 +1,6 @@
 package io.aami.server.policy;
 
+import io.aami.server.policyscope.PolicyChanges;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.server.checks.CheckStore;

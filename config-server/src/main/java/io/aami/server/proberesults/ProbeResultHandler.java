@@ -3,7 +3,8 @@ package io.aami.server.proberesults;
 import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.results.ProbeReportBatch;
 import io.aami.server.http.Fields;
-import io.aami.server.http.HistoryPage;
+import io.aami.server.results.HistoryPage;
+import io.aami.server.results.HistoryPages;
 import io.aami.server.http.JsonBodies;
 import io.javalin.http.Context;
 
@@ -30,8 +31,8 @@ public final class ProbeResultHandler {
     }
 
     public void history(Context ctx) {
-        HistoryPage page = HistoryPage.of(ctx);
-        page.reply(ctx, state.history(Fields.pathId(ctx), Fields.queryUuid(ctx, "probe_id"), page),
+        HistoryPage page = HistoryPages.of(ctx);
+        HistoryPages.reply(ctx, page, state.history(Fields.pathId(ctx), Fields.queryUuid(ctx, "probe_id"), page),
                 ProbeResultView::executedAt, ProbeResultView::seq);
     }
 

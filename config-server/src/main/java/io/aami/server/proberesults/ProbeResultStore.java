@@ -4,7 +4,7 @@ import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.results.ProbeReport;
 import io.aami.server.db.Copy;
 import io.aami.server.db.UnnestColumns;
-import io.aami.server.http.HistoryPage;
+import io.aami.server.results.HistoryPage;
 import io.aami.server.results.CopyText;
 import io.aami.server.results.HistoryQuery;
 import java.sql.Connection;

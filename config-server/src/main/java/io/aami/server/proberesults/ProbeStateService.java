@@ -6,7 +6,7 @@ import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.probes.ProbeStateView;
 import io.aami.server.db.Database;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.HistoryPage;
+import io.aami.server.results.HistoryPage;
 import io.aami.server.policy.PolicyService;
 import io.aami.server.targets.Target;
 import io.aami.server.targets.TargetStore;

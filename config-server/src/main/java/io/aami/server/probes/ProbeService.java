@@ -6,8 +6,8 @@ import io.aami.server.db.DataAccessException;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.error.ApiException;
-import io.aami.server.policy.PolicyChanges;
-import io.aami.server.policy.PolicyScope;
+import io.aami.server.policyscope.PolicyChanges;
+import io.aami.server.targets.ScopeOwners;
 import io.aami.server.targets.TargetStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -75,7 +75,7 @@ public final class ProbeService {
     }
 
     private void requireReferencesExist(Connection c, ProbeView p) throws SQLException {
-        PolicyScope.requireExists(c, groups, targets, p.groupId(), p.targetId());
+        ScopeOwners.requireExists(c, groups, targets, p.groupId(), p.targetId());
         groups.requireExists(c, p.targetGroupId());
     }
 

@@ -7,7 +7,7 @@ import io.aami.contract.probes.ProbeRequest;
 import io.aami.contract.probes.ProbeView;
 import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
-import io.aami.server.policy.PolicyScope;
+import io.aami.server.policyscope.PolicyScope;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;

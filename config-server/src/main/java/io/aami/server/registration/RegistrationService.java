@@ -3,8 +3,7 @@ package io.aami.server.registration;
 import io.aami.contract.registration.RegisterRequest;
 import io.aami.contract.registration.RegisterResponse;
 import io.aami.server.config.ServerConfig;
-import io.aami.server.agentauth.AgentAuthenticator;
-import io.aami.server.db.ChangeFeed;
+import io.aami.server.targets.CredentialChanges;
 import io.aami.server.db.DataAccessException;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
@@ -13,7 +12,7 @@ import io.aami.contract.ErrorCode;
 import io.aami.server.http.Fields;
 import io.aami.server.pki.ClientCertificates;
 import io.aami.server.pki.PolicySigner;
-import io.aami.server.policy.PolicyChanges;
+import io.aami.server.policyscope.PolicyChanges;
 import io.aami.server.security.Cidr;
 import io.aami.server.security.Secrets;
 import io.aami.server.targets.Target;
@@ -174,7 +173,7 @@ public final class RegistrationService {
         } else {
             targets.attach(c, e);
             // The previous credential stops working on every replica the moment this commits.
-            ChangeFeed.publish(c, AgentAuthenticator.TOPIC, r.agentId().toString());
+            CredentialChanges.publish(c, r.agentId());
             if (existing.enrolled() && !retry) {
                 retries.open(c, r.agentId(), existing.agentTokenSha256(), now);
             }

@@ -1,6 +1,5 @@
 package io.aami.server.results;
 
-import io.aami.server.http.HistoryPage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

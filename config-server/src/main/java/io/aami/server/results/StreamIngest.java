@@ -2,7 +2,6 @@ package io.aami.server.results;
 
 import io.aami.contract.results.ResultAck;
 import io.aami.server.db.Database;
-import io.aami.server.metrics.ServerMetrics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -32,11 +31,11 @@ public final class StreamIngest {
     private final Database db;
     private final StreamCursors cursors = new StreamCursors();
     private final PartitionMaintainer partitions;
-    private final ServerMetrics metrics;
+    private final ResultMetrics metrics;
     private final StreamResets resets;
     private final Clock clock;
 
-    public StreamIngest(Database db, PartitionMaintainer partitions, ServerMetrics metrics, Clock clock) {
+    public StreamIngest(Database db, PartitionMaintainer partitions, ResultMetrics metrics, Clock clock) {
         this.db = db;
         this.partitions = partitions;
         this.metrics = metrics;
@@ -66,8 +65,8 @@ public final class StreamIngest {
         if (out.cursor().replaced() != null) {
             resets.report(target, stream, epoch, out.cursor().replaced(), seq.applyAsLong(results.get(0)));
         }
-        metrics.resultsIngested.labelValues(stream).inc(ack.accepted());
-        metrics.resultsDuplicates.labelValues(stream).inc(ack.duplicates());
+        metrics.ingested.labelValues(stream).inc(ack.accepted());
+        metrics.duplicates.labelValues(stream).inc(ack.duplicates());
         metrics.seqGaps.labelValues(stream).inc(ack.gap());
         return ack;
     }

@@ -1,7 +1,6 @@
 package io.aami.server.results;
 
 import io.aami.contract.results.StreamEpochs;
-import io.aami.server.metrics.ServerMetrics;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +15,9 @@ final class StreamResets {
     private static final Logger LOG = LoggerFactory.getLogger(StreamResets.class);
     static final UUID DEFAULT_EPOCH = UUID.fromString(StreamEpochs.DEFAULT);
 
-    private final ServerMetrics metrics;
+    private final ResultMetrics metrics;
 
-    StreamResets(ServerMetrics metrics) {
+    StreamResets(ResultMetrics metrics) {
         this.metrics = metrics;
     }
 

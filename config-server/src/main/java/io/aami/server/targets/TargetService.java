@@ -3,13 +3,11 @@ package io.aami.server.targets;
 import io.aami.contract.ErrorCode;
 import io.aami.contract.targets.TargetRequest;
 import io.aami.contract.targets.TargetView;
-import io.aami.server.agentauth.AgentAuthenticator;
-import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.error.ApiException;
 import io.aami.server.http.Fields;
-import io.aami.server.policy.PolicyChanges;
+import io.aami.server.policyscope.PolicyChanges;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +74,7 @@ public final class TargetService {
             boolean gone = store.delete(c, id);
             if (gone) {
                 store.retire(c, id, "deleted", clock.instant());
-                ChangeFeed.publish(c, AgentAuthenticator.TOPIC, id.toString());
+                CredentialChanges.publish(c, id);
                 PolicyChanges.members(c, group);
             }
             return gone;
@@ -103,7 +101,7 @@ public final class TargetService {
             return false;
         }
         store.retire(c, id, "revoked", clock.instant());
-        ChangeFeed.publish(c, AgentAuthenticator.TOPIC, id.toString());
+        CredentialChanges.publish(c, id);
         PolicyChanges.members(c, group.get().orElse(null));
         return true;
     }

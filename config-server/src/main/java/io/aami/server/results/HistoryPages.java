@@ -1,19 +1,20 @@
-package io.aami.server.http;
+package io.aami.server.results;
 
 import io.aami.server.error.ApiException;
-
+import io.aami.server.http.Fields;
+import io.aami.server.http.Timestamps;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * One page of a result history, newest first: rows executed at or after {@code since} and strictly
- * before the ({@code beforeExecutedAt}, {@code beforeSeq}) mark of the previous page's last row.
- * Read from {@code ?since=&limit=&continue=}; the next page's mark goes out in {@code Aami-Continue}.
+ * Reads a {@link HistoryPage} from {@code ?since=&limit=&continue=} and sends a page with the next
+ * page's mark in {@code Aami-Continue}: the HTTP side of result histories, used by their handlers.
  */
-public record HistoryPage(Instant since, Instant beforeExecutedAt, long beforeSeq, int limit) {
-    private static final Instant END = Instant.parse("9999-12-31T00:00:00Z");
+public final class HistoryPages {
+    private HistoryPages() {
+    }
 
     /** The page a request asks for; a bad parameter is a 400 naming it. */
     public static HistoryPage of(Context ctx) {
@@ -24,7 +25,7 @@ public record HistoryPage(Instant since, Instant beforeExecutedAt, long beforeSe
         }
         String mark = ctx.queryParam("continue");
         if (mark == null || mark.isBlank()) {
-            return new HistoryPage(since, END, Long.MAX_VALUE, limit);
+            return HistoryPage.first(since, limit);
         }
         String[] parts = mark.split(":");
         try {
@@ -39,14 +40,14 @@ public record HistoryPage(Instant since, Instant beforeExecutedAt, long beforeSe
         }
     }
 
-    /** Sends {@code page}, with the mark of its last row when more may follow. */
-    public <T> void reply(Context ctx, List<T> page, Function<T, Instant> executedAt, Function<T, Long> seq) {
-        if (page.size() == limit) {
-            T last = page.get(page.size() - 1);
+    /** Sends {@code rows}, with the mark of the last row when more may follow. */
+    public static <T> void reply(Context ctx, HistoryPage page, List<T> rows, Function<T, Instant> executedAt, Function<T, Long> seq) {
+        if (rows.size() == page.limit()) {
+            T last = rows.get(rows.size() - 1);
             // Microseconds, PostgreSQL's precision: milliseconds would skip rows within the same millisecond.
             Instant at = executedAt.apply(last);
             ctx.header("Aami-Continue", (at.getEpochSecond() * 1_000_000L + at.getNano() / 1000) + ":" + seq.apply(last));
         }
-        ctx.json(page);
+        ctx.json(rows);
     }
 }

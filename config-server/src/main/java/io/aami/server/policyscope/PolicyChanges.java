@@ -1,4 +1,4 @@
-package io.aami.server.policy;
+package io.aami.server.policyscope;
 
 import io.aami.server.db.ChangeFeed;
 import java.sql.Connection;

@@ -1,0 +1,32 @@
+package io.aami.server.checkresults;
+
+import static io.aami.contract.ApiPaths.CHECK_RESULTS;
+import static io.aami.contract.ApiPaths.TARGET_CHECKS;
+import static io.aami.contract.ApiPaths.TARGET_CHECK_RESULTS;
+import static io.aami.server.http.Access.ADMIN;
+import static io.aami.server.http.Access.AGENT;
+
+import io.aami.server.feature.ServerContext;
+import io.aami.server.http.RouteSet;
+import io.aami.server.policy.PolicyService;
+import io.aami.server.results.StreamIngest;
+import io.aami.server.targets.TargetStore;
+
+/**
+ * Check results: agents' ingest, and each target's latest check states and history for admins.
+ * Depends on the shared result streams, targets and policy (which checks a target's bundle holds).
+ */
+public final class CheckResultsFeature {
+    public static final RouteSet<CheckResultHandler> ROUTES = RouteSet.of(CheckResultHandler.class)
+            .get(TARGET_CHECKS, CheckResultHandler::latest, ADMIN)
+            .get(TARGET_CHECK_RESULTS, CheckResultHandler::history, ADMIN)
+            .post(CHECK_RESULTS, CheckResultHandler::ingest, AGENT)
+            .build();
+
+    public CheckResultsFeature(ServerContext ctx, StreamIngest streams, TargetStore targets, PolicyService policies) {
+        CheckResultStore results = new CheckResultStore();
+        CheckStateService state = new CheckStateService(ctx.db(), targets, policies, results, new CheckLatestStore(), ctx.clock());
+        CheckResultIngest ingest = new CheckResultIngest(streams, results, ctx.config().results().maxBatch());
+        ctx.routes().bind(ROUTES, new CheckResultHandler(ingest, state, ctx.bodies()));
+    }
+}

@@ -1,0 +1,32 @@
+package io.aami.server.checks;
+
+import static io.aami.contract.ApiPaths.CHECK;
+import static io.aami.contract.ApiPaths.CHECKS;
+import static io.aami.server.http.Access.ADMIN;
+
+import io.aami.server.feature.ServerContext;
+import io.aami.server.groups.GroupService;
+import io.aami.server.http.RouteSet;
+import io.aami.server.targets.TargetStore;
+
+/** Check definitions: the admin API. Depends on groups and targets; policy reads its {@link #store}. */
+public final class ChecksFeature {
+    public static final RouteSet<CheckHandler> ROUTES = RouteSet.of(CheckHandler.class)
+            .post(CHECKS, CheckHandler::create, ADMIN)
+            .get(CHECKS, CheckHandler::list, ADMIN)
+            .get(CHECK, CheckHandler::get, ADMIN)
+            .put(CHECK, CheckHandler::replace, ADMIN)
+            .delete(CHECK, CheckHandler::delete, ADMIN)
+            .build();
+
+    private final CheckStore store = new CheckStore();
+
+    public ChecksFeature(ServerContext ctx, GroupService groups, TargetStore targets) {
+        CheckService service = new CheckService(ctx.db(), store, groups, targets, ctx.config().checks(), ctx.clock());
+        ctx.routes().bind(ROUTES, new CheckHandler(service, ctx.bodies()));
+    }
+
+    public CheckStore store() {
+        return store;
+    }
+}

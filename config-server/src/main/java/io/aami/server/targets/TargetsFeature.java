@@ -1,0 +1,42 @@
+package io.aami.server.targets;
+
+import static io.aami.contract.ApiPaths.TARGET;
+import static io.aami.contract.ApiPaths.TARGETS;
+import static io.aami.contract.ApiPaths.TARGET_REVOKE;
+import static io.aami.server.http.Access.ADMIN;
+
+import io.aami.server.feature.ServerContext;
+import io.aami.server.groups.GroupService;
+import io.aami.server.http.RouteSet;
+
+/**
+ * Targets (enrolled agents): the admin API and the target records every later feature reads.
+ * Depends on groups; announces policy changes through {@code policyscope} and credential changes
+ * through {@link CredentialChanges}, which the agent authenticator consumes.
+ */
+public final class TargetsFeature {
+    public static final RouteSet<TargetHandler> ROUTES = RouteSet.of(TargetHandler.class)
+            .post(TARGETS, TargetHandler::create, ADMIN)
+            .get(TARGETS, TargetHandler::list, ADMIN)
+            .get(TARGET, TargetHandler::get, ADMIN)
+            .put(TARGET, TargetHandler::put, ADMIN)
+            .delete(TARGET, TargetHandler::delete, ADMIN)
+            .post(TARGET_REVOKE, TargetHandler::revoke, ADMIN)
+            .build();
+
+    private final TargetStore store = new TargetStore();
+    private final TargetService service;
+
+    public TargetsFeature(ServerContext ctx, GroupService groups) {
+        service = new TargetService(ctx.db(), store, groups, ctx.clock());
+        ctx.routes().bind(ROUTES, new TargetHandler(service, ctx.bodies()));
+    }
+
+    public TargetStore store() {
+        return store;
+    }
+
+    public TargetService service() {
+        return service;
+    }
+}

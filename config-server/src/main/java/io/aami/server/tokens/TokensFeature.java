@@ -1,0 +1,35 @@
+package io.aami.server.tokens;
+
+import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKEN;
+import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKENS;
+import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKEN_USES;
+import static io.aami.server.http.Access.ADMIN;
+
+import io.aami.server.feature.ServerContext;
+import io.aami.server.groups.GroupService;
+import io.aami.server.http.RouteSet;
+import io.aami.server.targets.TargetService;
+import io.aami.server.targets.TargetStore;
+
+/** Bootstrap tokens: the admin API. Depends on groups and targets; registration redeems tokens from its {@link #store}. */
+public final class TokensFeature {
+    public static final RouteSet<BootstrapTokenHandler> ROUTES = RouteSet.of(BootstrapTokenHandler.class)
+            .post(BOOTSTRAP_TOKENS, BootstrapTokenHandler::create, ADMIN)
+            .get(BOOTSTRAP_TOKENS, BootstrapTokenHandler::list, ADMIN)
+            .get(BOOTSTRAP_TOKEN, BootstrapTokenHandler::get, ADMIN)
+            .delete(BOOTSTRAP_TOKEN, BootstrapTokenHandler::revoke, ADMIN)
+            .get(BOOTSTRAP_TOKEN_USES, BootstrapTokenHandler::uses, ADMIN)
+            .build();
+
+    private final BootstrapTokenStore store = new BootstrapTokenStore();
+
+    public TokensFeature(ServerContext ctx, GroupService groups, TargetStore targets, TargetService targetService) {
+        BootstrapTokenService service = new BootstrapTokenService(ctx.db(), store, groups, ctx.secrets(), ctx.config().tokens(),
+                targets, targetService, ctx.clock());
+        ctx.routes().bind(ROUTES, new BootstrapTokenHandler(service, ctx.bodies()));
+    }
+
+    public BootstrapTokenStore store() {
+        return store;
+    }
+}
