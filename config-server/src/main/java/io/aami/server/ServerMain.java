@@ -19,6 +19,7 @@ import io.aami.server.db.Database;
 import io.aami.server.db.DatabaseLife;
 import io.aami.server.db.EmbeddedPostgresServer;
 import io.aami.server.db.Migrations;
+import io.aami.server.feature.Features;
 import io.aami.server.feature.Resources;
 import io.aami.server.feature.ServerContext;
 import io.aami.server.groups.GroupsFeature;
@@ -31,7 +32,6 @@ import io.aami.server.http.ApiServer;
 import io.aami.server.http.ErrorMapper;
 import io.aami.server.http.JsonBodies;
 import io.aami.server.http.RateLimiter;
-import io.aami.server.http.RouteSet;
 import io.aami.server.http.RouteTable;
 import io.aami.server.http.TlsMaterial;
 import io.aami.server.metrics.MetricsFeature;
@@ -65,31 +65,12 @@ import org.slf4j.LoggerFactory;
  * {@link #startFeatures} and list its {@code ROUTES} in {@link #ROUTES}.
  */
 public final class ServerMain {
-    /**
-     * Every route of the server, feature by feature, in registration order; {@code routes} prints it.
-     * The probe matrix ({@link ProbeResultsFeature}) comes before {@code /probes/{id}} ({@link ProbesFeature}).
-     */
-    static final List<RouteSet<?>> ROUTES = List.of(
-            HealthFeature.ROUTES,
-            MetricsFeature.ROUTES,
-            PkiFeature.ROUTES,
-            PolicyFeature.ROUTES,
-            GroupsFeature.ROUTES,
-            RegistrationFeature.ROUTES,
-            TokensFeature.ROUTES,
-            TargetsFeature.ROUTES,
-            CheckResultsFeature.ROUTES,
-            ProbeResultsFeature.ROUTES,
-            ChecksFeature.ROUTES,
-            ProbesFeature.ROUTES,
-            HeartbeatFeature.ROUTES);
-
     private ServerMain() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("routes")) {
-            System.out.print(new RouteTable(ROUTES).format());
+            System.out.print(routeTable().format());
             System.exit(0);
         }
         if (args.length > 0 && args[0].equals("token")) {
@@ -161,7 +142,7 @@ public final class ServerMain {
             ObjectMapper mapper = WireJson.mapper();
             ServerContext ctx = new ServerContext(cfg, clock, db, migrations, changes, scheduler, mapper,
                     new JsonBodies(mapper, cfg.http(), clock), new PrometheusRegistry(), new Secrets(new SecureRandom()), resources,
-                    new RouteTable(ROUTES));
+                    new RouteTable(List.of()));
             return startFeatures(ctx);
         } catch (Exception e) {
             resources.close();
@@ -169,27 +150,47 @@ public final class ServerMain {
         }
     }
 
-    /** The features, each after those it depends on; then the change feed and the API start. */
+    /** The route table, listed without starting anything (the {@code routes} command). */
+    static RouteTable routeTable() {
+        RouteTable table = new RouteTable(List.of());
+        wire(Features.listing(table));
+        return table;
+    }
+
+    /** Builds every feature, then starts the change feed and the API. */
     private static RunningServer startFeatures(ServerContext ctx) {
-        PkiFeature pki = new PkiFeature(ctx);
+        Core core = wire(Features.building(ctx));
         String adminToken = AdminToken.resolve(ctx.config().adminToken(), ctx.config().adminTokenFile(), ctx.secrets());
-        AgentAuthFeature agents = new AgentAuthFeature(ctx, pki.tls());
-        new HealthFeature(ctx);
-        new MetricsFeature(ctx);
-        GroupsFeature groups = new GroupsFeature(ctx);
-        TargetsFeature targets = new TargetsFeature(ctx, groups.service());
-        ChecksFeature checks = new ChecksFeature(ctx, groups.service(), targets.store());
-        ProbesFeature probes = new ProbesFeature(ctx, groups.service(), targets.store());
-        PolicyFeature policy = new PolicyFeature(ctx, targets.store(), checks.store(), probes.expansion(), pki.signer());
-        TokensFeature tokens = new TokensFeature(ctx, groups.service(), targets.store(), targets.service());
-        new RegistrationFeature(ctx, groups.service(), targets.store(), tokens.store(), pki.certificates(), pki.signer());
-        HeartbeatFeature heartbeat = new HeartbeatFeature(ctx);
-        ResultStreams results = new ResultStreams(ctx);
-        new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service());
-        new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service());
         ctx.changes().start();
-        int port = serve(ctx, pki.tlsMaterial(), access(ctx, adminToken, agents.authentication()));
-        return new RunningServer(port, ctx.db(), heartbeat, results, ctx.routes(), ctx.resources());
+        int port = serve(ctx, core.pki().tlsMaterial(), access(ctx, adminToken, core.agents().authentication()));
+        return new RunningServer(port, ctx.db(), core.heartbeat(), core.results(), ctx.routes(), ctx.resources());
+    }
+
+    /** What starting the API and {@link RunningServer} need from the features (all null when listing). */
+    private record Core(PkiFeature pki, AgentAuthFeature agents, HeartbeatFeature heartbeat, ResultStreams results) {
+    }
+
+    /** Every feature, each after those it depends on: adding a feature is one line here. */
+    private static Core wire(Features f) {
+        PkiFeature pki = f.add(PkiFeature.ROUTES, PkiFeature::new);
+        AgentAuthFeature agents = f.add(ctx -> new AgentAuthFeature(ctx, pki.tls()));
+        f.add(HealthFeature.ROUTES, HealthFeature::new);
+        f.add(MetricsFeature.ROUTES, MetricsFeature::new);
+        GroupsFeature groups = f.add(GroupsFeature.ROUTES, GroupsFeature::new);
+        TargetsFeature targets = f.add(TargetsFeature.ROUTES, ctx -> new TargetsFeature(ctx, groups.service()));
+        ChecksFeature checks = f.add(ChecksFeature.ROUTES, ctx -> new ChecksFeature(ctx, groups.service(), targets.store()));
+        ProbesFeature probes = f.add(ProbesFeature.ROUTES, ctx -> new ProbesFeature(ctx, groups.service(), targets.store()));
+        PolicyFeature policy = f.add(PolicyFeature.ROUTES,
+                ctx -> new PolicyFeature(ctx, targets.store(), checks.store(), probes.expansion(), pki.signer()));
+        TokensFeature tokens = f.add(TokensFeature.ROUTES,
+                ctx -> new TokensFeature(ctx, groups.service(), targets.store(), targets.service()));
+        f.add(RegistrationFeature.ROUTES, ctx -> new RegistrationFeature(ctx, groups.service(), targets.store(), tokens.store(),
+                pki.certificates(), pki.signer()));
+        HeartbeatFeature heartbeat = f.add(HeartbeatFeature.ROUTES, HeartbeatFeature::new);
+        ResultStreams results = f.add(ResultStreams::new);
+        f.add(CheckResultsFeature.ROUTES, ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
+        f.add(ProbeResultsFeature.ROUTES, ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
+        return new Core(pki, agents, heartbeat, results);
     }
 
     private static AccessFilter access(ServerContext ctx, String adminToken, AgentAuthentication agents) {

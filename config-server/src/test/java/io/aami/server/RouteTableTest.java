@@ -30,7 +30,7 @@ class RouteTableTest {
         String printed = routesCommand();
         List<RouteTable.Route> served = server.running().routes();
 
-        assertThat(printed).isEqualTo(new RouteTable(ServerMain.ROUTES).format());
+        assertThat(printed).isEqualTo(ServerMain.routeTable().format());
         List<String> lines = printed.lines().toList();
         assertThat(lines.get(0).split("\\s+")).containsExactly("METHOD", "PATH", "ROLE");
         List<RouteTable.Route> parsed = lines.subList(1, lines.size()).stream().map(line -> line.trim().split("\\s+"))

@@ -40,12 +40,10 @@ public final class RouteSet<H> {
         return entries.stream().map(Entry::route).toList();
     }
 
-    void register(H handler, RoutesConfig config) {
-        for (Entry<H> e : entries) {
-            RouteTable.Route r = e.route();
-            Action<H> action = e.action();
-            config.addHttpHandler(HandlerType.findOrCreate(r.method()), r.path(), ctx -> action.handle(handler, ctx), r.access());
-        }
+    /** Serves {@code route}, one of this set's, with {@code handler}. */
+    void register(H handler, RouteTable.Route route, RoutesConfig config) {
+        Action<H> action = entries.stream().filter(e -> e.route() == route).findFirst().orElseThrow().action();
+        config.addHttpHandler(HandlerType.findOrCreate(route.method()), route.path(), ctx -> action.handle(handler, ctx), route.access());
     }
 
     /** Collects a feature's routes; {@link #build} freezes them. */
