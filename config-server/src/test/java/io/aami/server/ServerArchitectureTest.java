@@ -23,7 +23,8 @@ class ServerArchitectureTest {
 
     /** What a leaf package ({@code http}, {@code db}) may use besides itself, the JDK and libraries. */
     private static final String[] INFRASTRUCTURE = {
-        "io.aami.contract..", "io.aami.common..", "io.aami.server.error..", "io.aami.server.config.."
+        "io.aami.contract..", "io.aami.common..", "io.aami.server.error..", "io.aami.server.config..",
+        "io.aami.server.validation.."
     };
 
     @ArchTest
@@ -38,6 +39,9 @@ class ServerArchitectureTest {
 
     @ArchTest
     static final ArchRule dbIsALeaf = leaf("db");
+
+    @ArchTest
+    static final ArchRule validationIsALeaf = leaf("validation");
 
     @ArchTest
     static final ArchRule handlersDoNotTouchStoresOrSql = noClasses()
@@ -57,8 +61,8 @@ class ServerArchitectureTest {
     @ArchTest
     static final ArchRule servicesDoNotKnowJavalin = noClasses()
             .that(namedLike("io\\.aami\\.server\\..*Service"))
-            .should().dependOnClassesThat().resideInAPackage("io.javalin..")
-            .as("services (*Service) do not depend on Javalin")
+            .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "io.aami.server.http..")
+            .as("services (*Service) depend on neither Javalin nor io.aami.server.http")
             .because("services hold the rules and are called from handlers, loops and the CLI alike");
 
     @ArchTest

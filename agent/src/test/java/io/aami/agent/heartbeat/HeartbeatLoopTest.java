@@ -57,9 +57,11 @@ class HeartbeatLoopTest {
     }
 
     @Test
-    void theServersRetryAfterIsWaitedOut() {
-        answers.add(new TransportException(429, "RATE_LIMITED", "slow down", Duration.ofSeconds(42), null));
-        assertThat(loop.beatOnce()).isEqualTo(Duration.ofSeconds(42));
+    void theServersRetryAfterIsWaitedOutUpToTheCap() {
+        answers.add(new TransportException(429, "RATE_LIMITED", "slow down", CAP.minusSeconds(1), null));
+        assertThat(loop.beatOnce()).isEqualTo(CAP.minusSeconds(1));
+        answers.add(new TransportException(503, "SERVER_BUSY", "come back tomorrow", Duration.ofDays(1), null));
+        assertThat(loop.beatOnce()).isEqualTo(CAP);
     }
 
     /** Answers heartbeats from a queue: a response, or an exception to throw. */

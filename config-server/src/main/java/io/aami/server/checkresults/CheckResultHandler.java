@@ -1,8 +1,8 @@
 package io.aami.server.checkresults;
 
+import io.aami.server.http.Params;
 import io.aami.contract.checks.CheckResultView;
 import io.aami.contract.results.CheckResultBatch;
-import io.aami.server.http.Fields;
 import io.aami.server.results.HistoryPage;
 import io.aami.server.results.HistoryPages;
 import io.aami.server.http.JsonBodies;
@@ -24,16 +24,16 @@ public final class CheckResultHandler {
     }
 
     public void ingest(Context ctx) {
-        ctx.json(ingest.ingest(Fields.pathId(ctx), bodies.read(ctx, CheckResultBatch.class)));
+        ctx.json(ingest.ingest(Params.pathId(ctx), bodies.read(ctx, CheckResultBatch.class)));
     }
 
     public void latest(Context ctx) {
-        ctx.json(state.latest(Fields.pathId(ctx)));
+        ctx.json(state.latest(Params.pathId(ctx)));
     }
 
     public void history(Context ctx) {
         HistoryPage page = HistoryPages.of(ctx);
-        HistoryPages.reply(ctx, page, state.history(Fields.pathId(ctx), Fields.queryUuid(ctx, "check_id"), page),
+        HistoryPages.reply(ctx, page, state.history(Params.pathId(ctx), Params.queryUuid(ctx, "check_id"), page),
                 CheckResultView::executedAt, CheckResultView::seq);
     }
 }

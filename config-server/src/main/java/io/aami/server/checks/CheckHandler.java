@@ -1,7 +1,7 @@
 package io.aami.server.checks;
 
+import io.aami.server.http.Params;
 import io.aami.contract.checks.CheckRequest;
-import io.aami.server.http.Fields;
 import io.aami.server.http.JsonBodies;
 import io.javalin.http.Context;
 
@@ -20,19 +20,19 @@ public final class CheckHandler {
     }
 
     public void list(Context ctx) {
-        ctx.json(service.list(Fields.queryUuid(ctx, "group_id"), Fields.queryUuid(ctx, "target_id")));
+        ctx.json(service.list(Params.queryUuid(ctx, "group_id"), Params.queryUuid(ctx, "target_id")));
     }
 
     public void get(Context ctx) {
-        ctx.json(service.get(Fields.pathId(ctx)));
+        ctx.json(service.get(Params.pathId(ctx)));
     }
 
     public void replace(Context ctx) {
-        ctx.json(service.replace(Fields.pathId(ctx), bodies.read(ctx, CheckRequest.class)));
+        ctx.json(service.replace(Params.pathId(ctx), bodies.read(ctx, CheckRequest.class)));
     }
 
     public void delete(Context ctx) {
-        service.delete(Fields.pathId(ctx));
+        service.delete(Params.pathId(ctx));
         ctx.status(204);
     }
 }

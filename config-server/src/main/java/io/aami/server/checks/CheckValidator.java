@@ -1,12 +1,12 @@
 package io.aami.server.checks;
 
+import io.aami.server.validation.Fields;
 import io.aami.common.policy.ExecutionDigest;
 import io.aami.contract.checks.CheckEnvRules;
 import io.aami.contract.checks.CheckRequest;
 import io.aami.contract.checks.CheckView;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.Fields;
 import io.aami.server.policyscope.PolicyScope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,7 +1,7 @@
 package io.aami.server.groups;
 
+import io.aami.server.http.Params;
 import io.aami.contract.groups.GroupRequest;
-import io.aami.server.http.Fields;
 import io.aami.server.http.JsonBodies;
 import io.javalin.http.Context;
 
@@ -24,15 +24,15 @@ public final class GroupHandler {
     }
 
     public void get(Context ctx) {
-        ctx.json(service.get(Fields.pathId(ctx)));
+        ctx.json(service.get(Params.pathId(ctx)));
     }
 
     public void update(Context ctx) {
-        ctx.json(service.update(Fields.pathId(ctx), bodies.read(ctx, GroupRequest.class)));
+        ctx.json(service.update(Params.pathId(ctx), bodies.read(ctx, GroupRequest.class)));
     }
 
     public void delete(Context ctx) {
-        service.delete(Fields.pathId(ctx));
+        service.delete(Params.pathId(ctx));
         ctx.status(204);
     }
 }

@@ -1,12 +1,12 @@
 package io.aami.server.groups;
 
+import io.aami.server.validation.Fields;
 import io.aami.contract.groups.GroupRequest;
 import io.aami.contract.groups.GroupView;
 import io.aami.server.db.DataAccessException;
 import io.aami.server.db.Database;
 import io.aami.server.error.ApiException;
 import io.aami.contract.ErrorCode;
-import io.aami.server.http.Fields;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.aami.server.heartbeat;
 
+import io.aami.server.http.Params;
 import io.aami.contract.heartbeat.HeartbeatRequest;
-import io.aami.server.http.Fields;
 import io.aami.server.http.JsonBodies;
 import io.javalin.http.Context;
 
@@ -16,6 +16,6 @@ public final class HeartbeatHandler {
     }
 
     public void heartbeat(Context ctx) {
-        ctx.json(service.record(Fields.pathId(ctx), bodies.read(ctx, HeartbeatRequest.class)));
+        ctx.json(service.record(Params.pathId(ctx), bodies.read(ctx, HeartbeatRequest.class)));
     }
 }

@@ -1,10 +1,10 @@
 package io.aami.server.heartbeat;
 
+import io.aami.server.validation.Fields;
 import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.Fields;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;

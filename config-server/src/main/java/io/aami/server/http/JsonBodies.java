@@ -1,5 +1,6 @@
 package io.aami.server.http;
 
+import io.aami.server.validation.StorableText;
 import io.aami.contract.ErrorCode;
 import io.aami.server.error.ApiException;
 

@@ -1,10 +1,10 @@
 package io.aami.server.pki;
 
+import io.aami.server.http.Params;
 import io.aami.contract.ErrorCode;
 import io.aami.contract.registration.CertificateRequest;
 import io.aami.contract.registration.CertificateResponse;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.Fields;
 import io.aami.server.http.JsonBodies;
 import io.javalin.http.Context;
 
@@ -31,7 +31,7 @@ public final class PkiHandler {
         CertificateRequest req = bodies.read(ctx, CertificateRequest.class);
         String presented = PresentedCertificate.serial(ctx)
                 .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "renewal needs the agent's current client certificate"));
-        ClientCertificates.Issued issued = certificates.renew(Fields.pathId(ctx), presented, req.csr());
+        ClientCertificates.Issued issued = certificates.renew(Params.pathId(ctx), presented, req.csr());
         ctx.json(new CertificateResponse(issued.pem(), issued.expiresAt()));
     }
 }

@@ -1,11 +1,11 @@
 package io.aami.server.policy;
 
+import io.aami.server.http.Params;
 import io.aami.common.config.Durations;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.PolicyKeyInfo;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.Fields;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,7 +34,7 @@ public final class PolicyHandler {
     }
 
     public void get(Context ctx) {
-        UUID id = Fields.pathId(ctx);
+        UUID id = Params.pathId(ctx);
         long known = knownVersion(ctx.header("If-None-Match"));
         Duration wait = waitParam(ctx.queryParam("wait"));
         PolicyBundle now = service.current(id);

@@ -1,8 +1,8 @@
 package io.aami.server.proberesults;
 
+import io.aami.server.http.Params;
 import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.results.ProbeReportBatch;
-import io.aami.server.http.Fields;
 import io.aami.server.results.HistoryPage;
 import io.aami.server.results.HistoryPages;
 import io.aami.server.http.JsonBodies;
@@ -27,20 +27,20 @@ public final class ProbeResultHandler {
     }
 
     public void latest(Context ctx) {
-        ctx.json(state.latest(Fields.pathId(ctx)));
+        ctx.json(state.latest(Params.pathId(ctx)));
     }
 
     public void history(Context ctx) {
         HistoryPage page = HistoryPages.of(ctx);
-        HistoryPages.reply(ctx, page, state.history(Fields.pathId(ctx), Fields.queryUuid(ctx, "probe_id"), page),
+        HistoryPages.reply(ctx, page, state.history(Params.pathId(ctx), Params.queryUuid(ctx, "probe_id"), page),
                 ProbeResultView::executedAt, ProbeResultView::seq);
     }
 
     public void ingest(Context ctx) {
-        ctx.json(ingest.ingest(Fields.pathId(ctx), bodies.read(ctx, ProbeReportBatch.class)));
+        ctx.json(ingest.ingest(Params.pathId(ctx), bodies.read(ctx, ProbeReportBatch.class)));
     }
 
     public void matrix(Context ctx) {
-        ctx.json(matrix.matrix(Fields.queryUuid(ctx, "source_group_id"), Fields.queryUuid(ctx, "target_group_id")));
+        ctx.json(matrix.matrix(Params.queryUuid(ctx, "source_group_id"), Params.queryUuid(ctx, "target_group_id")));
     }
 }

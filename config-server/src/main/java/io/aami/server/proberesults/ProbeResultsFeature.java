@@ -16,8 +16,8 @@ import io.aami.server.targets.TargetStore;
 /**
  * Probe results: agents' ingest, each target's latest probe states and history, and the fleet's
  * connectivity matrix. Depends on the shared result streams, targets and policy (which probes a
- * target's bundle holds). Its routes are registered before the probes feature's: the matrix's literal
- * path must win over {@code /probes/{id}}.
+ * target's bundle holds). The matrix's literal path wins over the probes feature's {@code /probes/{id}}
+ * because the route table registers the most specific paths first.
  */
 public final class ProbeResultsFeature {
     public static final RouteSet<ProbeResultHandler> ROUTES = RouteSet.of(ProbeResultHandler.class)

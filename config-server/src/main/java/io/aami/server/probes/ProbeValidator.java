@@ -1,12 +1,12 @@
 package io.aami.server.probes;
 
+import io.aami.server.validation.Fields;
 import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeRequest;
 import io.aami.contract.probes.ProbeView;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.Fields;
 import io.aami.server.policyscope.PolicyScope;
 import java.time.Instant;
 import java.util.Locale;

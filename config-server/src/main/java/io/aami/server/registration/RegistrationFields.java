@@ -1,8 +1,8 @@
 package io.aami.server.registration;
 
+import io.aami.server.validation.Fields;
 import io.aami.contract.registration.AgentTokenFormat;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.Fields;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,5 +1,6 @@
 package io.aami.server.registration;
 
+import io.aami.server.validation.Fields;
 import io.aami.contract.registration.RegisterRequest;
 import io.aami.contract.registration.RegisterResponse;
 import io.aami.server.config.ServerConfig;
@@ -9,7 +10,6 @@ import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.error.ApiException;
 import io.aami.contract.ErrorCode;
-import io.aami.server.http.Fields;
 import io.aami.server.pki.ClientCertificates;
 import io.aami.server.pki.PolicySigner;
 import io.aami.server.policyscope.PolicyChanges;

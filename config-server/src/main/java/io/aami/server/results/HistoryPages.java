@@ -1,7 +1,7 @@
 package io.aami.server.results;
 
+import io.aami.server.http.Params;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.Fields;
 import io.aami.server.http.Timestamps;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -18,7 +18,7 @@ public final class HistoryPages {
 
     /** The page a request asks for; a bad parameter is a 400 naming it. */
     public static HistoryPage of(Context ctx) {
-        int limit = Fields.queryInt(ctx, "limit", 100, 1, 1000);
+        int limit = Params.queryInt(ctx, "limit", 100, 1, 1000);
         Instant since = Timestamps.parse("since", ctx.queryParam("since"));
         if (since == null) {
             since = Instant.EPOCH;

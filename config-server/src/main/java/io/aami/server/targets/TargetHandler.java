@@ -1,8 +1,8 @@
 package io.aami.server.targets;
 
+import io.aami.server.http.Params;
 import io.aami.contract.targets.TargetRequest;
 import io.aami.contract.targets.TargetView;
-import io.aami.server.http.Fields;
 import io.aami.server.http.JsonBodies;
 import io.javalin.http.Context;
 import java.util.List;
@@ -21,7 +21,7 @@ public final class TargetHandler {
     }
 
     public void put(Context ctx) {
-        TargetService.Saved saved = service.put(Fields.pathId(ctx), bodies.read(ctx, TargetRequest.class));
+        TargetService.Saved saved = service.put(Params.pathId(ctx), bodies.read(ctx, TargetRequest.class));
         ctx.status(saved.created() ? 201 : 200).json(saved.target());
     }
 
@@ -31,9 +31,9 @@ public final class TargetHandler {
     }
 
     public void list(Context ctx) {
-        int limit = Fields.queryInt(ctx, "limit", 500, 1, 5000);
-        List<TargetView> page = service.list(Fields.queryUuid(ctx, "group_id"), ctx.queryParam("status"),
-                Fields.queryUuid(ctx, "continue"), limit);
+        int limit = Params.queryInt(ctx, "limit", 500, 1, 5000);
+        List<TargetView> page = service.list(Params.queryUuid(ctx, "group_id"), ctx.queryParam("status"),
+                Params.queryUuid(ctx, "continue"), limit);
         if (page.size() == limit) {
             ctx.header(CONTINUE_HEADER, page.get(page.size() - 1).id().toString());
         }
@@ -41,15 +41,15 @@ public final class TargetHandler {
     }
 
     public void get(Context ctx) {
-        ctx.json(service.get(Fields.pathId(ctx)));
+        ctx.json(service.get(Params.pathId(ctx)));
     }
 
     public void revoke(Context ctx) {
-        ctx.json(service.revoke(Fields.pathId(ctx)));
+        ctx.json(service.revoke(Params.pathId(ctx)));
     }
 
     public void delete(Context ctx) {
-        service.delete(Fields.pathId(ctx));
+        service.delete(Params.pathId(ctx));
         ctx.status(204);
     }
 }

@@ -1,12 +1,12 @@
 package io.aami.server.targets;
 
+import io.aami.server.validation.Fields;
 import io.aami.contract.ErrorCode;
 import io.aami.contract.targets.TargetRequest;
 import io.aami.contract.targets.TargetView;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.Fields;
 import io.aami.server.policyscope.PolicyChanges;
 import java.time.Clock;
 import java.util.List;

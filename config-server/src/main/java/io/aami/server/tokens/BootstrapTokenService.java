@@ -1,5 +1,6 @@
 package io.aami.server.tokens;
 
+import io.aami.server.validation.Fields;
 import io.aami.contract.tokens.BootstrapTokenRequest;
 import io.aami.contract.tokens.BootstrapTokenUseView;
 import io.aami.contract.tokens.BootstrapTokenView;
@@ -8,7 +9,6 @@ import io.aami.server.db.DataAccessException;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.Fields;
 import io.aami.server.security.Cidr;
 import io.aami.server.security.Secrets;
 import io.aami.server.targets.TargetService;

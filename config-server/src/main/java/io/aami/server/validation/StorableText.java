@@ -1,4 +1,4 @@
-package io.aami.server.http;
+package io.aami.server.validation;
 
 import io.aami.server.error.ApiException;
 
@@ -41,7 +41,7 @@ public final class StorableText {
     }
 
     /** Refuses the document with a 400 naming the path of its first unstorable string, key or value. */
-    static void requireIn(JsonNode node) {
+    public static void requireIn(JsonNode node) {
         walk("", node);
     }
 

@@ -1,14 +1,17 @@
-package io.aami.server.http;
+package io.aami.server.validation;
 
 import io.aami.server.error.ApiException;
 
-import io.javalin.http.Context;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** Field checks shared by every service; each failure is a 400 that names the field. */
+/**
+ * Field checks shared by every service and validator; each failure is a 400 that names the field.
+ * Plain values in, plain values out: no HTTP here (reading path and query parameters is
+ * {@code http.Params}).
+ */
 public final class Fields {
     public static final int MAX_LABELS = 64;
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-/]{0,62}");
@@ -72,38 +75,11 @@ public final class Fields {
         throw ApiException.invalid(field, "'" + v + "' is not an IPv4 or IPv6 address");
     }
 
-    public static UUID pathId(Context ctx) {
-        return uuid("id", ctx.pathParam("id"));
-    }
-
     public static UUID uuid(String field, String value) {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ApiException.invalid(field, "'" + value + "' is not a UUID");
-        }
-    }
-
-    /** An optional UUID query parameter. */
-    public static UUID queryUuid(Context ctx, String name) {
-        String v = ctx.queryParam(name);
-        return v == null || v.isBlank() ? null : uuid(name, v);
-    }
-
-    /** An optional integer query parameter within {@code min..max}. */
-    public static int queryInt(Context ctx, String name, int def, int min, int max) {
-        String v = ctx.queryParam(name);
-        if (v == null || v.isBlank()) {
-            return def;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min || n > max) {
-                throw ApiException.invalid(name, "must be between " + min + " and " + max);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid(name, "'" + v + "' is not a whole number");
         }
     }
 
