@@ -16,6 +16,7 @@ import io.aami.server.agentauth.AgentAuthenticator;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,9 +58,10 @@ class CertificateSwapEndToEndTest {
             auth.addAppender(refusals);
             try (Agent agent = AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), clock)) {
                 UUID id = agent.agentId();
-                eventually(Duration.ofSeconds(30), () -> api.get("/api/v1/targets/" + id, ADMIN).status() == 200
-                        && !target(api, id).get("last_heartbeat_at").isNull());
                 Path cert = dir.resolve("state/agent.crt");
+                // Registration itself sets last_heartbeat_at, a moment before the agent stores the certificate it answered.
+                eventually(Duration.ofSeconds(30), () -> api.get("/api/v1/targets/" + id, ADMIN).status() == 200
+                        && !target(api, id).get("last_heartbeat_at").isNull() && Files.exists(cert));
                 String firstSerial = serial(cert);
 
                 clock.advance(Duration.ofMinutes(55));
