@@ -164,6 +164,16 @@ class AgentConfigValidationTest {
         assertThatCode(() -> AgentConfigLoader.load(null, env(overrides))).doesNotThrowAnyException();
     }
 
+    /** As the README says: {@code off} in YAML must be quoted; bare, it is the YAML boolean false. */
+    @org.junit.jupiter.api.Test
+    void apiListenOffInYamlIsQuoted() throws Exception {
+        Path quoted = Files.writeString(dir.resolve("quoted.yaml"), "api: {listen: \"off\"}\n");
+        assertThat(AgentConfigLoader.load(quoted, BASE).api().enabled()).isFalse();
+        Path bare = Files.writeString(dir.resolve("bare.yaml"), "api: {listen: off}\n");
+        assertThatThrownBy(() -> AgentConfigLoader.load(bare, BASE)).isInstanceOf(ConfigException.class)
+                .hasMessage("config key 'api.listen' (" + bare + "): 'false' is not host:port");
+    }
+
     @ParameterizedTest(name = "{0} -> {1} {2}")
     @CsvSource(delimiter = '|', value = {
             "config.example.com:8443  | config.example.com | 8443 | config.example.com:8443",
