@@ -117,6 +117,9 @@ public final class AgentConfigLoader {
             throw t.invalid(cfg.checks().defaultTimeout().isZero() ? "checks.default_timeout" : "checks.flush_interval",
                     "must be positive");
         }
+        if (cfg.checks().outputMaxBytes() < 256 || cfg.checks().outputMaxBytes() > 1024 * 1024) {
+            throw t.invalid("checks.output_max_bytes", "must be between 256 and 1MiB");
+        }
         if (cfg.checks().allowedScriptSha256().stream().anyMatch(h -> !h.matches("[0-9a-f]{64}"))) {
             throw t.invalid("checks.allowed_script_sha256", "must list 64-hex-digit SHA-256 values");
         }
@@ -183,13 +186,12 @@ public final class AgentConfigLoader {
         return value.isEmpty() || value.equalsIgnoreCase("off") ? null : t.hostPort("api.listen", def, HostPort.Option.PORT_ZERO);
     }
 
-    /** Checked as a long: an int cast first would wrap 4GiB+4KiB into an accepted 4096. */
+    /**
+     * Clamped, not cast: a cast would wrap 4GiB+4KiB into an accepted 4096. The range is checked in
+     * {@link #validate}, in its place among the other rules (after unknown keys).
+     */
     private static int outputMaxBytes(ConfigTree t) {
-        long bytes = t.byteSize("checks.output_max_bytes", 4096);
-        if (bytes < 256 || bytes > 1024 * 1024) {
-            throw t.invalid("checks.output_max_bytes", "must be between 256 and 1MiB");
-        }
-        return (int) bytes;
+        return (int) Math.min(t.byteSize("checks.output_max_bytes", 4096), Integer.MAX_VALUE);
     }
 
     /**

@@ -164,6 +164,31 @@ class AgentConfigValidationTest {
         assertThatCode(() -> AgentConfigLoader.load(null, env(overrides))).doesNotThrowAnyException();
     }
 
+    /**
+     * output_max_bytes is a validation rule like the others: an unknown key, or a rule checked before it,
+     * is still the error reported first (as before the shared config helpers).
+     */
+    @org.junit.jupiter.api.Test
+    void outputMaxBytesIsCheckedAfterUnknownKeysAndEarlierRules() throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), "checks: {output_max_bytes: 100, output_max: 1}\n");
+        assertThatThrownBy(() -> AgentConfigLoader.load(file, BASE)).isInstanceOf(ConfigException.class)
+                .hasMessage("unknown config key 'checks.output_max' in " + file);
+        assertThatThrownBy(() -> AgentConfigLoader.load(null, env("AAMI_CHECKS_OUTPUT_MAX_BYTES=100;AAMI_HEARTBEAT_INTERVAL=999ms")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("config key 'heartbeat.interval' (");
+        assertThatThrownBy(() -> AgentConfigLoader.load(null, env("AAMI_CHECKS_OUTPUT_MAX_BYTES=8GiB;AAMI_CHECKS_RUN_AS=Root")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("config key 'checks.output_max_bytes' (");
+    }
+
+    /** As the README says: {@code off} in YAML must be quoted; bare, it is the YAML boolean false. */
+    @org.junit.jupiter.api.Test
+    void apiListenOffInYamlIsQuoted() throws Exception {
+        Path quoted = Files.writeString(dir.resolve("quoted.yaml"), "api: {listen: \"off\"}\n");
+        assertThat(AgentConfigLoader.load(quoted, BASE).api().enabled()).isFalse();
+        Path bare = Files.writeString(dir.resolve("bare.yaml"), "api: {listen: off}\n");
+        assertThatThrownBy(() -> AgentConfigLoader.load(bare, BASE)).isInstanceOf(ConfigException.class)
+                .hasMessage("config key 'api.listen' (" + bare + "): 'false' is not host:port");
+    }
+
     @ParameterizedTest(name = "{0} -> {1} {2}")
     @CsvSource(delimiter = '|', value = {
             "config.example.com:8443  | config.example.com | 8443 | config.example.com:8443",

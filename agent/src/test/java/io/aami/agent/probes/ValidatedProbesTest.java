@@ -36,6 +36,18 @@ class ValidatedProbesTest {
         assertThat(r.expect()).isNull();
     }
 
+    /** The local API's protocol rule across the move to ProbeProtocol: blank is the seed's default TCP (unlike the server's). */
+    @ParameterizedTest(name = "''{0}'' -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"'' | TCP", "' \t' | TCP", "' udp ' | UDP", "Tcp | TCP"})
+    void protocolBlankIsTcpAndAnyCaseIsTrimmed(String protocol, ProbeProtocol expected) {
+        assertThat(ValidatedProbes.from(task(null, null, "10.0.0.1", 22, protocol, null, null, null, null)).protocol())
+                .isEqualTo(expected);
+        assertThat(ValidatedProbes.fromQuery(Map.of("target", "10.0.0.1", "target_port", "22", "protocol", protocol)).protocol())
+                .isEqualTo(expected);
+        assertThatThrownBy(() -> ValidatedProbes.from(task(null, null, "10.0.0.1", 22, " tcp6 ", null, null, null, null)))
+                .isInstanceOf(InvalidProbeException.class).hasMessage("protocol must be TCP or UDP, got ' tcp6 '");
+    }
+
     @Test
     void protocolIsCaseInsensitiveAndHexIsDecoded() {
         ValidatedProbe r = ValidatedProbes.from(task("::1", 5353, "[::1]", 53, "uDp", 500, "0aFF", "ff", true));

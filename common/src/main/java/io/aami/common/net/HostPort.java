@@ -10,7 +10,7 @@ import java.util.List;
  * <p>One grammar: surrounding whitespace is ignored (as for every other config value); the host is
  * never empty (write {@code 0.0.0.0:8443} or {@code [::]:8443} for every address); an IPv6 host is
  * written in brackets, because without them {@code 2001:db8::1} would read as host {@code 2001:db8:}
- * and port 1; the port is 1 to 5 ASCII digits within 1..65535, or 0..65535 with {@link Option#PORT_ZERO}.
+ * and port 1; the port is ASCII digits (leading zeros allowed) within 1..65535, or 0..65535 with {@link Option#PORT_ZERO}.
  * {@link #host()} holds the IPv6 address without its brackets.
  */
 public record HostPort(String host, int port) {
@@ -70,8 +70,10 @@ public record HostPort(String host, int port) {
         if (!digits.matches("[0-9]+")) {
             throw new IllegalArgumentException("'" + value + "' does not end in a port number");
         }
-        // Past five digits it is out of range whatever it says (and might not fit an int).
-        int port = digits.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+        // Leading zeros are allowed (0080 is 80, as Integer.parseInt read it before); past five significant
+        // digits it is out of range whatever it says (and might not fit an int).
+        String significant = digits.replaceFirst("^0+(?=.)", "");
+        int port = significant.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(significant);
         if (port < min || port > MAX_PORT) {
             throw new IllegalArgumentException("port " + digits + " is outside " + min + ".." + MAX_PORT);
         }

@@ -18,7 +18,9 @@ class HostPortTest {
             "[fe80::1%eth0]:80       | fe80::1%eth0       | 80",
             "[127.0.0.1]:80          | 127.0.0.1          | 80",
             "'  host:80  '           | host               | 80",
-            "host:0080               | host               | 80"})
+            "host:0080               | host               | 80",
+            "host:000080             | host               | 80",
+            "host:00000000000000000000443 | host          | 443"})
     void accepts(String value, String host, int port) {
         assertThat(HostPort.parse(value)).isEqualTo(new HostPort(host, port));
         assertThat(HostPort.parse(value, Option.PORT_ZERO)).isEqualTo(new HostPort(host, port));
@@ -43,6 +45,7 @@ class HostPortTest {
             "host:٨٠           | 'host:٨٠' does not end in a port number",
             "host:65536        | port 65536 is outside 1..65535",
             "host:99999999999  | port 99999999999 is outside 1..65535",
+            "host:000065536    | port 000065536 is outside 1..65535",
             "host:0            | port 0 is outside 1..65535"})
     void refuses(String value, String message) {
         assertThatThrownBy(() -> HostPort.parse(value)).isInstanceOf(IllegalArgumentException.class)

@@ -63,6 +63,24 @@ class ProbePolicyTest {
         assertThat(api.get("/api/v1/probes/" + id, ADMIN).status()).isEqualTo(404);
     }
 
+    /** The protocol rule the contract's ProbeProtocol now owns: any case, trimmed, absent is TCP, blank or unknown is a 400. */
+    @Test
+    void protocolIsReadInAnyCaseTrimmedAndDefaultsToTcpButBlankIsRefused() {
+        Map<String, Object> spaced = with(probe("spaced-udp", Map.of("target", "h"), Map.of("global", true)), "protocol", " udp ");
+        JsonNode udp = api.post("/api/v1/probes", spaced, ADMIN).json();
+        Map<String, Object> absent = probe("no-protocol", Map.of("target", "h"), Map.of("global", true));
+        absent.remove("protocol");
+        JsonNode tcp = api.post("/api/v1/probes", absent, ADMIN).json();
+        // Global probes reach every agent of the shared server: gone before the other tests look.
+        api.delete("/api/v1/probes/" + udp.get("id").asText(), ADMIN);
+        api.delete("/api/v1/probes/" + tcp.get("id").asText(), ADMIN);
+        assertThat(udp.get("protocol").asText()).isEqualTo("UDP");
+        assertThat(tcp.get("protocol").asText()).isEqualTo("TCP");
+        assertField(with(probe("x", Map.of("target", "h"), Map.of("global", true)), "protocol", " "), "protocol");
+        assertField(with(probe("x", Map.of("target", "h"), Map.of("global", true)), "protocol", ""), "protocol");
+        assertField(with(probe("x", Map.of("target", "h"), Map.of("global", true)), "protocol", "tcp6"), "protocol");
+    }
+
     @Test
     void groupToGroupProbesFollowMembershipAndWakeLongPolls() throws Exception {
         String web = Fixtures.group(api, "g2g-web");
