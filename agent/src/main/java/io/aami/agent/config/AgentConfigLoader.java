@@ -152,8 +152,9 @@ public final class AgentConfigLoader {
         if (spool.segmentBytes() < outputMaxBytes + 16 * 1024) {
             throw t.invalid("spool.segment_bytes", "must exceed checks.output_max_bytes by at least 16KiB");
         }
-        if (spool.segmentBytes() < 4096 || spool.maxBytes() < 2 * spool.segmentBytes()) {
-            throw t.invalid("spool.max_bytes", "must hold at least two segments of spool.segment_bytes (at least 4KiB each)");
+        // Segments are at least 16KiB (the rule above), so two of them are the only floor max_bytes needs.
+        if (spool.maxBytes() < 2 * spool.segmentBytes()) {
+            throw t.invalid("spool.max_bytes", "must hold at least two segments of spool.segment_bytes");
         }
         // The last two are what SpoolOptions would otherwise refuse at startup without naming the key.
         if (spool.segmentBytes() > 1024L * 1024 * 1024) {
