@@ -120,6 +120,24 @@ class AgentLifecycleTest {
         }
     }
 
+    @Test
+    void aRevokedAgentKeepsRetryingWithItsCredentialAndNeverEnrollsAgain() throws Exception {
+        try (TestServer server = TestServer.start(FAST)) {
+            AgentConfig cfg = config(server.port(), token(server.api(), 2));
+            try (Agent agent = AgentMain.start(cfg, io.aami.agent.identity.AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC())) {
+                UUID id = agent.agentId();
+                eventually(Duration.ofSeconds(10), () -> target(server, id).path("status").asText().equals("online"));
+                assertThat(server.api().post("/api/v1/targets/" + id + "/revoke", Map.of(), ADMIN).status()).isEqualTo(200);
+                // 403 AGENT_REVOKED refuses the request, it does not say the credential is stale: the agent never
+                // gives up its credential for a registration (with the bootstrap token) that revocation refuses anyway.
+                // Far longer than 3 heartbeat rejections over server.reenroll_after (2s) take.
+                Thread.sleep(12_000);
+                assertThat(uses(server)).doesNotContain("AGENT_REVOKED").doesNotContain("AGENT_ID_RETIRED");
+                assertThat(server.api().get("/api/v1/bootstrap-tokens", ADMIN).json().get(0).path("uses").asInt()).isEqualTo(1);
+            }
+        }
+    }
+
     static String uses(TestServer server) {
         String tokenId = server.api().get("/api/v1/bootstrap-tokens", ADMIN).json().get(0).get("id").asText();
         return server.api().get("/api/v1/bootstrap-tokens/" + tokenId + "/uses", ADMIN).body();

@@ -1,20 +1,17 @@
 package io.aami.agent.retry;
 
 import io.aami.agent.transport.TransportException;
-import io.aami.contract.ErrorCode;
-import java.util.Optional;
 
 /**
- * What a failed call to the server means for the loop that made it, decided once for every loop.
- * The server's error code decides where the agent knows it; an unknown code (a newer server, a
- * proxy's page) falls back on the HTTP status.
+ * What a failed call to the server means for the loop that made it, decided once for every loop,
+ * by the HTTP status (and whether the server said when to come back).
  */
 public enum Failure {
     /** The server said when to come back ({@code Retry-After} on a 429, 503 or other transient answer). */
     RETRY_AFTER,
     /** No answer, a timeout, a 5xx, 429 or 408: worth retrying as is, after a jittered backoff. */
     TRANSIENT,
-    /** The server refuses the agent's own credential (its token or client certificate). */
+    /** The server refuses the agent's own credential (its token or client certificate): a 401. */
     CREDENTIAL_REJECTED,
     /** Any other refusal: retrying soon will not change it. */
     PERMANENT;
@@ -30,18 +27,13 @@ public enum Failure {
     }
 
     /**
-     * 401 with the agent's credential (UNAUTHORIZED, CERTIFICATE_SUPERSEDED, or a code this build does
-     * not know) and 403 AGENT_REVOKED. The bootstrap-token codes are 401 too, but they refuse the
-     * enrollment token, not the credential; other 403s refuse the request, not who made it.
+     * Every 401, whatever its code: on the loops' routes the server sends no other (UNAUTHORIZED,
+     * CERTIFICATE_SUPERSEDED), and a proxy's or a newer server's 401 is still no credential we can use.
+     * A 403 is never one, AGENT_REVOKED included: revocation refuses the agent for good, and enrolling
+     * again (which revocation refuses too) would only hand the bootstrap token out, so it waits like
+     * any other refusal.
      */
     private static boolean rejectsCredential(TransportException e) {
-        Optional<ErrorCode> code = ErrorCode.fromWire(e.code());
-        if (code.isEmpty()) {
-            return e.status() == 401;
-        }
-        return switch (code.get()) {
-            case UNAUTHORIZED, CERTIFICATE_SUPERSEDED, AGENT_REVOKED -> true;
-            default -> false;
-        };
+        return e.status() == 401;
     }
 }

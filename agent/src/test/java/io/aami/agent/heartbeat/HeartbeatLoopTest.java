@@ -38,7 +38,7 @@ class HeartbeatLoopTest {
     void everyVerdictOnTheCredentialGoesToTheOnePlace() {
         answers.add(new HeartbeatResponse(Instant.now(), 0));
         answers.add(new TransportException(401, "UNAUTHORIZED", "who?", null, null));
-        answers.add(new TransportException(403, "AGENT_REVOKED", "revoked", null, null));
+        answers.add(new TransportException(401, "CERTIFICATE_SUPERSEDED", "replaced", null, null));
         answers.add(new TransportException(503, "SERVER_BUSY", "busy", null, null));
 
         assertThat(loop.beatOnce()).isEqualTo(Duration.ofSeconds(15));
@@ -52,6 +52,9 @@ class HeartbeatLoopTest {
     @Test
     void aRefusalThatIsNotAboutTheCredentialWaitsAboutTheCap() {
         answers.add(new TransportException(403, "FORBIDDEN", "not yours", null, null));
+        assertThat(loop.beatOnce()).isBetween(CAP.dividedBy(2), CAP);
+        // Revoked: refused for good, and enrolling again would be refused too (as before the retry helper).
+        answers.add(new TransportException(403, "AGENT_REVOKED", "revoked", null, null));
         assertThat(loop.beatOnce()).isBetween(CAP.dividedBy(2), CAP);
         assertThat(rejections.rejected).isEmpty();
     }

@@ -24,16 +24,16 @@ class FailureTest {
             "401, UNAUTHORIZED,           -,  CREDENTIAL_REJECTED",
             "401, UNAUTHORIZED,           9,  CREDENTIAL_REJECTED",
             "401, CERTIFICATE_SUPERSEDED, -,  CREDENTIAL_REJECTED",
-            "403, AGENT_REVOKED,          -,  CREDENTIAL_REJECTED",
             // a 401 without our error body (a proxy, a newer server's code): the status decides
             "401, HTTP_401,               -,  CREDENTIAL_REJECTED",
             "401, SOMETHING_NEWER,        -,  CREDENTIAL_REJECTED",
-            // the bootstrap token, not the credential
-            "401, TOKEN_UNKNOWN,          -,  PERMANENT",
-            "401, TOKEN_EXPIRED,          -,  PERMANENT",
-            "401, TOKEN_REVOKED,          -,  PERMANENT",
-            "401, TOKEN_EXHAUSTED,        -,  PERMANENT",
-            // refusals of the request, not of who made it
+            // every 401 counts, as before the one retry helper (the loops' routes answer no other 401 codes)
+            "401, TOKEN_UNKNOWN,          -,  CREDENTIAL_REJECTED",
+            "401, TOKEN_EXPIRED,          -,  CREDENTIAL_REJECTED",
+            "401, TOKEN_REVOKED,          -,  CREDENTIAL_REJECTED",
+            "401, TOKEN_EXHAUSTED,        -,  CREDENTIAL_REJECTED",
+            // refusals of the request, not of who made it; revocation refuses for good and re-enrolling would not help
+            "403, AGENT_REVOKED,          -,  PERMANENT",
             "403, FORBIDDEN,              -,  PERMANENT",
             "403, GROUP_MISMATCH,         -,  PERMANENT",
             "403, HTTP_403,               -,  PERMANENT",
