@@ -116,12 +116,12 @@ public final class AgentTls {
         return keyManager.certificate();
     }
 
-    /** Presents the client certificate; built once the CA is known. */
     /** The clients every call reaches the server with: each presents (or, for enrollment, withholds) this material. */
     public HttpClients.Set clients() {
         return new HttpClients.Set(this::agentClient, this::enrollClient, this::pinnedClient, true);
     }
 
+    /** Presents the client certificate; built once the CA is known. */
     public synchronized HttpClient agentClient() {
         if (agentClient == null) {
             agentClient = client(TlsContexts.client(requireCa(), keyManager));
