@@ -34,7 +34,7 @@ public final class RunningServer implements AutoCloseable {
         return db;
     }
 
-    /** The routes this server serves, in registration order. */
+    /** The routes this server serves, as the {@code routes} command lists them (by path, then method). */
     public List<RouteTable.Route> routes() {
         return routes.routes();
     }
