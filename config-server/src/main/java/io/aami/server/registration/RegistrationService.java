@@ -184,7 +184,7 @@ public final class RegistrationService {
         }
         ClientCertificates.Issued cert = certificates == null ? null : certificates.issue(c, r.agentId(), r.csr());
         PolicyChanges.target(c, r.agentId());
-        // The group never changes here, but a member's address may have: probes aimed at the group follow it.
+        // A member joined or its address may have changed (never its group): probes aimed at the group follow it.
         PolicyChanges.members(c, group);
         RegisterResponse response = new RegisterResponse(r.agentId(), agentToken, (int) heartbeat.interval().toSeconds(),
                 group, labels, cert == null ? null : cert.pem(), certificates == null ? null : certificates.caPem(),
