@@ -29,14 +29,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * Enrollment with a bootstrap token, following the seed's matching table:
  * <ul>
  *   <li>new id, or no id (server picks one): create the target, 201;</li>
- *   <li>id pre-registered, never connected: attach, keeping its group and labels, 200;</li>
+ *   <li>id pre-registered, never connected: attach, 200; the operator's record stays as it is (see
+ *       {@link TargetRecord}), the agent's report is stored beside it;</li>
  *   <li>id already enrolled: 200 only with that agent's current credential (rotated here), else 409;</li>
  *   <li>the same, retried after its answer was lost: 200 with the credential it replaced, within the
  *       window of {@link AnswerRetries} (no further use of the bootstrap token is counted);</li>
@@ -81,11 +81,11 @@ public final class RegistrationService {
     public Outcome register(RegisterRequest req, String presentedAgentToken, InetAddress source) {
         TokenFormat.Parts parts = TokenFormat.parse(Fields.required("token", req.token(), 200))
                 .orElseThrow(() -> new ApiException(ErrorCode.TOKEN_UNKNOWN, "the bootstrap token is not valid"));
-        Request r = new Request(req.agentId() != null ? req.agentId() : UUID.randomUUID(),
-                Fields.required("hostname", req.hostname(), TargetService.MAX_HOSTNAME),
-                Fields.ipAddress("ip_address", req.ipAddress()), req.groupId(),
-                Fields.labels("labels", req.labels()), RegistrationFields.metadata(req.metadata()), req.csr(),
-                RegistrationFields.chosenToken(req.agentTokenSha256()));
+        Request r = new Request(req.agentId() != null ? req.agentId() : UUID.randomUUID(), req.groupId(),
+                new TargetStore.Report(Fields.required("hostname", req.hostname(), TargetService.MAX_HOSTNAME),
+                        Fields.ipAddress("ip_address", req.ipAddress()), Fields.labels("labels", req.labels()),
+                        RegistrationFields.metadata(req.metadata())),
+                req.csr(), RegistrationFields.chosenToken(req.agentTokenSha256()));
         try {
             return db.inTransaction(c -> {
                 BootstrapToken token = knownToken(c, parts);
@@ -160,18 +160,19 @@ public final class RegistrationService {
             throw new ApiException(ErrorCode.AGENT_ID_RETIRED, "agent id " + r.agentId()
                     + " belonged to a deleted or revoked target and is never enrolled again; give this host a new id");
         }
-        UUID group = group(token, r.groupId(), existing);
+        UUID group = TargetRecord.group(token, r.groupId(), existing);
         groups.requireExists(c, group);
+        Map<String, String> labels = TargetRecord.labels(token, r.report().labels(), existing);
         // An agent that chose its own token sent only its hash; the answer then carries no secret at all.
         String agentToken = r.chosenTokenSha256() == null ? secrets.agentToken() : null;
         Instant now = clock.instant();
-        TargetStore.Enrollment e = new TargetStore.Enrollment(r.agentId(), r.hostname(), r.ipAddress(), group,
-                labels(existing, token, r), r.metadata(), agentToken == null ? r.chosenTokenSha256() : Secrets.sha256(agentToken),
-                token.id(), (int) heartbeat.interval().toSeconds(), now, now.plus(heartbeat.offlineAfter()));
         if (existing == null) {
-            targets.insertEnrolled(c, e);
-        } else {
-            targets.attach(c, e);
+            targets.insertRecord(c, r.agentId(), r.report().hostname(), group, labels, now);
+        }
+        targets.attach(c, new TargetStore.Enrollment(r.agentId(), r.report(),
+                agentToken == null ? r.chosenTokenSha256() : Secrets.sha256(agentToken), token.id(),
+                (int) heartbeat.interval().toSeconds(), now, now.plus(heartbeat.offlineAfter())));
+        if (existing != null) {
             // The previous credential stops working on every replica the moment this commits.
             CredentialChanges.publish(c, r.agentId());
             if (existing.enrolled() && !retry) {
@@ -183,12 +184,10 @@ public final class RegistrationService {
         }
         ClientCertificates.Issued cert = certificates == null ? null : certificates.issue(c, r.agentId(), r.csr());
         PolicyChanges.target(c, r.agentId());
+        // A member joined or its address may have changed (never its group): probes aimed at the group follow it.
         PolicyChanges.members(c, group);
-        if (existing != null && existing.groupId() != null && !existing.groupId().equals(group)) {
-            PolicyChanges.members(c, existing.groupId());
-        }
         RegisterResponse response = new RegisterResponse(r.agentId(), agentToken, (int) heartbeat.interval().toSeconds(),
-                group, e.labels(), cert == null ? null : cert.pem(), certificates == null ? null : certificates.caPem(),
+                group, labels, cert == null ? null : cert.pem(), certificates == null ? null : certificates.caPem(),
                 signer.publicKeyBase64(), signer.keyId());
         String kind = existing == null ? "enrolled" : retry ? "retried" : existing.enrolled() ? "re-enrolled" : "attached";
         return new Outcome(response, existing == null, kind);
@@ -205,44 +204,11 @@ public final class RegistrationService {
         }
     }
 
-    /** The token's group binds; a pre-registered target keeps its group; any disagreement is refused. */
-    private static UUID group(BootstrapToken token, UUID requested, Target existing) {
-        UUID current = existing == null ? null : existing.groupId();
-        UUID decided = firstNonNull(current, token.groupId(), requested);
-        for (UUID claim : new UUID[] {current, token.groupId(), requested}) {
-            if (claim != null && !claim.equals(decided)) {
-                throw new ApiException(ErrorCode.GROUP_MISMATCH, "group " + claim + " disagrees with group " + decided
-                        + (token.groupId() != null ? " bound to bootstrap token " + token.id() : " of the pre-registered target"));
-            }
-        }
-        return decided;
-    }
-
-    /** Operator-set labels win over the token's, which win over what the agent declares. */
-    private static Map<String, String> labels(Target existing, BootstrapToken token, Request r) {
-        Map<String, String> out = new TreeMap<>(r.labels());
-        out.putAll(token.labels());
-        if (existing != null) {
-            out.putAll(existing.labels());
-        }
-        return out;
-    }
-
     private byte[] keySha256(String csr) {
         return certificates == null ? null : certificates.publicKeySha256(csr).orElse(null);
     }
 
-    private static UUID firstNonNull(UUID... ids) {
-        for (UUID id : ids) {
-            if (id != null) {
-                return id;
-            }
-        }
-        return null;
-    }
-
-    private record Request(UUID agentId, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
-                           Map<String, String> metadata, String csr, byte[] chosenTokenSha256) {
+    private record Request(UUID agentId, UUID groupId, TargetStore.Report report, String csr, byte[] chosenTokenSha256) {
         Request {
             Objects.requireNonNull(agentId);
         }

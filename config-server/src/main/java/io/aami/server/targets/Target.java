@@ -5,12 +5,18 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A stored target including what the API never shows (the hash of the agent credential). */
+/**
+ * A stored target including what the API never shows (the hash of the agent credential).
+ * {@code hostname}, {@code groupId} and {@code labels} are the operator's record; {@code reported*} what the
+ * agent said at its last enrollment (null before it first enrolls; {@code reportedLabels} also for targets
+ * enrolled before the reported fields existed).
+ */
 public record Target(UUID id, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
                      Map<String, String> metadata, String status, byte[] agentTokenSha256, String enrolledByToken,
                      String agentVersion, Long uptimeSeconds, Integer queueDepth, Integer heartbeatIntervalSeconds,
                      Long policyVersion, String policyError, Instant certificateExpiresAt, Instant revokedAt,
-                     Instant registeredAt, Instant lastHeartbeatAt, Instant createdAt, Instant updatedAt) {
+                     Instant registeredAt, Instant lastHeartbeatAt, Instant createdAt, Instant updatedAt,
+                     String reportedHostname, String reportedIp, Map<String, String> reportedLabels) {
 
     public static final String PENDING = "pending";
     public static final String ONLINE = "online";
@@ -27,7 +33,8 @@ public record Target(UUID id, String hostname, String ipAddress, UUID groupId, M
     }
 
     public TargetView view() {
-        return new TargetView(id, hostname, ipAddress, groupId, labels, metadata, status, lastHeartbeatAt, agentVersion,
+        return new TargetView(id, hostname, ipAddress, groupId, labels, metadata, reportedHostname, reportedIp, reportedLabels,
+                status, lastHeartbeatAt, agentVersion,
                 registeredAt, uptimeSeconds, queueDepth, heartbeatIntervalSeconds, policyVersion, policyError,
                 certificateExpiresAt, revokedAt, createdAt, updatedAt);
     }

@@ -17,7 +17,7 @@ import java.util.UUID;
 public final class TargetStore {
     private static final String COLUMNS = "id, hostname, ip_address, group_id, labels, metadata, status, agent_token_sha256, "
             + "enrolled_by_token, agent_version, uptime_seconds, queue_depth, heartbeat_interval_seconds, policy_version, policy_error, certificate_expires_at, revoked_at, registered_at, "
-            + "last_heartbeat_at, created_at, updated_at";
+            + "last_heartbeat_at, created_at, updated_at, reported_hostname, reported_ip, reported_labels";
 
     /** Outcome of a pre-registration upsert. */
     public enum Upsert { CREATED, UPDATED, UNCHANGED }
@@ -86,45 +86,38 @@ public final class TargetStore {
         }
     }
 
-    private static final String INSERT_ENROLLED = "INSERT INTO targets (id, hostname, ip_address, group_id, labels, metadata, "
-            + "status, agent_token_sha256, enrolled_by_token, heartbeat_interval_seconds, registered_at, last_heartbeat_at, "
-            + "offline_after, created_at, updated_at) VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, 'online', ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_RECORD = "INSERT INTO targets (id, hostname, group_id, labels, status, created_at, "
+            + "updated_at) VALUES (?, ?, ?, ?::jsonb, 'pending', ?, ?)";
 
-    /** A target created by an agent's own enrollment. */
-    public void insertEnrolled(Connection c, Enrollment e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT_ENROLLED)) {
-            ps.setObject(1, e.id());
-            ps.setString(2, e.hostname());
-            ps.setString(3, e.ipAddress());
-            ps.setObject(4, e.groupId());
-            Jsonb.set(ps, 5, e.labels());
-            Jsonb.set(ps, 6, e.metadata());
-            ps.setBytes(7, e.agentTokenSha256());
-            ps.setString(8, e.tokenId());
-            ps.setInt(9, e.heartbeatIntervalSeconds());
-            Timestamp now = Timestamp.from(e.at());
-            ps.setTimestamp(10, now);
-            ps.setTimestamp(11, now);
-            ps.setTimestamp(12, Timestamp.from(e.offlineAfter()));
-            ps.setTimestamp(13, now);
-            ps.setTimestamp(14, now);
+    /** The operator's part of a target an agent creates by enrolling; {@link #attach} follows in the same transaction. */
+    public void insertRecord(Connection c, UUID id, String hostname, UUID groupId, Map<String, String> labels, Instant at)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_RECORD)) {
+            ps.setObject(1, id);
+            ps.setString(2, hostname);
+            ps.setObject(3, groupId);
+            Jsonb.set(ps, 4, labels);
+            ps.setTimestamp(5, Timestamp.from(at));
+            ps.setTimestamp(6, Timestamp.from(at));
             ps.executeUpdate();
         }
     }
 
-    private static final String ATTACH = "UPDATE targets SET hostname = ?, ip_address = ?, group_id = ?, labels = ?::jsonb, "
-            + "metadata = ?::jsonb, status = 'online', agent_token_sha256 = ?, enrolled_by_token = ?, "
+    // hostname, group_id and labels are the operator's record: an enrollment never writes them here.
+    // ip_address has no operator value (PUT takes none), so it follows the agent's report.
+    private static final String ATTACH = "UPDATE targets SET ip_address = ?, reported_hostname = ?, reported_ip = ?, "
+            + "reported_labels = ?::jsonb, metadata = ?::jsonb, status = 'online', agent_token_sha256 = ?, enrolled_by_token = ?, "
             + "heartbeat_interval_seconds = ?, registered_at = coalesce(registered_at, ?), last_heartbeat_at = ?, "
             + "offline_after = ?, updated_at = ? WHERE id = ?";
 
-    /** An agent (re)attaching to an existing target: new credential, fresh contact. */
+    /** An agent (re)attaching to its target: its report stored beside the record, new credential, fresh contact. */
     public void attach(Connection c, Enrollment e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(ATTACH)) {
-            ps.setString(1, e.hostname());
-            ps.setString(2, e.ipAddress());
-            ps.setObject(3, e.groupId());
-            Jsonb.set(ps, 4, e.labels());
-            Jsonb.set(ps, 5, e.metadata());
+            ps.setString(1, e.report().ipAddress());
+            ps.setString(2, e.report().hostname());
+            ps.setString(3, e.report().ipAddress());
+            Jsonb.set(ps, 4, e.report().labels());
+            Jsonb.set(ps, 5, e.report().metadata());
             ps.setBytes(6, e.agentTokenSha256());
             ps.setString(7, e.tokenId());
             ps.setInt(8, e.heartbeatIntervalSeconds());
@@ -203,10 +196,13 @@ public final class TargetStore {
         return out;
     }
 
+    /** What an agent says about itself when it enrolls (labels and metadata never null). */
+    public record Report(String hostname, String ipAddress, Map<String, String> labels, Map<String, String> metadata) {
+    }
+
     /** Everything an enrollment writes. */
-    public record Enrollment(UUID id, String hostname, String ipAddress, UUID groupId, Map<String, String> labels,
-                             Map<String, String> metadata, byte[] agentTokenSha256, String tokenId,
-                             int heartbeatIntervalSeconds, Instant at, Instant offlineAfter) {
+    public record Enrollment(UUID id, Report report, byte[] agentTokenSha256, String tokenId, int heartbeatIntervalSeconds,
+                             Instant at, Instant offlineAfter) {
     }
 
     private Optional<Target> one(Connection c, String sql, UUID id) throws SQLException {
@@ -226,7 +222,9 @@ public final class TargetStore {
                 (Integer) rs.getObject("heartbeat_interval_seconds"), (Long) rs.getObject("policy_version"),
                 rs.getString("policy_error"), instant(rs, "certificate_expires_at"), instant(rs, "revoked_at"),
                 instant(rs, "registered_at"),
-                instant(rs, "last_heartbeat_at"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                instant(rs, "last_heartbeat_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getString("reported_hostname"), rs.getString("reported_ip"),
+                rs.getString("reported_labels") == null ? null : Jsonb.map(rs, "reported_labels"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -28,6 +28,10 @@ class TargetApiTest {
         assertThat(t.get("status").asText()).isEqualTo("pending");
         assertThat(t.get("registered_at").isNull()).isTrue();
         assertThat(t.get("last_heartbeat_at").isNull()).isTrue();
+        for (String reported : new String[] {"reported_hostname", "reported_ip", "reported_labels"}) {
+            assertThat(t.get(reported)).as(reported + ": present, null until the agent enrolls").isNotNull();
+            assertThat(t.get(reported).isNull()).as(reported).isTrue();
+        }
 
         Api.Reply second = api.put("/api/v1/targets/" + id, body, ADMIN);
         assertThat(second.status()).isEqualTo(200);
