@@ -48,7 +48,7 @@ USAGE
 
 die() { echo "$prog: $*" >&2; exit 1; }
 
-need_value() { [ $# -ge 2 ] && [ -n "$2" ] || { echo "$prog: $1 needs a value" >&2; usage >&2; exit 2; }; }
+need_value() { [ $# -ge 2 ] && [ -n "$2" ] && [[ "$2" != --* ]] || { echo "$prog: $1 needs a value" >&2; usage >&2; exit 2; }; }
 
 server="" token_file="" token_stdin=0 pin="" ca_file="" group="" hostname="" run_as="aami" root="" start=1
 agent_id="" print_pin=0 uninstall=0 purge=0
