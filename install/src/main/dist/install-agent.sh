@@ -361,7 +361,8 @@ rollback() {
   local i
   echo "$prog: failed; restoring the previous state" >&2
   for ((i = ${#placed[@]} - 1; i >= 0; i--)); do
-    if [ -n "${backups[$i]}" ]; then mv -f "${backups[$i]}" "${placed[$i]}" || true; else rm -f "${placed[$i]}" || true; fi
+    rm -f "${placed[$i]}.aami-new" || true
+    if [ -n "${backups[$i]}" ]; then mv -fT "${backups[$i]}" "${placed[$i]}" || true; else rm -f "${placed[$i]}" || true; fi
   done
   for ((i = ${#made_dirs[@]} - 1; i >= 0; i--)); do rmdir "${made_dirs[$i]}" 2>/dev/null || true; done
   if [ "$user_created" = 1 ]; then userdel "$run_as" >/dev/null 2>&1 || true; fi
@@ -393,9 +394,9 @@ place() { # place STAGED DEST MODE: atomically (a temporary beside DEST, then a 
     backup="$stage/backup/${#placed[@]}"
     cp -p "$dest" "$backup"
   fi
-  install -m "$mode" "$src" "$dest.aami-new"
   placed+=("$dest"); backups+=("$backup")
-  mv -f "$dest.aami-new" "$dest"
+  install -m "$mode" "$src" "$dest.aami-new"
+  mv -fT "$dest.aami-new" "$dest"
   changed=1
 }
 

@@ -194,6 +194,36 @@ class InstallAgentScriptTest {
     }
 
     @Test
+    void aFailureWhileMovingIntoPlacePutsBackWhatWasThere() throws Exception {
+        // The unit's path taken by a directory: everything before it is moved into place, then the unit fails.
+        Files.createDirectories(root.resolve("etc/systemd/system/aami-agent.service"));
+        Map<String, String> empty = snapshot(root);
+        install().failedWith("restoring the previous state");
+        assertThat(snapshot(root)).as("new files and directories removed").isEqualTo(empty);
+
+        Files.delete(root.resolve("etc/systemd/system/aami-agent.service"));
+        install("--label", "env=prod").succeeded();
+        Files.delete(root.resolve("etc/systemd/system/aami-agent.service"));
+        Files.createDirectories(root.resolve("etc/systemd/system/aami-agent.service"));
+        Map<String, String> installed = snapshot(root);
+        install("--label", "env=new", "--ca-file", server.caCertificate().toString()).failedWith("restoring the previous state");
+        assertThat(snapshot(root)).as("replaced files put back as they were").isEqualTo(installed);
+        assertThat(Files.readString(root.resolve("etc/aami/agent.yaml"))).contains("\"env\": \"prod\"");
+    }
+
+    @Test
+    void theUnitPassesSystemdAnalyzeVerify() throws Exception {
+        assumeThat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "systemd-analyze"))))
+                .as("systemd-analyze installed").isTrue();
+        install().succeeded();
+        Process p = new ProcessBuilder("systemd-analyze", "verify", root.resolve("etc/systemd/system/aami-agent.service").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).as("no warnings").doesNotContain("aami-agent.service");
+    }
+
+    @Test
     void aHostInstallNeedsRootAndSystemdBeforeItWritesAnything() throws Exception {
         assumeThat(Path.of("/run/systemd/system")).as("a host without systemd running").doesNotExist();
         List<Path> hostPaths = List.of(Path.of("/etc/aami"), Path.of("/opt/aami"), Path.of("/var/lib/aami"),
