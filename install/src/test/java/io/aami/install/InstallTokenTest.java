@@ -2,6 +2,7 @@ package io.aami.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aami.server.testing.TestServer;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,21 +11,31 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code install-agent.sh} takes the bootstrap token from a file or standard input and never from, nor into,
  * a command line (any local user can read those in /proc while the installer runs). The script runs with a
  * PATH holding only logging wrappers around the real tools, so every program it starts is recorded with its
- * arguments, and a program not wrapped would fail the run instead of escaping the record.
+ * arguments, and a program not wrapped would fail the run instead of escaping the record. The installer checks the
+ * server and its pin before it writes anything, so a real TLS server runs for the class.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InstallTokenTest {
     private static final String TOKEN = "aami_tst123.S3cretTokenValue-0123456789abcdef";
     private static final List<String> TOOLS = List.of("dirname", "install", "cat", "chmod", "mv", "cp", "id", "uuidgen", "cut",
-            "head", "mkdir", "rm", "useradd", "systemctl", "curl", "openssl");
+            "head", "mkdir", "rm", "useradd", "systemctl", "curl", "openssl", "java", "mktemp", "cmp", "stat", "base64", "sha256sum",
+            "ln", "rmdir");
+
+    private TestServer server;
+    private String pin;
 
     @TempDir
     Path dir;
@@ -33,12 +44,23 @@ class InstallTokenTest {
     private Path root;
     private Path jar;
 
+    @BeforeAll
+    void startServer() throws Exception {
+        server = TestServer.start(Map.of("AAMI_TLS", "on"));
+        pin = AgentInstaller.pin(server);
+    }
+
+    @AfterAll
+    void stopServer() {
+        server.close();
+    }
+
     @BeforeEach
     void wrapTools() throws Exception {
         bin = Files.createDirectory(dir.resolve("bin"));
         execLog = dir.resolve("exec.log");
         root = dir.resolve("root");
-        jar = Files.writeString(dir.resolve("aami-agent.jar"), "not really a jar");
+        jar = JavaProcess.jar("aami.agent.jar");
         for (String tool : TOOLS) {
             Path real = onPath(tool);
             if (real != null) {
@@ -55,12 +77,13 @@ class InstallTokenTest {
 
     private Run install(String stdin, String... tokenArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/bin/bash", repo().resolve("install/src/main/dist/install-agent.sh").toString(),
-                "--root", root.toString(), "--server", "127.0.0.1:8443", "--ca-pin", "sha256:" + "ab".repeat(32), "--run-as", "nobody",
+                "--root", root.toString(), "--server", "127.0.0.1:" + server.port(), "--ca-pin", pin, "--run-as", "nobody",
                 "--jar", jar.toString()));
         cmd.addAll(Arrays.asList(tokenArgs));
         Path out = dir.resolve("install.out");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("PATH", bin.toString());
+        pb.environment().remove("JAVA_HOME");
         Process p = pb.start();
         try (OutputStream in = p.getOutputStream()) {
             if (stdin != null) {
