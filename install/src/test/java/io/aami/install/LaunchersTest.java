@@ -1,0 +1,209 @@
+package io.aami.install;
+
+import static io.aami.install.Waits.eventually;
+import static io.aami.server.testing.TestServer.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aami.server.testing.Api;
+import io.aami.server.testing.TestDatabase;
+import io.aami.server.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The launchers the units start: Java found through JAVA_HOME, else PATH; anything older than 17
+ * refused with a message saying what to do (exit 2, on which the units do not restart); the JVM flags
+ * from the defaults file after the built-in ones; and {@code exec}, so the process systemd started is the
+ * JVM and SIGTERM stops it within the unit's TimeoutStopSec.
+ */
+class LaunchersTest {
+    private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @CsvSource({"aami-agent, 11.0.22, 11", "aami-agent, 1.8.0_392, 8", "aami-config-server, 16.0.2, 16"})
+    void javaOlderThan17OnPathIsRefusedWithAClearMessage(String launcher, String version, String major) throws Exception {
+        Path fake = fakeJava(version);
+        Run run = run(launcher, Map.of("PATH", fake.getParent() + ":/usr/bin:/bin"), "--config", "/etc/aami/x.yaml");
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.output).contains(launcher + ": Java 17 or newer is required, but " + fake + " is Java " + major
+                + " (" + version + ")").contains("JAVA_HOME");
+        assertThat(Files.readString(dir.resolve("java-calls"))).isEqualTo("-version\n");
+    }
+
+    @Test
+    void javaHomeWinsOverPathAndABrokenOneIsNamed() throws Exception {
+        Path old = fakeJava("11.0.1");
+        Run run = run("aami-agent", Map.of("PATH", old.getParent() + ":/usr/bin:/bin", "JAVA_HOME", JAVA_HOME.toString(),
+                "AAMI_JAR", JavaProcess.jar("aami.agent.jar").toString()), "--help");
+        assertThat(run.exit).as(run.output).isZero();
+        assertThat(run.output).contains("usage:");
+
+        Run broken = run("aami-agent", Map.of("JAVA_HOME", dir.resolve("no-jdk").toString()));
+        assertThat(broken.exit).isEqualTo(2);
+        assertThat(broken.output).contains("JAVA_HOME is " + dir.resolve("no-jdk") + " but " + dir.resolve("no-jdk/bin/java")
+                + " is not an executable");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aami-agent", "aami-config-server"})
+    void noJavaAtAllAndAMissingJarAreNamed(String launcher) throws Exception {
+        Run none = run(launcher, Map.of("PATH", dir.resolve("empty").toString()));
+        assertThat(none.exit).isEqualTo(2);
+        assertThat(none.output).contains(launcher + ": no java found: install Java 17 or newer");
+
+        Run noJar = run(launcher, Map.of("JAVA_HOME", JAVA_HOME.toString(), "AAMI_JAR", dir.resolve("gone.jar").toString()));
+        assertThat(noJar.exit).isEqualTo(2);
+        assertThat(noJar.output).contains("cannot read the jar " + dir.resolve("gone.jar"));
+    }
+
+    @Test
+    void flagsFromTheDefaultsFileComeAfterTheBuiltInOnesAndTheLauncherSettingsStayBehind() throws Exception {
+        Path fake = fakeJava("17.0.9");
+        Path jar = Files.writeString(dir.resolve("agent.jar"), "");
+        Path defaults = Files.writeString(dir.resolve("aami-agent.default"),
+                "JAVA_OPTS=\"-Xmx256m -Dfrom.defaults=yes\"\nAAMI_JAR=" + jar + "\nAAMI_LOGGING_LEVEL=debug\n");
+        Run run = run("aami-agent", Map.of("PATH", fake.getParent() + ":/usr/bin:/bin", "AAMI_DEFAULTS_FILE", defaults.toString()),
+                "--config", "/etc/aami/agent.yaml");
+        assertThat(run.exit).as(run.output).isZero();
+        assertThat(Files.readString(dir.resolve("java-calls"))).isEqualTo("-version\n"
+                + "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xmx256m -Dfrom.defaults=yes -jar " + jar
+                + " --config /etc/aami/agent.yaml\n");
+        // What the JVM's environment holds: the settings from the file, not the launcher's own variables.
+        assertThat(Files.readString(dir.resolve("java-env"))).contains("AAMI_LOGGING_LEVEL=debug")
+                .doesNotContain("AAMI_JAR").doesNotContain("AAMI_DEFAULTS_FILE");
+
+        Run missing = run("aami-agent", Map.of("AAMI_DEFAULTS_FILE", dir.resolve("nope").toString()));
+        assertThat(missing.exit).isEqualTo(2);
+        assertThat(missing.output).contains("cannot read AAMI_DEFAULTS_FILE " + dir.resolve("nope"));
+    }
+
+    @Test
+    void configServerLauncherRunsTheRealJar() throws Exception {
+        Run routes = run("aami-config-server", Map.of("JAVA_HOME", JAVA_HOME.toString(),
+                "AAMI_JAR", JavaProcess.jar("aami.server.jar").toString()), "routes");
+        assertThat(routes.exit).as(routes.output).isZero();
+        assertThat(routes.output).contains("/api/v1/targets").contains("/api/v1/agents/{id}/check-results");
+    }
+
+    @Test
+    void serverAndAgentRunThroughTheirLaunchersAsTheJvmItselfAndStopInTimeOnSigterm() throws Exception {
+        int port = Waits.freePort();
+        Map<String, String> serverEnv = new HashMap<>(TestServer.environment(Map.of("AAMI_LISTEN", "127.0.0.1:" + port),
+                TestDatabase.fresh()));
+        serverEnv.putAll(launcherEnv("aami.server.jar", "-Dlauncher.test=server"));
+        Api api = new Api("http://127.0.0.1:" + port);
+        // The shipped config file, its data_dir and listen overridden by the environment as documented.
+        try (JavaProcess server = JavaProcess.command(List.of(SystemdUnitsTest.dist("aami-config-server").toString(),
+                "--config", SystemdUnitsTest.dist("config-server.yaml").toString()), serverEnv, dir.resolve("server.log"), null)) {
+            eventually(Duration.ofSeconds(60), "server ready", () -> api.get("/ready", null).status() == 200, server::output);
+            assertRunsAsJvm(server, "-XX:+ExitOnOutOfMemoryError", "-Dlauncher.test=server");
+            String token = api.post("/api/v1/bootstrap-tokens", Map.of("name", "launcher", "max_uses", 1), ADMIN).json()
+                    .get("token").asText();
+
+            Path config = agentConfig(port, token);
+            try (JavaProcess agent = JavaProcess.command(List.of(SystemdUnitsTest.dist("aami-agent").toString(), "--config",
+                    config.toString()), launcherEnv("aami.agent.jar", "-Dlauncher.test=agent"), dir.resolve("agent.log"), null)) {
+                eventually(Duration.ofSeconds(30), "agent id file", () -> Files.exists(dir.resolve("agent-id")), agent::output);
+                UUID id = UUID.fromString(Files.readString(dir.resolve("agent-id")).trim());
+                eventually(Duration.ofSeconds(30), "agent online",
+                        () -> api.get("/api/v1/targets/" + id, ADMIN).json().path("status").asText().equals("online"),
+                        () -> server.output() + agent.output());
+                assertRunsAsJvm(agent, "-Xmx128m", "-XX:+UseSerialGC", "-Dlauncher.test=agent");
+                assertThat(agent.terminate(SystemdUnitsTest.timeoutStop(SystemdUnitsTest.directives("aami-agent"))))
+                        .isIn(0, 143);
+            }
+            assertThat(server.terminate(SystemdUnitsTest.timeoutStop(SystemdUnitsTest.directives("aami-config-server"))))
+                    .isIn(0, 143);
+        }
+    }
+
+    /** The pid the launcher was started as is the JVM (exec), with the built-in and the file's flags. */
+    private static void assertRunsAsJvm(JavaProcess p, String... flags) throws Exception {
+        Path exe = Path.of("/proc", Long.toString(p.pid()), "exe").toRealPath();
+        assertThat(exe).isEqualTo(JAVA_HOME.resolve("bin/java").toRealPath());
+        String cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
+        assertThat(cmdline).contains(flags).contains(" -jar ");
+    }
+
+    private Map<String, String> launcherEnv(String jarProperty, String javaOpts) throws Exception {
+        Path defaults = dir.resolve(jarProperty + ".default");
+        Files.writeString(defaults, "JAVA_HOME=" + JAVA_HOME + "\nJAVA_OPTS=\"" + javaOpts + "\"\nAAMI_JAR="
+                + JavaProcess.jar(jarProperty) + "\n");
+        return Map.of("AAMI_DEFAULTS_FILE", defaults.toString());
+    }
+
+    private Path agentConfig(int port, String token) throws Exception {
+        // As /var/lib is: check scripts run as nobody and must enter it on the way to their files.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        return Files.writeString(dir.resolve("agent.yaml"), """
+                server:
+                  address: "127.0.0.1:%d"
+                  bootstrap_token: "%s"
+                  tls:
+                    enabled: false
+                agent:
+                  id_file: "%s"
+                  state_dir: "%s"
+                checks:
+                  run_as: nobody
+                api:
+                  listen: "127.0.0.1:0"
+                logging:
+                  format: text
+                """.formatted(port, token, dir.resolve("agent-id"), dir.resolve("state")));
+    }
+
+    /** A {@code java} that prints {@code version} for -version and otherwise records its arguments and environment. */
+    private Path fakeJava(String version) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("fake-jdk-" + version + "/bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, """
+                #!/bin/sh
+                echo "$*" >>'%1$s/java-calls'
+                if [ "$1" = -version ]; then
+                  echo 'Picked up JAVA_TOOL_OPTIONS: -Dx=y' >&2
+                  echo 'openjdk version "%2$s" 2024-01-16' >&2
+                  exit 0
+                fi
+                env >'%1$s/java-env'
+                """.formatted(dir, version));
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return java;
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    /** Runs a launcher with only {@code env} (plus an empty defaults file, so the host's /etc/default is not read). */
+    private Run run(String launcher, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", SystemdUnitsTest.dist(launcher).toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", "/usr/bin:/bin");
+        pb.environment().put("AAMI_DEFAULTS_FILE", Files.writeString(dir.resolve("empty.default"), "").toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+}
