@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +63,116 @@ class MetricsExportTest {
                     .doesNotContain("<script said this>");
             promtoolAccepts(body);
         }
+    }
+
+    @Test
+    void everyAssignedCheckHasAStaleSeriesUntilItsFirstResult() throws Exception {
+        try (TestServer s = TestServer.start(Map.of("AAMI_METRICS_MAX_AGE", "0s"))) {
+            Api api = s.api();
+            String web = Fixtures.group(api, "web");
+            EnrolledAgent agent = Fixtures.enroll(api, "web-1", web);
+            EnrolledAgent revoked = Fixtures.enroll(api, "gone", web);
+            assertThat(api.post("/api/v1/targets/" + revoked.id() + "/revoke", Map.of(), ADMIN).status()).isLessThan(300);
+            Fixtures.createCheck(api, check("ntp", "true", 60, Map.of("global", true)));
+            Fixtures.createCheck(api, check("disk", "true", 60, Map.of("group_id", web)));
+            String own = Fixtures.createCheck(api, check("disk", "true", 30, Map.of("target_id", agent.id())));
+            Map<String, Object> off = new HashMap<>(check("off", "true", 60, Map.of("global", true)));
+            off.put("enabled", false);
+            Fixtures.createCheck(api, off);
+            String labels = "agent_id=\"" + agent.id() + "\",check=\"%s\",group=\"web\",hostname=\"web-1\"";
+
+            String before = api.get("/metrics", null).body();
+            assertThat(before).contains("aami_check_stale{" + labels.formatted("ntp") + "} 1")
+                    .contains("aami_check_stale{" + labels.formatted("disk") + "} 1")
+                    .as("no invented status before the first result").doesNotContain("aami_check_status{")
+                    .as("a disabled check is not assigned").doesNotContain("check=\"off\"")
+                    .as("a revoked target runs nothing").doesNotContain("hostname=\"gone\",check").doesNotContain(revoked.id() + "\",check");
+            assertThat(before.lines().filter(l -> l.startsWith("aami_check_stale{") && l.contains("check=\"disk\"")).count())
+                    .as("the target's own disk overrides the group's: one series").isEqualTo(1);
+
+            api.post("/api/v1/agents/" + agent.id() + "/heartbeat", Map.of("agent_version", "t"), agent.token());
+            s.running().flushHeartbeats();
+            postResult(api, agent, own, 1, Instant.now());
+            String after = api.get("/metrics", null).body();
+            assertThat(after).contains("aami_check_stale{" + labels.formatted("disk") + "} 0")
+                    .contains("aami_check_status{" + labels.formatted("disk") + "} 0")
+                    .contains("aami_check_stale{" + labels.formatted("ntp") + "} 1");
+            promtoolAccepts(after);
+        }
+    }
+
+    @Test
+    void stalenessCountsFromExecutionNeverLaterThanArrival() throws Exception {
+        try (TestServer s = TestServer.start(Map.of("AAMI_METRICS_MAX_AGE", "0s"))) {
+            Api api = s.api();
+            EnrolledAgent agent = Fixtures.enroll(api, "skewed", null);
+            String old = Fixtures.createCheck(api, check("old", "true", 60, Map.of("target_id", agent.id())));
+            String ahead = Fixtures.createCheck(api, check("ahead", "true", 60, Map.of("target_id", agent.id())));
+            String now = Fixtures.createCheck(api, check("now", "true", 60, Map.of("target_id", agent.id())));
+            api.post("/api/v1/agents/" + agent.id() + "/heartbeat", Map.of("agent_version", "t"), agent.token());
+            s.running().flushHeartbeats();
+            postResult(api, agent, old, 1, Instant.parse("2024-01-01T00:00:00Z"));
+            postResult(api, agent, ahead, 2, Instant.now().plus(Duration.ofDays(365)));
+            postResult(api, agent, now, 3, Instant.now());
+            String labels = "agent_id=\"" + agent.id() + "\",check=\"%s\",group=\"\",hostname=\"skewed\"";
+
+            String body = api.get("/metrics", null).body();
+            assertThat(body).as("executed in 2024, arrived now: stale")
+                    .contains("aami_check_stale{" + labels.formatted("old") + "} 1")
+                    .contains("aami_check_stale{" + labels.formatted("now") + "} 0")
+                    .as("a clock ahead is bounded by the arrival, fresh for now")
+                    .contains("aami_check_stale{" + labels.formatted("ahead") + "} 0");
+            assertThat(api.get("/api/v1/targets/" + agent.id() + "/checks", ADMIN).body())
+                    .as("the admin API applies the same rule").contains("\"stale\":true");
+        }
+    }
+
+    @Test
+    void aClockAheadCannotKeepAResultFreshPastItsArrival() throws Exception {
+        MutableClock clock = MutableClock.startingNow();
+        try (TestServer s = TestServer.start(Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h", "AAMI_METRICS_MAX_AGE", "0s"),
+                TestDatabase.fresh(), clock)) {
+            Api api = s.api();
+            EnrolledAgent agent = Fixtures.enroll(api, "ahead", null);
+            String ahead = Fixtures.createCheck(api, check("ahead", "true", 60, Map.of("target_id", agent.id())));
+            postResult(api, agent, ahead, 1, clock.instant().plus(Duration.ofDays(365)));
+            clock.advance(Duration.ofSeconds(2 * 60 + 30 + 5));
+            api.post("/api/v1/agents/" + agent.id() + "/heartbeat", Map.of("agent_version", "t"), agent.token());
+            s.running().flushHeartbeats();
+
+            assertThat(api.get("/metrics", null).body()).contains("aami_check_stale{agent_id=\"" + agent.id()
+                    + "\",check=\"ahead\",group=\"\",hostname=\"ahead\"} 1");
+        }
+    }
+
+    @Test
+    void longPollsThatWaitedStayOutOfTheLatencyHistogram() throws Exception {
+        try (TestServer s = TestServer.start(Map.of())) {
+            Api api = s.api();
+            EnrolledAgent agent = Fixtures.enroll(api, "poller", null);
+            String path = "/api/v1/checks/target/" + agent.id();
+            Api.Reply first = api.get(path, agent.token());
+            String etag = first.header("ETag").orElseThrow();
+            Api.Reply waited = api.send("GET", path + "?wait=1s", null, agent.token(), "If-None-Match", etag);
+            assertThat(waited.status()).isEqualTo(304);
+
+            String body = api.get("/metrics", null).body();
+            String route = "route=\"/api/v1/checks/target/{id}\"";
+            assertThat(body).contains("aami_http_long_poll_duration_seconds_count{method=\"GET\"," + route + ",status=\"304\"} 1")
+                    .as("the immediate answer is a request like any other")
+                    .contains("aami_http_request_duration_seconds_count{method=\"GET\"," + route + ",status=\"200\"} 1")
+                    .doesNotContain("aami_http_request_duration_seconds_count{method=\"GET\"," + route + ",status=\"304\"}")
+                    .contains("aami_server_build_info{version=\"")
+                    .contains("process_cpu_seconds_total");
+            promtoolAccepts(body);
+        }
+    }
+
+    private static void postResult(Api api, EnrolledAgent a, String checkId, int seq, Instant executedAt) {
+        Api.Reply r = api.post("/api/v1/agents/" + a.id() + "/check-results", Map.of("results", List.of(Map.of("seq", seq,
+                "check_id", checkId, "status", "ok", "exit_code", 0, "output", "", "truncated", false,
+                "timed_out", false, "duration_ms", 5, "executed_at", executedAt.toString()))), a.token());
+        assertThat(r.status()).as(r.toString()).isLessThan(300);
     }
 
     @Test
