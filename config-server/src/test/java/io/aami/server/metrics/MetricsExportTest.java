@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The Prometheus re-export: series, labels, staleness, access, and promtool's verdict. */
-class MetricsExportTest {
+public class MetricsExportTest {
     @Test
     void fleetStateIsExportedAndOfflineAgentsChecksAreStale() throws Exception {
         MutableClock clock = MutableClock.startingNow();
@@ -197,7 +197,7 @@ class MetricsExportTest {
     }
 
     /** Runs {@code promtool check metrics}; CI installs promtool and sets AAMI_REQUIRE_TOOLS so it cannot be skipped there. */
-    static void promtoolAccepts(String exposition) throws Exception {
+    public static void promtoolAccepts(String exposition) throws Exception {
         boolean present = System.getenv("PATH") != null && List.of(System.getenv("PATH").split(File.pathSeparator)).stream()
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, "promtool")));
         if (System.getenv("AAMI_REQUIRE_TOOLS") != null) {
