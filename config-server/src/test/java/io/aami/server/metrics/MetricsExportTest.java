@@ -122,8 +122,31 @@ public class MetricsExportTest {
                     .contains("aami_check_stale{" + labels.formatted("now") + "} 0")
                     .as("a clock ahead is bounded by the arrival, fresh for now")
                     .contains("aami_check_stale{" + labels.formatted("ahead") + "} 0");
-            assertThat(api.get("/api/v1/targets/" + agent.id() + "/checks", ADMIN).body())
-                    .as("the admin API applies the same rule").contains("\"stale\":true");
+            Map<String, Boolean> apiStale = new HashMap<>();
+            api.get("/api/v1/targets/" + agent.id() + "/checks", ADMIN).json()
+                    .forEach(c -> apiStale.put(c.get("name").asText(), c.get("stale").asBoolean()));
+            assertThat(apiStale).as("the admin API applies the same rule").containsEntry("old", true)
+                    .containsEntry("now", false).containsEntry("ahead", false);
+        }
+    }
+
+    @Test
+    void aProbeResultExecutedLongAgoIsStaleThoughItJustArrived() throws Exception {
+        try (TestServer s = TestServer.start(Map.of("AAMI_METRICS_MAX_AGE", "0s"))) {
+            Api api = s.api();
+            EnrolledAgent agent = Fixtures.enroll(api, "prober", null);
+            String probe = api.post("/api/v1/probes", Map.of("name", "db", "target", "127.0.0.1", "target_port", 5432,
+                    "protocol", "TCP", "timeout_ms", 500, "interval_seconds", 10, "target_id", agent.id()), ADMIN).json().get("id").asText();
+            api.post("/api/v1/agents/" + agent.id() + "/heartbeat", Map.of("agent_version", "t"), agent.token());
+            s.running().flushHeartbeats();
+            Api.Reply r = api.post("/api/v1/agents/" + agent.id() + "/probe-results", Map.of("results", List.of(Map.of("seq", 1,
+                    "probe_id", probe, "target", "127.0.0.1", "target_ip", "127.0.0.1", "target_port", 5432, "protocol", "TCP",
+                    "success", true, "reason", "ok", "total_ms", 1.5, "executed_at", "2024-01-01T00:00:00Z"))), agent.token());
+            assertThat(r.status()).as(r.toString()).isLessThan(300);
+
+            assertThat(api.get("/metrics", null).body()).contains("aami_probe_stale{agent_id=\"" + agent.id()
+                    + "\",hostname=\"prober\",probe=\"db\",protocol=\"TCP\",target=\"127.0.0.1\",target_agent_id=\"\",target_port=\"5432\"} 1");
+            assertThat(api.get("/api/v1/targets/" + agent.id() + "/probes", ADMIN).json().get(0).get("stale").asBoolean()).isTrue();
         }
     }
 
