@@ -204,6 +204,14 @@ public class MetricsExportTest {
             Fixtures.enroll(s.api(), "first", null);
             String before = s.api().get("/metrics", null).body();
             assertThat(before).contains("hostname=\"first\"").contains("aami_fleet_render_timestamp_seconds");
+            for (String stream : List.of("checks", "probes")) {
+                assertThat(before).as("server counters exist at 0 before their first event")
+                        .contains("aami_results_rejected_batches_total{stream=\"" + stream + "\"} 0")
+                        .contains("aami_results_seq_gap_total{stream=\"" + stream + "\"} 0")
+                        .contains("aami_results_stream_resets_total{stream=\"" + stream + "\"} 0")
+                        .contains("aami_results_duplicates_total{stream=\"" + stream + "\"} 0")
+                        .contains("aami_results_ingested_total{stream=\"" + stream + "\"} 0");
+            }
             Fixtures.enroll(s.api(), "second", null);
             String cached = s.api().get("/metrics", null).body();
             assertThat(cached).contains("hostname=\"first\"").doesNotContain("hostname=\"second\"");
