@@ -67,6 +67,7 @@ public final class ResultSender implements Runnable {
         this.rejections = rejections;
         this.clock = clock;
         this.metrics = metrics;
+        metrics.initStream(stream);
     }
 
     @Override

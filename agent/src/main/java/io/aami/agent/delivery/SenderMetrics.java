@@ -12,6 +12,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  *   <li>{@code aami_agent_results_rejected_total{stream}}: results the server refused as malformed (dropped)</li>
  *   <li>{@code aami_agent_last_successful_send_timestamp_seconds{stream}}</li>
  * </ul>
+ * The counters exist at 0 for a stream from the moment its sender is built ({@link #initStream}), so a
+ * rate or an increase() alert sees the first failure as a change rather than a new series.
  */
 public final class SenderMetrics {
     final Counter sent;
@@ -28,5 +30,12 @@ public final class SenderMetrics {
                 .help("Results the server refused as malformed; they are dropped").labelNames("stream").register(registry);
         lastSuccess = Gauge.builder().name("aami_agent_last_successful_send_timestamp_seconds")
                 .help("Unix time of the last acknowledged batch").labelNames("stream").register(registry);
+    }
+
+    /** Makes {@code stream}'s counters exist at 0 (the timestamp waits for a real send: 0 would claim one in 1970). */
+    void initStream(String stream) {
+        sent.initLabelValues(stream);
+        failures.initLabelValues(stream);
+        rejected.initLabelValues(stream);
     }
 }

@@ -52,7 +52,7 @@ public final class AgentContext {
         this.tls = tls;
         this.transport = transport;
         this.out = out;
-        metrics.info.addLabelValues(version, agentId.toString());
+        metrics.buildInfo.addLabelValues(version, agentId.toString());
     }
 
     /** Prepares the state directory and opens the transport; what it opens is registered in {@code out}. */

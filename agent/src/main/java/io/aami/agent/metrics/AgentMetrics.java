@@ -3,26 +3,31 @@ package io.aami.agent.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * The agent's own metrics, served on the local API's {@code /metrics}.
  * <ul>
- *   <li>{@code aami_agent_info{version,agent_id}} 1</li>
+ *   <li>{@code aami_agent_build_info{version,agent_id}} 1, as the server's {@code aami_server_build_info{version}};
+ *       {@code agent_id} joins it to the server's per-agent series</li>
  *   <li>{@code aami_agent_enrolled} 1 once the agent holds a credential</li>
  *   <li>{@code aami_agent_heartbeats_total{result="ok|error"}}</li>
  *   <li>{@code aami_agent_last_heartbeat_timestamp_seconds} of the last acknowledged heartbeat</li>
- *   <li>{@code aami_agent_enrollments_total{result="ok|error"}}</li>
+ *   <li>{@code aami_agent_enrollments_total{result="ok|error|refused_key"}}</li>
+ *   <li>client_java's JVM and process metrics ({@code jvm_*}, {@code process_*}), as the server exports them</li>
  * </ul>
+ * The counters exist at 0 for every result from start-up.
  */
 public final class AgentMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    public final Info info = Info.builder().name("aami_agent_info").help("Agent build and identity")
+    public final Info buildInfo = Info.builder().name("aami_agent_build_info").help("Agent version and identity")
             .labelNames("version", "agent_id").register(registry);
     public final Gauge enrolled = Gauge.builder().name("aami_agent_enrolled")
             .help("1 once the agent holds a credential from the config-server").register(registry);
@@ -32,6 +37,16 @@ public final class AgentMetrics {
             .help("Unix time of the last heartbeat the server acknowledged").register(registry);
     public final Counter enrollments = Counter.builder().name("aami_agent_enrollments_total")
             .help("Enrollment attempts, by result").labelNames("result").register(registry);
+
+    public AgentMetrics() {
+        for (String result : List.of("ok", "error")) {
+            heartbeats.initLabelValues(result);
+        }
+        for (String result : List.of("ok", "error", "refused_key")) {
+            enrollments.initLabelValues(result);
+        }
+        JvmMetrics.builder().register(registry);
+    }
 
     public PrometheusRegistry registry() {
         return registry;

@@ -3,11 +3,18 @@ package io.aami.agent.policy;
 import io.aami.agent.pki.PolicyVerifier;
 import io.aami.contract.policy.PolicyBundle;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /** TUF's rules for one bundle: signature by the pinned key, this agent's, no rollback, not expired. */
 final class BundleRules {
+    /**
+     * Every reason a bundle is refused for: this class's four, then {@code unusable} (the gate's, when
+     * applying a verified bundle fails). The refusal counter exists at 0 for each from start-up.
+     */
+    static final List<String> REFUSAL_REASONS = List.of("signature", "target", "rollback", "expired", "unusable");
+
     private final UUID agentId;
 
     BundleRules(UUID agentId) {

@@ -57,6 +57,9 @@ public final class PolicyGate {
         this.clock = clock;
         this.refusals = Counter.builder().name("aami_agent_policy_refusals_total")
                 .help("Policy bundles refused, by reason").labelNames("reason").register(registry);
+        for (String reason : BundleRules.REFUSAL_REASONS) {
+            refusals.initLabelValues(reason);
+        }
         GaugeWithCallback.builder().name("aami_agent_policy_version").help("Version of the policy bundle running")
                 .callback(cb -> cb.call(appliedVersion())).register(registry);
         GaugeWithCallback.builder().name("aami_agent_policy_expired")

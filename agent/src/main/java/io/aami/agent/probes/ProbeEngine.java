@@ -45,7 +45,7 @@ public final class ProbeEngine implements AutoCloseable {
     private final Thread loopThread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** An engine using the system resolver; {@code metrics} receives the aami_probe_* series. */
+    /** An engine using the system resolver; {@code metrics} receives the aami_agent_probe*_* series. */
     public ProbeEngine(int maxInFlight, Clock clock, ProbeMetrics metrics) {
         this(maxInFlight, DEFAULT_RESOLVER_THREADS, clock, metrics, InetAddress::getAllByName);
     }

@@ -21,10 +21,10 @@ import java.util.Objects;
  *       via {@link #recordTaskResult(String, ProbeResult)}); at most {@code maxTaskIds} task ids
  *       are kept, the least recently recorded dropped first (default {@value #DEFAULT_MAX_TASK_IDS})</li>
  *   <li>{@code nodepolicy_connectivity_latency_seconds{same labels}}: total time of that result</li>
- *   <li>{@code aami_probe_total{protocol,reason}}: probes finished by the engine</li>
- *   <li>{@code aami_probe_in_flight}: probes running now</li>
- *   <li>{@code aami_probe_queue_depth}: probes waiting for an in-flight slot</li>
- *   <li>{@code aami_probe_duration_seconds{protocol}}: histogram of probe total time</li>
+ *   <li>{@code aami_agent_probes_total{protocol,reason}}: probes finished by the engine (all pairs from start-up)</li>
+ *   <li>{@code aami_agent_probes_in_flight}: probes running now</li>
+ *   <li>{@code aami_agent_probes_queue_depth}: probes waiting for an in-flight slot</li>
+ *   <li>{@code aami_agent_probe_duration_seconds{protocol}}: histogram of probe total time</li>
  *   <li>{@code aami_agent_probes_skipped_total}: scheduled probe slots skipped because the previous
  *       run of the same probe had not finished (as {@code aami_agent_checks_skipped_total} for checks)</li>
  * </ul>
@@ -47,12 +47,12 @@ public final class ProbeMetrics {
         Objects.requireNonNull(registry, "registry");
         connectivity = new ConnectivityCollector(maxTaskIds);
         registry.register(connectivity);
-        total = Counter.builder().name("aami_probe_total").help("Probes finished by the engine, by protocol and reason")
+        total = Counter.builder().name("aami_agent_probes_total").help("Probes finished by the engine, by protocol and reason")
                 .labelNames("protocol", "reason").register(registry);
-        inFlight = Gauge.builder().name("aami_probe_in_flight").help("Probes running now").register(registry);
-        queueDepth = Gauge.builder().name("aami_probe_queue_depth").help("Probes waiting for an in-flight slot")
+        inFlight = Gauge.builder().name("aami_agent_probes_in_flight").help("Probes running now").register(registry);
+        queueDepth = Gauge.builder().name("aami_agent_probes_queue_depth").help("Probes waiting for an in-flight slot")
                 .register(registry);
-        duration = Histogram.builder().name("aami_probe_duration_seconds").unit(Unit.SECONDS)
+        duration = Histogram.builder().name("aami_agent_probe_duration_seconds").unit(Unit.SECONDS)
                 .help("Total time of finished probes, by protocol").labelNames("protocol").classicOnly()
                 .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
                 .withoutExemplars().register(registry);

@@ -31,8 +31,8 @@ class ProbeEngineTest {
             }
             Thread.sleep(300); // well inside the first wave of two
 
-            assertThat(ProbeFixtures.gauge(registry, "aami_probe_in_flight")).isEqualTo(2);
-            assertThat(ProbeFixtures.gauge(registry, "aami_probe_queue_depth")).isEqualTo(4);
+            assertThat(ProbeFixtures.gauge(registry, "aami_agent_probes_in_flight")).isEqualTo(2);
+            assertThat(ProbeFixtures.gauge(registry, "aami_agent_probes_queue_depth")).isEqualTo(4);
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(elapsedMs).as("three waves of two").isGreaterThanOrEqualTo(3 * 700 - 50);
@@ -41,7 +41,7 @@ class ProbeEngineTest {
                 assertThat(f.join().totalMs()).isLessThan(2_000.0);
             });
         }
-        assertThat(ProbeFixtures.gauge(registry, "aami_probe_in_flight")).isZero();
+        assertThat(ProbeFixtures.gauge(registry, "aami_agent_probes_in_flight")).isZero();
     }
 
     @Test
@@ -98,7 +98,7 @@ class ProbeEngineTest {
             CompletableFuture<ProbeResult> next = engine.submit(validated(tcp("127.0.0.1", blackhole.port(), 300)));
             Thread.sleep(1_000);
 
-            assertThat(ProbeFixtures.counter(registry, "aami_probe", "TCP", "timeout"))
+            assertThat(ProbeFixtures.counter(registry, "aami_agent_probes", "TCP", "timeout"))
                     .as("the loop kept probing and timing out while a caller callback blocked").isEqualTo(1);
             unblock.countDown();
             assertThat(next.get(5, TimeUnit.SECONDS).reason()).isEqualTo("timeout");

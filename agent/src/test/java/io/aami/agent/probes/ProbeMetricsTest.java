@@ -60,10 +60,10 @@ class ProbeMetricsTest {
         new ProbeMetrics(registry, ProbeMetrics.DEFAULT_MAX_TASK_IDS);
 
         String text = scrape();
-        assertThat(text).contains("aami_probe_total{protocol=\"UDP\",reason=\"dns_error\"} 0.0");
-        assertThat(text).contains("aami_probe_in_flight 0.0");
-        assertThat(text).contains("aami_probe_queue_depth 0.0");
-        assertThat(text).contains("aami_probe_duration_seconds_bucket{protocol=\"TCP\",le=\"0.001\"} 0");
+        assertThat(text).contains("aami_agent_probes_total{protocol=\"UDP\",reason=\"dns_error\"} 0.0");
+        assertThat(text).contains("aami_agent_probes_in_flight 0.0");
+        assertThat(text).contains("aami_agent_probes_queue_depth 0.0");
+        assertThat(text).contains("aami_agent_probe_duration_seconds_bucket{protocol=\"TCP\",le=\"0.001\"} 0");
     }
 
     @Test

@@ -144,7 +144,7 @@ class ProbeRoutesTest {
         assertThat(missingPort.get("code").asText()).isEqualTo("INVALID_PROBE");
         assertThat(missingPort.get("field").asText()).isEqualTo("target_port");
         assertThat(mapper.readTree(answers.get(7).body()).get("code").asText()).isEqualTo("MALFORMED_JSON");
-        assertThat(ProbeFixtures.counterSum(registry, "aami_probe")).as("no probe ran").isZero();
+        assertThat(ProbeFixtures.counterSum(registry, "aami_agent_probes")).as("no probe ran").isZero();
         assertThat(listener.accepted()).isZero();
     }
 
@@ -158,7 +158,7 @@ class ProbeRoutesTest {
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(mapper.readTree(r.body()).get("code").asText()).isEqualTo("TOO_MANY_TASKS");
-        assertThat(ProbeFixtures.counterSum(registry, "aami_probe")).isZero();
+        assertThat(ProbeFixtures.counterSum(registry, "aami_agent_probes")).isZero();
     }
 
     @Test
@@ -169,7 +169,7 @@ class ProbeRoutesTest {
 
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(mapper.readTree(r.body()).get("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
-        assertThat(ProbeFixtures.counterSum(registry, "aami_probe")).isZero();
+        assertThat(ProbeFixtures.counterSum(registry, "aami_agent_probes")).isZero();
         assertThat(post("/run_tasks", "[]" + " ".repeat((int) LocalApi.MAX_BODY - 2)).statusCode())
                 .as("exactly the limit is accepted").isEqualTo(200);
     }

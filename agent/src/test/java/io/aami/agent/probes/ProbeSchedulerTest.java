@@ -39,7 +39,7 @@ class ProbeSchedulerTest {
 
             awaitUntil(() -> ProbeFixtures.counterSum(registry, SKIPPED) >= 2, 10_000);
             assertThat(results).as("the first run is still going").isEmpty();
-            assertThat(ProbeFixtures.gauge(registry, "aami_probe_in_flight")).as("skipped slots start no run").isEqualTo(1);
+            assertThat(ProbeFixtures.gauge(registry, "aami_agent_probes_in_flight")).as("skipped slots start no run").isEqualTo(1);
         }
     }
 

@@ -42,7 +42,7 @@ class TcpProberTest {
             assertThat(r.totalMs()).isGreaterThanOrEqualTo(r.connectMs());
             assertThat(r.executedAt()).isEqualTo(CLOCK.instant());
         }
-        assertThat(ProbeFixtures.counter(engine.registry, "aami_probe", "TCP", "ok")).isEqualTo(1);
+        assertThat(ProbeFixtures.counter(engine.registry, "aami_agent_probes", "TCP", "ok")).isEqualTo(1);
     }
 
     @Test
@@ -53,7 +53,7 @@ class TcpProberTest {
         assertThat(r.reason()).isEqualTo("refused");
         assertThat(r.sourcePort()).as("the bound local port is reported even on failure").isPositive();
         assertThat(r.connectMs()).isNotNull();
-        assertThat(ProbeFixtures.counter(engine.registry, "aami_probe", "TCP", "refused")).isEqualTo(1);
+        assertThat(ProbeFixtures.counter(engine.registry, "aami_agent_probes", "TCP", "refused")).isEqualTo(1);
     }
 
     @Test

@@ -79,7 +79,7 @@ class UdpProberTest {
             assertThat(lenient.reason()).isEqualTo("ok");
             assertThat(lenient.connectMs()).isNull();
         }
-        assertThat(ProbeFixtures.counter(engine.registry, "aami_probe", "UDP", "timeout")).isEqualTo(1);
+        assertThat(ProbeFixtures.counter(engine.registry, "aami_agent_probes", "UDP", "timeout")).isEqualTo(1);
     }
 
     @Test

@@ -47,8 +47,8 @@ public final class CheckStateService {
         List<CheckStateView> out = new ArrayList<>();
         for (CheckSpec spec : bundle.checks()) {
             CheckLatestStore.Row r = rows.get(spec.checkId());
-            boolean stale = r == null
-                    || Staleness.stale(Target.ONLINE.equals(target.status()), r.receivedAt(), spec.intervalSeconds(), spec.timeoutSeconds(), now);
+            boolean stale = r == null || Staleness.stale(Target.ONLINE.equals(target.status()), r.executedAt(), r.receivedAt(),
+                    spec.intervalSeconds(), spec.timeoutSeconds(), now);
             out.add(r == null
                     ? new CheckStateView(spec.checkId(), spec.name(), null, null, null, null, null, null, null, null, true)
                     : new CheckStateView(spec.checkId(), spec.name(), CheckStatus.fromCode(r.status()).wire(), r.exitCode(), r.output(),

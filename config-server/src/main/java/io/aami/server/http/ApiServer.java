@@ -11,7 +11,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Builds the Javalin/Jetty server: JSON mapper, limits, access filter, error mapping, routes.
- * Exports {@code aami_http_request_duration_seconds{method,route,status}}: by route template, not raw path.
+ * Exports, by route template (not raw path):
+ * <ul>
+ *   <li>{@code aami_http_request_duration_seconds{method,route,status}}: every request except long polls that waited</li>
+ *   <li>{@code aami_http_long_poll_duration_seconds{method,route,status}}: requests a handler parked on purpose
+ *       ({@link LongPolls}), whose duration is the wait, not the server's latency</li>
+ * </ul>
  */
 public final class ApiServer {
     private ApiServer() {
@@ -31,6 +36,10 @@ public final class ApiServer {
         Histogram durations = Histogram.builder().name("aami_http_request_duration_seconds")
                 .help("HTTP request duration by route template").labelNames("method", "route", "status")
                 .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+                .classicOnly().register(registry);
+        Histogram longPolls = Histogram.builder().name("aami_http_long_poll_duration_seconds")
+                .help("Duration of long polls that waited for a change, by route template").labelNames("method", "route", "status")
+                .classicUpperBounds(0.1, 0.5, 1, 5, 10, 20, 30, 45, 60, 120, 300)
                 .classicOnly().register(registry);
         boolean virtualThreads = Runtime.version().feature() >= 21;
         return Javalin.create(config -> {
@@ -56,7 +65,7 @@ public final class ApiServer {
             });
             config.routes.after(ctx -> {
                 access.release(ctx);
-                observe(ctx, durations);
+                observe(ctx, LongPolls.marked(ctx) ? longPolls : durations);
             });
             config.routes.beforeMatched(access::check);
             errors.register(config.routes);

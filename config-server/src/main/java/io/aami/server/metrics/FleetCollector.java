@@ -9,9 +9,7 @@ import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Re-exports the fleet's state, read from the latest-state tables at scrape time (never history).
@@ -20,9 +18,12 @@ import java.util.Map;
  * <ul>
  *   <li>{@code aami_agent_up{agent_id,hostname,group}} 1 online, 0 otherwise (pending, offline, revoked)</li>
  *   <li>{@code aami_agent_last_heartbeat_timestamp_seconds{agent_id,hostname,group}}</li>
- *   <li>{@code aami_check_status{agent_id,hostname,group,check}} 0 ok, 1 warning, 2 critical, 3 unknown</li>
- *   <li>{@code aami_check_stale{...}} 1 when no result came within 2 × interval + timeout or the agent is not online</li>
- *   <li>{@code aami_check_duration_seconds{...}} and {@code aami_check_last_run_timestamp_seconds{...}}</li>
+ *   <li>{@code aami_check_stale{agent_id,hostname,group,check}} for every check the target should run (its
+ *       policy bundle's, revoked targets excepted), from the moment it is assigned: 1 until its first result,
+ *       when the agent is not online, or when the latest result was executed more than 2 × interval + timeout
+ *       ago ({@link io.aami.server.results.Staleness})</li>
+ *   <li>{@code aami_check_status{...}} 0 ok, 1 warning, 2 critical, 3 unknown; {@code aami_check_duration_seconds{...}}
+ *       and {@code aami_check_last_run_timestamp_seconds{...}}: once the check has a result (no invented values)</li>
  * </ul>
  */
 public final class FleetCollector implements MultiCollector {
@@ -39,9 +40,8 @@ public final class FleetCollector implements MultiCollector {
     public MetricSnapshots collect() {
         List<GaugeDataPointSnapshot> up = new ArrayList<>();
         List<GaugeDataPointSnapshot> heartbeat = new ArrayList<>();
-        // One series per (agent, check name): when an override replaced a check of the same name, the
-        // result received last wins, so the exposition never holds duplicate series.
-        Map<String, FleetStore.CheckRow> checks = new HashMap<>();
+        // One row per (agent, check name) already: the store resolves overrides as the policy bundle does.
+        List<FleetStore.CheckRow> checks = new ArrayList<>();
         db.withConnection(c -> {
             store.agents(c, a -> {
                 Labels l = Labels.of("agent_id", a.agentId(), "group", a.group(), "hostname", a.hostname());
@@ -50,8 +50,7 @@ public final class FleetCollector implements MultiCollector {
                     heartbeat.add(point(a.lastHeartbeat(), l));
                 }
             });
-            store.checks(c, clock.instant(), r -> checks.merge(r.agentId() + '\0' + r.check(), r,
-                    (old, neu) -> neu.receivedAt() > old.receivedAt() ? neu : old));
+            store.checks(c, clock.instant(), checks::add);
             return null;
         });
         int n = checks.size();
@@ -59,18 +58,20 @@ public final class FleetCollector implements MultiCollector {
         List<GaugeDataPointSnapshot> stale = new ArrayList<>(n);
         List<GaugeDataPointSnapshot> duration = new ArrayList<>(n);
         List<GaugeDataPointSnapshot> lastRun = new ArrayList<>(n);
-        for (FleetStore.CheckRow r : checks.values()) {
+        for (FleetStore.CheckRow r : checks) {
             Labels l = Labels.of("agent_id", r.agentId(), "check", r.check(), "group", r.group(), "hostname", r.hostname());
-            status.add(point(r.status(), l));
             stale.add(point(r.stale() ? 1 : 0, l));
-            duration.add(point(r.durationSeconds(), l));
-            lastRun.add(point(r.executedAt(), l));
+            if (r.reported()) {
+                status.add(point(r.status(), l));
+                duration.add(point(r.durationSeconds(), l));
+                lastRun.add(point(r.executedAt(), l));
+            }
         }
         return MetricSnapshots.of(
                 gauge("aami_agent_up", "1 when the agent is online (heartbeating), else 0", up),
                 gauge("aami_agent_last_heartbeat_timestamp_seconds", "Unix time of the agent's last heartbeat", heartbeat),
                 gauge("aami_check_status", "Latest check status: 0 ok, 1 warning, 2 critical, 3 unknown", status),
-                gauge("aami_check_stale", "1 when the latest check result is too old to trust or the agent is not online", stale),
+                gauge("aami_check_stale", "1 when the assigned check has no result yet, its latest was executed too long ago, or the agent is not online", stale),
                 gauge("aami_check_duration_seconds", "Run time of the latest check execution", duration),
                 gauge("aami_check_last_run_timestamp_seconds", "Unix time the latest check execution started", lastRun));
     }

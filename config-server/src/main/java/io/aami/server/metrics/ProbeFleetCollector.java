@@ -24,7 +24,9 @@ import java.util.List;
  *   two members behind one address stay two series</li>
  *   <li>{@code aami_probe_duration_seconds{...}}: total probe time</li>
  *   <li>{@code aami_probe_failure_reason{...,reason}}: one-hot over the failure reasons (all 0 on success)</li>
- *   <li>{@code aami_probe_stale{...}}: 1 when no result within 2 × interval + timeout or the agent is not online</li>
+ *   <li>{@code aami_probe_stale{...}}: 1 when the latest result was executed more than 2 × interval + timeout ago
+ *       ({@link Staleness}) or the agent is not online. Unlike checks, a probe has series only once it has a
+ *       result: its destinations (group members) are expanded by the probes feature, not in this query</li>
  *   <li>{@code aami_probe_last_run_timestamp_seconds{...}}</li>
  * </ul>
  */
@@ -66,7 +68,7 @@ public final class ProbeFleetCollector implements MultiCollector {
                         success.add(point(rs.getBoolean(8) ? 1 : 0, labels));
                         duration.add(point(rs.getDouble(10) / 1000.0, labels));
                         lastRun.add(point(rs.getTimestamp(11).toInstant().toEpochMilli() / 1000.0, labels));
-                        boolean isStale = Staleness.stale(Target.ONLINE.equals(rs.getString(3)), rs.getTimestamp(12).toInstant(),
+                        boolean isStale = Staleness.stale(Target.ONLINE.equals(rs.getString(3)), rs.getTimestamp(11).toInstant(), rs.getTimestamp(12).toInstant(),
                                 rs.getInt(13), Staleness.probeTimeoutSeconds(rs.getInt(14)), now);
                         stale.add(point(isStale ? 1 : 0, labels));
                         for (String f : ProbeReason.FAILURE_WIRE_NAMES) {

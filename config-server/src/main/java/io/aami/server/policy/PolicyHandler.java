@@ -1,5 +1,6 @@
 package io.aami.server.policy;
 
+import io.aami.server.http.LongPolls;
 import io.aami.server.http.Params;
 import io.aami.common.config.Durations;
 import io.aami.contract.policy.PolicyBundle;
@@ -43,6 +44,7 @@ public final class PolicyHandler {
         } else if (wait.isZero()) {
             answer(ctx, Optional.empty(), known);
         } else {
+            LongPolls.mark(ctx);
             ctx.future(() -> waiters.await(id, known, wait).thenAccept(result -> answer(ctx, result, known)));
         }
     }

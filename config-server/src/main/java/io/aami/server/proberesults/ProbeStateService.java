@@ -63,7 +63,7 @@ public final class ProbeStateService {
 
     /** {@link Staleness}'s rule, the checks' one: never reported, the source agent not online, or nothing for too long. */
     static boolean stale(Target source, ProbeSpec p, ProbeLatestStore.Row r, Instant now) {
-        return r == null || Staleness.stale(Target.ONLINE.equals(source.status()), r.receivedAt(), p.intervalSeconds(),
+        return r == null || Staleness.stale(Target.ONLINE.equals(source.status()), r.executedAt(), r.receivedAt(), p.intervalSeconds(),
                 Staleness.probeTimeoutSeconds(p.timeoutMs()), now);
     }
 }

@@ -2,6 +2,7 @@ package io.aami.server.results;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
 
 /**
  * The result streams' metrics, each by {@code stream} (checks, probes):
@@ -13,6 +14,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  *   <li>{@code aami_results_stream_resets_total{stream}}: batches that started a new stream epoch in place
  *       of another (an agent's numbering started over: spool deleted, lost, corrupt or restored)</li>
  * </ul>
+ * Each exists at 0 for every stream from start-up, so an alert on its increase sees the first event.
  */
 public final class ResultMetrics {
     final Counter ingested;
@@ -21,7 +23,8 @@ public final class ResultMetrics {
     final Counter seqGaps;
     final Counter streamResets;
 
-    public ResultMetrics(PrometheusRegistry registry) {
+    /** @param streams the streams results arrive on (as {@code result_cursors.stream} allows them) */
+    public ResultMetrics(PrometheusRegistry registry, List<String> streams) {
         ingested = Counter.builder().name("aami_results_ingested_total").help("Results stored, by stream")
                 .labelNames("stream").register(registry);
         duplicates = Counter.builder().name("aami_results_duplicates_total")
@@ -34,5 +37,10 @@ public final class ResultMetrics {
         streamResets = Counter.builder().name("aami_results_stream_resets_total")
                 .help("Result streams that started a new epoch in place of another (the agent's numbering started over)")
                 .labelNames("stream").register(registry);
+        for (String stream : streams) {
+            for (Counter c : List.of(ingested, duplicates, rejectedBatches, seqGaps, streamResets)) {
+                c.initLabelValues(stream);
+            }
+        }
     }
 }
