@@ -70,7 +70,9 @@ class OperatorCommandsProcessTest {
                     "token", "create", "--data-dir", data.toString());
             assertThat(run.exit()).as(run.toString()).isEqualTo(1);
             assertThat(run.took()).as(run.toString()).isLessThan(BOUND);
-            assertThat(run.err()).contains("did not answer within");
+            java.util.regex.Matcher waited = java.util.regex.Pattern.compile("did not answer within (\\d+) ms").matcher(run.err());
+            assertThat(waited.find()).as(run.toString()).isTrue();
+            assertThat(Integer.parseInt(waited.group(1))).as("the command's own timeout").isBetween(1, 2000);
         }
         int down = Waits.freePort();
         Run run = command(dir, Map.of("AAMI_TLS", "off", "AAMI_LISTEN", "0.0.0.0:" + down, "AAMI_DATA_DIR", data.toString()),

@@ -93,10 +93,7 @@ public final class TokenCommand {
         Instant deadline = clock.instant().plus(wait);
         boolean waitForFiles = opts.has("wait");
         String admin = cfg.adminToken() != null ? cfg.adminToken() : adminTokenFile(setup, waitForFiles ? deadline : null);
-        URI server = URI.create(opts.get("server", defaultServer(cfg)));
-        if (!"https".equals(server.getScheme()) && !"http".equals(server.getScheme())) {
-            throw new CommandFailure("--server takes https://HOST:PORT (or http:// for a server with TLS off), not " + server);
-        }
+        URI server = serverUri(opts.get("server", defaultServer(cfg)));
         Path caCert = null;
         if ("https".equals(server.getScheme())) {
             caCert = opts.has("ca-cert") ? Path.of(opts.get("ca-cert", null)) : cfg.tls().caCert() != null ? cfg.tls().caCert()
@@ -106,7 +103,20 @@ public final class TokenCommand {
                         + setup.whereFrom() + " " + capitalized(ServerSetup.HINT) + ", or --ca-cert FILE.");
             }
         }
-        return new BootstrapTokenClient(WireJson.mapper(), clock).create(server, caCert, admin, req, Duration.between(clock.instant(), deadline)).token();
+        Duration left = Duration.between(clock.instant(), deadline);
+        return new BootstrapTokenClient(WireJson.mapper(), clock).create(server, caCert, admin, req, left).token();
+    }
+
+    private static URI serverUri(String text) throws CommandFailure {
+        try {
+            URI server = new URI(text);
+            if (("https".equals(server.getScheme()) || "http".equals(server.getScheme())) && server.getHost() != null) {
+                return server;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // answered below
+        }
+        throw new CommandFailure("--server takes https://HOST:PORT (or http:// for a server with TLS off), not '" + text + "'");
     }
 
     /** {@code <data dir>/admin-token}, which the server writes on its first start when no token is configured. */
