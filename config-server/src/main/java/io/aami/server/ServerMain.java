@@ -8,10 +8,8 @@ import io.aami.common.logging.LogSetup;
 import io.aami.server.agentauth.AgentAuthFeature;
 import io.aami.server.checkresults.CheckResultsFeature;
 import io.aami.server.checks.ChecksFeature;
-import io.aami.server.cli.CaCommand;
-import io.aami.server.cli.PolicyCommand;
+import io.aami.server.cli.OperatorCommands;
 import io.aami.server.cli.ServerArgs;
-import io.aami.server.cli.TokenCommand;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.config.ServerConfigLoader;
 import io.aami.server.db.ChangeFeed;
@@ -51,6 +49,7 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,15 +72,9 @@ public final class ServerMain {
             System.out.print(routeTable().format());
             System.exit(0);
         }
-        if (args.length > 0 && args[0].equals("token")) {
-            System.exit(new TokenCommand(System.getenv(), System.out, System.err).run(List.of(args).subList(1, args.length)));
-        }
-        if (args.length > 0 && args[0].equals("policy")) {
-            System.exit(new PolicyCommand(System.getenv(), System.out, System.err, java.time.Clock.systemUTC())
-                    .run(List.of(args).subList(1, args.length)));
-        }
-        if (args.length > 0 && args[0].equals("ca")) {
-            System.exit(new CaCommand(System.getenv(), System.out, System.err).run(List.of(args).subList(1, args.length)));
+        OptionalInt command = OperatorCommands.run(args, System.getenv(), System.out, System.err, Clock.systemUTC());
+        if (command.isPresent()) {
+            System.exit(command.getAsInt());
         }
         ServerConfigLoader.Loaded loaded;
         try {

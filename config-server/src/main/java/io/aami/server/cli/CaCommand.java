@@ -1,7 +1,10 @@
 package io.aami.server.cli;
 
+import io.aami.common.config.ConfigException;
 import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
+import io.aami.server.config.ServerConfig;
+import io.aami.server.pki.CertificateAuthority;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,30 +12,50 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code aami-config-server ca pin [--data-dir ./data]}: prints the pin agents put in
- * {@code server.tls.ca_cert_sha256} (the SHA-256 of the CA certificate; public, not a secret).
+ * {@code aami-config-server ca pin [--config FILE] [--data-dir DIR]}: prints the pin agents put in
+ * {@code server.tls.ca_cert_sha256} (the SHA-256 of the CA certificate; public, not a secret). The CA is
+ * the server's: {@code tls.ca_cert}, else {@code <data dir>/pki/ca.crt}, found through {@link ServerSetup}.
  */
 public final class CaCommand {
+    private static final String USAGE = "usage: ca pin " + ServerSetup.USAGE;
+
     private final Map<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
+    private final Path defaultConfig;
 
     public CaCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this(env, out, err, Path.of(ServerArgs.DEFAULT_CONFIG_PATH));
+    }
+
+    CaCommand(Map<String, String> env, PrintStream out, PrintStream err, Path defaultConfig) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.defaultConfig = defaultConfig;
     }
 
+    /** Returns the process exit code: 0, 1 (no usable CA), 2 (usage or configuration). */
     public int run(List<String> args) {
-        if (args.isEmpty() || !args.get(0).equals("pin") || (args.size() != 1 && args.size() != 3)
-                || (args.size() == 3 && !args.get(1).equals("--data-dir"))) {
-            err.println("usage: ca pin [--data-dir ./data]");
+        ServerSetup setup;
+        try {
+            if (args.isEmpty() || !args.get(0).equals("pin")) {
+                throw new IllegalArgumentException("which command?");
+            }
+            setup = ServerSetup.load(CommandOptions.parse(args.subList(1, args.size()), ServerSetup.OPTIONS), env, defaultConfig);
+        } catch (IllegalArgumentException e) {
+            err.println("ca: " + e.getMessage() + "\n" + USAGE);
+            return 2;
+        } catch (ConfigException e) {
+            err.println("ca pin: the server's configuration is invalid: " + e.getMessage());
             return 2;
         }
-        Path dataDir = Path.of(args.size() == 3 ? args.get(2) : env.getOrDefault("AAMI_DATA_DIR", "./data"));
-        Path ca = dataDir.resolve("pki/ca.crt");
+        ServerConfig.Tls tls = setup.config().tls();
+        Path ca = tls.caCert() != null ? tls.caCert() : setup.config().pkiDir().resolve(CertificateAuthority.CERT_FILE);
         if (!Files.exists(ca)) {
-            err.println("ca pin: no CA in " + ca + " (the server creates it on its first start with TLS on)");
+            err.println("ca pin: no CA certificate at " + ca + ". " + setup.whereFrom() + " To read the CA of a server, "
+                    + ServerSetup.HINT + "; the server creates its CA there on its first start"
+                    + (tls.enabled() ? "." : " with TLS on (this setup has it off: tls.enabled, AAMI_TLS)."));
             return 1;
         }
         try {

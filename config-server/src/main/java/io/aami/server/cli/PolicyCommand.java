@@ -1,5 +1,6 @@
 package io.aami.server.cli;
 
+import io.aami.common.config.ConfigException;
 import io.aami.common.json.WireJson;
 import io.aami.common.pki.PkiException;
 import io.aami.contract.policy.KeyRotation;
@@ -15,37 +16,53 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code aami-config-server policy rotate-key [--data-dir ./data]}: replaces the policy-signing key
- * ({@code policy.signing_key}, or {@code <data dir>/pki/policy-signing.key}) with a new one and
- * publishes a rotation statement signed by the old key, which agents follow. Run it with the server
- * stopped (or restart it afterwards): the server signs with the key it loaded at start.
+ * {@code aami-config-server policy rotate-key [--config FILE] [--data-dir DIR]}: replaces the server's
+ * policy-signing key ({@code policy.signing_key}, or {@code <data dir>/pki/policy-signing.key}, found through
+ * {@link ServerSetup}) with a new one and publishes a rotation statement signed by the old key, which agents
+ * follow. Run it with the server stopped (or restart it afterwards): the server signs with the key it loaded at start.
  */
 public final class PolicyCommand {
-    private static final String USAGE = "usage: policy rotate-key [--data-dir ./data]";
+    private static final String USAGE = "usage: policy rotate-key " + ServerSetup.USAGE;
 
     private final Map<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
     private final Clock clock;
+    private final Path defaultConfig;
 
     public PolicyCommand(Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
+        this(env, out, err, clock, Path.of(ServerArgs.DEFAULT_CONFIG_PATH));
+    }
+
+    PolicyCommand(Map<String, String> env, PrintStream out, PrintStream err, Clock clock, Path defaultConfig) {
         this.env = env;
         this.out = out;
         this.err = err;
         this.clock = clock;
+        this.defaultConfig = defaultConfig;
     }
 
+    /** Returns the process exit code: 0, 1 (no key, or the rotation failed), 2 (usage or configuration). */
     public int run(List<String> args) {
-        if (args.isEmpty() || !args.get(0).equals("rotate-key") || (args.size() != 1 && args.size() != 3)
-                || (args.size() == 3 && !args.get(1).equals("--data-dir"))) {
-            err.println(USAGE);
+        ServerSetup setup;
+        try {
+            if (args.isEmpty() || !args.get(0).equals("rotate-key")) {
+                throw new IllegalArgumentException("which command?");
+            }
+            setup = ServerSetup.load(CommandOptions.parse(args.subList(1, args.size()), ServerSetup.OPTIONS), env, defaultConfig);
+        } catch (IllegalArgumentException e) {
+            err.println("policy: " + e.getMessage() + "\n" + USAGE);
+            return 2;
+        } catch (ConfigException e) {
+            err.println("policy rotate-key: the server's configuration is invalid: " + e.getMessage());
             return 2;
         }
-        Path dataDir = Path.of(args.size() == 3 ? args.get(2) : env.getOrDefault("AAMI_DATA_DIR", "./data"));
-        String configured = env.get("AAMI_POLICY_SIGNING_KEY");
-        Path key = configured != null && !configured.isBlank() ? Path.of(configured) : dataDir.resolve("pki").resolve(PolicySigner.KEY_FILE);
+        Path configured = setup.config().policy().signingKey();
+        Path key = configured != null ? configured : setup.config().pkiDir().resolve(PolicySigner.KEY_FILE);
         if (!Files.exists(key)) {
-            err.println("policy rotate-key: no signing key in " + key + " (the server creates it on its first start)");
+            err.println("policy rotate-key: no signing key at " + key + ". " + (configured != null ? "It is policy.signing_key."
+                    : setup.whereFrom()) + " To rotate a server's key, " + ServerSetup.HINT
+                    + "; the server creates the key on its first start.");
             return 1;
         }
         try {

@@ -1,68 +1,84 @@
 package io.aami.server.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aami.common.config.ConfigException;
 import io.aami.common.config.Durations;
 import io.aami.common.json.WireJson;
-import io.aami.contract.ApiPaths;
-import io.aami.contract.ErrorBody;
 import io.aami.contract.tokens.BootstrapTokenRequest;
-import io.aami.contract.tokens.BootstrapTokenView;
+import io.aami.server.config.ServerConfig;
+import io.aami.server.pki.CertificateAuthority;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code aami-config-server token create}: asks a running server for a bootstrap token and prints
- * it, like {@code kubeadm token create}. Reads the admin token from {@code AAMI_ADMIN_TOKEN} or the
- * data directory, and waits (up to {@code --wait}) for the server to come up.
+ * {@code aami-config-server token create}: asks a running server for a bootstrap token and prints it,
+ * like {@code kubeadm token create}. Finds the server as the server finds itself ({@link ServerSetup}): its
+ * admin token ({@code admin_token}, {@code AAMI_ADMIN_TOKEN}, else {@code <data dir>/admin-token}), its
+ * address ({@code listen}, on loopback) and its CA. Gives up after {@link #DEFAULT_WAIT} unless
+ * {@code --wait} says longer (a script that has just started the server waits for it, its admin token and
+ * CA included); without {@code --wait}, a missing admin token or CA fails at once.
  */
 public final class TokenCommand {
-    private static final String USAGE = "usage: token create [--name NAME] [--group-id UUID] [--max-uses N] [--ttl 24h]"
-            + " [--server https://127.0.0.1:8443] [--ca-cert <data dir>/pki/ca.crt] [--data-dir ./data] [--wait 60s]";
+    static final Duration DEFAULT_WAIT = Duration.ofSeconds(2);
+    private static final String USAGE = "usage: token create [--name NAME] [--group-id UUID] [--max-uses N] [--ttl 24h] "
+            + ServerSetup.USAGE + " [--server https://127.0.0.1:8443] [--ca-cert FILE] [--wait 2s]";
+    private static final Set<String> OPTIONS = options();
+    private static final Duration FILE_POLL = Duration.ofMillis(250);
 
     private final Map<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
+    private final Clock clock;
+    private final Path defaultConfig;
 
-    public TokenCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+    public TokenCommand(Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
+        this(env, out, err, clock, Path.of(ServerArgs.DEFAULT_CONFIG_PATH));
+    }
+
+    TokenCommand(Map<String, String> env, PrintStream out, PrintStream err, Clock clock, Path defaultConfig) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.clock = clock;
+        this.defaultConfig = defaultConfig;
     }
 
-    /** Returns the process exit code. */
+    /** Returns the process exit code: 0, 1 (the server could not be found or refused), 2 (usage or configuration). */
     public int run(List<String> args) {
-        if (args.isEmpty() || !args.get(0).equals("create")) {
-            err.println(USAGE);
+        CommandOptions opts;
+        ServerSetup setup;
+        BootstrapTokenRequest req;
+        Duration wait;
+        try {
+            if (args.isEmpty() || !args.get(0).equals("create")) {
+                throw new IllegalArgumentException("which command?");
+            }
+            opts = CommandOptions.parse(args.subList(1, args.size()), OPTIONS);
+            req = request(opts);
+            wait = Durations.parse(opts.get("wait", DEFAULT_WAIT.toSeconds() + "s"));
+            setup = ServerSetup.load(opts, env, defaultConfig);
+        } catch (ConfigException e) {
+            err.println("token create: the server's configuration is invalid: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("token: " + e.getMessage() + "\n" + USAGE);
             return 2;
         }
         try {
-            Map<String, String> opts = options(args.subList(1, args.size()));
-            Path dataDir = Path.of(opts.getOrDefault("data-dir", env.getOrDefault("AAMI_DATA_DIR", "./data")));
-            boolean tls = !"off".equalsIgnoreCase(env.getOrDefault("AAMI_TLS", "on"));
-            String server = opts.getOrDefault("server", (tls ? "https://" : "http://")
-                    + loopback(env.getOrDefault("AAMI_LISTEN", "127.0.0.1:8443")));
-            Path caCert = Path.of(opts.getOrDefault("ca-cert", dataDir.resolve("pki/ca.crt").toString()));
-            String admin = adminToken(dataDir);
-            BootstrapTokenRequest req = new BootstrapTokenRequest(opts.getOrDefault("name", "cli"),
-                    opts.containsKey("group-id") ? UUID.fromString(opts.get("group-id")) : null,
-                    Integer.parseInt(opts.getOrDefault("max-uses", "1")),
-                    Durations.parse(opts.getOrDefault("ttl", "24h")).toSeconds(), null, null, null);
-            BootstrapTokenView token = create(server, admin, req, Durations.parse(opts.getOrDefault("wait", "60s")), caCert);
-            out.println(token.token());
+            out.println(create(opts, setup, req, wait));
             return 0;
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (CommandFailure e) {
             err.println("token create: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
@@ -71,95 +87,87 @@ public final class TokenCommand {
         }
     }
 
-    private BootstrapTokenView create(String server, String admin, BootstrapTokenRequest req, Duration wait, Path caCert)
-            throws IOException, InterruptedException {
-        ObjectMapper mapper = WireJson.mapper();
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        Instant deadline = Instant.now().plus(wait);
-        if (server.startsWith("https://")) {
-            // The CA appears when the server first starts; wait for it like for the server itself.
-            while (!Files.exists(caCert) && Instant.now().isBefore(deadline)) {
-                Thread.sleep(250);
+    private String create(CommandOptions opts, ServerSetup setup, BootstrapTokenRequest req, Duration wait)
+            throws CommandFailure, InterruptedException {
+        ServerConfig cfg = setup.config();
+        Instant deadline = clock.instant().plus(wait);
+        boolean waitForFiles = opts.has("wait");
+        String admin = cfg.adminToken() != null ? cfg.adminToken() : adminTokenFile(setup, waitForFiles ? deadline : null);
+        URI server = serverUri(opts.get("server", defaultServer(cfg)));
+        Path caCert = null;
+        if ("https".equals(server.getScheme())) {
+            caCert = opts.has("ca-cert") ? Path.of(opts.get("ca-cert", null)) : cfg.tls().caCert() != null ? cfg.tls().caCert()
+                    : cfg.pkiDir().resolve(CertificateAuthority.CERT_FILE);
+            if (!appears(caCert, waitForFiles ? deadline : null)) {
+                throw new CommandFailure("no CA certificate at " + caCert + " to trust " + server + " with. "
+                        + setup.whereFrom() + " " + capitalized(ServerSetup.HINT) + ", or --ca-cert FILE.");
             }
-            builder.sslContext(trusting(caCert));
         }
-        HttpClient http = builder.build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server + ApiPaths.BOOTSTRAP_TOKENS))
-                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(req))).build();
-        while (true) {
-            try {
-                HttpResponse<byte[]> resp = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                if (resp.statusCode() == 201) {
-                    return mapper.readValue(resp.body(), BootstrapTokenView.class);
-                }
-                if (resp.statusCode() != 503) {
-                    ErrorBody e = mapper.readValue(resp.body(), ErrorBody.class);
-                    throw new IOException("server answered " + resp.statusCode() + ": " + e.error());
-                }
-            } catch (java.net.ConnectException | javax.net.ssl.SSLException e) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IOException("no config-server answers at " + server);
-                }
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IOException("config-server at " + server + " did not become ready");
-            }
-            Thread.sleep(500);
-        }
+        Duration left = Duration.between(clock.instant(), deadline);
+        return new BootstrapTokenClient(WireJson.mapper(), clock).create(server, caCert, admin, req, left).token();
     }
 
-    /** Trusts exactly the server's CA (never the system store). */
-    private static javax.net.ssl.SSLContext trusting(Path caCert) throws IOException {
+    private static URI serverUri(String text) throws CommandFailure {
         try {
-            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("ca", io.aami.common.pki.Pem.readCertificate(caCert));
-            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
-            tmf.init(store);
-            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (java.security.GeneralSecurityException | io.aami.common.pki.PkiException e) {
-            throw new IOException("cannot trust the CA in " + caCert + ": " + e.getMessage(), e);
-        }
-    }
-
-    private String adminToken(Path dataDir) throws IOException {
-        String fromEnv = env.get("AAMI_ADMIN_TOKEN");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv.trim();
-        }
-        Path file = dataDir.resolve("admin-token");
-        for (int i = 0; i < 120 && !Files.exists(file); i++) {
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+            URI server = new URI(text);
+            if (("https".equals(server.getScheme()) || "http".equals(server.getScheme())) && server.getHost() != null) {
+                return server;
             }
+        } catch (java.net.URISyntaxException e) {
+            // answered below
         }
-        if (!Files.exists(file)) {
-            throw new IOException("no admin token: set AAMI_ADMIN_TOKEN or point --data-dir at the server's data directory");
-        }
-        return Files.readString(file).trim();
+        throw new CommandFailure("--server takes https://HOST:PORT (or http:// for a server with TLS off), not '" + text + "'");
     }
 
-    /** {@code 0.0.0.0:8443} and {@code [::]:8443} are reached on loopback. */
-    private static String loopback(String listen) {
-        return listen.replace("0.0.0.0:", "127.0.0.1:").replace("[::]:", "127.0.0.1:");
+    /** {@code <data dir>/admin-token}, which the server writes on its first start when no token is configured. */
+    private String adminTokenFile(ServerSetup setup, Instant waitUntil) throws CommandFailure, InterruptedException {
+        Path file = setup.config().adminTokenFile();
+        if (!appears(file, waitUntil)) {
+            throw new CommandFailure("no admin token: admin_token and AAMI_ADMIN_TOKEN are unset and " + file
+                    + " does not exist. " + setup.whereFrom() + " " + capitalized(ServerSetup.HINT)
+                    + ", or set AAMI_ADMIN_TOKEN.");
+        }
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new CommandFailure("cannot read the admin token in " + file + " (" + e.getMessage()
+                    + "): run the command as the server's user or root, or set AAMI_ADMIN_TOKEN");
+        }
     }
 
-    private static Map<String, String> options(List<String> args) {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (!a.startsWith("--") || i + 1 >= args.size()) {
-                throw new IllegalArgumentException("unexpected '" + a + "'; " + USAGE);
-            }
-            opts.put(a.substring(2), args.get(++i));
+    /** Whether {@code file} exists, waiting for it until {@code waitUntil} (null: not at all). */
+    private boolean appears(Path file, Instant waitUntil) throws InterruptedException {
+        while (!Files.exists(file) && waitUntil != null && clock.instant().isBefore(waitUntil)) {
+            Thread.sleep(FILE_POLL.toMillis());
         }
-        return opts;
+        return Files.exists(file);
+    }
+
+    /** The server's own listening address, reached on loopback when it listens on every address. */
+    static String defaultServer(ServerConfig cfg) {
+        String host = cfg.listen().host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return (cfg.tls().enabled() ? "https://" : "http://") + host + ":" + cfg.listen().port();
+    }
+
+    private static BootstrapTokenRequest request(CommandOptions opts) {
+        return new BootstrapTokenRequest(opts.get("name", "cli"),
+                opts.has("group-id") ? UUID.fromString(opts.get("group-id", null)) : null,
+                Integer.parseInt(opts.get("max-uses", "1")),
+                Durations.parse(opts.get("ttl", "24h")).toSeconds(), null, null, null);
+    }
+
+    private static String capitalized(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static Set<String> options() {
+        Set<String> known = new HashSet<>(ServerSetup.OPTIONS);
+        known.addAll(List.of("name", "group-id", "max-uses", "ttl", "server", "ca-cert", "wait"));
+        return Set.copyOf(known);
     }
 }
