@@ -42,7 +42,8 @@ usage: install-agent.sh --server HOST:PORT (--token-file FILE | --token - | --to
                         created, nothing started; the unit is enabled in DIR unless --no-start
   --no-start            install but neither enable nor start the unit (systemd is then not required)
   --uninstall           stop and remove the agent; keeps its identity (/etc/aami/agent-id, /var/lib/aami)
-  --purge               with --uninstall: remove the identity and everything under /etc/aami too
+  --purge               with --uninstall: remove the identity, everything under /etc/aami and the
+                        launcher's defaults file (/etc/default/aami-agent, /etc/sysconfig/aami-agent) too
 USAGE
 }
 
