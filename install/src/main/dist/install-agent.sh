@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2015  # "A && B || die" is meant: die unless both hold.
 # Installs the aami agent on this host (run as root). Self-contained: this script and aami-agent.jar
-# are all it needs (the systemd unit is written by the script).
+# are all it needs (the systemd unit and the launcher /usr/bin/aami-agent are embedded below).
 #   install-agent.sh --server config.example.com:8443 --token-file /root/aami-token --ca-pin sha256:<64 hex>
 #   printf '%s\n' "$TOKEN" | install-agent.sh --server config.example.com:8443 --token - --ca-pin sha256:<64 hex>
 #   install-agent.sh --uninstall [--purge]
@@ -42,7 +42,8 @@ usage: install-agent.sh --server HOST:PORT (--token-file FILE | --token - | --to
                         created, nothing started; the unit is enabled in DIR unless --no-start
   --no-start            install but neither enable nor start the unit (systemd is then not required)
   --uninstall           stop and remove the agent; keeps its identity (/etc/aami/agent-id, /var/lib/aami)
-  --purge               with --uninstall: remove the identity and everything under /etc/aami too
+  --purge               with --uninstall: remove the identity, everything under /etc/aami and the
+                        launcher's defaults file (/etc/default/aami-agent, /etc/sysconfig/aami-agent) too
 USAGE
 }
 
@@ -146,11 +147,12 @@ if [ "$uninstall" = 1 ]; then
   if [ -z "$root" ] && [ "$start" = 1 ] && systemd_running && [ -e "$units/$unit_name" ]; then
     systemctl disable --now "$unit_name" >/dev/null 2>&1 || systemctl stop "$unit_name" || true
   fi
-  rm -f "$units/$unit_name" "$wants/$unit_name" "$opt/aami-agent.jar" "$etc/agent.yaml" "$etc/bootstrap-token" "$etc/ca.crt"
+  rm -f "$units/$unit_name" "$wants/$unit_name" "$opt/aami-agent.jar" "$root/usr/bin/aami-agent" "$etc/agent.yaml" \
+    "$etc/bootstrap-token" "$etc/ca.crt"
   rm -rf "$root/var/lib/aami-checks"
   for d in "$wants" "$opt"; do if [ -d "$d" ]; then rmdir "$d" 2>/dev/null || true; fi; done
   if [ "$purge" = 1 ]; then
-    rm -f "$etc/agent-id"
+    rm -f "$etc/agent-id" "$root/etc/default/aami-agent" "$root/etc/sysconfig/aami-agent"
     rm -rf "$state"
     if [ -d "$etc" ]; then rmdir "$etc" 2>/dev/null || echo "$prog: kept $etc: it holds files this script did not write" >&2; fi
   fi
@@ -174,8 +176,15 @@ if [ "$start" = 1 ] && [ -z "$root" ]; then
   systemd_running || die "systemd is not running here (no /run/systemd/system); use --no-start and start the agent yourself"
 fi
 
-# Java 17+: $JAVA_HOME/bin/java when set, else java on PATH; the unit runs that same binary.
-if [ -n "${JAVA_HOME-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java="$JAVA_HOME/bin/java"; else java="$(command -v java || true)"; fi
+# Java 17+: $JAVA_HOME/bin/java when set, else java on PATH. The launcher looks for java itself when the
+# unit starts, on systemd's PATH; when that finds no java or another one than $JAVA_HOME's, JAVA_HOME goes
+# into the launcher's defaults file (java_home) so that it runs the one checked here.
+java_from_home=0
+if [ -n "${JAVA_HOME-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  java="$JAVA_HOME/bin/java" java_from_home=1
+else
+  java="$(command -v java || true)"
+fi
 [ -n "$java" ] || die "Java 17 or later is needed and none was found (set JAVA_HOME, or install openjdk-17-jre-headless" \
   "on Debian/Ubuntu, java-17-openjdk-headless on RHEL-family hosts)"
 case "$java" in /*) ;; *) java="$PWD/$java" ;; esac
@@ -186,6 +195,16 @@ if [[ "$java_version" =~ version\ \"([0-9]+)(\.([0-9]+))? ]]; then
   if [ "$java_major" = 1 ]; then java_major="${BASH_REMATCH[3]:-0}"; fi
 fi
 [ "$java_major" -ge 17 ] || die "Java 17 or later is needed; $java is '${java_version%%$'\n'*}' (set JAVA_HOME to a newer one)"
+java_home=""
+if [ "$java_from_home" = 1 ]; then
+  launcher_java=""
+  for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do # systemd's default PATH
+    if [ -x "$d/java" ]; then launcher_java="$d/java"; break; fi
+  done
+  if [ -z "$launcher_java" ] || [ "$(readlink -f "$launcher_java")" != "$(readlink -f "$java")" ]; then
+    java_home="${java%/bin/java}"
+  fi
+fi
 
 [ -f "$jar" ] && [ -r "$jar" ] || die "agent jar $jar not found (use --jar)"
 magic=""
@@ -322,10 +341,18 @@ cp "$jar" "$stage/aami-agent.jar"
   echo "  format: json"
 } >"$stage/agent.yaml"
 
-# The unit. Root, so that check scripts can be run as the unprivileged checks.run_as user with limits;
-# the hardening keeps that possible (no NoNewPrivileges, no PrivateUsers, no dropped capabilities).
-cat >"$stage/$unit_name" <<UNIT
-# Written by install-agent.sh
+# The unit and the launcher it starts, the same bytes as aami-agent.service and aami-agent shipped beside
+# this script (InstallAgentScriptDistTest compares them), so that script and jar are all a host needs.
+cat >"$stage/$unit_name" <<'AAMI_UNIT_END'
+# aami agent. Installed as /etc/systemd/system/aami-agent.service (install-agent.sh) or
+# /usr/lib/systemd/system/aami-agent.service (packages); change it with a drop-in
+# (systemctl edit aami-agent), not by editing this file.
+#
+# The agent runs as root because it starts every check script as the unprivileged checks.run_as user
+# (setsid, prlimit, setpriv --reuid/--regid/--init-groups, env -i) inside a cgroup of its own (see
+# agent/.../checks/Sandbox). Checks are children of the agent: every mount-namespace, seccomp and
+# capability restriction set here reaches them too. So this unit keeps only the hardening no reasonable
+# check needs to escape, and says below why each directive is in or out.
 [Unit]
 Description=aami monitoring agent
 Documentation=https://github.com/aami/aami
@@ -333,23 +360,182 @@ Wants=network-online.target
 After=network-online.target
 
 [Service]
+# simple, not exec: RHEL 8's systemd 239 does not know exec. The launcher execs the JVM, so the main
+# PID is the JVM either way.
 Type=simple
-ExecStart=$java -Xmx128m -XX:+UseSerialGC -jar /opt/aami/aami-agent.jar --config /etc/aami/agent.yaml
+# The launcher finds Java 17+, reads JVM flags from /etc/default/aami-agent (or
+# /etc/sysconfig/aami-agent) and execs the JVM, so the JVM is the main PID systemd signals.
+# Flags belong in that file, not here, so that running the launcher by hand behaves the same.
+ExecStart=/usr/bin/aami-agent --config /etc/aami/agent.yaml
+# Offline-first: never stay down. Exit 2 is a problem only the operator can fix (bad config, Java
+# missing or too old); restarting would only repeat it every 5 s, so the unit stays failed instead.
 Restart=always
 RestartSec=5
+RestartPreventExitStatus=2
 # The JVM answers SIGTERM with exit status 143 after a clean stop.
 SuccessExitStatus=143
-TimeoutStopSec=20
+# SIGTERM to the JVM only: it stops its loops (within 5 s), kills its running checks and waits up to
+# 15 s for them (CheckScheduler), then closes the spools. Whatever is left afterwards, in any of the
+# checks' cgroups, gets SIGKILL. 30 s covers that with room; a stop is normally under 2 s.
 KillMode=mixed
-LimitNOFILE=65536
+TimeoutStopSec=30
+# Up to probes.max_in_flight (4096) probe sockets plus connections, spool files and check pipes.
+# Each check gets its own limit (prlimit --nofile, 256), not this one.
+LimitNOFILE=16384
+# In: the agent creates a cgroup per check run below its own (pids.max, memory.max, cgroup.kill) and
+# on cgroup v2 first moves itself into a leaf "aami-agent" cgroup, which needs the subtree delegated.
+# Without it the agent falls back to per-user rlimits (checks.containment: auto) and logs why.
+Delegate=yes
+# In (full, not strict): /usr, /boot, /efi and /etc are read-only, except /etc/aami (the agent-id file
+# is created there when missing). Not strict: checks share this mount namespace and may keep state under
+# /var or /var/tmp (plugin state files), and state_dir / checks.work_dir are configurable; strict would
+# turn each of those into a read-only-filesystem error at run time. /var/lib/aami and its -checks dir
+# are writable under full.
 ProtectSystem=full
+ReadWritePaths=/etc/aami
+# In (read-only): checks may read files in home directories, none has to write there.
 ProtectHome=read-only
-PrivateTmp=true
-ReadWritePaths=/var/lib/aami /etc/aami
+# In: /proc/sys and /sys become read-only (checks only read them); /sys/fs/cgroup stays writable, as
+# systemd exempts it (only ProtectControlGroups would make it read-only).
+ProtectKernelTunables=yes
+# In: seccomp filters no check needs: realtime scheduling, creating set-uid/set-gid files, changing
+# the execution domain.
+# (systemd before 242, e.g. RHEL 8's 239, ignores RestrictSUIDSGID with a warning.)
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+# Out: ProtectControlGroups (the agent must create cgroups).
+# Out: NoNewPrivileges. setpriv would work under it (dropping root is no gain of privilege), but it is
+#   inherited by every check and strips set-uid and file capabilities: plugins such as check_icmp and
+#   check_dhcp (set-uid root), ping where it has cap_net_raw as a file capability, and sudo for
+#   smartctl or ipmitool would stop working.
+# Out: CapabilityBoundingSet. The agent itself needs CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_SYS_RESOURCE, CAP_CHOWN,
+#   CAP_FOWNER and CAP_DAC_OVERRIDE, but the bounding set also caps what those set-uid helpers of the
+#   checks may get (CAP_NET_RAW, CAP_SYS_RAWIO, CAP_SYS_ADMIN, ...). Narrow it in a drop-in when no check
+#   needs them.
+# Out: PrivateTmp. Checks would see an empty private /tmp: sockets there (e.g. mysql.sock) and checks
+#   on /tmp's contents would fail.
+# Out: PrivateDevices, ProtectClock (hides /dev; ProtectClock also blocks adjtimex, which time-sync
+#   checks call to read the clock state), ProtectKernelModules (hides /usr/lib/modules, which
+#   "reboot needed" checks compare with uname -r), ProtectKernelLogs (dmesg-based checks),
+#   ProtectHostname (a private UTS namespace freezes the host name at start, so a name cloud-init sets
+#   later would never be reported), ProtectProc=invisible (check_procs would see only its own user).
+# Out: RestrictAddressFamilies. The agent itself uses AF_INET, AF_INET6, AF_UNIX and AF_NETLINK
+#   (getaddrinfo), but checks also need AF_PACKET (arping, DHCP probes) and others.
+# Out: SystemCallFilter, SystemCallArchitectures=native, RestrictNamespaces, MemoryDenyWriteExecute:
+#   seccomp filters inherited by checks whose system calls are unknowable (native-only would even break
+#   32-bit vendor tools such as RAID controller CLIs); the JVM's JIT needs W+X memory.
+# Out: UMask. Checks inherit it; the agent creates its own files with explicit modes (0600/0700).
 
 [Install]
 WantedBy=multi-user.target
-UNIT
+AAMI_UNIT_END
+cat >"$stage/aami-agent" <<'AAMI_LAUNCHER_END'
+#!/bin/sh
+# aami-agent launcher: finds Java 17 or newer, applies the JVM flags and execs the agent's jar, so
+# that under systemd the JVM itself is the unit's main process. Arguments are passed to the agent
+# (e.g. --config /etc/aami/agent.yaml). Uses shell builtins only, besides java itself.
+#
+# Settings, read from the first of /etc/default/aami-agent and /etc/sysconfig/aami-agent that exists
+# (AAMI_DEFAULTS_FILE names another file), sourced with every assignment exported:
+#   JAVA_HOME   the JDK/JRE to use; else java from PATH
+#   JAVA_OPTS   JVM flags, after the defaults below, so a flag here wins (-Xmx256m)
+#   AAMI_JAR    the jar; default /opt/aami/aami-agent.jar
+#   AAMI_*      any agent setting as an environment variable (see the README's Configuration)
+# Exit status 2: a problem only the operator can fix (the unit does not restart on it).
+#
+# Default JVM flags, measured with one check every 5 s: about 95 MB resident, live heap under 25 MB.
+#   -Xms16m -Xmx128m           start small, bound the heap (spool and result batches stay far below)
+#   -XX:+UseSerialGC           one core's worth of work; no GC threads to spare on small hosts
+#   -XX:+ExitOnOutOfMemoryError  a JVM out of memory is not trusted to go on; systemd restarts it
+name=aami-agent
+default_opts="-Xms16m -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+
+fail() {
+  echo "$name: $*" >&2
+  exit 2
+}
+
+if [ -n "${AAMI_DEFAULTS_FILE:-}" ]; then
+  [ -r "$AAMI_DEFAULTS_FILE" ] || fail "cannot read AAMI_DEFAULTS_FILE $AAMI_DEFAULTS_FILE"
+  defaults=$AAMI_DEFAULTS_FILE
+elif [ -r "/etc/default/$name" ]; then
+  defaults=/etc/default/$name
+elif [ -r "/etc/sysconfig/$name" ]; then
+  defaults=/etc/sysconfig/$name
+else
+  defaults=
+fi
+if [ -n "$defaults" ]; then
+  set -a
+  . "$defaults" || fail "cannot read $defaults"
+  set +a
+fi
+
+if [ -n "${JAVA_HOME:-}" ]; then
+  java=$JAVA_HOME/bin/java
+  [ -x "$java" ] || fail "JAVA_HOME is $JAVA_HOME but $java is not an executable; fix JAVA_HOME${defaults:+ in $defaults}"
+else
+  java=$(command -v java) || fail "no java found: install Java 17 or newer, or set JAVA_HOME in /etc/default/$name"
+fi
+
+version_text=$("$java" -version 2>&1) || fail "$java -version failed: $version_text"
+rest=${version_text#* version \"}
+[ "$rest" != "$version_text" ] || fail "cannot tell the Java version of $java from: $version_text"
+version=${rest%%\"*}
+major=${version%%[!0-9]*}
+if [ "$major" = 1 ]; then
+  rest=${version#1.}
+  major=${rest%%[!0-9]*}
+fi
+[ -n "$major" ] || fail "cannot tell the Java version of $java from: $version_text"
+if [ "$major" -lt 17 ]; then
+  fail "Java 17 or newer is required, but $java is Java $major ($version); install Java 17+ and put it first on PATH, or set JAVA_HOME in /etc/default/$name"
+fi
+
+jar=${AAMI_JAR:-/opt/aami/$name.jar}
+[ -r "$jar" ] || fail "cannot read the jar $jar; install it there or set AAMI_JAR${defaults:+ in $defaults}"
+unset AAMI_JAR AAMI_DEFAULTS_FILE
+
+# JAVA_OPTS is split on spaces on purpose: one flag per word.
+# shellcheck disable=SC2086
+exec "$java" $default_opts ${JAVA_OPTS:-} -jar "$jar" "$@"
+AAMI_LAUNCHER_END
+
+# The launcher's defaults file, only when it would not find the Java checked above by itself: then
+# JAVA_HOME is set there (any other line of an existing file is kept). The file is the first one the
+# launcher reads when one exists, else /etc/sysconfig on RHEL-family hosts (which have /etc/default too),
+# else /etc/default.
+if [ -e "$root/etc/default/aami-agent" ]; then
+  defaults_dir="$root/etc/default"
+elif [ -e "$root/etc/sysconfig/aami-agent" ] || [ -d "$root/etc/sysconfig" ]; then
+  defaults_dir="$root/etc/sysconfig"
+else
+  defaults_dir="$root/etc/default"
+fi
+defaults="$defaults_dir/aami-agent" defaults_mode=644
+if [ -n "$java_home" ]; then
+  printf -v java_home_line "JAVA_HOME='%s'" "${java_home//\'/\'\\\'\'}"
+  if [ -f "$defaults" ]; then
+    defaults_mode="$(stat -c %a "$defaults")"
+    found=0
+    while IFS= read -r line || [ -n "$line" ]; do
+      if [[ "$line" =~ ^[[:space:]]*(export[[:space:]]+)?JAVA_HOME= ]]; then
+        if [ "$found" = 0 ]; then printf '%s\n' "$java_home_line"; fi
+        found=1
+      else
+        printf '%s\n' "$line"
+      fi
+    done <"$defaults" >"$stage/defaults"
+    if [ "$found" = 0 ]; then printf '%s\n' "$java_home_line" >>"$stage/defaults"; fi
+  else
+    {
+      echo "# Settings for the aami-agent launcher (/usr/bin/aami-agent; its header lists them)."
+      echo "# install-agent.sh checked this Java; java on systemd's PATH is another one or missing."
+      printf '%s\n' "$java_home_line"
+    } >"$stage/defaults"
+  fi
+fi
 
 # ---------------------------------------------------------------------------------------------------
 # 3. Commit: only what differs; every replaced file is kept in the staging directory until the end, and a
@@ -417,6 +603,12 @@ place "$stage/bootstrap-token" "$etc/bootstrap-token" 600
 if [ -f "$stage/ca.crt" ]; then place "$stage/ca.crt" "$etc/ca.crt" 644; fi
 place "$stage/agent.yaml" "$etc/agent.yaml" 644
 place "$stage/aami-agent.jar" "$opt/aami-agent.jar" 644
+ensure_dir "$root/usr/bin" 0755
+place "$stage/aami-agent" "$root/usr/bin/aami-agent" 755
+if [ -f "$stage/defaults" ]; then
+  ensure_dir "$defaults_dir" 0755
+  place "$stage/defaults" "$defaults" "$defaults_mode"
+fi
 before="$changed"
 place "$stage/$unit_name" "$units/$unit_name" 644
 [ "$changed" = "$before" ] || unit_changed=1

@@ -101,7 +101,8 @@ class InstallAgentScriptTest {
         assertThat(Files.readString(root.resolve("etc/aami/agent.yaml"))).contains("ca_cert_sha256: \"" + pin + "\"")
                 .contains("\"env\": \"prod\"").contains("\"team\": \"a \\\"b\\\"\"").doesNotContain(TOKEN);
         assertThat(Files.readString(root.resolve("etc/systemd/system/aami-agent.service")))
-                .contains("-jar /opt/aami/aami-agent.jar --config /etc/aami/agent.yaml").contains("Restart=always");
+                .contains("ExecStart=/usr/bin/aami-agent --config /etc/aami/agent.yaml").contains("Restart=always");
+        assertThat(mode(root.resolve("usr/bin/aami-agent"))).isEqualTo("rwxr-xr-x");
         assertThat(Files.readSymbolicLink(root.resolve("etc/systemd/system/multi-user.target.wants/aami-agent.service")))
                 .isEqualTo(Path.of("/etc/systemd/system/aami-agent.service"));
         assertThat(Files.mismatch(root.resolve("opt/aami/aami-agent.jar"), JavaProcess.jar("aami.agent.jar"))).isEqualTo(-1L);
@@ -148,13 +149,13 @@ class InstallAgentScriptTest {
 
         installer.run("--uninstall", "--root", root.toString()).succeeded();
         assertThat(snapshot(root).keySet()).containsExactlyInAnyOrder("", "etc", "etc/hostname", "etc/aami", "etc/aami/agent-id",
-                "etc/systemd", "etc/systemd/system", "opt", "var", "var/lib", "var/lib/aami", "var/lib/aami/credentials.json");
+                "etc/systemd", "etc/systemd/system", "opt", "usr", "usr/bin", "var", "var/lib", "var/lib/aami", "var/lib/aami/credentials.json");
         install().succeeded();
         assertThat(agentId()).as("a reinstall is the same agent").isEqualTo(id);
 
         installer.run("--uninstall", "--purge", "--root", root.toString()).succeeded();
         assertThat(snapshot(root).keySet()).containsExactlyInAnyOrder("", "etc", "etc/hostname", "etc/systemd", "etc/systemd/system",
-                "opt", "var", "var/lib");
+                "opt", "usr", "usr/bin", "var", "var/lib");
         install().succeeded();
         assertThat(agentId()).as("after a purge the host is a new agent").isNotEqualTo(id);
     }
@@ -216,7 +217,12 @@ class InstallAgentScriptTest {
         assumeThat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "systemd-analyze"))))
                 .as("systemd-analyze installed").isTrue();
         install().succeeded();
-        Process p = new ProcessBuilder("systemd-analyze", "verify", root.resolve("etc/systemd/system/aami-agent.service").toString())
+        // A copy naming the installed launcher by its path here: verify insists that ExecStart's binary exists.
+        Path launcher = root.resolve("usr/bin/aami-agent");
+        Path unit = Files.createDirectories(dir.resolve("verify")).resolve("aami-agent.service");
+        Files.writeString(unit, Files.readString(root.resolve("etc/systemd/system/aami-agent.service"))
+                .replace("ExecStart=/usr/bin/aami-agent ", "ExecStart=" + launcher + " "));
+        Process p = new ProcessBuilder("systemd-analyze", "verify", unit.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(out).isZero();
