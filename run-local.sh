@@ -39,6 +39,23 @@ AAMI_DATA_DIR="$data/server" AAMI_LISTEN="127.0.0.1:$port" AAMI_LOGGING_FORMAT=t
   java -jar "$server_jar" >"$data/server.log" 2>&1 &
 pids+=($!)
 
+# Ready: /ready answers 200 (with curl), else the API port accepts connections (bash alone).
+server_ready() {
+  if command -v curl >/dev/null 2>&1 && [ -f "$data/server/pki/ca.crt" ]; then
+    curl -sf --max-time 2 --cacert "$data/server/pki/ca.crt" "https://127.0.0.1:$port/ready" >/dev/null 2>&1
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+  fi
+}
+# The agent starts only once the server is ready, so a restart does not open with a burst of
+# connection errors in its log.
+for _ in $(seq 1 360); do
+  server_ready && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "the config-server exited; see $data/server.log" >&2; exit 1; }
+  sleep 0.5
+done
+server_ready || { echo "the config-server is not ready after 3 minutes; see $data/server.log" >&2; exit 1; }
+
 if [ ! -s "$data/agent/state/credentials.json" ]; then
   # Waits for the server to come up, then prints a one-use bootstrap token.
   token="$(AAMI_LISTEN="127.0.0.1:$port" java -jar "$server_jar" token create --name local-agent --max-uses 1 \
@@ -94,8 +111,11 @@ pids+=($!)
 
 for _ in $(seq 1 240); do
   (exec 3<>"/dev/tcp/127.0.0.1/$api_port") 2>/dev/null && grep -q "enrolled as agent\|reusing the stored credential" "$data/agent.log" && break
+  kill -0 "${pids[1]}" 2>/dev/null || { echo "the agent exited; see $data/agent.log" >&2; exit 1; }
   sleep 0.5
 done
+# The banner only when the server still answers /ready.
+server_ready || { echo "the config-server stopped answering; see $data/server.log" >&2; exit 1; }
 
 cat <<INFO
 
@@ -106,7 +126,7 @@ aami is running
   agent          id $(cat "$data/agent/agent-id" 2>/dev/null), local API http://127.0.0.1:$api_port (/healthz, /metrics)
   logs           $data/server.log, $data/agent.log
 
-  try: curl --cacert $data/server/pki/ca.crt -H "Authorization: Bearer \$(cat $data/server/admin-token)" https://127.0.0.1:$port/api/v1/targets
+  try: curl -s --cacert $data/server/pki/ca.crt -H "Authorization: Bearer \$(cat $data/server/admin-token)" https://127.0.0.1:$port/api/v1/targets
 
 Press Ctrl-C to stop.
 INFO

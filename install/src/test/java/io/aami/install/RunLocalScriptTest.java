@@ -49,4 +49,39 @@ class RunLocalScriptTest {
             });
         }
     }
+
+    /**
+     * A restart on existing data: the agent starts only once the server answers /ready, so its log holds no
+     * "no answer from" burst; the banner comes only when /ready answers.
+     */
+    @Test
+    void aRestartStartsTheAgentOnlyWhenTheServerIsReady() throws Exception {
+        Path repo = Path.of(System.getProperty("aami.repo.dir")).toAbsolutePath().normalize();
+        int port = Waits.freePort();
+        int apiPort = Waits.freePort();
+        Path data = dir.resolve("data");
+        Map<String, String> env = Map.of("AAMI_LOCAL_DATA", data.toString(), "AAMI_LOCAL_PORT", Integer.toString(port),
+                "AAMI_LOCAL_AGENT_PORT", Integer.toString(apiPort));
+        for (String run : List.of("first", "restart")) {
+            try (JavaProcess script = JavaProcess.command(List.of("bash", repo.resolve("run-local.sh").toString()), env,
+                    dir.resolve("run-local-" + run + ".out"), repo)) {
+                script.awaitOutput("Press Ctrl-C to stop.", Duration.ofSeconds(120));
+                Api server = new Api("https://127.0.0.1:" + port,
+                        io.aami.server.testing.TlsTestClients.trusting(data.resolve("server/pki/ca.crt"), null));
+                assertThat(server.get("/ready", null).status()).as(run + ": /ready when the banner shows").isEqualTo(200);
+                String agentLog = Files.readString(data.resolve("agent.log"));
+                assertThat(agentLog).as(run + ": the agent never met a server that was not up").doesNotContain("no answer from");
+                assertThat(firstTime(agentLog, "")).as(run + ": the agent started after the server listened")
+                        .isAfterOrEqualTo(firstTime(Files.readString(data.resolve("server.log")), "config-server listening on"));
+                script.terminate(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** The time of the first log line containing {@code text} (the log's text format starts each line with it). */
+    private static java.time.OffsetDateTime firstTime(String log, String text) {
+        String line = log.lines().filter(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT.*") && l.contains(text)).findFirst()
+                .orElseThrow(() -> new AssertionError("no log line with '" + text + "' in:\n" + log));
+        return java.time.OffsetDateTime.parse(line.substring(0, line.indexOf(' ')));
+    }
 }
