@@ -150,24 +150,7 @@ class LaunchersTest {
     }
 
     private Path agentConfig(int port, String token) throws Exception {
-        // As /var/lib is: check scripts run as nobody and must enter it on the way to their files.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-        return Files.writeString(dir.resolve("agent.yaml"), """
-                server:
-                  address: "127.0.0.1:%d"
-                  bootstrap_token: "%s"
-                  tls:
-                    enabled: false
-                agent:
-                  id_file: "%s"
-                  state_dir: "%s"
-                checks:
-                  run_as: nobody
-                api:
-                  listen: "127.0.0.1:0"
-                logging:
-                  format: text
-                """.formatted(port, token, dir.resolve("agent-id"), dir.resolve("state")));
+        return LocalAgentConfig.write(dir, port, token);
     }
 
     /** A {@code java} that prints {@code version} for -version and otherwise records its arguments and environment. */

@@ -17,16 +17,24 @@ class RunLocalScriptTest {
     @TempDir
     Path dir;
 
+    final Path repo = Path.of(System.getProperty("aami.repo.dir")).toAbsolutePath().normalize();
+    final int port = Waits.freePort();
+    final int apiPort = Waits.freePort();
+
+    Path data() {
+        return dir.resolve("data");
+    }
+
+    JavaProcess runLocal(String output) throws Exception {
+        Map<String, String> env = Map.of("AAMI_LOCAL_DATA", data().toString(), "AAMI_LOCAL_PORT", Integer.toString(port),
+                "AAMI_LOCAL_AGENT_PORT", Integer.toString(apiPort));
+        return JavaProcess.command(List.of("bash", repo.resolve("run-local.sh").toString()), env, dir.resolve(output), repo);
+    }
+
     @Test
     void runLocalStartsAServerAndAnEnrolledAgentAndStopsBoth() throws Exception {
-        Path repo = Path.of(System.getProperty("aami.repo.dir")).toAbsolutePath().normalize();
-        int port = Waits.freePort();
-        int apiPort = Waits.freePort();
-        Path data = dir.resolve("data");
-        Map<String, String> env = Map.of("AAMI_LOCAL_DATA", data.toString(), "AAMI_LOCAL_PORT", Integer.toString(port),
-                "AAMI_LOCAL_AGENT_PORT", Integer.toString(apiPort));
-        try (JavaProcess script = JavaProcess.command(List.of("bash", repo.resolve("run-local.sh").toString()), env,
-                dir.resolve("run-local.out"), repo)) {
+        Path data = data();
+        try (JavaProcess script = runLocal("run-local.out")) {
             script.awaitOutput("Press Ctrl-C to stop.", Duration.ofSeconds(120));
             assertThat(script.output()).contains("https://127.0.0.1:" + port).contains(data.resolve("server/admin-token").toString())
                     .containsPattern("pin for agents: sha256:[0-9a-f]{64}").doesNotContain("Error");
@@ -56,15 +64,9 @@ class RunLocalScriptTest {
      */
     @Test
     void aRestartStartsTheAgentOnlyWhenTheServerIsReady() throws Exception {
-        Path repo = Path.of(System.getProperty("aami.repo.dir")).toAbsolutePath().normalize();
-        int port = Waits.freePort();
-        int apiPort = Waits.freePort();
-        Path data = dir.resolve("data");
-        Map<String, String> env = Map.of("AAMI_LOCAL_DATA", data.toString(), "AAMI_LOCAL_PORT", Integer.toString(port),
-                "AAMI_LOCAL_AGENT_PORT", Integer.toString(apiPort));
+        Path data = data();
         for (String run : List.of("first", "restart")) {
-            try (JavaProcess script = JavaProcess.command(List.of("bash", repo.resolve("run-local.sh").toString()), env,
-                    dir.resolve("run-local-" + run + ".out"), repo)) {
+            try (JavaProcess script = runLocal("run-local-" + run + ".out")) {
                 script.awaitOutput("Press Ctrl-C to stop.", Duration.ofSeconds(120));
                 Api server = new Api("https://127.0.0.1:" + port,
                         io.aami.server.testing.TlsTestClients.trusting(data.resolve("server/pki/ca.crt"), null));

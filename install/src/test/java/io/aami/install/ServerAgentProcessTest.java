@@ -106,26 +106,7 @@ class ServerAgentProcessTest {
     }
 
     private Path agentConfig(int port, String token) throws Exception {
-        // As /var/lib is: check scripts run as nobody and must enter it on the way to their files.
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        Path config = dir.resolve("agent.yaml");
-        Files.writeString(config, """
-                server:
-                  address: "127.0.0.1:%d"
-                  bootstrap_token: "%s"
-                  tls:
-                    enabled: false
-                agent:
-                  id_file: "%s"
-                  state_dir: "%s"
-                checks:
-                  run_as: nobody
-                api:
-                  listen: "127.0.0.1:0"
-                logging:
-                  format: text
-                """.formatted(port, token, dir.resolve("agent-id"), dir.resolve("state")));
-        return config;
+        return LocalAgentConfig.write(dir, port, token);
     }
 
     private JavaProcess startAgent(Path config, String log) {
