@@ -5,11 +5,9 @@ import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.pki.CertificateAuthority;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code aami-config-server ca pin [--config FILE] [--data-dir DIR]}: prints the pin agents put in
@@ -19,20 +17,10 @@ import java.util.Map;
 public final class CaCommand {
     private static final String USAGE = "usage: ca pin " + ServerSetup.USAGE;
 
-    private final Map<String, String> env;
-    private final PrintStream out;
-    private final PrintStream err;
-    private final Path defaultConfig;
+    private final CommandContext ctx;
 
-    public CaCommand(Map<String, String> env, PrintStream out, PrintStream err) {
-        this(env, out, err, Path.of(ServerArgs.DEFAULT_CONFIG_PATH));
-    }
-
-    CaCommand(Map<String, String> env, PrintStream out, PrintStream err, Path defaultConfig) {
-        this.env = env;
-        this.out = out;
-        this.err = err;
-        this.defaultConfig = defaultConfig;
+    public CaCommand(CommandContext ctx) {
+        this.ctx = ctx;
     }
 
     /** Returns the process exit code: 0, 1 (no usable CA), 2 (usage or configuration). */
@@ -42,27 +30,28 @@ public final class CaCommand {
             if (args.isEmpty() || !args.get(0).equals("pin")) {
                 throw new IllegalArgumentException("which command?");
             }
-            setup = ServerSetup.load(CommandOptions.parse(args.subList(1, args.size()), ServerSetup.OPTIONS), env, defaultConfig);
+            setup = ServerSetup.load(CommandOptions.parse(args.subList(1, args.size()), ServerSetup.OPTIONS), ctx.env(),
+                    ctx.defaultConfig());
         } catch (IllegalArgumentException e) {
-            err.println("ca: " + e.getMessage() + "\n" + USAGE);
+            ctx.err().println("ca: " + e.getMessage() + "\n" + USAGE);
             return 2;
         } catch (ConfigException e) {
-            err.println("ca pin: the server's configuration is invalid: " + e.getMessage());
+            ctx.err().println("ca pin: the server's configuration is invalid: " + e.getMessage());
             return 2;
         }
         ServerConfig.Tls tls = setup.config().tls();
         Path ca = tls.caCert() != null ? tls.caCert() : setup.config().pkiDir().resolve(CertificateAuthority.CERT_FILE);
         if (!Files.exists(ca)) {
-            err.println("ca pin: no CA certificate at " + ca + ". " + setup.whereFrom() + " To read the CA of a server, "
+            ctx.err().println("ca pin: no CA certificate at " + ca + ". " + setup.whereFrom() + " To read the CA of a server, "
                     + ServerSetup.HINT + "; the server creates its CA there on its first start"
                     + (tls.enabled() ? "." : " with TLS on (this setup has it off: tls.enabled, AAMI_TLS)."));
             return 1;
         }
         try {
-            out.println("sha256:" + Pem.sha256Hex(Pem.readCertificate(ca)));
+            ctx.out().println("sha256:" + Pem.sha256Hex(Pem.readCertificate(ca)));
             return 0;
         } catch (PkiException e) {
-            err.println("ca pin: " + e.getMessage());
+            ctx.err().println("ca pin: " + e.getMessage());
             return 1;
         }
     }

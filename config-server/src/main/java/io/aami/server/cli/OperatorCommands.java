@@ -17,10 +17,11 @@ public final class OperatorCommands {
             return OptionalInt.empty();
         }
         List<String> rest = List.of(args).subList(1, args.length);
+        CommandContext ctx = CommandContext.of(env, out, err, clock);
         return switch (args[0]) {
-            case "token" -> OptionalInt.of(new TokenCommand(env, out, err, clock).run(rest));
-            case "ca" -> OptionalInt.of(new CaCommand(env, out, err).run(rest));
-            case "policy" -> OptionalInt.of(new PolicyCommand(env, out, err, clock).run(rest));
+            case "token" -> OptionalInt.of(new TokenCommand(ctx).run(rest));
+            case "ca" -> OptionalInt.of(new CaCommand(ctx).run(rest));
+            case "policy" -> OptionalInt.of(new PolicyCommand(ctx).run(rest));
             default -> OptionalInt.empty();
         };
     }

@@ -6,14 +6,11 @@ import io.aami.common.pki.PkiException;
 import io.aami.contract.policy.KeyRotation;
 import io.aami.server.pki.PolicySigner;
 import io.aami.server.policy.PolicyKeyRotator;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code aami-config-server policy rotate-key [--config FILE] [--data-dir DIR]}: replaces the server's
@@ -24,22 +21,10 @@ import java.util.Map;
 public final class PolicyCommand {
     private static final String USAGE = "usage: policy rotate-key " + ServerSetup.USAGE;
 
-    private final Map<String, String> env;
-    private final PrintStream out;
-    private final PrintStream err;
-    private final Clock clock;
-    private final Path defaultConfig;
+    private final CommandContext ctx;
 
-    public PolicyCommand(Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
-        this(env, out, err, clock, Path.of(ServerArgs.DEFAULT_CONFIG_PATH));
-    }
-
-    PolicyCommand(Map<String, String> env, PrintStream out, PrintStream err, Clock clock, Path defaultConfig) {
-        this.env = env;
-        this.out = out;
-        this.err = err;
-        this.clock = clock;
-        this.defaultConfig = defaultConfig;
+    public PolicyCommand(CommandContext ctx) {
+        this.ctx = ctx;
     }
 
     /** Returns the process exit code: 0, 1 (no key, or the rotation failed), 2 (usage or configuration). */
@@ -49,29 +34,30 @@ public final class PolicyCommand {
             if (args.isEmpty() || !args.get(0).equals("rotate-key")) {
                 throw new IllegalArgumentException("which command?");
             }
-            setup = ServerSetup.load(CommandOptions.parse(args.subList(1, args.size()), ServerSetup.OPTIONS), env, defaultConfig);
+            setup = ServerSetup.load(CommandOptions.parse(args.subList(1, args.size()), ServerSetup.OPTIONS), ctx.env(),
+                    ctx.defaultConfig());
         } catch (IllegalArgumentException e) {
-            err.println("policy: " + e.getMessage() + "\n" + USAGE);
+            ctx.err().println("policy: " + e.getMessage() + "\n" + USAGE);
             return 2;
         } catch (ConfigException e) {
-            err.println("policy rotate-key: the server's configuration is invalid: " + e.getMessage());
+            ctx.err().println("policy rotate-key: the server's configuration is invalid: " + e.getMessage());
             return 2;
         }
         Path configured = setup.config().policy().signingKey();
         Path key = configured != null ? configured : setup.config().pkiDir().resolve(PolicySigner.KEY_FILE);
         if (!Files.exists(key)) {
-            err.println("policy rotate-key: no signing key at " + key + ". " + (configured != null ? "It is policy.signing_key."
+            ctx.err().println("policy rotate-key: no signing key at " + key + ". " + (configured != null ? "It is policy.signing_key."
                     : setup.whereFrom()) + " To rotate a server's key, " + ServerSetup.HINT
                     + "; the server creates the key on its first start.");
             return 1;
         }
         try {
-            KeyRotation r = new PolicyKeyRotator(WireJson.mapper(), new SecureRandom()).rotate(key, clock.instant());
-            out.println("rotated the policy-signing key " + r.oldKeyId() + " -> " + r.newKeyId()
+            KeyRotation r = new PolicyKeyRotator(WireJson.mapper(), new SecureRandom()).rotate(key, ctx.clock().instant());
+            ctx.out().println("rotated the policy-signing key " + r.oldKeyId() + " -> " + r.newKeyId()
                     + "; restart the server (every replica with this key) to sign with the new key");
             return 0;
         } catch (PkiException | UncheckedIOException | IllegalStateException e) {
-            err.println("policy rotate-key: " + e.getMessage());
+            ctx.err().println("policy rotate-key: " + e.getMessage());
             return 1;
         }
     }

@@ -7,17 +7,14 @@ import io.aami.contract.tokens.BootstrapTokenRequest;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.pki.CertificateAuthority;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -36,22 +33,10 @@ public final class TokenCommand {
     private static final Set<String> OPTIONS = options();
     private static final Duration FILE_POLL = Duration.ofMillis(250);
 
-    private final Map<String, String> env;
-    private final PrintStream out;
-    private final PrintStream err;
-    private final Clock clock;
-    private final Path defaultConfig;
+    private final CommandContext ctx;
 
-    public TokenCommand(Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
-        this(env, out, err, clock, Path.of(ServerArgs.DEFAULT_CONFIG_PATH));
-    }
-
-    TokenCommand(Map<String, String> env, PrintStream out, PrintStream err, Clock clock, Path defaultConfig) {
-        this.env = env;
-        this.out = out;
-        this.err = err;
-        this.clock = clock;
-        this.defaultConfig = defaultConfig;
+    public TokenCommand(CommandContext ctx) {
+        this.ctx = ctx;
     }
 
     /** Returns the process exit code: 0, 1 (the server could not be found or refused), 2 (usage or configuration). */
@@ -67,19 +52,19 @@ public final class TokenCommand {
             opts = CommandOptions.parse(args.subList(1, args.size()), OPTIONS);
             req = request(opts);
             wait = Durations.parse(opts.get("wait", DEFAULT_WAIT.toSeconds() + "s"));
-            setup = ServerSetup.load(opts, env, defaultConfig);
+            setup = ServerSetup.load(opts, ctx.env(), ctx.defaultConfig());
         } catch (ConfigException e) {
-            err.println("token create: the server's configuration is invalid: " + e.getMessage());
+            ctx.err().println("token create: the server's configuration is invalid: " + e.getMessage());
             return 2;
         } catch (IllegalArgumentException e) {
-            err.println("token: " + e.getMessage() + "\n" + USAGE);
+            ctx.err().println("token: " + e.getMessage() + "\n" + USAGE);
             return 2;
         }
         try {
-            out.println(create(opts, setup, req, wait));
+            ctx.out().println(create(opts, setup, req, wait));
             return 0;
         } catch (CommandFailure e) {
-            err.println("token create: " + e.getMessage());
+            ctx.err().println("token create: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -90,7 +75,7 @@ public final class TokenCommand {
     private String create(CommandOptions opts, ServerSetup setup, BootstrapTokenRequest req, Duration wait)
             throws CommandFailure, InterruptedException {
         ServerConfig cfg = setup.config();
-        Instant deadline = clock.instant().plus(wait);
+        Instant deadline = ctx.clock().instant().plus(wait);
         boolean waitForFiles = opts.has("wait");
         String admin = cfg.adminToken() != null ? cfg.adminToken() : adminTokenFile(setup, waitForFiles ? deadline : null);
         URI server = serverUri(opts.get("server", defaultServer(cfg)));
@@ -103,8 +88,8 @@ public final class TokenCommand {
                         + setup.whereFrom() + " " + capitalized(ServerSetup.HINT) + ", or --ca-cert FILE.");
             }
         }
-        Duration left = Duration.between(clock.instant(), deadline);
-        return new BootstrapTokenClient(WireJson.mapper(), clock).create(server, caCert, admin, req, left).token();
+        Duration left = Duration.between(ctx.clock().instant(), deadline);
+        return new BootstrapTokenClient(WireJson.mapper(), ctx.clock()).create(server, caCert, admin, req, left).token();
     }
 
     private static URI serverUri(String text) throws CommandFailure {
@@ -137,7 +122,7 @@ public final class TokenCommand {
 
     /** Whether {@code file} exists, waiting for it until {@code waitUntil} (null: not at all). */
     private boolean appears(Path file, Instant waitUntil) throws InterruptedException {
-        while (!Files.exists(file) && waitUntil != null && clock.instant().isBefore(waitUntil)) {
+        while (!Files.exists(file) && waitUntil != null && ctx.clock().instant().isBefore(waitUntil)) {
             Thread.sleep(FILE_POLL.toMillis());
         }
         return Files.exists(file);

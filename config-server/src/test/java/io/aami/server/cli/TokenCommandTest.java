@@ -22,7 +22,8 @@ class TokenCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(Map<String, String> env, String... args) {
-        return new TokenCommand(env, new PrintStream(out), new PrintStream(err), Clock.systemUTC(), dir.resolve("none.yaml"))
+        return new TokenCommand(new CommandContext(env, new PrintStream(out), new PrintStream(err), Clock.systemUTC(),
+                dir.resolve("none.yaml")))
                 .run(List.of(args));
     }
 

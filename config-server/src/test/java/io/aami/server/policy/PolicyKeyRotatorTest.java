@@ -7,6 +7,7 @@ import io.aami.common.pki.Keys;
 import io.aami.common.policy.KeyRotationCanonicalForm;
 import io.aami.contract.policy.KeyRotation;
 import io.aami.contract.policy.PolicyKeyInfo;
+import io.aami.server.cli.CommandContext;
 import io.aami.server.cli.PolicyCommand;
 import io.aami.server.pki.PolicySigner;
 import java.io.ByteArrayOutputStream;
@@ -43,8 +44,8 @@ class PolicyKeyRotatorTest {
     void twoRotationsFromTheCliChainFromTheFirstKeyToTheServedOne() throws Exception {
         Path pki = dir.resolve("data/pki");
         PolicySigner first = PolicySigner.loadOrCreate(pki, new SecureRandom());
-        PolicyCommand cli = new PolicyCommand(Map.of(), new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(new ByteArrayOutputStream()), Clock.fixed(NOW, ZoneOffset.UTC));
+        PolicyCommand cli = new PolicyCommand(CommandContext.of(Map.of(), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream()), Clock.fixed(NOW, ZoneOffset.UTC)));
         assertThat(cli.run(List.of("rotate-key", "--data-dir", dir.resolve("data").toString()))).isZero();
         PolicySigner second = PolicySigner.fromFile(pki.resolve(PolicySigner.KEY_FILE));
         assertThat(cli.run(List.of("rotate-key", "--data-dir", dir.resolve("data").toString()))).isZero();
@@ -70,8 +71,8 @@ class PolicyKeyRotatorTest {
     @Test
     void withoutAKeyTheCliSaysSoAndChangesNothing() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PolicyCommand cli = new PolicyCommand(Map.of(), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err),
-                Clock.systemUTC());
+        PolicyCommand cli = new PolicyCommand(CommandContext.of(Map.of(), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err), Clock.systemUTC()));
         assertThat(cli.run(List.of("rotate-key", "--data-dir", dir.toString()))).isEqualTo(1);
         assertThat(err.toString()).contains("no signing key");
         assertThat(cli.run(List.of("rotate"))).isEqualTo(2);
