@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.agent.config.AgentConfig;
 import io.aami.agent.identity.AgentIdFile;
 import io.aami.common.json.WireJson;
+import io.aami.server.cli.CommandContext;
 import io.aami.server.cli.PolicyCommand;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Fixtures;
@@ -57,7 +58,7 @@ class PolicyKeyRotationEndToEndTest {
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int rc = new PolicyCommand(Map.of(), new PrintStream(out), new PrintStream(err), Clock.systemUTC())
+            int rc = new PolicyCommand(CommandContext.of(Map.of(), new PrintStream(out), new PrintStream(err), Clock.systemUTC()))
                     .run(List.of("rotate-key", "--data-dir", data.toString()));
             assertThat(rc).as(err.toString()).isZero();
             assertThat(out.toString()).contains(oldKey);
