@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Turns wire input (a {@link ProbeTask}, the GET /probe query, a scheduled {@link ProbeSpec}) into
@@ -21,6 +22,7 @@ import java.util.Map;
  * {@code invalid} ({@link #invalidResult}).
  */
 public final class ValidatedProbes {
+    private static final Pattern ASCII_INTEGER = Pattern.compile("[+-]?[0-9]+");
     private ValidatedProbes() {
     }
 
@@ -144,8 +146,14 @@ public final class ValidatedProbes {
         if (blank(value)) {
             return null;
         }
+        // ASCII digits only: Integer.valueOf also reads other scripts' digits ("١٢" as 12), and a port or
+        // timeout a log shows in one form must not be what a probe used in another.
+        String digits = value.trim();
+        if (!ASCII_INTEGER.matcher(digits).matches()) {
+            throw new InvalidProbeException(name, name + " must be an integer, got '" + value + "'");
+        }
         try {
-            return Integer.valueOf(value.trim());
+            return Integer.valueOf(digits);
         } catch (NumberFormatException e) {
             throw new InvalidProbeException(name, name + " must be an integer, got '" + value + "'");
         }

@@ -117,6 +117,10 @@ class ValidatedProbesTest {
                 .isNull();
         assertThatThrownBy(() -> ValidatedProbes.fromQuery(Map.of("target_ip", "127.0.0.1", "target_port", "ssh")))
                 .hasMessage("target_port must be an integer, got 'ssh'");
+        assertThatThrownBy(() -> ValidatedProbes.fromQuery(Map.of("target_ip", "127.0.0.1", "target_port", "\u0661\u0662")))
+                .as("another script's digits are not a port").hasMessage("target_port must be an integer, got '\u0661\u0662'");
+        assertThatThrownBy(() -> ValidatedProbes.fromQuery(Map.of("target_ip", "127.0.0.1", "target_port", "22",
+                "timeout_ms", "\uFF15\uFF10\uFF10"))).hasMessageContaining("timeout_ms must be an integer");
         assertThatThrownBy(() -> ValidatedProbes.fromQuery(Map.of("target_ip", "127.0.0.1", "target_port", "22",
                 "udp_no_reply_ok", "maybe"))).hasMessageContaining("udp_no_reply_ok");
     }
