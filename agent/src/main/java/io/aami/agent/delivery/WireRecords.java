@@ -28,7 +28,7 @@ final class WireRecords {
     }
 
     static CheckResult checkResult(long seq, CheckExecution e) {
-        return new CheckResult(seq, e.checkId(), e.status(), e.exitCode(), e.output(), e.truncated(), e.timedOut(),
+        return new CheckResult(seq, e.checkId().toString(), e.status(), e.exitCode(), e.output(), e.truncated(), e.timedOut(),
                 e.durationMs(), e.executedAt());
     }
 

@@ -35,6 +35,14 @@ public enum CheckStatus {
         };
     }
 
+    /**
+     * Whether a reported status and exit code tell the same story: no exit code (a run that timed out or
+     * never started) goes with any status, else the status is {@link #forExitCode} of it.
+     */
+    public boolean agreesWith(Integer exitCode) {
+        return exitCode == null || forExitCode(exitCode) == this;
+    }
+
     /** The status whose wire name is exactly {@code wire}, or empty. */
     public static Optional<CheckStatus> fromWire(String wire) {
         int i = wire == null ? -1 : WIRE_NAMES.indexOf(wire);

@@ -21,7 +21,7 @@ public final class CheckResultStore {
     private static final String COPY = "COPY check_results (target_id, epoch, seq, check_id, status, exit_code, output, truncated, "
             + "timed_out, duration_ms, executed_at, received_at) FROM STDIN WITH (FORMAT text)";
 
-    /** Appends history rows with one COPY: the write path never issues a statement per result. */
+    /** Appends history rows with one COPY: the write path never issues a statement per result. {@code check_id}s are canonical ids. */
     void copyHistory(Connection c, UUID target, UUID epoch, Instant receivedAt, List<CheckResult> results) throws SQLException {
         CopyText rows = new CopyText(results.size());
         for (CheckResult r : results) {
@@ -51,7 +51,7 @@ public final class CheckResultStore {
         UnnestColumns cols = new UnnestColumns(latest.size(), "uuid", "bigint", "int2", "int4", "text", "bool", "bool",
                 "bigint", "bigint");
         for (CheckResult r : latest) {
-            cols.add(r.checkId(), r.seq(), (short) code(r.status()), r.exitCode(), r.output().replace('\0', ' '),
+            cols.add(UUID.fromString(r.checkId()), r.seq(), (short) code(r.status()), r.exitCode(), r.output().replace('\0', ' '),
                     r.truncated(), r.timedOut(), r.durationMs(), r.executedAt().toEpochMilli());
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_LATEST)) {

@@ -6,15 +6,20 @@ import static io.aami.contract.ApiPaths.TARGET_CHECK_RESULTS;
 import static io.aami.server.http.Access.ADMIN;
 import static io.aami.server.http.Access.AGENT;
 
+import io.aami.contract.policy.PolicyBundle;
 import io.aami.server.feature.ServerContext;
 import io.aami.server.http.RouteSet;
 import io.aami.server.policy.PolicyService;
 import io.aami.server.results.StreamIngest;
 import io.aami.server.targets.TargetStore;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Check results: agents' ingest, and each target's latest check states and history for admins.
- * Depends on the shared result streams, targets and policy (which checks a target's bundle holds).
+ * Depends on the shared result streams, targets and policy (which checks a target's bundle holds, by
+ * id for the latest state and by name for results that name their check).
  */
 public final class CheckResultsFeature {
     public static final RouteSet<CheckResultHandler> ROUTES = RouteSet.of(CheckResultHandler.class)
@@ -26,7 +31,17 @@ public final class CheckResultsFeature {
     public CheckResultsFeature(ServerContext ctx, StreamIngest streams, TargetStore targets, PolicyService policies) {
         CheckResultStore results = new CheckResultStore();
         CheckStateService state = new CheckStateService(ctx.db(), targets, policies, results, new CheckLatestStore(), ctx.clock());
-        CheckResultIngest ingest = new CheckResultIngest(streams, results, ctx.config().results().maxBatch());
+        CheckResultValidator validator = new CheckResultValidator(ctx.config().results().maxBatch(),
+                target -> checksByName(policies.current(target)), ctx.clock());
+        CheckResultIngest ingest = new CheckResultIngest(streams, results, new CheckResultKeyStore(), validator,
+                ctx.config().results().retention());
         ctx.routes().bind(ROUTES, new CheckResultHandler(ingest, state, ctx.bodies()));
+    }
+
+    /** The checks of a bundle by name: the names a result may use for them (unique within a bundle). */
+    private static Map<String, UUID> checksByName(PolicyBundle bundle) {
+        Map<String, UUID> out = new HashMap<>();
+        bundle.checks().forEach(spec -> out.put(spec.name(), spec.checkId()));
+        return out;
     }
 }

@@ -35,6 +35,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(ErrorCode.NOT_FOUND, what + " " + id + " does not exist");
     }
 
+    /** {@code field} names something that does not exist (a 404 that says which field): {@code message} names it. */
+    public static ApiException unknown(String field, String message) {
+        return new ApiException(ErrorCode.NOT_FOUND, message, field, null);
+    }
+
     /** A refusal the client should retry after {@code retryAfter} (429, 503). */
     public static ApiException retryLater(ErrorCode code, String message, Duration retryAfter) {
         return new ApiException(code, message, null, retryAfter);

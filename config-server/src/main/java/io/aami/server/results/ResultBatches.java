@@ -12,23 +12,31 @@ public final class ResultBatches {
     }
 
     public static <T> List<T> requireOrdered(List<T> results, int maxBatch, ToLongFunction<T> seq) {
+        requireObjects(results, maxBatch);
+        long previous = 0;
+        for (int i = 0; i < results.size(); i++) {
+            T r = results.get(i);
+            long s = seq.applyAsLong(r);
+            if (s <= previous) {
+                throw ApiException.invalid("results[" + i + "].seq", "must be at least 1 and strictly increasing within the batch");
+            }
+            previous = s;
+        }
+        return results;
+    }
+
+    /** One to {@code maxBatch} results, none of them null. */
+    public static <T> List<T> requireObjects(List<T> results, int maxBatch) {
         if (results == null || results.isEmpty()) {
             throw ApiException.invalid("results", "must hold at least one result");
         }
         if (results.size() > maxBatch) {
             throw ApiException.invalid("results", "at most " + maxBatch + " results per batch");
         }
-        long previous = 0;
         for (int i = 0; i < results.size(); i++) {
-            T r = results.get(i);
-            if (r == null) {
+            if (results.get(i) == null) {
                 throw ApiException.invalid("results[" + i + "]", "must be an object");
             }
-            long s = seq.applyAsLong(r);
-            if (s <= previous) {
-                throw ApiException.invalid("results[" + i + "].seq", "must be at least 1 and strictly increasing within the batch");
-            }
-            previous = s;
         }
         return results;
     }
@@ -41,9 +49,10 @@ public final class ResultBatches {
         if (epoch == null) {
             return UUID.fromString(StreamEpochs.DEFAULT);
         }
-        if (epoch.length() != StreamEpochs.LENGTH || !epoch.matches(StreamEpochs.PATTERN) || epoch.equals(StreamEpochs.DEFAULT)) {
+        if (epoch.length() != StreamEpochs.LENGTH || !epoch.matches(StreamEpochs.PATTERN) || epoch.equals(StreamEpochs.DEFAULT)
+                || epoch.equals(StreamEpochs.UNSEQUENCED)) {
             throw ApiException.invalid(StreamEpochs.FIELD, "must be a lowercase UUID (8-4-4-4-12 hex digits) other than the nil"
-                    + " UUID; omit it for the default epoch");
+                    + " and the all-f UUIDs; omit it for the default epoch");
         }
         return UUID.fromString(epoch);
     }

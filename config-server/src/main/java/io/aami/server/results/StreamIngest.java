@@ -1,6 +1,7 @@
 package io.aami.server.results;
 
 import io.aami.contract.results.ResultAck;
+import io.aami.contract.results.StreamEpochs;
 import io.aami.server.db.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,8 +26,19 @@ public final class StreamIngest {
         void write(Connection c, UUID target, UUID epoch, Instant receivedAt, List<T> fresh) throws SQLException;
     }
 
+    /**
+     * Of a batch without seq, the results not stored before, numbered for history; runs in the ingest's
+     * transaction and records what it keeps, so a concurrent copy of the batch finds them stored.
+     */
+    @FunctionalInterface
+    public interface Deduplicator<T> {
+        List<T> fresh(Connection c, UUID target, Instant receivedAt, List<T> results) throws SQLException;
+    }
+
     private record Outcome(ResultAck ack, StreamCursors.Cursor cursor) {
     }
+
+    private static final UUID UNSEQUENCED = UUID.fromString(StreamEpochs.UNSEQUENCED);
 
     private final Database db;
     private final StreamCursors cursors = new StreamCursors();
@@ -69,6 +81,27 @@ public final class StreamIngest {
         metrics.duplicates.labelValues(stream).inc(ack.duplicates());
         metrics.seqGaps.labelValues(stream).inc(ack.gap());
         return ack;
+    }
+
+    /**
+     * Stores results sent without seq (validated): those {@code dedup} keeps are written in the
+     * {@link StreamEpochs#UNSEQUENCED} epoch, the rest acknowledged as duplicates. No cursor moves, so
+     * the acknowledgement's {@code acked_seq} is 0.
+     */
+    public <T> ResultAck ingestUnsequenced(UUID target, String stream, String historyTable, List<T> results,
+                                           Deduplicator<T> dedup, Writer<T> writer) {
+        Instant now = clock.instant();
+        partitions.ensure(historyTable, now);
+        int accepted = db.inTransaction(c -> {
+            List<T> fresh = dedup.fresh(c, target, now, results);
+            if (!fresh.isEmpty()) {
+                writer.write(c, target, UNSEQUENCED, now, fresh);
+            }
+            return fresh.size();
+        });
+        metrics.ingested.labelValues(stream).inc(accepted);
+        metrics.duplicates.labelValues(stream).inc(results.size() - accepted);
+        return new ResultAck(0, accepted, results.size() - accepted, 0);
     }
 
     /** Counts a batch refused before anything was stored. */
