@@ -12,6 +12,7 @@ import io.aami.agent.feature.LocalApiFeature;
 import io.aami.agent.heartbeat.HeartbeatFeature;
 import io.aami.agent.heartbeat.HeartbeatLoop;
 import io.aami.agent.identity.AgentIdFile;
+import io.aami.agent.localresults.LocalResultsFeature;
 import io.aami.agent.policy.PolicyFeature;
 import io.aami.agent.probes.ProbesFeature;
 import io.aami.common.config.ConfigException;
@@ -80,6 +81,7 @@ public final class AgentMain {
         DeliveryFeature delivery = DeliveryFeature.install(ctx, enrollment.rejections());
         ChecksFeature.install(ctx, delivery.checks());
         ProbesFeature.install(ctx, delivery.probes());
+        LocalResultsFeature.install(ctx, delivery.submittedChecks());
         PolicyFeature.install(ctx, enrollment.pin(), enrollment.rejections());
         HeartbeatLoop heartbeats = HeartbeatFeature.install(ctx, enrollment.rejections());
         LocalApiFeature.install(ctx);

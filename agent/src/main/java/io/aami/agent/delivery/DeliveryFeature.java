@@ -1,5 +1,6 @@
 package io.aami.agent.delivery;
 
+import io.aami.agent.checks.CheckExecution;
 import io.aami.agent.checks.ExecutionSink;
 import io.aami.agent.config.AgentConfig;
 import io.aami.agent.feature.AgentContext;
@@ -15,10 +16,12 @@ import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeResult;
 import java.time.Duration;
 import java.util.function.BiConsumer;
+import java.util.function.ToLongFunction;
 
 /**
  * Result delivery: the durable spool of each result stream ({@code checks}, {@code probes}) and the
- * sender that ships it. Producers write through {@link #checks()} and {@link #probes()}; the spools are
+ * sender that ships it. Producers write through {@link #checks()}, {@link #submittedChecks()} and
+ * {@link #probes()}; the spools are
  * registered before any producer, so they close after them.
  */
 public final class DeliveryFeature {
@@ -64,6 +67,14 @@ public final class DeliveryFeature {
 
     /** Spools every finished check run as a check result. */
     public ExecutionSink checks() {
+        return e -> checkSpool.append(seq -> wire.json(WireRecords.checkResult(seq, e)));
+    }
+
+    /**
+     * Spools a result a local program submitted into the check stream, numbered and delivered like the
+     * agent's own runs; returns its seq. Fails like {@link ResultSpool#append}.
+     */
+    public ToLongFunction<CheckExecution> submittedChecks() {
         return e -> checkSpool.append(seq -> wire.json(WireRecords.checkResult(seq, e)));
     }
 

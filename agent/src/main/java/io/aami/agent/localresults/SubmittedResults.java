@@ -1,0 +1,87 @@
+package io.aami.agent.localresults;
+
+import io.aami.agent.api.LocalApiException;
+import io.aami.agent.checks.CheckExecution;
+import io.aami.contract.checks.CheckStatus;
+import io.aami.contract.policy.CheckSpec;
+import io.aami.contract.results.CheckResult;
+import io.aami.contract.results.CheckResultBatch;
+import io.aami.contract.results.CheckResultRules;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of {@link CheckResultRules} for a batch posted to the local API, before anything is
+ * spooled: the first broken rule refuses the whole batch (400 naming the field, 404 naming an unknown
+ * check). The agent numbers what it spools, so a posted result carries no {@code seq} and the batch no
+ * {@code stream_epoch}.
+ */
+final class SubmittedResults {
+    private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final KnownChecks known;
+    private final Clock clock;
+
+    SubmittedResults(KnownChecks known, Clock clock) {
+        this.known = known;
+        this.clock = clock;
+    }
+
+    /** The batch as check runs of the policy's checks, in the order given. */
+    List<CheckExecution> validate(CheckResultBatch batch) {
+        List<CheckResult> in = batch.results();
+        require(in != null && !in.isEmpty(), "results", "must hold at least one result");
+        require(in.size() <= CheckResultRules.MAX_LOCAL_BATCH, "results", "at most " + CheckResultRules.MAX_LOCAL_BATCH
+                + " results per request");
+        require(batch.streamEpoch() == null, "stream_epoch", "is the agent's own; leave it out");
+        Instant latest = clock.instant().plus(CheckResultRules.MAX_FUTURE_SKEW);
+        List<CheckExecution> out = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            CheckResult r = in.get(i);
+            require(r != null, "results[" + i + "]", "must be an object");
+            out.add(execution(i, r, latest));
+        }
+        return out;
+    }
+
+    private CheckExecution execution(int i, CheckResult r, Instant latest) {
+        String at = "results[" + i + "].";
+        require(r.seq() == null, at + "seq", "is assigned by the agent; leave it out");
+        require(r.checkId() != null && !r.checkId().isBlank(), at + "check_id", "is required (a check's id or name)");
+        require(r.checkId().length() <= CheckResultRules.MAX_CHECK_REF_LENGTH, at + "check_id", "at most "
+                + CheckResultRules.MAX_CHECK_REF_LENGTH + " characters");
+        CheckStatus status = CheckStatus.fromWire(r.status()).orElse(null);
+        require(status != null, at + "status", "must be ok, warning, critical or unknown");
+        require(status.agreesWith(r.exitCode()), at + "status", "is " + r.status() + " but exit_code " + r.exitCode()
+                + " means " + (r.exitCode() == null ? "" : CheckStatus.forExitCode(r.exitCode()).wire())
+                + " (0 ok, 1 warning, 2 critical, anything else unknown)");
+        require(r.durationMs() >= 0, at + "duration_ms", "must not be negative");
+        require(r.executedAt() != null, at + "executed_at", "is required");
+        require(!r.executedAt().isAfter(latest), at + "executed_at", "lies more than "
+                + CheckResultRules.MAX_FUTURE_SKEW.toMinutes() + " minutes ahead of this host's clock");
+        CheckSpec spec = resolve(r.checkId(), at + "check_id");
+        String output = r.output() == null ? "" : r.output();
+        boolean cut = output.length() > CheckResultRules.MAX_OUTPUT_CHARS;
+        return new CheckExecution(spec.checkId(), status.wire(), r.exitCode(),
+                cut ? output.substring(0, CheckResultRules.MAX_OUTPUT_CHARS) : output, r.truncated() || cut, r.timedOut(),
+                r.durationMs(), r.executedAt());
+    }
+
+    /** By id when {@code ref} is a UUID, else by name, among the applied policy's checks. */
+    private CheckSpec resolve(String ref, String field) {
+        boolean id = UUID_FORM.matcher(ref).matches();
+        return (id ? known.byId(UUID.fromString(ref)) : known.byName(ref)).orElseThrow(() -> new LocalApiException(404,
+                "NOT_FOUND", "no check " + (id ? "with id " : "named ") + "'" + ref + "' in this agent's policy"
+                + (known.empty() ? " (it holds no policy yet)" : ""), field));
+    }
+
+    private static void require(boolean ok, String field, String problem) {
+        if (!ok) {
+            throw new LocalApiException(400, "VALIDATION_FAILED", field + ": " + problem, field);
+        }
+    }
+}
