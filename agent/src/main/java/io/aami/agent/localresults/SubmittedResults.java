@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * {@code stream_epoch}.
  */
 final class SubmittedResults {
+    /** What the server stores: the years 1 to 9999 (the upper bound is the clock-skew rule). */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final KnownChecks known;
@@ -63,12 +65,36 @@ final class SubmittedResults {
         require(r.executedAt() != null, at + "executed_at", "is required");
         require(!r.executedAt().isAfter(latest), at + "executed_at", "lies more than "
                 + CheckResultRules.MAX_FUTURE_SKEW.toMinutes() + " minutes ahead of this host's clock");
-        CheckSpec spec = resolve(r.checkId(), at + "check_id");
+        require(!r.executedAt().isBefore(EARLIEST), at + "executed_at", "must lie between the years 1 and 9999");
+        requireStorable(r.checkId(), at + "check_id");
         String output = r.output() == null ? "" : r.output();
+        requireStorable(output, at + "output");
+        CheckSpec spec = resolve(r.checkId(), at + "check_id");
         boolean cut = output.length() > CheckResultRules.MAX_OUTPUT_CHARS;
-        return new CheckExecution(spec.checkId(), status.wire(), r.exitCode(),
-                cut ? output.substring(0, CheckResultRules.MAX_OUTPUT_CHARS) : output, r.truncated() || cut, r.timedOut(),
-                r.durationMs(), r.executedAt());
+        return new CheckExecution(spec.checkId(), status.wire(), r.exitCode(), cut ? cut(output) : output,
+                r.truncated() || cut, r.timedOut(), r.durationMs(), r.executedAt());
+    }
+
+    /** The first {@link CheckResultRules#MAX_OUTPUT_CHARS} characters, never half a surrogate pair. */
+    private static String cut(String output) {
+        int end = CheckResultRules.MAX_OUTPUT_CHARS;
+        return output.substring(0, Character.isHighSurrogate(output.charAt(end - 1)) ? end - 1 : end);
+    }
+
+    /**
+     * The server cannot store NUL or a lone UTF-16 surrogate (PostgreSQL text) and refuses them; refused
+     * here, the caller learns it, instead of the agent dropping the result at delivery.
+     */
+    private static void requireStorable(String text, String field) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            require(c != '\0', field, "must not contain the NUL character (U+0000)");
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else {
+                require(!Character.isSurrogate(c), field, "must not contain a lone UTF-16 surrogate");
+            }
+        }
     }
 
     /** By id when {@code ref} is a UUID, else by name, among the applied policy's checks. */

@@ -218,6 +218,12 @@ class CheckResultRouteTest {
                 new Case("check_id an object", "{\"results\":[{\"check_id\":{},\"status\":\"ok\"}]}", 400, null),
                 new Case("executed_at not a time", "{\"results\":[{\"check_id\":\"load\",\"status\":\"ok\",\"executed_at\":\"later\"}]}",
                         400, null),
+                new Case("NUL in output", "{\"results\":[{\"check_id\":\"load\",\"status\":\"ok\",\"output\":\"a\\u0000b\","
+                        + "\"executed_at\":\"" + now + "\"}]}", 400, "results[0].output"),
+                new Case("lone surrogate in check_id", "{\"results\":[{\"check_id\":\"load\\ud800\",\"status\":\"ok\","
+                        + "\"executed_at\":\"" + now + "\"}]}", 400, "results[0].check_id"),
+                new Case("executed_at before the year 1", Map.of("results", List.of(result("load", "ok", 0,
+                        Instant.parse("-0001-06-01T00:00:00Z")))), 400, "results[0].executed_at"),
                 new Case("body too large", "{\"results\":[{\"output\":\"" + "x".repeat((int) CheckResultRules.MAX_LOCAL_BODY_BYTES)
                         + "\"}]}", 413, null));
         for (Case c : cases) {
@@ -237,13 +243,16 @@ class CheckResultRouteTest {
     }
 
     @Test
-    void longOutputIsCutAndMarkedTruncated() throws Exception {
+    void longOutputIsCutAndMarkedTruncatedNeverHalfwayThroughACharacter() throws Exception {
         Map<String, Object> r = result("load", "ok", 0, Instant.now());
         r.put("output", "y".repeat(CheckResultRules.MAX_OUTPUT_CHARS + 10));
-        assertThat(post(Map.of("results", List.of(r))).statusCode()).isEqualTo(202);
+        Map<String, Object> emoji = result("load", "ok", 0, Instant.now());
+        emoji.put("output", "y".repeat(CheckResultRules.MAX_OUTPUT_CHARS - 1) + "\uD83D\uDE00 more");
+        assertThat(post(Map.of("results", List.of(r, emoji))).statusCode()).isEqualTo(202);
         CheckResult spooled = spooled().get(0);
         assertThat(spooled.output()).hasSize(CheckResultRules.MAX_OUTPUT_CHARS);
         assertThat(spooled.truncated()).isTrue();
+        assertThat(spooled().get(1).output()).as("the pair is dropped whole").hasSize(CheckResultRules.MAX_OUTPUT_CHARS - 1);
     }
 
     @Test

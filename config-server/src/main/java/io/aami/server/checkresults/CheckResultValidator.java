@@ -87,8 +87,13 @@ final class CheckResultValidator {
     private static CheckResult normalized(CheckResult r, UUID id) {
         String output = r.output() == null ? "" : r.output();
         boolean cut = output.length() > CheckResultRules.MAX_OUTPUT_CHARS;
-        return new CheckResult(r.seq(), id.toString(), r.status(), r.exitCode(),
-                cut ? output.substring(0, CheckResultRules.MAX_OUTPUT_CHARS) : output, r.truncated() || cut, r.timedOut(),
-                r.durationMs(), r.executedAt());
+        return new CheckResult(r.seq(), id.toString(), r.status(), r.exitCode(), cut ? cut(output) : output,
+                r.truncated() || cut, r.timedOut(), r.durationMs(), r.executedAt());
+    }
+
+    /** The first {@link CheckResultRules#MAX_OUTPUT_CHARS} characters, never half a surrogate pair (not storable). */
+    private static String cut(String output) {
+        int end = CheckResultRules.MAX_OUTPUT_CHARS;
+        return output.substring(0, Character.isHighSurrogate(output.charAt(end - 1)) ? end - 1 : end);
     }
 }

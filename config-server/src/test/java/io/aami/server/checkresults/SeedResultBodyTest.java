@@ -173,6 +173,18 @@ class SeedResultBodyTest {
     }
 
     @Test
+    void longOutputIsCutNeverHalfwayThroughACharacter() {
+        EnrolledAgent a = agentWithDiskSpace("cut-output");
+        Map<String, Object> r = result("disk-space", "ok", 0, clock.instant().toString());
+        r.put("output", "y".repeat(CheckResultRules.MAX_OUTPUT_CHARS - 1) + "\uD83D\uDE00 more");
+        Api.Reply reply = post(a, Map.of("results", List.of(r)));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        JsonNode stored = api.get("/api/v1/targets/" + a.id() + "/check-results", ADMIN).json().get(0);
+        assertThat(stored.get("output").asText()).hasSize(CheckResultRules.MAX_OUTPUT_CHARS - 1);
+        assertThat(stored.get("truncated").asBoolean()).isTrue();
+    }
+
+    @Test
     void anAgentsOwnSequencedResultsAreNotHeldToTheSkewBound() {
         EnrolledAgent a = agentWithDiskSpace("skewed-agent");
         Map<String, Object> r = result("disk-space", "ok", 0, clock.instant().plus(Duration.ofHours(1)).toString());
