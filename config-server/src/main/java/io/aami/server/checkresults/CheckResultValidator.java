@@ -40,34 +40,13 @@ final class CheckResultValidator {
 
     Validated validate(UUID target, CheckResultBatch batch) {
         List<CheckResult> in = ResultBatches.requireObjects(batch.results(), maxBatch);
-        boolean sequenced = in.get(0).seq() != null;
-        for (int i = 0; i < in.size(); i++) {
-            ResultBatches.require((in.get(i).seq() != null) == sequenced, i, "seq", "give every result of a batch a seq, or none");
-        }
-        if (sequenced) {
-            ResultBatches.requireOrdered(in, maxBatch, CheckResult::seq);
-        }
-        if (!sequenced && batch.streamEpoch() != null) {
-            throw ApiException.invalid("stream_epoch", "belongs only to a batch whose results carry a seq");
-        }
+        boolean sequenced = requireSequencing(in, batch.streamEpoch());
         Instant latest = clock.instant().plus(CheckResultRules.MAX_FUTURE_SKEW);
         Map<String, UUID> names = null;
         List<CheckResult> out = new ArrayList<>(in.size());
         for (int i = 0; i < in.size(); i++) {
             CheckResult r = in.get(i);
-            ResultBatches.require(r.checkId() != null && !r.checkId().isBlank(), i, "check_id", "is required (a check's id or name)");
-            ResultBatches.require(r.checkId().length() <= CheckResultRules.MAX_CHECK_REF_LENGTH, i, "check_id",
-                    "at most " + CheckResultRules.MAX_CHECK_REF_LENGTH + " characters");
-            CheckStatus status = CheckStatus.fromWire(r.status()).orElse(null);
-            ResultBatches.require(status != null, i, "status", "must be ok, warning, critical or unknown");
-            ResultBatches.require(status.agreesWith(r.exitCode()), i, "status", "is " + r.status() + " but exit_code "
-                    + r.exitCode() + " means " + (r.exitCode() == null ? "" : CheckStatus.forExitCode(r.exitCode()).wire())
-                    + " (0 ok, 1 warning, 2 critical, anything else unknown)");
-            ResultBatches.require(r.durationMs() >= 0, i, "duration_ms", "must not be negative");
-            ResultBatches.require(r.executedAt() != null, i, "executed_at", "is required");
-            // The agent's own runs carry its clock, judged by Staleness; a result without seq comes from a script.
-            ResultBatches.require(sequenced || !r.executedAt().isAfter(latest), i, "executed_at", "lies more than "
-                    + CheckResultRules.MAX_FUTURE_SKEW.toMinutes() + " minutes in the future");
+            requireFields(i, r, sequenced, latest);
             UUID id;
             if (UUID_FORM.matcher(r.checkId()).matches()) {
                 id = UUID.fromString(r.checkId());
@@ -82,6 +61,37 @@ final class CheckResultValidator {
             out.add(normalized(r, id));
         }
         return new Validated(sequenced, out);
+    }
+
+    /** Whether the batch is sequenced: every result has a seq, in increasing order, or none has (and no epoch). */
+    private boolean requireSequencing(List<CheckResult> in, String streamEpoch) {
+        boolean sequenced = in.get(0).seq() != null;
+        for (int i = 0; i < in.size(); i++) {
+            ResultBatches.require((in.get(i).seq() != null) == sequenced, i, "seq", "give every result of a batch a seq, or none");
+        }
+        if (sequenced) {
+            ResultBatches.requireOrdered(in, maxBatch, CheckResult::seq);
+        } else if (streamEpoch != null) {
+            throw ApiException.invalid("stream_epoch", "belongs only to a batch whose results carry a seq");
+        }
+        return sequenced;
+    }
+
+    private static void requireFields(int i, CheckResult r, boolean sequenced, Instant latest) {
+        ResultBatches.require(r.checkId() != null && !r.checkId().isBlank(), i, "check_id", "is required (a check's id or name)");
+        ResultBatches.require(r.checkId().length() <= CheckResultRules.MAX_CHECK_REF_LENGTH, i, "check_id",
+                "at most " + CheckResultRules.MAX_CHECK_REF_LENGTH + " characters");
+        CheckStatus status = CheckStatus.fromWire(r.status()).orElse(null);
+        ResultBatches.require(status != null, i, "status", "must be ok, warning, critical or unknown");
+        ResultBatches.require(status.agreesWith(r.exitCode()), i, "status", "is " + r.status() + " but exit_code "
+                + r.exitCode() + " means " + (r.exitCode() == null ? "" : CheckStatus.forExitCode(r.exitCode()).wire())
+                + " (0 ok, 1 warning, 2 critical, anything else unknown)");
+        ResultBatches.require(r.durationMs() >= 0, i, "duration_ms", "must not be negative");
+        ResultBatches.require(r.executedAt() != null, i, "executed_at", "is required");
+        // The agent's own runs carry its clock and are judged by Staleness (never dropped for it); a
+        // result without seq comes from a script, and a time far ahead is a mistake worth refusing.
+        ResultBatches.require(sequenced || !r.executedAt().isAfter(latest), i, "executed_at", "lies more than "
+                + CheckResultRules.MAX_FUTURE_SKEW.toMinutes() + " minutes in the future");
     }
 
     private static CheckResult normalized(CheckResult r, UUID id) {
