@@ -95,6 +95,29 @@ class SeedResultBodyTest {
     }
 
     @Test
+    void theSameResultPostedConcurrentlyIsStoredOnce() throws Exception {
+        EnrolledAgent a = agentWithDiskSpace("concurrent");
+        Map<String, Object> body = Map.of("results", List.of(result("disk-space", "warning", 1, clock.instant().toString())));
+        List<java.util.concurrent.Future<Api.Reply>> replies = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int i = 0; i < 8; i++) {
+                replies.add(pool.submit(() -> post(a, body)));
+            }
+            int accepted = 0;
+            for (var f : replies) {
+                Api.Reply r = f.get();
+                assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                accepted += r.json().get("accepted").asInt();
+            }
+            assertThat(accepted).as("one post stored it, the others met its key").isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(stored(a)).isEqualTo(1);
+    }
+
+    @Test
     void sequencedResultsMayNameTheirCheckToo() {
         EnrolledAgent a = agentWithDiskSpace("named-seq");
         Map<String, Object> r = result("disk-space", "warning", 1, clock.instant().toString());
