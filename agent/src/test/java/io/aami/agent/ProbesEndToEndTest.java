@@ -52,8 +52,10 @@ class ProbesEndToEndTest {
                         "(?s).*aami_probe_failure_reason\\{" + me + ".*probe=\"closed-port\".*reason=\"refused\".*\\} 1\\.0.*"));
 
                 Fixtures.EnrolledAgent db2 = Fixtures.enroll(api, "db-2", db);
+                // The success series, by name: aami_probe_stale of the new member is there (1) from the moment it is assigned.
                 eventually(Duration.ofSeconds(20), () -> api.get("/metrics", null).body().contains(
-                        "target_agent_id=\"" + db2.id() + "\",target_port=\"" + open.getLocalPort() + "\"} 1"));
+                        "aami_probe_success{" + me + ",hostname=\"" + hostname(api, agent) + "\",probe=\"web-to-db\",protocol=\"TCP\","
+                                + "target=\"127.0.0.1\",target_agent_id=\"" + db2.id() + "\",target_port=\"" + open.getLocalPort() + "\"} 1"));
 
                 JsonNode matrix = api.get("/api/v1/probes/matrix?source_group_id=" + web + "&target_group_id=" + db, ADMIN).json();
                 assertThat(matrix.get("cells")).hasSize(2);

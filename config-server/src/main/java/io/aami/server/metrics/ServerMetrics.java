@@ -7,7 +7,8 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * The config-server's own metrics (the fleet's state is rendered by {@link FleetCollector}).
+ * The config-server's own metrics (the fleet's state is rendered by {@link FleetCollector}; {@code aami_db_up}, whether
+ * that rendering could read PostgreSQL, by {@link FleetExposition}).
  * Those owned by this class:
  * <ul>
  *   <li>{@code aami_db_pool_connections{state}} and {@code aami_db_pool_max_connections}: HikariCP</li>
