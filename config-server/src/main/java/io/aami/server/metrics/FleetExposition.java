@@ -1,7 +1,9 @@
 package io.aami.server.metrics;
 
+import io.aami.server.db.DataAccessException;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code aami_fleet_render_timestamp_seconds}: when the exported fleet state was read</li>
  *   <li>{@code aami_fleet_render_seconds}: how long that rendering took</li>
+ *   <li>{@code aami_db_up}: 1 when that rendering could read PostgreSQL, else 0. A rendering that cannot read it
+ *       holds no fleet series at all (rather than the last ones read, which would look current), so {@code /metrics}
+ *       still answers with the server's own series and {@code aami_db_up 0} while the database is down</li>
  * </ul>
  */
 public final class FleetExposition implements AutoCloseable {
@@ -97,8 +102,7 @@ public final class FleetExposition implements AutoCloseable {
         }
         Instant at = clock.instant();
         long t0 = System.nanoTime();
-        List<MetricSnapshot> snapshots = new ArrayList<>();
-        collectors.forEach(c -> c.collect().forEach(snapshots::add));
+        List<MetricSnapshot> snapshots = collect();
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
         try {
             writer.write(out, new MetricSnapshots(snapshots));
@@ -107,5 +111,21 @@ public final class FleetExposition implements AutoCloseable {
         }
         last = new Rendering(out.toByteArray(), at, (System.nanoTime() - t0) / 1e9);
         return last;
+    }
+
+    /** Every collector's series and {@code aami_db_up 1}; only {@code aami_db_up 0} when any of them failed. */
+    private List<MetricSnapshot> collect() {
+        List<MetricSnapshot> snapshots = new ArrayList<>();
+        boolean up = true;
+        try {
+            collectors.forEach(c -> c.collect().forEach(snapshots::add));
+        } catch (DataAccessException e) {
+            LOG.warn("fleet metrics not read, exporting aami_db_up 0: {}", e.getMessage());
+            snapshots.clear();
+            up = false;
+        }
+        snapshots.add(FleetCollector.gauge("aami_db_up", "1 when the latest fleet rendering could read PostgreSQL, else 0",
+                List.of(FleetCollector.point(up ? 1 : 0, Labels.EMPTY))));
+        return snapshots;
     }
 }

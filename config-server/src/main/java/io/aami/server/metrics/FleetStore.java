@@ -19,7 +19,12 @@ import java.util.function.Consumer;
  * targets × 9 checks: about 0.7 s of PostgreSQL on a loaded 2-core machine, hash joins only).
  */
 final class FleetStore {
-    record AgentRow(String agentId, String hostname, String group, boolean online, double lastHeartbeat) {
+    /**
+     * {@code lastHeartbeat} and {@code certificateExpiry} are -1 when there is none (never heartbeated; TLS off or
+     * enrolled without a certificate); {@code policyRefused} while the last heartbeat reported a {@code policy_error}.
+     */
+    record AgentRow(String agentId, String hostname, String group, boolean online, double lastHeartbeat, boolean revoked,
+                    double certificateExpiry, boolean policyRefused) {
     }
 
     /** {@code status} is -1 and {@code executedAt} -1 while the check has no result yet (then it is stale). */
@@ -31,14 +36,17 @@ final class FleetStore {
     }
 
     private static final String AGENTS = "SELECT t.id::text, t.hostname, coalesce(g.name, ''), t.status = 'online', "
-            + "coalesce(date_part('epoch', t.last_heartbeat_at), -1) FROM targets t LEFT JOIN groups g ON g.id = t.group_id";
+            + "coalesce(date_part('epoch', t.last_heartbeat_at), -1), t.status = 'revoked', "
+            + "coalesce(date_part('epoch', t.certificate_expires_at), -1), t.policy_error IS NOT NULL "
+            + "FROM targets t LEFT JOIN groups g ON g.id = t.group_id";
 
     void agents(Connection c, Consumer<AgentRow> sink) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(AGENTS)) {
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(new AgentRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getDouble(5)));
+                    sink.accept(new AgentRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getDouble(5),
+                            rs.getBoolean(6), rs.getDouble(7), rs.getBoolean(8)));
                 }
             }
         }
