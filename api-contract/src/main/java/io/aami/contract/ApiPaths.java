@@ -38,6 +38,9 @@ public final class ApiPaths {
     public static final String TARGET_PROBES = TARGET + "/probes";
     public static final String TARGET_PROBE_RESULTS = TARGET + "/probe-results";
 
+    /** Prometheus HTTP service discovery: the agents whose local {@code /metrics} can be scraped. */
+    public static final String SD_PROMETHEUS = V1 + "/sd/prometheus";
+
     public static final String AGENT = V1 + "/agents/{id}";
     public static final String HEARTBEAT = AGENT + "/heartbeat";
     public static final String CHECK_RESULTS = AGENT + "/check-results";

@@ -39,6 +39,7 @@ import io.aami.server.proberesults.ProbeResultsFeature;
 import io.aami.server.probes.ProbesFeature;
 import io.aami.server.registration.RegistrationFeature;
 import io.aami.server.results.ResultStreams;
+import io.aami.server.sd.SdFeature;
 import io.aami.server.security.AdminToken;
 import io.aami.server.security.Secrets;
 import io.aami.server.targets.TargetsFeature;
@@ -180,6 +181,7 @@ public final class ServerMain {
         f.add(RegistrationFeature.ROUTES, ctx -> new RegistrationFeature(ctx, groups.service(), targets.store(), tokens.store(),
                 pki.certificates(), pki.signer()));
         HeartbeatFeature heartbeat = f.add(HeartbeatFeature.ROUTES, HeartbeatFeature::new);
+        f.add(SdFeature.ROUTES, SdFeature::new);
         ResultStreams results = f.add(ResultStreams::new);
         f.add(CheckResultsFeature.ROUTES, ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
         f.add(ProbeResultsFeature.ROUTES, ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));

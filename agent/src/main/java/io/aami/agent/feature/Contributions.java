@@ -1,6 +1,7 @@
 package io.aami.agent.feature;
 
 import io.aami.agent.api.LocalApi;
+import io.aami.contract.heartbeat.LocalApiAddress;
 import io.aami.contract.policy.PolicyBundle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ public final class Contributions {
     private final List<LongSupplier> pendingResults = new ArrayList<>();
     private final List<Supplier<String>> problems = new ArrayList<>();
     private LongSupplier appliedPolicyVersion = () -> -1;
+    private volatile LocalApiAddress localApi;
 
     public void loop(Loop loop) {
         loops.add(loop);
@@ -101,5 +103,15 @@ public final class Contributions {
 
     public long appliedPolicyVersion() {
         return appliedPolicyVersion.getAsLong();
+    }
+
+    /** Where the local API listens, for the heartbeat (the server's Prometheus discovery lists it). */
+    public void localApi(LocalApiAddress address) {
+        localApi = address;
+    }
+
+    /** Null while the local API is off (or not started yet). */
+    public LocalApiAddress localApi() {
+        return localApi;
     }
 }

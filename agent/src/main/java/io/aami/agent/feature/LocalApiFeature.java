@@ -4,13 +4,14 @@ import io.aami.agent.api.LocalApi;
 import io.aami.agent.api.StatusRoutes;
 import io.aami.agent.api.LocalApi.Endpoint;
 import io.aami.common.concurrent.DaemonThreads;
+import io.aami.contract.heartbeat.LocalApiAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
  * The local API ({@code api.*}): {@code /healthz} and {@code /metrics}, then every route the features
- * contributed. Lives here rather than in {@code api}, which every feature with routes depends on.
+ * contributed. Tells the heartbeat where it listens. Lives here rather than in {@code api}, which every feature with routes depends on.
  */
 public final class LocalApiFeature {
     private static final int THREADS = 16;
@@ -25,7 +26,9 @@ public final class LocalApiFeature {
         }
         Map<String, Endpoint> routes = new LinkedHashMap<>(new StatusRoutes(ctx.metrics(), ctx.credentials(), ctx.agentId()).routes());
         routes.putAll(ctx.out().routes());
-        ctx.out().closeable(LocalApi.start(ctx.cfg().api(), ctx.mapper(), routes,
+        LocalApi api = ctx.out().closeable(LocalApi.start(ctx.cfg().api(), ctx.mapper(), routes,
                 Executors.newFixedThreadPool(THREADS, DaemonThreads.factory("aami-api"))));
+        // As bound (port 0 picks one); the server decides whether a Prometheus elsewhere can reach it.
+        ctx.out().localApi(new LocalApiAddress(ctx.cfg().api().host(), api.port()));
     }
 }

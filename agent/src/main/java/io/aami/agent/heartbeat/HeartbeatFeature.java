@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * The heartbeat: what the agent reports every interval (version, uptime, the applied policy, results
- * waiting, the first problem a feature reports), sent by the loop the agent runs once it holds a credential.
+ * waiting, the first problem a feature reports, where the local API listens), sent by the loop the agent runs once it holds a credential.
  */
 public final class HeartbeatFeature {
     private HeartbeatFeature() {
@@ -20,7 +20,8 @@ public final class HeartbeatFeature {
         return new HeartbeatLoop(ctx.transport(), ctx.credentials(), () -> {
             long applied = out.appliedPolicyVersion();
             return new HeartbeatRequest(ctx.version(), Duration.between(ctx.started(), ctx.clock().instant()).toSeconds(),
-                    applied < 0 ? null : applied, (int) Math.min(Integer.MAX_VALUE, out.pendingResults()), out.problem());
+                    applied < 0 ? null : applied, (int) Math.min(Integer.MAX_VALUE, out.pendingResults()), out.problem(),
+                    out.localApi());
         }, ctx.cfg().heartbeat().interval(), ctx.stop(), ctx.retry(Duration.ofSeconds(1), Duration.ofMinutes(1)), ctx.metrics(),
                 rejections);
     }

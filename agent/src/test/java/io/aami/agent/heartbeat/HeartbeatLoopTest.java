@@ -27,7 +27,7 @@ class HeartbeatLoopTest {
     final RecordingRejections rejections = new RecordingRejections();
     final CredentialHolder holder = new CredentialHolder();
     final HeartbeatLoop loop = new HeartbeatLoop(new Answering(answers), holder,
-            () -> new HeartbeatRequest("t", 1L, null, 0, null), Duration.ofSeconds(15), new StopSignal(),
+            () -> new HeartbeatRequest("t", 1L, null, 0, null, null), Duration.ofSeconds(15), new StopSignal(),
             new Retry(Duration.ofSeconds(1), CAP, new SplittableRandom(5)), new AgentMetrics(), rejections);
 
     HeartbeatLoopTest() {

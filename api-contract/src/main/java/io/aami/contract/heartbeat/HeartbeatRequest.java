@@ -2,8 +2,10 @@ package io.aami.contract.heartbeat;
 
 /**
  * {@code POST /api/v1/agents/{id}/heartbeat}. {@code policy_version} is the bundle version the agent runs;
- * {@code policy_error} says why it refused the last bundle it was offered (null when it accepted it).
+ * {@code policy_error} says why it refused the last bundle it was offered (null when it accepted it);
+ * {@code local_api} where the agent's local API (and its {@code /metrics}) listens, null when it is off
+ * (the Prometheus service discovery lists agents from it; older agents send none).
  */
 public record HeartbeatRequest(String agentVersion, Long uptimeSeconds, Long policyVersion, Integer queueDepth,
-                               String policyError) {
+                               String policyError, LocalApiAddress localApi) {
 }

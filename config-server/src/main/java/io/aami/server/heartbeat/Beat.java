@@ -5,5 +5,5 @@ import java.util.UUID;
 
 /** One accepted heartbeat waiting to be written; a later one from the same agent replaces it. */
 record Beat(UUID agentId, Instant at, Instant offlineAfter, int intervalSeconds, String agentVersion, Long uptimeSeconds,
-            Integer queueDepth, Long policyVersion, String policyError) {
+            Integer queueDepth, Long policyVersion, String policyError, String localApiHost, Integer localApiPort) {
 }

@@ -12,7 +12,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Accepts heartbeats: validates, hands them to the write-behind, tells the agent the interval.
+ * Accepts heartbeats: validates, hands them to the write-behind, tells the agent the interval. The
+ * reported {@code local_api} replaces the stored one on every heartbeat (absent: the API is off).
  * Exports {@code aami_heartbeats_total}: heartbeats accepted.
  */
 public final class HeartbeatService {
@@ -38,8 +39,10 @@ public final class HeartbeatService {
         String version = Fields.optional("agent_version", req.agentVersion(), 64);
         Instant now = clock.instant();
         int interval = (int) config.interval().toSeconds();
+        LocalApiField.Value api = LocalApiField.read(req.localApi());
         writer.submit(new Beat(agentId, now, now.plus(config.offlineAfter()), interval, version, req.uptimeSeconds(),
-                req.queueDepth(), req.policyVersion(), Fields.optional("policy_error", req.policyError(), 1024)));
+                req.queueDepth(), req.policyVersion(), Fields.optional("policy_error", req.policyError(), 1024),
+                api == null ? null : api.host(), api == null ? null : api.port()));
         accepted.inc();
         return new HeartbeatResponse(now, interval);
     }
