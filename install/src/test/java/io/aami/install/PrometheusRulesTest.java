@@ -98,7 +98,7 @@ class PrometheusRulesTest {
         assertThat(((Map<String, Object>) sd.get("authorization")).get("credentials_file")).isEqualTo(MonitoringFiles.ETC + "aami-admin-token");
         assertThat(((Map<String, Object>) sd.get("tls_config")).get("ca_file")).isEqualTo(MonitoringFiles.ETC + "aami-ca.crt");
         assertThat(agents.get("relabel_configs").toString()).contains("__meta_aami_agent_id", "__meta_aami_hostname",
-                "__meta_aami_group", "__meta_aami_label_(.+)");
+                "__meta_aami_group_name", "__meta_aami_label_(.+)");
 
         Path etc = dir.resolve("etc");
         Path installed = MonitoringFiles.installConfig(etc, Files.readString(MonitoringFiles.RULES), "not needed by promtool",
