@@ -8,13 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestServer;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,51 +62,29 @@ class PrometheusEndToEndTest {
                 "AAMI_HEARTBEAT_INTERVAL", "1s", "AAMI_HEARTBEAT_MISSED_FOR_OFFLINE", "2",
                 "AAMI_HEARTBEAT_SWEEP_INTERVAL", "200ms", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "100ms"));
              ServerSocket open = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Api api = server.api();
-            String group = Fixtures.group(api, "e2e");
-            Fixtures.createCheck(api, Fixtures.check("e2e-ok", "echo fine", 1, Map.of("group_id", group)));
-            Fixtures.createCheck(api, Fixtures.check("e2e-critical", "echo broken; exit 2", 1, Map.of("group_id", group)));
-            probe(api, group, "e2e-open", open.getLocalPort());
-            probe(api, group, "e2e-closed", 1);
-            String token = Fixtures.bootstrapToken(api, 1, Map.of("name", "e2e", "group_id", group));
+            String token = defineFleet(server.api(), open.getLocalPort());
             String agentApiToken = "e2e-agent-api-token-" + UUID.randomUUID();
-
             Path etc = dir.resolve("prometheus");
             Path config = MonitoringFiles.installConfig(etc, shortWindows(Files.readString(MonitoringFiles.RULES)),
                     Files.readString(server.caCertificate()), ADMIN, agentApiToken);
             PrometheusProcess.adapt(config, server.port());
             try (JavaProcess agent = startAgent(server, token, agentApiToken);
                  PrometheusProcess prometheus = PrometheusProcess.start(config, etc)) {
+                mark("server, agent and prometheus started", started);
                 eventually(Duration.ofSeconds(20), "prometheus ready", prometheus::ready, prometheus::output);
-                eventually(Duration.ofSeconds(30), "agent id file", () -> Files.exists(dir.resolve("agent/agent-id")), agent::output);
-                UUID id = UUID.fromString(Files.readString(dir.resolve("agent/agent-id")).strip());
+                UUID id = awaitEnrolled(server.api(), agent);
                 String me = "agent_id=\"" + id + "\"";
-                eventually(Duration.ofSeconds(30), "agent enrolled", () -> api.get("/api/v1/targets/" + id, ADMIN).status() == 200,
-                        agent::output);
-                String hostname = api.get("/api/v1/targets/" + id, ADMIN).json().get("hostname").asText();
+                String hostname = server.api().get("/api/v1/targets/" + id, ADMIN).json().get("hostname").asText();
+                mark("agent enrolled", started);
 
-                eventually(Duration.ofSeconds(30), "aami_check_status scraped over TLS",
-                        () -> "0".equals(prometheus.value("aami_check_status{" + me + ",check=\"e2e-ok\",group=\"e2e\"}"))
-                                && "2".equals(prometheus.value("aami_check_status{" + me + ",check=\"e2e-critical\"}")),
-                        () -> prometheus.output() + agent.output());
-                eventually(Duration.ofSeconds(20), "the agent's own /metrics through the HTTP SD",
-                        () -> "1".equals(prometheus.value("up{job=\"aami-agents\"," + me + ",hostname=\"" + hostname + "\",group=\"e2e\"}")),
-                        prometheus::output);
-                assertThat(prometheus.series("aami_agent_build_info{job=\"aami-agents\"," + me + "}")).hasSize(1);
-                eventually(Duration.ofSeconds(20), "CheckCritical and ProbeFailing fire on real data",
-                        () -> firing(prometheus, "CheckCritical", me + ",check=\"e2e-critical\"")
-                                && firing(prometheus, "ProbeFailing", me + ",probe=\"e2e-closed\""), prometheus::output);
-
-                List<MonitoringFiles.Expression> all = new ArrayList<>(MonitoringFiles.ruleExpressions());
-                MonitoringFiles.dashboardExpressions().forEach(e -> all.add(new MonitoringFiles.Expression(e.source(),
-                        grafanaVariables(e.expr(), "e2e", hostname))));
-                assertThat(EMPTY_WHILE_HEALTHY.keySet()).allMatch(k -> all.stream().anyMatch(e -> e.source().equals(k)));
-                List<String> wrong = new ArrayList<>();
-                eventually(Duration.ofSeconds(20), "every expression parses, and returns series unless listed",
-                        () -> unexpected(prometheus, all, wrong).isEmpty(), () -> String.join("\n", wrong));
+                awaitScraped(prometheus, agent, me, hostname);
+                mark("check status, agent's own series and alerts scraped and evaluated", started);
+                assertEveryExpression(prometheus, hostname);
                 assertThat(firing(prometheus, "AgentDown", me)).isFalse();
+                mark("every expression checked", started);
 
                 assertThat(agent.terminate(Duration.ofSeconds(15))).isIn(0, 143);
+                mark("agent stopped", started);
                 eventually(Duration.ofSeconds(20), "AgentDown for the stopped agent",
                         () -> "0".equals(prometheus.value("aami_agent_up{" + me + "}")) && firing(prometheus, "AgentDown", me),
                         prometheus::output);
@@ -110,7 +92,57 @@ class PrometheusEndToEndTest {
                         .isEqualTo(hostname);
             }
         }
-        System.out.printf("PrometheusEndToEndTest took %.1f s%n", (System.nanoTime() - started) / 1e9);
+        mark("AgentDown pending or firing; done", started);
+    }
+
+    /** Group e2e with an ok and a critical check and probes to an open and a closed port; a bootstrap token into it. */
+    private static String defineFleet(Api api, int openPort) {
+        String group = Fixtures.group(api, "e2e");
+        Fixtures.createCheck(api, Fixtures.check("e2e-ok", "echo fine", 1, Map.of("group_id", group)));
+        Fixtures.createCheck(api, Fixtures.check("e2e-critical", "echo broken; exit 2", 1, Map.of("group_id", group)));
+        probe(api, group, "e2e-open", openPort);
+        probe(api, group, "e2e-closed", 1);
+        return Fixtures.bootstrapToken(api, 1, Map.of("name", "e2e", "group_id", group));
+    }
+
+    private UUID awaitEnrolled(Api api, JavaProcess agent) throws Exception {
+        eventually(Duration.ofSeconds(30), "agent id file", () -> Files.exists(dir.resolve("agent/agent-id")), agent::output);
+        UUID id = UUID.fromString(Files.readString(dir.resolve("agent/agent-id")).strip());
+        eventually(Duration.ofSeconds(30), "agent enrolled", () -> api.get("/api/v1/targets/" + id, ADMIN).status() == 200,
+                agent::output);
+        return id;
+    }
+
+    /** The checks' statuses from the server over TLS, the agent's own series through the SD, alerts on that data. */
+    private static void awaitScraped(PrometheusProcess prometheus, JavaProcess agent, String me, String hostname)
+            throws InterruptedException {
+        eventually(Duration.ofSeconds(30), "aami_check_status scraped over TLS",
+                () -> "0".equals(prometheus.value("aami_check_status{" + me + ",check=\"e2e-ok\",group=\"e2e\"}"))
+                        && "2".equals(prometheus.value("aami_check_status{" + me + ",check=\"e2e-critical\"}")),
+                () -> prometheus.output() + agent.output());
+        eventually(Duration.ofSeconds(20), "the agent's own /metrics through the HTTP SD",
+                () -> "1".equals(prometheus.value("up{job=\"aami-agents\"," + me + ",hostname=\"" + hostname + "\",group=\"e2e\"}")),
+                prometheus::output);
+        assertThat(prometheus.series("aami_agent_build_info{job=\"aami-agents\"," + me + "}")).hasSize(1);
+        eventually(Duration.ofSeconds(20), "CheckCritical and ProbeFailing fire on real data",
+                () -> firing(prometheus, "CheckCritical", me + ",check=\"e2e-critical\"")
+                        && firing(prometheus, "ProbeFailing", me + ",probe=\"e2e-closed\""), prometheus::output);
+    }
+
+    /** Every rule and dashboard expression parses and returns series, except those listed, which return none. */
+    private static void assertEveryExpression(PrometheusProcess prometheus, String hostname) throws InterruptedException {
+        List<MonitoringFiles.Expression> all = new ArrayList<>(MonitoringFiles.ruleExpressions());
+        MonitoringFiles.dashboardExpressions().forEach(e -> all.add(new MonitoringFiles.Expression(e.source(),
+                grafanaVariables(e.expr(), "e2e", hostname))));
+        assertThat(EMPTY_WHILE_HEALTHY.keySet()).allMatch(k -> all.stream().anyMatch(e -> e.source().equals(k)));
+        List<String> wrong = new ArrayList<>();
+        eventually(Duration.ofSeconds(20), "every expression parses, and returns series unless listed",
+                () -> unexpected(prometheus, all, wrong).isEmpty(), () -> String.join("\n", wrong));
+    }
+
+    /** How long the test took to reach each step, for the log (its runtime budget is about a minute). */
+    private static void mark(String step, long started) {
+        System.out.printf("PrometheusEndToEndTest: %s after %.1f s%n", step, (System.nanoTime() - started) / 1e9);
     }
 
     /** Every rule's {@code for:} shortened to 2 s, so the test sees pending and firing within its patience. */
@@ -151,13 +183,20 @@ class PrometheusEndToEndTest {
         return !prometheus.series("ALERTS{alertname=\"" + alert + "\"," + matchers + "}").isEmpty();
     }
 
-    private static String siteAddress() throws java.net.SocketException {
-        return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
-                .filter(n -> { try { return n.isUp() && !n.isLoopback(); } catch (java.net.SocketException e) { return false; } })
-                .flatMap(n -> java.util.Collections.list(n.getInetAddresses()).stream())
-                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+    private static String siteAddress() throws SocketException {
+        return Collections.list(NetworkInterface.getNetworkInterfaces()).stream().filter(PrometheusEndToEndTest::upAndNotLoopback)
+                .flatMap(n -> Collections.list(n.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
                 .map(InetAddress::getHostAddress).findFirst()
                 .orElseThrow(() -> new AssertionError("no non-loopback IPv4 address: the agents' SD lists no loopback API"));
+    }
+
+    private static boolean upAndNotLoopback(NetworkInterface n) {
+        try {
+            return n.isUp() && !n.isLoopback();
+        } catch (SocketException e) {
+            return false;
+        }
     }
 
     private static void probe(Api api, String group, String name, int port) {
