@@ -124,8 +124,8 @@ final class MonitoringFiles {
         Files.createDirectories(dir.resolve("rules"));
         Files.writeString(dir.resolve("rules/aami.yml"), rules);
         Files.writeString(dir.resolve("aami-ca.crt"), caPem);
-        Files.writeString(dir.resolve("aami-admin-token"), adminToken + "\n");
-        Files.writeString(dir.resolve("aami-agent-api-token"), agentToken + "\n");
+        Files.writeString(dir.resolve("aami-admin.token"), adminToken + "\n");
+        Files.writeString(dir.resolve("aami-agent-api.token"), agentToken + "\n");
         String config = Files.readString(CONFIG).replace(ETC, dir.toAbsolutePath() + "/");
         return Files.writeString(dir.resolve("prometheus.yml"), config);
     }

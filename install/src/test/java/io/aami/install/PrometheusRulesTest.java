@@ -95,7 +95,7 @@ class PrometheusRulesTest {
         assertThat(agents.get("job_name")).isEqualTo("aami-agents");
         Map<String, Object> sd = ((List<Map<String, Object>>) agents.get("http_sd_configs")).get(0);
         assertThat((String) sd.get("url")).endsWith("/api/v1/sd/prometheus");
-        assertThat(((Map<String, Object>) sd.get("authorization")).get("credentials_file")).isEqualTo(MonitoringFiles.ETC + "aami-admin-token");
+        assertThat(((Map<String, Object>) sd.get("authorization")).get("credentials_file")).isEqualTo(MonitoringFiles.ETC + "aami-admin.token");
         assertThat(((Map<String, Object>) sd.get("tls_config")).get("ca_file")).isEqualTo(MonitoringFiles.ETC + "aami-ca.crt");
         assertThat(agents.get("relabel_configs").toString()).contains("__meta_aami_agent_id", "__meta_aami_hostname",
                 "__meta_aami_group_name", "__meta_aami_label_(.+)");
@@ -107,9 +107,9 @@ class PrometheusRulesTest {
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output()).contains("SUCCESS: 1 rule files found").contains("SUCCESS: 9 rules found");
 
-        Files.delete(etc.resolve("aami-admin-token"));
+        Files.delete(etc.resolve("aami-admin.token"));
         MonitoringFiles.Result missing = MonitoringFiles.run(dir, "promtool", "check", "config", installed.toString());
         assertThat(missing.exit()).as("a missing credentials file is an error").isNotZero();
-        assertThat(missing.output()).contains("aami-admin-token");
+        assertThat(missing.output()).contains("aami-admin.token");
     }
 }
