@@ -45,8 +45,13 @@ public final class HeartbeatWriter implements AutoCloseable {
         task = scheduler.scheduleWithFixedDelay(this::flushQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Writes everything pending now; heartbeats that fail to write are kept for the next flush. */
-    public void flush() {
+    /**
+     * Writes everything pending now; heartbeats that fail to write are kept for the next flush. One flush at a
+     * time: a caller arriving while the scheduled flush writes a batch it already drained waits for that batch's
+     * commit, so on return every heartbeat submitted before the call is stored (else it returned at once, finding
+     * nothing pending, and a read right after it could miss the beat; HeartbeatLivenessTest failed so under load).
+     */
+    public synchronized void flush() {
         while (!pending.isEmpty()) {
             List<Beat> batch = drain();
             try {
