@@ -17,7 +17,8 @@ import java.util.List;
  * Label values are server-side names (agent id, the enrolled hostname, group and check names),
  * never agent output, so cardinality stays bounded by the inventory.
  * <ul>
- *   <li>{@code aami_agent_up{agent_id,hostname,group}} 1 online, 0 otherwise (pending, offline, revoked)</li>
+ *   <li>{@code aami_agent_up{agent_id,hostname,group}} 1 online, 0 offline; only for enrolled targets that are not revoked
+ *       (a pre-registered host that has not booted yet, or a retired one, is not "down")</li>
  *   <li>{@code aami_agent_last_heartbeat_timestamp_seconds{agent_id,hostname,group}}</li>
  *   <li>{@code aami_agent_certificate_expiry_timestamp_seconds{agent_id,hostname,group}}: the notAfter of the agent's
  *       current client certificate (not for revoked targets, nor for agents without one: TLS off)</li>
@@ -63,11 +64,11 @@ public final class FleetCollector implements MultiCollector {
         List<GaugeDataPointSnapshot> refused = new ArrayList<>();
         for (FleetStore.AgentRow a : agents) {
             Labels l = Labels.of("agent_id", a.agentId(), "group", a.group(), "hostname", a.hostname());
-            up.add(point(a.online() ? 1 : 0, l));
             if (a.lastHeartbeat() >= 0) {
                 heartbeat.add(point(a.lastHeartbeat(), l));
             }
-            if (!a.revoked()) {
+            if (!a.revoked() && a.enrolled()) {
+                up.add(point(a.online() ? 1 : 0, l));
                 refused.add(point(a.policyRefused() ? 1 : 0, l));
                 if (a.certificateExpiry() >= 0) {
                     certificate.add(point(a.certificateExpiry(), l));

@@ -24,7 +24,7 @@ final class FleetStore {
      * enrolled without a certificate); {@code policyRefused} while the last heartbeat reported a {@code policy_error}.
      */
     record AgentRow(String agentId, String hostname, String group, boolean online, double lastHeartbeat, boolean revoked,
-                    double certificateExpiry, boolean policyRefused) {
+                    double certificateExpiry, boolean policyRefused, boolean enrolled) {
     }
 
     /** {@code status} is -1 and {@code executedAt} -1 while the check has no result yet (then it is stale). */
@@ -37,8 +37,8 @@ final class FleetStore {
 
     private static final String AGENTS = "SELECT t.id::text, t.hostname, coalesce(g.name, ''), t.status = 'online', "
             + "coalesce(date_part('epoch', t.last_heartbeat_at), -1), t.status = 'revoked', "
-            + "coalesce(date_part('epoch', t.certificate_expires_at), -1), t.policy_error IS NOT NULL "
-            + "FROM targets t LEFT JOIN groups g ON g.id = t.group_id";
+            + "coalesce(date_part('epoch', t.certificate_expires_at), -1), t.policy_error IS NOT NULL, "
+            + "t.registered_at IS NOT NULL FROM targets t LEFT JOIN groups g ON g.id = t.group_id";
 
     void agents(Connection c, Consumer<AgentRow> sink) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(AGENTS)) {
@@ -46,7 +46,7 @@ final class FleetStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     sink.accept(new AgentRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getDouble(5),
-                            rs.getBoolean(6), rs.getDouble(7), rs.getBoolean(8)));
+                            rs.getBoolean(6), rs.getDouble(7), rs.getBoolean(8), rs.getBoolean(9)));
                 }
             }
         }

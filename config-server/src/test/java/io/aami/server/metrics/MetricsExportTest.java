@@ -80,8 +80,17 @@ public class MetricsExportTest {
             off.put("enabled", false);
             Fixtures.createCheck(api, off);
             String labels = "agent_id=\"" + agent.id() + "\",check=\"%s\",group=\"web\",hostname=\"web-1\"";
+            String booting = java.util.UUID.randomUUID().toString();
+            assertThat(api.put("/api/v1/targets/" + booting, Map.of("hostname", "booting", "group_id", web), ADMIN).status())
+                    .isLessThan(300);
 
             String before = api.get("/metrics", null).body();
+            assertThat(before).contains("aami_agent_up{agent_id=\"" + agent.id() + "\"")
+                    .as("a retired (revoked) target is not down").doesNotContain("aami_agent_up{agent_id=\"" + revoked.id() + "\"")
+                    .as("a pre-registered host that has not enrolled yet is not down")
+                    .doesNotContain("aami_agent_up{agent_id=\"" + booting + "\"")
+                    .as("but its checks are assigned, stale until it reports")
+                    .contains("aami_check_stale{agent_id=\"" + booting + "\",check=\"ntp\"");
             assertThat(before).contains("aami_check_stale{" + labels.formatted("ntp") + "} 1")
                     .contains("aami_check_stale{" + labels.formatted("disk") + "} 1")
                     .as("no invented status before the first result").doesNotContain("aami_check_status{")
