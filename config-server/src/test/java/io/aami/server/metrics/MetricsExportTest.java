@@ -96,7 +96,7 @@ public class MetricsExportTest {
                     .as("no invented status before the first result").doesNotContain("aami_check_status{")
                     .as("a disabled check is not assigned").doesNotContain("check=\"off\"")
                     .as("a revoked target runs nothing").doesNotContain("hostname=\"gone\",check").doesNotContain(revoked.id() + "\",check");
-            assertThat(before.lines().filter(l -> l.startsWith("aami_check_stale{") && l.contains("check=\"disk\"")).count())
+            assertThat(before.lines().filter(l -> l.startsWith("aami_check_stale{agent_id=\"" + agent.id()) && l.contains("check=\"disk\"")).count())
                     .as("the target's own disk overrides the group's: one series").isEqualTo(1);
 
             api.post("/api/v1/agents/" + agent.id() + "/heartbeat", Map.of("agent_version", "t"), agent.token());
