@@ -55,14 +55,15 @@ class AgentDebLifecycleIT {
     @Test
     void installConfigureUpgradeRemoveAndPurge() throws Exception {
         Packages.requireTool("dpkg", "dpkg");
+        Packages.requireTool("dpkg-deb", "dpkg");
         boolean root = run("id", "-u").ok().output().strip().equals("0");
         if (System.getenv("AAMI_REQUIRE_TOOLS") != null) {
             assertThat(root).as("root, to install the .deb (AAMI_REQUIRE_TOOLS is set)").isTrue();
         }
         assumeTrue(root, "not root: cannot install the .deb");
+        refuseUnlessClean();
         Path v1 = Packages.deb(AGENT);
         Path v2 = nextVersion(v1);
-        refuseUnlessClean();
         try (TestServer server = TestServer.start(Map.of("AAMI_TLS", "on"))) {
             String id = install(v1);
             String configured = configureWithTheShippedInstaller(server);
@@ -160,7 +161,6 @@ class AgentDebLifecycleIT {
 
     /** The same package at a higher version whose packaged agent.yaml changed too, so dpkg must decide. */
     private Path nextVersion(Path deb) throws Exception {
-        Packages.requireTool("dpkg-deb", "dpkg");
         Path tree = dir.resolve("v2");
         run("dpkg-deb", "-R", deb.toString(), tree.toString()).ok();
         Path control = tree.resolve("DEBIAN/control");
@@ -212,6 +212,7 @@ class AgentDebLifecycleIT {
             for (String name : listing(ETC)) {
                 run("rm", "-rf", ETC.resolve(name).toString());
             }
+            run("mkdir", "-p", "-m", "0755", ETC.toString()).ok(); // the purge removed it when it was empty
         } else {
             run("rm", "-rf", ETC.toString());
         }
