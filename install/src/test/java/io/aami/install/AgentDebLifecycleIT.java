@@ -5,12 +5,9 @@ import static io.aami.install.Packages.lines;
 import static io.aami.install.Packages.run;
 import static io.aami.install.SystemdUnitsTest.dist;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.aami.server.testing.TestServer;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -25,13 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent's .deb installed, configured by the installer it ships, upgraded, removed and purged for real with
  * {@code dpkg} as root on this machine, as README "Packages" describes: the configuration survives an upgrade
- * ({@code --force-confold}), the identity survives a removal, a purge removes both. It refuses to run (fails) on a
- * machine that already has the package or files of its own, and leaves the machine as it found it.
+ * ({@code --force-confold}), the identity survives a removal, a purge removes both. {@link PackageHost} refuses to
+ * run on a machine that already has the package or files of its own, and leaves the machine as it found it.
  */
 @Tag("packages")
 class AgentDebLifecycleIT {
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n";
-    private static final Path ETC = Path.of("/etc/aami");
+    private static final Path ETC = PackageHost.ETC;
     private static final Map<Path, String> PACKAGE_FILES = Map.of(
             Path.of("/opt/aami/aami-agent.jar"), "rw-r--r--",
             Path.of("/usr/bin/aami-agent"), "rwxr-xr-x",
@@ -39,7 +36,7 @@ class AgentDebLifecycleIT {
             Path.of("/lib/systemd/system/aami-agent.service"), "rw-r--r--",
             Path.of("/etc/aami/agent.yaml"), "rw-r--r--",
             Path.of("/usr/share/aami/install-agent.sh"), "rwxr-xr-x");
-    /** What the package or its scripts write outside /etc/aami: none may exist before the test. */
+    /** What the package or its scripts write outside /etc/aami. */
     private static final List<Path> OURS = List.of(Path.of("/opt/aami/aami-agent.jar"), Path.of("/usr/bin/aami-agent"),
             Path.of("/etc/default/aami-agent"), Path.of("/lib/systemd/system/aami-agent.service"),
             Path.of("/usr/share/aami/install-agent.sh"), Path.of("/var/lib/aami"), Path.of("/var/lib/aami-checks"),
@@ -48,20 +45,12 @@ class AgentDebLifecycleIT {
     @TempDir
     Path dir;
 
-    private boolean etcExisted;
-    private boolean userExisted;
-    private boolean groupExisted;
+    private PackageHost host;
 
     @Test
     void installConfigureUpgradeRemoveAndPurge() throws Exception {
-        Packages.requireTool("dpkg", "dpkg");
-        Packages.requireTool("dpkg-deb", "dpkg");
-        boolean root = run("id", "-u").ok().output().strip().equals("0");
-        if (System.getenv("AAMI_REQUIRE_TOOLS") != null) {
-            assertThat(root).as("root, to install the .deb (AAMI_REQUIRE_TOOLS is set)").isTrue();
-        }
-        assumeTrue(root, "not root: cannot install the .deb");
-        refuseUnlessClean();
+        PackageHost.requireDpkgAsRoot();
+        host = PackageHost.claim(AGENT, OURS, List.of("aami"));
         Path v1 = Packages.deb(AGENT);
         Path v2 = nextVersion(v1);
         try (TestServer server = TestServer.start(Map.of("AAMI_TLS", "on"))) {
@@ -71,7 +60,7 @@ class AgentDebLifecycleIT {
             removeKeepsConfigAndIdentity(configured, id);
             purgeRemovesEverything();
         } finally {
-            restoreMachine();
+            host.restore();
         }
     }
 
@@ -152,8 +141,8 @@ class AgentDebLifecycleIT {
         assertThat(status()).isIn("", "unknown ok not-installed");
         assertThat(Path.of("/etc/default/aami-agent")).doesNotExist();
         assertThat(Path.of("/var/lib/aami")).doesNotExist();
-        if (etcExisted) {
-            assertThat(listing(ETC)).as("agent-id, agent.yaml (and .dpkg-dist), token removed").isEmpty();
+        if (host.etcExisted()) {
+            assertThat(PackageHost.listing(ETC)).as("agent-id, agent.yaml (and .dpkg-dist), token removed").isEmpty();
         } else {
             assertThat(ETC).doesNotExist();
         }
@@ -178,58 +167,6 @@ class AgentDebLifecycleIT {
     }
 
     private static String status() throws Exception {
-        return run("dpkg-query", "-W", "-f=${Status} ${Version}", AGENT).output().strip().replaceAll("^dpkg-query: no packages found.*", "");
-    }
-
-    private void refuseUnlessClean() throws Exception {
-        String status = status();
-        if (!status.isEmpty() && !status.startsWith("unknown ok not-installed")) {
-            fail("refusing to run: the package aami-agent is on this machine (" + status + "); this test installs and purges it"
-                    + " for real. Remove it first (dpkg -P aami-agent) or run the test elsewhere.");
-        }
-        etcExisted = Files.exists(ETC, LinkOption.NOFOLLOW_LINKS);
-        if (etcExisted && !listing(ETC).isEmpty()) {
-            fail("refusing to run: " + ETC + " holds files this test did not create " + listing(ETC) + "; its purge would remove them");
-        }
-        for (Path p : OURS) {
-            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                fail("refusing to run: " + p + " exists (an agent installed by hand?); the package would replace or remove it");
-            }
-        }
-        userExisted = run("getent", "passwd", "aami").exit() == 0;
-        groupExisted = run("getent", "group", "aami").exit() == 0;
-    }
-
-    /** Back to what refuseUnlessClean saw, whatever failed in between. */
-    private void restoreMachine() throws Exception {
-        if (!status().isEmpty() && !status().startsWith("unknown ok not-installed")) {
-            run("dpkg", "-P", AGENT);
-        }
-        for (Path p : OURS) {
-            run("rm", "-rf", p.toString());
-        }
-        if (etcExisted) {
-            for (String name : listing(ETC)) {
-                run("rm", "-rf", ETC.resolve(name).toString());
-            }
-            run("mkdir", "-p", "-m", "0755", ETC.toString()).ok(); // the purge removed it when it was empty
-        } else {
-            run("rm", "-rf", ETC.toString());
-        }
-        if (!userExisted && run("getent", "passwd", "aami").exit() == 0) {
-            run("userdel", "aami").ok();
-        }
-        if (!groupExisted && run("getent", "group", "aami").exit() == 0) {
-            run("groupdel", "aami").ok();
-        }
-    }
-
-    private static List<String> listing(Path d) throws Exception {
-        if (!Files.isDirectory(d)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(d)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
+        return PackageHost.status(AGENT);
     }
 }
