@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -149,6 +150,17 @@ class PackageContentsIT {
             assertThat("-" + AgentInstaller.mode(installed)).as(e.getKey()).isEqualTo(e.getValue().mode());
         }
         assertThat(run("rpm", "--root", root.toString(), "--dbpath", "/var/lib/rpm", "-q", name).ok().output()).startsWith(name + "-");
+    }
+
+    @Test
+    void rpmKeepsAnAgentYamlThatIsAlreadyThereAndWritesItsOwnBesideIt() throws Exception {
+        Packages.requireTool("rpm", "rpm");
+        Path rpm = Packages.rpm(AGENT);
+        Path yaml = Files.createDirectories(dir.resolve("root/etc/aami")).resolve("agent.yaml");
+        Files.writeString(yaml, "# written by install-agent.sh before the package came\n");
+        run("rpm", "--root", dir.resolve("root").toString(), "--dbpath", "/var/lib/rpm", "--nodeps", "--noscripts", "-i", rpm.toString()).ok();
+        assertThat(Files.readString(yaml)).isEqualTo("# written by install-agent.sh before the package came\n");
+        assertThat(Files.mismatch(yaml.resolveSibling("agent.yaml.rpmnew"), dist("agent.yaml"))).as("%config(noreplace)").isEqualTo(-1L);
     }
 
     @ParameterizedTest
