@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2015  # "A && B || die" is meant: die unless both hold.
 # Installs the aami agent on this host (run as root). Self-contained: this script and aami-agent.jar
-# are all it needs (the systemd unit and the launcher /usr/bin/aami-agent are embedded below).
+# are all it needs (the systemd unit and the launcher /usr/bin/aami-agent are embedded below). With
+# the aami-agent package installed (it ships this script as /usr/share/aami/install-agent.sh), the
+# package's jar, launcher and unit are used and left alone: the script writes the configuration and
+# the token and starts the agent.
 #   install-agent.sh --server config.example.com:8443 --token-file /root/aami-token --ca-pin sha256:<64 hex>
 #   printf '%s\n' "$TOKEN" | install-agent.sh --server config.example.com:8443 --token - --ca-pin sha256:<64 hex>
 #   install-agent.sh --uninstall [--purge]
@@ -37,7 +40,8 @@ usage: install-agent.sh --server HOST:PORT (--token-file FILE | --token - | --to
   --ca-file FILE        trust this CA certificate (PEM), copied to /etc/aami/ca.crt; checked now (--ca-cert is the same)
   --agent-id UUID       the host's identity (e.g. pre-registered with Terraform); refused if the host already
                         has a different one (--uninstall --purge first to give it a new identity)
-  --jar PATH            the agent jar (default: aami-agent.jar beside this script)
+  --jar PATH            the agent jar (default: aami-agent.jar beside this script; with the aami-agent
+                        package installed, the package's /opt/aami/aami-agent.jar, and --jar is refused)
   --root DIR            install into DIR instead of / (image building, tests): no root needed, no user
                         created, nothing started; the unit is enabled in DIR unless --no-start
   --no-start            install but neither enable nor start the unit (systemd is then not required)
@@ -56,7 +60,7 @@ agent_id="" print_pin=0 uninstall=0 purge=0
 labels=()
 script_dir="$PWD"
 if [[ "${BASH_SOURCE[0]}" == */* ]]; then script_dir="$(cd "${BASH_SOURCE[0]%/*}" && pwd)"; fi
-jar="$script_dir/aami-agent.jar"
+jar="$script_dir/aami-agent.jar" jar_given=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) need_value "$@"; server="$2"; shift 2 ;;
@@ -78,7 +82,7 @@ while [ $# -gt 0 ]; do
     --hostname) need_value "$@"; hostname="$2"; shift 2 ;;
     --run-as) need_value "$@"; run_as="$2"; shift 2 ;;
     --agent-id) need_value "$@"; agent_id="$2"; shift 2 ;;
-    --jar) need_value "$@"; jar="$2"; shift 2 ;;
+    --jar) need_value "$@"; jar="$2"; jar_given=1; shift 2 ;;
     --root) need_value "$@"; root="$2"; shift 2 ;;
     --no-start) start=0; shift ;;
     --uninstall) uninstall=1; shift ;;
@@ -95,6 +99,13 @@ if [ -n "$root" ]; then
 fi
 etc="$root/etc/aami" state="$root/var/lib/aami" opt="$root/opt/aami" units="$root/etc/systemd/system"
 wants="$units/multi-user.target.wants"
+
+# The aami-agent package (.deb: /lib/systemd/system, .rpm: /usr/lib/systemd/system) owns the jar, the
+# launcher and the unit; this script never writes there, so a unit there means the package is installed.
+package_unit=""
+for u in /lib/systemd/system /usr/lib/systemd/system; do
+  if [ -f "$root$u/$unit_name" ]; then package_unit="$u/$unit_name"; break; fi
+done
 
 work=""
 cleanup_work() { if [ -n "$work" ]; then rm -rf "$work"; fi; }
@@ -144,6 +155,8 @@ check_root() {
 # --uninstall: removes what install wrote; the identity (id and the agent's credentials) only with --purge.
 if [ "$uninstall" = 1 ]; then
   check_root
+  [ -z "$package_unit" ] || die "the aami-agent package is installed ($package_unit): remove it with the package manager" \
+    "(apt-get remove aami-agent keeps the identity, apt-get purge aami-agent removes it; dnf remove aami-agent)"
   if [ -z "$root" ] && [ "$start" = 1 ] && systemd_running && [ -e "$units/$unit_name" ]; then
     systemctl disable --now "$unit_name" >/dev/null 2>&1 || systemctl stop "$unit_name" || true
   fi
@@ -206,6 +219,11 @@ if [ "$java_from_home" = 1 ]; then
   fi
 fi
 
+if [ -n "$package_unit" ]; then
+  [ "$jar_given" = 0 ] || die "the aami-agent package is installed ($package_unit) and provides the jar: upgrade the" \
+    "package instead of passing --jar"
+  jar="$opt/aami-agent.jar"
+fi
 [ -f "$jar" ] && [ -r "$jar" ] || die "agent jar $jar not found (use --jar)"
 magic=""
 IFS= read -r -n 2 magic <"$jar" || true
@@ -316,7 +334,7 @@ fi
 ( umask 077; printf '%s\n' "$token" >"$stage/bootstrap-token" )
 token=""
 if [ -n "$ca_file" ]; then cp "$ca_file" "$stage/ca.crt"; fi
-cp "$jar" "$stage/aami-agent.jar"
+if [ -z "$package_unit" ]; then cp "$jar" "$stage/aami-agent.jar"; fi
 
 {
   echo "# Written by install-agent.sh; a rerun with other options rewrites it."
@@ -596,28 +614,36 @@ if [ "$create_user" = 1 ]; then
 fi
 ensure_dir "$etc" 0755
 ensure_dir "$state" 0700
-ensure_dir "$opt" 0755
-ensure_dir "$units" 0755
+if [ -z "$package_unit" ]; then
+  ensure_dir "$opt" 0755
+  ensure_dir "$units" 0755
+fi
 if [ -f "$stage/agent-id" ]; then place "$stage/agent-id" "$etc/agent-id" 644; fi
 place "$stage/bootstrap-token" "$etc/bootstrap-token" 600
 if [ -f "$stage/ca.crt" ]; then place "$stage/ca.crt" "$etc/ca.crt" 644; fi
 place "$stage/agent.yaml" "$etc/agent.yaml" 644
-place "$stage/aami-agent.jar" "$opt/aami-agent.jar" 644
-ensure_dir "$root/usr/bin" 0755
-place "$stage/aami-agent" "$root/usr/bin/aami-agent" 755
+if [ -z "$package_unit" ]; then
+  place "$stage/aami-agent.jar" "$opt/aami-agent.jar" 644
+  ensure_dir "$root/usr/bin" 0755
+  place "$stage/aami-agent" "$root/usr/bin/aami-agent" 755
+fi
 if [ -f "$stage/defaults" ]; then
   ensure_dir "$defaults_dir" 0755
   place "$stage/defaults" "$defaults" "$defaults_mode"
 fi
-before="$changed"
-place "$stage/$unit_name" "$units/$unit_name" 644
-[ "$changed" = "$before" ] || unit_changed=1
+enabled_unit="$package_unit"
+if [ -z "$package_unit" ]; then
+  before="$changed"
+  place "$stage/$unit_name" "$units/$unit_name" 644
+  [ "$changed" = "$before" ] || unit_changed=1
+  enabled_unit="/etc/systemd/system/$unit_name"
+fi
 
 if [ -n "$root" ]; then
   # An image: enabled as 'systemctl enable' would, by the link in multi-user.target.wants; started at boot.
   if [ "$start" = 1 ] && [ ! -L "$wants/$unit_name" ]; then
     ensure_dir "$wants" 0755
-    ln -s "/etc/systemd/system/$unit_name" "$wants/$unit_name"
+    ln -s "$enabled_unit" "$wants/$unit_name"
     placed+=("$wants/$unit_name"); backups+=("")
     changed=1
   fi

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,40 @@ class InstallAgentScriptDistTest {
         assertThat(root.resolve("usr/bin/aami-agent")).doesNotExist();
         new AgentInstaller(dir.resolve("uninstall.out")).run("--uninstall", "--purge", "--root", root.toString()).succeeded();
         assertThat(defaults).doesNotExist();
+    }
+
+    @Test
+    void withThePackageInstalledItUsesThePackagesJarLauncherAndUnitAndWritesNoneOfThem() throws Exception {
+        Path root = dir.resolve("rpm");
+        packaged(root, "usr/lib/systemd/system/aami-agent.service", dist("aami-agent.service"));
+        packaged(root, "opt/aami/aami-agent.jar", JavaProcess.jar("aami.agent.jar"));
+        packaged(root, "usr/bin/aami-agent", dist("aami-agent"));
+        Map<String, String> packageFiles = snapshot(root);
+        Path token = Files.writeString(dir.resolve("token"), "aami_tst123.S3cretTokenValue-0123456789abcdef\n");
+        List<String> args = List.of("--root", root.toString(), "--server", "127.0.0.1:" + server.port(), "--token-file",
+                token.toString(), "--ca-pin", AgentInstaller.pin(server), "--run-as", "nobody");
+        AgentInstaller installer = new AgentInstaller(dir.resolve("packaged.out"));
+        installer.run(Stream.concat(args.stream(), Stream.of("--jar", JavaProcess.jar("aami.agent.jar").toString())).toList(), Map.of(), null)
+                .failedWith("the aami-agent package is installed (/usr/lib/systemd/system/aami-agent.service) and provides the jar");
+        assertThat(snapshot(root)).isEqualTo(packageFiles);
+
+        installer.run(args, Map.of(), null).succeeded();
+        Map<String, String> installed = snapshot(root);
+        packageFiles.forEach((path, description) -> assertThat(installed).as("the package's files untouched").containsEntry(path, description));
+        assertThat(root.resolve("etc/systemd/system/aami-agent.service")).doesNotExist();
+        assertThat(Files.readSymbolicLink(root.resolve("etc/systemd/system/multi-user.target.wants/aami-agent.service")))
+                .as("the package's unit enabled").isEqualTo(Path.of("/usr/lib/systemd/system/aami-agent.service"));
+        assertThat(Files.readString(root.resolve("etc/aami/agent.yaml"))).contains("address: \"127.0.0.1:" + server.port() + "\"");
+        assertThat(root.resolve("etc/aami/bootstrap-token")).exists();
+
+        installer.run(List.of("--uninstall", "--root", root.toString()), Map.of(), null).failedWith("remove it with the package manager");
+        assertThat(snapshot(root)).isEqualTo(installed);
+    }
+
+    private static void packaged(Path root, String path, Path source) throws Exception {
+        Path target = root.resolve(path);
+        Files.createDirectories(target.getParent());
+        Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
     }
 
     /** A JDK outside systemd's PATH, in a directory whose name needs quoting: its java answers -version as this JVM. */

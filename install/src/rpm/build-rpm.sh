@@ -1,0 +1,43 @@
+#!/bin/sh
+# Builds the aami-agent and aami-config-server rpms with rpmbuild (Debian/Ubuntu: apt-get install rpm;
+# RHEL family: dnf install rpm-build). Run by Maven in the install module's package phase:
+#   build-rpm.sh PROJECT_VERSION DIST_DIR AGENT_JAR SERVER_JAR OUT_DIR
+# Without rpmbuild it skips with a message, unless AAMI_REQUIRE_TOOLS is set (CI): then it fails.
+set -eu
+version=$1 dist=$2 agent_jar=$3 server_jar=$4 out=$5
+spec_dir=$(cd "$(dirname "$0")" && pwd)
+
+if ! command -v rpmbuild >/dev/null 2>&1; then
+  if [ -n "${AAMI_REQUIRE_TOOLS:-}" ]; then
+    echo "build-rpm.sh: rpmbuild not found and AAMI_REQUIRE_TOOLS is set (apt-get install rpm / dnf install rpm-build)" >&2
+    exit 1
+  fi
+  echo "build-rpm.sh: SKIPPED the .rpm packages: rpmbuild not found (apt-get install rpm / dnf install rpm-build)" >&2
+  exit 0
+fi
+
+# 0.1.0-SNAPSHOT -> Version 0.1.0~SNAPSHOT (a tilde sorts before 0.1.0, as in the .deb), Release 1.
+rpm_version=$(printf '%s' "$version" | tr '-' '~')
+top="$out/rpmbuild"
+rm -rf "$top"
+mkdir -p "$top"
+for name in aami-agent aami-config-server; do
+  # gzip payload and no post-install processing: installable by rpm 4.11 (RHEL 7) and later, and the
+  # jar and scripts go in byte for byte.
+  rpmbuild -bb --quiet \
+    --define "_topdir $top" \
+    --define "_rpmdir $out" \
+    --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
+    --define "_binary_payload w9.gzdio" \
+    --define "__os_install_post %{nil}" \
+    --define "_build_id_links none" \
+    --define "debug_package %{nil}" \
+    --define "aami_version $rpm_version" \
+    --define "aami_release 1" \
+    --define "aami_dist $dist" \
+    --define "aami_agent_jar $agent_jar" \
+    --define "aami_server_jar $server_jar" \
+    "$spec_dir/$name.spec"
+done
+rm -rf "$top"
+ls -l "$out"/aami-agent-*.rpm "$out"/aami-config-server-*.rpm

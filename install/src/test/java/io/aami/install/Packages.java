@@ -1,0 +1,105 @@
+package io.aami.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The packages the install module's package phase built into target/, and the real tools (dpkg, rpm) that
+ * read and install them. A missing tool skips a test, unless AAMI_REQUIRE_TOOLS is set (CI): then it fails.
+ */
+final class Packages {
+    static final String AGENT = "aami-agent";
+    static final String SERVER = "aami-config-server";
+
+    private Packages() {
+    }
+
+    record Result(int exit, String output) {
+        Result ok() {
+            assertThat(exit).as(output).isZero();
+            return this;
+        }
+    }
+
+    static Path dir() {
+        return Path.of(System.getProperty("aami.packages.dir", "target")).toAbsolutePath().normalize();
+    }
+
+    /** target/NAME_VERSION_all.deb, exactly one. */
+    static Path deb(String name) throws IOException {
+        return only(name + "_", "_all.deb");
+    }
+
+    /** target/NAME-VERSION-RELEASE.noarch.rpm, exactly one; none (rpmbuild missing when they were built) skips. */
+    static Path rpm(String name) throws IOException {
+        List<Path> found = find(name + "-", ".noarch.rpm");
+        boolean present = !found.isEmpty();
+        if (System.getenv("AAMI_REQUIRE_TOOLS") != null) {
+            assertThat(present).as(name + " .rpm in " + dir() + " (AAMI_REQUIRE_TOOLS is set)").isTrue();
+        }
+        assumeTrue(present, "no " + name + " .rpm in " + dir() + ": rpmbuild was missing when the packages were built");
+        return only(name + "-", ".noarch.rpm");
+    }
+
+    private static Path only(String prefix, String suffix) throws IOException {
+        List<Path> found = find(prefix, suffix);
+        assertThat(found).as(prefix + "*" + suffix + " in " + dir() + " (built by mvn package in the install module)").hasSize(1);
+        return found.get(0);
+    }
+
+    private static List<Path> find(String prefix, String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(dir())) {
+            return files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(prefix) && n.endsWith(suffix);
+            }).toList();
+        }
+    }
+
+    /** Skips without {@code tool} on PATH (fails when AAMI_REQUIRE_TOOLS is set). */
+    static void requireTool(String tool, String debianPackage) {
+        boolean present = onPath(tool);
+        if (System.getenv("AAMI_REQUIRE_TOOLS") != null) {
+            assertThat(present).as(tool + " on PATH (AAMI_REQUIRE_TOOLS is set)").isTrue();
+        }
+        assumeTrue(present, tool + " not installed (Debian package " + debianPackage + ")");
+    }
+
+    static boolean onPath(String tool) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
+    }
+
+    /** Runs {@code cmd} (no input, stderr with stdout) and waits up to two minutes. */
+    static Result run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", cmd) + " finished").isTrue();
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    static Result run(String... cmd) throws Exception {
+        return run(List.of(cmd));
+    }
+
+    /** The lines of {@code text}, stripped, without blank ones. */
+    static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>();
+        for (String l : text.split("\n")) {
+            if (!l.isBlank()) {
+                lines.add(l.strip());
+            }
+        }
+        return lines;
+    }
+}
