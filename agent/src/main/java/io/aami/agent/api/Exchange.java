@@ -79,6 +79,11 @@ public final class Exchange {
         return mapper;
     }
 
+    /** Sets a response header; call before {@link #json} or {@link #send}. */
+    public void responseHeader(String name, String value) {
+        http.getResponseHeaders().set(name, value);
+    }
+
     public void json(int status, Object value) throws IOException {
         send(status, "application/json", mapper.writeValueAsBytes(value));
     }

@@ -19,6 +19,6 @@ public final class LocalResultsFeature {
         KnownChecks known = new KnownChecks();
         ctx.out().onBundle(bundle -> known.apply(bundle.checks()));
         ctx.out().routes(new CheckResultRoute(new SubmittedResults(known, ctx.clock()), spool,
-                new SubmissionMetrics(ctx.metrics().registry())).routes());
+                new SubmissionMetrics(ctx.metrics().registry()), new SubmissionBudget(ctx.clock())).routes());
     }
 }

@@ -28,6 +28,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +57,7 @@ class CheckResultRouteTest {
     ResultSpool spool;
     LocalApi api;
     final KnownChecks known = new KnownChecks();
+    final StepClock clock = new StepClock();
 
     @BeforeEach
     void start() {
@@ -73,7 +76,8 @@ class CheckResultRouteTest {
     LocalApi startApi(String token) {
         ToLongFunction<CheckExecution> sink = e -> spool.append(seq -> bytes(new CheckResult(seq, e.checkId().toString(),
                 e.status(), e.exitCode(), e.output(), e.truncated(), e.timedOut(), e.durationMs(), e.executedAt())));
-        CheckResultRoute route = new CheckResultRoute(new SubmittedResults(known, Clock.systemUTC()), sink, submissions);
+        CheckResultRoute route = new CheckResultRoute(new SubmittedResults(known, Clock.systemUTC()), sink, submissions,
+                new SubmissionBudget(clock));
         return LocalApi.start(new AgentConfig.Api("127.0.0.1", 0, token), JSON, route.routes(), Executors.newFixedThreadPool(2));
     }
 
@@ -263,6 +267,50 @@ class CheckResultRouteTest {
             assertThat(spooled()).isEmpty();
             assertThat(post(guarded, SEED_BODY, "s3cret", "application/json").statusCode()).isEqualTo(202);
             assertThat(spooled()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFloodIsRefusedWith429AndSpoolsNothingUntilTheBudgetRefills() throws Exception {
+        List<Map<String, Object>> burst = new ArrayList<>();
+        for (int i = 0; i < SubmissionBudget.BURST; i++) {
+            burst.add(result("load", "ok", 0, Instant.now()));
+        }
+        assertThat(post(Map.of("results", burst)).statusCode()).isEqualTo(202);
+        HttpResponse<String> flooded = post(SEED_BODY);
+        assertThat(flooded.statusCode()).as(flooded.body()).isEqualTo(429);
+        assertThat(JSON.readTree(flooded.body()).path("code").asText()).isEqualTo("RATE_LIMITED");
+        assertThat(flooded.headers().firstValue("Retry-After")).contains("1");
+        assertThat(spooled()).hasSize(SubmissionBudget.BURST);
+
+        clock.advance(Duration.ofSeconds(1));
+        List<Map<String, Object>> second = new ArrayList<>(burst.subList(0, SubmissionBudget.PER_SECOND));
+        assertThat(post(Map.of("results", second)).statusCode()).as("a second refills PER_SECOND results").isEqualTo(202);
+        assertThat(post(SEED_BODY).statusCode()).isEqualTo(429);
+        assertThat(spooled()).hasSize(SubmissionBudget.BURST + SubmissionBudget.PER_SECOND);
+    }
+
+    /** A clock the test moves; the budget reads only its millis. */
+    static final class StepClock extends Clock {
+        private volatile long millis = System.currentTimeMillis();
+
+        void advance(Duration d) {
+            millis += d.toMillis();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
         }
     }
 }
