@@ -15,7 +15,7 @@ import java.util.UUID;
 
 /** A TLS server with a pre-registered target and its agent, enrolled by pin; what a restore must bring back. */
 record BackupFleet(Path dir, Map<String, String> serverEnv, JavaProcess server, JavaProcess agent, Api api, String pin,
-                   String admin, UUID agentId, JsonNode targets, JsonNode tokens) {
+                   String admin, UUID agentId, JsonNode targets, JsonNode tokens) implements AutoCloseable {
 
     /** A shell step run once the restored server is up. */
     interface Step {
@@ -54,7 +54,7 @@ record BackupFleet(Path dir, Map<String, String> serverEnv, JavaProcess server, 
     void changePolicyAndAwait(String check) throws Exception {
         long before = target(api, agentId, admin).path("policy_version").asLong();
         assertThat(api.post("/api/v1/checks", Map.of("name", check, "interpreter", "sh", "script", "echo fine",
-                "interval_seconds", 1, "timeout_seconds", 5, "global", true), admin).status()).isEqualTo(201);
+                "interval_seconds", 1, "timeout_seconds", 1, "global", true), admin).status()).isEqualTo(201);
         eventually(Duration.ofSeconds(60), "agent ran " + check, () -> ran(check)
                         && target(api, agentId, admin).path("policy_version").asLong() > before,
                 () -> server.output() + agent.output());
@@ -67,6 +67,13 @@ record BackupFleet(Path dir, Map<String, String> serverEnv, JavaProcess server, 
             }
         }
         return false;
+    }
+
+    /** Kills whatever still runs (a failed test); after {@link #stop} nothing does. */
+    @Override
+    public void close() {
+        agent.close();
+        server.close();
     }
 
     void stop() throws Exception {

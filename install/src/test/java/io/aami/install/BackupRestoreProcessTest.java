@@ -31,22 +31,23 @@ class BackupRestoreProcessTest {
         ExternalPostgres.openForOthers(dir);
         Map<String, String> shell = shellEnv();
         Map<String, String> serverEnv = serverEnv(Map.of());
-        BackupFleet before = BackupFleet.start(dir, serverEnv, "before");
-        before.stop();
+        try (BackupFleet before = BackupFleet.start(dir, serverEnv, "before")) {
+            before.stop();
+            Processes.bash(ReadmeSnippets.block("# back up: embedded database"), shell, dir);
+            try (BackupFleet after = before.startAgain("after-backup")) {
+                after.changePolicyAndAwait("added-after-backup");
+                after.stop();
+            }
+            wipe();
+            Processes.bash(ReadmeSnippets.block("# restore: embedded database"), shell, dir);
 
-        Processes.bash(ReadmeSnippets.block("# back up: embedded database"), shell, dir);
-        BackupFleet after = before.startAgain("after-backup");
-        after.changePolicyAndAwait("added-after-backup");
-        after.stop();
-        wipe();
-        Processes.bash(ReadmeSnippets.block("# restore: embedded database"), shell, dir);
-
-        assertThat(dir.resolve("backup/aami-data.tgz")).isRegularFile();
-        assertThat(Processes.run(List.of("tar", "-tzf", dir.resolve("backup/aami-data.tgz").toString()), Map.of(), dir))
-                .as("the binaries are unpacked afresh, not backed up").doesNotContain("postgres-binaries");
-        before.restartAndCompare(serverEnv, () -> Processes.bash(ReadmeSnippets.block("# connect to the embedded database")
-                + ReadmeSnippets.block("# after a restore: policy versions move past every one agents accepted since the backup"),
-                shell, dir));
+            assertThat(dir.resolve("backup/aami-data.tgz")).isRegularFile();
+            assertThat(Processes.run(List.of("tar", "-tzf", dir.resolve("backup/aami-data.tgz").toString()), Map.of(), dir))
+                    .as("the binaries are unpacked afresh, not backed up").doesNotContain("postgres-binaries");
+            before.restartAndCompare(serverEnv, () -> Processes.bash(ReadmeSnippets.block("# connect to the embedded database")
+                    + ReadmeSnippets.block("# after a restore: policy versions move past every one agents accepted since the backup"),
+                    shell, dir));
+        }
     }
 
     @Test
@@ -62,21 +63,19 @@ class BackupRestoreProcessTest {
             Map<String, String> serverEnv = serverEnv(Map.of(
                     "AAMI_DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + pg.port() + "/aami",
                     "AAMI_DATABASE_USER", "aami", "AAMI_DATABASE_PASSWORD", DB_PASSWORD));
-            BackupFleet before = BackupFleet.start(dir, serverEnv, "before");
+            try (BackupFleet before = BackupFleet.start(dir, serverEnv, "before")) {
+                // pg_dump takes a consistent snapshot while the server runs; only the restore needs it stopped.
+                Processes.bash(ReadmeSnippets.block("# back up: external database"), shell, dir);
+                before.changePolicyAndAwait("added-after-backup");
+                before.stop();
+                Processes.bash("psql -U postgres -c 'DROP DATABASE aami'", shell, dir);
+                wipe();
+                Processes.bash(ReadmeSnippets.block("# restore: external database"), shell, dir);
 
-            // pg_dump takes a consistent snapshot while the server runs; only the restore needs it stopped.
-            Processes.bash(ReadmeSnippets.block("# back up: external database"), shell, dir);
-            before.changePolicyAndAwait("added-after-backup");
-            before.stop();
-            Processes.bash("psql -U postgres -c 'DROP DATABASE aami'", shell, dir);
-            wipe();
-            Processes.bash(ReadmeSnippets.block("# restore: external database"), shell, dir);
-
-            Map<String, String> asAami = new HashMap<>(shell);
-            asAami.putAll(Map.of("PGUSER", "aami", "PGDATABASE", "aami"));
-            before.restartAndCompare(serverEnv, () -> Processes.bash(
-                    ReadmeSnippets.block("# after a restore: policy versions move past every one agents accepted since the backup"),
-                    asAami, dir));
+                before.restartAndCompare(serverEnv, () -> Processes.bash(
+                        ReadmeSnippets.block("# after a restore: policy versions move past every one agents accepted since the backup"),
+                        shell, dir));
+            }
         }
     }
 
