@@ -62,10 +62,14 @@ final class Phases {
      * interval after it and not before now. After a phased slot that is simply the next one; after an
      * early first run, a phased slot less than half an interval later is left out (it would run the job
      * twice in a row for nothing), so the first two runs are ½ to 1½ intervals apart, well inside the
-     * server's staleness bound of two intervals.
+     * server's staleness bound of two intervals. If the wall clock has stepped back since (NTP), the
+     * next phased slot from now instead, so the job does not wait out the step.
      */
     static long slotAfterMillis(long firedSlotMs, long nowMs, long phaseMs, long intervalMs) {
-        return nextSlotMillis(Math.max(nowMs, firedSlotMs + intervalMs / 2), phaseMs, intervalMs);
+        long slot = nextSlotMillis(Math.max(nowMs, firedSlotMs + intervalMs / 2), phaseMs, intervalMs);
+        // Only a clock stepped back by more than an interval gets here, so the slot from now lies
+        // before the one that fired and cannot repeat it.
+        return slot - nowMs > 2 * intervalMs ? nextSlotMillis(nowMs, phaseMs, intervalMs) : slot;
     }
 
     private static byte[] sha256(String seed) {

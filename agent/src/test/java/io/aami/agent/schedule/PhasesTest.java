@@ -120,4 +120,17 @@ class PhasesTest {
         // A timer that fired after the next slot had already passed (a suspended host) does not catch up.
         assertThat(Phases.slotAfterMillis(slot, slot + interval + 1, phase, interval)).isEqualTo(slot + 2 * interval);
     }
+
+    @Test
+    void aWallClockSteppedBackDoesNotMakeTheJobWaitOutTheStep() {
+        long interval = 60_000;
+        long phase = 17_345;
+        long slot = Instant.parse("2030-01-01T01:00:00Z").toEpochMilli() + phase;
+        long anHourEarlier = slot - 3_600_000 + 5;
+        long next = Phases.slotAfterMillis(slot, anHourEarlier, phase, interval);
+        assertThat(next - anHourEarlier).isBetween(0L, interval);
+        assertThat(Math.floorMod(next - phase, interval)).isZero();
+        // Stepped back by less than an interval: the slot that just ran is not run again, the next one is.
+        assertThat(Phases.slotAfterMillis(slot, slot - 45_000, phase, interval)).isEqualTo(slot + interval);
+    }
 }
