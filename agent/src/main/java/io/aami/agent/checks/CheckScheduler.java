@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Each check runs every {@code interval_seconds} at a phase hashed from agent id and check id,
- *       so a fleet spreads its runs over the interval; a restart keeps the slots.</li>
+ *       so a fleet spreads its runs over the interval; a restart keeps the slots. A new or changed
+ *       check (every check at start) first runs within 5 s, then on its slots (see PhasedScheduler).</li>
  *   <li>At most {@code maxConcurrent} scripts execute at once. A check waiting for a permit counts as
  *       running, so its next slots are skipped (and counted) rather than queued.</li>
  *   <li>{@link #apply} hot-reloads: unchanged checks keep their schedule, changed ones restart on the

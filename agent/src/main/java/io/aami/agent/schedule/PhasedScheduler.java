@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * job's seed (see {@link Phases}). The same seed and interval give the same slots across restarts.
  *
  * <ul>
+ *   <li>A job that appears (at the first {@link #apply}, or added or changed later) does not wait for
+ *       its phase: it first runs within {@link Phases#FIRST_RUN_SPREAD} (5 s), at an offset hashed
+ *       from its seed, then on its phased slots.</li>
  *   <li>A job still running when its next slot comes has that slot skipped and reported to the
  *       {@link SkipListener}; runs are never stacked or queued.</li>
  *   <li>{@link #apply} hot-reloads the job set: removed jobs get no further slots (a run in flight
@@ -43,7 +45,7 @@ public final class PhasedScheduler<S> implements AutoCloseable {
     private final SkipListener skipListener;
     private final ScheduledThreadPoolExecutor timer;
     private final Object lock = new Object();
-    private final Map<String, Job<S>> jobs = new HashMap<>();
+    private final Map<String, ScheduledJob<S>> jobs = new HashMap<>();
     private boolean closed;
 
     /**
@@ -77,11 +79,11 @@ public final class PhasedScheduler<S> implements AutoCloseable {
             }
             removed = removeAbsent(definitions.keySet());
             for (var entry : definitions.entrySet()) {
-                Job<S> existing = jobs.get(entry.getKey());
+                ScheduledJob<S> existing = jobs.get(entry.getKey());
                 if (existing != null && existing.definition.equals(entry.getValue())) {
                     continue;
                 }
-                Job<S> job = new Job<>(entry.getKey(), entry.getValue());
+                ScheduledJob<S> job = new ScheduledJob<>(entry.getKey(), entry.getValue());
                 if (existing != null) {
                     existing.cancel();
                     job.inFlight = existing.inFlight;
@@ -90,7 +92,8 @@ public final class PhasedScheduler<S> implements AutoCloseable {
                     added++;
                 }
                 jobs.put(job.key, job);
-                scheduleNext(job, Long.MIN_VALUE);
+                long now = clock.millis();
+                arm(job, job.firstSlot(now), now);
             }
         }
         if (added + changed + removed > 0) {
@@ -102,7 +105,7 @@ public final class PhasedScheduler<S> implements AutoCloseable {
     /** When the job's next slot is, if the job is scheduled. */
     public Optional<Instant> nextRun(String key) {
         synchronized (lock) {
-            Job<S> job = jobs.get(key);
+            ScheduledJob<S> job = jobs.get(key);
             return job == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(job.nextSlotMs));
         }
     }
@@ -122,7 +125,7 @@ public final class PhasedScheduler<S> implements AutoCloseable {
                 return;
             }
             closed = true;
-            jobs.values().forEach(Job::cancel);
+            jobs.values().forEach(ScheduledJob::cancel);
             jobs.clear();
         }
         timer.shutdownNow();
@@ -166,7 +169,7 @@ public final class PhasedScheduler<S> implements AutoCloseable {
         return removed;
     }
 
-    private void fire(Job<S> job) {
+    private void fire(ScheduledJob<S> job) {
         synchronized (lock) {
             if (job.cancelled || closed) {
                 return;
@@ -176,25 +179,20 @@ public final class PhasedScheduler<S> implements AutoCloseable {
             } else {
                 job.inFlight = start(job);
             }
-            scheduleNext(job, job.nextSlotMs);
+            long now = clock.millis();
+            // Counted from the slot that fired, not from now: the timer may fire a little before the wall
+            // clock reaches that slot, and the slot must not run twice.
+            arm(job, job.slotAfterCurrent(now), now);
         }
     }
 
-    /**
-     * Arms the timer for the first slot at or after now. {@code previousSlotMs} is the slot that just
-     * fired: the timer may fire a little before the wall clock reaches it, and that slot must not run twice.
-     */
-    private void scheduleNext(Job<S> job, long previousSlotMs) {
-        long now = clock.millis();
-        long slot = Phases.nextSlotMillis(now, job.phaseMs, job.intervalMs);
-        if (slot == previousSlotMs) {
-            slot += job.intervalMs;
-        }
+    /** Arms the timer for {@code slot} (epoch millis of the injected clock); must hold the lock. */
+    private void arm(ScheduledJob<S> job, long slot, long now) {
         job.nextSlotMs = slot;
         job.timer = timer.schedule(() -> fire(job), Math.max(0, slot - now), TimeUnit.MILLISECONDS);
     }
 
-    private CompletableFuture<?> start(Job<S> job) {
+    private CompletableFuture<?> start(ScheduledJob<S> job) {
         try {
             CompletableFuture<?> run = Objects.requireNonNull(runner.start(job.key, job.definition.spec()),
                     "runner returned no future");
@@ -216,36 +214,6 @@ public final class PhasedScheduler<S> implements AutoCloseable {
             skipListener.skipped(key);
         } catch (RuntimeException e) {
             LOG.error("{} skip listener failed for {}: {}", name, key, e.toString());
-        }
-    }
-
-    /** One scheduled job; every mutable field is guarded by the scheduler's lock. */
-    private static final class Job<S> {
-        final String key;
-        final JobDefinition<S> definition;
-        final long intervalMs;
-        final long phaseMs;
-        CompletableFuture<?> inFlight;
-        ScheduledFuture<?> timer;
-        long nextSlotMs;
-        boolean cancelled;
-
-        Job(String key, JobDefinition<S> definition) {
-            this.key = key;
-            this.definition = definition;
-            this.intervalMs = definition.interval().toMillis();
-            this.phaseMs = Phases.phaseMillis(definition.phaseSeed(), definition.interval());
-        }
-
-        boolean running() {
-            return inFlight != null && !inFlight.isDone();
-        }
-
-        void cancel() {
-            cancelled = true;
-            if (timer != null) {
-                timer.cancel(false);
-            }
         }
     }
 }

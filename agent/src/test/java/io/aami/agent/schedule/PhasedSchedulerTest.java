@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Real time with one-second intervals, the shortest a job may have. */
+/** Real time with one-second intervals, the shortest a job may have, and one-minute jobs on a shifted clock for the first run. */
 class PhasedSchedulerTest {
     private static final Duration SECOND = Duration.ofSeconds(1);
+    private static final Duration MINUTE = Duration.ofSeconds(60);
     private static final Duration PATIENCE = Duration.ofSeconds(5);
 
     /** One run as the runner saw it: the spec and the slot it was started for. */
@@ -41,7 +42,11 @@ class PhasedSchedulerTest {
     }
 
     private PhasedScheduler<String> newScheduler() {
-        scheduler = new PhasedScheduler<>("test", Clock.systemUTC(), (key, spec) -> {
+        return newScheduler(Clock.systemUTC());
+    }
+
+    private PhasedScheduler<String> newScheduler(Clock clock) {
+        scheduler = new PhasedScheduler<>("test", clock, (key, spec) -> {
             // The runner is called as the slot fires, while nextRun still names that slot.
             Run run = new Run(key, spec, scheduler.nextRun(key).orElseThrow(), new CompletableFuture<>());
             runs.add(run);
@@ -70,6 +75,46 @@ class PhasedSchedulerTest {
         assertThat(slots).allSatisfy(slot -> assertThat(Math.floorMod(slot - phase, 1000L)).isZero());
         assertThat(slots.get(1) - slots.get(0)).isEqualTo(1000);
         assertThat(Math.floorMod(scheduler.nextRun("a").orElseThrow().toEpochMilli() - phase, 1000L)).isZero();
+    }
+
+    /** A clock whose "now" lies {@code ahead} ms before the next slot of a one-minute job seeded {@code seed}. */
+    private static Clock clockWithPhasedSlotAhead(String seed, long aheadMs) {
+        long phase = Phases.phaseMillis(seed, MINUTE);
+        long realNow = System.currentTimeMillis();
+        return Clock.offset(Clock.systemUTC(), Duration.ofMillis(Math.floorMod(phase - aheadMs - realNow, MINUTE.toMillis())));
+    }
+
+    @Test
+    void aNewMinuteJobFirstRunsWithinFiveSecondsThenReturnsToItsPhase() throws Exception {
+        Clock clock = clockWithPhasedSlotAhead("agent-1/new", 30_000);
+        long offset = Phases.phaseMillis("agent-1/new", Phases.FIRST_RUN_SPREAD);
+        long before = clock.millis();
+        newScheduler(clock).apply(Map.of("new", new JobDefinition<>(MINUTE, "agent-1/new", "v1")));
+        long after = clock.millis();
+
+        assertThat(scheduler.nextRun("new").orElseThrow().toEpochMilli()).isBetween(before + offset, after + offset);
+        assertThat(within(Phases.FIRST_RUN_SPREAD.plus(PATIENCE), () -> runs.size() == 1)).isTrue();
+        long first = runs.get(0).slot().toEpochMilli();
+        long next = scheduler.nextRun("new").orElseThrow().toEpochMilli();
+        assertThat(Math.floorMod(next - Phases.phaseMillis("agent-1/new", MINUTE), MINUTE.toMillis())).isZero();
+        assertThat(next - first).isBetween(MINUTE.toMillis() / 2, MINUTE.toMillis() * 3 / 2);
+    }
+
+    @Test
+    void aPolicyUpdateRunsTheAddedJobEarlyAndLeavesTheUnchangedOnesOnTheirSlots() throws Exception {
+        Clock clock = clockWithPhasedSlotAhead("agent-1/old", 40_000);
+        newScheduler(clock).apply(Map.of("old", new JobDefinition<>(MINUTE, "agent-1/old", "old")));
+        assertThat(within(Phases.FIRST_RUN_SPREAD.plus(PATIENCE), () -> runsOf("old") == 1)).isTrue();
+        Instant oldNext = scheduler.nextRun("old").orElseThrow();
+        Object oldJob = scheduler.jobIdentity("old");
+
+        scheduler.apply(Map.of("old", new JobDefinition<>(MINUTE, "agent-1/old", "old"),
+                "added", new JobDefinition<>(MINUTE, "agent-1/added", "added")));
+
+        assertThat(within(Phases.FIRST_RUN_SPREAD.plus(PATIENCE), () -> runsOf("added") == 1)).isTrue();
+        assertThat(scheduler.jobIdentity("old")).isSameAs(oldJob);
+        assertThat(scheduler.nextRun("old")).contains(oldNext);
+        assertThat(runsOf("old")).isEqualTo(1);
     }
 
     @Test

@@ -54,4 +54,83 @@ class PhasesTest {
         assertThat(Instant.ofEpochMilli(Phases.nextSlotMillis(now, phase, interval)))
                 .isEqualTo(Instant.parse("2030-01-01T00:00:17.345Z"));
     }
+
+    @Test
+    void aNewJobFirstRunsWithinTheSpreadAtItsSeedsOffsetUnlessItsPhasedSlotComesSooner() {
+        long interval = 3_600_000; // an hourly check
+        long spread = Phases.FIRST_RUN_SPREAD.toMillis();
+        long now = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
+        String seed = "agent-1/hourly";
+        long offset = Phases.phaseMillis(seed, Phases.FIRST_RUN_SPREAD);
+        assertThat(offset).isBetween(0L, spread - 1);
+
+        long phaseFarAway = Math.floorMod(now + 1_800_000, interval); // phased slot half an hour away
+        assertThat(Phases.firstSlotMillis(now, seed, phaseFarAway, interval)).isEqualTo(now + offset);
+
+        long phaseRightNow = Math.floorMod(now, interval); // phased slot now: sooner than any offset
+        assertThat(Phases.firstSlotMillis(now, seed, phaseRightNow, interval)).isEqualTo(now);
+    }
+
+    @Test
+    void aJobWhoseIntervalIsWithinTheSpreadFirstRunsOnItsPhase() {
+        long now = Instant.parse("2030-01-01T00:00:00.123Z").toEpochMilli();
+        for (long interval : new long[] {1_000, 4_999, Phases.FIRST_RUN_SPREAD.toMillis()}) {
+            long phase = Phases.phaseMillis("seed", Duration.ofMillis(interval));
+            assertThat(Phases.firstSlotMillis(now, "seed", phase, interval))
+                    .isEqualTo(Phases.nextSlotMillis(now, phase, interval));
+        }
+    }
+
+    @Test
+    void newJobsSpreadOverTheFirstFiveSecondsNotAllAtOnce() {
+        int[] perSecond = new int[5];
+        IntStream.range(0, 1_000).forEach(i ->
+                perSecond[(int) (Phases.phaseMillis("agent-1/check-" + i, Phases.FIRST_RUN_SPREAD) / 1000)]++);
+        // 1,000 over 5 buckets: 200 each, standard deviation about 13.
+        assertThat(IntStream.of(perSecond).min().orElseThrow()).isGreaterThanOrEqualTo(140);
+        assertThat(IntStream.of(perSecond).max().orElseThrow()).isLessThanOrEqualTo(260);
+    }
+
+    @Test
+    void afterAnEarlyFirstRunTheJobReturnsToItsPhaseAtLeastHalfAnIntervalLater() {
+        long interval = 60_000;
+        long phase = 17_345;
+        long base = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
+        // The early run 10 s before a phased slot: that slot is left out, the next one runs.
+        long early = base + phase - 10_000;
+        assertThat(Phases.slotAfterMillis(early, early + 5, phase, interval)).isEqualTo(base + phase + interval);
+        // The early run 40 s before a phased slot: that slot runs.
+        early = base + phase - 40_000;
+        assertThat(Phases.slotAfterMillis(early, early + 5, phase, interval)).isEqualTo(base + phase);
+        for (long t = base; t < base + interval; t += 997) {
+            long next = Phases.slotAfterMillis(t, t, phase, interval);
+            assertThat(next - t).isBetween(interval / 2, interval + interval / 2);
+            assertThat(Math.floorMod(next - phase, interval)).isZero();
+        }
+    }
+
+    @Test
+    void afterAPhasedSlotTheNextIsOneIntervalLaterEvenWhenTheTimerFiresEarlyOrLate() {
+        long interval = 60_000;
+        long phase = 17_345;
+        long slot = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli() + phase;
+        assertThat(Phases.slotAfterMillis(slot, slot - 3, phase, interval)).isEqualTo(slot + interval);
+        assertThat(Phases.slotAfterMillis(slot, slot, phase, interval)).isEqualTo(slot + interval);
+        assertThat(Phases.slotAfterMillis(slot, slot + 200, phase, interval)).isEqualTo(slot + interval);
+        // A timer that fired after the next slot had already passed (a suspended host) does not catch up.
+        assertThat(Phases.slotAfterMillis(slot, slot + interval + 1, phase, interval)).isEqualTo(slot + 2 * interval);
+    }
+
+    @Test
+    void aWallClockSteppedBackDoesNotMakeTheJobWaitOutTheStep() {
+        long interval = 60_000;
+        long phase = 17_345;
+        long slot = Instant.parse("2030-01-01T01:00:00Z").toEpochMilli() + phase;
+        long anHourEarlier = slot - 3_600_000 + 5;
+        long next = Phases.slotAfterMillis(slot, anHourEarlier, phase, interval);
+        assertThat(next - anHourEarlier).isBetween(0L, interval);
+        assertThat(Math.floorMod(next - phase, interval)).isZero();
+        // Stepped back by less than an interval: the slot that just ran is not run again, the next one is.
+        assertThat(Phases.slotAfterMillis(slot, slot - 45_000, phase, interval)).isEqualTo(slot + interval);
+    }
 }
