@@ -3,12 +3,10 @@ package io.aami.agent.enrollment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.agent.identity.AgentCredentials;
+import io.aami.agent.testing.MovableClock;
 import io.aami.agent.transport.TransportException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,7 +16,7 @@ class ReenrollmentTest {
     static final AgentCredentials CREDS = new AgentCredentials(UUID.randomUUID(), "t", "s", Instant.EPOCH, null, null);
     static final TransportException REJECTED = new TransportException(401, "UNAUTHORIZED", "who?", null, null);
 
-    final MovableClock clock = new MovableClock();
+    final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
     final List<AgentCredentials> enrolledAgain = new ArrayList<>();
     final Reenrollment reenrollment = new Reenrollment(new ReenrollmentRule(Duration.ofMinutes(10), clock), "heartbeat",
             enrolledAgain::add);
@@ -58,28 +56,5 @@ class ReenrollmentTest {
         clock.advance(Duration.ofMinutes(6));
         assertThat(reenrollment.rejected("heartbeat", CREDS, REJECTED)).isFalse();
         assertThat(enrolledAgain).isEmpty();
-    }
-
-    static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

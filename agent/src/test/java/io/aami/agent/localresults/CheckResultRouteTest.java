@@ -12,6 +12,7 @@ import io.aami.agent.spool.ResultSpool;
 import io.aami.agent.spool.SpoolMetrics;
 import io.aami.agent.spool.SpoolOptions;
 import io.aami.agent.spool.SpoolRecord;
+import io.aami.agent.testing.MovableClock;
 import io.aami.common.json.WireJson;
 import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.results.CheckResult;
@@ -28,8 +29,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +56,7 @@ class CheckResultRouteTest {
     ResultSpool spool;
     LocalApi api;
     final KnownChecks known = new KnownChecks();
-    final StepClock clock = new StepClock();
+    final MovableClock clock = new MovableClock(Instant.now());
 
     @BeforeEach
     void start() {
@@ -288,29 +287,5 @@ class CheckResultRouteTest {
         assertThat(post(Map.of("results", second)).statusCode()).as("a second refills PER_SECOND results").isEqualTo(202);
         assertThat(post(SEED_BODY).statusCode()).isEqualTo(429);
         assertThat(spooled()).hasSize(SubmissionBudget.BURST + SubmissionBudget.PER_SECOND);
-    }
-
-    /** A clock the test moves; the budget reads only its millis. */
-    static final class StepClock extends Clock {
-        private volatile long millis = System.currentTimeMillis();
-
-        void advance(Duration d) {
-            millis += d.toMillis();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
     }
 }
