@@ -59,19 +59,7 @@ final class FleetStore {
      * nothing. Staleness's rule with its parameters bound: the agent is not online, no result yet, or
      * the result was executed (never later than it arrived) more than N x interval + timeout ago.
      */
-    // One equi-join per scope rather than one join on an OR, which PostgreSQL can only run as a nested
-    // loop over targets x all checks; overrides by name as anti-joins rather than DISTINCT ON, which
-    // would sort every assigned check on each scrape. All hash joins, no sort.
-    private static final String OVERRIDDEN_BY_TARGET = "EXISTS (SELECT 1 FROM checks o WHERE o.enabled AND o.scope = 'target' "
-            + "AND o.target_id = t.id AND lower(o.name) = lower(k.name))";
-    private static final String OVERRIDDEN_BY_GROUP = "EXISTS (SELECT 1 FROM checks o WHERE o.enabled AND o.scope = 'group' "
-            + "AND o.group_id = t.group_id AND lower(o.name) = lower(k.name))";
-    private static final String ASSIGNED = "SELECT t.id AS target_id, k.id AS check_id FROM targets t JOIN checks k ON k.target_id = t.id "
-            + "WHERE k.enabled AND k.scope = 'target' AND t.status <> ? "
-            + "UNION ALL SELECT t.id, k.id FROM targets t JOIN checks k ON k.group_id = t.group_id "
-            + "WHERE k.enabled AND k.scope = 'group' AND t.status <> ? AND NOT " + OVERRIDDEN_BY_TARGET
-            + " UNION ALL SELECT t.id, k.id FROM targets t CROSS JOIN checks k "
-            + "WHERE k.enabled AND k.scope = 'global' AND t.status <> ? AND NOT " + OVERRIDDEN_BY_TARGET + " AND NOT " + OVERRIDDEN_BY_GROUP;
+    private static final String ASSIGNED = AssignmentSql.assigned("checks", "check_id");
     private static final String CHECKS = "SELECT a.target_id::text, t.hostname, coalesce(g.name, ''), k.name, coalesce(l.status, -1), "
             + "coalesce(l.duration_ms::float8 / 1000, 0), coalesce(date_part('epoch', l.executed_at), -1), "
             + "t.status <> ? OR l.executed_at IS NULL "

@@ -28,17 +28,7 @@ final class ProbeFleetStore {
         }
     }
 
-    // As FleetStore's checks: one equi-join per scope, overrides by name as anti-joins (hash joins, no sort).
-    private static final String OVERRIDDEN_BY_TARGET = "EXISTS (SELECT 1 FROM probes o WHERE o.enabled AND o.scope = 'target' "
-            + "AND o.target_id = t.id AND lower(o.name) = lower(p.name))";
-    private static final String OVERRIDDEN_BY_GROUP = "EXISTS (SELECT 1 FROM probes o WHERE o.enabled AND o.scope = 'group' "
-            + "AND o.group_id = t.group_id AND lower(o.name) = lower(p.name))";
-    private static final String ASSIGNED = "SELECT t.id AS target_id, p.id AS probe_id FROM targets t JOIN probes p ON p.target_id = t.id "
-            + "WHERE p.enabled AND p.scope = 'target' AND t.status <> ? "
-            + "UNION ALL SELECT t.id, p.id FROM targets t JOIN probes p ON p.group_id = t.group_id "
-            + "WHERE p.enabled AND p.scope = 'group' AND t.status <> ? AND NOT " + OVERRIDDEN_BY_TARGET
-            + " UNION ALL SELECT t.id, p.id FROM targets t CROSS JOIN probes p "
-            + "WHERE p.enabled AND p.scope = 'global' AND t.status <> ? AND NOT " + OVERRIDDEN_BY_TARGET + " AND NOT " + OVERRIDDEN_BY_GROUP;
+    private static final String ASSIGNED = AssignmentSql.assigned("probes", "probe_id");
     // dest_key as the results are keyed (proberesults.ProbeResultStore): the member's id, else the target as written.
     private static final String DESTINATIONS = "SELECT a.target_id, a.probe_id, p.target AS dest_key, p.target AS address, "
             + "NULL::uuid AS dest_id FROM a JOIN probes p ON p.id = a.probe_id WHERE p.target_group_id IS NULL "
