@@ -1,7 +1,7 @@
 package io.aami.agent;
 
 import static io.aami.server.testing.Eventually.eventually;
-import static io.aami.server.testing.TestServer.ADMIN;
+import static io.aami.server.testing.TestServer.MONITORING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -31,9 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@code prometheus} binary discovers a real enrolled agent through {@code http_sd_configs} against
- * {@code /api/v1/sd/prometheus} (admin token from {@code credentials_file}), relabels its {@code __meta_aami_*}
- * labels and scrapes its local {@code /metrics}. The agent's API listens on 127.0.0.2, a loopback address
- * other than the default 127.0.0.1 (the discovery leaves that out), so all traffic stays on this host.
+ * {@code /api/v1/sd/prometheus} (the monitoring token from {@code credentials_file}), relabels its
+ * {@code __meta_aami_*} labels and scrapes its local {@code /metrics}. The agent's API listens on 127.0.0.2, a
+ * loopback address other than the default 127.0.0.1, so all traffic stays on this host; its heartbeats come
+ * from 127.0.0.1, so the server lists it only because {@code sd.allowed_cidrs} names 127.0.0.2.
  * Skipped when prometheus is not installed, unless AAMI_REQUIRE_TOOLS is set (CI installs it).
  */
 class PrometheusDiscoveryEndToEndTest {
@@ -47,7 +48,9 @@ class PrometheusDiscoveryEndToEndTest {
     @Test
     void prometheusDiscoversTheAgentWithItsLabelsAndScrapesItUp() throws Exception {
         Path prometheus = tool("prometheus");
-        try (TestServer server = TestServer.start(ChecksEndToEndTest.SERVER)) {
+        Map<String, String> serverEnv = new java.util.HashMap<>(ChecksEndToEndTest.SERVER);
+        serverEnv.put("AAMI_SD_ALLOWED_CIDRS", "127.0.0.2/32");
+        try (TestServer server = TestServer.start(serverEnv)) {
             Api api = server.api();
             String group = Fixtures.group(api, "sd-e2e");
             String token = Fixtures.bootstrapToken(api, 1, Map.of("group_id", group, "labels", Map.of("env", "e2e", "team.name", "ops")));
@@ -57,7 +60,7 @@ class PrometheusDiscoveryEndToEndTest {
             AgentConfig cfg = AgentConfigLoader.load(null, TestAgentConfig.quick(env));
             try (Agent agent = AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.systemUTC())) {
                 String id = agent.agentId().toString();
-                eventually(Duration.ofSeconds(20), "the agent is listed", () -> api.get("/api/v1/sd/prometheus", ADMIN).json()
+                eventually(Duration.ofSeconds(20), "the agent is listed", () -> api.get("/api/v1/sd/prometheus", MONITORING).json()
                         .findValuesAsText("__meta_aami_agent_id").contains(id));
                 int port = freePort();
                 Process p = startPrometheus(prometheus, server.port(), port);
@@ -90,8 +93,8 @@ class PrometheusDiscoveryEndToEndTest {
      * bare token, which the server refuses (401).
      */
     private Process startPrometheus(Path binary, int serverPort, int port) throws IOException {
-        Path credentials = prometheusDir.resolve("admin.token");
-        Files.writeString(credentials, ADMIN);
+        Path credentials = prometheusDir.resolve("monitoring.token");
+        Files.writeString(credentials, MONITORING);
         Path config = prometheusDir.resolve("prometheus.yml");
         Files.writeString(config, """
                 global:

@@ -155,8 +155,11 @@ public final class ServerMain {
     private static RunningServer startFeatures(ServerContext ctx) {
         Core core = wire(Features.building(ctx));
         String adminToken = AdminToken.resolve(ctx.config().adminToken(), ctx.config().adminTokenFile(), ctx.secrets());
+        String monitoringToken = AdminToken.resolveMonitoring(ctx.config().monitoringToken(), ctx.config().monitoringTokenFile(),
+                ctx.secrets());
         ctx.changes().start();
-        int port = serve(ctx, core.pki().tlsMaterial(), access(ctx, adminToken, core.agents().authentication()));
+        int port = serve(ctx, core.pki().tlsMaterial(),
+                access(ctx, new AdminAuthenticator(adminToken, monitoringToken), core.agents().authentication()));
         return new RunningServer(port, ctx.db(), core.heartbeat(), core.results(), ctx.routes(), ctx.resources());
     }
 
@@ -188,10 +191,10 @@ public final class ServerMain {
         return new Core(pki, agents, heartbeat, results);
     }
 
-    private static AccessFilter access(ServerContext ctx, String adminToken, AgentAuthentication agents) {
+    private static AccessFilter access(ServerContext ctx, AdminAuthenticator operators, AgentAuthentication agents) {
         ServerConfig cfg = ctx.config();
         ServerConfig.RateLimits limits = cfg.rateLimits();
-        return new AccessFilter(new AdminAuthenticator(adminToken), agents, cfg.http().metricsPublic(),
+        return new AccessFilter(operators, agents, cfg.http().metricsPublic(),
                 new RateLimiter(limits.enrollPerMinute() / 60.0, limits.enrollBurst(), ctx.clock(), 100_000),
                 new RateLimiter(limits.agentPerSecond(), limits.agentBurst(), ctx.clock(), 200_000),
                 cfg.http().maxUnauthenticatedInFlight());

@@ -55,6 +55,7 @@ class RouteTableTest {
                 new RouteTable.Route("GET", "/health", Access.HEALTH),
                 new RouteTable.Route("GET", "/ready", Access.HEALTH),
                 new RouteTable.Route("GET", "/metrics", Access.METRICS_ACCESS),
+                new RouteTable.Route("GET", "/api/v1/sd/prometheus", Access.MONITORING),
                 new RouteTable.Route("GET", "/api/v1/ca", Access.PUBLIC),
                 new RouteTable.Route("POST", "/api/v1/bootstrap-tokens/register", Access.ENROLL),
                 new RouteTable.Route("DELETE", "/api/v1/groups/{id}", Access.ADMIN),
@@ -70,7 +71,7 @@ class RouteTableTest {
             String path = r.path().replace("{id}", UUID.randomUUID().toString());
             Api.Reply reply = api.send(r.method(), path, null, null);
             assertThat(reply.body()).as(r + " → " + reply).doesNotContain("no route ");
-            if (r.access() == Access.ADMIN || r.access() == Access.AGENT) {
+            if (r.access() == Access.ADMIN || r.access() == Access.AGENT || r.access() == Access.MONITORING) {
                 assertThat(reply.status()).as(r + " → " + reply).isEqualTo(401);
             } else if (r.access() != Access.METRICS_ACCESS) {
                 assertThat(reply.status()).as(r + " → " + reply).isNotEqualTo(401);

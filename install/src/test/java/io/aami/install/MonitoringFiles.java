@@ -30,6 +30,10 @@ final class MonitoringFiles {
     static final Path DASHBOARD = repo().resolve("install/grafana/aami-fleet.json");
     /** Where the shipped prometheus.yml expects its CA, token files and rules. */
     static final String ETC = "/etc/prometheus/";
+    /** The server's read-only monitoring token (service discovery, /metrics), in {@link #ETC}. */
+    static final String MONITORING_TOKEN = "aami-monitoring-token";
+    /** The credential Prometheus scrapes the agents' /metrics with, in {@link #ETC}. */
+    static final String AGENT_METRICS_TOKEN = "aami-agent-metrics-token";
 
     /** One PromQL expression and where it comes from (an alert's name, or a dashboard panel and refId). */
     record Expression(String source, String expr) {
@@ -120,12 +124,12 @@ final class MonitoringFiles {
      * the files it names are created (the rules copied, the CA and tokens as given): promtool and
      * Prometheus refuse a config whose files are missing.
      */
-    static Path installConfig(Path dir, String rules, String caPem, String adminToken, String agentToken) throws IOException {
+    static Path installConfig(Path dir, String rules, String caPem, String monitoringToken, String agentToken) throws IOException {
         Files.createDirectories(dir.resolve("rules"));
         Files.writeString(dir.resolve("rules/aami.yml"), rules);
         Files.writeString(dir.resolve("aami-ca.crt"), caPem);
-        Files.writeString(dir.resolve("aami-admin.token"), adminToken + "\n");
-        Files.writeString(dir.resolve("aami-agent-api.token"), agentToken + "\n");
+        Files.writeString(dir.resolve(MONITORING_TOKEN), monitoringToken + "\n");
+        Files.writeString(dir.resolve(AGENT_METRICS_TOKEN), agentToken + "\n");
         String config = Files.readString(CONFIG).replace(ETC, dir.toAbsolutePath() + "/");
         return Files.writeString(dir.resolve("prometheus.yml"), config);
     }

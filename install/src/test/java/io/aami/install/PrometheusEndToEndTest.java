@@ -2,6 +2,7 @@ package io.aami.install;
 
 import static io.aami.install.Waits.eventually;
 import static io.aami.server.testing.TestServer.ADMIN;
+import static io.aami.server.testing.TestServer.MONITORING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,13 +61,15 @@ class PrometheusEndToEndTest {
         long started = System.nanoTime();
         try (TestServer server = TestServer.start(Map.of("AAMI_TLS", "on", "AAMI_TLS_CLIENT_CERT_VALIDITY", "1h",
                 "AAMI_HEARTBEAT_INTERVAL", "1s", "AAMI_HEARTBEAT_MISSED_FOR_OFFLINE", "2",
-                "AAMI_HEARTBEAT_SWEEP_INTERVAL", "200ms", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "100ms"));
+                "AAMI_HEARTBEAT_SWEEP_INTERVAL", "200ms", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "100ms",
+                // The agent reaches the server at this host's own address, so its heartbeats come from it (below).
+                "AAMI_LISTEN", "0.0.0.0:0", "AAMI_TLS_SERVER_NAMES", siteAddress()));
              ServerSocket open = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             String token = defineFleet(server.api(), open.getLocalPort());
             String agentApiToken = "e2e-agent-api-token-" + UUID.randomUUID();
             Path etc = dir.resolve("prometheus");
             Path config = MonitoringFiles.installConfig(etc, shortWindows(Files.readString(MonitoringFiles.RULES)),
-                    Files.readString(server.caCertificate()), ADMIN, agentApiToken);
+                    Files.readString(server.caCertificate()), MONITORING, agentApiToken);
             PrometheusProcess.adapt(config, server.port());
             try (JavaProcess agent = startAgent(server, token, agentApiToken);
                  PrometheusProcess prometheus = PrometheusProcess.start(config, etc)) {
@@ -207,8 +210,10 @@ class PrometheusEndToEndTest {
 
     /**
      * The agent jar as a process, trusting the server's CA file. Its local API listens as a scraped agent's
-     * must (README): on every address behind {@code api.token}, so the SD lists it at the address it
-     * enrolled with, this host's first non-loopback IPv4 address (a loopback one is never listed).
+     * must (README): on every address behind {@code api.token}, so the SD lists it at the address its
+     * heartbeats come from: it reaches the server at this host's first non-loopback IPv4 address (a loopback
+     * source is never listed, and neither is the address an agent merely claims at enrollment). Prometheus
+     * scrapes it with that token, written where the shipped config reads the agents' metrics credential.
      */
     private JavaProcess startAgent(TestServer server, String token, String apiToken) throws Exception {
         Path home = Files.createDirectories(dir.resolve("agent"));
@@ -216,7 +221,7 @@ class PrometheusEndToEndTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
         Path yaml = Files.writeString(home.resolve("agent.yaml"), "logging:\n  format: text\n");
-        Map<String, String> env = Map.of("AAMI_SERVER_ADDRESS", "localhost:" + server.port(),
+        Map<String, String> env = Map.of("AAMI_SERVER_ADDRESS", siteAddress() + ":" + server.port(),
                 "AAMI_SERVER_BOOTSTRAP_TOKEN", token, "AAMI_SERVER_TLS_CA_CERT", server.caCertificate().toString(),
                 "AAMI_AGENT_ID_FILE", home.resolve("agent-id").toString(), "AAMI_AGENT_STATE_DIR", home.resolve("state").toString(),
                 "AAMI_API_LISTEN", "0.0.0.0:" + Waits.freePort(), "AAMI_API_TOKEN", apiToken, "AAMI_CHECKS_RUN_AS", "nobody",

@@ -91,25 +91,31 @@ class PrometheusRulesTest {
         assertThat(server.get("job_name")).isEqualTo("aami-server");
         assertThat(server.get("scheme")).isEqualTo("https");
         assertThat(((Map<String, Object>) server.get("tls_config")).get("ca_file")).isEqualTo(MonitoringFiles.ETC + "aami-ca.crt");
+        assertThat((Map<String, Object>) server.get("authorization")).as("the server job reads /metrics with the monitoring token")
+                .isEqualTo(Map.of("type", "Bearer", "credentials_file", MonitoringFiles.ETC + MonitoringFiles.MONITORING_TOKEN));
         Map<String, Object> agents = jobs.get(1);
         assertThat(agents.get("job_name")).isEqualTo("aami-agents");
         Map<String, Object> sd = ((List<Map<String, Object>>) agents.get("http_sd_configs")).get(0);
         assertThat((String) sd.get("url")).endsWith("/api/v1/sd/prometheus");
-        assertThat(((Map<String, Object>) sd.get("authorization")).get("credentials_file")).isEqualTo(MonitoringFiles.ETC + "aami-admin.token");
+        assertThat((Map<String, Object>) sd.get("authorization")).as("service discovery with the monitoring token, never the admin one")
+                .isEqualTo(Map.of("type", "Bearer", "credentials_file", MonitoringFiles.ETC + MonitoringFiles.MONITORING_TOKEN));
+        assertThat((Map<String, Object>) agents.get("authorization")).as("the agents scraped with their metrics-only token")
+                .isEqualTo(Map.of("type", "Bearer", "credentials_file", MonitoringFiles.ETC + MonitoringFiles.AGENT_METRICS_TOKEN));
+        assertThat(Files.readString(MonitoringFiles.CONFIG)).doesNotContain("admin");
         assertThat(((Map<String, Object>) sd.get("tls_config")).get("ca_file")).isEqualTo(MonitoringFiles.ETC + "aami-ca.crt");
         assertThat(agents.get("relabel_configs").toString()).contains("__meta_aami_agent_id", "__meta_aami_hostname",
                 "__meta_aami_group_name", "__meta_aami_label_(.+)");
 
         Path etc = dir.resolve("etc");
         Path installed = MonitoringFiles.installConfig(etc, Files.readString(MonitoringFiles.RULES), "not needed by promtool",
-                "admin-token", "agent-token");
+                "monitoring-token", "agent-token");
         MonitoringFiles.Result r = MonitoringFiles.run(dir, "promtool", "check", "config", installed.toString());
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output()).contains("SUCCESS: 1 rule files found").contains("SUCCESS: 9 rules found");
 
-        Files.delete(etc.resolve("aami-admin.token"));
+        Files.delete(etc.resolve(MonitoringFiles.MONITORING_TOKEN));
         MonitoringFiles.Result missing = MonitoringFiles.run(dir, "promtool", "check", "config", installed.toString());
         assertThat(missing.exit()).as("a missing credentials file is an error").isNotZero();
-        assertThat(missing.output()).contains("aami-admin.token");
+        assertThat(missing.output()).contains(MonitoringFiles.MONITORING_TOKEN);
     }
 }

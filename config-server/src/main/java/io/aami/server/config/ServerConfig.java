@@ -9,7 +9,7 @@ import java.time.Duration;
  */
 public record ServerConfig(Listen listen, Path dataDir, Database database, String adminToken, Tls tls,
                            Heartbeat heartbeat, Tokens tokens, Http http, RateLimits rateLimits, Checks checks,
-                           Results results, Policy policy, Logging logging) {
+                           Results results, Policy policy, Logging logging, String monitoringToken, Sd sd) {
 
     /** Where the API listens. Port 0 picks a free port (tests). */
     public record Listen(String host, int port) {
@@ -92,6 +92,14 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
     public record Logging(String level, String format) {
     }
 
+    /**
+     * Prometheus service discovery: besides the address each heartbeat came from, an agent's local API is
+     * listed at an IP address it bound only when that address lies in one of {@code allowedCidrs} (canonical
+     * CIDR strings; empty: none).
+     */
+    public record Sd(java.util.List<String> allowedCidrs) {
+    }
+
     public Path postgresDir() {
         return dataDir.resolve("postgres");
     }
@@ -102,5 +110,10 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
 
     public Path adminTokenFile() {
         return dataDir.resolve("admin-token");
+    }
+
+    /** The read-only credential of Prometheus (service discovery, {@code /metrics}) when {@code monitoring_token} is unset. */
+    public Path monitoringTokenFile() {
+        return dataDir.resolve("monitoring-token");
     }
 }

@@ -4,6 +4,7 @@ import io.aami.common.config.ConfigException;
 import io.aami.common.config.ConfigTree;
 import io.aami.common.net.HostPort;
 import io.aami.common.text.Strings;
+import io.aami.server.security.Cidr;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,7 +81,9 @@ public final class ServerConfigLoader {
                         path(t.string("policy.signing_key", null))),
                 new ServerConfig.Logging(
                         t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
-                        t.choice("logging.format", "text", "text", "json")));
+                        t.choice("logging.format", "text", "text", "json")),
+                Strings.blankToNull(t.string("monitoring_token", null)),
+                new ServerConfig.Sd(allowedCidrs(t)));
         t.finish();
         validate(cfg, t);
         return new Loaded(cfg, t.unusedEnvironmentWarnings("config-server"));
@@ -90,6 +93,27 @@ public final class ServerConfigLoader {
     private static ServerConfig.Listen listen(ConfigTree t) {
         HostPort listen = t.hostPort("listen", "0.0.0.0:8443", HostPort.Option.PORT_ZERO);
         return new ServerConfig.Listen(listen.host(), listen.port());
+    }
+
+    /**
+     * Each entry a network ({@code 10.0.0.0/8}) or an address, kept in the form it was given once it parses.
+     * A prefix of 0 would let any agent name any address, which is what the rule exists to prevent: refused.
+     */
+    private static List<String> allowedCidrs(ConfigTree t) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String s : t.stringList("sd.allowed_cidrs", List.of())) {
+            Cidr cidr;
+            try {
+                cidr = Cidr.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw t.invalid("sd.allowed_cidrs", e.getMessage());
+            }
+            if (cidr.prefixLength() == 0) {
+                throw t.invalid("sd.allowed_cidrs", "'" + s + "' would allow every address; list the agents' networks");
+            }
+            out.add(cidr.toString());
+        }
+        return List.copyOf(out);
     }
 
     /** Checked as a long: an int cast first would wrap 4GiB into an accepted 0. */
@@ -128,6 +152,9 @@ public final class ServerConfigLoader {
         }
         if (cfg.adminToken() != null && cfg.adminToken().length() < 16) {
             throw t.invalid("admin_token", "must be at least 16 characters");
+        }
+        if (cfg.monitoringToken() != null && (cfg.monitoringToken().length() < 16 || cfg.monitoringToken().equals(cfg.adminToken()))) {
+            throw t.invalid("monitoring_token", "must be at least 16 characters and differ from admin_token");
         }
         validateTls(cfg.tls(), t);
         validateCertificateGrace(cfg, t);

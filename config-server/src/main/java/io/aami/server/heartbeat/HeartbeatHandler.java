@@ -16,6 +16,7 @@ public final class HeartbeatHandler {
     }
 
     public void heartbeat(Context ctx) {
-        ctx.json(service.record(Params.pathId(ctx), bodies.read(ctx, HeartbeatRequest.class)));
+        // The peer address of the connection, never a client-supplied header: the discovery trusts it.
+        ctx.json(service.record(Params.pathId(ctx), bodies.read(ctx, HeartbeatRequest.class), ctx.req().getRemoteAddr()));
     }
 }

@@ -6,14 +6,14 @@ import io.aami.server.validation.Fields;
 import java.util.regex.Pattern;
 
 /**
- * The heartbeat's {@code local_api}: a host as the agent bound it and a port. An IP literal is stored in
- * its canonical form (so the discovery can tell a wildcard or loopback address without parsing); any
- * other host an agent may bind (a name, an IPv6 literal with a zone) is kept as sent, within a character
- * set that cannot break a Prometheus {@code host:port} target.
+ * The heartbeat's {@code local_api}: the IP address the agent bound and a port. The address is stored in its
+ * canonical form (so the discovery can compare it with the heartbeat's source and tell a wildcard or loopback
+ * address without parsing). A host name, or an IPv6 literal with a zone, is refused: the discovery never lists
+ * a name (an agent could point the central Prometheus at any host), and a zone means nothing off the agent's
+ * host. A refusal here drops the field, never the heartbeat ({@link HeartbeatService}).
  */
 final class LocalApiField {
     static final int MAX_HOST = 253;
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]+");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     /** The validated address; null when the agent reported none (its API is off, or it is older). */
@@ -23,17 +23,18 @@ final class LocalApiField {
     private LocalApiField() {
     }
 
+    /** @throws ApiException naming {@code local_api.host} or {@code local_api.port} when the address is unusable */
     static Value read(LocalApiAddress a) {
         if (a == null) {
             return null;
         }
         String host = Fields.required("local_api.host", a.host(), MAX_HOST);
-        if (!HOST.matcher(host).matches()) {
-            throw ApiException.invalid("local_api.host", "is not a host name or IP address");
+        if (!IP_LITERAL.matcher(host).matches()) {
+            throw ApiException.invalid("local_api.host", "must be an IP address (a host name is never listed)");
         }
         if (a.port() == null || a.port() < 1 || a.port() > 65535) {
             throw ApiException.invalid("local_api.port", "must be between 1 and 65535");
         }
-        return new Value(IP_LITERAL.matcher(host).matches() ? Fields.ipAddress("local_api.host", host) : host, a.port());
+        return new Value(Fields.ipAddress("local_api.host", host), a.port());
     }
 }

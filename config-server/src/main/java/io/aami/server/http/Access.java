@@ -15,8 +15,10 @@ public enum Access implements RouteRole {
     ENROLL,
     /** An enrolled agent, and only on its own {@code {id}}. */
     AGENT,
-    /** An operator with the admin token. */
+    /** An operator with the admin token (the monitoring token is refused: 403). */
     ADMIN,
-    /** Prometheus: public or admin, as {@code metrics.public} says. */
+    /** Prometheus reading, never changing: the monitoring token or the admin token (service discovery). */
+    MONITORING,
+    /** Prometheus: public, or as {@link #MONITORING}, as {@code metrics.public} says. */
     METRICS_ACCESS
 }

@@ -40,11 +40,12 @@ public final class AccessFilter {
                 unauthenticated.acquire(ctx);
             }
             case ADMIN -> admin.require(ctx);
+            case MONITORING -> admin.requireMonitoring(ctx);
             case METRICS_ACCESS -> {
                 if (metricsPublic) {
                     unauthenticated.acquire(ctx);
                 } else {
-                    admin.require(ctx);
+                    admin.requireMonitoring(ctx);
                 }
             }
             case AGENT -> limit(agentRequests, agents.require(ctx).toString(), "requests from this agent");

@@ -2,41 +2,56 @@ package io.aami.server.sd;
 
 import io.aami.contract.sd.SdTargetGroup;
 import io.aami.server.db.Database;
+import io.aami.server.security.Cidr;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Which agents' local {@code /metrics} a Prometheus can scrape, and at which {@code host:port}. An API
- * bound to this host's default loopback ({@code 127.0.0.1}, {@code ::1}, {@code localhost}, the agent's
- * default) answers only on the agent's host and is not listed; a wildcard bind ({@code 0.0.0.0},
- * {@code ::}) is listed at the address the agent reported when it enrolled (not listed without one);
- * any other host as bound. Every label is a {@code __meta_aami_*} one, so the scrape config's
- * relabeling decides what the series carry.
+ * Which agents' local {@code /metrics} a Prometheus can scrape, and at which {@code host:port}. The central
+ * Prometheus sends its agent-scrape credential to every listed address, and an agent (running as root on a host
+ * that may be compromised) chooses what its heartbeat reports; so an agent is listed only at an address the
+ * server can vouch for:
+ * <ul>
+ *   <li>the IP address its last heartbeat came from (as the server's socket saw it, never a header), when the
+ *       API is bound to a wildcard address ({@code 0.0.0.0}, {@code ::}) or to exactly that address, and it is
+ *       not a loopback one (the agent's loopback is not Prometheus's);</li>
+ *   <li>or the IP address it bound, when that lies in one of the operator's {@code sd.allowed_cidrs} (for
+ *       agents whose heartbeats reach the server through NAT or a proxy, or several agents on one host).</li>
+ * </ul>
+ * Anything else is not listed: a host name (never, whatever resolves it), an address outside both rules, and
+ * this host's default loopback ({@code 127.0.0.1}, {@code ::1}, the agent's default), which answers only on the
+ * agent's host. Every label is a {@code __meta_aami_*} one, so the scrape config's relabeling decides what the
+ * series carry.
  */
 public final class SdService {
-    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "0:0:0:0:0:0:0:1", "localhost", "localhost.");
-    private static final Set<String> WILDCARD = Set.of("0.0.0.0", "0:0:0:0:0:0:0:0");
     private static final Pattern NOT_LABEL_CHAR = Pattern.compile("[^A-Za-z0-9_]");
+    // Strict: a string that is not a literal would make InetAddress look the name up.
+    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final byte[] IPV4_LOOPBACK = {127, 0, 0, 1};
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final Database db;
     private final SdStore store;
+    private final List<Cidr> allowed;
 
-    public SdService(Database db, SdStore store) {
+    public SdService(Database db, SdStore store, List<Cidr> allowed) {
         this.db = db;
         this.store = store;
+        this.allowed = List.copyOf(allowed);
     }
 
     /** One target group per listed agent, ordered by agent id. */
     public List<SdTargetGroup> prometheusTargets() {
         List<SdTargetGroup> out = new ArrayList<>();
         for (SdStore.AgentApi a : db.withConnection(store::listed)) {
-            String address = address(a.apiHost(), a.apiPort(), a.reportedIp());
+            String address = address(a.apiHost(), a.apiPort(), a.sourceIp(), allowed);
             if (address != null) {
                 out.add(new SdTargetGroup(List.of(address), labels(a)));
             }
@@ -44,13 +59,37 @@ public final class SdService {
         return out;
     }
 
-    /** {@code host:port} a Prometheus elsewhere can reach, or null when there is none. */
-    static String address(String apiHost, int port, String reportedIp) {
-        String host = WILDCARD.contains(apiHost) ? reportedIp : apiHost;
-        if (host == null || LOOPBACK.contains(host.toLowerCase(Locale.ROOT))) {
+    /** {@code host:port} a Prometheus elsewhere can reach at an address the server vouches for, or null (class Javadoc). */
+    static String address(String apiHost, int port, String sourceIp, List<Cidr> allowed) {
+        InetAddress bound = literal(apiHost);
+        InetAddress source = literal(sourceIp);
+        boolean wildcard = bound != null && bound.isAnyLocalAddress();
+        InetAddress at = wildcard ? source : bound;
+        if (at == null || at.isAnyLocalAddress() || isDefaultLoopback(at)) {
             return null;
         }
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        boolean vouched = (wildcard || at.equals(source)) && !at.isLoopbackAddress();
+        if (!vouched && allowed.stream().noneMatch(c -> c.contains(at))) {
+            return null;
+        }
+        String host = at.getHostAddress();
+        return (at instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static boolean isDefaultLoopback(InetAddress a) {
+        return a.isLoopbackAddress() && (a instanceof Inet6Address || java.util.Arrays.equals(a.getAddress(), IPV4_LOOPBACK));
+    }
+
+    /** An IP literal, parsed without any name lookup; null for a name (stored before names were refused) or nothing. */
+    private static InetAddress literal(String s) {
+        if (s == null || !(IPV4.matcher(s).matches() || IPV6.matcher(s).matches()) || s.indexOf('%') >= 0) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     private static Map<String, String> labels(SdStore.AgentApi a) {

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Resolves the operator's admin token: the configured one, else the one in {@code <data dir>/admin-token},
- * else a new one written there with mode 0600. The file's path is logged; the token never is.
+ * else a new one written there with mode 0600; and in the same way the read-only monitoring token of
+ * Prometheus ({@code monitoring_token}, {@code <data dir>/monitoring-token}). The file's path is logged; a
+ * token never is.
  */
 public final class AdminToken {
     private static final Logger LOG = LoggerFactory.getLogger(AdminToken.class);
@@ -21,6 +23,15 @@ public final class AdminToken {
     }
 
     public static String resolve(String configured, Path file, Secrets secrets) {
+        return resolve("admin token", "aami_admin_", configured, file, secrets);
+    }
+
+    /** The monitoring token: service discovery and {@code /metrics}, nothing else. */
+    public static String resolveMonitoring(String configured, Path file, Secrets secrets) {
+        return resolve("monitoring token", "aami_monitoring_", configured, file, secrets);
+    }
+
+    private static String resolve(String what, String prefix, String configured, Path file, Secrets secrets) {
         if (configured != null) {
             return configured;
         }
@@ -28,17 +39,17 @@ public final class AdminToken {
             if (Files.exists(file)) {
                 String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (stored.length() < 16) {
-                    throw new IllegalStateException("admin token file " + file + " holds no usable token (at least 16 characters)");
+                    throw new IllegalStateException(what + " file " + file + " holds no usable token (at least 16 characters)");
                 }
-                LOG.info("admin token read from {}", file.toAbsolutePath());
+                LOG.info("{} read from {}", what, file.toAbsolutePath());
                 return stored;
             }
-            String token = "aami_admin_" + secrets.randomString(40);
+            String token = prefix + secrets.randomString(40);
             writePrivate(file, token + "\n");
-            LOG.info("generated an admin token and stored it in {} (mode 0600)", file.toAbsolutePath());
+            LOG.info("generated a {} and stored it in {} (mode 0600)", what, file.toAbsolutePath());
             return token;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or write the admin token file " + file, e);
+            throw new UncheckedIOException("cannot read or write the " + what + " file " + file, e);
         }
     }
 

@@ -44,6 +44,10 @@ public final class Cidr {
         return a.length == network.length && java.util.Arrays.equals(mask(a, prefix), network);
     }
 
+    public int prefixLength() {
+        return prefix;
+    }
+
     @Override
     public String toString() {
         return text;

@@ -98,6 +98,8 @@ class ServerConfigValidationTest {
             "AAMI_POLICY_MAX_WAIT=999ms                   | policy.max_wait | must be between 1s and 10m",
             "AAMI_POLICY_MAX_WAIT=10m1ms                  | policy.max_wait | must be between 1s and 10m",
             "AAMI_ADMIN_TOKEN=fifteen-chars-x             | admin_token | must be at least 16 characters",
+            "AAMI_MONITORING_TOKEN=fifteen-chars-x        | monitoring_token | must be at least 16 characters and differ from admin_token",
+            "AAMI_ADMIN_TOKEN=one-token-for-both-0123;AAMI_MONITORING_TOKEN=one-token-for-both-0123 | monitoring_token | differ from admin_token",
             // tls pairs and bounds, then the grace, then the bundle
             "AAMI_TLS_PROTOCOLS=TLSv1.1                   | tls.protocols | must list TLSv1.3 and optionally TLSv1.2",
             "AAMI_TLS_PROTOCOLS=TLSv1.3,TLSv1.1           | tls.protocols | must list TLSv1.3 and optionally TLSv1.2",
@@ -113,7 +115,11 @@ class ServerConfigValidationTest {
             "AAMI_POLICY_BUNDLE_TTL=4m59s                 | policy.bundle_ttl | must be at least 5m",
             // logging
             "AAMI_LOGGING_LEVEL=loud                      | logging.level | 'loud' is not one of trace, debug, info, warn, error",
-            "AAMI_LOGGING_FORMAT=xml                      | logging.format | 'xml' is not one of text, json"})
+            "AAMI_LOGGING_FORMAT=xml                      | logging.format | 'xml' is not one of text, json",
+            // service discovery
+            "AAMI_SD_ALLOWED_CIDRS=agents.example         | sd.allowed_cidrs | 'agents.example' is not an IP address",
+            "AAMI_SD_ALLOWED_CIDRS=10.0.0.0/8,10.1.0.0/33 | sd.allowed_cidrs | '10.1.0.0/33' has a prefix length outside 0..32",
+            "AAMI_SD_ALLOWED_CIDRS=::/0                   | sd.allowed_cidrs | '::/0' would allow every address"})
     void environmentValueRefusedNamingTheKey(String overrides, String key, String problem) {
         assertThatThrownBy(() -> ServerConfigLoader.load(null, env(overrides))).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("config key '" + key + "' (")
@@ -131,6 +137,8 @@ class ServerConfigValidationTest {
             "tls: {enabled: [on]}                             | tls.enabled | expected a single value, not a list",
             "checks: {interpreters: {sh: yes}}                | checks.interpreters | expected a list",
             "admin_token: 123456789012345                     | admin_token | must be at least 16 characters",
+            "sd: {allowed_cidrs: {net: 10.0.0.0/8}}           | sd.allowed_cidrs | expected a list",
+            "sd: {allowed_cidrs: [0.0.0.0/0]}                 | sd.allowed_cidrs | '0.0.0.0/0' would allow every address",
             "heartbeat: {missed_for_offline: three}           | heartbeat.missed_for_offline | 'three' is not a whole number"})
     void yamlValueRefusedNamingTheKeyAndTheFile(String yaml, String key, String problem) throws Exception {
         Path file = Files.writeString(dir.resolve("server.yaml"), yaml + "\n");
@@ -170,7 +178,9 @@ class ServerConfigValidationTest {
             "AAMI_TLS_CA_CERT=/a;AAMI_TLS_CA_KEY=/b;AAMI_TLS_CERT=/c;AAMI_TLS_KEY=/d",
             "AAMI_TLS_CLIENT_CERT_VALIDITY=1h",
             "AAMI_TLS_CLIENT_CERT_VALIDITY=366d",
-            "AAMI_POLICY_BUNDLE_TTL=5m"})
+            "AAMI_POLICY_BUNDLE_TTL=5m",
+            "AAMI_MONITORING_TOKEN=sixteen-chars-xx",
+            "AAMI_SD_ALLOWED_CIDRS=10.0.0.0/1,2001:db8::/1,192.0.2.7"})
     void edgesLoad(String overrides) {
         assertThatCode(() -> ServerConfigLoader.load(null, env(overrides))).doesNotThrowAnyException();
     }
@@ -187,10 +197,18 @@ class ServerConfigValidationTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"AAMI_ADMIN_TOKEN", "AAMI_DATABASE_URL"})
+    @CsvSource({"AAMI_ADMIN_TOKEN", "AAMI_DATABASE_URL", "AAMI_MONITORING_TOKEN"})
     void aBlankSecretOrUrlIsUnset(String variable) {
         ServerConfig cfg = ServerConfigLoader.load(null, Map.of(variable, " \t "));
         assertThat(cfg.adminToken()).isNull();
+        assertThat(cfg.monitoringToken()).isNull();
         assertThat(cfg.database().url()).isNull();
+    }
+
+    @org.junit.jupiter.api.Test
+    void sdAllowedCidrsAreEmptyUnlessListed() {
+        assertThat(ServerConfigLoader.load(null, Map.of()).sd().allowedCidrs()).isEmpty();
+        assertThat(ServerConfigLoader.load(null, Map.of("AAMI_SD_ALLOWED_CIDRS", "10.0.0.0/8, 2001:db8::/32")).sd().allowedCidrs())
+                .containsExactly("10.0.0.0/8", "2001:db8::/32");
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 /** A real config-server in this JVM, on port 0, on a fresh real PostgreSQL database. */
 public final class TestServer implements AutoCloseable {
     public static final String ADMIN = "test-admin-token-0123456789";
+    /** Prometheus's read-only credential: service discovery and /metrics only. */
+    public static final String MONITORING = "test-monitoring-token-0123456789";
 
     private final RunningServer running;
     private final TestDatabase.Coordinates db;
@@ -56,6 +58,7 @@ public final class TestServer implements AutoCloseable {
         env.put("AAMI_LISTEN", "127.0.0.1:0");
         env.put("AAMI_TLS", "off");
         env.put("AAMI_ADMIN_TOKEN", ADMIN);
+        env.put("AAMI_MONITORING_TOKEN", MONITORING);
         env.put("AAMI_DATABASE_URL", db.url());
         // Tests enroll many agents from 127.0.0.1; the rate-limit tests set their own limits.
         env.put("AAMI_RATE_LIMITS_ENROLL_PER_MINUTE", "1000000");
