@@ -141,7 +141,7 @@ public final class CheckResultIngest {
     }
 
     /**
-     * The newest result of each check in the batch by {@link CheckResultStore#LATEST_FIRST} (the upsert
+     * The newest result of each check in the batch by {@link CheckResultStore#latestOrder} (the upsert
      * may touch each row once, and keeps the newer of it and the stored row by the same order), in
      * check id order: concurrent batches lock their latest rows in one order, never in opposite ones.
      */
