@@ -7,7 +7,11 @@ import java.time.Duration;
  * {@code POST /api/v1/agents/{id}/check-results} and the agent's local {@code POST /check-results}.
  * <ul>
  *   <li>{@code check_id} is a check's id when it is a UUID, else a check's name (exactly as defined);
- *       a name the sender's policy does not hold is a 404 naming it.</li>
+ *       either must be a check the sender's policy holds, else a 404 naming it. On the server, a result
+ *       with {@code seq} whose check is no longer assigned (unassigned while it waited in the spool) is
+ *       dropped instead, and acknowledged, so the agent's stream moves on.</li>
+ *   <li>{@code executed_at} lies between the years 1 and 9999, like every timestamp, and is kept exactly
+ *       (microseconds, proleptic Gregorian calendar).</li>
  *   <li>{@code status} agrees with {@code exit_code} by the Nagios convention
  *       ({@code io.aami.contract.checks.CheckStatus#forExitCode}), else 400.</li>
  *   <li>{@code executed_at} may lie at most {@link #MAX_FUTURE_SKEW} ahead of the receiver's clock, else 400

@@ -1,5 +1,6 @@
 package io.aami.server.checkresults;
 
+import io.aami.server.db.JdbcTimes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,8 +28,8 @@ public final class CheckLatestStore {
                 while (rs.next()) {
                     Row r = new Row(rs.getObject("check_id", UUID.class), rs.getLong("seq"), rs.getInt("status"),
                             (Integer) rs.getObject("exit_code"), rs.getString("output"), rs.getBoolean("truncated"),
-                            rs.getBoolean("timed_out"), rs.getLong("duration_ms"), rs.getTimestamp("executed_at").toInstant(),
-                            rs.getTimestamp("received_at").toInstant());
+                            rs.getBoolean("timed_out"), rs.getLong("duration_ms"), JdbcTimes.instant(rs, "executed_at"),
+                            JdbcTimes.instant(rs, "received_at"));
                     out.put(r.checkId(), r);
                 }
             }

@@ -11,30 +11,44 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * The rules of {@link CheckResultRules} for one batch, before anything is stored: its shape, each
- * result's fields, and each {@code check_id} resolved to an id (a name through the target's policy).
- * The first broken rule refuses the whole batch.
+ * result's fields (the first broken rule refuses the whole batch with 400), and each {@code check_id}
+ * looked up among the checks assigned to the target (its current policy), by name or by id. A result
+ * whose check is not assigned is reported in {@link Validated#unassigned()}, not refused here: what to
+ * do with it depends on whether the batch is sequenced ({@link CheckResultIngest}).
  */
 final class CheckResultValidator {
-    /** The batch, each result's {@code check_id} a canonical id; {@code sequenced}: every result has a seq (else none has). */
-    record Validated(boolean sequenced, List<CheckResult> results) {
+    /**
+     * The batch: {@code sequenced} when every result has a seq (else none has); each result's
+     * {@code check_id} a canonical id, except at the {@code unassigned} indexes (in increasing order),
+     * whose check is not assigned to the target and which keep {@code check_id} as sent.
+     */
+    record Validated(boolean sequenced, List<CheckResult> results, List<Integer> unassigned) {
+    }
+
+    /** The checks assigned to a target, by name and by id, as its current policy holds them. */
+    record Assigned(Map<String, UUID> byName, Set<UUID> ids) {
     }
 
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final int maxBatch;
-    /** A target's checks by name, as its policy holds them; asked only when a batch names a check. */
-    private final Function<UUID, Map<String, UUID>> checksByName;
+    /** A target's assigned checks (its cached policy); asked once per batch, after its fields passed. */
+    private final Function<UUID, Assigned> assigned;
+    /** The same computed afresh from the database; asked only when the cached ones miss a result's check. */
+    private final Function<UUID, Assigned> recomputed;
     private final Clock clock;
 
-    CheckResultValidator(int maxBatch, Function<UUID, Map<String, UUID>> checksByName, Clock clock) {
+    CheckResultValidator(int maxBatch, Function<UUID, Assigned> assigned, Function<UUID, Assigned> recomputed, Clock clock) {
         this.maxBatch = maxBatch;
-        this.checksByName = checksByName;
+        this.assigned = assigned;
+        this.recomputed = recomputed;
         this.clock = clock;
     }
 
@@ -42,25 +56,39 @@ final class CheckResultValidator {
         List<CheckResult> in = ResultBatches.requireObjects(batch.results(), maxBatch);
         boolean sequenced = requireSequencing(in, batch.streamEpoch());
         Instant latest = clock.instant().plus(CheckResultRules.MAX_FUTURE_SKEW);
-        Map<String, UUID> names = null;
+        for (int i = 0; i < in.size(); i++) {
+            requireFields(i, in.get(i), sequenced, latest);
+        }
+        // An id is held to the policy like a name: else an agent could file results under another
+        // group's check (history, latest state and its alerts). A miss in the cached policy is asked
+        // again of the database, so a check assigned a moment ago (the notice still on its way from
+        // another replica) is not taken for an unassigned one.
+        Validated out = resolve(in, sequenced, assigned.apply(target));
+        return out.unassigned().isEmpty() ? out : resolve(in, sequenced, recomputed.apply(target));
+    }
+
+    private Validated resolve(List<CheckResult> in, boolean sequenced, Assigned checks) {
         List<CheckResult> out = new ArrayList<>(in.size());
+        List<Integer> unassigned = new ArrayList<>();
         for (int i = 0; i < in.size(); i++) {
             CheckResult r = in.get(i);
-            requireFields(i, r, sequenced, latest);
-            UUID id;
-            if (UUID_FORM.matcher(r.checkId()).matches()) {
-                id = UUID.fromString(r.checkId());
+            UUID id = UUID_FORM.matcher(r.checkId()).matches() ? UUID.fromString(r.checkId()) : checks.byName().get(r.checkId());
+            if (id == null || !checks.ids().contains(id)) {
+                unassigned.add(i);
+                out.add(r);
             } else {
-                names = names != null ? names : checksByName.apply(target);
-                id = names.get(r.checkId());
-                if (id == null) {
-                    throw ApiException.unknown("results[" + i + "].check_id", "no check named '" + r.checkId()
-                            + "' in this agent's policy");
-                }
+                out.add(normalized(r, id));
             }
-            out.add(normalized(r, id));
         }
-        return new Validated(sequenced, out);
+        return new Validated(sequenced, out, unassigned);
+    }
+
+    /** The 404 refusing a batch without seq whose result {@code index} names a check not assigned to the target. */
+    static ApiException unassigned(int index, String checkRef) {
+        String field = "results[" + index + "].check_id";
+        return UUID_FORM.matcher(checkRef).matches()
+                ? ApiException.unknown(field, "no check with id " + checkRef + " is assigned to this agent (its policy)")
+                : ApiException.unknown(field, "no check named '" + checkRef + "' in this agent's policy");
     }
 
     /** Whether the batch is sequenced: every result has a seq, in increasing order, or none has (and no epoch). */

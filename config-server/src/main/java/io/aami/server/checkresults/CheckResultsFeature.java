@@ -13,13 +13,15 @@ import io.aami.server.policy.PolicyService;
 import io.aami.server.results.StreamIngest;
 import io.aami.server.targets.TargetStore;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Check results: agents' ingest, and each target's latest check states and history for admins.
- * Depends on the shared result streams, targets and policy (which checks a target's bundle holds, by
- * id for the latest state and by name for results that name their check).
+ * Depends on the shared result streams, targets and policy (which checks a target's bundle holds: for
+ * the latest state, and for results, which may only be filed under a check assigned to their agent).
  */
 public final class CheckResultsFeature {
     public static final RouteSet<CheckResultHandler> ROUTES = RouteSet.of(CheckResultHandler.class)
@@ -32,16 +34,20 @@ public final class CheckResultsFeature {
         CheckResultStore results = new CheckResultStore();
         CheckStateService state = new CheckStateService(ctx.db(), targets, policies, results, new CheckLatestStore(), ctx.clock());
         CheckResultValidator validator = new CheckResultValidator(ctx.config().results().maxBatch(),
-                target -> checksByName(policies.current(target)), ctx.clock());
+                target -> assigned(policies.current(target)), target -> assigned(policies.recomputed(target)), ctx.clock());
         CheckResultIngest ingest = new CheckResultIngest(streams, results, new CheckResultKeyStore(), validator,
                 ctx.config().results().retention());
         ctx.routes().bind(ROUTES, new CheckResultHandler(ingest, state, ctx.bodies()));
     }
 
-    /** The checks of a bundle by name: the names a result may use for them (unique within a bundle). */
-    private static Map<String, UUID> checksByName(PolicyBundle bundle) {
-        Map<String, UUID> out = new HashMap<>();
-        bundle.checks().forEach(spec -> out.put(spec.name(), spec.checkId()));
-        return out;
+    /** The checks of a bundle by name (unique within a bundle: the names a result may use) and by id. */
+    private static CheckResultValidator.Assigned assigned(PolicyBundle bundle) {
+        Map<String, UUID> byName = new HashMap<>();
+        Set<UUID> ids = new HashSet<>();
+        bundle.checks().forEach(spec -> {
+            byName.put(spec.name(), spec.checkId());
+            ids.add(spec.checkId());
+        });
+        return new CheckResultValidator.Assigned(byName, ids);
     }
 }

@@ -87,6 +87,15 @@ public final class PolicyService {
         return cached(targetId).bundle();
     }
 
+    /**
+     * The bundle of {@code targetId} computed now, past the cache (which it refreshes): for a caller that
+     * must not act on a bundle a change notice has not reached yet, e.g. before dropping a result whose
+     * check the cached bundle does not hold.
+     */
+    public PolicyBundle recomputed(UUID targetId) {
+        return compute(targetId).bundle();
+    }
+
     Cached cached(UUID targetId) {
         Cached hit = cache.get(targetId);
         boolean fresh = hit != null && clock.instant().plus(bundleTtl.dividedBy(2)).isBefore(hit.bundle().expiresAt());

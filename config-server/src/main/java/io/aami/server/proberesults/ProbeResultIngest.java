@@ -40,6 +40,7 @@ public final class ProbeResultIngest {
                 (c, t, e, receivedAt, fresh) -> {
                     store.copyHistory(c, t, e, receivedAt, fresh);
                     store.upsertLatest(c, t, e, receivedAt, latestPerDestination(fresh));
+                    return fresh.size();
                 });
     }
 

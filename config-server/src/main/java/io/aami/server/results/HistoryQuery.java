@@ -1,10 +1,10 @@
 package io.aami.server.results;
 
+import io.aami.server.db.JdbcTimes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -48,8 +48,9 @@ public final class HistoryQuery {
         ps.setObject(1, target);
         ps.setObject(2, item);
         ps.setObject(3, item);
-        ps.setTimestamp(4, Timestamp.from(page.since()));
-        ps.setTimestamp(5, Timestamp.from(page.beforeExecutedAt()));
+        // JdbcTimes: a page of results run before 1582 starts and continues where it should.
+        ps.setObject(4, JdbcTimes.utc(page.since()));
+        ps.setObject(5, JdbcTimes.utc(page.beforeExecutedAt()));
         ps.setLong(6, page.beforeSeq());
         ps.setInt(7, page.limit());
     }

@@ -9,7 +9,11 @@ import java.util.List;
  * <ul>
  *   <li>{@code aami_results_ingested_total{stream}}: results stored</li>
  *   <li>{@code aami_results_duplicates_total{stream}}: results received again and not stored twice</li>
- *   <li>{@code aami_results_rejected_batches_total{stream}}: malformed batches refused with 400</li>
+ *   <li>{@code aami_results_rejected_batches_total{stream}}: malformed batches refused with 400 (what
+ *       {@code ServerIngestErrors} alerts on)</li>
+ *   <li>{@code aami_results_unknown_check_total{stream}}: results filed under a check not assigned to their
+ *       agent, dropped from a sequenced batch or refusing a batch without seq with 404; normally a policy
+ *       change racing the agent's spool or a script, so apart from the rejections and alerted on by none</li>
  *   <li>{@code aami_results_seq_gap_total{stream}}: sequence numbers that never arrived</li>
  *   <li>{@code aami_results_stream_resets_total{stream}}: batches that started a new stream epoch in place
  *       of another (an agent's numbering started over: spool deleted, lost, corrupt or restored)</li>
@@ -20,6 +24,7 @@ public final class ResultMetrics {
     final Counter ingested;
     final Counter duplicates;
     final Counter rejectedBatches;
+    final Counter unassigned;
     final Counter seqGaps;
     final Counter streamResets;
 
@@ -31,6 +36,9 @@ public final class ResultMetrics {
                 .help("Results received again and acknowledged without storing them twice").labelNames("stream").register(registry);
         rejectedBatches = Counter.builder().name("aami_results_rejected_batches_total")
                 .help("Result batches refused as malformed").labelNames("stream").register(registry);
+        unassigned = Counter.builder().name("aami_results_unknown_check_total")
+                .help("Results filed under a check not assigned to their agent: dropped (sequenced) or refused with 404")
+                .labelNames("stream").register(registry);
         seqGaps = Counter.builder().name("aami_results_seq_gap_total")
                 .help("Result sequence numbers that never arrived (dropped or corrupt on the agent)").labelNames("stream")
                 .register(registry);
@@ -38,7 +46,7 @@ public final class ResultMetrics {
                 .help("Result streams that started a new epoch in place of another (the agent's numbering started over)")
                 .labelNames("stream").register(registry);
         for (String stream : streams) {
-            for (Counter c : List.of(ingested, duplicates, rejectedBatches, seqGaps, streamResets)) {
+            for (Counter c : List.of(ingested, duplicates, rejectedBatches, unassigned, seqGaps, streamResets)) {
                 c.initLabelValues(stream);
             }
         }

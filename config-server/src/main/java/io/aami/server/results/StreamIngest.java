@@ -20,10 +20,14 @@ import java.util.function.ToLongFunction;
  * replacing another epoch is reported by {@link StreamResets} after commit.
  */
 public final class StreamIngest {
-    /** Writes the new results of one batch (history and latest state), tagged with their epoch. */
+    /**
+     * Writes the new results of one batch (history and latest state), tagged with their epoch, and
+     * returns how many it stored: it may leave out results the stream must not keep (check results of a
+     * check not assigned to the agent), which are acknowledged all the same so the stream moves on.
+     */
     @FunctionalInterface
     public interface Writer<T> {
-        void write(Connection c, UUID target, UUID epoch, Instant receivedAt, List<T> fresh) throws SQLException;
+        int write(Connection c, UUID target, UUID epoch, Instant receivedAt, List<T> fresh) throws SQLException;
     }
 
     /**
@@ -68,10 +72,10 @@ public final class StreamIngest {
                 return new Outcome(new ResultAck(highWater, 0, results.size(), 0), cursor);
             }
             long gap = Math.max(0, seq.applyAsLong(fresh.get(0)) - highWater - 1);
-            writer.write(c, target, epoch, now, fresh);
+            int stored = writer.write(c, target, epoch, now, fresh);
             long last = seq.applyAsLong(fresh.get(fresh.size() - 1));
             cursors.advance(c, target, stream, epoch, last, gap, now);
-            return new Outcome(new ResultAck(last, fresh.size(), results.size() - fresh.size(), gap), cursor);
+            return new Outcome(new ResultAck(last, stored, results.size() - fresh.size(), gap), cursor);
         });
         ResultAck ack = out.ack();
         if (out.cursor().replaced() != null) {
@@ -94,10 +98,7 @@ public final class StreamIngest {
         partitions.ensure(historyTable, now);
         int accepted = db.inTransaction(c -> {
             List<T> fresh = dedup.fresh(c, target, now, results);
-            if (!fresh.isEmpty()) {
-                writer.write(c, target, UNSEQUENCED, now, fresh);
-            }
-            return fresh.size();
+            return fresh.isEmpty() ? 0 : writer.write(c, target, UNSEQUENCED, now, fresh);
         });
         metrics.ingested.labelValues(stream).inc(accepted);
         metrics.duplicates.labelValues(stream).inc(results.size() - accepted);
@@ -107,5 +108,10 @@ public final class StreamIngest {
     /** Counts a batch refused before anything was stored. */
     public void rejected(String stream) {
         metrics.rejectedBatches.labelValues(stream).inc();
+    }
+
+    /** Counts {@code count} results filed under a check not assigned to their agent (dropped, or refusing their batch). */
+    public void unassigned(String stream, int count) {
+        metrics.unassigned.labelValues(stream).inc(count);
     }
 }
