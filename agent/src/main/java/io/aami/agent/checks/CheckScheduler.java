@@ -2,8 +2,11 @@ package io.aami.agent.checks;
 
 import io.aami.agent.schedule.JobDefinition;
 import io.aami.agent.schedule.PhasedScheduler;
+import io.aami.agent.schedule.RunHistory;
 import io.aami.common.concurrent.DaemonThreads;
+import io.aami.common.policy.PolicyCanonicalForm;
 import io.aami.contract.policy.CheckSpec;
+import io.aami.contract.policy.PolicyBundle;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Each check runs every {@code interval_seconds} at a phase hashed from agent id and check id,
  *       so a fleet spreads its runs over the interval; a restart keeps the slots. A new or changed
- *       check (every check at start) first runs within 5 s, then on its slots (see PhasedScheduler).</li>
+ *       check first runs within 5 s, then on its slots; after a restart an unchanged check resumes
+ *       its cadence from the {@link RunHistory} (see PhasedScheduler).</li>
  *   <li>At most {@code maxConcurrent} scripts execute at once. A check waiting for a permit counts as
  *       running, so its next slots are skipped (and counted) rather than queued.</li>
  *   <li>{@link #apply} hot-reloads: unchanged checks keep their schedule, changed ones restart on the
@@ -50,9 +54,10 @@ public final class CheckScheduler implements AutoCloseable {
     /**
      * @param agentId       seeds the phases, so each agent spreads differently but keeps its slots
      * @param maxConcurrent most scripts executing at once, at least 1
+     * @param history       when each check last started, across restarts; closed with this scheduler
      */
     public CheckScheduler(String agentId, ScriptExecutor executor, int maxConcurrent, ExecutionSink sink,
-                          CheckMetrics metrics, Clock clock) {
+                          CheckMetrics metrics, Clock clock, RunHistory history) {
         if (agentId == null || agentId.isBlank()) {
             throw new IllegalArgumentException("agentId must not be blank");
         }
@@ -67,7 +72,8 @@ public final class CheckScheduler implements AutoCloseable {
         this.permits = new Semaphore(maxConcurrent, true);
         // Unbounded but in practice at most one thread per check: a check never has two runs in flight.
         this.workers = Executors.newCachedThreadPool(DaemonThreads.factory("aami-check"));
-        this.scheduler = new PhasedScheduler<>("checks", clock, this::start, metrics.skipListener());
+        this.scheduler = new PhasedScheduler<>("checks", clock, this::start, metrics.skipListener(), history,
+                CheckScheduler::canonical);
     }
 
     /**
@@ -105,6 +111,14 @@ public final class CheckScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         metrics.scheduledChecks(0);
+    }
+
+    /**
+     * The check as the policy's signed canonical form writes it (alone in an otherwise empty bundle):
+     * equal for equal checks and the same in every agent build, so an upgrade keeps the checks' cadence.
+     */
+    static byte[] canonical(CheckSpec check) {
+        return PolicyCanonicalForm.canonical(new PolicyBundle(0, null, null, null, List.of(check), List.of(), null, null));
     }
 
     private CompletableFuture<?> start(String key, CheckSpec spec) {

@@ -2,6 +2,7 @@ package io.aami.agent.checks;
 
 import io.aami.agent.config.AgentConfig;
 import io.aami.agent.feature.AgentContext;
+import io.aami.agent.schedule.RunHistory;
 
 /**
  * Script checks: the sandbox and executor from {@code checks.*}, the scheduler that runs the policy's
@@ -16,9 +17,11 @@ public final class ChecksFeature {
         Sandbox sandbox = Sandbox.create(cfg.runAs(), ScriptLimits.DEFAULTS, cfg.containment());
         LocalScriptPolicy localPolicy = new LocalScriptPolicy(cfg.remoteScripts(), cfg.allowedInterpreters(),
                 cfg.allowedScriptSha256(), cfg.allowedExecutionSha256());
+        // Registered first, so closed after the scheduler, which closes it too (a failed start still closes it).
+        RunHistory history = ctx.out().closeable(RunHistory.open(RunHistory.fileIn(ctx.cfg().agent().stateDir(), "checks"), "checks"));
         CheckScheduler checks = ctx.out().closeable(new CheckScheduler(ctx.agentId().toString(),
                 new ScriptExecutor(cfg.workDir(), sandbox, cfg.outputMaxBytes(), ctx.clock(), ScriptExecutor.INTERPRETER_DIRS, localPolicy),
-                cfg.maxConcurrent(), sink, new CheckMetrics(ctx.metrics().registry()), ctx.clock()));
+                cfg.maxConcurrent(), sink, new CheckMetrics(ctx.metrics().registry()), ctx.clock(), history));
         ctx.out().onBundle(bundle -> checks.apply(bundle.checks()));
     }
 }

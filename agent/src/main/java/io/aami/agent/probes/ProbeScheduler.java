@@ -2,6 +2,9 @@ package io.aami.agent.probes;
 
 import io.aami.agent.schedule.JobDefinition;
 import io.aami.agent.schedule.PhasedScheduler;
+import io.aami.agent.schedule.RunHistory;
+import io.aami.common.policy.PolicyCanonicalForm;
+import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbeResult;
@@ -18,7 +21,8 @@ import java.util.function.BiConsumer;
  * Runs the policy's probes on their intervals (same phase spreading and skip rule as checks)
  * through the one {@link ProbeEngine}, and hands every result, with its spec, to the sink (the
  * probe result spool). An invalid spec yields a result with reason {@code invalid}, never an error.
- * Slots skipped because the probe was still running are counted in {@link ProbeMetrics}.
+ * Slots skipped because the probe was still running are counted in {@link ProbeMetrics}. After a
+ * restart an unchanged probe resumes its cadence from the {@link RunHistory}, which this scheduler closes.
  */
 public final class ProbeScheduler implements AutoCloseable {
     private final String agentId;
@@ -29,13 +33,14 @@ public final class ProbeScheduler implements AutoCloseable {
     private final PhasedScheduler<ProbeSpec> scheduler;
 
     public ProbeScheduler(String agentId, ProbeEngine engine, ProbeMetrics metrics, BiConsumer<ProbeSpec, ProbeResult> sink,
-                          Clock clock) {
+                          Clock clock, RunHistory history) {
         this.agentId = agentId;
         this.engine = engine;
         this.metrics = metrics;
         this.sink = sink;
         this.clock = clock;
-        this.scheduler = new PhasedScheduler<>("probes", clock, (key, spec) -> run(key, spec), metrics.skipListener());
+        this.scheduler = new PhasedScheduler<>("probes", clock, (key, spec) -> run(key, spec), metrics.skipListener(),
+                history, ProbeScheduler::canonical);
     }
 
     /** Replaces the running probes; unchanged ones keep their phase. */
@@ -60,6 +65,11 @@ public final class ProbeScheduler implements AutoCloseable {
             metrics.recordTaskResult(task.taskId(), r);
             sink.accept(spec, r);
         });
+    }
+
+    /** The probe as the policy's signed canonical form writes it: see {@code CheckScheduler.canonical}. */
+    static byte[] canonical(ProbeSpec probe) {
+        return PolicyCanonicalForm.canonical(new PolicyBundle(0, null, null, null, List.of(), List.of(probe), null, null));
     }
 
     /** Identity of a scheduled probe: one per policy probe and destination. */

@@ -2,6 +2,7 @@ package io.aami.agent.probes;
 
 import io.aami.agent.config.AgentConfig;
 import io.aami.agent.feature.AgentContext;
+import io.aami.agent.schedule.RunHistory;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeResult;
 import java.util.function.BiConsumer;
@@ -19,7 +20,8 @@ public final class ProbesFeature {
         ProbeMetrics metrics = new ProbeMetrics(ctx.metrics().registry(), cfg.maxTaskIds());
         // Registered first, so closed after the scheduler that submits to it.
         ProbeEngine engine = ctx.out().closeable(new ProbeEngine(cfg.maxInFlight(), ctx.clock(), metrics));
-        ProbeScheduler probes = ctx.out().closeable(new ProbeScheduler(ctx.agentId().toString(), engine, metrics, sink, ctx.clock()));
+        RunHistory history = ctx.out().closeable(RunHistory.open(RunHistory.fileIn(ctx.cfg().agent().stateDir(), "probes"), "probes"));
+        ProbeScheduler probes = ctx.out().closeable(new ProbeScheduler(ctx.agentId().toString(), engine, metrics, sink, ctx.clock(), history));
         ctx.out().onBundle(bundle -> probes.apply(bundle.probes()));
         ctx.out().routes(new ProbeRoutes(engine, metrics, ctx.cfg().api().allowPrivilegedSourcePorts()).routes());
     }

@@ -1,6 +1,7 @@
 package io.aami.agent.schedule;
 
 import io.aami.common.concurrent.DaemonThreads;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,11 +9,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +28,18 @@ import org.slf4j.LoggerFactory;
  *   <li>A job that appears (at the first {@link #apply}, or added or changed later) does not wait for
  *       its phase: it first runs within {@link Phases#FIRST_RUN_SPREAD} (5 s), at an offset hashed
  *       from its seed, then on its phased slots.</li>
+ *   <li>Except after a restart: a job the {@link RunHistory} saw start under the same definition
+ *       ({@link JobFingerprint}) resumes its cadence, at the slot it would have had had the process
+ *       kept running (an overdue one within {@link Phases#OVERDUE_SPREAD}); see
+ *       {@link Phases#startSlotMillis}. Every start is recorded there.</li>
  *   <li>A job still running when its next slot comes has that slot skipped and reported to the
  *       {@link SkipListener}; runs are never stacked or queued.</li>
  *   <li>{@link #apply} hot-reloads the job set: removed jobs get no further slots (a run in flight
  *       finishes and is not interrupted); a job whose definition changed ({@code equals}) is
  *       rescheduled on the new definition, and its run in flight, if any, still counts as running so
  *       the same key never runs twice at once; unchanged jobs keep their schedule untouched.</li>
- *   <li>One timer thread; {@link #close} cancels every slot and stops it. Runs in flight belong to the
- *       runner (and its executor), which the owner closes.</li>
+ *   <li>One timer thread; {@link #close} cancels every slot, stops it and closes the history (its last
+ *       write). Runs in flight belong to the runner (and its executor), which the owner closes.</li>
  * </ul>
  */
 public final class PhasedScheduler<S> implements AutoCloseable {
@@ -43,18 +50,34 @@ public final class PhasedScheduler<S> implements AutoCloseable {
     private final Clock clock;
     private final JobRunner<S> runner;
     private final SkipListener skipListener;
+    private final RunHistory history;
+    private final Function<? super S, byte[]> canonicalSpec;
     private final ScheduledThreadPoolExecutor timer;
     private final Object lock = new Object();
     private final Map<String, ScheduledJob<S>> jobs = new HashMap<>();
     private boolean closed;
 
     /**
+     * A scheduler whose history is forgotten when the process ends: every job is new after a restart.
+     *
      * @param name         names the timer thread and log lines, e.g. "checks"
      * @param clock        wall clock the slots are aligned to
      * @param runner       starts one run; called on the timer thread, must not block
      * @param skipListener told about every skipped slot
      */
     public PhasedScheduler(String name, Clock clock, JobRunner<S> runner, SkipListener skipListener) {
+        this(name, clock, runner, skipListener, RunHistory.inMemory(),
+                spec -> String.valueOf(spec).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A scheduler that resumes its jobs' cadence from {@code history} after a restart, and owns it.
+     *
+     * @param canonicalSpec a spec's bytes, equal exactly when the specs are equal and the same in every
+     *                      build of the agent (see {@link JobFingerprint})
+     */
+    public PhasedScheduler(String name, Clock clock, JobRunner<S> runner, SkipListener skipListener,
+                           RunHistory history, Function<? super S, byte[]> canonicalSpec) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank");
         }
@@ -62,6 +85,8 @@ public final class PhasedScheduler<S> implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.skipListener = Objects.requireNonNull(skipListener, "skipListener");
+        this.history = Objects.requireNonNull(history, "history");
+        this.canonicalSpec = Objects.requireNonNull(canonicalSpec, "canonicalSpec");
         this.timer = new ScheduledThreadPoolExecutor(1, r -> DaemonThreads.thread("aami-" + name + "-timer", r));
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -78,28 +103,40 @@ public final class PhasedScheduler<S> implements AutoCloseable {
                 throw new IllegalStateException("scheduler " + name + " is closed");
             }
             removed = removeAbsent(definitions.keySet());
+            history.retain(definitions.keySet());
             for (var entry : definitions.entrySet()) {
                 ScheduledJob<S> existing = jobs.get(entry.getKey());
-                if (existing != null && existing.definition.equals(entry.getValue())) {
-                    continue;
-                }
-                ScheduledJob<S> job = new ScheduledJob<>(entry.getKey(), entry.getValue());
-                if (existing != null) {
-                    existing.cancel();
-                    job.inFlight = existing.inFlight;
-                    changed++;
-                } else {
+                if (existing == null) {
+                    schedule(entry.getKey(), entry.getValue(), null);
                     added++;
+                } else if (!existing.definition.equals(entry.getValue())) {
+                    schedule(entry.getKey(), entry.getValue(), existing);
+                    changed++;
                 }
-                jobs.put(job.key, job);
-                long now = clock.millis();
-                arm(job, job.firstSlot(now), now);
             }
         }
         if (added + changed + removed > 0) {
             LOG.info("{} schedule updated: {} jobs ({} added, {} changed, {} removed)",
                     name, definitions.size(), added, changed, removed);
         }
+    }
+
+    /**
+     * Schedules a job this process has not run under {@code definition}: one replacing {@code existing}
+     * (changed) starts as new; one not scheduled yet resumes from the history if it knows it. Must hold the lock.
+     */
+    private void schedule(String key, JobDefinition<S> definition, ScheduledJob<S> existing) {
+        ScheduledJob<S> job = new ScheduledJob<>(key, definition, JobFingerprint.of(definition, canonicalSpec));
+        OptionalLong lastStart = OptionalLong.empty();
+        if (existing != null) {
+            existing.cancel();
+            job.inFlight = existing.inFlight;
+        } else {
+            lastStart = history.lastStart(key, job.fingerprint);
+        }
+        jobs.put(key, job);
+        long now = clock.millis();
+        arm(job, job.startSlot(now, lastStart), now);
     }
 
     /** When the job's next slot is, if the job is scheduled. */
@@ -136,6 +173,7 @@ public final class PhasedScheduler<S> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        history.close();
     }
 
     /** The job object currently scheduled under {@code key}; lets tests see that an unchanged job was kept. */
@@ -177,6 +215,9 @@ public final class PhasedScheduler<S> implements AutoCloseable {
             if (job.running()) {
                 reportSkip(job.key);
             } else {
+                // The slot, or now if the wall clock has stepped back since it was armed: never a start in the future.
+                history.started(job.key, job.fingerprint, Math.min(job.nextSlotMs, clock.millis()), job.catchingUp);
+                job.catchingUp = false;
                 job.inFlight = start(job);
             }
             long now = clock.millis();

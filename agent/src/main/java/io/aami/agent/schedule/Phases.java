@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 /**
  * The slot arithmetic: a job runs at wall-clock instants {@code phase + k·interval} (epoch millis),
@@ -16,6 +17,11 @@ import java.time.Duration;
  * result in seconds, not after up to a whole interval (an hour for an hourly check), so a new job's
  * first slot is at most {@link #FIRST_RUN_SPREAD} away (see {@link #firstSlotMillis}); from then on it
  * runs on its phase.
+ *
+ * <p>A restart is not a new job. A job whose unchanged definition last started at a known time (the
+ * {@link RunHistory} of the previous process) resumes its cadence instead (see {@link #startSlotMillis}):
+ * otherwise every restart, a fleet-wide upgrade or a crash loop, would run every check within five
+ * seconds, a herd on the host and, across a fleet restarted together, on the monitored services.
  */
 final class Phases {
     /**
@@ -26,6 +32,14 @@ final class Phases {
      * be noticed by anyone and would bunch the starts more.
      */
     static final Duration FIRST_RUN_SPREAD = Duration.ofSeconds(5);
+
+    /**
+     * A job that missed its run while the agent was down (an interval or more since it last started)
+     * runs within this long of the restart, or on its phase when its interval is shorter. A minute
+     * spreads 1,000 overdue hourly checks to about 17 starts a second and still brings a host back
+     * from a reboot with fresh results in a minute, not up to an hour later.
+     */
+    static final Duration OVERDUE_SPREAD = Duration.ofMinutes(1);
 
     private Phases() {
     }
@@ -70,6 +84,44 @@ final class Phases {
         // Only a clock stepped back by more than an interval gets here, so the slot from now lies
         // before the one that fired and cannot repeat it.
         return slot - nowMs > 2 * intervalMs ? nextSlotMillis(nowMs, phaseMs, intervalMs) : slot;
+    }
+
+    /**
+     * The first slot of a job this process has not run yet. Unknown last start, or one after
+     * {@code nowMs} (the wall clock has stepped back since, so it says nothing about the cadence): a
+     * new job's first slot. Otherwise {@link #resumedSlotMillis}.
+     */
+    static long startSlotMillis(OptionalLong lastStartMs, long nowMs, String seed, long phaseMs, long intervalMs) {
+        if (!known(lastStartMs, nowMs)) {
+            return firstSlotMillis(nowMs, seed, phaseMs, intervalMs);
+        }
+        return resumedSlotMillis(lastStartMs.getAsLong(), nowMs, seed, phaseMs, intervalMs);
+    }
+
+    /**
+     * Whether a job starting at {@code nowMs} catches up rather than keeps its cadence: its last start
+     * is unknown (or in the future), or an interval or more ago. Its start is worth recording soon.
+     */
+    static boolean catchingUp(OptionalLong lastStartMs, long nowMs, long intervalMs) {
+        return !known(lastStartMs, nowMs) || nowMs - lastStartMs.getAsLong() >= intervalMs;
+    }
+
+    /**
+     * The slot of a job resumed after a restart, given its last start {@code lastStartMs <= nowMs}: the
+     * slot it would have had had the agent kept running ({@link #slotAfterMillis}, so never more than
+     * 1½ intervals away whatever the history file says). If that run was missed (an interval or more
+     * ago), the earlier of that slot and {@code nowMs} plus the seed's offset in [0, OVERDUE_SPREAD).
+     */
+    static long resumedSlotMillis(long lastStartMs, long nowMs, String seed, long phaseMs, long intervalMs) {
+        long onCadence = slotAfterMillis(lastStartMs, nowMs, phaseMs, intervalMs);
+        if (nowMs - lastStartMs < intervalMs || intervalMs <= OVERDUE_SPREAD.toMillis()) {
+            return onCadence;
+        }
+        return Math.min(onCadence, nowMs + phaseMillis(seed, OVERDUE_SPREAD));
+    }
+
+    private static boolean known(OptionalLong lastStartMs, long nowMs) {
+        return lastStartMs.isPresent() && lastStartMs.getAsLong() <= nowMs;
     }
 
     private static byte[] sha256(String seed) {

@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.aami.agent.schedule.RunHistory;
 import io.aami.contract.policy.CheckSpec;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -50,7 +52,8 @@ class CheckSchedulerTest {
     }
 
     private CheckScheduler newScheduler(int maxConcurrent) {
-        scheduler = new CheckScheduler("agent-1", executor, maxConcurrent, results::add, metrics, Clock.systemUTC());
+        scheduler = new CheckScheduler("agent-1", executor, maxConcurrent, results::add, metrics, Clock.systemUTC(),
+                RunHistory.inMemory());
         return scheduler;
     }
 
@@ -64,6 +67,18 @@ class CheckSchedulerTest {
 
     private long resultsOf(UUID id, String output) {
         return results.stream().filter(r -> r.checkId().equals(id) && r.output().equals(output)).count();
+    }
+
+    @Test
+    void aChecksFingerprintInputIsItsSignedCanonicalFormEqualExactlyWhenTheCheckIs() {
+        UUID id = UUID.fromString("00000000-0000-0000-0000-000000000001");
+        CheckSpec check = spec(id, "/bin/sh", "exit 0", List.of("-x"), Map.of("B", "2", "A", "1"), 60, 10);
+        CheckSpec same = spec(id, "/bin/sh", "exit 0", List.of("-x"), Map.of("A", "1", "B", "2"), 60, 10);
+        assertThat(CheckScheduler.canonical(same)).isEqualTo(CheckScheduler.canonical(check));
+        assertThat(new String(CheckScheduler.canonical(check), StandardCharsets.UTF_8))
+                .contains("\"checks\":[{\"check_id\":\"" + id + "\"").contains("\"env\":{\"A\":\"1\",\"B\":\"2\"}");
+        assertThat(CheckScheduler.canonical(spec(id, "/bin/sh", "exit 0", List.of("-x"), Map.of("A", "1", "B", "2"), 60, 11)))
+                .isNotEqualTo(CheckScheduler.canonical(check));
     }
 
     @Test

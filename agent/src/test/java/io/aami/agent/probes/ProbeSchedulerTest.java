@@ -2,6 +2,7 @@ package io.aami.agent.probes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aami.agent.schedule.RunHistory;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeResult;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -23,7 +24,7 @@ class ProbeSchedulerTest {
     private final ProbeEngine engine = new ProbeEngine(16, Clock.systemUTC(), metrics);
     private final List<ProbeResult> results = new CopyOnWriteArrayList<>();
     private final ProbeScheduler scheduler = new ProbeScheduler("agent-1", engine, metrics, (spec, r) -> results.add(r),
-            Clock.systemUTC());
+            Clock.systemUTC(), RunHistory.inMemory());
 
     @AfterEach
     void stop() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -132,5 +133,78 @@ class PhasesTest {
         assertThat(Math.floorMod(next - phase, interval)).isZero();
         // Stepped back by less than an interval: the slot that just ran is not run again, the next one is.
         assertThat(Phases.slotAfterMillis(slot, slot - 45_000, phase, interval)).isEqualTo(slot + interval);
+    }
+
+    @Test
+    void aRestartedJobResumesAtTheSlotItWouldHaveHadHadTheAgentKeptRunning() {
+        long interval = 3_600_000; // hourly
+        long phase = 1_234_567;
+        String seed = "agent-1/hourly";
+        long slot = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli() + phase;
+        // Last started on its phased slot, restarted 20 s later: the next slot an hour on, not within 5 s.
+        long now = slot + 20_000;
+        assertThat(Phases.startSlotMillis(OptionalLong.of(slot), now, seed, phase, interval)).isEqualTo(slot + interval);
+        // Last started early (its first run), restarted before its next slot: the slot the running agent had armed.
+        long early = slot - 10 * 60_000;
+        assertThat(Phases.startSlotMillis(OptionalLong.of(early), early + 20_000, seed, phase, interval))
+                .isEqualTo(Phases.slotAfterMillis(early, early + 5, phase, interval))
+                .isEqualTo(slot + interval);
+        assertThat(Phases.catchingUp(OptionalLong.of(slot), now, interval)).isFalse();
+    }
+
+    @Test
+    void anUnknownLastStartOrOneInTheFutureMakesANewJobThatRunsWithinFiveSeconds() {
+        long interval = 3_600_000;
+        long phase = 1_234_567;
+        String seed = "agent-1/hourly";
+        long now = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
+        long asNew = Phases.firstSlotMillis(now, seed, phase, interval);
+        assertThat(asNew - now).isLessThan(Phases.FIRST_RUN_SPREAD.toMillis());
+        assertThat(Phases.startSlotMillis(OptionalLong.empty(), now, seed, phase, interval)).isEqualTo(asNew);
+        // The wall clock stepped back an hour since that start: it says nothing about the cadence.
+        OptionalLong ahead = OptionalLong.of(now + 3_600_000);
+        assertThat(Phases.startSlotMillis(ahead, now, seed, phase, interval)).isEqualTo(asNew);
+        assertThat(Phases.startSlotMillis(OptionalLong.of(now + 1), now, seed, phase, interval)).isEqualTo(asNew);
+        assertThat(Phases.catchingUp(OptionalLong.empty(), now, interval)).isTrue();
+        assertThat(Phases.catchingUp(ahead, now, interval)).isTrue();
+    }
+
+    @Test
+    void overdueJobsAfterALongOutageSpreadOverAMinuteNotFiveSeconds() {
+        long interval = 3_600_000;
+        long now = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
+        long spread = Phases.OVERDUE_SPREAD.toMillis();
+        int withinFirstRunSpread = 0;
+        for (int i = 0; i < 1_000; i++) {
+            String seed = "agent-1/check-" + i;
+            long phase = Phases.phaseMillis(seed, Duration.ofMillis(interval));
+            OptionalLong threeHoursAgo = OptionalLong.of(now - 3 * interval);
+            long slot = Phases.startSlotMillis(threeHoursAgo, now, seed, phase, interval);
+            assertThat(slot - now).isBetween(0L, spread - 1);
+            assertThat(slot).isEqualTo(Math.min(Phases.nextSlotMillis(now, phase, interval),
+                    now + Phases.phaseMillis(seed, Phases.OVERDUE_SPREAD)));
+            withinFirstRunSpread += slot - now < Phases.FIRST_RUN_SPREAD.toMillis() ? 1 : 0;
+            assertThat(Phases.catchingUp(threeHoursAgo, now, interval)).isTrue();
+        }
+        // 5 s of a minute: about 83 of 1,000 (standard deviation about 9), where a new job's rule would put all 1,000.
+        assertThat(withinFirstRunSpread).isBetween(40, 130);
+        // An overdue job whose interval is under the spread runs on its next phased slot.
+        long phase = 17_345;
+        assertThat(Phases.startSlotMillis(OptionalLong.of(now - 600_000), now, "s", phase, 30_000))
+                .isEqualTo(Phases.nextSlotMillis(now, phase, 30_000));
+    }
+
+    @Test
+    void whateverPastStartTheHistoryNamesTheJobRunsWithinOneAndAHalfIntervals() {
+        long interval = 60_000;
+        long phase = 17_345;
+        long now = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
+        for (long last = 0; last <= now; last += last < now - 4 * interval ? now / 97 : 1_009) {
+            long slot = Phases.startSlotMillis(OptionalLong.of(last), now, "seed", phase, interval);
+            assertThat(slot - now).isBetween(0L, interval + interval / 2);
+            if (now - last < interval) {
+                assertThat(Math.floorMod(slot - phase, interval)).as("on its phase").isZero();
+            }
+        }
     }
 }
