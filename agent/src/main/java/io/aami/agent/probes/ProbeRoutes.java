@@ -1,10 +1,12 @@
 package io.aami.agent.probes;
 
 import com.fasterxml.jackson.databind.JavaType;
+import io.aami.agent.api.BodyLimits;
 import io.aami.agent.api.Exchange;
 import io.aami.agent.api.LocalApi;
 import io.aami.agent.api.LocalApiException;
 import io.aami.contract.ErrorBody;
+import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
@@ -37,6 +39,17 @@ import java.util.concurrent.ExecutionException;
  */
 public final class ProbeRoutes {
     public static final int MAX_TASKS = 10_000;
+    /**
+     * The longest string a task holds: a UDP payload or expect of {@link ProbeLimits#MAX_UDP_PAYLOAD_BYTES}
+     * in hex. Longer strings are refused as they are read, so one cannot take the heap of several.
+     */
+    static final int MAX_STRING_CHARS = 2 * ProbeLimits.MAX_UDP_PAYLOAD_BYTES + 2;
+    /** One task: room for its two longest strings, and then some. */
+    static final BodyLimits ONE_TASK = new BodyLimits(512 * 1024, 16, MAX_STRING_CHARS,
+            LocalApiException.badRequest("MALFORMED_JSON", "a probe task holds no arrays"));
+    /** {@value #MAX_TASKS} tasks, the parse stopping at the next one; what 10,000 tasks need fits in 4 MiB. */
+    static final BodyLimits TASKS = new BodyLimits(LocalApi.MAX_BODY, MAX_TASKS, MAX_STRING_CHARS,
+            LocalApiException.badRequest("TOO_MANY_TASKS", "at most " + MAX_TASKS + " tasks per call"));
 
     private final ProbeEngine engine;
     private final ProbeMetrics metrics;
@@ -79,17 +92,14 @@ public final class ProbeRoutes {
     }
 
     private void probeJson(Exchange ex) throws IOException {
-        ProbeTask task = ex.body(ProbeTask.class);
+        ProbeTask task = ex.body(ProbeTask.class, ONE_TASK);
         ValidatedProbe probe = permitted(ValidatedProbes.from(task));
         ex.json(200, run(List.of(probe)).get(0));
     }
 
     private void runTasks(Exchange ex) throws IOException {
         JavaType listOfTasks = ex.mapper().getTypeFactory().constructCollectionType(List.class, ProbeTask.class);
-        List<ProbeTask> tasks = ex.body(listOfTasks);
-        if (tasks.size() > MAX_TASKS) {
-            throw LocalApiException.badRequest("TOO_MANY_TASKS", "at most " + MAX_TASKS + " tasks per call, got " + tasks.size());
-        }
+        List<ProbeTask> tasks = ex.body(listOfTasks, TASKS);
         List<ValidatedProbe> probes = new ArrayList<>(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
             try {
