@@ -29,7 +29,9 @@ import java.util.concurrent.ExecutionException;
  * </ul>
  * A probe that fails is still 200: the failure is in the body. Invalid input is 400
  * {@code {"error","code"}} ({@code INVALID_PROBE} with {@code field} naming the bad field, e.g.
- * {@code tasks[3].target_port}; {@code TOO_MANY_TASKS}; {@code MALFORMED_JSON}) and nothing runs; a task list runs only once every task in it is valid. Results that carry a
+ * {@code tasks[3].target_port}; {@code TOO_MANY_TASKS}; {@code MALFORMED_JSON}) and nothing runs; a task list runs only once every task in it is valid.
+ * Bodies are parsed within {@link #ONE_TASK} and {@link #TASKS}: the parse of a task list stops at task
+ * {@value #MAX_TASKS} + 1, before it is bound, so no body becomes more than 10,000 tasks on the heap. Results that carry a
  * task_id become that task's latest status in {@link ProbeMetrics}.
  *
  * <p>Any local user can call this API and the agent runs as root, so a {@code source_port} below
