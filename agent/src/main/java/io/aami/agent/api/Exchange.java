@@ -1,28 +1,35 @@
 package io.aami.agent.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import io.aami.common.json.WireJson;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One local API request: bounded body reading, query parameters, JSON answers. */
+/**
+ * One local API request: bounded body parsing (within a route's {@link BodyLimits}, in one of the API's
+ * body slots), query parameters, JSON answers. Used by one thread.
+ */
 public final class Exchange {
     private final HttpExchange http;
     private final ObjectMapper mapper;
-    private final long maxBody;
+    private final BodySlots slots;
+    private boolean holdsSlot;
 
-    Exchange(HttpExchange http, ObjectMapper mapper, long maxBody) {
+    Exchange(HttpExchange http, ObjectMapper mapper, BodySlots slots) {
         this.http = http;
         this.mapper = mapper;
-        this.maxBody = maxBody;
+        this.slots = slots;
     }
 
     public Map<String, String> query() {
@@ -40,30 +47,31 @@ public final class Exchange {
         return out;
     }
 
-    /** The body as {@code type}; malformed, empty, too deep or too large bodies are 400/413. */
-    public <T> T body(JavaType type) {
-        return body(type, maxBody);
-    }
-
-    /** As {@link #body(JavaType)}, for a route whose bodies are bounded tighter than the API's limit. */
-    public <T> T body(Class<T> type, long maxBytes) {
-        return body(mapper.constructType(type), Math.min(maxBytes, maxBody));
-    }
-
-    private <T> T body(JavaType type, long maxBytes) {
-        byte[] bytes = readBody(maxBytes);
-        if (bytes.length == 0) {
-            throw LocalApiException.badRequest("MALFORMED_JSON", "request body is empty; expected JSON");
+    /**
+     * The body as {@code type}, parsed as it streams in within {@code limits} (see {@link BodyLimits}),
+     * once this request holds one of the API's body slots (else 503 {@code BUSY}, the body unread).
+     * Malformed, empty or too deep bodies are 400, too large ones 413.
+     */
+    public <T> T body(JavaType type, BodyLimits limits) {
+        if (!holdsSlot) {
+            slots.take(this);
+            holdsSlot = true;
         }
-        try {
-            T value = mapper.readValue(bytes, type);
+        try (JsonParser parser = new BoundedParser(parserFactory(limits).createParser(
+                new BoundedInput(http.getRequestBody(), limits.maxBytes())), limits)) {
+            if (parser.nextToken() == null) {
+                throw LocalApiException.badRequest("MALFORMED_JSON", "request body is empty; expected JSON");
+            }
+            T value = mapper.readValue(parser, type);
             if (value == null) {
                 throw LocalApiException.badRequest("MALFORMED_JSON", "request body is JSON null");
             }
             return value;
-        } catch (StreamConstraintsException e) {
-            throw LocalApiException.badRequest("MALFORMED_JSON", "JSON document exceeds the parser limits");
         } catch (JsonProcessingException e) {
+            LocalApiException limit = limitIn(e, limits);
+            if (limit != null) {
+                throw limit;
+            }
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw LocalApiException.badRequest("MALFORMED_JSON", "malformed JSON or wrong field type" + where);
         } catch (IOException e) {
@@ -71,8 +79,42 @@ public final class Exchange {
         }
     }
 
-    public <T> T body(Class<T> type) {
-        return body(mapper.constructType(type));
+    public <T> T body(Class<T> type, BodyLimits limits) {
+        return body(mapper.constructType(type), limits);
+    }
+
+    /** Gives back the body slot, if this request took one; the API calls it once the route has answered. */
+    void releaseSlot() {
+        if (holdsSlot) {
+            holdsSlot = false;
+            slots.give();
+        }
+    }
+
+    /** The mapper's parser settings with {@code limits}' string and document bounds. */
+    private JsonFactory parserFactory(BodyLimits limits) {
+        JsonFactory factory = mapper.getFactory().copy();
+        factory.setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(WireJson.MAX_NESTING_DEPTH)
+                .maxDocumentLength(limits.maxBytes())
+                .maxStringLength(limits.maxStringChars())
+                .maxNumberLength(64)
+                .build());
+        return factory;
+    }
+
+    /** The refusal for a limit passed mid-parse (data binding may have wrapped it on its way out), or null. */
+    private static LocalApiException limitIn(Throwable e, BodyLimits limits) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LocalApiException l) {
+                return l;
+            }
+            if (t instanceof StreamConstraintsException) {
+                return LocalApiException.badRequest("MALFORMED_JSON", "JSON document exceeds the parser limits (strings of at most "
+                        + limits.maxStringChars() + " characters, nesting of at most " + WireJson.MAX_NESTING_DEPTH + " levels)");
+            }
+        }
+        return null;
     }
 
     public ObjectMapper mapper() {
@@ -96,21 +138,8 @@ public final class Exchange {
         }
     }
 
-    /** Streams a body of unknown length. */
+    /** The first value of request header {@code name}, or null. */
     String header(String name) {
         return http.getRequestHeaders().getFirst(name);
-    }
-
-    private byte[] readBody(long maxBytes) {
-        try (InputStream in = http.getRequestBody()) {
-            // At most one byte past the limit is read (readNBytes grows its buffer as data comes).
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
-                throw new LocalApiException(413, "PAYLOAD_TOO_LARGE", "request body exceeds " + maxBytes + " bytes");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw LocalApiException.badRequest("MALFORMED_JSON", "request body could not be read");
-        }
     }
 }

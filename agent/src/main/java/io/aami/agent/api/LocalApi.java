@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.aami.agent.config.AgentConfig;
 import io.aami.contract.ErrorBody;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,10 +21,13 @@ import org.slf4j.LoggerFactory;
  * The agent's small local HTTP API (JDK HttpServer: no extra dependency on the host). Loopback
  * only unless {@code api.token} is set, in which case every call must carry it as a Bearer token.
  * {@link RequestGuard} keeps browsers on this host from driving it (Host, cross-site and content-type rules).
+ * Bodies are parsed as they stream in, within each route's {@link BodyLimits}, by at most
+ * {@link BodySlots#SLOTS} requests at once: any local user may call the API, and the heap it may take
+ * must not depend on how many call at once. Metrics: {@link LocalApiMetrics}.
  */
 public final class LocalApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalApi.class);
-    /** 10,000 /run_tasks entries fit comfortably. */
+    /** The most any route's {@link BodyLimits} may allow: 10,000 /run_tasks entries fit comfortably. */
     public static final long MAX_BODY = 4L * 1024 * 1024;
     /**
      * The JDK server reads a request (line, headers, body) on a worker thread and, by default, waits
@@ -64,13 +68,19 @@ public final class LocalApi implements AutoCloseable {
         this.executor = executor;
     }
 
+    /** As {@link #start(AgentConfig.Api, ObjectMapper, Map, ExecutorService, LocalApiMetrics)}, counting refusals nowhere. */
     public static LocalApi start(AgentConfig.Api cfg, ObjectMapper mapper, Map<String, Endpoint> routes, ExecutorService executor) {
+        return start(cfg, mapper, routes, executor, new LocalApiMetrics(new PrometheusRegistry()));
+    }
+
+    public static LocalApi start(AgentConfig.Api cfg, ObjectMapper mapper, Map<String, Endpoint> routes, ExecutorService executor,
+                                 LocalApiMetrics metrics) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 128);
             byte[] token = cfg.token() == null ? null : ("Bearer " + cfg.token()).getBytes(StandardCharsets.UTF_8);
-            RequestGuard guard = RequestGuard.forApi(cfg);
-            routes.forEach((path, endpoint) -> server.createContext(path, ex -> serve(ex, path, endpoint, token, guard, mapper)));
-            server.createContext("/", ex -> serve(ex, "/", null, token, guard, mapper));
+            Serving serving = new Serving(token, RequestGuard.forApi(cfg), mapper, new BodySlots(), metrics);
+            routes.forEach((path, endpoint) -> server.createContext(path, ex -> serve(ex, path, endpoint, serving)));
+            server.createContext("/", ex -> serve(ex, "/", null, serving));
             server.setExecutor(executor);
             server.start();
             LOG.info("local API listening on {}:{}", cfg.host(), server.getAddress().getPort());
@@ -91,13 +101,16 @@ public final class LocalApi implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static void serve(HttpExchange http, String path, Endpoint endpoint, byte[] token, RequestGuard guard,
-                              ObjectMapper mapper) {
-        Exchange ex = new Exchange(http, mapper, MAX_BODY);
+    /** What every request is served with. */
+    private record Serving(byte[] token, RequestGuard guard, ObjectMapper mapper, BodySlots slots, LocalApiMetrics metrics) {
+    }
+
+    private static void serve(HttpExchange http, String path, Endpoint endpoint, Serving s) {
+        Exchange ex = new Exchange(http, s.mapper(), s.slots());
         // Not try-with-resources: the exchange must stay open until the error answer is written.
         try {
-            guard.checkOrigin(http.getRequestHeaders());
-            if (token != null && !authorized(ex.header("Authorization"), token)) {
+            s.guard().checkOrigin(http.getRequestHeaders());
+            if (s.token() != null && !authorized(ex.header("Authorization"), s.token())) {
                 http.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
                 throw new LocalApiException(401, "UNAUTHORIZED", "this API needs Authorization: Bearer <api.token>");
             }
@@ -110,11 +123,13 @@ public final class LocalApi implements AutoCloseable {
             RequestGuard.checkJsonBody(http.getRequestMethod(), http.getRequestHeaders());
             endpoint.route().handle(ex);
         } catch (LocalApiException e) {
+            s.metrics().refused(e.code());
             reply(ex, e.status(), new ErrorBody(e.getMessage(), e.code(), e.field()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("local API {} failed: {}", path, e.toString());
             reply(ex, 500, new ErrorBody("internal error", "INTERNAL"));
         } finally {
+            ex.releaseSlot();
             http.close();
         }
     }

@@ -3,7 +3,6 @@ package io.aami.agent.checks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -66,13 +65,6 @@ final class OutputCollector implements Runnable {
         synchronized (kept) {
             bytes = kept.toByteArray();
         }
-        int end = Math.min(bytes.length, maxBytes);
-        if (bytes.length > maxBytes) {
-            // A UTF-8 character is at most 4 bytes, so at most 3 continuation bytes (10xxxxxx) to step back over.
-            for (int back = 0; back < 3 && end > 0 && (bytes[end] & 0xC0) == 0x80; back++) {
-                end--;
-            }
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
+        return OutputCut.prefix(bytes, bytes.length, maxBytes).replace('\u0000', '\uFFFD');
     }
 }

@@ -16,7 +16,10 @@ import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeResult;
 import java.time.Duration;
 import java.util.function.BiConsumer;
-import java.util.function.ToLongFunction;
+import java.util.function.BiFunction;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * Result delivery: the durable spool of each result stream ({@code checks}, {@code probes}) and the
@@ -71,11 +74,14 @@ public final class DeliveryFeature {
     }
 
     /**
-     * Spools a result a local program submitted into the check stream, numbered and delivered like the
-     * agent's own runs; returns its seq. Fails like {@link ResultSpool#append}.
+     * Spools a batch of results local programs submitted into the check stream, whole or not at all,
+     * numbered and delivered like the agent's own runs: only into the spool's free room and while submitted
+     * results hold at most the given bytes of it ({@link ResultSpool#appendSubmitted}); returns their seqs, or
+     * empty when they do not fit. Fails like {@link ResultSpool#append}.
      */
-    public ToLongFunction<CheckExecution> submittedChecks() {
-        return e -> checkSpool.append(seq -> wire.json(WireRecords.checkResult(seq, e)));
+    public BiFunction<List<CheckExecution>, Long, Optional<List<Long>>> submittedChecks() {
+        return (runs, maxBytes) -> checkSpool.appendSubmitted(runs.stream()
+                .<LongFunction<byte[]>>map(e -> seq -> wire.json(WireRecords.checkResult(seq, e))).toList(), maxBytes);
     }
 
     /** Spools every finished probe as a probe report. */

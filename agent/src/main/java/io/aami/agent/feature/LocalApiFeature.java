@@ -1,6 +1,7 @@
 package io.aami.agent.feature;
 
 import io.aami.agent.api.LocalApi;
+import io.aami.agent.api.LocalApiMetrics;
 import io.aami.agent.api.StatusRoutes;
 import io.aami.agent.api.LocalApi.Endpoint;
 import io.aami.common.concurrent.DaemonThreads;
@@ -27,7 +28,7 @@ public final class LocalApiFeature {
         Map<String, Endpoint> routes = new LinkedHashMap<>(new StatusRoutes(ctx.metrics(), ctx.credentials(), ctx.agentId()).routes());
         routes.putAll(ctx.out().routes());
         LocalApi api = ctx.out().closeable(LocalApi.start(ctx.cfg().api(), ctx.mapper(), routes,
-                Executors.newFixedThreadPool(THREADS, DaemonThreads.factory("aami-api"))));
+                Executors.newFixedThreadPool(THREADS, DaemonThreads.factory("aami-api")), new LocalApiMetrics(ctx.metrics().registry())));
         // As bound (port 0 picks one); the server decides whether a Prometheus elsewhere can reach it.
         ctx.out().localApi(new LocalApiAddress(ctx.cfg().api().host(), api.port()));
     }

@@ -2,6 +2,7 @@ package io.aami.agent.localresults;
 
 import io.aami.agent.api.LocalApiException;
 import io.aami.agent.checks.CheckExecution;
+import io.aami.agent.checks.OutputCut;
 import io.aami.contract.checks.CheckStatus;
 import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.results.CheckResult;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
  * The rules of {@link CheckResultRules} for a batch posted to the local API, before anything is
  * spooled: the first broken rule refuses the whole batch (400 naming the field, 404 naming an unknown
  * check). The agent numbers what it spools, so a posted result carries no {@code seq} and the batch no
- * {@code stream_epoch}.
+ * {@code stream_epoch}. An output is cut to {@code checks.output_max_bytes} like the agent's own
+ * ({@link OutputCut}), and to the server's {@link CheckResultRules#MAX_OUTPUT_CHARS}, and then marked truncated.
  */
 final class SubmittedResults {
     /** What the server stores: the years 1 to 9999 (the upper bound is the clock-skew rule). */
@@ -27,10 +29,13 @@ final class SubmittedResults {
 
     private final KnownChecks known;
     private final Clock clock;
+    private final int outputMaxBytes;
 
-    SubmittedResults(KnownChecks known, Clock clock) {
+    /** @param outputMaxBytes {@code checks.output_max_bytes}: outputs are cut to it as the agent's own are */
+    SubmittedResults(KnownChecks known, Clock clock, int outputMaxBytes) {
         this.known = known;
         this.clock = clock;
+        this.outputMaxBytes = outputMaxBytes;
     }
 
     /** The batch as check runs of the policy's checks, in the order given. */
@@ -70,9 +75,12 @@ final class SubmittedResults {
         String output = r.output() == null ? "" : r.output();
         requireStorable(output, at + "output");
         CheckSpec spec = resolve(r.checkId(), at + "check_id");
-        boolean cut = output.length() > CheckResultRules.MAX_OUTPUT_CHARS;
-        return new CheckExecution(spec.checkId(), status.wire(), r.exitCode(), cut ? cut(output) : output,
-                r.truncated() || cut, r.timedOut(), r.durationMs(), r.executedAt());
+        String kept = OutputCut.cut(output, outputMaxBytes);
+        if (kept.length() > CheckResultRules.MAX_OUTPUT_CHARS) {
+            kept = cut(kept);
+        }
+        return new CheckExecution(spec.checkId(), status.wire(), r.exitCode(), kept, r.truncated() || kept.length() < output.length(),
+                r.timedOut(), r.durationMs(), r.executedAt());
     }
 
     /** The first {@link CheckResultRules#MAX_OUTPUT_CHARS} characters, never half a surrogate pair. */

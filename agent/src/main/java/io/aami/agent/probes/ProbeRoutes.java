@@ -1,10 +1,12 @@
 package io.aami.agent.probes;
 
 import com.fasterxml.jackson.databind.JavaType;
+import io.aami.agent.api.BodyLimits;
 import io.aami.agent.api.Exchange;
 import io.aami.agent.api.LocalApi;
 import io.aami.agent.api.LocalApiException;
 import io.aami.contract.ErrorBody;
+import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
@@ -27,7 +29,9 @@ import java.util.concurrent.ExecutionException;
  * </ul>
  * A probe that fails is still 200: the failure is in the body. Invalid input is 400
  * {@code {"error","code"}} ({@code INVALID_PROBE} with {@code field} naming the bad field, e.g.
- * {@code tasks[3].target_port}; {@code TOO_MANY_TASKS}; {@code MALFORMED_JSON}) and nothing runs; a task list runs only once every task in it is valid. Results that carry a
+ * {@code tasks[3].target_port}; {@code TOO_MANY_TASKS}; {@code MALFORMED_JSON}) and nothing runs; a task list runs only once every task in it is valid.
+ * Bodies are parsed within {@link #ONE_TASK} and {@link #TASKS}: the parse of a task list stops at task
+ * {@value #MAX_TASKS} + 1, before it is bound, so no body becomes more than 10,000 tasks on the heap. Results that carry a
  * task_id become that task's latest status in {@link ProbeMetrics}.
  *
  * <p>Any local user can call this API and the agent runs as root, so a {@code source_port} below
@@ -37,6 +41,17 @@ import java.util.concurrent.ExecutionException;
  */
 public final class ProbeRoutes {
     public static final int MAX_TASKS = 10_000;
+    /**
+     * The longest string a task holds: a UDP payload or expect of {@link ProbeLimits#MAX_UDP_PAYLOAD_BYTES}
+     * in hex. Longer strings are refused as they are read, so one cannot take the heap of several.
+     */
+    static final int MAX_STRING_CHARS = 2 * ProbeLimits.MAX_UDP_PAYLOAD_BYTES + 2;
+    /** One task: room for its two longest strings, and then some. */
+    static final BodyLimits ONE_TASK = new BodyLimits(512 * 1024, 16, MAX_STRING_CHARS,
+            LocalApiException.badRequest("MALFORMED_JSON", "a probe task holds no arrays"));
+    /** {@value #MAX_TASKS} tasks, the parse stopping at the next one; what 10,000 tasks need fits in 4 MiB. */
+    static final BodyLimits TASKS = new BodyLimits(LocalApi.MAX_BODY, MAX_TASKS, MAX_STRING_CHARS,
+            LocalApiException.badRequest("TOO_MANY_TASKS", "at most " + MAX_TASKS + " tasks per call"));
 
     private final ProbeEngine engine;
     private final ProbeMetrics metrics;
@@ -79,17 +94,14 @@ public final class ProbeRoutes {
     }
 
     private void probeJson(Exchange ex) throws IOException {
-        ProbeTask task = ex.body(ProbeTask.class);
+        ProbeTask task = ex.body(ProbeTask.class, ONE_TASK);
         ValidatedProbe probe = permitted(ValidatedProbes.from(task));
         ex.json(200, run(List.of(probe)).get(0));
     }
 
     private void runTasks(Exchange ex) throws IOException {
         JavaType listOfTasks = ex.mapper().getTypeFactory().constructCollectionType(List.class, ProbeTask.class);
-        List<ProbeTask> tasks = ex.body(listOfTasks);
-        if (tasks.size() > MAX_TASKS) {
-            throw LocalApiException.badRequest("TOO_MANY_TASKS", "at most " + MAX_TASKS + " tasks per call, got " + tasks.size());
-        }
+        List<ProbeTask> tasks = ex.body(listOfTasks, TASKS);
         List<ValidatedProbe> probes = new ArrayList<>(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
             try {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
@@ -100,6 +101,27 @@ public final class ResultSpool implements AutoCloseable {
             long seq = state.append(encode);
             appended.signalAll();
             return seq;
+        });
+    }
+
+    /**
+     * Appends records of a producer that must never cost the spool's other records their place (results
+     * local programs submitted), all or none: only into the spool's free room, so appending them never
+     * drops a record, and only while the bytes of such records still on disk stay within
+     * {@code maxSubmittedBytes}. Returns their seqs in order, or empty (nothing appended, no seq used) when
+     * they do not fit. Records recovered at open count as ordinary ones. Fails like {@link #append}.
+     */
+    public Optional<List<Long>> appendSubmitted(List<LongFunction<byte[]>> encoders, long maxSubmittedBytes) {
+        Objects.requireNonNull(encoders, "encoders");
+        if (lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("append called from inside encode or another spool call");
+        }
+        return underLock("append failed", () -> {
+            List<Long> seqs = state.appendSubmitted(encoders, maxSubmittedBytes);
+            if (seqs != null && !seqs.isEmpty()) {
+                appended.signalAll();
+            }
+            return Optional.ofNullable(seqs);
         });
     }
 

@@ -18,6 +18,8 @@ final class Segment {
     private final long id;
     private long bytes;
     private long pending;
+    /** Bytes of records appended through {@code ResultSpool#appendSubmitted} by this process. */
+    private long submittedBytes;
     private SegmentReader reader;
 
     Segment(Path file, long id, long bytes, long pending) {
@@ -58,6 +60,14 @@ final class Segment {
 
     void grow(long n) {
         bytes += n;
+    }
+
+    long submittedBytes() {
+        return submittedBytes;
+    }
+
+    void addSubmitted(long n) {
+        submittedBytes += n;
     }
 
     long pending() {

@@ -22,6 +22,8 @@ final class SegmentLog {
     private SegmentWriter writer;
     private long bytes;
     private long pending;
+    /** Bytes of submitted records in the segments (see {@link Segment#submittedBytes}). */
+    private long submittedBytes;
     /** A segment was created and its directory entry is not yet fsync'd (INTERVAL syncs it later). */
     private boolean dirUnsynced;
 
@@ -57,6 +59,10 @@ final class SegmentLog {
         return pending;
     }
 
+    long submittedBytes() {
+        return submittedBytes;
+    }
+
     int count() {
         return segments.size();
     }
@@ -84,8 +90,11 @@ final class SegmentLog {
         return dropped;
     }
 
-    /** Appends one encoded record as the record {@code seq}, creating the active segment if needed. */
-    Segment append(long seq, byte[] record) throws IOException {
+    /**
+     * Appends one encoded record as the record {@code seq}, creating the active segment if needed;
+     * {@code submitted} counts it in {@link #submittedBytes} until its segment is deleted.
+     */
+    Segment append(long seq, byte[] record, boolean submitted) throws IOException {
         if (active == null) {
             startSegment(seq);
         }
@@ -98,6 +107,10 @@ final class SegmentLog {
         active.grow(record.length);
         active.pending(active.pending() + 1);
         bytes += record.length;
+        if (submitted) {
+            active.addSubmitted(record.length);
+            submittedBytes += record.length;
+        }
         pending++;
         if (options.fsync() == FsyncPolicy.ALWAYS) {
             writer.sync();
@@ -157,6 +170,7 @@ final class SegmentLog {
             w.close(false); // no fsync for a file about to be deleted
         }
         bytes -= s.bytes();
+        submittedBytes -= s.submittedBytes();
         pending -= s.pending();
         s.pending(0);
         s.delete();

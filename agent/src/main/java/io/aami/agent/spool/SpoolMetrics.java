@@ -15,6 +15,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code aami_agent_spool_bytes{stream}} segment bytes on disk (read at scrape time)</li>
  *   <li>{@code aami_agent_spool_records{stream}} records appended and not yet acknowledged (at scrape time)</li>
+ *   <li>{@code aami_agent_spool_submitted_bytes{stream}} bytes on disk of records local programs submitted
+ *       (through {@link ResultSpool#appendSubmitted}) since the spool was opened (at scrape time)</li>
  *   <li>{@code aami_agent_spool_appended_total{stream}} records appended</li>
  *   <li>{@code aami_agent_spool_dropped_records_total{stream}} pending records dropped because the spool was full</li>
  *   <li>{@code aami_agent_spool_corrupt_records_total{stream}} damaged regions skipped (bad CRC or length, torn tail)</li>
@@ -43,6 +45,10 @@ public final class SpoolMetrics {
         GaugeWithCallback.builder().name("aami_agent_spool_bytes")
                 .help("Result spool segment bytes on disk").labelNames("stream")
                 .callback(cb -> open.forEach((stream, stats) -> cb.call(stats.get().bytes(), stream)))
+                .register(registry);
+        GaugeWithCallback.builder().name("aami_agent_spool_submitted_bytes")
+                .help("Result spool bytes of records local programs submitted, since the agent started").labelNames("stream")
+                .callback(cb -> open.forEach((stream, stats) -> cb.call(stats.get().submittedBytes(), stream)))
                 .register(registry);
         GaugeWithCallback.builder().name("aami_agent_spool_records")
                 .help("Result spool records not yet acknowledged").labelNames("stream")

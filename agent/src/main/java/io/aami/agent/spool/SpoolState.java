@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongFunction;
@@ -115,7 +116,50 @@ final class SpoolState {
 
     long append(LongFunction<byte[]> encode) throws IOException {
         long seq = seqs.reserveNext();
-        byte[] payload = encode.apply(seq);
+        byte[] payload = checkedPayload(seq, encode.apply(seq));
+        byte[] record = RecordFormat.encode(seq, clock.millis(), payload);
+        for (Segment s : log.makeRoom(record.length)) {
+            dropped(s);
+        }
+        seqs.advance(); // before the write: a failed write may still have put this seq on disk
+        log.append(seq, record, false);
+        metrics.appended();
+        return seq;
+    }
+
+    /**
+     * Appends all of {@code encoders}' records as submitted ones, or none: only when together they fit in
+     * the spool's free room (so nothing is dropped for them) and keep the submitted bytes on disk within
+     * {@code maxSubmittedBytes}. Returns their seqs in order, or null when they do not fit (no seq used).
+     */
+    List<Long> appendSubmitted(List<LongFunction<byte[]>> encoders, long maxSubmittedBytes) throws IOException {
+        long first = seqs.peekNext();
+        long now = clock.millis();
+        List<byte[]> records = new ArrayList<>(encoders.size());
+        long total = 0;
+        for (int i = 0; i < encoders.size(); i++) {
+            byte[] record = RecordFormat.encode(first + i, now, checkedPayload(first + i, encoders.get(i).apply(first + i)));
+            records.add(record);
+            total += record.length;
+        }
+        if (log.bytes() + total > options.maxBytes() || log.submittedBytes() + total > maxSubmittedBytes) {
+            return null;
+        }
+        List<Long> out = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            long seq = seqs.reserveNext();
+            if (!log.makeRoom(record.length).isEmpty()) {
+                throw new IllegalStateException("spool " + stream + " dropped a segment for a record that fit its free room");
+            }
+            seqs.advance();
+            log.append(seq, record, true);
+            metrics.appended();
+            out.add(seq);
+        }
+        return out;
+    }
+
+    private byte[] checkedPayload(long seq, byte[] payload) {
         if (payload == null) {
             throw new IllegalArgumentException("encode returned null for seq " + seq);
         }
@@ -123,14 +167,7 @@ final class SpoolState {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes for seq " + seq
                     + " exceeds the spool's limit of " + options.maxPayloadBytes() + " (segmentBytes minus header)");
         }
-        byte[] record = RecordFormat.encode(seq, clock.millis(), payload);
-        for (Segment s : log.makeRoom(record.length)) {
-            dropped(s);
-        }
-        seqs.advance(); // before the write: a failed write may still have put this seq on disk
-        log.append(seq, record);
-        metrics.appended();
-        return seq;
+        return payload;
     }
 
     List<SpoolRecord> peek(int max) throws IOException {
@@ -153,7 +190,7 @@ final class SpoolState {
     SpoolStats stats(boolean oldest) throws IOException {
         Instant oldestAt = oldest && log.pending() > 0 ? cursor.oldestPending() : null;
         return new SpoolStats(log.bytes(), log.count(), log.pending(), oldestAt, droppedRecords, droppedSegments,
-                corruptRecords, seqs.peekNext(), cursor.ackedThrough());
+                corruptRecords, seqs.peekNext(), cursor.ackedThrough(), log.submittedBytes());
     }
 
     /** What the INTERVAL sync has to force: the active writer (may be null). */

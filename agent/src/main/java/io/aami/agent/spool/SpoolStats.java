@@ -14,7 +14,9 @@ import java.time.Instant;
  * @param corruptRecords          damaged regions skipped (bad CRC, bad length, torn tail)
  * @param nextSeq                 the seq the next append gets
  * @param ackedSeq                everything up to here is acknowledged
+ * @param submittedBytes          bytes of records appended by {@link ResultSpool#appendSubmitted} since open
+ *                                and still on disk
  */
 public record SpoolStats(long bytes, int segments, long pendingRecords, Instant oldestPendingAppendedAt,
-                         long droppedRecords, long droppedSegments, long corruptRecords, long nextSeq, long ackedSeq) {
+                         long droppedRecords, long droppedSegments, long corruptRecords, long nextSeq, long ackedSeq, long submittedBytes) {
 }

@@ -19,6 +19,9 @@
  * {@code lock}.
  * When a record would take the spool past {@code maxBytes}, the oldest segment is dropped, delivered or
  * not, and its pending records are counted as dropped: appends never fail because the spool is full.
+ * Records appended through {@link io.aami.agent.spool.ResultSpool#appendSubmitted} (results local programs
+ * posted) are never a reason to drop: they go only into free room, within a byte share the caller names, and
+ * are refused otherwise; the bytes of those on disk are counted per segment, since open.
  * A damaged record (bad CRC or length) is skipped and counted; reading resumes at the next intact one.
  *
  * <p><b>Durability.</b> Every append is one {@code write(2)} into the kernel before it returns, so a

@@ -35,7 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.function.ToLongFunction;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,9 +58,13 @@ class CheckResultRouteTest {
     final KnownChecks known = new KnownChecks();
     final MovableClock clock = new MovableClock(Instant.now());
 
+    static final long SPOOL_MAX = 1 << 24;
+    /** Larger than any output here, so only the tests about the cut meet it. */
+    static final int OUTPUT_MAX = 1 << 20;
+
     @BeforeEach
     void start() {
-        spool = ResultSpool.open(dir.resolve("checks"), new SpoolOptions(1 << 24, 1 << 20, FsyncPolicy.NEVER, Duration.ofSeconds(1)),
+        spool = ResultSpool.open(dir.resolve("checks"), new SpoolOptions(SPOOL_MAX, 1 << 20, FsyncPolicy.NEVER, Duration.ofSeconds(1)),
                 Clock.systemUTC(), new SpoolMetrics(registry).forStream("checks"));
         known.apply(List.of(spec(DISK, "disk-space"), spec(LOAD, "load")));
         api = startApi(null);
@@ -73,11 +77,20 @@ class CheckResultRouteTest {
     }
 
     LocalApi startApi(String token) {
-        ToLongFunction<CheckExecution> sink = e -> spool.append(seq -> bytes(new CheckResult(seq, e.checkId().toString(),
-                e.status(), e.exitCode(), e.output(), e.truncated(), e.timedOut(), e.durationMs(), e.executedAt())));
-        CheckResultRoute route = new CheckResultRoute(new SubmittedResults(known, Clock.systemUTC()), sink, submissions,
+        return startApi(token, OUTPUT_MAX, spool, SPOOL_MAX);
+    }
+
+    /** The route as the agent wires it: into {@code into} as submitted results, within their share of {@code spoolMax}. */
+    LocalApi startApi(String token, int outputMaxBytes, ResultSpool into, long spoolMax) {
+        CheckResultRoute route = new CheckResultRoute(new SubmittedResults(known, Clock.systemUTC(), outputMaxBytes),
+                runs -> into.appendSubmitted(encoders(runs), CheckResultRoute.share(spoolMax)), spoolMax, submissions,
                 new SubmissionBudget(clock));
         return LocalApi.start(new AgentConfig.Api("127.0.0.1", 0, token), JSON, route.routes(), Executors.newFixedThreadPool(2));
+    }
+
+    static List<LongFunction<byte[]>> encoders(List<CheckExecution> runs) {
+        return runs.stream().<LongFunction<byte[]>>map(e -> seq -> bytes(new CheckResult(seq, e.checkId().toString(),
+                e.status(), e.exitCode(), e.output(), e.truncated(), e.timedOut(), e.durationMs(), e.executedAt()))).toList();
     }
 
     static CheckSpec spec(UUID id, String name) {
@@ -144,7 +157,7 @@ class CheckResultRouteTest {
         assertThat(spooled.durationMs()).isEqualTo(150);
         assertThat(spooled.executedAt()).isEqualTo(Instant.parse("2024-01-15T10:30:00Z"));
         assertThat(metrics()).contains("aami_agent_check_results_submitted_total 1.0")
-                .contains("aami_agent_check_results_refused_total 0.0");
+                .contains("aami_agent_check_results_refused_total{reason=\"invalid\"} 0.0");
     }
 
     @Test
@@ -173,7 +186,7 @@ class CheckResultRouteTest {
         assertThat(noPolicy.statusCode()).isEqualTo(404);
         assertThat(noPolicy.body()).contains("no policy yet");
         assertThat(spooled()).isEmpty();
-        assertThat(metrics()).contains("aami_agent_check_results_refused_total 3.0");
+        assertThat(metrics()).contains("aami_agent_check_results_refused_total{reason=\"unknown_check\"} 3.0");
     }
 
     @Test
