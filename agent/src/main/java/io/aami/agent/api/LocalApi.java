@@ -4,21 +4,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.aami.agent.config.AgentConfig;
+import io.aami.common.net.HostPort;
 import io.aami.contract.ErrorBody;
+import io.aami.contract.heartbeat.LocalApiAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agent's small local HTTP API (JDK HttpServer: no extra dependency on the host). Loopback
- * only unless {@code api.token} is set, in which case every call must carry it as a Bearer token.
+ * only unless {@code api.token} is set, in which case every call must carry it as a Bearer token;
+ * {@link ApiAccess} decides which token a request needs (a metrics-only one may be configured).
  * {@link RequestGuard} keeps browsers on this host from driving it (Host, cross-site and content-type rules).
  */
 public final class LocalApi implements AutoCloseable {
@@ -56,25 +59,36 @@ public final class LocalApi implements AutoCloseable {
     public record Endpoint(Set<String> methods, Route route) {
     }
 
+    /**
+     * An {@code api.listen} host the server reads as an IP literal (its {@code local_api.host} rule): digits and dots,
+     * or anything with a colon. The JDK also binds the shorthand forms {@code 127.1} and {@code 2130706433}, which the
+     * server refuses, so such a host is reported as the address actually bound, in canonical form.
+     */
+    private static final Pattern LITERAL_FORM = Pattern.compile("[0-9.]+|.*:.*");
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final LocalApiAddress address;
 
-    private LocalApi(HttpServer server, ExecutorService executor) {
+    private LocalApi(HttpServer server, ExecutorService executor, LocalApiAddress address) {
         this.server = server;
         this.executor = executor;
+        this.address = address;
     }
 
     public static LocalApi start(AgentConfig.Api cfg, ObjectMapper mapper, Map<String, Endpoint> routes, ExecutorService executor) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 128);
-            byte[] token = cfg.token() == null ? null : ("Bearer " + cfg.token()).getBytes(StandardCharsets.UTF_8);
-            RequestGuard guard = RequestGuard.forApi(cfg);
-            routes.forEach((path, endpoint) -> server.createContext(path, ex -> serve(ex, path, endpoint, token, guard, mapper)));
-            server.createContext("/", ex -> serve(ex, "/", null, token, guard, mapper));
+            InetSocketAddress bound = server.getAddress();
+            ApiAccess access = ApiAccess.forApi(cfg);
+            RequestGuard guard = RequestGuard.forApi(cfg, bound.getAddress());
+            routes.forEach((path, endpoint) -> server.createContext(path, ex -> serve(ex, path, endpoint, access, guard, mapper)));
+            server.createContext("/", ex -> serve(ex, "/", null, access, guard, mapper));
             server.setExecutor(executor);
             server.start();
-            LOG.info("local API listening on {}:{}", cfg.host(), server.getAddress().getPort());
-            return new LocalApi(server, executor);
+            LocalApiAddress address = new LocalApiAddress(reportedHost(cfg.host(), bound.getAddress()), bound.getPort());
+            LOG.info("local API listening on {}", new HostPort(address.host(), address.port()));
+            return new LocalApi(server, executor, address);
         } catch (IOException e) {
             throw new UncheckedIOException("local API cannot listen on " + cfg.host() + ":" + cfg.port() + " (api.listen): "
                     + e.getMessage(), e);
@@ -85,21 +99,38 @@ public final class LocalApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /**
+     * Where the API listens, as the heartbeat reports it: the port bound (port 0 picks one), and the host as
+     * {@code api.listen} names it, or, for an IP literal, the address bound in canonical form ({@code 127.1} binds and
+     * is reported as {@code 127.0.0.1}), which is also a {@code Host} the API accepts.
+     */
+    public LocalApiAddress address() {
+        return address;
+    }
+
+    static String reportedHost(String configured, InetAddress bound) {
+        return LITERAL_FORM.matcher(configured).matches() ? bound.getHostAddress() : configured;
+    }
+
     @Override
     public void close() {
         server.stop(0);
         executor.shutdownNow();
     }
 
-    private static void serve(HttpExchange http, String path, Endpoint endpoint, byte[] token, RequestGuard guard,
+    private static void serve(HttpExchange http, String path, Endpoint endpoint, ApiAccess access, RequestGuard guard,
                               ObjectMapper mapper) {
         Exchange ex = new Exchange(http, mapper, MAX_BODY);
         // Not try-with-resources: the exchange must stay open until the error answer is written.
         try {
             guard.checkOrigin(http.getRequestHeaders());
-            if (token != null && !authorized(ex.header("Authorization"), token)) {
-                http.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
-                throw new LocalApiException(401, "UNAUTHORIZED", "this API needs Authorization: Bearer <api.token>");
+            try {
+                access.check(http.getRequestMethod(), http.getRequestURI().getPath(), ex.header("Authorization"));
+            } catch (LocalApiException e) {
+                if (e.status() == 401) {
+                    http.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
+                }
+                throw e;
             }
             if (endpoint == null || !http.getRequestURI().getPath().equals(path)) {
                 throw new LocalApiException(404, "NOT_FOUND", "no route " + http.getRequestURI().getPath());
@@ -117,10 +148,6 @@ public final class LocalApi implements AutoCloseable {
         } finally {
             http.close();
         }
-    }
-
-    private static boolean authorized(String header, byte[] expected) {
-        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected);
     }
 
     private static void reply(Exchange ex, int status, ErrorBody body) {

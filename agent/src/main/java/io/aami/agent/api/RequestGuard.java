@@ -36,20 +36,32 @@ final class RequestGuard {
 
     /** The configured listen host also accepted as Host, lower case; null when only loopback names are. */
     private final String listenHost;
+    /**
+     * The address bound, also accepted as Host in any literal spelling of it (the heartbeat reports {@code api.listen:
+     * 10.1} as {@code 10.0.0.1}, which is what Prometheus then sends); null when only loopback names are.
+     */
+    private final InetAddress listenAddress;
     /** A wildcard listen address with a token: any IP literal is one of this host's addresses. */
     private final boolean anyAddressLiteral;
 
-    private RequestGuard(String listenHost, boolean anyAddressLiteral) {
+    private RequestGuard(String listenHost, InetAddress listenAddress, boolean anyAddressLiteral) {
         this.listenHost = listenHost;
+        this.listenAddress = listenAddress;
         this.anyAddressLiteral = anyAddressLiteral;
     }
 
-    /** The guard for an API listening as {@code cfg} says. */
+    /** The guard for an API listening as {@code cfg} says, its host an address literal or loopback (no DNS lookup). */
     static RequestGuard forApi(AgentConfig.Api cfg) {
-        if (cfg.token() == null || cfg.host() == null || loopback(cfg.host())) {
-            return new RequestGuard(null, false);
+        return forApi(cfg, cfg.host() == null ? null : literal(unbracket(cfg.host().toLowerCase(Locale.ROOT))));
+    }
+
+    /** The guard for an API listening as {@code cfg} says, bound to {@code bound} (null: not known). */
+    static RequestGuard forApi(AgentConfig.Api cfg, InetAddress bound) {
+        if (cfg.token() == null || cfg.host() == null || loopback(cfg.host()) || bound != null && bound.isLoopbackAddress()) {
+            return new RequestGuard(null, null, false);
         }
-        return new RequestGuard(cfg.host().toLowerCase(Locale.ROOT), wildcard(cfg.host()));
+        boolean wildcard = wildcard(cfg.host()) || bound != null && bound.isAnyLocalAddress();
+        return new RequestGuard(cfg.host().toLowerCase(Locale.ROOT), bound, wildcard);
     }
 
     /** Refuses a request from the wrong host or another site; runs before authentication and routing. */
@@ -113,7 +125,8 @@ final class RequestGuard {
         if (listenHost == null) {
             return false;
         }
-        return host.equals(unbracket(listenHost)) || anyAddressLiteral && literal(host) != null;
+        InetAddress address = literal(host);
+        return host.equals(unbracket(listenHost)) || address != null && (anyAddressLiteral || address.equals(listenAddress));
     }
 
     /** The host of a Host header value ({@code name}, {@code name:port}, {@code [v6]:port}), lower case; null if malformed. */
