@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * connect anywhere, and a browser on the host is a client an attacker's page can drive:
  * <ul>
  *   <li><b>Host</b> must name a loopback address ({@code 127.x.x.x}, {@code [::1]}, {@code localhost}, any
- *       port), or the configured {@code api.listen} host when that is a non-loopback address guarded by
- *       {@code api.token}. This stops DNS rebinding: a page whose own name was re-pointed at 127.0.0.1 sends
+ *       port), or the configured {@code api.listen} host (or the address it bound, in any literal spelling) when
+ *       that is a non-loopback address guarded by {@code api.token}. This stops DNS rebinding: a page whose own name was re-pointed at 127.0.0.1 sends
  *       that name, never a loopback one, so it can neither run probes nor read the answers.</li>
  *   <li><b>Cross-site requests are refused</b> (CSRF): an {@code Origin} or {@code Referer} that is not such a
  *       host, or {@code Sec-Fetch-Site: cross-site}. Browsers add these to cross-site requests, including
