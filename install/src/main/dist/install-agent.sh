@@ -621,7 +621,8 @@ fi
 if [ -f "$stage/agent-id" ]; then place "$stage/agent-id" "$etc/agent-id" 644; fi
 place "$stage/bootstrap-token" "$etc/bootstrap-token" 600
 if [ -f "$stage/ca.crt" ]; then place "$stage/ca.crt" "$etc/ca.crt" 644; fi
-place "$stage/agent.yaml" "$etc/agent.yaml" 644
+# 0600: the agent runs as root and the file may hold api.token; check scripts (--run-as) must not read it.
+place "$stage/agent.yaml" "$etc/agent.yaml" 600
 if [ -z "$package_unit" ]; then
   place "$stage/aami-agent.jar" "$opt/aami-agent.jar" 644
   ensure_dir "$root/usr/bin" 0755

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aami.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -34,7 +35,7 @@ class AgentDebLifecycleIT {
             Path.of("/usr/bin/aami-agent"), "rwxr-xr-x",
             Path.of("/etc/default/aami-agent"), "rw-r--r--",
             Path.of("/lib/systemd/system/aami-agent.service"), "rw-r--r--",
-            Path.of("/etc/aami/agent.yaml"), "rw-r--r--",
+            Path.of("/etc/aami/agent.yaml"), "rw-------",
             Path.of("/usr/share/aami/install-agent.sh"), "rwxr-xr-x");
     /** What the package or its scripts write outside /etc/aami. */
     private static final List<Path> OURS = List.of(Path.of("/opt/aami/aami-agent.jar"), Path.of("/usr/bin/aami-agent"),
@@ -110,6 +111,8 @@ class AgentDebLifecycleIT {
     }
 
     private void upgradeKeepsConfigAndIdentity(Path v2, String configured, String id) throws Exception {
+        // As an earlier version left it (packaged 0644, then edited): the upgrade keeps the file but makes it root-only.
+        Files.setPosixFilePermissions(ETC.resolve("agent.yaml"), PosixFilePermissions.fromString("rw-r--r--"));
         run("dpkg", "-i", "--force-confold", v2.toString()).ok();
         assertThat(status()).isEqualTo("install ok installed " + PackageContentsIT.debVersion() + "+test2");
         assertThat(Files.readString(ETC.resolve("agent.yaml"))).as("the operator's agent.yaml is kept").isEqualTo(configured);

@@ -97,7 +97,7 @@ class InstallAgentScriptTest {
         assertThat(Files.readString(root.resolve("etc/aami/bootstrap-token"))).isEqualTo(TOKEN + "\n");
         assertThat(mode(root.resolve("var/lib/aami"))).isEqualTo("rwx------");
         assertThat(mode(root.resolve("etc/aami/agent-id"))).isEqualTo("rw-r--r--");
-        assertThat(mode(root.resolve("etc/aami/agent.yaml"))).isEqualTo("rw-r--r--");
+        assertThat(mode(root.resolve("etc/aami/agent.yaml"))).as("it may hold api.token").isEqualTo("rw-------");
         assertThat(Files.readString(root.resolve("etc/aami/agent.yaml"))).contains("ca_cert_sha256: \"" + pin + "\"")
                 .contains("\"env\": \"prod\"").contains("\"team\": \"a \\\"b\\\"\"").doesNotContain(TOKEN);
         assertThat(Files.readString(root.resolve("etc/systemd/system/aami-agent.service")))
@@ -113,6 +113,22 @@ class InstallAgentScriptTest {
         install("--label", "env=test").succeeded();
         assertThat(agentId()).as("another run with other options keeps the id").isEqualTo(id);
         assertThat(Files.readString(root.resolve("etc/aami/agent.yaml"))).contains("\"env\": \"test\"").doesNotContain("team");
+    }
+
+    /**
+     * An agent.yaml an earlier installer wrote 0644 (and an operator may have added api.token to) is made root's only by
+     * the next run, though its bytes are the same.
+     */
+    @Test
+    void aRerunMakesAReadableAgentYamlRootOnly() throws Exception {
+        install().succeeded();
+        Path yaml = root.resolve("etc/aami/agent.yaml");
+        String written = Files.readString(yaml);
+        Files.setPosixFilePermissions(yaml, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        AgentInstaller.Run again = install().succeeded();
+        assertThat(again.output()).doesNotContain("nothing changed");
+        assertThat(mode(yaml)).isEqualTo("rw-------");
+        assertThat(Files.readString(yaml)).isEqualTo(written);
     }
 
     @Test

@@ -43,7 +43,7 @@ class PackageContentsIT {
         files.put(defaults + name, new Entry("-rw-r--r--", "root", dist(name + ".default")));
         files.put(units + name + ".service", new Entry("-rw-r--r--", "root", dist(name + ".service")));
         if (name.equals(AGENT)) {
-            files.put("/etc/aami/agent.yaml", new Entry("-rw-r--r--", "root", dist("agent.yaml")));
+            files.put("/etc/aami/agent.yaml", new Entry("-rw-------", "root", dist("agent.yaml")));
             files.put("/usr/share/aami/install-agent.sh", new Entry("-rwxr-xr-x", "root", dist("install-agent.sh")));
         } else {
             files.put("/etc/aami/config-server.yaml", new Entry("-rw-r-----", "aami-server", dist("config-server.yaml")));

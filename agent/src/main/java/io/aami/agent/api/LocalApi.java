@@ -4,22 +4,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.aami.agent.config.AgentConfig;
+import io.aami.common.net.HostPort;
 import io.aami.contract.ErrorBody;
+import io.aami.contract.heartbeat.LocalApiAddress;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agent's small local HTTP API (JDK HttpServer: no extra dependency on the host). Loopback
- * only unless {@code api.token} is set, in which case every call must carry it as a Bearer token.
+ * only unless {@code api.token} is set, in which case every call must carry it as a Bearer token;
+ * {@link ApiAccess} decides which token a request needs (a metrics-only one may be configured).
  * {@link RequestGuard} keeps browsers on this host from driving it (Host, cross-site and content-type rules).
  * Bodies are parsed as they stream in, within each route's {@link BodyLimits}, by at most
  * {@link BodySlots#SLOTS} requests at once: any local user may call the API, and the heap it may take
@@ -60,12 +63,21 @@ public final class LocalApi implements AutoCloseable {
     public record Endpoint(Set<String> methods, Route route) {
     }
 
+    /**
+     * An {@code api.listen} host the server reads as an IP literal (its {@code local_api.host} rule): digits and dots,
+     * or anything with a colon. The JDK also binds the shorthand forms {@code 127.1} and {@code 2130706433}, which the
+     * server refuses, so such a host is reported as the address actually bound, in canonical form.
+     */
+    private static final Pattern LITERAL_FORM = Pattern.compile("[0-9.]+|.*:.*");
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final LocalApiAddress address;
 
-    private LocalApi(HttpServer server, ExecutorService executor) {
+    private LocalApi(HttpServer server, ExecutorService executor, LocalApiAddress address) {
         this.server = server;
         this.executor = executor;
+        this.address = address;
     }
 
     /** As {@link #start(AgentConfig.Api, ObjectMapper, Map, ExecutorService, LocalApiMetrics)}, counting refusals nowhere. */
@@ -77,14 +89,16 @@ public final class LocalApi implements AutoCloseable {
                                  LocalApiMetrics metrics) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 128);
-            byte[] token = cfg.token() == null ? null : ("Bearer " + cfg.token()).getBytes(StandardCharsets.UTF_8);
-            Serving serving = new Serving(token, RequestGuard.forApi(cfg), mapper, new BodySlots(), metrics);
+            InetSocketAddress bound = server.getAddress();
+            Serving serving = new Serving(ApiAccess.forApi(cfg), RequestGuard.forApi(cfg, bound.getAddress()), mapper,
+                    new BodySlots(), metrics);
             routes.forEach((path, endpoint) -> server.createContext(path, ex -> serve(ex, path, endpoint, serving)));
             server.createContext("/", ex -> serve(ex, "/", null, serving));
             server.setExecutor(executor);
             server.start();
-            LOG.info("local API listening on {}:{}", cfg.host(), server.getAddress().getPort());
-            return new LocalApi(server, executor);
+            LocalApiAddress address = new LocalApiAddress(reportedHost(cfg.host(), bound.getAddress()), bound.getPort());
+            LOG.info("local API listening on {}", new HostPort(address.host(), address.port()));
+            return new LocalApi(server, executor, address);
         } catch (IOException e) {
             throw new UncheckedIOException("local API cannot listen on " + cfg.host() + ":" + cfg.port() + " (api.listen): "
                     + e.getMessage(), e);
@@ -95,6 +109,19 @@ public final class LocalApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /**
+     * Where the API listens, as the heartbeat reports it: the port bound (port 0 picks one), and the host as
+     * {@code api.listen} names it, or, for an IP literal, the address bound in canonical form ({@code 127.1} binds and
+     * is reported as {@code 127.0.0.1}), which is also a {@code Host} the API accepts.
+     */
+    public LocalApiAddress address() {
+        return address;
+    }
+
+    static String reportedHost(String configured, InetAddress bound) {
+        return LITERAL_FORM.matcher(configured).matches() ? bound.getHostAddress() : configured;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -102,7 +129,7 @@ public final class LocalApi implements AutoCloseable {
     }
 
     /** What every request is served with. */
-    private record Serving(byte[] token, RequestGuard guard, ObjectMapper mapper, BodySlots slots, LocalApiMetrics metrics) {
+    private record Serving(ApiAccess access, RequestGuard guard, ObjectMapper mapper, BodySlots slots, LocalApiMetrics metrics) {
     }
 
     private static void serve(HttpExchange http, String path, Endpoint endpoint, Serving s) {
@@ -110,9 +137,13 @@ public final class LocalApi implements AutoCloseable {
         // Not try-with-resources: the exchange must stay open until the error answer is written.
         try {
             s.guard().checkOrigin(http.getRequestHeaders());
-            if (s.token() != null && !authorized(ex.header("Authorization"), s.token())) {
-                http.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
-                throw new LocalApiException(401, "UNAUTHORIZED", "this API needs Authorization: Bearer <api.token>");
+            try {
+                s.access().check(http.getRequestMethod(), http.getRequestURI().getPath(), ex.header("Authorization"));
+            } catch (LocalApiException e) {
+                if (e.status() == 401) {
+                    http.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"aami-agent\"");
+                }
+                throw e;
             }
             if (endpoint == null || !http.getRequestURI().getPath().equals(path)) {
                 throw new LocalApiException(404, "NOT_FOUND", "no route " + http.getRequestURI().getPath());
@@ -132,10 +163,6 @@ public final class LocalApi implements AutoCloseable {
             ex.releaseSlot();
             http.close();
         }
-    }
-
-    private static boolean authorized(String header, byte[] expected) {
-        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected);
     }
 
     private static void reply(Exchange ex, int status, ErrorBody body) {

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * connect anywhere, and a browser on the host is a client an attacker's page can drive:
  * <ul>
  *   <li><b>Host</b> must name a loopback address ({@code 127.x.x.x}, {@code [::1]}, {@code localhost}, any
- *       port), or the configured {@code api.listen} host when that is a non-loopback address guarded by
- *       {@code api.token}. This stops DNS rebinding: a page whose own name was re-pointed at 127.0.0.1 sends
+ *       port), or the configured {@code api.listen} host (or the address it bound, in any literal spelling) when
+ *       that is a non-loopback address guarded by {@code api.token}. This stops DNS rebinding: a page whose own name was re-pointed at 127.0.0.1 sends
  *       that name, never a loopback one, so it can neither run probes nor read the answers.</li>
  *   <li><b>Cross-site requests are refused</b> (CSRF): an {@code Origin} or {@code Referer} that is not such a
  *       host, or {@code Sec-Fetch-Site: cross-site}. Browsers add these to cross-site requests, including
@@ -36,20 +36,32 @@ final class RequestGuard {
 
     /** The configured listen host also accepted as Host, lower case; null when only loopback names are. */
     private final String listenHost;
+    /**
+     * The address bound, also accepted as Host in any literal spelling of it (the heartbeat reports {@code api.listen:
+     * 10.1} as {@code 10.0.0.1}, which is what Prometheus then sends); null when only loopback names are.
+     */
+    private final InetAddress listenAddress;
     /** A wildcard listen address with a token: any IP literal is one of this host's addresses. */
     private final boolean anyAddressLiteral;
 
-    private RequestGuard(String listenHost, boolean anyAddressLiteral) {
+    private RequestGuard(String listenHost, InetAddress listenAddress, boolean anyAddressLiteral) {
         this.listenHost = listenHost;
+        this.listenAddress = listenAddress;
         this.anyAddressLiteral = anyAddressLiteral;
     }
 
-    /** The guard for an API listening as {@code cfg} says. */
+    /** The guard for an API listening as {@code cfg} says, its host an address literal or loopback (no DNS lookup). */
     static RequestGuard forApi(AgentConfig.Api cfg) {
-        if (cfg.token() == null || cfg.host() == null || loopback(cfg.host())) {
-            return new RequestGuard(null, false);
+        return forApi(cfg, cfg.host() == null ? null : literal(unbracket(cfg.host().toLowerCase(Locale.ROOT))));
+    }
+
+    /** The guard for an API listening as {@code cfg} says, bound to {@code bound} (null: not known). */
+    static RequestGuard forApi(AgentConfig.Api cfg, InetAddress bound) {
+        if (cfg.token() == null || cfg.host() == null || loopback(cfg.host()) || bound != null && bound.isLoopbackAddress()) {
+            return new RequestGuard(null, null, false);
         }
-        return new RequestGuard(cfg.host().toLowerCase(Locale.ROOT), wildcard(cfg.host()));
+        boolean wildcard = wildcard(cfg.host()) || bound != null && bound.isAnyLocalAddress();
+        return new RequestGuard(cfg.host().toLowerCase(Locale.ROOT), bound, wildcard);
     }
 
     /** Refuses a request from the wrong host or another site; runs before authentication and routing. */
@@ -113,7 +125,8 @@ final class RequestGuard {
         if (listenHost == null) {
             return false;
         }
-        return host.equals(unbracket(listenHost)) || anyAddressLiteral && literal(host) != null;
+        InetAddress address = literal(host);
+        return host.equals(unbracket(listenHost)) || address != null && (anyAddressLiteral || address.equals(listenAddress));
     }
 
     /** The host of a Host header value ({@code name}, {@code name:port}, {@code [v6]:port}), lower case; null if malformed. */

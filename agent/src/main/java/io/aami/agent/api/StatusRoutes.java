@@ -10,6 +10,9 @@ import java.util.UUID;
 
 /** {@code /healthz} and {@code /metrics} of the local API. */
 public final class StatusRoutes {
+    /** The one route the metrics token ({@code api.metrics_token_file}) authorizes. */
+    public static final String METRICS = "/metrics";
+
     private final AgentMetrics metrics;
     private final CredentialHolder credentials;
     private final UUID agentId;
@@ -29,7 +32,7 @@ public final class StatusRoutes {
             body.put("enrolled", credentials.current().isPresent());
             ex.json(200, body);
         }));
-        r.put("/metrics", new LocalApi.Endpoint(Set.of("GET"), ex -> {
+        r.put(METRICS, new LocalApi.Endpoint(Set.of("GET"), ex -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             metrics.write(out);
             ex.send(200, metrics.contentType(), out.toByteArray());

@@ -79,13 +79,15 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
     }
 
     /**
-     * The local API; {@code host} null means disabled. A non-loopback host requires {@code token}.
-     * {@code allowPrivilegedSourcePorts} lets callers probe from source ports below 1024.
+     * The local API; {@code host} null means disabled. {@code token} ({@code api.token} or {@code api.token_file})
+     * authorizes every route, {@code metricsToken} ({@code api.metrics_token_file}) only {@code GET /metrics}; either
+     * may be null. A non-loopback host requires {@code token}. {@code allowPrivilegedSourcePorts} lets callers probe
+     * from source ports below 1024.
      */
-    public record Api(String host, int port, String token, boolean allowPrivilegedSourcePorts) {
-        /** An API that refuses privileged source ports (the default). */
+    public record Api(String host, int port, ApiToken token, ApiToken metricsToken, boolean allowPrivilegedSourcePorts) {
+        /** An API without a metrics token that refuses privileged source ports (the default); {@code token} may be null. */
         public Api(String host, int port, String token) {
-            this(host, port, token, false);
+            this(host, port, token == null ? null : ApiToken.of(token), null, false);
         }
 
         public boolean enabled() {
@@ -94,6 +96,11 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
     }
 
     public record Logging(String level, String format) {
+    }
+
+    /** This configuration with {@code api} instead of its own. */
+    public AgentConfig withApi(Api replacement) {
+        return new AgentConfig(server, agent, heartbeat, checks, spool, probes, policy, replacement, logging);
     }
 
     /** Where the agent keeps its credential. */

@@ -4,8 +4,6 @@ import io.aami.common.config.ConfigException;
 import io.aami.common.config.ConfigTree;
 import io.aami.common.net.HostPort;
 import io.aami.common.text.Strings;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +35,7 @@ public final class AgentConfigLoader {
             throw t.invalid("server.address", "is required (host:port of the config-server)");
         }
         HostPort server = t.hostPort("server.address", null);
-        HostPort api = apiListen(t);
+        ApiConfig api = ApiConfig.read(t, DEFAULT_API_PORT);
         Path stateDir = Path.of(t.string("agent.state_dir", "/var/lib/aami")).toAbsolutePath().normalize();
         AgentConfig cfg = new AgentConfig(
                 new AgentConfig.Server(server.host(), server.port(),
@@ -83,15 +81,16 @@ public final class AgentConfigLoader {
                         t.integer("probes.max_in_flight", 4096, 1, 65_536),
                         t.integer("probes.max_task_ids", 10_000, 1, 1_000_000)),
                 new AgentConfig.Policy(t.duration("policy.wait", Duration.ofSeconds(30))),
-                new AgentConfig.Api(api == null ? null : api.host(), api == null ? 0 : api.port(),
-                        Strings.trimToNull(t.string("api.token", null)),
-                        t.bool("api.allow_privileged_source_ports", false)),
+                // The token files are read, and the API's rules checked, once every key is known: see resolve below.
+                new AgentConfig.Api(null, 0, null),
                 new AgentConfig.Logging(
                         t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
                         t.choice("logging.format", "json", "json", "text")));
         t.finish();
         validate(cfg, t);
+        cfg = cfg.withApi(api.resolve(t, ApiConfig.processUid()));
         List<String> warnings = new java.util.ArrayList<>(t.unusedEnvironmentWarnings("agent"));
+        api.inlineTokenWarning(file, env).ifPresent(warnings::add);
         if (!cfg.checks().remoteScripts() && !cfg.checks().hasAllowList()) {
             // A valid choice (a probes-only host), but one that silently turns every check into "unknown".
             warnings.add("checks.remote_scripts is false and neither checks.allowed_execution_sha256 nor"
@@ -141,10 +140,6 @@ public final class AgentConfigLoader {
             throw t.invalid("policy.wait", "must be between 1s and 5m");
         }
         validateTls(cfg.server().tls(), t);
-        if (cfg.api().enabled() && cfg.api().token() == null && !loopback(cfg.api().host())) {
-            throw t.invalid("api.listen", cfg.api().host() + " is not a loopback address; the local API can make this host"
-                    + " connect anywhere, so set api.token to expose it");
-        }
     }
 
     private static void validateSpool(AgentConfig.Spool spool, int outputMaxBytes, ConfigTree t) {
@@ -180,13 +175,6 @@ public final class AgentConfigLoader {
         }
     }
 
-    /** {@code api.listen}: blank or {@code off} turns the local API off; port 0 picks a free port. */
-    private static HostPort apiListen(ConfigTree t) {
-        String def = "127.0.0.1:" + DEFAULT_API_PORT;
-        String value = t.string("api.listen", def).trim();
-        return value.isEmpty() || value.equalsIgnoreCase("off") ? null : t.hostPort("api.listen", def, HostPort.Option.PORT_ZERO);
-    }
-
     /**
      * Clamped, not cast: a cast would wrap 4GiB+4KiB into an accepted 4096. The range is checked in
      * {@link #validate}, in its place among the other rules (after unknown keys).
@@ -213,14 +201,6 @@ public final class AgentConfigLoader {
             return UUID.fromString(v.trim());
         } catch (IllegalArgumentException e) {
             throw t.invalid("agent.group_id", "'" + v + "' is not a UUID");
-        }
-    }
-
-    private static boolean loopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
         }
     }
 

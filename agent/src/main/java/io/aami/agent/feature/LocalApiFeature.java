@@ -5,7 +5,6 @@ import io.aami.agent.api.LocalApiMetrics;
 import io.aami.agent.api.StatusRoutes;
 import io.aami.agent.api.LocalApi.Endpoint;
 import io.aami.common.concurrent.DaemonThreads;
-import io.aami.contract.heartbeat.LocalApiAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -29,7 +28,8 @@ public final class LocalApiFeature {
         routes.putAll(ctx.out().routes());
         LocalApi api = ctx.out().closeable(LocalApi.start(ctx.cfg().api(), ctx.mapper(), routes,
                 Executors.newFixedThreadPool(THREADS, DaemonThreads.factory("aami-api")), new LocalApiMetrics(ctx.metrics().registry())));
-        // As bound (port 0 picks one); the server decides whether a Prometheus elsewhere can reach it.
-        ctx.out().localApi(new LocalApiAddress(ctx.cfg().api().host(), api.port()));
+        // As bound (port 0 picks one; an IP literal in canonical form); the server decides whether a Prometheus
+        // elsewhere can reach it.
+        ctx.out().localApi(api.address());
     }
 }

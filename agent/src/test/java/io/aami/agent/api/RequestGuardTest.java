@@ -29,6 +29,29 @@ class RequestGuardTest {
         refused(guard, "evil.example");
     }
 
+    /**
+     * {@code api.listen: 10.1} binds 10.0.0.1, which the heartbeat reports and Prometheus then sends as Host: the
+     * address bound counts, in any literal spelling, and no other address does.
+     */
+    @Test
+    void theAddressBoundIsAValidHostHoweverTheListenHostSpellsIt() throws Exception {
+        RequestGuard guard = RequestGuard.forApi(new AgentConfig.Api("10.1", 8469, "t0ken"), java.net.InetAddress.getByName("10.1"));
+        guard.checkOrigin(host("10.0.0.1:8469"));
+        guard.checkOrigin(host("10.1:8469"));
+        guard.checkOrigin(host("[::ffff:10.0.0.1]:8469"));
+        refused(guard, "10.0.0.2:8469");
+        refused(guard, "10.0.0.1.evil.example");
+        RequestGuard v6 = RequestGuard.forApi(new AgentConfig.Api("2001:db8:0::1", 8469, "t0ken"),
+                java.net.InetAddress.getByName("2001:db8::1"));
+        v6.checkOrigin(host("[2001:db8::1]:8469"));
+        v6.checkOrigin(host("[2001:db8:0:0:0:0:0:1]"));
+        refused(v6, "[2001:db8::2]:8469");
+        RequestGuard shorthandLoopback = RequestGuard.forApi(new AgentConfig.Api("127.1", 8469, "t0ken"),
+                java.net.InetAddress.getByName("127.1"));
+        refused(shorthandLoopback, "evil.example");
+        shorthandLoopback.checkOrigin(host("127.0.0.1"));
+    }
+
     @Test
     void aWildcardListenAcceptsAddressLiteralsButNoNames() {
         RequestGuard guard = RequestGuard.forApi(new AgentConfig.Api("0.0.0.0", 8469, "t0ken"));

@@ -116,6 +116,25 @@ class AgentConfigLoaderTest {
         assertThat(AgentConfigLoader.load(write(SEED), Map.of("AAMI_API_LISTEN", "off")).api().enabled()).isFalse();
     }
 
+    /**
+     * api.token written in a configuration file others can read is every local user's credential for the root-run API:
+     * a warning naming api.token_file (not an error, so an upgraded host keeps running).
+     */
+    @Test
+    void anInlineTokenInAReadableFileIsWarnedAbout() throws Exception {
+        Path readable = write(SEED + "api:\n  token: \"s3cret-inline-token\"\n");
+        java.nio.file.Files.setPosixFilePermissions(readable, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(AgentConfigLoader.loadWithWarnings(readable, Map.of()).warnings())
+                .anySatisfy(w -> assertThat(w).startsWith("api.token is written in " + readable + ", which is rw-r--r--")
+                        .contains("api.token_file").doesNotContain("s3cret-inline-token"));
+        java.nio.file.Files.setPosixFilePermissions(readable, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(AgentConfigLoader.loadWithWarnings(readable, Map.of()).warnings()).noneMatch(w -> w.contains("api.token"));
+        Path withoutToken = write(SEED);
+        java.nio.file.Files.setPosixFilePermissions(withoutToken, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(AgentConfigLoader.loadWithWarnings(withoutToken, Map.of("AAMI_API_TOKEN", "from-the-environment")).warnings())
+                .noneMatch(w -> w.contains("api.token"));
+    }
+
     @Test
     void privilegedSourcePortsAreOffUnlessConfigured() throws Exception {
         assertThat(AgentConfigLoader.load(write(SEED), Map.of()).api().allowPrivilegedSourcePorts()).isFalse();

@@ -106,6 +106,10 @@ class AgentConfigValidationTest {
             "AAMI_API_LISTEN=[::]:8469                    | api.listen | :: is not a loopback address",
             "\"AAMI_API_LISTEN=0.0.0.0:8469;AAMI_API_TOKEN= \t\" | api.listen | 0.0.0.0 is not a loopback address",
             "AAMI_API_ALLOW_PRIVILEGED_SOURCE_PORTS=80    | api.allow_privileged_source_ports | '80' is not one of on, off, true, false",
+            // api.token_file, api.metrics_token_file: files that are not there (the rest in tokenFileRefusedNamingTheKey)
+            "AAMI_API_TOKEN_FILE=/nonexistent/aami-api-token | api.token_file | /nonexistent/aami-api-token does not exist",
+            "AAMI_API_METRICS_TOKEN_FILE=/nonexistent/aami-metrics | api.metrics_token_file | /nonexistent/aami-metrics does not exist",
+            "AAMI_API_TOKEN=s3cret;AAMI_API_TOKEN_FILE=/nonexistent/aami-api-token | api.token_file | set api.token or api.token_file, not both",
             // logging
             "AAMI_LOGGING_LEVEL=loud                      | logging.level | 'loud' is not one of trace, debug, info, warn, error",
             "AAMI_LOGGING_FORMAT=xml                      | logging.format | 'xml' is not one of json, text"})
@@ -131,6 +135,74 @@ class AgentConfigValidationTest {
         assertThatThrownBy(() -> AgentConfigLoader.load(file, BASE)).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("config key '" + key + "' (" + file + "): ")
                 .hasMessageContaining(problem);
+    }
+
+    /**
+     * {@code api.token_file} and {@code api.metrics_token_file} over real files: the file's content, mode and owner,
+     * what else is set, and the key and problem the startup error names. The agent runs as root in these tests (as on a
+     * host); a file of another user needs root to be made.
+     */
+    @ParameterizedTest(name = "{0} {2} uid {3} {1} -> {5}: {6}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "AAMI_API_TOKEN_FILE         | 0123456789abcdef0123 | rw-r--r-- | 0     | | api.token_file | is rw-r--r--: group or others can read or change the token; chmod 0600 it",
+            "AAMI_API_TOKEN_FILE         | 0123456789abcdef0123 | rw-r----- | 0     | | api.token_file | is rw-r-----: group or others",
+            "AAMI_API_TOKEN_FILE         | 0123456789abcdef0123 | rw-----w- | 0     | | api.token_file | is rw-----w-: group or others",
+            "AAMI_API_METRICS_TOKEN_FILE | 0123456789abcdef0123 | rw----r-- | 0     | | api.metrics_token_file | is rw----r--: group or others",
+            "AAMI_API_METRICS_TOKEN_FILE | 0123456789abcdef0123 | rw--w---- | 0     | | api.metrics_token_file | is rw--w----: group or others",
+            "AAMI_API_TOKEN_FILE         | 0123456789abcdef0123 | rw------- | 65534 | | api.token_file | belongs to uid 65534, neither root nor this agent's user (uid 0)",
+            "AAMI_API_METRICS_TOKEN_FILE | 0123456789abcdef0123 | rw------- | 65534 | | api.metrics_token_file | belongs to uid 65534",
+            "AAMI_API_TOKEN_FILE         | \\n                 | rw------- | 0     | | api.token_file | is empty",
+            "AAMI_API_TOKEN_FILE         | 0123456789abcdef 0123 | rw------- | 0    | | api.token_file | must hold one token on one line, without spaces",
+            "AAMI_API_TOKEN_FILE         | 0123456789abcdef\\nsecond | rw------- | 0 | | api.token_file | must hold one token on one line",
+            "AAMI_API_METRICS_TOKEN_FILE | 0123456789abcde      | rw------- | 0     | | api.metrics_token_file | holds a token of 15 characters; use at least 16",
+            "AAMI_API_METRICS_TOKEN_FILE | 0123456789abcdef0123 | rw------- | 0     | AAMI_API_TOKEN=0123456789abcdef0123 | api.metrics_token_file | holds the same token as api.token",
+            "AAMI_API_METRICS_TOKEN_FILE | 0123456789abcdef0123 | rw------- | 0     | AAMI_API_LISTEN=0.0.0.0:8469 | api.listen | 0.0.0.0 is not a loopback address; the local API can make this host connect anywhere, so set api.token or api.token_file to expose it (api.metrics_token_file alone guards only /metrics)",
+            "AAMI_API_TOKEN_FILE         | 0123456789abcdef0123 | rw------- | 0     | AAMI_API_TOKEN=0123456789abcdef0123 | api.token_file | set api.token or api.token_file, not both"})
+    void tokenFileRefusedNamingTheKey(String variable, String content, String mode, int owner, String extra, String key,
+                                      String problem) throws Exception {
+        Path file = tokenFile(content.replace("\\n", "\n"), mode, owner);
+        Map<String, String> env = env(variable + "=" + file + (extra == null ? "" : ";" + extra));
+        assertThatThrownBy(() -> AgentConfigLoader.load(null, env)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config key '" + key + "' (environment variable ")
+                .hasMessageContaining(problem);
+    }
+
+    @org.junit.jupiter.api.Test
+    void tokenFilesThatAreNotFilesOrTooLargeAreRefused() throws Exception {
+        Path directory = Files.createDirectory(dir.resolve("token-dir"));
+        assertThatThrownBy(() -> AgentConfigLoader.load(null, env("AAMI_API_TOKEN_FILE=" + directory)))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("config key 'api.token_file' (")
+                .hasMessageContaining(directory + " is not a regular file");
+        Path big = tokenFile("a".repeat(4097), "rw-------", 0);
+        assertThatThrownBy(() -> AgentConfigLoader.load(null, env("AAMI_API_METRICS_TOKEN_FILE=" + big)))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("config key 'api.metrics_token_file' (")
+                .hasMessageContaining("is larger than 4096 bytes");
+    }
+
+    /** The files' edges: 0600 and 0400 of root's, a token of 16 characters, surrounding whitespace; the tokens differ. */
+    @org.junit.jupiter.api.Test
+    void privateTokenFilesLoadAsTheirTokens() throws Exception {
+        Path full = tokenFile("  0123456789abcdef\n", "rw-------", 0);
+        Path metrics = tokenFile("fedcba9876543210fedc", "r--------", 0);
+        AgentConfig.Api api = AgentConfigLoader.load(null, env("AAMI_API_LISTEN=0.0.0.0:8469;AAMI_API_TOKEN_FILE=" + full
+                + ";AAMI_API_METRICS_TOKEN_FILE=" + metrics)).api();
+        assertThat(api.token().matches("0123456789abcdef")).isTrue();
+        assertThat(api.token().matches("fedcba9876543210fedc")).isFalse();
+        assertThat(api.metricsToken().matches("fedcba9876543210fedc")).isTrue();
+        assertThat(api.metricsToken().matches("0123456789abcdef")).isFalse();
+        assertThat(api.toString()).doesNotContain("0123456789abcdef").doesNotContain("fedcba9876543210fedc");
+    }
+
+    /** A token file in the given mode, owned by {@code uid} (another user's needs root, as the agent has on a host). */
+    private Path tokenFile(String content, String mode, int uid) throws Exception {
+        Path file = Files.createTempFile(dir, "token", "");
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+        if (uid != 0) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(io.aami.agent.util.ProcessUid.effective() == 0, "chown needs root");
+            Files.setAttribute(file, "unix:uid", uid);
+        }
+        return file;
     }
 
     /** The edges each rule lets through, so a rule that is off by one fails here. */
