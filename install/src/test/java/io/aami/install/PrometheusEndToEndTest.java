@@ -66,12 +66,12 @@ class PrometheusEndToEndTest {
                 "AAMI_LISTEN", "0.0.0.0:0", "AAMI_TLS_SERVER_NAMES", siteAddress()));
              ServerSocket open = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             String token = defineFleet(server.api(), open.getLocalPort());
-            String agentApiToken = "e2e-agent-api-token-" + UUID.randomUUID();
+            String agentMetricsToken = "e2e-agent-metrics-token-" + UUID.randomUUID();
             Path etc = dir.resolve("prometheus");
             Path config = MonitoringFiles.installConfig(etc, shortWindows(Files.readString(MonitoringFiles.RULES)),
-                    Files.readString(server.caCertificate()), MONITORING, agentApiToken);
+                    Files.readString(server.caCertificate()), MONITORING, agentMetricsToken);
             PrometheusProcess.adapt(config, server.port());
-            try (JavaProcess agent = startAgent(server, token, agentApiToken);
+            try (JavaProcess agent = startAgent(server, token, agentMetricsToken);
                  PrometheusProcess prometheus = PrometheusProcess.start(config, etc)) {
                 mark("server, agent and prometheus started", started);
                 eventually(Duration.ofSeconds(20), "prometheus ready", prometheus::ready, prometheus::output);
@@ -213,22 +213,27 @@ class PrometheusEndToEndTest {
      * must (README): on every address behind {@code api.token}, so the SD lists it at the address its
      * heartbeats come from: it reaches the server at this host's first non-loopback IPv4 address (a loopback
      * source is never listed, and neither is the address an agent merely claims at enrollment). Prometheus
-     * scrapes it with that token, written where the shipped config reads the agents' metrics credential.
+     * scrapes it with the agent's metrics-only token ({@code api.metrics_token_file}), written where the shipped
+     * config reads the agents' metrics credential; the full {@code api.token} never leaves the agent.
      */
-    private JavaProcess startAgent(TestServer server, String token, String apiToken) throws Exception {
+    private JavaProcess startAgent(TestServer server, String token, String metricsToken) throws Exception {
         Path home = Files.createDirectories(dir.resolve("agent"));
         // As /var/lib is: check scripts run as nobody and must pass the temp dirs on the way to their files.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
         Path yaml = Files.writeString(home.resolve("agent.yaml"), "logging:\n  format: text\n");
+        Path metricsTokenFile = Files.createFile(home.resolve("metrics-token"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(metricsTokenFile, metricsToken + "\n");
         Map<String, String> env = Map.of("AAMI_SERVER_ADDRESS", siteAddress() + ":" + server.port(),
                 "AAMI_SERVER_BOOTSTRAP_TOKEN", token, "AAMI_SERVER_TLS_CA_CERT", server.caCertificate().toString(),
                 "AAMI_AGENT_ID_FILE", home.resolve("agent-id").toString(), "AAMI_AGENT_STATE_DIR", home.resolve("state").toString(),
-                "AAMI_API_LISTEN", "0.0.0.0:" + Waits.freePort(), "AAMI_API_TOKEN", apiToken, "AAMI_CHECKS_RUN_AS", "nobody",
+                "AAMI_API_LISTEN", "0.0.0.0:" + Waits.freePort(), "AAMI_API_TOKEN", "e2e-agent-api-token-" + UUID.randomUUID(), "AAMI_CHECKS_RUN_AS", "nobody",
                 "AAMI_CHECKS_FLUSH_INTERVAL", "200ms", "AAMI_POLICY_WAIT", "5s");
         Map<String, String> all = new HashMap<>(env);
         all.put("AAMI_SERVER_RETRY_MAX_INTERVAL", "2s");
         all.put("AAMI_AGENT_IP_ADDRESS", siteAddress());
+        all.put("AAMI_API_METRICS_TOKEN_FILE", metricsTokenFile.toString());
         return JavaProcess.start(JavaProcess.jar("aami.agent.jar"), all, dir.resolve("agent.log"), "--config", yaml.toString());
     }
 }
