@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a Prometheus sees of a real agent against a real server: the agent's API listens on {@code 127.2} (the JDK's
- * shorthand for 127.0.0.2, a loopback address the discovery lists), its tokens in private files. The heartbeat reports
+ * shorthand for 127.0.0.2, listed when the operator allows it in {@code sd.allowed_cidrs}), its tokens in private files. The heartbeat reports
  * the address bound, which the server accepts (it refuses {@code 127.2}), so the discovery lists the agent; the
  * metrics token then scrapes the listed target and cannot post results.
  */
@@ -41,7 +42,11 @@ class LocalApiScrapeEndToEndTest {
 
     @Test
     void theDiscoveryListsTheAddressBoundAndTheMetricsTokenScrapesIt() throws Exception {
-        try (TestServer server = TestServer.start(ChecksEndToEndTest.SERVER)) {
+        // The agent's heartbeats come from 127.0.0.1 and it binds 127.0.0.2: the server lists such a claimed address
+        // only inside sd.allowed_cidrs (the operator vouching for the agents there).
+        Map<String, String> serverEnv = new HashMap<>(ChecksEndToEndTest.SERVER);
+        serverEnv.put("AAMI_SD_ALLOWED_CIDRS", "127.0.0.0/8");
+        try (TestServer server = TestServer.start(serverEnv)) {
             Api api = server.api();
             String token = Fixtures.bootstrapToken(api, 1, Map.of());
             Map<String, String> env = TestAgentConfig.env(dir, "127.0.0.1:" + server.port(), token);
