@@ -21,11 +21,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Enrolls one simulated agent as the real one does: a fresh EC key and CSR (with TLS), an
  * {@code agent_token} it chose itself (only its SHA-256 is sent), the bootstrap token; then installs
- * the issued certificate as that agent's TLS identity. Refusals the server means to be retried (429,
- * 503, no answer) are retried with its {@code Retry-After} or a jittered backoff; any other is fatal.
+ * the issued certificate as that agent's TLS identity. What the real agent retries (no answer, 408,
+ * 429, 5xx) is retried with its {@code Retry-After} or a jittered backoff; any other is fatal.
  */
 final class Enrollment {
-    private static final int ATTEMPTS = 12;
+    private static final int ATTEMPTS = 20;
 
     /** An enrolled agent: its id and, without TLS, the token it authenticates with. */
     record Enrolled(UUID id, String agentToken) {
@@ -66,7 +66,7 @@ final class Enrollment {
                 }
                 return new Enrolled(resp.agentId(), resp.agentToken() != null ? resp.agentToken() : agentToken);
             }
-            boolean retryable = a.status() == 0 || a.status() == 429 || a.status() == 503;
+            boolean retryable = a.status() == 0 || a.status() == 408 || a.status() == 429 || a.status() / 100 == 5;
             if (!retryable || attempt == ATTEMPTS) {
                 throw new IllegalStateException("enrollment of " + hostname + " failed: " + (a.status() == 0
                         ? String.valueOf(a.failure()) : a.status() + " " + new String(a.body(), StandardCharsets.UTF_8)));

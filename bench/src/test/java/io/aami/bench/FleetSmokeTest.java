@@ -28,18 +28,18 @@ class FleetSmokeTest {
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         try (EmbeddedTarget server = EmbeddedTarget.start(true, Duration.ofSeconds(5))) {
             FleetOptions o = FleetOptions.parse(List.of("--agents", String.valueOf(AGENTS), "--duration", "20s", "--embedded",
-                    "--tls", "--heartbeat", "5s", "--results-per-minute", "30", "--policy-wait", "10s"));
+                    "--tls", "--heartbeat", "10s", "--results-per-minute", "12", "--policy-wait", "10s"));
             FleetCommand.Outcome r = new FleetCommand(o, out).run(new FleetCommand.Target(server.base(), server.adminToken(),
                     server.caFile(), server.database()));
             String report = printed.toString(StandardCharsets.UTF_8);
 
             assertThat(r.verdict().agents()).as(report).isEqualTo(AGENTS);
             assertThat(r.verdict().ok()).as(report).isTrue();
-            // 200 agents × ~20 s × 0.5/s: thousands acknowledged, not a vacuous pass.
-            assertThat(r.verdict().acknowledged()).as(report).isGreaterThan(AGENTS * 5L);
+            // 200 agents × ~20 s × 0.2/s: hundreds acknowledged, not a vacuous pass.
+            assertThat(r.verdict().acknowledged()).as(report).isGreaterThan(AGENTS * 2L);
             assertThat(r.stats().serverErrors()).as(report).isZero();
             assertThat(r.stats().statuses(Endpoint.REGISTER)).as(report).containsOnlyKeys("200");
-            assertThat(r.stats().total(Endpoint.HEARTBEAT).count()).as(report).isGreaterThanOrEqualTo(AGENTS * 2L);
+            assertThat(r.stats().total(Endpoint.HEARTBEAT).count()).as(report).isGreaterThanOrEqualTo(AGENTS);
             assertThat(r.stats().statuses(Endpoint.HEARTBEAT).keySet()).as(report).allMatch(s -> s.startsWith("2"));
             assertThat(r.stats().statuses(Endpoint.CHECK_RESULTS).keySet()).as(report).allMatch(s -> s.startsWith("2"));
             assertThat(report).contains("exactly-once (database): OK").contains("check-results");
