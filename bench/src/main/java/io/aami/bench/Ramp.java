@@ -33,17 +33,19 @@ final class Ramp {
     boolean run(IntFunction<String> tokens, long startedNanos) throws Exception {
         long end = startedNanos + o.duration().toNanos();
         int knee = 0;
-        out.printf("%-8s %14s %14s %6s %6s%n", "agents", "heartbeat p99", "results p99", "5xx", "lost");
+        out.printf("%-8s %14s %14s %6s %6s%n", "agents", "heartbeat p99", "results p99", "5xx", "lost+dup");
         while (true) {
             stats.window();
             TimeUnit.NANOSECONDS.sleep(Math.min(TimeUnit.MINUTES.toNanos(1), Math.max(0, end - System.nanoTime())));
             Map<Endpoint, Stats.Figures> w = stats.window();
             double hb = w.get(Endpoint.HEARTBEAT).p99Ms();
             double rs = w.get(Endpoint.CHECK_RESULTS).p99Ms();
+            // Agents keep sending while the database is read, so rows beyond a ledger's "produced" are
+            // expected mid-run; only a lost or duplicated acknowledged result counts here (all three at the end).
             ExactlyOnce.Verdict v = db.verify(fleet.ledgers());
-            out.printf(Locale.ROOT, "%-8d %14.2f %14.2f %6d %6d%n", fleet.size(), hb, rs, stats.serverErrors(),
-                    v.lost() + v.duplicated() + v.phantom());
-            if (!v.ok()) {
+            long bad = v.lost() + v.duplicated();
+            out.printf(Locale.ROOT, "%-8d %14.2f %14.2f %6d %6d%n", fleet.size(), hb, rs, stats.serverErrors(), bad);
+            if (bad > 0) {
                 out.printf("knee: %d agents (a loss or duplicate at %d)%n", knee, fleet.size());
                 return false;
             }
