@@ -72,38 +72,44 @@ final class FleetCommand {
             java.util.concurrent.atomic.AtomicInteger tokens = new java.util.concurrent.atomic.AtomicInteger();
             java.util.function.IntFunction<String> token =
                     uses -> admin.createBootstrapToken(name + "-" + tokens.incrementAndGet(), group, uses);
-            long started = System.nanoTime();
             out.printf("fleet %s: %d agents, %s TLS, heartbeat %ss, %d results/min each, against %s%n", name, o.agents(),
                     o.tls() ? "mutual" : "no", o.heartbeat().toSeconds(), o.resultsPerMinute(), t.base());
-            fleet.grow(o.agents(), token);
-            out.printf("enrolled %d agents in %.1f s%n", fleet.size(), (System.nanoTime() - started) / 1e9);
-            long steady = System.nanoTime();
-            boolean lossDuringRamp = false;
-            if (o.rampPerMinute() > 0) {
-                lossDuringRamp = !new Ramp(o, fleet, stats, t.database(), out).run(token, started);
-            } else {
-                // The duration is the time the whole fleet runs, after the last enrollment.
-                TimeUnit.NANOSECONDS.sleep(o.duration().toNanos());
-            }
-            double steadySeconds = (System.nanoTime() - steady) / 1e9;
-            MemoryProbe.Sample perAgent = memory.perAgent(fleet.size());
-            int undrained = fleet.drainAndStop(DRAIN);
-            double seconds = (System.nanoTime() - started) / 1e9;
-            out.println();
-            out.printf(Locale.ROOT, "%.1f s in all, %.1f s with the whole fleet running; rates are over the whole run%n", seconds,
-                    steadySeconds);
-            out.print(Report.endpoints(stats, seconds));
-            out.printf(Locale.ROOT, "memory per agent: %.1f KiB heap, %.1f KiB RSS (%d agents%s)%n", perAgent.heap() / 1024.0,
-                    perAgent.rss() / 1024.0, fleet.size(), o.embedded() ? "; includes the embedded server's share" : "");
-            if (undrained > 0) {
-                out.printf("%d agents still had unacknowledged results after %ss of draining (not counted as lost)%n",
-                        undrained, DRAIN.toSeconds());
-            }
-            java.util.List<SimAgent.Ledger> ledgers = fleet.ledgers();
-            ExactlyOnce.Verdict v = t.database().verify(ledgers);
-            out.print(Report.verdict(v));
-            return new Outcome(v, ledgers, stats, lossDuringRamp);
+            return drive(t, fleet, stats, memory, token);
         }
+    }
+
+    /** Enrolls the fleet, runs it (or ramps it), drains it, prints the tables and the verdict. */
+    private Outcome drive(Target t, Fleet fleet, Stats stats, MemoryProbe memory, java.util.function.IntFunction<String> token)
+            throws Exception {
+        long started = System.nanoTime();
+        fleet.grow(o.agents(), token);
+        out.printf("enrolled %d agents in %.1f s%n", fleet.size(), (System.nanoTime() - started) / 1e9);
+        long steady = System.nanoTime();
+        boolean lossDuringRamp = false;
+        if (o.rampPerMinute() > 0) {
+            lossDuringRamp = !new Ramp(o, fleet, stats, t.database(), out).run(token, started);
+        } else {
+            // The duration is the time the whole fleet runs, after the last enrollment.
+            TimeUnit.NANOSECONDS.sleep(o.duration().toNanos());
+        }
+        double steadySeconds = (System.nanoTime() - steady) / 1e9;
+        MemoryProbe.Sample perAgent = memory.perAgent(fleet.size());
+        int undrained = fleet.drainAndStop(DRAIN);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        out.println();
+        out.printf(Locale.ROOT, "%.1f s in all, %.1f s with the whole fleet running; rates are over the whole run%n", seconds,
+                steadySeconds);
+        out.print(Report.endpoints(stats, seconds));
+        out.printf(Locale.ROOT, "memory per agent: %.1f KiB heap, %.1f KiB RSS (%d agents%s)%n", perAgent.heap() / 1024.0,
+                perAgent.rss() / 1024.0, fleet.size(), o.embedded() ? "; includes the embedded server's share" : "");
+        if (undrained > 0) {
+            out.printf("%d agents still had unacknowledged results after %ss of draining (not counted as lost)%n",
+                    undrained, DRAIN.toSeconds());
+        }
+        java.util.List<SimAgent.Ledger> ledgers = fleet.ledgers();
+        ExactlyOnce.Verdict v = t.database().verify(ledgers);
+        out.print(Report.verdict(v));
+        return new Outcome(v, ledgers, stats, lossDuringRamp);
     }
 
     static int runSafely(FleetOptions o, PrintStream out, PrintStream err) {
