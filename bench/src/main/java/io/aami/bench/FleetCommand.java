@@ -1,0 +1,130 @@
+package io.aami.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aami.common.json.WireJson;
+import io.aami.common.pki.Pem;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code fleet}: sets up a run (embedded server or the given one; a group, a check and bootstrap
+ * tokens through the admin API), runs the fleet for the duration (or ramps it), drains what is
+ * pending, prints the tables and checks exactly-once in the database. Exit 0 when nothing was lost or
+ * duplicated, 1 when something was, 3 when the run itself could not be made.
+ */
+final class FleetCommand {
+    static final int EXIT_LOST = 1;
+    static final int EXIT_FAILED = 3;
+    private static final Duration DRAIN = Duration.ofSeconds(30);
+
+    /** What a run needs from the server under test. */
+    record Target(URI base, String adminToken, java.nio.file.Path caFile, ExactlyOnce database) {
+    }
+
+    /** How a run ended: the database's verdict, the ledgers it was checked against, the answers seen. */
+    record Outcome(ExactlyOnce.Verdict verdict, java.util.List<SimAgent.Ledger> ledgers, Stats stats, boolean lossDuringRamp) {
+        int exitCode() {
+            return verdict.ok() && !lossDuringRamp ? 0 : EXIT_LOST;
+        }
+    }
+
+    private final FleetOptions o;
+    private final PrintStream out;
+
+    FleetCommand(FleetOptions o, PrintStream out) {
+        this.o = o;
+        this.out = out;
+    }
+
+    Outcome run() throws Exception {
+        if (!o.embedded()) {
+            String admin = Files.readString(o.adminTokenFile()).trim();
+            return run(new Target(o.server(), admin, o.caFile(), new ExactlyOnce(o.databaseUrl(), null, null)));
+        }
+        out.printf("starting an embedded config-server (TLS %s) on embedded PostgreSQL%n", o.tls() ? "on" : "off");
+        try (EmbeddedTarget server = EmbeddedTarget.start(o.tls(), o.heartbeat())) {
+            return run(new Target(server.base(), server.adminToken(), o.tls() ? server.caFile() : null, server.database()));
+        }
+    }
+
+    Outcome run(Target t) throws Exception {
+        SecureRandom random = new SecureRandom();
+        ObjectMapper mapper = WireJson.mapper();
+        FleetTls tls = o.tls() ? new FleetTls(Pem.readCertificate(t.caFile()), random) : null;
+        PerAgentSslContextFactory ssl = tls == null ? null : new PerAgentSslContextFactory(tls.trustOnly());
+        AdminApi admin = new AdminApi(t.base(), t.adminToken(), mapper, tls == null ? null : tls.trustOnly());
+        String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID group = admin.createGroup(name);
+        UUID check = admin.createCheck(name, group);
+        Stats stats = new Stats();
+        MemoryProbe memory = MemoryProbe.baseline();
+        SimAgent.Rhythm rhythm = new SimAgent.Rhythm(o.heartbeat(), o.resultsPerMinute(), o.policyWait());
+        try (FleetHttp http = new FleetHttp(t.base(), ssl, stats);
+             Fleet fleet = new Fleet(http, new Enrollment(http, mapper, tls, ssl, random), rhythm, check, mapper, o.tls())) {
+            java.util.concurrent.atomic.AtomicInteger tokens = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.function.IntFunction<String> token =
+                    uses -> admin.createBootstrapToken(name + "-" + tokens.incrementAndGet(), group, uses);
+            out.printf("fleet %s: %d agents, %s TLS, heartbeat %ss, %d results/min each, against %s%n", name, o.agents(),
+                    o.tls() ? "mutual" : "no", o.heartbeat().toSeconds(), o.resultsPerMinute(), t.base());
+            return drive(t, fleet, stats, memory, token);
+        }
+    }
+
+    /** Enrolls the fleet, runs it (or ramps it), drains it, prints the tables and the verdict. */
+    private Outcome drive(Target t, Fleet fleet, Stats stats, MemoryProbe memory, java.util.function.IntFunction<String> token)
+            throws Exception {
+        long started = System.nanoTime();
+        fleet.grow(o.agents(), token);
+        out.printf("enrolled %d agents in %.1f s%n", fleet.size(), (System.nanoTime() - started) / 1e9);
+        long steady = System.nanoTime();
+        boolean lossDuringRamp = false;
+        if (o.rampPerMinute() > 0) {
+            lossDuringRamp = !new Ramp(o, fleet, stats, t.database(), out).run(token, started);
+        } else {
+            // The duration is the time the whole fleet runs, after the last enrollment.
+            TimeUnit.NANOSECONDS.sleep(o.duration().toNanos());
+        }
+        double steadySeconds = (System.nanoTime() - steady) / 1e9;
+        MemoryProbe.Sample perAgent = memory.perAgent(fleet.size());
+        int undrained = fleet.drainAndStop(DRAIN);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        out.println();
+        out.printf(Locale.ROOT, "%.1f s in all, %.1f s with the whole fleet running; rates are over the whole run%n", seconds,
+                steadySeconds);
+        out.print(Report.endpoints(stats, seconds));
+        out.printf(Locale.ROOT, "memory per agent: %.1f KiB heap, %.1f KiB RSS (%d agents%s)%n", perAgent.heap() / 1024.0,
+                perAgent.rss() / 1024.0, fleet.size(), o.embedded() ? "; includes the embedded server's share" : "");
+        if (undrained > 0) {
+            out.printf("%d agents still had unacknowledged results after %ss of draining (not counted as lost)%n",
+                    undrained, DRAIN.toSeconds());
+        }
+        java.util.List<SimAgent.Ledger> ledgers = fleet.ledgers();
+        ExactlyOnce.Verdict v = t.database().verify(ledgers);
+        out.print(Report.verdict(v));
+        return new Outcome(v, ledgers, stats, lossDuringRamp);
+    }
+
+    static int runSafely(FleetOptions o, PrintStream out, PrintStream err) {
+        try {
+            return new FleetCommand(o, out).run().exitCode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("aami-bench: interrupted");
+            return EXIT_FAILED;
+        } catch (IOException | RuntimeException | SQLException e) {
+            err.println("aami-bench: the run failed: " + e.getMessage());
+            return EXIT_FAILED;
+        } catch (Exception e) {
+            err.println("aami-bench: the run failed: " + e);
+            return EXIT_FAILED;
+        }
+    }
+}

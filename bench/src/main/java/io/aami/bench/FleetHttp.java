@@ -1,0 +1,121 @@
+package io.aami.bench;
+
+import io.aami.bench.Stats.Endpoint;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+
+/**
+ * The fleet's one HTTP client: a single Jetty {@link HttpClient} (one selector thread, one small
+ * executor, one buffer pool) for every simulated agent. Requests carry their agent's tag, so each
+ * agent gets its own connections (at most {@link #CONNECTIONS_PER_AGENT}: its long poll and the rest),
+ * as a real agent has; with TLS the connection presents that agent's certificate
+ * ({@link PerAgentSslContextFactory}). Every answer is timed into {@link Stats}.
+ */
+final class FleetHttp implements AutoCloseable {
+    static final int CONNECTIONS_PER_AGENT = 2;
+    private static final int MAX_BODY = 4 << 20;
+
+    /** An answer: {@code status} 0 when none came ({@code failure} says why); {@code retryAfterSeconds} -1 when absent. */
+    record Answer(int status, byte[] body, long retryAfterSeconds, Throwable failure) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    interface Callback {
+        void done(Answer answer);
+    }
+
+    private final URI base;
+    private final HttpClient client;
+    private final Stats stats;
+
+    /** @param ssl null for plain HTTP */
+    FleetHttp(URI base, PerAgentSslContextFactory ssl, Stats stats) {
+        this.base = base;
+        this.stats = stats;
+        ClientConnector connector = new ClientConnector();
+        connector.setSelectors(1);
+        if (ssl != null) {
+            connector.setSslContextFactory(ssl);
+        }
+        QueuedThreadPool pool = new QueuedThreadPool(32, 4);
+        pool.setName("bench-http");
+        pool.setDaemon(true);
+        client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setExecutor(pool);
+        client.setScheduler(new ScheduledExecutorScheduler("bench-http-scheduler", true));
+        client.setMaxConnectionsPerDestination(CONNECTIONS_PER_AGENT);
+        client.setMaxRequestsQueuedPerDestination(64);
+        client.setConnectTimeout(10_000);
+        client.setIdleTimeout(180_000);
+        client.setFollowRedirects(false);
+        client.setUserAgentField(new org.eclipse.jetty.http.HttpField(HttpHeader.USER_AGENT, "aami-bench"));
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends one request on {@code tag}'s connections and calls back on an HTTP thread. A held long
+     * poll ({@link Endpoint#POLICY_FETCH} answered 304) is counted as {@link Endpoint#POLICY_WAIT}.
+     */
+    void send(Object tag, Endpoint endpoint, String method, String path, byte[] json, String bearer, String ifNoneMatch,
+              Duration timeout, Callback callback) {
+        Request req = client.newRequest(base.resolve(path)).method(method).tag(tag)
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> {
+                    h.put(HttpHeader.ACCEPT, "application/json");
+                    if (bearer != null) {
+                        h.put(HttpHeader.AUTHORIZATION, "Bearer " + bearer);
+                    }
+                    if (ifNoneMatch != null) {
+                        h.put(HttpHeader.IF_NONE_MATCH, ifNoneMatch);
+                    }
+                });
+        if (json != null) {
+            req.body(new BytesRequestContent("application/json", json));
+        }
+        long start = System.nanoTime();
+        req.send(new BufferingResponseListener(MAX_BODY) {
+            @Override
+            public void onComplete(Result result) {
+                long nanos = System.nanoTime() - start;
+                int status = result.isFailed() ? 0 : result.getResponse().getStatus();
+                Endpoint counted = endpoint == Endpoint.POLICY_FETCH && status == 304 ? Endpoint.POLICY_WAIT : endpoint;
+                stats.record(counted, status, nanos);
+                long retryAfter = status == 0 ? -1 : retryAfter(result.getResponse().getHeaders().get(HttpHeader.RETRY_AFTER));
+                callback.done(new Answer(status, status == 0 ? new byte[0] : getContent(), retryAfter, result.getFailure()));
+            }
+        });
+    }
+
+    private static long retryAfter(String header) {
+        if (header == null || header.isBlank() || header.length() > 9 || !header.trim().chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        return Long.parseLong(header.trim());
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            // stopping: nothing left to report to
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.aami.bench;
+
+import io.aami.common.config.Durations;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The options of {@code fleet}, parsed and checked together: every refusal names the option, and the
+ * caller exits 2 with it. {@code server} is null with {@code --embedded}; {@code rampPerMinute} 0 means a
+ * fixed fleet of {@code agents}.
+ */
+public record FleetOptions(int agents, Duration duration, boolean tls, URI server, Path adminTokenFile, String databaseUrl,
+                           Path caFile, Duration heartbeat, int resultsPerMinute, int rampPerMinute, Duration policyWait) {
+    static final int MAX_AGENTS = 1_000_000;
+    static final String USAGE = """
+            usage: aami-bench fleet --agents N [--duration 60s] [--tls|--no-tls]
+                     [--embedded | --server https://host:port --admin-token-file F --database-url JDBC_URL --ca-file F]
+                     [--heartbeat 30s] [--results-per-minute 10] [--ramp PER_MINUTE] [--policy-wait 55s]""";
+
+    /** A refused command line; its message names the option. */
+    public static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public boolean embedded() {
+        return server == null;
+    }
+
+    public static FleetOptions parse(List<String> args) throws UsageException {
+        Builder b = new Builder();
+        for (int i = 0; i < args.size(); i++) {
+            String opt = args.get(i);
+            switch (opt) {
+                case "--tls" -> b.tlsOn = true;
+                case "--no-tls" -> b.tlsOff = true;
+                case "--embedded" -> b.embedded = true;
+                default -> b.set(opt, value(args, ++i, opt));
+            }
+        }
+        return b.build();
+    }
+
+    private static String value(List<String> args, int i, String opt) throws UsageException {
+        if (!opt.startsWith("--")) {
+            throw new UsageException("unexpected argument '" + opt + "'");
+        }
+        if (i >= args.size() || args.get(i).startsWith("--")) {
+            throw new UsageException(opt + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static final class Builder {
+        Integer agents;
+        Duration duration = Duration.ofSeconds(60);
+        boolean tlsOn;
+        boolean tlsOff;
+        boolean embedded;
+        URI server;
+        Path adminTokenFile;
+        String databaseUrl;
+        Path caFile;
+        Duration heartbeat = Duration.ofSeconds(30);
+        int resultsPerMinute = 10;
+        int ramp;
+        Duration policyWait = Duration.ofSeconds(55);
+
+        void set(String opt, String v) throws UsageException {
+            switch (opt) {
+                case "--agents" -> agents = number(opt, v, 1, MAX_AGENTS);
+                case "--duration" -> duration = duration(opt, v, Duration.ofSeconds(1));
+                case "--server" -> server = uri(opt, v);
+                case "--admin-token-file" -> adminTokenFile = Path.of(v);
+                case "--database-url" -> databaseUrl = jdbc(opt, v);
+                case "--ca-file" -> caFile = Path.of(v);
+                case "--heartbeat" -> heartbeat = duration(opt, v, Duration.ofSeconds(1));
+                case "--results-per-minute" -> resultsPerMinute = number(opt, v, 0, 6000);
+                case "--ramp" -> ramp = number(opt, v, 1, MAX_AGENTS);
+                case "--policy-wait" -> policyWait = duration(opt, v, Duration.ofSeconds(1));
+                default -> throw new UsageException("unknown option " + opt);
+            }
+        }
+
+        FleetOptions build() throws UsageException {
+            if (agents == null) {
+                throw new UsageException("--agents is required (the fleet size; with --ramp, the first step)");
+            }
+            if (embedded == (server != null)) {
+                throw new UsageException(embedded ? "--embedded and --server exclude each other" : "give --embedded or --server");
+            }
+            if (server != null && (adminTokenFile == null || databaseUrl == null)) {
+                throw new UsageException("--server needs " + (adminTokenFile == null ? "--admin-token-file" : "--database-url")
+                        + " (the admin API creates the bootstrap token; the database proves exactly-once)");
+            }
+            if (embedded && (adminTokenFile != null || databaseUrl != null || caFile != null)) {
+                throw new UsageException("--admin-token-file, --database-url and --ca-file belong to --server, not --embedded");
+            }
+            if (tlsOn && tlsOff) {
+                throw new UsageException("--tls and --no-tls exclude each other");
+            }
+            boolean useTls = tlsOn || !tlsOff && (server == null || server.getScheme().equals("https"));
+            if (server != null && useTls != server.getScheme().equals("https")) {
+                throw new UsageException("--server " + server + " does not match --" + (useTls ? "tls" : "no-tls"));
+            }
+            if (useTls && server != null && caFile == null) {
+                throw new UsageException("--server over TLS needs --ca-file (the server's CA, <data_dir>/pki/ca.crt): the fleet trusts nothing else");
+            }
+            return new FleetOptions(agents, duration, useTls, server, adminTokenFile, databaseUrl, caFile, heartbeat,
+                    resultsPerMinute, ramp, policyWait);
+        }
+    }
+
+    private static int number(String opt, String v, int min, int max) throws UsageException {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
+    }
+
+    private static Duration duration(String opt, String v, Duration min) throws UsageException {
+        try {
+            Duration d = Durations.parse(v);
+            if (d.compareTo(min) >= 0) {
+                return d;
+            }
+            throw new UsageException(opt + " must be at least " + Durations.format(min) + ", not '" + v + "'");
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(opt + ": " + e.getMessage());
+        }
+    }
+
+    private static URI uri(String opt, String v) throws UsageException {
+        try {
+            URI u = new URI(v);
+            if ((u.getScheme() != null && (u.getScheme().equals("https") || u.getScheme().equals("http")))
+                    && u.getHost() != null && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))) {
+                return URI.create(u.getScheme() + "://" + u.getRawAuthority());
+            }
+        } catch (java.net.URISyntaxException e) {
+            // answered below
+        }
+        throw new UsageException(opt + " must be https://host:port or http://host:port, not '" + v + "'");
+    }
+
+    private static String jdbc(String opt, String v) throws UsageException {
+        if (!v.startsWith("jdbc:postgresql:")) {
+            throw new UsageException(opt + " must be a jdbc:postgresql: URL (user and password as its parameters)");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,94 @@
+package io.aami.bench;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Latency and outcome of every request, per endpoint: a whole-run histogram (microseconds, 3
+ * significant digits, HdrHistogram) for the report, an interval recorder for the ramp's windows, and
+ * answers counted by status ({@code io} for a request that got no answer: refused, reset, timed out).
+ */
+public final class Stats {
+    /** What the simulator calls; the long poll is split because a held poll's latency is its wait. */
+    public enum Endpoint {
+        REGISTER("register"), HEARTBEAT("heartbeat"), POLICY_FETCH("policy 200"), POLICY_WAIT("policy 304 (held)"),
+        CHECK_RESULTS("check-results");
+
+        final String label;
+
+        Endpoint(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One endpoint's figures over some time. */
+    public record Figures(long count, double p50Ms, double p99Ms, double maxMs) {
+    }
+
+    private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(10);
+
+    private final Map<Endpoint, Histogram> total = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, Recorder> window = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, Map<String, LongAdder>> statuses = new EnumMap<>(Endpoint.class);
+
+    public Stats() {
+        for (Endpoint e : Endpoint.values()) {
+            total.put(e, new org.HdrHistogram.ConcurrentHistogram(MAX_MICROS, 3));
+            window.put(e, new Recorder(MAX_MICROS, 3));
+            statuses.put(e, new ConcurrentHashMap<>());
+        }
+    }
+
+    /** Records an answer ({@code status} > 0) or a request that got none ({@code status} 0). */
+    public void record(Endpoint e, int status, long nanos) {
+        long micros = Math.min(MAX_MICROS, Math.max(1, nanos / 1000));
+        total.get(e).recordValue(micros);
+        window.get(e).recordValue(micros);
+        statuses.get(e).computeIfAbsent(status == 0 ? "io" : Integer.toString(status), k -> new LongAdder()).increment();
+    }
+
+    public Figures total(Endpoint e) {
+        return figures(total.get(e));
+    }
+
+    /** The figures since the last call (the ramp's window), per endpoint. */
+    public Map<Endpoint, Figures> window() {
+        Map<Endpoint, Figures> out = new EnumMap<>(Endpoint.class);
+        window.forEach((e, r) -> out.put(e, figures(r.getIntervalHistogram())));
+        return out;
+    }
+
+    /** Answers by status, sorted ({@code io}: no answer). */
+    public Map<String, Long> statuses(Endpoint e) {
+        Map<String, Long> out = new TreeMap<>();
+        statuses.get(e).forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Answers that are neither 2xx nor the long poll's 304, across endpoints. */
+    public long errors() {
+        return statuses.values().stream().flatMap(m -> m.entrySet().stream())
+                .filter(en -> !en.getKey().startsWith("2") && !en.getKey().equals("304"))
+                .mapToLong(en -> en.getValue().sum()).sum();
+    }
+
+    /** 5xx answers across endpoints. */
+    public long serverErrors() {
+        return statuses.values().stream().flatMap(m -> m.entrySet().stream())
+                .filter(en -> en.getKey().startsWith("5")).mapToLong(en -> en.getValue().sum()).sum();
+    }
+
+    private static Figures figures(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return new Figures(0, 0, 0, 0);
+        }
+        return new Figures(h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0);
+    }
+}
