@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a Prometheus sees of a real agent against a real server: the agent's API listens on {@code 127.2} (the JDK's
- * shorthand for 127.0.0.2, a loopback address the discovery lists), its tokens in private files. The heartbeat reports
+ * shorthand for 127.0.0.2, a loopback address the discovery lists with it and the heartbeats' source 127.0.0.1 in
+ * {@code sd.allowed_cidrs}), its tokens in private files. The heartbeat reports
  * the address bound, which the server accepts (it refuses {@code 127.2}), so the discovery lists the agent; the
  * metrics token then scrapes the listed target and cannot post results.
  */
@@ -41,7 +42,10 @@ class LocalApiScrapeEndToEndTest {
 
     @Test
     void theDiscoveryListsTheAddressBoundAndTheMetricsTokenScrapesIt() throws Exception {
-        try (TestServer server = TestServer.start(ChecksEndToEndTest.SERVER)) {
+        // The heartbeats come from 127.0.0.1: the discovery lists the address bound only with both in sd.allowed_cidrs.
+        Map<String, String> serverEnv = new java.util.HashMap<>(ChecksEndToEndTest.SERVER);
+        serverEnv.put("AAMI_SD_ALLOWED_CIDRS", "127.0.0.2/32,127.0.0.1/32");
+        try (TestServer server = TestServer.start(serverEnv)) {
             Api api = server.api();
             String token = Fixtures.bootstrapToken(api, 1, Map.of());
             Map<String, String> env = TestAgentConfig.env(dir, "127.0.0.1:" + server.port(), token);
