@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a Prometheus sees of a real agent against a real server: the agent's API listens on {@code 127.2} (the JDK's
- * shorthand for 127.0.0.2, listed when the operator allows it in {@code sd.allowed_cidrs}), its tokens in private files. The heartbeat reports
+ * shorthand for 127.0.0.2, a loopback address the discovery lists with it and the heartbeats' source 127.0.0.1 in
+ * {@code sd.allowed_cidrs}), its tokens in private files. The heartbeat reports
  * the address bound, which the server accepts (it refuses {@code 127.2}), so the discovery lists the agent; the
  * metrics token then scrapes the listed target and cannot post results.
  */
@@ -42,10 +42,9 @@ class LocalApiScrapeEndToEndTest {
 
     @Test
     void theDiscoveryListsTheAddressBoundAndTheMetricsTokenScrapesIt() throws Exception {
-        // The agent's heartbeats come from 127.0.0.1 and it binds 127.0.0.2: the server lists such a claimed address
-        // only inside sd.allowed_cidrs (the operator vouching for the agents there).
-        Map<String, String> serverEnv = new HashMap<>(ChecksEndToEndTest.SERVER);
-        serverEnv.put("AAMI_SD_ALLOWED_CIDRS", "127.0.0.0/8");
+        // The heartbeats come from 127.0.0.1: the discovery lists the address bound only with both in sd.allowed_cidrs.
+        Map<String, String> serverEnv = new java.util.HashMap<>(ChecksEndToEndTest.SERVER);
+        serverEnv.put("AAMI_SD_ALLOWED_CIDRS", "127.0.0.2/32,127.0.0.1/32");
         try (TestServer server = TestServer.start(serverEnv)) {
             Api api = server.api();
             String token = Fixtures.bootstrapToken(api, 1, Map.of());

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /api/v1/sd/prometheus} (the monitoring token from {@code credentials_file}), relabels its
  * {@code __meta_aami_*} labels and scrapes its local {@code /metrics}. The agent's API listens on 127.0.0.2, a
  * loopback address other than the default 127.0.0.1, so all traffic stays on this host; its heartbeats come
- * from 127.0.0.1, so the server lists it only because {@code sd.allowed_cidrs} names 127.0.0.2.
+ * from 127.0.0.1, so the server lists it only because {@code sd.allowed_cidrs} names both: the address bound, and
+ * the heartbeats' source (an agent whose heartbeats come from outside them cannot claim an address in them).
  * Skipped when prometheus is not installed, unless AAMI_REQUIRE_TOOLS is set (CI installs it).
  */
 class PrometheusDiscoveryEndToEndTest {
@@ -49,7 +50,7 @@ class PrometheusDiscoveryEndToEndTest {
     void prometheusDiscoversTheAgentWithItsLabelsAndScrapesItUp() throws Exception {
         Path prometheus = tool("prometheus");
         Map<String, String> serverEnv = new java.util.HashMap<>(ChecksEndToEndTest.SERVER);
-        serverEnv.put("AAMI_SD_ALLOWED_CIDRS", "127.0.0.2/32");
+        serverEnv.put("AAMI_SD_ALLOWED_CIDRS", "127.0.0.2/32,127.0.0.1/32");
         try (TestServer server = TestServer.start(serverEnv)) {
             Api api = server.api();
             String group = Fixtures.group(api, "sd-e2e");

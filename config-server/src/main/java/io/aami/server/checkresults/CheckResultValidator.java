@@ -7,12 +7,14 @@ import io.aami.contract.results.CheckResultRules;
 import io.aami.server.error.ApiException;
 import io.aami.server.results.ResultBatches;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -22,6 +24,11 @@ import java.util.regex.Pattern;
  * looked up among the checks assigned to the target (its current policy), by name or by id. A result
  * whose check is not assigned is reported in {@link Validated#unassigned()}, not refused here: what to
  * do with it depends on whether the batch is sequenced ({@link CheckResultIngest}).
+ * A miss is asked again of the database, but not again within {@link #MISS_TTL} while the target's cached policy
+ * holds what that computation found: any enrolled agent can send a batch naming an unknown check on every request,
+ * and must not make each one cost a policy computation. A check assigned meanwhile changes the cached policy as
+ * soon as its change notice arrives, so only results in that notice's flight (milliseconds) after a miss are
+ * taken for unassigned.
  */
 final class CheckResultValidator {
     /**
@@ -36,6 +43,15 @@ final class CheckResultValidator {
     record Assigned(Map<String, UUID> byName, Set<UUID> ids) {
     }
 
+    /** How long a target's recomputed checks answer its misses, while its cached policy holds the same checks. */
+    static final Duration MISS_TTL = Duration.ofSeconds(5);
+    /** Past this many remembered targets, expired entries are dropped (bounded anyway by the number of targets). */
+    private static final int PRUNE_ABOVE = 1024;
+
+    /** The checks last recomputed for a target, which answer its misses until {@code until}. */
+    private record Recomputed(Assigned checks, Instant until) {
+    }
+
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final int maxBatch;
@@ -44,6 +60,7 @@ final class CheckResultValidator {
     /** The same computed afresh from the database; asked only when the cached ones miss a result's check. */
     private final Function<UUID, Assigned> recomputed;
     private final Clock clock;
+    private final ConcurrentHashMap<UUID, Recomputed> recent = new ConcurrentHashMap<>();
 
     CheckResultValidator(int maxBatch, Function<UUID, Assigned> assigned, Function<UUID, Assigned> recomputed, Clock clock) {
         this.maxBatch = maxBatch;
@@ -63,8 +80,27 @@ final class CheckResultValidator {
         // group's check (history, latest state and its alerts). A miss in the cached policy is asked
         // again of the database, so a check assigned a moment ago (the notice still on its way from
         // another replica) is not taken for an unassigned one.
-        Validated out = resolve(in, sequenced, assigned.apply(target));
-        return out.unassigned().isEmpty() ? out : resolve(in, sequenced, recomputed.apply(target));
+        Assigned cached = assigned.apply(target);
+        Validated out = resolve(in, sequenced, cached);
+        return out.unassigned().isEmpty() ? out : resolve(in, sequenced, recomputed(target, cached));
+    }
+
+    /**
+     * The target's checks as recomputed from the database, reusing the last computation for {@link #MISS_TTL} while
+     * the cached policy holds the same checks (a change, such as the notice of a new check arriving, asks again).
+     */
+    private Assigned recomputed(UUID target, Assigned cached) {
+        Instant now = clock.instant();
+        Recomputed last = recent.get(target);
+        if (last != null && now.isBefore(last.until()) && last.checks().equals(cached)) {
+            return last.checks();
+        }
+        Assigned checks = recomputed.apply(target);
+        if (recent.size() > PRUNE_ABOVE) {
+            recent.values().removeIf(r -> !now.isBefore(r.until()));
+        }
+        recent.put(target, new Recomputed(checks, now.plus(MISS_TTL)));
+        return checks;
     }
 
     private Validated resolve(List<CheckResult> in, boolean sequenced, Assigned checks) {

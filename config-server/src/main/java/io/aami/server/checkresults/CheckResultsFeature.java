@@ -12,6 +12,7 @@ import io.aami.server.http.RouteSet;
 import io.aami.server.policy.PolicyService;
 import io.aami.server.results.StreamIngest;
 import io.aami.server.targets.TargetStore;
+import io.prometheus.metrics.core.metrics.Counter;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.UUID;
  * Check results: agents' ingest, and each target's latest check states and history for admins.
  * Depends on the shared result streams, targets and policy (which checks a target's bundle holds: for
  * the latest state, and for results, which may only be filed under a check assigned to their agent).
+ * Exports {@code aami_check_results_policy_recomputes_total}: a target's checks computed afresh because a batch
+ * named one its cached policy lacks ({@link CheckResultValidator} limits how often).
  */
 public final class CheckResultsFeature {
     public static final RouteSet<CheckResultHandler> ROUTES = RouteSet.of(CheckResultHandler.class)
@@ -33,8 +36,14 @@ public final class CheckResultsFeature {
     public CheckResultsFeature(ServerContext ctx, StreamIngest streams, TargetStore targets, PolicyService policies) {
         CheckResultStore results = new CheckResultStore();
         CheckStateService state = new CheckStateService(ctx.db(), targets, policies, results, new CheckLatestStore(), ctx.clock());
+        Counter recomputes = Counter.builder().name("aami_check_results_policy_recomputes_total")
+                .help("Targets' checks computed afresh from the database because a result batch named one their cached policy lacks")
+                .register(ctx.registry());
         CheckResultValidator validator = new CheckResultValidator(ctx.config().results().maxBatch(),
-                target -> assigned(policies.current(target)), target -> assigned(policies.recomputed(target)), ctx.clock());
+                target -> assigned(policies.current(target)), target -> {
+                    recomputes.inc();
+                    return assigned(policies.recomputed(target));
+                }, ctx.clock());
         CheckResultIngest ingest = new CheckResultIngest(streams, results, new CheckResultKeyStore(), validator,
                 ctx.config().results().retention());
         ctx.routes().bind(ROUTES, new CheckResultHandler(ingest, state, ctx.bodies()));

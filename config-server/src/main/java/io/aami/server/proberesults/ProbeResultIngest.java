@@ -8,7 +8,9 @@ import io.aami.contract.results.ResultAck;
 import io.aami.server.error.ApiException;
 import io.aami.server.results.ResultBatches;
 import io.aami.server.results.StreamIngest;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,7 @@ public final class ProbeResultIngest {
         return ingest.ingest(target, STREAM, epoch, "probe_results", batch.results(), ProbeReport::seq,
                 (c, t, e, receivedAt, fresh) -> {
                     store.copyHistory(c, t, e, receivedAt, fresh);
-                    store.upsertLatest(c, t, e, receivedAt, latestPerDestination(fresh));
+                    store.upsertLatest(c, t, e, receivedAt, latestPerDestination(fresh, receivedAt));
                     return fresh.size();
                 });
     }
@@ -61,9 +63,11 @@ public final class ProbeResultIngest {
         }
     }
 
-    private static List<ProbeReport> latestPerDestination(List<ProbeReport> fresh) {
+    /** The newest report of each (probe, destination) in the batch by {@link ProbeResultStore#latestOrder}. */
+    private static List<ProbeReport> latestPerDestination(List<ProbeReport> fresh, Instant receivedAt) {
         Map<String, ProbeReport> latest = new LinkedHashMap<>();
-        fresh.forEach(r -> latest.put(r.probeId() + "/" + ProbeResultStore.destKey(r), r));
+        Comparator<ProbeReport> order = ProbeResultStore.latestOrder(receivedAt);
+        fresh.forEach(r -> latest.merge(r.probeId() + "/" + ProbeResultStore.destKey(r), r, (a, b) -> order.compare(a, b) >= 0 ? a : b));
         return new ArrayList<>(latest.values());
     }
 }

@@ -3,6 +3,7 @@ package io.aami.server.proberesults;
 import io.aami.contract.probes.ProbeResultView;
 import io.aami.contract.results.ProbeReport;
 import io.aami.server.db.Copy;
+import io.aami.server.db.JdbcTimes;
 import io.aami.server.db.UnnestColumns;
 import io.aami.server.results.HistoryPage;
 import io.aami.server.results.CopyText;
@@ -10,12 +11,15 @@ import io.aami.server.results.HistoryQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
-/** SQL for probe result history (COPY) and the latest result per (source, probe, destination). */
+/**
+ * SQL for probe result history (COPY) and the latest result per (source, probe, destination), which only moves
+ * forward in time ({@link #latestOrder}).
+ */
 final class ProbeResultStore {
     /** The destination key of a report: the member's id for group-to-group probes, else the target as written. */
     static String destKey(ProbeReport r) {
@@ -37,32 +41,47 @@ final class ProbeResultStore {
         Copy.in(c, COPY, rows.text());
     }
 
-    // An older seq of the same epoch never replaces a newer one; a report of another epoch does.
+    /**
+     * The order of one (probe, destination)'s reports in {@code probe_latest}, newest last, as
+     * {@code CheckResultStore.latestOrder} orders checks: by when they ran, a time ahead of their arrival
+     * counting as their arrival ({@code least(executed_at, received_at)}), then {@code executed_at}, {@code seq}
+     * and epoch, so the latest row only moves forward in time whichever report arrives first (a new stream
+     * epoch included). {@link #UPSERT_LATEST} keeps the same order in SQL.
+     */
+    static Comparator<ProbeReport> latestOrder(Instant receivedAt) {
+        return Comparator.<ProbeReport, Instant>comparing(r -> r.executedAt().isAfter(receivedAt) ? receivedAt : r.executedAt())
+                .thenComparing(ProbeReport::executedAt).thenComparingLong(ProbeReport::seq);
+    }
+
+    // Rows for probes that no longer exist are skipped (the JOIN); a row is replaced only by a report later in
+    // latestOrder. Rows are written in key order so that concurrent batches lock them in one order (never a
+    // deadlock); executed_at goes as ISO text, exact to the microsecond.
     private static final String UPSERT_LATEST = "INSERT INTO probe_latest (target_id, epoch, probe_id, dest_key, destination_target_id, "
             + "seq, target, target_ip, target_port, protocol, success, reason, total_ms, executed_at, received_at) "
             + "SELECT ?, ?, v.probe_id, v.dest_key, v.dest_target, v.seq, v.target, v.target_ip, v.port, v.protocol, v.success, "
-            + "v.reason, v.total_ms, to_timestamp(v.executed_ms / 1000.0), ? "
+            + "v.reason, v.total_ms, v.executed_at::timestamptz, ? "
             + "FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::bool[], "
-            + "?::text[], ?::float8[], ?::bigint[]) AS v(probe_id, dest_key, dest_target, seq, target, target_ip, port, "
-            + "protocol, success, reason, total_ms, executed_ms) JOIN probes p ON p.id = v.probe_id "
+            + "?::text[], ?::float8[], ?::text[]) AS v(probe_id, dest_key, dest_target, seq, target, target_ip, port, "
+            + "protocol, success, reason, total_ms, executed_at) JOIN probes p ON p.id = v.probe_id ORDER BY v.probe_id, v.dest_key "
             + "ON CONFLICT (target_id, probe_id, dest_key) DO UPDATE SET epoch = EXCLUDED.epoch, destination_target_id = EXCLUDED.destination_target_id, "
             + "seq = EXCLUDED.seq, target = EXCLUDED.target, target_ip = EXCLUDED.target_ip, target_port = EXCLUDED.target_port, "
             + "protocol = EXCLUDED.protocol, success = EXCLUDED.success, reason = EXCLUDED.reason, total_ms = EXCLUDED.total_ms, "
-            + "executed_at = EXCLUDED.executed_at, received_at = EXCLUDED.received_at WHERE probe_latest.epoch <> EXCLUDED.epoch "
-            + "OR probe_latest.seq < EXCLUDED.seq";
+            + "executed_at = EXCLUDED.executed_at, received_at = EXCLUDED.received_at "
+            + "WHERE (least(EXCLUDED.executed_at, EXCLUDED.received_at), EXCLUDED.executed_at, EXCLUDED.seq, EXCLUDED.epoch) "
+            + "> (least(probe_latest.executed_at, probe_latest.received_at), probe_latest.executed_at, probe_latest.seq, probe_latest.epoch)";
 
     /** {@code latest} holds at most one report per (probe, destination). */
     void upsertLatest(Connection c, UUID target, UUID epoch, Instant receivedAt, List<ProbeReport> latest) throws SQLException {
         UnnestColumns cols = new UnnestColumns(latest.size(), "uuid", "text", "uuid", "bigint", "text", "text", "int4", "text",
-                "bool", "text", "float8", "bigint");
+                "bool", "text", "float8", "text");
         for (ProbeReport r : latest) {
             cols.add(r.probeId(), destKey(r), r.destinationTargetId(), r.seq(), r.target(), r.targetIp(), r.targetPort(),
-                    r.protocol(), r.success(), r.reason(), r.totalMs(), r.executedAt().toEpochMilli());
+                    r.protocol(), r.success(), r.reason(), r.totalMs(), r.executedAt().toString());
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_LATEST)) {
             ps.setObject(1, target);
             ps.setObject(2, epoch);
-            ps.setTimestamp(3, Timestamp.from(receivedAt));
+            ps.setObject(3, JdbcTimes.utc(receivedAt));
             cols.bind(c, ps, 4);
             ps.executeUpdate();
         }

@@ -10,7 +10,8 @@ import io.aami.server.security.Cidr;
 /**
  * Prometheus HTTP service discovery: {@code GET /api/v1/sd/prometheus} lists the agents whose local
  * {@code /metrics} a Prometheus can scrape, from what their heartbeats report, to the monitoring (or admin) token;
- * {@code sd.allowed_cidrs} widens where they may be listed ({@link SdService}). Reads targets and groups;
+ * {@code sd.allowed_cidrs} widens where they may be listed ({@link SdService}, which exports
+ * {@code aami_sd_conflicting_targets}). Reads targets and groups;
  * depends on no other feature and none depends on it.
  */
 public final class SdFeature {
@@ -20,6 +21,7 @@ public final class SdFeature {
 
     public SdFeature(ServerContext ctx) {
         ctx.routes().bind(ROUTES, new SdHandler(new SdService(ctx.db(), new SdStore(),
-                ctx.config().sd().allowedCidrs().stream().map(Cidr::parse).toList())));
+                ctx.config().sd().allowedCidrs().stream().map(Cidr::parse).toList(), ctx.clock(), ctx.config().heartbeat().interval(),
+                ctx.registry())));
     }
 }

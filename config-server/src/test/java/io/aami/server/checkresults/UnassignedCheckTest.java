@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
+import io.aami.server.testing.Eventually;
 import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.Fixtures.EnrolledAgent;
 import io.aami.server.testing.MutableClock;
 import io.aami.server.testing.ServerPerClass;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,5 +119,30 @@ class UnassignedCheckTest {
         assertThat(counter("aami_results_unknown_check_total")).as("a duplicate is not dropped twice").isEqualTo(unknown + 3);
         assertThat(historyChecks(b)).isEmpty();
         assertThat(api.get("/api/v1/targets/" + a.id() + "/checks", ADMIN).json().findValuesAsText("check_id")).containsExactly(mine);
+    }
+
+    /** A buggy or compromised agent naming an unknown check on every request must not cost a policy computation each. */
+    @Test
+    void repeatedMissesRecomputeTheTargetsChecksOncePerFewSecondsAndANewCheckIsFoundAtOnce() throws Exception {
+        EnrolledAgent a = Fixtures.enroll(api, "misses", null);
+        Fixtures.createCheck(api, check("mine", "true", 60, Map.of("target_id", a.id().toString())));
+        double before = plainCounter("aami_check_results_policy_recomputes_total");
+        for (int i = 0; i < 10; i++) {
+            assertThat(post(a, List.of(result(null, "mine"), result(null, "not-yet"))).status()).isEqualTo(404);
+        }
+        assertThat(plainCounter("aami_check_results_policy_recomputes_total")).as("10 batches, one recompute").isEqualTo(before + 1);
+        clock.advance(CheckResultValidator.MISS_TTL);
+        assertThat(post(a, List.of(result(null, "not-yet"))).status()).isEqualTo(404);
+        assertThat(plainCounter("aami_check_results_policy_recomputes_total")).isEqualTo(before + 2);
+
+        Fixtures.createCheck(api, check("not-yet", "true", 60, Map.of("target_id", a.id().toString())));
+        assertThat(Eventually.within(Duration.ofSeconds(10), () -> post(a, List.of(result(null, "not-yet"))).status() == 200))
+                .as("the new check's notice changes the cached policy; the remembered miss does not outlive it").isTrue();
+    }
+
+    /** An unlabeled counter's value (0 when not exported). */
+    static double plainCounter(String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(api.get("/metrics", null).body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }

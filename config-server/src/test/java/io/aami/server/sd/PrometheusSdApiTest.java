@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
  * {@code GET /api/v1/sd/prometheus} on a real server and database: which agents are listed at which address,
  * their labels, and who may ask. The server listens on every address; heartbeats sent through {@link #site}
  * come from this host's non-loopback address (the one an agent on another host would be seen from), those
- * through {@link #api} from 127.0.0.1. {@code sd.allowed_cidrs} lists 198.51.100.0/24 and 2001:db8::/32.
+ * through {@link #api} from 127.0.0.1. {@code sd.allowed_cidrs} lists 198.51.100.0/24 and 2001:db8::/32. Since
+ * every test's agents share those two sources (which then vouch for none of them), a test that needs an agent
+ * seen from an address of its own writes it as the heartbeat would ({@link #seenFrom}); {@link SdTrustTest}
+ * covers the sources themselves.
  */
 class PrometheusSdApiTest {
     static final String SD = "/api/v1/sd/prometheus";
@@ -61,14 +64,19 @@ class PrometheusSdApiTest {
         assertThat(put.status()).as(put.toString()).isLessThan(300);
         EnrolledAgent allowed = enroll(id, "ip-10-0-0-7", "198.51.100.7");
         heartbeat(site, allowed, Map.of("host", "198.51.100.7", "port", 8469));
-        EnrolledAgent wildcard = enroll(null, "wild", "203.0.113.8");
+        seenFrom(allowed, "198.51.100.107");
+        EnrolledAgent wildcard = enroll(null, "wild", "198.51.100.8");
         heartbeat(site, wildcard, Map.of("host", "0.0.0.0", "port", 8470));
+        seenFrom(wildcard, "203.0.113.8");
         EnrolledAgent v6 = enroll(null, "six", "2001:db8::5");
         heartbeat(site, v6, Map.of("host", "2001:db8::5", "port", 8471));
+        seenFrom(v6, "2001:db8:0:0:0:0:0:50");
         EnrolledAgent v6Wildcard = enroll(null, "six-wild", "2001:db8::6");
         heartbeat(site, v6Wildcard, Map.of("host", "::", "port", 8472));
-        EnrolledAgent boundToSource = enroll(null, "bound", siteIp);
-        heartbeat(site, boundToSource, Map.of("host", siteIp, "port", 8473));
+        seenFrom(v6Wildcard, "2001:db9:0:0:0:0:0:6");
+        EnrolledAgent boundToSource = enroll(null, "bound", "203.0.113.9");
+        heartbeat(site, boundToSource, Map.of("host", "203.0.113.9", "port", 8473));
+        seenFrom(boundToSource, "203.0.113.9");
 
         Api.Reply reply = api.get(SD, MONITORING);
         assertThat(reply.status()).isEqualTo(200);
@@ -84,11 +92,11 @@ class PrometheusSdApiTest {
                 "__meta_aami_label_env", "prod",
                 "__meta_aami_label_team_name", "ops"));
         assertThat(address(reply.json(), wildcard.id())).as("a wildcard bind is listed at the heartbeat's source, not at the"
-                + " address the agent enrolled with").isEqualTo(siteIp + ":8470");
+                + " address the agent enrolled with").isEqualTo("203.0.113.8:8470");
         assertThat(address(reply.json(), v6.id())).as("IPv6 in brackets, canonical").isEqualTo("[2001:db8:0:0:0:0:0:5]:8471");
-        assertThat(address(reply.json(), v6Wildcard.id())).isEqualTo(siteIp + ":8472");
+        assertThat(address(reply.json(), v6Wildcard.id())).isEqualTo("[2001:db9:0:0:0:0:0:6]:8472");
         assertThat(address(reply.json(), boundToSource.id())).as("bound to the address its heartbeat came from")
-                .isEqualTo(siteIp + ":8473");
+                .isEqualTo("203.0.113.9:8473");
         assertThat(labels(entry(reply.json(), wildcard.id()))).as("no group, no group labels")
                 .doesNotContainKeys("__meta_aami_group_id", "__meta_aami_group_name");
     }
@@ -101,7 +109,9 @@ class PrometheusSdApiTest {
                 "a cloud metadata service", Map.of("host", "169.254.169.254", "port", 80),
                 "an IPv6 address outside the allowed networks", Map.of("host", "fd00::99", "port", 8469),
                 "Prometheus's own loopback", Map.of("host", "127.0.0.2", "port", 9090),
-                "a name", Map.of("host", "internal-db.example", "port", 5432));
+                "a name", Map.of("host", "internal-db.example", "port", 5432),
+                "an address inside sd.allowed_cidrs, from outside them", Map.of("host", "198.51.100.7", "port", 5432),
+                "an IPv6 address inside sd.allowed_cidrs, from outside them", Map.of("host", "2001:db8::7", "port", 5432));
         List<String> unlisted = new java.util.ArrayList<>();
         for (Map.Entry<String, Map<String, Object>> c : cases.entrySet()) {
             EnrolledAgent agent = enroll(null, "ssrf", "198.51.100.60");
@@ -133,9 +143,11 @@ class PrometheusSdApiTest {
         heartbeat(site, apiOff, null);
         EnrolledAgent revoked = enroll(null, "revoked", "198.51.100.23");
         heartbeat(site, revoked, Map.of("host", "198.51.100.23", "port", 8469));
+        seenFrom(revoked, "198.51.100.23");
         assertThat(api.post("/api/v1/targets/" + revoked.id() + "/revoke", Map.of(), ADMIN).status()).isLessThan(300);
         EnrolledAgent turnedOff = enroll(null, "turned-off", "198.51.100.24");
         heartbeat(site, turnedOff, Map.of("host", "198.51.100.24", "port", 8469));
+        seenFrom(turnedOff, "198.51.100.24");
         assertThat(ids(api.get(SD, MONITORING).json())).contains(turnedOff.id().toString());
         heartbeat(site, turnedOff, null);
         UUID pending = UUID.randomUUID();
@@ -176,6 +188,7 @@ class PrometheusSdApiTest {
         double droppedBefore = dropped();
         for (Map<String, Object> localApi : bad) {
             heartbeat(site, agent, Map.of("host", "198.51.100.40", "port", 8469));
+            seenFrom(agent, "198.51.100.40");
             assertThat(ids(api.get(SD, MONITORING).json())).contains(agent.id().toString());
             heartbeat(site, agent, localApi);
             assertThat(ids(api.get(SD, MONITORING).json())).as(localApi + " is dropped, the stored one with it")
@@ -191,12 +204,23 @@ class PrometheusSdApiTest {
     }
 
     /** As a row written before heartbeats refused names holds it. */
-    private static void storeLocalApiHost(UUID id, String host) throws Exception {
-        try (Connection c = DriverManager.getConnection(server.database().url(), server.database().user(), server.database().password());
-             PreparedStatement ps = c.prepareStatement("UPDATE targets SET local_api_host = ? WHERE id = ?")) {
-            ps.setString(1, host);
+    private static void storeLocalApiHost(UUID id, String host) {
+        update(server, "UPDATE targets SET local_api_host = ? WHERE id = ?", host, id);
+    }
+
+    /** As the agent's last heartbeat had come from {@code ip} (canonical, as the server stores a peer address). */
+    static void seenFrom(EnrolledAgent agent, String ip) {
+        update(server, "UPDATE targets SET last_heartbeat_ip = ? WHERE id = ?", ip, agent.id());
+    }
+
+    static void update(TestServer on, String sql, String value, UUID id) {
+        try (Connection c = DriverManager.getConnection(on.database().url(), on.database().user(), on.database().password());
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
             ps.setObject(2, id);
             assertThat(ps.executeUpdate()).isEqualTo(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
     }
 
