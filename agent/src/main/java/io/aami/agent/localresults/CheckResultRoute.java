@@ -1,6 +1,7 @@
 package io.aami.agent.localresults;
 
 import io.aami.agent.api.BodyLimits;
+import io.aami.agent.api.BodyPool;
 import io.aami.agent.api.Exchange;
 import io.aami.agent.api.LocalApi;
 import io.aami.agent.api.LocalApiException;
@@ -68,7 +69,7 @@ final class CheckResultRoute {
     }
 
     Map<String, LocalApi.Endpoint> routes() {
-        return Map.of(PATH, new LocalApi.Endpoint(Set.of("POST"), this::submit));
+        return Map.of(PATH, new LocalApi.Endpoint(Set.of("POST"), this::submit, BodyPool.RESULTS));
     }
 
     private void submit(Exchange ex) throws IOException {
