@@ -24,12 +24,16 @@ public final class Exchange {
     private final HttpExchange http;
     private final ObjectMapper mapper;
     private final BodySlots slots;
+    private final BodyPool pool;
+    private final AnswerBytes answers;
     private boolean holdsSlot;
 
-    Exchange(HttpExchange http, ObjectMapper mapper, BodySlots slots) {
+    Exchange(HttpExchange http, ObjectMapper mapper, BodySlots slots, BodyPool pool, AnswerBytes answers) {
         this.http = http;
         this.mapper = mapper;
         this.slots = slots;
+        this.pool = pool;
+        this.answers = answers;
     }
 
     public Map<String, String> query() {
@@ -49,12 +53,12 @@ public final class Exchange {
 
     /**
      * The body as {@code type}, parsed as it streams in within {@code limits} (see {@link BodyLimits}),
-     * once this request holds one of the API's body slots (else 503 {@code BUSY}, the body unread).
+     * once this request holds one of its route's {@link BodyPool} slots (else 503 {@code BUSY}, the body unread).
      * Malformed, empty or too deep bodies are 400, too large ones 413.
      */
     public <T> T body(JavaType type, BodyLimits limits) {
         if (!holdsSlot) {
-            slots.take(this);
+            slots.take(pool, this);
             holdsSlot = true;
         }
         try (JsonParser parser = new BoundedParser(parserFactory(limits).createParser(
@@ -83,11 +87,14 @@ public final class Exchange {
         return body(mapper.constructType(type), limits);
     }
 
-    /** Gives back the body slot, if this request took one; the API calls it once the route has answered. */
+    /**
+     * Gives back the body slot, if this request took one: once the answer is built (see {@link #send}), and by
+     * the API once the route is done, whatever happened. Safe to call twice.
+     */
     void releaseSlot() {
         if (holdsSlot) {
             holdsSlot = false;
-            slots.give();
+            slots.give(pool);
         }
     }
 
@@ -130,11 +137,23 @@ public final class Exchange {
         send(status, "application/json", mapper.writeValueAsBytes(value));
     }
 
+    /**
+     * Writes the answer. The body slot is given back first: the body is parsed and the answer built, and a
+     * client that never reads its answer would otherwise hold the slot for as long as the write blocks
+     * (until the JDK server's response timeout). A large answer is kept within {@link AnswerBytes} instead.
+     */
     public void send(int status, String contentType, byte[] body) throws IOException {
-        http.getResponseHeaders().set("Content-Type", contentType);
-        http.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = http.getResponseBody()) {
-            out.write(body);
+        int cost = AnswerBytes.cost(body.length);
+        answers.take(cost, this);
+        try {
+            releaseSlot();
+            http.getResponseHeaders().set("Content-Type", contentType);
+            http.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = http.getResponseBody()) {
+                out.write(body);
+            }
+        } finally {
+            answers.give(cost);
         }
     }
 

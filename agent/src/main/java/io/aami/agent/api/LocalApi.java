@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@link ApiAccess} decides which token a request needs (a metrics-only one may be configured).
  * {@link RequestGuard} keeps browsers on this host from driving it (Host, cross-site and content-type rules).
  * Bodies are parsed as they stream in, within each route's {@link BodyLimits}, by at most
- * {@link BodySlots#SLOTS} requests at once: any local user may call the API, and the heap it may take
+ * {@link BodyPool#slots} requests of each pool at once: any local user may call the API, and the heap it may take
  * must not depend on how many call at once. Metrics: {@link LocalApiMetrics}.
  */
 public final class LocalApi implements AutoCloseable {
@@ -41,15 +41,25 @@ public final class LocalApi implements AutoCloseable {
      */
     public static final String MAX_REQUEST_SECONDS_PROPERTY = "sun.net.httpserver.maxReqTime";
     static final String MAX_REQUEST_SECONDS = "10";
+    /**
+     * Likewise for writing an answer: by default the server waits for ever for a client that does not
+     * read it, holding a worker (and, before slots were given back ahead of the write, a body slot)
+     * for good. With this bound it closes a connection whose answer is not taken within it.
+     */
+    public static final String MAX_RESPONSE_SECONDS_PROPERTY = "sun.net.httpserver.maxRspTime";
+    static final String MAX_RESPONSE_SECONDS = "30";
 
     static {
         boundRequestReading();
     }
 
-    /** Sets the JDK server's request-reading bound unless an operator set it on the command line. */
+    /** Sets the JDK server's request-reading and response-writing bounds unless an operator set them on the command line. */
     public static void boundRequestReading() {
         if (System.getProperty(MAX_REQUEST_SECONDS_PROPERTY) == null) {
             System.setProperty(MAX_REQUEST_SECONDS_PROPERTY, MAX_REQUEST_SECONDS);
+        }
+        if (System.getProperty(MAX_RESPONSE_SECONDS_PROPERTY) == null) {
+            System.setProperty(MAX_RESPONSE_SECONDS_PROPERTY, MAX_RESPONSE_SECONDS);
         }
     }
 
@@ -59,8 +69,12 @@ public final class LocalApi implements AutoCloseable {
         void handle(Exchange exchange) throws IOException;
     }
 
-    /** A route and the methods it answers. */
-    public record Endpoint(Set<String> methods, Route route) {
+    /** A route, the methods it answers, and the {@link BodyPool} whose slots its bodies are read in. */
+    public record Endpoint(Set<String> methods, Route route, BodyPool pool) {
+        /** A route in the {@link BodyPool#PROBES} pool (or one that reads no body, and so takes no slot). */
+        public Endpoint(Set<String> methods, Route route) {
+            this(methods, route, BodyPool.PROBES);
+        }
     }
 
     /**
@@ -88,10 +102,12 @@ public final class LocalApi implements AutoCloseable {
     public static LocalApi start(AgentConfig.Api cfg, ObjectMapper mapper, Map<String, Endpoint> routes, ExecutorService executor,
                                  LocalApiMetrics metrics) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 128);
+            InetSocketAddress listen = new InetSocketAddress(cfg.host(), cfg.port());
+            refuseUnguarded(cfg, listen);
+            HttpServer server = HttpServer.create(listen, 128);
             InetSocketAddress bound = server.getAddress();
             Serving serving = new Serving(ApiAccess.forApi(cfg), RequestGuard.forApi(cfg, bound.getAddress()), mapper,
-                    new BodySlots(), metrics);
+                    new BodySlots(), new AnswerBytes(), metrics);
             routes.forEach((path, endpoint) -> server.createContext(path, ex -> serve(ex, path, endpoint, serving)));
             server.createContext("/", ex -> serve(ex, "/", null, serving));
             server.setExecutor(executor);
@@ -102,6 +118,20 @@ public final class LocalApi implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("local API cannot listen on " + cfg.host() + ":" + cfg.port() + " (api.listen): "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The loader allows an API without the full token only on a loopback address, but it resolved the name
+     * itself; what counts is the address bound, resolved once here and bound as is (a name may resolve
+     * differently now). Checked before binding: a JDK server bound but never started keeps its port.
+     */
+    private static void refuseUnguarded(AgentConfig.Api cfg, InetSocketAddress listen) {
+        if (cfg.token() == null && (listen.isUnresolved() || !listen.getAddress().isLoopbackAddress())) {
+            throw new IllegalStateException("local API: api.listen " + cfg.host() + " is "
+                    + (listen.isUnresolved() ? "unresolved" : listen.getAddress().getHostAddress())
+                    + ", which is not a loopback address, and api.token is not set; refusing to serve every local and"
+                    + " network user unauthenticated (set api.token or listen on 127.0.0.1)");
         }
     }
 
@@ -129,11 +159,13 @@ public final class LocalApi implements AutoCloseable {
     }
 
     /** What every request is served with. */
-    private record Serving(ApiAccess access, RequestGuard guard, ObjectMapper mapper, BodySlots slots, LocalApiMetrics metrics) {
+    private record Serving(ApiAccess access, RequestGuard guard, ObjectMapper mapper, BodySlots slots, AnswerBytes answers,
+                           LocalApiMetrics metrics) {
     }
 
     private static void serve(HttpExchange http, String path, Endpoint endpoint, Serving s) {
-        Exchange ex = new Exchange(http, s.mapper(), s.slots());
+        Exchange ex = new Exchange(http, s.mapper(), s.slots(), endpoint == null ? BodyPool.PROBES : endpoint.pool(),
+                s.answers());
         // Not try-with-resources: the exchange must stay open until the error answer is written.
         try {
             s.guard().checkOrigin(http.getRequestHeaders());

@@ -1,6 +1,7 @@
 package io.aami.agent.localresults;
 
 import io.aami.agent.api.BodyLimits;
+import io.aami.agent.api.BodyPool;
 import io.aami.agent.api.Exchange;
 import io.aami.agent.api.LocalApi;
 import io.aami.agent.api.LocalApiException;
@@ -20,7 +21,8 @@ import java.util.function.Function;
  * {@code POST /check-results}: a batch of results in the agent design's body, validated whole
  * ({@link SubmittedResults}), then spooled in order and answered 202 with the seq of each. Guarded like
  * every local API route (loopback, or {@code api.token}). A 202 means every result is in the spool,
- * which delivers it exactly once; a refusal spools none:
+ * which delivers it exactly once; a refusal spools none, and neither does a 500 (a spool I/O error), which
+ * also takes nothing from the budget:
  * <ul>
  *   <li>past {@link SubmissionBudget}'s results or bytes a second: 429 with {@code Retry-After}, checked once
  *       before the body is read (an empty bucket reads nothing) and again for the batch;</li>
@@ -68,7 +70,7 @@ final class CheckResultRoute {
     }
 
     Map<String, LocalApi.Endpoint> routes() {
-        return Map.of(PATH, new LocalApi.Endpoint(Set.of("POST"), this::submit));
+        return Map.of(PATH, new LocalApi.Endpoint(Set.of("POST"), this::submit, BodyPool.RESULTS));
     }
 
     private void submit(Exchange ex) throws IOException {
@@ -88,7 +90,14 @@ final class CheckResultRoute {
         if (hit != null) {
             throw rateLimited(ex, hit, runs.size(), bytes);
         }
-        Optional<List<Long>> seqs = spool.apply(runs);
+        Optional<List<Long>> seqs;
+        try {
+            seqs = spool.apply(runs);
+        } catch (RuntimeException e) {
+            // Nothing was spooled (the spool appends a batch all or none, I/O errors included): the retry may spend it.
+            budget.giveBack(runs.size(), bytes);
+            throw e;
+        }
         if (seqs.isEmpty()) {
             budget.giveBack(runs.size(), bytes);
             metrics.refused(Reason.SPOOL_SHARE);

@@ -2,6 +2,7 @@ package io.aami.agent.probes;
 
 import com.fasterxml.jackson.databind.JavaType;
 import io.aami.agent.api.BodyLimits;
+import io.aami.agent.api.BodyPool;
 import io.aami.agent.api.Exchange;
 import io.aami.agent.api.LocalApi;
 import io.aami.agent.api.LocalApiException;
@@ -66,8 +67,8 @@ public final class ProbeRoutes {
     public Map<String, LocalApi.Endpoint> routes() {
         Map<String, LocalApi.Endpoint> r = new LinkedHashMap<>();
         r.put("/probe", new LocalApi.Endpoint(Set.of("GET"), answeringErrors(this::probe)));
-        r.put("/probe_json", new LocalApi.Endpoint(Set.of("POST"), answeringErrors(this::probeJson)));
-        r.put("/run_tasks", new LocalApi.Endpoint(Set.of("POST"), answeringErrors(this::runTasks)));
+        r.put("/probe_json", new LocalApi.Endpoint(Set.of("POST"), answeringErrors(this::probeJson), BodyPool.PROBES));
+        r.put("/run_tasks", new LocalApi.Endpoint(Set.of("POST"), answeringErrors(this::runTasks), BodyPool.PROBES));
         return r;
     }
 

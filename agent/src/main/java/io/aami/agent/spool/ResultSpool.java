@@ -109,7 +109,8 @@ public final class ResultSpool implements AutoCloseable {
      * local programs submitted), all or none: only into the spool's free room, so appending them never
      * drops a record, and only while the bytes of such records still on disk stay within
      * {@code maxSubmittedBytes}. Returns their seqs in order, or empty (nothing appended, no seq used) when
-     * they do not fit. Records recovered at open count as ordinary ones. Fails like {@link #append}.
+     * they do not fit. Records recovered at open count as ordinary ones. Fails like {@link #append}, and then
+     * also appends none: records written before a failed write are cut off the disk again (their seqs are skipped).
      */
     public Optional<List<Long>> appendSubmitted(List<LongFunction<byte[]>> encoders, long maxSubmittedBytes) {
         Objects.requireNonNull(encoders, "encoders");

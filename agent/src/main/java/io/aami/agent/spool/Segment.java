@@ -74,6 +74,14 @@ final class Segment {
         return pending;
     }
 
+    /** Puts back what was tracked before a batch whose records were cut off the file again ({@link SegmentLog#rollBack}). */
+    void restore(long bytes, long pending, long submittedBytes) {
+        this.bytes = bytes;
+        this.pending = pending;
+        this.submittedBytes = submittedBytes;
+        closeReader();
+    }
+
     void pending(long n) {
         pending = n;
     }

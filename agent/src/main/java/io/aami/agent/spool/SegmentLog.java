@@ -1,6 +1,7 @@
 package io.aami.agent.spool;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The segment files of one spool, oldest first, and the active one records are appended to. Keeps
@@ -15,6 +18,7 @@ import java.util.TreeMap;
  * by this instance are written to; a recovered segment is read-only. Guarded by the spool lock.
  */
 final class SegmentLog {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
     private final Path dir;
     private final SpoolOptions options;
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
@@ -128,6 +132,53 @@ final class SegmentLog {
         } else if (options.fsync() == FsyncPolicy.INTERVAL) {
             dirUnsynced = true;
         }
+    }
+
+    /** Where the log stood before a batch of appends: what {@link #rollBack} puts back. */
+    record Mark(Segment active, long activeBytes, long activePending, long activeSubmitted, long lastId,
+                long bytes, long pending, long submittedBytes) {
+    }
+
+    Mark mark() {
+        Segment a = active;
+        return new Mark(a, a == null ? 0 : a.bytes(), a == null ? 0 : a.pending(), a == null ? 0 : a.submittedBytes(),
+                segments.isEmpty() ? Long.MIN_VALUE : segments.lastKey(), bytes, pending, submittedBytes);
+    }
+
+    /**
+     * Undoes the appends since {@code m} after one of them failed, so a batch is spooled all or none: deletes the
+     * segments created since, cuts the segment then active back to its size at the mark (fsync'd, so a crash does not
+     * bring the records back) and closes it (the next append starts a new segment). Appends since the mark only
+     * added segments (a batch never drops one). If the cut fails, that segment keeps what was written, as counted.
+     */
+    void rollBack(Mark m) {
+        try {
+            roll();
+        } catch (IOException ignored) {
+            // The batch already failed; what matters is what is on disk, put back below.
+        }
+        while (!segments.isEmpty() && segments.lastKey() > m.lastId()) {
+            Segment s = segments.pollLastEntry().getValue();
+            bytes -= s.bytes();
+            pending -= s.pending();
+            submittedBytes -= s.submittedBytes();
+            s.delete();
+        }
+        Segment a = m.active();
+        if (a == null || a.bytes() == m.activeBytes() && a.pending() == m.activePending()) {
+            return;
+        }
+        try (RandomAccessFile f = new RandomAccessFile(a.file().toFile(), "rw")) {
+            f.setLength(m.activeBytes());
+            f.getFD().sync();
+        } catch (IOException e) {
+            LOG.warn("spool segment {}: cannot cut a failed batch off it ({}); its records in it stay spooled", a, e.toString());
+            return;
+        }
+        bytes -= a.bytes() - m.activeBytes();
+        pending -= a.pending() - m.activePending();
+        submittedBytes -= a.submittedBytes() - m.activeSubmitted();
+        a.restore(m.activeBytes(), m.activePending(), m.activeSubmitted());
     }
 
     /** Closes the active segment; the next append starts a new one. */

@@ -146,16 +146,24 @@ final class SpoolState {
             return null;
         }
         List<Long> out = new ArrayList<>(records.size());
-        for (byte[] record : records) {
-            long seq = seqs.reserveNext();
-            if (!log.makeRoom(record.length).isEmpty()) {
-                throw new IllegalStateException("spool " + stream + " dropped a segment for a record that fit its free room");
+        // All or none: a write that fails part-way (disk full, I/O error) takes the batch's earlier records off
+        // the disk again, so the caller's retry does not spool them twice. Their seqs stay used (a gap).
+        SegmentLog.Mark mark = log.mark();
+        try {
+            for (byte[] record : records) {
+                long seq = seqs.reserveNext();
+                if (!log.makeRoom(record.length).isEmpty()) {
+                    throw new IllegalStateException("spool " + stream + " dropped a segment for a record that fit its free room");
+                }
+                seqs.advance();
+                log.append(seq, record, true);
+                out.add(seq);
             }
-            seqs.advance();
-            log.append(seq, record, true);
-            metrics.appended();
-            out.add(seq);
+        } catch (IOException | RuntimeException e) {
+            log.rollBack(mark);
+            throw e;
         }
+        out.forEach(seq -> metrics.appended());
         return out;
     }
 

@@ -30,7 +30,7 @@ class LocalApiBodyLimitsTest {
 
     final PrometheusRegistry registry = new PrometheusRegistry();
     final CountDownLatch release = new CountDownLatch(1);
-    final CountDownLatch holding = new CountDownLatch(BodySlots.SLOTS);
+    final CountDownLatch holding = new CountDownLatch(BodyPool.PROBES.slots());
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     LocalApi api;
 

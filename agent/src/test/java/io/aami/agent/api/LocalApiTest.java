@@ -1,12 +1,15 @@
 package io.aami.agent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aami.agent.config.AgentConfig;
 import io.aami.agent.identity.CredentialHolder;
 import io.aami.agent.metrics.AgentMetrics;
 import io.aami.common.json.WireJson;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.util.Map;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,6 +31,26 @@ class LocalApiTest {
         return LocalApi.start(new AgentConfig.Api("127.0.0.1", 0, token), WireJson.mapper(),
                 new StatusRoutes(new AgentMetrics(), new CredentialHolder(), UUID.randomUUID()).routes(),
                 Executors.newFixedThreadPool(2));
+    }
+
+    /** The loader checks api.listen before binding; the server checks what it bound, so no other path can open it up. */
+    @Test
+    void refusesToServeANonLoopbackAddressWithoutTheFullToken() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        assertThatThrownBy(() -> LocalApi.start(new AgentConfig.Api("0.0.0.0", port, null), WireJson.mapper(), Map.of(),
+                Executors.newFixedThreadPool(1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not a loopback address")
+                .hasMessageContaining("api.token");
+        try (ServerSocket again = new ServerSocket(port)) {
+            assertThat(again.getLocalPort()).as("the refused server let go of its port").isEqualTo(port);
+        }
+        try (LocalApi guarded = LocalApi.start(new AgentConfig.Api("0.0.0.0", 0, "a-full-token-of-enough-length"), WireJson.mapper(),
+                Map.of(), Executors.newFixedThreadPool(1))) {
+            assertThat(guarded.port()).as("with the full token it serves").isPositive();
+        }
     }
 
     @Test

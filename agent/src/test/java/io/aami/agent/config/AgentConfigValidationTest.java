@@ -179,6 +179,60 @@ class AgentConfigValidationTest {
                 .hasMessageContaining("is larger than 4096 bytes");
     }
 
+    /**
+     * A token file someone else could swap between the agent's checks and its read: a symbolic link (its target chosen
+     * by whoever writes the link's directory), or a private file in a directory another user can change, itself or
+     * further up. A sticky world-writable directory ({@code /tmp}) is safe: there only an entry's owner renames it.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "symlink to a private token        | is a symbolic link; name the token file itself",
+            "in a rwxrwxrwx directory          | which group or others can write",
+            "in a rwxrwx--- directory          | which group or others can write",
+            "under a rwxrwxrwx directory       | which group or others can write",
+            "in a directory of uid 65534       | which belongs to uid 65534, neither root nor this agent's user",
+            "in a sticky rwxrwxrwx directory   | ",
+            "in a rwxr-xr-x directory          | "})
+    void tokenFileSomeoneElseCouldSwapIsRefused(String layout, String problem) throws Exception {
+        Path file = switch (layout) {
+            case "symlink to a private token" -> Files.createSymbolicLink(dir.resolve("link"), tokenFile("0123456789abcdef0123", "rw-------", 0));
+            case "in a rwxrwxrwx directory" -> tokenIn(directory(dir.resolve("shared"), "rwxrwxrwx", 0, false));
+            case "in a rwxrwx--- directory" -> tokenIn(directory(dir.resolve("group"), "rwxrwx---", 0, false));
+            case "under a rwxrwxrwx directory" -> tokenIn(directory(directory(dir.resolve("shared"), "rwxrwxrwx", 0, false)
+                    .resolve("private"), "rwx------", 0, false));
+            case "in a directory of uid 65534" -> tokenIn(directory(dir.resolve("nobody"), "rwx------", 65534, false));
+            case "in a sticky rwxrwxrwx directory" -> tokenIn(directory(dir.resolve("sticky"), "rwxrwxrwx", 0, true));
+            default -> tokenIn(directory(dir.resolve("plain"), "rwxr-xr-x", 0, false));
+        };
+        Map<String, String> env = env("AAMI_API_TOKEN_FILE=" + file);
+        if (problem == null) {
+            assertThat(AgentConfigLoader.load(null, env).api().token().matches("0123456789abcdef0123")).isTrue();
+            return;
+        }
+        assertThatThrownBy(() -> AgentConfigLoader.load(null, env)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config key 'api.token_file' (environment variable ").hasMessageContaining(problem);
+    }
+
+    private static Path directory(Path d, String mode, int uid, boolean sticky) throws Exception {
+        Files.createDirectory(d);
+        Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+        if (sticky) {
+            Files.setAttribute(d, "unix:mode", (Integer) Files.getAttribute(d, "unix:mode") | 01000);
+        }
+        if (uid != 0) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(io.aami.agent.util.ProcessUid.effective() == 0, "chown needs root");
+            Files.setAttribute(d, "unix:uid", uid);
+        }
+        return d;
+    }
+
+    private static Path tokenIn(Path d) throws Exception {
+        Path file = d.resolve("api.token");
+        Files.writeString(file, "0123456789abcdef0123");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
     /** The files' edges: 0600 and 0400 of root's, a token of 16 characters, surrounding whitespace; the tokens differ. */
     @org.junit.jupiter.api.Test
     void privateTokenFilesLoadAsTheirTokens() throws Exception {

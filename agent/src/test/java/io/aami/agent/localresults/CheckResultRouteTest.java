@@ -301,4 +301,24 @@ class CheckResultRouteTest {
         assertThat(post(SEED_BODY).statusCode()).isEqualTo(429);
         assertThat(spooled()).hasSize(SubmissionBudget.BURST + SubmissionBudget.PER_SECOND);
     }
+
+    /** A batch the spool fails to write (500) is spooled none and costs nothing: the retry is taken in full. */
+    @Test
+    void aBatchTheSpoolFailsToWriteGivesItsBudgetBack() throws Exception {
+        List<Map<String, Object>> burst = new ArrayList<>();
+        for (int i = 0; i < SubmissionBudget.BURST; i++) {
+            burst.add(result("load", "ok", 0, Instant.now()));
+        }
+        // The segment the batch would start cannot be created, as on a full or failing disk.
+        Path obstacle = java.nio.file.Files.createDirectory(dir.resolve("checks").resolve(String.format("%020d.seg", 1)));
+
+        HttpResponse<String> failed = post(Map.of("results", burst));
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(500);
+        assertThat(spooled()).isEmpty();
+
+        java.nio.file.Files.delete(obstacle);
+        HttpResponse<String> retried = post(Map.of("results", burst));
+        assertThat(retried.statusCode()).as("the failed batch took nothing from the budget: %s", retried.body()).isEqualTo(202);
+        assertThat(spooled()).hasSize(SubmissionBudget.BURST);
+    }
 }

@@ -85,4 +85,33 @@ class ResultSpoolSubmittedShareTest {
             assertThat(seqs(spool.peek(100))).containsExactlyElementsOf(LongStream.rangeClosed(4, 14).boxed().toList());
         }
     }
+
+    /**
+     * A batch whose write fails part-way (here: the next segment cannot be created, as on a full or failing disk) is
+     * spooled none, on disk as in memory, so the caller's retry does not deliver its first records twice.
+     */
+    @Test
+    void aBatchWhoseWriteFailsPartWayIsSpooledNone() throws Exception {
+        try (ResultSpool spool = open()) {
+            appendOwn(spool, 1); // segment 1 holds seq 1; seqs 2 and 3 fit beside it, seq 4 starts segment 4
+            Path obstacle = java.nio.file.Files.createDirectory(dir.resolve(Segment.fileName(4)));
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> spool.appendSubmitted(submitted(5), 1024))
+                    .isInstanceOf(java.io.UncheckedIOException.class);
+
+            assertThat(seqs(spool.peek(100))).as("the records written before the failure are gone").containsExactly(1L);
+            assertThat(spool.stats().pendingRecords()).isEqualTo(1);
+            assertThat(spool.stats().bytes()).isEqualTo(RECORD);
+            assertThat(spool.stats().submittedBytes()).isZero();
+            assertThat(java.nio.file.Files.size(dir.resolve(Segment.fileName(1)))).as("cut back on disk").isEqualTo(RECORD);
+
+            java.nio.file.Files.delete(obstacle);
+            assertThat(spool.appendSubmitted(submitted(5), 1024)).as("the retry; the failed batch's seqs stay used")
+                    .contains(List.of(5L, 6L, 7L, 8L, 9L));
+            assertThat(seqs(spool.peek(100))).containsExactly(1L, 5L, 6L, 7L, 8L, 9L);
+        }
+        try (ResultSpool reopened = open()) {
+            assertThat(seqs(reopened.peek(100))).as("after a restart too").containsExactly(1L, 5L, 6L, 7L, 8L, 9L);
+        }
+    }
 }
