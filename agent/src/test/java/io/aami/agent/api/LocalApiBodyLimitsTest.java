@@ -1,18 +1,16 @@
 package io.aami.agent.api;
 
+import io.aami.agent.testing.Scrapes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JavaType;
 import io.aami.agent.config.AgentConfig;
 import io.aami.common.json.WireJson;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,9 +69,7 @@ class LocalApiBodyLimitsTest {
     }
 
     String metrics() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-        return out.toString(StandardCharsets.UTF_8);
+        return Scrapes.text(registry);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.aami.agent.api;
 
+import io.aami.agent.testing.ProbeTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,13 +15,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,27 +32,15 @@ import org.junit.jupiter.api.Test;
  */
 class LocalApiBrowserAttackTest {
     private final ObjectMapper mapper = WireJson.mapper();
-    private final List<Integer> arrivedFromPorts = new CopyOnWriteArrayList<>();
-    private ServerSocket target;
-    private Thread acceptor;
+    private ProbeTarget target;
+    private List<Integer> arrivedFromPorts;
     private ProbeEngine engine;
     private LocalApi api;
 
     @BeforeEach
     void listen() throws IOException {
-        target = new ServerSocket();
-        target.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        acceptor = new Thread(() -> {
-            while (!target.isClosed()) {
-                try (Socket s = target.accept()) {
-                    arrivedFromPorts.add(s.getPort());
-                } catch (IOException e) {
-                    // closed, or the probe's RST came first
-                }
-            }
-        }, "probe-target");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        target = new ProbeTarget();
+        arrivedFromPorts = target.arrivedFromPorts();
     }
 
     @AfterEach
@@ -65,7 +52,6 @@ class LocalApiBrowserAttackTest {
             engine.close();
         }
         target.close();
-        acceptor.join(2_000);
     }
 
     /** The agent's local API on port 0 with {@code extraEnv} on top of the defaults, wired as AgentMain does. */
@@ -82,12 +68,12 @@ class LocalApiBrowserAttackTest {
     }
 
     private String task(Integer sourcePort) {
-        return "{\"task_id\":\"t\",\"target_ip\":\"127.0.0.1\",\"target_port\":" + target.getLocalPort()
+        return "{\"task_id\":\"t\",\"target_ip\":\"127.0.0.1\",\"target_port\":" + target.port()
                 + (sourcePort == null ? "" : ",\"source_port\":" + sourcePort) + ",\"timeout_ms\":2000}";
     }
 
     private String probeQuery() {
-        return "/probe?target_ip=127.0.0.1&target_port=" + target.getLocalPort() + "&timeout_ms=2000";
+        return "/probe?target_ip=127.0.0.1&target_port=" + target.port() + "&timeout_ms=2000";
     }
 
     private JsonNode json(RawHttp.Response r) throws IOException {

@@ -1,5 +1,6 @@
 package io.aami.agent.api;
 
+import io.aami.agent.testing.ProbeTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,10 +15,6 @@ import io.aami.agent.probes.ProbeRoutes;
 import io.aami.common.json.WireJson;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,28 +40,17 @@ class LocalApiMetricsTokenTest {
     private static final String FULL = "full-token-0123456789abcdef";
     private static final String METRICS = "metrics-token-fedcba9876543210";
     private final ObjectMapper mapper = WireJson.mapper();
-    private final List<Integer> arrived = new CopyOnWriteArrayList<>();
     @TempDir
     Path dir;
-    private ServerSocket target;
+    private ProbeTarget target;
+    private List<Integer> arrived;
     private ProbeEngine engine;
     private LocalApi api;
 
     @BeforeEach
     void listen() throws IOException {
-        target = new ServerSocket();
-        target.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        Thread acceptor = new Thread(() -> {
-            while (!target.isClosed()) {
-                try (Socket s = target.accept()) {
-                    arrived.add(s.getPort());
-                } catch (IOException e) {
-                    // closed, or the probe's RST came first
-                }
-            }
-        }, "probe-target");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        target = new ProbeTarget();
+        arrived = target.arrivedFromPorts();
     }
 
     @AfterEach
@@ -101,11 +86,11 @@ class LocalApiMetricsTokenTest {
     }
 
     private String probeQuery() {
-        return "/probe?target_ip=127.0.0.1&target_port=" + target.getLocalPort() + "&timeout_ms=2000";
+        return "/probe?target_ip=127.0.0.1&target_port=" + target.port() + "&timeout_ms=2000";
     }
 
     private String task() {
-        return "{\"task_id\":\"t\",\"target_ip\":\"127.0.0.1\",\"target_port\":" + target.getLocalPort() + ",\"timeout_ms\":2000}";
+        return "{\"task_id\":\"t\",\"target_ip\":\"127.0.0.1\",\"target_port\":" + target.port() + ",\"timeout_ms\":2000}";
     }
 
     private JsonNode json(RawHttp.Response r) throws IOException {

@@ -1,5 +1,6 @@
 package io.aami.agent.localresults;
 
+import io.aami.agent.testing.Scrapes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,14 +18,11 @@ import io.aami.common.json.WireJson;
 import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.results.CheckResult;
 import io.aami.contract.results.CheckResultRules;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -136,9 +134,7 @@ class CheckResultRouteTest {
     }
 
     String metrics() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-        return out.toString(StandardCharsets.UTF_8);
+        return Scrapes.text(registry);
     }
 
     @Test

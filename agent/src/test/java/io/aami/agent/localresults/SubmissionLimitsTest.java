@@ -1,5 +1,6 @@
 package io.aami.agent.localresults;
 
+import io.aami.agent.testing.Scrapes;
 import static io.aami.agent.localresults.CheckResultRouteTest.DISK;
 import static io.aami.agent.localresults.CheckResultRouteTest.JSON;
 import static io.aami.agent.localresults.CheckResultRouteTest.LOAD;
@@ -17,11 +18,8 @@ import io.aami.agent.spool.SpoolOptions;
 import io.aami.agent.spool.SpoolRecord;
 import io.aami.agent.testing.MovableClock;
 import io.aami.contract.results.CheckResult;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,9 +82,7 @@ class SubmissionLimitsTest {
     }
 
     String metrics() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-        return out.toString(StandardCharsets.UTF_8);
+        return Scrapes.text(registry);
     }
 
     @Test
