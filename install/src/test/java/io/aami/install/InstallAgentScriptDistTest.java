@@ -89,7 +89,7 @@ class InstallAgentScriptDistTest {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).isEqualTo("ran -Xms16m -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -jar " + jar
+        assertThat(out).isEqualTo("ran -Xms16m -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dsun.net.httpserver.nodelay=true -jar " + jar
                 + " --config /etc/aami/agent.yaml\n");
     }
 

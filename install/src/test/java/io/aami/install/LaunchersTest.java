@@ -83,7 +83,7 @@ class LaunchersTest {
                 "--config", "/etc/aami/agent.yaml");
         assertThat(run.exit).as(run.output).isZero();
         assertThat(Files.readString(dir.resolve("java-calls"))).isEqualTo("-version\n"
-                + "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xmx256m -Dfrom.defaults=yes -jar " + jar
+                + "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dsun.net.httpserver.nodelay=true -Xmx256m -Dfrom.defaults=yes -jar " + jar
                 + " --config /etc/aami/agent.yaml\n");
         // What the JVM's environment holds: the settings from the file, not the launcher's own variables.
         assertThat(Files.readString(dir.resolve("java-env"))).contains("AAMI_LOGGING_LEVEL=debug")

@@ -48,13 +48,26 @@ public final class LocalApi implements AutoCloseable {
      */
     public static final String MAX_RESPONSE_SECONDS_PROPERTY = "sun.net.httpserver.maxRspTime";
     static final String MAX_RESPONSE_SECONDS = "30";
+    /**
+     * The JDK server writes a response's headers and its body in two writes and, by default, leaves
+     * Nagle's algorithm on: the body waits for the client's delayed ACK of the headers, about 40 ms on
+     * Linux, so a kept-alive connection answered 25 requests a second (716 /probe req/s on 32
+     * connections). With TCP_NODELAY each answer leaves at once. Read once, like the bounds above.
+     */
+    public static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     static {
         boundRequestReading();
     }
 
-    /** Sets the JDK server's request-reading and response-writing bounds unless an operator set them on the command line. */
+    /**
+     * Sets the JDK server's request-reading and response-writing bounds and TCP_NODELAY unless an
+     * operator set them on the command line.
+     */
     public static void boundRequestReading() {
+        if (System.getProperty(NO_DELAY_PROPERTY) == null) {
+            System.setProperty(NO_DELAY_PROPERTY, "true");
+        }
         if (System.getProperty(MAX_REQUEST_SECONDS_PROPERTY) == null) {
             System.setProperty(MAX_REQUEST_SECONDS_PROPERTY, MAX_REQUEST_SECONDS);
         }
