@@ -385,6 +385,10 @@ Type=simple
 # /etc/sysconfig/aami-agent) and execs the JVM, so the JVM is the main PID systemd signals.
 # Flags belong in that file, not here, so that running the launcher by hand behaves the same.
 ExecStart=/usr/bin/aami-agent --config /etc/aami/agent.yaml
+# glibc keeps up to 8 malloc arenas per core, tens of MB resident for the JVM's native threads; 2 is
+# plenty (the launcher sets the same default; the defaults file may override it). Checks do not
+# inherit it: they start with a cleared environment (env -i).
+Environment=MALLOC_ARENA_MAX=2
 # Offline-first: never stay down. Exit 2 is a problem only the operator can fix (bad config, Java
 # missing or too old); restarting would only repeat it every 5 s, so the unit stays failed instead.
 Restart=always
@@ -462,13 +466,21 @@ cat >"$stage/aami-agent" <<'AAMI_LAUNCHER_END'
 #   AAMI_*      any agent setting as an environment variable (see the README's Configuration)
 # Exit status 2: a problem only the operator can fix (the unit does not restart on it).
 #
-# Default JVM flags, measured with one check every 5 s: about 95 MB resident, live heap under 25 MB.
-#   -Xms16m -Xmx128m           start small, bound the heap (spool and result batches stay far below)
-#   -XX:+UseSerialGC           one core's worth of work; no GC threads to spare on small hosts
+# Default JVM flags, sized for an agent whose live heap is about 15 MB (issue 14: the former
+# -Xms16m -Xmx128m G1-less defaults left 156 MB resident with 50 checks and 20 probes):
+#   -Xms8m -Xmx64m             start small, bound the heap; 4 MiB bodies and the spool stay far below
+#   -XX:+UseSerialGC           one core's worth of work; no GC threads, no per-region bookkeeping
+#   -Xss256k                   thread stacks; JSON nesting is capped at 64, no deep recursion
+#   -XX:TieredStopAtLevel=1    C1 only: no C2 compiler thread, arena or profiles; the agent is I/O bound
+#   -XX:CICompilerCount=1      one compiler thread is enough for C1 on a long-running daemon
+#   -XX:ReservedCodeCacheSize=16m  C1 code of the agent fits in a few MB; the default reserves 240 MB
+#   -XX:MaxMetaspaceSize=64m   class metadata is about 20 MB; a leak fails fast instead of growing
 #   -XX:+ExitOnOutOfMemoryError  a JVM out of memory is not trusted to go on; systemd restarts it
 #   -Dsun.net.httpserver.nodelay=true  local API answers leave at once, not ~40 ms later (Nagle)
+# and MALLOC_ARENA_MAX=2 (unless set already, by the unit or the defaults file): glibc otherwise
+# keeps up to 8 malloc arenas per core, tens of MB resident for a JVM's few native threads.
 name=aami-agent
-default_opts="-Xms16m -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dsun.net.httpserver.nodelay=true"
+default_opts="-Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError -Dsun.net.httpserver.nodelay=true"
 
 fail() {
   echo "$name: $*" >&2
@@ -515,6 +527,8 @@ fi
 jar=${AAMI_JAR:-/opt/aami/$name.jar}
 [ -r "$jar" ] || fail "cannot read the jar $jar; install it there or set AAMI_JAR${defaults:+ in $defaults}"
 unset AAMI_JAR AAMI_DEFAULTS_FILE
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+export MALLOC_ARENA_MAX
 
 # JAVA_OPTS is split on spaces on purpose: one flag per word.
 # shellcheck disable=SC2086

@@ -144,15 +144,27 @@ class LocalApiMemoryEndToEndTest {
         return b.append(close).toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** The real agent's main class with the launcher's JVM flags and a 64 MiB heap. */
+    /** The real agent's main class with the launcher's own JVM flags (read from it, not copied) and its malloc arenas. */
     private static Process startAgent(Map<String, String> env, Path log) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "-cp", System.getProperty("java.class.path"), AgentMain.class.getName());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(launcherFlags());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentMain.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("AAMI_"));
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
         pb.environment().putAll(env);
         return pb.start();
+    }
+
+    /** The {@code default_opts} of install/src/main/dist/aami-agent, which must hold the 64 MiB heap this test is about. */
+    static List<String> launcherFlags() throws IOException {
+        Path launcher = Path.of(System.getProperty("aami.repo.dir", "..")).toAbsolutePath().normalize()
+                .resolve("install/src/main/dist/aami-agent");
+        String line = Files.readAllLines(launcher).stream().filter(l -> l.startsWith("default_opts=\""))
+                .findFirst().orElseThrow(() -> new AssertionError("no default_opts= in " + launcher));
+        List<String> flags = List.of(line.substring("default_opts=\"".length(), line.length() - 1).split(" "));
+        assertThat(flags).as("the heap the attacks are sized against").contains("-Xmx64m");
+        return flags;
     }
 
     private static void awaitUp(HttpClient http, String base, Process child, Path log) throws Exception {

@@ -89,7 +89,9 @@ class InstallAgentScriptDistTest {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).isEqualTo("ran -Xms16m -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dsun.net.httpserver.nodelay=true -jar " + jar
+        assertThat(out).isEqualTo("ran -Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
+                + " -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError"
+                + " -Dsun.net.httpserver.nodelay=true -jar " + jar
                 + " --config /etc/aami/agent.yaml\n");
     }
 

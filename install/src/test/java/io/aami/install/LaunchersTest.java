@@ -83,11 +83,18 @@ class LaunchersTest {
                 "--config", "/etc/aami/agent.yaml");
         assertThat(run.exit).as(run.output).isZero();
         assertThat(Files.readString(dir.resolve("java-calls"))).isEqualTo("-version\n"
-                + "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dsun.net.httpserver.nodelay=true -Xmx256m -Dfrom.defaults=yes -jar " + jar
+                + "-Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
+                + " -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError"
+                + " -Dsun.net.httpserver.nodelay=true -Xmx256m -Dfrom.defaults=yes -jar " + jar
                 + " --config /etc/aami/agent.yaml\n");
         // What the JVM's environment holds: the settings from the file, not the launcher's own variables.
         assertThat(Files.readString(dir.resolve("java-env"))).contains("AAMI_LOGGING_LEVEL=debug")
-                .doesNotContain("AAMI_JAR").doesNotContain("AAMI_DEFAULTS_FILE");
+                .doesNotContain("AAMI_JAR").doesNotContain("AAMI_DEFAULTS_FILE").containsPattern("(?m)^MALLOC_ARENA_MAX=2$");
+        // An operator's MALLOC_ARENA_MAX (defaults file, unit drop-in) wins over the launcher's.
+        Files.writeString(defaults, "MALLOC_ARENA_MAX=4\nAAMI_JAR=" + jar + "\n");
+        assertThat(run("aami-agent", Map.of("PATH", fake.getParent() + ":/usr/bin:/bin", "AAMI_DEFAULTS_FILE",
+                defaults.toString())).exit).isZero();
+        assertThat(Files.readString(dir.resolve("java-env"))).containsPattern("(?m)^MALLOC_ARENA_MAX=4$");
 
         Run missing = run("aami-agent", Map.of("AAMI_DEFAULTS_FILE", dir.resolve("nope").toString()));
         assertThat(missing.exit).isEqualTo(2);
@@ -125,7 +132,7 @@ class LaunchersTest {
                 eventually(Duration.ofSeconds(30), "agent online",
                         () -> api.get("/api/v1/targets/" + id, ADMIN).json().path("status").asText().equals("online"),
                         () -> server.output() + agent.output());
-                assertRunsAsJvm(agent, "-Xmx128m", "-XX:+UseSerialGC", "-Dlauncher.test=agent");
+                assertRunsAsJvm(agent, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlauncher.test=agent");
                 assertThat(agent.terminate(SystemdUnitsTest.timeoutStop(SystemdUnitsTest.directives("aami-agent"))))
                         .isIn(0, 143);
             }
