@@ -58,7 +58,8 @@ final class HeartbeatStore {
         return back;
     }
 
-    // Served by the partial index targets_online_deadline_idx: only online targets past their deadline are read.
+    // A sequential scan, deliberately: offline_after is not indexed, so that heartbeats, which move it,
+    // update rows in place (HOT). About 31 ms for 100,000 targets (V014__make_heartbeat_updates_hot.sql).
     private static final String SWEEP = "UPDATE targets SET status = 'offline' "
             + "WHERE status = 'online' AND offline_after < ? RETURNING id, hostname";
 

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Marks online targets offline once their deadline (last heartbeat + missed × interval) passes:
- * one indexed statement per sweep, whatever the fleet size. Every replica may sweep; the
+ * one statement per sweep, a sequential scan of targets (offline_after is not indexed, so that
+ * heartbeats update in place). Every replica may sweep; the
  * statement is idempotent. Because the deadline is stored, a restarted server neither forgets
  * who is offline nor believes everyone is online.
  */
