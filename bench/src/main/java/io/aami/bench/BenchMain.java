@@ -3,15 +3,45 @@ package io.aami.bench;
 import io.aami.common.logging.LogSetup;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Entry point of {@code aami-bench.jar}: one command per benchmark. Exit 2 for a refused command
- * line (the message names the option), else the command's own code.
+ * Entry point of {@code aami-bench.jar}: one command per benchmark, listed in {@link #COMMANDS}.
+ * Exit 2 for a refused command line (the message names the option), else the command's own code.
  */
 public final class BenchMain {
     static final int EXIT_USAGE = 2;
 
+    /** One benchmark: parses its own arguments (throwing {@link UsageException}) and runs. */
+    interface Command {
+        /** The command's usage lines, printed with a refusal. */
+        String usage();
+
+        /** Runs with the arguments after the command's name; returns the exit code. */
+        int run(List<String> args, PrintStream out, PrintStream err) throws UsageException;
+    }
+
+    /** A refused command line; its message names the option. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** The one list of commands: add a benchmark here, one line each. */
+    static final Map<String, Command> COMMANDS = commands();
+
     private BenchMain() {
+    }
+
+    private static Map<String, Command> commands() {
+        Map<String, Command> m = new TreeMap<>();
+        m.put("fleet", new FleetCommand.Entry());
+        return m;
     }
 
     public static void main(String[] args) {
@@ -20,20 +50,19 @@ public final class BenchMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || !args[0].equals("fleet")) {
+        Command command = args.length == 0 ? null : COMMANDS.get(args[0]);
+        if (command == null) {
             err.println("aami-bench: " + (args.length == 0 ? "no command" : "unknown command '" + args[0] + "'")
-                    + "; commands: fleet");
-            err.println(FleetOptions.USAGE);
+                    + "; commands: " + String.join(", ", COMMANDS.keySet()));
+            COMMANDS.values().forEach(c -> err.println(c.usage()));
             return EXIT_USAGE;
         }
-        FleetOptions options;
         try {
-            options = FleetOptions.parse(Arrays.asList(args).subList(1, args.length));
-        } catch (FleetOptions.UsageException e) {
-            err.println("aami-bench fleet: " + e.getMessage());
-            err.println(FleetOptions.USAGE);
+            return command.run(Arrays.asList(args).subList(1, args.length), out, err);
+        } catch (UsageException e) {
+            err.println("aami-bench " + args[0] + ": " + e.getMessage());
+            err.println(command.usage());
             return EXIT_USAGE;
         }
-        return FleetCommand.runSafely(options, out, err);
     }
 }

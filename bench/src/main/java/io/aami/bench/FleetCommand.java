@@ -112,6 +112,19 @@ final class FleetCommand {
         return new Outcome(v, ledgers, stats, lossDuringRamp);
     }
 
+    /** {@code fleet} in {@link BenchMain#COMMANDS}. */
+    static final class Entry implements BenchMain.Command {
+        @Override
+        public String usage() {
+            return FleetOptions.USAGE;
+        }
+
+        @Override
+        public int run(java.util.List<String> args, PrintStream out, PrintStream err) throws BenchMain.UsageException {
+            return runSafely(FleetOptions.parse(args), out, err);
+        }
+    }
+
     static int runSafely(FleetOptions o, PrintStream out, PrintStream err) {
         try {
             return new FleetCommand(o, out).run().exitCode();

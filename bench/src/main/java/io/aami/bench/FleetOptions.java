@@ -1,5 +1,6 @@
 package io.aami.bench;
 
+import io.aami.bench.BenchMain.UsageException;
 import io.aami.common.config.Durations;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,15 +19,6 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
             usage: aami-bench fleet --agents N [--duration 60s] [--tls|--no-tls]
                      [--embedded | --server https://host:port --admin-token-file F --database-url JDBC_URL --ca-file F]
                      [--heartbeat 30s] [--results-per-minute 10] [--ramp PER_MINUTE] [--policy-wait 55s]""";
-
-    /** A refused command line; its message names the option. */
-    public static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
 
     public boolean embedded() {
         return server == null;
