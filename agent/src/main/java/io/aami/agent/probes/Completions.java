@@ -3,7 +3,6 @@ package io.aami.agent.probes;
 import io.aami.contract.probes.ProbeResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -20,7 +19,10 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link #seal() seals} the batch before selecting and {@link #deliverSealed() delivers} it after.
  */
 final class Completions {
-    private record Completed(CompletableFuture<ProbeResult> future, ProbeResult result) {
+    private record Completed(ProbeAttempt attempt, ProbeResult result) {
+        void deliver() {
+            attempt.sink.complete(attempt.index, result);
+        }
     }
 
     private final Executor executor;
@@ -32,8 +34,8 @@ final class Completions {
     }
 
     /** Loop thread only. */
-    void add(CompletableFuture<ProbeResult> future, ProbeResult result) {
-        open.add(new Completed(future, result));
+    void add(ProbeAttempt attempt, ProbeResult result) {
+        open.add(new Completed(attempt, result));
     }
 
     /** Loop thread, before a select: true when results wait for that select to close their sockets. */
@@ -51,13 +53,26 @@ final class Completions {
         return true;
     }
 
-    /** Loop thread, after the select: hands the sealed results to the completion thread. */
+    /**
+     * Loop thread, after the select: completes the sealed results of {@link ResultSink#direct() direct} sinks
+     * itself (no caller code runs) and hands the others to the completion thread in one task.
+     */
     void deliverSealed() {
         if (sealed.isEmpty()) {
             return;
         }
-        List<Completed> ready = sealed;
+        List<Completed> ready = new ArrayList<>();
+        for (Completed c : sealed) {
+            if (c.attempt().sink.direct()) {
+                c.deliver();
+            } else {
+                ready.add(c);
+            }
+        }
         sealed = List.of();
+        if (ready.isEmpty()) {
+            return;
+        }
         try {
             executor.execute(() -> completeAll(ready));
         } catch (RejectedExecutionException e) {
@@ -67,7 +82,7 @@ final class Completions {
 
     private static void completeAll(List<Completed> ready) {
         for (Completed c : ready) {
-            c.future().complete(c.result());
+            c.deliver();
         }
     }
 }

@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One probe in the engine. Apart from the final fields, the state belongs to the loop thread:
@@ -14,7 +13,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ProbeAttempt {
     final ValidatedProbe probe;
-    final CompletableFuture<ProbeResult> future;
+    final ResultSink sink;
+    /** This probe's place in its sink (a {@link ProbeBatch}); 0 for a future. */
+    final int index;
 
     /** Position in the {@link DeadlineQueue}, -1 when not queued. */
     int heapIndex = -1;
@@ -31,9 +32,14 @@ final class ProbeAttempt {
     /** When the connect (TCP) or send (UDP) began. */
     long connectStartNanos;
 
-    ProbeAttempt(ValidatedProbe probe, CompletableFuture<ProbeResult> future) {
+    ProbeAttempt(ValidatedProbe probe, ResultSink sink, int index) {
         this.probe = probe;
-        this.future = future;
+        this.sink = sink;
+        this.index = index;
+    }
+
+    void fail(Throwable failure) {
+        sink.fail(index, failure);
     }
 
     void begin(long nowNanos, Instant now) {

@@ -169,7 +169,7 @@ final class ProbeLoop implements Runnable {
         release(a);
         var result = a.result(outcome, now);
         metrics.probeFinished(a.probe.protocol(), outcome.reason(), now - a.startNanos);
-        completions.add(a.future, result);
+        completions.add(a, result);
         if (LOG.isDebugEnabled()) {
             LOG.debug("probe {} {} {}:{} -> {}:{} {} in {} ms", result.taskId(), result.protocol(), result.sourceIp(),
                     result.sourcePort(), result.targetIp(), result.targetPort(), result.reason(), result.totalMs());
@@ -180,7 +180,7 @@ final class ProbeLoop implements Runnable {
     private void crashed(ProbeAttempt a, RuntimeException e) {
         LOG.error("probe of {}:{} failed unexpectedly: {}", a.probe.target(), a.probe.targetPort(), e.toString(), e);
         release(a);
-        a.future.completeExceptionally(e);
+        a.fail(e);
     }
 
     private void release(ProbeAttempt a) {
@@ -209,7 +209,7 @@ final class ProbeLoop implements Runnable {
         IllegalStateException closed = new IllegalStateException("probe engine closed");
         deadlines.drain(a -> {
             closeChannel(a);
-            a.future.completeExceptionally(closed);
+            a.fail(closed);
         });
         try {
             selector.close(); // deregisters, and so really closes, every probe socket
@@ -218,11 +218,11 @@ final class ProbeLoop implements Runnable {
         }
         completions.seal();
         completions.deliverSealed();
-        waiting.forEach(a -> a.future.completeExceptionally(closed));
+        waiting.forEach(a -> a.fail(closed));
         waiting.clear();
         ProbeAttempt a;
         while ((a = inbox.pollSubmitted()) != null) {
-            a.future.completeExceptionally(closed);
+            a.fail(closed);
         }
         inFlight = 0;
         metrics.loopState(0, 0);

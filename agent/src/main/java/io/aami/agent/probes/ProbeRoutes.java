@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The probe seed's local API, answered by the {@link ProbeEngine}:
@@ -124,25 +122,22 @@ public final class ProbeRoutes {
         return probe;
     }
 
-    /** Submits all probes at once and waits for all results, in the order given. */
+    /**
+     * Runs all probes at once and waits for all results, in the order given: one {@link ProbeEngine#runAll} call,
+     * whose results the loop hands this thread with one wakeup (not a future per probe).
+     */
     private List<ProbeResult> run(List<ValidatedProbe> probes) {
-        List<CompletableFuture<ProbeResult>> futures = new ArrayList<>(probes.size());
-        for (ValidatedProbe probe : probes) {
-            futures.add(engine.submit(probe));
-        }
+        List<ProbeResult> results;
         try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();
+            results = engine.runAll(probes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LocalApiException(503, "PROBE_ENGINE_STOPPED", "the agent is shutting down");
-        } catch (ExecutionException e) {
-            throw new LocalApiException(503, "PROBE_ENGINE_STOPPED", "the probe engine stopped: " + e.getCause().getMessage());
+        } catch (RuntimeException e) {
+            throw new LocalApiException(503, "PROBE_ENGINE_STOPPED", "the probe engine stopped: " + e.getMessage());
         }
-        List<ProbeResult> results = new ArrayList<>(futures.size());
-        for (CompletableFuture<ProbeResult> f : futures) {
-            ProbeResult result = f.join();
+        for (ProbeResult result : results) {
             metrics.recordTaskResult(result);
-            results.add(result);
         }
         return results;
     }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class DeadlineQueueTest {
     private static ProbeAttempt attempt(long deadline) {
-        ProbeAttempt a = new ProbeAttempt(null, null);
+        ProbeAttempt a = new ProbeAttempt(null, null, 0);
         a.deadlineNanos = deadline;
         return a;
     }
