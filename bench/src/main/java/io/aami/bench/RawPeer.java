@@ -56,7 +56,7 @@ final class RawPeer {
         }
         List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), RawConnectLoop.class.getName());
-        return new RawPeer("Java NIO connect loop (no cc)", java, dir);
+        return new RawPeer("Java NIO connect loop (" + (javaOnly ? "--raw-java" : "no cc") + ")", java, dir);
     }
 
     String name() {
