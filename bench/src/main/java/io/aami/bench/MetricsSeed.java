@@ -14,7 +14,7 @@ import java.util.UUID;
  * online, {@code checksPerTarget} group checks every target runs, a {@code check_latest} row for each, all
  * fresh for an hour), since enrolling 1,000 agents and posting 100,000 results would take minutes and
  * measure ingest instead; then the floor (a plain {@code SELECT} of the same rows), the changes between
- * scrapes, and how often PostgreSQL scanned {@code check_latest} whole.
+ * scrapes, and how often PostgreSQL scanned {@code groups} (renders of servers without a render counter).
  */
 final class MetricsSeed {
     /** One changed check: the labels it is exported under and its new status. */
@@ -113,11 +113,14 @@ final class MetricsSeed {
         return changed;
     }
 
-    /** Sequential scans of {@code check_latest} so far: one per full rendering, whatever the server's version. */
-    long checkLatestScans() throws SQLException {
+    /**
+     * Scans of {@code groups} so far: a rendering before {@code aami_fleet_renders_total} existed scanned it twice (its
+     * agents and its checks query each join it) and nothing else in the run reads it, so renders = scans / 2.
+     */
+    long groupScans() throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("SELECT pg_stat_clear_snapshot()");
-            try (ResultSet rs = s.executeQuery("SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'check_latest'")) {
+            try (ResultSet rs = s.executeQuery("SELECT seq_scan + coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relname = 'groups'")) {
                 return rs.next() ? rs.getLong(1) : -1;
             }
         }
