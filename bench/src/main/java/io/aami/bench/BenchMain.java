@@ -42,6 +42,7 @@ public final class BenchMain {
         Map<String, Command> m = new TreeMap<>();
         m.put("fleet", new FleetCommand.Entry());
         m.put("probes", new ProbesCommand.Entry());
+        m.put("metrics", new MetricsCommand.Entry());
         return m;
     }
 

@@ -1,16 +1,11 @@
 package io.aami.server.metrics;
 
-import io.aami.server.db.Database;
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricMetadata;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Re-exports the fleet's state, read from the latest-state tables at scrape time (never history).
@@ -31,86 +26,69 @@ import java.util.List;
  *   <li>{@code aami_check_status{...}} 0 ok, 1 warning, 2 critical, 3 unknown; {@code aami_check_duration_seconds{...}}
  *       and {@code aami_check_last_run_timestamp_seconds{...}}: once the check has a result (no invented values)</li>
  * </ul>
+ * Written straight from the rows ({@link FleetText}): a target's labels are encoded once, with a gap for the check's
+ * name, and each check row fills the gap; no object per series.
  */
-public final class FleetCollector implements MultiCollector {
-    private final Database db;
+final class FleetCollector implements FleetSource {
     private final FleetStore store = new FleetStore();
-    private final Clock clock;
 
-    public FleetCollector(Database db, Clock clock) {
-        this.db = db;
-        this.clock = clock;
+    /** A target's check labels around the check's name: {@code agent_id="…",check="} and {@code ",group="…",hostname="…"} }. */
+    private record Around(byte[] head, byte[] tail) {
     }
 
     @Override
-    public MetricSnapshots collect() {
-        List<FleetStore.AgentRow> agents = new ArrayList<>();
+    public void render(Connection c, Instant now, FleetText out) throws SQLException {
+        Map<String, Around> targets = new HashMap<>();
+        agents(c, out, targets);
+        FleetText.Family status = out.family("aami_check_status", "Latest check status: 0 ok, 1 warning, 2 critical, 3 unknown");
+        FleetText.Family stale = out.family("aami_check_stale",
+                "1 when the assigned check has no result yet, its latest was executed too long ago, or the agent is not online");
+        FleetText.Family duration = out.family("aami_check_duration_seconds", "Run time of the latest check execution");
+        FleetText.Family lastRun = out.family("aami_check_last_run_timestamp_seconds", "Unix time the latest check execution started");
+        Map<String, byte[]> names = new HashMap<>();
         // One row per (agent, check name) already: the store resolves overrides as the policy bundle does.
-        List<FleetStore.CheckRow> checks = new ArrayList<>();
-        db.withConnection(c -> {
-            store.agents(c, agents::add);
-            store.checks(c, clock.instant(), checks::add);
-            return null;
+        store.checks(c, now, r -> {
+            Around a = targets.get(r.agentId());
+            if (a == null) {
+                return; // not in this snapshot's targets: cannot happen within one transaction
+            }
+            byte[] name = names.computeIfAbsent(r.check(), n -> ExpositionBuffer.escape(n).getBytes(StandardCharsets.UTF_8));
+            byte[] l = new byte[a.head.length + name.length + a.tail.length];
+            System.arraycopy(a.head, 0, l, 0, a.head.length);
+            System.arraycopy(name, 0, l, a.head.length, name.length);
+            System.arraycopy(a.tail, 0, l, a.head.length + name.length, a.tail.length);
+            stale.sample(l, r.stale() ? 1 : 0);
+            if (r.reported()) {
+                status.sample(l, r.status());
+                duration.sample(l, r.durationSeconds());
+                lastRun.sample(l, r.executedAt());
+            }
         });
-        List<MetricSnapshot> out = new ArrayList<>(agentSeries(agents));
-        out.addAll(checkSeries(checks));
-        return new MetricSnapshots(out);
     }
 
-    private static List<MetricSnapshot> agentSeries(List<FleetStore.AgentRow> agents) {
-        List<GaugeDataPointSnapshot> up = new ArrayList<>();
-        List<GaugeDataPointSnapshot> heartbeat = new ArrayList<>();
-        List<GaugeDataPointSnapshot> certificate = new ArrayList<>();
-        List<GaugeDataPointSnapshot> refused = new ArrayList<>();
-        for (FleetStore.AgentRow a : agents) {
-            Labels l = Labels.of("agent_id", a.agentId(), "group", a.group(), "hostname", a.hostname());
+    private void agents(Connection c, FleetText out, Map<String, Around> targets) throws SQLException {
+        FleetText.Family up = out.family("aami_agent_up", "1 when the agent is online (heartbeating), else 0");
+        FleetText.Family heartbeat = out.family("aami_agent_last_heartbeat_timestamp_seconds", "Unix time of the agent's last heartbeat");
+        FleetText.Family certificate = out.family("aami_agent_certificate_expiry_timestamp_seconds",
+                "Unix time the agent's current client certificate expires");
+        FleetText.Family refused = out.family("aami_agent_policy_refused",
+                "1 while the agent's last heartbeat reported refusing the policy bundle it was offered");
+        store.agents(c, a -> {
+            String id = ExpositionBuffer.label("agent_id", a.agentId());
+            String rest = ExpositionBuffer.label("group", a.group()) + "," + ExpositionBuffer.label("hostname", a.hostname()) + "} ";
+            targets.put(a.agentId(), new Around((id + ",check=\"").getBytes(StandardCharsets.UTF_8),
+                    ("\"," + rest).getBytes(StandardCharsets.UTF_8)));
+            byte[] l = (id + "," + rest).getBytes(StandardCharsets.UTF_8);
             if (a.lastHeartbeat() >= 0) {
-                heartbeat.add(point(a.lastHeartbeat(), l));
+                heartbeat.sample(l, a.lastHeartbeat());
             }
             if (!a.revoked() && a.enrolled()) {
-                up.add(point(a.online() ? 1 : 0, l));
-                refused.add(point(a.policyRefused() ? 1 : 0, l));
+                up.sample(l, a.online() ? 1 : 0);
+                refused.sample(l, a.policyRefused() ? 1 : 0);
                 if (a.certificateExpiry() >= 0) {
-                    certificate.add(point(a.certificateExpiry(), l));
+                    certificate.sample(l, a.certificateExpiry());
                 }
             }
-        }
-        return List.of(
-                gauge("aami_agent_up", "1 when the agent is online (heartbeating), else 0", up),
-                gauge("aami_agent_last_heartbeat_timestamp_seconds", "Unix time of the agent's last heartbeat", heartbeat),
-                gauge("aami_agent_certificate_expiry_timestamp_seconds", "Unix time the agent's current client certificate expires",
-                        certificate),
-                gauge("aami_agent_policy_refused", "1 while the agent's last heartbeat reported refusing the policy bundle it was offered",
-                        refused));
-    }
-
-    private static List<MetricSnapshot> checkSeries(List<FleetStore.CheckRow> checks) {
-        int n = checks.size();
-        List<GaugeDataPointSnapshot> status = new ArrayList<>(n);
-        List<GaugeDataPointSnapshot> stale = new ArrayList<>(n);
-        List<GaugeDataPointSnapshot> duration = new ArrayList<>(n);
-        List<GaugeDataPointSnapshot> lastRun = new ArrayList<>(n);
-        for (FleetStore.CheckRow r : checks) {
-            Labels l = Labels.of("agent_id", r.agentId(), "check", r.check(), "group", r.group(), "hostname", r.hostname());
-            stale.add(point(r.stale() ? 1 : 0, l));
-            if (r.reported()) {
-                status.add(point(r.status(), l));
-                duration.add(point(r.durationSeconds(), l));
-                lastRun.add(point(r.executedAt(), l));
-            }
-        }
-        return List.of(
-                gauge("aami_check_status", "Latest check status: 0 ok, 1 warning, 2 critical, 3 unknown", status),
-                gauge("aami_check_stale", "1 when the assigned check has no result yet, its latest was executed too long ago, or the agent is not online", stale),
-                gauge("aami_check_duration_seconds", "Run time of the latest check execution", duration),
-                gauge("aami_check_last_run_timestamp_seconds", "Unix time the latest check execution started", lastRun));
-    }
-
-    static GaugeDataPointSnapshot point(double value, Labels labels) {
-        return GaugeDataPointSnapshot.builder().value(value).labels(labels).build();
-    }
-
-    static GaugeSnapshot gauge(String name, String help, List<GaugeDataPointSnapshot> points) {
-        return new GaugeSnapshot(new MetricMetadata(name, help), points);
+        });
     }
 }

@@ -1,12 +1,12 @@
 package io.aami.server.metrics;
 
 import io.aami.server.targets.Target;
+import io.aami.server.db.JdbcTimes;
 import io.aami.server.results.Staleness;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -27,9 +27,11 @@ final class FleetStore {
                     double certificateExpiry, boolean policyRefused, boolean enrolled) {
     }
 
-    /** {@code status} is -1 and {@code executedAt} -1 while the check has no result yet (then it is stale). */
-    record CheckRow(String agentId, String hostname, String group, String check, int status, double durationSeconds,
-                    double executedAt, boolean stale) {
+    /**
+     * {@code status} is -1 and {@code executedAt} -1 while the check has no result yet (then it is stale). The target's
+     * hostname and group are its {@link AgentRow}'s, read in the same snapshot: not repeated on each of its checks.
+     */
+    record CheckRow(String agentId, String check, int status, double durationSeconds, double executedAt, boolean stale) {
         boolean reported() {
             return status >= 0;
         }
@@ -60,17 +62,17 @@ final class FleetStore {
      * the result was executed (never later than it arrived) more than N x interval + timeout ago.
      */
     private static final String ASSIGNED = AssignmentSql.assigned("checks", "check_id");
-    private static final String CHECKS = "SELECT a.target_id::text, t.hostname, coalesce(g.name, ''), k.name, coalesce(l.status, -1), "
+    private static final String CHECKS = "SELECT a.target_id::text, k.name, coalesce(l.status, -1), "
             + "coalesce(l.duration_ms::float8 / 1000, 0), coalesce(date_part('epoch', l.executed_at), -1), "
             + "t.status <> ? OR l.executed_at IS NULL "
             + "OR least(l.executed_at, l.received_at) < ?::timestamptz - make_interval(secs => ? * k.interval_seconds + k.timeout_seconds) "
             + "FROM (" + ASSIGNED + ") a JOIN checks k ON k.id = a.check_id JOIN targets t ON t.id = a.target_id "
-            + "LEFT JOIN groups g ON g.id = t.group_id LEFT JOIN check_latest l ON l.target_id = a.target_id AND l.check_id = a.check_id";
+            + "LEFT JOIN check_latest l ON l.target_id = a.target_id AND l.check_id = a.check_id";
 
     void checks(Connection c, Instant now, Consumer<CheckRow> sink) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CHECKS)) {
             ps.setString(1, Target.ONLINE);
-            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setObject(2, JdbcTimes.utc(now));
             ps.setInt(3, Staleness.MISSED_INTERVALS);
             for (int i = 4; i <= 6; i++) {
                 ps.setString(i, Target.REVOKED);
@@ -78,8 +80,8 @@ final class FleetStore {
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(new CheckRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                            rs.getDouble(6), rs.getDouble(7), rs.getBoolean(8)));
+                    sink.accept(new CheckRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getDouble(4), rs.getDouble(5),
+                            rs.getBoolean(6)));
                 }
             }
         }

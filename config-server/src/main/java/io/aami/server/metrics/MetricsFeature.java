@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * {@code /metrics}: the server's own metrics (every feature registers its own on the shared registry)
- * and the fleet's state, rendered in the background. Reads targets' states and the shared staleness
+ * and the fleet's state, rendered by the scrapes that need it (never in the background). Reads targets' states and the shared staleness
  * rule; no feature depends on it.
  */
 public final class MetricsFeature {
@@ -19,10 +19,8 @@ public final class MetricsFeature {
 
     public MetricsFeature(ServerContext ctx) {
         ServerMetrics metrics = new ServerMetrics(ctx.registry(), ctx.db());
-        FleetExposition fleet = new FleetExposition(List.of(new FleetCollector(ctx.db(), ctx.clock()),
-                new ProbeFleetCollector(ctx.db(), ctx.clock())), ctx.config().http().metricsMaxAge(), ctx.clock());
-        fleet.start(ctx.scheduler());
-        ctx.resources().opened(fleet);
+        FleetExposition fleet = new FleetExposition(ctx.db(), List.of(new FleetCollector(), new ProbeFleetCollector()),
+                ctx.config().http().metricsMaxAge(), ctx.clock());
         metrics.observe(fleet);
         ctx.routes().bind(ROUTES, new MetricsHandler(ctx.registry(), fleet));
     }

@@ -2,16 +2,10 @@ package io.aami.server.metrics;
 
 import io.aami.contract.probes.ProbeReason;
 import io.aami.server.results.Staleness;
-import io.aami.server.db.Database;
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.time.Clock;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Re-exports the latest connectivity results, one series set per (agent, probe, destination) the agent should probe.
@@ -26,59 +20,41 @@ import java.util.List;
  *       was executed more than 2 × interval + timeout ago ({@link Staleness})</li>
  *   <li>{@code aami_probe_last_run_timestamp_seconds{...}}</li>
  * </ul>
- * All but {@code aami_probe_stale} only once the destination has a result (no invented values).
+ * All but {@code aami_probe_stale} only once the destination has a result (no invented values). Written straight
+ * from the rows ({@link FleetText}), labels in client_java's order (sorted by name, {@code reason} among them).
  */
-public final class ProbeFleetCollector implements MultiCollector {
-    private final Database db;
+final class ProbeFleetCollector implements FleetSource {
     private final ProbeFleetStore store = new ProbeFleetStore();
-    private final Clock clock;
-
-    public ProbeFleetCollector(Database db, Clock clock) {
-        this.db = db;
-        this.clock = clock;
-    }
 
     @Override
-    public MetricSnapshots collect() {
-        Instant now = clock.instant();
-        List<GaugeDataPointSnapshot> success = new ArrayList<>();
-        List<GaugeDataPointSnapshot> duration = new ArrayList<>();
-        List<GaugeDataPointSnapshot> reasons = new ArrayList<>();
-        List<GaugeDataPointSnapshot> stale = new ArrayList<>();
-        List<GaugeDataPointSnapshot> lastRun = new ArrayList<>();
-        db.withConnection(c -> {
-            store.probes(c, r -> {
-                Labels labels = Labels.of("agent_id", r.agentId(), "hostname", r.hostname(), "probe", r.probe(), "target", r.target(),
-                        "target_port", Integer.toString(r.targetPort()), "protocol", r.protocol(), "target_agent_id", r.targetAgentId());
-                boolean isStale = !r.reported() || Staleness.stale(r.online(), r.executedAt(), r.receivedAt(), r.intervalSeconds(),
-                        Staleness.probeTimeoutSeconds(r.timeoutMs()), now);
-                stale.add(point(isStale ? 1 : 0, labels));
-                if (!r.reported()) {
-                    return;
-                }
-                success.add(point(r.success() ? 1 : 0, labels));
-                duration.add(point(r.totalMs() / 1000.0, labels));
-                lastRun.add(point(r.executedAt().toEpochMilli() / 1000.0, labels));
-                for (String f : ProbeReason.FAILURE_WIRE_NAMES) {
-                    reasons.add(point(f.equals(r.reason()) ? 1 : 0, labels.add("reason", f)));
-                }
-            });
-            return null;
+    public void render(Connection c, Instant now, FleetText out) throws SQLException {
+        FleetText.Family success = out.family("aami_probe_success", "1 when the latest probe reached its destination, else 0");
+        FleetText.Family duration = out.family("aami_probe_duration_seconds", "Total time of the latest probe");
+        FleetText.Family reasons = out.family("aami_probe_failure_reason",
+                "1 for the reason the latest probe failed (one-hot; all 0 on success)");
+        FleetText.Family stale = out.family("aami_probe_stale", "1 when the assigned probe destination has no result yet, "
+                + "its latest is too old to trust, or the agent is not online");
+        FleetText.Family lastRun = out.family("aami_probe_last_run_timestamp_seconds", "Unix time of the latest probe");
+        store.probes(c, r -> {
+            // Sorted by name: agent_id, hostname, probe, protocol, [reason,] target, target_agent_id, target_port.
+            String head = ExpositionBuffer.label("agent_id", r.agentId()) + "," + ExpositionBuffer.label("hostname", r.hostname())
+                    + "," + ExpositionBuffer.label("probe", r.probe()) + "," + ExpositionBuffer.label("protocol", r.protocol()) + ",";
+            String tail = ExpositionBuffer.label("target", r.target()) + "," + ExpositionBuffer.label("target_agent_id", r.targetAgentId())
+                    + "," + ExpositionBuffer.label("target_port", Integer.toString(r.targetPort())) + "} ";
+            byte[] labels = (head + tail).getBytes(StandardCharsets.UTF_8);
+            boolean isStale = !r.reported() || Staleness.stale(r.online(), r.executedAt(), r.receivedAt(), r.intervalSeconds(),
+                    Staleness.probeTimeoutSeconds(r.timeoutMs()), now);
+            stale.sample(labels, isStale ? 1 : 0);
+            if (!r.reported()) {
+                return;
+            }
+            success.sample(labels, r.success() ? 1 : 0);
+            duration.sample(labels, r.totalMs() / 1000.0);
+            lastRun.sample(labels, r.executedAt().toEpochMilli() / 1000.0);
+            for (String f : ProbeReason.FAILURE_WIRE_NAMES) {
+                reasons.sample((head + ExpositionBuffer.label("reason", f) + "," + tail).getBytes(StandardCharsets.UTF_8),
+                        f.equals(r.reason()) ? 1 : 0);
+            }
         });
-        return MetricSnapshots.of(
-                gauge("aami_probe_success", "1 when the latest probe reached its destination, else 0", success),
-                gauge("aami_probe_duration_seconds", "Total time of the latest probe", duration),
-                gauge("aami_probe_failure_reason", "1 for the reason the latest probe failed (one-hot; all 0 on success)", reasons),
-                gauge("aami_probe_stale", "1 when the assigned probe destination has no result yet, its latest is too old to trust, "
-                        + "or the agent is not online", stale),
-                gauge("aami_probe_last_run_timestamp_seconds", "Unix time of the latest probe", lastRun));
-    }
-
-    private static GaugeDataPointSnapshot point(double value, Labels labels) {
-        return FleetCollector.point(value, labels);
-    }
-
-    private static GaugeSnapshot gauge(String name, String help, List<GaugeDataPointSnapshot> points) {
-        return FleetCollector.gauge(name, help, points);
     }
 }

@@ -1,11 +1,11 @@
 package io.aami.server.metrics;
 
+import io.aami.server.db.JdbcTimes;
 import io.aami.server.targets.Target;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -52,13 +52,9 @@ final class ProbeFleetStore {
                 while (rs.next()) {
                     sink.accept(new ProbeRow(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4), rs.getString(5),
                             rs.getInt(6), rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getString(10), rs.getDouble(11),
-                            instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13)), rs.getInt(14), rs.getInt(15)));
+                            JdbcTimes.instant(rs, 12), JdbcTimes.instant(rs, 13), rs.getInt(14), rs.getInt(15)));
                 }
             }
         }
-    }
-
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
     }
 }

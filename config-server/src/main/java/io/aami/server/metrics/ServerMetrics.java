@@ -1,6 +1,7 @@
 package io.aami.server.metrics;
 
 import io.aami.server.db.Database;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -12,7 +13,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * Those owned by this class:
  * <ul>
  *   <li>{@code aami_db_pool_connections{state}} and {@code aami_db_pool_max_connections}: HikariCP</li>
- *   <li>{@code aami_fleet_render_timestamp_seconds} and {@code aami_fleet_render_seconds}: the fleet rendering</li>
+ *   <li>{@code aami_fleet_render_timestamp_seconds} and {@code aami_fleet_render_seconds}: the fleet rendering, and
+ *       {@code aami_fleet_renders_total}: how many were made ({@link FleetExposition})</li>
  *   <li>{@code aami_server_build_info{version}} 1 (the jar's version, {@code dev} when run from classes),
  *       as the agent's {@code aami_agent_build_info}</li>
  *   <li>JVM metrics from client_java's instrumentation ({@code jvm_*}, {@code process_*})</li>
@@ -54,6 +56,9 @@ public final class ServerMetrics {
                 .callback(cb -> cb.call(fleet.lastRendering().at().toEpochMilli() / 1000.0)).register(registry);
         GaugeWithCallback.builder().name("aami_fleet_render_seconds").help("How long reading and rendering the fleet state took")
                 .callback(cb -> cb.call(fleet.lastRendering().seconds())).register(registry);
+        CounterWithCallback.builder().name("aami_fleet_renders_total")
+                .help("Fleet renderings made: at most one per scrape, none while nobody scrapes")
+                .callback(cb -> cb.call(fleet.renders())).register(registry);
     }
 
     public PrometheusRegistry registry() {
