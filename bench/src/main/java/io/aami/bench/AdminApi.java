@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.contract.ApiPaths;
 import io.aami.contract.checks.CheckRequest;
 import io.aami.contract.groups.GroupRequest;
+import io.aami.contract.probes.ProbeRequest;
 import io.aami.contract.tokens.BootstrapTokenRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -47,25 +48,52 @@ final class AdminApi {
         return UUID.fromString(post(ApiPaths.CHECKS, req).get("id").asText());
     }
 
+    /** A check of {@code group} that its agents run: {@code script} under sh every {@code intervalSeconds}. */
+    UUID createCheck(String name, UUID group, String script, int intervalSeconds) {
+        CheckRequest req = new CheckRequest(name, "aami-bench", "sh", script, null, null, intervalSeconds, 10, group, null, null,
+                Map.of(), true);
+        return UUID.fromString(post(ApiPaths.CHECKS, req).get("id").asText());
+    }
+
+    /** A TCP connect probe of {@code group} to {@code host:port} every {@code intervalSeconds}. */
+    UUID createTcpProbe(String name, UUID group, String host, int port, int intervalSeconds) {
+        ProbeRequest req = new ProbeRequest(name, "aami-bench", null, null, host, null, port, "tcp", 1000, intervalSeconds, null,
+                null, null, group, null, null, Map.of(), true);
+        return UUID.fromString(post(ApiPaths.PROBES, req).get("id").asText());
+    }
+
     /** A bootstrap token for {@code uses} enrollments into {@code group}, valid for a day. */
     String createBootstrapToken(String name, UUID group, int uses) {
         BootstrapTokenRequest req = new BootstrapTokenRequest(name, group, uses, 86_400L, null, Map.of(), null);
         return post(ApiPaths.BOOTSTRAP_TOKENS, req).get("token").asText();
     }
 
+    /** {@code GET path} with the admin token; the answer's JSON, or an exception unless 2xx. */
+    JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken).GET().build(), "GET " + path);
+    }
+
     private JsonNode post(String path, Object body) {
         try {
-            HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+            return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body))).build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body))).build(), "POST " + path);
+        } catch (IOException e) {
+            throw new IllegalStateException("POST " + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private JsonNode send(HttpRequest req, String what) {
+        try {
             HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
             if (resp.statusCode() / 100 != 2) {
-                throw new IllegalStateException("POST " + path + " answered " + resp.statusCode() + ": "
+                throw new IllegalStateException(what + " answered " + resp.statusCode() + ": "
                         + new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8));
             }
             return mapper.readTree(resp.body());
         } catch (IOException e) {
-            throw new IllegalStateException("POST " + path + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -43,6 +43,7 @@ public final class BenchMain {
         m.put("fleet", new FleetCommand.Entry());
         m.put("probes", new ProbesCommand.Entry());
         m.put("metrics", new MetricsCommand.Entry());
+        m.put("footprint", new FootprintCommand.Entry());
         return m;
     }
 

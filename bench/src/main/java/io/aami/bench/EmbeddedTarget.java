@@ -62,7 +62,8 @@ final class EmbeddedTarget implements AutoCloseable {
             env.putAll(settings);
             ServerConfig cfg = ServerConfigLoader.load(null, env);
             return new EmbeddedTarget(dir, pg, ServerMain.start(cfg, Clock.systemUTC()), cfg, admin);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a class missing from a stale build): the postmaster would outlive this JVM.
             pg.close();
             throw e;
         }

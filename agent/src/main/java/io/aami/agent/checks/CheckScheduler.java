@@ -3,6 +3,7 @@ package io.aami.agent.checks;
 import io.aami.agent.schedule.JobDefinition;
 import io.aami.agent.schedule.PhasedScheduler;
 import io.aami.agent.schedule.RunHistory;
+import io.aami.agent.util.SharedTimer;
 import io.aami.common.concurrent.DaemonThreads;
 import io.aami.common.policy.PolicyCanonicalForm;
 import io.aami.contract.policy.CheckSpec;
@@ -15,8 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class CheckScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CheckScheduler.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+    private static final Duration WORKER_IDLE = Duration.ofSeconds(2);
 
     private final String agentId;
     private final ScriptExecutor executor;
@@ -58,6 +61,12 @@ public final class CheckScheduler implements AutoCloseable {
      */
     public CheckScheduler(String agentId, ScriptExecutor executor, int maxConcurrent, ExecutionSink sink,
                           CheckMetrics metrics, Clock clock, RunHistory history) {
+        this(agentId, executor, maxConcurrent, sink, metrics, clock, history, null);
+    }
+
+    /** The same, its slots timed on {@code timer}'s thread (null: a thread of its own). */
+    public CheckScheduler(String agentId, ScriptExecutor executor, int maxConcurrent, ExecutionSink sink,
+                          CheckMetrics metrics, Clock clock, RunHistory history, SharedTimer timer) {
         if (agentId == null || agentId.isBlank()) {
             throw new IllegalArgumentException("agentId must not be blank");
         }
@@ -70,10 +79,12 @@ public final class CheckScheduler implements AutoCloseable {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         metrics.containmentMode(executor.containmentMode());
         this.permits = new Semaphore(maxConcurrent, true);
-        // Unbounded but in practice at most one thread per check: a check never has two runs in flight.
-        this.workers = Executors.newCachedThreadPool(DaemonThreads.factory("aami-check"));
+        // Unbounded but in practice at most one thread per check: a check never has two runs in flight. An idle
+        // worker ends after WORKER_IDLE (a cached pool's minute kept ~20 idle threads with 50 checks; issue 14).
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, WORKER_IDLE.toMillis(), TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), DaemonThreads.factory("aami-check"));
         this.scheduler = new PhasedScheduler<>("checks", clock, this::start, metrics.skipListener(), history,
-                CheckScheduler::canonical);
+                CheckScheduler::canonical, timer);
     }
 
     /**

@@ -18,10 +18,11 @@ public final class ChecksFeature {
         LocalScriptPolicy localPolicy = new LocalScriptPolicy(cfg.remoteScripts(), cfg.allowedInterpreters(),
                 cfg.allowedScriptSha256(), cfg.allowedExecutionSha256());
         // Registered first, so closed after the scheduler, which closes it too (a failed start still closes it).
-        RunHistory history = ctx.out().closeable(RunHistory.open(RunHistory.fileIn(ctx.cfg().agent().stateDir(), "checks"), "checks"));
+        RunHistory history = ctx.out().closeable(RunHistory.open(RunHistory.fileIn(ctx.cfg().agent().stateDir(), "checks"), "checks",
+                ctx.timer()));
         CheckScheduler checks = ctx.out().closeable(new CheckScheduler(ctx.agentId().toString(),
                 new ScriptExecutor(cfg.workDir(), sandbox, cfg.outputMaxBytes(), ctx.clock(), ScriptExecutor.INTERPRETER_DIRS, localPolicy),
-                cfg.maxConcurrent(), sink, new CheckMetrics(ctx.metrics().registry()), ctx.clock(), history));
+                cfg.maxConcurrent(), sink, new CheckMetrics(ctx.metrics().registry()), ctx.clock(), history, ctx.timer()));
         ctx.out().onBundle(bundle -> checks.apply(bundle.checks()));
     }
 }

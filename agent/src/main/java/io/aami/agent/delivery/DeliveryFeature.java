@@ -48,9 +48,9 @@ public final class DeliveryFeature {
         SpoolOptions options = new SpoolOptions(cfg.spool().maxBytes(), cfg.spool().segmentBytes(),
                 FsyncPolicy.fromConfig(cfg.spool().fsync()), cfg.spool().fsyncInterval());
         ResultSpool checkSpool = out.closeable(ResultSpool.open(cfg.spoolDir().resolve("checks"), options, ctx.clock(),
-                spoolMetrics.forStream("checks")));
+                spoolMetrics.forStream("checks"), ctx.timer()));
         ResultSpool probeSpool = out.closeable(ResultSpool.open(cfg.spoolDir().resolve("probes"), options, ctx.clock(),
-                spoolMetrics.forStream("probes")));
+                spoolMetrics.forStream("probes"), ctx.timer()));
         WireRecords wire = new WireRecords(ctx.mapper());
         SenderMetrics senderMetrics = new SenderMetrics(ctx.metrics().registry());
         ResultSender.BatchLimits limits = new ResultSender.BatchLimits(cfg.checks().resultBufferSize(), MAX_BATCH_BYTES,

@@ -11,6 +11,7 @@ import io.aami.agent.retry.Retry;
 import io.aami.agent.transport.HttpClients;
 import io.aami.agent.transport.RestTransport;
 import io.aami.agent.transport.ServerTransport;
+import io.aami.agent.util.SharedTimer;
 import io.aami.agent.util.StopSignal;
 import io.aami.common.json.WireJson;
 import java.security.SecureRandom;
@@ -18,13 +19,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.random.RandomGenerator;
 
 /**
  * The shared infrastructure every feature builds its parts from: the config record, the agent's id
  * and version, the clock, the metrics registry, the wire mapper, the stop signal, the TLS material
- * (null when TLS is off), the transport to the server, the credential in use, and {@link #out()}, where
- * features register what they contribute.
+ * (null when TLS is off), the transport to the server, the credential in use, the one timer thread
+ * features share ({@link #timer()}), and {@link #out()}, where features register what they contribute.
  */
 public final class AgentContext {
     private final AgentConfig cfg;
@@ -40,9 +42,10 @@ public final class AgentContext {
     private final AgentTls tls;
     private final ServerTransport transport;
     private final Contributions out;
+    private final SharedTimer timer;
 
     private AgentContext(AgentConfig cfg, UUID agentId, String version, Clock clock, ObjectMapper mapper, AgentTls tls,
-                         ServerTransport transport, Contributions out) {
+                         ServerTransport transport, Contributions out, SharedTimer timer) {
         this.cfg = cfg;
         this.agentId = agentId;
         this.version = version;
@@ -52,6 +55,7 @@ public final class AgentContext {
         this.tls = tls;
         this.transport = transport;
         this.out = out;
+        this.timer = timer;
         metrics.buildInfo.addLabelValues(version, agentId.toString());
     }
 
@@ -61,12 +65,17 @@ public final class AgentContext {
         StateDirectory.prepare(cfg.agent().stateDir(), cfg.checks().workDir().startsWith(cfg.agent().stateDir()));
         ObjectMapper mapper = WireJson.mapper(LocalApi.MAX_BODY * 2);
         AgentConfig.Tls tlsCfg = cfg.server().tls();
+        // Registered first, so closed last: every feature's lease is closed by then.
+        SharedTimer timer = out.closeable(new SharedTimer("aami-timer"));
+        // Registered before the transport, so closed after it (closeables close in reverse order).
+        ExecutorService http = HttpClients.executor();
+        out.closeable(http::shutdown);
         AgentTls tls = tlsCfg.enabled() ? new AgentTls(new AgentTls.Locations(cfg.agent().stateDir().resolve("ca.crt"),
                 tlsCfg.clientCert(), tlsCfg.clientKey()), tlsCfg.caCert(), tlsCfg.caCertSha256(), cfg.heartbeat().timeout(),
-                new SecureRandom()) : null;
+                new SecureRandom(), http) : null;
         ServerTransport transport = out.closeable(new RestTransport(HttpClients.baseUri(cfg.server()),
-                tls != null ? tls.clients() : HttpClients.plain(cfg), mapper, HttpClients.requestTimeout(cfg)));
-        return new AgentContext(cfg, agentId, version, clock, mapper, tls, transport, out);
+                tls != null ? tls.clients() : HttpClients.plain(cfg, http), mapper, HttpClients.requestTimeout(cfg)));
+        return new AgentContext(cfg, agentId, version, clock, mapper, tls, transport, out, timer);
     }
 
     /** The retry rhythm of one loop: jittered backoff from {@code base} up to {@code server.retry_max_interval} or {@code defaultCap}. */
@@ -122,6 +131,14 @@ public final class AgentContext {
 
     public ServerTransport transport() {
         return transport;
+    }
+
+    /**
+     * The timer thread ({@code aami-timer}) the check and probe schedulers, their run histories and the
+     * spools' fsync share; its tasks must be short.
+     */
+    public SharedTimer timer() {
+        return timer;
     }
 
     public Contributions out() {

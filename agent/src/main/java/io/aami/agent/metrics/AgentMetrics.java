@@ -3,8 +3,16 @@ package io.aami.agent.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +27,9 @@ import java.util.List;
  *   <li>{@code aami_agent_heartbeats_total{result="ok|error"}}</li>
  *   <li>{@code aami_agent_last_heartbeat_timestamp_seconds} of the last acknowledged heartbeat</li>
  *   <li>{@code aami_agent_enrollments_total{result="ok|error|refused_key"}}</li>
- *   <li>client_java's JVM and process metrics ({@code jvm_*}, {@code process_*}), as the server exports them</li>
+ *   <li>client_java's JVM and process metrics ({@code jvm_*}, {@code process_*}), as the server exports them, less
+ *       {@code jvm_native_memory_*}: those exist only under {@code -XX:NativeMemoryTracking}, and asking for them
+ *       starts the platform MBean server, hundreds of JMX classes the agent would carry for nothing (issue 14)</li>
  * </ul>
  * The counters exist at 0 for every result from start-up.
  */
@@ -45,7 +55,15 @@ public final class AgentMetrics {
         for (String result : List.of("ok", "error", "refused_key")) {
             enrollments.initLabelValues(result);
         }
-        JvmMetrics.builder().register(registry);
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryPoolAllocationMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
     }
 
     public PrometheusRegistry registry() {

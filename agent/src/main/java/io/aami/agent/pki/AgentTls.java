@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,14 +39,21 @@ public final class AgentTls {
     private final ReloadableKeyManager keyManager = new ReloadableKeyManager();
     private volatile X509Certificate ca;
     private AgentKey pendingKey;
+    private final Executor executor;
     private HttpClient agentClient;
-    private HttpClient enrollClient;
 
     /** Where the agent keeps the CA it verified, its certificate and its private key. */
     public record Locations(Path storedCa, Path cert, Path key) {
     }
 
     public AgentTls(Locations files, Path configuredCa, String pin, Duration connectTimeout, SecureRandom random) {
+        this(files, configuredCa, pin, connectTimeout, random, null);
+    }
+
+    /** @param executor what the clients complete responses on ({@link HttpClients#executor()}); null: each its own */
+    public AgentTls(Locations files, Path configuredCa, String pin, Duration connectTimeout, SecureRandom random,
+                    Executor executor) {
+        this.executor = executor;
         this.files = files;
         this.configuredCa = configuredCa;
         this.pin = pin == null ? null : CaPin.normalize(pin);
@@ -129,12 +137,12 @@ public final class AgentTls {
         return agentClient;
     }
 
-    /** Presents no certificate: enrollment must work when the current one has expired. */
-    public synchronized HttpClient enrollClient() {
-        if (enrollClient == null) {
-            enrollClient = client(TlsContexts.client(requireCa(), new ReloadableKeyManager()));
-        }
-        return enrollClient;
+    /**
+     * Presents no certificate: enrollment must work when the current one has expired. A new client per
+     * call, as enrollment is rare: a kept one would hold its selector thread for the agent's whole life.
+     */
+    public HttpClient enrollClient() {
+        return client(TlsContexts.client(requireCa(), new ReloadableKeyManager()));
     }
 
     public HttpClient pinnedClient() {
@@ -142,9 +150,9 @@ public final class AgentTls {
     }
 
     private HttpClient client(SSLContext ctx) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).sslContext(ctx).sslParameters(TlsContexts.clientParameters(ctx))
-                .build();
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER).sslContext(ctx).sslParameters(TlsContexts.clientParameters(ctx));
+        return (executor == null ? b : b.executor(executor)).build();
     }
 
     private X509Certificate requireCa() {

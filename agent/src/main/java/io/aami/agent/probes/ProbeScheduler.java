@@ -3,6 +3,7 @@ package io.aami.agent.probes;
 import io.aami.agent.schedule.JobDefinition;
 import io.aami.agent.schedule.PhasedScheduler;
 import io.aami.agent.schedule.RunHistory;
+import io.aami.agent.util.SharedTimer;
 import io.aami.common.policy.PolicyCanonicalForm;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.ProbeSpec;
@@ -34,13 +35,19 @@ public final class ProbeScheduler implements AutoCloseable {
 
     public ProbeScheduler(String agentId, ProbeEngine engine, ProbeMetrics metrics, BiConsumer<ProbeSpec, ProbeResult> sink,
                           Clock clock, RunHistory history) {
+        this(agentId, engine, metrics, sink, clock, history, null);
+    }
+
+    /** The same, its slots timed on {@code timer}'s thread (null: a thread of its own). */
+    public ProbeScheduler(String agentId, ProbeEngine engine, ProbeMetrics metrics, BiConsumer<ProbeSpec, ProbeResult> sink,
+                          Clock clock, RunHistory history, SharedTimer timer) {
         this.agentId = agentId;
         this.engine = engine;
         this.metrics = metrics;
         this.sink = sink;
         this.clock = clock;
         this.scheduler = new PhasedScheduler<>("probes", clock, (key, spec) -> run(key, spec), metrics.skipListener(),
-                history, ProbeScheduler::canonical);
+                history, ProbeScheduler::canonical, timer);
     }
 
     /** Replaces the running probes; unchanged ones keep their phase. */

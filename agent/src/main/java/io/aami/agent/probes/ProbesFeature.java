@@ -20,8 +20,10 @@ public final class ProbesFeature {
         ProbeMetrics metrics = new ProbeMetrics(ctx.metrics().registry(), cfg.maxTaskIds());
         // Registered first, so closed after the scheduler that submits to it.
         ProbeEngine engine = ctx.out().closeable(new ProbeEngine(cfg.maxInFlight(), ctx.clock(), metrics));
-        RunHistory history = ctx.out().closeable(RunHistory.open(RunHistory.fileIn(ctx.cfg().agent().stateDir(), "probes"), "probes"));
-        ProbeScheduler probes = ctx.out().closeable(new ProbeScheduler(ctx.agentId().toString(), engine, metrics, sink, ctx.clock(), history));
+        RunHistory history = ctx.out().closeable(RunHistory.open(RunHistory.fileIn(ctx.cfg().agent().stateDir(), "probes"), "probes",
+                ctx.timer()));
+        ProbeScheduler probes = ctx.out().closeable(new ProbeScheduler(ctx.agentId().toString(), engine, metrics, sink, ctx.clock(), history,
+                ctx.timer()));
         ctx.out().onBundle(bundle -> probes.apply(bundle.probes()));
         ctx.out().routes(new ProbeRoutes(engine, metrics, ctx.cfg().api().allowPrivilegedSourcePorts()).routes());
     }

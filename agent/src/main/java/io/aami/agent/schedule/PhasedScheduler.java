@@ -1,6 +1,6 @@
 package io.aami.agent.schedule;
 
-import io.aami.common.concurrent.DaemonThreads;
+import io.aami.agent.util.SharedTimer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +13,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -38,13 +37,13 @@ import org.slf4j.LoggerFactory;
  *       finishes and is not interrupted); a job whose definition changed ({@code equals}) is
  *       rescheduled on the new definition, and its run in flight, if any, still counts as running so
  *       the same key never runs twice at once; unchanged jobs keep their schedule untouched.</li>
- *   <li>One timer thread; {@link #close} cancels every slot, stops it and closes the history (its last
- *       write). Runs in flight belong to the runner (and its executor), which the owner closes.</li>
+ *   <li>One timer thread, its own or a {@link SharedTimer}'s; {@link #close} cancels every slot, stops its
+ *       use of the thread and closes the history (its last write). Runs in flight belong to the runner (and
+ *       its executor), which the owner closes.</li>
  * </ul>
  */
 public final class PhasedScheduler<S> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PhasedScheduler.class);
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final String name;
     private final Clock clock;
@@ -52,7 +51,8 @@ public final class PhasedScheduler<S> implements AutoCloseable {
     private final SkipListener skipListener;
     private final RunHistory history;
     private final Function<? super S, byte[]> canonicalSpec;
-    private final ScheduledThreadPoolExecutor timer;
+    private final SharedTimer ownTimer;
+    private final SharedTimer.Lease timer;
     private final Object lock = new Object();
     private final Map<String, ScheduledJob<S>> jobs = new HashMap<>();
     private boolean closed;
@@ -78,6 +78,15 @@ public final class PhasedScheduler<S> implements AutoCloseable {
      */
     public PhasedScheduler(String name, Clock clock, JobRunner<S> runner, SkipListener skipListener,
                            RunHistory history, Function<? super S, byte[]> canonicalSpec) {
+        this(name, clock, runner, skipListener, history, canonicalSpec, null);
+    }
+
+    /**
+     * The same on {@code shared}'s thread, or on a timer thread of its own ({@code aami-<name>-timer}) when
+     * {@code shared} is null.
+     */
+    public PhasedScheduler(String name, Clock clock, JobRunner<S> runner, SkipListener skipListener,
+                           RunHistory history, Function<? super S, byte[]> canonicalSpec, SharedTimer shared) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank");
         }
@@ -87,9 +96,8 @@ public final class PhasedScheduler<S> implements AutoCloseable {
         this.skipListener = Objects.requireNonNull(skipListener, "skipListener");
         this.history = Objects.requireNonNull(history, "history");
         this.canonicalSpec = Objects.requireNonNull(canonicalSpec, "canonicalSpec");
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> DaemonThreads.thread("aami-" + name + "-timer", r));
-        timer.setRemoveOnCancelPolicy(true);
-        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.ownTimer = shared == null ? new SharedTimer("aami-" + name + "-timer") : null;
+        this.timer = (shared == null ? ownTimer : shared).lease();
     }
 
     /** Replaces the job set with {@code definitions} (key → definition); see the class comment. */
@@ -165,13 +173,9 @@ public final class PhasedScheduler<S> implements AutoCloseable {
             jobs.values().forEach(ScheduledJob::cancel);
             jobs.clear();
         }
-        timer.shutdownNow();
-        try {
-            if (!timer.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("{} timer did not stop within {}", name, CLOSE_WAIT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        timer.close();
+        if (ownTimer != null) {
+            ownTimer.close();
         }
         history.close();
     }

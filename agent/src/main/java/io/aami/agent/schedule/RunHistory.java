@@ -1,7 +1,7 @@
 package io.aami.agent.schedule;
 
+import io.aami.agent.util.SharedTimer;
 import io.aami.agent.util.DurableFile;
-import io.aami.common.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +36,14 @@ public final class RunHistory implements AutoCloseable {
     static final Duration FLUSH_INTERVAL = Duration.ofSeconds(30);
     static final Duration PROMPT_FLUSH_DELAY = Phases.FIRST_RUN_SPREAD;
     private static final Logger LOG = LoggerFactory.getLogger(RunHistory.class);
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     /** One job's last start (epoch millis of the scheduler's clock) under the definition {@code fingerprint}. */
     record Entry(String fingerprint, long startedMs) {
     }
 
     private final Path file;
-    private final ScheduledThreadPoolExecutor flusher;
+    private final SharedTimer ownTimer;
+    private final SharedTimer.Lease flusher;
     private final Object lock = new Object();
     private final Object writeLock = new Object();
     private final Map<String, Entry> entries;
@@ -53,15 +52,16 @@ public final class RunHistory implements AutoCloseable {
     private boolean closed;
     private boolean failing;
 
-    private RunHistory(Path file, Map<String, Entry> loaded, String name) {
+    private RunHistory(Path file, Map<String, Entry> loaded, String name, SharedTimer shared) {
         this.file = file;
         this.entries = new HashMap<>(loaded);
         if (file == null) {
+            this.ownTimer = null;
             this.flusher = null;
             return;
         }
-        this.flusher = new ScheduledThreadPoolExecutor(1, r -> DaemonThreads.thread("aami-" + name + "-history", r));
-        flusher.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.ownTimer = shared == null ? new SharedTimer("aami-" + name + "-history") : null;
+        this.flusher = (shared == null ? ownTimer : shared).lease();
         long period = FLUSH_INTERVAL.toMillis();
         flusher.scheduleWithFixedDelay(this::flush, period, period, TimeUnit.MILLISECONDS);
     }
@@ -71,6 +71,11 @@ public final class RunHistory implements AutoCloseable {
      * Never fails for the file's sake: see the class comment.
      */
     public static RunHistory open(Path file, String name) {
+        return open(file, name, null);
+    }
+
+    /** The same, flushed on {@code shared}'s thread (null: a thread of its own, as above). */
+    public static RunHistory open(Path file, String name, SharedTimer shared) {
         Map<String, Entry> loaded;
         try {
             loaded = RunHistoryFile.read(file);
@@ -79,12 +84,12 @@ public final class RunHistory implements AutoCloseable {
                     e.getMessage(), name);
             loaded = Map.of();
         }
-        return new RunHistory(file, loaded, name);
+        return new RunHistory(file, loaded, name, shared);
     }
 
     /** A history without a file: a restart forgets it, as before there was one. */
     public static RunHistory inMemory() {
-        return new RunHistory(null, Map.of(), "memory");
+        return new RunHistory(null, Map.of(), "memory", null);
     }
 
     /** {@code <stateDir>/<name>.last-runs}: where a scheduler named {@code name} keeps its history. */
@@ -138,7 +143,7 @@ public final class RunHistory implements AutoCloseable {
         }
     }
 
-    /** Stops the flush thread, then writes what is still unwritten. */
+    /** Stops the periodic flush, then writes what is still unwritten. */
     @Override
     public void close() {
         synchronized (lock) {
@@ -148,14 +153,10 @@ public final class RunHistory implements AutoCloseable {
             closed = true;
         }
         if (flusher != null) {
-            flusher.shutdown();
-            try {
-                if (!flusher.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.warn("run history flush of {} did not stop within {}", file, CLOSE_WAIT);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            flusher.close();
+        }
+        if (ownTimer != null) {
+            ownTimer.close();
         }
         flush();
     }

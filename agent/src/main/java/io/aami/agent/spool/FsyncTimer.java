@@ -1,23 +1,26 @@
 package io.aami.agent.spool;
 
-import io.aami.common.concurrent.DaemonThreads;
+import io.aami.agent.util.SharedTimer;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the {@link FsyncPolicy#INTERVAL} sync on one daemon thread, every interval until closed. */
+/**
+ * Runs the {@link FsyncPolicy#INTERVAL} sync every interval until closed, on a {@link SharedTimer}'s
+ * thread, or on a thread of its own when given none.
+ */
 final class FsyncTimer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FsyncTimer.class);
 
-    private final ScheduledExecutorService executor;
+    private final SharedTimer ownTimer;
+    private final SharedTimer.Lease lease;
 
-    FsyncTimer(String threadName, Duration interval, Runnable sync) {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> DaemonThreads.thread(threadName, r));
+    FsyncTimer(String threadName, Duration interval, Runnable sync, SharedTimer shared) {
+        ownTimer = shared == null ? new SharedTimer(threadName) : null;
+        lease = (shared == null ? ownTimer : shared).lease();
         long ms = Math.max(1, interval.toMillis());
-        executor.scheduleWithFixedDelay(() -> {
+        lease.scheduleWithFixedDelay(() -> {
             // An exception would cancel the schedule and silently end durability; log and go on.
             try {
                 sync.run();
@@ -30,13 +33,9 @@ final class FsyncTimer implements AutoCloseable {
     /** Lets a running sync finish (no interrupt: it would not stop an fsync anyway), cancels the rest. */
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("spool fsync thread still busy after 10 s; leaving it behind");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        lease.close();
+        if (ownTimer != null) {
+            ownTimer.close();
         }
     }
 }

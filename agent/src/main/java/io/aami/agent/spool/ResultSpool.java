@@ -1,5 +1,6 @@
 package io.aami.agent.spool;
 
+import io.aami.agent.util.SharedTimer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,6 +51,11 @@ public final class ResultSpool implements AutoCloseable {
      * previous process left. Fails if the directory is already open, here or in another process.
      */
     public static ResultSpool open(Path dir, SpoolOptions options, Clock clock, StreamMetrics metrics) {
+        return open(dir, options, clock, metrics, null);
+    }
+
+    /** The same, its interval fsync on {@code timer}'s thread (null: a thread of its own). */
+    public static ResultSpool open(Path dir, SpoolOptions options, Clock clock, StreamMetrics metrics, SharedTimer timer) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(clock, "clock");
@@ -60,7 +66,7 @@ public final class ResultSpool implements AutoCloseable {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             DirectoryLock dirLock = DirectoryLock.acquire(dir);
             try {
-                return new ResultSpool(dir, options, metrics, dirLock, SpoolState.recover(dir, options, clock, metrics));
+                return new ResultSpool(dir, options, metrics, dirLock, SpoolState.recover(dir, options, clock, metrics), timer);
             } catch (IOException | RuntimeException e) {
                 dirLock.close();
                 throw e;
@@ -70,7 +76,8 @@ public final class ResultSpool implements AutoCloseable {
         }
     }
 
-    private ResultSpool(Path dir, SpoolOptions options, StreamMetrics metrics, DirectoryLock dirLock, SpoolState state) {
+    private ResultSpool(Path dir, SpoolOptions options, StreamMetrics metrics, DirectoryLock dirLock, SpoolState state,
+                        SharedTimer timer) {
         this.dir = dir;
         this.stream = metrics.stream();
         this.metrics = metrics;
@@ -78,7 +85,7 @@ public final class ResultSpool implements AutoCloseable {
         this.state = state;
         metrics.bind(gaugeStats);
         this.fsyncTimer = options.fsync() == FsyncPolicy.INTERVAL
-                ? new FsyncTimer("aami-spool-fsync-" + stream, options.fsyncInterval(), this::syncForInterval)
+                ? new FsyncTimer("aami-spool-fsync-" + stream, options.fsyncInterval(), this::syncForInterval, timer)
                 : null;
         SpoolStats s = stats(false);
         LOG.info("spool {} opened in {}: {} segments, {} bytes, {} pending records, epoch {}, next seq {}, acked through {}",

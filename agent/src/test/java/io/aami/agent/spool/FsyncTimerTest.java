@@ -19,7 +19,7 @@ class FsyncTimerTest {
             if (runs.get() == 1) {
                 throw new IllegalStateException("disk hiccup");
             }
-        });
+        }, null);
         try {
             assertThat(threeRuns.await(10, TimeUnit.SECONDS)).as("kept running after the failure").isTrue();
         } finally {

@@ -1,0 +1,86 @@
+package io.aami.bench;
+
+import io.aami.bench.BenchMain.UsageException;
+import io.aami.common.config.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The options of {@code footprint}, parsed and checked together; every refusal names the option. The
+ * server is always {@code --embedded} (accepted for symmetry with {@code fleet}): the figure is the agent's,
+ * and an agent needs a server that answers. {@code launcher} null means the launcher shipped in this jar.
+ */
+public record FootprintOptions(int checks, int probes, Duration warmup, Duration window, Path agentJar, Path launcher,
+                               Path nodeExporter) {
+    static final int MAX_CHECKS = 500;
+    static final int MAX_PROBES = 500;
+    static final Path DEFAULT_AGENT_JAR = Path.of("agent/target/aami-agent.jar");
+    static final Path DEFAULT_NODE_EXPORTER = Path.of("/usr/bin/prometheus-node-exporter");
+    static final String USAGE = """
+            usage: aami-bench footprint [--embedded] [--checks 50] [--probes 20] [--warmup 30s] [--window 60s]
+                     [--agent-jar agent/target/aami-agent.jar] [--launcher install/src/main/dist/aami-agent]
+                     [--node-exporter /usr/bin/prometheus-node-exporter]""";
+
+    public static FootprintOptions parse(List<String> args) throws UsageException {
+        int checks = 50;
+        int probes = 20;
+        Duration warmup = Duration.ofSeconds(30);
+        Duration window = Duration.ofSeconds(60);
+        Path agentJar = DEFAULT_AGENT_JAR;
+        Path launcher = null;
+        Path nodeExporter = DEFAULT_NODE_EXPORTER;
+        for (int i = 0; i < args.size(); i++) {
+            String opt = args.get(i);
+            if (opt.equals("--embedded")) {
+                continue;
+            }
+            String v = value(args, ++i, opt);
+            switch (opt) {
+                case "--checks" -> checks = number(opt, v, 1, MAX_CHECKS);
+                case "--probes" -> probes = number(opt, v, 0, MAX_PROBES);
+                case "--warmup" -> warmup = duration(opt, v, Duration.ZERO);
+                case "--window" -> window = duration(opt, v, Duration.ofSeconds(1));
+                case "--agent-jar" -> agentJar = Path.of(v);
+                case "--launcher" -> launcher = Path.of(v);
+                case "--node-exporter" -> nodeExporter = Path.of(v);
+                default -> throw new UsageException("unknown option " + opt);
+            }
+        }
+        return new FootprintOptions(checks, probes, warmup, window, agentJar, launcher, nodeExporter);
+    }
+
+    private static String value(List<String> args, int i, String opt) throws UsageException {
+        if (!opt.startsWith("--")) {
+            throw new UsageException("unexpected argument '" + opt + "'");
+        }
+        if (i >= args.size() || args.get(i).startsWith("--")) {
+            throw new UsageException(opt + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int number(String opt, String v, int min, int max) throws UsageException {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
+    }
+
+    private static Duration duration(String opt, String v, Duration min) throws UsageException {
+        try {
+            Duration d = Durations.parse(v);
+            if (d.compareTo(min) >= 0) {
+                return d;
+            }
+            throw new UsageException(opt + " must be at least " + Durations.format(min) + ", not '" + v + "'");
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(opt + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.aami.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real agent as a child process, started through the shipped launcher ({@code install/src/main/dist/aami-agent},
+ * carried in this jar from the same build unless {@code --launcher} names another), so it runs with exactly
+ * the JVM flags, {@code MALLOC_ARENA_MAX} and class-data archive handling an installed agent gets: the bench
+ * cannot drift from what ships. The launcher {@code exec}s the JVM, so the child's pid is the agent's.
+ * Nothing of this process's environment that the launcher reads leaks in ({@code JAVA_OPTS},
+ * {@code MALLOC_ARENA_MAX}, {@code AAMI_*}); its defaults file is an empty one of the run.
+ */
+final class LaunchedAgent implements AutoCloseable {
+    static final String SHIPPED_LAUNCHER = "aami-agent";
+
+    private final Process process;
+    private final Path log;
+
+    private LaunchedAgent(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code jar} with {@code config} through {@code launcher} (null: the shipped one) in {@code dir}. */
+    static LaunchedAgent start(Path launcher, Path jar, Path config, Path dir, Map<String, String> env) throws IOException {
+        Path script = launcher != null ? launcher : shippedLauncher(dir);
+        Path defaults = Files.writeString(dir.resolve("aami-agent.default"), "");
+        Path log = dir.resolve("agent.log");
+        ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", script.toString(), "--config", config.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("AAMI_") || k.equals("JAVA_OPTS") || k.equals("MALLOC_ARENA_MAX"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("AAMI_JAR", jar.toAbsolutePath().toString());
+        pb.environment().put("AAMI_DEFAULTS_FILE", defaults.toString());
+        pb.environment().putAll(env);
+        return new LaunchedAgent(pb.start(), log);
+    }
+
+    /** The launcher packaged into this jar from {@code install/src/main/dist}, written out to run it. */
+    private static Path shippedLauncher(Path dir) throws IOException {
+        try (InputStream in = LaunchedAgent.class.getResourceAsStream(SHIPPED_LAUNCHER)) {
+            if (in == null) {
+                throw new IOException("the shipped launcher is not in this jar; give --launcher install/src/main/dist/aami-agent");
+            }
+            Path p = dir.resolve(SHIPPED_LAUNCHER);
+            Files.write(p, in.readAllBytes());
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+            return p;
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The last {@code max} characters of the agent's output, for a failed run's message. */
+    String tail(int max) {
+        try {
+            String s = Files.readString(log);
+            return s.length() <= max ? s : s.substring(s.length() - max);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** SIGTERM as systemd sends it; SIGKILL after 10 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
