@@ -41,6 +41,8 @@ public final class BenchMain {
     private static Map<String, Command> commands() {
         Map<String, Command> m = new TreeMap<>();
         m.put("fleet", new FleetCommand.Entry());
+        m.put("ingest", new IngestCommand.Entry());
+        m.put("heartbeat", new HeartbeatCommand.Entry());
         return m;
     }
 

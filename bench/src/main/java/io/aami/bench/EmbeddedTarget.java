@@ -37,6 +37,11 @@ final class EmbeddedTarget implements AutoCloseable {
     }
 
     static EmbeddedTarget start(boolean tls, Duration heartbeat) throws IOException {
+        return start(tls, heartbeat, Map.of());
+    }
+
+    /** @param settings more {@code AAMI_*} settings, over the defaults above */
+    static EmbeddedTarget start(boolean tls, Duration heartbeat, Map<String, String> settings) throws IOException {
         Path dir = Files.createTempDirectory("aami-bench");
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg").resolve("postgres"));
         try {
@@ -54,6 +59,7 @@ final class EmbeddedTarget implements AutoCloseable {
             env.put("AAMI_RATE_LIMITS_ENROLL_PER_MINUTE", "1000000");
             env.put("AAMI_RATE_LIMITS_ENROLL_BURST", "1000000");
             env.put("AAMI_HEARTBEAT_INTERVAL", io.aami.common.config.Durations.format(heartbeat));
+            env.putAll(settings);
             ServerConfig cfg = ServerConfigLoader.load(null, env);
             return new EmbeddedTarget(dir, pg, ServerMain.start(cfg, Clock.systemUTC()), cfg, admin);
         } catch (RuntimeException e) {
@@ -72,6 +78,15 @@ final class EmbeddedTarget implements AutoCloseable {
 
     String adminToken() {
         return adminToken;
+    }
+
+    /** The embedded database's JDBC URL, user and password (for a peer that writes it directly). */
+    String[] databaseLogin() {
+        return new String[] {pg.jdbcUrl(), pg.user(), pg.password()};
+    }
+
+    Path dir() {
+        return dir;
     }
 
     ExactlyOnce database() {
