@@ -44,6 +44,8 @@ public final class BenchMain {
         m.put("probes", new ProbesCommand.Entry());
         m.put("metrics", new MetricsCommand.Entry());
         m.put("footprint", new FootprintCommand.Entry());
+        m.put("ingest", new IngestCommand.Entry());
+        m.put("heartbeat", new HeartbeatCommand.Entry());
         return m;
     }
 

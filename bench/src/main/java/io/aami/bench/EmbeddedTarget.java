@@ -81,6 +81,15 @@ final class EmbeddedTarget implements AutoCloseable {
         return adminToken;
     }
 
+    /** The embedded database's JDBC URL, user and password (for a peer that writes it directly). */
+    String[] databaseLogin() {
+        return new String[] {pg.jdbcUrl(), pg.user(), pg.password()};
+    }
+
+    Path dir() {
+        return dir;
+    }
+
     ExactlyOnce database() {
         return new ExactlyOnce(pg.jdbcUrl(), pg.user(), pg.password());
     }

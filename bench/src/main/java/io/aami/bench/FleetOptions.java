@@ -108,7 +108,7 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
         }
     }
 
-    private static int number(String opt, String v, int min, int max) throws UsageException {
+    static int number(String opt, String v, int min, int max) throws UsageException {
         try {
             int n = Integer.parseInt(v);
             if (n >= min && n <= max) {
@@ -120,7 +120,7 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
         throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
     }
 
-    private static Duration duration(String opt, String v, Duration min) throws UsageException {
+    static Duration duration(String opt, String v, Duration min) throws UsageException {
         try {
             Duration d = Durations.parse(v);
             if (d.compareTo(min) >= 0) {

@@ -18,7 +18,7 @@ public final class Stats {
     /** What the simulator calls; the long poll is split because a held poll's latency is its wait. */
     public enum Endpoint {
         REGISTER("register"), HEARTBEAT("heartbeat"), POLICY_FETCH("policy 200"), POLICY_WAIT("policy 304 (held)"),
-        CHECK_RESULTS("check-results");
+        CHECK_RESULTS("check-results"), HEALTH("health");
 
         final String label;
 

@@ -8,6 +8,7 @@ import io.aami.server.error.ApiException;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -22,17 +23,20 @@ import java.util.UUID;
  */
 public final class HeartbeatService {
     private final HeartbeatWriter writer;
-    private final ServerConfig.Heartbeat config;
     private final Counter accepted;
     private final Clock clock;
     private final DroppedLocalApis dropped;
+    /** {@code heartbeat.offline_after}, computed once: {@code Duration.multipliedBy} goes through BigDecimal on every call. */
+    private final Duration offlineAfter;
+    private final int intervalSeconds;
 
     public HeartbeatService(HeartbeatWriter writer, ServerConfig.Heartbeat config, PrometheusRegistry registry, Clock clock) {
         this.writer = writer;
-        this.config = config;
         this.accepted = Counter.builder().name("aami_heartbeats_total").help("Heartbeats accepted").register(registry);
         this.clock = clock;
         this.dropped = new DroppedLocalApis(registry, clock);
+        this.offlineAfter = config.offlineAfter();
+        this.intervalSeconds = (int) config.interval().toSeconds();
     }
 
     /** {@code source}: the peer address of the connection the heartbeat came on (never a header). */
@@ -45,10 +49,10 @@ public final class HeartbeatService {
         }
         String version = Fields.optional("agent_version", req.agentVersion(), 64);
         Instant now = clock.instant();
-        int interval = (int) config.interval().toSeconds();
+        int interval = intervalSeconds;
         String policyError = Fields.optional("policy_error", req.policyError(), 1024);
         LocalApiField.Value api = localApi(agentId, req);
-        writer.submit(new Beat(agentId, now, now.plus(config.offlineAfter()), interval, version, req.uptimeSeconds(),
+        writer.submit(new Beat(agentId, now, now.plus(offlineAfter), interval, version, req.uptimeSeconds(),
                 req.queueDepth(), req.policyVersion(), policyError, api == null ? null : api.host(), api == null ? null : api.port(),
                 sourceIp(source)));
         accepted.inc();

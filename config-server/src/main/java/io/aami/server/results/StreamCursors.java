@@ -90,6 +90,28 @@ final class StreamCursors {
         }
     }
 
+    private static final String ADVANCE_FROM = "UPDATE result_cursors SET high_water = ?, last_stored_at = ? "
+            + "WHERE target_id = ? AND stream = ? AND epoch = ? AND high_water = ?";
+
+    /**
+     * Moves the epoch's cursor from exactly {@code from} to {@code to}, locking its row, in one round
+     * trip; false (nothing changed, nothing locked) when there is no such cursor or its mark is not
+     * {@code from}. Under READ COMMITTED a concurrent mover is waited for and the mark read again after
+     * its commit, so two batches can never both move the cursor from the same mark.
+     */
+    boolean advanceFrom(Connection c, UUID target, String stream, UUID epoch, long from, long to, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ADVANCE_FROM)) {
+            ps.setLong(1, to);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setObject(3, target);
+            ps.setString(4, stream);
+            ps.setObject(5, epoch);
+            ps.setLong(6, from);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     private static final String ADVANCE = "UPDATE result_cursors SET high_water = ?, gap_total = gap_total + ?, "
             + "last_stored_at = ? WHERE target_id = ? AND stream = ? AND epoch = ?";
 

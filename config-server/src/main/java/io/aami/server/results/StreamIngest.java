@@ -15,7 +15,11 @@ import java.util.function.ToLongFunction;
  * Exactly-once storage of one agent result stream, shared by checks and probes. Under the cursor's
  * row lock of the batch's stream epoch: results at or below the epoch's high-water mark are duplicates
  * (acknowledged again, not stored), the rest are written by the stream's writer in the same
- * transaction, and the acknowledgement is returned only after commit. A jump in {@code seq} is counted
+ * transaction, and the acknowledgement is returned only after commit. A batch that starts right after
+ * the high-water mark (an agent sending its next batch, the usual case) takes the lock by moving the
+ * cursor in one statement ({@link StreamCursors#advanceFrom}) that matches only that mark: a retry racing
+ * its original waits for the row, then finds the mark moved and takes the general path, which sees its
+ * results as duplicates. A jump in {@code seq} is counted
  * as a gap. A batch of an epoch new to the stream starts a new cursor at 0 (see {@link StreamCursors});
  * replacing another epoch is reported by {@link StreamResets} after commit.
  */
@@ -65,6 +69,14 @@ public final class StreamIngest {
         Instant now = clock.instant();
         partitions.ensure(historyTable, now);
         Outcome out = db.inTransaction(c -> {
+            long first = seq.applyAsLong(results.get(0));
+            long last = seq.applyAsLong(results.get(results.size() - 1));
+            if (cursors.advanceFrom(c, target, stream, epoch, first - 1, last, now)) {
+                // The batch follows the stored ones exactly (the common case): the cursor is locked and
+                // already moved, all of it is new, no gap.
+                int stored = writer.write(c, target, epoch, now, results);
+                return new Outcome(new ResultAck(last, stored, 0, 0), new StreamCursors.Cursor(first - 1, false, null));
+            }
             StreamCursors.Cursor cursor = cursors.lock(c, target, stream, epoch, now);
             long highWater = cursor.highWater();
             List<T> fresh = results.stream().filter(r -> seq.applyAsLong(r) > highWater).toList();
@@ -73,7 +85,6 @@ public final class StreamIngest {
             }
             long gap = Math.max(0, seq.applyAsLong(fresh.get(0)) - highWater - 1);
             int stored = writer.write(c, target, epoch, now, fresh);
-            long last = seq.applyAsLong(fresh.get(fresh.size() - 1));
             cursors.advance(c, target, stream, epoch, last, gap, now);
             return new Outcome(new ResultAck(last, stored, results.size() - fresh.size(), gap), cursor);
         });

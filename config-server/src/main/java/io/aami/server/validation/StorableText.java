@@ -31,6 +31,39 @@ public final class StorableText {
         return null;
     }
 
+    /**
+     * True when no string of the UTF-8 JSON document {@code json} (keys included) can hold a NUL or a
+     * lone surrogate, proven from its bytes alone: no {@code \\u} escape, no NUL byte, and no byte
+     * sequence a lenient UTF-8 decoder could turn into either (an overlong form, an encoded surrogate,
+     * a lead byte that is never valid). False says only "look closer": the document is then walked as a
+     * tree ({@link #requireIn}). Also false for UTF-16 and UTF-32 documents, which hold NUL bytes.
+     */
+    public static boolean surelyStorable(byte[] json) {
+        for (int i = 0; i < json.length; i++) {
+            int b = json[i] & 0xFF;
+            if (b < 0x80 && b != '\\' && b != 0) {
+                continue;
+            }
+            int next = i + 1 < json.length ? json[i + 1] & 0xFF : -1;
+            boolean suspect = switch (b) {
+                case 0, 0xC0, 0xC1 -> true;
+                case '\\' -> next == 'u';
+                case 0xE0 -> next < 0xA0; // overlong: could decode to U+0000
+                case 0xED -> next >= 0xA0; // U+D800..U+DFFF encoded directly
+                case 0xF0 -> next < 0x90; // overlong
+                case 0xF4 -> next >= 0x90; // beyond U+10FFFF
+                default -> b >= 0xF5;
+            };
+            if (suspect) {
+                return false;
+            }
+            if (b == '\\') {
+                i++; // an escaped character (\\, \", \n, ...) is never a NUL or a surrogate
+            }
+        }
+        return true;
+    }
+
     /** Refuses {@code value} with a 400 naming {@code field} unless it is storable. */
     public static String require(String field, String value) {
         String problem = value == null ? null : problem(value);

@@ -1,0 +1,117 @@
+package io.aami.bench;
+
+import io.aami.bench.Stats.Endpoint;
+import io.aami.contract.ApiPaths;
+import io.aami.contract.heartbeat.HeartbeatRequest;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * {@code heartbeat}: heartbeats per second the server accepts against its own {@code GET /health} (the
+ * cheapest route it has: no credential, no body, no database) over the same client, the same
+ * connections (one per agent, each presenting its agent's certificate with TLS) and the same number
+ * of requests in flight. Phases alternate (heartbeats, health, heartbeats, health) so drift in the
+ * shared machine's load falls on both. Exit 0 when every answer was 2xx and every agent's heartbeat is
+ * in the database after the write-behind flush, 1 when not, 3 when the run could not be made.
+ */
+final class HeartbeatCommand {
+    static final double GOAL = 0.8;
+
+    /** The figures of a run; {@code correct}: every answer 2xx and every agent's heartbeat stored. */
+    record Outcome(double perSecond, double healthPerSecond, long failed, int stored, int agents) {
+        double ratio() {
+            return perSecond / healthPerSecond;
+        }
+
+        boolean correct() {
+            return failed == 0 && stored == agents;
+        }
+
+        int exitCode() {
+            return correct() ? 0 : FleetCommand.EXIT_LOST;
+        }
+    }
+
+    private final HeartbeatOptions o;
+    private final PrintStream out;
+
+    HeartbeatCommand(HeartbeatOptions o, PrintStream out) {
+        this.o = o;
+        this.out = out;
+    }
+
+    Outcome run() throws Exception {
+        try (BenchAgents bench = BenchAgents.start(o.tls(), o.agents(), new Stats(), out)) {
+            return run(bench);
+        }
+    }
+
+    Outcome run(BenchAgents bench) throws Exception {
+        List<ClosedLoop.Call> beats = bench.agents.stream().map(a -> new ClosedLoop.Call(a.id(), "POST",
+                ApiPaths.withId(ApiPaths.HEARTBEAT, a.id()), bench.json(new HeartbeatRequest("aami-bench", 60L, null, 0, null, null)),
+                bench.bearer(a))).toList();
+        List<ClosedLoop.Call> health = bench.agents.stream().map(a -> new ClosedLoop.Call(a.id(), "GET", ApiPaths.HEALTH, null,
+                null)).toList();
+        ClosedLoop loop = new ClosedLoop(bench.http);
+        if (!o.warmup().isZero()) {
+            loop.run(Endpoint.HEARTBEAT, beats, o.warmup());
+            loop.run(Endpoint.HEALTH, health, o.warmup());
+        }
+        out.printf("%d agents, one request in flight each on its own connection, %s TLS, %ss per side%n", o.agents(),
+                o.tls() ? "mutual" : "no", o.duration().toSeconds());
+        Instant measured = Instant.now();
+        Duration half = o.duration().dividedBy(2);
+        ClosedLoop.Counted b1 = loop.run(Endpoint.HEARTBEAT, beats, half);
+        ClosedLoop.Counted h1 = loop.run(Endpoint.HEALTH, health, half);
+        ClosedLoop.Counted b2 = loop.run(Endpoint.HEARTBEAT, beats, o.duration().minus(half));
+        ClosedLoop.Counted h2 = loop.run(Endpoint.HEALTH, health, o.duration().minus(half));
+        bench.server.flush();
+        int stored = stored(bench, measured);
+        double seconds = o.duration().toNanos() / 1e9;
+        Outcome r = new Outcome((b1.ok() + b2.ok()) / seconds, (h1.ok() + h2.ok()) / seconds,
+                b1.failed() + b2.failed() + h1.failed() + h2.failed(), stored, o.agents());
+        out.printf(Locale.ROOT, "aami heartbeats: %,d accepted = %,.0f heartbeats/s%n", b1.ok() + b2.ok(), r.perSecond());
+        out.printf(Locale.ROOT, "peer (GET /health, same client and connections): %,d = %,.0f requests/s%n", h1.ok() + h2.ok(),
+                r.healthPerSecond());
+        out.printf(Locale.ROOT, "ratio aami/peer: %.2f (goal >= %.1f: %s)%n", r.ratio(), GOAL, r.ratio() >= GOAL ? "met" : "NOT met");
+        out.printf("correctness: %s — %d answers not 2xx, %d of %d agents' heartbeats stored after the flush%n",
+                r.correct() ? "OK" : "FAILED", r.failed(), stored, o.agents());
+        return r;
+    }
+
+    private static final String STORED = "SELECT count(*) FROM targets WHERE id = ANY(?) AND last_heartbeat_at >= ?";
+
+    /** Agents whose stored heartbeat is from the measured phases (written behind, so after the flush). */
+    static int stored(BenchAgents bench, Instant since) throws SQLException {
+        try (Connection c = bench.server.database().connect(); PreparedStatement ps = c.prepareStatement(STORED)) {
+            ps.setArray(1, c.createArrayOf("uuid", bench.agents.stream().map(Enrollment.Enrolled::id).toArray(UUID[]::new)));
+            ps.setObject(2, since.atOffset(java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** {@code heartbeat} in {@link BenchMain#COMMANDS}. */
+    static final class Entry implements BenchMain.Command {
+        @Override
+        public String usage() {
+            return HeartbeatOptions.USAGE;
+        }
+
+        @Override
+        public int run(List<String> args, PrintStream out, PrintStream err) throws BenchMain.UsageException {
+            HeartbeatOptions o = HeartbeatOptions.parse(args);
+            return BenchRuns.safely(() -> new HeartbeatCommand(o, out).run().exitCode(), err);
+        }
+    }
+}

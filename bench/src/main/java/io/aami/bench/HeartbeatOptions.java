@@ -1,0 +1,39 @@
+package io.aami.bench;
+
+import io.aami.bench.BenchMain.UsageException;
+import java.time.Duration;
+import java.util.List;
+
+/** The options of {@code heartbeat}; every refusal names the option. */
+record HeartbeatOptions(int agents, Duration duration, Duration warmup, boolean tls) {
+    static final String USAGE = """
+            usage: aami-bench heartbeat --embedded [--agents 64] [--duration 10s] [--warmup 2s] [--tls|--no-tls]""";
+
+    static HeartbeatOptions parse(List<String> args) throws UsageException {
+        int agents = 64;
+        Duration duration = Duration.ofSeconds(10);
+        Duration warmup = Duration.ofSeconds(2);
+        Boolean tls = null;
+        boolean embedded = false;
+        for (int i = 0; i < args.size(); i++) {
+            String opt = args.get(i);
+            switch (opt) {
+                case "--embedded" -> embedded = true;
+                case "--tls", "--no-tls" -> {
+                    if (tls != null) {
+                        throw new UsageException("--tls and --no-tls exclude each other");
+                    }
+                    tls = opt.equals("--tls");
+                }
+                case "--agents" -> agents = FleetOptions.number(opt, IngestOptions.value(args, ++i, opt), 1, 10_000);
+                case "--duration" -> duration = FleetOptions.duration(opt, IngestOptions.value(args, ++i, opt), Duration.ofSeconds(1));
+                case "--warmup" -> warmup = FleetOptions.duration(opt, IngestOptions.value(args, ++i, opt), Duration.ZERO);
+                default -> throw new UsageException(opt.startsWith("--") ? "unknown option " + opt : "unexpected argument '" + opt + "'");
+            }
+        }
+        if (!embedded) {
+            throw new UsageException("--embedded is required (the run checks the stored heartbeats in the server's database)");
+        }
+        return new HeartbeatOptions(agents, duration, warmup, tls == null || tls);
+    }
+}

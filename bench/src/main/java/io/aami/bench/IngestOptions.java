@@ -1,0 +1,58 @@
+package io.aami.bench;
+
+import io.aami.bench.BenchMain.UsageException;
+import java.util.List;
+
+/**
+ * The options of {@code ingest}; every refusal names the option. {@code peer} is {@code psql} (the
+ * default: {@code psql \copy}, pgjdbc's {@code CopyManager} when psql is not installed) or {@code jdbc}.
+ */
+record IngestOptions(int agents, int resultsPerAgent, int batch, boolean tls, String peer) {
+    static final String USAGE = """
+            usage: aami-bench ingest --embedded [--agents 32] [--results 5000] [--batch 500] [--tls|--no-tls]
+                     [--peer psql|jdbc]""";
+
+    static IngestOptions parse(List<String> args) throws UsageException {
+        int agents = 32;
+        int results = 5000;
+        int batch = 500;
+        Boolean tls = null;
+        boolean embedded = false;
+        String peer = "psql";
+        for (int i = 0; i < args.size(); i++) {
+            String opt = args.get(i);
+            switch (opt) {
+                case "--embedded" -> embedded = true;
+                case "--tls", "--no-tls" -> {
+                    if (tls != null) {
+                        throw new UsageException("--tls and --no-tls exclude each other");
+                    }
+                    tls = opt.equals("--tls");
+                }
+                case "--agents" -> agents = FleetOptions.number(opt, value(args, ++i, opt), 1, 10_000);
+                case "--results" -> results = FleetOptions.number(opt, value(args, ++i, opt), 1, 1_000_000);
+                case "--batch" -> batch = FleetOptions.number(opt, value(args, ++i, opt), 1, 10_000);
+                case "--peer" -> peer = peer(value(args, ++i, opt));
+                default -> throw new UsageException(opt.startsWith("--") ? "unknown option " + opt : "unexpected argument '" + opt + "'");
+            }
+        }
+        if (!embedded) {
+            throw new UsageException("--embedded is required (the peer copies into the server's own database)");
+        }
+        return new IngestOptions(agents, results, batch, tls == null || tls, peer);
+    }
+
+    static String value(List<String> args, int i, String opt) throws UsageException {
+        if (i >= args.size() || args.get(i).startsWith("--")) {
+            throw new UsageException(opt + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static String peer(String v) throws UsageException {
+        if (!v.equals("psql") && !v.equals("jdbc")) {
+            throw new UsageException("--peer must be psql or jdbc, not '" + v + "'");
+        }
+        return v;
+    }
+}
