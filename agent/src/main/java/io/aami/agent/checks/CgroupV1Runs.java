@@ -101,6 +101,10 @@ final class CgroupV1Runs implements Containment {
 
         @Override
         public void killAll() {
+            if (joinFiles().stream().allMatch(procs -> CgroupFiles.pids(procs).isEmpty())) {
+                // The common end of a run: nothing left, and an empty cgroup cannot fork. No freeze, no kill.
+                return;
+            }
             boolean frozen = freeze();
             CgroupFiles.killListed(pidsDir.resolve("cgroup.procs"));
             thaw(frozen);

@@ -72,6 +72,10 @@ final class CgroupV2Runs implements Containment {
         @Override
         public void killAll() {
             Path procs = dir.resolve("cgroup.procs");
+            if (CgroupFiles.pids(procs).isEmpty()) {
+                // The common end of a run: nothing left, and an empty cgroup cannot fork. No kill, no freeze.
+                return;
+            }
             if (!killAtOnce()) {
                 // Freezing takes effect asynchronously; whatever forks meanwhile is caught by the loop below.
                 setFrozen("1");
