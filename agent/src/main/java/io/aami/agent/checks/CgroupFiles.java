@@ -31,6 +31,15 @@ final class CgroupFiles {
         return Files.readString(file).trim();
     }
 
+    /** The file's content, trimmed, or null when it cannot be read. */
+    static String readOrNull(Path file) {
+        try {
+            return read(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The pids listed in a {@code cgroup.procs} (or {@code tasks}) file; empty when the cgroup is gone. */
     static List<Long> pids(Path procs) {
         List<Long> pids = new ArrayList<>();

@@ -130,16 +130,18 @@ public final class Sandbox {
             cmd.add(tools.setsid().toString());
             cmd.add("--");
         }
+        // The limits are the joining sh's only in a cgroup: without one, no sh runs and prlimit sets them all.
+        boolean limitsBySh = cgroup != null && shellLimits;
         if (cgroup != null) {
-            cmd.addAll(List.of(tools.sh().toString(), "-c", shellLimits ? ShellLimits.JOIN_AND_LIMIT : JOIN_CGROUP, "sh"));
+            cmd.addAll(List.of(tools.sh().toString(), "-c", limitsBySh ? ShellLimits.JOIN_AND_LIMIT : JOIN_CGROUP, "sh"));
             cgroup.joinFiles().forEach(file -> cmd.add(file.toString()));
-            if (shellLimits) {
+            if (limitsBySh) {
                 cmd.addAll(ShellLimits.arguments(limits, timeoutSeconds));
             } else {
                 cmd.add("--");
             }
         }
-        if (!shellLimits) {
+        if (!limitsBySh) {
             addPrlimit(cmd, cgroup, timeoutSeconds);
         }
         if (runAs != null) {
@@ -171,6 +173,11 @@ public final class Sandbox {
     /** A cgroup for one run, or null without cgroups. */
     RunCgroup newRun() throws IOException {
         return containment.newRun();
+    }
+
+    /** Removes the run cgroups kept for reuse; call once no run is going any more. */
+    void close() {
+        containment.close();
     }
 
     /** {@code cgroup-v2}, {@code cgroup-v1} or {@code rlimit}. */

@@ -27,7 +27,7 @@ final class ShellLimits {
      */
     static final String JOIN_AND_LIMIT = "while [ \"$1\" != -- ]; do echo $$ >\"$1\" || { echo \"aami: cannot enter"
             + " cgroup $1\" >&2; exit 125; }; shift; done; shift; ulimit -t \"$1\" && ulimit -v \"$2\" && ulimit -n \"$3\""
-            + " || { echo \"aami: cannot set the limits\" >&2; exit 125; }; shift 3; exec \"$@\"";
+            + " && [ \"$4\" = -- ] || { echo \"aami: cannot set the limits\" >&2; exit 125; }; shift 4; exec \"$@\"";
     private static final String SHOW_LIMITS = "while IFS= read -r line; do echo \"$line\"; done </proc/self/limits";
 
     private ShellLimits() {
