@@ -47,6 +47,13 @@ final class AdminApi {
         return UUID.fromString(post(ApiPaths.CHECKS, req).get("id").asText());
     }
 
+    /** A check of {@code group} that agents run: {@code sh} {@code script} every {@code intervalSeconds}. */
+    UUID createCheck(String name, UUID group, String script, int intervalSeconds, int timeoutSeconds) {
+        CheckRequest req = new CheckRequest(name, "aami-bench", "sh", script, null, null, intervalSeconds, timeoutSeconds,
+                group, null, null, Map.of(), true);
+        return UUID.fromString(post(ApiPaths.CHECKS, req).get("id").asText());
+    }
+
     /** A bootstrap token for {@code uses} enrollments into {@code group}, valid for a day. */
     String createBootstrapToken(String name, UUID group, int uses) {
         BootstrapTokenRequest req = new BootstrapTokenRequest(name, group, uses, 86_400L, null, Map.of(), null);
