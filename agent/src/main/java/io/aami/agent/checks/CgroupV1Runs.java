@@ -117,7 +117,7 @@ final class CgroupV1Runs implements Containment {
 
         @Override
         public void killAll() {
-            if (joinFiles().stream().allMatch(procs -> CgroupFiles.pids(procs).isEmpty())) {
+            if (joinFiles().stream().allMatch(CgroupFiles::surelyEmpty)) {
                 // The common end of a run: nothing left, and an empty cgroup cannot fork. No freeze, no kill.
                 return;
             }

@@ -88,7 +88,7 @@ final class CgroupV2Runs implements Containment {
         @Override
         public void killAll() {
             Path procs = dir.resolve("cgroup.procs");
-            if (CgroupFiles.pids(procs).isEmpty()) {
+            if (CgroupFiles.surelyEmpty(procs)) {
                 // The common end of a run: nothing left, and an empty cgroup cannot fork. No kill, no freeze.
                 return;
             }
