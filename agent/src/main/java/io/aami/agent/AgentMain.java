@@ -2,6 +2,7 @@ package io.aami.agent;
 
 import io.aami.agent.api.LocalApi;
 import io.aami.agent.checks.ChecksFeature;
+import io.aami.agent.checks.ProcessLaunch;
 import io.aami.agent.config.AgentConfig;
 import io.aami.agent.config.AgentConfigLoader;
 import io.aami.agent.delivery.DeliveryFeature;
@@ -33,6 +34,7 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) throws Exception {
+        ProcessLaunch.prefer();
         LocalApi.boundRequestReading();
         AgentConfigLoader.Loaded loaded;
         UUID agentId;

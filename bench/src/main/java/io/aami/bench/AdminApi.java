@@ -48,10 +48,15 @@ final class AdminApi {
         return UUID.fromString(post(ApiPaths.CHECKS, req).get("id").asText());
     }
 
-    /** A check of {@code group} that its agents run: {@code script} under sh every {@code intervalSeconds}. */
+    /** A check of {@code group} that its agents run: {@code script} under sh every {@code intervalSeconds} (timeout 10 s). */
     UUID createCheck(String name, UUID group, String script, int intervalSeconds) {
-        CheckRequest req = new CheckRequest(name, "aami-bench", "sh", script, null, null, intervalSeconds, 10, group, null, null,
-                Map.of(), true);
+        return createCheck(name, group, script, intervalSeconds, 10);
+    }
+
+    /** A check of {@code group} that agents run: {@code sh} {@code script} every {@code intervalSeconds}. */
+    UUID createCheck(String name, UUID group, String script, int intervalSeconds, int timeoutSeconds) {
+        CheckRequest req = new CheckRequest(name, "aami-bench", "sh", script, null, null, intervalSeconds, timeoutSeconds,
+                group, null, null, Map.of(), true);
         return UUID.fromString(post(ApiPaths.CHECKS, req).get("id").asText());
     }
 

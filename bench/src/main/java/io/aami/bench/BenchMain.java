@@ -46,6 +46,7 @@ public final class BenchMain {
         m.put("footprint", new FootprintCommand.Entry());
         m.put("ingest", new IngestCommand.Entry());
         m.put("heartbeat", new HeartbeatCommand.Entry());
+        m.put("checkrun", new CheckRunCommand.Entry());
         return m;
     }
 

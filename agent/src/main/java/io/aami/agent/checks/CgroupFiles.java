@@ -31,6 +31,29 @@ final class CgroupFiles {
         return Files.readString(file).trim();
     }
 
+    /** The file's content, trimmed, or null when it cannot be read. */
+    static String readOrNull(Path file) {
+        try {
+            return read(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code procs} lists no process, for sure: a cgroup that is gone is empty, one whose file
+     * cannot be read is not (the caller then kills and removes it rather than trusting it empty).
+     */
+    static boolean surelyEmpty(Path procs) {
+        try {
+            return Files.readString(procs).isBlank();
+        } catch (NoSuchFileException gone) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The pids listed in a {@code cgroup.procs} (or {@code tasks}) file; empty when the cgroup is gone. */
     static List<Long> pids(Path procs) {
         List<Long> pids = new ArrayList<>();

@@ -26,6 +26,7 @@ final class CgroupV1Runs implements Containment {
     private final Path freezer;
     private final ScriptLimits limits;
     private final CgroupRunNames names = new CgroupRunNames();
+    private final IdleRuns<Run> idle = new IdleRuns<>();
 
     /** Each path is that hierarchy's {@code aami-checks} directory, existing; {@code freezer} may be null. */
     CgroupV1Runs(Path pids, Path memory, Path freezer, ScriptLimits limits) {
@@ -42,7 +43,13 @@ final class CgroupV1Runs implements Containment {
 
     @Override
     public RunCgroup newRun() throws IOException {
+        Run kept = idle.take();
+        if (kept != null) {
+            kept.leftBehind = false;
+            return kept;
+        }
         Run run = run(names.next());
+        run.idle = idle;
         try {
             for (Path dir : run.dirs) {
                 Files.createDirectory(dir);
@@ -76,12 +83,21 @@ final class CgroupV1Runs implements Containment {
         return new Run(pids.resolve(name), memory.resolve(name), freezer == null ? null : freezer.resolve(name));
     }
 
+    @Override
+    public void close() {
+        idle.close().forEach(Run::close);
+    }
+
     /** One run's directories. */
     private static final class Run implements RunCgroup {
         private final Path pidsDir;
         private final Path memoryDir;
         private final Path freezerDir;
         private final List<Path> dirs = new ArrayList<>();
+        /** Where this run goes back to when it ends empty; null for a leftover being removed. */
+        private IdleRuns<Run> idle;
+        /** Whether something was left in it to kill (or freeze): then it is removed, never reused. */
+        private boolean leftBehind;
 
         Run(Path pidsDir, Path memoryDir, Path freezerDir) {
             this.pidsDir = pidsDir;
@@ -101,6 +117,11 @@ final class CgroupV1Runs implements Containment {
 
         @Override
         public void killAll() {
+            if (joinFiles().stream().allMatch(CgroupFiles::surelyEmpty)) {
+                // The common end of a run: nothing left, and an empty cgroup cannot fork. No freeze, no kill.
+                return;
+            }
+            leftBehind = true;
             boolean frozen = freeze();
             CgroupFiles.killListed(pidsDir.resolve("cgroup.procs"));
             thaw(frozen);
@@ -117,6 +138,10 @@ final class CgroupV1Runs implements Containment {
         public void close() {
             if (Files.isDirectory(pidsDir)) {
                 killAll();
+            }
+            if (!leftBehind && idle != null
+                    && IdleRuns.keepable(CgroupFiles.readOrNull(memoryDir.resolve("memory.usage_in_bytes"))) && idle.offer(this)) {
+                return;
             }
             for (Path dir : dirs) {
                 if (!CgroupFiles.remove(dir)) {

@@ -21,6 +21,7 @@ final class CgroupV2Runs implements Containment {
     private final Path parent;
     private final ScriptLimits limits;
     private final CgroupRunNames names = new CgroupRunNames();
+    private final IdleRuns<Run> idle = new IdleRuns<>();
 
     /** {@code parent}: the existing {@code aami-checks} cgroup, {@code +pids +memory} in its subtree_control. */
     CgroupV2Runs(Path parent, ScriptLimits limits) {
@@ -35,7 +36,12 @@ final class CgroupV2Runs implements Containment {
 
     @Override
     public RunCgroup newRun() throws IOException {
-        Run run = new Run(parent.resolve(names.next()));
+        Run kept = idle.take();
+        if (kept != null) {
+            kept.leftBehind = false;
+            return kept;
+        }
+        Run run = new Run(parent.resolve(names.next()), idle);
         try {
             Files.createDirectory(run.dir);
             CgroupFiles.write(run.dir.resolve("pids.max"), Integer.toString(limits.processes()));
@@ -53,15 +59,25 @@ final class CgroupV2Runs implements Containment {
         try (Stream<Path> entries = Files.list(parent)) {
             leftovers = entries.filter(p -> CgroupRunNames.ownerGone(p.getFileName().toString())).toList();
         }
-        leftovers.forEach(dir -> new Run(dir).close());
+        leftovers.forEach(dir -> new Run(dir, null).close());
         return leftovers.size();
+    }
+
+    @Override
+    public void close() {
+        idle.close().forEach(Run::close);
     }
 
     private static final class Run implements RunCgroup {
         private final Path dir;
+        /** Where this run goes back to when it ends empty; null for a leftover being removed. */
+        private final IdleRuns<Run> idle;
+        /** Whether something was left in it to kill: then it is removed, never reused. */
+        private boolean leftBehind;
 
-        Run(Path dir) {
+        Run(Path dir, IdleRuns<Run> idle) {
             this.dir = dir;
+            this.idle = idle;
         }
 
         @Override
@@ -72,6 +88,11 @@ final class CgroupV2Runs implements Containment {
         @Override
         public void killAll() {
             Path procs = dir.resolve("cgroup.procs");
+            if (CgroupFiles.surelyEmpty(procs)) {
+                // The common end of a run: nothing left, and an empty cgroup cannot fork. No kill, no freeze.
+                return;
+            }
+            leftBehind = true;
             if (!killAtOnce()) {
                 // Freezing takes effect asynchronously; whatever forks meanwhile is caught by the loop below.
                 setFrozen("1");
@@ -88,6 +109,10 @@ final class CgroupV2Runs implements Containment {
         public void close() {
             if (Files.isDirectory(dir)) {
                 killAll();
+            }
+            if (!leftBehind && idle != null && IdleRuns.keepable(CgroupFiles.readOrNull(dir.resolve("memory.current")))
+                    && idle.offer(this)) {
+                return;
             }
             if (!CgroupFiles.remove(dir)) {
                 LOG.warn("cannot remove check run cgroup {}; the next agent start retries", dir);

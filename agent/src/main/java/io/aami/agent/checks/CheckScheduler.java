@@ -117,6 +117,8 @@ public final class CheckScheduler implements AutoCloseable {
         try {
             if (!workers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("check workers did not stop within {}", CLOSE_WAIT);
+            } else {
+                executor.close();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

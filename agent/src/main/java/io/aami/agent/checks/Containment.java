@@ -28,6 +28,10 @@ interface Containment {
     /** A new, empty, limited cgroup for one run; null in {@link #RLIMIT} mode. */
     RunCgroup newRun() throws IOException;
 
+    /** Removes the emptied run cgroups kept for reuse; runs still going are closed by their owners. */
+    default void close() {
+    }
+
     /** Whether runs get a cgroup, which replaces the per-user process limit. */
     default boolean usesCgroups() {
         return !"rlimit".equals(mode());

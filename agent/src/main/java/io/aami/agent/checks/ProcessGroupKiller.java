@@ -1,8 +1,8 @@
 package io.aami.agent.checks;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * (the session also catches children that moved to a group of their own). The first strike is
  * {@code kill -KILL -- -pgid}, which the kernel delivers to the whole group at once, so a fork bomb
  * cannot outrun it; stragglers are then killed one by one until a scan finds none. The script's
- * process tree, snapshotted while its root lives, is killed too: the only net when setsid is missing.
- * A child that double-forks into a new session of its own escapes: with a cgroup per run (see
- * {@link Containment}) the run's cgroup is killed too and holds it; this is all there is in rlimit mode.
+ * process tree, snapshotted first when its root still lives (a timeout), is killed too: the only net
+ * when setsid is missing. A child that double-forks into a new session of its own escapes. Used only
+ * for runs without a cgroup ({@code rlimit} mode): a run with one is found and killed through its
+ * cgroup (see {@link Containment}), which holds such a child too, and walks no {@code /proc}.
  */
 final class ProcessGroupKiller {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessGroupKiller.class);
@@ -57,10 +58,11 @@ final class ProcessGroupKiller {
     void killAll(ProcessHandle root, boolean rootLeadsGroup) {
         boolean interrupted = Thread.interrupted();
         try {
+            // A second /proc walk, at a timeout only: once the root has exited its orphans have new parents.
+            List<ProcessHandle> tree = root.isAlive() ? root.descendants().toList() : List.of();
             if (rootLeadsGroup && root.pid() > 1 && root.pid() != ownPgrp && root.pid() != ownPid) {
                 interrupted |= sweepGroup(root.pid());
             }
-            List<ProcessHandle> tree = root.descendants().toList();
             root.destroyForcibly();
             tree.forEach(ProcessHandle::destroyForcibly);
         } finally {
@@ -70,19 +72,26 @@ final class ProcessGroupKiller {
         }
     }
 
-    /** Live (not zombie) processes in group or session {@code id}, this JVM excluded. */
+    /**
+     * Live (not zombie) processes in group or session {@code id}, this JVM excluded. One read of each
+     * {@code /proc/<pid>/stat} into a reused buffer: this walk runs after every run without a cgroup.
+     */
     List<Long> members(long id) {
         List<Long> found = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
-            for (Path entry : entries) {
-                ProcStat stat = readStat(entry.resolve("stat"));
+        String[] names = PROC.toFile().list();
+        if (names == null) {
+            LOG.warn("cannot scan /proc for processes of group {}", id);
+            return found;
+        }
+        byte[] buffer = new byte[1024];
+        for (String name : names) {
+            if (isPid(name)) {
+                ProcStat stat = readStat(PROC.resolve(name).resolve("stat"), buffer);
                 if (stat != null && !stat.exited() && stat.pid() != ownPid
                         && (stat.pgrp() == id || stat.session() == id)) {
                     found.add(stat.pid());
                 }
             }
-        } catch (IOException e) {
-            LOG.warn("cannot scan /proc for processes of group {}: {}", id, e.toString());
         }
         return found;
     }
@@ -128,14 +137,24 @@ final class ProcessGroupKiller {
     }
 
     private static boolean isPid(String name) {
-        return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return !name.isEmpty();
     }
 
     /** The process's stat, or null when it exited meanwhile. */
     private static ProcStat readStat(Path stat) {
-        try {
-            return ProcStat.parse(Files.readString(stat));
-        } catch (IOException e) {
+        return readStat(stat, new byte[1024]);
+    }
+
+    private static ProcStat readStat(Path stat, byte[] buffer) {
+        try (FileInputStream in = new FileInputStream(stat.toFile())) {
+            int n = in.readNBytes(buffer, 0, buffer.length);
+            return ProcStat.parse(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+        } catch (IOException | IllegalArgumentException e) {
             return null;
         }
     }

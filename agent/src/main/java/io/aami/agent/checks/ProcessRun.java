@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One child process from start to a clean finish: stdin from /dev/null, stdout and stderr merged and
- * drained concurrently, a wall-clock timeout, and afterwards (whatever happened) its whole cgroup
- * (when it has one) and process group killed, so nothing it started is left behind. The process
+ * drained concurrently, a wall-clock timeout, and afterwards (whatever happened) everything it
+ * started killed, so nothing is left behind: with a cgroup, whatever the cgroup holds (found through
+ * its {@code cgroup.procs}, no {@code /proc} walk); without one, its process group and session, walking
+ * {@code /proc} (see {@link ProcessGroupKiller}). The process
  * starts with the fixed {@link SystemTools#HELPER_ENV}: the command line sets the script's own.
  */
 final class ProcessRun {
@@ -58,8 +60,13 @@ final class ProcessRun {
         } finally {
             if (cgroup != null) {
                 cgroup.killAll();
+                if (process.isAlive()) {
+                    // Only a first process that had not joined the cgroup yet is outside it; it has no children then.
+                    process.toHandle().destroyForcibly();
+                }
+            } else {
+                killer.killAll(process.toHandle(), leadsOwnGroup);
             }
-            killer.killAll(process.toHandle(), leadsOwnGroup);
         }
         Integer exitCode = exited ? process.exitValue() : null;
         if (!exited) {

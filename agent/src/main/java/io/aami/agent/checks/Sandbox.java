@@ -13,14 +13,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How check scripts are confined. Every script runs as
- * {@code setsid -- [sh -c JOIN sh <cgroup.procs files> --] prlimit --cpu --as --nofile [--nproc] --
- * [setpriv --reuid --regid --init-groups --] env -i -- NAME=VALUE… interpreter script args…}:
+ * {@code setsid -- sh -c JOIN_AND_LIMIT sh <cgroup.procs files> -- cpu kib nofile --
+ * [setpriv --reuid --regid --init-groups --] env -i -- NAME=VALUE… interpreter script args…} in a
+ * cgroup mode, and as {@code setsid -- prlimit --cpu --as --nofile [--nproc] -- [setpriv …] env -i …}
+ * without one (or when the host's {@code sh} cannot set the limits, see {@link ShellLimits}). Each
+ * helper execs the next, so a run is one process (one pid) until the script forks:
  * <ul>
- *   <li>{@code setsid}: its own session and process group, so the whole tree can be found and killed;</li>
- *   <li>{@code sh -c JOIN}: in a cgroup mode (see {@link Containment}), a fixed shell snippet that writes
- *       its own pid into the run's cgroup and execs the rest, so nothing of the check runs outside it;</li>
- *   <li>{@code prlimit}: the {@link ScriptLimits}; {@code --nproc} (per user) only without a cgroup,
- *       whose {@code pids.max} counts per run instead;</li>
+ *   <li>{@code setsid}: its own session and process group, so the whole tree can be found and killed,
+ *       and no controlling terminal of the agent's for the script to reach;</li>
+ *   <li>{@code sh -c JOIN_AND_LIMIT}: in a cgroup mode (see {@link Containment}), a fixed shell snippet
+ *       that writes its own pid into the run's cgroup and sets the {@link ScriptLimits} with
+ *       {@code ulimit}, then execs the rest, so nothing of the check runs outside the cgroup or its limits;</li>
+ *   <li>{@code prlimit}: the {@link ScriptLimits} without a cgroup, {@code --nproc} (per user) included,
+ *       as a cgroup's {@code pids.max} counts per run instead;</li>
  *   <li>{@code setpriv}: only when the agent runs as root, drops to the unprivileged run-as user. A
  *       missing run-as user is a startup error, never a silent fallback to root. When the agent is not
  *       root, scripts run as the agent's own user;</li>
@@ -39,6 +44,8 @@ public final class Sandbox {
      */
     static final String JOIN_CGROUP = "while [ \"$1\" != -- ]; do echo $$ >\"$1\" || { echo \"aami: cannot enter"
             + " cgroup $1\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
+    /** Whether cgroup runs set their limits in the joining {@code sh} ({@link ShellLimits}) instead of prlimit. */
+    private final boolean shellLimits;
 
     private final RunAsUser runAs;
     private final ScriptLimits limits;
@@ -50,6 +57,11 @@ public final class Sandbox {
     }
 
     Sandbox(RunAsUser runAs, ScriptLimits limits, SystemTools tools, Containment containment) {
+        this(runAs, limits, tools, containment, false);
+    }
+
+    Sandbox(RunAsUser runAs, ScriptLimits limits, SystemTools tools, Containment containment, boolean shellLimits) {
+        this.shellLimits = shellLimits && containment.usesCgroups();
         this.runAs = runAs;
         this.limits = Objects.requireNonNull(limits, "limits");
         this.tools = Objects.requireNonNull(tools, "tools");
@@ -74,7 +86,8 @@ public final class Sandbox {
         if (containment.usesCgroups() && sandbox.tools.sh() == null) {
             throw new IllegalStateException("no /bin/sh to put check runs into their cgroups");
         }
-        return new Sandbox(sandbox.runAs, limits, sandbox.tools, containment);
+        boolean shellLimits = containment.usesCgroups() && ShellLimits.probe(sandbox.tools.sh(), limits);
+        return new Sandbox(sandbox.runAs, limits, sandbox.tools, containment, shellLimits);
     }
 
     static Sandbox create(String runAs, ScriptLimits limits, SystemTools tools, long effectiveUid) {
@@ -117,19 +130,20 @@ public final class Sandbox {
             cmd.add(tools.setsid().toString());
             cmd.add("--");
         }
+        // The limits are the joining sh's only in a cgroup: without one, no sh runs and prlimit sets them all.
+        boolean limitsBySh = cgroup != null && shellLimits;
         if (cgroup != null) {
-            cmd.addAll(List.of(tools.sh().toString(), "-c", JOIN_CGROUP, "sh"));
+            cmd.addAll(List.of(tools.sh().toString(), "-c", limitsBySh ? ShellLimits.JOIN_AND_LIMIT : JOIN_CGROUP, "sh"));
             cgroup.joinFiles().forEach(file -> cmd.add(file.toString()));
-            cmd.add("--");
+            if (limitsBySh) {
+                cmd.addAll(ShellLimits.arguments(limits, timeoutSeconds));
+            } else {
+                cmd.add("--");
+            }
         }
-        cmd.add(tools.prlimit().toString());
-        cmd.add("--cpu=" + limits.cpuSecondsFor(timeoutSeconds));
-        cmd.add("--as=" + limits.addressSpaceBytes());
-        cmd.add("--nofile=" + limits.openFiles());
-        if (runAs != null && cgroup == null) {
-            cmd.add("--nproc=" + limits.processes());
+        if (!limitsBySh) {
+            addPrlimit(cmd, cgroup, timeoutSeconds);
         }
-        cmd.add("--");
         if (runAs != null) {
             cmd.add(tools.setpriv().toString());
             cmd.add("--reuid=" + runAs.uid());
@@ -145,9 +159,25 @@ public final class Sandbox {
         return cmd;
     }
 
+    private void addPrlimit(List<String> cmd, RunCgroup cgroup, int timeoutSeconds) {
+        cmd.add(tools.prlimit().toString());
+        cmd.add("--cpu=" + limits.cpuSecondsFor(timeoutSeconds));
+        cmd.add("--as=" + limits.addressSpaceBytes());
+        cmd.add("--nofile=" + limits.openFiles());
+        if (runAs != null && cgroup == null) {
+            cmd.add("--nproc=" + limits.processes());
+        }
+        cmd.add("--");
+    }
+
     /** A cgroup for one run, or null without cgroups. */
     RunCgroup newRun() throws IOException {
         return containment.newRun();
+    }
+
+    /** Removes the run cgroups kept for reuse; call once no run is going any more. */
+    void close() {
+        containment.close();
     }
 
     /** {@code cgroup-v2}, {@code cgroup-v1} or {@code rlimit}. */
@@ -181,6 +211,6 @@ public final class Sandbox {
     @Override
     public String toString() {
         return (runAs == null ? "Sandbox[agent's own user, " : "Sandbox[" + runAs.name() + " uid " + runAs.uid() + ", ")
-                + containment.mode() + ", " + limits + "]";
+                + containment.mode() + (shellLimits ? " (limits by sh)" : "") + ", " + limits + "]";
     }
 }

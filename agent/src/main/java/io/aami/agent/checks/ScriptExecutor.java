@@ -135,6 +135,11 @@ public final class ScriptExecutor {
         }
     }
 
+    /** Releases what runs share (the run cgroups kept for reuse); call once no run is going any more. */
+    void close() {
+        sandbox.close();
+    }
+
     /** How runs are contained: {@code cgroup-v2}, {@code cgroup-v1} or {@code rlimit}. */
     String containmentMode() {
         return sandbox.containmentMode();

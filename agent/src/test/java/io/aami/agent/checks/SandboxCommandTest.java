@@ -82,6 +82,44 @@ class SandboxCommandTest {
     }
 
     @Test
+    void whenTheHostsShSetsTheLimitsTheCgroupRunExecsNoPrlimit() {
+        Containment cgroups = new Containment() {
+            @Override
+            public String mode() {
+                return "cgroup-v2";
+            }
+
+            @Override
+            public RunCgroup newRun() {
+                return null;
+            }
+        };
+        Sandbox sandbox = new Sandbox(new RunAsUser("aami", 990, 991), ScriptLimits.DEFAULTS, TOOLS, cgroups, true);
+        RunCgroup cgroup = new RunCgroup() {
+            @Override
+            public List<Path> joinFiles() {
+                return List.of(Path.of("/cg/run-1/cgroup.procs"));
+            }
+
+            @Override
+            public void killAll() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        assertThat(sandbox.command(cgroup, 5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of(), Map.of("A", "b")))
+                .containsExactly("/usr/bin/setsid", "--", "/bin/sh", "-c", ShellLimits.JOIN_AND_LIMIT, "sh",
+                        "/cg/run-1/cgroup.procs", "--", "6", "1048576", "256", "--", "/usr/bin/setpriv", "--reuid=990",
+                        "--regid=991", "--init-groups", "--", "/usr/bin/env", "-i", "--", "A=b", "/usr/bin/sh", "/s/abc.sh");
+        assertThat(sandbox.command(null, 5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of(), Map.of()))
+                .as("without a cgroup prlimit sets the limits, the per-user process limit too")
+                .contains("/usr/bin/prlimit", "--nproc=64");
+    }
+
+    @Test
     void environmentNamesEnvCouldMisreadAreRefused() {
         Sandbox sandbox = new Sandbox(new RunAsUser("aami", 990, 991), ScriptLimits.DEFAULTS, TOOLS);
         for (String name : List.of("", "A=B", "A\0")) {
