@@ -135,9 +135,17 @@ public final class PolicySigner {
      * canonical form (which covers {@code key_id}); any signature already present is replaced.
      */
     public PolicyBundle sign(PolicyBundle bundle) {
+        return sign(bundle, PolicyCanonicalForm.content(bundle.checks(), bundle.probes()));
+    }
+
+    /**
+     * {@link #sign(PolicyBundle)} with the bundle's checks and probes already rendered in canonical
+     * form ({@code content}, from the same lists): the per-agent work is the header and the signature.
+     */
+    public PolicyBundle sign(PolicyBundle bundle, PolicyCanonicalForm.Content content) {
         PolicyBundle withKey = new PolicyBundle(bundle.version(), bundle.targetId(), bundle.generatedAt(),
                 bundle.expiresAt(), bundle.checks(), bundle.probes(), keyId, null);
-        String signature = sign(PolicyCanonicalForm.canonical(withKey));
+        String signature = sign(PolicyCanonicalForm.canonical(withKey, content));
         return new PolicyBundle(withKey.version(), withKey.targetId(), withKey.generatedAt(), withKey.expiresAt(),
                 withKey.checks(), withKey.probes(), keyId, signature);
     }

@@ -32,7 +32,8 @@ public final class PolicyFeature {
 
     public PolicyFeature(ServerContext ctx, TargetStore targets, CheckStore checks, PolicyService.ProbeSource probes,
                          PolicySigner signer) {
-        service = new PolicyService(ctx.db(), targets, checks, probes, signer, ctx.config().policy().bundleTtl(), ctx.clock());
+        service = new PolicyService(ctx.db(), targets, checks, probes, signer, ctx.config().policy().bundleTtl(), ctx.clock(),
+                ctx.registry());
         ExecutorService recompute = Executors.newFixedThreadPool(4, DaemonThreads.factory("aami-policy"));
         ctx.resources().opened(recompute::shutdownNow);
         PolicyWaiters waiters = new PolicyWaiters(service, ctx.scheduler(), recompute);
