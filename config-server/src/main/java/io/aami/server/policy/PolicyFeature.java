@@ -12,6 +12,7 @@ import io.aami.server.http.RouteSet;
 import io.aami.contract.policy.PolicyKeyInfo;
 import io.aami.server.pki.PolicySigner;
 import io.aami.server.targets.TargetStore;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -21,6 +22,10 @@ import java.util.concurrent.Executors;
  * the {@link PolicyService.ProbeSource} port it declares (implemented by probes); those features never
  * call policy, they announce changes through {@code policyscope.PolicyChanges}, which this feature
  * hears on the change feed. Depends on targets, checks, probes (the port) and pki (the signer).
+ * <ul>
+ *   <li>{@code aami_policy_long_polls_waiting}: policy long polls parked on this replica now</li>
+ *   <li>{@code aami_policy_contents_computed_total{kind}}: see {@link PolicyService}</li>
+ * </ul>
  */
 public final class PolicyFeature {
     public static final RouteSet<PolicyHandler> ROUTES = RouteSet.of(PolicyHandler.class)
@@ -38,6 +43,8 @@ public final class PolicyFeature {
         ctx.resources().opened(recompute::shutdownNow);
         PolicyWaiters waiters = new PolicyWaiters(service, ctx.scheduler(), recompute);
         ctx.changes().subscribe(waiters::onChange);
+        GaugeWithCallback.builder().name("aami_policy_long_polls_waiting").help("Policy long polls parked on this replica")
+                .callback(cb -> cb.call(waiters.waiting())).register(ctx.registry());
         ctx.resources().releaseFirst(waiters::releaseAll);
         PolicyKeyInfo key = PolicyKeyRotations.forConfig(ctx.config(), ctx.mapper()).info(signer);
         ctx.routes().bind(ROUTES, new PolicyHandler(service, waiters, ctx.config().policy(), key));
