@@ -19,9 +19,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class LongPoller {
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final int FETCH_ATTEMPTS = 30;
 
-    /** What this agent received: the bundle and when it had arrived (nanoTime), or what went wrong. */
-    record Received(PolicyBundle bundle, long atNanos, String failure) {
+    /**
+     * What this agent received: the bundle's bytes (read after the run, so that decoding does not
+     * compete with the answers still arriving) and when it had arrived (nanoTime), or what went wrong.
+     */
+    record Received(byte[] body, long atNanos, String failure) {
     }
 
     private final FleetHttp http;
@@ -55,10 +59,23 @@ final class LongPoller {
         return received;
     }
 
-    /** The first fetch: completes with the version this agent then runs. */
+    /**
+     * The first fetch: completes with the version this agent then runs. What a real agent retries (no
+     * answer, 429, 5xx: a busy server's database pool) is retried after a second, a few times.
+     */
     CompletableFuture<Long> fetch() {
         CompletableFuture<Long> version = new CompletableFuture<>();
+        fetch(version, FETCH_ATTEMPTS);
+        return version;
+    }
+
+    private void fetch(CompletableFuture<Long> version, int attemptsLeft) {
         http.send(id, Endpoint.POLICY_FETCH, "GET", path(""), null, token, null, Duration.ofSeconds(60), a -> {
+            boolean retryable = a.status() == 0 || a.status() == 429 || a.status() / 100 == 5;
+            if (retryable && attemptsLeft > 1) {
+                retries.schedule(() -> fetch(version, attemptsLeft - 1), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
             try {
                 if (a.status() != 200) {
                     throw new IllegalStateException("first policy fetch of " + id + " answered " + a.status());
@@ -69,7 +86,6 @@ final class LongPoller {
                 version.completeExceptionally(e);
             }
         });
-        return version;
     }
 
     /** Opens the long poll, and again after each 304 or failure, until another version arrives. */
@@ -81,7 +97,7 @@ final class LongPoller {
         http.send(id, Endpoint.POLICY_FETCH, "GET", path, null, token, "\"" + known + "\"", wait.plusSeconds(30), a -> {
             long at = System.nanoTime();
             if (a.status() == 200) {
-                received.complete(read(a.body(), at));
+                received.complete(new Received(a.body(), at, null));
             } else if (a.status() == 304) {
                 park();
             } else if (!stopped) {
@@ -93,14 +109,6 @@ final class LongPoller {
     void stop() {
         stopped = true;
         received.complete(new Received(null, 0, "no new bundle before the run ended"));
-    }
-
-    private Received read(byte[] body, long at) {
-        try {
-            return new Received(mapper.readValue(body, PolicyBundle.class), at, null);
-        } catch (IOException e) {
-            return new Received(null, at, "unreadable bundle: " + e.getMessage());
-        }
     }
 
     private String path(String query) {

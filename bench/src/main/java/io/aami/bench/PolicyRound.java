@@ -24,7 +24,7 @@ import org.HdrHistogram.Histogram;
  * higher version, holding the new check.
  */
 final class PolicyRound {
-    private static final int FETCHES_AT_ONCE = 256;
+    private static final int FETCHES_AT_ONCE = 32;
 
     /** What one round measured; {@code latencyMicros} holds one value per served agent. */
     record Result(String label, int agents, int served, List<String> failures, Histogram latencyMicros, double setupSeconds,
@@ -126,15 +126,16 @@ final class PolicyRound {
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(0);
     }
 
-    private static Result tally(String label, List<LongPoller> agents, UUID check, long t0, double setup, double createMs)
+    private Result tally(String label, List<LongPoller> agents, UUID check, long t0, double setup, double createMs)
             throws Exception {
         Histogram h = new Histogram(3_600_000_000L, 3);
         List<String> failures = new ArrayList<>();
         int served = 0;
         for (LongPoller a : agents) {
             LongPoller.Received r = a.received().get();
-            PolicyBundle b = r.bundle();
+            PolicyBundle b = r.failure() != null ? null : read(r.body());
             String wrong = r.failure() != null ? r.failure()
+                    : b == null ? "an unreadable bundle"
                     : !a.id().equals(b.targetId()) ? "a bundle for " + b.targetId()
                     : b.version() <= a.known() ? "version " + b.version() + " after " + a.known()
                     : b.checks().stream().map(CheckSpec::checkId).noneMatch(check::equals) ? "a bundle without the new check"
@@ -147,5 +148,13 @@ final class PolicyRound {
             h.recordValue(Math.max(1, (r.atNanos() - t0) / 1000));
         }
         return new Result(label, agents.size(), served, failures, h, setup, createMs);
+    }
+
+    private PolicyBundle read(byte[] body) {
+        try {
+            return mapper.readValue(body, PolicyBundle.class);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 }

@@ -15,6 +15,7 @@ import io.aami.server.targets.TargetStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * Policy bundles: each agent's signed bundle, served at once or by long poll, and the policy key.
@@ -41,7 +42,12 @@ public final class PolicyFeature {
                 ctx.registry());
         ExecutorService recompute = Executors.newFixedThreadPool(4, DaemonThreads.factory("aami-policy"));
         ctx.resources().opened(recompute::shutdownNow);
-        PolicyWaiters waiters = new PolicyWaiters(service, ctx.scheduler(), recompute);
+        // Deadlines of parked polls apart from the background pool, dropped from the queue when cancelled: a poll
+        // answered early must not leave its waiter (and bundle) queued until its deadline, 50,000 of them at once.
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("aami-policy-deadlines"));
+        deadlines.setRemoveOnCancelPolicy(true);
+        ctx.resources().opened(deadlines::shutdownNow);
+        PolicyWaiters waiters = new PolicyWaiters(service, deadlines, recompute);
         ctx.changes().subscribe(waiters::onChange);
         GaugeWithCallback.builder().name("aami_policy_long_polls_waiting").help("Policy long polls parked on this replica")
                 .callback(cb -> cb.call(waiters.waiting())).register(ctx.registry());

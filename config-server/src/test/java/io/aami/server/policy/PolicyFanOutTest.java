@@ -84,6 +84,7 @@ class PolicyFanOutTest {
         }
         // web and db once each, the target with a check of its own alone; not 16 computations.
         assertThat(computed("own") - own).isEqualTo(1.0);
+        assertThat(api.get("/metrics", null).body()).contains("aami_policy_long_polls_waiting 0");
         assertThat(computed("shared") - shared).isEqualTo(2.0);
     }
 
