@@ -51,7 +51,12 @@ public final class PolicyWaiters {
     public CompletableFuture<Optional<PolicyBundle>> await(UUID targetId, long knownVersion, Duration wait) {
         PolicyService.Cached now = service.cached(targetId);
         Waiter w = new Waiter(targetId, now, knownVersion, new CompletableFuture<>());
-        waiters.computeIfAbsent(targetId, k -> ConcurrentHashMap.newKeySet()).add(w);
+        // Added inside compute, atomically with the removal below, so it never lands in a set just dropped.
+        waiters.compute(targetId, (k, set) -> {
+            Set<Waiter> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(w);
+            return s;
+        });
         ScheduledFuture<?> deadline = timers.schedule(() -> w.future().complete(Optional.empty()), wait.toMillis(),
                 TimeUnit.MILLISECONDS);
         w.future().whenComplete((r, e) -> {
