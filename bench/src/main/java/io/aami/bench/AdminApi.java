@@ -65,6 +65,29 @@ final class AdminApi {
         ProbeRequest req = new ProbeRequest(name, "aami-bench", null, null, host, null, port, "tcp", 1000, intervalSeconds, null,
                 null, null, group, null, null, Map.of(), true);
         return UUID.fromString(post(ApiPaths.PROBES, req).get("id").asText());
+    /** An enabled global check: a change every target's policy holds (the policy benchmark's change). */
+    UUID createGlobalCheck(String name) {
+        CheckRequest req = new CheckRequest(name, "aami-bench", "sh", "exit 0", null, null, 60, 10, null, null, true,
+                Map.of(), true);
+        return UUID.fromString(post(ApiPaths.CHECKS, req).get("id").asText());
+    }
+
+    /** {@code GET /metrics} as text (the admin token opens it). */
+    String metrics() {
+        try {
+            HttpRequest req = HttpRequest.newBuilder(base.resolve("/metrics")).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + adminToken).GET().build();
+            HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() != 200) {
+                throw new IllegalStateException("GET /metrics answered " + resp.statusCode());
+            }
+            return resp.body();
+        } catch (IOException e) {
+            throw new IllegalStateException("GET /metrics failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** A bootstrap token for {@code uses} enrollments into {@code group}, valid for a day. */

@@ -47,6 +47,7 @@ public final class BenchMain {
         m.put("ingest", new IngestCommand.Entry());
         m.put("heartbeat", new HeartbeatCommand.Entry());
         m.put("checkrun", new CheckRunCommand.Entry());
+        m.put("policy", new PolicyCommand.Entry());
         return m;
     }
 

@@ -51,7 +51,7 @@ final class Enrollment {
     /** @param lane the connection tag to enroll on (enrollments share a few untagged-identity connections) */
     Enrolled enroll(String bootstrapToken, String hostname, Object lane) throws InterruptedException {
         UUID id = UUID.randomUUID();
-        String agentToken = newAgentToken();
+        String agentToken = newAgentToken(random);
         KeyPair key = tls == null ? null : keys.generate();
         RegisterRequest req = new RegisterRequest(bootstrapToken, id, hostname, null, null, null, null,
                 key == null ? null : keys.csrPem(key, id), Pem.sha256Hex(agentToken.getBytes(StandardCharsets.UTF_8)));
@@ -87,7 +87,8 @@ final class Enrollment {
         }
     }
 
-    private String newAgentToken() {
+    /** A fresh {@code agent_token} in the real agent's format. */
+    static String newAgentToken(SecureRandom random) {
         StringBuilder sb = new StringBuilder(AgentTokenFormat.PREFIX);
         for (int i = 0; i < AgentTokenFormat.RANDOM_CHARACTERS; i++) {
             sb.append(AgentTokenFormat.ALPHABET.charAt(random.nextInt(AgentTokenFormat.ALPHABET.length())));

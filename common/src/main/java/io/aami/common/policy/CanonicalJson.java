@@ -126,6 +126,22 @@ final class CanonicalJson {
         return this;
     }
 
+    /**
+     * Appends members rendered by another writer (a fragment that {@link #fragment} returned) as the
+     * next members of the current object.
+     */
+    CanonicalJson members(String fragment) {
+        separate();
+        out.append(fragment);
+        needsComma = true;
+        return this;
+    }
+
+    /** What was written so far, as text: a fragment for {@link #members}. */
+    String fragment() {
+        return out.toString();
+    }
+
     byte[] toBytes() {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }

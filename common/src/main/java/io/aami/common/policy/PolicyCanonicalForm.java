@@ -29,7 +29,38 @@ public final class PolicyCanonicalForm {
     private PolicyCanonicalForm() {
     }
 
+    /**
+     * The checks and probes of a bundle in canonical form, rendered once: a server signing the same
+     * content for many agents renders it once and only the per-agent header (version, target, times,
+     * key) per bundle. Opaque; only {@link #canonical(PolicyBundle, Content)} reads it.
+     */
+    public static final class Content {
+        private final String members;
+
+        private Content(String members) {
+            this.members = members;
+        }
+    }
+
+    /** {@code checks} and {@code probes} rendered for {@link #canonical(PolicyBundle, Content)}. */
+    public static Content content(List<CheckSpec> checks, List<ProbeSpec> probes) {
+        CanonicalJson json = new CanonicalJson();
+        json.name("checks");
+        list(json, checks, PolicyCanonicalForm::check);
+        json.name("probes");
+        list(json, probes, PolicyCanonicalForm::probe);
+        return new Content(json.fragment());
+    }
+
     public static byte[] canonical(PolicyBundle bundle) {
+        return canonical(bundle, content(bundle.checks(), bundle.probes()));
+    }
+
+    /**
+     * The canonical form of {@code bundle} whose checks and probes are {@code content} (the caller
+     * rendered it from the very lists the bundle carries; the bundle's own lists are not read).
+     */
+    public static byte[] canonical(PolicyBundle bundle, Content content) {
         CanonicalJson json = new CanonicalJson().beginObject()
                 .name("format").value(FORMAT)
                 .name("version").value(bundle.version())
@@ -37,11 +68,7 @@ public final class PolicyCanonicalForm {
                 .name("generated_at").value(bundle.generatedAt())
                 .name("expires_at").value(bundle.expiresAt())
                 .name("key_id").value(bundle.keyId());
-        json.name("checks");
-        list(json, bundle.checks(), PolicyCanonicalForm::check);
-        json.name("probes");
-        list(json, bundle.probes(), PolicyCanonicalForm::probe);
-        return json.endObject().toBytes();
+        return json.members(content.members).endObject().toBytes();
     }
 
     private static <T> void list(CanonicalJson json, List<T> items, BiConsumer<CanonicalJson, T> item) {

@@ -62,6 +62,17 @@ class PolicyCanonicalFormTest {
     }
 
     @Test
+    void contentRenderedOnceSignsEveryAgentsHeaderAsTheWholeBundleWould() {
+        PolicyBundle b = bundle();
+        PolicyCanonicalForm.Content shared = PolicyCanonicalForm.content(b.checks(), b.probes());
+        PolicyBundle other = new PolicyBundle(43, UUID.randomUUID(), b.generatedAt(), b.expiresAt().plusSeconds(1),
+                b.checks(), b.probes(), "fedcba9876543210", null);
+        for (PolicyBundle each : List.of(b, other)) {
+            assertThat(PolicyCanonicalForm.canonical(each, shared)).isEqualTo(PolicyCanonicalForm.canonical(each));
+        }
+    }
+
+    @Test
     void bytesAreStableAcrossRunsAndJvms() {
         // Pinned: if this changes, every deployed agent rejects every bundle the new server signs.
         assertThat(Pem.sha256Hex(PolicyCanonicalForm.canonical(bundle())))

@@ -79,6 +79,23 @@ public final class CheckStore {
         }
     }
 
+    private static final String WITH_OWN = "SELECT DISTINCT target_id FROM checks WHERE scope = 'target' "
+            + "AND target_id = ANY(?::uuid[])";
+
+    /** Of {@code targetIds}, those with checks of their own (enabled or not): their policy is not their scope's. */
+    public java.util.Set<UUID> withOwnChecks(Connection c, java.util.Collection<UUID> targetIds) throws SQLException {
+        java.util.Set<UUID> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(WITH_OWN)) {
+            ps.setArray(1, c.createArrayOf("uuid", targetIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return out;
+    }
+
     private static final String DELETE = "DELETE FROM checks WHERE id = ?";
 
     public boolean delete(Connection c, UUID id) throws SQLException {

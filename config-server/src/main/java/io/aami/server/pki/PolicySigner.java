@@ -22,12 +22,16 @@ import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.time.Instant;
 import java.util.Base64;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Signs policy bundles with the server's Ed25519 key, which agents pin at enrollment. The key is
- * separate from the TLS CA so that it can be rotated, or kept offline, independently.
+ * separate from the TLS CA so that it can be rotated, or kept offline, independently. Signatures are
+ * computed by Bouncy Castle's RFC 8032 code, about twenty times faster than the JDK 17 provider (one
+ * signature per waiting agent after a global change, 50,000 of them); Ed25519 is deterministic, so the
+ * bytes are the very ones the JDK would produce, and agents verify them with the JDK.
  */
 public final class PolicySigner {
     public static final String KEY_FILE = "policy-signing.key";
@@ -37,6 +41,9 @@ public final class PolicySigner {
     private final PrivateKey key;
     private final PublicKey publicKey;
     private final String keyId;
+    /** The raw 32-byte private key and public key for Bouncy Castle; null if the key does not reveal them. */
+    private final byte[] seed;
+    private final byte[] rawPublic;
 
     private PolicySigner(PrivateKey key) {
         if (!(key instanceof EdECPrivateKey ed) || !"Ed25519".equalsIgnoreCase(ed.getParams().getName())) {
@@ -45,6 +52,14 @@ public final class PolicySigner {
         this.key = key;
         this.publicKey = Keys.publicKeyOf(key);
         this.keyId = PolicyKeyId.of(publicKey.getEncoded());
+        this.seed = ((EdECPrivateKey) key).getBytes().filter(b -> b.length == Ed25519.SECRET_KEY_SIZE).orElse(null);
+        if (seed != null) {
+            Ed25519.precompute();
+            rawPublic = new byte[Ed25519.PUBLIC_KEY_SIZE];
+            Ed25519.generatePublicKey(seed, 0, rawPublic, 0);
+        } else {
+            rawPublic = null;
+        }
     }
 
     /**
@@ -110,6 +125,11 @@ public final class PolicySigner {
 
     /** Base64 Ed25519 signature over {@code canonical} (see {@link PolicyCanonicalForm}). */
     public String sign(byte[] canonical) {
+        if (seed != null) {
+            byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+            Ed25519.sign(seed, 0, rawPublic, 0, canonical, 0, canonical.length, signature, 0);
+            return Base64.getEncoder().encodeToString(signature);
+        }
         try {
             Signature signature = Signature.getInstance("Ed25519");
             signature.initSign(key);
@@ -135,9 +155,17 @@ public final class PolicySigner {
      * canonical form (which covers {@code key_id}); any signature already present is replaced.
      */
     public PolicyBundle sign(PolicyBundle bundle) {
+        return sign(bundle, PolicyCanonicalForm.content(bundle.checks(), bundle.probes()));
+    }
+
+    /**
+     * {@link #sign(PolicyBundle)} with the bundle's checks and probes already rendered in canonical
+     * form ({@code content}, from the same lists): the per-agent work is the header and the signature.
+     */
+    public PolicyBundle sign(PolicyBundle bundle, PolicyCanonicalForm.Content content) {
         PolicyBundle withKey = new PolicyBundle(bundle.version(), bundle.targetId(), bundle.generatedAt(),
                 bundle.expiresAt(), bundle.checks(), bundle.probes(), keyId, null);
-        String signature = sign(PolicyCanonicalForm.canonical(withKey));
+        String signature = sign(PolicyCanonicalForm.canonical(withKey, content));
         return new PolicyBundle(withKey.version(), withKey.targetId(), withKey.generatedAt(), withKey.expiresAt(),
                 withKey.checks(), withKey.probes(), keyId, signature);
     }

@@ -12,8 +12,10 @@ import io.aami.server.http.RouteSet;
 import io.aami.contract.policy.PolicyKeyInfo;
 import io.aami.server.pki.PolicySigner;
 import io.aami.server.targets.TargetStore;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * Policy bundles: each agent's signed bundle, served at once or by long poll, and the policy key.
@@ -21,6 +23,10 @@ import java.util.concurrent.Executors;
  * the {@link PolicyService.ProbeSource} port it declares (implemented by probes); those features never
  * call policy, they announce changes through {@code policyscope.PolicyChanges}, which this feature
  * hears on the change feed. Depends on targets, checks, probes (the port) and pki (the signer).
+ * <ul>
+ *   <li>{@code aami_policy_long_polls_waiting}: policy long polls parked on this replica now</li>
+ *   <li>{@code aami_policy_contents_computed_total{kind}}: see {@link PolicyService}</li>
+ * </ul>
  */
 public final class PolicyFeature {
     public static final RouteSet<PolicyHandler> ROUTES = RouteSet.of(PolicyHandler.class)
@@ -32,11 +38,19 @@ public final class PolicyFeature {
 
     public PolicyFeature(ServerContext ctx, TargetStore targets, CheckStore checks, PolicyService.ProbeSource probes,
                          PolicySigner signer) {
-        service = new PolicyService(ctx.db(), targets, checks, probes, signer, ctx.config().policy().bundleTtl(), ctx.clock());
+        service = new PolicyService(ctx.db(), targets, checks, probes, signer, ctx.config().policy().bundleTtl(), ctx.clock(),
+                ctx.registry());
         ExecutorService recompute = Executors.newFixedThreadPool(4, DaemonThreads.factory("aami-policy"));
         ctx.resources().opened(recompute::shutdownNow);
-        PolicyWaiters waiters = new PolicyWaiters(service, ctx.scheduler(), recompute);
+        // Deadlines of parked polls apart from the background pool, dropped from the queue when cancelled: a poll
+        // answered early must not leave its waiter (and bundle) queued until its deadline, 50,000 of them at once.
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("aami-policy-deadlines"));
+        deadlines.setRemoveOnCancelPolicy(true);
+        ctx.resources().opened(deadlines::shutdownNow);
+        PolicyWaiters waiters = new PolicyWaiters(service, deadlines, recompute);
         ctx.changes().subscribe(waiters::onChange);
+        GaugeWithCallback.builder().name("aami_policy_long_polls_waiting").help("Policy long polls parked on this replica")
+                .callback(cb -> cb.call(waiters.waiting())).register(ctx.registry());
         ctx.resources().releaseFirst(waiters::releaseAll);
         PolicyKeyInfo key = PolicyKeyRotations.forConfig(ctx.config(), ctx.mapper()).info(signer);
         ctx.routes().bind(ROUTES, new PolicyHandler(service, waiters, ctx.config().policy(), key));

@@ -12,6 +12,7 @@ import io.aami.server.targets.Target;
 import io.aami.server.targets.TargetStore;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,17 +21,39 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * Computes each target's effective policy bundle and its version, and caches it until a change
  * notice (from any replica, via the change feed) says it may be stale. A poll whose version is
- * current therefore costs no database work.
+ * current therefore costs no database work. Many targets are recomputed together ({@link #prepare},
+ * then {@link #sign} each, possibly on several threads): their scopes' content is computed once
+ * ({@link PolicyBatch}) and each bundle signed over its own header and the shared canonical content.
+ * <ul>
+ *   <li>{@code aami_policy_contents_computed_total{kind}}: policy contents computed from the database;
+ *   {@code shared}: once per scope (a group, or no group) in a batch, whatever the number of its targets;
+ *   {@code own}: once per target that has checks or probes of its own or a group-to-group probe</li>
+ * </ul>
  */
 public final class PolicyService {
     /** Extra content a bundle carries beyond checks (probes, from the probes feature). */
     @FunctionalInterface
     public interface ProbeSource {
         ProbeSet probesFor(Connection c, Target target) throws SQLException;
+
+        /**
+         * The probes every target of {@code groupId} (null: in no group) without probes of its own runs,
+         * or empty when they differ per target (then each is asked {@link #probesFor}).
+         */
+        default java.util.Optional<ProbeSet> sharedProbes(Connection c, UUID groupId) throws SQLException {
+            return java.util.Optional.empty();
+        }
+
+        /** Of {@code targetIds}, those with probes of their own (computed alone, never from their scope). */
+        default Set<UUID> withOwnProbes(Connection c, Collection<UUID> targetIds) throws SQLException {
+            return Set.copyOf(targetIds);
+        }
     }
 
     /** A target's probes and the groups whose membership they follow (group-to-group probes). */
@@ -59,27 +82,29 @@ public final class PolicyService {
         }
     }
 
+    /** Targets recomputed together after {@link #prepare}: sign each with {@link #sign}. */
+    record Batch(long generation, Instant generatedAt, List<PolicyBatch.Pending> pending) {
+    }
+
     private final Database db;
-    private final TargetStore targets;
-    private final CheckStore checks;
-    private final ProbeSource probes;
     private final PolicySigner signer;
     private final Duration bundleTtl;
-    private final PolicyStore store = new PolicyStore();
+    private final PolicyBatch batches;
     private final Clock clock;
     private final ConcurrentHashMap<UUID, Cached> cache = new ConcurrentHashMap<>();
     /** Bumped by every invalidation, so a computation that raced with a change is not cached. */
     private final AtomicLong generation = new AtomicLong();
 
     public PolicyService(Database db, TargetStore targets, CheckStore checks, ProbeSource probes, PolicySigner signer,
-                         Duration bundleTtl, Clock clock) {
+                         Duration bundleTtl, Clock clock, PrometheusRegistry registry) {
         this.signer = signer;
         this.bundleTtl = bundleTtl;
         this.db = db;
-        this.targets = targets;
-        this.checks = checks;
-        this.probes = probes;
         this.clock = clock;
+        Counter computed = Counter.builder().name("aami_policy_contents_computed_total")
+                .help("Policy contents computed from the database: shared once per scope in a batch, own per target")
+                .labelNames("kind").register(registry);
+        this.batches = new PolicyBatch(targets, checks, probes, computed);
     }
 
     /** The current bundle of {@code targetId}, signed, with at least half its lifetime left. */
@@ -112,22 +137,32 @@ public final class PolicyService {
         }
     }
 
-    private Cached compute(UUID targetId) {
+    /** Reads what {@code targetIds} (those that exist) should run and their versions, in one transaction. */
+    Batch prepare(Collection<UUID> targetIds) {
         long before = generation.get();
-        Cached fresh = db.inTransaction(c -> {
-            Target target = targets.find(c, targetId).orElseThrow(() -> ApiException.notFound("target", targetId));
-            ProbeSet probeSet = probes.probesFor(c, target);
-            PolicyContent content = PolicyContent.of(checks.applicable(c, target.groupId(), targetId), probeSet.specs());
-            Instant now = clock.instant();
-            long version = store.versionFor(c, targetId, content.sha256(), now);
-            // Signed over everything that affects execution plus the target, the version and the expiry.
-            PolicyBundle bundle = signer.sign(new PolicyBundle(version, targetId, now, now.plus(bundleTtl), content.checks(),
-                    content.probes(), null, null));
-            return new Cached(bundle, target.groupId(), probeSet.destinationGroups());
-        });
-        if (generation.get() == before) {
-            cache.put(targetId, fresh);
+        Instant now = clock.instant();
+        return new Batch(before, now, db.inTransaction(c -> batches.prepare(c, targetIds, now)));
+    }
+
+    /** Signs one bundle of {@code batch}; caches it unless a notice arrived since the batch was read. */
+    Cached sign(Batch batch, PolicyBatch.Pending p) {
+        Instant now = batch.generatedAt();
+        PolicyContent content = p.shared().content();
+        // Signed over everything that affects execution plus the target, the version and the expiry.
+        PolicyBundle bundle = signer.sign(new PolicyBundle(p.version(), p.targetId(), now, now.plus(bundleTtl),
+                content.checks(), content.probes(), null, null), p.shared().canonical());
+        Cached fresh = new Cached(bundle, p.groupId(), p.shared().destinationGroups());
+        if (generation.get() == batch.generation()) {
+            cache.put(p.targetId(), fresh);
         }
         return fresh;
+    }
+
+    private Cached compute(UUID targetId) {
+        Batch batch = prepare(List.of(targetId));
+        if (batch.pending().isEmpty()) {
+            throw ApiException.notFound("target", targetId);
+        }
+        return sign(batch, batch.pending().get(0));
     }
 }

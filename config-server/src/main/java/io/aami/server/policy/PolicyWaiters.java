@@ -4,7 +4,8 @@ import io.aami.server.policyscope.PolicyChanges;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.server.db.ChangeFeed;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -20,15 +21,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Long polls: an agent whose version is current waits here, holding no thread, until a change
  * notice for its scope arrives (from any replica) and its recomputed bundle differs, or until its
- * deadline (then: not modified). Recomputation runs on a small bounded pool.
+ * deadline (then: not modified). The targets one notice touches are recomputed together: one
+ * transaction reads their scopes' content and versions ({@link PolicyService#prepare}), then their
+ * bundles are signed in slices on the small bounded pool, each waiter answered as soon as its
+ * bundle is signed.
  */
 public final class PolicyWaiters {
+    /** Bundles signed per task: small enough to spread a large batch over the pool, large enough to be cheap. */
+    static final int SLICE = 256;
     private static final Logger LOG = LoggerFactory.getLogger(PolicyWaiters.class);
 
     private final PolicyService service;
     private final ScheduledExecutorService timers;
     private final ExecutorService recompute;
-    private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+    /** Waiters by target: a recomputed bundle reaches its target's polls without a scan of all of them. */
+    private final ConcurrentHashMap<UUID, Set<Waiter>> waiters = new ConcurrentHashMap<>();
 
     private record Waiter(UUID targetId, PolicyService.Cached seen, long knownVersion,
                           CompletableFuture<Optional<PolicyBundle>> future) {
@@ -44,11 +51,16 @@ public final class PolicyWaiters {
     public CompletableFuture<Optional<PolicyBundle>> await(UUID targetId, long knownVersion, Duration wait) {
         PolicyService.Cached now = service.cached(targetId);
         Waiter w = new Waiter(targetId, now, knownVersion, new CompletableFuture<>());
-        waiters.add(w);
+        // Added inside compute, atomically with the removal below, so it never lands in a set just dropped.
+        waiters.compute(targetId, (k, set) -> {
+            Set<Waiter> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(w);
+            return s;
+        });
         ScheduledFuture<?> deadline = timers.schedule(() -> w.future().complete(Optional.empty()), wait.toMillis(),
                 TimeUnit.MILLISECONDS);
         w.future().whenComplete((r, e) -> {
-            waiters.remove(w);
+            waiters.computeIfPresent(targetId, (k, set) -> set.remove(w) && set.isEmpty() ? null : set);
             deadline.cancel(false);
         });
         // A change that landed between the caller's check and our registration must not be missed.
@@ -57,12 +69,12 @@ public final class PolicyWaiters {
     }
 
     public int waiting() {
-        return waiters.size();
+        return waiters.values().stream().mapToInt(Set::size).sum();
     }
 
     /** Answers every waiting poll with "not modified" (shutdown): agents re-poll, possibly another replica. */
     public void releaseAll() {
-        waiters.forEach(w -> w.future().complete(Optional.empty()));
+        waiters.values().forEach(set -> set.forEach(w -> w.future().complete(Optional.empty())));
     }
 
     /** Change-feed subscriber: invalidates the cache, then re-evaluates every waiter the notice may touch. */
@@ -71,22 +83,39 @@ public final class PolicyWaiters {
         if (!PolicyChanges.TOPIC.equals(topic) && !ChangeFeed.RESYNC.equals(topic)) {
             return;
         }
-        Set<UUID> targets = new HashSet<>();
-        for (Waiter w : waiters) {
-            if (touches(w, topic, payload)) {
-                targets.add(w.targetId());
+        List<UUID> targets = new ArrayList<>();
+        waiters.forEach((target, set) -> {
+            if (set.stream().anyMatch(w -> touches(w, topic, payload))) {
+                targets.add(target);
             }
+        });
+        if (!targets.isEmpty()) {
+            recompute.execute(() -> reevaluate(targets));
         }
-        targets.forEach(t -> recompute.execute(() -> reevaluate(t)));
     }
 
-    private void reevaluate(UUID targetId) {
+    private void reevaluate(List<UUID> targets) {
+        PolicyService.Batch batch;
         try {
-            PolicyBundle fresh = service.current(targetId);
-            waiters.stream().filter(w -> w.targetId().equals(targetId)).forEach(w -> offer(w, fresh));
+            batch = service.prepare(targets);
         } catch (RuntimeException e) {
-            // The next notice or the deadline answers the poll; the agent then simply polls again.
-            LOG.warn("cannot recompute policy of {}: {}", targetId, e.getMessage());
+            // The next notice or the deadline answers the polls; the agents then simply poll again.
+            LOG.warn("cannot recompute the policies of {} targets: {}", targets.size(), e.getMessage());
+            return;
+        }
+        List<PolicyBatch.Pending> pending = batch.pending();
+        for (int from = 0; from < pending.size(); from += SLICE) {
+            List<PolicyBatch.Pending> slice = pending.subList(from, Math.min(pending.size(), from + SLICE));
+            recompute.execute(() -> slice.forEach(p -> answer(batch, p)));
+        }
+    }
+
+    private void answer(PolicyService.Batch batch, PolicyBatch.Pending p) {
+        try {
+            PolicyBundle fresh = service.sign(batch, p).bundle();
+            waiters.getOrDefault(p.targetId(), Set.of()).forEach(w -> offer(w, fresh));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot sign the policy of {}: {}", p.targetId(), e.getMessage());
         }
     }
 

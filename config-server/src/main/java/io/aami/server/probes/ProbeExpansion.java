@@ -49,6 +49,27 @@ public final class ProbeExpansion implements PolicyService.ProbeSource {
         return new PolicyService.ProbeSet(List.copyOf(specs), Set.copyOf(followed));
     }
 
+    /** Empty when a group-to-group probe applies: its expansion leaves out each source, so it differs per target. */
+    @Override
+    public java.util.Optional<PolicyService.ProbeSet> sharedProbes(Connection c, UUID groupId) throws SQLException {
+        List<ProbeSpec> specs = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (ProbeView p : store.applicable(c, groupId, null)) {
+            if (p.targetGroupId() != null) {
+                return java.util.Optional.empty();
+            }
+            if (seen.add(p.name().toLowerCase(Locale.ROOT))) {
+                specs.add(spec(p, null, p.target()));
+            }
+        }
+        return java.util.Optional.of(new PolicyService.ProbeSet(List.copyOf(specs), Set.of()));
+    }
+
+    @Override
+    public Set<UUID> withOwnProbes(Connection c, java.util.Collection<UUID> targetIds) throws SQLException {
+        return store.withOwnProbes(c, targetIds);
+    }
+
     private static ProbeSpec spec(ProbeView p, UUID destination, String address) {
         return new ProbeSpec(p.id(), destination, p.name(), p.sourceIp(), p.sourcePort(), address, p.targetPort(), p.protocol(),
                 p.timeoutMs(), p.intervalSeconds(), p.payload(), p.expect(), p.udpNoReplyOk(), p.labels());

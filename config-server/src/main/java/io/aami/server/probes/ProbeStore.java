@@ -80,6 +80,22 @@ public final class ProbeStore {
     record Member(UUID id, String hostname, String address) {
     }
 
+    private static final String WITH_OWN = "SELECT DISTINCT target_id FROM probes WHERE scope = 'target' "
+            + "AND target_id = ANY(?::uuid[])";
+
+    java.util.Set<UUID> withOwnProbes(Connection c, java.util.Collection<UUID> targetIds) throws SQLException {
+        java.util.Set<UUID> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(WITH_OWN)) {
+            ps.setArray(1, c.createArrayOf("uuid", targetIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return out;
+    }
+
     private static final String MEMBERS = "SELECT id, hostname, ip_address FROM targets "
             + "WHERE group_id = ? AND ip_address IS NOT NULL AND status <> 'revoked' ORDER BY hostname, id";
 

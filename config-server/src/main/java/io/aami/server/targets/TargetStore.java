@@ -49,6 +49,22 @@ public final class TargetStore {
         }
     }
 
+    private static final String GROUPS_OF = "SELECT id, group_id FROM targets WHERE id = ANY(?::uuid[])";
+
+    /** The group of each of {@code ids} that exists (value null: in no group); missing ids are left out. */
+    public Map<UUID, UUID> groupsOf(Connection c, java.util.Collection<UUID> ids) throws SQLException {
+        Map<UUID, UUID> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(GROUPS_OF)) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class));
+                }
+            }
+        }
+        return out;
+    }
+
     private static final String FIND = "SELECT " + COLUMNS + " FROM targets WHERE id = ?";
 
     public Optional<Target> find(Connection c, UUID id) throws SQLException {

@@ -47,6 +47,19 @@ class PolicySignerTest {
     }
 
     @Test
+    void signaturesAreByteForByteTheJdkProvidersOnes() throws Exception {
+        PolicySigner signer = PolicySigner.loadOrCreate(dir, RANDOM);
+        java.security.PrivateKey key = Pem.readPrivateKey(dir.resolve("policy-signing.key"));
+        for (String text : List.of("", "canonical bytes", "x".repeat(10_000))) {
+            byte[] data = text.getBytes(StandardCharsets.UTF_8);
+            Signature jdk = Signature.getInstance("Ed25519");
+            jdk.initSign(key);
+            jdk.update(data);
+            assertThat(signer.sign(data)).isEqualTo(Base64.getEncoder().encodeToString(jdk.sign()));
+        }
+    }
+
+    @Test
     void signaturesVerifyWithThePublishedKey() throws Exception {
         PolicySigner signer = PolicySigner.loadOrCreate(dir, RANDOM);
         byte[] data = "canonical bytes".getBytes(StandardCharsets.UTF_8);

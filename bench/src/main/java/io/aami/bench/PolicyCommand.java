@@ -1,0 +1,100 @@
+package io.aami.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aami.common.concurrent.DaemonThreads;
+import io.aami.common.json.WireJson;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * {@code policy}: how long one global change takes to reach every long-polling agent. On an embedded
+ * server (TLS off), the peer round ({@code --peer} agents) and then the measured round ({@code --agents})
+ * each park one long poll per agent and time a global check's arrival at each ({@link PolicyRound}).
+ * Prints both rounds' p50/p99/max, the p99 ratio, the growth per waiting agent and the issue's goal.
+ * Exit 0 when every agent of both rounds received the new version, 1 when one did not, 3 when the run
+ * could not be made.
+ */
+final class PolicyCommand {
+    static final int EXIT_WRONG = 1;
+    static final int EXIT_FAILED = 3;
+
+    private final PolicyOptions o;
+    private final PrintStream out;
+
+    PolicyCommand(PolicyOptions o, PrintStream out) {
+        this.o = o;
+        this.out = out;
+    }
+
+    /** Both rounds, peer first; the exit code. */
+    int run() throws Exception {
+        out.printf("starting an embedded config-server (TLS off) on embedded PostgreSQL; targets %s%n",
+                o.apiEnrollment() ? "enrolled through the API" : "written into the database (fast path, no enrollment)");
+        ObjectMapper mapper = WireJson.mapper();
+        ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("bench-retry"));
+        try (EmbeddedTarget server = EmbeddedTarget.start(false, Duration.ofSeconds(30));
+             FleetHttp http = new FleetHttp(server.base(), null, new Stats())) {
+            AdminApi admin = new AdminApi(server.base(), server.adminToken(), mapper, null);
+            PolicyRound round = new PolicyRound(server, admin, http, mapper, retries, o, out);
+            PolicyRound.Result peer = round.run("peer", o.peer());
+            PolicyRound.Result aami = round.run("aami", o.agents());
+            out.print(report(peer, aami));
+            return peer.ok() && aami.ok() ? 0 : EXIT_WRONG;
+        } finally {
+            retries.shutdownNow();
+        }
+    }
+
+    static String report(PolicyRound.Result peer, PolicyRound.Result aami) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "%nchange to bundle held, per agent (from the create request; create call %.1f ms / %.1f ms)%n",
+                peer.createMillis(), aami.createMillis()));
+        sb.append(String.format(Locale.ROOT, "%-6s %8s %8s %10s %10s %10s%n", "round", "agents", "served", "p50 ms", "p99 ms",
+                "max ms"));
+        for (PolicyRound.Result r : List.of(peer, aami)) {
+            sb.append(String.format(Locale.ROOT, "%-6s %8d %8d %10.1f %10.1f %10.1f%n", r.label(), r.agents(), r.served(),
+                    r.ms(50), r.ms(99), r.ms(100)));
+        }
+        double ratio = aami.ms(99) / Math.max(peer.ms(99), 0.001);
+        double perAgent = aami.agents() == peer.agents() ? 0
+                : (aami.ms(99) - peer.ms(99)) / (aami.agents() - peer.agents());
+        sb.append(String.format(Locale.ROOT, "p99 ratio aami/peer: %.2f (%d vs %d agents; %.4f ms more per waiting agent)%n",
+                ratio, aami.agents(), peer.agents(), perAgent));
+        double goalMs = aami.agents() <= 1_000 ? 500 : 5_000;
+        sb.append(String.format(Locale.ROOT, "goal (issue 14: p99 < %.1f s at %s agents): %s (p99 %.3f s)%n", goalMs / 1000,
+                aami.agents() <= 1_000 ? "1,000" : "50,000", aami.ms(99) < goalMs ? "met" : "missed", aami.ms(99) / 1000));
+        for (PolicyRound.Result r : List.of(peer, aami)) {
+            sb.append(r.ok() ? String.format("%s: every agent received the new version%n", r.label())
+                    : String.format("%s: FAILED, %d of %d agents without the new version; first: %s%n", r.label(),
+                    r.agents() - r.served(), r.agents(), r.failures().isEmpty() ? "-" : r.failures().get(0)));
+        }
+        return sb.toString();
+    }
+
+    /** {@code policy} in {@link BenchMain#COMMANDS}. */
+    static final class Entry implements BenchMain.Command {
+        @Override
+        public String usage() {
+            return PolicyOptions.USAGE;
+        }
+
+        @Override
+        public int run(List<String> args, PrintStream out, PrintStream err) throws BenchMain.UsageException {
+            PolicyOptions o = PolicyOptions.parse(args);
+            try {
+                return new PolicyCommand(o, out).run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("aami-bench: interrupted");
+                return EXIT_FAILED;
+            } catch (Exception e) {
+                err.println("aami-bench: the run failed: " + e);
+                return EXIT_FAILED;
+            }
+        }
+    }
+}

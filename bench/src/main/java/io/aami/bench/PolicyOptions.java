@@ -1,0 +1,72 @@
+package io.aami.bench;
+
+import io.aami.bench.BenchMain.UsageException;
+import io.aami.common.config.Durations;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The options of {@code policy}: every refusal names the option, and the caller exits 2 with it.
+ * {@code apiEnrollment} false is the fast path: targets written straight into the database.
+ */
+public record PolicyOptions(int agents, int peer, boolean apiEnrollment, Duration pollWait, Duration timeout) {
+    static final int MAX_AGENTS = 1_000_000;
+    static final String USAGE = """
+            usage: aami-bench policy [--agents 1000] [--peer 100] [--enroll db|api] [--poll-wait 60s] [--timeout 60s]
+                     (embedded server, TLS off; --enroll db writes the targets into the database, api enrolls each)""";
+
+    public static PolicyOptions parse(List<String> args) throws UsageException {
+        int agents = 1_000;
+        int peer = 100;
+        boolean api = false;
+        Duration pollWait = Duration.ofSeconds(60);
+        Duration timeout = Duration.ofSeconds(60);
+        for (int i = 0; i < args.size(); i++) {
+            String opt = args.get(i);
+            if (!opt.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + opt + "'");
+            }
+            if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                throw new UsageException(opt + " needs a value");
+            }
+            String v = args.get(++i);
+            switch (opt) {
+                case "--agents" -> agents = number(opt, v, 1, MAX_AGENTS);
+                case "--peer" -> peer = number(opt, v, 1, MAX_AGENTS);
+                case "--enroll" -> api = switch (v) {
+                    case "db" -> false;
+                    case "api" -> true;
+                    default -> throw new UsageException("--enroll must be db or api, not '" + v + "'");
+                };
+                case "--poll-wait" -> pollWait = duration(opt, v, Duration.ofSeconds(1));
+                case "--timeout" -> timeout = duration(opt, v, Duration.ofSeconds(1));
+                default -> throw new UsageException("unknown option " + opt);
+            }
+        }
+        return new PolicyOptions(agents, peer, api, pollWait, timeout);
+    }
+
+    private static int number(String opt, String v, int min, int max) throws UsageException {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
+    }
+
+    private static Duration duration(String opt, String v, Duration min) throws UsageException {
+        try {
+            Duration d = Durations.parse(v);
+            if (d.compareTo(min) >= 0) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(opt + ": " + e.getMessage());
+        }
+        throw new UsageException(opt + " must be at least " + Durations.format(min) + ", not '" + v + "'");
+    }
+}
