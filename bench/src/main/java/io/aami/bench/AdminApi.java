@@ -65,6 +65,8 @@ final class AdminApi {
         ProbeRequest req = new ProbeRequest(name, "aami-bench", null, null, host, null, port, "tcp", 1000, intervalSeconds, null,
                 null, null, group, null, null, Map.of(), true);
         return UUID.fromString(post(ApiPaths.PROBES, req).get("id").asText());
+    }
+
     /** An enabled global check: a change every target's policy holds (the policy benchmark's change). */
     UUID createGlobalCheck(String name) {
         CheckRequest req = new CheckRequest(name, "aami-bench", "sh", "exit 0", null, null, 60, 10, null, null, true,
