@@ -114,17 +114,18 @@ public final class PolicyService {
 
     private Cached compute(UUID targetId) {
         long before = generation.get();
-        Cached fresh = db.inTransaction(c -> {
+        Cached unsigned = db.inTransaction(c -> {
             Target target = targets.find(c, targetId).orElseThrow(() -> ApiException.notFound("target", targetId));
             ProbeSet probeSet = probes.probesFor(c, target);
             PolicyContent content = PolicyContent.of(checks.applicable(c, target.groupId(), targetId), probeSet.specs());
             Instant now = clock.instant();
             long version = store.versionFor(c, targetId, content.sha256(), now);
-            // Signed over everything that affects execution plus the target, the version and the expiry.
-            PolicyBundle bundle = signer.sign(new PolicyBundle(version, targetId, now, now.plus(bundleTtl), content.checks(),
-                    content.probes(), null, null));
-            return new Cached(bundle, target.groupId(), probeSet.destinationGroups());
+            return new Cached(new PolicyBundle(version, targetId, now, now.plus(bundleTtl), content.checks(),
+                    content.probes(), null, null), target.groupId(), probeSet.destinationGroups());
         });
+        // Signed over everything that affects execution plus the target, the version and the expiry; after
+        // the commit, so no pooled connection waits while the canonical form is made and signed.
+        Cached fresh = new Cached(signer.sign(unsigned.bundle()), unsigned.groupId(), unsigned.destinationGroups());
         if (generation.get() == before) {
             cache.put(targetId, fresh);
         }
