@@ -73,8 +73,8 @@ public final class RegistrationService {
                                Secrets secrets, ServerConfig.Heartbeat heartbeat, Duration retryWindow,
                                ClientCertificates certificates, PolicySigner signer, Clock clock) {
         this.retries = new AnswerRetries(retryWindow);
-        // A quarter of the pool at most: enrollment never starves heartbeats and results of connections.
-        this.turns = new EnrollmentTurns(db.maxPoolSize() / 4, LOCK_WAIT);
+        // Half the pool at most: enrollment never starves heartbeats and results of connections.
+        this.turns = new EnrollmentTurns(db.maxPoolSize() / 2, LOCK_WAIT);
         this.certificates = certificates;
         this.signer = signer;
         this.db = db;
