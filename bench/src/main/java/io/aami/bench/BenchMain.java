@@ -41,6 +41,7 @@ public final class BenchMain {
     private static Map<String, Command> commands() {
         Map<String, Command> m = new TreeMap<>();
         m.put("fleet", new FleetCommand.Entry());
+        m.put("storm", new StormCommand.Entry());
         return m;
     }
 
