@@ -109,11 +109,25 @@ final class StormRun {
         out.printf(Locale.ROOT, "  restart: stopped in %.1f s, down %.1f s, started again in %.1f s; %d of %d agents heartbeating"
                         + " again %.1f s after it listened (%.1f s after it stopped)%n", r.stopSeconds(), o.down().toMillis() / 1e3,
                 r.restartSeconds(), cameBack, o.agents(), (done - back) / 1e9, (done - stop) / 1e9);
+        out.println("  answers other than 2xx and 304 (io: none): " + failures(stats));
         if (tls) {
             out.printf("  TLS handshakes during the storm: %d full, %d resumed (%d of them sessions from before the restart), %d failed%n",
                     hs.full(), hs.resumed(), hs.resumedOld(), hs.failed());
         }
         return r;
+    }
+
+    /** Per endpoint, the answers that were neither 2xx nor 304: a restart's 503s, and anything worse. */
+    private static String failures(Stats stats) {
+        StringBuilder sb = new StringBuilder();
+        for (Stats.Endpoint e : Stats.Endpoint.values()) {
+            stats.statuses(e).forEach((status, n) -> {
+                if (!status.startsWith("2") && !status.equals("304")) {
+                    sb.append(sb.length() == 0 ? "" : ", ").append(e.label).append(' ').append(status).append('=').append(n);
+                }
+            });
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
     }
 
     /** Waits until every agent has had a heartbeat answered since the fleet started (two intervals and a minute at most). */

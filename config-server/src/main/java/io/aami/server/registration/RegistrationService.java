@@ -98,8 +98,8 @@ public final class RegistrationService {
                         Fields.ipAddress("ip_address", req.ipAddress()), Fields.labels("labels", req.labels()),
                         RegistrationFields.metadata(req.metadata())),
                 req.csr(), RegistrationFields.chosenToken(req.agentTokenSha256()));
-        try (EnrollmentTurns.Turn turn = turns.take(parts.id())) {
-            SignedCsr csr = prepare(parts, r);
+        try (EnrollmentTurns.Turn turn = turns.take(requireKnown(parts))) {
+            SignedCsr csr = certificates == null ? SignedCsr.NONE : SignedCsr.sign(certificates, r.agentId(), r.csr());
             return db.inTransaction(c -> {
                 lockTimeout(c);
                 BootstrapToken token = knownToken(c, parts);
@@ -136,19 +136,16 @@ public final class RegistrationService {
     }
 
     /**
-     * The slow work, before the transaction: a short read first refuses an unknown token (no signing
-     * for whoever guesses one), then the CSR is signed ({@link SignedCsr}).
+     * A short read, before the turn and the transaction: a request with an unknown token or a wrong
+     * secret never queues behind a token's enrollments (nor is its CSR signed). Returns the token's id.
      */
-    private SignedCsr prepare(TokenFormat.Parts parts, Request r) {
-        if (certificates == null) {
-            return SignedCsr.NONE;
-        }
+    private String requireKnown(TokenFormat.Parts parts) {
         boolean known = db.withConnection(c -> tokens.find(c, parts.id()))
                 .filter(t -> Secrets.matches(t.secretSha256(), parts.secret())).isPresent();
         if (!known) {
             throw new ApiException(ErrorCode.TOKEN_UNKNOWN, "the bootstrap token is not valid");
         }
-        return SignedCsr.sign(certificates, r.agentId(), r.csr());
+        return parts.id();
     }
 
     /** Bounds the wait on the token's (and the target's) row lock: another replica's enrollment, an admin's change. */
