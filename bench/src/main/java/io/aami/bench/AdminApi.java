@@ -23,6 +23,8 @@ import javax.net.ssl.SSLContext;
  * client for these few calls; the fleet never uses it.
  */
 final class AdminApi {
+    private static final int ATTEMPTS = 4;
+
     private final URI base;
     private final String adminToken;
     private final ObjectMapper mapper;
@@ -33,7 +35,7 @@ final class AdminApi {
         this.base = base;
         this.adminToken = adminToken;
         this.mapper = mapper;
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1);
         this.http = (tls == null ? b : b.sslContext(tls)).build();
     }
 
@@ -100,30 +102,57 @@ final class AdminApi {
 
     /** {@code GET path} with the admin token; the answer's JSON, or an exception unless 2xx. */
     JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + adminToken).GET().build(), "GET " + path);
+        return send(request(path).GET().build(), "GET " + path);
     }
 
     private JsonNode post(String path, Object body) {
+        byte[] json;
         try {
-            return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body))).build(), "POST " + path);
+            json = mapper.writeValueAsBytes(body);
         } catch (IOException e) {
-            throw new IllegalStateException("POST " + path + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("POST " + path + ": " + e.getMessage(), e);
+        }
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(), "POST " + path);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken);
+    }
+
+    /**
+     * Sends, retrying what a loaded server may answer (408, 429, 503) or no answer at all a few times:
+     * on a busy machine a run must not fail for want of a group or a token (a retried POST at worst
+     * leaves a spare token or an unused group behind).
+     */
+    private JsonNode send(HttpRequest req, String what) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                int status = resp.statusCode();
+                if (status / 100 == 2) {
+                    return mapper.readTree(resp.body());
+                }
+                if (attempt >= ATTEMPTS || status != 408 && status != 429 && status != 503) {
+                    throw new IllegalStateException(what + " answered " + status + ": "
+                            + new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            pause(attempt);
         }
     }
 
-    private JsonNode send(HttpRequest req, String what) {
+    private static void pause(int attempt) {
         try {
-            HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-            if (resp.statusCode() / 100 != 2) {
-                throw new IllegalStateException(what + " answered " + resp.statusCode() + ": "
-                        + new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8));
-            }
-            return mapper.readTree(resp.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+            Thread.sleep(1000L * attempt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -48,6 +48,7 @@ public final class BenchMain {
         m.put("heartbeat", new HeartbeatCommand.Entry());
         m.put("checkrun", new CheckRunCommand.Entry());
         m.put("policy", new PolicyCommand.Entry());
+        m.put("storm", new StormCommand.Entry());
         return m;
     }
 

@@ -17,39 +17,55 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * A real config-server in this JVM, on port 0, over its embedded PostgreSQL started here first so
- * the bench knows the database's URL (the exactly-once check reads it). Enrollment rate limits are
- * lifted (the whole fleet enrolls from 127.0.0.1); everything else is the server's default.
+ * A real config-server in this JVM, on a port chosen once (so {@link #restart} comes back on it), over
+ * its embedded PostgreSQL started here first so the bench knows the database's URL (the exactly-once
+ * check reads it). Enrollment rate limits are lifted (the whole fleet enrolls from 127.0.0.1);
+ * everything else is the server's default. Its files live in a temporary directory deleted at close,
+ * or in a directory the caller keeps ({@code --data-dir}), so a later run meets the same server: its CA,
+ * database and the agents enrolled in it ({@code --identities}).
  */
 final class EmbeddedTarget implements AutoCloseable {
     private final Path dir;
+    private final boolean keep;
     private final EmbeddedPostgresServer pg;
-    private final RunningServer server;
-    private final ServerConfig cfg;
+    private final Map<String, String> env;
     private final String adminToken;
+    private ServerConfig cfg;
+    private RunningServer server;
 
-    private EmbeddedTarget(Path dir, EmbeddedPostgresServer pg, RunningServer server, ServerConfig cfg, String adminToken) {
+    private EmbeddedTarget(Path dir, boolean keep, EmbeddedPostgresServer pg, RunningServer server, Map<String, String> env,
+                           ServerConfig cfg, String adminToken) {
         this.dir = dir;
+        this.keep = keep;
         this.pg = pg;
         this.server = server;
+        this.env = env;
         this.cfg = cfg;
         this.adminToken = adminToken;
     }
 
     static EmbeddedTarget start(boolean tls, Duration heartbeat) throws IOException {
-        return start(tls, heartbeat, Map.of());
+        return start(tls, heartbeat, Map.of(), null);
     }
 
     /** @param settings further {@code AAMI_*} settings, applied last (e.g. the monitoring token, {@code metrics.max_age}) */
     static EmbeddedTarget start(boolean tls, Duration heartbeat, Map<String, String> settings) throws IOException {
-        Path dir = Files.createTempDirectory("aami-bench");
+        return start(tls, heartbeat, settings, null);
+    }
+
+    /**
+     * @param settings further {@code AAMI_*} settings, applied last
+     * @param keepDir  the server's directory, kept after close; null for a temporary one
+     */
+    static EmbeddedTarget start(boolean tls, Duration heartbeat, Map<String, String> settings, Path keepDir) throws IOException {
+        Path dir = keepDir != null ? Files.createDirectories(keepDir) : Files.createTempDirectory("aami-bench");
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg").resolve("postgres"));
         try {
             byte[] secret = new byte[24];
             new SecureRandom().nextBytes(secret);
             String admin = "bench-" + HexFormat.of().formatHex(secret);
             Map<String, String> env = new HashMap<>();
-            env.put("AAMI_LISTEN", "127.0.0.1:0");
+            env.put("AAMI_LISTEN", "127.0.0.1:" + freePort());
             env.put("AAMI_TLS", tls ? "on" : "off");
             env.put("AAMI_ADMIN_TOKEN", admin);
             env.put("AAMI_DATA_DIR", dir.resolve("data").toString());
@@ -61,12 +77,33 @@ final class EmbeddedTarget implements AutoCloseable {
             env.put("AAMI_HEARTBEAT_INTERVAL", io.aami.common.config.Durations.format(heartbeat));
             env.putAll(settings);
             ServerConfig cfg = ServerConfigLoader.load(null, env);
-            return new EmbeddedTarget(dir, pg, ServerMain.start(cfg, Clock.systemUTC()), cfg, admin);
+            return new EmbeddedTarget(dir, keepDir != null, pg, ServerMain.start(cfg, Clock.systemUTC()), env, cfg, admin);
         } catch (RuntimeException | Error e) {
             // An Error too (a class missing from a stale build): the postmaster would outlive this JVM.
             pg.close();
             throw e;
         }
+    }
+
+    /**
+     * Stops the server: it finishes what it was answering, then its connections drop, as at an upgrade
+     * (pending heartbeats are flushed). Returns when it is stopped; {@link #start} brings it back.
+     */
+    void stop() {
+        server.close();
+    }
+
+    /** Starts the stopped server again on the same port and directory, with the same CA and server certificate. */
+    void start() {
+        server = ServerMain.start(cfg, Clock.systemUTC());
+    }
+
+    /** Restarts the server with TLS on or off (same port, directory and database): one PostgreSQL for both runs of a peer comparison. */
+    void switchTls(boolean tls) {
+        server.close();
+        env.put("AAMI_TLS", tls ? "on" : "off");
+        cfg = ServerConfigLoader.load(null, env);
+        server = ServerMain.start(cfg, Clock.systemUTC());
     }
 
     URI base() {
@@ -103,7 +140,15 @@ final class EmbeddedTarget implements AutoCloseable {
     public void close() {
         server.close();
         pg.close();
-        deleteQuietly(dir);
+        if (!keep) {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     private static void deleteQuietly(Path dir) {

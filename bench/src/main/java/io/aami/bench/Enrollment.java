@@ -22,13 +22,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * Enrolls one simulated agent as the real one does: a fresh EC key and CSR (with TLS), an
  * {@code agent_token} it chose itself (only its SHA-256 is sent), the bootstrap token; then installs
  * the issued certificate as that agent's TLS identity. What the real agent retries (no answer, 408,
- * 429, 5xx) is retried with its {@code Retry-After} or a jittered backoff; any other is fatal.
+ * 429, 5xx) is retried with its {@code Retry-After} or a jittered backoff; any other is fatal. How
+ * many enrollments are in flight at once adapts to the server's 429 and 503 ({@link EnrollWindow}).
  */
 final class Enrollment {
     private static final int ATTEMPTS = 20;
 
-    /** An enrolled agent: its id and, without TLS, the token it authenticates with. */
-    record Enrolled(UUID id, String agentToken) {
+    /**
+     * An enrolled agent: its id, the agent token it chose (its credential without TLS) and, with TLS,
+     * its key and certificate (else null).
+     */
+    record Enrolled(UUID id, String agentToken, KeyPair key, X509Certificate certificate) {
     }
 
     private final FleetHttp http;
@@ -37,6 +41,7 @@ final class Enrollment {
     private final FleetTls tls;
     private final PerAgentSslContextFactory ssl;
     private final SecureRandom random;
+    private final EnrollWindow window = new EnrollWindow(Fleet.ENROLL_CONCURRENCY);
 
     /** @param tls and {@code ssl} null without TLS */
     Enrollment(FleetHttp http, ObjectMapper mapper, FleetTls tls, PerAgentSslContextFactory ssl, SecureRandom random) {
@@ -57,14 +62,15 @@ final class Enrollment {
                 key == null ? null : keys.csrPem(key, id), Pem.sha256Hex(agentToken.getBytes(StandardCharsets.UTF_8)));
         byte[] body = json(req);
         for (int attempt = 1; ; attempt++) {
+            window.acquire();
             FleetHttp.Answer a = call(lane, body);
+            window.release(a.status());
             if (a.ok()) {
                 RegisterResponse resp = decode(a.body());
-                if (key != null) {
-                    X509Certificate cert = Pem.parseCertificate(resp.clientCertificate());
-                    ssl.register(resp.agentId(), tls.agent(key, new X509Certificate[] {cert}));
-                }
-                return new Enrolled(resp.agentId(), resp.agentToken() != null ? resp.agentToken() : agentToken);
+                X509Certificate cert = key == null ? null : Pem.parseCertificate(resp.clientCertificate());
+                Enrolled e = new Enrolled(resp.agentId(), resp.agentToken() != null ? resp.agentToken() : agentToken, key, cert);
+                adopt(e);
+                return e;
             }
             boolean retryable = a.status() == 0 || a.status() == 408 || a.status() == 429 || a.status() / 100 == 5;
             if (!retryable || attempt == ATTEMPTS) {
@@ -74,6 +80,21 @@ final class Enrollment {
             long wait = a.retryAfterSeconds() >= 0 ? a.retryAfterSeconds() * 1000
                     : ThreadLocalRandom.current().nextLong(200L << Math.min(attempt, 6));
             Thread.sleep(wait);
+        }
+    }
+
+    /** Enrollments sent at once now (see {@link EnrollWindow}). */
+    int window() {
+        return window.size();
+    }
+
+    /** Makes an agent enrolled earlier ({@code --identities}) usable: with TLS, its identity joins the client's. */
+    void adopt(Enrolled e) {
+        if (ssl != null) {
+            if (e.key() == null || e.certificate() == null) {
+                throw new IllegalStateException("identity " + e.id() + " has no key and certificate, and this run uses TLS");
+            }
+            ssl.register(e.id(), tls.agent(e.key(), new X509Certificate[] {e.certificate()}));
         }
     }
 

@@ -19,8 +19,12 @@ import java.util.function.IntFunction;
  */
 final class Fleet implements AutoCloseable {
     static final int TIMER_THREADS = 2;
-    /** Enrollments at once: well below the server's {@code http.max_unauthenticated_in_flight} (32) and its pool (16). */
+    /**
+     * Enrollments at once to start with: well below the server's {@code http.max_unauthenticated_in_flight}
+     * (32) and its pool (16); the window then adapts ({@link EnrollWindow}) within {@link #LANES} lanes.
+     */
     static final int ENROLL_CONCURRENCY = 8;
+    static final int LANES = 16;
 
     private final FleetHttp http;
     private final Enrollment enrollment;
@@ -31,6 +35,7 @@ final class Fleet implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(TIMER_THREADS,
             io.aami.common.concurrent.DaemonThreads.factory("bench-timer"));
     private final List<SimAgent> agents = new CopyOnWriteArrayList<>();
+    private final List<Enrollment.Enrolled> identities = new CopyOnWriteArrayList<>();
 
     Fleet(FleetHttp http, Enrollment enrollment, SimAgent.Rhythm rhythm, UUID checkId, ObjectMapper mapper, boolean tls) {
         this.http = http;
@@ -47,12 +52,15 @@ final class Fleet implements AutoCloseable {
 
     /**
      * Enrolls {@code count} more agents and starts each one; returns when all run. Each of the
-     * {@link #ENROLL_CONCURRENCY} lanes enrolls its share one after another with a bootstrap token of
-     * its own ({@code tokenForUses}): enrollments of one token serialize on its row lock in the server,
-     * each holding a pooled connection while it waits.
+     * {@link #LANES} lanes enrolls its share one after another with a bootstrap token of its own
+     * ({@code tokenForUses}): the server serializes enrollments of one token. How many lanes send at
+     * once is the enrollment window's choice.
      */
     void grow(int count, IntFunction<String> tokenForUses) throws InterruptedException {
-        int lanes = Math.min(ENROLL_CONCURRENCY, count);
+        if (count <= 0) {
+            return;
+        }
+        int lanes = Math.min(LANES, count);
         int first = agents.size();
         ExecutorService pool = Executors.newFixedThreadPool(lanes, io.aami.common.concurrent.DaemonThreads.factory("bench-enroll"));
         try {
@@ -64,10 +72,7 @@ final class Fleet implements AutoCloseable {
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < share; i++) {
                         int n = first + l + i * lanes;
-                        Enrollment.Enrolled e = enrollment.enroll(token, String.format("bench-%07d", n), "enroll-" + l);
-                        SimAgent a = new SimAgent(e.id(), tls ? null : e.agentToken(), checkId, rhythm, http, timers, mapper);
-                        agents.add(a);
-                        a.start();
+                        start(enrollment.enroll(token, String.format("bench-%07d", n), "enroll-" + l));
                     }
                     return null;
                 }));
@@ -80,6 +85,31 @@ final class Fleet implements AutoCloseable {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Starts agents enrolled in an earlier run ({@code --identities}) without enrolling them again. */
+    void adopt(List<Enrollment.Enrolled> earlier) {
+        for (Enrollment.Enrolled e : earlier) {
+            enrollment.adopt(e);
+            start(e);
+        }
+    }
+
+    private void start(Enrollment.Enrolled e) {
+        SimAgent a = new SimAgent(e.id(), tls ? null : e.agentToken(), checkId, rhythm, http, timers, mapper);
+        identities.add(e);
+        agents.add(a);
+        a.start();
+    }
+
+    /** Every agent's identity, in the order they started. */
+    List<Enrollment.Enrolled> identities() {
+        return List.copyOf(identities);
+    }
+
+    /** How many agents had a heartbeat answered 2xx after {@code sinceNanos} ({@link System#nanoTime()}). */
+    int heartbeatingSince(long sinceNanos) {
+        return (int) agents.stream().filter(a -> a.lastHeartbeatOk() - sinceNanos > 0).count();
     }
 
     /** Stops making results, waits up to {@code grace} for every pending one to be acknowledged, then stops. */

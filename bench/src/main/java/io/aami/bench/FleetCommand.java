@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code fleet}: sets up a run (embedded server or the given one; a group, a check and bootstrap
@@ -38,6 +40,7 @@ final class FleetCommand {
 
     private final FleetOptions o;
     private final PrintStream out;
+    private volatile Runnable closeOnInterrupt = () -> { };
 
     FleetCommand(FleetOptions o, PrintStream out) {
         this.o = o;
@@ -50,7 +53,9 @@ final class FleetCommand {
             return run(new Target(o.server(), admin, o.caFile(), new ExactlyOnce(o.databaseUrl(), null, null)));
         }
         out.printf("starting an embedded config-server (TLS %s) on embedded PostgreSQL%n", o.tls() ? "on" : "off");
-        try (EmbeddedTarget server = EmbeddedTarget.start(o.tls(), o.heartbeat())) {
+        try (EmbeddedTarget server = EmbeddedTarget.start(o.tls(), o.heartbeat(), java.util.Map.of(), o.dataDir())) {
+            // Interrupted, nobody else stops the embedded PostgreSQL: the hook does, after its report.
+            closeOnInterrupt = server::close;
             return run(new Target(server.base(), server.adminToken(), o.tls() ? server.caFile() : null, server.database()));
         }
     }
@@ -58,12 +63,19 @@ final class FleetCommand {
     Outcome run(Target t) throws Exception {
         SecureRandom random = new SecureRandom();
         ObjectMapper mapper = WireJson.mapper();
-        FleetTls tls = o.tls() ? new FleetTls(Pem.readCertificate(t.caFile()), random) : null;
+        java.security.cert.X509Certificate ca = o.tls() ? Pem.readCertificate(t.caFile()) : null;
+        FleetTls tls = o.tls() ? new FleetTls(ca, random) : null;
         PerAgentSslContextFactory ssl = tls == null ? null : new PerAgentSslContextFactory(tls.trustOnly());
         AdminApi admin = new AdminApi(t.base(), t.adminToken(), mapper, tls == null ? null : tls.trustOnly());
+        String serverId = ca == null ? "-" : Pem.sha256Hex(ca);
+        Identities file = o.identities() == null ? null : new Identities(o.identities(), mapper);
+        Identities.Saved saved = file == null ? null : file.load();
+        if (saved != null && !saved.server().equals(serverId)) {
+            throw new IOException("--identities " + o.identities() + " belongs to another server (CA " + saved.server() + ")");
+        }
         String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        UUID group = admin.createGroup(name);
-        UUID check = admin.createCheck(name, group);
+        UUID group = saved != null ? saved.group() : admin.createGroup(name);
+        UUID check = saved != null ? saved.check() : admin.createCheck(name, group);
         Stats stats = new Stats();
         MemoryProbe memory = MemoryProbe.baseline();
         SimAgent.Rhythm rhythm = new SimAgent.Rhythm(o.heartbeat(), o.resultsPerMinute(), o.policyWait());
@@ -74,20 +86,56 @@ final class FleetCommand {
                     uses -> admin.createBootstrapToken(name + "-" + tokens.incrementAndGet(), group, uses);
             out.printf("fleet %s: %d agents, %s TLS, heartbeat %ss, %d results/min each, against %s%n", name, o.agents(),
                     o.tls() ? "mutual" : "no", o.heartbeat().toSeconds(), o.resultsPerMinute(), t.base());
-            return drive(t, fleet, stats, memory, token);
+            List<Enrollment.Enrolled> earlier = saved == null ? List.of() : Identities.agents(saved);
+            fleet.adopt(earlier.subList(0, Math.min(o.agents(), earlier.size())));
+            if (!earlier.isEmpty()) {
+                out.printf("%d agents from --identities %s, not enrolled again%n", fleet.size(), o.identities());
+            }
+            Runnable save = file == null ? () -> { } : () -> save(file, serverId, group, check, fleet);
+            return drive(t, fleet, stats, memory, token, save);
+        }
+    }
+
+    private void save(Identities file, String serverId, UUID group, UUID check, Fleet fleet) {
+        try {
+            file.save(serverId, group, check, fleet.identities());
+        } catch (IOException e) {
+            out.println("could not save --identities: " + e.getMessage());
         }
     }
 
     /** Enrolls the fleet, runs it (or ramps it), drains it, prints the tables and the verdict. */
-    private Outcome drive(Target t, Fleet fleet, Stats stats, MemoryProbe memory, java.util.function.IntFunction<String> token)
-            throws Exception {
+    private Outcome drive(Target t, Fleet fleet, Stats stats, MemoryProbe memory, java.util.function.IntFunction<String> token,
+                          Runnable saveIdentities) throws Exception {
         long started = System.nanoTime();
-        fleet.grow(o.agents(), token);
+        AtomicBoolean reported = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            if (reported.compareAndSet(false, true)) {
+                interrupted(t, fleet, stats, started, saveIdentities);
+            }
+        }, "aami-bench-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return measure(t, fleet, stats, memory, token, saveIdentities, started, reported);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook runs (or ran) its report
+            }
+        }
+    }
+
+    private Outcome measure(Target t, Fleet fleet, Stats stats, MemoryProbe memory, java.util.function.IntFunction<String> token,
+                            Runnable saveIdentities, long started, AtomicBoolean reported) throws Exception {
+        fleet.grow(o.agents() - fleet.size(), token);
         out.printf("enrolled %d agents in %.1f s%n", fleet.size(), (System.nanoTime() - started) / 1e9);
+        saveIdentities.run();
         long steady = System.nanoTime();
         boolean lossDuringRamp = false;
         if (o.rampPerMinute() > 0) {
             lossDuringRamp = !new Ramp(o, fleet, stats, t.database(), out).run(token, started);
+            saveIdentities.run();
         } else {
             // The duration is the time the whole fleet runs, after the last enrollment.
             TimeUnit.NANOSECONDS.sleep(o.duration().toNanos());
@@ -95,6 +143,10 @@ final class FleetCommand {
         double steadySeconds = (System.nanoTime() - steady) / 1e9;
         MemoryProbe.Sample perAgent = memory.perAgent(fleet.size());
         int undrained = fleet.drainAndStop(DRAIN);
+        if (!reported.compareAndSet(false, true)) {
+            // Interrupted while draining: the hook reports.
+            return new Outcome(new ExactlyOnce.Verdict(0, 0, 0, 0, 0, 0), fleet.ledgers(), stats, true);
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.println();
         out.printf(Locale.ROOT, "%.1f s in all, %.1f s with the whole fleet running; rates are over the whole run%n", seconds,
@@ -110,6 +162,26 @@ final class FleetCommand {
         ExactlyOnce.Verdict v = t.database().verify(ledgers);
         out.print(Report.verdict(v));
         return new Outcome(v, ledgers, stats, lossDuringRamp);
+    }
+
+    /**
+     * Ctrl-C (or SIGTERM): stops the agents, prints what was measured so far and the exactly-once
+     * verdict on what had been acknowledged (a batch in flight, stored but not acknowledged, is no loss),
+     * saves {@code --identities}, then stops the embedded server.
+     */
+    private void interrupted(Target t, Fleet fleet, Stats stats, long started, Runnable saveIdentities) {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        fleet.close();
+        out.printf(Locale.ROOT, "%ninterrupted after %.1f s with %d agents: the figures so far%n", seconds, fleet.size());
+        out.print(Report.endpoints(stats, seconds));
+        try {
+            out.print(Report.verdict(t.database().verify(fleet.ledgers())));
+        } catch (SQLException | RuntimeException e) {
+            out.println("exactly-once (database): not checked, " + e.getMessage());
+        }
+        saveIdentities.run();
+        out.flush();
+        closeOnInterrupt.run();
     }
 
     /** {@code fleet} in {@link BenchMain#COMMANDS}. */

@@ -40,6 +40,7 @@ final class FleetHttp implements AutoCloseable {
     private final URI base;
     private final HttpClient client;
     private final Stats stats;
+    private final Handshakes handshakes = new Handshakes();
 
     /** @param ssl null for plain HTTP */
     FleetHttp(URI base, PerAgentSslContextFactory ssl, Stats stats) {
@@ -62,6 +63,8 @@ final class FleetHttp implements AutoCloseable {
         client.setIdleTimeout(180_000);
         client.setFollowRedirects(false);
         client.setUserAgentField(new org.eclipse.jetty.http.HttpField(HttpHeader.USER_AGENT, "aami-bench"));
+        // Jetty hands every TLS connection's handshake to the client's SslHandshakeListener beans.
+        client.addBean(handshakes);
         try {
             client.start();
         } catch (Exception e) {
@@ -101,6 +104,16 @@ final class FleetHttp implements AutoCloseable {
                 callback.done(new Answer(status, status == 0 ? new byte[0] : getContent(), retryAfter, result.getFailure()));
             }
         });
+    }
+
+    /** TLS handshakes so far (none without TLS). */
+    Handshakes.Counts handshakes() {
+        return handshakes.counts();
+    }
+
+    /** See {@link Handshakes#mark()}. */
+    void markHandshakes() {
+        handshakes.mark();
     }
 
     private static long retryAfter(String header) {

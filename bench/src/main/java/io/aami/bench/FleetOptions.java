@@ -13,12 +13,16 @@ import java.util.List;
  * fixed fleet of {@code agents}.
  */
 public record FleetOptions(int agents, Duration duration, boolean tls, URI server, Path adminTokenFile, String databaseUrl,
-                           Path caFile, Duration heartbeat, int resultsPerMinute, int rampPerMinute, Duration policyWait) {
+                           Path caFile, Duration heartbeat, int resultsPerMinute, int rampPerMinute, Duration policyWait,
+                           Path identities, Path dataDir) {
     static final int MAX_AGENTS = 1_000_000;
+    /** {@code --ramp} without a number: issue 14's step, 5,000 more agents a minute. */
+    static final int DEFAULT_RAMP = 5_000;
     static final String USAGE = """
             usage: aami-bench fleet --agents N [--duration 60s] [--tls|--no-tls]
-                     [--embedded | --server https://host:port --admin-token-file F --database-url JDBC_URL --ca-file F]
-                     [--heartbeat 30s] [--results-per-minute 10] [--ramp PER_MINUTE] [--policy-wait 55s]""";
+                     [--embedded [--data-dir DIR] | --server https://host:port --admin-token-file F --database-url JDBC_URL --ca-file F]
+                     [--heartbeat 30s] [--results-per-minute 10] [--ramp [PER_MINUTE, default 5000]] [--policy-wait 55s]
+                     [--identities FILE]""";
 
     public boolean embedded() {
         return server == null;
@@ -32,6 +36,10 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
                 case "--tls" -> b.tlsOn = true;
                 case "--no-tls" -> b.tlsOff = true;
                 case "--embedded" -> b.embedded = true;
+                case "--ramp" -> {
+                    boolean given = i + 1 < args.size() && !args.get(i + 1).startsWith("--");
+                    b.ramp = given ? number(opt, args.get(++i), 1, MAX_AGENTS) : DEFAULT_RAMP;
+                }
                 default -> b.set(opt, value(args, ++i, opt));
             }
         }
@@ -62,6 +70,8 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
         int resultsPerMinute = 10;
         int ramp;
         Duration policyWait = Duration.ofSeconds(55);
+        Path identities;
+        Path dataDir;
 
         void set(String opt, String v) throws UsageException {
             switch (opt) {
@@ -73,7 +83,8 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
                 case "--ca-file" -> caFile = Path.of(v);
                 case "--heartbeat" -> heartbeat = duration(opt, v, Duration.ofSeconds(1));
                 case "--results-per-minute" -> resultsPerMinute = number(opt, v, 0, 6000);
-                case "--ramp" -> ramp = number(opt, v, 1, MAX_AGENTS);
+                case "--identities" -> identities = Path.of(v);
+                case "--data-dir" -> dataDir = Path.of(v);
                 case "--policy-wait" -> policyWait = duration(opt, v, Duration.ofSeconds(1));
                 default -> throw new UsageException("unknown option " + opt);
             }
@@ -93,6 +104,13 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
             if (embedded && (adminTokenFile != null || databaseUrl != null || caFile != null)) {
                 throw new UsageException("--admin-token-file, --database-url and --ca-file belong to --server, not --embedded");
             }
+            if (dataDir != null && !embedded) {
+                throw new UsageException("--data-dir belongs to --embedded (the embedded server's directory, kept between runs)");
+            }
+            if (identities != null && embedded && dataDir == null) {
+                throw new UsageException("--identities with --embedded needs --data-dir: enrolled agents are reusable only with"
+                        + " the same server, whose CA and database live in that directory");
+            }
             if (tlsOn && tlsOff) {
                 throw new UsageException("--tls and --no-tls exclude each other");
             }
@@ -104,7 +122,7 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
                 throw new UsageException("--server over TLS needs --ca-file (the server's CA, <data_dir>/pki/ca.crt): the fleet trusts nothing else");
             }
             return new FleetOptions(agents, duration, useTls, server, adminTokenFile, databaseUrl, caFile, heartbeat,
-                    resultsPerMinute, ramp, policyWait);
+                    resultsPerMinute, ramp, policyWait, identities, dataDir);
         }
     }
 

@@ -55,6 +55,7 @@ final class SimAgent {
     private volatile long policyVersion = -1;
     private volatile boolean producing = true;
     private volatile boolean running = true;
+    private volatile long lastHeartbeatOk = bornNanos - Long.MAX_VALUE / 2;
 
     /** @param bearer the agent token without TLS; null with TLS, where the certificate is the credential */
     SimAgent(UUID id, String bearer, String checkId, Rhythm rhythm, FleetHttp http, ScheduledExecutorService timers,
@@ -91,6 +92,11 @@ final class SimAgent {
         return pending.isEmpty() && !inFlight;
     }
 
+    /** When ({@link System#nanoTime()}) a heartbeat was last answered 2xx; long before birth if never. */
+    long lastHeartbeatOk() {
+        return lastHeartbeatOk;
+    }
+
     void stop() {
         running = false;
     }
@@ -116,6 +122,7 @@ final class SimAgent {
                             backoff(++heartbeatFailures, a));
                     if (a.ok()) {
                         heartbeatFailures = 0;
+                        lastHeartbeatOk = System.nanoTime();
                     }
                     after(next, this::heartbeat);
                 });

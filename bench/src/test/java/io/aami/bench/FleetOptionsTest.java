@@ -39,6 +39,9 @@ class FleetOptionsTest {
             "fleet --agents 10 --server https://h:1 --admin-token-file t --database-url jdbc:postgresql://h/d | --server over TLS needs --ca-file",
             "fleet --agents 10 --server http://h:1 --tls --admin-token-file t --database-url jdbc:postgresql://h/d | does not match --tls",
             "fleet --agents 10 --embedded --database-url jdbc:postgresql://h/d | belong to --server, not --embedded",
+            "fleet --agents 10 --server https://h:1 --admin-token-file t --database-url jdbc:postgresql://h/d --ca-file c --data-dir d | --data-dir belongs to --embedded",
+            "fleet --agents 10 --embedded --identities ids.json   | --identities with --embedded needs --data-dir",
+            "fleet --agents 10 --embedded --ramp x                | --ramp must be a whole number from 1",
     })
     void refusedCommandLinesExitTwoNamingTheProblem(String line, String message) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -59,6 +62,11 @@ class FleetOptionsTest {
         assertThat(o.heartbeat()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.resultsPerMinute()).isEqualTo(10);
         assertThat(o.rampPerMinute()).isZero();
+        assertThat(o.identities()).isNull();
+        // --ramp alone: issue 14's step of 5,000 agents a minute.
+        assertThat(FleetOptions.parse(List.of("--agents", "5", "--ramp", "--embedded")).rampPerMinute()).isEqualTo(5_000);
+        assertThat(FleetOptions.parse(List.of("--agents", "5", "--embedded", "--ramp")).rampPerMinute()).isEqualTo(5_000);
+        assertThat(FleetOptions.parse(List.of("--agents", "5", "--embedded", "--ramp", "250")).rampPerMinute()).isEqualTo(250);
         assertThat(FleetOptions.parse(List.of("--agents", "5", "--server", "http://127.0.0.1:8080", "--admin-token-file", "t",
                 "--database-url", "jdbc:postgresql://127.0.0.1/aami")).tls()).isFalse();
     }

@@ -102,6 +102,32 @@ class LaunchersTest {
     }
 
     @Test
+    void serverHeapIsBoundedByDefaultSizedByAamiServerHeapAndABadSizeIsNamed() throws Exception {
+        Path fake = fakeJava("17.0.9");
+        Path jar = Files.writeString(dir.resolve("server.jar"), "");
+        Path defaults = Files.writeString(dir.resolve("aami-config-server.default"), "AAMI_JAR=" + jar + "\n");
+        Map<String, String> env = Map.of("PATH", fake.getParent() + ":/usr/bin:/bin", "AAMI_DEFAULTS_FILE", defaults.toString());
+        Run run = run("aami-config-server", env, "routes");
+        assertThat(run.exit).as(run.output).isZero();
+        assertThat(Files.readString(dir.resolve("java-calls"))).isEqualTo("-version\n"
+                + "-Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=100 -XX:+ExitOnOutOfMemoryError -jar " + jar + " routes\n");
+
+        Files.writeString(defaults, "AAMI_SERVER_HEAP=1536m\nJAVA_OPTS=\"-Dfrom.defaults=yes\"\nAAMI_JAR=" + jar + "\n");
+        assertThat(run("aami-config-server", env).exit).isZero();
+        assertThat(Files.readString(dir.resolve("java-calls"))).endsWith("-Xmx1536m -XX:+UseG1GC -XX:MaxGCPauseMillis=100"
+                + " -XX:+ExitOnOutOfMemoryError -Dfrom.defaults=yes -jar " + jar + "\n");
+        // The launcher's own setting stays behind: the server would warn about an unknown AAMI_* key.
+        assertThat(Files.readString(dir.resolve("java-env"))).doesNotContain("AAMI_SERVER_HEAP");
+
+        for (String bad : new String[] {"2", "1gb", "g", "1g -Dx=y", "-1g"}) {
+            Files.writeString(defaults, "AAMI_SERVER_HEAP='" + bad + "'\nAAMI_JAR=" + jar + "\n");
+            Run refused = run("aami-config-server", env);
+            assertThat(refused.exit).as(bad).isEqualTo(2);
+            assertThat(refused.output).contains("AAMI_SERVER_HEAP must be a heap size such as 1g or 1536m, not '" + bad + "'");
+        }
+    }
+
+    @Test
     void configServerLauncherRunsTheRealJar() throws Exception {
         Run routes = run("aami-config-server", Map.of("JAVA_HOME", JAVA_HOME.toString(),
                 "AAMI_JAR", JavaProcess.jar("aami.server.jar").toString()), "routes");

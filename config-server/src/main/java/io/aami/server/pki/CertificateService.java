@@ -23,7 +23,9 @@ public final class CertificateService {
     /** Renews {@code agentId}'s certificate for the one whose serial it presented (only its current one may). */
     public ClientCertificates.Issued renew(UUID agentId, String presentedSerial, String csrPem) {
         ClientCertificates issuer = tlsOn();
-        return db.inTransaction(c -> issuer.renew(c, agentId, presentedSerial, csrPem));
+        // Signed before the transaction: no pooled connection or row lock is held while the CPU signs.
+        ClientCertificates.Signed signed = issuer.sign(agentId, csrPem);
+        return db.inTransaction(c -> issuer.renew(c, agentId, presentedSerial, signed));
     }
 
     /** Fails with 404 when TLS is off (checked before anything else about a request). */

@@ -40,9 +40,34 @@ public final class ClientCertificates {
         this.clock = clock;
     }
 
-    /** Issues the enrolling agent's certificate from {@code csrPem}; a bad CSR is a 400 on field {@code csr}. */
-    public Issued issue(Connection c, UUID agentId, String csrPem) throws SQLException {
-        return sign(c, agentId, csrPem, null);
+    /**
+     * A CSR signed into a certificate, not yet recorded as the agent's. Signing (and checking the CSR's
+     * own signature) is the CPU-heavy part: callers do it before they take a pooled connection and the
+     * row locks of their transaction, which then only records it ({@link #issue}, {@link #renew}).
+     */
+    public static final class Signed {
+        private final X509Certificate cert;
+
+        private Signed(X509Certificate cert) {
+            this.cert = cert;
+        }
+    }
+
+    /** Signs {@code csrPem} for {@code agentId}; a missing or bad CSR is a 400 on field {@code csr}. No database work. */
+    public Signed sign(UUID agentId, String csrPem) {
+        if (csrPem == null || csrPem.isBlank()) {
+            throw ApiException.invalid("csr", "is required: this server uses TLS and issues client certificates");
+        }
+        try {
+            return new Signed(ca.signClientCertificate(csrPem, agentId, validity));
+        } catch (CsrRejectedException e) {
+            throw ApiException.invalid("csr", e.getMessage());
+        }
+    }
+
+    /** Records {@code signed} as the enrolling agent's certificate (every earlier one retired). */
+    public Issued issue(Connection c, UUID agentId, Signed signed) throws SQLException {
+        return record(c, agentId, signed, null);
     }
 
     /**
@@ -51,28 +76,20 @@ public final class ClientCertificates {
      * copied it mint successors and push the real agent's certificate out. The check runs under the
      * row lock, so two renewals cannot both pass it.
      */
-    public Issued renew(Connection c, UUID agentId, String presentedSerial, String csrPem) throws SQLException {
+    public Issued renew(Connection c, UUID agentId, String presentedSerial, Signed signed) throws SQLException {
         String current = records.lockCurrent(c, agentId).orElse(null);
         if (!presentedSerial.equals(current)) {
             throw new ApiException(ErrorCode.CERTIFICATE_SUPERSEDED, "this client certificate has been replaced; only agent "
                     + agentId + "'s current certificate may renew");
         }
-        Issued issued = sign(c, agentId, csrPem, clock.instant().plus(previousGrace));
+        Issued issued = record(c, agentId, signed, clock.instant().plus(previousGrace));
         // Every replica's credential cache learns the new serial the moment this commits.
         CredentialChanges.publish(c, agentId);
         return issued;
     }
 
-    private Issued sign(Connection c, UUID agentId, String csrPem, Instant previousUntil) throws SQLException {
-        if (csrPem == null || csrPem.isBlank()) {
-            throw ApiException.invalid("csr", "is required: this server uses TLS and issues client certificates");
-        }
-        X509Certificate cert;
-        try {
-            cert = ca.signClientCertificate(csrPem, agentId, validity);
-        } catch (CsrRejectedException e) {
-            throw ApiException.invalid("csr", e.getMessage());
-        }
+    private Issued record(Connection c, UUID agentId, Signed signed, Instant previousUntil) throws SQLException {
+        X509Certificate cert = signed.cert;
         Instant expires = cert.getNotAfter().toInstant();
         records.record(c, agentId, AgentCertificates.serialOf(cert), expires, previousUntil);
         return new Issued(Pem.certificateToPem(cert), expires);

@@ -24,6 +24,7 @@ import io.aami.server.tokens.TokenFormat;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +46,16 @@ import java.util.UUID;
  * </ul>
  * All of it, including the token's use counter, happens in one transaction under a row lock on
  * the token, so concurrent enrollments can never exceed {@code max_uses} and a refusal stores nothing.
+ * Enrollments take turns per token in memory first ({@link EnrollmentTurns}) and sign the CSR before
+ * the transaction, so none holds a pooled connection while it waits or signs; a lock held elsewhere
+ * longer than {@link #LOCK_WAIT} is a 503 with {@code Retry-After}.
  */
 public final class RegistrationService {
+    /** How long an enrollment waits for its token's row lock held by another replica (or an admin): then 503. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(2);
+    private static final String SET_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '" + LOCK_WAIT.toMillis() + "ms'";
+    /** SQLSTATE lock_not_available: {@code lock_timeout} ran out. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
     private final Database db;
     private final BootstrapTokenStore tokens;
     private final TargetStore targets;
@@ -56,6 +65,7 @@ public final class RegistrationService {
     private final ClientCertificates certificates;
     private final PolicySigner signer;
     private final AnswerRetries retries;
+    private final EnrollmentTurns turns;
     private final Clock clock;
 
     /** @param certificates null when TLS is off (the agent token is then the credential) */
@@ -63,6 +73,8 @@ public final class RegistrationService {
                                Secrets secrets, ServerConfig.Heartbeat heartbeat, Duration retryWindow,
                                ClientCertificates certificates, PolicySigner signer, Clock clock) {
         this.retries = new AnswerRetries(retryWindow);
+        // Half the pool at most: enrollment never starves heartbeats and results of connections.
+        this.turns = new EnrollmentTurns(db.maxPoolSize() / 2, LOCK_WAIT);
         this.certificates = certificates;
         this.signer = signer;
         this.db = db;
@@ -86,15 +98,17 @@ public final class RegistrationService {
                         Fields.ipAddress("ip_address", req.ipAddress()), Fields.labels("labels", req.labels()),
                         RegistrationFields.metadata(req.metadata())),
                 req.csr(), RegistrationFields.chosenToken(req.agentTokenSha256()));
-        try {
+        try (EnrollmentTurns.Turn turn = turns.take(requireKnown(parts))) {
+            SignedCsr csr = certificates == null ? SignedCsr.NONE : SignedCsr.sign(certificates, r.agentId(), r.csr());
             return db.inTransaction(c -> {
+                lockTimeout(c);
                 BootstrapToken token = knownToken(c, parts);
                 Target existing = targets.lock(c, r.agentId()).orElse(null);
                 boolean retry = existing != null && (retries.accepts(c, existing.id(), presentedAgentToken, clock.instant())
                         || retries.acceptsFirst(c, existing, token.id(), r.chosenTokenSha256(), certificates != null,
-                                keySha256(r.csr()), clock.instant()));
+                                csr.keySha256(), clock.instant()));
                 requireUsable(token, source, retry);
-                Outcome outcome = enroll(c, token, r, existing, presentedAgentToken, retry);
+                Outcome outcome = enroll(c, token, r, existing, presentedAgentToken, retry, csr);
                 if (!retry) {
                     tokens.countUse(c, token.id());
                 }
@@ -102,6 +116,9 @@ public final class RegistrationService {
                 return outcome;
             });
         } catch (DataAccessException e) {
+            if (LOCK_NOT_AVAILABLE.equals(e.sqlState())) {
+                throw EnrollmentTurns.busy("bootstrap token " + parts.id() + " is locked by another enrollment");
+            }
             if (!e.uniqueViolation()) {
                 throw e;
             }
@@ -110,15 +127,40 @@ public final class RegistrationService {
             audit(parts.id(), source, r.agentId(), refused);
             throw refused;
         } catch (ApiException e) {
-            audit(parts.id(), source, r.agentId(), e);
+            // "Retry later" is no use of the token: a queue that overflows must not write a row per refusal.
+            if (e.code() != ErrorCode.SERVER_BUSY) {
+                audit(parts.id(), source, r.agentId(), e);
+            }
             throw e;
+        }
+    }
+
+    /**
+     * A short read, before the turn and the transaction: a request with an unknown token or a wrong
+     * secret never queues behind a token's enrollments (nor is its CSR signed). Returns the token's id.
+     */
+    private String requireKnown(TokenFormat.Parts parts) {
+        boolean known = db.withConnection(c -> tokens.find(c, parts.id()))
+                .filter(t -> Secrets.matches(t.secretSha256(), parts.secret())).isPresent();
+        if (!known) {
+            throw new ApiException(ErrorCode.TOKEN_UNKNOWN, "the bootstrap token is not valid");
+        }
+        return parts.id();
+    }
+
+    /** Bounds the wait on the token's (and the target's) row lock: another replica's enrollment, an admin's change. */
+    private static void lockTimeout(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(SET_LOCK_TIMEOUT);
         }
     }
 
     /** Refused attempts are audited too (outside the rolled-back transaction): a burst of them is worth seeing. */
     private void audit(String tokenId, InetAddress source, UUID agentId, ApiException refusal) {
         try {
-            db.withConnection(c -> {
+            // The use row's foreign key share-locks the token's row: bounded like the enrollment's own wait.
+            db.inTransaction(c -> {
+                lockTimeout(c);
                 tokens.recordUse(c, tokenId, clock.instant(), source.getHostAddress(), agentId, refusal.code().name());
                 return null;
             });
@@ -153,7 +195,7 @@ public final class RegistrationService {
     }
 
     private Outcome enroll(Connection c, BootstrapToken token, Request r, Target existing, String presentedAgentToken,
-                           boolean retry) throws SQLException {
+                           boolean retry, SignedCsr csr) throws SQLException {
         if (existing != null) {
             requireClaimable(existing, presentedAgentToken, retry);
         } else if (targets.retired(c, r.agentId()).isPresent()) {
@@ -180,9 +222,9 @@ public final class RegistrationService {
             }
         }
         if (agentToken == null && (existing == null || !existing.enrolled())) {
-            retries.openFirst(c, r.agentId(), keySha256(r.csr()), now);
+            retries.openFirst(c, r.agentId(), csr.keySha256(), now);
         }
-        ClientCertificates.Issued cert = certificates == null ? null : certificates.issue(c, r.agentId(), r.csr());
+        ClientCertificates.Issued cert = csr.issue(c, certificates, r.agentId());
         PolicyChanges.target(c, r.agentId());
         // A member joined or its address may have changed (never its group): probes aimed at the group follow it.
         PolicyChanges.members(c, group);
@@ -202,10 +244,6 @@ public final class RegistrationService {
             throw new ApiException(ErrorCode.AGENT_ALREADY_REGISTERED, "agent " + existing.id()
                     + " is already registered; re-registering needs its current credential (Authorization: Bearer)");
         }
-    }
-
-    private byte[] keySha256(String csr) {
-        return certificates == null ? null : certificates.publicKeySha256(csr).orElse(null);
     }
 
     private record Request(UUID agentId, UUID groupId, TargetStore.Report report, String csr, byte[] chosenTokenSha256) {

@@ -1,0 +1,88 @@
+package io.aami.bench;
+
+import io.aami.bench.BenchMain.UsageException;
+import io.aami.common.config.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The options of {@code storm}; every refusal names the option. The server is always the embedded
+ * one (the bench restarts it); {@code identities} and {@code dataDir} are null unless given.
+ */
+record StormOptions(int agents, Duration heartbeat, Duration down, Duration timeout, boolean peer, Path identities,
+                    Path dataDir) {
+    static final int MAX_AGENTS = 200_000;
+    static final String USAGE = """
+            usage: aami-bench storm --agents N --embedded [--heartbeat 30s] [--down 5s] [--timeout 180s]
+                     [--no-peer] [--identities FILE --data-dir DIR]""";
+
+    static StormOptions parse(List<String> args) throws UsageException {
+        Integer agents = null;
+        Duration heartbeat = Duration.ofSeconds(30);
+        Duration down = Duration.ofSeconds(5);
+        Duration timeout = Duration.ofSeconds(180);
+        boolean embedded = false;
+        boolean peer = true;
+        Path identities = null;
+        Path dataDir = null;
+        for (int i = 0; i < args.size(); i++) {
+            String opt = args.get(i);
+            switch (opt) {
+                case "--embedded" -> embedded = true;
+                case "--no-peer" -> peer = false;
+                case "--agents" -> agents = number(opt, value(args, ++i, opt), 1, MAX_AGENTS);
+                case "--heartbeat" -> heartbeat = duration(opt, value(args, ++i, opt), Duration.ofSeconds(1));
+                case "--down" -> down = duration(opt, value(args, ++i, opt), Duration.ZERO);
+                case "--timeout" -> timeout = duration(opt, value(args, ++i, opt), Duration.ofSeconds(1));
+                case "--identities" -> identities = Path.of(value(args, ++i, opt));
+                case "--data-dir" -> dataDir = Path.of(value(args, ++i, opt));
+                case "--server", "--tls", "--no-tls" -> throw new UsageException(opt
+                        + " does not apply: storm restarts the server itself (--embedded) and runs with TLS, then without it as the peer");
+                default -> throw new UsageException(opt.startsWith("--") ? "unknown option " + opt : "unexpected argument '" + opt + "'");
+            }
+        }
+        if (agents == null) {
+            throw new UsageException("--agents is required (the number of agents that reconnect)");
+        }
+        if (!embedded) {
+            throw new UsageException("give --embedded: storm stops and starts the server in this JVM");
+        }
+        if (identities != null && dataDir == null) {
+            throw new UsageException("--identities needs --data-dir: enrolled agents are reusable only with the same server,"
+                    + " whose CA and database live in that directory");
+        }
+        return new StormOptions(agents, heartbeat, down, timeout, peer, identities, dataDir);
+    }
+
+    private static String value(List<String> args, int i, String opt) throws UsageException {
+        if (i >= args.size() || args.get(i).startsWith("--")) {
+            throw new UsageException(opt + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int number(String opt, String v, int min, int max) throws UsageException {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
+    }
+
+    private static Duration duration(String opt, String v, Duration min) throws UsageException {
+        try {
+            Duration d = Durations.parse(v);
+            if (d.compareTo(min) >= 0) {
+                return d;
+            }
+            throw new UsageException(opt + " must be at least " + Durations.format(min) + ", not '" + v + "'");
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(opt + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.aami.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aami.common.json.WireJson;
+import io.aami.common.pki.Pem;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One reconnect storm against one embedded server: enroll the agents (or start them from
+ * {@code --identities}), wait until every one has heartbeated, restart the server (stop, wait
+ * {@code down}, start on the same port and directory), and time until every agent's heartbeat is
+ * answered again, counting the TLS handshakes the reconnections made.
+ */
+final class StormRun {
+    private static final Duration POLICY_WAIT = Duration.ofSeconds(55);
+    private static final long POLL_MILLIS = 50;
+
+    /**
+     * What one storm measured. {@code backSeconds}: from the server listening again until every agent
+     * heartbeated (NaN if some never did within the timeout); {@code fromStopSeconds} the same from the
+     * moment the old server had stopped; {@code stopSeconds} how long its graceful stop took.
+     */
+    record Result(boolean tls, int agents, int reused, double enrollSeconds, double stopSeconds, double restartSeconds,
+                  double backSeconds, double fromStopSeconds, int cameBack, Handshakes.Counts handshakes, Stats stats) {
+        boolean allBack() {
+            return cameBack == agents;
+        }
+    }
+
+    private final StormOptions o;
+    private final PrintStream out;
+
+    StormRun(StormOptions o, PrintStream out) {
+        this.o = o;
+        this.out = out;
+    }
+
+    /** @param identities null to enroll every agent */
+    Result run(EmbeddedTarget server, boolean tls, Path identities) throws Exception {
+        ObjectMapper mapper = WireJson.mapper();
+        SecureRandom random = new SecureRandom();
+        X509Certificate ca = tls ? Pem.readCertificate(server.caFile()) : null;
+        FleetTls fleetTls = tls ? new FleetTls(ca, random) : null;
+        PerAgentSslContextFactory ssl = tls ? new PerAgentSslContextFactory(fleetTls.trustOnly()) : null;
+        AdminApi admin = new AdminApi(server.base(), server.adminToken(), mapper, tls ? fleetTls.trustOnly() : null);
+        String serverId = tls ? Pem.sha256Hex(ca) : "-";
+        Identities file = identities == null ? null : new Identities(identities, mapper);
+        Identities.Saved saved = file == null ? null : file.load();
+        if (saved != null && !saved.server().equals(serverId)) {
+            throw new IOException("--identities " + identities + " belongs to another server (CA " + saved.server() + ")");
+        }
+        String name = "storm-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID group = saved != null ? saved.group() : admin.createGroup(name);
+        UUID check = saved != null ? saved.check() : admin.createCheck(name, group);
+        Stats stats = new Stats();
+        SimAgent.Rhythm rhythm = new SimAgent.Rhythm(o.heartbeat(), 0, POLICY_WAIT);
+        try (FleetHttp http = new FleetHttp(server.base(), ssl, stats);
+             Fleet fleet = new Fleet(http, new Enrollment(http, mapper, fleetTls, ssl, random), rhythm, check, mapper, tls)) {
+            long started = System.nanoTime();
+            List<Enrollment.Enrolled> earlier = saved == null ? List.of() : Identities.agents(saved);
+            int reused = Math.min(o.agents(), earlier.size());
+            fleet.adopt(earlier.subList(0, reused));
+            fleet.grow(o.agents() - reused, uses -> admin.createBootstrapToken(name + "-" + UUID.randomUUID(), group, uses));
+            double enrollSeconds = seconds(started);
+            if (file != null && reused < o.agents()) {
+                file.save(serverId, group, check, fleet.identities());
+            }
+            out.printf(Locale.ROOT, "%s: %d agents (%d from --identities, the rest enrolled in %.1f s), heartbeat %ss%n",
+                    label(tls), o.agents(), reused, enrollSeconds, o.heartbeat().toSeconds());
+            if (!settle(fleet, started)) {
+                throw new IllegalStateException("not every agent heartbeated before the restart ("
+                        + fleet.heartbeatingSince(started) + " of " + o.agents() + ")");
+            }
+            return storm(server, fleet, http, stats, tls, reused, enrollSeconds);
+        }
+    }
+
+    private Result storm(EmbeddedTarget server, Fleet fleet, FleetHttp http, Stats stats, boolean tls, int reused,
+                         double enrollSeconds) throws InterruptedException {
+        long stopping = System.nanoTime();
+        server.stop();
+        // From here no answer can come from the old server: every heartbeat answered is the new one's.
+        long stop = System.nanoTime();
+        http.markHandshakes();
+        Handshakes.Counts before = http.handshakes();
+        TimeUnit.MILLISECONDS.sleep(o.down().toMillis());
+        server.start();
+        long back = System.nanoTime();
+        long deadline = back + o.timeout().toNanos();
+        int cameBack = fleet.heartbeatingSince(stop);
+        while (cameBack < o.agents() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+            cameBack = fleet.heartbeatingSince(stop);
+        }
+        long done = System.nanoTime();
+        Handshakes.Counts hs = http.handshakes().minus(before);
+        boolean all = cameBack == o.agents();
+        Result r = new Result(tls, o.agents(), reused, enrollSeconds, (stop - stopping) / 1e9, (back - stop) / 1e9 - o.down().toMillis() / 1e3,
+                all ? (done - back) / 1e9 : Double.NaN, all ? (done - stop) / 1e9 : Double.NaN, cameBack, hs, stats);
+        out.printf(Locale.ROOT, "  restart: stopped in %.1f s, down %.1f s, started again in %.1f s; %d of %d agents heartbeating"
+                        + " again %.1f s after it listened (%.1f s after it stopped)%n", r.stopSeconds(), o.down().toMillis() / 1e3,
+                r.restartSeconds(), cameBack, o.agents(), (done - back) / 1e9, (done - stop) / 1e9);
+        out.println("  answers other than 2xx and 304 (io: none): " + failures(stats));
+        if (tls) {
+            out.printf("  TLS handshakes during the storm: %d full, %d resumed (%d of them sessions from before the restart), %d failed%n",
+                    hs.full(), hs.resumed(), hs.resumedOld(), hs.failed());
+        }
+        return r;
+    }
+
+    /** Per endpoint, the answers that were neither 2xx nor 304: a restart's 503s, and anything worse. */
+    private static String failures(Stats stats) {
+        StringBuilder sb = new StringBuilder();
+        for (Stats.Endpoint e : Stats.Endpoint.values()) {
+            stats.statuses(e).forEach((status, n) -> {
+                if (!status.startsWith("2") && !status.equals("304")) {
+                    sb.append(sb.length() == 0 ? "" : ", ").append(e.label).append(' ').append(status).append('=').append(n);
+                }
+            });
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
+    }
+
+    /** Waits until every agent has had a heartbeat answered since the fleet started (two intervals and a minute at most). */
+    private boolean settle(Fleet fleet, long started) throws InterruptedException {
+        long deadline = System.nanoTime() + o.heartbeat().multipliedBy(2).plusSeconds(60).toNanos();
+        while (fleet.heartbeatingSince(started) < o.agents()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+        }
+        return true;
+    }
+
+    static String label(boolean tls) {
+        return tls ? "storm, mutual TLS" : "peer, no TLS";
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

@@ -1,0 +1,50 @@
+package io.aami.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A small reconnect storm: 100 agents over mutual TLS against an embedded server that is restarted;
+ * every agent heartbeats again, the reconnections' handshakes are counted, and the peer (the same storm without TLS) and the ratio are printed.
+ */
+class StormSmokeTest {
+    private static final int AGENTS = 100;
+
+    @Test
+    @Timeout(600)
+    void everyAgentHeartbeatsAgainAfterTheServerRestartsWithAndWithoutTls() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        StormOptions o = StormOptions.parse(List.of("--agents", String.valueOf(AGENTS), "--embedded", "--heartbeat", "2s",
+                "--down", "0s", "--timeout", "60s"));
+        List<StormRun.Result> results = new StormCommand(o, out).run();
+        String report = printed.toString(StandardCharsets.UTF_8);
+
+        assertThat(results).as(report).hasSize(2);
+        StormRun.Result tls = results.get(0);
+        StormRun.Result plain = results.get(1);
+        assertThat(tls.tls()).isTrue();
+        assertThat(plain.tls()).isFalse();
+        assertThat(results).as(report).allSatisfy(r -> {
+            assertThat(r.cameBack()).isEqualTo(AGENTS);
+            assertThat(r.allBack()).isTrue();
+            // A restart's answers are not asserted here: long polls parked when the server stops are answered
+            // 500 (a known defect, see bench/README.md); the storm prints them. Registration is before it.
+            assertThat(r.stats().statuses(Stats.Endpoint.REGISTER).keySet()).as(report).allMatch(s -> !s.startsWith("5")
+                    || s.equals("503"));
+        });
+        // Every agent's connections broke with the server: each reconnected with a full handshake of its own,
+        // since no session from before the restart can be resumed.
+        assertThat(tls.handshakes().full()).as(report).isGreaterThanOrEqualTo(AGENTS);
+        assertThat(tls.handshakes().resumedOld()).as(report).isZero();
+        assertThat(report).contains("storm time (every agent heartbeating again after the restart), 100 agents: mutual TLS ")
+                .contains(", peer (no TLS) ").contains("ratio TLS/no TLS ").contains("TLS handshakes in the storm: ").contains("answers other than 2xx and 304")
+                .containsPattern("ratio TLS/no TLS [0-9]+\\.[0-9]{2}");
+    }
+}
