@@ -1,5 +1,6 @@
 package io.aami.server.policy;
 
+import io.aami.contract.ErrorCode;
 import io.aami.server.http.LongPolls;
 import io.aami.server.http.Params;
 import io.aami.common.config.Durations;
@@ -9,6 +10,7 @@ import io.aami.server.config.ServerConfig;
 import io.aami.server.error.ApiException;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -43,6 +45,10 @@ public final class PolicyHandler {
             answer(ctx, Optional.of(now), known);
         } else if (wait.isZero()) {
             answer(ctx, Optional.empty(), known);
+        } else if (waiters.released()) {
+            // Stopping: parked now, the poll would be cut off (500) when the API stops a moment later.
+            throw ApiException.retryLater(ErrorCode.SERVER_BUSY, "the server is stopping; poll again later",
+                    Duration.ofSeconds(ThreadLocalRandom.current().nextInt(1, 6)));
         } else {
             LongPolls.mark(ctx);
             ctx.future(() -> waiters.await(id, known, wait).thenAccept(result -> answer(ctx, result, known)));

@@ -36,6 +36,8 @@ public final class PolicyWaiters {
     private final ExecutorService recompute;
     /** Waiters by target: a recomputed bundle reaches its target's polls without a scan of all of them. */
     private final ConcurrentHashMap<UUID, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    /** Set at shutdown: the API still answers for a moment, and a poll parked then would be cut off. */
+    private volatile boolean released;
 
     private record Waiter(UUID targetId, PolicyService.Cached seen, long knownVersion,
                           CompletableFuture<Optional<PolicyBundle>> future) {
@@ -63,6 +65,11 @@ public final class PolicyWaiters {
             waiters.computeIfPresent(targetId, (k, set) -> set.remove(w) && set.isEmpty() ? null : set);
             deadline.cancel(false);
         });
+        if (released) {
+            // Raced with releaseAll: answered at once rather than left to the stopping API.
+            w.future().complete(Optional.empty());
+            return w.future();
+        }
         // A change that landed between the caller's check and our registration must not be missed.
         offer(w, service.current(targetId));
         return w.future();
@@ -72,8 +79,17 @@ public final class PolicyWaiters {
         return waiters.values().stream().mapToInt(Set::size).sum();
     }
 
-    /** Answers every waiting poll with "not modified" (shutdown): agents re-poll, possibly another replica. */
+    /** Whether {@link #releaseAll} ran: the server is stopping, and a new poll must not park. */
+    public boolean released() {
+        return released;
+    }
+
+    /**
+     * Answers every waiting poll with "not modified" (shutdown): agents re-poll, possibly another
+     * replica; from now on a poll that would wait is refused (see {@link #released}).
+     */
     public void releaseAll() {
+        released = true;
         waiters.values().forEach(set -> set.forEach(w -> w.future().complete(Optional.empty())));
     }
 
