@@ -53,7 +53,9 @@ final class MetricsCommand {
         String token = "monitoring-" + HexFormat.of().formatHex(secret);
         Map<String, String> settings = Map.of("AAMI_MONITORING_TOKEN", token, "AAMI_METRICS_PUBLIC", "false",
                 "AAMI_METRICS_MAX_AGE", io.aami.common.config.Durations.format(o.maxAge()));
+        long t0 = System.nanoTime();
         try (EmbeddedTarget server = EmbeddedTarget.start(false, Duration.ofSeconds(30), settings)) {
+            out.printf(Locale.ROOT, "embedded server started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             return run(server.base(), token, new MetricsSeed(server.database()));
         }
     }
@@ -82,7 +84,9 @@ final class MetricsCommand {
         double perScrape = Double.NaN;
         if (o.prometheus() != null) {
             double[] peer = new double[1];
+            long p0 = System.nanoTime();
             prometheus = prometheus(base, token, db, peer);
+            out.printf(Locale.ROOT, "prometheus started and scraped in %.1f s%n", (System.nanoTime() - p0) / 1e9);
             perScrape = peer[0];
         }
         Outcome r = new Outcome(correct, direct.renders, median(floor), median(health), prometheus, perScrape);
@@ -162,8 +166,9 @@ final class MetricsCommand {
                 render / r.healthSeconds());
         if (!r.prometheus().isEmpty()) {
             out.printf(Locale.ROOT, "prometheus: scrape_duration_seconds p50 %.3f s, max %.3f s over %d scrapes every %ss; "
-                    + "renders per scrape %.2f%n", median(r.prometheus()), max(r.prometheus()), r.prometheus().size(),
-                    o.prometheusInterval().toSeconds(), r.rendersPerScrape());
+                    + "renders per scrape %s%n", median(r.prometheus()), max(r.prometheus()), r.prometheus().size(),
+                    o.prometheusInterval().toSeconds(), Double.isNaN(r.rendersPerScrape()) ? "n/a (one scrape)"
+                            : String.format(Locale.ROOT, "%.2f", r.rendersPerScrape()));
         }
         boolean met = render <= GOAL_RENDER_SECONDS && !(r.rendersPerScrape() > 1.0);
         out.printf("goal (render <= %.1f s, <= 1 render per scrape): %s%n", GOAL_RENDER_SECONDS, met ? "met" : "NOT met");

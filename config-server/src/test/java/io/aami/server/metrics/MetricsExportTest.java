@@ -75,6 +75,7 @@ public class MetricsExportTest {
             assertThat(api.post("/api/v1/targets/" + revoked.id() + "/revoke", Map.of(), ADMIN).status()).isLessThan(300);
             Fixtures.createCheck(api, check("ntp", "true", 60, Map.of("global", true)));
             Fixtures.createCheck(api, check("disk", "true", 60, Map.of("group_id", web)));
+            Fixtures.createCheck(api, check("DISK", "true", 60, Map.of("global", true)));
             String own = Fixtures.createCheck(api, check("disk", "true", 30, Map.of("target_id", agent.id())));
             Map<String, Object> off = new HashMap<>(check("off", "true", 60, Map.of("global", true)));
             off.put("enabled", false);
@@ -90,7 +91,10 @@ public class MetricsExportTest {
                     .as("a pre-registered host that has not enrolled yet is not down")
                     .doesNotContain("aami_agent_up{agent_id=\"" + booting + "\"")
                     .as("but its checks are assigned, stale until it reports")
-                    .contains("aami_check_stale{agent_id=\"" + booting + "\",check=\"ntp\"");
+                    .contains("aami_check_stale{agent_id=\"" + booting + "\",check=\"ntp\"")
+                    .as("the group's disk overrides the global DISK: names compare without case")
+                    .contains("aami_check_stale{agent_id=\"" + booting + "\",check=\"disk\"")
+                    .doesNotContain("check=\"DISK\"");
             assertThat(before).contains("aami_check_stale{" + labels.formatted("ntp") + "} 1")
                     .contains("aami_check_stale{" + labels.formatted("disk") + "} 1")
                     .as("no invented status before the first result").doesNotContain("aami_check_status{")
