@@ -59,6 +59,18 @@ public final class ChangeFeed implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Hands {@code topic:payload} to this replica's subscribers now, on the caller's thread, after the
+     * caller's transaction committed its {@link #publish}: the notice itself comes back through
+     * LISTEN a moment later (subscribers are idempotent), but a promise like "a revoked agent's very
+     * next request is refused" must not wait for it on the replica that made the change.
+     */
+    public void deliverLocally(String topic, String payload) {
+        for (BiConsumer<String, String> s : subscribers) {
+            s.accept(topic, payload);
+        }
+    }
+
     private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', ?)";
 
     /** Sends {@code topic:payload} when {@code c}'s transaction commits (at once in autocommit). */

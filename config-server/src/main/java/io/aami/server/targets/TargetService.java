@@ -4,6 +4,7 @@ import io.aami.server.validation.Fields;
 import io.aami.contract.ErrorCode;
 import io.aami.contract.targets.TargetRequest;
 import io.aami.contract.targets.TargetView;
+import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.error.ApiException;
@@ -23,12 +24,14 @@ public final class TargetService {
     private final TargetStore store;
     private final GroupService groups;
     private final Clock clock;
+    private final ChangeFeed changes;
 
-    public TargetService(Database db, TargetStore store, GroupService groups, Clock clock) {
+    public TargetService(Database db, TargetStore store, GroupService groups, Clock clock, ChangeFeed changes) {
         this.db = db;
         this.store = store;
         this.groups = groups;
         this.clock = clock;
+        this.changes = changes;
     }
 
     /** Result of a create-or-update: the target and whether it is new. */
@@ -82,16 +85,28 @@ public final class TargetService {
         if (!deleted) {
             throw ApiException.notFound("target", id);
         }
+        credentialsChanged(List.of(id));
     }
 
     /** Revokes the agent: its very next request is refused, whatever its credential; the id is retired. */
     public TargetView revoke(UUID id) {
-        return db.inTransaction(c -> {
+        TargetView revoked = db.inTransaction(c -> {
             if (!revokeIn(c, id)) {
                 throw ApiException.notFound("target", id);
             }
             return store.find(c, id).orElseThrow().view();
         });
+        credentialsChanged(List.of(id));
+        return revoked;
+    }
+
+    /**
+     * After the commit of a {@link #revokeIn} (or a deletion): this replica's credential cache drops
+     * the agents now, not when the change feed's notice comes back, so their very next request here
+     * is refused; other replicas follow on the notice.
+     */
+    public void credentialsChanged(List<UUID> agents) {
+        agents.forEach(a -> changes.deliverLocally(CredentialChanges.TOPIC, a.toString()));
     }
 
     /** Revokes inside the caller's transaction; false when there is no such target. */

@@ -28,7 +28,7 @@ public final class TargetsFeature {
     private final TargetService service;
 
     public TargetsFeature(ServerContext ctx, GroupService groups) {
-        service = new TargetService(ctx.db(), store, groups, ctx.clock());
+        service = new TargetService(ctx.db(), store, groups, ctx.clock(), ctx.changes());
         ctx.routes().bind(ROUTES, new TargetHandler(service, ctx.bodies()));
     }
 

@@ -87,18 +87,22 @@ public final class BootstrapTokenService {
      * them too (a leaked token whose enrollments cannot be trusted); returns how many were revoked.
      */
     public int revoke(String id, boolean revokeAgents) {
-        return db.inTransaction(c -> {
+        List<UUID> revoked = db.inTransaction(c -> {
             if (!store.revoke(c, id, clock.instant())) {
                 throw ApiException.notFound("bootstrap token", id);
             }
-            int revoked = 0;
+            List<UUID> agents = new java.util.ArrayList<>();
             if (revokeAgents) {
                 for (UUID agent : targets.enrolledBy(c, id)) {
-                    revoked += targetService.revokeIn(c, agent) ? 1 : 0;
+                    if (targetService.revokeIn(c, agent)) {
+                        agents.add(agent);
+                    }
                 }
             }
-            return revoked;
+            return agents;
         });
+        targetService.credentialsChanged(revoked);
+        return revoked.size();
     }
 
     public List<BootstrapTokenUseView> uses(String id) {
