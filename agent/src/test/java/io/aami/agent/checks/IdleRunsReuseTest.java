@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Review (integ, fix-spawn): a run cgroup is reused only after a clean run; one that held a leftover is
+ * A run cgroup is reused only after a clean run; one that held a leftover is
  * never handed to the next run, its leftover is dead, and limits hold in a reused cgroup.
  */
-class IdleRunsReviewTest {
+class IdleRunsReuseTest {
     private static final String PRINT = "grep -E '^[0-9]+:(pids|):' /proc/self/cgroup | head -1 | cut -d: -f3-;"
             + "grep -E 'cpu time|open files|address space' /proc/self/limits;";
 
