@@ -140,7 +140,7 @@ final class CgroupV1Runs implements Containment {
                 killAll();
             }
             if (!leftBehind && idle != null
-                    && IdleRuns.keepable(CgroupFiles.readOrNull(memoryDir.resolve("memory.usage_in_bytes"))) && idle.offer(this)) {
+                    && IdleRuns.keepable(memoryDir.resolve("memory.usage_in_bytes"), pidsDir.resolve("pids.current")) && idle.offer(this)) {
                 return;
             }
             for (Path dir : dirs) {

@@ -110,7 +110,7 @@ final class CgroupV2Runs implements Containment {
             if (Files.isDirectory(dir)) {
                 killAll();
             }
-            if (!leftBehind && idle != null && IdleRuns.keepable(CgroupFiles.readOrNull(dir.resolve("memory.current")))
+            if (!leftBehind && idle != null && IdleRuns.keepable(dir.resolve("memory.current"), dir.resolve("pids.current"))
                     && idle.offer(this)) {
                 return;
             }

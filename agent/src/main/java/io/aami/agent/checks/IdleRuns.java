@@ -26,13 +26,31 @@ final class IdleRuns<T> {
         return idle.pollFirst();
     }
 
-    /** Whether a cgroup charged {@code chargedBytes} (as read from its memory usage file, null when unreadable) may be kept. */
-    static boolean keepable(String chargedBytes) {
+    /**
+     * Whether a cgroup may be kept: it charged {@code chargedBytes} (as read from its memory usage file, null when
+     * unreadable) and holds {@code pidsCurrent} tasks (its {@code pids.current}; null when there is no pids controller).
+     * A zombie leaves cgroup.procs but still counts in pids.current (and against pids.max), so a cgroup that looks
+     * empty by its procs may still hold a leftover: only a count of exactly 0 is clean.
+     */
+    static boolean keepable(String chargedBytes, String pidsCurrent) {
         try {
-            return chargedBytes != null && Long.parseLong(chargedBytes.trim()) <= MAX_CHARGED_BYTES;
+            return chargedBytes != null && Long.parseLong(chargedBytes.trim()) <= MAX_CHARGED_BYTES
+                    && (pidsCurrent == null || Long.parseLong(pidsCurrent.trim()) == 0);
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** {@link #keepable(String, String)} reading {@code memoryFile} and, when the pids controller is there, {@code pidsFile}. */
+    static boolean keepable(java.nio.file.Path memoryFile, java.nio.file.Path pidsFile) {
+        String pids = null;
+        if (java.nio.file.Files.exists(pidsFile)) {
+            pids = CgroupFiles.readOrNull(pidsFile);
+            if (pids == null) {
+                return false;
+            }
+        }
+        return keepable(CgroupFiles.readOrNull(memoryFile), pids);
     }
 
     /** Keeps {@code run} for reuse; false when full or closed (the caller removes it). */

@@ -66,7 +66,7 @@ public final class AgentContext {
         ObjectMapper mapper = WireJson.mapper(LocalApi.MAX_BODY * 2);
         AgentConfig.Tls tlsCfg = cfg.server().tls();
         // Registered first, so closed last: every feature's lease is closed by then.
-        SharedTimer timer = out.closeable(new SharedTimer("aami-timer"));
+        SharedTimer timer = out.closeable(new SharedTimer("aami-timer", "aami-disk"));
         // Registered before the transport, so closed after it (closeables close in reverse order).
         ExecutorService http = HttpClients.executor();
         out.closeable(http::shutdown);

@@ -35,11 +35,17 @@ final class ProbeBatch implements ResultSink {
         }
     }
 
-    /** The first failure fails the whole batch at once: its caller gets no partial list. */
+    /**
+     * The first failure fails the whole batch (its caller gets no partial list), but only once every probe of it
+     * is finished: the waiting caller is the local API's only back-pressure, and waking it early let it queue the
+     * next call while this one's probes still waited for the loop.
+     */
     @Override
     public void fail(int index, Throwable f) {
         failure.compareAndSet(null, f);
-        done.countDown();
+        if (remaining.decrementAndGet() == 0) {
+            done.countDown();
+        }
     }
 
     @Override

@@ -40,8 +40,15 @@ public final class ProbeEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeEngine.class);
     public static final int DEFAULT_RESOLVER_THREADS = 4;
     public static final int MAX_IN_FLIGHT_LIMIT = 65_536;
+    /**
+     * Probes that may wait for a slot at once: two full local API calls. A {@link #runAll} call that would queue
+     * past it is refused whole ({@link ProbeQueueFullException}), so callers cannot grow the queue without bound
+     * and starve scheduled probes; scheduled probes ({@link #submit}) count but are never refused.
+     */
+    public static final int DEFAULT_MAX_QUEUED = 20_000;
 
     private final int maxInFlight;
+    private final int maxQueued;
     private final Inbox inbox;
     private final TargetResolver resolver;
     private final ExecutorService completer;
@@ -54,12 +61,19 @@ public final class ProbeEngine implements AutoCloseable {
     }
 
     ProbeEngine(int maxInFlight, int resolverThreads, Clock clock, ProbeMetrics metrics, TargetResolver.HostLookup lookup) {
+        this(maxInFlight, DEFAULT_MAX_QUEUED, resolverThreads, clock, metrics, lookup, new TcpProber(), new UdpProber());
+    }
+
+    /** Tests: a small queue bound, and probers that fail on purpose. */
+    ProbeEngine(int maxInFlight, int maxQueued, int resolverThreads, Clock clock, ProbeMetrics metrics,
+                TargetResolver.HostLookup lookup, Prober tcp, Prober udp) {
         if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_LIMIT) {
             throw new IllegalArgumentException("maxInFlight must be 1.." + MAX_IN_FLIGHT_LIMIT + ", got " + maxInFlight);
         }
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(metrics, "metrics");
         this.maxInFlight = maxInFlight;
+        this.maxQueued = maxQueued;
         Selector selector;
         try {
             selector = Selector.open();
@@ -69,7 +83,7 @@ public final class ProbeEngine implements AutoCloseable {
         this.inbox = new Inbox(selector);
         this.resolver = new TargetResolver(lookup, resolverThreads, inbox::resolved);
         this.completer = Executors.newSingleThreadExecutor(r -> DaemonThreads.thread("aami-probe-complete", r));
-        ProbeLoop loop = new ProbeLoop(selector, inbox, maxInFlight, resolver, new Completions(completer), metrics, clock);
+        ProbeLoop loop = new ProbeLoop(selector, inbox, maxInFlight, resolver, new Completions(completer), metrics, clock, tcp, udp);
         this.loopThread = DaemonThreads.thread("aami-probe-loop", loop);
         loopThread.start();
         LOG.info("probe engine started: max {} probes in flight", maxInFlight);
@@ -100,19 +114,29 @@ public final class ProbeEngine implements AutoCloseable {
      * still handed over only once their sockets are closed.
      *
      * @throws IllegalStateException when the engine is closed before every probe finished
+     * @throws ProbeQueueFullException when the probes do not fit in the queue; none of them was queued
      */
     public List<ProbeResult> runAll(List<ValidatedProbe> probes) throws InterruptedException {
         ProbeBatch batch = new ProbeBatch(probes.size());
         if (inbox.closed()) {
             throw new IllegalStateException("probe engine closed");
         }
+        if (!inbox.reserve(probes.size(), maxQueued)) {
+            throw new ProbeQueueFullException(inbox.queued() + " probes are already waiting to run (at most " + maxQueued
+                    + "); try again later");
+        }
         for (int i = 0; i < probes.size(); i++) {
-            inbox.submit(new ProbeAttempt(Objects.requireNonNull(probes.get(i), "probe"), batch, i));
+            inbox.submitReserved(new ProbeAttempt(Objects.requireNonNull(probes.get(i), "probe"), batch, i));
         }
         if (inbox.closed()) {
             failLeftovers();
         }
         return batch.await();
+    }
+
+    /** Probes queued and not yet started. */
+    int queued() {
+        return inbox.queued();
     }
 
     public int maxInFlight() {
@@ -147,6 +171,7 @@ public final class ProbeEngine implements AutoCloseable {
     private void failLeftovers() {
         ProbeAttempt a;
         while ((a = inbox.pollSubmitted()) != null) {
+            inbox.started();
             a.fail(new IllegalStateException("probe engine closed"));
         }
     }

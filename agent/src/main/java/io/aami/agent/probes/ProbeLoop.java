@@ -27,14 +27,17 @@ final class ProbeLoop implements Runnable {
     private final Completions completions;
     private final ProbeMetrics metrics;
     private final Clock clock;
-    private final TcpProber tcp = new TcpProber();
-    private final UdpProber udp = new UdpProber();
+    private final Prober tcp;
+    private final Prober udp;
+    private final ProbeCrashLog crashLog = new ProbeCrashLog();
     private final ArrayDeque<ProbeAttempt> waiting = new ArrayDeque<>();
     private final DeadlineQueue deadlines = new DeadlineQueue();
     private int inFlight;
 
     ProbeLoop(Selector selector, Inbox inbox, int maxInFlight, TargetResolver resolver, Completions completions,
-              ProbeMetrics metrics, Clock clock) {
+              ProbeMetrics metrics, Clock clock, Prober tcp, Prober udp) {
+        this.tcp = tcp;
+        this.udp = udp;
         this.selector = selector;
         this.inbox = inbox;
         this.maxInFlight = maxInFlight;
@@ -88,6 +91,7 @@ final class ProbeLoop implements Runnable {
     private void startWaiting() {
         while (inFlight < maxInFlight && !waiting.isEmpty()) {
             ProbeAttempt a = waiting.poll();
+            inbox.started();
             inFlight++;
             a.begin(System.nanoTime(), clock.instant());
             deadlines.add(a);
@@ -118,8 +122,10 @@ final class ProbeLoop implements Runnable {
         try {
             outcome = proberFor(a).start(a, selector);
         } catch (RuntimeException e) {
-            crashed(a, e);
-            return;
+            // No socket could be made (e.g. UnsupportedOperationException for IPv6 on an IPv4-only JVM): a failed
+            // probe like any other, not a failed call.
+            crashLog.crashed(a, "start", e);
+            outcome = Outcome.of(ProbeReason.BIND_ERROR);
         }
         if (outcome != null) {
             finish(a, outcome);
@@ -178,7 +184,7 @@ final class ProbeLoop implements Runnable {
 
     /** A prober bug must not take the loop down with it: the caller gets the exception, the loop goes on. */
     private void crashed(ProbeAttempt a, RuntimeException e) {
-        LOG.error("probe of {}:{} failed unexpectedly: {}", a.probe.target(), a.probe.targetPort(), e.toString(), e);
+        crashLog.crashed(a, "ready", e);
         release(a);
         a.fail(e);
     }
@@ -218,10 +224,14 @@ final class ProbeLoop implements Runnable {
         }
         completions.seal();
         completions.deliverSealed();
-        waiting.forEach(a -> a.fail(closed));
+        waiting.forEach(a -> {
+            inbox.started();
+            a.fail(closed);
+        });
         waiting.clear();
         ProbeAttempt a;
         while ((a = inbox.pollSubmitted()) != null) {
+            inbox.started();
             a.fail(closed);
         }
         inFlight = 0;

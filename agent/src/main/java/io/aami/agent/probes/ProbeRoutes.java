@@ -29,6 +29,8 @@ import java.util.Set;
  * A probe that fails is still 200: the failure is in the body. Invalid input is 400
  * {@code {"error","code"}} ({@code INVALID_PROBE} with {@code field} naming the bad field, e.g.
  * {@code tasks[3].target_port}; {@code TOO_MANY_TASKS}; {@code MALFORMED_JSON}) and nothing runs; a task list runs only once every task in it is valid.
+ * A call whose probes would take the engine's queue past {@link ProbeEngine#DEFAULT_MAX_QUEUED} waiting probes is
+ * 429 {@code PROBE_QUEUE_FULL} and nothing of it is queued.
  * Bodies are parsed within {@link #ONE_TASK} and {@link #TASKS}: the parse of a task list stops at task
  * {@value #MAX_TASKS} + 1, before it is bound, so no body becomes more than 10,000 tasks on the heap. Results that carry a
  * task_id become that task's latest status in {@link ProbeMetrics}.
@@ -133,6 +135,8 @@ public final class ProbeRoutes {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LocalApiException(503, "PROBE_ENGINE_STOPPED", "the agent is shutting down");
+        } catch (ProbeQueueFullException e) {
+            throw new LocalApiException(429, "PROBE_QUEUE_FULL", e.getMessage());
         } catch (RuntimeException e) {
             throw new LocalApiException(503, "PROBE_ENGINE_STOPPED", "the probe engine stopped: " + e.getMessage());
         }

@@ -63,18 +63,18 @@ public final class RunHistory implements AutoCloseable {
         this.ownTimer = shared == null ? new SharedTimer("aami-" + name + "-history") : null;
         this.flusher = (shared == null ? ownTimer : shared).lease();
         long period = FLUSH_INTERVAL.toMillis();
-        flusher.scheduleWithFixedDelay(this::flush, period, period, TimeUnit.MILLISECONDS);
+        flusher.scheduleOnDiskWithFixedDelay(this::flush, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * The history kept in {@code file}, read now; its flush thread is {@code aami-<name>-history}.
+     * The history kept in {@code file}, read now; its flush thread is {@code aami-<name>-history-disk}.
      * Never fails for the file's sake: see the class comment.
      */
     public static RunHistory open(Path file, String name) {
         return open(file, name, null);
     }
 
-    /** The same, flushed on {@code shared}'s thread (null: a thread of its own, as above). */
+    /** The same, flushed on {@code shared}'s disk thread (null: a thread of its own, as above). */
     public static RunHistory open(Path file, String name, SharedTimer shared) {
         Map<String, Entry> loaded;
         try {
@@ -112,7 +112,7 @@ public final class RunHistory implements AutoCloseable {
             dirty = true;
             if (prompt && flusher != null && !closed && !promptPending) {
                 promptPending = true;
-                flusher.schedule(this::flush, PROMPT_FLUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+                flusher.scheduleOnDisk(this::flush, PROMPT_FLUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }

@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the {@link FsyncPolicy#INTERVAL} sync every interval until closed, on a {@link SharedTimer}'s
- * thread, or on a thread of its own when given none.
+ * Runs the {@link FsyncPolicy#INTERVAL} sync every interval until closed, on a {@link SharedTimer}'s disk
+ * thread (the timer thread only triggers it: a slow fsync must not delay check and probe starts), or on a
+ * timer of its own when given none.
  */
 final class FsyncTimer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FsyncTimer.class);
@@ -20,7 +21,7 @@ final class FsyncTimer implements AutoCloseable {
         ownTimer = shared == null ? new SharedTimer(threadName) : null;
         lease = (shared == null ? ownTimer : shared).lease();
         long ms = Math.max(1, interval.toMillis());
-        lease.scheduleWithFixedDelay(() -> {
+        lease.scheduleOnDiskWithFixedDelay(() -> {
             // An exception would cancel the schedule and silently end durability; log and go on.
             try {
                 sync.run();

@@ -4,9 +4,13 @@ import io.aami.common.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * One timer thread for many users: the agent's check and probe schedulers, their run histories and the
  * spools' interval fsync share {@code aami-timer} (issue 14: six timer threads, each idle nearly always).
  * Each user takes a {@link Lease}; closing it stops that user's tasks without stopping the thread. Tasks
- * must be short (start a run, write a small file, fsync a segment): a long one delays everyone's.
+ * must be short (start a run): a long one delays everyone's. Disk work (fsync a segment, write a run history)
+ * is not short when the disk is slow, so the timer only triggers it: it runs on a second thread, the disk
+ * thread ({@code aami-disk}), shared by every user's disk work, and a stalled disk delays no check or probe start.
  */
 public final class SharedTimer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SharedTimer.class);
@@ -22,9 +28,16 @@ public final class SharedTimer implements AutoCloseable {
 
     private final String threadName;
     private final ScheduledThreadPoolExecutor executor;
+    private final ExecutorService disk;
 
+    /** Threads {@code threadName} and {@code threadName-disk}. */
     public SharedTimer(String threadName) {
+        this(threadName, threadName + "-disk");
+    }
+
+    public SharedTimer(String threadName, String diskThreadName) {
         this.threadName = threadName;
+        this.disk = Executors.newSingleThreadExecutor(r -> DaemonThreads.thread(diskThreadName, r));
         this.executor = new ScheduledThreadPoolExecutor(1, r -> DaemonThreads.thread(threadName, r));
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -36,13 +49,15 @@ public final class SharedTimer implements AutoCloseable {
         return new Lease();
     }
 
-    /** Stops the thread (after every lease is closed); a task still running is left to finish. */
+    /** Stops both threads (after every lease is closed); a task still running is left to finish. */
     @Override
     public void close() {
         executor.shutdownNow();
+        disk.shutdownNow();
         try {
-            if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("timer thread {} did not stop within {}", threadName, CLOSE_WAIT);
+            if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                    || !disk.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("timer threads {} did not stop within {}", threadName, CLOSE_WAIT);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -72,6 +87,41 @@ public final class SharedTimer implements AutoCloseable {
             synchronized (lock) {
                 if (!closed) {
                     periodic.add(executor.scheduleWithFixedDelay(() -> run(task), initialDelay, delay, unit));
+                }
+            }
+        }
+
+        /** Runs disk work {@code task} once after {@code delay} on the disk thread; the timer thread only hands it over. */
+        public void scheduleOnDisk(Runnable task, long delay, TimeUnit unit) {
+            executor.schedule(() -> toDisk(task, null), delay, unit);
+        }
+
+        /**
+         * Runs disk work {@code task} on the disk thread every {@code delay} until this lease is closed. A trigger
+         * finding the last run still queued or running (a slow disk) is skipped, so runs never pile up.
+         */
+        public void scheduleOnDiskWithFixedDelay(Runnable task, long initialDelay, long delay, TimeUnit unit) {
+            AtomicBoolean pending = new AtomicBoolean();
+            scheduleWithFixedDelay(() -> toDisk(task, pending), initialDelay, delay, unit);
+        }
+
+        private void toDisk(Runnable task, AtomicBoolean pending) {
+            if (pending != null && !pending.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                disk.execute(() -> {
+                    try {
+                        run(task);
+                    } finally {
+                        if (pending != null) {
+                            pending.set(false);
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                if (pending != null) {
+                    pending.set(false); // the timer is closing
                 }
             }
         }

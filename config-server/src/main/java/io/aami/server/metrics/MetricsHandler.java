@@ -45,17 +45,43 @@ public final class MetricsHandler {
         }
     }
 
+    /**
+     * RFC 9110 12.5.3: an explicit {@code gzip} (or {@code x-gzip}) entry wins over {@code *}; codings and the
+     * {@code q} parameter are case-insensitive and q is a number, so {@code gzip;q=0.0} refuses. An unreadable q
+     * counts as a refusal: plain text is always safe to send.
+     */
     static boolean acceptsGzip(String acceptEncoding) {
         if (acceptEncoding == null) {
             return false;
         }
+        double gzip = -1;
+        double any = -1;
         for (String part : acceptEncoding.split(",")) {
-            String[] coding = part.trim().split(";");
-            if (coding[0].trim().equalsIgnoreCase("gzip")) {
-                return coding.length < 2 || !coding[1].replace(" ", "").equals("q=0");
+            String[] coding = part.split(";");
+            String name = coding[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("gzip") || name.equals("x-gzip")) {
+                gzip = Math.max(gzip, quality(coding));
+            } else if (name.equals("*")) {
+                any = Math.max(any, quality(coding));
             }
         }
-        return false;
+        double q = gzip >= 0 ? gzip : any;
+        return q > 0;
+    }
+
+    private static double quality(String[] coding) {
+        for (int i = 1; i < coding.length; i++) {
+            String param = coding[i].trim();
+            int eq = param.indexOf('=');
+            if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("q")) {
+                String value = param.substring(eq + 1).trim();
+                if (!value.matches("[01](\\.[0-9]{0,3})?")) {
+                    return 0;
+                }
+                return Double.parseDouble(value);
+            }
+        }
+        return 1;
     }
 
     /** gzip at {@link Deflater#BEST_SPEED}. */
