@@ -1,7 +1,9 @@
 package io.aami.bench;
 
+import static io.aami.bench.OptionValues.value;
+import static io.aami.bench.OptionValues.number;
+
 import io.aami.bench.BenchMain.UsageException;
-import io.aami.common.config.Durations;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,15 +48,6 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
         return b.build();
     }
 
-    private static String value(List<String> args, int i, String opt) throws UsageException {
-        if (!opt.startsWith("--")) {
-            throw new UsageException("unexpected argument '" + opt + "'");
-        }
-        if (i >= args.size() || args.get(i).startsWith("--")) {
-            throw new UsageException(opt + " needs a value");
-        }
-        return args.get(i);
-    }
 
     private static final class Builder {
         Integer agents;
@@ -76,16 +69,16 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
         void set(String opt, String v) throws UsageException {
             switch (opt) {
                 case "--agents" -> agents = number(opt, v, 1, MAX_AGENTS);
-                case "--duration" -> duration = duration(opt, v, Duration.ofSeconds(1));
+                case "--duration" -> duration = OptionValues.duration(opt, v, Duration.ofSeconds(1));
                 case "--server" -> server = uri(opt, v);
                 case "--admin-token-file" -> adminTokenFile = Path.of(v);
                 case "--database-url" -> databaseUrl = jdbc(opt, v);
                 case "--ca-file" -> caFile = Path.of(v);
-                case "--heartbeat" -> heartbeat = duration(opt, v, Duration.ofSeconds(1));
+                case "--heartbeat" -> heartbeat = OptionValues.duration(opt, v, Duration.ofSeconds(1));
                 case "--results-per-minute" -> resultsPerMinute = number(opt, v, 0, 6000);
                 case "--identities" -> identities = Path.of(v);
                 case "--data-dir" -> dataDir = Path.of(v);
-                case "--policy-wait" -> policyWait = duration(opt, v, Duration.ofSeconds(1));
+                case "--policy-wait" -> policyWait = OptionValues.duration(opt, v, Duration.ofSeconds(1));
                 default -> throw new UsageException("unknown option " + opt);
             }
         }
@@ -126,29 +119,7 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
         }
     }
 
-    static int number(String opt, String v, int min, int max) throws UsageException {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
-    }
 
-    static Duration duration(String opt, String v, Duration min) throws UsageException {
-        try {
-            Duration d = Durations.parse(v);
-            if (d.compareTo(min) >= 0) {
-                return d;
-            }
-            throw new UsageException(opt + " must be at least " + Durations.format(min) + ", not '" + v + "'");
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(opt + ": " + e.getMessage());
-        }
-    }
 
     private static URI uri(String opt, String v) throws UsageException {
         try {

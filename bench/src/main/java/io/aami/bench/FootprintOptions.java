@@ -1,7 +1,9 @@
 package io.aami.bench;
 
+import static io.aami.bench.OptionValues.value;
+import static io.aami.bench.OptionValues.number;
+
 import io.aami.bench.BenchMain.UsageException;
-import io.aami.common.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +41,8 @@ public record FootprintOptions(int checks, int probes, Duration warmup, Duration
             switch (opt) {
                 case "--checks" -> checks = number(opt, v, 1, MAX_CHECKS);
                 case "--probes" -> probes = number(opt, v, 0, MAX_PROBES);
-                case "--warmup" -> warmup = duration(opt, v, Duration.ZERO);
-                case "--window" -> window = duration(opt, v, Duration.ofSeconds(1));
+                case "--warmup" -> warmup = OptionValues.duration(opt, v, Duration.ZERO);
+                case "--window" -> window = OptionValues.duration(opt, v, Duration.ofSeconds(1));
                 case "--agent-jar" -> agentJar = Path.of(v);
                 case "--launcher" -> launcher = Path.of(v);
                 case "--node-exporter" -> nodeExporter = Path.of(v);
@@ -50,37 +52,6 @@ public record FootprintOptions(int checks, int probes, Duration warmup, Duration
         return new FootprintOptions(checks, probes, warmup, window, agentJar, launcher, nodeExporter);
     }
 
-    private static String value(List<String> args, int i, String opt) throws UsageException {
-        if (!opt.startsWith("--")) {
-            throw new UsageException("unexpected argument '" + opt + "'");
-        }
-        if (i >= args.size() || args.get(i).startsWith("--")) {
-            throw new UsageException(opt + " needs a value");
-        }
-        return args.get(i);
-    }
 
-    private static int number(String opt, String v, int min, int max) throws UsageException {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
-    }
 
-    private static Duration duration(String opt, String v, Duration min) throws UsageException {
-        try {
-            Duration d = Durations.parse(v);
-            if (d.compareTo(min) >= 0) {
-                return d;
-            }
-            throw new UsageException(opt + " must be at least " + Durations.format(min) + ", not '" + v + "'");
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(opt + ": " + e.getMessage());
-        }
-    }
 }

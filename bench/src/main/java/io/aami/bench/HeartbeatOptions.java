@@ -25,9 +25,9 @@ record HeartbeatOptions(int agents, Duration duration, Duration warmup, boolean 
                     }
                     tls = opt.equals("--tls");
                 }
-                case "--agents" -> agents = FleetOptions.number(opt, IngestOptions.value(args, ++i, opt), 1, 10_000);
-                case "--duration" -> duration = FleetOptions.duration(opt, IngestOptions.value(args, ++i, opt), Duration.ofSeconds(1));
-                case "--warmup" -> warmup = FleetOptions.duration(opt, IngestOptions.value(args, ++i, opt), Duration.ZERO);
+                case "--agents" -> agents = OptionValues.number(opt, OptionValues.value(args, ++i, opt), 1, 10_000);
+                case "--duration" -> duration = OptionValues.duration(opt, OptionValues.value(args, ++i, opt), Duration.ofSeconds(1));
+                case "--warmup" -> warmup = OptionValues.duration(opt, OptionValues.value(args, ++i, opt), Duration.ZERO);
                 default -> throw new UsageException(opt.startsWith("--") ? "unknown option " + opt : "unexpected argument '" + opt + "'");
             }
         }

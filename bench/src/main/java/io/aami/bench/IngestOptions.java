@@ -29,10 +29,10 @@ record IngestOptions(int agents, int resultsPerAgent, int batch, boolean tls, St
                     }
                     tls = opt.equals("--tls");
                 }
-                case "--agents" -> agents = FleetOptions.number(opt, value(args, ++i, opt), 1, 10_000);
-                case "--results" -> results = FleetOptions.number(opt, value(args, ++i, opt), 1, 1_000_000);
-                case "--batch" -> batch = FleetOptions.number(opt, value(args, ++i, opt), 1, 10_000);
-                case "--peer" -> peer = peer(value(args, ++i, opt));
+                case "--agents" -> agents = OptionValues.number(opt, OptionValues.value(args, ++i, opt), 1, 10_000);
+                case "--results" -> results = OptionValues.number(opt, OptionValues.value(args, ++i, opt), 1, 1_000_000);
+                case "--batch" -> batch = OptionValues.number(opt, OptionValues.value(args, ++i, opt), 1, 10_000);
+                case "--peer" -> peer = peer(OptionValues.value(args, ++i, opt));
                 default -> throw new UsageException(opt.startsWith("--") ? "unknown option " + opt : "unexpected argument '" + opt + "'");
             }
         }
@@ -42,12 +42,6 @@ record IngestOptions(int agents, int resultsPerAgent, int batch, boolean tls, St
         return new IngestOptions(agents, results, batch, tls == null || tls, peer);
     }
 
-    static String value(List<String> args, int i, String opt) throws UsageException {
-        if (i >= args.size() || args.get(i).startsWith("--")) {
-            throw new UsageException(opt + " needs a value");
-        }
-        return args.get(i);
-    }
 
     private static String peer(String v) throws UsageException {
         if (!v.equals("psql") && !v.equals("jdbc")) {

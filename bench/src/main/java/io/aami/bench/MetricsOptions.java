@@ -1,7 +1,9 @@
 package io.aami.bench;
 
+import static io.aami.bench.OptionValues.value;
+import static io.aami.bench.OptionValues.number;
+
 import io.aami.bench.BenchMain.UsageException;
-import io.aami.common.config.Durations;
 import java.time.Duration;
 import java.util.List;
 
@@ -42,9 +44,9 @@ public record MetricsOptions(int series, int checksPerTarget, int scrapes, int c
                 case "--checks-per-target" -> perTarget = number(opt, v, 1, 10_000);
                 case "--scrapes" -> scrapes = number(opt, v, 2, 1000);
                 case "--changes-per-scrape" -> changes = number(opt, v, 0, MAX_SERIES);
-                case "--max-age" -> maxAge = duration(opt, v, Duration.ZERO);
+                case "--max-age" -> maxAge = OptionValues.duration(opt, v, Duration.ZERO);
                 case "--prometheus" -> prometheus = v;
-                case "--prometheus-interval" -> interval = duration(opt, v, Duration.ofSeconds(1));
+                case "--prometheus-interval" -> interval = OptionValues.duration(opt, v, Duration.ofSeconds(1));
                 case "--prometheus-scrapes" -> promScrapes = number(opt, v, 1, 100);
                 default -> throw new UsageException("unknown option " + opt);
             }
@@ -58,37 +60,6 @@ public record MetricsOptions(int series, int checksPerTarget, int scrapes, int c
         return new MetricsOptions(series, perTarget, scrapes, changes, maxAge, prometheus, interval, promScrapes);
     }
 
-    private static String value(List<String> args, int i, String opt) throws UsageException {
-        if (!opt.startsWith("--")) {
-            throw new UsageException("unexpected argument '" + opt + "'");
-        }
-        if (i >= args.size() || args.get(i).startsWith("--")) {
-            throw new UsageException(opt + " needs a value");
-        }
-        return args.get(i);
-    }
 
-    private static int number(String opt, String v, int min, int max) throws UsageException {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
-    }
 
-    private static Duration duration(String opt, String v, Duration min) throws UsageException {
-        try {
-            Duration d = Durations.parse(v);
-            if (d.compareTo(min) >= 0) {
-                return d;
-            }
-            throw new UsageException(opt + " must be at least " + Durations.format(min) + ", not '" + v + "'");
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(opt + ": " + e.getMessage());
-        }
-    }
 }

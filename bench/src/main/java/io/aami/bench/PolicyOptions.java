@@ -1,7 +1,8 @@
 package io.aami.bench;
 
+import static io.aami.bench.OptionValues.number;
+
 import io.aami.bench.BenchMain.UsageException;
-import io.aami.common.config.Durations;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,35 +39,13 @@ public record PolicyOptions(int agents, int peer, boolean apiEnrollment, Duratio
                     case "api" -> true;
                     default -> throw new UsageException("--enroll must be db or api, not '" + v + "'");
                 };
-                case "--poll-wait" -> pollWait = duration(opt, v, Duration.ofSeconds(1));
-                case "--timeout" -> timeout = duration(opt, v, Duration.ofSeconds(1));
+                case "--poll-wait" -> pollWait = OptionValues.duration(opt, v, Duration.ofSeconds(1));
+                case "--timeout" -> timeout = OptionValues.duration(opt, v, Duration.ofSeconds(1));
                 default -> throw new UsageException("unknown option " + opt);
             }
         }
         return new PolicyOptions(agents, peer, api, pollWait, timeout);
     }
 
-    private static int number(String opt, String v, int min, int max) throws UsageException {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
-    }
 
-    private static Duration duration(String opt, String v, Duration min) throws UsageException {
-        try {
-            Duration d = Durations.parse(v);
-            if (d.compareTo(min) >= 0) {
-                return d;
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(opt + ": " + e.getMessage());
-        }
-        throw new UsageException(opt + " must be at least " + Durations.format(min) + ", not '" + v + "'");
-    }
 }

@@ -1,7 +1,8 @@
 package io.aami.bench;
 
+import static io.aami.bench.OptionValues.number;
+
 import io.aami.bench.BenchMain.UsageException;
-import io.aami.common.config.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +50,8 @@ record ProbesOptions(int listeners, Duration duration, Duration warmup, int conn
             String v = value(args, ++i, opt);
             switch (opt) {
                 case "--listeners" -> listeners = number(opt, v, 1, 256);
-                case "--duration" -> duration = duration(opt, v, Duration.ofMillis(200));
-                case "--warmup" -> warmup = v.equals("0") ? Duration.ZERO : duration(opt, v, Duration.ZERO);
+                case "--duration" -> duration = OptionValues.duration(opt, v, Duration.ofMillis(200));
+                case "--warmup" -> warmup = v.equals("0") ? Duration.ZERO : OptionValues.duration(opt, v, Duration.ZERO);
                 case "--connections" -> connections = number(opt, v, 1, 512);
                 case "--batch" -> batch = number(opt, v, 1, 10_000);
                 case "--batch-clients" -> batchClients = number(opt, v, 1, 64);
@@ -102,27 +103,5 @@ record ProbesOptions(int listeners, Duration duration, Duration warmup, int conn
         throw new UsageException(opt + " must be one of " + String.join(", ", allowed) + ", not '" + v + "'");
     }
 
-    private static int number(String opt, String v, int min, int max) throws UsageException {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
-    }
 
-    private static Duration duration(String opt, String v, Duration min) throws UsageException {
-        try {
-            Duration d = Durations.parse(v);
-            if (d.compareTo(min) >= 0) {
-                return d;
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(opt + ": " + e.getMessage());
-        }
-        throw new UsageException(opt + " must be at least " + Durations.format(min) + ", not '" + v + "'");
-    }
 }

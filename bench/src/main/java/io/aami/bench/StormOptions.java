@@ -1,7 +1,9 @@
 package io.aami.bench;
 
+import static io.aami.bench.OptionValues.value;
+import static io.aami.bench.OptionValues.number;
+
 import io.aami.bench.BenchMain.UsageException;
-import io.aami.common.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,9 +34,9 @@ record StormOptions(int agents, Duration heartbeat, Duration down, Duration time
                 case "--embedded" -> embedded = true;
                 case "--no-peer" -> peer = false;
                 case "--agents" -> agents = number(opt, value(args, ++i, opt), 1, MAX_AGENTS);
-                case "--heartbeat" -> heartbeat = duration(opt, value(args, ++i, opt), Duration.ofSeconds(1));
-                case "--down" -> down = duration(opt, value(args, ++i, opt), Duration.ZERO);
-                case "--timeout" -> timeout = duration(opt, value(args, ++i, opt), Duration.ofSeconds(1));
+                case "--heartbeat" -> heartbeat = OptionValues.duration(opt, value(args, ++i, opt), Duration.ofSeconds(1));
+                case "--down" -> down = OptionValues.duration(opt, value(args, ++i, opt), Duration.ZERO);
+                case "--timeout" -> timeout = OptionValues.duration(opt, value(args, ++i, opt), Duration.ofSeconds(1));
                 case "--identities" -> identities = Path.of(value(args, ++i, opt));
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, opt));
                 case "--server", "--tls", "--no-tls" -> throw new UsageException(opt
@@ -55,34 +57,6 @@ record StormOptions(int agents, Duration heartbeat, Duration down, Duration time
         return new StormOptions(agents, heartbeat, down, timeout, peer, identities, dataDir);
     }
 
-    private static String value(List<String> args, int i, String opt) throws UsageException {
-        if (i >= args.size() || args.get(i).startsWith("--")) {
-            throw new UsageException(opt + " needs a value");
-        }
-        return args.get(i);
-    }
 
-    private static int number(String opt, String v, int min, int max) throws UsageException {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new UsageException(opt + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
-    }
 
-    private static Duration duration(String opt, String v, Duration min) throws UsageException {
-        try {
-            Duration d = Durations.parse(v);
-            if (d.compareTo(min) >= 0) {
-                return d;
-            }
-            throw new UsageException(opt + " must be at least " + Durations.format(min) + ", not '" + v + "'");
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(opt + ": " + e.getMessage());
-        }
-    }
 }
