@@ -40,15 +40,16 @@ public final class PolicyHandler {
         UUID id = Params.pathId(ctx);
         long known = knownVersion(ctx.header("If-None-Match"));
         Duration wait = waitParam(ctx.queryParam("wait"));
+        if (!wait.isZero() && waiters.released()) {
+            // Stopping: parked now, the poll would be cut off (500) when the API stops a moment later.
+            throw ApiException.retryLater(ErrorCode.SERVER_BUSY, "the server is stopping; poll again later",
+                    Duration.ofSeconds(ThreadLocalRandom.current().nextInt(1, 6)));
+        }
         PolicyBundle now = service.current(id);
         if (now.version() != known) {
             answer(ctx, Optional.of(now), known);
         } else if (wait.isZero()) {
             answer(ctx, Optional.empty(), known);
-        } else if (waiters.released()) {
-            // Stopping: parked now, the poll would be cut off (500) when the API stops a moment later.
-            throw ApiException.retryLater(ErrorCode.SERVER_BUSY, "the server is stopping; poll again later",
-                    Duration.ofSeconds(ThreadLocalRandom.current().nextInt(1, 6)));
         } else {
             LongPolls.mark(ctx);
             ctx.future(() -> waiters.await(id, known, wait).thenAccept(result -> answer(ctx, result, known)));
