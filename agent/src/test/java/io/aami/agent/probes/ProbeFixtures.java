@@ -40,11 +40,19 @@ final class ProbeFixtures {
 
     /** A loopback TCP port nothing listens on (closing a listener leaves no TIME_WAIT). */
     static int closedTcpPort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // Below the ephemeral range (32768 and up here): a port from it could be the kernel's pick for a
+        // probe's own source port, and a connect to itself succeeds (TCP simultaneous open), nor can a
+        // listener on port 0 of another test take it meanwhile.
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                // in use: try another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free loopback port below the ephemeral range"));
     }
 
     /** A loopback port free for binding a client socket now. */
