@@ -90,6 +90,11 @@ final class ChildProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(process);
+    }
+
+    /** Stops a child: SIGTERM, 10 s to exit, then SIGKILL. */
+    static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
