@@ -463,6 +463,10 @@ cat >"$stage/aami-agent" <<'AAMI_LAUNCHER_END'
 #   JAVA_HOME   the JDK/JRE to use; else java from PATH
 #   JAVA_OPTS   JVM flags, after the defaults below, so a flag here wins (-Xmx256m)
 #   AAMI_JAR    the jar; default /opt/aami/aami-agent.jar
+#   AAMI_CDS_ARCHIVE  the agent's class-data archive (below); default /var/lib/aami/aami-agent.jsa,
+#               empty for none; used only when its directory exists and is writable. That directory
+#               must be writable by root only (the packages' /var/lib/aami is 0700): the JVM maps
+#               the archive into the agent, a root process, as its classes
 #   AAMI_*      any agent setting as an environment variable (see the README's Configuration)
 # Exit status 2: a problem only the operator can fix (the unit does not restart on it).
 #
@@ -479,6 +483,16 @@ cat >"$stage/aami-agent" <<'AAMI_LAUNCHER_END'
 #   -Dsun.net.httpserver.nodelay=true  local API answers leave at once, not ~40 ms later (Nagle)
 # and MALLOC_ARENA_MAX=2 (unless set already, by the unit or the defaults file): glibc otherwise
 # keeps up to 8 malloc arenas per core, tens of MB resident for a JVM's few native threads.
+# Two more where this Java has them (tried with -version first; issue 14, ~3 and ~4 MB resident each):
+#   -XX:TrimNativeHeapInterval=5000  hands malloc's freed memory back to the kernel every 5 s
+#                              (JDK 17.0.9 and later; a Java without it refuses it, so it is left out)
+#   -XX:SharedArchiveFile=AAMI_CDS_ARCHIVE  the agent's ~4,600 classes mapped from an AppCDS archive
+#                              instead of parsed into metaspace. The archive is made by the JVM itself
+#                              (-XX:ArchiveClassesAtExit) when the agent stops after a life without a
+#                              usable one: the first start, and the first after a new jar or Java. It is
+#                              used only once this Java maps it with -Xshare:on for this jar (a truncated
+#                              or stale archive fails that and is made again; a JVM mapping a truncated
+#                              one would crash).
 name=aami-agent
 default_opts="-Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError -Dsun.net.httpserver.nodelay=true"
 
@@ -510,7 +524,36 @@ else
   java=$(command -v java) || fail "no java found: install Java 17 or newer, or set JAVA_HOME in /etc/default/$name"
 fi
 
-version_text=$("$java" -version 2>&1) || fail "$java -version failed: $version_text"
+jar=${AAMI_JAR:-/opt/aami/$name.jar}
+cds=${AAMI_CDS_ARCHIVE-/var/lib/aami/$name.jsa}
+case $cds in
+  '' | /*) ;;
+  *) fail "AAMI_CDS_ARCHIVE must be an absolute path or empty, not '$cds'" ;;
+esac
+# The archive only where root can write it, next to the agent's state; nowhere when not set up.
+[ -n "$cds" ] && [ -d "${cds%/*}/" ] && [ -w "${cds%/*}/" ] || cds=
+
+# java -version with the given flags, into version_text; a probe that crashes leaves no hs_err or core.
+probe() {
+  version_text=$("$java" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash "$@" -version 2>&1)
+}
+trim=-XX:TrimNativeHeapInterval=5000
+share=
+if [ -n "$cds" ] && [ -f "$cds" ] && [ -r "$jar" ]; then
+  share=-XX:SharedArchiveFile=$cds
+fi
+record=${cds:+-XX:ArchiveClassesAtExit=$cds}
+if [ -n "$share" ] && probe $trim "$share" -Xshare:on -cp "$jar"; then
+  cds_opt=$share
+elif probe $trim; then
+  cds_opt=$record
+elif [ -n "$share" ] && probe "$share" -Xshare:on -cp "$jar"; then
+  trim= cds_opt=$share
+elif probe; then
+  trim= cds_opt=$record
+else
+  fail "$java -version failed: $version_text"
+fi
 rest=${version_text#* version \"}
 [ "$rest" != "$version_text" ] || fail "cannot tell the Java version of $java from: $version_text"
 version=${rest%%\"*}
@@ -524,15 +567,14 @@ if [ "$major" -lt 17 ]; then
   fail "Java 17 or newer is required, but $java is Java $major ($version); install Java 17+ and put it first on PATH, or set JAVA_HOME in /etc/default/$name"
 fi
 
-jar=${AAMI_JAR:-/opt/aami/$name.jar}
 [ -r "$jar" ] || fail "cannot read the jar $jar; install it there or set AAMI_JAR${defaults:+ in $defaults}"
-unset AAMI_JAR AAMI_DEFAULTS_FILE
+unset AAMI_JAR AAMI_DEFAULTS_FILE AAMI_CDS_ARCHIVE
 MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 export MALLOC_ARENA_MAX
 
 # JAVA_OPTS is split on spaces on purpose: one flag per word.
 # shellcheck disable=SC2086
-exec "$java" $default_opts ${JAVA_OPTS:-} -jar "$jar" "$@"
+exec "$java" $default_opts $trim ${cds_opt:+"$cds_opt"} ${JAVA_OPTS:-} -jar "$jar" "$@"
 AAMI_LAUNCHER_END
 
 # The launcher's defaults file, only when it would not find the Java checked above by itself: then

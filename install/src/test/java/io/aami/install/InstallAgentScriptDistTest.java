@@ -84,14 +84,15 @@ class InstallAgentScriptDistTest {
         ProcessBuilder pb = new ProcessBuilder(root.resolve("usr/bin/aami-agent").toString(), "--config", "/etc/aami/agent.yaml")
                 .redirectErrorStream(true);
         pb.environment().clear();
-        pb.environment().putAll(Map.of("PATH", "/usr/bin:/bin", "AAMI_DEFAULTS_FILE", defaults.toString(), "AAMI_JAR", jar.toString()));
+        pb.environment().putAll(Map.of("PATH", "/usr/bin:/bin", "AAMI_DEFAULTS_FILE", defaults.toString(), "AAMI_JAR", jar.toString(),
+                "AAMI_CDS_ARCHIVE", ""));
         Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).isEqualTo("ran -Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
                 + " -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError"
-                + " -Dsun.net.httpserver.nodelay=true -jar " + jar
+                + " -Dsun.net.httpserver.nodelay=true -XX:TrimNativeHeapInterval=5000 -jar " + jar
                 + " --config /etc/aami/agent.yaml\n");
     }
 
@@ -154,7 +155,7 @@ class InstallAgentScriptDistTest {
     private Path wrapperJdk() throws Exception {
         Path jdk = dir.resolve("jdk 17's");
         Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
-        Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then exec '%s' -version; fi\necho \"ran $*\"\n"
+        Files.writeString(java, "#!/bin/sh\nfor a; do last=$a; done\nif [ \"$last\" = -version ]; then exec '%s' \"$@\"; fi\necho \"ran $*\"\n"
                 .formatted(Path.of(System.getProperty("java.home"), "bin/java")));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         return jdk;

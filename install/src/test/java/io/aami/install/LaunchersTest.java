@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class LaunchersTest {
     private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
+    /** What the agent launcher puts before the flags it tries with -version: a crashing probe leaves no files. */
+    private static final String PROBE = "-XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash ";
 
     @TempDir
     Path dir;
@@ -44,7 +46,8 @@ class LaunchersTest {
         assertThat(run.exit).isEqualTo(2);
         assertThat(run.output).contains(launcher + ": Java 17 or newer is required, but " + fake + " is Java " + major
                 + " (" + version + ")").contains("JAVA_HOME");
-        assertThat(Files.readString(dir.resolve("java-calls"))).isEqualTo("-version\n");
+        assertThat(Files.readString(dir.resolve("java-calls")))
+                .isEqualTo(launcher.equals("aami-agent") ? PROBE + "-XX:TrimNativeHeapInterval=5000 -version\n" : "-version\n");
     }
 
     @Test
@@ -82,10 +85,10 @@ class LaunchersTest {
         Run run = run("aami-agent", Map.of("PATH", fake.getParent() + ":/usr/bin:/bin", "AAMI_DEFAULTS_FILE", defaults.toString()),
                 "--config", "/etc/aami/agent.yaml");
         assertThat(run.exit).as(run.output).isZero();
-        assertThat(Files.readString(dir.resolve("java-calls"))).isEqualTo("-version\n"
+        assertThat(Files.readString(dir.resolve("java-calls"))).isEqualTo(PROBE + "-XX:TrimNativeHeapInterval=5000 -version\n"
                 + "-Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
                 + " -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError"
-                + " -Dsun.net.httpserver.nodelay=true -Xmx256m -Dfrom.defaults=yes -jar " + jar
+                + " -Dsun.net.httpserver.nodelay=true -XX:TrimNativeHeapInterval=5000 -Xmx256m -Dfrom.defaults=yes -jar " + jar
                 + " --config /etc/aami/agent.yaml\n");
         // What the JVM's environment holds: the settings from the file, not the launcher's own variables.
         assertThat(Files.readString(dir.resolve("java-env"))).contains("AAMI_LOGGING_LEVEL=debug")
@@ -99,6 +102,60 @@ class LaunchersTest {
         Run missing = run("aami-agent", Map.of("AAMI_DEFAULTS_FILE", dir.resolve("nope").toString()));
         assertThat(missing.exit).isEqualTo(2);
         assertThat(missing.output).contains("cannot read AAMI_DEFAULTS_FILE " + dir.resolve("nope"));
+    }
+
+    @Test
+    void nativeHeapTrimmingOnlyWhereTheJavaHasItAndTheArchiveSettingStaysBehind() throws Exception {
+        Path jar = Files.writeString(dir.resolve("agent.jar"), "");
+        Path cds = Files.createDirectories(dir.resolve("state")).resolve("aami-agent.jsa");
+        Path old = fakeJava("17.0.8", false);
+        Run run = run("aami-agent", Map.of("PATH", old.getParent() + ":/usr/bin:/bin", "AAMI_JAR", jar.toString(),
+                "AAMI_CDS_ARCHIVE", cds.toString()));
+        assertThat(run.exit).as(run.output).isZero();
+        List<String> calls = Files.readAllLines(dir.resolve("java-calls"));
+        // Refused with the flag, so tried without it; then run without it, recording the class archive.
+        assertThat(calls).containsExactly(PROBE + "-XX:TrimNativeHeapInterval=5000 -version", PROBE + "-version",
+                "-Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
+                        + " -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError"
+                        + " -Dsun.net.httpserver.nodelay=true -XX:ArchiveClassesAtExit=" + cds + " -jar " + jar);
+        assertThat(Files.readString(dir.resolve("java-env"))).doesNotContain("AAMI_CDS_ARCHIVE");
+
+        Run relative = run("aami-agent", Map.of("PATH", old.getParent() + ":/usr/bin:/bin", "AAMI_JAR", jar.toString(),
+                "AAMI_CDS_ARCHIVE", "state/aami-agent.jsa"));
+        assertThat(relative.exit).isEqualTo(2);
+        assertThat(relative.output).contains("AAMI_CDS_ARCHIVE must be an absolute path or empty, not 'state/aami-agent.jsa'");
+    }
+
+    /**
+     * The agent's AppCDS archive with the real JVM: none at first (recorded when that JVM exits), mapped at the
+     * next start, and a truncated one (a crash or a full disk while the JVM wrote it; mapped, it would crash
+     * the JVM with SIGBUS) refused by the launcher's probe and recorded again.
+     */
+    @Test
+    void classArchiveIsRecordedAtTheFirstExitMappedAfterwardsAndMadeAgainWhenBroken() throws Exception {
+        Path cds = Files.createDirectories(dir.resolve("state")).resolve("aami-agent.jsa");
+        Map<String, String> env = Map.of("JAVA_HOME", JAVA_HOME.toString(), "AAMI_JAR",
+                JavaProcess.jar("aami.agent.jar").toString(), "AAMI_CDS_ARCHIVE", cds.toString(),
+                "JAVA_OPTS", "-Xlog:class+load=info:stdout");
+        Run first = run("aami-agent", env, "--help");
+        assertThat(first.exit).as(first.output).isZero();
+        assertThat(first.output).contains("usage:").doesNotContain("io.aami.agent.Agent source: shared objects file");
+        assertThat(cds).exists();
+        long size = Files.size(cds);
+
+        Run second = run("aami-agent", env, "--help");
+        assertThat(second.exit).as(second.output).isZero();
+        assertThat(second.output).contains("usage:").contains("io.aami.agent.Agent source: shared objects file (top)");
+
+        byte[] whole = Files.readAllBytes(cds);
+        Files.delete(cds);
+        Files.write(cds, java.util.Arrays.copyOf(whole, 100_000));
+        Run truncated = run("aami-agent", env, "--help");
+        assertThat(truncated.exit).as(truncated.output).isZero();
+        assertThat(truncated.output).contains("usage:").doesNotContain("io.aami.agent.Agent source: shared objects file");
+        assertThat(Files.size(cds)).as("recorded again").isGreaterThan(size / 2);
+        assertThat(dir.toFile().list()).noneMatch(f -> f.startsWith("hs_err") || f.startsWith("core"));
+        assertThat(run("aami-agent", env, "--help").output).contains("io.aami.agent.Agent source: shared objects file (top)");
     }
 
     @Test
@@ -178,7 +235,7 @@ class LaunchersTest {
     private Map<String, String> launcherEnv(String jarProperty, String javaOpts) throws Exception {
         Path defaults = dir.resolve(jarProperty + ".default");
         Files.writeString(defaults, "JAVA_HOME=" + JAVA_HOME + "\nJAVA_OPTS=\"" + javaOpts + "\"\nAAMI_JAR="
-                + JavaProcess.jar(jarProperty) + "\n");
+                + JavaProcess.jar(jarProperty) + "\nAAMI_CDS_ARCHIVE=\n");
         return Map.of("AAMI_DEFAULTS_FILE", defaults.toString());
     }
 
@@ -186,20 +243,34 @@ class LaunchersTest {
         return LocalAgentConfig.write(dir, port, token);
     }
 
-    /** A {@code java} that prints {@code version} for -version and otherwise records its arguments and environment. */
+    /** A {@code java} that has -XX:TrimNativeHeapInterval (17.0.9 and later do). */
     private Path fakeJava(String version) throws Exception {
+        return fakeJava(version, true);
+    }
+
+    /**
+     * A {@code java} that prints {@code version} for -version (the last argument) and otherwise records its
+     * arguments and environment; without {@code trims}, it refuses -XX:TrimNativeHeapInterval as a Java
+     * older than 17.0.9 does.
+     */
+    private Path fakeJava(String version, boolean trims) throws Exception {
         Path bin = Files.createDirectories(dir.resolve("fake-jdk-" + version + "/bin"));
         Path java = bin.resolve("java");
         Files.writeString(java, """
                 #!/bin/sh
                 echo "$*" >>'%1$s/java-calls'
-                if [ "$1" = -version ]; then
+                for a; do
+                  case $a in -XX:TrimNativeHeapInterval=*) if [ %3$s = no ]; then
+                    echo "Unrecognized VM option '${a#-XX:}'" >&2; exit 1; fi ;; esac
+                  last=$a
+                done
+                if [ "$last" = -version ]; then
                   echo 'Picked up JAVA_TOOL_OPTIONS: -Dx=y' >&2
                   echo 'openjdk version "%2$s" 2024-01-16' >&2
                   exit 0
                 fi
                 env >'%1$s/java-env'
-                """.formatted(dir, version));
+                """.formatted(dir, version, trims ? "yes" : "no"));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         return java;
     }
@@ -211,10 +282,13 @@ class LaunchersTest {
     private Run run(String launcher, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", SystemdUnitsTest.dist(launcher).toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/bin:/bin");
         pb.environment().put("AAMI_DEFAULTS_FILE", Files.writeString(dir.resolve("empty.default"), "").toString());
+        if (launcher.equals("aami-agent")) {
+            pb.environment().put("AAMI_CDS_ARCHIVE", ""); // not the host's /var/lib/aami, unless a test names one
+        }
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
