@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -17,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * TLS against an embedded server, running a policy of {@code --checks} shell checks (30–60 s intervals)
  * and {@code --probes} TCP probes (10 s, to loopback listeners of this run), next to node_exporter; both
  * scraped every 15 s as Prometheus would. After the warm-up, both are measured over the same window
- * ({@link ProcessStats}; the agent's CPU includes its reaped check scripts). Exit 0 when every check and
+ * ({@link ProcessStats}; the agent's CPU includes its reaped check scripts). The measured life is the agent's
+ * second: the first ({@code --first-life}) records the launcher's class archive, as an installed agent's first
+ * stop does. Exit 0 when every check and
  * probe reported to the server (the figure is of an agent doing its work), 1 when not or the agent died,
  * 3 when the run could not be made.
  */
@@ -27,6 +30,8 @@ final class FootprintCommand {
     private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(15);
     private static final Duration RESULTS_WAIT = Duration.ofSeconds(60);
     private static final int PROBE_INTERVAL_SECONDS = 10;
+    /** The unit's TimeoutStopSec: the first stop writes the class archive, seconds on a loaded machine. */
+    private static final int FIRST_STOP_PATIENCE_SECONDS = 30;
 
     /** The run's outcome: the figures, and how many checks and probes reported to the server. */
     record Outcome(FootprintReport.Figures agent, FootprintReport.Figures peer, int checksReported, int probesReported,
@@ -59,10 +64,32 @@ final class FootprintCommand {
             String token = policy(admin, listeners);
             int apiPort = NodeExporter.freePort();
             Path config = work.agentConfig(server.base(), server.caFile(), token, apiPort);
-            try (LaunchedAgent agent = LaunchedAgent.start(o.launcher(), o.agentJar(), config, dir, java.util.Map.of())) {
-                return measure(admin, agent, peer, work, URI.create("http://127.0.0.1:" + apiPort + "/metrics"));
+            URI metrics = URI.create("http://127.0.0.1:" + apiPort + "/metrics");
+            Map<String, String> env = Map.of("AAMI_CDS_ARCHIVE", dir.resolve("aami-agent.jsa").toString());
+            if (!o.firstLife().isZero()) {
+                firstLife(config, dir, env, work, metrics);
+            }
+            try (LaunchedAgent agent = LaunchedAgent.start(o.launcher(), o.agentJar(), config, dir, env)) {
+                return measure(admin, agent, peer, work, metrics);
             }
         }
+    }
+
+    /**
+     * The agent's first life, as after its installation: it enrolls, runs its policy for {@code --first-life},
+     * and is stopped, so that the launcher's class archive (here in the run's directory) is recorded as an
+     * installed agent's is at its first stop. The measured life is the next one, as every later life of an
+     * installed agent is.
+     */
+    private void firstLife(Path config, Path dir, Map<String, String> env, BenchWorkDir work, URI metrics) throws Exception {
+        try (LaunchedAgent agent = LaunchedAgent.start(o.launcher(), o.agentJar(), config, dir, env)) {
+            work.awaitAgent(agent, metrics, Duration.ofSeconds(60));
+            TimeUnit.MILLISECONDS.sleep(o.firstLife().toMillis());
+            agent.stop(FIRST_STOP_PATIENCE_SECONDS);
+        }
+        Path archive = dir.resolve("aami-agent.jsa");
+        out.printf(Locale.ROOT, "first life: %d s, stopped; class archive %s%n", o.firstLife().toSeconds(), Files.exists(archive)
+                ? String.format(Locale.ROOT, "recorded (%.1f MB)", Files.size(archive) / 1e6) : "not recorded (the launcher made none)");
     }
 
     /** A group, its checks and probes, and a one-use bootstrap token into it. */

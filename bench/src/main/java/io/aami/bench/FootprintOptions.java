@@ -13,14 +13,14 @@ import java.util.List;
  * server is always {@code --embedded} (accepted for symmetry with {@code fleet}): the figure is the agent's,
  * and an agent needs a server that answers. {@code launcher} null means the launcher shipped in this jar.
  */
-public record FootprintOptions(int checks, int probes, Duration warmup, Duration window, Path agentJar, Path launcher,
-                               Path nodeExporter) {
+public record FootprintOptions(int checks, int probes, Duration warmup, Duration window, Duration firstLife, Path agentJar,
+                               Path launcher, Path nodeExporter) {
     static final int MAX_CHECKS = 500;
     static final int MAX_PROBES = 500;
     static final Path DEFAULT_AGENT_JAR = Path.of("agent/target/aami-agent.jar");
     static final Path DEFAULT_NODE_EXPORTER = Path.of("/usr/bin/prometheus-node-exporter");
     static final String USAGE = """
-            usage: aami-bench footprint [--embedded] [--checks 50] [--probes 20] [--warmup 30s] [--window 60s]
+            usage: aami-bench footprint [--embedded] [--checks 50] [--probes 20] [--warmup 30s] [--window 60s] [--first-life 15s]
                      [--agent-jar agent/target/aami-agent.jar] [--launcher install/src/main/dist/aami-agent]
                      [--node-exporter /usr/bin/prometheus-node-exporter]""";
 
@@ -29,6 +29,7 @@ public record FootprintOptions(int checks, int probes, Duration warmup, Duration
         int probes = 20;
         Duration warmup = Duration.ofSeconds(30);
         Duration window = Duration.ofSeconds(60);
+        Duration firstLife = Duration.ofSeconds(15);
         Path agentJar = DEFAULT_AGENT_JAR;
         Path launcher = null;
         Path nodeExporter = DEFAULT_NODE_EXPORTER;
@@ -43,15 +44,13 @@ public record FootprintOptions(int checks, int probes, Duration warmup, Duration
                 case "--probes" -> probes = number(opt, v, 0, MAX_PROBES);
                 case "--warmup" -> warmup = OptionValues.duration(opt, v, Duration.ZERO);
                 case "--window" -> window = OptionValues.duration(opt, v, Duration.ofSeconds(1));
+                case "--first-life" -> firstLife = OptionValues.duration(opt, v, Duration.ZERO);
                 case "--agent-jar" -> agentJar = Path.of(v);
                 case "--launcher" -> launcher = Path.of(v);
                 case "--node-exporter" -> nodeExporter = Path.of(v);
                 default -> throw new UsageException("unknown option " + opt);
             }
         }
-        return new FootprintOptions(checks, probes, warmup, window, agentJar, launcher, nodeExporter);
+        return new FootprintOptions(checks, probes, warmup, window, firstLife, agentJar, launcher, nodeExporter);
     }
-
-
-
 }

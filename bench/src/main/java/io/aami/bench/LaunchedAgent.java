@@ -39,6 +39,7 @@ final class LaunchedAgent implements AutoCloseable {
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("AAMI_JAR", jar.toAbsolutePath().toString());
         pb.environment().put("AAMI_DEFAULTS_FILE", defaults.toString());
+        pb.environment().put("AAMI_CDS_ARCHIVE", ""); // never the host's /var/lib/aami; a run that wants one names its own
         pb.environment().putAll(env);
         return new LaunchedAgent(pb.start(), log);
     }
@@ -77,9 +78,14 @@ final class LaunchedAgent implements AutoCloseable {
     /** SIGTERM as systemd sends it; SIGKILL after 10 s. */
     @Override
     public void close() {
+        stop(10);
+    }
+
+    /** SIGTERM, SIGKILL after {@code patienceSeconds} (a JVM writing its class archive at exit needs a few). */
+    void stop(int patienceSeconds) {
         process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(patienceSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

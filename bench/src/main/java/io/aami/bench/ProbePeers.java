@@ -31,6 +31,7 @@ final class ProbePeers {
         env.put("AAMI_DEFAULTS_FILE", defaults.toString());
         env.put("AAMI_JAR", o.agentJar().toAbsolutePath().toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("AAMI_CDS_ARCHIVE", ""); // no class archive in the host's /var/lib/aami
         if (!o.agentJavaOpts().isBlank()) {
             env.put("JAVA_OPTS", o.agentJavaOpts());
         }

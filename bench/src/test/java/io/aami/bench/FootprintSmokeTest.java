@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A small {@code footprint} run: the real agent jar through the launcher packaged in the bench jar,
- * 5 checks and 2 probes, a 3 s window next to node_exporter. Every check and probe must reach the
- * server (the agent did its work), the agent must run with exactly the shipped launcher's JVM flags,
+ * 5 checks and 2 probes, a 3 s window next to node_exporter, after a first life of 2 s that records the
+ * launcher's class archive. Every check and probe must reach the server (the agent did its work), the
+ * agent must run with exactly the shipped launcher's JVM flags and the archive,
  * and the table must hold RSS, threads and CPU of both and their ratios. Never asserts a figure.
  * Skipped without node_exporter unless AAMI_REQUIRE_TOOLS is set (CI installs it).
  */
@@ -36,7 +37,7 @@ class FootprintSmokeTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         FootprintOptions o = FootprintOptions.parse(List.of("--embedded", "--checks", "5", "--probes", "2", "--warmup", "1s",
-                "--window", "3s", "--agent-jar", AGENT_JAR.toString()));
+                "--window", "3s", "--first-life", "2s", "--agent-jar", AGENT_JAR.toString()));
 
         FootprintCommand.Outcome r = new FootprintCommand(o, out).run();
         String report = printed.toString(StandardCharsets.UTF_8);
@@ -46,8 +47,11 @@ class FootprintSmokeTest {
         assertThat(r.checksReported()).as(report).isEqualTo(5);
         assertThat(r.probesReported()).as(report).isEqualTo(2);
         assertThat(report).contains("results at the server: 5 of 5 checks, 2 of 2 probes reported -> OK");
-        assertThat(report).contains("agent command line: " + System.getProperty("java.home") + "/bin/java " + shippedFlags()
-                + " -jar " + AGENT_JAR.toAbsolutePath());
+        // The measured life is the second, mapping the class archive its first life recorded at its stop.
+        assertThat(report).containsPattern("first life: 2 s, stopped; class archive recorded \\([0-9.]+ MB\\)");
+        assertThat(report).containsPattern(Pattern.quote("agent command line: " + System.getProperty("java.home") + "/bin/java "
+                + shippedFlags()) + "( -XX:TrimNativeHeapInterval=5000)? -XX:SharedArchiveFile=/\\S+/aami-agent\\.jsa"
+                + Pattern.quote(" -jar " + AGENT_JAR.toAbsolutePath()));
         String number = "\\s+[0-9.]+";
         assertThat(report).containsPattern("aami-agent" + number + number + "\\s+\\d+" + number)
                 .containsPattern("node_exporter" + number + number + "\\s+\\d+" + number)
