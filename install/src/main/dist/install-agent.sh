@@ -492,7 +492,8 @@ cat >"$stage/aami-agent" <<'AAMI_LAUNCHER_END'
 #                              usable one: the first start, and the first after a new jar or Java. It is
 #                              used only once this Java maps it with -Xshare:on for this jar (a truncated
 #                              or stale archive fails that and is made again; a JVM mapping a truncated
-#                              one would crash).
+#                              one would crash). -Xlog:cds=off while recording: the JVM's notes on the
+#                              classes it leaves out (JFR events, generated accessors) are not the agent's log.
 name=aami-agent
 default_opts="-Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError -Dsun.net.httpserver.nodelay=true"
 
@@ -543,14 +544,15 @@ if [ -n "$cds" ] && [ -f "$cds" ] && [ -r "$jar" ]; then
   share=-XX:SharedArchiveFile=$cds
 fi
 record=${cds:+-XX:ArchiveClassesAtExit=$cds}
+cds_log=
 if [ -n "$share" ] && probe $trim "$share" -Xshare:on -cp "$jar"; then
   cds_opt=$share
 elif probe $trim; then
-  cds_opt=$record
+  cds_opt=$record cds_log=${record:+-Xlog:cds=off}
 elif [ -n "$share" ] && probe "$share" -Xshare:on -cp "$jar"; then
   trim= cds_opt=$share
 elif probe; then
-  trim= cds_opt=$record
+  trim= cds_opt=$record cds_log=${record:+-Xlog:cds=off}
 else
   fail "$java -version failed: $version_text"
 fi
@@ -574,7 +576,7 @@ export MALLOC_ARENA_MAX
 
 # JAVA_OPTS is split on spaces on purpose: one flag per word.
 # shellcheck disable=SC2086
-exec "$java" $default_opts $trim ${cds_opt:+"$cds_opt"} ${JAVA_OPTS:-} -jar "$jar" "$@"
+exec "$java" $default_opts $trim ${cds_opt:+"$cds_opt"} $cds_log ${JAVA_OPTS:-} -jar "$jar" "$@"
 AAMI_LAUNCHER_END
 
 # The launcher's defaults file, only when it would not find the Java checked above by itself: then

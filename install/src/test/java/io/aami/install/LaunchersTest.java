@@ -117,7 +117,7 @@ class LaunchersTest {
         assertThat(calls).containsExactly(PROBE + "-XX:TrimNativeHeapInterval=5000 -version", PROBE + "-version",
                 "-Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
                         + " -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError"
-                        + " -Dsun.net.httpserver.nodelay=true -XX:ArchiveClassesAtExit=" + cds + " -jar " + jar);
+                        + " -Dsun.net.httpserver.nodelay=true -XX:ArchiveClassesAtExit=" + cds + " -Xlog:cds=off -jar " + jar);
         assertThat(Files.readString(dir.resolve("java-env"))).doesNotContain("AAMI_CDS_ARCHIVE");
 
         Run relative = run("aami-agent", Map.of("PATH", old.getParent() + ":/usr/bin:/bin", "AAMI_JAR", jar.toString(),
