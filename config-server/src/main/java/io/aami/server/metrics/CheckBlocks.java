@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -64,26 +63,17 @@ final class CheckBlocks {
         keptXmin = null; // trusted again only once this rendering has completed
         List<FleetStore.TargetRow> targets = store.targets(c);
         double nowEpoch = now.getEpochSecond() + now.getNano() / 1e9;
-        Set<String> changed = full ? Set.of() : store.changedSince(c, since);
-        List<String> stale = new ArrayList<>();
-        for (FleetStore.TargetRow t : targets) {
-            Labels l = labels.get(t.id());
-            Block b = kept.get(t.id());
-            if (l != null && (full || b == null || changed.contains(t.id()) || !b.key().equals(key(t, l)) || b.lateAt() < nowEpoch)) {
-                stale.add(t.id());
-            }
-        }
+        Set<String> renderNow = full ? null : toRender(targets, labels, store.changedSince(c, since), nowEpoch);
         Map<String, Map<String, FleetStore.Latest>> latest = full ? store.latest(c, null)
-                : stale.isEmpty() ? Map.of() : store.latest(c, stale);
+                : renderNow.isEmpty() ? Map.of() : store.latest(c, renderNow);
         CheckAssignment assignment = new CheckAssignment(defs);
-        Set<String> renderNow = new HashSet<>(stale);
         Map<String, Block> next = new HashMap<>(targets.size() * 2);
         for (FleetStore.TargetRow t : targets) {
             Labels l = labels.get(t.id());
             if (l == null) {
                 continue; // not in this snapshot's targets: cannot happen within one transaction
             }
-            Block b = renderNow.contains(t.id())
+            Block b = full || renderNow.contains(t.id())
                     ? block(t, l, assignment.of(t.id(), t.groupId()), latest.getOrDefault(t.id(), Map.of()), nowEpoch, out)
                     : kept.get(t.id());
             next.put(t.id(), b);
@@ -95,7 +85,21 @@ final class CheckBlocks {
         kept = next;
         definitions = defs;
         keptXmin = xmin;
-        lastRendered = renderNow.size();
+        lastRendered = full ? next.size() : renderNow.size();
+    }
+
+    /** The targets whose kept lines may be out of date: results changed, new, moved, renamed, offline, or turned stale. */
+    private Set<String> toRender(List<FleetStore.TargetRow> targets, Map<String, Labels> labels, Set<String> changed,
+                                 double nowEpoch) {
+        Set<String> out = new HashSet<>();
+        for (FleetStore.TargetRow t : targets) {
+            Labels l = labels.get(t.id());
+            Block b = kept.get(t.id());
+            if (l != null && (b == null || changed.contains(t.id()) || !b.key().equals(key(t, l)) || b.lateAt() < nowEpoch)) {
+                out.add(t.id());
+            }
+        }
+        return out;
     }
 
     private static Key key(FleetStore.TargetRow t, Labels l) {
