@@ -39,13 +39,18 @@ final class ExpositionBuffer {
 
     /** A sample's value as client_java writes it ({@link Double#toString}: {@code 1.0}, {@code 0.25}, {@code 1.7E9}). */
     ExpositionBuffer value(double v) {
+        return put(valueBytes(v));
+    }
+
+    /** {@link #value}'s bytes. */
+    static byte[] valueBytes(double v) {
         if (v == 0) {
-            return put(ZERO);
+            return ZERO;
         }
         if (v == 1) {
-            return put(ONE);
+            return ONE;
         }
-        return put(ascii(Double.toString(v)));
+        return ascii(Double.toString(v));
     }
 
     private static final byte[] ZERO = ascii("0.0");

@@ -27,46 +27,32 @@ import java.util.Map;
  *       and {@code aami_check_last_run_timestamp_seconds{...}}: once the check has a result (no invented values)</li>
  * </ul>
  * Written straight from the rows ({@link FleetText}): a target's labels are encoded once, with a gap for the check's
- * name, and each check row fills the gap; no object per series.
+ * name, and each check row fills the gap; no object per series. The agents' series are read whole every rendering
+ * (one row per target); each target's check lines are kept and made again only when they may have changed
+ * ({@link CheckBlocks}), so this collector keeps state and belongs to one {@link FleetExposition}.
  */
 final class FleetCollector implements FleetSource {
     private final FleetStore store = new FleetStore();
-
-    /** A target's check labels around the check's name: {@code agent_id="…",check="} and {@code ",group="…",hostname="…"} }. */
-    private record Around(byte[] head, byte[] tail) {
-    }
+    private final CheckBlocks checks = new CheckBlocks(store);
 
     @Override
     public void render(Connection c, Instant now, FleetText out) throws SQLException {
-        Map<String, Around> targets = new HashMap<>();
+        Map<String, CheckBlocks.Labels> targets = new HashMap<>();
         agents(c, out, targets);
-        FleetText.Family status = out.family("aami_check_status", "Latest check status: 0 ok, 1 warning, 2 critical, 3 unknown");
-        FleetText.Family stale = out.family("aami_check_stale",
-                "1 when the assigned check has no result yet, its latest was executed too long ago, or the agent is not online");
-        FleetText.Family duration = out.family("aami_check_duration_seconds", "Run time of the latest check execution");
-        FleetText.Family lastRun = out.family("aami_check_last_run_timestamp_seconds", "Unix time the latest check execution started");
-        Map<String, byte[]> names = new HashMap<>();
-        // One row per (agent, check name) already: the store resolves overrides as the policy bundle does.
-        store.checks(c, now, r -> {
-            Around a = targets.get(r.agentId());
-            if (a == null) {
-                return; // not in this snapshot's targets: cannot happen within one transaction
-            }
-            byte[] name = names.computeIfAbsent(r.check(), n -> ExpositionBuffer.escape(n).getBytes(StandardCharsets.UTF_8));
-            byte[] l = new byte[a.head.length + name.length + a.tail.length];
-            System.arraycopy(a.head, 0, l, 0, a.head.length);
-            System.arraycopy(name, 0, l, a.head.length, name.length);
-            System.arraycopy(a.tail, 0, l, a.head.length + name.length, a.tail.length);
-            stale.sample(l, r.stale() ? 1 : 0);
-            if (r.reported()) {
-                status.sample(l, r.status());
-                duration.sample(l, r.durationSeconds());
-                lastRun.sample(l, r.executedAt());
-            }
-        });
+        checks.render(c, now, targets, new CheckBlocks.Families(
+                out.family("aami_check_status", "Latest check status: 0 ok, 1 warning, 2 critical, 3 unknown"),
+                out.family("aami_check_stale",
+                        "1 when the assigned check has no result yet, its latest was executed too long ago, or the agent is not online"),
+                out.family("aami_check_duration_seconds", "Run time of the latest check execution"),
+                out.family("aami_check_last_run_timestamp_seconds", "Unix time the latest check execution started")));
     }
 
-    private void agents(Connection c, FleetText out, Map<String, Around> targets) throws SQLException {
+    /** Targets whose check lines the last rendering made anew rather than kept ({@link CheckBlocks}). */
+    int targetsRendered() {
+        return checks.lastRendered();
+    }
+
+    private void agents(Connection c, FleetText out, Map<String, CheckBlocks.Labels> targets) throws SQLException {
         FleetText.Family up = out.family("aami_agent_up", "1 when the agent is online (heartbeating), else 0");
         FleetText.Family heartbeat = out.family("aami_agent_last_heartbeat_timestamp_seconds", "Unix time of the agent's last heartbeat");
         FleetText.Family certificate = out.family("aami_agent_certificate_expiry_timestamp_seconds",
@@ -76,8 +62,10 @@ final class FleetCollector implements FleetSource {
         store.agents(c, a -> {
             String id = ExpositionBuffer.label("agent_id", a.agentId());
             String rest = ExpositionBuffer.label("group", a.group()) + "," + ExpositionBuffer.label("hostname", a.hostname()) + "} ";
-            targets.put(a.agentId(), new Around((id + ",check=\"").getBytes(StandardCharsets.UTF_8),
-                    ("\"," + rest).getBytes(StandardCharsets.UTF_8)));
+            String head = id + ",check=\"";
+            String tail = "\"," + rest;
+            targets.put(a.agentId(), new CheckBlocks.Labels(head.getBytes(StandardCharsets.UTF_8), tail.getBytes(StandardCharsets.UTF_8),
+                    head + tail));
             byte[] l = (id + "," + rest).getBytes(StandardCharsets.UTF_8);
             if (a.lastHeartbeat() >= 0) {
                 heartbeat.sample(l, a.lastHeartbeat());

@@ -1,17 +1,18 @@
 package io.aami.server.metrics;
 
 import io.aami.server.targets.Target;
-import io.aami.server.db.JdbcTimes;
 import io.aami.server.results.Staleness;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -19,9 +20,9 @@ import java.util.function.Consumer;
  * table, plain doubles rather than objects (epoch seconds via date_part, not extract, whose numeric
  * result costs a BigDecimal per cell; staleness computed by PostgreSQL), because a scrape may read
  * a hundred thousand rows. The assigned checks are computed here ({@link CheckAssignment}, per group)
- * rather than through the policy feature's bundles so that a scrape stays three reads, however many
+ * rather than through the policy feature's bundles so that a scrape stays a few reads, however many
  * targets there are: no join of the assignment to the results in PostgreSQL, which cost twice a plain
- * SELECT of the results at 100,000 series.
+ * SELECT of the results at 100,000 series. {@link CheckBlocks} decides which targets' results are read.
  */
 final class FleetStore {
     /**
@@ -30,16 +31,6 @@ final class FleetStore {
      */
     record AgentRow(String agentId, String hostname, String group, boolean online, double lastHeartbeat, boolean revoked,
                     double certificateExpiry, boolean policyRefused, boolean enrolled) {
-    }
-
-    /**
-     * {@code status} is -1 and {@code executedAt} -1 while the check has no result yet (then it is stale). The target's
-     * hostname and group are its {@link AgentRow}'s, read in the same snapshot: not repeated on each of its checks.
-     */
-    record CheckRow(String agentId, String check, int status, double durationSeconds, double executedAt, boolean stale) {
-        boolean reported() {
-            return status >= 0;
-        }
     }
 
     private static final String AGENTS = "SELECT t.id::text, t.hostname, coalesce(g.name, ''), t.status = 'online', "
@@ -60,30 +51,33 @@ final class FleetStore {
     }
 
     /*
-     * Every check each target should run, as its policy bundle holds it (CheckAssignment), with its latest result if
-     * any, so a check has series from the moment it is assigned. Revoked targets run nothing. Three plain reads instead
-     * of one join of the assignment to check_latest: the assignment is worked out per group in memory from the enabled
-     * checks (a few hundred rows at most), and check_latest is read in one unsorted pass joined only to the checks (a
-     * small hash) for staleness's time rule, with its parameters bound: the result was executed (never later than it
-     * arrived) more than N x interval + timeout ago. The rest of the rule (the agent is not online, no result yet) is
-     * the target's and the lookup's.
+     * The assigned checks are worked out per group in memory (CheckAssignment) from the enabled checks (a few hundred
+     * rows at most) and the targets, and check_latest is read in one unsorted pass (or only the targets whose results
+     * changed, by their key) joined only to the checks (a small hash) for staleness's time rule: the result was
+     * executed (never later than it arrived) more than N x interval + timeout ago. That instant is read, not compared
+     * here, so a kept rendering can tell when it turns stale (CheckBlocks).
      */
     private static final String DEFINITIONS = "SELECT id::text, name, scope, group_id::text, target_id::text, interval_seconds, "
             + "timeout_seconds FROM checks WHERE enabled";
     private static final String TARGETS = "SELECT id::text, group_id::text, status FROM targets WHERE status <> ?";
     private static final String LATEST = "SELECT l.target_id::text, l.check_id::text, l.status, l.duration_ms::float8 / 1000, "
             + "date_part('epoch', l.executed_at), "
-            + "least(l.executed_at, l.received_at) < ?::timestamptz - make_interval(secs => ? * k.interval_seconds + k.timeout_seconds) "
+            + "date_part('epoch', least(l.executed_at, l.received_at)) + ? * k.interval_seconds + k.timeout_seconds "
             + "FROM check_latest l JOIN checks k ON k.id = l.check_id WHERE k.enabled";
+    private static final String LATEST_OF = LATEST + " AND l.target_id = ANY(?::uuid[])";
+    // Every transaction with a lower id had finished when this snapshot was taken (V017).
+    private static final String SNAPSHOT_XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
+    private static final String CHANGED_SINCE = "SELECT target_id::text FROM check_latest_changes WHERE changed_xid >= ?::xid8";
 
-    /** A check's latest result; {@code late} by staleness's time rule. */
-    private record Latest(int status, double durationSeconds, double executedAt, boolean late) {
+    /** A check's latest result; it turns stale (by time) once {@code lateAt} (epoch seconds) has passed. */
+    record Latest(int status, double durationSeconds, double executedAt, double lateAt) {
     }
 
-    private record TargetRow(String id, String groupId, boolean online) {
+    /** A target that runs checks (not revoked); {@code groupId} null when in no group. */
+    record TargetRow(String id, String groupId, boolean online) {
     }
 
-    void checks(Connection c, Instant now, Consumer<CheckRow> sink) throws SQLException {
+    List<CheckAssignment.Check> definitions(Connection c) throws SQLException {
         List<CheckAssignment.Check> enabled = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(DEFINITIONS); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -91,7 +85,10 @@ final class FleetStore {
                         rs.getString(5), rs.getInt(6), rs.getInt(7)));
             }
         }
-        CheckAssignment assignment = new CheckAssignment(enabled);
+        return enabled;
+    }
+
+    List<TargetRow> targets(Connection c) throws SQLException {
         List<TargetRow> targets = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(TARGETS)) {
             ps.setString(1, Target.REVOKED);
@@ -102,28 +99,47 @@ final class FleetStore {
                 }
             }
         }
-        Map<String, Map<String, Latest>> latest = latest(c, now);
-        for (TargetRow t : targets) {
-            Map<String, Latest> results = latest.getOrDefault(t.id(), Map.of());
-            for (CheckAssignment.Check k : assignment.of(t.id(), t.groupId())) {
-                Latest l = results.get(k.id());
-                sink.accept(l == null ? new CheckRow(t.id(), k.name(), -1, 0, -1, true)
-                        : new CheckRow(t.id(), k.name(), l.status(), l.durationSeconds(), l.executedAt(), !t.online() || l.late()));
-            }
+        return targets;
+    }
+
+    /** The xmin of this transaction's snapshot, for {@link #changedSince} in a later one. */
+    String snapshotXmin(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_XMIN); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
-    /** Latest results by target and check, streamed (fetch size) rather than buffered by the driver. */
-    private static Map<String, Map<String, Latest>> latest(Connection c, Instant now) throws SQLException {
+    /** Targets whose latest check results a transaction at or above {@code xmin} changed (V017's trigger). */
+    Set<String> changedSince(Connection c, String xmin) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(CHANGED_SINCE)) {
+            ps.setString(1, xmin);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Latest results by target and check, of {@code only} those targets (null: all, in one plain pass), streamed
+     * (fetch size) rather than buffered by the driver.
+     */
+    Map<String, Map<String, Latest>> latest(Connection c, Collection<String> only) throws SQLException {
         Map<String, Map<String, Latest>> latest = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(LATEST)) {
-            ps.setObject(1, JdbcTimes.utc(now));
-            ps.setInt(2, Staleness.MISSED_INTERVALS);
+        try (PreparedStatement ps = c.prepareStatement(only == null ? LATEST : LATEST_OF)) {
+            ps.setInt(1, Staleness.MISSED_INTERVALS);
+            if (only != null) {
+                ps.setArray(2, c.createArrayOf("uuid", only.toArray()));
+            }
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     latest.computeIfAbsent(rs.getString(1), t -> new HashMap<>())
-                            .put(rs.getString(2), new Latest(rs.getInt(3), rs.getDouble(4), rs.getDouble(5), rs.getBoolean(6)));
+                            .put(rs.getString(2), new Latest(rs.getInt(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6)));
                 }
             }
         }

@@ -1,8 +1,11 @@
 package io.aami.server.metrics;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,6 +25,9 @@ final class FleetText {
         private final byte[] open;
         private final byte[] bare;
         private final ExpositionBuffer samples = new ExpositionBuffer();
+        /** Whole sample lines kept between renderings ({@link CheckBlocks}), written after the samples, not copied. */
+        private final List<byte[]> blocks = new ArrayList<>();
+        private long blockBytes;
 
         private Family(String name, String help) {
             String escapedHelp = help.replace("\\", "\\\\").replace("\n", "\\n");
@@ -33,6 +39,26 @@ final class FleetText {
         /** @param labels {@link FleetText#labels} of the series */
         void sample(byte[] labels, double value) {
             samples.put(open).put(labels).value(value).put(NEWLINE);
+        }
+
+        /** Appends {@code block}, sample lines from {@link #line}, by reference: it must not change afterwards. */
+        void block(byte[] block) {
+            if (block.length > 0) {
+                blocks.add(block);
+                blockBytes += block.length;
+            }
+        }
+
+        /** Writes the line {@link #sample(byte[], double)} would append into {@code out} (a block being built). */
+        void line(ByteArrayOutputStream out, byte[] labels, double value) {
+            out.writeBytes(open);
+            out.writeBytes(labels);
+            out.writeBytes(ExpositionBuffer.valueBytes(value));
+            out.write('\n');
+        }
+
+        private long size() {
+            return samples.size() + blockBytes;
         }
 
         /** A series without labels. */
@@ -66,16 +92,19 @@ final class FleetText {
     long size() {
         long n = 0;
         for (Family f : families.values()) {
-            n += f.samples.isEmpty() ? 0 : f.header.length + f.samples.size();
+            n += f.size() == 0 ? 0 : f.header.length + f.size();
         }
         return n;
     }
 
     void writeTo(OutputStream out) throws IOException {
         for (Family f : families.values()) {
-            if (!f.samples.isEmpty()) {
+            if (f.size() > 0) {
                 out.write(f.header);
                 f.samples.writeTo(out);
+                for (byte[] b : f.blocks) {
+                    out.write(b);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.aami.server.policy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.common.policy.PolicyCanonicalForm;
 import io.aami.server.checks.CheckStore;
 import io.aami.server.error.ApiException;
@@ -23,18 +24,18 @@ import java.util.UUID;
 /**
  * The database half of recomputing many targets' bundles at once (all the long polls one notice
  * woke): the content a scope shares (a group's checks and probes with the global ones, or the global
- * ones alone for targets in no group) is read, hashed and rendered in canonical form once, whatever
+ * ones alone for targets in no group) is read, hashed, rendered in canonical form and serialized once, whatever
  * the number of its targets. Only a target with checks or probes of its own, or in a scope with a
  * group-to-group probe (whose expansion leaves out each source), is computed alone. Versions are
  * read and drawn for the whole batch in at most three statements.
  */
 final class PolicyBatch {
-    /** Content as bundles carry it: the lists, their hash, their canonical form and the groups it probes. */
-    record Shared(PolicyContent content, String sha256, PolicyCanonicalForm.Content canonical, Set<UUID> destinationGroups) {
-        static Shared of(PolicyContent content, Set<UUID> destinationGroups) {
-            return new Shared(content, content.sha256(), PolicyCanonicalForm.content(content.checks(), content.probes()),
-                    destinationGroups);
-        }
+    /**
+     * Content as bundles carry it: the lists, their hash, their canonical form (signed), their JSON ({@link BundleJson},
+     * answered) and the groups it probes.
+     */
+    record Shared(PolicyContent content, String sha256, PolicyCanonicalForm.Content canonical, byte[] json,
+                  Set<UUID> destinationGroups) {
     }
 
     /** One target's bundle, ready to be signed. */
@@ -47,8 +48,14 @@ final class PolicyBatch {
     private final PolicyStore store = new PolicyStore();
     private final CounterDataPoint sharedComputed;
     private final CounterDataPoint ownComputed;
+    private final ObjectMapper mapper;
 
-    PolicyBatch(TargetStore targets, CheckStore checks, PolicyService.ProbeSource probes, Counter computed) {
+    private final CounterDataPoint serialized;
+
+    PolicyBatch(TargetStore targets, CheckStore checks, PolicyService.ProbeSource probes, Counter computed, Counter serialized,
+                ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.serialized = serialized.labelValues();
         this.targets = targets;
         this.checks = checks;
         this.probes = probes;
@@ -90,7 +97,7 @@ final class PolicyBatch {
         sharedComputed.inc();
         // With no target id, the store yields the global and group checks only.
         PolicyContent pc = PolicyContent.of(checks.applicable(c, groupId, null), scopeProbes.get().specs());
-        return Optional.of(Shared.of(pc, scopeProbes.get().destinationGroups()));
+        return Optional.of(shared(pc, scopeProbes.get().destinationGroups()));
     }
 
     private Shared ownContent(Connection c, UUID targetId) throws SQLException {
@@ -98,6 +105,12 @@ final class PolicyBatch {
         Target target = targets.find(c, targetId).orElseThrow(() -> ApiException.notFound("target", targetId));
         PolicyService.ProbeSet probeSet = probes.probesFor(c, target);
         PolicyContent pc = PolicyContent.of(checks.applicable(c, target.groupId(), targetId), probeSet.specs());
-        return Shared.of(pc, probeSet.destinationGroups());
+        return shared(pc, probeSet.destinationGroups());
+    }
+
+    private Shared shared(PolicyContent content, Set<UUID> destinationGroups) {
+        serialized.inc();
+        return new Shared(content, content.sha256(), PolicyCanonicalForm.content(content.checks(), content.probes()),
+                BundleJson.content(mapper, content.checks(), content.probes()), destinationGroups);
     }
 }

@@ -39,7 +39,7 @@ public final class PolicyFeature {
     public PolicyFeature(ServerContext ctx, TargetStore targets, CheckStore checks, PolicyService.ProbeSource probes,
                          PolicySigner signer) {
         service = new PolicyService(ctx.db(), targets, checks, probes, signer, ctx.config().policy().bundleTtl(), ctx.clock(),
-                ctx.registry());
+                ctx.registry(), ctx.mapper());
         ExecutorService recompute = Executors.newFixedThreadPool(4, DaemonThreads.factory("aami-policy"));
         ctx.resources().opened(recompute::shutdownNow);
         // Deadlines of parked polls apart from the background pool, dropped from the queue when cancelled: a poll
@@ -53,7 +53,7 @@ public final class PolicyFeature {
                 .callback(cb -> cb.call(waiters.waiting())).register(ctx.registry());
         ctx.resources().releaseFirst(waiters::releaseAll);
         PolicyKeyInfo key = PolicyKeyRotations.forConfig(ctx.config(), ctx.mapper()).info(signer);
-        ctx.routes().bind(ROUTES, new PolicyHandler(service, waiters, ctx.config().policy(), key));
+        ctx.routes().bind(ROUTES, new PolicyHandler(service, waiters, ctx.config().policy(), key, ctx.mapper()));
     }
 
     /** Each target's current bundle: what the result features compare results against. */

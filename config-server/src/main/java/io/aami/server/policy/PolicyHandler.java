@@ -4,10 +4,11 @@ import io.aami.contract.ErrorCode;
 import io.aami.server.http.LongPolls;
 import io.aami.server.http.Params;
 import io.aami.common.config.Durations;
-import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.PolicyKeyInfo;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.error.ApiException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,10 +28,13 @@ public final class PolicyHandler {
     private final PolicyWaiters waiters;
     private final ServerConfig.Policy config;
     private final PolicyKeyInfo keyInfo;
+    private final ObjectMapper mapper;
 
     /** @param keyInfo the signing key and its rotation statements, served on {@code GET /api/v1/policy-key} */
-    public PolicyHandler(PolicyService service, PolicyWaiters waiters, ServerConfig.Policy config, PolicyKeyInfo keyInfo) {
+    public PolicyHandler(PolicyService service, PolicyWaiters waiters, ServerConfig.Policy config, PolicyKeyInfo keyInfo,
+                         ObjectMapper mapper) {
         this.keyInfo = keyInfo;
+        this.mapper = mapper;
         this.service = service;
         this.waiters = waiters;
         this.config = config;
@@ -45,8 +49,8 @@ public final class PolicyHandler {
             throw ApiException.retryLater(ErrorCode.SERVER_BUSY, "the server is stopping; poll again later",
                     Duration.ofSeconds(ThreadLocalRandom.current().nextInt(1, 6)));
         }
-        PolicyBundle now = service.current(id);
-        if (now.version() != known) {
+        PolicyService.Cached now = service.cached(id);
+        if (now.bundle().version() != known) {
             answer(ctx, Optional.of(now), known);
         } else if (wait.isZero()) {
             answer(ctx, Optional.empty(), known);
@@ -61,10 +65,12 @@ public final class PolicyHandler {
         ctx.json(keyInfo);
     }
 
-    private static void answer(Context ctx, Optional<PolicyBundle> bundle, long known) {
+    private void answer(Context ctx, Optional<PolicyService.Cached> bundle, long known) {
         ctx.header("Cache-Control", "no-cache");
         if (bundle.isPresent()) {
-            ctx.header("ETag", "\"" + bundle.get().version() + "\"").json(bundle.get());
+            // The mapper's document, its content serialized once for every target of the batch (BundleJson).
+            ctx.header("ETag", "\"" + bundle.get().bundle().version() + "\"").contentType(ContentType.APPLICATION_JSON)
+                    .result(bundle.get().json(mapper));
         } else {
             ctx.header("ETag", "\"" + known + "\"").status(304);
         }

@@ -1,5 +1,6 @@
 package io.aami.server.policy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.server.policyscope.PolicyChanges;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.ProbeSpec;
@@ -29,11 +30,14 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * notice (from any replica, via the change feed) says it may be stale. A poll whose version is
  * current therefore costs no database work. Many targets are recomputed together ({@link #prepare},
  * then {@link #sign} each, possibly on several threads): their scopes' content is computed once
- * ({@link PolicyBatch}) and each bundle signed over its own header and the shared canonical content.
+ * ({@link PolicyBatch}) and each bundle signed over its own header and the shared canonical content, and answered
+ * as its own fields around the content's JSON, serialized once ({@link BundleJson}).
  * <ul>
  *   <li>{@code aami_policy_contents_computed_total{kind}}: policy contents computed from the database;
  *   {@code shared}: once per scope (a group, or no group) in a batch, whatever the number of its targets;
  *   {@code own}: once per target that has checks or probes of its own or a group-to-group probe</li>
+ *   <li>{@code aami_policy_contents_serialized_total}: checks and probes serialized to JSON, once per content computed;
+ *   each agent's answer is its own fields around those bytes ({@link BundleJson})</li>
  * </ul>
  */
 public final class PolicyService {
@@ -67,7 +71,12 @@ public final class PolicyService {
      * A computed bundle, the group it was computed for and the groups it probes, so a notice can
      * tell whether it touches this bundle.
      */
-    record Cached(PolicyBundle bundle, UUID groupId, Set<UUID> destinationGroups) {
+    record Cached(PolicyBundle bundle, UUID groupId, Set<UUID> destinationGroups, byte[] contentJson) {
+        /** The bundle's JSON document, its content's bytes shared with every target of the batch ({@link BundleJson}). */
+        byte[] json(ObjectMapper mapper) {
+            return BundleJson.document(mapper, bundle, contentJson);
+        }
+
         boolean touchedBy(String payload) {
             if ("global".equals(payload)) {
                 return true;
@@ -96,7 +105,7 @@ public final class PolicyService {
     private final AtomicLong generation = new AtomicLong();
 
     public PolicyService(Database db, TargetStore targets, CheckStore checks, ProbeSource probes, PolicySigner signer,
-                         Duration bundleTtl, Clock clock, PrometheusRegistry registry) {
+                         Duration bundleTtl, Clock clock, PrometheusRegistry registry, ObjectMapper mapper) {
         this.signer = signer;
         this.bundleTtl = bundleTtl;
         this.db = db;
@@ -104,7 +113,9 @@ public final class PolicyService {
         Counter computed = Counter.builder().name("aami_policy_contents_computed_total")
                 .help("Policy contents computed from the database: shared once per scope in a batch, own per target")
                 .labelNames("kind").register(registry);
-        this.batches = new PolicyBatch(targets, checks, probes, computed);
+        Counter serialized = Counter.builder().name("aami_policy_contents_serialized_total")
+                .help("Policy contents serialized to JSON for answers: once per content computed, never per agent").register(registry);
+        this.batches = new PolicyBatch(targets, checks, probes, computed, serialized, mapper);
     }
 
     /** The current bundle of {@code targetId}, signed, with at least half its lifetime left. */
@@ -151,7 +162,7 @@ public final class PolicyService {
         // Signed over everything that affects execution plus the target, the version and the expiry.
         PolicyBundle bundle = signer.sign(new PolicyBundle(p.version(), p.targetId(), now, now.plus(bundleTtl),
                 content.checks(), content.probes(), null, null), p.shared().canonical());
-        Cached fresh = new Cached(bundle, p.groupId(), p.shared().destinationGroups());
+        Cached fresh = new Cached(bundle, p.groupId(), p.shared().destinationGroups(), p.shared().json());
         if (generation.get() == batch.generation()) {
             cache.put(p.targetId(), fresh);
         }

@@ -1,7 +1,6 @@
 package io.aami.server.policy;
 
 import io.aami.server.policyscope.PolicyChanges;
-import io.aami.contract.policy.PolicyBundle;
 import io.aami.server.db.ChangeFeed;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ public final class PolicyWaiters {
     private volatile boolean released;
 
     private record Waiter(UUID targetId, PolicyService.Cached seen, long knownVersion,
-                          CompletableFuture<Optional<PolicyBundle>> future) {
+                          CompletableFuture<Optional<PolicyService.Cached>> future) {
     }
 
     public PolicyWaiters(PolicyService service, ScheduledExecutorService timers, ExecutorService recompute) {
@@ -50,7 +49,7 @@ public final class PolicyWaiters {
     }
 
     /** Completes with the new bundle once it differs from {@code knownVersion}, or empty after {@code wait}. */
-    public CompletableFuture<Optional<PolicyBundle>> await(UUID targetId, long knownVersion, Duration wait) {
+    CompletableFuture<Optional<PolicyService.Cached>> await(UUID targetId, long knownVersion, Duration wait) {
         PolicyService.Cached now = service.cached(targetId);
         Waiter w = new Waiter(targetId, now, knownVersion, new CompletableFuture<>());
         // Added inside compute, atomically with the removal below, so it never lands in a set just dropped.
@@ -71,7 +70,7 @@ public final class PolicyWaiters {
             return w.future();
         }
         // A change that landed between the caller's check and our registration must not be missed.
-        offer(w, service.current(targetId));
+        offer(w, service.cached(targetId));
         return w.future();
     }
 
@@ -128,16 +127,16 @@ public final class PolicyWaiters {
 
     private void answer(PolicyService.Batch batch, PolicyBatch.Pending p) {
         try {
-            PolicyBundle fresh = service.sign(batch, p).bundle();
+            PolicyService.Cached fresh = service.sign(batch, p);
             waiters.getOrDefault(p.targetId(), Set.of()).forEach(w -> offer(w, fresh));
         } catch (RuntimeException e) {
             LOG.warn("cannot sign the policy of {}: {}", p.targetId(), e.getMessage());
         }
     }
 
-    private static void offer(Waiter w, PolicyBundle bundle) {
-        if (bundle.version() != w.knownVersion()) {
-            w.future().complete(Optional.of(bundle));
+    private static void offer(Waiter w, PolicyService.Cached fresh) {
+        if (fresh.bundle().version() != w.knownVersion()) {
+            w.future().complete(Optional.of(fresh));
         }
     }
 

@@ -3,6 +3,8 @@ package io.aami.server.policy;
 import static io.aami.server.testing.Fixtures.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aami.common.json.WireJson;
 import io.aami.common.policy.PolicyCanonicalForm;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.PolicyKeyInfo;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One change woken many long polls: the scope's content is computed once for all its waiting targets
- * (not once per target), and every bundle built from it is still signed for its own agent.
+ * and serialized once (not once per target), and every bundle built from it is still signed for its own agent and
+ * answered as the wire mapper's own document.
  */
 class PolicyFanOutTest {
     static TestServer server;
@@ -69,6 +72,7 @@ class PolicyFanOutTest {
         assertThat(polls).noneMatch(CompletableFuture::isDone);
         double shared = computed("shared");
         double own = computed("own");
+        double serialized = serialized();
 
         Fixtures.createCheck(api, check("fan-global", "echo everywhere", 60, Map.of("global", true)));
 
@@ -81,11 +85,22 @@ class PolicyFanOutTest {
             assertThat(b.version()).isGreaterThan(known.get(i));
             assertThat(b.checks()).extracting(c -> c.name()).contains("fan-global");
             assertThat(verifies(key, b)).as("signature of %s", b.targetId()).isTrue();
+            assertThat(r.body()).as("the wire mapper's own document").isEqualTo(MAPPER.writeValueAsString(b));
         }
+        // 16 answers from 3 contents, each serialized once (BundleJson), not once per answer.
+        assertThat(serialized() - serialized).isEqualTo(3.0);
         // web and db once each, the target with a check of its own alone; not 16 computations.
         assertThat(computed("own") - own).isEqualTo(1.0);
         assertThat(api.get("/metrics", null).body()).contains("aami_policy_long_polls_waiting 0");
         assertThat(computed("shared") - shared).isEqualTo(2.0);
+    }
+
+    private static final ObjectMapper MAPPER = WireJson.mapper();
+
+    static double serialized() {
+        String prefix = "aami_policy_contents_serialized_total ";
+        return api.get("/metrics", null).body().lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(0);
     }
 
     static double computed(String kind) {

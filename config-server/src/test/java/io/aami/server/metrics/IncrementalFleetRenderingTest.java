@@ -1,0 +1,148 @@
+package io.aami.server.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aami.server.db.Database;
+import io.aami.server.testing.MutableClock;
+import io.aami.server.testing.TestDatabase;
+import io.aami.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A rendering that keeps each target's check lines ({@link CheckBlocks}) writes exactly what a full one would, after
+ * any change, and makes anew only the lines of targets that changed: through SQL, by a transaction still open during
+ * the previous rendering (as another replica's ingest may be), by the target itself, by time, or by the definitions.
+ */
+class IncrementalFleetRenderingTest {
+    private static final int TARGETS = 20;
+    private static final int CHECKS = 5;
+
+    @Test
+    void keptLinesAreAFullRenderingsAndOnlyChangedTargetsAreRenderedAgain() throws Exception {
+        MutableClock clock = MutableClock.startingNow();
+        TestDatabase.Coordinates coords = TestDatabase.fresh();
+        try (TestServer s = TestServer.start(Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h"), coords, clock)) {
+            Database db = Database.connect(coords.url(), coords.user(), coords.password(), 2);
+            try {
+                List<UUID> targets = seed(db, clock);
+                FleetCollector kept = new FleetCollector();
+                FleetExposition incremental = new FleetExposition(db, List.of(kept), Duration.ZERO, clock);
+                assertSameAsFull(db, clock, incremental);
+                assertThat(kept.targetsRendered()).as("first rendering: every target").isEqualTo(TARGETS);
+                assertSameAsFull(db, clock, incremental);
+                assertThat(kept.targetsRendered()).as("nothing changed").isZero();
+
+                Random random = new Random(14);
+                for (int round = 0; round < 5; round++) {
+                    Set<UUID> changed = new HashSet<>();
+                    for (int i = 0; i < 1 + random.nextInt(4); i++) {
+                        UUID t = targets.get(random.nextInt(TARGETS));
+                        changed.add(t);
+                        sql(db, "UPDATE check_latest SET status = (status + 1) % 4, duration_ms = duration_ms + 7 WHERE target_id = ? "
+                                + "AND check_id = (SELECT check_id FROM check_latest WHERE target_id = ? ORDER BY check_id LIMIT 1)", t, t);
+                    }
+                    String text = assertSameAsFull(db, clock, incremental);
+                    assertThat(kept.targetsRendered()).as("round %d: the changed targets only", round).isEqualTo(changed.size());
+                    assertThat(text).contains("aami_check_status{");
+                }
+
+                // Another replica's ingest, still open while this one renders, committed afterwards.
+                try (Connection other = db.dataSource().getConnection()) {
+                    other.setAutoCommit(false);
+                    try (PreparedStatement ps = other.prepareStatement("UPDATE check_latest SET status = 3 WHERE target_id = ?")) {
+                        ps.setObject(1, targets.get(0));
+                        ps.executeUpdate();
+                    }
+                    assertSameAsFull(db, clock, incremental);
+                    other.commit();
+                }
+                String afterCommit = assertSameAsFull(db, clock, incremental);
+                assertThat(kept.targetsRendered()).as("committed after the previous rendering's snapshot").isEqualTo(1);
+                assertThat(afterCommit).contains("aami_check_status{agent_id=\"" + targets.get(0) + "\",check=\"check-1\",group=\"g\",hostname=\"host-1\"} 3.0");
+
+                sql(db, "UPDATE targets SET status = 'offline' WHERE id = ?", targets.get(1));
+                assertSameAsFull(db, clock, incremental);
+                assertThat(kept.targetsRendered()).as("a target gone offline: its lines turn stale").isEqualTo(1);
+
+                clock.advance(Duration.ofSeconds(2 * 60 + 10 + 1));
+                assertSameAsFull(db, clock, incremental);
+                assertThat(kept.targetsRendered()).as("results late by time, online targets").isEqualTo(TARGETS - 1);
+                assertSameAsFull(db, clock, incremental);
+                assertThat(kept.targetsRendered()).isZero();
+
+                sql(db, "UPDATE checks SET name = 'renamed' WHERE name = 'check-2'");
+                assertThat(assertSameAsFull(db, clock, incremental)).contains("check=\"renamed\"");
+                assertThat(kept.targetsRendered()).as("definitions changed: everything").isEqualTo(TARGETS);
+            } finally {
+                db.close();
+            }
+        }
+    }
+
+    /** Renders with {@code incremental} and with a new, empty collector; both must write the same bytes. */
+    private static String assertSameAsFull(Database db, MutableClock clock, FleetExposition incremental) throws IOException {
+        String kept = text(incremental);
+        String full = text(new FleetExposition(db, List.of(new FleetCollector()), Duration.ZERO, clock));
+        assertThat(kept).isEqualTo(full);
+        return kept;
+    }
+
+    private static String text(FleetExposition e) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        e.current().text().writeTo(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<UUID> seed(Database db, MutableClock clock) {
+        UUID group = UUID.randomUUID();
+        Timestamp now = Timestamp.from(clock.instant());
+        sql(db, "INSERT INTO groups (id, name, created_at, updated_at) VALUES (?, 'g', now(), now())", group);
+        sql(db, "INSERT INTO targets (id, hostname, group_id, status, registered_at, last_heartbeat_at, offline_after, "
+                + "heartbeat_interval_seconds, created_at, updated_at) SELECT gen_random_uuid(), 'host-' || i, ?, 'online', ?, ?, "
+                + "?::timestamptz + interval '1 day', 30, now(), now() FROM generate_series(1, ?) i", group, now, now, now, TARGETS);
+        sql(db, "INSERT INTO checks (id, name, interpreter, script, script_sha256, interval_seconds, timeout_seconds, scope, group_id, "
+                + "created_at, updated_at) SELECT gen_random_uuid(), 'check-' || i, 'sh', 'true', repeat('0', 64), 60, 10, 'group', ?, "
+                + "now(), now() FROM generate_series(1, ?) i", group, CHECKS);
+        // One check of each target has no result yet.
+        sql(db, "INSERT INTO check_latest (target_id, check_id, seq, status, exit_code, output, truncated, timed_out, duration_ms, "
+                + "executed_at, received_at, epoch) SELECT t.id, k.id, 1, (random() * 3)::int, 0, '', false, false, "
+                + "(random() * 5000)::int, ?, ?, gen_random_uuid() FROM targets t JOIN checks k ON k.group_id = t.group_id "
+                + "WHERE k.name <> 'check-" + CHECKS + "'", now, now);
+        return db.withConnection(c -> {
+            List<UUID> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM targets ORDER BY hostname"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        });
+    }
+
+    private static void sql(Database db, String sql, Object... params) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                return ps.executeUpdate();
+            }
+        });
+    }
+}
