@@ -98,8 +98,9 @@ record CheckRunOptions(Path agentJar, int checks, Duration warmup, Duration dura
     }
 
     private static String javaOption(String opt, String v) throws UsageException {
-        if (!v.startsWith("-")) {
-            throw new UsageException(opt + " must be a JVM option starting with '-', got '" + v + "'");
+        if (!v.startsWith("-") || v.chars().anyMatch(Character::isWhitespace)) {
+            throw new UsageException(opt + " must be a JVM option starting with '-', without spaces (the launcher's"
+                    + " JAVA_OPTS), got '" + v + "'");
         }
         return v;
     }
