@@ -27,8 +27,8 @@ final class AgentChild implements AutoCloseable {
         this.process = process;
     }
 
-    static AgentChild start(Path jar, URI server, String token, String containment, List<String> javaOptions)
-            throws IOException {
+    static AgentChild start(Path jar, URI server, String token, String containment, List<String> javaOptions,
+                            java.time.Duration flushInterval) throws IOException {
         Path dir = "root".equals(System.getProperty("user.name"))
                 ? Files.createTempDirectory(Path.of("/var/lib"), "aami-bench-agent-") : Files.createTempDirectory("aami-bench-agent-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -53,7 +53,7 @@ final class AgentChild implements AutoCloseable {
         env.put("AAMI_API_LISTEN", "off");
         env.put("AAMI_CHECKS_RUN_AS", "nobody");
         env.put("AAMI_CHECKS_CONTAINMENT", containment);
-        env.put("AAMI_CHECKS_FLUSH_INTERVAL", "200ms");
+        env.put("AAMI_CHECKS_FLUSH_INTERVAL", flushInterval.toMillis() + "ms");
         env.put("AAMI_POLICY_WAIT", "5s");
         env.put("AAMI_LOGGING_FORMAT", "text");
         return new AgentChild(dir, b.start());
