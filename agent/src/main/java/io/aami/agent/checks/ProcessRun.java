@@ -68,6 +68,10 @@ final class ProcessRun {
         boolean exited = false;
         try {
             exited = awaitExitDraining(process, output, timeout);
+        } catch (InterruptedException | IOException e) {
+            // No one reads the pipe to its end now: close it here, as the reader thread of a run without a cgroup does.
+            process.getInputStream().close();
+            throw e;
         } finally {
             cgroup.killAll();
             if (process.isAlive()) {
