@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real agent ({@code java -jar aami-agent.jar}) as a child process, enrolled with a bootstrap token
+ * A real agent as a child process, started through the shipped launcher (its JVM flags, as an installed
+ * agent runs; the launcher execs the JVM, so the child's pid is the agent's), enrolled with a bootstrap token
  * into a plain-HTTP server, its local API off and its log in its directory. As root the agent runs
  * scripts as {@code nobody} and refuses a checks work dir below a world-writable directory such as
  * /tmp, so its directory is then made under /var/lib (root's, 0755).
@@ -27,19 +27,23 @@ final class AgentChild implements AutoCloseable {
         this.process = process;
     }
 
-    static AgentChild start(Path jar, URI server, String token, String containment, List<String> javaOptions)
-            throws IOException {
+    static AgentChild start(Path jar, URI server, String token, String containment, List<String> javaOptions,
+                            java.time.Duration flushInterval) throws IOException {
         Path dir = "root".equals(System.getProperty("user.name"))
                 ? Files.createTempDirectory(Path.of("/var/lib"), "aami-bench-agent-") : Files.createTempDirectory("aami-bench-agent-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(javaOptions);
-        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
-        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
+        Path launcher = LaunchedAgent.shippedLauncher(dir);
+        ProcessBuilder b = new ProcessBuilder(List.of("/bin/sh", launcher.toString())).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("agent.log").toFile());
         Map<String, String> env = b.environment();
-        env.keySet().removeIf(name -> name.startsWith("AAMI_"));
+        env.keySet().removeIf(name -> name.startsWith("AAMI_") || name.equals("JAVA_OPTS") || name.equals("MALLOC_ARENA_MAX"));
+        // The launcher's JVM flags, as an installed agent runs; --java-option comes after them, so it wins.
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("AAMI_JAR", jar.toAbsolutePath().toString());
+        env.put("AAMI_DEFAULTS_FILE", Files.writeString(dir.resolve("aami-agent.default"), "").toString());
+        if (!javaOptions.isEmpty()) {
+            env.put("JAVA_OPTS", String.join(" ", javaOptions));
+        }
         env.put("AAMI_SERVER_ADDRESS", server.getHost() + ":" + server.getPort());
         env.put("AAMI_SERVER_TLS_ENABLED", "false");
         env.put("AAMI_SERVER_BOOTSTRAP_TOKEN", token);
@@ -49,7 +53,7 @@ final class AgentChild implements AutoCloseable {
         env.put("AAMI_API_LISTEN", "off");
         env.put("AAMI_CHECKS_RUN_AS", "nobody");
         env.put("AAMI_CHECKS_CONTAINMENT", containment);
-        env.put("AAMI_CHECKS_FLUSH_INTERVAL", "200ms");
+        env.put("AAMI_CHECKS_FLUSH_INTERVAL", flushInterval.toMillis() + "ms");
         env.put("AAMI_POLICY_WAIT", "5s");
         env.put("AAMI_LOGGING_FORMAT", "text");
         return new AgentChild(dir, b.start());

@@ -67,7 +67,8 @@ final class CheckRunCommand {
             Window window;
             double agentMs;
             double childrenMs;
-            try (AgentChild agent = AgentChild.start(o.agentJar(), server.base(), token, o.containment(), o.javaOptions())) {
+            try (AgentChild agent = AgentChild.start(o.agentJar(), server.base(), token, o.containment(), o.javaOptions(),
+                    o.flushInterval())) {
                 awaitFirstResult(server.database(), agent);
                 agent.logLines("check containment").forEach(line -> out.println("agent: " + line.strip()));
                 TimeUnit.NANOSECONDS.sleep(o.warmup().toNanos());
@@ -76,7 +77,7 @@ final class CheckRunCommand {
                 TimeUnit.NANOSECONDS.sleep(o.duration().toNanos());
                 ProcessStats after = ProcessStats.of(agent.pid());
                 OffsetDateTime to = OffsetDateTime.now(ZoneOffset.UTC);
-                window = settledCount(server.database(), from, to);
+                window = settledCount(server.database(), from, to, o.flushInterval());
                 agentMs = after.totalCpuNanosSince(before) / 1e6 / window.runs();
                 childrenMs = (after.childCpuNanos() - before.childCpuNanos()) / 1e6 / window.runs();
             }
@@ -114,17 +115,20 @@ final class CheckRunCommand {
         }
     }
 
-    /** Counts the window once results stop arriving for it (the agent flushes every 200 ms). */
-    private static Window settledCount(ExactlyOnce db, OffsetDateTime from, OffsetDateTime to)
+    /** Counts the window once no result arrived for it over a whole flush interval and a second (at most a minute). */
+    private static Window settledCount(ExactlyOnce db, OffsetDateTime from, OffsetDateTime to, Duration flush)
             throws SQLException, InterruptedException {
+        long quietNanos = flush.plusSeconds(1).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).plus(flush).toNanos();
         Window last = count(db, from, to);
-        for (int i = 0; i < 20; i++) {
-            TimeUnit.MILLISECONDS.sleep(500);
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < quietNanos && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(250);
             Window now = count(db, from, to);
-            if (now.equals(last)) {
-                return now;
+            if (!now.equals(last)) {
+                last = now;
+                since = System.nanoTime();
             }
-            last = now;
         }
         return last;
     }

@@ -14,12 +14,14 @@ import java.util.Set;
  * ({@code --embedded} is accepted for symmetry with {@code fleet}); {@code javaOptions} go to the agent's JVM.
  */
 record CheckRunOptions(Path agentJar, int checks, Duration warmup, Duration duration, String containment, int peerRuns,
-                       List<String> javaOptions) {
+                       List<String> javaOptions, Duration flushInterval) {
+    /** The agent's own {@code checks.flush_interval}: results are delivered in batches this often. */
+    static final Duration AGENT_FLUSH_INTERVAL = Duration.ofSeconds(5);
     static final int MAX_CHECKS = 1000;
     static final String USAGE = """
             usage: aami-bench checkrun --agent-jar agent/target/aami-agent.jar [--embedded] [--checks 20]
                      [--warmup 5s] [--duration 30s] [--containment auto|cgroup|rlimit] [--peer-runs 500]
-                     [--java-option -Dname=value]...""";
+                     [--java-option -Dname=value]... [--flush-interval 5s]""";
 
     static CheckRunOptions parse(List<String> args) throws UsageException {
         Path jar = null;
@@ -29,6 +31,7 @@ record CheckRunOptions(Path agentJar, int checks, Duration warmup, Duration dura
         String containment = "auto";
         int peerRuns = 500;
         List<String> javaOptions = new ArrayList<>();
+        Duration flush = AGENT_FLUSH_INTERVAL;
         for (int i = 0; i < args.size(); i++) {
             String opt = args.get(i);
             if (opt.equals("--embedded")) {
@@ -43,6 +46,7 @@ record CheckRunOptions(Path agentJar, int checks, Duration warmup, Duration dura
                 case "--containment" -> containment = oneOf(opt, v, Set.of("auto", "cgroup", "rlimit"));
                 case "--peer-runs" -> peerRuns = count(opt, v, 1_000_000);
                 case "--java-option" -> javaOptions.add(javaOption(opt, v));
+                case "--flush-interval" -> flush = duration(opt, v, true);
                 default -> throw new UsageException("unknown option '" + opt + "'");
             }
         }
@@ -52,7 +56,7 @@ record CheckRunOptions(Path agentJar, int checks, Duration warmup, Duration dura
         if (!Files.isRegularFile(jar)) {
             throw new UsageException("--agent-jar " + jar + " is not a file");
         }
-        return new CheckRunOptions(jar, checks, warmup, duration, containment, peerRuns, List.copyOf(javaOptions));
+        return new CheckRunOptions(jar, checks, warmup, duration, containment, peerRuns, List.copyOf(javaOptions), flush);
     }
 
     private static String value(List<String> args, int i, String opt) throws UsageException {
@@ -98,8 +102,9 @@ record CheckRunOptions(Path agentJar, int checks, Duration warmup, Duration dura
     }
 
     private static String javaOption(String opt, String v) throws UsageException {
-        if (!v.startsWith("-")) {
-            throw new UsageException(opt + " must be a JVM option starting with '-', got '" + v + "'");
+        if (!v.startsWith("-") || v.chars().anyMatch(Character::isWhitespace)) {
+            throw new UsageException(opt + " must be a JVM option starting with '-', without spaces (the launcher's"
+                    + " JAVA_OPTS), got '" + v + "'");
         }
         return v;
     }

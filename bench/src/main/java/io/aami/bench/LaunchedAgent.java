@@ -45,7 +45,7 @@ final class LaunchedAgent implements AutoCloseable {
     }
 
     /** The launcher packaged into this jar from {@code install/src/main/dist}, written out to run it. */
-    private static Path shippedLauncher(Path dir) throws IOException {
+    static Path shippedLauncher(Path dir) throws IOException {
         try (InputStream in = LaunchedAgent.class.getResourceAsStream(SHIPPED_LAUNCHER)) {
             if (in == null) {
                 throw new IOException("the shipped launcher is not in this jar; give --launcher install/src/main/dist/aami-agent");

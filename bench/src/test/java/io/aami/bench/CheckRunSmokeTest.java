@@ -25,7 +25,7 @@ class CheckRunSmokeTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         CheckRunOptions o = CheckRunOptions.parse(List.of("--agent-jar", AGENT_JAR.toString(), "--embedded", "--checks", "10",
-                "--warmup", "0s", "--duration", "2s", "--peer-runs", "50"));
+                "--warmup", "0s", "--duration", "2s", "--peer-runs", "50", "--flush-interval", "200ms"));
 
         CheckRunCommand.Outcome r = new CheckRunCommand(o, out).run();
         String report = printed.toString(StandardCharsets.UTF_8);

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * stays its own) and the agent's memory stays bounded however much it prints.
  */
 final class OutputCollector implements Runnable {
+    /** The most one {@link #drainAvailable} reads, so a fast writer cannot keep its poller from its deadline. */
+    static final int DRAIN_STEP = 1 << 20;
     private final InputStream in;
     private final int maxBytes;
     /** One byte past the cap is kept, to tell whether the cut splits a UTF-8 character. */
@@ -31,19 +33,42 @@ final class OutputCollector implements Runnable {
         byte[] buffer = new byte[8192];
         try (in) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                int room = maxBytes + 1 - kept.size();
-                if (room > 0) {
-                    synchronized (kept) {
-                        kept.write(buffer, 0, Math.min(room, n));
-                    }
-                }
-                total += n;
+                keep(buffer, n);
             }
         } catch (IOException e) {
             // The pipe was closed under us (agent shutting down); what was read so far stands.
         } finally {
             ended.countDown();
         }
+    }
+
+    /**
+     * Reads what the pipe holds now without blocking (at most {@link #DRAIN_STEP} bytes), for a caller
+     * that polls between waits instead of giving the pipe a thread of its own; returns the bytes read.
+     */
+    int drainAvailable() throws IOException {
+        int read = 0;
+        byte[] buffer = null;
+        for (int n = in.available(); n > 0 && read < DRAIN_STEP; n = in.available()) {
+            buffer = buffer == null ? new byte[8192] : buffer;
+            int got = in.read(buffer, 0, Math.min(n, buffer.length));
+            if (got < 0) {
+                break;
+            }
+            keep(buffer, got);
+            read += got;
+        }
+        return read;
+    }
+
+    private void keep(byte[] buffer, int n) {
+        int room = maxBytes + 1 - kept.size();
+        if (room > 0) {
+            synchronized (kept) {
+                kept.write(buffer, 0, Math.min(room, n));
+            }
+        }
+        total += n;
     }
 
     /** Waits for end of output, i.e. until every process holding the pipe has exited. */

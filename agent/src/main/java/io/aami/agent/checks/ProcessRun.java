@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One child process from start to a clean finish: stdin from /dev/null, stdout and stderr merged and
- * drained concurrently, a wall-clock timeout, and afterwards (whatever happened) everything it
+ * drained while it runs (in a cgroup by the run's own thread, polling; without one by a reader thread
+ * per run), a wall-clock timeout, and afterwards (whatever happened) everything it
  * started killed, so nothing is left behind: with a cgroup, whatever the cgroup holds (found through
  * its {@code cgroup.procs}, no {@code /proc} walk); without one, its process group and session, walking
  * {@code /proc} (see {@link ProcessGroupKiller}). The process
@@ -23,6 +24,8 @@ final class ProcessRun {
     private static final File DEV_NULL = new File("/dev/null");
     /** After the group is killed the pipe closes at once; this only bounds a process that escaped the group. */
     private static final Duration OUTPUT_END_WAIT = Duration.ofSeconds(2);
+    static final long MIN_POLL_MS = 1;
+    static final long MAX_POLL_MS = 50;
 
     /** {@code exitCode} is null when the process was killed at its timeout. */
     record Outcome(Integer exitCode, boolean timedOut, String output, boolean truncated) {
@@ -52,21 +55,73 @@ final class ProcessRun {
         builder.environment().putAll(SystemTools.HELPER_ENV);
         Process process = builder.start();
         OutputCollector output = new OutputCollector(process.getInputStream(), outputMaxBytes);
+        return cgroup != null ? inCgroup(process, output, cgroup, timeout) : withReader(process, output, timeout);
+    }
+
+    /**
+     * A cgroup run, its output read by this thread: polled while the script runs, then to its end once
+     * the cgroup has been emptied. Nothing started in the cgroup can leave it, so when the cgroup is
+     * empty every writer of the pipe is gone and the end comes; no thread per run is needed.
+     */
+    private Outcome inCgroup(Process process, OutputCollector output, RunCgroup cgroup, Duration timeout)
+            throws IOException, InterruptedException {
+        boolean exited = false;
+        try {
+            exited = awaitExitDraining(process, output, timeout);
+        } catch (InterruptedException | IOException e) {
+            // No one reads the pipe to its end now: close it here, as the reader thread of a run without a cgroup does.
+            process.getInputStream().close();
+            throw e;
+        } finally {
+            cgroup.killAll();
+            if (process.isAlive()) {
+                // Only a first process that had not joined the cgroup yet is outside it; it has no children then.
+                process.toHandle().destroyForcibly();
+            }
+        }
+        Integer exitCode = exited ? process.exitValue() : null;
+        if (!exited) {
+            process.waitFor(OUTPUT_END_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        output.run();
+        return new Outcome(exitCode, !exited, output.text(), output.truncated());
+    }
+
+    /**
+     * Waits until the process exits or {@code timeout} passes (false), reading its output as it comes:
+     * at once while it flows, else after waits of {@link #MIN_POLL_MS} doubling up to {@link #MAX_POLL_MS}
+     * (the JDK's waitFor returns at the exit itself, so only a quiet script sees these waits).
+     */
+    static boolean awaitExitDraining(Process process, OutputCollector output, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long waitMs = MIN_POLL_MS;
+        while (true) {
+            int read = output.drainAvailable();
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (process.waitFor(read > 0 ? 0 : Math.min(waitMs, Math.max(leftMs, 0)), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (leftMs <= 0) {
+                return false;
+            }
+            waitMs = read > 0 ? MIN_POLL_MS : Math.min(waitMs * 2, MAX_POLL_MS);
+        }
+    }
+
+    /**
+     * A run without a cgroup, its output read by a thread of its own: a process that left the session
+     * may hold the pipe open for ever, and the run must not wait for it.
+     */
+    private Outcome withReader(Process process, OutputCollector output, Duration timeout)
+            throws InterruptedException {
         Thread reader = DaemonThreads.thread("aami-check-output-" + process.pid(), output);
         reader.start();
         boolean exited = false;
         try {
             exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
-            if (cgroup != null) {
-                cgroup.killAll();
-                if (process.isAlive()) {
-                    // Only a first process that had not joined the cgroup yet is outside it; it has no children then.
-                    process.toHandle().destroyForcibly();
-                }
-            } else {
-                killer.killAll(process.toHandle(), leadsOwnGroup);
-            }
+            killer.killAll(process.toHandle(), leadsOwnGroup);
         }
         Integer exitCode = exited ? process.exitValue() : null;
         if (!exited) {

@@ -120,8 +120,9 @@ public final class ScriptExecutor {
             return refused(spec, executedAt, started, Refusal.LOCAL_POLICY, "script not run: " + vetoed.get());
         }
         try {
-            Path script = store.script(content, actualSha, interpreter);
-            Path workDir = store.workDir(spec.checkId());
+            ScriptStore.RunFiles files = store.forRun(content, actualSha, interpreter, spec.checkId());
+            Path script = files.script();
+            Path workDir = files.workDir();
             try (RunCgroup cgroup = sandbox.newRun()) {
                 List<String> command = sandbox.command(cgroup, spec.timeoutSeconds(), interpreterPath, script,
                         spec.args(), environment(spec, workDir));

@@ -64,9 +64,20 @@ final class ScriptStore {
         }
     }
 
-    /** The script file for {@code content}, whose SHA-256 the caller verified to be {@code sha256}. */
-    Path script(byte[] content, String sha256, Interpreter interpreter) throws IOException {
+    /** A run's script file and working directory. */
+    record RunFiles(Path script, Path workDir) {
+    }
+
+    /**
+     * The script file for {@code content} (whose SHA-256 the caller verified to be {@code sha256}) and the
+     * check's working directory, after setting the owners and modes of the directories holding them.
+     */
+    RunFiles forRun(byte[] content, String sha256, Interpreter interpreter, UUID checkId) throws IOException {
         ensureDirs();
+        return new RunFiles(scriptIn(content, sha256, interpreter), workDirIn(checkId));
+    }
+
+    private Path scriptIn(byte[] content, String sha256, Interpreter interpreter) throws IOException {
         Path target = scriptsDir.resolve(sha256 + "." + interpreter.extension);
         String mode = runAs == null ? "rw-------" : "rw-r-----";
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && sha256Hex(Files.readAllBytes(target)).equals(sha256)) {
@@ -112,8 +123,7 @@ final class ScriptStore {
     }
 
     /** The check's working directory, created and owned by whoever runs its scripts. */
-    Path workDir(UUID checkId) throws IOException {
-        ensureDirs();
+    private Path workDirIn(UUID checkId) throws IOException {
         Path dir = workRoot.resolve(checkId.toString());
         RootOwnedPaths.ensureDirectory(dir);
         RootOwnedPaths.setModeAndOwner(dir, "rwx------", runAs == null ? -1 : runAs.uid(), groupOrKeep());

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  *   <li>On loopback the handshake has always completed by the time connect() returns, so one
  *       finishConnect() right away saves the selector round trip (register, select, deregister);
  *       for other targets it would be a wasted syscall per probe.</li>
+ *   <li>A connect whose local end is its own destination (same address and port) completed by TCP
+ *       simultaneous open with itself, which the kernel allows when a probe's source port is its
+ *       closed destination port: no listener answered, so it is {@code refused}, as blackbox_exporter
+ *       reports it.</li>
  *   <li>SO_LINGER 0: closing sends RST, so thousands of probes leave no TIME_WAIT sockets behind
  *       and a pinned source port can be reused by the very next probe.</li>
  * </ul>
@@ -80,7 +84,17 @@ final class TcpProber implements Prober {
     private static Outcome connected(ProbeAttempt a, SocketChannel ch) throws IOException {
         long connectNanos = System.nanoTime() - a.connectStartNanos;
         a.local = (InetSocketAddress) ch.getLocalAddress();
+        if (connectedToItself(a.local, a.target, a.probe.targetPort())) {
+            // TCP simultaneous open with itself: the port is closed, nothing answered. The engine closes the channel.
+            LOG.debug("probe tcp {}:{} connected to itself: refused", a.target.getHostAddress(), a.probe.targetPort());
+            return new Outcome(ProbeReason.REFUSED, connectNanos);
+        }
         return new Outcome(ProbeReason.OK, connectNanos);
+    }
+
+    /** Whether a completed connect's local end is the very address and port it connected to. */
+    static boolean connectedToItself(InetSocketAddress local, InetAddress target, int targetPort) {
+        return local != null && local.getPort() == targetPort && local.getAddress().equals(target);
     }
 
     private static Outcome failed(ProbeAttempt a, IOException e) {

@@ -78,6 +78,51 @@ class CheckRunCostTest {
         executor = null;
     }
 
+    @Test
+    void aCgroupRunReadsItsOutputOnItsOwnThreadWithNoReaderThreadPerRun() throws Exception {
+        CheckSpec spec = spec("sh", "echo first; sleep 1; echo second");
+        var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return executor.execute(spec);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        java.util.Set<String> readers = new java.util.TreeSet<>();
+        while (!run.isDone()) {
+            Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(name -> name.startsWith("aami-check-output-")).forEach(readers::add);
+            Thread.sleep(10);
+        }
+        CheckExecution e = run.get();
+
+        assertThat(e.status()).as(e.output()).isEqualTo("ok");
+        assertThat(e.output()).isEqualTo("first\nsecond\n");
+        assertThat(readers).as("output reader threads seen during the run").isEmpty();
+    }
+
+    @Test
+    void aCgroupRunsHundredMegabytesAreCappedDrainedAndTheExitCodeKept() throws Exception {
+        CheckExecution e = executor.execute(spec("sh", "head -c 100000000 /dev/zero | tr '\\0' x; exit 2"));
+
+        assertThat(e.exitCode()).as(e.output()).isEqualTo(2);
+        assertThat(e.status()).isEqualTo("critical");
+        assertThat(e.truncated()).isTrue();
+        assertThat(e.timedOut()).isFalse();
+        assertThat(e.output()).hasSize(4096).matches("x+");
+    }
+
+    @Test
+    void aBackgroundChildHoldingTheOutputEndsWithTheScriptNotAtTheTimeout() throws Exception {
+        CheckExecution e = executor.execute(spec(UUID.randomUUID(), "sh", "sleep 300 & echo started", List.of(),
+                Map.of(), 60, 20));
+
+        assertThat(e.status()).as(e.output()).isEqualTo("ok");
+        assertThat(e.output()).isEqualTo("started\n");
+        assertThat(e.timedOut()).isFalse();
+        assertThat(e.durationMs()).as("the child holding stdout is killed at the script's exit").isLessThan(10_000);
+    }
+
     /** The run's directory in every mounted hierarchy that has it by that path. */
     private static List<Path> cgroupDirs(String cgroup) throws Exception {
         try (var mounts = Files.list(Path.of("/sys/fs/cgroup"))) {

@@ -56,6 +56,28 @@ class TcpProberTest {
         assertThat(ProbeFixtures.counter(engine.registry, "aami_agent_probes", "TCP", "refused")).isEqualTo(1);
     }
 
+    /**
+     * A connect from 127.0.0.1:P to 127.0.0.1:P with nothing listening on P completes: it is a TCP
+     * simultaneous open of the socket with itself, not a listener, so it must be refused, as
+     * blackbox_exporter would report it (without the check it was "ok").
+     */
+    @Test
+    void selfConnectToAClosedPortIsRefusedNotOk() throws Exception {
+        int port = ProbeFixtures.closedTcpPort();
+        ProbeResult r = engine.run(new ProbeTask("self", "127.0.0.1", port, "127.0.0.1", port, "tcp", 2000,
+                null, null, null));
+
+        assertThat(r.success()).as("a socket connected to itself is not a listener").isFalse();
+        assertThat(r.reason()).isEqualTo("refused");
+        assertThat(r.sourcePort()).isEqualTo(port);
+        assertThat(ProbeFixtures.counter(engine.registry, "aami_agent_probes", "TCP", "refused")).isEqualTo(1);
+        assertThat(ProbeFixtures.counter(engine.registry, "aami_agent_probes", "TCP", "ok")).isZero();
+        try (ServerSocket again = new ServerSocket()) {
+            // The self-connected socket was closed: the port is free for a listener at once.
+            again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        }
+    }
+
     @Test
     void pinnedSourcePortIsUsedAndReusableAndBindErrorWhenBusy() throws Exception {
         int pinned = ProbeFixtures.freeTcpPort();
