@@ -59,9 +59,10 @@ final class ProcessRun {
     }
 
     /**
-     * A cgroup run, its output read by this thread: polled while the script runs, then to its end once
-     * the cgroup has been emptied. Nothing started in the cgroup can leave it, so when the cgroup is
-     * empty every writer of the pipe is gone and the end comes; no thread per run is needed.
+     * A cgroup run, its output read by this thread: polled while the script runs, then what the pipe
+     * holds once the cgroup has been emptied. Nothing started in the cgroup can leave it, so when the
+     * cgroup is empty every writer of the run is gone and the pipe holds the rest; no thread per run is
+     * needed, and no read waits on a copy of the pipe held outside the run.
      */
     private Outcome inCgroup(Process process, OutputCollector output, RunCgroup cgroup, Duration timeout)
             throws IOException, InterruptedException {
@@ -83,7 +84,7 @@ final class ProcessRun {
         if (!exited) {
             process.waitFor(OUTPUT_END_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
-        output.run();
+        output.drainRest();
         return new Outcome(exitCode, !exited, output.text(), output.truncated());
     }
 

@@ -1,6 +1,7 @@
 package io.aami.agent.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,5 +46,23 @@ class OutputCollectorTest {
     void nulBytesBecomeReplacementCharactersSoTheServerCanStoreTheResult() throws Exception {
         OutputCollector c = collect("bin\u0000ary\u0000", 64);
         assertThat(c.text()).isEqualTo("bin\uFFFDary\uFFFD").doesNotContain("\u0000");
+    }
+
+    @Test
+    void theRestOfARunsOutputIsTakenWithoutWaitingForAWriterStillHoldingThePipe() throws Exception {
+        // The writer stands for a copy of the pipe held outside the run: it never closes its end.
+        Process holder = new ProcessBuilder("sh", "-c", "printf 'last words'; exec sleep 60").start();
+        try {
+            OutputCollector c = new OutputCollector(holder.getInputStream(), 64);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (holder.getInputStream().available() < "last words".length() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTimeoutPreemptively(Duration.ofSeconds(5), c::drainRest);
+            assertThat(c.awaitEnd(Duration.ZERO)).isTrue();
+            assertThat(c.text()).isEqualTo("last words");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
     }
 }
