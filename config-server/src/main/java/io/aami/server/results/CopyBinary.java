@@ -110,16 +110,13 @@ public final class CopyBinary {
 
     /**
      * The microseconds of a nanosecond fraction as PostgreSQL reads the fraction from text: strtod of
-     * the decimal, times 10^6, rint (round half to even on the double). Java's parse and arithmetic
-     * are the same IEEE operations, so a stored instant is the same by either format. May be 10^6
-     * (the next second), as in PostgreSQL.
+     * the decimal, times 10^6, rint (round half to even on the double). {@code nanos / 1e9} is that
+     * same double (IEEE division is correctly rounded, as strtod is) and the rest is the same IEEE
+     * arithmetic, so a stored instant is the same by either format. May be 10^6 (the next second), as
+     * in PostgreSQL.
      */
     static long micros(int nanos) {
-        if (nanos % 1000 == 0) {
-            return nanos / 1000;
-        }
-        double fraction = Double.parseDouble("0." + String.format("%09d", nanos));
-        return (long) Math.rint(fraction * 1_000_000);
+        return nanos % 1000 == 0 ? nanos / 1000 : (long) Math.rint(nanos / 1e9 * 1_000_000);
     }
 
     private void begin(int bytes) {
