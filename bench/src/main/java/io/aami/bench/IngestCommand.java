@@ -12,8 +12,8 @@ import java.util.UUID;
 /**
  * {@code ingest}: check results stored per second by the server's exactly-once ingest (many agents
  * posting batches, one in flight each) against the peer, a plain COPY of the very same rows into the
- * same table of the same database. Each agent first sends a warm-up batch in its epoch (so the JIT and
- * the cursors are warm, as on a running server); the measured results follow it in the same stream.
+ * same table of the same database. Each agent first sends {@code --warmup} batches in its epoch (so the
+ * JIT and the cursors are warm, as on a running server); the measured results follow them in the same stream.
  * Exit 0 when every result is stored exactly once, 1 when not, 3 when the run could not be made.
  */
 final class IngestCommand {
@@ -48,11 +48,12 @@ final class IngestCommand {
     Outcome run(BenchAgents bench) throws Exception {
         List<IngestLoad.Stream> warm = new ArrayList<>();
         List<IngestLoad.Stream> measured = new ArrayList<>();
+        int warmResults = o.warmup() * o.batch();
         for (Enrollment.Enrolled a : bench.agents) {
             UUID epoch = UUID.randomUUID();
-            List<CheckResult> all = results(bench.check.toString(), o.batch() + o.resultsPerAgent());
-            warm.add(new IngestLoad.Stream(a, bench.bearer(a), epoch, all.subList(0, o.batch()), 0));
-            measured.add(new IngestLoad.Stream(a, bench.bearer(a), epoch, all, o.batch()));
+            List<CheckResult> all = results(bench.check.toString(), warmResults + o.resultsPerAgent());
+            warm.add(new IngestLoad.Stream(a, bench.bearer(a), epoch, all.subList(0, warmResults), 0));
+            measured.add(new IngestLoad.Stream(a, bench.bearer(a), epoch, all, warmResults));
         }
         IngestLoad.Done warmed = new IngestLoad(bench.http, bench.mapper, o.batch()).run(warm, LIMIT);
         if (!warmed.finished()) {
@@ -61,11 +62,11 @@ final class IngestCommand {
         String[] login = bench.server.databaseLogin();
         boolean psql = o.peer().equals("psql") && CopyPeer.psqlInstalled();
         List<IngestLoad.Stream> peerRows = measured.stream().map(s -> new IngestLoad.Stream(s.agent(), s.bearer(), s.epoch(),
-                s.results().subList(o.batch(), s.results().size()), 0)).toList();
+                s.results().subList(warmResults, s.results().size()), 0)).toList();
         CopyPeer.Copied peer = new CopyPeer(bench.server.database(), login[0], login[1], login[2])
                 .copy(peerRows, psql, bench.server.dir());
-        out.printf("%d agents, %d results each in batches of %d, %s TLS%n", o.agents(), o.resultsPerAgent(), o.batch(),
-                o.tls() ? "mutual" : "no");
+        out.printf("%d agents, %d results each in batches of %d after %d warm-up batches, %s TLS%n", o.agents(), o.resultsPerAgent(),
+                o.batch(), o.warmup(), o.tls() ? "mutual" : "no");
 
         IngestLoad.Done run = new IngestLoad(bench.http, bench.mapper, o.batch()).run(measured, LIMIT);
         long rows = (long) o.agents() * o.resultsPerAgent();

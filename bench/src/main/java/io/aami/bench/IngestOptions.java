@@ -6,16 +6,20 @@ import java.util.List;
 /**
  * The options of {@code ingest}; every refusal names the option. {@code peer} is {@code psql} (the
  * default: {@code psql \copy}, pgjdbc's {@code CopyManager} when psql is not installed) or {@code jdbc}.
+ * {@code warmup} is the number of batches each agent delivers before the clock starts: enough for the
+ * JIT to compile the server's whole path (TLS, JSON, COPY) and for the pool to fill, as on a server
+ * that has been running; with one, the measured phase still ran partly interpreted.
  */
-record IngestOptions(int agents, int resultsPerAgent, int batch, boolean tls, String peer) {
+record IngestOptions(int agents, int resultsPerAgent, int batch, int warmup, boolean tls, String peer) {
     static final String USAGE = """
-            usage: aami-bench ingest --embedded [--agents 32] [--results 5000] [--batch 500] [--tls|--no-tls]
+            usage: aami-bench ingest --embedded [--agents 32] [--results 5000] [--batch 500] [--warmup 6] [--tls|--no-tls]
                      [--peer psql|jdbc]""";
 
     static IngestOptions parse(List<String> args) throws UsageException {
         int agents = 32;
         int results = 5000;
         int batch = 500;
+        int warmup = 6;
         Boolean tls = null;
         boolean embedded = false;
         String peer = "psql";
@@ -32,6 +36,7 @@ record IngestOptions(int agents, int resultsPerAgent, int batch, boolean tls, St
                 case "--agents" -> agents = OptionValues.number(opt, OptionValues.value(args, ++i, opt), 1, 10_000);
                 case "--results" -> results = OptionValues.number(opt, OptionValues.value(args, ++i, opt), 1, 1_000_000);
                 case "--batch" -> batch = OptionValues.number(opt, OptionValues.value(args, ++i, opt), 1, 10_000);
+                case "--warmup" -> warmup = OptionValues.number(opt, OptionValues.value(args, ++i, opt), 1, 1_000);
                 case "--peer" -> peer = peer(OptionValues.value(args, ++i, opt));
                 default -> throw new UsageException(opt.startsWith("--") ? "unknown option " + opt : "unexpected argument '" + opt + "'");
             }
@@ -39,7 +44,7 @@ record IngestOptions(int agents, int resultsPerAgent, int batch, boolean tls, St
         if (!embedded) {
             throw new UsageException("--embedded is required (the peer copies into the server's own database)");
         }
-        return new IngestOptions(agents, results, batch, tls == null || tls, peer);
+        return new IngestOptions(agents, results, batch, warmup, tls == null || tls, peer);
     }
 
 

@@ -22,6 +22,7 @@ class IngestOptionsTest {
             "ingest --embedded --peer copy           | ingest    | --peer must be psql or jdbc, not 'copy'",
             "ingest --embedded --tls --no-tls        | ingest    | --tls and --no-tls exclude each other",
             "ingest --embedded --batch               | ingest    | --batch needs a value",
+            "ingest --embedded --warmup 0            | ingest    | --warmup must be a whole number from 1 to 1000",
             "ingest --embedded --agnets 3            | ingest    | unknown option --agnets",
             "heartbeat                               | heartbeat | --embedded is required",
             "heartbeat --embedded --duration 500ms   | heartbeat | --duration must be at least 1s",
@@ -42,7 +43,7 @@ class IngestOptionsTest {
     @Test
     void defaults() throws Exception {
         IngestOptions i = IngestOptions.parse(List.of("--embedded"));
-        assertThat(i).isEqualTo(new IngestOptions(32, 5000, 500, true, "psql"));
+        assertThat(i).isEqualTo(new IngestOptions(32, 5000, 500, 6, true, "psql"));
         HeartbeatOptions h = HeartbeatOptions.parse(List.of("--embedded", "--no-tls"));
         assertThat(h).isEqualTo(new HeartbeatOptions(64, Duration.ofSeconds(10), Duration.ofSeconds(2), false));
     }

@@ -41,7 +41,8 @@ class IngestSmokeTest {
     @Test
     @Timeout(120)
     void ingestStoresEveryResultExactlyOnceAndPrintsBothFiguresAndTheRatio() throws Exception {
-        IngestOptions o = IngestOptions.parse(List.of("--embedded", "--no-tls", "--agents", "4", "--results", "600", "--batch", "200"));
+        IngestOptions o = IngestOptions.parse(List.of("--embedded", "--no-tls", "--agents", "4", "--results", "600", "--batch", "200",
+                "--warmup", "1"));
         IngestCommand.Outcome r = new IngestCommand(o, out).run(bench);
         String report = printed.toString(StandardCharsets.UTF_8);
 

@@ -1,7 +1,8 @@
 package io.aami.server.checkresults;
 
 import io.aami.server.db.JdbcTimes;
-import io.aami.server.results.CopyText;
+import io.aami.server.results.CopyBinary;
+import io.aami.server.results.PartitionMaintainer;
 import io.aami.server.results.HistoryQuery;
 import io.aami.contract.checks.CheckStatus;
 import io.aami.contract.checks.CheckResultView;
@@ -19,18 +20,23 @@ import java.util.UUID;
 
 /** SQL for check result history (COPY) and the latest state per (target, check). */
 public final class CheckResultStore {
-    private static final String COPY = "COPY check_results (target_id, epoch, seq, check_id, status, exit_code, output, truncated, "
-            + "timed_out, duration_ms, executed_at, received_at) FROM STDIN WITH (FORMAT text)";
+    private static final String COLUMNS = "(target_id, epoch, seq, check_id, status, exit_code, output, truncated, "
+            + "timed_out, duration_ms, executed_at, received_at)";
 
-    /** Appends history rows with one COPY: the write path never issues a statement per result. {@code check_id}s are canonical ids. */
+    /**
+     * Appends history rows with one binary COPY into the partition of {@code receivedAt} (every row of
+     * a batch arrives at that instant): the write path never issues a statement per result, and
+     * PostgreSQL neither parses text nor routes rows. {@code check_id}s are canonical ids.
+     */
     void copyHistory(Connection c, UUID target, UUID epoch, Instant receivedAt, List<CheckResult> results) throws SQLException {
-        CopyText rows = new CopyText(results.size());
+        CopyBinary rows = new CopyBinary(12, results.size());
         for (CheckResult r : results) {
-            rows.field(target).field(epoch).field(r.seq()).field(r.checkId()).field(code(r.status())).field(r.exitCode())
-                    .field(r.output()).field(r.truncated()).field(r.timedOut()).field(r.durationMs())
-                    .field(r.executedAt()).field(receivedAt).endRow();
+            rows.uuid(target).uuid(epoch).int8(r.seq()).uuid(UUID.fromString(r.checkId())).int2((short) code(r.status()))
+                    .int4(r.exitCode()).text(r.output()).bool(r.truncated()).bool(r.timedOut()).int8(r.durationMs())
+                    .timestamptz(r.executedAt()).timestamptz(receivedAt).endRow();
         }
-        Copy.in(c, COPY, rows.text());
+        Copy.in(c, "COPY " + PartitionMaintainer.partitionOf("check_results", receivedAt) + " " + COLUMNS
+                + " FROM STDIN WITH (FORMAT binary)", rows.bytes());
     }
 
     /**

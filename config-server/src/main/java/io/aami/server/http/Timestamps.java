@@ -3,6 +3,7 @@ package io.aami.server.http;
 import io.aami.server.error.ApiException;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -70,13 +71,21 @@ public final class Timestamps {
 
         @Override
         public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            Instant value;
+            Instant value = p.hasToken(JsonToken.VALUE_STRING) ? IsoInstants.parse(p.getText()) : null;
+            if (value != null) {
+                // The agents' form, read directly; its range is checked below like any other.
+                return require(p, value);
+            }
             try {
                 value = InstantDeserializer.INSTANT.deserialize(p, ctxt);
             } catch (DateTimeException | ArithmeticException e) {
                 throw InvalidFormatException.from(p, "timestamp out of range", p.getText(), Instant.class);
             }
-            if (value != null && !storable(value)) {
+            return value == null ? null : require(p, value);
+        }
+
+        private static Instant require(JsonParser p, Instant value) throws InvalidFormatException {
+            if (!storable(value)) {
                 throw InvalidFormatException.from(p, "timestamp out of range", value, Instant.class);
             }
             return value;

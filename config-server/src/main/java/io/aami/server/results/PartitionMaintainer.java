@@ -94,6 +94,15 @@ public final class PartitionMaintainer implements AutoCloseable {
         }
     }
 
+    /**
+     * The name of the partition holding rows of {@code table} that arrive at {@code at}: a writer whose
+     * rows all arrive at one instant (after {@link #ensure}) writes it directly, which spares PostgreSQL
+     * routing every row through the parent.
+     */
+    public static String partitionOf(String table, java.time.Instant at) {
+        return name(table, LocalDate.ofInstant(at, ZoneOffset.UTC));
+    }
+
     @Override
     public void close() {
         if (task != null) {
