@@ -50,6 +50,11 @@ final class BodyDeadline extends FilterInputStream {
     static BodyDeadline of(Context ctx, InputStream in, Clock clock, Duration timeout, long minRate) {
         ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
         EndPoint endPoint = request == null ? null : request.getConnectionMetaData().getConnection().getEndPoint();
+        return over(in, endPoint, clock, timeout, minRate);
+    }
+
+    /** {@link #of} with the connection's end point given (tests). */
+    static BodyDeadline over(InputStream in, EndPoint endPoint, Clock clock, Duration timeout, long minRate) {
         return new BodyDeadline(in, endPoint, clock, timeout, minRate);
     }
 
@@ -62,6 +67,10 @@ final class BodyDeadline extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            // readNBytes ends with a read of nothing once it has all it asked for: it must not wait or touch the timer.
+            return 0;
+        }
         long until = allowedUntil();
         long now = clock.millis();
         if (now >= until) {
