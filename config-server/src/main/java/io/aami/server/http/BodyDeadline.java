@@ -73,10 +73,11 @@ final class BodyDeadline extends FilterInputStream {
         }
         long until = allowedUntil();
         long now = clock.millis();
-        if (now >= until) {
+        int ready = in.available();
+        // Bytes already received are never "too slow": a server short of CPU must not refuse a body that is here.
+        if (ready <= 0 && now >= until) {
             throw tooSlow();
         }
-        int ready = in.available();
         if (ready <= 0 && endPoint != null) {
             endPoint.setIdleTimeout(Math.max(1, until - now));
             lowered = true;

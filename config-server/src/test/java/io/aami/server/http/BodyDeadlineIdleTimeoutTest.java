@@ -29,6 +29,40 @@ class BodyDeadlineIdleTimeoutTest {
     }
 
     @Test
+    void aBodyAlreadyReceivedIsNotRefusedWhenTheServerGetsToItLate() throws Exception {
+        // A loaded server's thread reads the body 5 s after it began: the bytes were here all along (no 408, which
+        // also closed the connection and cost the agent a new TLS handshake).
+        Clock late = new Clock() {
+            private final long begun = System.currentTimeMillis();
+            private int calls;
+
+            @Override
+            public long millis() {
+                return calls++ == 0 ? begun : begun + 5_000;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.ofEpochMilli(millis());
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        try (BodyDeadline body = BodyDeadline.over(new ByteArrayInputStream(new byte[300]), new ByteArrayEndPoint(), late,
+                Duration.ofSeconds(10), 1024)) {
+            assertThat(body.readNBytes(300)).hasSize(300);
+        }
+    }
+
+    @Test
     void aReadThatMayWaitLowersItToTheTimeLeftAndCloseRestoresIt() throws Exception {
         ByteArrayEndPoint endPoint = new ByteArrayEndPoint();
         endPoint.setIdleTimeout(IDLE_MS);
