@@ -29,13 +29,16 @@ final class BenchAgents implements AutoCloseable {
     final UUID check;
     final List<Enrollment.Enrolled> agents;
     final boolean tls;
+    /** Every answer of {@link #http}, by endpoint and status. */
+    final Stats stats;
 
-    private BenchAgents(EmbeddedTarget server, FleetHttp http, UUID check, List<Enrollment.Enrolled> agents, boolean tls) {
+    private BenchAgents(EmbeddedTarget server, FleetHttp http, UUID check, List<Enrollment.Enrolled> agents, boolean tls, Stats stats) {
         this.server = server;
         this.http = http;
         this.check = check;
         this.agents = agents;
         this.tls = tls;
+        this.stats = stats;
     }
 
     static BenchAgents start(boolean tls, int count, Stats stats, PrintStream out) throws IOException, InterruptedException {
@@ -57,7 +60,7 @@ final class BenchAgents implements AutoCloseable {
             Enrollment enrollment = new Enrollment(http, mapper, fleetTls, ssl, random);
             List<Enrollment.Enrolled> agents = enroll(enrollment, count, uses -> admin.createBootstrapToken(
                     name + "-" + UUID.randomUUID().toString().substring(0, 8), group, uses));
-            return new BenchAgents(server, http, check, agents, tls);
+            return new BenchAgents(server, http, check, agents, tls, stats);
         } catch (InterruptedException | RuntimeException e) {
             if (http != null) {
                 http.close();

@@ -69,10 +69,11 @@ final class HeartbeatCommand {
                 o.tls() ? "mutual" : "no", o.duration().toSeconds());
         Instant measured = Instant.now();
         Duration half = o.duration().dividedBy(2);
-        ClosedLoop.Counted b1 = loop.run(Endpoint.HEARTBEAT, beats, half);
-        ClosedLoop.Counted h1 = loop.run(Endpoint.HEALTH, health, half);
-        ClosedLoop.Counted b2 = loop.run(Endpoint.HEARTBEAT, beats, o.duration().minus(half));
-        ClosedLoop.Counted h2 = loop.run(Endpoint.HEALTH, health, o.duration().minus(half));
+        long[] cpu = new long[2];
+        ClosedLoop.Counted b1 = timed(loop, Endpoint.HEARTBEAT, beats, half, cpu, 0);
+        ClosedLoop.Counted h1 = timed(loop, Endpoint.HEALTH, health, half, cpu, 1);
+        ClosedLoop.Counted b2 = timed(loop, Endpoint.HEARTBEAT, beats, o.duration().minus(half), cpu, 0);
+        ClosedLoop.Counted h2 = timed(loop, Endpoint.HEALTH, health, o.duration().minus(half), cpu, 1);
         bench.server.flush();
         int stored = stored(bench, measured);
         double seconds = o.duration().toNanos() / 1e9;
@@ -82,9 +83,28 @@ final class HeartbeatCommand {
         out.printf(Locale.ROOT, "peer (GET /health, same client and connections): %,d = %,.0f requests/s%n", h1.ok() + h2.ok(),
                 r.healthPerSecond());
         out.printf(Locale.ROOT, "ratio aami/peer: %.2f (goal >= %.1f: %s)%n", r.ratio(), GOAL, r.ratio() >= GOAL ? "met" : "NOT met");
+        out.printf(Locale.ROOT, "CPU of this process (server and client) per request: heartbeat %,.0f us, /health %,.0f us (/health over heartbeat: %.2f)%n",
+                cpu[0] / 1e3 / Math.max(1, b1.ok() + b2.ok()), cpu[1] / 1e3 / Math.max(1, h1.ok() + h2.ok()),
+                (double) cpu[1] / Math.max(1, h1.ok() + h2.ok()) / Math.max(1e-9, (double) cpu[0] / Math.max(1, b1.ok() + b2.ok())));
+        if (r.failed() > 0) {
+            out.printf("answers: heartbeats %s, /health %s%n", bench.stats.statuses(Endpoint.HEARTBEAT), bench.stats.statuses(Endpoint.HEALTH));
+        }
         out.printf("correctness: %s — %d answers not 2xx, %d of %d agents' heartbeats stored after the flush%n",
                 r.correct() ? "OK" : "FAILED", r.failed(), stored, o.agents());
         return r;
+    }
+
+    /**
+     * One phase, adding the CPU this process spent in it to {@code cpu[side]}: with {@code --embedded} server and client
+     * share the process, and CPU per request is steadier than requests per second on a shared machine.
+     */
+    private static ClosedLoop.Counted timed(ClosedLoop loop, Endpoint endpoint, List<ClosedLoop.Call> calls, Duration d, long[] cpu,
+                                            int side) throws java.io.IOException, InterruptedException {
+        long pid = ProcessHandle.current().pid();
+        ProcessStats before = ProcessStats.of(pid);
+        ClosedLoop.Counted counted = loop.run(endpoint, calls, d);
+        cpu[side] += ProcessStats.of(pid).totalCpuNanosSince(before);
+        return counted;
     }
 
     private static final String STORED = "SELECT count(*) FROM targets WHERE id = ANY(?) AND last_heartbeat_at >= ?";

@@ -79,6 +79,8 @@ class IngestSmokeTest {
         assertThat(report).containsPattern("aami heartbeats: [0-9,]+ accepted = [0-9,]+ heartbeats/s")
                 .containsPattern("peer \\(GET /health, same client and connections\\): [0-9,]+ = [0-9,]+ requests/s")
                 .containsPattern("ratio aami/peer: [0-9.]+ \\(goal >= 0.8: (met|NOT met)\\)")
+                .containsPattern("CPU of this process \\(server and client\\) per request: heartbeat [0-9,]+ us, /health [0-9,]+ us "
+                        + "\\(/health over heartbeat: [0-9.]+\\)")
                 .contains("correctness: OK");
 
         try (Connection c = bench.server.database().connect(); Statement s = c.createStatement()) {

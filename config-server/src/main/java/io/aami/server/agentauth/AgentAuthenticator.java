@@ -7,7 +7,7 @@ import io.aami.server.error.ApiException;
 import io.aami.server.http.AgentAuthentication;
 import io.aami.server.http.Bearer;
 import io.aami.contract.ErrorCode;
-import io.aami.server.pki.AgentCertificates;
+import io.aami.server.pki.ClientIdentities;
 import io.aami.server.pki.PresentedCertificate;
 import io.aami.server.security.Secrets;
 import io.aami.server.targets.CredentialChanges;
@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL: every rotation, renewal, deletion or revocation publishes {@link CredentialChanges#TOPIC} through the
  * {@code ChangeFeed}, and every replica drops the agent's entries at once. A certificate the cached
  * entry does not know is looked up afresh before it is refused (a renewal may just have committed
- * elsewhere). Unknown credentials are not cached.
+ * elsewhere). Unknown credentials are not cached. What a certificate names (agent id, serial) is read once
+ * per certificate ({@link ClientIdentities}); whether it may still be used is decided on every request.
  */
 public final class AgentAuthenticator implements AgentAuthentication {
     static final String ATTRIBUTE = "aami.agent_id";
@@ -51,6 +52,7 @@ public final class AgentAuthenticator implements AgentAuthentication {
     private final Duration cacheFor;
     private final boolean certificates;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ClientIdentities identities = new ClientIdentities(MAX_CACHED);
 
     /**
      * @param certificates true with TLS: the client certificate is the identity and bearer tokens
@@ -98,14 +100,15 @@ public final class AgentAuthenticator implements AgentAuthentication {
     private Found byCertificate(Context ctx) {
         X509Certificate cert = PresentedCertificate.of(ctx).orElseThrow(
                 () -> new ApiException(ErrorCode.UNAUTHORIZED, "a client certificate issued to this agent is required"));
-        UUID id;
+        ClientIdentities.Identity identity;
         try {
-            id = AgentCertificates.agentIdOf(cert);
+            identity = identities.of(cert);
         } catch (PkiException e) {
             throw new ApiException(ErrorCode.UNAUTHORIZED, "the client certificate does not name an agent");
         }
+        UUID id = identity.agentId();
         String key = "id:" + id;
-        String serial = AgentCertificates.serialOf(cert);
+        String serial = identity.serial();
         Supplier<Optional<AgentCredentialStore.AgentCredential>> load = () -> db.withConnection(c -> credentials.byId(c, id));
         AgentCredentialStore.AgentCredential who = known(lookup(key, load, false), id);
         if (who.standing(serial, clock.instant()) == AgentCredentialStore.Standing.SUPERSEDED) {

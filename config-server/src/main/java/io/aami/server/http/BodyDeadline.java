@@ -18,7 +18,9 @@ import org.eclipse.jetty.io.EndPoint;
  * The connection's idle timeout stays long for long polls, and a client sending a byte every few
  * seconds never trips it; so before each blocking read the connection's idle timeout is lowered to
  * the time the client has left, which bounds a stalled read as well as a trickle. It is restored by
- * {@link #close()}.
+ * {@link #close()}. A read of bytes the container already holds ({@code available()}) cannot wait and leaves the
+ * idle timeout alone: lowering it reschedules the connection's idle timer (a task on Jetty's scheduler, which may
+ * wake its thread), and a small body such as a heartbeat's nearly always arrives with its headers.
  */
 final class BodyDeadline extends FilterInputStream {
     private static final long GRACE_MS = 1000;
@@ -32,6 +34,8 @@ final class BodyDeadline extends FilterInputStream {
     private final long minRate;
     private final long start;
     private long bytes;
+    /** Whether a read had to wait and lowered the idle timeout, which {@link #close()} then restores. */
+    private boolean lowered;
 
     private BodyDeadline(InputStream in, EndPoint endPoint, Clock clock, Duration timeout, long minRate) {
         super(in);
@@ -46,6 +50,11 @@ final class BodyDeadline extends FilterInputStream {
     static BodyDeadline of(Context ctx, InputStream in, Clock clock, Duration timeout, long minRate) {
         ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
         EndPoint endPoint = request == null ? null : request.getConnectionMetaData().getConnection().getEndPoint();
+        return over(in, endPoint, clock, timeout, minRate);
+    }
+
+    /** {@link #of} with the connection's end point given (tests). */
+    static BodyDeadline over(InputStream in, EndPoint endPoint, Clock clock, Duration timeout, long minRate) {
         return new BodyDeadline(in, endPoint, clock, timeout, minRate);
     }
 
@@ -58,17 +67,24 @@ final class BodyDeadline extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            // readNBytes ends with a read of nothing once it has all it asked for: it must not wait or touch the timer.
+            return 0;
+        }
         long until = allowedUntil();
         long now = clock.millis();
-        if (now >= until) {
+        int ready = in.available();
+        // Bytes already received are never "too slow": a server short of CPU must not refuse a body that is here.
+        if (ready <= 0 && now >= until) {
             throw tooSlow();
         }
-        if (endPoint != null) {
+        if (ready <= 0 && endPoint != null) {
             endPoint.setIdleTimeout(Math.max(1, until - now));
+            lowered = true;
         }
         int n;
         try {
-            n = in.read(b, off, len);
+            n = in.read(b, off, ready > 0 ? Math.min(len, ready) : len);
         } catch (IOException e) {
             if (clock.millis() >= until - SLACK_MS) {
                 throw tooSlow();
@@ -92,7 +108,7 @@ final class BodyDeadline extends FilterInputStream {
     /** Restores the connection's idle timeout; the servlet stream itself stays open for the container. */
     @Override
     public void close() {
-        if (endPoint != null) {
+        if (lowered) {
             endPoint.setIdleTimeout(restoreIdleMs);
         }
     }

@@ -124,6 +124,10 @@ public final class JsonBodies {
                     throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding " + encoding + " is not supported; use gzip or none");
                 }
                 in = new GZIPInputStream(in);
+            } else if (ctx.contentLength() >= 0) {
+                // The container ends the stream at Content-Length (checked above against the limit): read exactly
+                // that, with no last read only to learn the stream ended.
+                return in.readNBytes((int) ctx.contentLength());
             }
             return readBounded(in);
         } catch (ApiException e) {
