@@ -3,6 +3,7 @@ package io.aami.install;
 import static io.aami.install.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aami.server.db.EmbeddedClusterTemplate;
 import io.aami.server.testing.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,8 @@ class RunLocalScriptTest {
     @Test
     void aRestartStartsTheAgentOnlyWhenTheServerIsReady() throws Exception {
         Path data = data();
+        // The first run from nothing is the test above; here the cluster's unpacking and initdb would only cost time.
+        EmbeddedClusterTemplate.seed(data.resolve("server"), JavaProcess.jar("aami.server.jar"));
         for (String run : List.of("first", "restart")) {
             try (JavaProcess script = runLocal("run-local-" + run + ".out")) {
                 script.awaitOutput("Press Ctrl-C to stop.", Duration.ofSeconds(120));
