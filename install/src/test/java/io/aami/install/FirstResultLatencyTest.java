@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shares a rendering for 5 s; the bounds below leave room for a loaded machine, and are still two
  * orders of magnitude below what waiting for the phase could take.
  */
+@Tag(RunLocalScriptTest.ALONE)
 class FirstResultLatencyTest {
     private static final Duration IN_THE_API = Duration.ofSeconds(25);
     private static final Duration IN_METRICS = Duration.ofSeconds(30);

@@ -10,11 +10,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's run command, as a new user types it: server on embedded PostgreSQL plus an enrolled agent. */
+@Tag(RunLocalScriptTest.ALONE)
 class RunLocalScriptTest {
+    /**
+     * run-local.sh rebuilds the jars (mvn package) when a {@code *.java}, {@code pom.xml} or {@code *.sql} in the
+     * checkout is newer than them, and the other tests' server data dirs (under {@code target/} as root) hold
+     * unpacked PostgreSQL {@code *.sql} files while they run: tests with this tag run in a surefire execution of
+     * their own, after the others, one at a time (install/pom.xml).
+     */
+    static final String ALONE = "run-local";
+
     @TempDir
     Path dir;
 

@@ -5,11 +5,18 @@ import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * files that start would make (unpacked binaries, the cluster's secrets, an initdb'd cluster), so a test
  * does not pay for unpacking 15 MB of xz and an initdb (seconds each on a loaded machine) per server.
  *
- * <p>The template is made once per build in {@code <module>/target/embedded-pg-template} by the product's
+ * <p>The template is made once per checkout (see {@link #buildDir}) by the product's
  * own code ({@link PostgresBinaries#install}, {@link EmbeddedClusterSecrets}, {@link ClusterSetup#prepare},
  * which runs initdb) and never started; {@code cp -a} of a never-started cluster is what a new initdb
  * makes. The server then finds a cluster and goes on as at any later start: {@code pg_hba.conf},
@@ -60,19 +67,22 @@ public final class EmbeddedClusterTemplate {
         }
     }
 
-    /** The module's template dir, made by the first test JVM that needs it (the others wait for its rename). */
+    /**
+     * The template dir, made by the first test JVM that needs it (another one racing it discards its own); named
+     * after this JVM's unpacked binaries, so other PostgreSQL binaries get a cluster of their own version.
+     */
     private static Path template() {
-        Path target = Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "target").toAbsolutePath();
-        Path template = target.resolve("embedded-pg-template");
+        Path target = buildDir();
+        Path home = binaries(null);
+        Path template = target.resolve("template-" + home.getFileName());
         synchronized (LOCK) {
             if (Files.isDirectory(template.resolve("postgres"))) {
                 return template;
             }
             try {
                 Files.createDirectories(target);
-                Path staging = Files.createTempDirectory(target, "embedded-pg-template-");
+                Path staging = Files.createTempDirectory(target, "staging-");
                 EmbeddedClusterSecrets secrets = EmbeddedClusterSecrets.loadOrCreate(staging.resolve("postgres-secrets"), new SecureRandom());
-                Path home = PostgresBinaries.install(target.resolve("embedded-pg-binaries"));
                 Path cluster = staging.resolve("postgres");
                 new ClusterSetup(new Postmaster(home, cluster), cluster, secrets).prepare();
                 try {
@@ -87,20 +97,56 @@ public final class EmbeddedClusterTemplate {
         }
     }
 
-    /** The unpacked binaries as a server from {@code serverJar} (null: this JVM's class path) names them. */
+    /**
+     * The unpacked binaries as a server from {@code serverJar} (null: this JVM's class path) names them. Each
+     * rebuilt server jar has a new name; copies for earlier builds, unused for a day, are removed.
+     */
     private static Path binaries(Path serverJar) {
-        Path dir = Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "target", "embedded-pg-binaries")
-                .toAbsolutePath();
+        Path dir = buildDir().resolve("binaries");
         synchronized (LOCK) {
             for (int attempt = 0; ; attempt++) {
                 try {
-                    return serverJar == null ? PostgresBinaries.install(dir) : PostgresBinaries.install(dir, archiveIn(serverJar));
+                    if (serverJar == null) {
+                        return PostgresBinaries.install(dir);
+                    }
+                    Path home = PostgresBinaries.install(dir, archiveIn(serverJar));
+                    pruneOlderThanADay(dir, List.of(home, PostgresBinaries.install(dir)));
+                    return home;
                 } catch (UncheckedIOException anotherForkIsUnpackingTheSame) {
                     if (attempt == 2) {
                         throw anotherForkIsUnpackingTheSame;
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@code <tmp>/aami-pg-template-<user>-<checkout's hash>}, private to this user, one per checkout: outside the
+     * checkout, because {@code run-local.sh} rebuilds the jars when it finds a {@code *.sql} file newer than them
+     * in the tree, and the unpacked binaries hold some. A directory there that is not this user's own, mode 0700,
+     * is refused: a local user could have planted binaries in it.
+     */
+    private static Path buildDir() {
+        try {
+            Path checkout = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().normalize().getParent();
+            String user = System.getProperty("user.name");
+            String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(checkout.toString().getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "aami-pg-template-" + user + "-" + id);
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException exists) {
+                // made by an earlier test JVM of this checkout; checked below
+            }
+            PosixFileAttributes attrs = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isDirectory() || !attrs.owner().getName().equals(user)
+                    || !PosixFilePermissions.toString(attrs.permissions()).equals("rwx------")) {
+                throw new IOException(dir + " is not a directory of " + user + "'s own with mode 0700");
+            }
+            return dir;
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no private directory for the embedded PostgreSQL template: " + e.getMessage(), e);
         }
     }
 
@@ -111,6 +157,20 @@ public final class EmbeddedClusterTemplate {
             return new URL("jar:file:" + serverJar.toAbsolutePath().normalize() + "!/" + PostgresBinaries.archiveName());
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static void pruneOlderThanADay(Path dir, List<Path> keep) {
+        long dayAgo = System.currentTimeMillis() - 86_400_000L;
+        try (var entries = Files.list(dir)) {
+            for (Path p : entries.toList()) {
+                Path complete = p.resolve(".complete");
+                if (!keep.contains(p) && Files.exists(complete) && Files.getLastModifiedTime(complete).toMillis() < dayAgo) {
+                    delete(p);
+                }
+            }
+        } catch (IOException e) {
+            // only disk space is at stake
         }
     }
 
