@@ -2,6 +2,7 @@ package io.aami.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aami.server.db.EmbeddedClusterTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -31,6 +32,8 @@ class BackupRestoreProcessTest {
         ExternalPostgres.openForOthers(dir);
         Map<String, String> shell = shellEnv();
         Map<String, String> serverEnv = serverEnv(Map.of());
+        // The first start's unpacking and initdb are another test's subject; the restored server unpacks afresh below.
+        EmbeddedClusterTemplate.seed(dir.resolve("data"), JavaProcess.jar("aami.server.jar"));
         try (BackupFleet before = BackupFleet.start(dir, serverEnv, "before")) {
             before.stop();
             Processes.bash(ReadmeSnippets.block("# back up: embedded database"), shell, dir);

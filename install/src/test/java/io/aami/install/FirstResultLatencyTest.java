@@ -4,6 +4,7 @@ import static io.aami.install.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.aami.server.db.EmbeddedClusterTemplate;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.TlsTestClients;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shares a rendering for 5 s; the bounds below leave room for a loaded machine, and are still two
  * orders of magnitude below what waiting for the phase could take.
  */
+@Tag(RunLocalScriptTest.ALONE)
 class FirstResultLatencyTest {
     private static final Duration IN_THE_API = Duration.ofSeconds(25);
     private static final Duration IN_METRICS = Duration.ofSeconds(30);
@@ -36,6 +39,8 @@ class FirstResultLatencyTest {
         int port = Waits.freePort();
         Map<String, String> env = Map.of("AAMI_LOCAL_DATA", data.toString(), "AAMI_LOCAL_PORT", Integer.toString(port),
                 "AAMI_LOCAL_AGENT_PORT", Integer.toString(Waits.freePort()));
+        // RunLocalScriptTest starts from nothing; this test times the check, not the cluster's unpacking and initdb.
+        EmbeddedClusterTemplate.seed(data.resolve("server"), JavaProcess.jar("aami.server.jar"));
         try (JavaProcess script = JavaProcess.command(List.of("bash", repo.resolve("run-local.sh").toString()), env,
                 dir.resolve("run-local.out"), repo)) {
             script.awaitOutput("Press Ctrl-C to stop.", Duration.ofSeconds(180));

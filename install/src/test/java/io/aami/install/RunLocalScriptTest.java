@@ -3,17 +3,28 @@ package io.aami.install;
 import static io.aami.install.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aami.server.db.EmbeddedClusterTemplate;
 import io.aami.server.testing.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's run command, as a new user types it: server on embedded PostgreSQL plus an enrolled agent. */
+@Tag(RunLocalScriptTest.ALONE)
 class RunLocalScriptTest {
+    /**
+     * run-local.sh rebuilds the jars (mvn package) when a {@code *.java}, {@code pom.xml} or {@code *.sql} in the
+     * checkout is newer than them, and the other tests' server data dirs (under {@code target/} as root) hold
+     * unpacked PostgreSQL {@code *.sql} files while they run: tests with this tag run in a surefire execution of
+     * their own, after the others, one at a time (install/pom.xml).
+     */
+    static final String ALONE = "run-local";
+
     @TempDir
     Path dir;
 
@@ -65,6 +76,8 @@ class RunLocalScriptTest {
     @Test
     void aRestartStartsTheAgentOnlyWhenTheServerIsReady() throws Exception {
         Path data = data();
+        // The first run from nothing is the test above; here the cluster's unpacking and initdb would only cost time.
+        EmbeddedClusterTemplate.seed(data.resolve("server"), JavaProcess.jar("aami.server.jar"));
         for (String run : List.of("first", "restart")) {
             try (JavaProcess script = runLocal("run-local-" + run + ".out")) {
                 script.awaitOutput("Press Ctrl-C to stop.", Duration.ofSeconds(120));

@@ -35,7 +35,18 @@ final class PostgresBinaries {
      */
     static Path install(Path binariesDir) {
         try {
-            URL resource = resource();
+            return install(binariesDir, resource());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack the embedded PostgreSQL binaries: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #install(Path)} for the archive at {@code resource}. Package-private for the tests' cluster
+     * template, which unpacks once per build the archive a server jar run as a child process will look for.
+     */
+    static Path install(Path binariesDir, URL resource) {
+        try {
             URLConnection conn = resource.openConnection();
             String identity = resource + "|" + conn.getContentLengthLong() + "|" + conn.getLastModified();
             Path home = binariesDir.resolve(HexFormat.of().formatHex(sha256(identity.getBytes(StandardCharsets.UTF_8))).substring(0, 16));
@@ -55,13 +66,18 @@ final class PostgresBinaries {
         }
     }
 
-    private static URL resource() throws IOException {
+    /** The packaged archive's name for this OS and architecture, at the root of the class path. */
+    static String archiveName() {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac") ? "darwin" : "linux";
         String arch = System.getProperty("os.arch").matches("aarch64|arm64") ? "arm_64" : "x86_64";
-        String name = "postgres-" + os + "-" + arch + ".txz";
+        return "postgres-" + os + "-" + arch + ".txz";
+    }
+
+    private static URL resource() throws IOException {
+        String name = archiveName();
         URL url = PostgresBinaries.class.getClassLoader().getResource(name);
         if (url == null) {
-            throw new IOException("no packaged PostgreSQL for " + os + "/" + arch + " (" + name + " not on the class path)");
+            throw new IOException("no packaged PostgreSQL for this OS and architecture (" + name + " not on the class path)");
         }
         return url;
     }
