@@ -78,24 +78,34 @@ final class Replicas implements AutoCloseable {
         stopChildren();
     }
 
-    /** Starts every replica again, on the same ports and directories. */
+    /** Starts every replica again, on the same ports and directories (the children's JVMs start while the first does). */
     void start() throws IOException, InterruptedException {
+        launchChildren();
         first.start();
-        startChildren();
+        awaitChildren();
     }
 
     /** Restarts every replica with TLS on or off (the storm's peer runs without). */
     void switchTls(boolean on) throws IOException, InterruptedException {
         stopChildren();
-        first.switchTls(on);
         tls = on;
-        startChildren();
+        launchChildren();
+        first.switchTls(on);
+        awaitChildren();
     }
 
     private void startChildren() throws IOException, InterruptedException {
+        launchChildren();
+        awaitChildren();
+    }
+
+    private void launchChildren() throws IOException {
         for (int i = 0; i < ports.size(); i++) {
             running.add(launch(i + 1, ports.get(i)));
         }
+    }
+
+    private void awaitChildren() throws IOException, InterruptedException {
         for (int i = 0; i < ports.size(); i++) {
             awaitListening(running.get(i), ports.get(i));
         }

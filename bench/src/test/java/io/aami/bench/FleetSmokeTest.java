@@ -95,7 +95,10 @@ class FleetSmokeTest {
             // The children's answers, absorbed into this run's figures.
             assertThat(r.stats().statuses(Endpoint.REGISTER)).as(report).containsEntry("201", (long) agents);
             assertThat(r.stats().total(Endpoint.HEARTBEAT).count()).as(report).isGreaterThanOrEqualTo(agents);
-            assertThat(r.stats().serverErrors()).as(report).isZero();
+            // A loaded server sheds enrollments with 503 and Retry-After (retried); nothing worse.
+            for (Endpoint e : Endpoint.values()) {
+                assertThat(r.stats().statuses(e).keySet()).as(report).allMatch(st -> !st.startsWith("5") || st.equals("503"));
+            }
             assertThat(report).contains("exactly-once (database): OK").contains("memory per agent: ");
         }
     }
