@@ -89,11 +89,11 @@ final class FleetCommand {
         Stats stats = new Stats();
         MemoryProbe memory = MemoryProbe.baseline();
         SimAgent.Rhythm rhythm = new SimAgent.Rhythm(o.heartbeat(), o.resultsPerMinute(), o.policyWait());
-        String capacity = ProcessFleet.capacityWarning(o.agents(), o.processes(), o.embedded() ? o.replicas() : 0);
+        String capacity = FleetSpread.capacityWarning(o.agents(), o.processes(), o.embedded() ? o.replicas() : 0);
         if (capacity != null) {
             out.println(capacity);
         }
-        try (Agents fleet = ProcessFleet.open(o.processes(), new Fleet.Spec(t.replicas(), o.tls(), t.caFile(), check, rhythm), stats,
+        try (Agents fleet = FleetSpread.open(o.processes(), new Fleet.Spec(t.replicas(), o.tls(), t.caFile(), check, rhythm), stats,
                 out)) {
             java.util.concurrent.atomic.AtomicInteger tokens = new java.util.concurrent.atomic.AtomicInteger();
             java.util.function.IntFunction<String> token =

@@ -63,7 +63,7 @@ final class Replicas implements AutoCloseable {
     }
 
     /** Every replica's base URI, the first's first. */
-    List<URI> bases() {
+    synchronized List<URI> bases() {
         List<URI> out = new ArrayList<>(List.of(first.base()));
         for (int port : ports) {
             out.add(URI.create((tls ? "https://localhost:" : "http://127.0.0.1:") + port));
@@ -72,21 +72,21 @@ final class Replicas implements AutoCloseable {
     }
 
     /** Stops every replica (each gracefully, at once). */
-    void stop() {
+    synchronized void stop() {
         running.forEach(c -> c.process().destroy());
         first.stop();
         stopChildren();
     }
 
     /** Starts every replica again, on the same ports and directories (the children's JVMs start while the first does). */
-    void start() throws IOException, InterruptedException {
+    synchronized void start() throws IOException, InterruptedException {
         launchChildren();
         first.start();
         awaitChildren();
     }
 
     /** Restarts every replica with TLS on or off (the storm's peer runs without). */
-    void switchTls(boolean on) throws IOException, InterruptedException {
+    synchronized void switchTls(boolean on) throws IOException, InterruptedException {
         stopChildren();
         tls = on;
         launchChildren();
@@ -156,14 +156,16 @@ final class Replicas implements AutoCloseable {
         throw new IOException("a config-server replica did not listen within " + START_SECONDS + " s; " + c.tail());
     }
 
-    private void stopChildren() {
-        running.forEach(ChildProcess::close);
+    /** Also from an interrupted run's shutdown hook, while the main thread may be closing too: hence synchronized. */
+    private synchronized void stopChildren() {
+        List<ChildProcess> stopping = List.copyOf(running);
         running.clear();
+        stopping.forEach(ChildProcess::close);
     }
 
     /** Stops the replicas; the first (and its PostgreSQL) is its owner's to close. */
     @Override
-    public void close() {
+    public synchronized void close() {
         stopChildren();
     }
 }

@@ -63,11 +63,11 @@ final class StormRun {
         UUID check = saved != null ? saved.check() : admin.createCheck(name, group);
         Stats stats = new Stats();
         SimAgent.Rhythm rhythm = new SimAgent.Rhythm(o.heartbeat(), 0, POLICY_WAIT);
-        String capacity = ProcessFleet.capacityWarning(o.agents(), o.processes(), o.replicas());
+        String capacity = FleetSpread.capacityWarning(o.agents(), o.processes(), o.replicas());
         if (capacity != null) {
             out.println(capacity);
         }
-        try (Agents fleet = ProcessFleet.open(o.processes(), new Fleet.Spec(servers.bases(), tls, tls ? server.caFile() : null, check,
+        try (Agents fleet = FleetSpread.open(o.processes(), new Fleet.Spec(servers.bases(), tls, tls ? server.caFile() : null, check,
                 rhythm), stats, out)) {
             long started = System.nanoTime();
             List<Enrollment.Enrolled> earlier = saved == null ? List.of() : Identities.agents(saved);
