@@ -44,6 +44,8 @@ final class SimChildLink implements AutoCloseable {
     static SimChildLink start(String name, Fleet.Spec spec, String bind, List<String> javaOptions, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        // HotSpot prints its warnings on stdout, which is the answers' pipe here.
+        command.add("-XX:+DisplayVMOutputToStderr");
         command.addAll(javaOptions);
         command.addAll(List.of("-cp", classPath(), MAIN));
         SimChildLink link = new SimChildLink(ChildProcess.startPiped(name, command, log));
@@ -95,7 +97,9 @@ final class SimChildLink implements AutoCloseable {
             String line;
             while ((line = in.readLine()) != null) {
                 String[] p = line.split(" ", 3);
-                CompletableFuture<String> f = waiting.remove(Long.parseLong(p[0]));
+                // Anything else on the pipe (a JVM warning) is not an answer.
+                CompletableFuture<String> f = p.length < 2 || !p[0].chars().allMatch(Character::isDigit) || p[0].isEmpty()
+                        || p[0].length() > 18 ? null : waiting.remove(Long.parseLong(p[0]));
                 if (f == null) {
                     continue;
                 }
