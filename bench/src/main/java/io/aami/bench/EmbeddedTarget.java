@@ -110,6 +110,19 @@ final class EmbeddedTarget implements AutoCloseable {
         return URI.create((cfg.tls().enabled() ? "https://localhost:" : "http://127.0.0.1:") + server.port());
     }
 
+    /**
+     * The {@code AAMI_*} settings this server runs with (its database, admin token, TLS, rate limits):
+     * a replica of it ({@link Replicas}) starts from the same, with a listen address and data directory of its own.
+     */
+    Map<String, String> settings() {
+        return Map.copyOf(env);
+    }
+
+    /** The server's {@code pki/} directory: the CA and policy key every replica must share. */
+    Path pkiDir() {
+        return cfg.pkiDir();
+    }
+
     Path caFile() {
         return cfg.pkiDir().resolve("ca.crt");
     }

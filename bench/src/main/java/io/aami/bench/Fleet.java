@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
  * enrolled, stopped together ({@link #drainAndStop}). Timers run on {@link #TIMER_THREADS} threads and
  * every answer on the shared HTTP client's small pool, so the fleet's thread count does not grow with it.
  */
-final class Fleet implements AutoCloseable {
+final class Fleet implements Agents {
     static final int TIMER_THREADS = 2;
     /**
      * Enrollments at once to start with: well below the server's {@code http.max_unauthenticated_in_flight}
@@ -36,6 +36,26 @@ final class Fleet implements AutoCloseable {
             io.aami.common.concurrent.DaemonThreads.factory("bench-timer"));
     private final List<SimAgent> agents = new CopyOnWriteArrayList<>();
     private final List<Enrollment.Enrolled> identities = new CopyOnWriteArrayList<>();
+    private AutoCloseable owned = () -> { };
+
+    /**
+     * What a fleet needs to run: the server's replicas (each agent talks to one), TLS (then the CA file
+     * the agents trust) or agent tokens, the run's check, the rhythm. A simulator child gets the same.
+     */
+    record Spec(List<java.net.URI> bases, boolean tls, java.nio.file.Path caFile, UUID check, SimAgent.Rhythm rhythm) {
+    }
+
+    /** A fleet in this JVM with an HTTP client of its own (closed with it), connecting from {@code bind} (null: any). */
+    static Fleet open(Spec spec, java.net.InetAddress bind, Stats stats) throws java.io.IOException {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        ObjectMapper mapper = io.aami.common.json.WireJson.mapper();
+        FleetTls tls = spec.tls() ? new FleetTls(io.aami.common.pki.Pem.readCertificate(spec.caFile()), random) : null;
+        PerAgentSslContextFactory ssl = tls == null ? null : new PerAgentSslContextFactory(tls.trustOnly());
+        FleetHttp http = new FleetHttp(spec.bases(), bind, ssl, stats);
+        Fleet fleet = new Fleet(http, new Enrollment(http, mapper, tls, ssl, random), spec.rhythm(), spec.check(), mapper, spec.tls());
+        fleet.owned = http;
+        return fleet;
+    }
 
     Fleet(FleetHttp http, Enrollment enrollment, SimAgent.Rhythm rhythm, UUID checkId, ObjectMapper mapper, boolean tls) {
         this.http = http;
@@ -46,7 +66,8 @@ final class Fleet implements AutoCloseable {
         this.tls = tls;
     }
 
-    int size() {
+    @Override
+    public int size() {
         return agents.size();
     }
 
@@ -56,17 +77,19 @@ final class Fleet implements AutoCloseable {
      * ({@code tokenForUses}): the server serializes enrollments of one token. How many lanes send at
      * once is the enrollment window's choice.
      */
-    void grow(int count, IntFunction<String> tokenForUses) throws InterruptedException {
+    @Override
+    public void grow(int count, IntFunction<String> tokenForUses) throws InterruptedException {
         if (count <= 0) {
             return;
         }
-        int lanes = Math.min(LANES, count);
+        int[] shares = laneShares(count);
+        int lanes = shares.length;
         int first = agents.size();
         ExecutorService pool = Executors.newFixedThreadPool(lanes, io.aami.common.concurrent.DaemonThreads.factory("bench-enroll"));
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int lane = 0; lane < lanes; lane++) {
-                int share = count / lanes + (lane < count % lanes ? 1 : 0);
+                int share = shares[lane];
                 String token = tokenForUses.apply(share);
                 int l = lane;
                 done.add(pool.submit(() -> {
@@ -87,8 +110,19 @@ final class Fleet implements AutoCloseable {
         }
     }
 
+    /** How {@link #grow} splits {@code count} enrollments over its lanes, in lane order (one bootstrap token each). */
+    static int[] laneShares(int count) {
+        int lanes = Math.min(LANES, count);
+        int[] shares = new int[lanes];
+        for (int lane = 0; lane < lanes; lane++) {
+            shares[lane] = count / lanes + (lane < count % lanes ? 1 : 0);
+        }
+        return shares;
+    }
+
     /** Starts agents enrolled in an earlier run ({@code --identities}) without enrolling them again. */
-    void adopt(List<Enrollment.Enrolled> earlier) {
+    @Override
+    public void adopt(List<Enrollment.Enrolled> earlier) {
         for (Enrollment.Enrolled e : earlier) {
             enrollment.adopt(e);
             start(e);
@@ -103,17 +137,20 @@ final class Fleet implements AutoCloseable {
     }
 
     /** Every agent's identity, in the order they started. */
-    List<Enrollment.Enrolled> identities() {
+    @Override
+    public List<Enrollment.Enrolled> identities() {
         return List.copyOf(identities);
     }
 
     /** How many agents had a heartbeat answered 2xx after {@code sinceNanos} ({@link System#nanoTime()}). */
-    int heartbeatingSince(long sinceNanos) {
+    @Override
+    public int heartbeatingSince(long sinceNanos) {
         return (int) agents.stream().filter(a -> a.lastHeartbeatOk() - sinceNanos > 0).count();
     }
 
     /** Stops making results, waits up to {@code grace} for every pending one to be acknowledged, then stops. */
-    int drainAndStop(java.time.Duration grace) throws InterruptedException {
+    @Override
+    public int drainAndStop(java.time.Duration grace) throws InterruptedException {
         agents.forEach(SimAgent::stopProducing);
         long deadline = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < deadline && !agents.stream().allMatch(SimAgent::drained)) {
@@ -124,13 +161,29 @@ final class Fleet implements AutoCloseable {
         return undrained;
     }
 
-    List<SimAgent.Ledger> ledgers() {
+    @Override
+    public List<SimAgent.Ledger> ledgers() {
         return agents.stream().map(SimAgent::ledger).toList();
+    }
+
+    @Override
+    public void markHandshakes() {
+        http.markHandshakes();
+    }
+
+    @Override
+    public Handshakes.Counts handshakes() {
+        return http.handshakes();
     }
 
     @Override
     public void close() {
         agents.forEach(SimAgent::stop);
         timers.shutdownNow();
+        try {
+            owned.close();
+        } catch (Exception e) {
+            // stopping: nothing left to report to
+        }
     }
 }

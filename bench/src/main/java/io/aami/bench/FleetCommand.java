@@ -27,8 +27,11 @@ final class FleetCommand {
     static final int EXIT_FAILED = 3;
     private static final Duration DRAIN = Duration.ofSeconds(30);
 
-    /** What a run needs from the server under test. */
-    record Target(URI base, String adminToken, java.nio.file.Path caFile, ExactlyOnce database) {
+    /** What a run needs from the server under test; {@code replicas} every replica's base (the agents are spread over them). */
+    record Target(URI base, String adminToken, java.nio.file.Path caFile, ExactlyOnce database, List<URI> replicas) {
+        Target(URI base, String adminToken, java.nio.file.Path caFile, ExactlyOnce database) {
+            this(base, adminToken, caFile, database, List.of(base));
+        }
     }
 
     /** How a run ended: the database's verdict, the ledgers it was checked against, the answers seen. */
@@ -53,10 +56,18 @@ final class FleetCommand {
             return run(new Target(o.server(), admin, o.caFile(), new ExactlyOnce(o.databaseUrl(), null, null)));
         }
         out.printf("starting an embedded config-server (TLS %s) on embedded PostgreSQL%n", o.tls() ? "on" : "off");
-        try (EmbeddedTarget server = EmbeddedTarget.start(o.tls(), o.heartbeat(), java.util.Map.of(), o.dataDir())) {
+        try (EmbeddedTarget server = EmbeddedTarget.start(o.tls(), o.heartbeat(), java.util.Map.of(), o.dataDir());
+             Replicas replicas = Replicas.start(server, o.replicas(), o.tls())) {
             // Interrupted, nobody else stops the embedded PostgreSQL: the hook does, after its report.
-            closeOnInterrupt = server::close;
-            return run(new Target(server.base(), server.adminToken(), o.tls() ? server.caFile() : null, server.database()));
+            closeOnInterrupt = () -> {
+                replicas.close();
+                server.close();
+            };
+            if (o.replicas() > 1) {
+                out.printf("%d config-server replicas on one database: %s%n", o.replicas(), replicas.bases());
+            }
+            return run(new Target(server.base(), server.adminToken(), o.tls() ? server.caFile() : null, server.database(),
+                    replicas.bases()));
         }
     }
 
@@ -65,7 +76,6 @@ final class FleetCommand {
         ObjectMapper mapper = WireJson.mapper();
         java.security.cert.X509Certificate ca = o.tls() ? Pem.readCertificate(t.caFile()) : null;
         FleetTls tls = o.tls() ? new FleetTls(ca, random) : null;
-        PerAgentSslContextFactory ssl = tls == null ? null : new PerAgentSslContextFactory(tls.trustOnly());
         AdminApi admin = new AdminApi(t.base(), t.adminToken(), mapper, tls == null ? null : tls.trustOnly());
         String serverId = ca == null ? "-" : Pem.sha256Hex(ca);
         Identities file = o.identities() == null ? null : new Identities(o.identities(), mapper);
@@ -79,8 +89,12 @@ final class FleetCommand {
         Stats stats = new Stats();
         MemoryProbe memory = MemoryProbe.baseline();
         SimAgent.Rhythm rhythm = new SimAgent.Rhythm(o.heartbeat(), o.resultsPerMinute(), o.policyWait());
-        try (FleetHttp http = new FleetHttp(t.base(), ssl, stats);
-             Fleet fleet = new Fleet(http, new Enrollment(http, mapper, tls, ssl, random), rhythm, check, mapper, o.tls())) {
+        String capacity = FleetSpread.capacityWarning(o.agents(), o.processes(), o.embedded() ? o.replicas() : 0);
+        if (capacity != null) {
+            out.println(capacity);
+        }
+        try (Agents fleet = FleetSpread.open(o.processes(), new Fleet.Spec(t.replicas(), o.tls(), t.caFile(), check, rhythm), stats,
+                out)) {
             java.util.concurrent.atomic.AtomicInteger tokens = new java.util.concurrent.atomic.AtomicInteger();
             java.util.function.IntFunction<String> token =
                     uses -> admin.createBootstrapToken(name + "-" + tokens.incrementAndGet(), group, uses);
@@ -96,7 +110,7 @@ final class FleetCommand {
         }
     }
 
-    private void save(Identities file, String serverId, UUID group, UUID check, Fleet fleet) {
+    private void save(Identities file, String serverId, UUID group, UUID check, Agents fleet) {
         try {
             file.save(serverId, group, check, fleet.identities());
         } catch (IOException e) {
@@ -105,7 +119,7 @@ final class FleetCommand {
     }
 
     /** Enrolls the fleet, runs it (or ramps it), drains it, prints the tables and the verdict. */
-    private Outcome drive(Target t, Fleet fleet, Stats stats, MemoryProbe memory, java.util.function.IntFunction<String> token,
+    private Outcome drive(Target t, Agents fleet, Stats stats, MemoryProbe memory, java.util.function.IntFunction<String> token,
                           Runnable saveIdentities) throws Exception {
         long started = System.nanoTime();
         AtomicBoolean reported = new AtomicBoolean();
@@ -126,7 +140,7 @@ final class FleetCommand {
         }
     }
 
-    private Outcome measure(Target t, Fleet fleet, Stats stats, MemoryProbe memory, java.util.function.IntFunction<String> token,
+    private Outcome measure(Target t, Agents fleet, Stats stats, MemoryProbe memory, java.util.function.IntFunction<String> token,
                             Runnable saveIdentities, long started, AtomicBoolean reported) throws Exception {
         fleet.grow(o.agents() - fleet.size(), token);
         out.printf("enrolled %d agents in %.1f s%n", fleet.size(), (System.nanoTime() - started) / 1e9);
@@ -141,8 +155,10 @@ final class FleetCommand {
             TimeUnit.NANOSECONDS.sleep(o.duration().toNanos());
         }
         double steadySeconds = (System.nanoTime() - steady) / 1e9;
-        MemoryProbe.Sample perAgent = memory.perAgent(fleet.size());
+        MemoryProbe.Sample perAgent = fleet instanceof ProcessFleet children
+                ? new MemoryProbe.Sample(0, children.rssBytes() / Math.max(1, fleet.size())) : memory.perAgent(fleet.size());
         int undrained = fleet.drainAndStop(DRAIN);
+        fleet.collectStats();
         if (!reported.compareAndSet(false, true)) {
             // Interrupted while draining: the hook reports.
             return new Outcome(new ExactlyOnce.Verdict(0, 0, 0, 0, 0, 0), fleet.ledgers(), stats, true);
@@ -152,8 +168,13 @@ final class FleetCommand {
         out.printf(Locale.ROOT, "%.1f s in all, %.1f s with the whole fleet running; rates are over the whole run%n", seconds,
                 steadySeconds);
         out.print(Report.endpoints(stats, seconds));
-        out.printf(Locale.ROOT, "memory per agent: %.1f KiB heap, %.1f KiB RSS (%d agents%s)%n", perAgent.heap() / 1024.0,
-                perAgent.rss() / 1024.0, fleet.size(), o.embedded() ? "; includes the embedded server's share" : "");
+        if (o.processes() > 1) {
+            out.printf(Locale.ROOT, "memory per agent: %.1f KiB RSS of the %d simulator children together (%d agents)%n",
+                    perAgent.rss() / 1024.0, o.processes(), fleet.size());
+        } else {
+            out.printf(Locale.ROOT, "memory per agent: %.1f KiB heap, %.1f KiB RSS (%d agents%s)%n", perAgent.heap() / 1024.0,
+                    perAgent.rss() / 1024.0, fleet.size(), o.embedded() ? "; includes the embedded server's share" : "");
+        }
         if (undrained > 0) {
             out.printf("%d agents still had unacknowledged results after %ss of draining (not counted as lost)%n",
                     undrained, DRAIN.toSeconds());
@@ -169,9 +190,13 @@ final class FleetCommand {
      * verdict on what had been acknowledged (a batch in flight, stored but not acknowledged, is no loss),
      * saves {@code --identities}, then stops the embedded server.
      */
-    private void interrupted(Target t, Fleet fleet, Stats stats, long started, Runnable saveIdentities) {
+    private void interrupted(Target t, Agents fleet, Stats stats, long started, Runnable saveIdentities) {
         double seconds = (System.nanoTime() - started) / 1e9;
-        fleet.close();
+        try {
+            fleet.close();
+        } catch (RuntimeException e) {
+            out.println("could not collect every simulator child's figures: " + e.getMessage());
+        }
         out.printf(Locale.ROOT, "%ninterrupted after %.1f s with %d agents: the figures so far%n", seconds, fleet.size());
         out.print(Report.endpoints(stats, seconds));
         try {

@@ -37,17 +37,29 @@ final class FleetHttp implements AutoCloseable {
         void done(Answer answer);
     }
 
-    private final URI base;
+    private final java.util.List<URI> bases;
     private final HttpClient client;
     private final Stats stats;
     private final Handshakes handshakes = new Handshakes();
 
     /** @param ssl null for plain HTTP */
     FleetHttp(URI base, PerAgentSslContextFactory ssl, Stats stats) {
-        this.base = base;
+        this(java.util.List.of(base), null, ssl, stats);
+    }
+
+    /**
+     * @param bases the server's replicas: each agent (each tag) talks to one, chosen by its tag's hash
+     * @param bind  the local address to connect from (null: the system's choice); a simulator child
+     *              gets its own loopback address, so its connections have a source-port range of their own
+     */
+    FleetHttp(java.util.List<URI> bases, java.net.InetAddress bind, PerAgentSslContextFactory ssl, Stats stats) {
+        this.bases = java.util.List.copyOf(bases);
         this.stats = stats;
         ClientConnector connector = new ClientConnector();
         connector.setSelectors(1);
+        if (bind != null) {
+            connector.setBindAddress(new java.net.InetSocketAddress(bind, 0));
+        }
         if (ssl != null) {
             connector.setSslContextFactory(ssl);
         }
@@ -78,6 +90,7 @@ final class FleetHttp implements AutoCloseable {
      */
     void send(Object tag, Endpoint endpoint, String method, String path, byte[] json, String bearer, String ifNoneMatch,
               Duration timeout, Callback callback) {
+        URI base = bases.get(Math.floorMod(tag.hashCode(), bases.size()));
         Request req = client.newRequest(base.resolve(path)).method(method).tag(tag)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> {

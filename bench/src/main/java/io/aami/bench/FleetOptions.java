@@ -16,15 +16,19 @@ import java.util.List;
  */
 public record FleetOptions(int agents, Duration duration, boolean tls, URI server, Path adminTokenFile, String databaseUrl,
                            Path caFile, Duration heartbeat, int resultsPerMinute, int rampPerMinute, Duration policyWait,
-                           Path identities, Path dataDir) {
+                           Path identities, Path dataDir, int processes, int replicas) {
     static final int MAX_AGENTS = 1_000_000;
+    /** Simulator children connect from 127.0.0.2 upwards, one loopback address each. */
+    static final int MAX_PROCESSES = 64;
+    /** The embedded PostgreSQL's {@code max_connections} (300) over a replica's pool (16) and its {@code LISTEN} connection. */
+    static final int MAX_REPLICAS = 16;
     /** {@code --ramp} without a number: issue 14's step, 5,000 more agents a minute. */
     static final int DEFAULT_RAMP = 5_000;
     static final String USAGE = """
             usage: aami-bench fleet --agents N [--duration 60s] [--tls|--no-tls]
                      [--embedded [--data-dir DIR] | --server https://host:port --admin-token-file F --database-url JDBC_URL --ca-file F]
                      [--heartbeat 30s] [--results-per-minute 10] [--ramp [PER_MINUTE, default 5000]] [--policy-wait 55s]
-                     [--identities FILE]""";
+                     [--identities FILE] [--processes 1] [--replicas 1 (with --embedded)]""";
 
     public boolean embedded() {
         return server == null;
@@ -65,6 +69,8 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
         Duration policyWait = Duration.ofSeconds(55);
         Path identities;
         Path dataDir;
+        int processes = 1;
+        Integer replicas;
 
         void set(String opt, String v) throws UsageException {
             switch (opt) {
@@ -79,6 +85,8 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
                 case "--identities" -> identities = Path.of(v);
                 case "--data-dir" -> dataDir = Path.of(v);
                 case "--policy-wait" -> policyWait = OptionValues.duration(opt, v, Duration.ofSeconds(1));
+                case "--processes" -> processes = number(opt, v, 1, MAX_PROCESSES);
+                case "--replicas" -> replicas = number(opt, v, 1, MAX_REPLICAS);
                 default -> throw new UsageException("unknown option " + opt);
             }
         }
@@ -104,6 +112,9 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
                 throw new UsageException("--identities with --embedded needs --data-dir: enrolled agents are reusable only with"
                         + " the same server, whose CA and database live in that directory");
             }
+            if (replicas != null && !embedded) {
+                throw new UsageException("--replicas belongs to --embedded (the bench starts the replicas beside its embedded server)");
+            }
             if (tlsOn && tlsOff) {
                 throw new UsageException("--tls and --no-tls exclude each other");
             }
@@ -115,7 +126,7 @@ public record FleetOptions(int agents, Duration duration, boolean tls, URI serve
                 throw new UsageException("--server over TLS needs --ca-file (the server's CA, <data_dir>/pki/ca.crt): the fleet trusts nothing else");
             }
             return new FleetOptions(agents, duration, useTls, server, adminTokenFile, databaseUrl, caFile, heartbeat,
-                    resultsPerMinute, ramp, policyWait, identities, dataDir);
+                    resultsPerMinute, ramp, policyWait, identities, dataDir, processes, replicas == null ? 1 : replicas);
         }
     }
 

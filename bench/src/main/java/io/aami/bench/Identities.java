@@ -74,16 +74,7 @@ final class Identities {
 
     /** Replaces the file with {@code agents}, atomically. */
     void save(String server, UUID group, UUID check, List<Enrollment.Enrolled> agents) throws IOException {
-        List<Agent> out = new ArrayList<>(agents.size());
-        Base64.Encoder b64 = Base64.getEncoder();
-        for (Enrollment.Enrolled e : agents) {
-            try {
-                out.add(new Agent(e.id(), e.agentToken(), e.key() == null ? null : b64.encodeToString(e.key().getPrivate().getEncoded()),
-                        e.certificate() == null ? null : b64.encodeToString(e.certificate().getEncoded())));
-            } catch (java.security.cert.CertificateEncodingException ex) {
-                throw new IOException("cannot encode the certificate of " + e.id(), ex);
-            }
-        }
+        List<Agent> out = encode(agents);
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, ".identities", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
@@ -94,14 +85,34 @@ final class Identities {
         }
     }
 
+    /** Enrolled agents as the file holds them (a simulator child hands its agents to the parent the same way). */
+    static List<Agent> encode(List<Enrollment.Enrolled> agents) throws IOException {
+        List<Agent> out = new ArrayList<>(agents.size());
+        Base64.Encoder b64 = Base64.getEncoder();
+        for (Enrollment.Enrolled e : agents) {
+            try {
+                out.add(new Agent(e.id(), e.agentToken(), e.key() == null ? null : b64.encodeToString(e.key().getPrivate().getEncoded()),
+                        e.certificate() == null ? null : b64.encodeToString(e.certificate().getEncoded())));
+            } catch (java.security.cert.CertificateEncodingException ex) {
+                throw new IOException("cannot encode the certificate of " + e.id(), ex);
+            }
+        }
+        return out;
+    }
+
     /** The agents of {@code saved} as enrolled agents. */
     static List<Enrollment.Enrolled> agents(Saved saved) throws IOException {
-        List<Enrollment.Enrolled> out = new ArrayList<>(saved.agents().size());
+        return decode(saved.agents());
+    }
+
+    /** The reverse of {@link #encode}. */
+    static List<Enrollment.Enrolled> decode(List<Agent> agents) throws IOException {
+        List<Enrollment.Enrolled> out = new ArrayList<>(agents.size());
         Base64.Decoder b64 = Base64.getDecoder();
         try {
             KeyFactory ec = KeyFactory.getInstance("EC");
             CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-            for (Agent a : saved.agents()) {
+            for (Agent a : agents) {
                 if (a.key() == null || a.certificate() == null) {
                     out.add(new Enrollment.Enrolled(a.id(), a.agentToken(), null, null));
                     continue;

@@ -16,12 +16,12 @@ final class Ramp {
     static final double P99_LIMIT_MS = 100;
 
     private final FleetOptions o;
-    private final Fleet fleet;
+    private final Agents fleet;
     private final Stats stats;
     private final ExactlyOnce db;
     private final PrintStream out;
 
-    Ramp(FleetOptions o, Fleet fleet, Stats stats, ExactlyOnce db, PrintStream out) {
+    Ramp(FleetOptions o, Agents fleet, Stats stats, ExactlyOnce db, PrintStream out) {
         this.o = o;
         this.fleet = fleet;
         this.stats = stats;
@@ -35,8 +35,10 @@ final class Ramp {
         int knee = 0;
         out.printf("%-8s %14s %14s %6s %6s%n", "agents", "heartbeat p99", "results p99", "5xx", "lost+dup");
         while (true) {
+            fleet.collectStats();
             stats.window();
             TimeUnit.NANOSECONDS.sleep(Math.min(TimeUnit.MINUTES.toNanos(1), Math.max(0, end - System.nanoTime())));
+            fleet.collectStats();
             Map<Endpoint, Stats.Figures> w = stats.window();
             double hb = w.get(Endpoint.HEARTBEAT).p99Ms();
             double rs = w.get(Endpoint.CHECK_RESULTS).p99Ms();

@@ -30,12 +30,16 @@ final class StormCommand {
         out.printf("load average before: %s%n", loadAverage());
         StormRun.Result tls;
         StormRun.Result peer = null;
-        try (EmbeddedTarget server = EmbeddedTarget.start(true, o.heartbeat(), java.util.Map.of(), o.dataDir())) {
-            tls = new StormRun(o, out).run(server, true, o.identities());
+        try (EmbeddedTarget server = EmbeddedTarget.start(true, o.heartbeat(), java.util.Map.of(), o.dataDir());
+             Replicas replicas = Replicas.start(server, o.replicas(), true)) {
+            if (o.replicas() > 1) {
+                out.printf("%d config-server replicas on one database: %s%n", o.replicas(), replicas.bases());
+            }
+            tls = new StormRun(o, out).run(replicas, true, o.identities());
             if (o.peer()) {
-                // The same server and database without TLS; its agents enroll afresh (agent tokens, no certificates).
-                server.switchTls(false);
-                peer = new StormRun(o, out).run(server, false, null);
+                // The same servers and database without TLS; its agents enroll afresh (agent tokens, no certificates).
+                replicas.switchTls(false);
+                peer = new StormRun(o, out).run(replicas, false, null);
             }
         }
         out.printf("load average after: %s%n", loadAverage());

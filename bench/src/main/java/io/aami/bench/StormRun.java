@@ -45,12 +45,12 @@ final class StormRun {
     }
 
     /** @param identities null to enroll every agent */
-    Result run(EmbeddedTarget server, boolean tls, Path identities) throws Exception {
+    Result run(Replicas servers, boolean tls, Path identities) throws Exception {
+        EmbeddedTarget server = servers.first();
         ObjectMapper mapper = WireJson.mapper();
         SecureRandom random = new SecureRandom();
         X509Certificate ca = tls ? Pem.readCertificate(server.caFile()) : null;
         FleetTls fleetTls = tls ? new FleetTls(ca, random) : null;
-        PerAgentSslContextFactory ssl = tls ? new PerAgentSslContextFactory(fleetTls.trustOnly()) : null;
         AdminApi admin = new AdminApi(server.base(), server.adminToken(), mapper, tls ? fleetTls.trustOnly() : null);
         String serverId = tls ? Pem.sha256Hex(ca) : "-";
         Identities file = identities == null ? null : new Identities(identities, mapper);
@@ -63,8 +63,12 @@ final class StormRun {
         UUID check = saved != null ? saved.check() : admin.createCheck(name, group);
         Stats stats = new Stats();
         SimAgent.Rhythm rhythm = new SimAgent.Rhythm(o.heartbeat(), 0, POLICY_WAIT);
-        try (FleetHttp http = new FleetHttp(server.base(), ssl, stats);
-             Fleet fleet = new Fleet(http, new Enrollment(http, mapper, fleetTls, ssl, random), rhythm, check, mapper, tls)) {
+        String capacity = FleetSpread.capacityWarning(o.agents(), o.processes(), o.replicas());
+        if (capacity != null) {
+            out.println(capacity);
+        }
+        try (Agents fleet = FleetSpread.open(o.processes(), new Fleet.Spec(servers.bases(), tls, tls ? server.caFile() : null, check,
+                rhythm), stats, out)) {
             long started = System.nanoTime();
             List<Enrollment.Enrolled> earlier = saved == null ? List.of() : Identities.agents(saved);
             int reused = Math.min(o.agents(), earlier.size());
@@ -80,18 +84,18 @@ final class StormRun {
                 throw new IllegalStateException("not every agent heartbeated before the restart ("
                         + fleet.heartbeatingSince(started) + " of " + o.agents() + ")");
             }
-            return storm(server, fleet, http, stats, tls, reused, enrollSeconds);
+            return storm(servers, fleet, stats, tls, reused, enrollSeconds);
         }
     }
 
-    private Result storm(EmbeddedTarget server, Fleet fleet, FleetHttp http, Stats stats, boolean tls, int reused,
-                         double enrollSeconds) throws InterruptedException {
+    private Result storm(Replicas server, Agents fleet, Stats stats, boolean tls, int reused,
+                         double enrollSeconds) throws InterruptedException, IOException {
         long stopping = System.nanoTime();
         server.stop();
         // From here no answer can come from the old server: every heartbeat answered is the new one's.
         long stop = System.nanoTime();
-        http.markHandshakes();
-        Handshakes.Counts before = http.handshakes();
+        fleet.markHandshakes();
+        Handshakes.Counts before = fleet.handshakes();
         TimeUnit.MILLISECONDS.sleep(o.down().toMillis());
         server.start();
         long back = System.nanoTime();
@@ -102,7 +106,8 @@ final class StormRun {
             cameBack = fleet.heartbeatingSince(stop);
         }
         long done = System.nanoTime();
-        Handshakes.Counts hs = http.handshakes().minus(before);
+        Handshakes.Counts hs = fleet.handshakes().minus(before);
+        fleet.collectStats();
         boolean all = cameBack == o.agents();
         Result r = new Result(tls, o.agents(), reused, enrollSeconds, (stop - stopping) / 1e9, (back - stop) / 1e9 - o.down().toMillis() / 1e3,
                 all ? (done - back) / 1e9 : Double.NaN, all ? (done - stop) / 1e9 : Double.NaN, cameBack, hs, stats);
@@ -131,7 +136,7 @@ final class StormRun {
     }
 
     /** Waits until every agent has had a heartbeat answered since the fleet started (two intervals and a minute at most). */
-    private boolean settle(Fleet fleet, long started) throws InterruptedException {
+    private boolean settle(Agents fleet, long started) throws InterruptedException {
         long deadline = System.nanoTime() + o.heartbeat().multipliedBy(2).plusSeconds(60).toNanos();
         while (fleet.heartbeatingSince(started) < o.agents()) {
             if (System.nanoTime() > deadline) {

@@ -42,6 +42,10 @@ class FleetOptionsTest {
             "fleet --agents 10 --server https://h:1 --admin-token-file t --database-url jdbc:postgresql://h/d --ca-file c --data-dir d | --data-dir belongs to --embedded",
             "fleet --agents 10 --embedded --identities ids.json   | --identities with --embedded needs --data-dir",
             "fleet --agents 10 --embedded --ramp x                | --ramp must be a whole number from 1",
+            "fleet --agents 10 --embedded --processes 0           | --processes must be a whole number from 1 to 64",
+            "fleet --agents 10 --embedded --processes 65          | --processes must be a whole number from 1 to 64",
+            "fleet --agents 10 --embedded --replicas 17           | --replicas must be a whole number from 1 to 16",
+            "fleet --agents 10 --server https://h:1 --admin-token-file t --database-url jdbc:postgresql://h/d --ca-file c --replicas 2 | --replicas belongs to --embedded",
     })
     void refusedCommandLinesExitTwoNamingTheProblem(String line, String message) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -63,6 +67,9 @@ class FleetOptionsTest {
         assertThat(o.resultsPerMinute()).isEqualTo(10);
         assertThat(o.rampPerMinute()).isZero();
         assertThat(o.identities()).isNull();
+        // One simulator process and one server: the run as it was before --processes and --replicas.
+        assertThat(o.processes()).isEqualTo(1);
+        assertThat(o.replicas()).isEqualTo(1);
         // --ramp alone: issue 14's step of 5,000 agents a minute.
         assertThat(FleetOptions.parse(List.of("--agents", "5", "--ramp", "--embedded")).rampPerMinute()).isEqualTo(5_000);
         assertThat(FleetOptions.parse(List.of("--agents", "5", "--embedded", "--ramp")).rampPerMinute()).isEqualTo(5_000);

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,39 +19,87 @@ import org.junit.jupiter.api.Timeout;
  * 100 simulated agents over mutual TLS for about 10 s against a real embedded server: every
  * result acknowledged is in the database exactly once, and the server answered no request with a
  * 5xx. Then a duplicated row planted in the database must be caught, so the check itself can fail.
+ * On the same server and database, a small fleet spread over two simulator processes and two
+ * server replicas ({@code --processes 2 --replicas 2}).
  */
 class FleetSmokeTest {
     private static final int AGENTS = 100;
+    private static EmbeddedTarget server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = EmbeddedTarget.start(true, Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
 
     @Test
     @Timeout(240)
     void aHundredAgentsOverMutualTlsStoreEveryAcknowledgedResultExactlyOnce() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        try (EmbeddedTarget server = EmbeddedTarget.start(true, Duration.ofSeconds(5))) {
-            FleetOptions o = FleetOptions.parse(List.of("--agents", String.valueOf(AGENTS), "--duration", "10s", "--embedded",
-                    "--tls", "--heartbeat", "5s", "--results-per-minute", "30", "--policy-wait", "10s"));
+        FleetOptions o = FleetOptions.parse(List.of("--agents", String.valueOf(AGENTS), "--duration", "10s", "--embedded",
+                "--tls", "--heartbeat", "5s", "--results-per-minute", "30", "--policy-wait", "10s"));
+        FleetCommand.Outcome r = new FleetCommand(o, out).run(new FleetCommand.Target(server.base(), server.adminToken(),
+                server.caFile(), server.database()));
+        String report = printed.toString(StandardCharsets.UTF_8);
+
+        assertThat(r.verdict().agents()).as(report).isEqualTo(AGENTS);
+        assertThat(r.verdict().ok()).as(report).isTrue();
+        // 100 agents × ~10 s × 0.5/s: hundreds acknowledged, not a vacuous pass.
+        assertThat(r.verdict().acknowledged()).as(report).isGreaterThan(AGENTS * 2L);
+        assertThat(r.stats().serverErrors()).as(report).isZero();
+        assertThat(r.stats().statuses(Endpoint.REGISTER)).as(report).containsOnlyKeys("201");
+        assertThat(r.stats().total(Endpoint.HEARTBEAT).count()).as(report).isGreaterThanOrEqualTo(AGENTS);
+        assertThat(r.stats().statuses(Endpoint.HEARTBEAT).keySet()).as(report).allMatch(s -> s.startsWith("2"));
+        assertThat(r.stats().statuses(Endpoint.CHECK_RESULTS).keySet()).as(report).allMatch(s -> s.startsWith("2"));
+        assertThat(report).contains("exactly-once (database): OK").contains("check-results");
+
+        try (Connection c = server.database().connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO check_results SELECT * FROM check_results WHERE seq = 1 LIMIT 1");
+        }
+        ExactlyOnce.Verdict tampered = server.database().verify(r.ledgers());
+        assertThat(tampered.ok()).isFalse();
+        assertThat(tampered.duplicated()).isEqualTo(1);
+    }
+
+    /**
+     * Two simulator child JVMs (from 127.0.0.2 and .3) against two replicas (this JVM's server and a
+     * child config-server on the same database): every agent of both children is in the union the
+     * exactly-once check reads, and their answers reach the parent's report.
+     */
+    @Test
+    @Timeout(240)
+    void aFleetSpreadOverTwoSimulatorProcessesAndTwoReplicasStoresEveryResultExactlyOnce() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        int agents = 20;
+        try (Replicas replicas = Replicas.start(server, 2, true)) {
+            FleetOptions o = FleetOptions.parse(List.of("--agents", String.valueOf(agents), "--duration", "3s", "--embedded",
+                    "--heartbeat", "1s", "--results-per-minute", "120", "--policy-wait", "5s", "--processes", "2", "--replicas", "2"));
             FleetCommand.Outcome r = new FleetCommand(o, out).run(new FleetCommand.Target(server.base(), server.adminToken(),
-                    server.caFile(), server.database()));
+                    server.caFile(), server.database(), replicas.bases()));
             String report = printed.toString(StandardCharsets.UTF_8);
 
-            assertThat(r.verdict().agents()).as(report).isEqualTo(AGENTS);
+            assertThat(replicas.bases()).hasSize(2).doesNotHaveDuplicates();
+            assertThat(report).contains("2 simulator processes (from 127.0.0.2 to 127.0.0.3)");
+            assertThat(r.verdict().agents()).as(report).isEqualTo(agents);
+            assertThat(r.ledgers()).as(report).extracting(SimAgent.Ledger::targetId).doesNotHaveDuplicates();
             assertThat(r.verdict().ok()).as(report).isTrue();
-            // 100 agents × ~10 s × 0.5/s: hundreds acknowledged, not a vacuous pass.
-            assertThat(r.verdict().acknowledged()).as(report).isGreaterThan(AGENTS * 2L);
-            assertThat(r.stats().serverErrors()).as(report).isZero();
-            assertThat(r.stats().statuses(Endpoint.REGISTER)).as(report).containsOnlyKeys("201");
-            assertThat(r.stats().total(Endpoint.HEARTBEAT).count()).as(report).isGreaterThanOrEqualTo(AGENTS);
-            assertThat(r.stats().statuses(Endpoint.HEARTBEAT).keySet()).as(report).allMatch(s -> s.startsWith("2"));
-            assertThat(r.stats().statuses(Endpoint.CHECK_RESULTS).keySet()).as(report).allMatch(s -> s.startsWith("2"));
-            assertThat(report).contains("exactly-once (database): OK").contains("check-results");
-
-            try (Connection c = server.database().connect(); Statement s = c.createStatement()) {
-                s.executeUpdate("INSERT INTO check_results SELECT * FROM check_results WHERE seq = 1 LIMIT 1");
+            assertThat(r.verdict().acknowledged()).as(report).isGreaterThan(agents);
+            // The children's answers, absorbed into this run's figures.
+            assertThat(r.stats().statuses(Endpoint.REGISTER)).as(report).containsEntry("201", (long) agents);
+            assertThat(r.stats().total(Endpoint.HEARTBEAT).count()).as(report).isGreaterThanOrEqualTo(agents);
+            // A loaded server sheds enrollments with 503 and Retry-After (retried); nothing worse.
+            for (Endpoint e : Endpoint.values()) {
+                assertThat(r.stats().statuses(e).keySet()).as(report).allMatch(st -> !st.startsWith("5") || st.equals("503"));
             }
-            ExactlyOnce.Verdict tampered = server.database().verify(r.ledgers());
-            assertThat(tampered.ok()).isFalse();
-            assertThat(tampered.duplicated()).isEqualTo(1);
+            assertThat(report).contains("exactly-once (database): OK").contains("memory per agent: ");
         }
     }
 }

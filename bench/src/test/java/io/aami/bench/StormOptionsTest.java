@@ -25,6 +25,8 @@ class StormOptionsTest {
             "storm --agents 10 --embedded --identities ids.json | --identities needs --data-dir",
             "storm --agents 10 --embedded --agnets 5            | unknown option --agnets",
             "storm --agents 10 --embedded stray                 | unexpected argument 'stray'",
+            "storm --agents 10 --embedded --processes 0         | --processes must be a whole number from 1 to 64",
+            "storm --agents 10 --embedded --replicas 17         | --replicas must be a whole number from 1 to 16",
     })
     void refusedCommandLinesExitTwoNamingTheProblem(String line, String message) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -45,5 +47,7 @@ class StormOptionsTest {
         assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(180));
         assertThat(o.peer()).isTrue();
         assertThat(o.identities()).isNull();
+        assertThat(o.processes()).isEqualTo(1);
+        assertThat(o.replicas()).isEqualTo(1);
     }
 }
