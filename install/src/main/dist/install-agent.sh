@@ -464,9 +464,9 @@ cat >"$stage/aami-agent" <<'AAMI_LAUNCHER_END'
 #   JAVA_OPTS   JVM flags, after the defaults below, so a flag here wins (-Xmx256m)
 #   AAMI_JAR    the jar; default /opt/aami/aami-agent.jar
 #   AAMI_CDS_ARCHIVE  the agent's class-data archive (below); default /var/lib/aami/aami-agent.jsa,
-#               empty for none; used only when its directory exists and is writable. That directory
-#               must be writable by root only (the packages' /var/lib/aami is 0700): the JVM maps
-#               the archive into the agent, a root process, as its classes
+#               empty for none; used only when its directory exists, is root's and only root can
+#               write it and the directories above it (the packages' /var/lib/aami is 0700): the
+#               JVM maps the archive into the agent, a root process, as its classes
 #   AAMI_*      any agent setting as an environment variable (see the README's Configuration)
 # Exit status 2: a problem only the operator can fix (the unit does not restart on it).
 #
@@ -490,10 +490,12 @@ cat >"$stage/aami-agent" <<'AAMI_LAUNCHER_END'
 #                              instead of parsed into metaspace. The archive is made by the JVM itself
 #                              (-XX:ArchiveClassesAtExit) when the agent stops after a life without a
 #                              usable one: the first start, and the first after a new jar or Java. It is
-#                              used only once this Java maps it with -Xshare:on for this jar (a truncated
-#                              or stale archive fails that and is made again; a JVM mapping a truncated
-#                              one would crash). -Xlog:cds=off while recording: the JVM's notes on the
-#                              classes it leaves out (JFR events, generated accessors) are not the agent's log.
+#                              used only once this Java maps it with -Xshare:on for this jar and its
+#                              checksums match (-XX:+VerifySharedSpaces: a truncated, damaged or stale
+#                              archive fails that and is made again; a JVM mapping a damaged one would
+#                              crash), and only in a directory root alone can write (root_only below).
+#                              -Xlog:cds=off while recording: the JVM's notes on the classes it leaves
+#                              out (JFR events, generated accessors) are not the agent's log.
 name=aami-agent
 default_opts="-Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError -Dsun.net.httpserver.nodelay=true"
 
@@ -531,8 +533,28 @@ case $cds in
   '' | /*) ;;
   *) fail "AAMI_CDS_ARCHIVE must be an absolute path or empty, not '$cds'" ;;
 esac
-# The archive only where root can write it, next to the agent's state; nowhere when not set up.
-[ -n "$cds" ] && [ -d "${cds%/*}/" ] && [ -w "${cds%/*}/" ] || cds=
+# root_only DIR: DIR is root's and only root can write it, and every directory above it is root's and
+# writable by root only or sticky (/tmp: others cannot replace what root made in it). The JVM maps the
+# archive into this root process as its classes, and writes it at exit without O_NOFOLLOW: anywhere a
+# local user could plant a file or a symlink, the archive is not used.
+root_only() {
+  d=$1
+  [ -n "$(find "$d" -maxdepth 0 -type d -user 0 ! -perm /022 2>/dev/null)" ] || return 1
+  d=${d%/*}
+  while [ -n "$d" ]; do
+    [ -n "$(find "$d" -maxdepth 0 -type d -user 0 \( ! -perm /022 -o -perm -1000 \) 2>/dev/null)" ] || return 1
+    d=${d%/*}
+  done
+}
+# The archive only where only root can write it, next to the agent's state; nowhere when not set up.
+if [ -n "$cds" ] && ! root_only "${cds%/*}"; then
+  [ ! -d "${cds%/*}/" ] || echo "$name: not using the class archive $cds: its directory or one above it is not root's alone" >&2
+  cds=
+fi
+if [ -n "$cds" ] && { [ -L "$cds" ] || { [ -e "$cds" ] && [ -z "$(find "$cds" -maxdepth 0 -type f -user 0 ! -perm /022)" ]; }; }; then
+  echo "$name: not using the class archive $cds: not a regular file of root's alone" >&2
+  cds=
+fi
 
 # java -version with the given flags, into version_text; a probe that crashes leaves no hs_err or core.
 probe() {
@@ -544,15 +566,18 @@ if [ -n "$cds" ] && [ -f "$cds" ] && [ -r "$jar" ]; then
   share=-XX:SharedArchiveFile=$cds
 fi
 record=${cds:+-XX:ArchiveClassesAtExit=$cds}
+# Recorded with checksums, and checked against them before each use: an archive cut short or mixed by two
+# JVMs writing it at once, or damaged on disk, passes the header check alone and would crash every start.
+verify=-XX:+VerifySharedSpaces
 cds_log=
-if [ -n "$share" ] && probe $trim "$share" -Xshare:on -cp "$jar"; then
+if [ -n "$share" ] && probe $trim "$share" -Xshare:on $verify -cp "$jar"; then
   cds_opt=$share
 elif probe $trim; then
-  cds_opt=$record cds_log=${record:+-Xlog:cds=off}
-elif [ -n "$share" ] && probe "$share" -Xshare:on -cp "$jar"; then
+  cds_opt=$record cds_log=${record:+-Xlog:cds=off $verify}
+elif [ -n "$share" ] && probe "$share" -Xshare:on $verify -cp "$jar"; then
   trim= cds_opt=$share
 elif probe; then
-  trim= cds_opt=$record cds_log=${record:+-Xlog:cds=off}
+  trim= cds_opt=$record cds_log=${record:+-Xlog:cds=off $verify}
 else
   fail "$java -version failed: $version_text"
 fi

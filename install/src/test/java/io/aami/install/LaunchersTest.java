@@ -117,7 +117,7 @@ class LaunchersTest {
         assertThat(calls).containsExactly(PROBE + "-XX:TrimNativeHeapInterval=5000 -version", PROBE + "-version",
                 "-Xms8m -Xmx64m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
                         + " -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError"
-                        + " -Dsun.net.httpserver.nodelay=true -XX:ArchiveClassesAtExit=" + cds + " -Xlog:cds=off -jar " + jar);
+                        + " -Dsun.net.httpserver.nodelay=true -XX:ArchiveClassesAtExit=" + cds + " -Xlog:cds=off -XX:+VerifySharedSpaces -jar " + jar);
         assertThat(Files.readString(dir.resolve("java-env"))).doesNotContain("AAMI_CDS_ARCHIVE");
 
         Run relative = run("aami-agent", Map.of("PATH", old.getParent() + ":/usr/bin:/bin", "AAMI_JAR", jar.toString(),
@@ -156,6 +156,50 @@ class LaunchersTest {
         assertThat(Files.size(cds)).as("recorded again").isGreaterThan(size / 2);
         assertThat(dir.toFile().list()).noneMatch(f -> f.startsWith("hs_err") || f.startsWith("core"));
         assertThat(run("aami-agent", env, "--help").output).contains("io.aami.agent.Agent source: shared objects file (top)");
+
+        // Whole but damaged (one byte flipped past the header): only its checksums tell, and it is made again.
+        byte[] damaged = Files.readAllBytes(cds);
+        damaged[damaged.length / 2] ^= (byte) 0xff;
+        Files.delete(cds);
+        Files.write(cds, damaged);
+        Run corrupt = run("aami-agent", env, "--help");
+        assertThat(corrupt.exit).as(corrupt.output).isZero();
+        assertThat(corrupt.output).doesNotContain("io.aami.agent.Agent source: shared objects file");
+        assertThat(Files.readAllBytes(cds)).as("recorded again").isNotEqualTo(damaged);
+        assertThat(run("aami-agent", env, "--help").output).contains("io.aami.agent.Agent source: shared objects file (top)");
+    }
+
+    /**
+     * The JVM maps the archive into the root agent as its classes and writes it at exit following symlinks:
+     * a directory another user can write, or an archive that is a symlink or not root's, is not used at all.
+     */
+    @Test
+    void classArchiveOnlyWhereRootAloneCanWriteIt() throws Exception {
+        Path jar = Files.writeString(dir.resolve("agent.jar"), "");
+        Path fake = fakeJava("17.0.9");
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Path cds = state.resolve("aami-agent.jsa");
+        Path calls = dir.resolve("java-calls");
+        Map<String, String> env = Map.of("PATH", fake.getParent() + ":/usr/bin:/bin", "AAMI_JAR", jar.toString(),
+                "AAMI_CDS_ARCHIVE", cds.toString());
+
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwx---"));
+        Run groupWritable = run("aami-agent", env);
+        assertThat(groupWritable.exit).as(groupWritable.output).isZero();
+        assertThat(groupWritable.output).contains("not using the class archive " + cds + ": its directory");
+        assertThat(Files.readString(calls)).doesNotContain("Archive");
+
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+        Files.createSymbolicLink(cds, Files.writeString(dir.resolve("planted.jsa"), "classes"));
+        Files.delete(calls);
+        Run linked = run("aami-agent", env);
+        assertThat(linked.output).contains("not using the class archive " + cds + ": not a regular file of root's alone");
+        assertThat(Files.readString(calls)).doesNotContain("Archive");
+
+        Files.delete(cds);
+        Files.delete(calls);
+        assertThat(run("aami-agent", env).exit).isZero();
+        assertThat(Files.readString(calls)).contains("-XX:ArchiveClassesAtExit=" + cds + " -Xlog:cds=off -XX:+VerifySharedSpaces");
     }
 
     @Test

@@ -62,16 +62,16 @@ final class OutputCollector implements Runnable {
     }
 
     /**
-     * Reads what the pipe still holds and closes it, never waiting for a writer. For a run whose
-     * processes are all gone (its cgroup emptied): whatever they wrote is in the pipe already, so this is
-     * all the output there will be; a copy of the pipe handed to a process outside the run (over a unix
-     * socket, or taken with pidfd_getfd) must not hold the check worker, as a blocking read to the end would.
+     * Reads what the pipe still holds, at most {@link #DRAIN_STEP} bytes (the most a pipe can hold:
+     * fs.pipe-max-size), and closes it, never waiting for a writer. For a run whose processes are all
+     * gone (its cgroup emptied): whatever they wrote is in the pipe already, so this is all the output
+     * there will be; a copy of the pipe handed to a process outside the run (over a unix socket, or taken
+     * with pidfd_getfd) must not hold the check worker, neither by a blocking read to the end nor by
+     * writing as fast as it is read.
      */
     void drainRest() {
         try (in) {
-            while (drainAvailable() > 0) {
-                // Bounded: dead writers add nothing, so the pipe's capacity is all that is left.
-            }
+            drainAvailable();
         } catch (IOException e) {
             // Closed under us (agent shutting down); what was read so far stands.
         } finally {

@@ -25,7 +25,8 @@ final class ProcessRun {
     /** After the group is killed the pipe closes at once; this only bounds a process that escaped the group. */
     private static final Duration OUTPUT_END_WAIT = Duration.ofSeconds(2);
     static final long MIN_POLL_MS = 1;
-    static final long MAX_POLL_MS = 50;
+    /** A script writing in bursts waits at most this long on a full pipe (64 KiB) for the poller. */
+    static final long MAX_POLL_MS = 20;
 
     /** {@code exitCode} is null when the process was killed at its timeout. */
     record Outcome(Integer exitCode, boolean timedOut, String output, boolean truncated) {

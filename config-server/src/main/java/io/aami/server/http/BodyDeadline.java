@@ -73,7 +73,16 @@ final class BodyDeadline extends FilterInputStream {
         }
         long until = allowedUntil();
         long now = clock.millis();
-        int ready = in.available();
+        int ready;
+        try {
+            ready = in.available();
+        } catch (IOException e) {
+            // The connection failed while its time ran out: a slow body (408), as a failed read is below.
+            if (now >= until - SLACK_MS) {
+                throw tooSlow();
+            }
+            throw e;
+        }
         // Bytes already received are never "too slow": a server short of CPU must not refuse a body that is here.
         if (ready <= 0 && now >= until) {
             throw tooSlow();

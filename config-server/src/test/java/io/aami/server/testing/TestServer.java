@@ -15,6 +15,13 @@ public final class TestServer implements AutoCloseable {
     /** Prometheus's read-only credential: service discovery and /metrics only. */
     public static final String MONITORING = "test-monitoring-token-0123456789";
 
+    /** The data dirs {@link #environment} made in this JVM; one hook removes them all at exit. */
+    private static final java.util.Set<java.nio.file.Path> MADE_DATA_DIRS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> MADE_DATA_DIRS.forEach(TestServer::deleteTree)));
+    }
+
     private final RunningServer running;
     private final TestDatabase.Coordinates db;
     private final ServerConfig cfg;
@@ -71,13 +78,33 @@ public final class TestServer implements AutoCloseable {
         if (db.password() != null) {
             env.put("AAMI_DATABASE_PASSWORD", db.password());
         }
-        try {
-            env.put("AAMI_DATA_DIR", Files.createTempDirectory("aami-server").toString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        if (!overrides.containsKey("AAMI_DATA_DIR")) {
+            env.put("AAMI_DATA_DIR", madeDataDir().toString());
         }
         env.putAll(overrides);
         return env;
+    }
+
+    /**
+     * A data dir of its own, removed when the test JVM exits rather than at {@link #close}: a test may start
+     * a second server on the first one's data (a restart). Without this, every run left ~1,500 in /tmp.
+     */
+    private static java.nio.file.Path madeDataDir() {
+        try {
+            java.nio.file.Path dir = Files.createTempDirectory("aami-server");
+            MADE_DATA_DIRS.add(dir);
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // Best effort at exit: a leftover temp dir is not a test failure.
+        }
     }
 
     public Api api() {
