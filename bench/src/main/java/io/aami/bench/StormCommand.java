@@ -32,14 +32,29 @@ final class StormCommand {
         StormRun.Result peer = null;
         try (EmbeddedTarget server = EmbeddedTarget.start(true, o.heartbeat(), java.util.Map.of(), o.dataDir());
              Replicas replicas = Replicas.start(server, o.replicas(), true)) {
-            if (o.replicas() > 1) {
-                out.printf("%d config-server replicas on one database: %s%n", o.replicas(), replicas.bases());
-            }
-            tls = new StormRun(o, out).run(replicas, true, o.identities());
-            if (o.peer()) {
-                // The same servers and database without TLS; its agents enroll afresh (agent tokens, no certificates).
-                replicas.switchTls(false);
-                peer = new StormRun(o, out).run(replicas, false, null);
+            // Ctrl-C or SIGTERM ends the JVM without leaving this block: the replica JVMs and the embedded
+            // PostgreSQL would be left running (seen stopping a 10,000-agent storm), so a hook stops them.
+            Thread stop = new Thread(() -> {
+                replicas.close();
+                server.close();
+            }, "aami-bench-storm-stop");
+            Runtime.getRuntime().addShutdownHook(stop);
+            try {
+                if (o.replicas() > 1) {
+                    out.printf("%d config-server replicas on one database: %s%n", o.replicas(), replicas.bases());
+                }
+                tls = new StormRun(o, out).run(replicas, true, o.identities());
+                if (o.peer()) {
+                    // The same servers and database without TLS; its agents enroll afresh (agent tokens, no certificates).
+                    replicas.switchTls(false);
+                    peer = new StormRun(o, out).run(replicas, false, null);
+                }
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stop);
+                } catch (IllegalStateException e) {
+                    // shutting down: the hook stops them
+                }
             }
         }
         out.printf("load average after: %s%n", loadAverage());
