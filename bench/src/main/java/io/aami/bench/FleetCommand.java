@@ -123,21 +123,11 @@ final class FleetCommand {
                           Runnable saveIdentities) throws Exception {
         long started = System.nanoTime();
         AtomicBoolean reported = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
+        return UntilSignal.run("aami-bench-interrupted", () -> {
             if (reported.compareAndSet(false, true)) {
                 interrupted(t, fleet, stats, started, saveIdentities);
             }
-        }, "aami-bench-interrupted");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return measure(t, fleet, stats, memory, token, saveIdentities, started, reported);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down: the hook runs (or ran) its report
-            }
-        }
+        }, () -> measure(t, fleet, stats, memory, token, saveIdentities, started, reported));
     }
 
     private Outcome measure(Target t, Agents fleet, Stats stats, MemoryProbe memory, java.util.function.IntFunction<String> token,

@@ -28,38 +28,31 @@ final class StormCommand {
     /** The TLS storm and, unless {@code --no-peer}, the peer's; the summary printed. */
     List<StormRun.Result> run() throws Exception {
         out.printf("load average before: %s%n", loadAverage());
-        StormRun.Result tls;
-        StormRun.Result peer = null;
+        List<StormRun.Result> results;
         try (EmbeddedTarget server = EmbeddedTarget.start(true, o.heartbeat(), java.util.Map.of(), o.dataDir());
              Replicas replicas = Replicas.start(server, o.replicas(), true)) {
-            // Ctrl-C or SIGTERM ends the JVM without leaving this block: the replica JVMs and the embedded
-            // PostgreSQL would be left running (seen stopping a 10,000-agent storm), so a hook stops them.
-            Thread stop = new Thread(() -> {
+            // The replica JVMs and the embedded PostgreSQL would be left running (seen stopping a 10,000-agent storm).
+            results = UntilSignal.run("aami-bench-storm-stop", () -> {
                 replicas.close();
                 server.close();
-            }, "aami-bench-storm-stop");
-            Runtime.getRuntime().addShutdownHook(stop);
-            try {
-                if (o.replicas() > 1) {
-                    out.printf("%d config-server replicas on one database: %s%n", o.replicas(), replicas.bases());
-                }
-                tls = new StormRun(o, out).run(replicas, true, o.identities());
-                if (o.peer()) {
-                    // The same servers and database without TLS; its agents enroll afresh (agent tokens, no certificates).
-                    replicas.switchTls(false);
-                    peer = new StormRun(o, out).run(replicas, false, null);
-                }
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(stop);
-                } catch (IllegalStateException e) {
-                    // shutting down: the hook stops them
-                }
-            }
+            }, () -> storms(replicas));
         }
         out.printf("load average after: %s%n", loadAverage());
-        out.print(summary(tls, peer));
-        return peer == null ? List.of(tls) : List.of(tls, peer);
+        out.print(summary(results.get(0), results.size() > 1 ? results.get(1) : null));
+        return results;
+    }
+
+    private List<StormRun.Result> storms(Replicas replicas) throws Exception {
+        if (o.replicas() > 1) {
+            out.printf("%d config-server replicas on one database: %s%n", o.replicas(), replicas.bases());
+        }
+        StormRun.Result tls = new StormRun(o, out).run(replicas, true, o.identities());
+        if (!o.peer()) {
+            return List.of(tls);
+        }
+        // The same servers and database without TLS; its agents enroll afresh (agent tokens, no certificates).
+        replicas.switchTls(false);
+        return List.of(tls, new StormRun(o, out).run(replicas, false, null));
     }
 
     String summary(StormRun.Result tls, StormRun.Result peer) {
