@@ -10,8 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -69,11 +71,13 @@ final class HeartbeatCommand {
                 o.tls() ? "mutual" : "no", o.duration().toSeconds());
         Instant measured = Instant.now();
         Duration half = o.duration().dividedBy(2);
-        long[] cpu = new long[2];
-        ClosedLoop.Counted b1 = timed(loop, Endpoint.HEARTBEAT, beats, half, cpu, 0);
-        ClosedLoop.Counted h1 = timed(loop, Endpoint.HEALTH, health, half, cpu, 1);
-        ClosedLoop.Counted b2 = timed(loop, Endpoint.HEARTBEAT, beats, o.duration().minus(half), cpu, 0);
-        ClosedLoop.Counted h2 = timed(loop, Endpoint.HEALTH, health, o.duration().minus(half), cpu, 1);
+        PhaseCpu beatCpu = new PhaseCpu();
+        PhaseCpu healthCpu = new PhaseCpu();
+        ClosedLoop.Counted b1 = beatCpu.timed(loop, Endpoint.HEARTBEAT, beats, half);
+        ClosedLoop.Counted h1 = healthCpu.timed(loop, Endpoint.HEALTH, health, half);
+        ClosedLoop.Counted b2 = beatCpu.timed(loop, Endpoint.HEARTBEAT, beats, o.duration().minus(half));
+        ClosedLoop.Counted h2 = healthCpu.timed(loop, Endpoint.HEALTH, health, o.duration().minus(half));
+        long[] cpu = {beatCpu.process, healthCpu.process};
         bench.server.flush();
         int stored = stored(bench, measured);
         double seconds = o.duration().toNanos() / 1e9;
@@ -86,6 +90,7 @@ final class HeartbeatCommand {
         out.printf(Locale.ROOT, "CPU of this process (server and client) per request: heartbeat %,.0f us, /health %,.0f us (/health over heartbeat: %.2f)%n",
                 cpu[0] / 1e3 / Math.max(1, b1.ok() + b2.ok()), cpu[1] / 1e3 / Math.max(1, h1.ok() + h2.ok()),
                 (double) cpu[1] / Math.max(1, h1.ok() + h2.ok()) / Math.max(1e-9, (double) cpu[0] / Math.max(1, b1.ok() + b2.ok())));
+        out.print(byThread(beatCpu, b1.ok() + b2.ok(), healthCpu, h1.ok() + h2.ok()));
         if (r.failed() > 0) {
             out.printf("answers: heartbeats %s, /health %s%n", bench.stats.statuses(Endpoint.HEARTBEAT), bench.stats.statuses(Endpoint.HEALTH));
         }
@@ -95,16 +100,39 @@ final class HeartbeatCommand {
     }
 
     /**
-     * One phase, adding the CPU this process spent in it to {@code cpu[side]}: with {@code --embedded} server and client
-     * share the process, and CPU per request is steadier than requests per second on a shared machine.
+     * The CPU of one side's phases: the whole process's (with {@code --embedded} server and client share it, and
+     * CPU per request is steadier than requests per second on a shared machine) and by thread role
+     * ({@link ThreadCpu}), which tells the server's share from the simulator's and from the JIT's.
      */
-    private static ClosedLoop.Counted timed(ClosedLoop loop, Endpoint endpoint, List<ClosedLoop.Call> calls, Duration d, long[] cpu,
-                                            int side) throws java.io.IOException, InterruptedException {
-        long pid = ProcessHandle.current().pid();
-        ProcessStats before = ProcessStats.of(pid);
-        ClosedLoop.Counted counted = loop.run(endpoint, calls, d);
-        cpu[side] += ProcessStats.of(pid).totalCpuNanosSince(before);
-        return counted;
+    static final class PhaseCpu {
+        long process;
+        final Map<ThreadCpu.Role, Long> byRole = new EnumMap<>(ThreadCpu.Role.class);
+
+        ClosedLoop.Counted timed(ClosedLoop loop, Endpoint endpoint, List<ClosedLoop.Call> calls, Duration d)
+                throws java.io.IOException, InterruptedException {
+            long pid = ProcessHandle.current().pid();
+            ProcessStats before = ProcessStats.of(pid);
+            Map<ThreadCpu.Role, Long> threadsBefore = ThreadCpu.now();
+            ClosedLoop.Counted counted = loop.run(endpoint, calls, d);
+            ThreadCpu.add(byRole, ThreadCpu.between(threadsBefore, ThreadCpu.now()));
+            process += ProcessStats.of(pid).totalCpuNanosSince(before);
+            return counted;
+        }
+
+        double micros(ThreadCpu.Role role, long requests) {
+            return byRole.getOrDefault(role, 0L) / 1e3 / Math.max(1, requests);
+        }
+    }
+
+    /** Per request by thread role: what the server alone spends on a heartbeat against a {@code /health}. */
+    static String byThread(PhaseCpu beat, long beats, PhaseCpu health, long healths) {
+        double serverBeat = beat.micros(ThreadCpu.Role.SERVER, beats);
+        double serverHealth = health.micros(ThreadCpu.Role.SERVER, healths);
+        return String.format(Locale.ROOT, "CPU per request by thread: heartbeat server %,.0f us, client %,.0f us, JIT %,.0f us; "
+                        + "/health server %,.0f us, client %,.0f us, JIT %,.0f us (server threads alone, /health over heartbeat: %.2f)%n",
+                serverBeat, beat.micros(ThreadCpu.Role.CLIENT, beats), beat.micros(ThreadCpu.Role.JIT, beats),
+                serverHealth, health.micros(ThreadCpu.Role.CLIENT, healths), health.micros(ThreadCpu.Role.JIT, healths),
+                serverHealth / Math.max(1e-9, serverBeat));
     }
 
     private static final String STORED = "SELECT count(*) FROM targets WHERE id = ANY(?) AND last_heartbeat_at >= ?";

@@ -81,6 +81,8 @@ class IngestSmokeTest {
                 .containsPattern("ratio aami/peer: [0-9.]+ \\(goal >= 0.8: (met|NOT met)\\)")
                 .containsPattern("CPU of this process \\(server and client\\) per request: heartbeat [0-9,]+ us, /health [0-9,]+ us "
                         + "\\(/health over heartbeat: [0-9.]+\\)")
+                .containsPattern("CPU per request by thread: heartbeat server [0-9,]+ us, client [0-9,]+ us, JIT [0-9,]+ us; "
+                        + "/health server [0-9,]+ us, client [0-9,]+ us, JIT [0-9,]+ us \\(server threads alone, /health over heartbeat: [0-9.]+\\)")
                 .contains("correctness: OK");
 
         try (Connection c = bench.server.database().connect(); Statement s = c.createStatement()) {
