@@ -82,6 +82,10 @@ final class FleetHttp implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
         }
+        // Like the real agent (the JDK's client asks for no encoding): Jetty's client would otherwise send
+        // Accept-Encoding: gzip, and the server would gzip every answer above 1.5 kB, a policy bundle in
+        // particular (a quarter of the server's time per answered long poll), and this client gunzip it.
+        client.getContentDecoderFactories().clear();
     }
 
     /**

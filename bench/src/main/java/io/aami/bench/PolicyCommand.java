@@ -36,17 +36,55 @@ final class PolicyCommand {
                 o.apiEnrollment() ? "enrolled through the API" : "written into the database (fast path, no enrollment)");
         ObjectMapper mapper = WireJson.mapper();
         ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("bench-retry"));
-        try (EmbeddedTarget server = EmbeddedTarget.start(false, Duration.ofSeconds(30));
-             FleetHttp http = new FleetHttp(server.base(), null, new Stats())) {
+        try (EmbeddedTarget server = EmbeddedTarget.start(false, Duration.ofSeconds(30))) {
             AdminApi admin = new AdminApi(server.base(), server.adminToken(), mapper, null);
-            PolicyRound round = new PolicyRound(server, admin, http, mapper, retries, o, out);
-            PolicyRound.Result peer = round.run("peer", o.peer());
-            PolicyRound.Result aami = round.run("aami", o.agents());
+            Rounds rounds = new Rounds(server, admin, mapper, retries);
+            boolean warmOk = warmUp(rounds);
+            PolicyRound.Result peer = rounds.run("peer", o.peer());
+            PolicyRound.Result aami = rounds.run("aami", o.agents());
             out.print(report(peer, aami));
-            return peer.ok() && aami.ok() ? 0 : EXIT_WRONG;
+            return warmOk && peer.ok() && aami.ok() ? 0 : EXIT_WRONG;
         } finally {
             retries.shutdownNow();
         }
+    }
+
+    /**
+     * Runs each round on an HTTP client of its own, stopped after it: its agents' connections are closed between
+     * rounds, not left idle for the server to cut off (after {@code http.header_read_timeout}) in a later round.
+     */
+    private final class Rounds {
+        private final EmbeddedTarget server;
+        private final AdminApi admin;
+        private final ObjectMapper mapper;
+        private final ScheduledExecutorService retries;
+
+        Rounds(EmbeddedTarget server, AdminApi admin, ObjectMapper mapper, ScheduledExecutorService retries) {
+            this.server = server;
+            this.admin = admin;
+            this.mapper = mapper;
+            this.retries = retries;
+        }
+
+        PolicyRound.Result run(String label, int n) throws Exception {
+            try (FleetHttp http = new FleetHttp(server.base(), null, new Stats())) {
+                return new PolicyRound(server, admin, http, mapper, retries, o, out).run(label, n);
+            }
+        }
+    }
+
+    /**
+     * The unmeasured first round: without it the peer round ran on a cold server (the answer path interpreted,
+     * the JIT compiling it during the round), which made the peer slower than the measured round after it.
+     */
+    private boolean warmUp(Rounds rounds) throws Exception {
+        if (o.warmup() == 0) {
+            return true;
+        }
+        PolicyRound.Result warm = rounds.run("warm-up", o.warmup());
+        out.printf(Locale.ROOT, "warm-up (not measured): %d of %d agents received the new version, p99 %.1f ms%n", warm.served(),
+                warm.agents(), warm.ms(99));
+        return warm.ok();
     }
 
     static String report(PolicyRound.Result peer, PolicyRound.Result aami) {
@@ -65,8 +103,11 @@ final class PolicyCommand {
         sb.append(String.format(Locale.ROOT, "p99 ratio aami/peer: %.2f (%d vs %d agents; %.4f ms more per waiting agent)%n",
                 ratio, aami.agents(), peer.agents(), perAgent));
         double goalMs = aami.agents() <= 1_000 ? 500 : 5_000;
+        // Between the goal's two sizes a p99 under 5 s says nothing about 50,000 agents: not judged.
+        String verdict = aami.agents() > 1_000 && aami.agents() < 50_000 ? "not judged at " + aami.agents() + " agents"
+                : aami.ms(99) < goalMs ? "met" : "missed";
         sb.append(String.format(Locale.ROOT, "goal (issue 14: p99 < %.1f s at %s agents): %s (p99 %.3f s)%n", goalMs / 1000,
-                aami.agents() <= 1_000 ? "1,000" : "50,000", aami.ms(99) < goalMs ? "met" : "missed", aami.ms(99) / 1000));
+                aami.agents() <= 1_000 ? "1,000" : "50,000", verdict, aami.ms(99) / 1000));
         for (PolicyRound.Result r : List.of(peer, aami)) {
             sb.append(r.ok() ? String.format("%s: every agent received the new version%n", r.label())
                     : String.format("%s: FAILED, %d of %d agents without the new version; first: %s%n", r.label(),

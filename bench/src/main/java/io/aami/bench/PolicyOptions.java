@@ -9,12 +9,16 @@ import java.util.List;
 /**
  * The options of {@code policy}: every refusal names the option, and the caller exits 2 with it.
  * {@code apiEnrollment} false is the fast path: targets written straight into the database.
+ * {@code warmup}: agents of the unmeasured first round (0: none).
  */
-public record PolicyOptions(int agents, int peer, boolean apiEnrollment, Duration pollWait, Duration timeout) {
+public record PolicyOptions(int agents, int peer, boolean apiEnrollment, Duration pollWait, Duration timeout, int warmup) {
+    /** The warm-up round's default size: the measured round's, at most this. */
+    static final int DEFAULT_WARMUP = 1_000;
     static final int MAX_AGENTS = 1_000_000;
     static final String USAGE = """
-            usage: aami-bench policy [--agents 1000] [--peer 100] [--enroll db|api] [--poll-wait 60s] [--timeout 60s]
-                     (embedded server, TLS off; --enroll db writes the targets into the database, api enrolls each)""";
+            usage: aami-bench policy [--agents 1000] [--peer 100] [--warmup N] [--enroll db|api] [--poll-wait 60s] [--timeout 60s]
+                     (embedded server, TLS off; --enroll db writes the targets into the database, api enrolls each;
+                      --warmup: agents of an unmeasured first round, default min(--agents, 1000), 0 for none)""";
 
     public static PolicyOptions parse(List<String> args) throws UsageException {
         int agents = 1_000;
@@ -22,6 +26,7 @@ public record PolicyOptions(int agents, int peer, boolean apiEnrollment, Duratio
         boolean api = false;
         Duration pollWait = Duration.ofSeconds(60);
         Duration timeout = Duration.ofSeconds(60);
+        Integer warmup = null;
         for (int i = 0; i < args.size(); i++) {
             String opt = args.get(i);
             if (!opt.startsWith("--")) {
@@ -34,6 +39,7 @@ public record PolicyOptions(int agents, int peer, boolean apiEnrollment, Duratio
             switch (opt) {
                 case "--agents" -> agents = number(opt, v, 1, MAX_AGENTS);
                 case "--peer" -> peer = number(opt, v, 1, MAX_AGENTS);
+                case "--warmup" -> warmup = number(opt, v, 0, MAX_AGENTS);
                 case "--enroll" -> api = switch (v) {
                     case "db" -> false;
                     case "api" -> true;
@@ -44,8 +50,6 @@ public record PolicyOptions(int agents, int peer, boolean apiEnrollment, Duratio
                 default -> throw new UsageException("unknown option " + opt);
             }
         }
-        return new PolicyOptions(agents, peer, api, pollWait, timeout);
+        return new PolicyOptions(agents, peer, api, pollWait, timeout, warmup != null ? warmup : Math.min(agents, DEFAULT_WARMUP));
     }
-
-
 }

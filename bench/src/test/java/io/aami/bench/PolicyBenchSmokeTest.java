@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code policy} small: 50 long-polling agents and a peer round of 10 against a real embedded server;
- * every agent of both rounds must hold the new version, and the report must carry both rounds'
+ * {@code policy} small: 50 long-polling agents and a peer round of 10 (after an unmeasured warm-up round of 10)
+ * against a real embedded server; every agent of every round must hold the new version, and the report must carry both rounds'
  * figures and the ratio. Never asserts speed.
  */
 class PolicyBenchSmokeTest {
@@ -20,11 +20,12 @@ class PolicyBenchSmokeTest {
     void fiftyAgentsAndAPeerOfTenEachReceiveTheGlobalChange() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        int code = BenchMain.run(new String[] {"policy", "--agents", "50", "--peer", "10", "--timeout", "30s"}, out, out);
+        int code = BenchMain.run(new String[] {"policy", "--agents", "50", "--peer", "10", "--warmup", "10", "--timeout", "30s"}, out, out);
         String report = printed.toString(StandardCharsets.UTF_8);
 
         assertThat(code).as(report).isZero();
-        assertThat(report).contains("peer: every agent received the new version")
+        assertThat(report).contains("warm-up (not measured): 10 of 10 agents received the new version")
+                .contains("peer: every agent received the new version")
                 .contains("aami: every agent received the new version")
                 .containsPattern("(?m)^peer +10 +10 +[0-9.]+ +[0-9.]+ +[0-9.]+$")
                 .containsPattern("(?m)^aami +50 +50 +[0-9.]+ +[0-9.]+ +[0-9.]+$")
