@@ -74,17 +74,8 @@ final class CheckBlocks {
                 continue; // not in this snapshot's targets: cannot happen within one transaction
             }
             TargetLines before = full ? null : kept.get(t.id());
-            TargetLines.Key key = new TargetLines.Key(t.groupId(), t.online(), l.text());
-            TargetLines lines;
-            if (before == null || !before.key().equals(key)) {
-                lines = TargetLines.render(key, l, assignment.of(t.id(), t.groupId()), latest.getOrDefault(t.id(), Map.of()),
-                        nowEpoch, out);
-                checksRendered += lines.checks();
-            } else {
-                Map<String, FleetStore.Latest> mine = changed.getOrDefault(t.id(), Map.of());
-                lines = before.changed(l, mine, nowEpoch, out);
-                checksRendered += lines == before ? 0 : lines.rendered();
-            }
+            TargetLines lines = lines(before, t, l, assignment, latest, changed, nowEpoch, out);
+            checksRendered += lines == before ? 0 : lines.rendered();
             targetsRendered += lines == before ? 0 : 1;
             next.put(t.id(), lines);
             out.status().block(lines.block(0));
@@ -97,6 +88,17 @@ final class CheckBlocks {
         keptXmin = xmin;
         lastRendered = targetsRendered;
         lastChecksRendered = checksRendered;
+    }
+
+    /** The target's lines now: made whole when new or its key changed, else {@code before} with its changed checks'. */
+    private static TargetLines lines(TargetLines before, FleetStore.TargetRow t, Labels l, CheckAssignment assignment,
+                                     Map<String, Map<String, FleetStore.Latest>> latest,
+                                     Map<String, Map<String, FleetStore.Latest>> changed, double now, Families out) {
+        TargetLines.Key key = new TargetLines.Key(t.groupId(), t.online(), l.text());
+        if (before == null || !before.key().equals(key)) {
+            return TargetLines.render(key, l, assignment.of(t.id(), t.groupId()), latest.getOrDefault(t.id(), Map.of()), now, out);
+        }
+        return before.changed(l, changed.getOrDefault(t.id(), Map.of()), now, out);
     }
 
     /** Targets all of whose lines are made again (results read whole): new, moved, renamed, online or offline. */

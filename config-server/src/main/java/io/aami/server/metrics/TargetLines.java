@@ -52,7 +52,7 @@ final class TargetLines {
             rs[i] = results.get(checks.get(i).id());
             all[i] = i;
         }
-        TargetLines empty = new TargetLines(key, checks, rs, late, new byte[FAMILIES][0], new int[FAMILIES][n + 1], 0);
+        TargetLines empty = new TargetLines(key, checks, rs, late, new byte[FAMILIES][0], new int[FAMILIES][n + 1], n);
         return empty.with(labels, all, rs, now, f);
     }
 
