@@ -52,6 +52,11 @@ final class FleetCollector implements FleetSource {
         return checks.lastRendered();
     }
 
+    /** Checks whose lines the last rendering made anew ({@link CheckBlocks}). */
+    int checksRendered() {
+        return checks.lastChecksRendered();
+    }
+
     private void agents(Connection c, FleetText out, Map<String, CheckBlocks.Labels> targets) throws SQLException {
         FleetText.Family up = out.family("aami_agent_up", "1 when the agent is online (heartbeating), else 0");
         FleetText.Family heartbeat = out.family("aami_agent_last_heartbeat_timestamp_seconds", "Unix time of the agent's last heartbeat");

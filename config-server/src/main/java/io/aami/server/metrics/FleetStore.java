@@ -9,10 +9,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -67,7 +65,14 @@ final class FleetStore {
     private static final String LATEST_OF = LATEST + " AND l.target_id = ANY(?::uuid[])";
     // Every transaction with a lower id had finished when this snapshot was taken (V017).
     private static final String SNAPSHOT_XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
-    private static final String CHANGED_SINCE = "SELECT target_id::text FROM check_latest_changes WHERE changed_xid >= ?::xid8";
+    // The pairs a transaction at or above the previous rendering's snapshot xmin changed (V020), each with its result
+    // now, or nulls where it has none (deleted, or its check disabled): one filtered pass inside PostgreSQL, only the
+    // changed pairs' rows leave it.
+    private static final String CHANGED_SINCE = "SELECT ch.target_id::text, ch.check_id::text, k.id IS NOT NULL, l.status, "
+            + "l.duration_ms::float8 / 1000, date_part('epoch', l.executed_at), "
+            + "date_part('epoch', least(l.executed_at, l.received_at)) + ? * k.interval_seconds + k.timeout_seconds "
+            + "FROM check_latest_check_changes ch LEFT JOIN check_latest l ON l.target_id = ch.target_id AND l.check_id = ch.check_id "
+            + "LEFT JOIN checks k ON k.id = l.check_id AND k.enabled WHERE ch.changed_xid >= ?::xid8";
 
     /** A check's latest result; it turns stale (by time) once {@code lateAt} (epoch seconds) has passed. */
     record Latest(int status, double durationSeconds, double executedAt, double lateAt) {
@@ -110,14 +115,20 @@ final class FleetStore {
         }
     }
 
-    /** Targets whose latest check results a transaction at or above {@code xmin} changed (V017's trigger). */
-    Set<String> changedSince(Connection c, String xmin) throws SQLException {
-        Set<String> out = new HashSet<>();
+    /**
+     * The (target, check) pairs whose latest result a transaction at or above {@code xmin} changed (V020's trigger), by
+     * target and check, each with its result as this snapshot has it, or null where it has none.
+     */
+    Map<String, Map<String, Latest>> changedSince(Connection c, String xmin) throws SQLException {
+        Map<String, Map<String, Latest>> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(CHANGED_SINCE)) {
-            ps.setString(1, xmin);
+            ps.setInt(1, Staleness.MISSED_INTERVALS);
+            ps.setString(2, xmin);
+            ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    Latest r = rs.getBoolean(3) ? new Latest(rs.getInt(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)) : null;
+                    out.computeIfAbsent(rs.getString(1), t -> new HashMap<>()).put(rs.getString(2), r);
                 }
             }
         }

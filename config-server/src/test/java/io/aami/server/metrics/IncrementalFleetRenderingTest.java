@@ -59,6 +59,7 @@ class IncrementalFleetRenderingTest {
                     }
                     String text = assertSameAsFull(db, clock, incremental);
                     assertThat(kept.targetsRendered()).as("round %d: the changed targets only", round).isEqualTo(changed.size());
+                    assertThat(kept.checksRendered()).as("round %d: the changed checks only", round).isEqualTo(changed.size());
                     assertThat(text).contains("aami_check_status{");
                 }
 
@@ -74,15 +75,18 @@ class IncrementalFleetRenderingTest {
                 }
                 String afterCommit = assertSameAsFull(db, clock, incremental);
                 assertThat(kept.targetsRendered()).as("committed after the previous rendering's snapshot").isEqualTo(1);
+                assertThat(kept.checksRendered()).as("its %d results, not its check without one", CHECKS - 1).isEqualTo(CHECKS - 1);
                 assertThat(afterCommit).contains("aami_check_status{agent_id=\"" + targets.get(0) + "\",check=\"check-1\",group=\"g\",hostname=\"host-1\"} 3.0");
 
                 sql(db, "UPDATE targets SET status = 'offline' WHERE id = ?", targets.get(1));
                 assertSameAsFull(db, clock, incremental);
                 assertThat(kept.targetsRendered()).as("a target gone offline: its lines turn stale").isEqualTo(1);
+                assertThat(kept.checksRendered()).as("all of its lines").isEqualTo(CHECKS);
 
                 clock.advance(Duration.ofSeconds(2 * 60 + 10 + 1));
                 assertSameAsFull(db, clock, incremental);
                 assertThat(kept.targetsRendered()).as("results late by time, online targets").isEqualTo(TARGETS - 1);
+                assertThat(kept.checksRendered()).as("their checks with a result").isEqualTo((TARGETS - 1) * (CHECKS - 1));
                 assertSameAsFull(db, clock, incremental);
                 assertThat(kept.targetsRendered()).isZero();
 
@@ -93,6 +97,99 @@ class IncrementalFleetRenderingTest {
                 db.close();
             }
         }
+    }
+
+    @Test
+    void randomChangesOfSingleChecksRenderOnlyThoseChecksAndTheTextStaysAFullRenderings() throws Exception {
+        MutableClock clock = MutableClock.startingNow();
+        TestDatabase.Coordinates coords = TestDatabase.fresh();
+        try (TestServer s = TestServer.start(Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h"), coords, clock)) {
+            Database db = Database.connect(coords.url(), coords.user(), coords.password(), 2);
+            try {
+                List<UUID> targets = seed(db, clock);
+                List<UUID> checks = db.withConnection(c -> ids(c, "SELECT id FROM checks ORDER BY name"));
+                FleetCollector kept = new FleetCollector();
+                FleetExposition incremental = new FleetExposition(db, List.of(kept), Duration.ZERO, clock);
+                assertSameAsFull(db, clock, incremental);
+                Random random = new Random(20);
+                for (int round = 0; round < 40; round++) {
+                    Set<String> pairs = new HashSet<>();
+                    boolean wholeTarget = false;
+                    for (int i = 0; i < 1 + random.nextInt(3); i++) {
+                        UUID t = targets.get(random.nextInt(TARGETS));
+                        UUID k = checks.get(random.nextInt(CHECKS));
+                        int rows = switch (random.nextInt(5)) {
+                            case 0 -> sql(db, "DELETE FROM check_latest WHERE target_id = ? AND check_id = ?", t, k);
+                            case 1 -> {
+                                wholeTarget = true;
+                                yield sql(db, "UPDATE targets SET status = CASE status WHEN 'online' THEN 'offline' ELSE 'online' END "
+                                        + "WHERE id = ?", t);
+                            }
+                            default -> sql(db, "INSERT INTO check_latest (target_id, check_id, seq, status, exit_code, output, "
+                                    + "truncated, timed_out, duration_ms, executed_at, received_at, epoch) VALUES (?, ?, 1, ?, 0, '', "
+                                    + "false, false, ?, ?, ?, gen_random_uuid()) ON CONFLICT (target_id, check_id) DO UPDATE SET "
+                                    + "status = EXCLUDED.status, duration_ms = EXCLUDED.duration_ms, executed_at = EXCLUDED.executed_at",
+                                    t, k, random.nextInt(4), random.nextInt(9000), Timestamp.from(clock.instant()),
+                                    Timestamp.from(clock.instant()));
+                        };
+                        if (rows > 0) {
+                            pairs.add(t + "/" + k);
+                        }
+                    }
+                    if (random.nextInt(8) == 0) {
+                        clock.advance(Duration.ofSeconds(50 + random.nextInt(100)));
+                        wholeTarget = true; // results turning stale by time: any number of checks
+                    }
+                    assertSameAsFull(db, clock, incremental);
+                    if (!wholeTarget) {
+                        assertThat(kept.checksRendered()).as("round %d: the changed checks only", round).isEqualTo(pairs.size());
+                    }
+                }
+
+                // A transaction still open during a rendering (another replica's ingest) changes one check; it is
+                // rendered by the rendering after its commit, and only that check.
+                clock.advance(Duration.ofSeconds(1));
+                sql(db, "UPDATE targets SET status = 'online'");
+                sql(db, "UPDATE check_latest SET executed_at = ?, received_at = ?", Timestamp.from(clock.instant()),
+                        Timestamp.from(clock.instant()));
+                assertSameAsFull(db, clock, incremental);
+                try (Connection other = db.dataSource().getConnection()) {
+                    other.setAutoCommit(false);
+                    try (PreparedStatement ps = other.prepareStatement("INSERT INTO check_latest (target_id, check_id, seq, "
+                            + "status, exit_code, output, truncated, timed_out, duration_ms, executed_at, received_at, epoch) "
+                            + "VALUES (?, ?, 1, 3, 0, '', false, false, 5, now(), now(), gen_random_uuid()) "
+                            + "ON CONFLICT (target_id, check_id) DO UPDATE SET status = 3")) {
+                        ps.setObject(1, targets.get(2));
+                        ps.setObject(2, checks.get(0));
+                        assertThat(ps.executeUpdate()).isEqualTo(1);
+                    }
+                    assertSameAsFull(db, clock, incremental);
+                    other.commit();
+                }
+                assertThat(assertSameAsFull(db, clock, incremental)).contains("aami_check_status{agent_id=\"" + targets.get(2)
+                        + "\",check=\"check-1\",group=\"g\",hostname=\"host-11\"} 3.0");
+                assertThat(kept.checksRendered()).as("committed after the previous rendering's snapshot").isEqualTo(1);
+
+                // Deleting a target leaves no change marks behind (the cascade's trigger drops them).
+                sql(db, "DELETE FROM targets WHERE id = ?", targets.get(3));
+                List<UUID> marks = db.withConnection(c -> ids(c, "SELECT target_id FROM check_latest_check_changes "
+                        + "WHERE target_id = '" + targets.get(3) + "'"));
+                assertThat(marks).isEmpty();
+                assertSameAsFull(db, clock, incremental);
+            } finally {
+                db.close();
+            }
+        }
+    }
+
+    private static List<UUID> ids(Connection c, String sql) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getObject(1, UUID.class));
+            }
+        }
+        return ids;
     }
 
     /** Renders with {@code incremental} and with a new, empty collector; both must write the same bytes. */
@@ -124,19 +221,11 @@ class IncrementalFleetRenderingTest {
                 + "executed_at, received_at, epoch) SELECT t.id, k.id, 1, (random() * 3)::int, 0, '', false, false, "
                 + "(random() * 5000)::int, ?, ?, gen_random_uuid() FROM targets t JOIN checks k ON k.group_id = t.group_id "
                 + "WHERE k.name <> 'check-" + CHECKS + "'", now, now);
-        return db.withConnection(c -> {
-            List<UUID> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM targets ORDER BY hostname"); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
-                }
-            }
-            return ids;
-        });
+        return db.withConnection(c -> ids(c, "SELECT id FROM targets ORDER BY hostname"));
     }
 
-    private static void sql(Database db, String sql, Object... params) {
-        db.inTransaction(c -> {
+    private static int sql(Database db, String sql, Object... params) {
+        return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < params.length; i++) {
                     ps.setObject(i + 1, params[i]);
