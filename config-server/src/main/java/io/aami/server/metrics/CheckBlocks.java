@@ -12,7 +12,7 @@ import java.util.Map;
  * The check series of each target ({@code aami_check_status}, {@code _stale}, {@code _duration_seconds},
  * {@code _last_run_timestamp_seconds}) kept as rendered lines between renderings ({@link TargetLines}), so that a
  * rendering reads and writes only the lines that may have changed and streams the rest as kept bytes. A check's lines
- * are made again when a transaction the last rendering could not have seen changed its latest result (V020's
+ * are made again when a transaction the last rendering could not have seen changed its latest result (V018's
  * {@code check_latest_check_changes}, per target and check, written by a trigger: any replica's ingest, or any SQL;
  * only those pairs' rows are read), or when its result has turned stale by time since; all of a target's lines when
  * its group, online state or labels changed (its results are read again); everything when the enabled check

@@ -65,7 +65,7 @@ final class FleetStore {
     private static final String LATEST_OF = LATEST + " AND l.target_id = ANY(?::uuid[])";
     // Every transaction with a lower id had finished when this snapshot was taken (V017).
     private static final String SNAPSHOT_XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
-    // The pairs a transaction at or above the previous rendering's snapshot xmin changed (V020), each with its result
+    // The pairs a transaction at or above the previous rendering's snapshot xmin changed (V018), each with its result
     // now, or nulls where it has none (deleted, or its check disabled): one filtered pass inside PostgreSQL, only the
     // changed pairs' rows leave it.
     private static final String CHANGED_SINCE = "SELECT ch.target_id::text, ch.check_id::text, k.id IS NOT NULL, l.status, "
@@ -116,7 +116,7 @@ final class FleetStore {
     }
 
     /**
-     * The (target, check) pairs whose latest result a transaction at or above {@code xmin} changed (V020's trigger), by
+     * The (target, check) pairs whose latest result a transaction at or above {@code xmin} changed (V018's trigger), by
      * target and check, each with its result as this snapshot has it, or null where it has none.
      */
     Map<String, Map<String, Latest>> changedSince(Connection c, String xmin) throws SQLException {
