@@ -50,9 +50,17 @@ final class StormCommand {
         if (!o.peer()) {
             return List.of(tls);
         }
-        // The same servers and database without TLS; its agents enroll afresh (agent tokens, no certificates).
+        // The same servers and database without TLS; its agents (agent tokens, no certificates) enroll once too.
         replicas.switchTls(false);
-        return List.of(tls, new StormRun(o, out).run(replicas, false, null));
+        return List.of(tls, new StormRun(o, out).run(replicas, false, peerIdentities(o.identities())));
+    }
+
+    /**
+     * The peer's agents beside {@code --identities} ({@code FILE.no-tls}), so a rerun enrolls neither
+     * fleet again (the peer's 10,000 enrollments took minutes of a two-step run); null without it.
+     */
+    static java.nio.file.Path peerIdentities(java.nio.file.Path identities) {
+        return identities == null ? null : identities.resolveSibling(identities.getFileName() + ".no-tls");
     }
 
     String summary(StormRun.Result tls, StormRun.Result peer) {

@@ -52,7 +52,9 @@ final class StormRun {
         X509Certificate ca = tls ? Pem.readCertificate(server.caFile()) : null;
         FleetTls fleetTls = tls ? new FleetTls(ca, random) : null;
         AdminApi admin = new AdminApi(server.base(), server.adminToken(), mapper, tls ? fleetTls.trustOnly() : null);
-        String serverId = tls ? Pem.sha256Hex(ca) : "-";
+        // Without TLS the agents are this server's too (same directory, same CA): the peer's file is tied to it as well.
+        String serverId = tls ? Pem.sha256Hex(ca) : identities == null || !java.nio.file.Files.exists(server.caFile()) ? "-"
+                : "no-tls " + Pem.sha256Hex(Pem.readCertificate(server.caFile()));
         Identities file = identities == null ? null : new Identities(identities, mapper);
         Identities.Saved saved = file == null ? null : file.load();
         if (saved != null && !saved.server().equals(serverId)) {

@@ -50,4 +50,11 @@ class StormOptionsTest {
         assertThat(o.processes()).isEqualTo(1);
         assertThat(o.replicas()).isEqualTo(1);
     }
+
+    @Test
+    void thePeersAgentsAreKeptBesideTheIdentitiesSoARerunEnrollsNeitherFleet() {
+        assertThat(StormCommand.peerIdentities(java.nio.file.Path.of("/var/tmp/storm/identities.json")))
+                .isEqualTo(java.nio.file.Path.of("/var/tmp/storm/identities.json.no-tls"));
+        assertThat(StormCommand.peerIdentities(null)).as("without --identities the peer enrolls afresh").isNull();
+    }
 }

@@ -66,6 +66,7 @@ public final class RegistrationService {
     private final PolicySigner signer;
     private final AnswerRetries retries;
     private final EnrollmentTurns turns;
+    private final KnownTokens known;
     private final Clock clock;
 
     /** @param certificates null when TLS is off (the agent token is then the credential) */
@@ -75,6 +76,7 @@ public final class RegistrationService {
         this.retries = new AnswerRetries(retryWindow);
         // Half the pool at most: enrollment never starves heartbeats and results of connections.
         this.turns = new EnrollmentTurns(db.maxPoolSize() / 2, LOCK_WAIT);
+        this.known = new KnownTokens(id -> db.withConnection(c -> tokens.find(c, id)).map(BootstrapToken::secretSha256));
         this.certificates = certificates;
         this.signer = signer;
         this.db = db;
@@ -98,8 +100,10 @@ public final class RegistrationService {
                         Fields.ipAddress("ip_address", req.ipAddress()), Fields.labels("labels", req.labels()),
                         RegistrationFields.metadata(req.metadata())),
                 req.csr(), RegistrationFields.chosenToken(req.agentTokenSha256()));
-        try (EnrollmentTurns.Turn turn = turns.take(requireKnown(parts))) {
-            SignedCsr csr = certificates == null ? SignedCsr.NONE : SignedCsr.sign(certificates, r.agentId(), r.csr());
+        String tokenId = requireKnown(parts);
+        // Signed before the turn: the CPU work of enrollments overlaps, and a turn is held only for the database.
+        SignedCsr csr = certificates == null ? SignedCsr.NONE : SignedCsr.sign(certificates, r.agentId(), r.csr());
+        try (EnrollmentTurns.Turn turn = turns.take(tokenId)) {
             return db.inTransaction(c -> {
                 lockTimeout(c);
                 BootstrapToken token = knownToken(c, parts);
@@ -136,13 +140,12 @@ public final class RegistrationService {
     }
 
     /**
-     * A short read, before the turn and the transaction: a request with an unknown token or a wrong
-     * secret never queues behind a token's enrollments (nor is its CSR signed). Returns the token's id.
+     * Before the turn and the transaction: a request with an unknown token or a wrong secret never
+     * queues behind a token's enrollments (nor is its CSR signed). A short read the first time a token
+     * is seen, none after ({@link KnownTokens}). Returns the token's id.
      */
     private String requireKnown(TokenFormat.Parts parts) {
-        boolean known = db.withConnection(c -> tokens.find(c, parts.id()))
-                .filter(t -> Secrets.matches(t.secretSha256(), parts.secret())).isPresent();
-        if (!known) {
+        if (!known.matches(parts.id(), parts.secret())) {
             throw new ApiException(ErrorCode.TOKEN_UNKNOWN, "the bootstrap token is not valid");
         }
         return parts.id();
