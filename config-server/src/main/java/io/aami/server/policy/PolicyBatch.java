@@ -27,8 +27,7 @@ import java.util.UUID;
  * ones alone for targets in no group) is read, hashed, rendered in canonical form and serialized once, whatever
  * the number of its targets. Only a target with checks or probes of its own, or in a scope with a
  * group-to-group probe (whose expansion leaves out each source), is computed alone. Versions are
- * read and drawn in at most three statements for the whole batch, or for each slice of it ({@link #plan},
- * then {@link #versions}).
+ * read and drawn for the whole batch in at most three statements.
  */
 final class PolicyBatch {
     /**
@@ -64,26 +63,13 @@ final class PolicyBatch {
         this.ownComputed = computed.labelValues("own");
     }
 
-    /** One target's content, before its version is read. */
-    record Planned(UUID targetId, UUID groupId, Shared shared) {
-    }
-
     /** The bundles of those of {@code ids} that exist (missing targets are left out), unsigned. */
     List<Pending> prepare(Connection c, Collection<UUID> ids, Instant now) throws SQLException {
-        return versions(c, plan(c, ids), now);
-    }
-
-    /**
-     * What those of {@code ids} that exist run, each scope's content computed once for all its targets; their
-     * versions are read apart ({@link #versions}), so that a large batch can draw them in slices, each slice
-     * answered while the next is read.
-     */
-    List<Planned> plan(Connection c, Collection<UUID> ids) throws SQLException {
         Map<UUID, UUID> groups = targets.groupsOf(c, ids);
         Set<UUID> own = new HashSet<>(checks.withOwnChecks(c, groups.keySet()));
         own.addAll(probes.withOwnProbes(c, groups.keySet()));
         Map<UUID, Optional<Shared>> byScope = new HashMap<>();
-        List<Planned> out = new ArrayList<>(groups.size());
+        Map<UUID, Shared> content = new HashMap<>();
         for (Map.Entry<UUID, UUID> e : groups.entrySet()) {
             UUID group = e.getValue();
             Optional<Shared> scope = Optional.empty();
@@ -93,18 +79,13 @@ final class PolicyBatch {
                 }
                 scope = byScope.get(group);
             }
-            out.add(new Planned(e.getKey(), group, scope.isPresent() ? scope.get() : ownContent(c, e.getKey())));
+            content.put(e.getKey(), scope.isPresent() ? scope.get() : ownContent(c, e.getKey()));
         }
-        return out;
-    }
-
-    /** {@code planned} with the version of each one's content, drawn where it changed (three statements at most). */
-    List<Pending> versions(Connection c, List<Planned> planned, Instant now) throws SQLException {
         Map<UUID, String> hashes = new HashMap<>();
-        planned.forEach(p -> hashes.put(p.targetId(), p.shared().sha256()));
+        content.forEach((id, s) -> hashes.put(id, s.sha256()));
         Map<UUID, Long> versions = store.versionsFor(c, hashes, now);
-        List<Pending> out = new ArrayList<>(planned.size());
-        planned.forEach(p -> out.add(new Pending(p.targetId(), p.groupId(), versions.get(p.targetId()), p.shared())));
+        List<Pending> out = new ArrayList<>(content.size());
+        content.forEach((id, s) -> out.add(new Pending(id, groups.get(id), versions.get(id), s)));
         return out;
     }
 

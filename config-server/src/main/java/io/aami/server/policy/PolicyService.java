@@ -28,9 +28,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 /**
  * Computes each target's effective policy bundle and its version, and caches it until a change
  * notice (from any replica, via the change feed) says it may be stale. A poll whose version is
- * current therefore costs no database work. Many targets are recomputed together ({@link #prepare}, or
- * {@link #plan} then {@link #versions} a slice at a time; then {@link #sign} each, possibly on several threads):
- * their scopes' content is computed once
+ * current therefore costs no database work. Many targets are recomputed together ({@link #prepare},
+ * then {@link #sign} each, possibly on several threads): their scopes' content is computed once
  * ({@link PolicyBatch}) and each bundle signed over its own header and the shared canonical content, and answered
  * as its own fields around the content's JSON, serialized once ({@link BundleJson}).
  * <ul>
@@ -92,12 +91,8 @@ public final class PolicyService {
         }
     }
 
-    /** Targets recomputed together after {@link #prepare} or {@link #versions}: sign each with {@link #sign}. */
+    /** Targets recomputed together after {@link #prepare}: sign each with {@link #sign}. */
     record Batch(long generation, Instant generatedAt, List<PolicyBatch.Pending> pending) {
-    }
-
-    /** Targets' contents read together by {@link #plan}, their versions still to read ({@link #versions}). */
-    record Plan(long generation, Instant generatedAt, List<PolicyBatch.Planned> planned) {
     }
 
     private final Database db;
@@ -158,22 +153,6 @@ public final class PolicyService {
         long before = generation.get();
         Instant now = clock.instant();
         return new Batch(before, now, db.inTransaction(c -> batches.prepare(c, targetIds, now)));
-    }
-
-    /**
-     * What {@code targetIds} (those that exist) should run, each scope's content read once, in one transaction;
-     * their versions are read by {@link #versions}, a slice at a time if the caller likes.
-     */
-    Plan plan(Collection<UUID> targetIds) {
-        long before = generation.get();
-        Instant now = clock.instant();
-        return new Plan(before, now, db.inTransaction(c -> batches.plan(c, targetIds)));
-    }
-
-    /** The versions of {@code slice} (of {@code plan}), in a transaction of their own: the slice ready to sign. */
-    Batch versions(Plan plan, List<PolicyBatch.Planned> slice) {
-        return new Batch(plan.generation(), plan.generatedAt(),
-                db.inTransaction(c -> batches.versions(c, slice, plan.generatedAt())));
     }
 
     /** Signs one bundle of {@code batch}; caches it unless a notice arrived since the batch was read. */

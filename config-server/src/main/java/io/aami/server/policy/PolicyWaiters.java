@@ -21,15 +21,12 @@ import org.slf4j.LoggerFactory;
  * Long polls: an agent whose version is current waits here, holding no thread, until a change
  * notice for its scope arrives (from any replica) and its recomputed bundle differs, or until its
  * deadline (then: not modified). The targets one notice touches are recomputed together: one
- * transaction reads their scopes' content ({@link PolicyService#plan}), then, in slices on the small
- * bounded pool, each slice's versions are read in a transaction of its own ({@link PolicyService#versions})
- * and its bundles signed, each waiter answered as soon as its bundle is signed.
+ * transaction reads their scopes' content and versions ({@link PolicyService#prepare}), then their
+ * bundles are signed in slices on the small bounded pool, each waiter answered as soon as its
+ * bundle is signed.
  */
 public final class PolicyWaiters {
-    /**
-     * Targets per task (their versions read in one transaction, then signed): small enough to spread a large batch
-     * over the pool and to answer the first polls early, large enough to keep the transactions few.
-     */
+    /** Bundles signed per task: small enough to spread a large batch over the pool, large enough to be cheap. */
     static final int SLICE = 256;
     private static final Logger LOG = LoggerFactory.getLogger(PolicyWaiters.class);
 
@@ -113,32 +110,19 @@ public final class PolicyWaiters {
     }
 
     private void reevaluate(List<UUID> targets) {
-        PolicyService.Plan plan;
+        PolicyService.Batch batch;
         try {
-            plan = service.plan(targets);
+            batch = service.prepare(targets);
         } catch (RuntimeException e) {
             // The next notice or the deadline answers the polls; the agents then simply poll again.
             LOG.warn("cannot recompute the policies of {} targets: {}", targets.size(), e.getMessage());
             return;
         }
-        // Versions a slice at a time, each slice answered as soon as its own are read: the first answers do not wait
-        // for the versions of the whole batch (50,000 rows), and one slice's database round trips overlap others' signing.
-        List<PolicyBatch.Planned> planned = plan.planned();
-        for (int from = 0; from < planned.size(); from += SLICE) {
-            List<PolicyBatch.Planned> slice = planned.subList(from, Math.min(planned.size(), from + SLICE));
-            recompute.execute(() -> answer(plan, slice));
+        List<PolicyBatch.Pending> pending = batch.pending();
+        for (int from = 0; from < pending.size(); from += SLICE) {
+            List<PolicyBatch.Pending> slice = pending.subList(from, Math.min(pending.size(), from + SLICE));
+            recompute.execute(() -> slice.forEach(p -> answer(batch, p)));
         }
-    }
-
-    private void answer(PolicyService.Plan plan, List<PolicyBatch.Planned> slice) {
-        PolicyService.Batch batch;
-        try {
-            batch = service.versions(plan, slice);
-        } catch (RuntimeException e) {
-            LOG.warn("cannot read the policy versions of {} targets: {}", slice.size(), e.getMessage());
-            return;
-        }
-        batch.pending().forEach(p -> answer(batch, p));
     }
 
     private void answer(PolicyService.Batch batch, PolicyBatch.Pending p) {
