@@ -12,10 +12,9 @@ CREATE TABLE check_latest_check_changes (
     PRIMARY KEY (target_id, check_id)
 );
 
--- A running replica may have rendered before this migration: every pair inherits its target's mark, so nothing
--- V017 recorded is lost.
-INSERT INTO check_latest_check_changes (target_id, check_id, changed_xid)
-SELECT l.target_id, l.check_id, ch.changed_xid FROM check_latest l JOIN check_latest_changes ch ON ch.target_id = l.target_id;
+-- Nothing is carried over from V017's table: a server of this version renders everything at its first rendering
+-- (nothing kept yet), and a replica of the previous version reads V017's table, dropped below, so its renderings fail
+-- (aami_db_up 0) until it runs this version too. Copying every pair here would only hold the migration's locks longer.
 
 -- Statement-level still: one INSERT ... SELECT per ingest statement, a row per distinct (target, check) it wrote
 -- (an agent's batch touches one target and a few checks). Rows in key order, as check_latest's own upsert writes

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -61,8 +60,9 @@ final class ThreadCpu {
                 try {
                     String comm = Files.readString(task.resolve("comm"), StandardCharsets.US_ASCII).strip();
                     byRole.merge(role(comm), cpuNanos(Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII)), Long::sum);
-                } catch (NoSuchFileException ended) {
-                    // The thread ended while the directory was read: its CPU is gone with it.
+                } catch (IOException ended) {
+                    // The thread ended while the directory was read (ENOENT, or ESRCH from a task already reaped): its
+                    // CPU is gone with it.
                 }
             }
         }

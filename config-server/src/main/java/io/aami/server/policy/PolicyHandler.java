@@ -49,7 +49,7 @@ public final class PolicyHandler {
             throw ApiException.retryLater(ErrorCode.SERVER_BUSY, "the server is stopping; poll again later",
                     Duration.ofSeconds(ThreadLocalRandom.current().nextInt(1, 6)));
         }
-        PolicyService.Cached now = service.cached(id);
+        PolicyService.Cached now = service.forPoll(id, known);
         if (now.bundle().version() != known) {
             answer(ctx, Optional.of(now), known);
         } else if (wait.isZero()) {

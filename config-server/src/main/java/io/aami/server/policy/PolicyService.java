@@ -132,6 +132,19 @@ public final class PolicyService {
         return compute(targetId).bundle();
     }
 
+    /**
+     * The bundle to answer a poll whose agent holds version {@code known}: the cached one, unless the agent is ahead of
+     * it. An agent can only hold a version some recompute drew, so a cache behind the agent is behind the database: a
+     * recompute on another replica, or one that read its content just before a change and drew its version just after,
+     * has moved the row on. Answering the cached, lower version would be refused by the agent as a rollback and leave it
+     * on whatever it holds until the next change; recomputing draws a version above the agent's for today's content.
+     * An agent that claims a version nobody drew only costs itself one recompute per poll (its polls are rate-limited).
+     */
+    Cached forPoll(UUID targetId, long known) {
+        Cached hit = cached(targetId);
+        return hit.bundle().version() < known ? compute(targetId) : hit;
+    }
+
     Cached cached(UUID targetId) {
         Cached hit = cache.get(targetId);
         boolean fresh = hit != null && clock.instant().plus(bundleTtl.dividedBy(2)).isBefore(hit.bundle().expiresAt());

@@ -100,10 +100,10 @@ public final class RegistrationService {
                         Fields.ipAddress("ip_address", req.ipAddress()), Fields.labels("labels", req.labels()),
                         RegistrationFields.metadata(req.metadata())),
                 req.csr(), RegistrationFields.chosenToken(req.agentTokenSha256()));
-        String tokenId = requireKnown(parts);
-        // Signed before the turn: the CPU work of enrollments overlaps, and a turn is held only for the database.
-        SignedCsr csr = certificates == null ? SignedCsr.NONE : SignedCsr.sign(certificates, r.agentId(), r.csr());
-        try (EnrollmentTurns.Turn turn = turns.take(tokenId)) {
+        try (EnrollmentTurns.Turn turn = turns.take(requireKnown(parts))) {
+            // Signed inside the turn: the pre-check knows only the secret (revocation, expiry, uses and source are the
+            // transaction's), so a leaked but revoked token must not buy CSR signatures faster than the turns allow.
+            SignedCsr csr = certificates == null ? SignedCsr.NONE : SignedCsr.sign(certificates, r.agentId(), r.csr());
             return db.inTransaction(c -> {
                 lockTimeout(c);
                 BootstrapToken token = knownToken(c, parts);

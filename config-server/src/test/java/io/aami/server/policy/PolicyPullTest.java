@@ -8,7 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.Fixtures.EnrolledAgent;
+import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -85,6 +90,32 @@ class PolicyPullTest {
         api.delete("/api/v1/checks/" + id, ADMIN);
         long v3 = pull(api, a, "\"" + v2 + "\"", "5s").json().get("version").asLong();
         assertThat(v3).isGreaterThan(v2);
+    }
+
+    @Test
+    void anAgentAheadOfThisReplicasCacheGetsTodaysContentAtAVersionAboveItsOwn() throws Exception {
+        String g = Fixtures.group(api, "ahead");
+        EnrolledAgent a = Fixtures.enroll(api, "ahead-1", g);
+        long v1 = pull(api, a, null, null).json().get("version").asLong();
+        // A raced recompute (another replica's, or one that read its content before a change and drew its version after)
+        // moved the row on to v1 + 1 for content that is not the target's, and the agent accepted it; this replica's
+        // cache still holds v1, which the agent would refuse as a rollback.
+        TestDatabase.Coordinates db = server.database();
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("UPDATE target_policies SET version = nextval('policy_version_seq'), content_sha256 = 'stale' "
+                    + "WHERE target_id = '" + a.id() + "'")).isEqualTo(1);
+        }
+        long held;
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM target_policies WHERE target_id = '" + a.id() + "'")) {
+            rs.next();
+            held = rs.getLong(1);
+        }
+
+        Api.Reply r = pull(api, a, "\"" + held + "\"", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("version").asLong()).isGreaterThan(held);
+        assertThat(pull(api, a, "\"" + r.json().get("version").asLong() + "\"", null).status()).isEqualTo(304);
     }
 
     @Test
