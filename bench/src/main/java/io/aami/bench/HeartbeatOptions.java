@@ -7,12 +7,13 @@ import java.util.List;
 /** The options of {@code heartbeat}; every refusal names the option. */
 record HeartbeatOptions(int agents, Duration duration, Duration warmup, boolean tls) {
     static final String USAGE = """
-            usage: aami-bench heartbeat --embedded [--agents 64] [--duration 10s] [--warmup 2s] [--tls|--no-tls]""";
+            usage: aami-bench heartbeat --embedded [--agents 64] [--duration 40s] [--warmup 30s] [--tls|--no-tls]""";
 
     static HeartbeatOptions parse(List<String> args) throws UsageException {
         int agents = 64;
-        Duration duration = Duration.ofSeconds(10);
-        Duration warmup = Duration.ofSeconds(2);
+        // Long enough for the JIT: on two cores C2 still took 10-30 % of a phase's CPU 60 s into a run.
+        Duration duration = Duration.ofSeconds(40);
+        Duration warmup = Duration.ofSeconds(30);
         Boolean tls = null;
         boolean embedded = false;
         for (int i = 0; i < args.size(); i++) {

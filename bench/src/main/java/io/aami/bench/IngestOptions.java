@@ -8,18 +8,21 @@ import java.util.List;
  * default: {@code psql \copy}, pgjdbc's {@code CopyManager} when psql is not installed) or {@code jdbc}.
  * {@code warmup} is the number of batches each agent delivers before the clock starts: enough for the
  * JIT to compile the server's whole path (TLS, JSON, COPY) and for the pool to fill, as on a server
- * that has been running; with one, the measured phase still ran partly interpreted.
+ * that has been running; with one, the measured phase still ran partly interpreted. On two cores C2 goes on
+ * compiling for a minute or more (AES-GCM, NIO, pgjdbc: up to a second per method), so the default warms up with
+ * 80 batches an agent (1.28 million results) and measures 20,000 an agent: with 6 and 5,000 the mutual-TLS
+ * ratio came out 0.23–0.61, with 80 and 20,000 0.73–0.82 (2026-12-01).
  */
 record IngestOptions(int agents, int resultsPerAgent, int batch, int warmup, boolean tls, String peer) {
     static final String USAGE = """
-            usage: aami-bench ingest --embedded [--agents 32] [--results 5000] [--batch 500] [--warmup 6] [--tls|--no-tls]
+            usage: aami-bench ingest --embedded [--agents 32] [--results 20000] [--batch 500] [--warmup 80] [--tls|--no-tls]
                      [--peer psql|jdbc]""";
 
     static IngestOptions parse(List<String> args) throws UsageException {
         int agents = 32;
-        int results = 5000;
+        int results = 20000;
         int batch = 500;
-        int warmup = 6;
+        int warmup = 80;
         Boolean tls = null;
         boolean embedded = false;
         String peer = "psql";

@@ -43,8 +43,8 @@ class IngestOptionsTest {
     @Test
     void defaults() throws Exception {
         IngestOptions i = IngestOptions.parse(List.of("--embedded"));
-        assertThat(i).isEqualTo(new IngestOptions(32, 5000, 500, 6, true, "psql"));
+        assertThat(i).isEqualTo(new IngestOptions(32, 20000, 500, 80, true, "psql"));
         HeartbeatOptions h = HeartbeatOptions.parse(List.of("--embedded", "--no-tls"));
-        assertThat(h).isEqualTo(new HeartbeatOptions(64, Duration.ofSeconds(10), Duration.ofSeconds(2), false));
+        assertThat(h).isEqualTo(new HeartbeatOptions(64, Duration.ofSeconds(40), Duration.ofSeconds(30), false));
     }
 }
