@@ -58,6 +58,11 @@ public final class ErrorMapper {
     }
 
     private static ApiException fromJavalin(Context ctx, HttpResponseException e) {
+        if (e.getStatus() >= 500) {
+            // Javalin's own 5xx (an async request it gave up on, for one): the client sees only "internal error".
+            LOG.warn("Javalin answered {} for {} {} (request {}): {}", e.getStatus(), ctx.method(), ctx.path(), RequestIds.of(ctx),
+                    e.getMessage());
+        }
         return switch (e.getStatus()) {
             case 404 -> new ApiException(ErrorCode.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
             case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "method " + ctx.method() + " is not allowed on " + ctx.path());

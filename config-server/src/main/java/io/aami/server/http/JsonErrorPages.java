@@ -11,6 +11,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Jetty's answer to requests that never reach a route — a bad request line, an illegal header, an
@@ -19,6 +21,7 @@ import org.eclipse.jetty.util.Callback;
  * characters and never with a stack trace. An unsupported version or transfer coding (501, 505) is a 400.
  */
 final class JsonErrorPages extends ErrorHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonErrorPages.class);
     private static final int MAX_REASON = 200;
 
     private final ObjectMapper mapper;
@@ -34,6 +37,11 @@ final class JsonErrorPages extends ErrorHandler {
             // An unknown HTTP version or transfer coding is the client's error, like any other bad input.
             status = 400;
             response.setStatus(status);
+        }
+        if (status >= 500) {
+            // Jetty's own 5xx (a request cut off while the server stops, for one) is otherwise seen nowhere but by the client.
+            LOG.warn("Jetty answered {} for {} {}: {}", status, request.getMethod(), request.getHttpURI().getPath(),
+                    cause != null ? cause.toString() : message);
         }
         ErrorBody body = new ErrorBody(sentence(status, message), code(status).name(), null);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
