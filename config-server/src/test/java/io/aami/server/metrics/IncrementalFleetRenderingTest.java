@@ -35,150 +35,148 @@ class IncrementalFleetRenderingTest {
 
     @Test
     void keptLinesAreAFullRenderingsAndOnlyChangedTargetsAreRenderedAgain() throws Exception {
-        MutableClock clock = MutableClock.startingNow();
-        TestDatabase.Coordinates coords = TestDatabase.fresh();
-        try (TestServer s = TestServer.start(Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h"), coords, clock)) {
-            Database db = Database.connect(coords.url(), coords.user(), coords.password(), 2);
-            try {
-                List<UUID> targets = seed(db, clock);
-                FleetCollector kept = new FleetCollector();
-                FleetExposition incremental = new FleetExposition(db, List.of(kept), Duration.ZERO, clock);
-                assertSameAsFull(db, clock, incremental);
-                assertThat(kept.targetsRendered()).as("first rendering: every target").isEqualTo(TARGETS);
-                assertSameAsFull(db, clock, incremental);
-                assertThat(kept.targetsRendered()).as("nothing changed").isZero();
+        inSeededFleet((db, clock, targets, kept, incremental) -> {
+            assertSameAsFull(db, clock, incremental);
+            assertThat(kept.targetsRendered()).as("first rendering: every target").isEqualTo(TARGETS);
+            assertSameAsFull(db, clock, incremental);
+            assertThat(kept.targetsRendered()).as("nothing changed").isZero();
 
-                Random random = new Random(14);
-                for (int round = 0; round < 5; round++) {
-                    Set<UUID> changed = new HashSet<>();
-                    for (int i = 0; i < 1 + random.nextInt(4); i++) {
-                        UUID t = targets.get(random.nextInt(TARGETS));
-                        changed.add(t);
-                        sql(db, "UPDATE check_latest SET status = (status + 1) % 4, duration_ms = duration_ms + 7 WHERE target_id = ? "
-                                + "AND check_id = (SELECT check_id FROM check_latest WHERE target_id = ? ORDER BY check_id LIMIT 1)", t, t);
-                    }
-                    String text = assertSameAsFull(db, clock, incremental);
-                    assertThat(kept.targetsRendered()).as("round %d: the changed targets only", round).isEqualTo(changed.size());
-                    assertThat(kept.checksRendered()).as("round %d: the changed checks only", round).isEqualTo(changed.size());
-                    assertThat(text).contains("aami_check_status{");
+            Random random = new Random(14);
+            for (int round = 0; round < 5; round++) {
+                Set<UUID> changed = new HashSet<>();
+                for (int i = 0; i < 1 + random.nextInt(4); i++) {
+                    UUID t = targets.get(random.nextInt(TARGETS));
+                    changed.add(t);
+                    sql(db, "UPDATE check_latest SET status = (status + 1) % 4, duration_ms = duration_ms + 7 WHERE target_id = ? "
+                            + "AND check_id = (SELECT check_id FROM check_latest WHERE target_id = ? ORDER BY check_id LIMIT 1)", t, t);
                 }
-
-                // Another replica's ingest, still open while this one renders, committed afterwards.
-                try (Connection other = db.dataSource().getConnection()) {
-                    other.setAutoCommit(false);
-                    try (PreparedStatement ps = other.prepareStatement("UPDATE check_latest SET status = 3 WHERE target_id = ?")) {
-                        ps.setObject(1, targets.get(0));
-                        ps.executeUpdate();
-                    }
-                    assertSameAsFull(db, clock, incremental);
-                    other.commit();
-                }
-                String afterCommit = assertSameAsFull(db, clock, incremental);
-                assertThat(kept.targetsRendered()).as("committed after the previous rendering's snapshot").isEqualTo(1);
-                assertThat(kept.checksRendered()).as("its %d results, not its check without one", CHECKS - 1).isEqualTo(CHECKS - 1);
-                assertThat(afterCommit).contains("aami_check_status{agent_id=\"" + targets.get(0) + "\",check=\"check-1\",group=\"g\",hostname=\"host-1\"} 3.0");
-
-                sql(db, "UPDATE targets SET status = 'offline' WHERE id = ?", targets.get(1));
-                assertSameAsFull(db, clock, incremental);
-                assertThat(kept.targetsRendered()).as("a target gone offline: its lines turn stale").isEqualTo(1);
-                assertThat(kept.checksRendered()).as("all of its lines").isEqualTo(CHECKS);
-
-                clock.advance(Duration.ofSeconds(2 * 60 + 10 + 1));
-                assertSameAsFull(db, clock, incremental);
-                assertThat(kept.targetsRendered()).as("results late by time, online targets").isEqualTo(TARGETS - 1);
-                assertThat(kept.checksRendered()).as("their checks with a result").isEqualTo((TARGETS - 1) * (CHECKS - 1));
-                assertSameAsFull(db, clock, incremental);
-                assertThat(kept.targetsRendered()).isZero();
-
-                sql(db, "UPDATE checks SET name = 'renamed' WHERE name = 'check-2'");
-                assertThat(assertSameAsFull(db, clock, incremental)).contains("check=\"renamed\"");
-                assertThat(kept.targetsRendered()).as("definitions changed: everything").isEqualTo(TARGETS);
-            } finally {
-                db.close();
+                String text = assertSameAsFull(db, clock, incremental);
+                assertThat(kept.targetsRendered()).as("round %d: the changed targets only", round).isEqualTo(changed.size());
+                assertThat(kept.checksRendered()).as("round %d: the changed checks only", round).isEqualTo(changed.size());
+                assertThat(text).contains("aami_check_status{");
             }
-        }
+
+            // Another replica's ingest, still open while this one renders, committed afterwards.
+            try (Connection other = db.dataSource().getConnection()) {
+                other.setAutoCommit(false);
+                try (PreparedStatement ps = other.prepareStatement("UPDATE check_latest SET status = 3 WHERE target_id = ?")) {
+                    ps.setObject(1, targets.get(0));
+                    ps.executeUpdate();
+                }
+                assertSameAsFull(db, clock, incremental);
+                other.commit();
+            }
+            String afterCommit = assertSameAsFull(db, clock, incremental);
+            assertThat(kept.targetsRendered()).as("committed after the previous rendering's snapshot").isEqualTo(1);
+            assertThat(kept.checksRendered()).as("its %d results, not its check without one", CHECKS - 1).isEqualTo(CHECKS - 1);
+            assertThat(afterCommit).contains("aami_check_status{agent_id=\"" + targets.get(0) + "\",check=\"check-1\",group=\"g\",hostname=\"host-1\"} 3.0");
+
+            sql(db, "UPDATE targets SET status = 'offline' WHERE id = ?", targets.get(1));
+            assertSameAsFull(db, clock, incremental);
+            assertThat(kept.targetsRendered()).as("a target gone offline: its lines turn stale").isEqualTo(1);
+            assertThat(kept.checksRendered()).as("all of its lines").isEqualTo(CHECKS);
+
+            clock.advance(Duration.ofSeconds(2 * 60 + 10 + 1));
+            assertSameAsFull(db, clock, incremental);
+            assertThat(kept.targetsRendered()).as("results late by time, online targets").isEqualTo(TARGETS - 1);
+            assertThat(kept.checksRendered()).as("their checks with a result").isEqualTo((TARGETS - 1) * (CHECKS - 1));
+            assertSameAsFull(db, clock, incremental);
+            assertThat(kept.targetsRendered()).isZero();
+
+            sql(db, "UPDATE checks SET name = 'renamed' WHERE name = 'check-2'");
+            assertThat(assertSameAsFull(db, clock, incremental)).contains("check=\"renamed\"");
+            assertThat(kept.targetsRendered()).as("definitions changed: everything").isEqualTo(TARGETS);
+        });
     }
 
     @Test
     void randomChangesOfSingleChecksRenderOnlyThoseChecksAndTheTextStaysAFullRenderings() throws Exception {
+        inSeededFleet((db, clock, targets, kept, incremental) -> {
+            List<UUID> checks = db.withConnection(c -> ids(c, "SELECT id FROM checks ORDER BY name"));
+            assertSameAsFull(db, clock, incremental);
+            Random random = new Random(20);
+            for (int round = 0; round < 40; round++) {
+                Set<String> pairs = new HashSet<>();
+                boolean wholeTarget = false;
+                for (int i = 0; i < 1 + random.nextInt(3); i++) {
+                    UUID t = targets.get(random.nextInt(TARGETS));
+                    UUID k = checks.get(random.nextInt(CHECKS));
+                    int rows = switch (random.nextInt(5)) {
+                        case 0 -> sql(db, "DELETE FROM check_latest WHERE target_id = ? AND check_id = ?", t, k);
+                        case 1 -> {
+                            wholeTarget = true;
+                            yield sql(db, "UPDATE targets SET status = CASE status WHEN 'online' THEN 'offline' ELSE 'online' END "
+                                    + "WHERE id = ?", t);
+                        }
+                        default -> sql(db, "INSERT INTO check_latest (target_id, check_id, seq, status, exit_code, output, "
+                                + "truncated, timed_out, duration_ms, executed_at, received_at, epoch) VALUES (?, ?, 1, ?, 0, '', "
+                                + "false, false, ?, ?, ?, gen_random_uuid()) ON CONFLICT (target_id, check_id) DO UPDATE SET "
+                                + "status = EXCLUDED.status, duration_ms = EXCLUDED.duration_ms, executed_at = EXCLUDED.executed_at",
+                                t, k, random.nextInt(4), random.nextInt(9000), Timestamp.from(clock.instant()),
+                                Timestamp.from(clock.instant()));
+                    };
+                    if (rows > 0) {
+                        pairs.add(t + "/" + k);
+                    }
+                }
+                if (random.nextInt(8) == 0) {
+                    clock.advance(Duration.ofSeconds(50 + random.nextInt(100)));
+                    wholeTarget = true; // results turning stale by time: any number of checks
+                }
+                assertSameAsFull(db, clock, incremental);
+                if (!wholeTarget) {
+                    assertThat(kept.checksRendered()).as("round %d: the changed checks only", round).isEqualTo(pairs.size());
+                }
+            }
+
+            // A transaction still open during a rendering (another replica's ingest) changes one check; it is
+            // rendered by the rendering after its commit, and only that check.
+            clock.advance(Duration.ofSeconds(1));
+            sql(db, "UPDATE targets SET status = 'online'");
+            sql(db, "UPDATE check_latest SET executed_at = ?, received_at = ?", Timestamp.from(clock.instant()),
+                    Timestamp.from(clock.instant()));
+            assertSameAsFull(db, clock, incremental);
+            try (Connection other = db.dataSource().getConnection()) {
+                other.setAutoCommit(false);
+                try (PreparedStatement ps = other.prepareStatement("INSERT INTO check_latest (target_id, check_id, seq, "
+                        + "status, exit_code, output, truncated, timed_out, duration_ms, executed_at, received_at, epoch) "
+                        + "VALUES (?, ?, 1, 3, 0, '', false, false, 5, now(), now(), gen_random_uuid()) "
+                        + "ON CONFLICT (target_id, check_id) DO UPDATE SET status = 3")) {
+                    ps.setObject(1, targets.get(2));
+                    ps.setObject(2, checks.get(0));
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                }
+                assertSameAsFull(db, clock, incremental);
+                other.commit();
+            }
+            assertThat(assertSameAsFull(db, clock, incremental)).contains("aami_check_status{agent_id=\"" + targets.get(2)
+                    + "\",check=\"check-1\",group=\"g\",hostname=\"host-11\"} 3.0");
+            assertThat(kept.checksRendered()).as("committed after the previous rendering's snapshot").isEqualTo(1);
+
+            // Deleting a target leaves no change marks behind (the cascade's trigger drops them).
+            sql(db, "DELETE FROM targets WHERE id = ?", targets.get(3));
+            List<UUID> marks = db.withConnection(c -> ids(c, "SELECT target_id FROM check_latest_check_changes "
+                    + "WHERE target_id = '" + targets.get(3) + "'"));
+            assertThat(marks).isEmpty();
+            assertSameAsFull(db, clock, incremental);
+        });
+    }
+
+    /** A test body given a seeded fleet and an incremental rendering of it that has not rendered yet. */
+    private interface SeededFleet {
+        void run(Database db, MutableClock clock, List<UUID> targets, FleetCollector kept, FleetExposition incremental)
+                throws Exception;
+    }
+
+    /** Runs {@code body} against a server on a fresh database holding {@link #seed}'s fleet, on a clock the body moves. */
+    private static void inSeededFleet(SeededFleet body) throws Exception {
         MutableClock clock = MutableClock.startingNow();
         TestDatabase.Coordinates coords = TestDatabase.fresh();
-        try (TestServer s = TestServer.start(Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h"), coords, clock)) {
-            Database db = Database.connect(coords.url(), coords.user(), coords.password(), 2);
-            try {
-                List<UUID> targets = seed(db, clock);
-                List<UUID> checks = db.withConnection(c -> ids(c, "SELECT id FROM checks ORDER BY name"));
-                FleetCollector kept = new FleetCollector();
-                FleetExposition incremental = new FleetExposition(db, List.of(kept), Duration.ZERO, clock);
-                assertSameAsFull(db, clock, incremental);
-                Random random = new Random(20);
-                for (int round = 0; round < 40; round++) {
-                    Set<String> pairs = new HashSet<>();
-                    boolean wholeTarget = false;
-                    for (int i = 0; i < 1 + random.nextInt(3); i++) {
-                        UUID t = targets.get(random.nextInt(TARGETS));
-                        UUID k = checks.get(random.nextInt(CHECKS));
-                        int rows = switch (random.nextInt(5)) {
-                            case 0 -> sql(db, "DELETE FROM check_latest WHERE target_id = ? AND check_id = ?", t, k);
-                            case 1 -> {
-                                wholeTarget = true;
-                                yield sql(db, "UPDATE targets SET status = CASE status WHEN 'online' THEN 'offline' ELSE 'online' END "
-                                        + "WHERE id = ?", t);
-                            }
-                            default -> sql(db, "INSERT INTO check_latest (target_id, check_id, seq, status, exit_code, output, "
-                                    + "truncated, timed_out, duration_ms, executed_at, received_at, epoch) VALUES (?, ?, 1, ?, 0, '', "
-                                    + "false, false, ?, ?, ?, gen_random_uuid()) ON CONFLICT (target_id, check_id) DO UPDATE SET "
-                                    + "status = EXCLUDED.status, duration_ms = EXCLUDED.duration_ms, executed_at = EXCLUDED.executed_at",
-                                    t, k, random.nextInt(4), random.nextInt(9000), Timestamp.from(clock.instant()),
-                                    Timestamp.from(clock.instant()));
-                        };
-                        if (rows > 0) {
-                            pairs.add(t + "/" + k);
-                        }
-                    }
-                    if (random.nextInt(8) == 0) {
-                        clock.advance(Duration.ofSeconds(50 + random.nextInt(100)));
-                        wholeTarget = true; // results turning stale by time: any number of checks
-                    }
-                    assertSameAsFull(db, clock, incremental);
-                    if (!wholeTarget) {
-                        assertThat(kept.checksRendered()).as("round %d: the changed checks only", round).isEqualTo(pairs.size());
-                    }
-                }
-
-                // A transaction still open during a rendering (another replica's ingest) changes one check; it is
-                // rendered by the rendering after its commit, and only that check.
-                clock.advance(Duration.ofSeconds(1));
-                sql(db, "UPDATE targets SET status = 'online'");
-                sql(db, "UPDATE check_latest SET executed_at = ?, received_at = ?", Timestamp.from(clock.instant()),
-                        Timestamp.from(clock.instant()));
-                assertSameAsFull(db, clock, incremental);
-                try (Connection other = db.dataSource().getConnection()) {
-                    other.setAutoCommit(false);
-                    try (PreparedStatement ps = other.prepareStatement("INSERT INTO check_latest (target_id, check_id, seq, "
-                            + "status, exit_code, output, truncated, timed_out, duration_ms, executed_at, received_at, epoch) "
-                            + "VALUES (?, ?, 1, 3, 0, '', false, false, 5, now(), now(), gen_random_uuid()) "
-                            + "ON CONFLICT (target_id, check_id) DO UPDATE SET status = 3")) {
-                        ps.setObject(1, targets.get(2));
-                        ps.setObject(2, checks.get(0));
-                        assertThat(ps.executeUpdate()).isEqualTo(1);
-                    }
-                    assertSameAsFull(db, clock, incremental);
-                    other.commit();
-                }
-                assertThat(assertSameAsFull(db, clock, incremental)).contains("aami_check_status{agent_id=\"" + targets.get(2)
-                        + "\",check=\"check-1\",group=\"g\",hostname=\"host-11\"} 3.0");
-                assertThat(kept.checksRendered()).as("committed after the previous rendering's snapshot").isEqualTo(1);
-
-                // Deleting a target leaves no change marks behind (the cascade's trigger drops them).
-                sql(db, "DELETE FROM targets WHERE id = ?", targets.get(3));
-                List<UUID> marks = db.withConnection(c -> ids(c, "SELECT target_id FROM check_latest_check_changes "
-                        + "WHERE target_id = '" + targets.get(3) + "'"));
-                assertThat(marks).isEmpty();
-                assertSameAsFull(db, clock, incremental);
-            } finally {
-                db.close();
-            }
+        try (TestServer s = TestServer.start(Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h"), coords, clock);
+             Database db = Database.connect(coords.url(), coords.user(), coords.password(), 2)) {
+            List<UUID> targets = seed(db, clock);
+            FleetCollector kept = new FleetCollector();
+            body.run(db, clock, targets, kept, new FleetExposition(db, List.of(kept), Duration.ZERO, clock));
         }
     }
 
