@@ -74,6 +74,9 @@ final class EmbeddedTarget implements AutoCloseable {
             env.put("AAMI_DATABASE_PASSWORD", pg.password());
             env.put("AAMI_RATE_LIMITS_ENROLL_PER_MINUTE", "1000000");
             env.put("AAMI_RATE_LIMITS_ENROLL_BURST", "1000000");
+            // Every simulated agent comes from 127.0.0.1 where a real fleet's come from an address each: the
+            // per-address share of TLS handshakes in progress is lifted to the whole (the server's default).
+            env.put("AAMI_HTTP_MAX_TLS_HANDSHAKES_PER_ADDRESS", String.valueOf(64 * Runtime.getRuntime().availableProcessors()));
             env.put("AAMI_HEARTBEAT_INTERVAL", io.aami.common.config.Durations.format(heartbeat));
             env.putAll(settings);
             ServerConfig cfg = ServerConfigLoader.load(null, env);

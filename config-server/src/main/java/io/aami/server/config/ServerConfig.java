@@ -57,11 +57,13 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
      * {@code headerReadTimeout}: a request's line and headers must arrive within this;
      * {@code bodyReadTimeout} and {@code minBodyRateBytesPerSecond}: a request body must arrive within the
      * deadline and at least at that rate (else 408); {@code maxUnauthenticatedInFlight}: requests to routes
-     * that need no credential (enrollment, the CA, metrics) handled at once, beyond which they get 503.
+     * that need no credential (enrollment, the CA, metrics) handled at once, beyond which they get 503;
+     * {@code maxTlsHandshakes}: TLS handshakes in progress at once, beyond which the listener stops accepting
+     * until one ends; {@code maxTlsHandshakesPerAddress}: of those, from one source address.
      */
     public record Http(long maxBodyBytes, boolean metricsPublic, Duration tlsHandshakeTimeout, Duration metricsMaxAge,
                        Duration headerReadTimeout, Duration bodyReadTimeout, long minBodyRateBytesPerSecond,
-                       int maxUnauthenticatedInFlight) {
+                       int maxUnauthenticatedInFlight, int maxTlsHandshakes, int maxTlsHandshakesPerAddress) {
     }
 
     /**

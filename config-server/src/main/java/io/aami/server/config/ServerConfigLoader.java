@@ -15,6 +15,7 @@ public final class ServerConfigLoader {
     private static final Map<String, String> ENV_ALIASES = Map.of("tls.enabled", "AAMI_TLS");
     /** At most half of the server's worker threads may serve requests that carry no credential. */
     public static final int MAX_UNAUTHENTICATED = 125;
+    private static final int MAX_TLS_HANDSHAKES = 100_000;
 
     private ServerConfigLoader() {
     }
@@ -29,6 +30,7 @@ public final class ServerConfigLoader {
 
     public static Loaded loadWithWarnings(Path file, Map<String, String> env) {
         ConfigTree t = ConfigTree.load(file, env, ENV_ALIASES);
+        int maxHandshakes = t.integer("http.max_tls_handshakes", defaultMaxTlsHandshakes(), 1, MAX_TLS_HANDSHAKES);
         ServerConfig cfg = new ServerConfig(
                 listen(t),
                 Path.of(t.string("data_dir", "./data")).toAbsolutePath().normalize(),
@@ -63,7 +65,9 @@ public final class ServerConfigLoader {
                         t.duration("http.header_read_timeout", Duration.ofSeconds(10)),
                         t.duration("http.body_read_timeout", Duration.ofSeconds(30)),
                         t.byteSize("http.min_body_rate_bytes_per_second", 1024),
-                        t.integer("http.max_unauthenticated_in_flight", 32, 1, MAX_UNAUTHENTICATED)),
+                        t.integer("http.max_unauthenticated_in_flight", 32, 1, MAX_UNAUTHENTICATED),
+                        maxHandshakes,
+                        t.integer("http.max_tls_handshakes_per_address", Math.max(1, maxHandshakes / 4), 1, MAX_TLS_HANDSHAKES)),
                 new ServerConfig.RateLimits(
                         t.integer("rate_limits.enroll_per_minute", 60, 1, 1_000_000),
                         t.integer("rate_limits.enroll_burst", 20, 1, 1_000_000),
@@ -176,6 +180,19 @@ public final class ServerConfigLoader {
         if (http.minBodyRateBytesPerSecond() < 1 || http.minBodyRateBytesPerSecond() > 1024L * 1024 * 1024) {
             throw t.invalid("http.min_body_rate_bytes_per_second", "must be between 1 and 1GiB");
         }
+        if (http.maxTlsHandshakesPerAddress() > http.maxTlsHandshakes()) {
+            throw t.invalid("http.max_tls_handshakes_per_address", "must not exceed http.max_tls_handshakes ("
+                    + http.maxTlsHandshakes() + ")");
+        }
+    }
+
+    /**
+     * 64 handshakes per core: enough to keep every core busy when handshakes wait a round trip of a few
+     * hundred milliseconds for the agent's answer, few enough that each admitted one finishes in
+     * milliseconds on loopback (HandshakeLimit).
+     */
+    static int defaultMaxTlsHandshakes() {
+        return 64 * Runtime.getRuntime().availableProcessors();
     }
 
     private static boolean outside(Duration d, Duration min, Duration max) {

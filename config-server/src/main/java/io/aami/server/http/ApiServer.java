@@ -56,7 +56,7 @@ public final class ApiServer {
             config.http.generateEtags = false;
             config.http.defaultContentType = "application/json";
             config.router.ignoreTrailingSlashes = true;
-            config.jetty.addConnector((server, http) -> Connectors.create(server, http, cfg, tls));
+            config.jetty.addConnector((server, http) -> Connectors.create(server, http, cfg, tls, registry));
             // Long polls wait up to policy.max_wait; no response may be cut short before that.
             config.http.asyncTimeout = cfg.policy().maxWait().plusSeconds(30).toMillis();
             config.routes.before(ctx -> {

@@ -1,6 +1,7 @@
 package io.aami.server.http;
 
 import io.aami.server.config.ServerConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.security.SecureRandom;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -15,7 +16,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * The one listening connector: HTTP/1.1 only (no HTTP/2), plain when TLS is off, else TLS 1.3
  * (1.2 only if configured) with the server certificate, asking for — not requiring — a client
  * certificate from our CA: enrollment, the CA endpoint and health need none, agent endpoints refuse
- * requests without one. Sessions are cached so a reconnecting fleet resumes instead of handshaking.
+ * requests without one. Sessions are cached so a reconnecting fleet resumes instead of handshaking, and
+ * handshakes in progress are bounded ({@link HandshakeLimit}) so a storm of them cannot collapse it.
  */
 final class Connectors {
     /** Long enough for a long poll, short enough that idle or half-open connections are reclaimed. */
@@ -24,7 +26,7 @@ final class Connectors {
     private Connectors() {
     }
 
-    static Connector create(Server server, HttpConfiguration http, ServerConfig cfg, TlsMaterial tls) {
+    static Connector create(Server server, HttpConfiguration http, ServerConfig cfg, TlsMaterial tls, PrometheusRegistry registry) {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         ServerConnector connector;
@@ -40,6 +42,8 @@ final class Connectors {
         }
         if (tls != null) {
             connector.addBean(new HandshakeTimeout(connector.getScheduler(), cfg.http().tlsHandshakeTimeout()));
+            connector.addBean(new HandshakeLimit(connector, cfg.http().maxTlsHandshakes(), cfg.http().maxTlsHandshakesPerAddress(),
+                    registry));
         }
         connector.addBean(new HeaderDeadline(connector.getScheduler(), cfg.http().headerReadTimeout()));
         connector.setHost(cfg.listen().host());

@@ -74,6 +74,10 @@ class ServerConfigValidationTest {
             "AAMI_HTTP_MAX_UNAUTHENTICATED_IN_FLIGHT=0    | http.max_unauthenticated_in_flight | 0 is outside the allowed range 1..125",
             "AAMI_HTTP_MAX_UNAUTHENTICATED_IN_FLIGHT=126  | http.max_unauthenticated_in_flight | 126 is outside the allowed range 1..125",
             "AAMI_HTTP_TLS_HANDSHAKE_TIMEOUT=soon         | http.tls_handshake_timeout | 'soon' is not a duration",
+            "AAMI_HTTP_MAX_TLS_HANDSHAKES=0               | http.max_tls_handshakes | 0 is outside the allowed range 1..100000",
+            "AAMI_HTTP_MAX_TLS_HANDSHAKES=many            | http.max_tls_handshakes | 'many'",
+            "AAMI_HTTP_MAX_TLS_HANDSHAKES_PER_ADDRESS=0   | http.max_tls_handshakes_per_address | 0 is outside the allowed range 1..100000",
+            "AAMI_HTTP_MAX_TLS_HANDSHAKES=8;AAMI_HTTP_MAX_TLS_HANDSHAKES_PER_ADDRESS=9 | http.max_tls_handshakes_per_address | must not exceed http.max_tls_handshakes (8)",
             "AAMI_METRICS_PUBLIC=maybe                    | metrics.public | 'maybe' is not one of on, off, true, false",
             "AAMI_METRICS_MAX_AGE=soon                    | metrics.max_age | 'soon' is not a duration",
             // rate limits
@@ -179,6 +183,7 @@ class ServerConfigValidationTest {
             "AAMI_TLS_CLIENT_CERT_VALIDITY=1h",
             "AAMI_TLS_CLIENT_CERT_VALIDITY=366d",
             "AAMI_POLICY_BUNDLE_TTL=5m",
+            "AAMI_HTTP_MAX_TLS_HANDSHAKES=1",
             "AAMI_MONITORING_TOKEN=sixteen-chars-xx",
             "AAMI_SD_ALLOWED_CIDRS=10.0.0.0/1,2001:db8::/1,192.0.2.7"})
     void edgesLoad(String overrides) {

@@ -1,0 +1,127 @@
+package io.aami.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aami.common.pki.Pem;
+import io.aami.server.testing.TestServer;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link HandshakeLimit} on a real TLS listener: raw sockets that connect and send nothing hold handshake
+ * places (the handshake timeout is long here), and a real TLS client shows whether it is admitted.
+ */
+class HandshakeLimitTest {
+    private static final Duration HELD = Duration.ofMillis(1500);
+
+    @Test
+    void aFullListenerAdmitsTheNextHandshakeOnlyWhenOneEnds() throws Exception {
+        try (TestServer server = TestServer.start(settings(3, 3))) {
+            List<Socket> silent = open(server, 3, "127.0.0.1");
+            try {
+                CompletableFuture<String> late = CompletableFuture.supplyAsync(() -> handshake(server, "127.0.0.1"));
+                TimeUnit.MILLISECONDS.sleep(HELD.toMillis());
+                assertThat(late).as("a fourth handshake while three are in progress").isNotDone();
+                // A handshake that fails gives its place back as well as one that succeeds.
+                silent.get(0).getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes());
+                assertThat(late.get(10, TimeUnit.SECONDS)).isEqualTo("TLSv1.3");
+                // The successful handshake gave its place back too: the listener is not stuck at the limit.
+                assertThat(handshake(server, "127.0.0.1")).isEqualTo("TLSv1.3");
+            } finally {
+                close(silent);
+            }
+        }
+    }
+
+    @Test
+    void oneAddressCannotHoldEveryPlace() throws Exception {
+        try (TestServer server = TestServer.start(settings(4, 2))) {
+            List<Socket> silent = open(server, 2, "127.0.0.1");
+            try (Socket third = new Socket()) {
+                third.bind(new InetSocketAddress("127.0.0.1", 0));
+                third.connect(new InetSocketAddress("127.0.0.1", server.port()));
+                third.setSoTimeout(10_000);
+                long t0 = System.nanoTime();
+                InputStream in = third.getInputStream();
+                assertThat(in.read()).as("the address's third connection is closed unread").isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+                assertThat(handshake(server, "127.0.0.2")).as("another address still handshakes").isEqualTo("TLSv1.3");
+                assertThat(metrics(server)).contains("aami_tls_handshakes_refused_total 1.0");
+            } finally {
+                close(silent);
+            }
+        }
+    }
+
+    private static Map<String, String> settings(int max, int perAddress) {
+        return Map.of("AAMI_TLS", "on", "AAMI_HTTP_TLS_HANDSHAKE_TIMEOUT", "60s",
+                "AAMI_HTTP_MAX_TLS_HANDSHAKES", String.valueOf(max),
+                "AAMI_HTTP_MAX_TLS_HANDSHAKES_PER_ADDRESS", String.valueOf(perAddress));
+    }
+
+    private static List<Socket> open(TestServer server, int n, String from) throws Exception {
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Socket s = new Socket();
+            s.bind(new InetSocketAddress(from, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            sockets.add(s);
+        }
+        // Accepted in order before any later connection; a moment so the listener has counted them.
+        TimeUnit.MILLISECONDS.sleep(300);
+        return sockets;
+    }
+
+    private static void close(List<Socket> sockets) throws Exception {
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+
+    /** A TLS handshake from {@code from} (a loopback address); its protocol. */
+    private static String handshake(TestServer server, String from) {
+        try (SSLSocket s = (SSLSocket) sslContext(server).getSocketFactory().createSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
+            s.setSoTimeout(20_000);
+            s.startHandshake();
+            return s.getSession().getProtocol();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String metrics(TestServer server) throws Exception {
+        try (SSLSocket s = (SSLSocket) sslContext(server).getSocketFactory().createSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.3", 0));
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes());
+            return new String(s.getInputStream().readAllBytes());
+        }
+    }
+
+    private static SSLContext sslContext(TestServer server) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", Pem.readCertificate(server.caCertificate()));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+}
