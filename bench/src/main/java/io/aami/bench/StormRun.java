@@ -92,6 +92,8 @@ final class StormRun {
 
     private Result storm(Replicas server, Agents fleet, Stats stats, boolean tls, int reused,
                          double enrollSeconds) throws InterruptedException, IOException {
+        // With simulator children this JVM is the server alone: its CPU is the storm's cost to the server.
+        ProcessStats cpuBefore = o.processes() > 1 ? ProcessStats.of(ProcessHandle.current().pid()) : null;
         long stopping = System.nanoTime();
         server.stop();
         // From here no answer can come from the old server: every heartbeat answered is the new one's.
@@ -121,6 +123,12 @@ final class StormRun {
             out.printf("  TLS handshakes during the storm: %d full, %d resumed (%d of them sessions from before the restart), %d failed%n",
                     hs.full(), hs.resumed(), hs.resumedOld(), hs.failed());
         }
+        if (cpuBefore != null) {
+            double cpu = (ProcessStats.of(ProcessHandle.current().pid()).cpuNanos() - cpuBefore.cpuNanos()) / 1e9;
+            out.printf(Locale.ROOT, "  server CPU from the stop until every agent was back (this JVM%s; the agents run in the simulator"
+                    + " children): %.1f s, %.2f ms an agent%n", o.replicas() > 1 ? ", replica 1 of " + o.replicas() : "", cpu,
+                    cpu * 1000 / (o.replicas() > 1 ? (double) o.agents() / o.replicas() : o.agents()));
+        }
         return r;
     }
 
@@ -137,9 +145,13 @@ final class StormRun {
         return sb.length() == 0 ? "none" : sb.toString();
     }
 
-    /** Waits until every agent has had a heartbeat answered since the fleet started (two intervals and a minute at most). */
+    /**
+     * Waits until every agent has had a heartbeat answered since the fleet started: two intervals and
+     * {@code --timeout} at most, since starting a fleet is a storm of its own (every agent handshakes,
+     * while the JIT still compiles).
+     */
     private boolean settle(Agents fleet, long started) throws InterruptedException {
-        long deadline = System.nanoTime() + o.heartbeat().multipliedBy(2).plusSeconds(60).toNanos();
+        long deadline = System.nanoTime() + o.heartbeat().multipliedBy(2).plus(o.timeout()).toNanos();
         while (fleet.heartbeatingSince(started) < o.agents()) {
             if (System.nanoTime() > deadline) {
                 return false;
