@@ -1,0 +1,79 @@
+package io.aami.server.cli;
+
+import static io.aami.server.testing.TestServer.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aami.server.testing.Api;
+import io.aami.server.testing.ServerPerClass;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code user add} against a real server: the first admin from the command line, the password never an argument. */
+class UserCommandTest {
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.with(Map.of());
+    static final Api api = server.api();
+    static final String PASSWORD = "correct horse battery";
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--server", "http://127.0.0.1:" + server.running().port(), "--data-dir", dir.toString()));
+        return new UserCommand(new CommandContext(Map.of("AAMI_ADMIN_TOKEN", ADMIN),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintStream(out), new PrintStream(err),
+                Clock.systemUTC(), dir.resolve("none.yaml"))).run(all);
+    }
+
+    private String printed() {
+        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theFirstAdminFromStandardInput() {
+        assertThat(run(PASSWORD + "\n", "add", "--name", "root", "--role", "admin")).as(printed()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("created user root (admin)");
+        assertThat(api.get("/api/v1/users", ADMIN).body()).contains("\"name\":\"root\"").contains("\"role\":\"admin\"");
+        assertThat(printed()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void thePasswordFromAFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("pw"), PASSWORD + "\r\n");
+        assertThat(run("", "add", "--name", "ops", "--role", "operator", "--password-file", file.toString())).as(printed()).isZero();
+        assertThat(api.get("/api/v1/users", ADMIN).body()).contains("\"name\":\"ops\"");
+    }
+
+    @Test
+    void neverAsAnArgumentAndNeverEmpty() {
+        assertThat(run("", "add", "--name", "x", "--role", "admin", "--password", PASSWORD)).isEqualTo(2);
+        assertThat(printed()).contains("unknown option '--password'");
+        assertThat(run("", "add", "--name", "nopw", "--role", "admin")).isEqualTo(1);
+        assertThat(printed()).contains("no password");
+        assertThat(api.get("/api/v1/users", ADMIN).body()).doesNotContain("nopw");
+    }
+
+    @Test
+    void theServersRefusalIsShown() {
+        assertThat(run("short\n", "add", "--name", "weak", "--role", "admin")).isEqualTo(1);
+        assertThat(printed()).contains("answered 400").contains("password");
+        assertThat(run(PASSWORD + "\n", "add", "--name", "odd", "--role", "root")).isEqualTo(1);
+        assertThat(printed()).contains("role");
+        assertThat(run(PASSWORD + "\n", "add", "--role", "admin")).isEqualTo(2);
+    }
+}
