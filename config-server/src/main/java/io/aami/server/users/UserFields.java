@@ -42,7 +42,9 @@ final class UserFields {
         if (length > MAX_PASSWORD) {
             throw ApiException.invalid("password", "must be at most " + MAX_PASSWORD + " characters");
         }
-        if (value.codePoints().distinct().count() < 4 || value.toLowerCase(java.util.Locale.ROOT).contains(userName.toLowerCase(java.util.Locale.ROOT))) {
+        String lower = value.toLowerCase(java.util.Locale.ROOT);
+        boolean hasName = userName.length() >= 3 && lower.contains(userName.toLowerCase(java.util.Locale.ROOT));
+        if (value.codePoints().distinct().count() < 4 || hasName) {
             throw ApiException.invalid("password", "is too easy to guess: use at least 4 different characters and not the user's name");
         }
         return value;
