@@ -160,8 +160,9 @@ public final class ServerMain {
                 ctx.secrets());
         ctx.changes().start();
         int port = serve(ctx, core.pki().tlsMaterial(),
-                access(ctx, new OperatorAuthenticator(adminToken, monitoringToken, core.users().authentication()),
-                        core.agents().authentication()));
+                access(ctx, new OperatorAuthenticator(adminToken, monitoringToken, core.users().authentication(),
+                        new RateLimiter(ctx.config().rateLimits().invalidTokenPerSecond(), ctx.config().rateLimits().invalidTokenBurst(),
+                                ctx.clock(), 100_000)), core.agents().authentication()));
         return new RunningServer(port, ctx.db(), core.heartbeat(), core.results(), ctx.routes(), ctx.resources());
     }
 

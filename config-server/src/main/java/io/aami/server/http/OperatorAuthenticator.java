@@ -19,14 +19,17 @@ public final class OperatorAuthenticator {
     private final byte[] adminSha256;
     private final byte[] monitoringSha256;
     private final UserAuthentication users;
+    private final RateLimiter invalidTokens;
 
-    public OperatorAuthenticator(String adminToken, String monitoringToken, UserAuthentication users) {
+    /** @param invalidTokens invalid tokens per source address: past it, a token is refused before any lookup */
+    public OperatorAuthenticator(String adminToken, String monitoringToken, UserAuthentication users, RateLimiter invalidTokens) {
         if (adminToken.equals(monitoringToken)) {
             throw new IllegalStateException("the monitoring token must differ from the admin token");
         }
         this.adminSha256 = Secrets.sha256(adminToken);
         this.monitoringSha256 = Secrets.sha256(monitoringToken);
         this.users = users;
+        this.invalidTokens = invalidTokens;
     }
 
     /** A credential whose role includes {@code needed}: 401 without a valid one, 403 with too low a role. */
@@ -55,13 +58,25 @@ public final class OperatorAuthenticator {
         }
         boolean admin = Secrets.matches(adminSha256, presented);
         boolean monitoring = Secrets.matches(monitoringSha256, presented);
-        Principal p = admin ? Principal.breakGlass() : monitoring ? Principal.monitoring()
-                : users.authenticate(presented).orElse(null);
+        Principal p = admin ? Principal.breakGlass() : monitoring ? Principal.monitoring() : user(ctx, presented);
         if (p == null) {
+            invalidTokens.acquire(ctx.req().getRemoteAddr());
             ctx.header("WWW-Authenticate", "Bearer realm=\"aami\", error=\"invalid_token\"");
             throw new ApiException(ErrorCode.UNAUTHORIZED, "the token is not valid (unknown, expired or revoked, or its user is disabled)");
         }
         Principals.set(ctx, p);
         return p;
+    }
+
+    /**
+     * A user's token, unless this address has sent too many invalid tokens: then it is refused before the
+     * lookup, so guessing costs the database nothing past the limit (the admin and monitoring tokens, compared
+     * in memory, still work from there).
+     */
+    private Principal user(Context ctx, String presented) {
+        invalidTokens.waitFor(ctx.req().getRemoteAddr()).ifPresent(wait -> {
+            throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many invalid tokens from this address; retry later", wait);
+        });
+        return users.authenticate(presented).orElse(null);
     }
 }
