@@ -45,11 +45,12 @@ class UserCommandTest {
     }
 
     @Test
-    void theFirstAdminFromStandardInput() {
+    void theFirstAdminFromStandardInput() throws Exception {
         assertThat(run(PASSWORD + "\n", "add", "--name", "root", "--role", "admin")).as(printed()).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("created user root (admin)");
         assertThat(api.get("/api/v1/users", ADMIN).body()).contains("\"name\":\"root\"").contains("\"role\":\"admin\"");
         assertThat(printed()).doesNotContain(PASSWORD);
+        assertThat(storedPasswordIs("root", PASSWORD)).as("the line, without its line end").isTrue();
     }
 
     @Test
@@ -57,6 +58,20 @@ class UserCommandTest {
         Path file = Files.writeString(dir.resolve("pw"), PASSWORD + "\r\n");
         assertThat(run("", "add", "--name", "ops", "--role", "operator", "--password-file", file.toString())).as(printed()).isZero();
         assertThat(api.get("/api/v1/users", ADMIN).body()).contains("\"name\":\"ops\"");
+        assertThat(storedPasswordIs("ops", PASSWORD)).isTrue();
+    }
+
+    /** Whether {@code name}'s stored hash is {@code password}'s, read straight from the database. */
+    private static boolean storedPasswordIs(String name, String password) throws Exception {
+        var db = server.database();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM users WHERE name = ?")) {
+            ps.setString(1, name);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() && new io.aami.server.security.PasswordHasher(new java.security.SecureRandom())
+                        .verify(rs.getString(1), password);
+            }
+        }
     }
 
     @Test
