@@ -123,7 +123,7 @@ public final class UserService {
     }
 
     private User existing(Connection c, UUID id) throws SQLException {
-        return store.find(c, id).orElseThrow(() -> ApiException.notFound("user", id));
+        return store.lock(c, id).orElseThrow(() -> ApiException.notFound("user", id));
     }
 
     private static void requireAnotherAdmin(List<UUID> enabledAdmins, UUID id, String what) {

@@ -43,11 +43,17 @@ public final class UserStore {
         }
     }
 
-    private static final String FIND = "SELECT " + COLUMNS + " FROM users WHERE id = ? FOR UPDATE";
+    private static final String FIND = "SELECT " + COLUMNS + " FROM users WHERE id = ?";
 
-    /** The user, its row locked until the transaction ends (read-only callers are in autocommit). */
     Optional<User> find(Connection c, UUID id) throws SQLException {
         return one(c, FIND, id);
+    }
+
+    private static final String LOCK = FIND + " FOR UPDATE";
+
+    /** The user, its row locked until the transaction ends: changes to one user (and its tokens) take turns. */
+    Optional<User> lock(Connection c, UUID id) throws SQLException {
+        return one(c, LOCK, id);
     }
 
     private static final String FIND_BY_NAME = "SELECT " + COLUMNS + " FROM users WHERE lower(name) = lower(?)";

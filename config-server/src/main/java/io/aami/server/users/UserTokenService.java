@@ -55,7 +55,7 @@ public final class UserTokenService {
         String token = UserTokenFormat.format(id, secrets.randomString(UserTokenFormat.SECRET_LENGTH));
         try {
             return db.inTransaction(c -> {
-                if (users.find(c, userId).orElseThrow(() -> ApiException.notFound("user", userId)).disabled()) {
+                if (users.lock(c, userId).orElseThrow(() -> ApiException.notFound("user", userId)).disabled()) {
                     throw ApiException.invalid("user", "user " + userId + " is disabled: enable it before giving it a token");
                 }
                 if (store.countLive(c, userId, now) >= MAX_LIVE_TOKENS) {
