@@ -4,48 +4,37 @@ import static io.aami.server.testing.TestServer.ADMIN;
 import static io.aami.server.testing.TestServer.MONITORING;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aami.common.pki.Pem;
 import io.aami.server.http.Access;
 import io.aami.server.http.RouteTable;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Fixtures;
-import io.aami.server.testing.ServerPerClass;
+import io.aami.server.testing.TestServer;
+import io.aami.server.testing.TlsTestClients;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Walks EVERY route of the one route table with every kind of caller and checks the answer against the role
  * the table declares: 401 without a credential it takes, 403 with one whose role is too low, anything else
  * ("allowed": the handler ran; it may still refuse the empty body or the made-up id) otherwise. The expected
- * answers are derived from the table, so a new route is walked without touching this test.
+ * answers are derived from the table, so a new route is walked without touching this test. The agent is
+ * walked both ways it can prove itself: its token (TLS off) and its client certificate (TLS on).
  */
 class AccessMatrixTest {
-    @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.with(Map.of("AAMI_METRICS_PUBLIC", "false"));
-    static final Api api = server.api();
-
     enum Caller { NONE, VIEWER, OPERATOR, ADMIN_USER, BREAK_GLASS, MONITORING, AGENT }
 
     enum Outcome { UNAUTHORIZED, FORBIDDEN, ALLOWED }
 
-    static final Map<Caller, String> tokens = new EnumMap<>(Caller.class);
-    static Fixtures.EnrolledAgent agent;
-
-    @BeforeAll
-    static void callers() {
-        tokens.put(Caller.VIEWER, userToken("walk-viewer", "viewer"));
-        tokens.put(Caller.OPERATOR, userToken("walk-operator", "operator"));
-        tokens.put(Caller.ADMIN_USER, userToken("walk-admin", "admin"));
-        tokens.put(Caller.BREAK_GLASS, ADMIN);
-        tokens.put(Caller.MONITORING, MONITORING);
-        agent = Fixtures.enroll(api, "walk-agent", null);
-        tokens.put(Caller.AGENT, agent.token());
+    /** How one caller sends its requests: through which client, with which bearer token (or none). */
+    record Credential(Api api, String bearer) {
     }
 
     /** What the table's role promises each caller. */
@@ -69,13 +58,51 @@ class AccessMatrixTest {
     }
 
     @Test
-    void everyRouteAnswersEveryCallerAsTheTableSays() {
+    void everyRouteAnswersEveryCallerAsTheTableSaysAgentByToken() {
+        try (TestServer server = TestServer.start(Map.of("AAMI_METRICS_PUBLIC", "false"))) {
+            Map<Caller, Credential> callers = operators(server.api());
+            Fixtures.EnrolledAgent agent = Fixtures.enroll(server.api(), "walk-agent", null);
+            callers.put(Caller.AGENT, new Credential(server.api(), agent.token()));
+            walk(server, callers, agent.id());
+        }
+    }
+
+    @Test
+    void everyRouteAnswersEveryCallerAsTheTableSaysAgentByCertificate() {
+        try (TestServer server = TestServer.start(Map.of("AAMI_METRICS_PUBLIC", "false", "AAMI_TLS", "on"))) {
+            Map<Caller, Credential> callers = operators(server.api());
+            UUID id = UUID.randomUUID();
+            KeyPair key = TlsTestClients.newKey();
+            Api.Reply r = server.api().post("/api/v1/bootstrap-tokens/register", Map.of("token", Fixtures.bootstrapToken(server.api(),
+                    1, Map.of()), "agent_id", id.toString(), "hostname", "walk-agent", "csr", TlsTestClients.csr(key, id)), null);
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            X509Certificate cert = Pem.parseCertificate(r.json().get("client_certificate").asText());
+            Api withCert = new Api(server.baseUrl(), TlsTestClients.trusting(server.caCertificate(),
+                    new TlsTestClients.ClientIdentity(key, List.of(cert))));
+            callers.put(Caller.AGENT, new Credential(withCert, null));
+            walk(server, callers, id);
+        }
+    }
+
+    /** The walk is not vacuous: each operator role meets a route it may call and one it may not. */
+    @Test
+    void eachRoleIsBothAllowedAndRefusedSomewhere() {
+        List<RouteTable.Route> routes = ServerMain.routeTable().routes();
+        for (Caller c : List.of(Caller.VIEWER, Caller.OPERATOR)) {
+            assertThat(routes.stream().map(r -> expected(r.access(), c)).toList()).as(c.name())
+                    .contains(Outcome.ALLOWED, Outcome.FORBIDDEN);
+        }
+        assertThat(routes).extracting(RouteTable.Route::access).containsAll(EnumSet.allOf(Access.class));
+    }
+
+    private static void walk(TestServer server, Map<Caller, Credential> callers, UUID agentId) {
         List<RouteTable.Route> routes = server.running().routes();
         List<String> wrong = new ArrayList<>();
         int walked = 0;
         for (RouteTable.Route r : routes) {
             for (Caller caller : Caller.values()) {
-                Api.Reply reply = api.send(r.method(), path(r), Map.of(), tokens.get(caller));
+                Credential as = callers.get(caller);
+                Api.Reply reply = as.api().send(r.method(), path(r, agentId), Map.of(), as.bearer());
                 Outcome want = expected(r.access(), caller);
                 Outcome got = reply.status() == 401 ? Outcome.UNAUTHORIZED : reply.status() == 403 ? Outcome.FORBIDDEN : Outcome.ALLOWED;
                 if (got != want || reply.status() == 404 && reply.body().contains("no route")) {
@@ -86,26 +113,28 @@ class AccessMatrixTest {
         }
         assertThat(wrong).as("routes answering against the table").isEmpty();
         assertThat(walked).isEqualTo(routes.size() * Caller.values().length);
-        assertThat(routes).extracting(RouteTable.Route::access).containsAll(EnumSet.allOf(Access.class));
-    }
-
-    /** The walk is not vacuous: each operator role meets a route it may call and one it may not. */
-    @Test
-    void eachRoleIsBothAllowedAndRefusedSomewhere() {
-        for (Caller c : List.of(Caller.VIEWER, Caller.OPERATOR)) {
-            List<Outcome> outcomes = server.running().routes().stream().map(r -> expected(r.access(), c)).toList();
-            assertThat(outcomes).as(c.name()).contains(Outcome.ALLOWED, Outcome.FORBIDDEN);
-        }
-        assertThat(api.get("/api/v1/users", tokens.get(Caller.OPERATOR)).json().get("code").asText()).isEqualTo("FORBIDDEN");
     }
 
     /** {id} is the agent's own on agent routes; elsewhere a well-formed id of nothing (the handler answers 404). */
-    private static String path(RouteTable.Route r) {
-        String id = r.access() == Access.AGENT ? agent.id().toString() : UUID.randomUUID().toString();
+    private static String path(RouteTable.Route r, UUID agentId) {
+        String id = r.access() == Access.AGENT ? agentId.toString() : UUID.randomUUID().toString();
         return r.path().replace("{id}", id).replace("{token_id}", UUID.randomUUID().toString());
     }
 
-    private static String userToken(String name, String role) {
+    /** Everyone but the agent, each through the server's plain client. */
+    private static Map<Caller, Credential> operators(Api api) {
+        Map<Caller, Credential> callers = new EnumMap<>(Caller.class);
+        callers.put(Caller.NONE, new Credential(api, null));
+        callers.put(Caller.VIEWER, new Credential(api, userToken(api, "walk-viewer", "viewer")));
+        callers.put(Caller.OPERATOR, new Credential(api, userToken(api, "walk-operator", "operator")));
+        callers.put(Caller.ADMIN_USER, new Credential(api, userToken(api, "walk-admin", "admin")));
+        callers.put(Caller.BREAK_GLASS, new Credential(api, ADMIN));
+        callers.put(Caller.MONITORING, new Credential(api, MONITORING));
+        assertThat(api.get("/api/v1/users", callers.get(Caller.OPERATOR).bearer()).json().get("code").asText()).isEqualTo("FORBIDDEN");
+        return callers;
+    }
+
+    private static String userToken(Api api, String name, String role) {
         Api.Reply user = api.post("/api/v1/users", Map.of("name", name, "role", role, "password", "correct horse battery"), ADMIN);
         assertThat(user.status()).as(user.toString()).isEqualTo(201);
         Api.Reply token = api.post("/api/v1/users/" + user.json().get("id").asText() + "/tokens", Map.of("name", "walk"), ADMIN);
