@@ -155,14 +155,8 @@ public final class ServerMain {
     /** Builds every feature, then starts the change feed and the API. */
     private static RunningServer startFeatures(ServerContext ctx) {
         Core core = wire(Features.building(ctx));
-        String adminToken = AdminToken.resolve(ctx.config().adminToken(), ctx.config().adminTokenFile(), ctx.secrets());
-        String monitoringToken = AdminToken.resolveMonitoring(ctx.config().monitoringToken(), ctx.config().monitoringTokenFile(),
-                ctx.secrets());
         ctx.changes().start();
-        int port = serve(ctx, core.pki().tlsMaterial(),
-                access(ctx, new OperatorAuthenticator(adminToken, monitoringToken, core.users().authentication(),
-                        new RateLimiter(ctx.config().rateLimits().invalidTokenPerSecond(), ctx.config().rateLimits().invalidTokenBurst(),
-                                ctx.clock(), 100_000)), core.agents().authentication()));
+        int port = serve(ctx, core.pki().tlsMaterial(), access(ctx, operators(ctx, core.users()), core.agents().authentication()));
         return new RunningServer(port, ctx.db(), core.heartbeat(), core.results(), ctx.routes(), ctx.resources());
     }
 
@@ -193,6 +187,16 @@ public final class ServerMain {
         f.add(CheckResultsFeature.ROUTES, ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
         f.add(ProbeResultsFeature.ROUTES, ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
         return new Core(pki, agents, users, heartbeat, results);
+    }
+
+    /** Operator credentials: the break-glass admin token, the monitoring token, users' API tokens. */
+    private static OperatorAuthenticator operators(ServerContext ctx, UsersFeature users) {
+        ServerConfig cfg = ctx.config();
+        String adminToken = AdminToken.resolve(cfg.adminToken(), cfg.adminTokenFile(), ctx.secrets());
+        String monitoringToken = AdminToken.resolveMonitoring(cfg.monitoringToken(), cfg.monitoringTokenFile(), ctx.secrets());
+        ServerConfig.RateLimits limits = cfg.rateLimits();
+        return new OperatorAuthenticator(adminToken, monitoringToken, users.authentication(),
+                new RateLimiter(limits.invalidTokenPerSecond(), limits.invalidTokenBurst(), ctx.clock(), 100_000));
     }
 
     private static AccessFilter access(ServerContext ctx, OperatorAuthenticator operators, AgentAuthentication agents) {
