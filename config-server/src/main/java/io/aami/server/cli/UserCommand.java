@@ -59,9 +59,11 @@ public final class UserCommand {
             return 2;
         }
         try {
-            UserRequest req = new UserRequest(opts.get("name", null), opts.get("role", null), password(opts));
             Instant deadline = ctx.clock().instant().plus(wait);
+            // The server's admin token and CA first: a command that cannot reach the server says so before asking.
             AdminEndpoint api = AdminEndpoint.find(opts, setup, ctx.clock(), opts.has("wait") ? deadline : null);
+            UserRequest req = new UserRequest(opts.get("name", null), opts.get("role", null), password(opts));
+            deadline = ctx.clock().instant().plus(wait);
             UserView u = new AdminApiClient(WireJson.mapper(), ctx.clock()).create(api.server(), api.caCert(), api.adminToken(),
                     ApiPaths.USERS, req, UserView.class, Duration.between(ctx.clock().instant(), deadline));
             ctx.out().println("created user " + u.name() + " (" + u.role() + "), id " + u.id());
@@ -75,8 +77,19 @@ public final class UserCommand {
         }
     }
 
-    /** The first line of the password file or of standard input, without its line end. */
+    /**
+     * The first line of the password file or of standard input, without its line end; typed at a terminal,
+     * it is asked for without echo.
+     */
     private String password(CommandOptions opts) throws CommandFailure {
+        java.io.Console console = System.console();
+        if (!opts.has("password-file") && ctx.in() == System.in && console != null) {
+            char[] typed = console.readPassword("password for %s: ", opts.get("name", ""));
+            if (typed == null || typed.length == 0) {
+                throw new CommandFailure("no password typed");
+            }
+            return new String(typed);
+        }
         String from = opts.has("password-file") ? opts.get("password-file", null) : "standard input";
         byte[] bytes;
         try (InputStream in = opts.has("password-file") ? Files.newInputStream(Path.of(from)) : null) {
