@@ -36,4 +36,29 @@ class PasswordHasherTest {
         assertThat(hasher.verify(h.replace("$argon2id$", "$argon2i$"), "correct horse battery")).isFalse();
         assertThat(hasher.verify(h.replace("m=19456", "m=9999999"), "correct horse battery")).isFalse();
     }
+
+    @Test
+    void aStoredHashAskingForFarMoreMemoryThanOursMatchesNothing() {
+        PasswordHasher small = PasswordHasher.forTests(64, 2, java.time.Duration.ofSeconds(2));
+        String sameMemory = small.hash("correct horse battery");
+        String fourTimes = PasswordHasher.forTests(4 * 64, 2, java.time.Duration.ofSeconds(2)).hash("correct horse battery");
+        String fiveTimes = PasswordHasher.forTests(5 * 64, 2, java.time.Duration.ofSeconds(2)).hash("correct horse battery");
+        assertThat(small.verify(sameMemory, "correct horse battery")).isTrue();
+        assertThat(small.verify(fourTimes, "correct horse battery")).as("raised later: still verified").isTrue();
+        assertThat(small.verify(fiveTimes, "correct horse battery")).as("beyond the cap").isFalse();
+    }
+
+    @Test
+    void whenEveryPermitIsTakenAHashIsA503AfterTheWaitNotAQueue() {
+        java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(1);
+        PasswordHasher busy = PasswordHasher.forTests(64, permits, java.time.Duration.ofMillis(100));
+        permits.acquireUninterruptibly();
+        io.aami.server.error.ApiException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> org.junit.jupiter.api.Assertions.assertThrows(io.aami.server.error.ApiException.class,
+                        () -> busy.verify(busy.hash("x"), "x")));
+        assertThat(e.code().status()).isEqualTo(503);
+        assertThat(e.code().name()).isEqualTo("SERVER_BUSY");
+        permits.release();
+        assertThat(busy.verify(busy.hash("correct horse battery"), "correct horse battery")).isTrue();
+    }
 }
