@@ -23,7 +23,7 @@ import java.time.Instant;
  */
 record AdminEndpoint(URI server, Path caCert, String adminToken) {
     static final java.util.List<String> OPTIONS = java.util.List.of("server", "ca-cert", "wait");
-    static final String USAGE = "[--server https://127.0.0.1:8443] [--ca-cert FILE] [--wait 2s]";
+    static final String USAGE = "[--server https://HOST:PORT (http:// only to loopback)] [--ca-cert FILE] [--wait 2s]";
     private static final long FILE_POLL_MS = 250;
 
     /** @param waitUntil how long to wait for the admin token and CA files to appear; null: not at all */
@@ -32,6 +32,11 @@ record AdminEndpoint(URI server, Path caCert, String adminToken) {
         ServerConfig cfg = setup.config();
         String admin = cfg.adminToken() != null ? cfg.adminToken() : adminTokenFile(setup, clock, waitUntil);
         URI server = serverUri(opts.get("server", defaultServer(cfg)));
+        if (opts.has("server") && "http".equals(server.getScheme()) && !loopback(server.getHost())) {
+            throw new CommandFailure("--server " + server + " is plain HTTP to another host: the admin token would cross the"
+                    + " network in clear. Use https:// (the server's TLS, or the proxy in front of it), or run the command on"
+                    + " the server's host against http://127.0.0.1:PORT");
+        }
         Path caCert = null;
         if ("https".equals(server.getScheme())) {
             caCert = opts.has("ca-cert") ? Path.of(opts.get("ca-cert", null)) : cfg.tls().caCert() != null ? cfg.tls().caCert()
@@ -54,6 +59,22 @@ record AdminEndpoint(URI server, Path caCert, String adminToken) {
             // answered below
         }
         throw new CommandFailure("--server takes https://HOST:PORT (or http:// for a server with TLS off), not '" + text + "'");
+    }
+
+    /** Whether {@code host} is {@code localhost} or a loopback address literal (a name is never resolved for this). */
+    static boolean loopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(h).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** {@code <data dir>/admin-token}, which the server writes on its first start when no token is configured. */

@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -91,6 +93,9 @@ public final class UserCommand {
             return new String(typed);
         }
         String from = opts.has("password-file") ? opts.get("password-file", null) : "standard input";
+        if (opts.has("password-file")) {
+            warnWhenOthersRead(Path.of(from));
+        }
         byte[] bytes;
         try (InputStream in = opts.has("password-file") ? Files.newInputStream(Path.of(from)) : null) {
             bytes = (in != null ? in : ctx.in()).readNBytes(MAX_PASSWORD_BYTES + 1);
@@ -108,6 +113,19 @@ public final class UserCommand {
             throw new CommandFailure("no password on " + from + ": pipe it in (never as an argument) or use --password-file FILE");
         }
         return line;
+    }
+
+    /** A password file that group or others can read has probably been read already: say so (it still works). */
+    private void warnWhenOthersRead(Path file) {
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)) {
+                ctx.err().println("user add: warning: " + file + " is readable by group or others (" + PosixFilePermissions.toString(mode)
+                        + "): anyone who could read it may know the password; keep it 0600 (chmod 600) and delete it when done");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // unreadable files are reported when read; a file system without modes has nothing to warn about
+        }
     }
 
     private static Set<String> options() {

@@ -33,8 +33,12 @@ class UserCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String stdin, String... args) {
+        return runAgainst("http://127.0.0.1:" + server.running().port(), stdin, args);
+    }
+
+    private int runAgainst(String serverUrl, String stdin, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", "http://127.0.0.1:" + server.running().port(), "--data-dir", dir.toString()));
+        all.addAll(List.of("--server", serverUrl, "--data-dir", dir.toString()));
         return new UserCommand(new CommandContext(Map.of("AAMI_ADMIN_TOKEN", ADMIN),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintStream(out), new PrintStream(err),
                 Clock.systemUTC(), dir.resolve("none.yaml"))).run(all);
@@ -90,5 +94,38 @@ class UserCommandTest {
         assertThat(run(PASSWORD + "\n", "add", "--name", "odd", "--role", "root")).isEqualTo(1);
         assertThat(printed()).contains("role");
         assertThat(run(PASSWORD + "\n", "add", "--role", "admin")).isEqualTo(2);
+    }
+
+    @Test
+    void plainHttpToAnotherHostIsRefusedBeforeTheAdminTokenIsSent() {
+        for (String remote : List.of("http://192.0.2.10:8443", "http://aami.example.internal:8080", "http://[2001:db8::1]:8443")) {
+            out.reset();
+            err.reset();
+            long started = System.nanoTime();
+            assertThat(runAgainst(remote, PASSWORD + "\n", "add", "--name", "far", "--role", "viewer")).as(remote).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(remote).contains("plain HTTP to another host").contains("https://");
+            assertThat(System.nanoTime() - started).as("refused before any connection attempt").isLessThan(2_000_000_000L);
+        }
+        int port = server.running().port();
+        err.reset();
+        assertThat(runAgainst("http://localhost:" + port, PASSWORD + "\n", "add", "--name", "near", "--role", "viewer"))
+                .as(printed()).isZero();
+        assertThat(runAgainst("http://[::1]:" + port, PASSWORD + "\n", "add", "--name", "near", "--role", "viewer"))
+                .as("loopback is allowed (the server may not listen on ::1)").isNotEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("plain HTTP to another host");
+    }
+
+    @Test
+    void aPasswordFileOthersCanReadIsWarnedAbout() throws Exception {
+        Path open = Files.writeString(dir.resolve("open-pw"), PASSWORD + "\n");
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(run("", "add", "--name", "warned", "--role", "viewer", "--password-file", open.toString())).as(printed()).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("warning").contains("readable by group or others").contains("rw-r--r--");
+
+        err.reset();
+        Path closed = Files.writeString(dir.resolve("closed-pw"), PASSWORD + "\n");
+        Files.setPosixFilePermissions(closed, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(run("", "add", "--name", "quiet", "--role", "viewer", "--password-file", closed.toString())).as(printed()).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("warning");
     }
 }
