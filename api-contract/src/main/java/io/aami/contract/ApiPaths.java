@@ -48,6 +48,8 @@ public final class ApiPaths {
     public static final String ME = V1 + "/me";
     public static final String ME_TOKENS = ME + "/tokens";
     public static final String ME_TOKEN = ME_TOKENS + "/{token_id}";
+    /** A user's own API token for its name and password: how a user gets its first token (never an admin for it). */
+    public static final String LOGIN_TOKENS = V1 + "/login/tokens";
 
     /** Prometheus HTTP service discovery: the agents whose local {@code /metrics} can be scraped. */
     public static final String SD_PROMETHEUS = V1 + "/sd/prometheus";

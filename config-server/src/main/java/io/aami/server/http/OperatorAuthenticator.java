@@ -21,7 +21,7 @@ public final class OperatorAuthenticator {
     private final UserAuthentication users;
     private final RateLimiter invalidTokens;
 
-    /** @param invalidTokens invalid tokens per source address: past it, a token is refused before any lookup */
+    /** @param invalidTokens well-formed invalid user tokens per source address: past it, only recently valid ones are looked up */
     public OperatorAuthenticator(String adminToken, String monitoringToken, UserAuthentication users, RateLimiter invalidTokens) {
         if (adminToken.equals(monitoringToken)) {
             throw new IllegalStateException("the monitoring token must differ from the admin token");
@@ -60,7 +60,6 @@ public final class OperatorAuthenticator {
         boolean monitoring = Secrets.matches(monitoringSha256, presented);
         Principal p = admin ? Principal.breakGlass() : monitoring ? Principal.monitoring() : user(ctx, presented);
         if (p == null) {
-            invalidTokens.acquire(ctx.req().getRemoteAddr());
             ctx.header("WWW-Authenticate", "Bearer realm=\"aami\", error=\"invalid_token\"");
             throw new ApiException(ErrorCode.UNAUTHORIZED, "the token is not valid (unknown, expired or revoked, or its user is disabled)");
         }
@@ -69,14 +68,25 @@ public final class OperatorAuthenticator {
     }
 
     /**
-     * A user's token, unless this address has sent too many invalid tokens: then it is refused before the
-     * lookup, so guessing costs the database nothing past the limit (the admin and monitoring tokens, compared
-     * in memory, still work from there).
+     * A user's token, or null. Only a well-formed token whose lookup failed counts against its address: a malformed
+     * one costs no query, so it costs nothing. Past the address's limit, a token that was valid at a recent request
+     * (compared in memory) is still looked up, any other is refused (429) before the query: behind a proxy, where
+     * every caller shares its address, a flood of guesses cannot hammer the database nor lock out the scripts in use.
      */
     private Principal user(Context ctx, String presented) {
-        invalidTokens.waitFor(ctx.req().getRemoteAddr()).ifPresent(wait -> {
-            throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many invalid tokens from this address; retry later", wait);
-        });
-        return users.authenticate(presented).orElse(null);
+        if (!users.wellFormed(presented)) {
+            return null;
+        }
+        String address = ctx.req().getRemoteAddr();
+        if (!users.recentlyValid(presented)) {
+            invalidTokens.waitFor(address).ifPresent(wait -> {
+                throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many invalid tokens from this address; retry later", wait);
+            });
+        }
+        Principal p = users.authenticate(presented).orElse(null);
+        if (p == null) {
+            invalidTokens.acquire(address);
+        }
+        return p;
     }
 }

@@ -2,9 +2,12 @@ package io.aami.server.users;
 
 import io.aami.contract.ErrorCode;
 import io.aami.contract.users.Caller;
+import io.aami.contract.users.LoginTokenRequest;
 import io.aami.contract.users.PasswordRequest;
+import io.aami.contract.users.TokensRevoked;
 import io.aami.contract.users.UserRequest;
 import io.aami.contract.users.UserTokenRequest;
+import io.aami.contract.users.UserTokenView;
 import io.aami.contract.users.UserUpdate;
 import io.aami.server.error.ApiException;
 import io.aami.server.http.JsonBodies;
@@ -16,17 +19,20 @@ import io.javalin.http.Context;
 import java.util.UUID;
 
 /**
- * HTTP for {@code /api/v1/users} (admin: users and anyone's tokens) and {@code /api/v1/me} (the caller and
- * its own tokens: whoever the request's {@link Principal} is, never a user named in the request).
+ * HTTP for {@code /api/v1/users} (admin: users; anyone's tokens listed and revoked, never created),
+ * {@code /api/v1/me} (the caller and its own tokens: whoever the request's {@link Principal} is, never a user
+ * named in the request) and {@code /api/v1/login/tokens} (a user's own token for its name and password).
  */
 public final class UserHandler {
     private final UserService users;
     private final UserTokenService tokens;
+    private final PasswordLogin login;
     private final JsonBodies bodies;
 
-    public UserHandler(UserService users, UserTokenService tokens, JsonBodies bodies) {
+    UserHandler(UserService users, UserTokenService tokens, PasswordLogin login, JsonBodies bodies) {
         this.users = users;
         this.tokens = tokens;
+        this.login = login;
         this.bodies = bodies;
     }
 
@@ -60,13 +66,20 @@ public final class UserHandler {
         ctx.json(tokens.list(Params.pathId(ctx)));
     }
 
-    public void createToken(Context ctx) {
-        createToken(ctx, Params.pathId(ctx));
-    }
-
     public void revokeToken(Context ctx) {
         tokens.revoke(Params.pathId(ctx), tokenId(ctx));
         ctx.status(204);
+    }
+
+    public void revokeTokens(Context ctx) {
+        ctx.json(new TokensRevoked(tokens.revokeAll(Params.pathId(ctx))));
+    }
+
+    /** A token for the name and password in the body: the only way to a token that needs no token. */
+    public void login(Context ctx) {
+        UserTokenView t = login.token(bodies.read(ctx, LoginTokenRequest.class), ctx.req().getRemoteAddr());
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(201).json(t);
     }
 
     public void me(Context ctx) {
@@ -81,7 +94,11 @@ public final class UserHandler {
     }
 
     public void createMyToken(Context ctx) {
-        createToken(ctx, myUser(ctx));
+        UUID me = myUser(ctx);
+        UserTokenRequest req = bodies.read(ctx, UserTokenRequest.class);
+        UserTokenView t = tokens.create(me, req, Principals.of(ctx).tokenId());
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(201).json(t);
     }
 
     public void revokeMyToken(Context ctx) {
@@ -89,10 +106,9 @@ public final class UserHandler {
         ctx.status(204);
     }
 
-    private void createToken(Context ctx, UUID userId) {
-        UserTokenRequest req = bodies.read(ctx, UserTokenRequest.class);
-        ctx.header("Cache-Control", "no-store");
-        ctx.status(201).json(tokens.create(userId, req));
+    /** Revokes every token of the caller's, the one this request came with included. */
+    public void revokeMyTokens(Context ctx) {
+        ctx.json(new TokensRevoked(tokens.revokeAll(myUser(ctx))));
     }
 
     /** The caller's user: the break-glass admin token has none, so it has no tokens of its own. */

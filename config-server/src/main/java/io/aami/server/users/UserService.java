@@ -86,12 +86,18 @@ public final class UserService {
         });
     }
 
+    /** A new password; unless {@code revoke_tokens} is false, the user's tokens are revoked with the old one. */
     public void setPassword(UUID id, PasswordRequest req) {
         User found = db.withConnection(c -> store.find(c, id)).orElseThrow(() -> ApiException.notFound("user", id));
         String hash = hasher.hash(UserFields.password(req.password(), found.name()));
+        boolean revoke = req.revokeTokens() == null || req.revokeTokens();
         db.inTransaction(c -> {
             User old = existing(c, id);
-            store.update(c, new User(id, old.name(), old.role(), hash, old.disabled(), old.createdAt(), clock.instant()));
+            Instant now = clock.instant();
+            store.update(c, new User(id, old.name(), old.role(), hash, old.disabled(), old.createdAt(), now));
+            if (revoke) {
+                tokens.revokeAll(c, id, now);
+            }
             return null;
         });
     }

@@ -4,6 +4,7 @@ import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.server.testing.Api;
+import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
 import java.time.Clock;
@@ -23,7 +24,7 @@ class TokenLastUseTest {
             userId = api.post("/api/v1/users", Map.of("name", "script", "role", "viewer", "password", "correct horse battery"), ADMIN)
                     .json().get("id").asText();
             tokenPath = "/api/v1/users/" + userId + "/tokens";
-            String token = api.post(tokenPath, Map.of("name", "cron"), ADMIN).json().get("token").asText();
+            String token = Fixtures.userToken(api, "script", Map.of("name", "cron"));
             for (int i = 0; i < 20; i++) {
                 assertThat(api.get("/api/v1/groups", token).status()).isEqualTo(200);
             }

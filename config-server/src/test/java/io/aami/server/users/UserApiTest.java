@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
+import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.MutableClock;
 import io.aami.server.testing.ServerPerClass;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,20 +21,19 @@ class UserApiTest {
     @RegisterExtension
     static final ServerPerClass server = ServerPerClass.with(Map.of(), clock);
     static final Api api = server.api();
-    static final String PASSWORD = "correct horse battery";
+    static final String PASSWORD = Fixtures.PASSWORD;
+
+    static final Map<String, String> names = new ConcurrentHashMap<>();
 
     static String user(String name, String role) {
-        Api.Reply r = api.post("/api/v1/users", Map.of("name", name, "role", role, "password", PASSWORD), ADMIN);
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-        return r.json().get("id").asText();
+        String id = Fixtures.user(api, name, role);
+        names.put(id, name);
+        return id;
     }
 
+    /** A token of the user {@code userId}, got as the user gets one: with its name and password. */
     static String token(String userId, Map<String, ?> extra) {
-        Map<String, Object> body = new HashMap<>(Map.of("name", "t-" + UUID.randomUUID()));
-        body.putAll(extra);
-        Api.Reply r = api.post("/api/v1/users/" + userId + "/tokens", body, ADMIN);
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-        return r.json().get("token").asText();
+        return Fixtures.userToken(api, names.get(userId), extra);
     }
 
     @Test
@@ -85,7 +86,7 @@ class UserApiTest {
                 "expires_at");
         assertTokenInvalid(id, Map.of("ttl_seconds", 60), "name");
         token(id, Map.of("name", "ci"));
-        Api.Reply dup = api.post("/api/v1/users/" + id + "/tokens", Map.of("name", "CI"), ADMIN);
+        Api.Reply dup = api.post("/api/v1/login/tokens", Map.of("user", "frank", "password", PASSWORD, "name", "CI"), null);
         assertThat(dup.status()).isEqualTo(409);
         assertThat(dup.json().get("field").asText()).isEqualTo("name");
     }
@@ -156,7 +157,7 @@ class UserApiTest {
         assertThat(api.put("/api/v1/users/" + opId, Map.of("role", "admin"), op).status()).isEqualTo(403);
         assertThat(api.post("/api/v1/users", Map.of("name", "judy2", "role", "admin", "password", PASSWORD), op).status())
                 .isEqualTo(403);
-        assertThat(api.post("/api/v1/users/" + opId + "/tokens", Map.of("name", "x"), op).status()).isEqualTo(403);
+        assertThat(api.get("/api/v1/users/" + opId + "/tokens", op).status()).isEqualTo(403);
 
         String otherId = user("mallory", "viewer");
         token(otherId, Map.of("name", "victim"));
@@ -196,7 +197,9 @@ class UserApiTest {
     }
 
     private static void assertTokenInvalid(String userId, Map<String, ?> body, String field) {
-        Api.Reply r = api.post("/api/v1/users/" + userId + "/tokens", body, ADMIN);
+        Map<String, Object> login = new HashMap<>(Map.of("user", names.get(userId), "password", PASSWORD));
+        login.putAll(body);
+        Api.Reply r = api.post("/api/v1/login/tokens", login, null);
         assertThat(r.status()).as(body + " → " + r).isEqualTo(400);
         assertThat(r.json().get("field").asText()).as(r.toString()).isEqualTo(field);
     }
