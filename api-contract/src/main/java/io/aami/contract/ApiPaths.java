@@ -38,6 +38,19 @@ public final class ApiPaths {
     public static final String TARGET_PROBES = TARGET + "/probes";
     public static final String TARGET_PROBE_RESULTS = TARGET + "/probe-results";
 
+    /** Named users (admin): each has one role, {@code viewer}, {@code operator} or {@code admin}. */
+    public static final String USERS = V1 + "/users";
+    public static final String USER = USERS + "/{id}";
+    public static final String USER_PASSWORD = USER + "/password";
+    public static final String USER_TOKENS = USER + "/tokens";
+    public static final String USER_TOKEN = USER_TOKENS + "/{token_id}";
+    /** The caller: who the credential acts as, and its own API tokens. */
+    public static final String ME = V1 + "/me";
+    public static final String ME_TOKENS = ME + "/tokens";
+    public static final String ME_TOKEN = ME_TOKENS + "/{token_id}";
+    /** A user's own API token for its name and password: how a user gets its first token (never an admin for it). */
+    public static final String LOGIN_TOKENS = V1 + "/login/tokens";
+
     /** Prometheus HTTP service discovery: the agents whose local {@code /metrics} can be scraped. */
     public static final String SD_PROMETHEUS = V1 + "/sd/prometheus";
 

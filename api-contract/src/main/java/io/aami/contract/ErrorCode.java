@@ -32,6 +32,10 @@ public enum ErrorCode {
     AGENT_ALREADY_REGISTERED(409),
     AGENT_ID_RETIRED(409),
     IN_USE(409),
+    /** The change would leave no enabled admin user (demote, disable or delete the last one). */
+    LAST_ADMIN(409),
+    /** The break-glass admin token has no user: {@code /api/v1/me/...} routes that need one answer this. */
+    NOT_A_USER(409),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     RATE_LIMITED(429),

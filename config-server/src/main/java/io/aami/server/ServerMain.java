@@ -24,11 +24,11 @@ import io.aami.server.groups.GroupsFeature;
 import io.aami.server.health.HealthFeature;
 import io.aami.server.heartbeat.HeartbeatFeature;
 import io.aami.server.http.AccessFilter;
-import io.aami.server.http.AdminAuthenticator;
 import io.aami.server.http.AgentAuthentication;
 import io.aami.server.http.ApiServer;
 import io.aami.server.http.ErrorMapper;
 import io.aami.server.http.JsonBodies;
+import io.aami.server.http.OperatorAuthenticator;
 import io.aami.server.http.RateLimiter;
 import io.aami.server.http.RouteTable;
 import io.aami.server.http.TlsMaterial;
@@ -44,6 +44,7 @@ import io.aami.server.security.AdminToken;
 import io.aami.server.security.Secrets;
 import io.aami.server.targets.TargetsFeature;
 import io.aami.server.tokens.TokensFeature;
+import io.aami.server.users.UsersFeature;
 import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -154,23 +155,20 @@ public final class ServerMain {
     /** Builds every feature, then starts the change feed and the API. */
     private static RunningServer startFeatures(ServerContext ctx) {
         Core core = wire(Features.building(ctx));
-        String adminToken = AdminToken.resolve(ctx.config().adminToken(), ctx.config().adminTokenFile(), ctx.secrets());
-        String monitoringToken = AdminToken.resolveMonitoring(ctx.config().monitoringToken(), ctx.config().monitoringTokenFile(),
-                ctx.secrets());
         ctx.changes().start();
-        int port = serve(ctx, core.pki().tlsMaterial(),
-                access(ctx, new AdminAuthenticator(adminToken, monitoringToken), core.agents().authentication()));
+        int port = serve(ctx, core.pki().tlsMaterial(), access(ctx, operators(ctx, core.users()), core.agents().authentication()));
         return new RunningServer(port, ctx.db(), core.heartbeat(), core.results(), ctx.routes(), ctx.resources());
     }
 
     /** What starting the API and {@link RunningServer} need from the features (all null when listing). */
-    private record Core(PkiFeature pki, AgentAuthFeature agents, HeartbeatFeature heartbeat, ResultStreams results) {
+    private record Core(PkiFeature pki, AgentAuthFeature agents, UsersFeature users, HeartbeatFeature heartbeat, ResultStreams results) {
     }
 
     /** Every feature, each after those it depends on: adding a feature is one line here. */
     private static Core wire(Features f) {
         PkiFeature pki = f.add(PkiFeature.ROUTES, PkiFeature::new);
         AgentAuthFeature agents = f.add(ctx -> new AgentAuthFeature(ctx, pki.tls()));
+        UsersFeature users = f.add(UsersFeature.ROUTES, UsersFeature::new);
         f.add(HealthFeature.ROUTES, HealthFeature::new);
         f.add(MetricsFeature.ROUTES, MetricsFeature::new);
         GroupsFeature groups = f.add(GroupsFeature.ROUTES, GroupsFeature::new);
@@ -188,10 +186,20 @@ public final class ServerMain {
         ResultStreams results = f.add(ResultStreams::new);
         f.add(CheckResultsFeature.ROUTES, ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
         f.add(ProbeResultsFeature.ROUTES, ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
-        return new Core(pki, agents, heartbeat, results);
+        return new Core(pki, agents, users, heartbeat, results);
     }
 
-    private static AccessFilter access(ServerContext ctx, AdminAuthenticator operators, AgentAuthentication agents) {
+    /** Operator credentials: the break-glass admin token, the monitoring token, users' API tokens. */
+    private static OperatorAuthenticator operators(ServerContext ctx, UsersFeature users) {
+        ServerConfig cfg = ctx.config();
+        String adminToken = AdminToken.resolve(cfg.adminToken(), cfg.adminTokenFile(), ctx.secrets());
+        String monitoringToken = AdminToken.resolveMonitoring(cfg.monitoringToken(), cfg.monitoringTokenFile(), ctx.secrets());
+        ServerConfig.RateLimits limits = cfg.rateLimits();
+        return new OperatorAuthenticator(adminToken, monitoringToken, users.authentication(),
+                new RateLimiter(limits.invalidTokenPerSecond(), limits.invalidTokenBurst(), ctx.clock(), 100_000));
+    }
+
+    private static AccessFilter access(ServerContext ctx, OperatorAuthenticator operators, AgentAuthentication agents) {
         ServerConfig cfg = ctx.config();
         ServerConfig.RateLimits limits = cfg.rateLimits();
         return new AccessFilter(operators, agents, cfg.http().metricsPublic(),

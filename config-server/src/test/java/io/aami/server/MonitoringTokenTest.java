@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prometheus's read-only credential over the whole route table (metrics not public): it opens the service
- * discovery and {@code /metrics} and nothing else; every admin route answers it 403, every agent route 401.
+ * discovery and {@code /metrics} and nothing else; every viewer, operator and admin route answers it 403, every
+ * agent route 401.
  */
 class MonitoringTokenTest {
     @RegisterExtension
@@ -33,8 +34,10 @@ class MonitoringTokenTest {
     static final Api api = server.api();
 
     @Test
-    void everyAdminRouteRefusesTheMonitoringToken() {
-        List<RouteTable.Route> admin = routes(Access.ADMIN);
+    void everyOperatorRouteRefusesTheMonitoringToken() {
+        List<RouteTable.Route> admin = new java.util.ArrayList<>(routes(Access.VIEWER));
+        admin.addAll(routes(Access.OPERATOR));
+        admin.addAll(routes(Access.ADMIN));
         assertThat(admin).hasSizeGreaterThan(20);
         for (RouteTable.Route r : admin) {
             Api.Reply reply = api.send(r.method(), path(r), Map.of(), MONITORING);
@@ -92,6 +95,6 @@ class MonitoringTokenTest {
     }
 
     private static String path(RouteTable.Route r) {
-        return r.path().replace("{id}", UUID.randomUUID().toString());
+        return r.path().replace("{id}", UUID.randomUUID().toString()).replace("{token_id}", UUID.randomUUID().toString());
     }
 }

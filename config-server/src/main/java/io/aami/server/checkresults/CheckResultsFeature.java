@@ -3,7 +3,7 @@ package io.aami.server.checkresults;
 import static io.aami.contract.ApiPaths.CHECK_RESULTS;
 import static io.aami.contract.ApiPaths.TARGET_CHECKS;
 import static io.aami.contract.ApiPaths.TARGET_CHECK_RESULTS;
-import static io.aami.server.http.Access.ADMIN;
+import static io.aami.server.http.Access.VIEWER;
 import static io.aami.server.http.Access.AGENT;
 
 import io.aami.contract.policy.PolicyBundle;
@@ -28,8 +28,8 @@ import java.util.UUID;
  */
 public final class CheckResultsFeature {
     public static final RouteSet<CheckResultHandler> ROUTES = RouteSet.of(CheckResultHandler.class)
-            .get(TARGET_CHECKS, CheckResultHandler::latest, ADMIN)
-            .get(TARGET_CHECK_RESULTS, CheckResultHandler::history, ADMIN)
+            .get(TARGET_CHECKS, CheckResultHandler::latest, VIEWER)
+            .get(TARGET_CHECK_RESULTS, CheckResultHandler::history, VIEWER)
             .post(CHECK_RESULTS, CheckResultHandler::ingest, AGENT)
             .build();
 

@@ -1,11 +1,12 @@
 package io.aami.server.checks;
 
-import io.aami.server.http.Params;
 import io.aami.contract.checks.CheckRequest;
 import io.aami.server.http.JsonBodies;
+import io.aami.server.http.Params;
+import io.aami.server.http.Principals;
 import io.javalin.http.Context;
 
-/** HTTP for {@code /api/v1/checks}. */
+/** HTTP for {@code /api/v1/checks}; what it reads out is shown as {@link CheckSecrets} allows the caller. */
 public final class CheckHandler {
     private final CheckService service;
     private final JsonBodies bodies;
@@ -20,11 +21,12 @@ public final class CheckHandler {
     }
 
     public void list(Context ctx) {
-        ctx.json(service.list(Params.queryUuid(ctx, "group_id"), Params.queryUuid(ctx, "target_id")));
+        ctx.json(CheckSecrets.visibleTo(Principals.of(ctx), service.list(Params.queryUuid(ctx, "group_id"),
+                Params.queryUuid(ctx, "target_id"))));
     }
 
     public void get(Context ctx) {
-        ctx.json(service.get(Params.pathId(ctx)));
+        ctx.json(CheckSecrets.visibleTo(Principals.of(ctx), service.get(Params.pathId(ctx))));
     }
 
     public void replace(Context ctx) {

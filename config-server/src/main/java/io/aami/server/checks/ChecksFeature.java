@@ -2,7 +2,8 @@ package io.aami.server.checks;
 
 import static io.aami.contract.ApiPaths.CHECK;
 import static io.aami.contract.ApiPaths.CHECKS;
-import static io.aami.server.http.Access.ADMIN;
+import static io.aami.server.http.Access.VIEWER;
+import static io.aami.server.http.Access.OPERATOR;
 
 import io.aami.server.feature.ServerContext;
 import io.aami.server.groups.GroupService;
@@ -12,11 +13,11 @@ import io.aami.server.targets.TargetStore;
 /** Check definitions: the admin API. Depends on groups and targets; policy reads its {@link #store}. */
 public final class ChecksFeature {
     public static final RouteSet<CheckHandler> ROUTES = RouteSet.of(CheckHandler.class)
-            .post(CHECKS, CheckHandler::create, ADMIN)
-            .get(CHECKS, CheckHandler::list, ADMIN)
-            .get(CHECK, CheckHandler::get, ADMIN)
-            .put(CHECK, CheckHandler::replace, ADMIN)
-            .delete(CHECK, CheckHandler::delete, ADMIN)
+            .post(CHECKS, CheckHandler::create, OPERATOR)
+            .get(CHECKS, CheckHandler::list, VIEWER)
+            .get(CHECK, CheckHandler::get, VIEWER)
+            .put(CHECK, CheckHandler::replace, OPERATOR)
+            .delete(CHECK, CheckHandler::delete, OPERATOR)
             .build();
 
     private final CheckStore store = new CheckStore();

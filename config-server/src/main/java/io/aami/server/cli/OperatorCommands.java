@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
-/** The operator commands {@code token}, {@code ca} and {@code policy}, run instead of the server. */
+/** The operator commands {@code token}, {@code user}, {@code ca} and {@code policy}, run instead of the server. */
 public final class OperatorCommands {
     private OperatorCommands() {
     }
@@ -17,9 +17,10 @@ public final class OperatorCommands {
             return OptionalInt.empty();
         }
         List<String> rest = List.of(args).subList(1, args.length);
-        CommandContext ctx = CommandContext.of(env, out, err, clock);
+        CommandContext ctx = CommandContext.of(env, System.in, out, err, clock);
         return switch (args[0]) {
             case "token" -> OptionalInt.of(new TokenCommand(ctx).run(rest));
+            case "user" -> OptionalInt.of(new UserCommand(ctx).run(rest));
             case "ca" -> OptionalInt.of(new CaCommand(ctx).run(rest));
             case "policy" -> OptionalInt.of(new PolicyCommand(ctx).run(rest));
             default -> OptionalInt.empty();

@@ -68,9 +68,12 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
 
     /**
      * Enrollment attempts per source address ({@code enrollPerMinute}, bursts of {@code enrollBurst}) and
-     * requests per agent ({@code agentPerSecond}, bursts of {@code agentBurst}); beyond them: 429.
+     * requests per agent ({@code agentPerSecond}, bursts of {@code agentBurst}); beyond them: 429. Invalid bearer
+     * tokens per source address ({@code invalidTokenPerSecond}, bursts of {@code invalidTokenBurst}): beyond them
+     * any token but the admin and monitoring tokens is refused (429) before it is looked up in the database.
      */
-    public record RateLimits(double enrollPerMinute, int enrollBurst, double agentPerSecond, int agentBurst) {
+    public record RateLimits(double enrollPerMinute, int enrollBurst, double agentPerSecond, int agentBurst,
+                             double invalidTokenPerSecond, int invalidTokenBurst) {
     }
 
     /** Interpreters a check may name (an allow-list), and the script size limit. */

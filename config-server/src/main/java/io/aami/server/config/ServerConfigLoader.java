@@ -72,7 +72,9 @@ public final class ServerConfigLoader {
                         t.integer("rate_limits.enroll_per_minute", 60, 1, 1_000_000),
                         t.integer("rate_limits.enroll_burst", 20, 1, 1_000_000),
                         t.integer("rate_limits.agent_per_second", 20, 1, 1_000_000),
-                        t.integer("rate_limits.agent_burst", 100, 1, 1_000_000)),
+                        t.integer("rate_limits.agent_burst", 100, 1, 1_000_000),
+                        t.integer("rate_limits.invalid_token_per_second", 5, 1, 1_000_000),
+                        t.integer("rate_limits.invalid_token_burst", 50, 1, 1_000_000)),
                 new ServerConfig.Checks(
                         t.stringList("checks.interpreters", List.of("sh", "bash", "python3")),
                         maxScriptBytes(t)),

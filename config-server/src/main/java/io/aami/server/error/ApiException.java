@@ -40,6 +40,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(ErrorCode.NOT_FOUND, message, field, null);
     }
 
+    /** A 4xx other than validation that still names the field at fault (a duplicate name: 409 ALREADY_EXISTS). */
+    public static ApiException about(ErrorCode code, String field, String message) {
+        return new ApiException(code, message, field, null);
+    }
+
     /** A refusal the client should retry after {@code retryAfter} (429, 503). */
     public static ApiException retryLater(ErrorCode code, String message, Duration retryAfter) {
         return new ApiException(code, message, null, retryAfter);

@@ -2,7 +2,8 @@ package io.aami.server.groups;
 
 import static io.aami.contract.ApiPaths.GROUP;
 import static io.aami.contract.ApiPaths.GROUPS;
-import static io.aami.server.http.Access.ADMIN;
+import static io.aami.server.http.Access.VIEWER;
+import static io.aami.server.http.Access.OPERATOR;
 
 import io.aami.server.feature.ServerContext;
 import io.aami.server.http.RouteSet;
@@ -10,11 +11,11 @@ import io.aami.server.http.RouteSet;
 /** Groups of targets: the admin API. Depends on no other feature; most features use its {@link #service}. */
 public final class GroupsFeature {
     public static final RouteSet<GroupHandler> ROUTES = RouteSet.of(GroupHandler.class)
-            .post(GROUPS, GroupHandler::create, ADMIN)
-            .get(GROUPS, GroupHandler::list, ADMIN)
-            .get(GROUP, GroupHandler::get, ADMIN)
-            .put(GROUP, GroupHandler::update, ADMIN)
-            .delete(GROUP, GroupHandler::delete, ADMIN)
+            .post(GROUPS, GroupHandler::create, OPERATOR)
+            .get(GROUPS, GroupHandler::list, VIEWER)
+            .get(GROUP, GroupHandler::get, VIEWER)
+            .put(GROUP, GroupHandler::update, OPERATOR)
+            .delete(GROUP, GroupHandler::delete, OPERATOR)
             .build();
 
     private final GroupService service;

@@ -15,9 +15,16 @@ public enum Access implements RouteRole {
     ENROLL,
     /** An enrolled agent, and only on its own {@code {id}}. */
     AGENT,
-    /** An operator with the admin token (the monitoring token is refused: 403). */
+    /**
+     * Reading, never a secret: a user of any role, or the break-glass admin token (the monitoring token is
+     * refused: 403).
+     */
+    VIEWER,
+    /** Changing targets, groups, checks, probes and bootstrap tokens: an operator or admin user, or the admin token. */
+    OPERATOR,
+    /** Users, the CA and keys, everything else: an admin user or the break-glass admin token. */
     ADMIN,
-    /** Prometheus reading, never changing: the monitoring token or the admin token (service discovery). */
+    /** Prometheus reading, never changing: the monitoring token, the admin token or any user (service discovery). */
     MONITORING,
     /** Prometheus: public, or as {@link #MONITORING}, as {@code metrics.public} says. */
     METRICS_ACCESS

@@ -2,27 +2,29 @@ package io.aami.server.http;
 
 import io.aami.contract.ErrorCode;
 import io.aami.server.error.ApiException;
+import io.aami.server.security.Role;
 
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.util.Set;
 
 /**
- * Runs before every matched route and enforces its {@link Access}; a route without one is admin-only.
+ * Runs before every matched route and enforces its {@link Access}; a route without one is admin-only. An
+ * operator-side route's {@link io.aami.server.security.Principal} is resolved here, once, and kept on the request.
  * Routes that need no credential also take a permit of the {@link InFlightLimit}, returned by
  * {@link #release} after the request.
  */
 public final class AccessFilter {
-    private final AdminAuthenticator admin;
+    private final OperatorAuthenticator operators;
     private final AgentAuthentication agents;
     private final boolean metricsPublic;
     private final RateLimiter enrollments;
     private final RateLimiter agentRequests;
     private final InFlightLimit unauthenticated;
 
-    public AccessFilter(AdminAuthenticator admin, AgentAuthentication agents, boolean metricsPublic, RateLimiter enrollments,
+    public AccessFilter(OperatorAuthenticator operators, AgentAuthentication agents, boolean metricsPublic, RateLimiter enrollments,
                         RateLimiter agentRequests, int maxUnauthenticatedInFlight) {
-        this.admin = admin;
+        this.operators = operators;
         this.agents = agents;
         this.metricsPublic = metricsPublic;
         this.enrollments = enrollments;
@@ -39,13 +41,15 @@ public final class AccessFilter {
                 limit(enrollments, ctx.req().getRemoteAddr(), "enrollment attempts from this address");
                 unauthenticated.acquire(ctx);
             }
-            case ADMIN -> admin.require(ctx);
-            case MONITORING -> admin.requireMonitoring(ctx);
+            case VIEWER -> operators.require(ctx, Role.VIEWER);
+            case OPERATOR -> operators.require(ctx, Role.OPERATOR);
+            case ADMIN -> operators.require(ctx, Role.ADMIN);
+            case MONITORING -> operators.requireMonitoring(ctx);
             case METRICS_ACCESS -> {
                 if (metricsPublic) {
                     unauthenticated.acquire(ctx);
                 } else {
-                    admin.requireMonitoring(ctx);
+                    operators.requireMonitoring(ctx);
                 }
             }
             case AGENT -> limit(agentRequests, agents.require(ctx).toString(), "requests from this agent");

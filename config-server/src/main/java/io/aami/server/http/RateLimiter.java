@@ -36,6 +36,12 @@ public final class RateLimiter {
         return buckets.computeIfAbsent(key, k -> new Bucket(burst, now)).take(now);
     }
 
+    /** Like {@link #acquire} but takes nothing: empty when {@code key} has a token left, else how long until it has. */
+    public Optional<Duration> waitFor(String key) {
+        Bucket b = buckets.get(key);
+        return b == null ? Optional.empty() : b.peek(clock.millis());
+    }
+
     private final class Bucket {
         private double tokens;
         private long updated;
@@ -52,6 +58,11 @@ public final class RateLimiter {
                 return Optional.empty();
             }
             return Optional.of(Duration.ofMillis((long) Math.ceil((1 - tokens) / perSecond * 1000)));
+        }
+
+        synchronized Optional<Duration> peek(long now) {
+            refill(now);
+            return tokens >= 1 ? Optional.empty() : Optional.of(Duration.ofMillis((long) Math.ceil((1 - tokens) / perSecond * 1000)));
         }
 
         synchronized boolean full(long now) {

@@ -4,7 +4,7 @@ import static io.aami.contract.ApiPaths.PROBE_MATRIX;
 import static io.aami.contract.ApiPaths.PROBE_RESULTS;
 import static io.aami.contract.ApiPaths.TARGET_PROBES;
 import static io.aami.contract.ApiPaths.TARGET_PROBE_RESULTS;
-import static io.aami.server.http.Access.ADMIN;
+import static io.aami.server.http.Access.VIEWER;
 import static io.aami.server.http.Access.AGENT;
 
 import io.aami.server.feature.ServerContext;
@@ -21,9 +21,9 @@ import io.aami.server.targets.TargetStore;
  */
 public final class ProbeResultsFeature {
     public static final RouteSet<ProbeResultHandler> ROUTES = RouteSet.of(ProbeResultHandler.class)
-            .get(PROBE_MATRIX, ProbeResultHandler::matrix, ADMIN)
-            .get(TARGET_PROBES, ProbeResultHandler::latest, ADMIN)
-            .get(TARGET_PROBE_RESULTS, ProbeResultHandler::history, ADMIN)
+            .get(PROBE_MATRIX, ProbeResultHandler::matrix, VIEWER)
+            .get(TARGET_PROBES, ProbeResultHandler::latest, VIEWER)
+            .get(TARGET_PROBE_RESULTS, ProbeResultHandler::history, VIEWER)
             .post(PROBE_RESULTS, ProbeResultHandler::ingest, AGENT)
             .build();
 

@@ -2,7 +2,8 @@ package io.aami.server.probes;
 
 import static io.aami.contract.ApiPaths.PROBE;
 import static io.aami.contract.ApiPaths.PROBES;
-import static io.aami.server.http.Access.ADMIN;
+import static io.aami.server.http.Access.VIEWER;
+import static io.aami.server.http.Access.OPERATOR;
 
 import io.aami.server.feature.ServerContext;
 import io.aami.server.groups.GroupService;
@@ -17,11 +18,11 @@ import io.aami.server.targets.TargetStore;
  */
 public final class ProbesFeature {
     public static final RouteSet<ProbeHandler> ROUTES = RouteSet.of(ProbeHandler.class)
-            .post(PROBES, ProbeHandler::create, ADMIN)
-            .get(PROBES, ProbeHandler::list, ADMIN)
-            .get(PROBE, ProbeHandler::get, ADMIN)
-            .put(PROBE, ProbeHandler::replace, ADMIN)
-            .delete(PROBE, ProbeHandler::delete, ADMIN)
+            .post(PROBES, ProbeHandler::create, OPERATOR)
+            .get(PROBES, ProbeHandler::list, VIEWER)
+            .get(PROBE, ProbeHandler::get, VIEWER)
+            .put(PROBE, ProbeHandler::replace, OPERATOR)
+            .delete(PROBE, ProbeHandler::delete, OPERATOR)
             .build();
 
     private final ProbeStore store = new ProbeStore();

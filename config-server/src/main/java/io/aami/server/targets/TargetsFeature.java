@@ -3,7 +3,8 @@ package io.aami.server.targets;
 import static io.aami.contract.ApiPaths.TARGET;
 import static io.aami.contract.ApiPaths.TARGETS;
 import static io.aami.contract.ApiPaths.TARGET_REVOKE;
-import static io.aami.server.http.Access.ADMIN;
+import static io.aami.server.http.Access.VIEWER;
+import static io.aami.server.http.Access.OPERATOR;
 
 import io.aami.server.feature.ServerContext;
 import io.aami.server.groups.GroupService;
@@ -16,12 +17,12 @@ import io.aami.server.http.RouteSet;
  */
 public final class TargetsFeature {
     public static final RouteSet<TargetHandler> ROUTES = RouteSet.of(TargetHandler.class)
-            .post(TARGETS, TargetHandler::create, ADMIN)
-            .get(TARGETS, TargetHandler::list, ADMIN)
-            .get(TARGET, TargetHandler::get, ADMIN)
-            .put(TARGET, TargetHandler::put, ADMIN)
-            .delete(TARGET, TargetHandler::delete, ADMIN)
-            .post(TARGET_REVOKE, TargetHandler::revoke, ADMIN)
+            .post(TARGETS, TargetHandler::create, OPERATOR)
+            .get(TARGETS, TargetHandler::list, VIEWER)
+            .get(TARGET, TargetHandler::get, VIEWER)
+            .put(TARGET, TargetHandler::put, OPERATOR)
+            .delete(TARGET, TargetHandler::delete, OPERATOR)
+            .post(TARGET_REVOKE, TargetHandler::revoke, OPERATOR)
             .build();
 
     private final TargetStore store = new TargetStore();

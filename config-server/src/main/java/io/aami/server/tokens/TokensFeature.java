@@ -3,7 +3,8 @@ package io.aami.server.tokens;
 import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKEN;
 import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKENS;
 import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKEN_USES;
-import static io.aami.server.http.Access.ADMIN;
+import static io.aami.server.http.Access.VIEWER;
+import static io.aami.server.http.Access.OPERATOR;
 
 import io.aami.server.feature.ServerContext;
 import io.aami.server.groups.GroupService;
@@ -14,11 +15,11 @@ import io.aami.server.targets.TargetStore;
 /** Bootstrap tokens: the admin API. Depends on groups and targets; registration redeems tokens from its {@link #store}. */
 public final class TokensFeature {
     public static final RouteSet<BootstrapTokenHandler> ROUTES = RouteSet.of(BootstrapTokenHandler.class)
-            .post(BOOTSTRAP_TOKENS, BootstrapTokenHandler::create, ADMIN)
-            .get(BOOTSTRAP_TOKENS, BootstrapTokenHandler::list, ADMIN)
-            .get(BOOTSTRAP_TOKEN, BootstrapTokenHandler::get, ADMIN)
-            .delete(BOOTSTRAP_TOKEN, BootstrapTokenHandler::revoke, ADMIN)
-            .get(BOOTSTRAP_TOKEN_USES, BootstrapTokenHandler::uses, ADMIN)
+            .post(BOOTSTRAP_TOKENS, BootstrapTokenHandler::create, OPERATOR)
+            .get(BOOTSTRAP_TOKENS, BootstrapTokenHandler::list, VIEWER)
+            .get(BOOTSTRAP_TOKEN, BootstrapTokenHandler::get, VIEWER)
+            .delete(BOOTSTRAP_TOKEN, BootstrapTokenHandler::revoke, OPERATOR)
+            .get(BOOTSTRAP_TOKEN_USES, BootstrapTokenHandler::uses, VIEWER)
             .build();
 
     private final BootstrapTokenStore store = new BootstrapTokenStore();

@@ -85,6 +85,9 @@ class ServerConfigValidationTest {
             "AAMI_RATE_LIMITS_ENROLL_BURST=1000001        | rate_limits.enroll_burst | 1000001 is outside the allowed range 1..1000000",
             "AAMI_RATE_LIMITS_AGENT_PER_SECOND=0          | rate_limits.agent_per_second | 0 is outside the allowed range 1..1000000",
             "AAMI_RATE_LIMITS_AGENT_BURST=1000001         | rate_limits.agent_burst | 1000001 is outside the allowed range 1..1000000",
+            "AAMI_RATE_LIMITS_INVALID_TOKEN_PER_SECOND=0  | rate_limits.invalid_token_per_second | 0 is outside the allowed range 1..1000000",
+            "AAMI_RATE_LIMITS_INVALID_TOKEN_BURST=1000001 | rate_limits.invalid_token_burst | 1000001 is outside the allowed range 1..1000000",
+            "AAMI_RATE_LIMITS_INVALID_TOKEN_BURST=many    | rate_limits.invalid_token_burst | 'many' is not a whole number",
             // checks
             "AAMI_CHECKS_INTERPRETERS=sh,b@sh             | checks.interpreters | must list interpreter names such as sh, bash, python3",
             "\"AAMI_CHECKS_INTERPRETERS= , \"             | checks.interpreters | must list interpreter names",

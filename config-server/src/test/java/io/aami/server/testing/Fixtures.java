@@ -60,4 +60,31 @@ public final class Fixtures {
         }
         return r.json().get("id").asText();
     }
+
+    /** The password {@link #user} gives every user. */
+    public static final String PASSWORD = "correct horse battery";
+
+    /** A new user (password {@link #PASSWORD}); its id. */
+    public static String user(Api api, String name, String role) {
+        Api.Reply r = api.post("/api/v1/users", Map.of("name", name, "role", role, "password", PASSWORD), ADMIN);
+        if (r.status() != 201) {
+            throw new IllegalStateException("user creation failed: " + r);
+        }
+        return r.json().get("id").asText();
+    }
+
+    /**
+     * A new API token of the user named {@code user}, got as a user gets its own: with its name and password
+     * ({@code POST /api/v1/login/tokens}; an admin cannot create one for it). Named at random unless
+     * {@code fields} names it; {@code fields} may add {@code ttl_seconds} or {@code expires_at}.
+     */
+    public static String userToken(Api api, String user, Map<String, ?> fields) {
+        Map<String, Object> body = new HashMap<>(Map.of("user", user, "password", PASSWORD, "name", "t-" + UUID.randomUUID()));
+        body.putAll(fields);
+        Api.Reply r = api.post("/api/v1/login/tokens", body, null);
+        if (r.status() != 201) {
+            throw new IllegalStateException("token creation failed: " + r);
+        }
+        return r.json().get("token").asText();
+    }
 }

@@ -70,6 +70,8 @@ public final class TestServer implements AutoCloseable {
         // Tests enroll many agents from 127.0.0.1; the rate-limit tests set their own limits.
         env.put("AAMI_RATE_LIMITS_ENROLL_PER_MINUTE", "1000000");
         env.put("AAMI_RATE_LIMITS_ENROLL_BURST", "1000000");
+        // Tests try many wrong tokens from 127.0.0.1; InvalidTokenLimitTest sets its own limit.
+        env.put("AAMI_RATE_LIMITS_INVALID_TOKEN_BURST", "1000000");
         // Every scrape reads the fleet afresh, so tests see their own changes; the cache has its own test.
         env.put("AAMI_METRICS_MAX_AGE", "0s");
         if (db.user() != null) {

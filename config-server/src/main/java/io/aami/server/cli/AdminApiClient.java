@@ -3,10 +3,7 @@ package io.aami.server.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
-import io.aami.contract.ApiPaths;
 import io.aami.contract.ErrorBody;
-import io.aami.contract.tokens.BootstrapTokenRequest;
-import io.aami.contract.tokens.BootstrapTokenView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,18 +25,19 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Asks a running server for a bootstrap token. Every connection attempt and every read is bounded by what
+ * Posts one request to a running server's admin API with the admin token (a bootstrap token for {@code token
+ * create}, a user for {@code user add}). Every connection attempt and every read is bounded by what
  * is left until the deadline (socket timeouts, so the client's own start-up on a cold JVM does not count
  * against the server); a server that is down or answers 503 (starting: its database is not up) is asked
  * again until the deadline. Anything else is answered at once.
  */
-final class BootstrapTokenClient {
+final class AdminApiClient {
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    BootstrapTokenClient(ObjectMapper mapper, Clock clock) {
+    AdminApiClient(ObjectMapper mapper, Clock clock) {
         this.mapper = mapper;
         this.clock = clock;
     }
@@ -47,19 +45,22 @@ final class BootstrapTokenClient {
     private record Answer(int status, byte[] body) {
     }
 
-    /** {@code caCert} is used (and needed) only for an {@code https} server; {@code wait} starts with the first call. */
-    BootstrapTokenView create(URI server, Path caCert, String adminToken, BootstrapTokenRequest req, Duration wait)
+    /**
+     * POSTs {@code req} to {@code path} and reads the 201 answer as {@code type}. {@code caCert} is used (and
+     * needed) only for an {@code https} server; {@code wait} starts with the first call.
+     */
+    <T> T create(URI server, Path caCert, String adminToken, String path, Object req, Class<T> type, Duration wait)
             throws CommandFailure, InterruptedException {
         SSLSocketFactory tls = "https".equals(server.getScheme()) ? trusting(caCert).getSocketFactory() : null;
         byte[] body = encode(req);
         Instant deadline = clock.instant().plus(wait);
         String lastProblem;
         while (true) {
-            Answer answer = post(server, tls, adminToken, body, deadline);
+            Answer answer = post(server.resolve(path), tls, adminToken, body, deadline);
             if (answer == null) {
                 lastProblem = "nothing listens there";
             } else if (answer.status() == 201) {
-                return read(answer.body(), BootstrapTokenView.class);
+                return read(answer.body(), type);
             } else if (answer.status() == 503) {
                 lastProblem = "it answered 503 (not ready: its database is not up yet)";
             } else {
@@ -75,11 +76,11 @@ final class BootstrapTokenClient {
     }
 
     /** The answer, or null when nothing accepts the connection; a timeout is a failure. */
-    private Answer post(URI server, SSLSocketFactory tls, String adminToken, byte[] body, Instant deadline) throws CommandFailure {
+    private Answer post(URI url, SSLSocketFactory tls, String adminToken, byte[] body, Instant deadline) throws CommandFailure {
         int timeout = (int) Math.max(1, Duration.between(clock.instant(), deadline).toMillis());
         HttpURLConnection c = null;
         try {
-            c = (HttpURLConnection) server.resolve(ApiPaths.BOOTSTRAP_TOKENS).toURL().openConnection(Proxy.NO_PROXY);
+            c = (HttpURLConnection) url.toURL().openConnection(Proxy.NO_PROXY);
             if (c instanceof HttpsURLConnection https) {
                 https.setSSLSocketFactory(tls);
             }
@@ -99,12 +100,12 @@ final class BootstrapTokenClient {
         } catch (ConnectException e) {
             return null;
         } catch (SocketTimeoutException e) {
-            throw new CommandFailure("the config-server at " + server + " did not answer within " + timeout + " ms (--wait)");
+            throw new CommandFailure("the config-server at " + url + " did not answer within " + timeout + " ms (--wait)");
         } catch (SSLException e) {
-            throw new CommandFailure("TLS with " + server + " failed (" + e.getMessage() + "): its certificate does"
+            throw new CommandFailure("TLS with " + url + " failed (" + e.getMessage() + "): its certificate does"
                     + " not chain to the CA this command trusts; pass --ca-cert FILE, or " + ServerSetup.HINT);
         } catch (IOException | IllegalArgumentException e) {
-            throw new CommandFailure("cannot reach the config-server at " + server + ": " + e);
+            throw new CommandFailure("cannot reach the config-server at " + url + ": " + e);
         } finally {
             if (c != null) {
                 c.disconnect();
@@ -112,7 +113,7 @@ final class BootstrapTokenClient {
         }
     }
 
-    private byte[] encode(BootstrapTokenRequest req) throws CommandFailure {
+    private byte[] encode(Object req) throws CommandFailure {
         try {
             return mapper.writeValueAsBytes(req);
         } catch (IOException e) {

@@ -1,0 +1,92 @@
+package io.aami.server.http;
+
+import io.aami.contract.ErrorCode;
+import io.aami.server.error.ApiException;
+import io.aami.server.security.Principal;
+import io.aami.server.security.Role;
+import io.aami.server.security.Secrets;
+import io.javalin.http.Context;
+
+/**
+ * Resolves the {@link Principal} of an operator-side request from its bearer token, once, and keeps it on the
+ * request ({@link Principals}): the break-glass admin token and Prometheus's monitoring token (each held only
+ * as a hash in memory, both compared every time so the timing does not tell which one a guess came close
+ * to), else a user's API token ({@link UserAuthentication}). The monitoring token opens
+ * {@link Access#MONITORING} routes (and {@code /metrics}) only: on any other route it is a 403, so a
+ * Prometheus host's credential can neither change nor read the fleet's configuration.
+ */
+public final class OperatorAuthenticator {
+    private final byte[] adminSha256;
+    private final byte[] monitoringSha256;
+    private final UserAuthentication users;
+    private final RateLimiter invalidTokens;
+
+    /** @param invalidTokens well-formed invalid user tokens per source address: past it, only recently valid ones are looked up */
+    public OperatorAuthenticator(String adminToken, String monitoringToken, UserAuthentication users, RateLimiter invalidTokens) {
+        if (adminToken.equals(monitoringToken)) {
+            throw new IllegalStateException("the monitoring token must differ from the admin token");
+        }
+        this.adminSha256 = Secrets.sha256(adminToken);
+        this.monitoringSha256 = Secrets.sha256(monitoringToken);
+        this.users = users;
+        this.invalidTokens = invalidTokens;
+    }
+
+    /** A credential whose role includes {@code needed}: 401 without a valid one, 403 with too low a role. */
+    public Principal require(Context ctx, Role needed) {
+        Principal p = resolve(ctx, "a token is required: send Authorization: Bearer <token>");
+        if (p.kind() == Principal.Kind.MONITORING) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "the monitoring token may only read service discovery and metrics");
+        }
+        if (!p.has(needed)) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "this route needs the " + needed.wire() + " role; "
+                    + p.name() + " has the " + p.role().wire() + " role");
+        }
+        return p;
+    }
+
+    /** Any valid credential: the monitoring token, the admin token or a user's (reading is every role's right). */
+    public Principal requireMonitoring(Context ctx) {
+        return resolve(ctx, "monitoring or admin token required: send Authorization: Bearer <monitoring token>");
+    }
+
+    private Principal resolve(Context ctx, String required) {
+        String presented = Bearer.from(ctx).orElse(null);
+        if (presented == null) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"aami\"");
+            throw new ApiException(ErrorCode.UNAUTHORIZED, required);
+        }
+        boolean admin = Secrets.matches(adminSha256, presented);
+        boolean monitoring = Secrets.matches(monitoringSha256, presented);
+        Principal p = admin ? Principal.breakGlass() : monitoring ? Principal.monitoring() : user(ctx, presented);
+        if (p == null) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"aami\", error=\"invalid_token\"");
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "the token is not valid (unknown, expired or revoked, or its user is disabled)");
+        }
+        Principals.set(ctx, p);
+        return p;
+    }
+
+    /**
+     * A user's token, or null. Only a well-formed token whose lookup failed counts against its address: a malformed
+     * one costs no query, so it costs nothing. Past the address's limit, a token that was valid at a recent request
+     * (compared in memory) is still looked up, any other is refused (429) before the query: behind a proxy, where
+     * every caller shares its address, a flood of guesses cannot hammer the database nor lock out the scripts in use.
+     */
+    private Principal user(Context ctx, String presented) {
+        if (!users.wellFormed(presented)) {
+            return null;
+        }
+        String address = ctx.req().getRemoteAddr();
+        if (!users.recentlyValid(presented)) {
+            invalidTokens.waitFor(address).ifPresent(wait -> {
+                throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many invalid tokens from this address; retry later", wait);
+            });
+        }
+        Principal p = users.authenticate(presented).orElse(null);
+        if (p == null) {
+            invalidTokens.acquire(address);
+        }
+        return p;
+    }
+}

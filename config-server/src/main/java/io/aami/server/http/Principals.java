@@ -1,0 +1,25 @@
+package io.aami.server.http;
+
+import io.aami.server.security.Principal;
+import io.javalin.http.Context;
+
+/** The {@link Principal} {@link OperatorAuthenticator} resolved for a request, kept on it for handlers. */
+public final class Principals {
+    private static final String ATTRIBUTE = "aami.principal";
+
+    private Principals() {
+    }
+
+    static void set(Context ctx, Principal principal) {
+        ctx.attribute(ATTRIBUTE, principal);
+    }
+
+    /** The request's principal; only routes that require an operator-side credential have one. */
+    public static Principal of(Context ctx) {
+        Principal p = ctx.attribute(ATTRIBUTE);
+        if (p == null) {
+            throw new IllegalStateException("no principal on " + ctx.method() + " " + ctx.path() + ": its route takes none");
+        }
+        return p;
+    }
+}

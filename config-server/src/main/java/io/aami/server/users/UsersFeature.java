@@ -1,0 +1,91 @@
+package io.aami.server.users;
+
+import static io.aami.contract.ApiPaths.LOGIN_TOKENS;
+import static io.aami.contract.ApiPaths.ME;
+import static io.aami.contract.ApiPaths.ME_TOKEN;
+import static io.aami.contract.ApiPaths.ME_TOKENS;
+import static io.aami.contract.ApiPaths.USER;
+import static io.aami.contract.ApiPaths.USERS;
+import static io.aami.contract.ApiPaths.USER_PASSWORD;
+import static io.aami.contract.ApiPaths.USER_TOKEN;
+import static io.aami.contract.ApiPaths.USER_TOKENS;
+import static io.aami.server.http.Access.ADMIN;
+import static io.aami.server.http.Access.PUBLIC;
+import static io.aami.server.http.Access.VIEWER;
+
+import io.aami.server.feature.ServerContext;
+import io.aami.server.http.RouteSet;
+import io.aami.server.http.UserAuthentication;
+import io.aami.server.security.PasswordHasher;
+import io.aami.server.security.Principal;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Named users with a role, and their API tokens: the admin API ({@code /api/v1/users}), every caller's own
+ * ({@code /api/v1/me}), a user's own token for its password ({@code /api/v1/login/tokens}), and the {@link UserAuthentication} the access filter resolves user tokens with.
+ * Depends on no other feature.
+ */
+public final class UsersFeature {
+    public static final RouteSet<UserHandler> ROUTES = RouteSet.of(UserHandler.class)
+            .post(USERS, UserHandler::create, ADMIN)
+            .get(USERS, UserHandler::list, ADMIN)
+            .get(USER, UserHandler::get, ADMIN)
+            .put(USER, UserHandler::update, ADMIN)
+            .delete(USER, UserHandler::delete, ADMIN)
+            .put(USER_PASSWORD, UserHandler::setPassword, ADMIN)
+            .get(USER_TOKENS, UserHandler::listTokens, ADMIN)
+            .delete(USER_TOKENS, UserHandler::revokeTokens, ADMIN)
+            .delete(USER_TOKEN, UserHandler::revokeToken, ADMIN)
+            .get(ME, UserHandler::me, VIEWER)
+            .get(ME_TOKENS, UserHandler::listMyTokens, VIEWER)
+            .post(ME_TOKENS, UserHandler::createMyToken, VIEWER)
+            .delete(ME_TOKENS, UserHandler::revokeMyTokens, VIEWER)
+            .delete(ME_TOKEN, UserHandler::revokeMyToken, VIEWER)
+            .post(LOGIN_TOKENS, UserHandler::login, PUBLIC)
+            .build();
+
+    private final UserService users;
+    private final UserTokenService tokens;
+
+    public UsersFeature(ServerContext ctx) {
+        UserStore userStore = new UserStore();
+        UserTokenStore tokenStore = new UserTokenStore();
+        TokenUses uses = new TokenUses(ctx.db(), tokenStore);
+        long every = TokenUses.INTERVAL.toMillis();
+        var flushing = ctx.scheduler().scheduleWithFixedDelay(uses::flush, every, every, TimeUnit.MILLISECONDS);
+        ctx.resources().opened(() -> {
+            flushing.cancel(false);
+            uses.flush();
+        });
+        users = new UserService(ctx.db(), userStore, tokenStore, new PasswordHasher(new SecureRandom()), ctx.clock());
+        tokens = new UserTokenService(ctx.db(), userStore, tokenStore, uses, ctx.secrets(), ctx.clock());
+        ctx.routes().bind(ROUTES, new UserHandler(users, tokens, new PasswordLogin(users, tokens, ctx.clock()), ctx.bodies()));
+    }
+
+    /** Resolves a user's API token to the user and its current role. */
+    public UserAuthentication authentication() {
+        return new UserAuthentication() {
+            @Override
+            public boolean wellFormed(String bearer) {
+                return tokens.wellFormed(bearer);
+            }
+
+            @Override
+            public boolean recentlyValid(String bearer) {
+                return tokens.recentlyValid(bearer);
+            }
+
+            @Override
+            public Optional<Principal> authenticate(String bearer) {
+                return tokens.authenticate(bearer);
+            }
+        };
+    }
+
+    /** The users' rules, for the console's login (later). */
+    public UserService users() {
+        return users;
+    }
+}
