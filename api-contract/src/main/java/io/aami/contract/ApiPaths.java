@@ -49,6 +49,9 @@ public final class ApiPaths {
     public static final String ME_TOKENS = ME + "/tokens";
     public static final String ME_TOKEN = ME_TOKENS + "/{token_id}";
 
+    /** The audit log (admin): every change made through the admin API, newest first. */
+    public static final String AUDIT = V1 + "/audit";
+
     /** Prometheus HTTP service discovery: the agents whose local {@code /metrics} can be scraped. */
     public static final String SD_PROMETHEUS = V1 + "/sd/prometheus";
 

@@ -1,5 +1,6 @@
 package io.aami.server.users;
 
+import io.aami.server.audit.Actors;
 import io.aami.contract.ErrorCode;
 import io.aami.contract.users.Caller;
 import io.aami.contract.users.PasswordRequest;
@@ -31,7 +32,7 @@ public final class UserHandler {
     }
 
     public void create(Context ctx) {
-        ctx.status(201).json(users.create(bodies.read(ctx, UserRequest.class)));
+        ctx.status(201).json(users.create(Actors.of(ctx), bodies.read(ctx, UserRequest.class)));
     }
 
     public void list(Context ctx) {
@@ -43,16 +44,16 @@ public final class UserHandler {
     }
 
     public void update(Context ctx) {
-        ctx.json(users.update(Params.pathId(ctx), bodies.read(ctx, UserUpdate.class)));
+        ctx.json(users.update(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, UserUpdate.class)));
     }
 
     public void delete(Context ctx) {
-        users.delete(Params.pathId(ctx));
+        users.delete(Actors.of(ctx), Params.pathId(ctx));
         ctx.status(204);
     }
 
     public void setPassword(Context ctx) {
-        users.setPassword(Params.pathId(ctx), bodies.read(ctx, PasswordRequest.class));
+        users.setPassword(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, PasswordRequest.class));
         ctx.status(204);
     }
 
@@ -65,7 +66,7 @@ public final class UserHandler {
     }
 
     public void revokeToken(Context ctx) {
-        tokens.revoke(Params.pathId(ctx), tokenId(ctx));
+        tokens.revoke(Actors.of(ctx), Params.pathId(ctx), tokenId(ctx));
         ctx.status(204);
     }
 
@@ -85,14 +86,14 @@ public final class UserHandler {
     }
 
     public void revokeMyToken(Context ctx) {
-        tokens.revoke(myUser(ctx), tokenId(ctx));
+        tokens.revoke(Actors.of(ctx), myUser(ctx), tokenId(ctx));
         ctx.status(204);
     }
 
     private void createToken(Context ctx, UUID userId) {
         UserTokenRequest req = bodies.read(ctx, UserTokenRequest.class);
         ctx.header("Cache-Control", "no-store");
-        ctx.status(201).json(tokens.create(userId, req));
+        ctx.status(201).json(tokens.create(Actors.of(ctx), userId, req));
     }
 
     /** The caller's user: the break-glass admin token has none, so it has no tokens of its own. */

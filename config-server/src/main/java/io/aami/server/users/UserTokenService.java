@@ -1,5 +1,8 @@
 package io.aami.server.users;
 
+import io.aami.server.audit.Actor;
+import io.aami.server.audit.AuditTrail;
+import io.aami.server.audit.Change;
 import io.aami.contract.ErrorCode;
 import io.aami.contract.users.UserTokenRequest;
 import io.aami.contract.users.UserTokenView;
@@ -35,9 +38,12 @@ public final class UserTokenService {
     private final UserTokenStore store;
     private final TokenUses uses;
     private final Secrets secrets;
+    private final AuditTrail audit;
     private final Clock clock;
 
-    UserTokenService(Database db, UserStore users, UserTokenStore store, TokenUses uses, Secrets secrets, Clock clock) {
+    UserTokenService(Database db, UserStore users, UserTokenStore store, TokenUses uses, Secrets secrets, AuditTrail audit,
+                     Clock clock) {
+        this.audit = audit;
         this.db = db;
         this.users = users;
         this.store = store;
@@ -46,7 +52,7 @@ public final class UserTokenService {
         this.clock = clock;
     }
 
-    public UserTokenView create(UUID userId, UserTokenRequest req) {
+    public UserTokenView create(Actor actor, UUID userId, UserTokenRequest req) {
         String name = Fields.required("name", req.name(), 100);
         StorableText.require("name", name);
         Instant now = clock.instant();
@@ -63,6 +69,7 @@ public final class UserTokenService {
                 }
                 UserToken t = new UserToken(id, userId, name, Secrets.sha256(token), now, expiresAt, null, null, null, null, false);
                 store.insert(c, t);
+                audit.record(c, actor, Change.created(Change.USER_TOKEN, id, t.view(now, null)));
                 return t.view(now, token);
             });
         } catch (DataAccessException e) {
@@ -81,10 +88,17 @@ public final class UserTokenService {
         }).stream().map(t -> t.view(now, null)).toList();
     }
 
-    public void revoke(UUID userId, UUID tokenId) {
-        if (!db.inTransaction(c -> store.revoke(c, userId, tokenId, clock.instant()))) {
-            throw ApiException.notFound("token", tokenId);
-        }
+    public void revoke(Actor actor, UUID userId, UUID tokenId) {
+        db.inTransaction(c -> {
+            Instant now = clock.instant();
+            UserToken before = store.find(c, tokenId).filter(t -> t.userId().equals(userId)).orElse(null);
+            if (before == null || !store.revoke(c, userId, tokenId, now)) {
+                throw ApiException.notFound("token", tokenId);
+            }
+            audit.record(c, actor, Change.revoked(Change.USER_TOKEN, tokenId, before.view(now, null),
+                    store.find(c, tokenId).orElseThrow().view(now, null)));
+            return null;
+        });
     }
 
     /** Who {@code bearer} acts as, if it is a live token of an enabled user. */

@@ -1,5 +1,6 @@
 package io.aami.server.users;
 
+import io.aami.server.audit.AuditTrail;
 import static io.aami.contract.ApiPaths.ME;
 import static io.aami.contract.ApiPaths.ME_TOKEN;
 import static io.aami.contract.ApiPaths.ME_TOKENS;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Named users with a role, and their API tokens: the admin API ({@code /api/v1/users}), every caller's own
  * ({@code /api/v1/me}), and the {@link UserAuthentication} the access filter resolves user tokens with.
- * Depends on no other feature.
+ * Depends on audit.
  */
 public final class UsersFeature {
     public static final RouteSet<UserHandler> ROUTES = RouteSet.of(UserHandler.class)
@@ -43,7 +44,7 @@ public final class UsersFeature {
     private final UserService users;
     private final UserTokenService tokens;
 
-    public UsersFeature(ServerContext ctx) {
+    public UsersFeature(ServerContext ctx, AuditTrail audit) {
         UserStore userStore = new UserStore();
         UserTokenStore tokenStore = new UserTokenStore();
         TokenUses uses = new TokenUses(ctx.db(), tokenStore);
@@ -53,8 +54,8 @@ public final class UsersFeature {
             flushing.cancel(false);
             uses.flush();
         });
-        users = new UserService(ctx.db(), userStore, tokenStore, new PasswordHasher(new SecureRandom()), ctx.clock());
-        tokens = new UserTokenService(ctx.db(), userStore, tokenStore, uses, ctx.secrets(), ctx.clock());
+        users = new UserService(ctx.db(), userStore, tokenStore, new PasswordHasher(new SecureRandom()), audit, ctx.clock());
+        tokens = new UserTokenService(ctx.db(), userStore, tokenStore, uses, ctx.secrets(), audit, ctx.clock());
         ctx.routes().bind(ROUTES, new UserHandler(users, tokens, ctx.bodies()));
     }
 
