@@ -95,6 +95,7 @@ public final class AuditHandler {
         if (v == null || v.isBlank()) {
             return null;
         }
-        return StorableText.require(name, Fields.optional(name, v, max));
+        String trimmed = StorableText.require(name, Fields.optional(name, v, max));
+        return trimmed.isEmpty() ? null : trimmed;
     }
 }

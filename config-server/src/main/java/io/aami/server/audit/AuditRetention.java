@@ -21,22 +21,30 @@ public final class AuditRetention {
     private final AuditStore store;
     private final Duration retention;
     private final Clock clock;
+    private final int batch;
+    private final int maxBatches;
 
     public AuditRetention(Database db, AuditStore store, Duration retention, Clock clock) {
+        this(db, store, retention, clock, BATCH, MAX_BATCHES);
+    }
+
+    AuditRetention(Database db, AuditStore store, Duration retention, Clock clock, int batch, int maxBatches) {
         this.db = db;
         this.store = store;
         this.retention = retention;
         this.clock = clock;
+        this.batch = batch;
+        this.maxBatches = maxBatches;
     }
 
     /** One run; returns how many events it deleted. */
     public int prune() {
         var before = clock.instant().minus(retention);
         int total = 0;
-        for (int i = 0; i < MAX_BATCHES; i++) {
-            int n = db.inTransaction(c -> store.prune(c, before, BATCH));
+        for (int i = 0; i < maxBatches; i++) {
+            int n = db.inTransaction(c -> store.prune(c, before, batch));
             total += n;
-            if (n < BATCH) {
+            if (n < batch) {
                 break;
             }
         }
