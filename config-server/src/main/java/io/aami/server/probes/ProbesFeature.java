@@ -15,7 +15,7 @@ import io.aami.server.targets.TargetStore;
 /**
  * Probe definitions: the admin API, and the {@link #expansion} of a target's probes that policy
  * bundles carry (through the {@link PolicyService.ProbeSource} port policy declares).
- * Depends on groups and targets, and implements policy's port.
+ * Depends on audit, groups and targets, and implements policy's port.
  */
 public final class ProbesFeature {
     public static final RouteSet<ProbeHandler> ROUTES = RouteSet.of(ProbeHandler.class)

@@ -13,7 +13,7 @@ import io.aami.server.http.RouteSet;
 
 /**
  * Targets (enrolled agents): the admin API and the target records every later feature reads.
- * Depends on groups; announces policy changes through {@code policyscope} and credential changes
+ * Depends on audit and groups; announces policy changes through {@code policyscope} and credential changes
  * through {@link CredentialChanges}, which the agent authenticator consumes.
  */
 public final class TargetsFeature {
