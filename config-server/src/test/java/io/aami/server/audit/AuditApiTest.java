@@ -137,6 +137,16 @@ class AuditApiTest {
         assertThat(AuditRows.count(server.database())).isEqualTo(before);
     }
 
+    /** A user named like a shared token would pass for it in the log. */
+    @Test
+    void noUserMayPassForTheAdminToken() {
+        for (String name : List.of("admin-token", "Admin-Token", "monitoring-token")) {
+            Api.Reply r = api.post("/api/v1/users", Map.of("name", name, "role", "admin", "password", PASSWORD), ADMIN);
+            assertThat(r.status()).as(name).isEqualTo(400);
+            assertThat(r.json().get("field").asText()).isEqualTo("name");
+        }
+    }
+
     @Test
     void filterValuesAreValuesNeverSql() {
         for (String hostile : List.of("x' OR '1'='1", "alice'; DELETE FROM audit_events; --", "%", "_lice")) {
