@@ -103,6 +103,25 @@ class AuditRoutesTest {
         assertThat(rows.get(0).objectId()).isEqualTo(r.json().get("id").asText());
     }
 
+    /** Revoking a bootstrap token with its agents records the token's revocation and each agent's. */
+    @Test
+    void revokingATokenWithItsAgentsRecordsEachAgent() {
+        Api.Reply token = api.post("/api/v1/bootstrap-tokens", Map.of("name", "leaked", "max_uses", 1), ADMIN);
+        shown(token);
+        Api.Reply enrolled = api.post("/api/v1/bootstrap-tokens/register", Map.of("token", token.json().get("token").asText(),
+                "hostname", "enrolled-by-leaked", "ip_address", "127.0.0.1"), null);
+        assertThat(enrolled.status()).as(enrolled.toString()).isEqualTo(201);
+        String agent = enrolled.json().get("agent_id").asText();
+        long mark = AuditRows.maxId(server.database());
+        String tokenId = token.json().get("id").asText();
+        assertThat(api.delete("/api/v1/bootstrap-tokens/" + tokenId + "?revoke_agents=true", operator.token()).status()).isEqualTo(200);
+        List<AuditRows.Row> rows = AuditRows.after(server.database(), mark);
+        assertThat(rows).extracting(r -> r.action() + " " + r.type() + " " + r.objectId() + " " + r.actorName())
+                .containsExactly("revoke bootstrap_token " + tokenId + " audit-operator", "revoke target " + agent + " audit-operator");
+        assertThat(rows.get(1).before().get("revoked_at").isNull()).isTrue();
+        assertThat(rows.get(1).after().get("status").asText()).isEqualTo("revoked");
+    }
+
     @Test
     void aCheckIsRecordedByItsScriptDigestAndItsEnvNames() throws Exception {
         long mark = AuditRows.maxId(server.database());
