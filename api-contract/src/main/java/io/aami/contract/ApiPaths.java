@@ -51,6 +51,9 @@ public final class ApiPaths {
     /** A user's own API token for its name and password: how a user gets its first token (never an admin for it). */
     public static final String LOGIN_TOKENS = V1 + "/login/tokens";
 
+    /** The audit log (admin): every change made through the admin API, newest first. */
+    public static final String AUDIT = V1 + "/audit";
+
     /** Prometheus HTTP service discovery: the agents whose local {@code /metrics} can be scraped. */
     public static final String SD_PROMETHEUS = V1 + "/sd/prometheus";
 

@@ -41,7 +41,9 @@ public enum ErrorCode {
     RATE_LIMITED(429),
     INTERNAL(500),
     SERVER_BUSY(503),
-    DATABASE_UNAVAILABLE(503);
+    DATABASE_UNAVAILABLE(503),
+    /** The change's audit record could not be written, so the change was not made either (same transaction). */
+    AUDIT_UNAVAILABLE(503);
 
     private final int status;
 

@@ -6,6 +6,7 @@ import io.aami.common.config.ConfigException;
 import io.aami.common.json.WireJson;
 import io.aami.common.logging.LogSetup;
 import io.aami.server.agentauth.AgentAuthFeature;
+import io.aami.server.audit.AuditFeature;
 import io.aami.server.checkresults.CheckResultsFeature;
 import io.aami.server.checks.ChecksFeature;
 import io.aami.server.cli.OperatorCommands;
@@ -166,19 +167,20 @@ public final class ServerMain {
 
     /** Every feature, each after those it depends on: adding a feature is one line here. */
     private static Core wire(Features f) {
+        AuditFeature audit = f.add(AuditFeature.ROUTES, AuditFeature::new);
         PkiFeature pki = f.add(PkiFeature.ROUTES, PkiFeature::new);
         AgentAuthFeature agents = f.add(ctx -> new AgentAuthFeature(ctx, pki.tls()));
-        UsersFeature users = f.add(UsersFeature.ROUTES, UsersFeature::new);
+        UsersFeature users = f.add(UsersFeature.ROUTES, ctx -> new UsersFeature(ctx, audit.trail()));
         f.add(HealthFeature.ROUTES, HealthFeature::new);
         f.add(MetricsFeature.ROUTES, MetricsFeature::new);
-        GroupsFeature groups = f.add(GroupsFeature.ROUTES, GroupsFeature::new);
-        TargetsFeature targets = f.add(TargetsFeature.ROUTES, ctx -> new TargetsFeature(ctx, groups.service()));
-        ChecksFeature checks = f.add(ChecksFeature.ROUTES, ctx -> new ChecksFeature(ctx, groups.service(), targets.store()));
-        ProbesFeature probes = f.add(ProbesFeature.ROUTES, ctx -> new ProbesFeature(ctx, groups.service(), targets.store()));
+        GroupsFeature groups = f.add(GroupsFeature.ROUTES, ctx -> new GroupsFeature(ctx, audit.trail()));
+        TargetsFeature targets = f.add(TargetsFeature.ROUTES, ctx -> new TargetsFeature(ctx, groups.service(), audit.trail()));
+        ChecksFeature checks = f.add(ChecksFeature.ROUTES, ctx -> new ChecksFeature(ctx, groups.service(), targets.store(), audit.trail()));
+        ProbesFeature probes = f.add(ProbesFeature.ROUTES, ctx -> new ProbesFeature(ctx, groups.service(), targets.store(), audit.trail()));
         PolicyFeature policy = f.add(PolicyFeature.ROUTES,
                 ctx -> new PolicyFeature(ctx, targets.store(), checks.store(), probes.expansion(), pki.signer()));
         TokensFeature tokens = f.add(TokensFeature.ROUTES,
-                ctx -> new TokensFeature(ctx, groups.service(), targets.store(), targets.service()));
+                ctx -> new TokensFeature(ctx, groups.service(), targets.store(), targets.service(), audit.trail()));
         f.add(RegistrationFeature.ROUTES, ctx -> new RegistrationFeature(ctx, groups.service(), targets.store(), tokens.store(),
                 pki.certificates(), pki.signer()));
         HeartbeatFeature heartbeat = f.add(HeartbeatFeature.ROUTES, HeartbeatFeature::new);

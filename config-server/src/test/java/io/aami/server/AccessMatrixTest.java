@@ -41,6 +41,7 @@ class AccessMatrixTest {
             entry("POST /api/v1/agents/{id}/check-results", Access.AGENT),
             entry("POST /api/v1/agents/{id}/heartbeat", Access.AGENT),
             entry("POST /api/v1/agents/{id}/probe-results", Access.AGENT),
+            entry("GET /api/v1/audit", Access.ADMIN),
             entry("GET /api/v1/bootstrap-tokens", Access.VIEWER),
             entry("POST /api/v1/bootstrap-tokens", Access.OPERATOR),
             entry("POST /api/v1/bootstrap-tokens/register", Access.ENROLL),

@@ -1,6 +1,7 @@
 package io.aami.server.checks;
 
 import io.aami.contract.checks.CheckRequest;
+import io.aami.server.audit.Actors;
 import io.aami.server.http.JsonBodies;
 import io.aami.server.http.Params;
 import io.aami.server.http.Principals;
@@ -17,7 +18,7 @@ public final class CheckHandler {
     }
 
     public void create(Context ctx) {
-        ctx.status(201).json(service.create(bodies.read(ctx, CheckRequest.class)));
+        ctx.status(201).json(service.create(Actors.of(ctx), bodies.read(ctx, CheckRequest.class)));
     }
 
     public void list(Context ctx) {
@@ -30,11 +31,11 @@ public final class CheckHandler {
     }
 
     public void replace(Context ctx) {
-        ctx.json(service.replace(Params.pathId(ctx), bodies.read(ctx, CheckRequest.class)));
+        ctx.json(service.replace(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, CheckRequest.class)));
     }
 
     public void delete(Context ctx) {
-        service.delete(Params.pathId(ctx));
+        service.delete(Actors.of(ctx), Params.pathId(ctx));
         ctx.status(204);
     }
 }

@@ -1,6 +1,9 @@
 package io.aami.server.checks;
 
 import io.aami.contract.checks.CheckRequest;
+import io.aami.server.audit.Actor;
+import io.aami.server.audit.AuditTrail;
+import io.aami.server.audit.Change;
 import io.aami.contract.checks.CheckView;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.db.DataAccessException;
@@ -18,17 +21,19 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-/** Rules for check policies; every change is announced so agents in scope pick it up at once. */
+/** Rules for check policies; every change is announced so agents in scope pick it up at once, and audited. */
 public final class CheckService {
     private final Database db;
     private final CheckStore store;
     private final GroupService groups;
     private final TargetStore targets;
     private final CheckValidator validator;
+    private final AuditTrail audit;
     private final Clock clock;
 
     public CheckService(Database db, CheckStore store, GroupService groups, TargetStore targets, ServerConfig.Checks limits,
-                        Clock clock) {
+                        AuditTrail audit, Clock clock) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.groups = groups;
@@ -37,24 +42,26 @@ public final class CheckService {
         this.clock = clock;
     }
 
-    public CheckView create(CheckRequest req) {
+    public CheckView create(Actor actor, CheckRequest req) {
         Instant now = clock.instant();
         CheckView v = validator.validated(UUID.randomUUID(), req, now, now);
         return uniqueName(() -> db.inTransaction(c -> {
             requireScopeExists(c, v);
             store.insert(c, v);
+            audit.record(c, actor, Change.created(Change.CHECK, v.id(), v));
             PolicyChanges.scope(c, v.groupId(), v.targetId());
             return v;
         }));
     }
 
     /** Replaces the whole check (PUT semantics); the old and the new scope are both notified. */
-    public CheckView replace(UUID id, CheckRequest req) {
+    public CheckView replace(Actor actor, UUID id, CheckRequest req) {
         return uniqueName(() -> db.inTransaction(c -> {
             CheckView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("check", id));
             CheckView v = validator.validated(id, req, old.createdAt(), clock.instant());
             requireScopeExists(c, v);
             store.update(c, v);
+            audit.record(c, actor, Change.updated(Change.CHECK, id, old, v));
             PolicyChanges.scope(c, old.groupId(), old.targetId());
             PolicyChanges.scope(c, v.groupId(), v.targetId());
             return v;
@@ -69,10 +76,11 @@ public final class CheckService {
         return db.withConnection(c -> store.list(c, groupId, targetId));
     }
 
-    public void delete(UUID id) {
+    public void delete(Actor actor, UUID id) {
         db.inTransaction(c -> {
             CheckView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("check", id));
             store.delete(c, id);
+            audit.record(c, actor, Change.deleted(Change.CHECK, id, old));
             PolicyChanges.scope(c, old.groupId(), old.targetId());
             return null;
         });

@@ -5,12 +5,13 @@ import static io.aami.contract.ApiPaths.CHECKS;
 import static io.aami.server.http.Access.VIEWER;
 import static io.aami.server.http.Access.OPERATOR;
 
+import io.aami.server.audit.AuditTrail;
 import io.aami.server.feature.ServerContext;
 import io.aami.server.groups.GroupService;
 import io.aami.server.http.RouteSet;
 import io.aami.server.targets.TargetStore;
 
-/** Check definitions: the admin API. Depends on groups and targets; policy reads its {@link #store}. */
+/** Check definitions: the admin API. Depends on audit, groups and targets; policy reads its {@link #store}. */
 public final class ChecksFeature {
     public static final RouteSet<CheckHandler> ROUTES = RouteSet.of(CheckHandler.class)
             .post(CHECKS, CheckHandler::create, OPERATOR)
@@ -22,8 +23,8 @@ public final class ChecksFeature {
 
     private final CheckStore store = new CheckStore();
 
-    public ChecksFeature(ServerContext ctx, GroupService groups, TargetStore targets) {
-        CheckService service = new CheckService(ctx.db(), store, groups, targets, ctx.config().checks(), ctx.clock());
+    public ChecksFeature(ServerContext ctx, GroupService groups, TargetStore targets, AuditTrail audit) {
+        CheckService service = new CheckService(ctx.db(), store, groups, targets, ctx.config().checks(), audit, ctx.clock());
         ctx.routes().bind(ROUTES, new CheckHandler(service, ctx.bodies()));
     }
 

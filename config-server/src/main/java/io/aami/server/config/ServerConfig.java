@@ -9,7 +9,7 @@ import java.time.Duration;
  */
 public record ServerConfig(Listen listen, Path dataDir, Database database, String adminToken, Tls tls,
                            Heartbeat heartbeat, Tokens tokens, Http http, RateLimits rateLimits, Checks checks,
-                           Results results, Policy policy, Logging logging, String monitoringToken, Sd sd) {
+                           Results results, Policy policy, Logging logging, String monitoringToken, Sd sd, Audit audit) {
 
     /** Where the API listens. Port 0 picks a free port (tests). */
     public record Listen(String host, int port) {
@@ -103,6 +103,10 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
      * CIDR strings; empty: none).
      */
     public record Sd(java.util.List<String> allowedCidrs) {
+    }
+
+    /** The audit log: events older than {@code retention} are deleted (hourly, in bounded batches). */
+    public record Audit(Duration retention) {
     }
 
     public Path postgresDir() {

@@ -89,7 +89,8 @@ public final class ServerConfigLoader {
                         t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
                         t.choice("logging.format", "text", "text", "json")),
                 Strings.blankToNull(t.string("monitoring_token", null)),
-                new ServerConfig.Sd(allowedCidrs(t)));
+                new ServerConfig.Sd(allowedCidrs(t)),
+                new ServerConfig.Audit(t.duration("audit.retention", Duration.ofDays(365))));
         t.finish();
         validate(cfg, t);
         return new Loaded(cfg, t.unusedEnvironmentWarnings("config-server"));
@@ -152,6 +153,9 @@ public final class ServerConfigLoader {
         }
         if (cfg.results().retention().compareTo(Duration.ofDays(1)) < 0) {
             throw t.invalid("results.retention", "must be at least 1d (history is kept in daily partitions)");
+        }
+        if (outside(cfg.audit().retention(), Duration.ofDays(1), Duration.ofDays(36_500))) {
+            throw t.invalid("audit.retention", "must be between 1d and 36500d");
         }
         if (cfg.policy().maxWait().compareTo(Duration.ofSeconds(1)) < 0 || cfg.policy().maxWait().compareTo(Duration.ofMinutes(10)) > 0) {
             throw t.invalid("policy.max_wait", "must be between 1s and 10m");

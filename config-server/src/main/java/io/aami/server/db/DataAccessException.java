@@ -24,6 +24,11 @@ public final class DataAccessException extends RuntimeException {
         return isUnavailable((SQLException) getCause());
     }
 
+    /** A serialization failure or deadlock: {@link Database#inTransaction} runs the work again. */
+    public boolean retryable() {
+        return isRetryable((SQLException) getCause());
+    }
+
     public boolean uniqueViolation() {
         return "23505".equals(sqlState());
     }

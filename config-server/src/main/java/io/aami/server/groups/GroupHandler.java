@@ -1,5 +1,6 @@
 package io.aami.server.groups;
 
+import io.aami.server.audit.Actors;
 import io.aami.server.http.Params;
 import io.aami.contract.groups.GroupRequest;
 import io.aami.server.http.JsonBodies;
@@ -16,7 +17,7 @@ public final class GroupHandler {
     }
 
     public void create(Context ctx) {
-        ctx.status(201).json(service.create(bodies.read(ctx, GroupRequest.class)));
+        ctx.status(201).json(service.create(Actors.of(ctx), bodies.read(ctx, GroupRequest.class)));
     }
 
     public void list(Context ctx) {
@@ -28,11 +29,11 @@ public final class GroupHandler {
     }
 
     public void update(Context ctx) {
-        ctx.json(service.update(Params.pathId(ctx), bodies.read(ctx, GroupRequest.class)));
+        ctx.json(service.update(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, GroupRequest.class)));
     }
 
     public void delete(Context ctx) {
-        service.delete(Params.pathId(ctx));
+        service.delete(Actors.of(ctx), Params.pathId(ctx));
         ctx.status(204);
     }
 }

@@ -1,5 +1,8 @@
 package io.aami.server.groups;
 
+import io.aami.server.audit.Actor;
+import io.aami.server.audit.AuditTrail;
+import io.aami.server.audit.Change;
 import io.aami.server.validation.Fields;
 import io.aami.contract.groups.GroupRequest;
 import io.aami.contract.groups.GroupView;
@@ -12,32 +15,36 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Rules for groups: names unique (case-insensitively); a group still referenced cannot be deleted. */
+/** Rules for groups: names unique (case-insensitively); a group still referenced cannot be deleted. Every change is audited. */
 public final class GroupService {
     private final Database db;
     private final GroupStore store;
+    private final AuditTrail audit;
     private final Clock clock;
 
-    public GroupService(Database db, GroupStore store, Clock clock) {
+    public GroupService(Database db, GroupStore store, AuditTrail audit, Clock clock) {
         this.db = db;
         this.store = store;
+        this.audit = audit;
         this.clock = clock;
     }
 
-    public GroupView create(GroupRequest req) {
+    public GroupView create(Actor actor, GroupRequest req) {
         Instant now = clock.instant();
         GroupView g = validated(UUID.randomUUID(), req, now, now);
         return uniqueName(req, () -> db.inTransaction(c -> {
             store.insert(c, g);
+            audit.record(c, actor, Change.created(Change.GROUP, g.id(), g));
             return g;
         }));
     }
 
-    public GroupView update(UUID id, GroupRequest req) {
+    public GroupView update(Actor actor, UUID id, GroupRequest req) {
         return uniqueName(req, () -> db.inTransaction(c -> {
-            GroupView old = store.find(c, id).orElseThrow(() -> ApiException.notFound("group", id));
+            GroupView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("group", id));
             GroupView g = validated(id, req, old.createdAt(), clock.instant());
             store.update(c, g);
+            audit.record(c, actor, Change.updated(Change.GROUP, id, old, g));
             return g;
         }));
     }
@@ -50,11 +57,16 @@ public final class GroupService {
         return db.withConnection(store::list);
     }
 
-    public void delete(UUID id) {
+    public void delete(Actor actor, UUID id) {
         try {
-            if (!db.inTransaction(c -> store.delete(c, id))) {
-                throw ApiException.notFound("group", id);
-            }
+            db.inTransaction(c -> {
+                GroupView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("group", id));
+                if (!store.delete(c, id)) {
+                    throw ApiException.notFound("group", id);
+                }
+                audit.record(c, actor, Change.deleted(Change.GROUP, id, old));
+                return null;
+            });
         } catch (DataAccessException e) {
             if (e.foreignKeyViolation()) {
                 throw new ApiException(ErrorCode.IN_USE,

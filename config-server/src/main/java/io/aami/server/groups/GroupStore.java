@@ -56,6 +56,18 @@ public final class GroupStore {
         }
     }
 
+    private static final String LOCK = FIND + " FOR UPDATE";
+
+    /** The group, locked until the transaction ends: a change's audited "before" is the state it replaced. */
+    public Optional<GroupView> lock(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LOCK)) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        }
+    }
+
     private static final String LIST = "SELECT " + COLUMNS + " FROM groups ORDER BY lower(name)";
 
     public List<GroupView> list(Connection c) throws SQLException {

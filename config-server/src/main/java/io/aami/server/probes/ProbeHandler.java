@@ -1,5 +1,6 @@
 package io.aami.server.probes;
 
+import io.aami.server.audit.Actors;
 import io.aami.server.http.Params;
 import io.aami.contract.probes.ProbeRequest;
 import io.aami.server.http.JsonBodies;
@@ -16,7 +17,7 @@ public final class ProbeHandler {
     }
 
     public void create(Context ctx) {
-        ctx.status(201).json(service.create(bodies.read(ctx, ProbeRequest.class)));
+        ctx.status(201).json(service.create(Actors.of(ctx), bodies.read(ctx, ProbeRequest.class)));
     }
 
     public void list(Context ctx) {
@@ -28,11 +29,11 @@ public final class ProbeHandler {
     }
 
     public void replace(Context ctx) {
-        ctx.json(service.replace(Params.pathId(ctx), bodies.read(ctx, ProbeRequest.class)));
+        ctx.json(service.replace(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, ProbeRequest.class)));
     }
 
     public void delete(Context ctx) {
-        service.delete(Params.pathId(ctx));
+        service.delete(Actors.of(ctx), Params.pathId(ctx));
         ctx.status(204);
     }
 }

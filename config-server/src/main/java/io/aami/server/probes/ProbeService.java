@@ -1,5 +1,8 @@
 package io.aami.server.probes;
 
+import io.aami.server.audit.Actor;
+import io.aami.server.audit.AuditTrail;
+import io.aami.server.audit.Change;
 import io.aami.contract.probes.ProbeRequest;
 import io.aami.contract.probes.ProbeView;
 import io.aami.server.db.DataAccessException;
@@ -17,16 +20,18 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-/** Rules for probe policies; every change is announced so agents in scope pick it up at once. */
+/** Rules for probe policies; every change is announced so agents in scope pick it up at once, and audited. */
 public final class ProbeService {
     private final Database db;
     private final ProbeStore store;
     private final GroupService groups;
     private final TargetStore targets;
     private final ProbeValidator validator = new ProbeValidator();
+    private final AuditTrail audit;
     private final Clock clock;
 
-    public ProbeService(Database db, ProbeStore store, GroupService groups, TargetStore targets, Clock clock) {
+    public ProbeService(Database db, ProbeStore store, GroupService groups, TargetStore targets, AuditTrail audit, Clock clock) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.groups = groups;
@@ -34,23 +39,25 @@ public final class ProbeService {
         this.clock = clock;
     }
 
-    public ProbeView create(ProbeRequest req) {
+    public ProbeView create(Actor actor, ProbeRequest req) {
         Instant now = clock.instant();
         ProbeView p = validator.validated(UUID.randomUUID(), req, now, now);
         return uniqueName(() -> db.inTransaction(c -> {
             requireReferencesExist(c, p);
             store.insert(c, p);
+            audit.record(c, actor, Change.created(Change.PROBE, p.id(), p));
             PolicyChanges.scope(c, p.groupId(), p.targetId());
             return p;
         }));
     }
 
-    public ProbeView replace(UUID id, ProbeRequest req) {
+    public ProbeView replace(Actor actor, UUID id, ProbeRequest req) {
         return uniqueName(() -> db.inTransaction(c -> {
             ProbeView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("probe", id));
             ProbeView p = validator.validated(id, req, old.createdAt(), clock.instant());
             requireReferencesExist(c, p);
             store.update(c, p);
+            audit.record(c, actor, Change.updated(Change.PROBE, id, old, p));
             PolicyChanges.scope(c, old.groupId(), old.targetId());
             PolicyChanges.scope(c, p.groupId(), p.targetId());
             return p;
@@ -65,10 +72,11 @@ public final class ProbeService {
         return db.withConnection(c -> store.list(c, groupId, targetId));
     }
 
-    public void delete(UUID id) {
+    public void delete(Actor actor, UUID id) {
         db.inTransaction(c -> {
             ProbeView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("probe", id));
             store.delete(c, id);
+            audit.record(c, actor, Change.deleted(Change.PROBE, id, old));
             PolicyChanges.scope(c, old.groupId(), old.targetId());
             return null;
         });

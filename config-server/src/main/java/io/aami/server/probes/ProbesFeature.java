@@ -5,6 +5,7 @@ import static io.aami.contract.ApiPaths.PROBES;
 import static io.aami.server.http.Access.VIEWER;
 import static io.aami.server.http.Access.OPERATOR;
 
+import io.aami.server.audit.AuditTrail;
 import io.aami.server.feature.ServerContext;
 import io.aami.server.groups.GroupService;
 import io.aami.server.http.RouteSet;
@@ -14,7 +15,7 @@ import io.aami.server.targets.TargetStore;
 /**
  * Probe definitions: the admin API, and the {@link #expansion} of a target's probes that policy
  * bundles carry (through the {@link PolicyService.ProbeSource} port policy declares).
- * Depends on groups and targets, and implements policy's port.
+ * Depends on audit, groups and targets, and implements policy's port.
  */
 public final class ProbesFeature {
     public static final RouteSet<ProbeHandler> ROUTES = RouteSet.of(ProbeHandler.class)
@@ -27,8 +28,8 @@ public final class ProbesFeature {
 
     private final ProbeStore store = new ProbeStore();
 
-    public ProbesFeature(ServerContext ctx, GroupService groups, TargetStore targets) {
-        ProbeService service = new ProbeService(ctx.db(), store, groups, targets, ctx.clock());
+    public ProbesFeature(ServerContext ctx, GroupService groups, TargetStore targets, AuditTrail audit) {
+        ProbeService service = new ProbeService(ctx.db(), store, groups, targets, audit, ctx.clock());
         ctx.routes().bind(ROUTES, new ProbeHandler(service, ctx.bodies()));
     }
 

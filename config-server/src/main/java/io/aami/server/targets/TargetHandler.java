@@ -1,5 +1,6 @@
 package io.aami.server.targets;
 
+import io.aami.server.audit.Actors;
 import io.aami.server.http.Params;
 import io.aami.contract.targets.TargetRequest;
 import io.aami.contract.targets.TargetView;
@@ -21,12 +22,12 @@ public final class TargetHandler {
     }
 
     public void put(Context ctx) {
-        TargetService.Saved saved = service.put(Params.pathId(ctx), bodies.read(ctx, TargetRequest.class));
+        TargetService.Saved saved = service.put(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, TargetRequest.class));
         ctx.status(saved.created() ? 201 : 200).json(saved.target());
     }
 
     public void create(Context ctx) {
-        TargetService.Saved saved = service.put(UUID.randomUUID(), bodies.read(ctx, TargetRequest.class));
+        TargetService.Saved saved = service.put(Actors.of(ctx), UUID.randomUUID(), bodies.read(ctx, TargetRequest.class));
         ctx.status(201).json(saved.target());
     }
 
@@ -45,11 +46,11 @@ public final class TargetHandler {
     }
 
     public void revoke(Context ctx) {
-        ctx.json(service.revoke(Params.pathId(ctx)));
+        ctx.json(service.revoke(Actors.of(ctx), Params.pathId(ctx)));
     }
 
     public void delete(Context ctx) {
-        service.delete(Params.pathId(ctx));
+        service.delete(Actors.of(ctx), Params.pathId(ctx));
         ctx.status(204);
     }
 }

@@ -1,5 +1,8 @@
 package io.aami.server.targets;
 
+import io.aami.server.audit.Actor;
+import io.aami.server.audit.AuditTrail;
+import io.aami.server.audit.Change;
 import io.aami.server.validation.Fields;
 import io.aami.contract.ErrorCode;
 import io.aami.contract.targets.TargetRequest;
@@ -15,7 +18,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
-/** Rules for targets managed by operators (and Terraform): pre-registration, listing, deletion. */
+/** Rules for targets managed by operators (and Terraform): pre-registration, listing, deletion. Every change is audited. */
 public final class TargetService {
     public static final int MAX_HOSTNAME = 253;
     private static final Set<String> STATUSES = Set.of(Target.PENDING, Target.ONLINE, Target.OFFLINE, Target.REVOKED);
@@ -25,8 +28,10 @@ public final class TargetService {
     private final GroupService groups;
     private final Clock clock;
     private final ChangeFeed changes;
+    private final AuditTrail audit;
 
-    public TargetService(Database db, TargetStore store, GroupService groups, Clock clock, ChangeFeed changes) {
+    public TargetService(Database db, TargetStore store, GroupService groups, Clock clock, ChangeFeed changes, AuditTrail audit) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.groups = groups;
@@ -38,14 +43,18 @@ public final class TargetService {
     public record Saved(TargetView target, boolean created) {
     }
 
-    /** Creates or updates the target with this client-chosen id; the same body twice is the same state. */
-    public Saved put(UUID id, TargetRequest req) {
+    /**
+     * Creates or updates the target with this client-chosen id; the same body twice is the same state (and the
+     * second changes nothing, so it is not audited).
+     */
+    public Saved put(Actor actor, UUID id, TargetRequest req) {
         String hostname = Fields.required("hostname", req.hostname(), MAX_HOSTNAME);
         var labels = Fields.labels("labels", req.labels());
         return db.inTransaction(c -> {
             requireNotRetired(c, id);
             groups.requireExists(c, req.groupId());
-            UUID oldGroup = store.find(c, id).map(Target::groupId).orElse(null);
+            var before = store.lock(c, id);
+            UUID oldGroup = before.map(Target::groupId).orElse(null);
             TargetStore.Upsert outcome = store.upsert(c, id, hostname, req.groupId(), labels, clock.instant());
             if (outcome != TargetStore.Upsert.UNCHANGED) {
                 PolicyChanges.target(c, id);
@@ -53,6 +62,11 @@ public final class TargetService {
                 PolicyChanges.members(c, req.groupId());
             }
             Target t = store.find(c, id).orElseThrow();
+            if (outcome == TargetStore.Upsert.CREATED) {
+                audit.record(c, actor, Change.created(Change.TARGET, id, t.view()));
+            } else if (outcome == TargetStore.Upsert.UPDATED) {
+                audit.record(c, actor, Change.updated(Change.TARGET, id, before.map(Target::view).orElse(null), t.view()));
+            }
             return new Saved(t.view(), outcome == TargetStore.Upsert.CREATED);
         });
     }
@@ -71,11 +85,13 @@ public final class TargetService {
     }
 
     /** Deletes the target; its id is retired, so no enrollment can ever claim it again. */
-    public void delete(UUID id) {
+    public void delete(Actor actor, UUID id) {
         boolean deleted = db.inTransaction(c -> {
-            UUID group = store.find(c, id).map(Target::groupId).orElse(null);
+            var before = store.lock(c, id);
+            UUID group = before.map(Target::groupId).orElse(null);
             boolean gone = store.delete(c, id);
             if (gone) {
+                audit.record(c, actor, Change.deleted(Change.TARGET, id, before.map(Target::view).orElse(null)));
                 store.retire(c, id, "deleted", clock.instant());
                 CredentialChanges.publish(c, id);
                 PolicyChanges.members(c, group);
@@ -89,13 +105,8 @@ public final class TargetService {
     }
 
     /** Revokes the agent: its very next request is refused, whatever its credential; the id is retired. */
-    public TargetView revoke(UUID id) {
-        TargetView revoked = db.inTransaction(c -> {
-            if (!revokeIn(c, id)) {
-                throw ApiException.notFound("target", id);
-            }
-            return store.find(c, id).orElseThrow().view();
-        });
+    public TargetView revoke(Actor actor, UUID id) {
+        TargetView revoked = db.inTransaction(c -> revokeIn(c, actor, id).orElseThrow(() -> ApiException.notFound("target", id)));
         credentialsChanged(List.of(id));
         return revoked;
     }
@@ -109,16 +120,19 @@ public final class TargetService {
         agents.forEach(a -> changes.deliverLocally(CredentialChanges.TOPIC, a.toString()));
     }
 
-    /** Revokes inside the caller's transaction; false when there is no such target. */
-    public boolean revokeIn(java.sql.Connection c, UUID id) throws java.sql.SQLException {
+    /** Revokes inside the caller's transaction, audited as {@code actor}'s; the revoked target, or empty when there is none. */
+    public java.util.Optional<TargetView> revokeIn(java.sql.Connection c, Actor actor, UUID id) throws java.sql.SQLException {
+        var before = store.lock(c, id);
         var group = store.revoke(c, id, clock.instant());
         if (group.isEmpty()) {
-            return false;
+            return java.util.Optional.empty();
         }
         store.retire(c, id, "revoked", clock.instant());
         CredentialChanges.publish(c, id);
         PolicyChanges.members(c, group.get().orElse(null));
-        return true;
+        TargetView after = store.find(c, id).orElseThrow().view();
+        audit.record(c, actor, Change.revoked(Change.TARGET, id, before.map(Target::view).orElse(null), after));
+        return java.util.Optional.of(after);
     }
 
     /** A deleted target's id stays unusable; a revoked target still exists and may be edited. */

@@ -6,13 +6,14 @@ import static io.aami.contract.ApiPaths.TARGET_REVOKE;
 import static io.aami.server.http.Access.VIEWER;
 import static io.aami.server.http.Access.OPERATOR;
 
+import io.aami.server.audit.AuditTrail;
 import io.aami.server.feature.ServerContext;
 import io.aami.server.groups.GroupService;
 import io.aami.server.http.RouteSet;
 
 /**
  * Targets (enrolled agents): the admin API and the target records every later feature reads.
- * Depends on groups; announces policy changes through {@code policyscope} and credential changes
+ * Depends on audit and groups; announces policy changes through {@code policyscope} and credential changes
  * through {@link CredentialChanges}, which the agent authenticator consumes.
  */
 public final class TargetsFeature {
@@ -28,8 +29,8 @@ public final class TargetsFeature {
     private final TargetStore store = new TargetStore();
     private final TargetService service;
 
-    public TargetsFeature(ServerContext ctx, GroupService groups) {
-        service = new TargetService(ctx.db(), store, groups, ctx.clock(), ctx.changes());
+    public TargetsFeature(ServerContext ctx, GroupService groups, AuditTrail audit) {
+        service = new TargetService(ctx.db(), store, groups, ctx.clock(), ctx.changes(), audit);
         ctx.routes().bind(ROUTES, new TargetHandler(service, ctx.bodies()));
     }
 

@@ -1,6 +1,7 @@
 package io.aami.server.tokens;
 
 import io.aami.contract.tokens.BootstrapTokenRequest;
+import io.aami.server.audit.Actors;
 import io.aami.server.http.JsonBodies;
 import io.javalin.http.Context;
 
@@ -16,7 +17,7 @@ public final class BootstrapTokenHandler {
 
     public void create(Context ctx) {
         ctx.header("Cache-Control", "no-store");
-        ctx.status(201).json(service.create(bodies.read(ctx, BootstrapTokenRequest.class)));
+        ctx.status(201).json(service.create(Actors.of(ctx), bodies.read(ctx, BootstrapTokenRequest.class)));
     }
 
     public void list(Context ctx) {
@@ -30,7 +31,7 @@ public final class BootstrapTokenHandler {
     /** {@code DELETE /api/v1/bootstrap-tokens/{id}[?revoke_agents=true]}. */
     public void revoke(Context ctx) {
         boolean agents = "true".equalsIgnoreCase(ctx.queryParam("revoke_agents"));
-        int revoked = service.revoke(ctx.pathParam("id"), agents);
+        int revoked = service.revoke(Actors.of(ctx), ctx.pathParam("id"), agents);
         if (agents) {
             ctx.json(java.util.Map.of("revoked_agents", revoked));
         } else {

@@ -1,5 +1,8 @@
 package io.aami.server.tokens;
 
+import io.aami.server.audit.Actor;
+import io.aami.server.audit.AuditTrail;
+import io.aami.server.audit.Change;
 import io.aami.server.validation.Fields;
 import io.aami.contract.tokens.BootstrapTokenRequest;
 import io.aami.contract.tokens.BootstrapTokenUseView;
@@ -19,7 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Rules for bootstrap tokens: bounded lifetime and uses, secrets shown once and stored hashed. */
+/** Rules for bootstrap tokens: bounded lifetime and uses, secrets shown once and stored hashed; every change audited (never the secret). */
 public final class BootstrapTokenService {
     private static final int MAX_USES_LIMIT = 1_000_000;
     private static final int ID_ATTEMPTS = 5;
@@ -31,10 +34,13 @@ public final class BootstrapTokenService {
     private final ServerConfig.Tokens limits;
     private final TargetStore targets;
     private final TargetService targetService;
+    private final AuditTrail audit;
     private final Clock clock;
 
     public BootstrapTokenService(Database db, BootstrapTokenStore store, GroupService groups, Secrets secrets,
-                                 ServerConfig.Tokens limits, TargetStore targets, TargetService targetService, Clock clock) {
+                                 ServerConfig.Tokens limits, TargetStore targets, TargetService targetService, AuditTrail audit,
+                                 Clock clock) {
+        this.audit = audit;
         this.targets = targets;
         this.targetService = targetService;
         this.db = db;
@@ -45,7 +51,7 @@ public final class BootstrapTokenService {
         this.clock = clock;
     }
 
-    public BootstrapTokenView create(BootstrapTokenRequest req) {
+    public BootstrapTokenView create(Actor actor, BootstrapTokenRequest req) {
         Instant now = clock.instant();
         String name = Fields.required("name", req.name(), 128);
         int maxUses = maxUses(req.maxUses());
@@ -60,6 +66,7 @@ public final class BootstrapTokenService {
                 db.inTransaction(c -> {
                     groups.requireExists(c, req.groupId());
                     store.insert(c, token);
+                    audit.record(c, actor, Change.created(Change.BOOTSTRAP_TOKEN, token.id(), token.view(now, null)));
                     return null;
                 });
                 return token.view(now, TokenFormat.format(token.id(), secret));
@@ -86,15 +93,19 @@ public final class BootstrapTokenService {
      * Revokes the token. Agents it enrolled keep working unless {@code revokeAgents}, which revokes
      * them too (a leaked token whose enrollments cannot be trusted); returns how many were revoked.
      */
-    public int revoke(String id, boolean revokeAgents) {
+    public int revoke(Actor actor, String id, boolean revokeAgents) {
         List<UUID> revoked = db.inTransaction(c -> {
-            if (!store.revoke(c, id, clock.instant())) {
+            Instant now = clock.instant();
+            BootstrapToken before = store.lockForUse(c, id).orElseThrow(() -> ApiException.notFound("bootstrap token", id));
+            if (!store.revoke(c, id, now)) {
                 throw ApiException.notFound("bootstrap token", id);
             }
+            audit.record(c, actor, Change.revoked(Change.BOOTSTRAP_TOKEN, id, before.view(now, null),
+                    store.find(c, id).orElseThrow().view(now, null)));
             List<UUID> agents = new java.util.ArrayList<>();
             if (revokeAgents) {
                 for (UUID agent : targets.enrolledBy(c, id)) {
-                    if (targetService.revokeIn(c, agent)) {
+                    if (targetService.revokeIn(c, actor, agent).isPresent()) {
                         agents.add(agent);
                     }
                 }

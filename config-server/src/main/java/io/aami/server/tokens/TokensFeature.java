@@ -6,13 +6,14 @@ import static io.aami.contract.ApiPaths.BOOTSTRAP_TOKEN_USES;
 import static io.aami.server.http.Access.VIEWER;
 import static io.aami.server.http.Access.OPERATOR;
 
+import io.aami.server.audit.AuditTrail;
 import io.aami.server.feature.ServerContext;
 import io.aami.server.groups.GroupService;
 import io.aami.server.http.RouteSet;
 import io.aami.server.targets.TargetService;
 import io.aami.server.targets.TargetStore;
 
-/** Bootstrap tokens: the admin API. Depends on groups and targets; registration redeems tokens from its {@link #store}. */
+/** Bootstrap tokens: the admin API. Depends on audit, groups and targets; registration redeems tokens from its {@link #store}. */
 public final class TokensFeature {
     public static final RouteSet<BootstrapTokenHandler> ROUTES = RouteSet.of(BootstrapTokenHandler.class)
             .post(BOOTSTRAP_TOKENS, BootstrapTokenHandler::create, OPERATOR)
@@ -24,9 +25,10 @@ public final class TokensFeature {
 
     private final BootstrapTokenStore store = new BootstrapTokenStore();
 
-    public TokensFeature(ServerContext ctx, GroupService groups, TargetStore targets, TargetService targetService) {
+    public TokensFeature(ServerContext ctx, GroupService groups, TargetStore targets, TargetService targetService,
+                         AuditTrail audit) {
         BootstrapTokenService service = new BootstrapTokenService(ctx.db(), store, groups, ctx.secrets(), ctx.config().tokens(),
-                targets, targetService, ctx.clock());
+                targets, targetService, audit, ctx.clock());
         ctx.routes().bind(ROUTES, new BootstrapTokenHandler(service, ctx.bodies()));
     }
 

@@ -3,6 +3,7 @@ package io.aami.server.users;
 import io.aami.contract.ErrorCode;
 import io.aami.contract.users.LoginTokenRequest;
 import io.aami.contract.users.UserTokenView;
+import io.aami.server.audit.Actor;
 import io.aami.server.error.ApiException;
 import io.aami.server.http.RateLimiter;
 import io.aami.server.security.Principal;
@@ -47,7 +48,8 @@ final class PasswordLogin {
             byUser.acquire(user);
             throw new ApiException(ErrorCode.UNAUTHORIZED, "wrong user name or password (or the user is disabled)");
         }
-        return tokens.create(p.userId(), req.token(), null);
+        // The user who logged in made the token: it is audited as theirs, from the address that asked.
+        return tokens.create(Actor.of(p, address), p.userId(), req.token(), null);
     }
 
     private static void refuseWhenLimited(RateLimiter limiter, String key, String what) {

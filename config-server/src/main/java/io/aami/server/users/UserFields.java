@@ -1,6 +1,7 @@
 package io.aami.server.users;
 
 import io.aami.server.error.ApiException;
+import io.aami.server.security.Principal;
 import io.aami.server.security.Role;
 import io.aami.server.validation.Fields;
 import java.util.regex.Pattern;
@@ -11,6 +12,8 @@ final class UserFields {
     /** Argon2 reads the whole password: bounded so a huge one costs nothing extra (OWASP asks for at least 64). */
     static final int MAX_PASSWORD = 256;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    /** The names the audit log gives the shared tokens: no user may pass for one of them. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of(Principal.breakGlass().name(), Principal.monitoring().name());
 
     private UserFields() {
     }
@@ -19,6 +22,9 @@ final class UserFields {
         String name = Fields.required("name", value, 64);
         if (!NAME.matcher(name).matches()) {
             throw ApiException.invalid("name", "must be 1-64 characters of letters, digits and . _ @ -, starting with a letter or digit");
+        }
+        if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            throw ApiException.invalid("name", "'" + name + "' is what the audit log calls a shared token; pick another name");
         }
         return name;
     }

@@ -9,6 +9,7 @@ import io.aami.contract.users.UserRequest;
 import io.aami.contract.users.UserTokenRequest;
 import io.aami.contract.users.UserTokenView;
 import io.aami.contract.users.UserUpdate;
+import io.aami.server.audit.Actors;
 import io.aami.server.error.ApiException;
 import io.aami.server.http.JsonBodies;
 import io.aami.server.http.Params;
@@ -37,7 +38,7 @@ public final class UserHandler {
     }
 
     public void create(Context ctx) {
-        ctx.status(201).json(users.create(bodies.read(ctx, UserRequest.class)));
+        ctx.status(201).json(users.create(Actors.of(ctx), bodies.read(ctx, UserRequest.class)));
     }
 
     public void list(Context ctx) {
@@ -49,16 +50,16 @@ public final class UserHandler {
     }
 
     public void update(Context ctx) {
-        ctx.json(users.update(Params.pathId(ctx), bodies.read(ctx, UserUpdate.class)));
+        ctx.json(users.update(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, UserUpdate.class)));
     }
 
     public void delete(Context ctx) {
-        users.delete(Params.pathId(ctx));
+        users.delete(Actors.of(ctx), Params.pathId(ctx));
         ctx.status(204);
     }
 
     public void setPassword(Context ctx) {
-        users.setPassword(Params.pathId(ctx), bodies.read(ctx, PasswordRequest.class));
+        users.setPassword(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, PasswordRequest.class));
         ctx.status(204);
     }
 
@@ -67,12 +68,12 @@ public final class UserHandler {
     }
 
     public void revokeToken(Context ctx) {
-        tokens.revoke(Params.pathId(ctx), tokenId(ctx));
+        tokens.revoke(Actors.of(ctx), Params.pathId(ctx), tokenId(ctx));
         ctx.status(204);
     }
 
     public void revokeTokens(Context ctx) {
-        ctx.json(new TokensRevoked(tokens.revokeAll(Params.pathId(ctx))));
+        ctx.json(new TokensRevoked(tokens.revokeAll(Actors.of(ctx), Params.pathId(ctx))));
     }
 
     /** A token for the name and password in the body: the only way to a token that needs no token. */
@@ -96,19 +97,19 @@ public final class UserHandler {
     public void createMyToken(Context ctx) {
         UUID me = myUser(ctx);
         UserTokenRequest req = bodies.read(ctx, UserTokenRequest.class);
-        UserTokenView t = tokens.create(me, req, Principals.of(ctx).tokenId());
+        UserTokenView t = tokens.create(Actors.of(ctx), me, req, Principals.of(ctx).tokenId());
         ctx.header("Cache-Control", "no-store");
         ctx.status(201).json(t);
     }
 
     public void revokeMyToken(Context ctx) {
-        tokens.revoke(myUser(ctx), tokenId(ctx));
+        tokens.revoke(Actors.of(ctx), myUser(ctx), tokenId(ctx));
         ctx.status(204);
     }
 
     /** Revokes every token of the caller's, the one this request came with included. */
     public void revokeMyTokens(Context ctx) {
-        ctx.json(new TokensRevoked(tokens.revokeAll(myUser(ctx))));
+        ctx.json(new TokensRevoked(tokens.revokeAll(Actors.of(ctx), myUser(ctx))));
     }
 
     /** The caller's user: the break-glass admin token has none, so it has no tokens of its own. */

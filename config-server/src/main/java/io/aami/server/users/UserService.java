@@ -1,5 +1,9 @@
 package io.aami.server.users;
 
+import io.aami.server.audit.Actor;
+import io.aami.server.audit.AuditTrail;
+import io.aami.server.audit.Change;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.aami.contract.ErrorCode;
 import io.aami.contract.users.PasswordRequest;
 import io.aami.contract.users.UserRequest;
@@ -22,16 +26,24 @@ import java.util.UUID;
 /**
  * Rules for users: names unique without regard to case; passwords hashed (Argon2id) before any transaction;
  * the last enabled admin can be neither demoted, disabled nor deleted; disabling a user revokes its tokens
- * (so re-enabling it does not bring back a credential that may have leaked meanwhile).
+ * (so re-enabling it does not bring back a credential that may have leaked meanwhile). Every change is audited (a
+ * password change as {@code set_password}, never the password or its hash).
  */
 public final class UserService {
+    /** The audit state after a password change: the user, flat, and what became of its tokens. */
+    record PasswordSet(@JsonUnwrapped UserView user, boolean revokeTokens, int revokedTokens) {
+    }
+
+
     private final Database db;
     private final UserStore store;
     private final UserTokenStore tokens;
     private final PasswordHasher hasher;
+    private final AuditTrail audit;
     private final Clock clock;
 
-    public UserService(Database db, UserStore store, UserTokenStore tokens, PasswordHasher hasher, Clock clock) {
+    public UserService(Database db, UserStore store, UserTokenStore tokens, PasswordHasher hasher, AuditTrail audit, Clock clock) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.tokens = tokens;
@@ -39,7 +51,7 @@ public final class UserService {
         this.clock = clock;
     }
 
-    public UserView create(UserRequest req) {
+    public UserView create(Actor actor, UserRequest req) {
         String name = UserFields.name(req.name());
         Role role = UserFields.role(req.role());
         String hash = hasher.hash(UserFields.password(req.password(), name));
@@ -48,6 +60,7 @@ public final class UserService {
         try {
             db.inTransaction(c -> {
                 store.insert(c, u);
+                audit.record(c, actor, Change.created(Change.USER, u.id(), u.view()));
                 return null;
             });
         } catch (DataAccessException e) {
@@ -68,7 +81,7 @@ public final class UserService {
     }
 
     /** Changes the role and/or the disabled flag; a null field keeps its value. */
-    public UserView update(UUID id, UserUpdate req) {
+    public UserView update(Actor actor, UUID id, UserUpdate req) {
         Role role = req.role() == null ? null : UserFields.role(req.role());
         return db.inTransaction(c -> {
             List<UUID> admins = store.lockEnabledAdmins(c);
@@ -82,34 +95,41 @@ public final class UserService {
             if (u.disabled() && !old.disabled()) {
                 tokens.revokeAll(c, id, u.updatedAt());
             }
+            audit.record(c, actor, Change.updated(Change.USER, id, old.view(), u.view()));
             return u.view();
         });
     }
 
-    /** A new password; unless {@code revoke_tokens} is false, the user's tokens are revoked with the old one. */
-    public void setPassword(UUID id, PasswordRequest req) {
+    /**
+     * A new password; unless {@code revoke_tokens} is false, the user's tokens are revoked with the old one. Audited
+     * as {@code set_password}: the user, whether its tokens went and how many; never the password or its hash.
+     */
+    public void setPassword(Actor actor, UUID id, PasswordRequest req) {
         User found = db.withConnection(c -> store.find(c, id)).orElseThrow(() -> ApiException.notFound("user", id));
         String hash = hasher.hash(UserFields.password(req.password(), found.name()));
         boolean revoke = req.revokeTokens() == null || req.revokeTokens();
         db.inTransaction(c -> {
             User old = existing(c, id);
             Instant now = clock.instant();
-            store.update(c, new User(id, old.name(), old.role(), hash, old.disabled(), old.createdAt(), now));
-            if (revoke) {
-                tokens.revokeAll(c, id, now);
-            }
+            User u = new User(id, old.name(), old.role(), hash, old.disabled(), old.createdAt(), now);
+            store.update(c, u);
+            int revoked = revoke ? tokens.revokeAll(c, id, now) : 0;
+            audit.record(c, actor, new Change("set_password", Change.USER, id.toString(), old.view(),
+                    new PasswordSet(u.view(), revoke, revoked)));
             return null;
         });
     }
 
-    public void delete(UUID id) {
+    public void delete(Actor actor, UUID id) {
         db.inTransaction(c -> {
             List<UUID> admins = store.lockEnabledAdmins(c);
             User old = existing(c, id);
             if (old.enabledAdmin()) {
                 requireAnotherAdmin(admins, id, "delete");
             }
-            return store.delete(c, id);
+            store.delete(c, id);
+            audit.record(c, actor, Change.deleted(Change.USER, id, old.view()));
+            return null;
         });
     }
 

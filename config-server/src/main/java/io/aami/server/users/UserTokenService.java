@@ -1,6 +1,10 @@
 package io.aami.server.users;
 
+import io.aami.server.audit.Actor;
+import io.aami.server.audit.AuditTrail;
+import io.aami.server.audit.Change;
 import io.aami.contract.ErrorCode;
+import io.aami.contract.users.TokensRevoked;
 import io.aami.contract.users.UserTokenRequest;
 import io.aami.contract.users.UserTokenView;
 import io.aami.server.db.DataAccessException;
@@ -29,6 +33,8 @@ import java.util.UUID;
 public final class UserTokenService {
     static final int MAX_LIVE_TOKENS = 100;
     static final Duration MAX_LIFETIME = Duration.ofDays(2 * 366);
+    /** The audit action of revoking all of a user's tokens at once. */
+    static final String REVOKE_TOKENS = "revoke_tokens";
     private static final byte[] NO_TOKEN = Secrets.sha256("no user token has this hash");
 
     private final Database db;
@@ -36,10 +42,13 @@ public final class UserTokenService {
     private final UserTokenStore store;
     private final TokenUses uses;
     private final Secrets secrets;
+    private final AuditTrail audit;
     private final Clock clock;
     private final RecentTokens recent = new RecentTokens();
 
-    UserTokenService(Database db, UserStore users, UserTokenStore store, TokenUses uses, Secrets secrets, Clock clock) {
+    UserTokenService(Database db, UserStore users, UserTokenStore store, TokenUses uses, Secrets secrets, AuditTrail audit,
+                     Clock clock) {
+        this.audit = audit;
         this.db = db;
         this.users = users;
         this.store = store;
@@ -49,11 +58,11 @@ public final class UserTokenService {
     }
 
     /**
-     * A new token for {@code userId}. {@code callerToken} is the token the request came with, if any: the new one
-     * expires no later than it (without an expiry of its own it takes the caller's), so a leaked short-lived
-     * token cannot mint itself a lasting successor.
+     * A new token for {@code userId}, recorded as {@code actor}'s. {@code callerToken} is the token the request
+     * came with, if any: the new one expires no later than it (without an expiry of its own it takes the
+     * caller's), so a leaked short-lived token cannot mint itself a lasting successor.
      */
-    public UserTokenView create(UUID userId, UserTokenRequest req, UUID callerToken) {
+    public UserTokenView create(Actor actor, UUID userId, UserTokenRequest req, UUID callerToken) {
         String name = Fields.required("name", req.name(), 100);
         StorableText.require("name", name);
         Instant now = clock.instant();
@@ -71,6 +80,7 @@ public final class UserTokenService {
                 Instant expiresAt = callerToken == null ? requested : notAfterCaller(store.find(c, callerToken), requested, req);
                 UserToken t = new UserToken(id, userId, name, Secrets.sha256(token), now, expiresAt, null, null, null, null, false);
                 store.insert(c, t);
+                audit.record(c, actor, Change.created(Change.USER_TOKEN, id, t.view(now, null)));
                 return t.view(now, token);
             });
         } catch (DataAccessException e) {
@@ -89,17 +99,29 @@ public final class UserTokenService {
         }).stream().map(t -> t.view(now, null)).toList();
     }
 
-    public void revoke(UUID userId, UUID tokenId) {
-        if (!db.inTransaction(c -> store.revoke(c, userId, tokenId, clock.instant()))) {
-            throw ApiException.notFound("token", tokenId);
-        }
+    public void revoke(Actor actor, UUID userId, UUID tokenId) {
+        db.inTransaction(c -> {
+            Instant now = clock.instant();
+            UserToken before = store.find(c, tokenId).filter(t -> t.userId().equals(userId)).orElse(null);
+            if (before == null || !store.revoke(c, userId, tokenId, now)) {
+                throw ApiException.notFound("token", tokenId);
+            }
+            audit.record(c, actor, Change.revoked(Change.USER_TOKEN, tokenId, before.view(now, null),
+                    store.find(c, tokenId).orElseThrow().view(now, null)));
+            return null;
+        });
     }
 
-    /** Revokes every live token of {@code userId}; how many. */
-    public int revokeAll(UUID userId) {
+    /**
+     * Revokes every live token of {@code userId}; how many. Audited as one {@code revoke_tokens} row on the user
+     * with that count (one row per request, like every other route; the tokens' own rows keep their history).
+     */
+    public int revokeAll(Actor actor, UUID userId) {
         return db.inTransaction(c -> {
             users.find(c, userId).orElseThrow(() -> ApiException.notFound("user", userId));
-            return store.revokeAll(c, userId, clock.instant());
+            int revoked = store.revokeAll(c, userId, clock.instant());
+            audit.record(c, actor, new Change(REVOKE_TOKENS, Change.USER, userId.toString(), null, new TokensRevoked(revoked)));
+            return revoked;
         });
     }
 

@@ -13,6 +13,7 @@ import static io.aami.server.http.Access.ADMIN;
 import static io.aami.server.http.Access.PUBLIC;
 import static io.aami.server.http.Access.VIEWER;
 
+import io.aami.server.audit.AuditTrail;
 import io.aami.server.feature.ServerContext;
 import io.aami.server.http.RouteSet;
 import io.aami.server.http.UserAuthentication;
@@ -24,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Named users with a role, and their API tokens: the admin API ({@code /api/v1/users}), every caller's own
- * ({@code /api/v1/me}), a user's own token for its password ({@code /api/v1/login/tokens}), and the {@link UserAuthentication} the access filter resolves user tokens with.
- * Depends on no other feature.
+ * ({@code /api/v1/me}), a user's own token for its password ({@code /api/v1/login/tokens}), and the
+ * {@link UserAuthentication} the access filter resolves user tokens with. Depends on audit.
  */
 public final class UsersFeature {
     public static final RouteSet<UserHandler> ROUTES = RouteSet.of(UserHandler.class)
@@ -49,7 +50,7 @@ public final class UsersFeature {
     private final UserService users;
     private final UserTokenService tokens;
 
-    public UsersFeature(ServerContext ctx) {
+    public UsersFeature(ServerContext ctx, AuditTrail audit) {
         UserStore userStore = new UserStore();
         UserTokenStore tokenStore = new UserTokenStore();
         TokenUses uses = new TokenUses(ctx.db(), tokenStore);
@@ -59,8 +60,8 @@ public final class UsersFeature {
             flushing.cancel(false);
             uses.flush();
         });
-        users = new UserService(ctx.db(), userStore, tokenStore, new PasswordHasher(new SecureRandom()), ctx.clock());
-        tokens = new UserTokenService(ctx.db(), userStore, tokenStore, uses, ctx.secrets(), ctx.clock());
+        users = new UserService(ctx.db(), userStore, tokenStore, new PasswordHasher(new SecureRandom()), audit, ctx.clock());
+        tokens = new UserTokenService(ctx.db(), userStore, tokenStore, uses, ctx.secrets(), audit, ctx.clock());
         ctx.routes().bind(ROUTES, new UserHandler(users, tokens, new PasswordLogin(users, tokens, ctx.clock()), ctx.bodies()));
     }
 

@@ -101,6 +101,10 @@ class ServerConfigValidationTest {
             "AAMI_RESULTS_PARTITIONS_AHEAD=61             | results.partitions_ahead | 61 is outside the allowed range 1..60",
             "AAMI_RESULTS_MAX_BATCH=0                     | results.max_batch | 0 is outside the allowed range 1..100000",
             "AAMI_RESULTS_MAX_BATCH=100001                | results.max_batch | 100001 is outside the allowed range 1..100000",
+            // audit
+            "AAMI_AUDIT_RETENTION=23h                     | audit.retention | must be between 1d and 36500d",
+            "AAMI_AUDIT_RETENTION=36501d                  | audit.retention | must be between 1d and 36500d",
+            "AAMI_AUDIT_RETENTION=forever                 | audit.retention | 'forever' is not a duration",
             // policy, admin token
             "AAMI_POLICY_MAX_WAIT=999ms                   | policy.max_wait | must be between 1s and 10m",
             "AAMI_POLICY_MAX_WAIT=10m1ms                  | policy.max_wait | must be between 1s and 10m",
@@ -139,6 +143,7 @@ class ServerConfigValidationTest {
             "listen: 8443                                     | listen | '8443' is not host:port",
             "listen: {host: 0.0.0.0, port: 8443}              | listen | expected a single value, not a mapping",
             "policy: {max_wait: 11m}                          | policy.max_wait | must be between 1s and 10m",
+            "audit: {retention: 0s}                           | audit.retention | must be between 1d and 36500d",
             "tls: {protocols: []}                             | tls.protocols | must list TLSv1.3",
             "tls: {protocols: TLSv1.2}                        | tls.protocols | must list TLSv1.3",
             "tls: {enabled: [on]}                             | tls.enabled | expected a single value, not a list",
@@ -167,6 +172,8 @@ class ServerConfigValidationTest {
             "AAMI_HEARTBEAT_SWEEP_INTERVAL=1ms;AAMI_HEARTBEAT_FLUSH_INTERVAL=1ms",
             "AAMI_BOOTSTRAP_TOKENS_DEFAULT_TTL=1d;AAMI_BOOTSTRAP_TOKENS_MAX_TTL=1d",
             "AAMI_BOOTSTRAP_TOKENS_REGISTRATION_RETRY_WINDOW=1h",
+            "AAMI_AUDIT_RETENTION=1d",
+            "AAMI_AUDIT_RETENTION=36500d",
             "AAMI_HTTP_MAX_BODY_BYTES=1KiB",
             "AAMI_HTTP_HEADER_READ_TIMEOUT=1s;AAMI_HTTP_BODY_READ_TIMEOUT=1s",
             "AAMI_HTTP_HEADER_READ_TIMEOUT=5m;AAMI_HTTP_BODY_READ_TIMEOUT=10m",

@@ -1,5 +1,9 @@
 package io.aami.server.users;
 
+import io.aami.common.json.WireJson;
+import io.aami.server.audit.Actor;
+import io.aami.server.audit.AuditStore;
+import io.aami.server.audit.AuditTrail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.contract.users.UserRequest;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * unknown name costs the same Argon2 work as a known one, so timing does not enumerate names.
  */
 class UserLoginTest {
+    static final Actor ADMIN = Actor.of(Principal.breakGlass(), "127.0.0.1");
     static Database db;
     static UserService users;
 
@@ -31,7 +36,8 @@ class UserLoginTest {
         TestDatabase.Coordinates c = TestDatabase.fresh();
         db = Database.connect(c.url(), c.user(), c.password(), 2);
         new Migrations(db, Clock.systemUTC()).migrate(Duration.ofSeconds(30));
-        users = new UserService(db, new UserStore(), new UserTokenStore(), new PasswordHasher(new SecureRandom()), Clock.systemUTC());
+        users = new UserService(db, new UserStore(), new UserTokenStore(), new PasswordHasher(new SecureRandom()),
+                new AuditTrail(new AuditStore(), WireJson.mapper(), Clock.systemUTC()), Clock.systemUTC());
     }
 
     @AfterAll
@@ -41,19 +47,19 @@ class UserLoginTest {
 
     @Test
     void onlyTheRightPasswordOfAnEnabledUser() {
-        UUID id = users.create(new UserRequest("Olivia", "operator", "correct horse battery")).id();
+        UUID id = users.create(ADMIN, new UserRequest("Olivia", "operator", "correct horse battery")).id();
         Principal p = users.authenticate("olivia", "correct horse battery").orElseThrow();
         assertThat(p.userId()).isEqualTo(id);
         assertThat(p.role()).isEqualTo(Role.OPERATOR);
         assertThat(users.authenticate("olivia", "correct horse batter")).isEmpty();
         assertThat(users.authenticate("olivia", null)).isEmpty();
-        users.update(id, new UserUpdate(null, true));
+        users.update(ADMIN, id, new UserUpdate(null, true));
         assertThat(users.authenticate("olivia", "correct horse battery")).as("disabled").isEmpty();
     }
 
     @Test
     void anUnknownNameCostsTheSameWorkAsAKnownOne() {
-        users.create(new UserRequest("peggy", "viewer", "correct horse battery"));
+        users.create(ADMIN, new UserRequest("peggy", "viewer", "correct horse battery"));
         long known = fastest(() -> users.authenticate("peggy", "wrong password here"));
         long unknown = fastest(() -> users.authenticate("nobody-" + UUID.randomUUID(), "wrong password here"));
         // Argon2 with 19 MiB takes tens of milliseconds; without the dummy hash an unknown name answers in one query.

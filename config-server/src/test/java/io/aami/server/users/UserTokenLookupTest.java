@@ -1,5 +1,8 @@
 package io.aami.server.users;
 
+import io.aami.common.json.WireJson;
+import io.aami.server.audit.AuditStore;
+import io.aami.server.audit.AuditTrail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +25,8 @@ class UserTokenLookupTest {
         closed.close();
         UserTokenStore store = new UserTokenStore();
         UserTokenService service = new UserTokenService(closed, new UserStore(), store, new TokenUses(closed, store),
-                new Secrets(new SecureRandom()), Clock.systemUTC());
+                new Secrets(new SecureRandom()),
+                new AuditTrail(new AuditStore(), WireJson.mapper(), Clock.systemUTC()), Clock.systemUTC());
         String wellFormed = UserTokenFormat.format(UUID.randomUUID(), "a".repeat(UserTokenFormat.SECRET_LENGTH));
 
         for (String bad : new String[] {null, "", "aami_u_", wellFormed + "a", wellFormed.substring(1), wellFormed.toUpperCase(),
