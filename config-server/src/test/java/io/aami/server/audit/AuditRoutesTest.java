@@ -13,6 +13,7 @@ import io.aami.server.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -86,7 +87,7 @@ class AuditRoutesTest {
             List<AuditRows.Row> rows = AuditRows.after(db, mark);
             assertThat(rows).as(key(r) + ": its audit rows").hasSize(1);
             AuditRows.Row row = rows.get(0);
-            assertThat(List.of(row.actorKind(), row.actorId(), row.actorName(), row.address())).as(key(r))
+            assertThat(Arrays.asList(row.actorKind(), row.actorId(), row.actorName(), row.address())).as(key(r))
                     .containsExactly("user", as.id(), as.name(), "127.0.0.1");
             assertThat(List.of(row.action(), row.type(), row.objectId())).as(key(r)).containsExactly(call.action(), call.type(), objectId);
             assertThat(row.before() != null).as(key(r) + ": before").isEqualTo(call.before());
