@@ -17,7 +17,9 @@ import java.util.Collection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,6 +105,7 @@ public final class PolicyService {
     private final ConcurrentHashMap<UUID, Cached> cache = new ConcurrentHashMap<>();
     /** Bumped by every invalidation, so a computation that raced with a change is not cached. */
     private final AtomicLong generation = new AtomicLong();
+    private final PolicyLoads loads = new PolicyLoads(this::computeAll);
 
     public PolicyService(Database db, TargetStore targets, CheckStore checks, ProbeSource probes, PolicySigner signer,
                          Duration bundleTtl, Clock clock, PrometheusRegistry registry, ObjectMapper mapper) {
@@ -182,11 +185,21 @@ public final class PolicyService {
         return fresh;
     }
 
+    /** {@code targetId}'s bundle computed now, in a batch with whatever other targets are asked for meanwhile ({@link PolicyLoads}). */
     private Cached compute(UUID targetId) {
-        Batch batch = prepare(List.of(targetId));
-        if (batch.pending().isEmpty()) {
+        Cached computed = loads.load(targetId);
+        if (computed == null) {
             throw ApiException.notFound("target", targetId);
         }
-        return sign(batch, batch.pending().get(0));
+        return computed;
+    }
+
+    private Map<UUID, Cached> computeAll(Collection<UUID> targetIds) {
+        Batch batch = prepare(targetIds);
+        Map<UUID, Cached> out = new HashMap<>();
+        for (PolicyBatch.Pending p : batch.pending()) {
+            out.put(p.targetId(), sign(batch, p));
+        }
+        return out;
     }
 }
