@@ -19,7 +19,8 @@ import java.util.TreeSet;
  * An object's state as the audit log stores it: its API view as JSON with every secret taken out, bounded.
  * <ul>
  *   <li>Fields that are or may hold a credential are dropped wherever they appear: passwords, hashes, token
- *       secrets, keys (the views carry none, but a view that one day does must not leak into the log).</li>
+ *       secrets, keys (the views carry none, but a view that one day does must not leak into the log); not
+ *       keys of user-chosen maps such as labels, which are data.</li>
  *   <li>A check's {@code script} is replaced by its size ({@code script_bytes}) next to its {@code script_sha256}:
  *       the text may be 1 MiB, and the digest is what an agent's allow-list names anyway.</li>
  *   <li>A check's {@code env} becomes {@code env_names}: values may be credentials, and a SHA-256 of a short
@@ -32,6 +33,12 @@ final class AuditJson {
     static final int MAX_BYTES = 16 * 1024;
     private static final Set<String> SECRETS = Set.of("password", "password_hash", "token", "secret", "secret_sha256",
             "secret_hash", "token_sha256", "agent_token", "agent_token_sha256", "private_key", "key", "csr");
+
+    /**
+     * Maps whose keys the user chose (a label may well be called {@code token}): their keys are data, not
+     * field names, so nothing in them is dropped, or a change to such a label would escape the log.
+     */
+    private static final Set<String> USER_MAPS = Set.of("labels", "reported_labels", "metadata", "annotations");
 
     private final ObjectMapper mapper;
 
@@ -48,7 +55,7 @@ final class AuditJson {
         if (tree instanceof ObjectNode o) {
             scriptAndEnv(o);
         }
-        JsonNode clean = clean(tree);
+        JsonNode clean = clean(tree, true);
         try {
             byte[] bytes = mapper.writeValueAsBytes(clean);
             if (bytes.length <= MAX_BYTES) {
@@ -82,22 +89,22 @@ final class AuditJson {
         }
     }
 
-    private static JsonNode clean(JsonNode node) {
+    private static JsonNode clean(JsonNode node, boolean fieldNames) {
         if (node instanceof ObjectNode o) {
             List<String> names = new ArrayList<>();
             o.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
-                if (SECRETS.contains(name)) {
+                if (fieldNames && SECRETS.contains(name)) {
                     o.remove(name);
                 } else {
-                    o.set(name, clean(o.get(name)));
+                    o.set(name, clean(o.get(name), fieldNames && !USER_MAPS.contains(name)));
                 }
             }
             return o;
         }
         if (node instanceof ArrayNode a) {
             for (int i = 0; i < a.size(); i++) {
-                a.set(i, clean(a.get(i)));
+                a.set(i, clean(a.get(i), fieldNames));
             }
             return a;
         }

@@ -16,6 +16,8 @@ public final class ServerConfigLoader {
     /** At most half of the server's worker threads may serve requests that carry no credential. */
     public static final int MAX_UNAUTHENTICATED = 125;
     private static final int MAX_TLS_HANDSHAKES = 100_000;
+    /** Small, so a few hosts cannot hold every handshake place; enough for a NAT'ed LAN fleet (a handshake takes milliseconds). */
+    private static final int DEFAULT_TLS_HANDSHAKES_PER_ADDRESS = 8;
 
     private ServerConfigLoader() {
     }
@@ -67,7 +69,8 @@ public final class ServerConfigLoader {
                         t.byteSize("http.min_body_rate_bytes_per_second", 1024),
                         t.integer("http.max_unauthenticated_in_flight", 32, 1, MAX_UNAUTHENTICATED),
                         maxHandshakes,
-                        t.integer("http.max_tls_handshakes_per_address", Math.max(1, maxHandshakes / 4), 1, MAX_TLS_HANDSHAKES)),
+                        t.integer("http.max_tls_handshakes_per_address", Math.min(DEFAULT_TLS_HANDSHAKES_PER_ADDRESS, maxHandshakes), 1,
+                                MAX_TLS_HANDSHAKES)),
                 new ServerConfig.RateLimits(
                         t.integer("rate_limits.enroll_per_minute", 60, 1, 1_000_000),
                         t.integer("rate_limits.enroll_burst", 20, 1, 1_000_000),

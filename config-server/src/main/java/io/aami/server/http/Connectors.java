@@ -43,7 +43,7 @@ final class Connectors {
         if (tls != null) {
             connector.addBean(new HandshakeTimeout(connector.getScheduler(), cfg.http().tlsHandshakeTimeout()));
             connector.addBean(new HandshakeLimit(connector, cfg.http().maxTlsHandshakes(), cfg.http().maxTlsHandshakesPerAddress(),
-                    registry));
+                    cfg.http().tlsHandshakeTimeout(), registry));
         }
         connector.addBean(new HeaderDeadline(connector.getScheduler(), cfg.http().headerReadTimeout()));
         connector.setHost(cfg.listen().host());
@@ -61,6 +61,8 @@ final class Connectors {
         ssl.setWantClientAuth(true);
         ssl.setIncludeProtocols(cfg.tls().protocols().toArray(String[]::new));
         ssl.setSniRequired(false);
+        // TLS 1.3 has none; with TLS 1.2 allowed, a renegotiation would be a handshake HandshakeLimit does not count.
+        ssl.setRenegotiationAllowed(false);
         ssl.setSslSessionCacheSize(100_000);
         ssl.setSslSessionTimeout(24 * 3600);
         return ssl;

@@ -3,10 +3,13 @@ package io.aami.server.http;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.channels.SelectableChannel;
 import org.eclipse.jetty.io.Connection;
@@ -32,15 +35,25 @@ import org.eclipse.jetty.server.AbstractConnector;
  * <p>A connection takes its place the moment it is accepted (counting later, when its TLS connection
  * opens, let the selector accept thousands before the first was counted) and holds it until its handshake
  * succeeds, fails, or the connection closes (at the latest at the handshake timeout), so a client that opens connections and sends nothing could hold every place;
- * one source address may therefore hold at most {@code maxPerAddress}: a connection beyond that is closed
- * before any of its bytes is read.
+ * one source address (an IPv6 host: its /64) may therefore hold at most {@code maxPerAddress}: a connection
+ * beyond that is closed before any of its bytes is read. And while every place is taken, places are
+ * reclaimed: a connection that has sent nothing for {@link #SILENT_AFTER}, or whose handshake has run for
+ * half the handshake timeout, is closed, so a few hosts opening connections and sending nothing cannot
+ * keep the listener paused. A real client sends its ClientHello at once, and with the limit in place an
+ * admitted handshake takes milliseconds of CPU, plus a round trip or two.
  *
  * <p>Metrics: {@code aami_tls_handshakes_in_progress} (gauge), {@code aami_tls_accept_pauses_total}
  * (times the connector stopped accepting because the limit was reached),
- * {@code aami_tls_handshakes_refused_total} (connections closed for their address's limit).
+ * {@code aami_tls_handshakes_refused_total} (connections closed for their address's limit),
+ * {@code aami_tls_handshakes_reclaimed_total} (places reclaimed while full).
  */
 final class HandshakeLimit implements SelectorManager.AcceptListener, Connection.Listener {
+    /** While full, a place whose connection has sent no byte for this long is reclaimed. */
+    static final Duration SILENT_AFTER = Duration.ofSeconds(2);
+    private static final long SWEEP_MILLIS = 250;
+
     private final AbstractConnector connector;
+    private final long reclaimAfterNanos;
     private final int max;
     private final int maxPerAddress;
     private final AtomicInteger inProgress = new AtomicInteger();
@@ -48,10 +61,13 @@ final class HandshakeLimit implements SelectorManager.AcceptListener, Connection
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final Counter pauses;
     private final Counter refused;
+    private final Counter reclaimed;
     private boolean paused;
 
-    HandshakeLimit(AbstractConnector connector, int max, int maxPerAddress, PrometheusRegistry registry) {
+    /** @param handshakeTimeout a handshake running half of it is reclaimed while every place is taken */
+    HandshakeLimit(AbstractConnector connector, int max, int maxPerAddress, Duration handshakeTimeout, PrometheusRegistry registry) {
         this.connector = connector;
+        this.reclaimAfterNanos = handshakeTimeout.dividedBy(2).toNanos();
         this.max = max;
         this.maxPerAddress = maxPerAddress;
         GaugeWithCallback.builder().name("aami_tls_handshakes_in_progress")
@@ -62,6 +78,9 @@ final class HandshakeLimit implements SelectorManager.AcceptListener, Connection
                 .register(registry);
         this.refused = Counter.builder().name("aami_tls_handshakes_refused_total")
                 .help("TLS connections closed unread because their address had http.max_tls_handshakes_per_address in progress")
+                .register(registry);
+        this.reclaimed = Counter.builder().name("aami_tls_handshakes_reclaimed_total")
+                .help("TLS handshakes closed while every place was taken: silent for 2s, or running half the handshake timeout")
                 .register(registry);
     }
 
@@ -94,11 +113,12 @@ final class HandshakeLimit implements SelectorManager.AcceptListener, Connection
             return;
         }
         InetAddress address = addressOf(endPoint.getRemoteSocketAddress());
-        if (address != null && !place.countAddress(address)) {
+        if (address != null && !place.countAddress(addressKey(address))) {
             refused.inc();
             endPoint.close();
             return;
         }
+        place.connection = ssl;
         ssl.addHandshakeListener(place);
     }
 
@@ -116,6 +136,9 @@ final class HandshakeLimit implements SelectorManager.AcceptListener, Connection
     /** One accepted connection's place, given back once: when its handshake ends, or when it closes. */
     private final class Place implements SslHandshakeListener {
         private final SelectableChannel channel;
+        private final long acceptedNanos = System.nanoTime();
+        /** Set once its TLS connection opened; before that there is nothing to close but the channel. */
+        private volatile SslConnection connection;
         /** The address counted in {@link #perAddress} for this place, if any. */
         private InetAddress counted;
         private boolean ended;
@@ -164,8 +187,32 @@ final class HandshakeLimit implements SelectorManager.AcceptListener, Connection
             paused = full;
             if (full) {
                 pauses.inc();
+                scheduleReclaim();
             }
             connector.setAccepting(!full);
+        }
+    }
+
+    private void scheduleReclaim() {
+        connector.getScheduler().schedule(this::reclaim, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** While full: closes the places of silent connections and of handshakes running too long (they end through onClosed). */
+    private void reclaim() {
+        synchronized (this) {
+            if (!paused) {
+                return;
+            }
+            scheduleReclaim();
+        }
+        long now = System.nanoTime();
+        for (Place p : places.values()) {
+            SslConnection c = p.connection;
+            long age = now - p.acceptedNanos;
+            if (c != null && (age > reclaimAfterNanos || age > SILENT_AFTER.toNanos() && c.getBytesIn() <= 0)) {
+                reclaimed.inc();
+                c.getEndPoint().close();
+            }
         }
     }
 
@@ -176,6 +223,20 @@ final class HandshakeLimit implements SelectorManager.AcceptListener, Connection
 
     int inProgress() {
         return inProgress.get();
+    }
+
+    /** What one source is counted by: an IPv4 address, or an IPv6 address's /64 (one host can use all of it). */
+    static InetAddress addressKey(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] bytes = address.getAddress();
+        java.util.Arrays.fill(bytes, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", e);
+        }
     }
 
     private static InetAddress addressOf(SocketAddress remote) {

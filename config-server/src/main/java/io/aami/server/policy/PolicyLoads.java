@@ -92,21 +92,42 @@ final class PolicyLoads {
 
     /** Computes one batch outside the lock and fills its slots; they are read under the lock once it is signalled. */
     private void run(Map<UUID, Slot> batch) {
-        Map<UUID, PolicyService.Cached> computed = null;
-        RuntimeException failure = null;
         Error fatal = null;
         try {
-            computed = computeAll.apply(List.copyOf(batch.keySet()));
+            fill(batch, computeAll.apply(List.copyOf(batch.keySet())), null);
         } catch (RuntimeException e) {
-            failure = e;
+            if (batch.size() == 1) {
+                fill(batch, null, e);
+            } else {
+                // One target's failure (deleted while its batch read it, say) must not fail the others: each alone.
+                batch.forEach((id, slot) -> fill(Map.of(id, slot), this::computeOne, id));
+            }
         } catch (Error e) {
             // Every slot of the batch must end, or its callers would wait for ever.
             fatal = e;
-            failure = new IllegalStateException("computing policies failed: " + e, e);
+            fill(batch, null, new IllegalStateException("computing policies failed: " + e, e));
         }
+        if (fatal != null) {
+            throw fatal;
+        }
+    }
+
+    private Map<UUID, PolicyService.Cached> computeOne(UUID id) {
+        return computeAll.apply(List.of(id));
+    }
+
+    private void fill(Map<UUID, Slot> slots, Function<UUID, Map<UUID, PolicyService.Cached>> compute, UUID id) {
+        try {
+            fill(slots, compute.apply(id), null);
+        } catch (RuntimeException e) {
+            fill(slots, null, e);
+        }
+    }
+
+    private void fill(Map<UUID, Slot> slots, Map<UUID, PolicyService.Cached> computed, RuntimeException failure) {
         lock.lock();
         try {
-            for (Map.Entry<UUID, Slot> e : batch.entrySet()) {
+            for (Map.Entry<UUID, Slot> e : slots.entrySet()) {
                 Slot s = e.getValue();
                 s.value = computed == null ? null : computed.get(e.getKey());
                 s.failure = failure;
@@ -114,9 +135,6 @@ final class PolicyLoads {
             }
         } finally {
             lock.unlock();
-        }
-        if (fatal != null) {
-            throw fatal;
         }
     }
 

@@ -181,6 +181,10 @@ public final class PolicyService {
         Cached fresh = new Cached(bundle, p.groupId(), p.shared().destinationGroups(), p.shared().json());
         if (generation.get() == batch.generation()) {
             cache.put(p.targetId(), fresh);
+            // A notice that came between the check and the put cleared the cache before this entry was in it.
+            if (generation.get() != batch.generation()) {
+                cache.remove(p.targetId(), fresh);
+            }
         }
         return fresh;
     }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * places (the handshake timeout is long here), and a real TLS client shows whether it is admitted.
  */
 class HandshakeLimitTest {
-    private static final Duration HELD = Duration.ofMillis(1500);
+    private static final Duration HELD = Duration.ofMillis(800);
 
     @Test
     void aFullListenerAdmitsTheNextHandshakeOnlyWhenOneEnds() throws Exception {
@@ -64,6 +64,34 @@ class HandshakeLimitTest {
                 close(silent);
             }
         }
+    }
+
+    @Test
+    void silentClientsHoldingEveryPlaceAreReclaimed() throws Exception {
+        try (TestServer server = TestServer.start(settings(3, 3))) {
+            List<Socket> silent = open(server, 3, "127.0.0.1");
+            try {
+                long t0 = System.nanoTime();
+                // Without reclaiming, this would wait for the 60 s handshake timeout.
+                assertThat(handshake(server, "127.0.0.2")).isEqualTo("TLSv1.3");
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+                for (Socket s : silent) {
+                    s.setSoTimeout(10_000);
+                    assertThat(s.getInputStream().read()).as("a silent connection is closed").isEqualTo(-1);
+                }
+                assertThat(metrics(server)).contains("aami_tls_handshakes_reclaimed_total 3.0");
+            } finally {
+                close(silent);
+            }
+        }
+    }
+
+    @Test
+    void anIpv6HostIsCountedByItsSlash64() throws Exception {
+        InetAddress a = HandshakeLimit.addressKey(InetAddress.getByName("2001:db8::1"));
+        assertThat(HandshakeLimit.addressKey(InetAddress.getByName("2001:db8::ffff:1:2"))).isEqualTo(a);
+        assertThat(HandshakeLimit.addressKey(InetAddress.getByName("2001:db8:0:1::1"))).isNotEqualTo(a);
+        assertThat(HandshakeLimit.addressKey(InetAddress.getByName("192.0.2.7"))).isEqualTo(InetAddress.getByName("192.0.2.7"));
     }
 
     private static Map<String, String> settings(int max, int perAddress) {

@@ -109,6 +109,30 @@ class PolicyLoadsTest {
     }
 
     @Test
+    void oneTargetFailingItsBatchFailsOnlyItself() throws Exception {
+        UUID bad = UUID.randomUUID();
+        PolicyLoads loads = new PolicyLoads(ids -> {
+            if (ids.contains(bad)) {
+                throw new IllegalStateException("target deleted meanwhile");
+            }
+            return compute(ids);
+        });
+        UUID first = UUID.randomUUID();
+        Future<PolicyService.Cached> leader = callers.submit(() -> loads.load(first));
+        assertThat(firstBatchStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        UUID good = UUID.randomUUID();
+        Future<PolicyService.Cached> fine = callers.submit(() -> loads.load(good));
+        Future<PolicyService.Cached> failing = callers.submit(() -> loads.load(bad));
+        while (loads.queued() < 2) {
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        firstBatchMayEnd.countDown();
+        assertThat(leader.get(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(fine.get(10, TimeUnit.SECONDS)).as("the good target of the failed batch, computed alone").isNotNull();
+        assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).hasMessageContaining("target deleted meanwhile");
+    }
+
+    @Test
     void anErrorStillEndsEveryCallerOfItsBatch() throws Exception {
         PolicyLoads loads = new PolicyLoads(ids -> {
             throw new StackOverflowError("deep");
