@@ -1,5 +1,7 @@
 package io.aami.server.policy;
 
+import io.aami.server.db.DataAccessException;
+import io.aami.server.error.ApiException;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -96,11 +98,12 @@ final class PolicyLoads {
         try {
             fill(batch, computeAll.apply(List.copyOf(batch.keySet())), null);
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                fill(batch, null, e);
-            } else {
-                // One target's failure (deleted while its batch read it, say) must not fail the others: each alone.
+            if (batch.size() > 1 && vanished(e)) {
+                // One target deleted while its batch read it must not fail the others: each alone. Not for other
+                // failures: with the database unavailable, 500 one-target attempts would each wait for a connection.
                 batch.forEach((id, slot) -> fill(Map.of(id, slot), this::computeOne, id));
+            } else {
+                fill(batch, null, e);
             }
         } catch (Error e) {
             // Every slot of the batch must end, or its callers would wait for ever.
@@ -110,6 +113,11 @@ final class PolicyLoads {
         if (fatal != null) {
             throw fatal;
         }
+    }
+
+    /** A target of the batch gone meanwhile: not found while its content was read, or its version row's key. */
+    private static boolean vanished(RuntimeException e) {
+        return e instanceof ApiException || e instanceof DataAccessException d && d.foreignKeyViolation();
     }
 
     private Map<UUID, PolicyService.Cached> computeOne(UUID id) {
