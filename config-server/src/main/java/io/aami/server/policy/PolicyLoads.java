@@ -101,7 +101,13 @@ final class PolicyLoads {
             if (batch.size() > 1 && vanished(e)) {
                 // One target deleted while its batch read it must not fail the others: each alone. Not for other
                 // failures: with the database unavailable, 500 one-target attempts would each wait for a connection.
-                batch.forEach((id, slot) -> fill(Map.of(id, slot), this::computeOne, id));
+                batch.forEach((id, slot) -> {
+                    try {
+                        fill(Map.of(id, slot), computeAll.apply(List.of(id)), null);
+                    } catch (RuntimeException alone) {
+                        fill(Map.of(id, slot), null, alone);
+                    }
+                });
             } else {
                 fill(batch, null, e);
             }
@@ -118,18 +124,6 @@ final class PolicyLoads {
     /** A target of the batch gone meanwhile: not found while its content was read, or its version row's key. */
     private static boolean vanished(RuntimeException e) {
         return e instanceof ApiException || e instanceof DataAccessException d && d.foreignKeyViolation();
-    }
-
-    private Map<UUID, PolicyService.Cached> computeOne(UUID id) {
-        return computeAll.apply(List.of(id));
-    }
-
-    private void fill(Map<UUID, Slot> slots, Function<UUID, Map<UUID, PolicyService.Cached>> compute, UUID id) {
-        try {
-            fill(slots, compute.apply(id), null);
-        } catch (RuntimeException e) {
-            fill(slots, null, e);
-        }
     }
 
     private void fill(Map<UUID, Slot> slots, Map<UUID, PolicyService.Cached> computed, RuntimeException failure) {
