@@ -80,7 +80,7 @@ class ApiLimitsTest {
     @Test
     void onlyHttp11IsSpokenAndNoServerVersionIsSent() throws Exception {
         HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
-                .sslContext(sslContext()).build();
+                .sslContext(TlsTestClients.context(server.caCertificate(), null)).build();
         HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
@@ -111,14 +111,4 @@ class ApiLimitsTest {
         return out;
     }
 
-    private static SSLContext sslContext() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", Pem.readCertificate(server.caCertificate()));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
 }

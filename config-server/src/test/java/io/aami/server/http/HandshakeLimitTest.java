@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.common.pki.Pem;
 import io.aami.server.testing.TestServer;
+import io.aami.server.testing.TlsTestClients;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -121,7 +122,7 @@ class HandshakeLimitTest {
 
     /** A TLS handshake from {@code from} (a loopback address); its protocol. */
     private static String handshake(TestServer server, String from) {
-        try (SSLSocket s = (SSLSocket) sslContext(server).getSocketFactory().createSocket()) {
+        try (SSLSocket s = (SSLSocket) TlsTestClients.context(server.caCertificate(), null).getSocketFactory().createSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
             s.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
             s.setSoTimeout(20_000);
@@ -133,7 +134,7 @@ class HandshakeLimitTest {
     }
 
     private static String metrics(TestServer server) throws Exception {
-        try (SSLSocket s = (SSLSocket) sslContext(server).getSocketFactory().createSocket()) {
+        try (SSLSocket s = (SSLSocket) TlsTestClients.context(server.caCertificate(), null).getSocketFactory().createSocket()) {
             s.bind(new InetSocketAddress("127.0.0.3", 0));
             s.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
             s.setSoTimeout(20_000);
@@ -142,14 +143,4 @@ class HandshakeLimitTest {
         }
     }
 
-    private static SSLContext sslContext(TestServer server) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", Pem.readCertificate(server.caCertificate()));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
 }

@@ -29,6 +29,14 @@ public final class TlsTestClients {
     }
 
     public static HttpClient trusting(Path caPem, ClientIdentity client, String... protocols) {
+        SSLContext ctx = context(caPem, client);
+        SSLParameters params = ctx.getDefaultSSLParameters();
+        params.setProtocols(protocols.length == 0 ? new String[] {"TLSv1.3", "TLSv1.2"} : protocols);
+        return HttpClient.newBuilder().sslContext(ctx).sslParameters(params).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** A TLS context trusting the CA in {@code caPem}, presenting {@code client} (or nothing when null). */
+    public static SSLContext context(Path caPem, ClientIdentity client) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -45,9 +53,7 @@ public final class TlsTestClients {
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
-            SSLParameters params = ctx.getDefaultSSLParameters();
-            params.setProtocols(protocols.length == 0 ? new String[] {"TLSv1.3", "TLSv1.2"} : protocols);
-            return HttpClient.newBuilder().sslContext(ctx).sslParameters(params).connectTimeout(Duration.ofSeconds(5)).build();
+            return ctx;
         } catch (Exception e) {
             throw new IllegalStateException("cannot build a TLS test client: " + e.getMessage(), e);
         }
