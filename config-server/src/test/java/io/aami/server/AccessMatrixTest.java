@@ -60,6 +60,9 @@ class AccessMatrixTest {
             entry("GET /api/v1/groups/{id}", Access.VIEWER),
             entry("PUT /api/v1/groups/{id}", Access.OPERATOR),
             entry("DELETE /api/v1/groups/{id}", Access.OPERATOR),
+            entry("GET /api/v1/login/session", Access.VIEWER),
+            entry("POST /api/v1/login/session", Access.PUBLIC),
+            entry("DELETE /api/v1/login/session", Access.VIEWER),
             entry("POST /api/v1/login/tokens", Access.PUBLIC),
             entry("GET /api/v1/me", Access.VIEWER),
             entry("GET /api/v1/me/tokens", Access.VIEWER),
@@ -97,9 +100,9 @@ class AccessMatrixTest {
             entry("GET /metrics", Access.METRICS_ACCESS),
             entry("GET /ready", Access.HEALTH));
 
-    /** Writes a viewer may make: only to its own tokens. */
+    /** Writes a viewer may make: only to its own tokens and its own session (logout). */
     static final Set<String> VIEWER_WRITES = Set.of("POST /api/v1/me/tokens", "DELETE /api/v1/me/tokens",
-            "DELETE /api/v1/me/tokens/{token_id}");
+            "DELETE /api/v1/me/tokens/{token_id}", "DELETE /api/v1/login/session");
     /** Revokes the caller's own tokens: walked last, so every caller keeps its token for the other routes. */
     static final String REVOKES_CALLER = "DELETE /api/v1/me/tokens";
 

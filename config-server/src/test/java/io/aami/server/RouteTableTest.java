@@ -35,7 +35,7 @@ class RouteTableTest {
         assertThat(lines.get(0).split("\\s+")).containsExactly("METHOD", "PATH", "ROLE");
         List<RouteTable.Route> parsed = lines.subList(1, lines.size()).stream().map(line -> line.trim().split("\\s+"))
                 .map(f -> new RouteTable.Route(f[0], f[1], Access.valueOf(f[2]))).toList();
-        assertThat(parsed).isEqualTo(served).hasSize(59);
+        assertThat(parsed).isEqualTo(served).hasSize(62);
         assertThat(Files.readString(Path.of("..", "README.md"))).as("the README's Routes section").contains(printed);
     }
 
@@ -63,6 +63,8 @@ class RouteTableTest {
                 new RouteTable.Route("POST", "/api/v1/users", Access.ADMIN),
                 new RouteTable.Route("GET", "/api/v1/audit", Access.ADMIN),
                 new RouteTable.Route("POST", "/api/v1/me/tokens", Access.VIEWER),
+                new RouteTable.Route("POST", "/api/v1/login/session", Access.PUBLIC),
+                new RouteTable.Route("DELETE", "/api/v1/login/session", Access.VIEWER),
                 new RouteTable.Route("GET", "/api/v1/checks/target/{id}", Access.AGENT),
                 new RouteTable.Route("POST", "/api/v1/agents/{id}/heartbeat", Access.AGENT));
     }

@@ -1,26 +1,22 @@
 package io.aami.server.http;
 
-import io.aami.server.security.Secrets;
+import io.aami.server.security.SessionSecrets;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
  * The console's session cookie and its CSRF token. The cookie is {@code HttpOnly} (no script reads it),
  * {@code SameSite=Strict} (no other site's page sends it), {@code Path=/}, and {@code Secure} when the server speaks
- * TLS. The CSRF token is derived from the session id (a SHA-256 under its own label), so it is stored nowhere: the
- * database keeps only another SHA-256 of the id, from which neither the id nor the token can be computed.
+ * TLS. The CSRF token ({@link SessionSecrets}) is derived from the session id.
  */
 public final class SessionCookie {
     public static final String NAME = "aami_session";
     /** The header a script sends the CSRF token in; a form sends {@link #FORM_FIELD}. */
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String FORM_FIELD = "csrf_token";
-    /** Session ids are this many characters of {@code [a-z0-9]} (~206 bits). */
-    public static final int ID_LENGTH = 40;
 
     private SessionCookie() {
     }
@@ -32,7 +28,7 @@ public final class SessionCookie {
     }
 
     static boolean wellFormed(String id) {
-        return id.length() == ID_LENGTH && id.chars().allMatch(ch -> (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'));
+        return id.length() == SessionSecrets.ID_LENGTH && id.chars().allMatch(ch -> (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'));
     }
 
     /** Sets the cookie for {@code id}, living at most {@code maxAge} in the browser. */
@@ -46,19 +42,13 @@ public final class SessionCookie {
         ctx.header("Set-Cookie", NAME + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""));
     }
 
-    /** The session's CSRF token. */
-    public static String csrfToken(String sessionId) {
-        byte[] digest = Secrets.sha256("aami-csrf:" + sessionId);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    }
-
     /** Whether the request carries the session's CSRF token (header, else form field), compared in constant time. */
     static boolean csrfMatches(Context ctx, String sessionId) {
         String presented = ctx.header(CSRF_HEADER);
         if (presented == null && isForm(ctx)) {
             presented = ctx.formParam(FORM_FIELD);
         }
-        return presented != null && MessageDigest.isEqual(csrfToken(sessionId).getBytes(StandardCharsets.UTF_8),
+        return presented != null && MessageDigest.isEqual(SessionSecrets.csrfToken(sessionId).getBytes(StandardCharsets.UTF_8),
                 presented.getBytes(StandardCharsets.UTF_8));
     }
 

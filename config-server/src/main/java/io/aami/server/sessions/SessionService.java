@@ -9,7 +9,7 @@ import io.aami.server.audit.Change;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.db.Database;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.SessionCookie;
+import io.aami.server.security.SessionSecrets;
 import io.aami.server.security.Principal;
 import io.aami.server.security.Secrets;
 import io.aami.server.users.PasswordLogin;
@@ -57,7 +57,7 @@ final class SessionService {
     NewSession login(SessionLoginRequest req, String address) {
         Principal p = login.authenticate(req.user(), req.password(), address);
         Actor actor = Actor.of(p, address);
-        String id = secrets.randomString(SessionCookie.ID_LENGTH);
+        String id = secrets.randomString(SessionSecrets.ID_LENGTH);
         UUID rowId = UUID.randomUUID();
         Instant now = clock.instant();
         db.inTransaction(c -> {
@@ -127,7 +127,7 @@ final class SessionService {
     private SessionView view(UUID rowId, String id, Principal p, Instant created, Instant lastSeen) {
         Instant absolute = created.plus(limits.absoluteTimeout());
         Instant idle = lastSeen.plus(limits.idleTimeout());
-        return new SessionView(rowId, p.userId(), p.name(), p.role().wire(), SessionCookie.csrfToken(id),
+        return new SessionView(rowId, p.userId(), p.name(), p.role().wire(), SessionSecrets.csrfToken(id),
                 idle.isBefore(absolute) ? idle : absolute, absolute);
     }
 }
