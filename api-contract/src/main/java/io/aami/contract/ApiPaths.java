@@ -56,6 +56,9 @@ public final class ApiPaths {
      */
     public static final String LOGIN_SESSION = V1 + "/login/session";
 
+    /** The fleet at a glance (viewer): targets by status, checks by latest status; what the console's overview polls. */
+    public static final String FLEET_SUMMARY = V1 + "/fleet/summary";
+
     /** The audit log (admin): every change made through the admin API, newest first. */
     public static final String AUDIT = V1 + "/audit";
 

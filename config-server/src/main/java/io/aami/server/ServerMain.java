@@ -47,6 +47,7 @@ import io.aami.server.targets.TargetsFeature;
 import io.aami.server.tokens.TokensFeature;
 import io.aami.server.users.UsersFeature;
 import io.aami.server.sessions.SessionsFeature;
+import io.aami.server.console.ConsoleFeature;
 import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -175,6 +176,7 @@ public final class ServerMain {
         UsersFeature users = f.add(UsersFeature.ROUTES, ctx -> new UsersFeature(ctx, audit.trail()));
         SessionsFeature sessions = f.add(SessionsFeature.ROUTES, ctx -> new SessionsFeature(ctx, users.passwordLogin(), audit.trail()));
         f.add(HealthFeature.ROUTES, HealthFeature::new);
+        f.add(ConsoleFeature.ROUTES, ConsoleFeature::new);
         f.add(MetricsFeature.ROUTES, MetricsFeature::new);
         GroupsFeature groups = f.add(GroupsFeature.ROUTES, ctx -> new GroupsFeature(ctx, audit.trail()));
         TargetsFeature targets = f.add(TargetsFeature.ROUTES, ctx -> new TargetsFeature(ctx, groups.service(), audit.trail()));

@@ -55,6 +55,7 @@ class AccessMatrixTest {
             entry("GET /api/v1/checks/{id}", Access.VIEWER),
             entry("PUT /api/v1/checks/{id}", Access.OPERATOR),
             entry("DELETE /api/v1/checks/{id}", Access.OPERATOR),
+            entry("GET /api/v1/fleet/summary", Access.VIEWER),
             entry("GET /api/v1/groups", Access.VIEWER),
             entry("POST /api/v1/groups", Access.OPERATOR),
             entry("GET /api/v1/groups/{id}", Access.VIEWER),
@@ -96,9 +97,13 @@ class AccessMatrixTest {
             entry("GET /api/v1/users/{id}/tokens", Access.ADMIN),
             entry("DELETE /api/v1/users/{id}/tokens", Access.ADMIN),
             entry("DELETE /api/v1/users/{id}/tokens/{token_id}", Access.ADMIN),
+            entry("GET /", Access.PUBLIC),
             entry("GET /health", Access.HEALTH),
             entry("GET /metrics", Access.METRICS_ACCESS),
-            entry("GET /ready", Access.HEALTH));
+            entry("GET /ready", Access.HEALTH),
+            entry("GET /ui", Access.VIEWER),
+            entry("GET /ui/assets/{name}", Access.PUBLIC),
+            entry("GET /ui/login", Access.PUBLIC));
 
     /** Writes a viewer may make: only to its own tokens and its own session (logout). */
     static final Set<String> VIEWER_WRITES = Set.of("POST /api/v1/me/tokens", "DELETE /api/v1/me/tokens",
@@ -203,7 +208,10 @@ class AccessMatrixTest {
                 Credential as = callers.get(caller);
                 Api.Reply reply = as.api().send(r.method(), path(r, agentId), Map.of(), as.bearer());
                 Outcome want = listed == null ? null : expected(listed, caller);
-                Outcome got = reply.status() == 401 ? Outcome.UNAUTHORIZED : reply.status() == 403 ? Outcome.FORBIDDEN : Outcome.ALLOWED;
+                // A console page sends a browser without a session to the login page: its 401.
+                boolean toLogin = reply.status() == 303 && reply.header("Location").orElse("").equals("/ui/login");
+                Outcome got = reply.status() == 401 || toLogin ? Outcome.UNAUTHORIZED
+                        : reply.status() == 403 ? Outcome.FORBIDDEN : Outcome.ALLOWED;
                 if (got != want || reply.status() >= 500 || reply.status() == 404 && reply.body().contains("no route")) {
                     wrong.add(key(r) + " (listed " + listed + ") as " + caller + ": expected " + want + ", got " + reply);
                 }
@@ -221,7 +229,7 @@ class AccessMatrixTest {
     /** {id} is the agent's own on agent routes; elsewhere a well-formed id of nothing (the handler answers 404). */
     private static String path(RouteTable.Route r, UUID agentId) {
         String id = r.access() == Access.AGENT ? agentId.toString() : UUID.randomUUID().toString();
-        return r.path().replace("{id}", id).replace("{token_id}", UUID.randomUUID().toString());
+        return r.path().replace("{id}", id).replace("{token_id}", UUID.randomUUID().toString()).replace("{name}", "console.css");
     }
 
     /** Everyone but the agent, each through the server's plain client. */
