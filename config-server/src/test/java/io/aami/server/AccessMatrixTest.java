@@ -108,15 +108,19 @@ class AccessMatrixTest {
     /** Writes a viewer may make: only to its own tokens and its own session (logout). */
     static final Set<String> VIEWER_WRITES = Set.of("POST /api/v1/me/tokens", "DELETE /api/v1/me/tokens",
             "DELETE /api/v1/me/tokens/{token_id}", "DELETE /api/v1/login/session");
-    /** Revokes the caller's own tokens: walked last, so every caller keeps its token for the other routes. */
+    /** Revokes the caller's own tokens: walked last but one, so every caller keeps its token for the other routes. */
     static final String REVOKES_CALLER = "DELETE /api/v1/me/tokens";
+    /** Ends the session caller's session: that caller walks it with a second session of its own. */
+    static final String ENDS_SESSION = "DELETE /api/v1/login/session";
+    static final String SESSION_USER = "walk-session-operator";
 
-    enum Caller { NONE, VIEWER, OPERATOR, ADMIN_USER, BREAK_GLASS, MONITORING, AGENT }
+    /** SESSION_OPERATOR: an operator by the console's cookie, sending its CSRF token with every request. */
+    enum Caller { NONE, VIEWER, OPERATOR, SESSION_OPERATOR, ADMIN_USER, BREAK_GLASS, MONITORING, AGENT }
 
     enum Outcome { UNAUTHORIZED, FORBIDDEN, ALLOWED }
 
-    /** How one caller sends its requests: through which client, with which bearer token (or none). */
-    record Credential(Api api, String bearer) {
+    /** How one caller sends its requests: through which client, with which bearer token (or none) and headers. */
+    record Credential(Api api, String bearer, String... headers) {
     }
 
     /** What the table's role promises each caller. */
@@ -126,8 +130,9 @@ class AccessMatrixTest {
             case AGENT -> caller == Caller.AGENT ? Outcome.ALLOWED : Outcome.UNAUTHORIZED;
             // metrics.public is false here: /metrics takes what the monitoring routes take.
             case MONITORING, METRICS_ACCESS -> caller == Caller.NONE || caller == Caller.AGENT ? Outcome.UNAUTHORIZED : Outcome.ALLOWED;
-            case VIEWER -> operator(caller, EnumSet.of(Caller.VIEWER, Caller.OPERATOR, Caller.ADMIN_USER, Caller.BREAK_GLASS));
-            case OPERATOR -> operator(caller, EnumSet.of(Caller.OPERATOR, Caller.ADMIN_USER, Caller.BREAK_GLASS));
+            case VIEWER -> operator(caller, EnumSet.of(Caller.VIEWER, Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.ADMIN_USER,
+                    Caller.BREAK_GLASS));
+            case OPERATOR -> operator(caller, EnumSet.of(Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.ADMIN_USER, Caller.BREAK_GLASS));
             case ADMIN -> operator(caller, EnumSet.of(Caller.ADMIN_USER, Caller.BREAK_GLASS));
         };
     }
@@ -205,8 +210,9 @@ class AccessMatrixTest {
         for (RouteTable.Route r : routes) {
             Access listed = EXPECTED.get(key(r));
             for (Caller caller : Caller.values()) {
-                Credential as = callers.get(caller);
-                Api.Reply reply = as.api().send(r.method(), path(r, agentId), Map.of(), as.bearer());
+                Credential as = caller == Caller.SESSION_OPERATOR && key(r).equals(ENDS_SESSION)
+                        ? login(callers.get(caller).api(), SESSION_USER) : callers.get(caller);
+                Api.Reply reply = as.api().send(r.method(), path(r, agentId), Map.of(), as.bearer(), as.headers());
                 Outcome want = listed == null ? null : expected(listed, caller);
                 // A console page sends a browser without a session to the login page: its 401.
                 boolean toLogin = reply.status() == 303 && reply.header("Location").orElse("").equals("/ui/login");
@@ -239,10 +245,19 @@ class AccessMatrixTest {
         callers.put(Caller.VIEWER, new Credential(api, userToken(api, "walk-viewer", "viewer")));
         callers.put(Caller.OPERATOR, new Credential(api, userToken(api, "walk-operator", "operator")));
         callers.put(Caller.ADMIN_USER, new Credential(api, userToken(api, "walk-admin", "admin")));
+        Fixtures.user(api, SESSION_USER, "operator");
+        callers.put(Caller.SESSION_OPERATOR, login(api, SESSION_USER));
         callers.put(Caller.BREAK_GLASS, new Credential(api, ADMIN));
         callers.put(Caller.MONITORING, new Credential(api, MONITORING));
         assertThat(api.get("/api/v1/users", callers.get(Caller.OPERATOR).bearer()).json().get("code").asText()).isEqualTo("FORBIDDEN");
         return callers;
+    }
+
+    private static Credential login(Api api, String name) {
+        Api.Reply in = api.post("/api/v1/login/session", Map.of("user", name, "password", Fixtures.PASSWORD), null);
+        assertThat(in.status()).as(in.toString()).isEqualTo(201);
+        return new Credential(api, null, "Cookie", in.header("Set-Cookie").orElseThrow().split(";")[0],
+                "X-CSRF-Token", in.json().get("csrf_token").asText());
     }
 
     private static String userToken(Api api, String name, String role) {

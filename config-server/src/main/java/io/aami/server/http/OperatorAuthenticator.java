@@ -91,6 +91,8 @@ public final class OperatorAuthenticator {
             }
         }
         if (p == null) {
+            // The browser drops the dead cookie, so it stops presenting it (and counting against the address).
+            SessionCookie.clear(ctx, ctx.req().isSecure());
             throw new ApiException(ErrorCode.UNAUTHORIZED, "the session has ended (logged out, idle or too old, or its user is disabled);"
                     + " log in again");
         }

@@ -76,7 +76,9 @@ class SessionApiTest {
                 assertThat(rs.getString(2)).doesNotContain(s.id()).doesNotContain(s.csrf());
             }
         }
-        assertThat(api.send("GET", "/api/v1/me", null, null, "Cookie", "aami_session=" + "x".repeat(40)).status()).isEqualTo(401);
+        Api.Reply dead = api.send("GET", "/api/v1/me", null, null, "Cookie", "aami_session=" + "x".repeat(40));
+        assertThat(dead.status()).isEqualTo(401);
+        assertThat(dead.header("Set-Cookie")).as("a dead cookie is cleared").contains("aami_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
         assertThat(api.send("GET", "/api/v1/me", null, null, "Cookie", "aami_session=short").status()).isEqualTo(401);
     }
 
