@@ -1,5 +1,7 @@
 package io.aami.server.policy;
 
+import io.aami.server.db.DataAccessException;
+import io.aami.server.error.ApiException;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -96,11 +98,18 @@ final class PolicyLoads {
         try {
             fill(batch, computeAll.apply(List.copyOf(batch.keySet())), null);
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                fill(batch, null, e);
+            if (batch.size() > 1 && vanished(e)) {
+                // One target deleted while its batch read it must not fail the others: each alone. Not for other
+                // failures: with the database unavailable, 500 one-target attempts would each wait for a connection.
+                batch.forEach((id, slot) -> {
+                    try {
+                        fill(Map.of(id, slot), computeAll.apply(List.of(id)), null);
+                    } catch (RuntimeException alone) {
+                        fill(Map.of(id, slot), null, alone);
+                    }
+                });
             } else {
-                // One target's failure (deleted while its batch read it, say) must not fail the others: each alone.
-                batch.forEach((id, slot) -> fill(Map.of(id, slot), this::computeOne, id));
+                fill(batch, null, e);
             }
         } catch (Error e) {
             // Every slot of the batch must end, or its callers would wait for ever.
@@ -112,16 +121,9 @@ final class PolicyLoads {
         }
     }
 
-    private Map<UUID, PolicyService.Cached> computeOne(UUID id) {
-        return computeAll.apply(List.of(id));
-    }
-
-    private void fill(Map<UUID, Slot> slots, Function<UUID, Map<UUID, PolicyService.Cached>> compute, UUID id) {
-        try {
-            fill(slots, compute.apply(id), null);
-        } catch (RuntimeException e) {
-            fill(slots, null, e);
-        }
+    /** A target of the batch gone meanwhile: not found while its content was read, or its version row's key. */
+    private static boolean vanished(RuntimeException e) {
+        return e instanceof ApiException || e instanceof DataAccessException d && d.foreignKeyViolation();
     }
 
     private void fill(Map<UUID, Slot> slots, Map<UUID, PolicyService.Cached> computed, RuntimeException failure) {

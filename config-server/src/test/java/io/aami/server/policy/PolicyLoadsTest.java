@@ -113,7 +113,7 @@ class PolicyLoadsTest {
         UUID bad = UUID.randomUUID();
         PolicyLoads loads = new PolicyLoads(ids -> {
             if (ids.contains(bad)) {
-                throw new IllegalStateException("target deleted meanwhile");
+                throw io.aami.server.error.ApiException.notFound("target", bad);
             }
             return compute(ids);
         });
@@ -129,7 +129,36 @@ class PolicyLoadsTest {
         firstBatchMayEnd.countDown();
         assertThat(leader.get(10, TimeUnit.SECONDS)).isNotNull();
         assertThat(fine.get(10, TimeUnit.SECONDS)).as("the good target of the failed batch, computed alone").isNotNull();
-        assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).hasMessageContaining("target deleted meanwhile");
+        assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).hasMessageContaining(bad.toString());
+    }
+
+    @Test
+    void aBatchFailingForTheDatabaseFailsAsAWholeWithoutOneAttemptPerTarget() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        PolicyLoads loads = new PolicyLoads(ids -> {
+            if (attempts.incrementAndGet() == 1) {
+                firstBatchStarted.countDown();
+                await(firstBatchMayEnd);
+                return compute(ids);
+            }
+            throw new IllegalStateException("database unavailable");
+        });
+        Future<PolicyService.Cached> leader = callers.submit(() -> loads.load(UUID.randomUUID()));
+        assertThat(firstBatchStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Future<PolicyService.Cached>> waiting = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            UUID id = UUID.randomUUID();
+            waiting.add(callers.submit(() -> loads.load(id)));
+        }
+        while (loads.queued() < 20) {
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        firstBatchMayEnd.countDown();
+        assertThat(leader.get(10, TimeUnit.SECONDS)).isNotNull();
+        for (Future<PolicyService.Cached> f : waiting) {
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasMessageContaining("database unavailable");
+        }
+        assertThat(attempts).as("one batch, one attempt").hasValue(2);
     }
 
     @Test
