@@ -4,7 +4,6 @@ import io.aami.server.audit.Actor;
 import io.aami.server.audit.AuditTrail;
 import io.aami.server.audit.Change;
 import io.aami.contract.ErrorCode;
-import io.aami.contract.users.TokensRevoked;
 import io.aami.contract.users.UserTokenRequest;
 import io.aami.contract.users.UserTokenView;
 import io.aami.server.db.DataAccessException;
@@ -36,6 +35,10 @@ public final class UserTokenService {
     /** The audit action of revoking all of a user's tokens at once. */
     static final String REVOKE_TOKENS = "revoke_tokens";
     private static final byte[] NO_TOKEN = Secrets.sha256("no user token has this hash");
+
+    /** The audit state of {@link #revokeAll}: how many tokens were revoked and console sessions ended. */
+    record AllRevoked(int revoked, int endedSessions) {
+    }
 
     private final Database db;
     private final UserStore users;
@@ -113,14 +116,15 @@ public final class UserTokenService {
     }
 
     /**
-     * Revokes every live token of {@code userId}; how many. Audited as one {@code revoke_tokens} row on the user
+     * Revokes every live token of {@code userId} and ends its console sessions ("log out everywhere"); how many tokens. Audited as one {@code revoke_tokens} row on the user
      * with that count (one row per request, like every other route; the tokens' own rows keep their history).
      */
     public int revokeAll(Actor actor, UUID userId) {
         return db.inTransaction(c -> {
             users.find(c, userId).orElseThrow(() -> ApiException.notFound("user", userId));
             int revoked = store.revokeAll(c, userId, clock.instant());
-            audit.record(c, actor, new Change(REVOKE_TOKENS, Change.USER, userId.toString(), null, new TokensRevoked(revoked)));
+            int ended = users.endSessions(c, userId);
+            audit.record(c, actor, new Change(REVOKE_TOKENS, Change.USER, userId.toString(), null, new AllRevoked(revoked, ended)));
             return revoked;
         });
     }

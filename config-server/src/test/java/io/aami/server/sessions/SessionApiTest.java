@@ -134,10 +134,37 @@ class SessionApiTest {
         assertThat(api.send("POST", "/api/v1/groups", Map.of("name", unique("g")), null, s.cookieAndCsrf()).status())
                 .as("demoted to viewer").isEqualTo(403);
         assertThat(api.put("/api/v1/users/" + s.userId(), Map.of("disabled", true), ADMIN).status()).isEqualTo(200);
-        assertThat(me(s)).isEqualTo(401);
+        assertThat(count("SELECT count(*) FROM sessions WHERE user_id = '" + s.userId() + "'")).as("ended with the disable").isZero();
+        // No request in between: the session must not have waited for its next use to end.
         assertThat(api.put("/api/v1/users/" + s.userId(), Map.of("disabled", false), ADMIN).status()).isEqualTo(200);
         assertThat(me(s)).as("re-enabling does not bring the session back").isEqualTo(401);
-        assertThat(count("SELECT count(*) FROM sessions WHERE user_id = '" + s.userId() + "'")).isZero();
+    }
+
+    @Test
+    void aPasswordChangeAndRevokingAllTokensEndTheUsersSessions() throws SQLException {
+        Login s = login(unique("pia"), "viewer");
+        Login other = login(unique("pat"), "viewer");
+        assertThat(api.put("/api/v1/users/" + s.userId() + "/password", Map.of("password", Fixtures.PASSWORD + "-new"), ADMIN).status())
+                .isIn(200, 204);
+        assertThat(me(s)).as("a password reset ends the sessions").isEqualTo(401);
+        assertThat(me(other)).as("another user's session lives on").isEqualTo(200);
+        assertThat(lastAudit(s.userId(), "set_password")).contains("\"ended_sessions\": 1");
+
+        Login t = login(unique("tom"), "viewer");
+        assertThat(api.send("DELETE", "/api/v1/users/" + t.userId() + "/tokens", null, ADMIN).status()).isEqualTo(200);
+        assertThat(me(t)).as("revoking all tokens ends the sessions").isEqualTo(401);
+        assertThat(lastAudit(t.userId(), "revoke_tokens")).contains("\"ended_sessions\": 1");
+    }
+
+    private static String lastAudit(String userId, String action) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT after::text FROM audit_events WHERE object_id = ? AND action = ? ORDER BY id DESC LIMIT 1")) {
+            ps.setString(1, userId);
+            ps.setString(2, action);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "";
+            }
+        }
     }
 
     @Test
