@@ -80,17 +80,17 @@ public final class OperatorAuthenticator {
     private Principal session(Context ctx) {
         String id = SessionCookie.of(ctx).orElse(null);
         String address = ctx.req().getRemoteAddr();
-        Principal p = null;
+        SessionAuthentication.Live live = null;
         if (id != null) {
             invalidTokens.waitFor(address).ifPresent(wait -> {
                 throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many invalid sessions from this address; retry later", wait);
             });
-            p = sessions.authenticate(id).orElse(null);
-            if (p == null) {
+            live = sessions.authenticate(id).orElse(null);
+            if (live == null) {
                 invalidTokens.acquire(address);
             }
         }
-        if (p == null) {
+        if (live == null) {
             // The browser drops the dead cookie, so it stops presenting it (and counting against the address).
             SessionCookie.clear(ctx, ctx.req().isSecure());
             throw new ApiException(ErrorCode.UNAUTHORIZED, "the session has ended (logged out, idle or too old, or its user is disabled);"
@@ -100,8 +100,9 @@ public final class OperatorAuthenticator {
             throw new ApiException(ErrorCode.CSRF_TOKEN_INVALID, "a change made with the session cookie needs the session's CSRF token in the "
                     + SessionCookie.CSRF_HEADER + " header or the " + SessionCookie.FORM_FIELD + " form field");
         }
-        Principals.set(ctx, p);
-        return p;
+        Principals.set(ctx, live.principal());
+        Principals.setSessionEnd(ctx, live.endsAt());
+        return live.principal();
     }
 
     private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS");

@@ -1,6 +1,7 @@
 package io.aami.server.http;
 
 import io.aami.server.security.Principal;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -11,9 +12,13 @@ public interface SessionAuthentication {
     /** No sessions at all (the {@code routes} listing, tests of the token paths). */
     SessionAuthentication NONE = id -> Optional.empty();
 
+    /** A live session: who it acts as, and when it ends however much it is used (what a token it mints may not outlive). */
+    record Live(Principal principal, Instant endsAt) {
+    }
+
     /**
      * The session's user with its current role, for a live session (neither idle nor past its absolute lifetime) of an
      * enabled user; else empty. One query.
      */
-    Optional<Principal> authenticate(String sessionId);
+    Optional<Live> authenticate(String sessionId);
 }

@@ -9,6 +9,7 @@ import io.aami.server.audit.Change;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.db.Database;
 import io.aami.server.error.ApiException;
+import io.aami.server.http.SessionAuthentication;
 import io.aami.server.security.SessionSecrets;
 import io.aami.server.security.Principal;
 import io.aami.server.security.Secrets;
@@ -69,8 +70,9 @@ final class SessionService {
     }
 
     /** The live session {@code id} names, as its user's current principal; an ended one is deleted. */
-    Optional<Principal> authenticate(String id) {
-        return live(id).map(s -> Principal.user(s.userId(), s.userName(), s.role(), null));
+    Optional<SessionAuthentication.Live> authenticate(String id) {
+        return live(id).map(s -> new SessionAuthentication.Live(Principal.user(s.userId(), s.userName(), s.role(), null),
+                s.createdAt().plus(limits.absoluteTimeout())));
     }
 
     SessionView view(String id) {

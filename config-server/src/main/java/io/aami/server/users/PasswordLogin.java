@@ -43,7 +43,7 @@ public final class PasswordLogin {
         Fields.required("name", req.name(), 100);
         Principal p = authenticate(req.user(), req.password(), address);
         // The user who logged in made the token: it is audited as theirs, from the address that asked.
-        return tokens.create(Actor.of(p, address), p.userId(), req.token(), null);
+        return tokens.create(Actor.of(p, address), p.userId(), req.token(), null, null);
     }
 
     /**

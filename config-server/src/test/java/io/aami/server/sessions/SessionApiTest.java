@@ -156,6 +156,23 @@ class SessionApiTest {
         assertThat(lastAudit(t.userId(), "revoke_tokens")).contains("\"ended_sessions\": 1");
     }
 
+    @Test
+    void aSessionCannotMintATokenThatOutlivesIt() {
+        Login s = login(unique("mia"), "operator");
+        String ends = api.send("GET", "/api/v1/login/session", null, null, s.cookie()).json().get("expires_at").asText();
+        Api.Reply capped = api.send("POST", "/api/v1/me/tokens", Map.of("name", "from-session"), null, s.cookieAndCsrf());
+        assertThat(capped.status()).as(capped.toString()).isEqualTo(201);
+        assertThat(java.time.Instant.parse(capped.json().get("expires_at").asText())).as("no expiry asked: the session's end")
+                .isEqualTo(java.time.Instant.parse(ends));
+        Api.Reply longer = api.send("POST", "/api/v1/me/tokens", Map.of("name", "longer", "ttl_seconds", 13 * 3600), null,
+                s.cookieAndCsrf());
+        assertThat(longer.status()).as(longer.toString()).isEqualTo(400);
+        assertThat(longer.json().get("field").asText()).isEqualTo("ttl_seconds");
+        Api.Reply shorter = api.send("POST", "/api/v1/me/tokens", Map.of("name", "shorter", "ttl_seconds", 3600), null,
+                s.cookieAndCsrf());
+        assertThat(shorter.status()).as(shorter.toString()).isEqualTo(201);
+    }
+
     private static String lastAudit(String userId, String action) throws SQLException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT after::text FROM audit_events WHERE object_id = ? AND action = ? ORDER BY id DESC LIMIT 1")) {
