@@ -1,4 +1,5 @@
 // The overview's counts, refreshed every 5 s from the JSON summary; logout with the session's CSRF token.
+// The refresh says X-AAMI-Poll: 1, so it does not count as use and the session still times out when left open.
 "use strict";
 (function () {
   const csrf = document.getElementById("session").dataset.csrf;
@@ -6,7 +7,7 @@
 
   async function refresh() {
     try {
-      const r = await fetch("/api/v1/fleet/summary", { credentials: "same-origin", headers: { "Accept": "application/json" } });
+      const r = await fetch("/api/v1/fleet/summary", { credentials: "same-origin", headers: { "Accept": "application/json", "X-AAMI-Poll": "1" } });
       if (r.status === 401) {
         window.location.assign("/ui/login");
         return;

@@ -85,7 +85,7 @@ public final class OperatorAuthenticator {
             invalidTokens.waitFor(address).ifPresent(wait -> {
                 throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many invalid sessions from this address; retry later", wait);
             });
-            live = sessions.authenticate(id).orElse(null);
+            live = sessions.authenticate(id, SessionCookie.background(ctx)).orElse(null);
             if (live == null) {
                 invalidTokens.acquire(address);
             }

@@ -17,6 +17,12 @@ public final class SessionCookie {
     /** The header a script sends the CSRF token in; a form sends {@link #FORM_FIELD}. */
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String FORM_FIELD = "csrf_token";
+    /**
+     * The header the console's background polls send ({@code 1}): such a request is no use of the session. Another
+     * site cannot make a browser send it (a custom header needs a CORS preflight, which this server never allows), so it
+     * can only shorten a session, never lengthen one.
+     */
+    public static final String POLL_HEADER = "X-AAMI-Poll";
 
     private SessionCookie() {
     }
@@ -25,6 +31,11 @@ public final class SessionCookie {
     public static Optional<String> of(Context ctx) {
         String id = ctx.cookie(NAME);
         return id != null && wellFormed(id) ? Optional.of(id) : Optional.empty();
+    }
+
+    /** Whether the request is a background poll ({@link #POLL_HEADER}), not a user's action. */
+    public static boolean background(Context ctx) {
+        return "1".equals(ctx.header(POLL_HEADER));
     }
 
     static boolean wellFormed(String id) {

@@ -25,7 +25,8 @@ import java.util.UUID;
  * Rules for the console's browser sessions: made by a name-and-password login (with {@link PasswordLogin}'s limits),
  * ended by logout, by {@code sessions.idle_timeout} without a request, by {@code sessions.absolute_timeout} after the
  * login whatever the use, and at once when the user is disabled or deleted. Every request re-reads the user's current
- * role with the session (one query), so a demotion counts from the next request. The last use is written at most once
+ * role with the session (one query), so a demotion counts from the next request. A background poll
+ * ({@code X-AAMI-Poll: 1}) is no use: a console left open still reaches its idle timeout. The last use is written at most once
  * a {@link #TOUCH_EVERY}, so the idle timeout may run up to that much late. Login and logout are audited.
  */
 final class SessionService {
@@ -70,13 +71,13 @@ final class SessionService {
     }
 
     /** The live session {@code id} names, as its user's current principal; an ended one is deleted. */
-    Optional<SessionAuthentication.Live> authenticate(String id) {
-        return live(id).map(s -> new SessionAuthentication.Live(Principal.user(s.userId(), s.userName(), s.role(), null),
+    Optional<SessionAuthentication.Live> authenticate(String id, boolean background) {
+        return live(id, !background).map(s -> new SessionAuthentication.Live(Principal.user(s.userId(), s.userName(), s.role(), null),
                 s.createdAt().plus(limits.absoluteTimeout())));
     }
 
     SessionView view(String id) {
-        Session s = live(id).orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "the session has ended; log in again"));
+        Session s = live(id, true).orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "the session has ended; log in again"));
         return view(s.id(), id, Principal.user(s.userId(), s.userName(), s.role(), null), s.createdAt(), s.lastSeenAt());
     }
 
@@ -103,7 +104,8 @@ final class SessionService {
 
     private static final int PURGE_BATCH = 1000;
 
-    private Optional<Session> live(String id) {
+    /** The live session {@code id} names; {@code use}: the request counts as use (moves the idle timeout). */
+    private Optional<Session> live(String id, boolean use) {
         Instant now = clock.instant();
         return db.withConnection(c -> {
             Session s = store.find(c, Secrets.sha256(id)).orElse(null);
@@ -114,7 +116,7 @@ final class SessionService {
                 store.delete(c, s.id());
                 return Optional.empty();
             }
-            if (!now.isBefore(s.lastSeenAt().plus(TOUCH_EVERY))) {
+            if (use && !now.isBefore(s.lastSeenAt().plus(TOUCH_EVERY))) {
                 store.touch(c, s.id(), now);
             }
             return Optional.of(s);

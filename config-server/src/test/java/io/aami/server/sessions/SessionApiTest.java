@@ -127,6 +127,26 @@ class SessionApiTest {
     }
 
     @Test
+    void backgroundPollsDoNotKeepASessionAlive() {
+        Login s = login(unique("polly"), "viewer");
+        String[] poll = {"Cookie", "aami_session=" + s.id(), "X-AAMI-Poll", "1"};
+        for (int minutes = 5; minutes < 30; minutes += 5) {
+            clock.advance(Duration.ofMinutes(5));
+            assertThat(api.send("GET", "/api/v1/fleet/summary", null, null, poll).status()).as("poll at %d min", minutes).isEqualTo(200);
+        }
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(api.send("GET", "/api/v1/fleet/summary", null, null, poll).status())
+                .as("the console left open 30 minutes: idle however often it polled").isEqualTo(401);
+
+        Login used = login(unique("ursula"), "viewer");
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(me(used)).as("a page load or write is use").isEqualTo(200);
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(api.send("GET", "/api/v1/fleet/summary", null, null, "Cookie", "aami_session=" + used.id(), "X-AAMI-Poll", "1")
+                .status()).isEqualTo(200);
+    }
+
+    @Test
     void aDisabledUsersSessionsEndAndARoleChangeCountsAtOnce() throws SQLException {
         Login s = login(unique("dora"), "operator");
         assertThat(api.send("POST", "/api/v1/groups", Map.of("name", unique("g")), null, s.cookieAndCsrf()).status()).isEqualTo(201);
