@@ -76,17 +76,20 @@ public final class OperatorAuthenticator {
         return p;
     }
 
-    /** The session cookie's user (bounded by the invalid-token limit like a user token), with its CSRF token checked. */
+    /** The session cookie's user (failed lookups bounded by the invalid-token limit), with its CSRF token checked. */
     private Principal session(Context ctx) {
         String id = SessionCookie.of(ctx).orElse(null);
         String address = ctx.req().getRemoteAddr();
         SessionAuthentication.Live live = null;
         if (id != null) {
-            invalidTokens.waitFor(address).ifPresent(wait -> {
-                throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many invalid sessions from this address; retry later", wait);
-            });
+            // Looked up first (one lookup by a unique hash, cheap), and only a failed lookup counts against the address:
+            // refusing before the lookup let a flood of garbage cookies lock out every valid session at the address
+            // (behind a proxy or NAT, the whole console).
             live = sessions.authenticate(id, SessionCookie.background(ctx)).orElse(null);
             if (live == null) {
+                invalidTokens.waitFor(address).ifPresent(wait -> {
+                    throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many invalid sessions from this address; retry later", wait);
+                });
                 invalidTokens.acquire(address);
             }
         }
