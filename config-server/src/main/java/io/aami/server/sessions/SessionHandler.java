@@ -33,7 +33,8 @@ public final class SessionHandler {
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "log in with a JSON body (Content-Type: application/json)");
         }
-        SessionService.NewSession s = sessions.login(bodies.read(ctx, SessionLoginRequest.class), ctx.req().getRemoteAddr());
+        SessionService.NewSession s = sessions.login(bodies.read(ctx, SessionLoginRequest.class), ctx.req().getRemoteAddr(),
+                SessionCookie.of(ctx).orElse(null));
         SessionCookie.set(ctx, s.id(), cookieMaxAge, secure);
         ctx.header("Cache-Control", "no-store");
         ctx.status(201).json(s.view());

@@ -56,15 +56,24 @@ final class SessionService {
         this.clock = clock;
     }
 
-    NewSession login(SessionLoginRequest req, String address) {
+    /**
+     * A new session for the name and password; {@code previous} is the session id the browser's cookie already carried,
+     * if any: that session ends (the new cookie replaces it in the browser, so nothing would ever log it out).
+     */
+    NewSession login(SessionLoginRequest req, String address, String previous) {
         Principal p = login.authenticate(req.user(), req.password(), address);
         Actor actor = Actor.of(p, address);
         String id = secrets.randomString(SessionSecrets.ID_LENGTH);
         UUID rowId = UUID.randomUUID();
         Instant now = clock.instant();
         db.inTransaction(c -> {
+            Optional<Session> replaced = previous == null ? Optional.empty() : store.find(c, Secrets.sha256(previous));
+            if (replaced.isPresent()) {
+                store.delete(c, replaced.get().id());
+            }
             store.insert(c, rowId, Secrets.sha256(id), p.userId(), now, actor.address());
-            audit.record(c, actor, new Change("login", SESSION, rowId.toString(), null, Map.of("user_id", p.userId())));
+            audit.record(c, actor, new Change("login", SESSION, rowId.toString(), null, replaced.isEmpty()
+                    ? Map.of("user_id", p.userId()) : Map.of("user_id", p.userId(), "replaced", replaced.get().id())));
             return null;
         });
         return new NewSession(id, view(rowId, id, p, now, now));

@@ -147,6 +147,19 @@ class SessionApiTest {
     }
 
     @Test
+    void aNewLoginEndsTheSessionTheBrowserAlreadyHeld() {
+        Login first = login(unique("rene"), "viewer");
+        String name = userName(first);
+        Api.Reply again = api.send("POST", "/api/v1/login/session", Map.of("user", name, "password", Fixtures.PASSWORD), null,
+                first.cookie());
+        assertThat(again.status()).as(again.toString()).isEqualTo(201);
+        assertThat(me(first)).as("the replaced session").isEqualTo(401);
+        Matcher m = COOKIE.matcher(again.header("Set-Cookie").orElseThrow());
+        assertThat(m.matches()).isTrue();
+        assertThat(api.send("GET", "/api/v1/me", null, null, "Cookie", "aami_session=" + m.group(1)).status()).isEqualTo(200);
+    }
+
+    @Test
     void aDisabledUsersSessionsEndAndARoleChangeCountsAtOnce() throws SQLException {
         Login s = login(unique("dora"), "operator");
         assertThat(api.send("POST", "/api/v1/groups", Map.of("name", unique("g")), null, s.cookieAndCsrf()).status()).isEqualTo(201);
