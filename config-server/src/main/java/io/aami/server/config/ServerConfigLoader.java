@@ -162,8 +162,9 @@ public final class ServerConfigLoader {
         if (outside(cfg.audit().retention(), Duration.ofDays(1), Duration.ofDays(36_500))) {
             throw t.invalid("audit.retention", "must be between 1d and 36500d");
         }
-        if (outside(cfg.sessions().idleTimeout(), Duration.ofMinutes(1), Duration.ofDays(1))) {
-            throw t.invalid("sessions.idle_timeout", "must be between 1m and 1d");
+        // At least 5m: the last use is written at most once a minute, so an idle timeout near that ends busy sessions.
+        if (outside(cfg.sessions().idleTimeout(), Duration.ofMinutes(5), Duration.ofDays(1))) {
+            throw t.invalid("sessions.idle_timeout", "must be between 5m and 1d");
         }
         if (outside(cfg.sessions().absoluteTimeout(), cfg.sessions().idleTimeout(), Duration.ofDays(30))) {
             throw t.invalid("sessions.absolute_timeout", "must be between sessions.idle_timeout and 30d");

@@ -27,7 +27,8 @@ import java.util.UUID;
  * login whatever the use, and at once when the user is disabled or deleted. Every request re-reads the user's current
  * role with the session (one query), so a demotion counts from the next request. A background poll
  * ({@code X-AAMI-Poll: 1}) is no use: a console left open still reaches its idle timeout. The last use is written at most once
- * a {@link #TOUCH_EVERY}, so the idle timeout may run up to that much late. Login and logout are audited.
+ * a {@link #TOUCH_EVERY}, so the stored last use lags real use by up to that much and the idle timeout may end a
+ * session up to that much early (hence {@code sessions.idle_timeout} is at least 5m). Login and logout are audited.
  */
 final class SessionService {
     static final String SESSION = "session";

@@ -106,8 +106,9 @@ class ServerConfigValidationTest {
             "AAMI_AUDIT_RETENTION=36501d                  | audit.retention | must be between 1d and 36500d",
             "AAMI_AUDIT_RETENTION=forever                 | audit.retention | 'forever' is not a duration",
             // sessions
-            "AAMI_SESSIONS_IDLE_TIMEOUT=59s               | sessions.idle_timeout | must be between 1m and 1d",
-            "AAMI_SESSIONS_IDLE_TIMEOUT=25h               | sessions.idle_timeout | must be between 1m and 1d",
+            "AAMI_SESSIONS_IDLE_TIMEOUT=59s               | sessions.idle_timeout | must be between 5m and 1d",
+            "AAMI_SESSIONS_IDLE_TIMEOUT=4m                | sessions.idle_timeout | must be between 5m and 1d",
+            "AAMI_SESSIONS_IDLE_TIMEOUT=25h               | sessions.idle_timeout | must be between 5m and 1d",
             "AAMI_SESSIONS_IDLE_TIMEOUT=soon              | sessions.idle_timeout | 'soon' is not a duration",
             "AAMI_SESSIONS_ABSOLUTE_TIMEOUT=29m           | sessions.absolute_timeout | must be between sessions.idle_timeout and 30d",
             "AAMI_SESSIONS_ABSOLUTE_TIMEOUT=31d           | sessions.absolute_timeout | must be between sessions.idle_timeout and 30d",
