@@ -114,10 +114,28 @@ class AccessMatrixTest {
     static final String ENDS_SESSION = "DELETE /api/v1/login/session";
     static final String SESSION_USER = "walk-session-operator";
 
-    /** SESSION_OPERATOR: an operator by the console's cookie, sending its CSRF token with every request. */
-    enum Caller { NONE, VIEWER, OPERATOR, SESSION_OPERATOR, ADMIN_USER, BREAK_GLASS, MONITORING, AGENT }
+    /**
+     * SESSION_OPERATOR: an operator by the console's cookie, sending its CSRF token with every request.
+     * SESSION_NO_CSRF: the same user by a session cookie of its own, never sending the CSRF token (what a cross-site
+     * request could do): every cookie-authenticated write must be refused as {@link Outcome#CSRF_REFUSED}.
+     */
+    enum Caller { NONE, VIEWER, OPERATOR, SESSION_OPERATOR, SESSION_NO_CSRF, ADMIN_USER, BREAK_GLASS, MONITORING, AGENT }
 
-    enum Outcome { UNAUTHORIZED, FORBIDDEN, ALLOWED }
+    /** FORBIDDEN is a 403 for the role; CSRF_REFUSED a 403 {@code CSRF_TOKEN_INVALID}: the walk tells them apart. */
+    enum Outcome { UNAUTHORIZED, FORBIDDEN, CSRF_REFUSED, ALLOWED }
+
+    static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    /** The routes that resolve an operator-side credential, so the session cookie and its CSRF check. */
+    static final Set<Access> CREDENTIAL_ROUTES = EnumSet.of(Access.VIEWER, Access.OPERATOR, Access.ADMIN, Access.MONITORING,
+            Access.METRICS_ACCESS);
+
+    /** What the table promises the caller on this route: a session's write without its CSRF token is refused first. */
+    static Outcome expected(Access access, String method, Caller caller) {
+        if (caller == Caller.SESSION_NO_CSRF && CREDENTIAL_ROUTES.contains(access) && !SAFE_METHODS.contains(method)) {
+            return Outcome.CSRF_REFUSED;
+        }
+        return expected(access, caller);
+    }
 
     /** How one caller sends its requests: through which client, with which bearer token (or none) and headers. */
     record Credential(Api api, String bearer, String... headers) {
@@ -130,9 +148,10 @@ class AccessMatrixTest {
             case AGENT -> caller == Caller.AGENT ? Outcome.ALLOWED : Outcome.UNAUTHORIZED;
             // metrics.public is false here: /metrics takes what the monitoring routes take.
             case MONITORING, METRICS_ACCESS -> caller == Caller.NONE || caller == Caller.AGENT ? Outcome.UNAUTHORIZED : Outcome.ALLOWED;
-            case VIEWER -> operator(caller, EnumSet.of(Caller.VIEWER, Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.ADMIN_USER,
+            case VIEWER -> operator(caller, EnumSet.of(Caller.VIEWER, Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.SESSION_NO_CSRF,
+                    Caller.ADMIN_USER, Caller.BREAK_GLASS));
+            case OPERATOR -> operator(caller, EnumSet.of(Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.SESSION_NO_CSRF, Caller.ADMIN_USER,
                     Caller.BREAK_GLASS));
-            case OPERATOR -> operator(caller, EnumSet.of(Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.ADMIN_USER, Caller.BREAK_GLASS));
             case ADMIN -> operator(caller, EnumSet.of(Caller.ADMIN_USER, Caller.BREAK_GLASS));
         };
     }
@@ -213,11 +232,11 @@ class AccessMatrixTest {
                 Credential as = caller == Caller.SESSION_OPERATOR && key(r).equals(ENDS_SESSION)
                         ? login(callers.get(caller).api(), SESSION_USER) : callers.get(caller);
                 Api.Reply reply = as.api().send(r.method(), path(r, agentId), Map.of(), as.bearer(), as.headers());
-                Outcome want = listed == null ? null : expected(listed, caller);
+                Outcome want = listed == null ? null : expected(listed, r.method(), caller);
                 // A console page sends a browser without a session to the login page: its 401.
                 boolean toLogin = reply.status() == 303 && reply.header("Location").orElse("").equals("/ui/login");
                 Outcome got = reply.status() == 401 || toLogin ? Outcome.UNAUTHORIZED
-                        : reply.status() == 403 ? Outcome.FORBIDDEN : Outcome.ALLOWED;
+                        : reply.status() == 403 ? forbidden(reply) : Outcome.ALLOWED;
                 if (got != want || reply.status() >= 500 || reply.status() == 404 && reply.body().contains("no route")) {
                     wrong.add(key(r) + " (listed " + listed + ") as " + caller + ": expected " + want + ", got " + reply);
                 }
@@ -226,6 +245,12 @@ class AccessMatrixTest {
         }
         assertThat(wrong).as("routes answering against the table").isEmpty();
         assertThat(walked).isEqualTo(routes.size() * Caller.values().length);
+    }
+
+    /** A 403's kind by its code; a 403 with any other code counts as neither (so the walk reports it). */
+    private static Outcome forbidden(Api.Reply reply) {
+        String code = reply.body().contains("\"code\"") ? reply.json().path("code").asText() : "";
+        return code.equals("CSRF_TOKEN_INVALID") ? Outcome.CSRF_REFUSED : code.equals("FORBIDDEN") ? Outcome.FORBIDDEN : null;
     }
 
     private static String key(RouteTable.Route r) {
@@ -247,6 +272,10 @@ class AccessMatrixTest {
         callers.put(Caller.ADMIN_USER, new Credential(api, userToken(api, "walk-admin", "admin")));
         Fixtures.user(api, SESSION_USER, "operator");
         callers.put(Caller.SESSION_OPERATOR, login(api, SESSION_USER));
+        // Another user: SESSION_OPERATOR's revocation of all its tokens ends all its sessions.
+        Fixtures.user(api, SESSION_USER + "-no-csrf", "operator");
+        Credential withCsrf = login(api, SESSION_USER + "-no-csrf");
+        callers.put(Caller.SESSION_NO_CSRF, new Credential(api, null, withCsrf.headers()[0], withCsrf.headers()[1]));
         callers.put(Caller.BREAK_GLASS, new Credential(api, ADMIN));
         callers.put(Caller.MONITORING, new Credential(api, MONITORING));
         assertThat(api.get("/api/v1/users", callers.get(Caller.OPERATOR).bearer()).json().get("code").asText()).isEqualTo("FORBIDDEN");
