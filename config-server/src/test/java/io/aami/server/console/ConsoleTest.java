@@ -1,5 +1,6 @@
 package io.aami.server.console;
 
+import static io.aami.server.testing.ConsoleSessions.assertNoInlineScriptNorOtherOrigin;
 import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -121,10 +122,5 @@ class ConsoleTest {
             Api.Reply r = api.get(path, null);
             assertThat(r.status()).as(path + " " + r).isIn(400, 404);
         }
-    }
-
-    private static void assertNoInlineScriptNorOtherOrigin(String html) {
-        assertThat(Pattern.compile("<script(?![^>]*\\ssrc=\"/ui/assets/)").matcher(html).find()).as("inline script in " + html).isFalse();
-        assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain(" on").doesNotContain("style=");
     }
 }
