@@ -50,6 +50,14 @@ public final class ApiPaths {
     public static final String ME_TOKEN = ME_TOKENS + "/{token_id}";
     /** A user's own API token for its name and password: how a user gets its first token (never an admin for it). */
     public static final String LOGIN_TOKENS = V1 + "/login/tokens";
+    /**
+     * The console's browser session: {@code POST} logs in by name and password (sets the {@code aami_session}
+     * cookie), {@code GET} says who it is and its CSRF token, {@code DELETE} logs out.
+     */
+    public static final String LOGIN_SESSION = V1 + "/login/session";
+
+    /** The fleet at a glance (viewer): targets by status, checks by latest status; what the console's overview polls. */
+    public static final String FLEET_SUMMARY = V1 + "/fleet/summary";
 
     /** The audit log (admin): every change made through the admin API, newest first. */
     public static final String AUDIT = V1 + "/audit";

@@ -22,6 +22,8 @@ public enum ErrorCode {
     TOKEN_REVOKED(401),
     TOKEN_EXHAUSTED(401),
     FORBIDDEN(403),
+    /** A state-changing request authenticated by the console's session cookie without its CSRF token (or a wrong one). */
+    CSRF_TOKEN_INVALID(403),
     GROUP_MISMATCH(403),
     SOURCE_NOT_ALLOWED(403),
     AGENT_REVOKED(403),

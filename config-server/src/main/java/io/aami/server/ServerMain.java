@@ -46,6 +46,8 @@ import io.aami.server.security.Secrets;
 import io.aami.server.targets.TargetsFeature;
 import io.aami.server.tokens.TokensFeature;
 import io.aami.server.users.UsersFeature;
+import io.aami.server.sessions.SessionsFeature;
+import io.aami.server.console.ConsoleFeature;
 import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -157,12 +159,13 @@ public final class ServerMain {
     private static RunningServer startFeatures(ServerContext ctx) {
         Core core = wire(Features.building(ctx));
         ctx.changes().start();
-        int port = serve(ctx, core.pki().tlsMaterial(), access(ctx, operators(ctx, core.users()), core.agents().authentication()));
+        int port = serve(ctx, core.pki().tlsMaterial(), access(ctx, operators(ctx, core.users(), core.sessions()), core.agents().authentication()));
         return new RunningServer(port, ctx.db(), core.heartbeat(), core.results(), ctx.routes(), ctx.resources());
     }
 
     /** What starting the API and {@link RunningServer} need from the features (all null when listing). */
-    private record Core(PkiFeature pki, AgentAuthFeature agents, UsersFeature users, HeartbeatFeature heartbeat, ResultStreams results) {
+    private record Core(PkiFeature pki, AgentAuthFeature agents, UsersFeature users, SessionsFeature sessions,
+                        HeartbeatFeature heartbeat, ResultStreams results) {
     }
 
     /** Every feature, each after those it depends on: adding a feature is one line here. */
@@ -171,7 +174,9 @@ public final class ServerMain {
         PkiFeature pki = f.add(PkiFeature.ROUTES, PkiFeature::new);
         AgentAuthFeature agents = f.add(ctx -> new AgentAuthFeature(ctx, pki.tls()));
         UsersFeature users = f.add(UsersFeature.ROUTES, ctx -> new UsersFeature(ctx, audit.trail()));
+        SessionsFeature sessions = f.add(SessionsFeature.ROUTES, ctx -> new SessionsFeature(ctx, users.passwordLogin(), audit.trail()));
         f.add(HealthFeature.ROUTES, HealthFeature::new);
+        f.add(ConsoleFeature.ROUTES, ConsoleFeature::new);
         f.add(MetricsFeature.ROUTES, MetricsFeature::new);
         GroupsFeature groups = f.add(GroupsFeature.ROUTES, ctx -> new GroupsFeature(ctx, audit.trail()));
         TargetsFeature targets = f.add(TargetsFeature.ROUTES, ctx -> new TargetsFeature(ctx, groups.service(), audit.trail()));
@@ -188,16 +193,16 @@ public final class ServerMain {
         ResultStreams results = f.add(ResultStreams::new);
         f.add(CheckResultsFeature.ROUTES, ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
         f.add(ProbeResultsFeature.ROUTES, ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
-        return new Core(pki, agents, users, heartbeat, results);
+        return new Core(pki, agents, users, sessions, heartbeat, results);
     }
 
-    /** Operator credentials: the break-glass admin token, the monitoring token, users' API tokens. */
-    private static OperatorAuthenticator operators(ServerContext ctx, UsersFeature users) {
+    /** Operator credentials: the break-glass admin token, the monitoring token, users' API tokens, console sessions. */
+    private static OperatorAuthenticator operators(ServerContext ctx, UsersFeature users, SessionsFeature sessions) {
         ServerConfig cfg = ctx.config();
         String adminToken = AdminToken.resolve(cfg.adminToken(), cfg.adminTokenFile(), ctx.secrets());
         String monitoringToken = AdminToken.resolveMonitoring(cfg.monitoringToken(), cfg.monitoringTokenFile(), ctx.secrets());
         ServerConfig.RateLimits limits = cfg.rateLimits();
-        return new OperatorAuthenticator(adminToken, monitoringToken, users.authentication(),
+        return new OperatorAuthenticator(adminToken, monitoringToken, users.authentication(), sessions.authentication(),
                 new RateLimiter(limits.invalidTokenPerSecond(), limits.invalidTokenBurst(), ctx.clock(), 100_000));
     }
 

@@ -55,11 +55,15 @@ class AccessMatrixTest {
             entry("GET /api/v1/checks/{id}", Access.VIEWER),
             entry("PUT /api/v1/checks/{id}", Access.OPERATOR),
             entry("DELETE /api/v1/checks/{id}", Access.OPERATOR),
+            entry("GET /api/v1/fleet/summary", Access.VIEWER),
             entry("GET /api/v1/groups", Access.VIEWER),
             entry("POST /api/v1/groups", Access.OPERATOR),
             entry("GET /api/v1/groups/{id}", Access.VIEWER),
             entry("PUT /api/v1/groups/{id}", Access.OPERATOR),
             entry("DELETE /api/v1/groups/{id}", Access.OPERATOR),
+            entry("GET /api/v1/login/session", Access.VIEWER),
+            entry("POST /api/v1/login/session", Access.PUBLIC),
+            entry("DELETE /api/v1/login/session", Access.VIEWER),
             entry("POST /api/v1/login/tokens", Access.PUBLIC),
             entry("GET /api/v1/me", Access.VIEWER),
             entry("GET /api/v1/me/tokens", Access.VIEWER),
@@ -93,22 +97,48 @@ class AccessMatrixTest {
             entry("GET /api/v1/users/{id}/tokens", Access.ADMIN),
             entry("DELETE /api/v1/users/{id}/tokens", Access.ADMIN),
             entry("DELETE /api/v1/users/{id}/tokens/{token_id}", Access.ADMIN),
+            entry("GET /", Access.PUBLIC),
             entry("GET /health", Access.HEALTH),
             entry("GET /metrics", Access.METRICS_ACCESS),
-            entry("GET /ready", Access.HEALTH));
+            entry("GET /ready", Access.HEALTH),
+            entry("GET /ui", Access.VIEWER),
+            entry("GET /ui/assets/{name}", Access.PUBLIC),
+            entry("GET /ui/login", Access.PUBLIC));
 
-    /** Writes a viewer may make: only to its own tokens. */
+    /** Writes a viewer may make: only to its own tokens and its own session (logout). */
     static final Set<String> VIEWER_WRITES = Set.of("POST /api/v1/me/tokens", "DELETE /api/v1/me/tokens",
-            "DELETE /api/v1/me/tokens/{token_id}");
-    /** Revokes the caller's own tokens: walked last, so every caller keeps its token for the other routes. */
+            "DELETE /api/v1/me/tokens/{token_id}", "DELETE /api/v1/login/session");
+    /** Revokes the caller's own tokens: walked last but one, so every caller keeps its token for the other routes. */
     static final String REVOKES_CALLER = "DELETE /api/v1/me/tokens";
+    /** Ends the session caller's session: that caller walks it with a second session of its own. */
+    static final String ENDS_SESSION = "DELETE /api/v1/login/session";
+    static final String SESSION_USER = "walk-session-operator";
 
-    enum Caller { NONE, VIEWER, OPERATOR, ADMIN_USER, BREAK_GLASS, MONITORING, AGENT }
+    /**
+     * SESSION_OPERATOR: an operator by the console's cookie, sending its CSRF token with every request.
+     * SESSION_NO_CSRF: the same user by a session cookie of its own, never sending the CSRF token (what a cross-site
+     * request could do): every cookie-authenticated write must be refused as {@link Outcome#CSRF_REFUSED}.
+     */
+    enum Caller { NONE, VIEWER, OPERATOR, SESSION_OPERATOR, SESSION_NO_CSRF, ADMIN_USER, BREAK_GLASS, MONITORING, AGENT }
 
-    enum Outcome { UNAUTHORIZED, FORBIDDEN, ALLOWED }
+    /** FORBIDDEN is a 403 for the role; CSRF_REFUSED a 403 {@code CSRF_TOKEN_INVALID}: the walk tells them apart. */
+    enum Outcome { UNAUTHORIZED, FORBIDDEN, CSRF_REFUSED, ALLOWED }
 
-    /** How one caller sends its requests: through which client, with which bearer token (or none). */
-    record Credential(Api api, String bearer) {
+    static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    /** The routes that resolve an operator-side credential, so the session cookie and its CSRF check. */
+    static final Set<Access> CREDENTIAL_ROUTES = EnumSet.of(Access.VIEWER, Access.OPERATOR, Access.ADMIN, Access.MONITORING,
+            Access.METRICS_ACCESS);
+
+    /** What the table promises the caller on this route: a session's write without its CSRF token is refused first. */
+    static Outcome expected(Access access, String method, Caller caller) {
+        if (caller == Caller.SESSION_NO_CSRF && CREDENTIAL_ROUTES.contains(access) && !SAFE_METHODS.contains(method)) {
+            return Outcome.CSRF_REFUSED;
+        }
+        return expected(access, caller);
+    }
+
+    /** How one caller sends its requests: through which client, with which bearer token (or none) and headers. */
+    record Credential(Api api, String bearer, String... headers) {
     }
 
     /** What the table's role promises each caller. */
@@ -118,8 +148,10 @@ class AccessMatrixTest {
             case AGENT -> caller == Caller.AGENT ? Outcome.ALLOWED : Outcome.UNAUTHORIZED;
             // metrics.public is false here: /metrics takes what the monitoring routes take.
             case MONITORING, METRICS_ACCESS -> caller == Caller.NONE || caller == Caller.AGENT ? Outcome.UNAUTHORIZED : Outcome.ALLOWED;
-            case VIEWER -> operator(caller, EnumSet.of(Caller.VIEWER, Caller.OPERATOR, Caller.ADMIN_USER, Caller.BREAK_GLASS));
-            case OPERATOR -> operator(caller, EnumSet.of(Caller.OPERATOR, Caller.ADMIN_USER, Caller.BREAK_GLASS));
+            case VIEWER -> operator(caller, EnumSet.of(Caller.VIEWER, Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.SESSION_NO_CSRF,
+                    Caller.ADMIN_USER, Caller.BREAK_GLASS));
+            case OPERATOR -> operator(caller, EnumSet.of(Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.SESSION_NO_CSRF, Caller.ADMIN_USER,
+                    Caller.BREAK_GLASS));
             case ADMIN -> operator(caller, EnumSet.of(Caller.ADMIN_USER, Caller.BREAK_GLASS));
         };
     }
@@ -197,10 +229,14 @@ class AccessMatrixTest {
         for (RouteTable.Route r : routes) {
             Access listed = EXPECTED.get(key(r));
             for (Caller caller : Caller.values()) {
-                Credential as = callers.get(caller);
-                Api.Reply reply = as.api().send(r.method(), path(r, agentId), Map.of(), as.bearer());
-                Outcome want = listed == null ? null : expected(listed, caller);
-                Outcome got = reply.status() == 401 ? Outcome.UNAUTHORIZED : reply.status() == 403 ? Outcome.FORBIDDEN : Outcome.ALLOWED;
+                Credential as = caller == Caller.SESSION_OPERATOR && key(r).equals(ENDS_SESSION)
+                        ? login(callers.get(caller).api(), SESSION_USER) : callers.get(caller);
+                Api.Reply reply = as.api().send(r.method(), path(r, agentId), Map.of(), as.bearer(), as.headers());
+                Outcome want = listed == null ? null : expected(listed, r.method(), caller);
+                // A console page sends a browser without a session to the login page: its 401.
+                boolean toLogin = reply.status() == 303 && reply.header("Location").orElse("").equals("/ui/login");
+                Outcome got = reply.status() == 401 || toLogin ? Outcome.UNAUTHORIZED
+                        : reply.status() == 403 ? forbidden(reply) : Outcome.ALLOWED;
                 if (got != want || reply.status() >= 500 || reply.status() == 404 && reply.body().contains("no route")) {
                     wrong.add(key(r) + " (listed " + listed + ") as " + caller + ": expected " + want + ", got " + reply);
                 }
@@ -211,6 +247,12 @@ class AccessMatrixTest {
         assertThat(walked).isEqualTo(routes.size() * Caller.values().length);
     }
 
+    /** A 403's kind by its code; a 403 with any other code counts as neither (so the walk reports it). */
+    private static Outcome forbidden(Api.Reply reply) {
+        String code = reply.body().contains("\"code\"") ? reply.json().path("code").asText() : "";
+        return code.equals("CSRF_TOKEN_INVALID") ? Outcome.CSRF_REFUSED : code.equals("FORBIDDEN") ? Outcome.FORBIDDEN : null;
+    }
+
     private static String key(RouteTable.Route r) {
         return r.method() + " " + r.path();
     }
@@ -218,7 +260,7 @@ class AccessMatrixTest {
     /** {id} is the agent's own on agent routes; elsewhere a well-formed id of nothing (the handler answers 404). */
     private static String path(RouteTable.Route r, UUID agentId) {
         String id = r.access() == Access.AGENT ? agentId.toString() : UUID.randomUUID().toString();
-        return r.path().replace("{id}", id).replace("{token_id}", UUID.randomUUID().toString());
+        return r.path().replace("{id}", id).replace("{token_id}", UUID.randomUUID().toString()).replace("{name}", "console.css");
     }
 
     /** Everyone but the agent, each through the server's plain client. */
@@ -228,10 +270,23 @@ class AccessMatrixTest {
         callers.put(Caller.VIEWER, new Credential(api, userToken(api, "walk-viewer", "viewer")));
         callers.put(Caller.OPERATOR, new Credential(api, userToken(api, "walk-operator", "operator")));
         callers.put(Caller.ADMIN_USER, new Credential(api, userToken(api, "walk-admin", "admin")));
+        Fixtures.user(api, SESSION_USER, "operator");
+        callers.put(Caller.SESSION_OPERATOR, login(api, SESSION_USER));
+        // Another user: SESSION_OPERATOR's revocation of all its tokens ends all its sessions.
+        Fixtures.user(api, SESSION_USER + "-no-csrf", "operator");
+        Credential withCsrf = login(api, SESSION_USER + "-no-csrf");
+        callers.put(Caller.SESSION_NO_CSRF, new Credential(api, null, withCsrf.headers()[0], withCsrf.headers()[1]));
         callers.put(Caller.BREAK_GLASS, new Credential(api, ADMIN));
         callers.put(Caller.MONITORING, new Credential(api, MONITORING));
         assertThat(api.get("/api/v1/users", callers.get(Caller.OPERATOR).bearer()).json().get("code").asText()).isEqualTo("FORBIDDEN");
         return callers;
+    }
+
+    private static Credential login(Api api, String name) {
+        Api.Reply in = api.post("/api/v1/login/session", Map.of("user", name, "password", Fixtures.PASSWORD), null);
+        assertThat(in.status()).as(in.toString()).isEqualTo(201);
+        return new Credential(api, null, "Cookie", in.header("Set-Cookie").orElseThrow().split(";")[0],
+                "X-CSRF-Token", in.json().get("csrf_token").asText());
     }
 
     private static String userToken(Api api, String name, String role) {

@@ -35,7 +35,7 @@ class RouteTableTest {
         assertThat(lines.get(0).split("\\s+")).containsExactly("METHOD", "PATH", "ROLE");
         List<RouteTable.Route> parsed = lines.subList(1, lines.size()).stream().map(line -> line.trim().split("\\s+"))
                 .map(f -> new RouteTable.Route(f[0], f[1], Access.valueOf(f[2]))).toList();
-        assertThat(parsed).isEqualTo(served).hasSize(59);
+        assertThat(parsed).isEqualTo(served).hasSize(67);
         assertThat(Files.readString(Path.of("..", "README.md"))).as("the README's Routes section").contains(printed);
     }
 
@@ -63,6 +63,11 @@ class RouteTableTest {
                 new RouteTable.Route("POST", "/api/v1/users", Access.ADMIN),
                 new RouteTable.Route("GET", "/api/v1/audit", Access.ADMIN),
                 new RouteTable.Route("POST", "/api/v1/me/tokens", Access.VIEWER),
+                new RouteTable.Route("POST", "/api/v1/login/session", Access.PUBLIC),
+                new RouteTable.Route("GET", "/ui", Access.VIEWER),
+                new RouteTable.Route("GET", "/ui/login", Access.PUBLIC),
+                new RouteTable.Route("GET", "/api/v1/fleet/summary", Access.VIEWER),
+                new RouteTable.Route("DELETE", "/api/v1/login/session", Access.VIEWER),
                 new RouteTable.Route("GET", "/api/v1/checks/target/{id}", Access.AGENT),
                 new RouteTable.Route("POST", "/api/v1/agents/{id}/heartbeat", Access.AGENT));
     }
@@ -71,12 +76,19 @@ class RouteTableTest {
     @Test
     void theServerEnforcesEachListedRole() {
         for (RouteTable.Route r : server.running().routes()) {
-            String path = r.path().replace("{id}", UUID.randomUUID().toString()).replace("{token_id}", UUID.randomUUID().toString());
+            String path = r.path().replace("{id}", UUID.randomUUID().toString()).replace("{token_id}", UUID.randomUUID().toString())
+                    .replace("{name}", "console.css");
             Api.Reply reply = api.send(r.method(), path, null, null);
             assertThat(reply.body()).as(r + " → " + reply).doesNotContain("no route ");
             if (r.access() == Access.VIEWER || r.access() == Access.OPERATOR || r.access() == Access.ADMIN || r.access() == Access.AGENT
                     || r.access() == Access.MONITORING) {
-                assertThat(reply.status()).as(r + " → " + reply).isEqualTo(401);
+                if (r.path().equals("/ui")) {
+                    // A console page sends a browser to log in rather than answer 401.
+                    assertThat(reply.status()).as(r + " → " + reply).isEqualTo(303);
+                    assertThat(reply.header("Location")).contains("/ui/login");
+                } else {
+                    assertThat(reply.status()).as(r + " → " + reply).isEqualTo(401);
+                }
             } else if (r.access() != Access.METRICS_ACCESS) {
                 assertThat(reply.status()).as(r + " → " + reply).isNotEqualTo(401);
             }

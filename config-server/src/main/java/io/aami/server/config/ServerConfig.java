@@ -9,7 +9,8 @@ import java.time.Duration;
  */
 public record ServerConfig(Listen listen, Path dataDir, Database database, String adminToken, Tls tls,
                            Heartbeat heartbeat, Tokens tokens, Http http, RateLimits rateLimits, Checks checks,
-                           Results results, Policy policy, Logging logging, String monitoringToken, Sd sd, Audit audit) {
+                           Results results, Policy policy, Logging logging, String monitoringToken, Sd sd, Audit audit,
+                           Sessions sessions) {
 
     /** Where the API listens. Port 0 picks a free port (tests). */
     public record Listen(String host, int port) {
@@ -107,6 +108,10 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
 
     /** The audit log: events older than {@code retention} are deleted (hourly, in bounded batches). */
     public record Audit(Duration retention) {
+    }
+
+    /** The console's browser sessions: each ends after {@code idleTimeout} unused, and {@code absoluteTimeout} after login. */
+    public record Sessions(Duration idleTimeout, Duration absoluteTimeout) {
     }
 
     public Path postgresDir() {

@@ -93,7 +93,9 @@ public final class ServerConfigLoader {
                         t.choice("logging.format", "text", "text", "json")),
                 Strings.blankToNull(t.string("monitoring_token", null)),
                 new ServerConfig.Sd(allowedCidrs(t)),
-                new ServerConfig.Audit(t.duration("audit.retention", Duration.ofDays(365))));
+                new ServerConfig.Audit(t.duration("audit.retention", Duration.ofDays(365))),
+                new ServerConfig.Sessions(t.duration("sessions.idle_timeout", Duration.ofMinutes(30)),
+                        t.duration("sessions.absolute_timeout", Duration.ofHours(12))));
         t.finish();
         validate(cfg, t);
         return new Loaded(cfg, t.unusedEnvironmentWarnings("config-server"));
@@ -159,6 +161,13 @@ public final class ServerConfigLoader {
         }
         if (outside(cfg.audit().retention(), Duration.ofDays(1), Duration.ofDays(36_500))) {
             throw t.invalid("audit.retention", "must be between 1d and 36500d");
+        }
+        // At least 5m: the last use is written at most once a minute, so an idle timeout near that ends busy sessions.
+        if (outside(cfg.sessions().idleTimeout(), Duration.ofMinutes(5), Duration.ofDays(1))) {
+            throw t.invalid("sessions.idle_timeout", "must be between 5m and 1d");
+        }
+        if (outside(cfg.sessions().absoluteTimeout(), cfg.sessions().idleTimeout(), Duration.ofDays(30))) {
+            throw t.invalid("sessions.absolute_timeout", "must be between sessions.idle_timeout and 30d");
         }
         if (cfg.policy().maxWait().compareTo(Duration.ofSeconds(1)) < 0 || cfg.policy().maxWait().compareTo(Duration.ofMinutes(10)) > 0) {
             throw t.invalid("policy.max_wait", "must be between 1s and 10m");

@@ -62,6 +62,7 @@ public final class ApiServer {
             config.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 RequestIds.assign(ctx);
+                ConsolePages.secure(ctx);
             });
             config.routes.after(ctx -> {
                 access.release(ctx);

@@ -25,7 +25,14 @@ public final class ErrorMapper {
     private static final Duration DB_RETRY_AFTER = Duration.ofSeconds(5);
 
     public void register(RoutesConfig routes) {
-        routes.exception(ApiException.class, (e, ctx) -> write(ctx, e));
+        routes.exception(ApiException.class, (e, ctx) -> {
+            if (e.code() == ErrorCode.UNAUTHORIZED && ConsolePages.wantsLoginPage(ctx)) {
+                // A console page without a live session: the browser is sent to log in, not shown JSON.
+                ctx.status(303).header("Location", ConsolePages.LOGIN);
+                return;
+            }
+            write(ctx, e);
+        });
         routes.exception(DataAccessException.class, (e, ctx) -> {
             if (e.unavailable()) {
                 LOG.warn("database unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());

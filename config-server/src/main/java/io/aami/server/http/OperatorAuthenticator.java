@@ -13,22 +13,28 @@ import io.javalin.http.Context;
  * as a hash in memory, both compared every time so the timing does not tell which one a guess came close
  * to), else a user's API token ({@link UserAuthentication}). The monitoring token opens
  * {@link Access#MONITORING} routes (and {@code /metrics}) only: on any other route it is a 403, so a
- * Prometheus host's credential can neither change nor read the fleet's configuration.
+ * Prometheus host's credential can neither change nor read the fleet's configuration. A request without a bearer token
+ * may come with the console's session cookie ({@link SessionCookie}, {@link SessionAuthentication}): a state-changing
+ * one (any method but GET, HEAD, OPTIONS) must then carry the session's CSRF token, else 403
+ * {@code CSRF_TOKEN_INVALID}. A bearer token is never sent by a browser on its own, so it needs none.
  */
 public final class OperatorAuthenticator {
     private final byte[] adminSha256;
     private final byte[] monitoringSha256;
     private final UserAuthentication users;
+    private final SessionAuthentication sessions;
     private final RateLimiter invalidTokens;
 
     /** @param invalidTokens well-formed invalid user tokens per source address: past it, only recently valid ones are looked up */
-    public OperatorAuthenticator(String adminToken, String monitoringToken, UserAuthentication users, RateLimiter invalidTokens) {
+    public OperatorAuthenticator(String adminToken, String monitoringToken, UserAuthentication users, SessionAuthentication sessions,
+                                 RateLimiter invalidTokens) {
         if (adminToken.equals(monitoringToken)) {
             throw new IllegalStateException("the monitoring token must differ from the admin token");
         }
         this.adminSha256 = Secrets.sha256(adminToken);
         this.monitoringSha256 = Secrets.sha256(monitoringToken);
         this.users = users;
+        this.sessions = sessions;
         this.invalidTokens = invalidTokens;
     }
 
@@ -52,6 +58,9 @@ public final class OperatorAuthenticator {
 
     private Principal resolve(Context ctx, String required) {
         String presented = Bearer.from(ctx).orElse(null);
+        if (presented == null && ctx.cookie(SessionCookie.NAME) != null) {
+            return session(ctx);
+        }
         if (presented == null) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"aami\"");
             throw new ApiException(ErrorCode.UNAUTHORIZED, required);
@@ -66,6 +75,40 @@ public final class OperatorAuthenticator {
         Principals.set(ctx, p);
         return p;
     }
+
+    /** The session cookie's user (failed lookups bounded by the invalid-token limit), with its CSRF token checked. */
+    private Principal session(Context ctx) {
+        String id = SessionCookie.of(ctx).orElse(null);
+        String address = ctx.req().getRemoteAddr();
+        SessionAuthentication.Live live = null;
+        if (id != null) {
+            // Looked up first (one lookup by a unique hash, cheap), and only a failed lookup counts against the address:
+            // refusing before the lookup let a flood of garbage cookies lock out every valid session at the address
+            // (behind a proxy or NAT, the whole console).
+            live = sessions.authenticate(id, SessionCookie.background(ctx)).orElse(null);
+            if (live == null) {
+                invalidTokens.waitFor(address).ifPresent(wait -> {
+                    throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many invalid sessions from this address; retry later", wait);
+                });
+                invalidTokens.acquire(address);
+            }
+        }
+        if (live == null) {
+            // The browser drops the dead cookie, so it stops presenting it (and counting against the address).
+            SessionCookie.clear(ctx, ctx.req().isSecure());
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "the session has ended (logged out, idle or too old, or its user is disabled);"
+                    + " log in again");
+        }
+        if (!SAFE_METHODS.contains(ctx.method().name()) && !SessionCookie.csrfMatches(ctx, id)) {
+            throw new ApiException(ErrorCode.CSRF_TOKEN_INVALID, "a change made with the session cookie needs the session's CSRF token in the "
+                    + SessionCookie.CSRF_HEADER + " header or the " + SessionCookie.FORM_FIELD + " form field");
+        }
+        Principals.set(ctx, live.principal());
+        Principals.setSessionEnd(ctx, live.endsAt());
+        return live.principal();
+    }
+
+    private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS");
 
     /**
      * A user's token, or null. Only a well-formed token whose lookup failed counts against its address: a malformed

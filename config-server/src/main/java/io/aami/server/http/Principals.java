@@ -6,12 +6,22 @@ import io.javalin.http.Context;
 /** The {@link Principal} {@link OperatorAuthenticator} resolved for a request, kept on it for handlers. */
 public final class Principals {
     private static final String ATTRIBUTE = "aami.principal";
+    private static final String SESSION_ENDS = "aami.session_ends";
 
     private Principals() {
     }
 
     static void set(Context ctx, Principal principal) {
         ctx.attribute(ATTRIBUTE, principal);
+    }
+
+    static void setSessionEnd(Context ctx, java.time.Instant endsAt) {
+        ctx.attribute(SESSION_ENDS, endsAt);
+    }
+
+    /** When the console session the request came with ends at the latest; null for a request with a bearer token. */
+    public static java.time.Instant sessionEnd(Context ctx) {
+        return ctx.attribute(SESSION_ENDS);
     }
 
     /** The request's principal; only routes that require an operator-side credential have one. */

@@ -17,9 +17,10 @@ import java.util.Locale;
  * Failed attempts are limited per source address ({@link #ADDRESS_BURST}, then {@link #ADDRESS_PER_SECOND}) and
  * per user name ({@link #USER_BURST}, then {@link #USER_PER_SECOND}: 5 a minute), counted before the password is
  * checked, so guessing one user's password from many addresses is as slow as from one. Argon2 work is bounded by
- * {@link io.aami.server.security.PasswordHasher} (503 when it is busy).
+ * {@link io.aami.server.security.PasswordHasher} (503 when it is busy). The console's session login
+ * ({@link #authenticate}) shares the same limits, so the two doors together are no faster than one.
  */
-final class PasswordLogin {
+public final class PasswordLogin {
     static final int ADDRESS_BURST = 20;
     static final double ADDRESS_PER_SECOND = 1;
     static final int USER_BURST = 5;
@@ -38,18 +39,28 @@ final class PasswordLogin {
     }
 
     UserTokenView token(LoginTokenRequest req, String address) {
-        String user = Fields.required("user", req.user(), 64).toLowerCase(Locale.ROOT);
+        Fields.required("user", req.user(), 64);
         Fields.required("name", req.name(), 100);
+        Principal p = authenticate(req.user(), req.password(), address);
+        // The user who logged in made the token: it is audited as theirs, from the address that asked.
+        return tokens.create(Actor.of(p, address), p.userId(), req.token(), null, null);
+    }
+
+    /**
+     * The user a name and password belong to: 400 without a name, 429 past a limit, 401 for a wrong name or
+     * password or a disabled user (the same answer for each, so it does not tell which).
+     */
+    public Principal authenticate(String name, String password, String address) {
+        String user = Fields.required("user", name, 64).toLowerCase(Locale.ROOT);
         refuseWhenLimited(byAddress, address, "failed logins from this address");
         refuseWhenLimited(byUser, user, "failed logins for this user");
-        Principal p = users.authenticate(user, req.password()).orElse(null);
+        Principal p = users.authenticate(user, password).orElse(null);
         if (p == null) {
             byAddress.acquire(address);
             byUser.acquire(user);
             throw new ApiException(ErrorCode.UNAUTHORIZED, "wrong user name or password (or the user is disabled)");
         }
-        // The user who logged in made the token: it is audited as theirs, from the address that asked.
-        return tokens.create(Actor.of(p, address), p.userId(), req.token(), null);
+        return p;
     }
 
     private static void refuseWhenLimited(RateLimiter limiter, String key, String what) {

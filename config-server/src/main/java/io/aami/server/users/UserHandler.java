@@ -97,7 +97,7 @@ public final class UserHandler {
     public void createMyToken(Context ctx) {
         UUID me = myUser(ctx);
         UserTokenRequest req = bodies.read(ctx, UserTokenRequest.class);
-        UserTokenView t = tokens.create(Actors.of(ctx), me, req, Principals.of(ctx).tokenId());
+        UserTokenView t = tokens.create(Actors.of(ctx), me, req, Principals.of(ctx).tokenId(), Principals.sessionEnd(ctx));
         ctx.header("Cache-Control", "no-store");
         ctx.status(201).json(t);
     }

@@ -25,13 +25,18 @@ import java.util.UUID;
 
 /**
  * Rules for users: names unique without regard to case; passwords hashed (Argon2id) before any transaction;
- * the last enabled admin can be neither demoted, disabled nor deleted; disabling a user revokes its tokens
- * (so re-enabling it does not bring back a credential that may have leaked meanwhile). Every change is audited (a
+ * the last enabled admin can be neither demoted, disabled nor deleted; disabling a user revokes its tokens and ends
+ * its console sessions (so re-enabling it does not bring back a credential that may have leaked meanwhile); a new
+ * password ends the sessions too. Every change is audited (a
  * password change as {@code set_password}, never the password or its hash).
  */
 public final class UserService {
     /** The audit state after a password change: the user, flat, and what became of its tokens. */
-    record PasswordSet(@JsonUnwrapped UserView user, boolean revokeTokens, int revokedTokens) {
+    record PasswordSet(@JsonUnwrapped UserView user, boolean revokeTokens, int revokedTokens, int endedSessions) {
+    }
+
+    /** The audit state after a disable: the user, flat, and how many of its console sessions ended with it. */
+    record Disabled(@JsonUnwrapped UserView user, int endedSessions) {
     }
 
 
@@ -92,10 +97,12 @@ public final class UserService {
                 requireAnotherAdmin(admins, id, "demote or disable");
             }
             store.update(c, u);
+            Object after = u.view();
             if (u.disabled() && !old.disabled()) {
                 tokens.revokeAll(c, id, u.updatedAt());
+                after = new Disabled(u.view(), store.endSessions(c, id));
             }
-            audit.record(c, actor, Change.updated(Change.USER, id, old.view(), u.view()));
+            audit.record(c, actor, Change.updated(Change.USER, id, old.view(), after));
             return u.view();
         });
     }
@@ -114,8 +121,10 @@ public final class UserService {
             User u = new User(id, old.name(), old.role(), hash, old.disabled(), old.createdAt(), now);
             store.update(c, u);
             int revoked = revoke ? tokens.revokeAll(c, id, now) : 0;
+            // The old password may be what leaked: the sessions it opened end too, whatever revoke_tokens says.
+            int ended = store.endSessions(c, id);
             audit.record(c, actor, new Change("set_password", Change.USER, id.toString(), old.view(),
-                    new PasswordSet(u.view(), revoke, revoked)));
+                    new PasswordSet(u.view(), revoke, revoked, ended)));
             return null;
         });
     }

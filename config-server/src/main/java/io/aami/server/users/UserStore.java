@@ -74,6 +74,18 @@ public final class UserStore {
         return out;
     }
 
+    // The sessions table is the sessions feature's, which depends on users: users ends them with this one statement
+    // so a disable, a new password or a revocation of every token ends them in its own transaction.
+    private static final String END_SESSIONS = "DELETE FROM sessions WHERE user_id = ?";
+
+    /** Ends every console session of the user at once (not at their next use: re-enabling must not revive them); how many. */
+    int endSessions(Connection c, UUID userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(END_SESSIONS)) {
+            ps.setObject(1, userId);
+            return ps.executeUpdate();
+        }
+    }
+
     private static final String DELETE = "DELETE FROM users WHERE id = ?";
 
     boolean delete(Connection c, UUID id) throws SQLException {

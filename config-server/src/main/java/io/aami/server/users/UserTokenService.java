@@ -4,7 +4,6 @@ import io.aami.server.audit.Actor;
 import io.aami.server.audit.AuditTrail;
 import io.aami.server.audit.Change;
 import io.aami.contract.ErrorCode;
-import io.aami.contract.users.TokensRevoked;
 import io.aami.contract.users.UserTokenRequest;
 import io.aami.contract.users.UserTokenView;
 import io.aami.server.db.DataAccessException;
@@ -37,6 +36,10 @@ public final class UserTokenService {
     static final String REVOKE_TOKENS = "revoke_tokens";
     private static final byte[] NO_TOKEN = Secrets.sha256("no user token has this hash");
 
+    /** The audit state of {@link #revokeAll}: how many tokens were revoked and console sessions ended. */
+    record AllRevoked(int revoked, int endedSessions) {
+    }
+
     private final Database db;
     private final UserStore users;
     private final UserTokenStore store;
@@ -60,9 +63,11 @@ public final class UserTokenService {
     /**
      * A new token for {@code userId}, recorded as {@code actor}'s. {@code callerToken} is the token the request
      * came with, if any: the new one expires no later than it (without an expiry of its own it takes the
-     * caller's), so a leaked short-lived token cannot mint itself a lasting successor.
+     * caller's), so a leaked short-lived token cannot mint itself a lasting successor. {@code sessionEnd} is the
+     * absolute end of the console session the request came with, if any: the same rule, so a borrowed session
+     * cannot mint a token that outlives its logout and timeouts.
      */
-    public UserTokenView create(Actor actor, UUID userId, UserTokenRequest req, UUID callerToken) {
+    public UserTokenView create(Actor actor, UUID userId, UserTokenRequest req, UUID callerToken, Instant sessionEnd) {
         String name = Fields.required("name", req.name(), 100);
         StorableText.require("name", name);
         Instant now = clock.instant();
@@ -77,7 +82,8 @@ public final class UserTokenService {
                 if (store.countLive(c, userId, now) >= MAX_LIVE_TOKENS) {
                     throw ApiException.invalid("name", "a user has at most " + MAX_LIVE_TOKENS + " live tokens; revoke one first");
                 }
-                Instant expiresAt = callerToken == null ? requested : notAfterCaller(store.find(c, callerToken), requested, req);
+                Instant limit = callerToken == null ? sessionEnd : store.find(c, callerToken).map(UserToken::expiresAt).orElse(null);
+                Instant expiresAt = notAfterCaller(limit, requested, req);
                 UserToken t = new UserToken(id, userId, name, Secrets.sha256(token), now, expiresAt, null, null, null, null, false);
                 store.insert(c, t);
                 audit.record(c, actor, Change.created(Change.USER_TOKEN, id, t.view(now, null)));
@@ -113,14 +119,15 @@ public final class UserTokenService {
     }
 
     /**
-     * Revokes every live token of {@code userId}; how many. Audited as one {@code revoke_tokens} row on the user
+     * Revokes every live token of {@code userId} and ends its console sessions ("log out everywhere"); how many tokens. Audited as one {@code revoke_tokens} row on the user
      * with that count (one row per request, like every other route; the tokens' own rows keep their history).
      */
     public int revokeAll(Actor actor, UUID userId) {
         return db.inTransaction(c -> {
             users.find(c, userId).orElseThrow(() -> ApiException.notFound("user", userId));
             int revoked = store.revokeAll(c, userId, clock.instant());
-            audit.record(c, actor, new Change(REVOKE_TOKENS, Change.USER, userId.toString(), null, new TokensRevoked(revoked)));
+            int ended = users.endSessions(c, userId);
+            audit.record(c, actor, new Change(REVOKE_TOKENS, Change.USER, userId.toString(), null, new AllRevoked(revoked, ended)));
             return revoked;
         });
     }
@@ -153,9 +160,8 @@ public final class UserTokenService {
         return Optional.of(Principal.user(t.userId(), t.userName(), t.userRole(), t.id()));
     }
 
-    /** {@code requested}, unless it outlives the caller's own token (then a 400), or the caller's expiry when none. */
-    private static Instant notAfterCaller(Optional<UserToken> caller, Instant requested, UserTokenRequest req) {
-        Instant limit = caller.map(UserToken::expiresAt).orElse(null);
+    /** {@code requested}, unless it outlives the caller's own credential (then a 400), or the caller's end when none. */
+    private static Instant notAfterCaller(Instant limit, Instant requested, UserTokenRequest req) {
         if (limit == null) {
             return requested;
         }
@@ -164,7 +170,7 @@ public final class UserTokenService {
         }
         if (requested.isAfter(limit)) {
             throw ApiException.invalid(req.expiresAt() != null ? "expires_at" : "ttl_seconds",
-                    "must be no later than " + limit + ", when the token this request came with expires");
+                    "must be no later than " + limit + ", when the token or session this request came with expires");
         }
         return requested;
     }

@@ -49,6 +49,7 @@ public final class UsersFeature {
 
     private final UserService users;
     private final UserTokenService tokens;
+    private final PasswordLogin login;
 
     public UsersFeature(ServerContext ctx, AuditTrail audit) {
         UserStore userStore = new UserStore();
@@ -62,7 +63,8 @@ public final class UsersFeature {
         });
         users = new UserService(ctx.db(), userStore, tokenStore, new PasswordHasher(new SecureRandom()), audit, ctx.clock());
         tokens = new UserTokenService(ctx.db(), userStore, tokenStore, uses, ctx.secrets(), audit, ctx.clock());
-        ctx.routes().bind(ROUTES, new UserHandler(users, tokens, new PasswordLogin(users, tokens, ctx.clock()), ctx.bodies()));
+        login = new PasswordLogin(users, tokens, ctx.clock());
+        ctx.routes().bind(ROUTES, new UserHandler(users, tokens, login, ctx.bodies()));
     }
 
     /** Resolves a user's API token to the user and its current role. */
@@ -85,8 +87,8 @@ public final class UsersFeature {
         };
     }
 
-    /** The users' rules, for the console's login (later). */
-    public UserService users() {
-        return users;
+    /** Name-and-password login with its per-address and per-name limits, shared by the console's sessions. */
+    public PasswordLogin passwordLogin() {
+        return login;
     }
 }

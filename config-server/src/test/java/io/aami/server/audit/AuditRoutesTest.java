@@ -53,7 +53,12 @@ class AuditRoutesTest {
      * One route's request, and what its audit row must say (a null objectId: the "id" the answer names); sent by
      * {@code as} (null: the walk's caller of the route's role), who must be the row's actor.
      */
-    record Call(String path, Object body, String action, String type, String objectId, boolean before, boolean after, Caller as) {
+    record Call(String path, Object body, String action, String type, String objectId, boolean before, boolean after, Caller as,
+                List<String> headers) {
+        Call(String path, Object body, String action, String type, String objectId, boolean before, boolean after, Caller as) {
+            this(path, body, action, type, objectId, before, after, as, List.of());
+        }
+
         Call(String path, Object body, String action, String type, String objectId, boolean before, boolean after) {
             this(path, body, action, type, objectId, before, after, null);
         }
@@ -80,7 +85,9 @@ class AuditRoutesTest {
             Call call = scenarios.get(key(r)).get();
             Caller as = call.as() != null ? call.as() : r.access() == Access.ADMIN ? admin : r.access() == Access.OPERATOR ? operator : viewer;
             long mark = AuditRows.maxId(db);
-            Api.Reply reply = api.send(r.method(), call.path(), call.body(), as.token());
+            // A call with headers of its own (a session cookie) sends no bearer token.
+            Api.Reply reply = api.send(r.method(), call.path(), call.body(), call.headers().isEmpty() ? as.token() : null,
+                    call.headers().toArray(String[]::new));
             assertThat(reply.status()).as(key(r) + ": " + reply).isBetween(200, 299);
             shown(reply);
             String objectId = call.objectId() != null ? call.objectId() : reply.json().get("id").asText();
@@ -289,6 +296,23 @@ class AuditRoutesTest {
             Caller u = new Caller(UUID.fromString(user(name, "viewer")), name, null);
             return new Call("/api/v1/login/tokens", Map.of("user", name, "password", PASSWORD, "name", unique("login")),
                     "create", "user_token", null, false, true, u);
+        });
+        // A console login: its user is the actor, its session the object.
+        s.put("POST /api/v1/login/session", () -> {
+            String name = unique("u");
+            Caller u = new Caller(UUID.fromString(user(name, "viewer")), name, null);
+            return new Call("/api/v1/login/session", Map.of("user", name, "password", PASSWORD), "login", "session", null, false, true, u);
+        });
+        // Logout with the session's cookie and CSRF token, as a browser does.
+        s.put("DELETE /api/v1/login/session", () -> {
+            String name = unique("u");
+            Caller u = new Caller(UUID.fromString(user(name, "viewer")), name, null);
+            Api.Reply in = api.post("/api/v1/login/session", Map.of("user", name, "password", PASSWORD), null);
+            String cookie = in.header("Set-Cookie").orElseThrow().split(";")[0];
+            secrets.add(cookie.substring(cookie.indexOf('=') + 1));
+            secrets.add(in.json().get("csrf_token").asText());
+            return new Call("/api/v1/login/session", null, "logout", "session", in.json().get("id").asText(), true, false, u,
+                    List.of("Cookie", cookie, "X-CSRF-Token", in.json().get("csrf_token").asText()));
         });
         // Revokes the caller's own token too, so not the walk's viewer: one of its own.
         s.put("DELETE /api/v1/me/tokens", () -> {

@@ -105,6 +105,13 @@ class ServerConfigValidationTest {
             "AAMI_AUDIT_RETENTION=23h                     | audit.retention | must be between 1d and 36500d",
             "AAMI_AUDIT_RETENTION=36501d                  | audit.retention | must be between 1d and 36500d",
             "AAMI_AUDIT_RETENTION=forever                 | audit.retention | 'forever' is not a duration",
+            // sessions
+            "AAMI_SESSIONS_IDLE_TIMEOUT=59s               | sessions.idle_timeout | must be between 5m and 1d",
+            "AAMI_SESSIONS_IDLE_TIMEOUT=4m                | sessions.idle_timeout | must be between 5m and 1d",
+            "AAMI_SESSIONS_IDLE_TIMEOUT=25h               | sessions.idle_timeout | must be between 5m and 1d",
+            "AAMI_SESSIONS_IDLE_TIMEOUT=soon              | sessions.idle_timeout | 'soon' is not a duration",
+            "AAMI_SESSIONS_ABSOLUTE_TIMEOUT=29m           | sessions.absolute_timeout | must be between sessions.idle_timeout and 30d",
+            "AAMI_SESSIONS_ABSOLUTE_TIMEOUT=31d           | sessions.absolute_timeout | must be between sessions.idle_timeout and 30d",
             // policy, admin token
             "AAMI_POLICY_MAX_WAIT=999ms                   | policy.max_wait | must be between 1s and 10m",
             "AAMI_POLICY_MAX_WAIT=10m1ms                  | policy.max_wait | must be between 1s and 10m",
@@ -144,6 +151,7 @@ class ServerConfigValidationTest {
             "listen: {host: 0.0.0.0, port: 8443}              | listen | expected a single value, not a mapping",
             "policy: {max_wait: 11m}                          | policy.max_wait | must be between 1s and 10m",
             "audit: {retention: 0s}                           | audit.retention | must be between 1d and 36500d",
+            "sessions: {idle_timeout: 2h, absolute_timeout: 1h} | sessions.absolute_timeout | must be between sessions.idle_timeout and 30d",
             "tls: {protocols: []}                             | tls.protocols | must list TLSv1.3",
             "tls: {protocols: TLSv1.2}                        | tls.protocols | must list TLSv1.3",
             "tls: {enabled: [on]}                             | tls.enabled | expected a single value, not a list",

@@ -64,7 +64,7 @@ class OperatorAuthenticatorTest {
             }
         };
         // One refill a day: nothing refills during the test.
-        OperatorAuthenticator auth = new OperatorAuthenticator("admin-token-0123456789", "monitoring-token-0123456789", users,
+        OperatorAuthenticator auth = new OperatorAuthenticator("admin-token-0123456789", "monitoring-token-0123456789", users, io.aami.server.http.SessionAuthentication.NONE,
                 new RateLimiter(1.0 / 86_400, BURST, Clock.systemUTC(), 1000));
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -104,7 +104,9 @@ public final class Api {
                 byte[] bytes = body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
                         : body instanceof byte[] raw ? raw : MAPPER.writeValueAsBytes(body);
                 publisher = HttpRequest.BodyPublishers.ofByteArray(bytes);
-                b.header("Content-Type", "application/json");
+                if (!hasHeader(headers, "Content-Type")) {
+                    b.header("Content-Type", "application/json");
+                }
             }
             HttpResponse<String> r = to.http().send(b.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r.headers());
@@ -114,6 +116,15 @@ public final class Api {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean hasHeader(String[] headers, String name) {
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static ObjectMapper mapper() {

@@ -1,0 +1,46 @@
+package io.aami.server.http;
+
+import io.javalin.http.Context;
+
+/**
+ * What every answer under {@code /ui} carries, errors included (set before any route runs): a Content-Security-Policy
+ * that lets a page load only this server's own scripts, styles and images (no inline script, no other origin, no
+ * framing, forms posting only here), {@code X-Frame-Options: DENY} for browsers without {@code frame-ancestors},
+ * no {@code Referer} leaving the console, no type sniffing, and {@code Cache-Control: no-store} on pages (a shared
+ * computer's cache keeps no fleet data); assets under {@code /ui/assets/} set their own caching.
+ */
+public final class ConsolePages {
+    public static final String ROOT = "/ui";
+    public static final String LOGIN = ROOT + "/login";
+    public static final String ASSETS = ROOT + "/assets/";
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none';"
+            + " form-action 'self'; base-uri 'none'";
+
+    private ConsolePages() {
+    }
+
+    static boolean isConsole(String path) {
+        return path.equals(ROOT) || path.startsWith(ROOT + "/");
+    }
+
+    /** Sets the console's security headers on a request under {@code /ui}; does nothing elsewhere. */
+    static void secure(Context ctx) {
+        String path = ctx.path();
+        if (!isConsole(path)) {
+            return;
+        }
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        if (!path.startsWith(ASSETS)) {
+            ctx.header("Cache-Control", "no-store");
+        }
+    }
+
+    /** Whether a refused request is a browser asking for a page, which the login page answers better than JSON. */
+    static boolean wantsLoginPage(Context ctx) {
+        String path = ctx.path();
+        return ctx.method().name().equals("GET") && isConsole(path) && !path.startsWith(ASSETS) && !path.equals(LOGIN);
+    }
+}

@@ -1,0 +1,50 @@
+package io.aami.server.sessions;
+
+import static io.aami.contract.ApiPaths.LOGIN_SESSION;
+import static io.aami.server.http.Access.PUBLIC;
+import static io.aami.server.http.Access.VIEWER;
+
+import io.aami.server.audit.AuditTrail;
+import io.aami.server.feature.ServerContext;
+import io.aami.server.http.RouteSet;
+import io.aami.server.http.SessionAuthentication;
+import io.aami.server.users.PasswordLogin;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The console's browser sessions, kept in PostgreSQL so every replica knows them: login, who, logout
+ * ({@code /api/v1/login/session}), the {@link SessionAuthentication} the access filter resolves the
+ * {@code aami_session} cookie with, and an hourly purge of ended sessions. Depends on users (its password login and
+ * limits) and audit.
+ */
+public final class SessionsFeature {
+    public static final RouteSet<SessionHandler> ROUTES = RouteSet.of(SessionHandler.class)
+            .post(LOGIN_SESSION, SessionHandler::login, PUBLIC)
+            .get(LOGIN_SESSION, SessionHandler::current, VIEWER)
+            .delete(LOGIN_SESSION, SessionHandler::logout, VIEWER)
+            .build();
+
+    private final SessionService sessions;
+
+    public SessionsFeature(ServerContext ctx, PasswordLogin login, AuditTrail audit) {
+        var cfg = ctx.config().sessions();
+        sessions = new SessionService(ctx.db(), new SessionStore(), login, ctx.secrets(), audit, cfg, ctx.clock());
+        var purging = ctx.scheduler().scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
+        ctx.resources().opened(() -> purging.cancel(false));
+        ctx.routes().bind(ROUTES, new SessionHandler(sessions, ctx.bodies(), cfg.absoluteTimeout(), ctx.config().tls().enabled()));
+    }
+
+    /** A failed purge is logged, not thrown: a throwing task would never be scheduled again. */
+    private void purge() {
+        try {
+            sessions.purge();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(SessionsFeature.class).warn("purging ended sessions failed: {}", e.toString());
+        }
+    }
+
+    /** Resolves a session cookie to its user and current role. */
+    public SessionAuthentication authentication() {
+        return sessions::authenticate;
+    }
+}
