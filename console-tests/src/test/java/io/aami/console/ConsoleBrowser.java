@@ -128,6 +128,31 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
         return new WebDriverWait(driver(), WAIT).withMessage(what).until(condition);
     }
 
+    /** The CSRF token the page shown now carries for its scripts (empty when it has none). */
+    public String csrfToken() {
+        Object token = driver().executeScript("""
+                const meta = document.querySelector("meta[name=csrf-token]");
+                if (meta) return meta.content;
+                const holder = document.querySelector("[data-csrf]");
+                return holder ? holder.dataset.csrf : "";""");
+        return String.valueOf(token);
+    }
+
+    /**
+     * What {@code fetch} answers in the page shown now: {@code method} on {@code path} with a JSON body and
+     * {@code headers}, the browser's cookies sent as with any of the page's own requests. Returns "status code" (the
+     * JSON error's code, empty for a success).
+     */
+    public String fetchFromPage(String method, String path, String jsonBody, Map<String, String> headers) {
+        Object answer = driver().executeAsyncScript("""
+                const [method, path, body, extra, done] = arguments;
+                fetch(path, { method, body, credentials: "same-origin",
+                              headers: Object.assign({ "Content-Type": "application/json" }, extra) })
+                  .then(async r => done(r.status + " " + ((await r.json().catch(() => ({}))).code || "")))
+                  .catch(e => done("failed " + e));""", method, path, jsonBody, headers);
+        return String.valueOf(answer).trim();
+    }
+
     /** Saves the page the test checked under target/screenshots/. */
     public void screenshot(String name) {
         browser.screenshot(name);

@@ -41,6 +41,7 @@ class LoginPageTest {
             return e.isDisplayed() && !e.getText().isBlank() ? e : null;
         });
         console.screenshot("wrong-password");
+        assertThat(error.getAttribute("role")).as("the refusal is announced to screen readers (role=alert)").isEqualTo("alert");
         assertThat(error.getText()).doesNotContain(bob.password());
         assertThat(console.driver().getCurrentUrl()).isEqualTo(console.url("/ui/login"));
         assertThat(console.driver().manage().getCookieNamed("aami_session")).isNull();

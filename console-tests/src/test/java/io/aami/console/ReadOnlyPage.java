@@ -36,7 +36,8 @@ public final class ReadOnlyPage {
               if (e.tagName !== "FORM") found.push(say(e));
             }
             for (const a of document.querySelectorAll("a[href]")) {
-              if (/\\/(new|edit)\\/?$/.test(new URL(a.href, location.href).pathname)) found.push(say(a));
+              const path = a.getAttribute("href").split(/[?#]/)[0];
+              if (/\\/(new|edit)\\/?$/.test(path)) found.push(say(a));
             }
             return found;""";
 
