@@ -21,6 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ViewerTest {
     /** Bound on the pages visited: list pages, and one detail page of each kind through them. */
     private static final int MAX_PAGES = 30;
+    /** The viewer's own API tokens: the one page where it is offered writes (to them only). */
+    private static final String OWN_TOKENS = "/ui/tokens";
 
     @RegisterExtension
     static final ConsoleBrowser console = ConsoleBrowser.start();
@@ -54,7 +56,11 @@ class ViewerTest {
             console.open(path);
             visited.add(path);
             console.screenshot("viewer-" + path);
-            ReadOnlyPage.assertNoWriteControls(console.driver(), path + " as a viewer");
+            if (path.equals(OWN_TOKENS)) {
+                assertOnlyOwnTokenControls();
+            } else {
+                ReadOnlyPage.assertNoWriteControls(console.driver(), path + " as a viewer");
+            }
             for (String link : consoleLinks()) {
                 if (seen.add(link)) {
                     next.addLast(link);
@@ -92,6 +98,17 @@ class ViewerTest {
         assertThat(console.fetchFromPage("POST", "/api/v1/me/tokens", "{\"name\":\"wrong-token\"}",
                 Map.of("X-CSRF-Token", "x" + console.csrfToken()))).isEqualTo("403 CSRF_TOKEN_INVALID");
         console.screenshot("no-csrf");
+    }
+
+    /**
+     * A viewer's one page of writes: its own API tokens (the API's VIEWER writes, see AccessMatrixTest.VIEWER_WRITES).
+     * Every control there acts on {@code /api/v1/me/tokens}, nothing of the fleet's.
+     */
+    private static void assertOnlyOwnTokenControls() {
+        @SuppressWarnings("unchecked")
+        List<String> targets = (List<String>) console.driver().executeScript(
+                "return [...document.querySelectorAll('[data-api]')].map(e => e.dataset.api);");
+        assertThat(targets).isNotEmpty().allSatisfy(api -> assertThat(api).startsWith("/api/v1/me/tokens"));
     }
 
     /** The console pages the page shown now links to (paths under /ui but assets and login), without query. */
