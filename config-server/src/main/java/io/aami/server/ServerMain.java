@@ -48,6 +48,10 @@ import io.aami.server.tokens.TokensFeature;
 import io.aami.server.users.UsersFeature;
 import io.aami.server.sessions.SessionsFeature;
 import io.aami.server.console.ConsoleFeature;
+import io.aami.server.console.audit.AuditPageFeature;
+import io.aami.server.console.bootstraptokens.BootstrapTokenPagesFeature;
+import io.aami.server.console.mytokens.MyTokensPageFeature;
+import io.aami.server.console.users.UserPagesFeature;
 import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -176,7 +180,7 @@ public final class ServerMain {
         UsersFeature users = f.add(UsersFeature.ROUTES, ctx -> new UsersFeature(ctx, audit.trail()));
         SessionsFeature sessions = f.add(SessionsFeature.ROUTES, ctx -> new SessionsFeature(ctx, users.passwordLogin(), audit.trail()));
         f.add(HealthFeature.ROUTES, HealthFeature::new);
-        f.add(ConsoleFeature.ROUTES, ConsoleFeature::new);
+        ConsoleFeature console = f.add(ConsoleFeature.ROUTES, ConsoleFeature::new);
         f.add(MetricsFeature.ROUTES, MetricsFeature::new);
         GroupsFeature groups = f.add(GroupsFeature.ROUTES, ctx -> new GroupsFeature(ctx, audit.trail()));
         TargetsFeature targets = f.add(TargetsFeature.ROUTES, ctx -> new TargetsFeature(ctx, groups.service(), audit.trail()));
@@ -193,6 +197,11 @@ public final class ServerMain {
         ResultStreams results = f.add(ResultStreams::new);
         f.add(CheckResultsFeature.ROUTES, ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
         f.add(ProbeResultsFeature.ROUTES, ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
+        f.add(BootstrapTokenPagesFeature.ROUTES, ctx -> new BootstrapTokenPagesFeature(ctx, console.console(), tokens.service(),
+                groups.service(), pki.caPin()));
+        f.add(MyTokensPageFeature.ROUTES, ctx -> new MyTokensPageFeature(ctx, console.console(), users.tokenService()));
+        f.add(UserPagesFeature.ROUTES, ctx -> new UserPagesFeature(ctx, console.console(), users.userService(), users.tokenService()));
+        f.add(AuditPageFeature.ROUTES, ctx -> new AuditPageFeature(ctx, console.console(), audit.service()));
         return new Core(pki, agents, users, sessions, heartbeat, results);
     }
 

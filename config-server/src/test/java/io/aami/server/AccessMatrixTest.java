@@ -102,6 +102,12 @@ class AccessMatrixTest {
             entry("GET /metrics", Access.METRICS_ACCESS),
             entry("GET /ready", Access.HEALTH),
             entry("GET /ui", Access.VIEWER),
+            entry("GET /ui/audit", Access.ADMIN),
+            entry("GET /ui/bootstrap-tokens", Access.VIEWER),
+            entry("GET /ui/bootstrap-tokens/{id}", Access.VIEWER),
+            entry("GET /ui/tokens", Access.VIEWER),
+            entry("GET /ui/users", Access.ADMIN),
+            entry("GET /ui/users/{id}", Access.ADMIN),
             entry("GET /ui/assets/{name}", Access.PUBLIC),
             entry("GET /ui/login", Access.PUBLIC));
 

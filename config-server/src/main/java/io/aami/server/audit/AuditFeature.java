@@ -19,6 +19,7 @@ public final class AuditFeature {
     static final long PRUNE_EVERY_MINUTES = 60;
 
     private final AuditTrail trail;
+    private final AuditService service;
 
     public AuditFeature(ServerContext ctx) {
         AuditStore store = new AuditStore();
@@ -26,7 +27,13 @@ public final class AuditFeature {
         AuditRetention retention = new AuditRetention(ctx.db(), store, ctx.config().audit().retention(), ctx.clock());
         var pruning = ctx.scheduler().scheduleWithFixedDelay(retention::pruneQuietly, 1, PRUNE_EVERY_MINUTES, TimeUnit.MINUTES);
         ctx.resources().opened(() -> pruning.cancel(false));
-        ctx.routes().bind(ROUTES, new AuditHandler(new AuditService(ctx.db(), store)));
+        service = new AuditService(ctx.db(), store);
+        ctx.routes().bind(ROUTES, new AuditHandler(service));
+    }
+
+    /** Reading the log, for the console's audit page. */
+    public AuditService service() {
+        return service;
     }
 
     /** What services record their changes with. */

@@ -39,6 +39,11 @@ public final class PkiFeature {
         return pki.tls();
     }
 
+    /** The CA pin agents and {@code install-agent.sh --ca-pin} trust ({@code sha256:<hex>}), or null without TLS. */
+    public String caPin() {
+        return pki.tls() ? "sha256:" + pki.ca().sha256Hex() : null;
+    }
+
     /** The connector's certificate and CA, or null without TLS. */
     public TlsMaterial tlsMaterial() {
         return pki.tls() ? pki.tlsMaterial() : null;

@@ -24,12 +24,18 @@ public final class TokensFeature {
             .build();
 
     private final BootstrapTokenStore store = new BootstrapTokenStore();
+    private final BootstrapTokenService service;
 
     public TokensFeature(ServerContext ctx, GroupService groups, TargetStore targets, TargetService targetService,
                          AuditTrail audit) {
-        BootstrapTokenService service = new BootstrapTokenService(ctx.db(), store, groups, ctx.secrets(), ctx.config().tokens(),
+        service = new BootstrapTokenService(ctx.db(), store, groups, ctx.secrets(), ctx.config().tokens(),
                 targets, targetService, audit, ctx.clock());
         ctx.routes().bind(ROUTES, new BootstrapTokenHandler(service, ctx.bodies()));
+    }
+
+    /** What the console's bootstrap-token pages read with. */
+    public BootstrapTokenService service() {
+        return service;
     }
 
     public BootstrapTokenStore store() {

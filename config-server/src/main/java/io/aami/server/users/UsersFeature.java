@@ -87,6 +87,16 @@ public final class UsersFeature {
         };
     }
 
+    /** Users, for the console's user pages (which change them only through the API). */
+    public UserService userService() {
+        return users;
+    }
+
+    /** Users' API tokens, for the console's token pages (which change them only through the API). */
+    public UserTokenService tokenService() {
+        return tokens;
+    }
+
     /** Name-and-password login with its per-address and per-name limits, shared by the console's sessions. */
     public PasswordLogin passwordLogin() {
         return login;
