@@ -6,6 +6,7 @@ import static io.aami.server.http.Access.VIEWER;
 
 import io.aami.server.feature.ServerContext;
 import io.aami.server.http.ConsolePages;
+import io.aami.server.http.PlainHttpLogin;
 import io.aami.server.http.RouteSet;
 
 /**
@@ -24,6 +25,6 @@ public final class ConsoleFeature {
 
     public ConsoleFeature(ServerContext ctx) {
         ctx.routes().bind(ROUTES, new ConsoleHandler(new FleetSummaryService(ctx.db(), new FleetSummaryStore(), ctx.clock()),
-                new Templates(), new Assets()));
+                new Templates(), new Assets(), new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
     }
 }

@@ -2,7 +2,9 @@ package io.aami.server.console;
 
 import io.aami.contract.ErrorCode;
 import io.aami.server.error.ApiException;
+import io.aami.server.http.PlainHttpLogin;
 import io.aami.server.http.Principals;
+import io.aami.server.http.RequestOrigin;
 import io.aami.server.http.SessionCookie;
 import io.aami.server.security.Principal;
 import io.aami.server.security.SessionSecrets;
@@ -17,11 +19,13 @@ public final class ConsoleHandler {
     private final FleetSummaryService summaries;
     private final Templates templates;
     private final Assets assets;
+    private final PlainHttpLogin plainHttp;
 
-    ConsoleHandler(FleetSummaryService summaries, Templates templates, Assets assets) {
+    ConsoleHandler(FleetSummaryService summaries, Templates templates, Assets assets, PlainHttpLogin plainHttp) {
         this.summaries = summaries;
         this.templates = templates;
         this.assets = assets;
+        this.plainHttp = plainHttp;
     }
 
     public void root(Context ctx) {
@@ -34,8 +38,11 @@ public final class ConsoleHandler {
         html(ctx, templates.render("overview.jte", new OverviewPage(p.name(), p.role().wire(), csrf, summaries.summary())));
     }
 
+    /** The login page; over plain HTTP it warns, and says so when the login would be refused. */
     public void login(Context ctx) {
-        html(ctx, templates.render("login.jte"));
+        RequestOrigin origin = RequestOrigin.of(ctx);
+        html(ctx, templates.render("login.jte", java.util.Map.<String, Object>of("plainHttp", !origin.https(),
+                "refused", !plainHttp.allows(origin))));
     }
 
     public void asset(Context ctx) {

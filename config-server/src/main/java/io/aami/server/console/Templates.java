@@ -18,6 +18,13 @@ final class Templates {
         return out.toString();
     }
 
+    /** A template whose parameters are named ({@code @param} with defaults for the ones left out). */
+    String render(String name, Map<String, Object> params) {
+        StringOutput out = new StringOutput();
+        engine.render(name, params, out);
+        return out.toString();
+    }
+
     String render(String name) {
         StringOutput out = new StringOutput();
         engine.render(name, Map.of(), out);
