@@ -32,6 +32,13 @@ public final class SessionsFeature {
         sessions = new SessionService(ctx.db(), new SessionStore(), login, ctx.secrets(), audit, cfg, ctx.clock());
         var purging = ctx.scheduler().scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
         ctx.resources().opened(() -> purging.cancel(false));
+        var http = ctx.config().http();
+        if (!ctx.config().tls().enabled() && http.trustedProxies().isEmpty() && http.plainHttpLogin().equals(PlainHttpLogin.LOOPBACK)) {
+            // The documented proxy setup without its proxy listed: say why logins from the browser will be refused.
+            org.slf4j.LoggerFactory.getLogger(SessionsFeature.class).warn("TLS is off and http.trusted_proxies is empty: logins"
+                    + " with a password are taken only over a direct connection from this host (http.plain_http_login: loopback);"
+                    + " behind a TLS-terminating proxy, list the proxy in http.trusted_proxies");
+        }
         ctx.routes().bind(ROUTES, new SessionHandler(sessions, ctx.bodies(), cfg.absoluteTimeout(),
                 new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
     }
