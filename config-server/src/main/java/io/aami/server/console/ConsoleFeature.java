@@ -12,7 +12,8 @@ import io.aami.server.http.RouteSet;
 /**
  * The operator console's pages under {@code /ui} (overview, login) with their assets, {@code /} sent there, and the
  * fleet summary the overview polls. A page needs a session or token of any role; without one a browser is sent to
- * the login page. Depends on no feature (the login itself is the sessions feature's).
+ * the login page. Depends on no feature (the login itself is the sessions feature's). The other pages are features of
+ * their own ({@code console.targets}, …) built on the {@link Console} frame this one makes.
  */
 public final class ConsoleFeature {
     public static final RouteSet<ConsoleHandler> ROUTES = RouteSet.of(ConsoleHandler.class)
@@ -23,8 +24,16 @@ public final class ConsoleFeature {
             .get(FLEET_SUMMARY, ConsoleHandler::summary, VIEWER)
             .build();
 
+    private final Console console;
+
     public ConsoleFeature(ServerContext ctx) {
+        console = new Console(new Templates(), new Assets());
         ctx.routes().bind(ROUTES, new ConsoleHandler(new FleetSummaryService(ctx.db(), new FleetSummaryStore(), ctx.clock()),
-                new Templates(), new Assets(), new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
+                console, new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
+    }
+
+    /** The frame every page feature ({@code console.*}) renders with. */
+    public Console console() {
+        return console;
     }
 }

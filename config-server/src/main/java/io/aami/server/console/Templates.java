@@ -3,7 +3,6 @@ package io.aami.server.console;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
-import java.util.Map;
 
 /**
  * The console's jte templates ({@code config-server/src/main/jte}), compiled to classes at build time by the
@@ -15,19 +14,6 @@ final class Templates {
     String render(String name, Object param) {
         StringOutput out = new StringOutput();
         engine.render(name, param, out);
-        return out.toString();
-    }
-
-    /** A template whose parameters are named ({@code @param} with defaults for the ones left out). */
-    String render(String name, Map<String, Object> params) {
-        StringOutput out = new StringOutput();
-        engine.render(name, params, out);
-        return out.toString();
-    }
-
-    String render(String name) {
-        StringOutput out = new StringOutput();
-        engine.render(name, Map.of(), out);
         return out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.aami.server.console;
 
+import static io.aami.server.testing.ConsoleSessions.assertNoInlineScriptNorOtherOrigin;
 import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +54,9 @@ class ConsoleTest {
         assertThat(login.header("Content-Type").orElseThrow()).startsWith("text/html");
         hardened(login, true);
         assertThat(login.body()).contains("<form id=\"login\" method=\"post\"", "name=\"password\" type=\"password\"",
-                "<script src=\"/ui/assets/login.js\"></script>", "/ui/assets/console.css");
+                "<label for=\"login-password\">Password</label>");
+        assertThat(login.body()).containsPattern("<script src=\"/ui/assets/login\\.[0-9a-f]{12}\\.js\"></script>")
+                .doesNotContain("<nav");
         assertNoInlineScriptNorOtherOrigin(login.body());
     }
 
@@ -66,8 +69,12 @@ class ConsoleTest {
         Api.Reply page = api.send("GET", "/ui", null, null, "Cookie", cookie);
         assertThat(page.status()).as(page.toString()).isEqualTo(200);
         hardened(page, true);
-        assertThat(page.body()).contains("vera (viewer)", "data-csrf=\"" + in.json().get("csrf_token").asText() + "\"",
-                "<script src=\"/ui/assets/overview.js\"></script>");
+        assertThat(page.body()).contains("vera <span class=\"role\">(viewer)</span>",
+                "<body data-csrf=\"" + in.json().get("csrf_token").asText() + "\"", "<a href=\"/ui\" aria-current=\"page\">Overview</a>",
+                "<a href=\"/ui/targets\">Targets</a>")
+                .containsPattern("<script src=\"/ui/assets/overview\\.[0-9a-f]{12}\\.js\"></script>")
+                // A viewer is not shown the admin's pages.
+                .doesNotContain("/ui/users").doesNotContain("/ui/audit");
         Matcher online = Pattern.compile("data-count=\"targets.online\">(\\d+)<").matcher(page.body());
         assertThat(online.find()).isTrue();
         assertThat(online.group(1)).isEqualTo("1");
@@ -79,6 +86,27 @@ class ConsoleTest {
         assertThat(summary.json().get("targets").get("revoked").asLong()).isZero();
         assertThat(summary.json().get("checks").get("critical").asLong()).isZero();
         assertThat(api.get("/api/v1/fleet/summary", ADMIN).status()).isEqualTo(200);
+        assertThat(api.get("/ui", ADMIN).body()).contains("<a href=\"/ui/users\">Users</a>", "<a href=\"/ui/audit\">Audit log</a>");
+    }
+
+    @Test
+    void assetsAreLinkedByAHashOfTheirContentAndKeptForAYear() throws Exception {
+        String page = api.get("/ui/login", null).body();
+        Matcher link = Pattern.compile("href=\"(/ui/assets/console\\.([0-9a-f]{12})\\.css)\"").matcher(page);
+        assertThat(link.find()).as(page).isTrue();
+        Api.Reply css = api.get(link.group(1), null);
+        assertThat(css.status()).isEqualTo(200);
+        assertThat(css.header("Cache-Control")).contains("public, max-age=31536000, immutable");
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(css.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(java.util.HexFormat.of().formatHex(sha, 0, 6)).isEqualTo(link.group(2));
+        // A stale hash is not served from a newer build's content.
+        assertThat(api.get("/ui/assets/console.000000000000.css", null).status()).isEqualTo(404);
+        Api.Reply plain = api.get("/ui/assets/console.css", null);
+        assertThat(plain.header("Cache-Control")).contains("public, max-age=300");
+        // The vendored chart library is served from its webjar.
+        Api.Reply uplot = api.get("/ui/assets/uplot.js", null);
+        assertThat(uplot.status()).isEqualTo(200);
+        assertThat(uplot.body()).contains("uPlot");
     }
 
     @Test
@@ -86,17 +114,13 @@ class ConsoleTest {
         Api.Reply js = api.get("/ui/assets/overview.js", null);
         assertThat(js.status()).isEqualTo(200);
         assertThat(js.header("Content-Type").orElseThrow()).startsWith("text/javascript");
-        assertThat(js.body()).contains("/api/v1/fleet/summary", "X-CSRF-Token");
+        assertThat(js.body()).contains("/api/v1/fleet/summary");
+        assertThat(api.get("/ui/assets/console.js", null).body()).contains("X-CSRF-Token", "X-AAMI-Poll");
         hardened(js, false);
         assertThat(api.get("/ui/assets/console.css", null).header("Content-Type").orElseThrow()).startsWith("text/css");
         for (String path : new String[] {"/ui/assets/nope.js", "/ui/assets/..%2Flogback.xml", "/ui/assets/%2E%2E%2Fconsole.css"}) {
             Api.Reply r = api.get(path, null);
             assertThat(r.status()).as(path + " " + r).isIn(400, 404);
         }
-    }
-
-    private static void assertNoInlineScriptNorOtherOrigin(String html) {
-        assertThat(Pattern.compile("<script(?![^>]*\\ssrc=\"/ui/assets/)").matcher(html).find()).as("inline script in " + html).isFalse();
-        assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain(" on").doesNotContain("style=");
     }
 }
