@@ -24,6 +24,8 @@ public enum ErrorCode {
     FORBIDDEN(403),
     /** A state-changing request authenticated by the console's session cookie without its CSRF token (or a wrong one). */
     CSRF_TOKEN_INVALID(403),
+    /** A password sent over plain HTTP where {@code http.plain_http_login} does not allow it: log in over HTTPS. */
+    INSECURE_TRANSPORT(403),
     GROUP_MISMATCH(403),
     SOURCE_NOT_ALLOWED(403),
     AGENT_REVOKED(403),

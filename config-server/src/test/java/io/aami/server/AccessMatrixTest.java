@@ -119,13 +119,19 @@ class AccessMatrixTest {
     /** Ends the session caller's session: that caller walks it with a second session of its own. */
     static final String ENDS_SESSION = "DELETE /api/v1/login/session";
     static final String SESSION_USER = "walk-session-operator";
+    static final String SESSION_VIEWER_USER = "walk-session-viewer";
+    /** The callers by session cookie and CSRF token, and the user each logs in as again for {@link #ENDS_SESSION}. */
+    static final Map<Caller, String> SESSION_USERS = Map.of(Caller.SESSION_OPERATOR, SESSION_USER, Caller.SESSION_VIEWER,
+            SESSION_VIEWER_USER);
 
     /**
-     * SESSION_OPERATOR: an operator by the console's cookie, sending its CSRF token with every request.
+     * SESSION_OPERATOR: an operator by the console's cookie, sending its CSRF token with every request; SESSION_VIEWER
+     * likewise a viewer (a session gets its user's role, no more: every write above a viewer's own is FORBIDDEN).
      * SESSION_NO_CSRF: the same user by a session cookie of its own, never sending the CSRF token (what a cross-site
      * request could do): every cookie-authenticated write must be refused as {@link Outcome#CSRF_REFUSED}.
      */
-    enum Caller { NONE, VIEWER, OPERATOR, SESSION_OPERATOR, SESSION_NO_CSRF, ADMIN_USER, BREAK_GLASS, MONITORING, AGENT }
+    enum Caller { NONE, VIEWER, OPERATOR, SESSION_OPERATOR, SESSION_VIEWER, SESSION_NO_CSRF, ADMIN_USER, BREAK_GLASS, MONITORING,
+        AGENT }
 
     /** FORBIDDEN is a 403 for the role; CSRF_REFUSED a 403 {@code CSRF_TOKEN_INVALID}: the walk tells them apart. */
     enum Outcome { UNAUTHORIZED, FORBIDDEN, CSRF_REFUSED, ALLOWED }
@@ -154,8 +160,8 @@ class AccessMatrixTest {
             case AGENT -> caller == Caller.AGENT ? Outcome.ALLOWED : Outcome.UNAUTHORIZED;
             // metrics.public is false here: /metrics takes what the monitoring routes take.
             case MONITORING, METRICS_ACCESS -> caller == Caller.NONE || caller == Caller.AGENT ? Outcome.UNAUTHORIZED : Outcome.ALLOWED;
-            case VIEWER -> operator(caller, EnumSet.of(Caller.VIEWER, Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.SESSION_NO_CSRF,
-                    Caller.ADMIN_USER, Caller.BREAK_GLASS));
+            case VIEWER -> operator(caller, EnumSet.of(Caller.VIEWER, Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.SESSION_VIEWER,
+                    Caller.SESSION_NO_CSRF, Caller.ADMIN_USER, Caller.BREAK_GLASS));
             case OPERATOR -> operator(caller, EnumSet.of(Caller.OPERATOR, Caller.SESSION_OPERATOR, Caller.SESSION_NO_CSRF, Caller.ADMIN_USER,
                     Caller.BREAK_GLASS));
             case ADMIN -> operator(caller, EnumSet.of(Caller.ADMIN_USER, Caller.BREAK_GLASS));
@@ -220,7 +226,7 @@ class AccessMatrixTest {
     @Test
     void eachRoleIsBothAllowedAndRefusedSomewhere() {
         List<RouteTable.Route> routes = ServerMain.routeTable().routes();
-        for (Caller c : List.of(Caller.VIEWER, Caller.OPERATOR)) {
+        for (Caller c : List.of(Caller.VIEWER, Caller.OPERATOR, Caller.SESSION_VIEWER, Caller.SESSION_OPERATOR)) {
             assertThat(routes.stream().map(r -> expected(r.access(), c)).toList()).as(c.name())
                     .contains(Outcome.ALLOWED, Outcome.FORBIDDEN);
         }
@@ -235,8 +241,8 @@ class AccessMatrixTest {
         for (RouteTable.Route r : routes) {
             Access listed = EXPECTED.get(key(r));
             for (Caller caller : Caller.values()) {
-                Credential as = caller == Caller.SESSION_OPERATOR && key(r).equals(ENDS_SESSION)
-                        ? login(callers.get(caller).api(), SESSION_USER) : callers.get(caller);
+                Credential as = SESSION_USERS.containsKey(caller) && key(r).equals(ENDS_SESSION)
+                        ? login(callers.get(caller).api(), SESSION_USERS.get(caller)) : callers.get(caller);
                 Api.Reply reply = as.api().send(r.method(), path(r, agentId), Map.of(), as.bearer(), as.headers());
                 Outcome want = listed == null ? null : expected(listed, r.method(), caller);
                 // A console page sends a browser without a session to the login page: its 401.
@@ -278,6 +284,8 @@ class AccessMatrixTest {
         callers.put(Caller.ADMIN_USER, new Credential(api, userToken(api, "walk-admin", "admin")));
         Fixtures.user(api, SESSION_USER, "operator");
         callers.put(Caller.SESSION_OPERATOR, login(api, SESSION_USER));
+        Fixtures.user(api, SESSION_VIEWER_USER, "viewer");
+        callers.put(Caller.SESSION_VIEWER, login(api, SESSION_VIEWER_USER));
         // Another user: SESSION_OPERATOR's revocation of all its tokens ends all its sessions.
         Fixtures.user(api, SESSION_USER + "-no-csrf", "operator");
         Credential withCsrf = login(api, SESSION_USER + "-no-csrf");

@@ -6,6 +6,7 @@ import io.aami.server.db.Database;
 import io.aami.server.error.ApiException;
 import io.aami.server.http.AgentAuthentication;
 import io.aami.server.http.Bearer;
+import io.aami.server.http.RequestOrigin;
 import io.aami.contract.ErrorCode;
 import io.aami.server.pki.ClientIdentities;
 import io.aami.server.pki.PresentedCertificate;
@@ -132,7 +133,7 @@ public final class AgentAuthenticator implements AgentAuthentication {
             default -> {
                 ctx.header("Connection", "close");
                 LOG.warn("refused a replaced client certificate of agent {} (serial {}) from {}", who.agentId(), serial,
-                        ctx.req().getRemoteAddr());
+                        RequestOrigin.address(ctx));
                 throw new ApiException(ErrorCode.CERTIFICATE_SUPERSEDED, "this client certificate of agent " + who.agentId()
                         + " has been replaced by a renewal or a new enrollment; use the current one");
             }

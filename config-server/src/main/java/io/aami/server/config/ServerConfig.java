@@ -60,11 +60,15 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
      * deadline and at least at that rate (else 408); {@code maxUnauthenticatedInFlight}: requests to routes
      * that need no credential (enrollment, the CA, metrics) handled at once, beyond which they get 503;
      * {@code maxTlsHandshakes}: TLS handshakes in progress at once, beyond which the listener stops accepting
-     * until one ends; {@code maxTlsHandshakesPerAddress}: of those, from one source address.
+     * until one ends; {@code maxTlsHandshakesPerAddress}: of those, from one source address;
+     * {@code trustedProxies}: reverse proxies (canonical CIDR strings) whose {@code X-Forwarded-For} and
+     * {@code X-Forwarded-Proto} are believed; {@code plainHttpLogin}: where a password may come over plain HTTP
+     * ({@code loopback}, {@code allow}, {@code refuse}).
      */
     public record Http(long maxBodyBytes, boolean metricsPublic, Duration tlsHandshakeTimeout, Duration metricsMaxAge,
                        Duration headerReadTimeout, Duration bodyReadTimeout, long minBodyRateBytesPerSecond,
-                       int maxUnauthenticatedInFlight, int maxTlsHandshakes, int maxTlsHandshakesPerAddress) {
+                       int maxUnauthenticatedInFlight, int maxTlsHandshakes, int maxTlsHandshakesPerAddress,
+                       java.util.List<String> trustedProxies, String plainHttpLogin) {
     }
 
     /**

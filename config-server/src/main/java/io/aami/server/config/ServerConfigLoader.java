@@ -4,7 +4,6 @@ import io.aami.common.config.ConfigException;
 import io.aami.common.config.ConfigTree;
 import io.aami.common.net.HostPort;
 import io.aami.common.text.Strings;
-import io.aami.server.security.Cidr;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,9 +14,6 @@ public final class ServerConfigLoader {
     private static final Map<String, String> ENV_ALIASES = Map.of("tls.enabled", "AAMI_TLS");
     /** At most half of the server's worker threads may serve requests that carry no credential. */
     public static final int MAX_UNAUTHENTICATED = 125;
-    private static final int MAX_TLS_HANDSHAKES = 100_000;
-    /** Small, so a few hosts cannot hold every handshake place; enough for a NAT'ed LAN fleet (a handshake takes milliseconds). */
-    private static final int DEFAULT_TLS_HANDSHAKES_PER_ADDRESS = 8;
 
     private ServerConfigLoader() {
     }
@@ -32,7 +28,6 @@ public final class ServerConfigLoader {
 
     public static Loaded loadWithWarnings(Path file, Map<String, String> env) {
         ConfigTree t = ConfigTree.load(file, env, ENV_ALIASES);
-        int maxHandshakes = t.integer("http.max_tls_handshakes", defaultMaxTlsHandshakes(), 1, MAX_TLS_HANDSHAKES);
         ServerConfig cfg = new ServerConfig(
                 listen(t),
                 Path.of(t.string("data_dir", "./data")).toAbsolutePath().normalize(),
@@ -59,18 +54,7 @@ public final class ServerConfigLoader {
                         t.duration("bootstrap_tokens.default_ttl", Duration.ofHours(24)),
                         t.duration("bootstrap_tokens.max_ttl", Duration.ofDays(365)),
                         t.duration("bootstrap_tokens.registration_retry_window", Duration.ofMinutes(15))),
-                new ServerConfig.Http(
-                        t.byteSize("http.max_body_bytes", 1024L * 1024),
-                        t.bool("metrics.public", true),
-                        t.duration("http.tls_handshake_timeout", Duration.ofSeconds(10)),
-                        t.duration("metrics.max_age", Duration.ofSeconds(5)),
-                        t.duration("http.header_read_timeout", Duration.ofSeconds(10)),
-                        t.duration("http.body_read_timeout", Duration.ofSeconds(30)),
-                        t.byteSize("http.min_body_rate_bytes_per_second", 1024),
-                        t.integer("http.max_unauthenticated_in_flight", 32, 1, MAX_UNAUTHENTICATED),
-                        maxHandshakes,
-                        t.integer("http.max_tls_handshakes_per_address", Math.min(DEFAULT_TLS_HANDSHAKES_PER_ADDRESS, maxHandshakes), 1,
-                                MAX_TLS_HANDSHAKES)),
+                HttpKeys.read(t),
                 new ServerConfig.RateLimits(
                         t.integer("rate_limits.enroll_per_minute", 60, 1, 1_000_000),
                         t.integer("rate_limits.enroll_burst", 20, 1, 1_000_000),
@@ -92,7 +76,7 @@ public final class ServerConfigLoader {
                         t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
                         t.choice("logging.format", "text", "text", "json")),
                 Strings.blankToNull(t.string("monitoring_token", null)),
-                new ServerConfig.Sd(allowedCidrs(t)),
+                new ServerConfig.Sd(HttpKeys.cidrs(t, "sd.allowed_cidrs", "list the agents' networks")),
                 new ServerConfig.Audit(t.duration("audit.retention", Duration.ofDays(365))),
                 new ServerConfig.Sessions(t.duration("sessions.idle_timeout", Duration.ofMinutes(30)),
                         t.duration("sessions.absolute_timeout", Duration.ofHours(12))));
@@ -105,27 +89,6 @@ public final class ServerConfigLoader {
     private static ServerConfig.Listen listen(ConfigTree t) {
         HostPort listen = t.hostPort("listen", "0.0.0.0:8443", HostPort.Option.PORT_ZERO);
         return new ServerConfig.Listen(listen.host(), listen.port());
-    }
-
-    /**
-     * Each entry a network ({@code 10.0.0.0/8}) or an address, kept in the form it was given once it parses.
-     * A prefix of 0 would let any agent name any address, which is what the rule exists to prevent: refused.
-     */
-    private static List<String> allowedCidrs(ConfigTree t) {
-        List<String> out = new java.util.ArrayList<>();
-        for (String s : t.stringList("sd.allowed_cidrs", List.of())) {
-            Cidr cidr;
-            try {
-                cidr = Cidr.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw t.invalid("sd.allowed_cidrs", e.getMessage());
-            }
-            if (cidr.prefixLength() == 0) {
-                throw t.invalid("sd.allowed_cidrs", "'" + s + "' would allow every address; list the agents' networks");
-            }
-            out.add(cidr.toString());
-        }
-        return List.copyOf(out);
     }
 
     /** Checked as a long: an int cast first would wrap 4GiB into an accepted 0. */
@@ -151,7 +114,7 @@ public final class ServerConfigLoader {
         if (cfg.tokens().registrationRetryWindow().compareTo(Duration.ofHours(1)) > 0) {
             throw t.invalid("bootstrap_tokens.registration_retry_window", "must be between 0s and 1h");
         }
-        validateHttp(cfg.http(), t);
+        HttpKeys.validate(cfg.http(), t);
         if (cfg.checks().interpreters().isEmpty()
                 || cfg.checks().interpreters().stream().anyMatch(i -> !i.matches("[A-Za-z0-9._+-]{1,64}"))) {
             throw t.invalid("checks.interpreters", "must list interpreter names such as sh, bash, python3");
@@ -182,25 +145,6 @@ public final class ServerConfigLoader {
         validateCertificateGrace(cfg, t);
         if (cfg.policy().bundleTtl().compareTo(Duration.ofMinutes(5)) < 0) {
             throw t.invalid("policy.bundle_ttl", "must be at least 5m");
-        }
-    }
-
-    private static void validateHttp(ServerConfig.Http http, ConfigTree t) {
-        if (http.maxBodyBytes() < 1024) {
-            throw t.invalid("http.max_body_bytes", "must be at least 1KiB");
-        }
-        if (outside(http.headerReadTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(5))) {
-            throw t.invalid("http.header_read_timeout", "must be between 1s and 5m");
-        }
-        if (outside(http.bodyReadTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10))) {
-            throw t.invalid("http.body_read_timeout", "must be between 1s and 10m");
-        }
-        if (http.minBodyRateBytesPerSecond() < 1 || http.minBodyRateBytesPerSecond() > 1024L * 1024 * 1024) {
-            throw t.invalid("http.min_body_rate_bytes_per_second", "must be between 1 and 1GiB");
-        }
-        if (http.maxTlsHandshakesPerAddress() > http.maxTlsHandshakes()) {
-            throw t.invalid("http.max_tls_handshakes_per_address", "must not exceed http.max_tls_handshakes ("
-                    + http.maxTlsHandshakes() + ")");
         }
     }
 

@@ -6,6 +6,7 @@ import static io.aami.server.http.Access.VIEWER;
 
 import io.aami.server.feature.ServerContext;
 import io.aami.server.http.ConsolePages;
+import io.aami.server.http.PlainHttpLogin;
 import io.aami.server.http.RouteSet;
 
 /**
@@ -28,7 +29,7 @@ public final class ConsoleFeature {
     public ConsoleFeature(ServerContext ctx) {
         console = new Console(new Templates(), new Assets());
         ctx.routes().bind(ROUTES, new ConsoleHandler(new FleetSummaryService(ctx.db(), new FleetSummaryStore(), ctx.clock()),
-                console));
+                console, new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
     }
 
     /** The frame every page feature ({@code console.*}) renders with. */

@@ -2,6 +2,8 @@ package io.aami.server.console;
 
 import io.aami.contract.ErrorCode;
 import io.aami.server.error.ApiException;
+import io.aami.server.http.PlainHttpLogin;
+import io.aami.server.http.RequestOrigin;
 import io.javalin.http.Context;
 
 /**
@@ -16,10 +18,12 @@ public final class ConsoleHandler {
 
     private final FleetSummaryService summaries;
     private final Console console;
+    private final PlainHttpLogin plainHttp;
 
-    ConsoleHandler(FleetSummaryService summaries, Console console) {
+    ConsoleHandler(FleetSummaryService summaries, Console console, PlainHttpLogin plainHttp) {
         this.summaries = summaries;
         this.console = console;
+        this.plainHttp = plainHttp;
     }
 
     public void root(Context ctx) {
@@ -30,8 +34,10 @@ public final class ConsoleHandler {
         console.render(ctx, "overview.jte", new OverviewPage(console.page(ctx, "overview"), summaries.summary()));
     }
 
+    /** The login page; over plain HTTP it warns, and says so when the login would be refused. */
     public void login(Context ctx) {
-        console.render(ctx, "login.jte", console.anonymous());
+        RequestOrigin origin = RequestOrigin.of(ctx);
+        console.render(ctx, "login.jte", new LoginPage(console.anonymous(), !origin.https(), !plainHttp.allows(origin)));
     }
 
     public void asset(Context ctx) {

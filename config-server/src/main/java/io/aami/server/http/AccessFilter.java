@@ -38,7 +38,7 @@ public final class AccessFilter {
             }
             case PUBLIC -> unauthenticated.acquire(ctx);
             case ENROLL -> {
-                limit(enrollments, ctx.req().getRemoteAddr(), "enrollment attempts from this address");
+                limit(enrollments, RequestOrigin.address(ctx), "enrollment attempts from this address");
                 unauthenticated.acquire(ctx);
             }
             case VIEWER -> operators.require(ctx, Role.VIEWER);

@@ -42,6 +42,7 @@ public final class ApiServer {
                 .classicUpperBounds(0.1, 0.5, 1, 5, 10, 20, 30, 45, 60, 120, 300)
                 .classicOnly().register(registry);
         boolean virtualThreads = Runtime.version().feature() >= 21;
+        TrustedProxies proxies = new TrustedProxies(cfg.http().trustedProxies());
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -62,6 +63,8 @@ public final class ApiServer {
             config.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 RequestIds.assign(ctx);
+                // First: everything after (limits, audit, cookies, HSTS) reads the client's address and scheme from it.
+                RequestOrigin.set(ctx, proxies.resolve(ctx));
                 ConsolePages.secure(ctx);
             });
             config.routes.after(ctx -> {

@@ -59,7 +59,7 @@ public final class OperatorAuthenticator {
 
     private Principal resolve(Context ctx, String required) {
         String presented = Bearer.from(ctx).orElse(null);
-        if (presented == null && ctx.cookie(SessionCookie.NAME) != null) {
+        if (presented == null && SessionCookie.present(ctx)) {
             return session(ctx);
         }
         if (presented == null) {
@@ -80,7 +80,7 @@ public final class OperatorAuthenticator {
     /** The session cookie's user (failed lookups bounded by the invalid-token limit), with its CSRF token checked. */
     private Principal session(Context ctx) {
         String id = SessionCookie.of(ctx).orElse(null);
-        String address = ctx.req().getRemoteAddr();
+        String address = RequestOrigin.address(ctx);
         LiveSession live = null;
         if (id != null) {
             // Looked up first (one lookup by a unique hash, cheap), and only a failed lookup counts against the address:
@@ -96,7 +96,7 @@ public final class OperatorAuthenticator {
         }
         if (live == null) {
             // The browser drops the dead cookie, so it stops presenting it (and counting against the address).
-            SessionCookie.clear(ctx, ctx.req().isSecure());
+            SessionCookie.clear(ctx);
             throw new ApiException(ErrorCode.UNAUTHORIZED, "the session has ended (logged out, idle or too old, or its user is disabled);"
                     + " log in again");
         }
@@ -121,7 +121,7 @@ public final class OperatorAuthenticator {
         if (!users.wellFormed(presented)) {
             return null;
         }
-        String address = ctx.req().getRemoteAddr();
+        String address = RequestOrigin.address(ctx);
         if (!users.recentlyValid(presented)) {
             invalidTokens.waitFor(address).ifPresent(wait -> {
                 throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many invalid tokens from this address; retry later", wait);

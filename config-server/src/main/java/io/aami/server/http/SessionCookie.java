@@ -9,11 +9,18 @@ import java.util.Optional;
 
 /**
  * The console's session cookie and its CSRF token. The cookie is {@code HttpOnly} (no script reads it),
- * {@code SameSite=Strict} (no other site's page sends it), {@code Path=/}, and {@code Secure} when the server speaks
- * TLS. The CSRF token ({@link SessionSecrets}) is derived from the session id.
+ * {@code SameSite=Strict} (no other site's page sends it), {@code Path=/}, and over HTTPS (this connection's TLS, or a
+ * trusted proxy's {@code X-Forwarded-Proto}: {@link RequestOrigin#https}) {@code Secure} and named
+ * {@link #SECURE_NAME}: browsers accept a {@code __Host-} cookie only Secure, from HTTPS, with {@code Path=/} and no
+ * {@code Domain}, so neither a man in the middle of a plain-HTTP request nor a sibling subdomain can plant one. The
+ * server reads only the name matching the request's scheme. The CSRF token ({@link SessionSecrets}) is derived from the
+ * session id.
  */
 public final class SessionCookie {
+    /** The cookie's name over plain HTTP (not Secure). */
     public static final String NAME = "aami_session";
+    /** The cookie's name over HTTPS (Secure). */
+    public static final String SECURE_NAME = "__Host-aami_session";
     /** The header a script sends the CSRF token in; a form sends {@link #FORM_FIELD}. */
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String FORM_FIELD = "csrf_token";
@@ -27,9 +34,19 @@ public final class SessionCookie {
     private SessionCookie() {
     }
 
+    /** The cookie's name for this request's scheme. */
+    public static String name(Context ctx) {
+        return RequestOrigin.of(ctx).https() ? SECURE_NAME : NAME;
+    }
+
+    /** Whether the request carries a session cookie of its scheme's name, well-formed or not. */
+    static boolean present(Context ctx) {
+        return ctx.cookie(name(ctx)) != null;
+    }
+
     /** The session id the request's cookie carries, if it has one of the right form (a malformed one costs no query). */
     public static Optional<String> of(Context ctx) {
-        String id = ctx.cookie(NAME);
+        String id = ctx.cookie(name(ctx));
         return id != null && wellFormed(id) ? Optional.of(id) : Optional.empty();
     }
 
@@ -43,14 +60,15 @@ public final class SessionCookie {
     }
 
     /** Sets the cookie for {@code id}, living at most {@code maxAge} in the browser. */
-    public static void set(Context ctx, String id, Duration maxAge, boolean secure) {
-        ctx.header("Set-Cookie", NAME + "=" + id + "; Path=/; Max-Age=" + maxAge.toSeconds() + "; HttpOnly; SameSite=Strict"
-                + (secure ? "; Secure" : ""));
+    public static void set(Context ctx, String id, Duration maxAge) {
+        ctx.header("Set-Cookie", name(ctx) + "=" + id + "; Path=/; Max-Age=" + maxAge.toSeconds() + "; HttpOnly; SameSite=Strict"
+                + (RequestOrigin.of(ctx).https() ? "; Secure" : ""));
     }
 
     /** Tells the browser to drop the cookie. */
-    public static void clear(Context ctx, boolean secure) {
-        ctx.header("Set-Cookie", NAME + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""));
+    public static void clear(Context ctx) {
+        ctx.header("Set-Cookie", name(ctx) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+                + (RequestOrigin.of(ctx).https() ? "; Secure" : ""));
     }
 
     /** Whether the request carries the session's CSRF token (header, else form field), compared in constant time. */

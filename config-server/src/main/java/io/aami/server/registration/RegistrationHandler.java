@@ -3,6 +3,7 @@ package io.aami.server.registration;
 import io.aami.contract.registration.RegisterRequest;
 import io.aami.server.http.Bearer;
 import io.aami.server.http.JsonBodies;
+import io.aami.server.http.RequestOrigin;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,8 +20,9 @@ public final class RegistrationHandler {
 
     public void register(Context ctx) throws UnknownHostException {
         RegisterRequest req = bodies.read(ctx, RegisterRequest.class);
-        // The peer address of the connection, never a client-supplied header.
-        InetAddress source = InetAddress.getByName(ctx.req().getRemoteAddr());
+        // The connection's peer, or behind a trusted proxy the client it forwarded for: never a header an untrusted peer
+        // set, so allowed_cidrs cannot be passed by writing X-Forwarded-For. Always an IP literal: no name lookup.
+        InetAddress source = InetAddress.getByName(RequestOrigin.address(ctx));
         RegistrationService.Outcome outcome = service.register(req, Bearer.from(ctx).orElse(null), source);
         ctx.header("Cache-Control", "no-store");
         ctx.status(outcome.created() ? 201 : 200).json(outcome.response());

@@ -39,6 +39,19 @@ public final class Cidr {
         return new Cidr(mask(bytes, prefix), prefix, s);
     }
 
+    /**
+     * The IP address a literal names ({@code 10.1.2.3}, {@code 2001:db8::1}; an IPv4-mapped IPv6 one as its IPv4
+     * address), never resolving a name: for addresses a client wrote, such as {@code X-Forwarded-For}.
+     * @throws IllegalArgumentException when it is not an IP literal
+     */
+    public static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByAddress(literal(literal == null ? "" : literal.trim()));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + literal + "' is not an IP address");
+        }
+    }
+
     public boolean contains(InetAddress address) {
         byte[] a = unmapped(address.getAddress());
         return a.length == network.length && java.util.Arrays.equals(mask(a, prefix), network);

@@ -6,6 +6,7 @@ import static io.aami.server.http.Access.VIEWER;
 
 import io.aami.server.audit.AuditTrail;
 import io.aami.server.feature.ServerContext;
+import io.aami.server.http.PlainHttpLogin;
 import io.aami.server.http.RouteSet;
 import io.aami.server.http.SessionAuthentication;
 import io.aami.server.users.PasswordLogin;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The console's browser sessions, kept in PostgreSQL so every replica knows them: login, who, logout
  * ({@code /api/v1/login/session}), the {@link SessionAuthentication} the access filter resolves the
- * {@code aami_session} cookie with, and an hourly purge of ended sessions. Depends on users (its password login and
+ * {@code aami_session} cookie ({@code __Host-aami_session} over HTTPS) with, and an hourly purge of ended sessions. Depends on users (its password login and
  * limits) and audit.
  */
 public final class SessionsFeature {
@@ -31,7 +32,15 @@ public final class SessionsFeature {
         sessions = new SessionService(ctx.db(), new SessionStore(), login, ctx.secrets(), audit, cfg, ctx.clock());
         var purging = ctx.scheduler().scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
         ctx.resources().opened(() -> purging.cancel(false));
-        ctx.routes().bind(ROUTES, new SessionHandler(sessions, ctx.bodies(), cfg.absoluteTimeout(), ctx.config().tls().enabled()));
+        var http = ctx.config().http();
+        if (!ctx.config().tls().enabled() && http.trustedProxies().isEmpty() && http.plainHttpLogin().equals(PlainHttpLogin.LOOPBACK)) {
+            // The documented proxy setup without its proxy listed: say why logins from the browser will be refused.
+            org.slf4j.LoggerFactory.getLogger(SessionsFeature.class).warn("TLS is off and http.trusted_proxies is empty: logins"
+                    + " with a password are taken only over a direct connection from this host (http.plain_http_login: loopback);"
+                    + " behind a TLS-terminating proxy, list the proxy in http.trusted_proxies");
+        }
+        ctx.routes().bind(ROUTES, new SessionHandler(sessions, ctx.bodies(), cfg.absoluteTimeout(),
+                new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
     }
 
     /** A failed purge is logged, not thrown: a throwing task would never be scheduled again. */

@@ -5,37 +5,35 @@ import io.aami.contract.users.LoginTokenRequest;
 import io.aami.contract.users.UserTokenView;
 import io.aami.server.audit.Actor;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.RateLimiter;
 import io.aami.server.security.Principal;
 import io.aami.server.validation.Fields;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
  * A user's own API token for its name and password ({@code POST /api/v1/login/tokens}): how a user gets its first
  * token, since an admin may not create one for it (that would let the admin act, and be audited, as the user).
- * Failed attempts are limited per source address ({@link #ADDRESS_BURST}, then {@link #ADDRESS_PER_SECOND}) and
- * per user name ({@link #USER_BURST}, then {@link #USER_PER_SECOND}: 5 a minute), counted before the password is
- * checked, so guessing one user's password from many addresses is as slow as from one. Argon2 work is bounded by
- * {@link io.aami.server.security.PasswordHasher} (503 when it is busy). The console's session login
- * ({@link #authenticate}) shares the same limits, so the two doors together are no faster than one.
+ * Failed attempts are limited per client address ({@link #ADDRESS_BURST}, then one a second) and per user name
+ * ({@link #USER_BURST}, then one every 12 s: 5 a minute), checked before the password is, so guessing one user's
+ * password from many addresses is as slow as from one. The failures are counted in PostgreSQL ({@link LoginFailures}),
+ * so every replica shares the limits. Argon2 work is bounded by {@link io.aami.server.security.PasswordHasher} (503 when
+ * it is busy). The console's session login ({@link #authenticate}) shares the same limits, so the two doors together are
+ * no faster than one.
  */
 public final class PasswordLogin {
     static final int ADDRESS_BURST = 20;
-    static final double ADDRESS_PER_SECOND = 1;
+    static final Duration ADDRESS_STEP = Duration.ofSeconds(1);
     static final int USER_BURST = 5;
-    static final double USER_PER_SECOND = 1 / 12.0;
+    static final Duration USER_STEP = Duration.ofSeconds(12);
 
     private final UserService users;
     private final UserTokenService tokens;
-    private final RateLimiter byAddress;
-    private final RateLimiter byUser;
+    private final LoginFailures failures;
 
-    PasswordLogin(UserService users, UserTokenService tokens, Clock clock) {
+    PasswordLogin(UserService users, UserTokenService tokens, LoginFailures failures) {
         this.users = users;
         this.tokens = tokens;
-        this.byAddress = new RateLimiter(ADDRESS_PER_SECOND, ADDRESS_BURST, clock, 100_000);
-        this.byUser = new RateLimiter(USER_PER_SECOND, USER_BURST, clock, 100_000);
+        this.failures = failures;
     }
 
     UserTokenView token(LoginTokenRequest req, String address) {
@@ -52,20 +50,20 @@ public final class PasswordLogin {
      */
     public Principal authenticate(String name, String password, String address) {
         String user = Fields.required("user", name, 64).toLowerCase(Locale.ROOT);
-        refuseWhenLimited(byAddress, address, "failed logins from this address");
-        refuseWhenLimited(byUser, user, "failed logins for this user");
+        failures.limited(address, user).ifPresent(l -> {
+            throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many failed logins "
+                    + (l.scope().equals(LoginFailures.ADDRESS) ? "from this address" : "for this user") + "; retry later", l.retryAfter());
+        });
         Principal p = users.authenticate(user, password).orElse(null);
         if (p == null) {
-            byAddress.acquire(address);
-            byUser.acquire(user);
+            failures.failed(address, user);
             throw new ApiException(ErrorCode.UNAUTHORIZED, "wrong user name or password (or the user is disabled)");
         }
         return p;
     }
 
-    private static void refuseWhenLimited(RateLimiter limiter, String key, String what) {
-        limiter.waitFor(key).ifPresent(wait -> {
-            throw ApiException.retryLater(ErrorCode.RATE_LIMITED, "too many " + what + "; retry later", wait);
-        });
+    /** Forgets failures whose limit has passed (the hourly prune); how many rows went. */
+    int prune() {
+        return failures.prune();
     }
 }

@@ -13,7 +13,9 @@ import io.aami.server.audit.Actors;
 import io.aami.server.error.ApiException;
 import io.aami.server.http.JsonBodies;
 import io.aami.server.http.Params;
+import io.aami.server.http.PlainHttpLogin;
 import io.aami.server.http.Principals;
+import io.aami.server.http.RequestOrigin;
 import io.aami.server.security.Principal;
 import io.aami.server.validation.Fields;
 import io.javalin.http.Context;
@@ -29,12 +31,14 @@ public final class UserHandler {
     private final UserTokenService tokens;
     private final PasswordLogin login;
     private final JsonBodies bodies;
+    private final PlainHttpLogin plainHttp;
 
-    UserHandler(UserService users, UserTokenService tokens, PasswordLogin login, JsonBodies bodies) {
+    UserHandler(UserService users, UserTokenService tokens, PasswordLogin login, JsonBodies bodies, PlainHttpLogin plainHttp) {
         this.users = users;
         this.tokens = tokens;
         this.login = login;
         this.bodies = bodies;
+        this.plainHttp = plainHttp;
     }
 
     public void create(Context ctx) {
@@ -78,7 +82,8 @@ public final class UserHandler {
 
     /** A token for the name and password in the body: the only way to a token that needs no token. */
     public void login(Context ctx) {
-        UserTokenView t = login.token(bodies.read(ctx, LoginTokenRequest.class), ctx.req().getRemoteAddr());
+        plainHttp.check(ctx);
+        UserTokenView t = login.token(bodies.read(ctx, LoginTokenRequest.class), RequestOrigin.address(ctx));
         ctx.header("Cache-Control", "no-store");
         ctx.status(201).json(t);
     }

@@ -15,6 +15,7 @@ import static io.aami.server.http.Access.VIEWER;
 
 import io.aami.server.audit.AuditTrail;
 import io.aami.server.feature.ServerContext;
+import io.aami.server.http.PlainHttpLogin;
 import io.aami.server.http.RouteSet;
 import io.aami.server.http.UserAuthentication;
 import io.aami.server.security.PasswordHasher;
@@ -63,8 +64,22 @@ public final class UsersFeature {
         });
         users = new UserService(ctx.db(), userStore, tokenStore, new PasswordHasher(new SecureRandom()), audit, ctx.clock());
         tokens = new UserTokenService(ctx.db(), userStore, tokenStore, uses, ctx.secrets(), audit, ctx.clock());
-        login = new PasswordLogin(users, tokens, ctx.clock());
-        ctx.routes().bind(ROUTES, new UserHandler(users, tokens, login, ctx.bodies()));
+        login = new PasswordLogin(users, tokens, new LoginFailures(ctx.db(), new LoginFailureStore(),
+                new LoginFailures.Limit(PasswordLogin.ADDRESS_BURST, PasswordLogin.ADDRESS_STEP),
+                new LoginFailures.Limit(PasswordLogin.USER_BURST, PasswordLogin.USER_STEP), ctx.clock()));
+        var pruning = ctx.scheduler().scheduleWithFixedDelay(this::pruneLoginFailures, 1, 60, TimeUnit.MINUTES);
+        ctx.resources().opened(() -> pruning.cancel(false));
+        ctx.routes().bind(ROUTES, new UserHandler(users, tokens, login, ctx.bodies(),
+                new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
+    }
+
+    /** A failed prune is logged, not thrown: a throwing task would never be scheduled again. */
+    private void pruneLoginFailures() {
+        try {
+            login.prune();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(UsersFeature.class).warn("pruning login failures failed: {}", e.toString());
+        }
     }
 
     /** Resolves a user's API token to the user and its current role. */

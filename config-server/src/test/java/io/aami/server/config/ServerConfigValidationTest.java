@@ -137,7 +137,12 @@ class ServerConfigValidationTest {
             // service discovery
             "AAMI_SD_ALLOWED_CIDRS=agents.example         | sd.allowed_cidrs | 'agents.example' is not an IP address",
             "AAMI_SD_ALLOWED_CIDRS=10.0.0.0/8,10.1.0.0/33 | sd.allowed_cidrs | '10.1.0.0/33' has a prefix length outside 0..32",
-            "AAMI_SD_ALLOWED_CIDRS=::/0                   | sd.allowed_cidrs | '::/0' would allow every address"})
+            "AAMI_SD_ALLOWED_CIDRS=::/0                   | sd.allowed_cidrs | '::/0' would allow every address",
+            // reverse proxies and passwords over plain HTTP
+            "AAMI_HTTP_TRUSTED_PROXIES=proxy.example      | http.trusted_proxies | 'proxy.example' is not an IP address",
+            "AAMI_HTTP_TRUSTED_PROXIES=10.0.0.1,10.0.0.0/40 | http.trusted_proxies | '10.0.0.0/40' has a prefix length outside 0..32",
+            "AAMI_HTTP_TRUSTED_PROXIES=0.0.0.0/0          | http.trusted_proxies | '0.0.0.0/0' would allow every address",
+            "AAMI_HTTP_PLAIN_HTTP_LOGIN=yes               | http.plain_http_login | 'yes' is not one of loopback, allow, refuse"})
     void environmentValueRefusedNamingTheKey(String overrides, String key, String problem) {
         assertThatThrownBy(() -> ServerConfigLoader.load(null, env(overrides))).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("config key '" + key + "' (")
@@ -159,6 +164,9 @@ class ServerConfigValidationTest {
             "admin_token: 123456789012345                     | admin_token | must be at least 16 characters",
             "sd: {allowed_cidrs: {net: 10.0.0.0/8}}           | sd.allowed_cidrs | expected a list",
             "sd: {allowed_cidrs: [0.0.0.0/0]}                 | sd.allowed_cidrs | '0.0.0.0/0' would allow every address",
+            "http: {trusted_proxies: {lb: 10.0.0.1}}          | http.trusted_proxies | expected a list",
+            "http: {trusted_proxies: ['::/0']}                | http.trusted_proxies | '::/0' would allow every address",
+            "http: {plain_http_login: true}                   | http.plain_http_login | 'true' is not one of loopback, allow, refuse",
             "heartbeat: {missed_for_offline: three}           | heartbeat.missed_for_offline | 'three' is not a whole number"})
     void yamlValueRefusedNamingTheKeyAndTheFile(String yaml, String key, String problem) throws Exception {
         Path file = Files.writeString(dir.resolve("server.yaml"), yaml + "\n");
@@ -203,7 +211,8 @@ class ServerConfigValidationTest {
             "AAMI_POLICY_BUNDLE_TTL=5m",
             "AAMI_HTTP_MAX_TLS_HANDSHAKES=1",
             "AAMI_MONITORING_TOKEN=sixteen-chars-xx",
-            "AAMI_SD_ALLOWED_CIDRS=10.0.0.0/1,2001:db8::/1,192.0.2.7"})
+            "AAMI_SD_ALLOWED_CIDRS=10.0.0.0/1,2001:db8::/1,192.0.2.7",
+            "AAMI_HTTP_TRUSTED_PROXIES=10.0.0.0/1,2001:db8::/1,192.0.2.7;AAMI_HTTP_PLAIN_HTTP_LOGIN=REFUSE"})
     void edgesLoad(String overrides) {
         assertThatCode(() -> ServerConfigLoader.load(null, env(overrides))).doesNotThrowAnyException();
     }
