@@ -52,6 +52,7 @@ import io.aami.server.console.audit.AuditPageFeature;
 import io.aami.server.console.bootstraptokens.BootstrapTokenPagesFeature;
 import io.aami.server.console.mytokens.MyTokensPageFeature;
 import io.aami.server.console.users.UserPagesFeature;
+import io.aami.server.console.targets.TargetPagesFeature;
 import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -195,8 +196,12 @@ public final class ServerMain {
         HeartbeatFeature heartbeat = f.add(HeartbeatFeature.ROUTES, HeartbeatFeature::new);
         f.add(SdFeature.ROUTES, SdFeature::new);
         ResultStreams results = f.add(ResultStreams::new);
-        f.add(CheckResultsFeature.ROUTES, ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
-        f.add(ProbeResultsFeature.ROUTES, ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
+        CheckResultsFeature checkResults = f.add(CheckResultsFeature.ROUTES,
+                ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
+        ProbeResultsFeature probeResults = f.add(ProbeResultsFeature.ROUTES,
+                ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
+        f.add(TargetPagesFeature.ROUTES, ctx -> new TargetPagesFeature(ctx, console.console(), targets.store(), checkResults.state(),
+                probeResults.state()));
         f.add(BootstrapTokenPagesFeature.ROUTES, ctx -> new BootstrapTokenPagesFeature(ctx, console.console(), tokens.service(),
                 groups.service(), pki.caPin()));
         f.add(MyTokensPageFeature.ROUTES, ctx -> new MyTokensPageFeature(ctx, console.console(), users.tokenService()));
