@@ -48,6 +48,8 @@ import io.aami.server.tokens.TokensFeature;
 import io.aami.server.users.UsersFeature;
 import io.aami.server.sessions.SessionsFeature;
 import io.aami.server.console.ConsoleFeature;
+import io.aami.server.console.checks.CheckPagesFeature;
+import io.aami.server.console.probes.ProbePagesFeature;
 import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -176,12 +178,14 @@ public final class ServerMain {
         UsersFeature users = f.add(UsersFeature.ROUTES, ctx -> new UsersFeature(ctx, audit.trail()));
         SessionsFeature sessions = f.add(SessionsFeature.ROUTES, ctx -> new SessionsFeature(ctx, users.passwordLogin(), audit.trail()));
         f.add(HealthFeature.ROUTES, HealthFeature::new);
-        f.add(ConsoleFeature.ROUTES, ConsoleFeature::new);
+        ConsoleFeature console = f.add(ConsoleFeature.ROUTES, ConsoleFeature::new);
         f.add(MetricsFeature.ROUTES, MetricsFeature::new);
         GroupsFeature groups = f.add(GroupsFeature.ROUTES, ctx -> new GroupsFeature(ctx, audit.trail()));
         TargetsFeature targets = f.add(TargetsFeature.ROUTES, ctx -> new TargetsFeature(ctx, groups.service(), audit.trail()));
         ChecksFeature checks = f.add(ChecksFeature.ROUTES, ctx -> new ChecksFeature(ctx, groups.service(), targets.store(), audit.trail()));
         ProbesFeature probes = f.add(ProbesFeature.ROUTES, ctx -> new ProbesFeature(ctx, groups.service(), targets.store(), audit.trail()));
+        f.add(CheckPagesFeature.ROUTES, ctx -> new CheckPagesFeature(ctx, console.console(), checks.service(), groups.service()));
+        f.add(ProbePagesFeature.ROUTES, ctx -> new ProbePagesFeature(ctx, console.console(), probes.service(), groups.service()));
         PolicyFeature policy = f.add(PolicyFeature.ROUTES,
                 ctx -> new PolicyFeature(ctx, targets.store(), checks.store(), probes.expansion(), pki.signer()));
         TokensFeature tokens = f.add(TokensFeature.ROUTES,
