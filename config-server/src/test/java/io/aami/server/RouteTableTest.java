@@ -82,7 +82,7 @@ class RouteTableTest {
             assertThat(reply.body()).as(r + " → " + reply).doesNotContain("no route ");
             if (r.access() == Access.VIEWER || r.access() == Access.OPERATOR || r.access() == Access.ADMIN || r.access() == Access.AGENT
                     || r.access() == Access.MONITORING) {
-                if (r.path().equals("/ui")) {
+                if (r.path().equals("/ui") || r.path().startsWith("/ui/")) {
                     // A console page sends a browser to log in rather than answer 401.
                     assertThat(reply.status()).as(r + " → " + reply).isEqualTo(303);
                     assertThat(reply.header("Location")).contains("/ui/login");

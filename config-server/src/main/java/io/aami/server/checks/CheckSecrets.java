@@ -11,7 +11,8 @@ import java.util.Map;
  * A check's {@code env} is where a PGPASSWORD or an API key usually goes: a caller below operator sees its names
  * with each value replaced by {@link #HIDDEN}, and no {@code execution_sha256} (a hash over those values, which
  * would confirm a guessed password offline); an operator (who may change the check, and so could read the value
- * through a script anyway) sees it whole. The console's check pages show a check through this too. Scripts and args are not secrets (every agent in scope receives them).
+ * through a script anyway) sees it whole. Scripts and args are not secrets (every agent in scope receives them).
+ * The console's check pages show a check through this too.
  */
 public final class CheckSecrets {
     public static final String HIDDEN = "***";

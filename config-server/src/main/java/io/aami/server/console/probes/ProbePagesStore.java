@@ -58,10 +58,11 @@ final class ProbePagesStore {
     private static final String STALE = "(s.status <> 'online' OR least(l.executed_at, l.received_at) < ?::timestamptz "
             + "- make_interval(secs => ? * p.interval_seconds + ceil(p.timeout_ms / 1000.0)))";
     private static final String DEST_KEY = "CASE WHEN d.id IS NULL THEN 'outside' ELSE coalesce(d.group_id::text, 'none') END";
-    private static final String MATRIX = "SELECT coalesce(s.group_id::text, 'none'), " + DEST_KEY + ", "
+    // Grouped by the uuids (hashed in memory), not by the keys' text (sorted, spilling to disk past a few 100,000 rows).
+    private static final String MATRIX = "SELECT s.group_id, d.id IS NULL, d.group_id, "
             + "count(*) FILTER (WHERE l.success), count(*) FILTER (WHERE NOT l.success), count(*) FILTER (WHERE " + STALE + ") "
             + "FROM probe_latest l JOIN targets s ON s.id = l.target_id JOIN probes p ON p.id = l.probe_id "
-            + "LEFT JOIN targets d ON d.id = l.destination_target_id WHERE s.status <> 'revoked' AND p.enabled GROUP BY 1, 2";
+            + "LEFT JOIN targets d ON d.id = l.destination_target_id WHERE s.status <> 'revoked' AND p.enabled GROUP BY 1, 2, 3";
 
     /** Every source group × destination group with results of enabled probes from live sources. */
     List<MatrixCell> matrix(Connection c, Instant now) throws SQLException {
@@ -71,11 +72,17 @@ final class ProbePagesStore {
             ps.setInt(2, Staleness.MISSED_INTERVALS);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new MatrixCell(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                    String destination = rs.getBoolean(2) ? MatrixCell.OUTSIDE : key(rs.getObject(3, UUID.class));
+                    out.add(new MatrixCell(key(rs.getObject(1, UUID.class)), destination, rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6)));
                 }
             }
         }
         return out;
+    }
+
+    private static String key(UUID group) {
+        return group == null ? MatrixCell.NONE : group.toString();
     }
 
     private static final String PAIRS = "SELECT s.id, s.hostname, s.status, d.id, coalesce(d.hostname, l.target), l.target_port, "
