@@ -31,11 +31,13 @@ public final class ApiPaths {
 
     public static final String CHECKS = V1 + "/checks";
     public static final String CHECK = CHECKS + "/{id}";
+    public static final String CHECK_ENABLED = CHECK + "/enabled";
     /** The seed's path: an agent pulls its effective policy (checks and probes) here. */
     public static final String POLICY = CHECKS + "/target/{id}";
 
     public static final String PROBES = V1 + "/probes";
     public static final String PROBE = PROBES + "/{id}";
+    public static final String PROBE_ENABLED = PROBE + "/enabled";
     public static final String PROBE_MATRIX = PROBES + "/matrix";
     public static final String TARGET_PROBES = TARGET + "/probes";
     public static final String TARGET_PROBE_RESULTS = TARGET + "/probe-results";

@@ -53,6 +53,8 @@ import io.aami.server.console.bootstraptokens.BootstrapTokenPagesFeature;
 import io.aami.server.console.mytokens.MyTokensPageFeature;
 import io.aami.server.console.users.UserPagesFeature;
 import io.aami.server.console.targets.TargetPagesFeature;
+import io.aami.server.console.checks.CheckPagesFeature;
+import io.aami.server.console.probes.ProbePagesFeature;
 import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -187,6 +189,8 @@ public final class ServerMain {
         TargetsFeature targets = f.add(TargetsFeature.ROUTES, ctx -> new TargetsFeature(ctx, groups.service(), audit.trail()));
         ChecksFeature checks = f.add(ChecksFeature.ROUTES, ctx -> new ChecksFeature(ctx, groups.service(), targets.store(), audit.trail()));
         ProbesFeature probes = f.add(ProbesFeature.ROUTES, ctx -> new ProbesFeature(ctx, groups.service(), targets.store(), audit.trail()));
+        f.add(CheckPagesFeature.ROUTES, ctx -> new CheckPagesFeature(ctx, console.console(), checks.service(), groups.service()));
+        f.add(ProbePagesFeature.ROUTES, ctx -> new ProbePagesFeature(ctx, console.console(), probes.service(), groups.service()));
         PolicyFeature policy = f.add(PolicyFeature.ROUTES,
                 ctx -> new PolicyFeature(ctx, targets.store(), checks.store(), probes.expansion(), pki.signer()));
         TokensFeature tokens = f.add(TokensFeature.ROUTES,

@@ -55,6 +55,7 @@ class AccessMatrixTest {
             entry("GET /api/v1/checks/{id}", Access.VIEWER),
             entry("PUT /api/v1/checks/{id}", Access.OPERATOR),
             entry("DELETE /api/v1/checks/{id}", Access.OPERATOR),
+            entry("PUT /api/v1/checks/{id}/enabled", Access.OPERATOR),
             entry("GET /api/v1/fleet/summary", Access.VIEWER),
             entry("GET /api/v1/groups", Access.VIEWER),
             entry("POST /api/v1/groups", Access.OPERATOR),
@@ -77,6 +78,7 @@ class AccessMatrixTest {
             entry("GET /api/v1/probes/{id}", Access.VIEWER),
             entry("PUT /api/v1/probes/{id}", Access.OPERATOR),
             entry("DELETE /api/v1/probes/{id}", Access.OPERATOR),
+            entry("PUT /api/v1/probes/{id}/enabled", Access.OPERATOR),
             entry("GET /api/v1/sd/prometheus", Access.MONITORING),
             entry("GET /api/v1/targets", Access.VIEWER),
             entry("POST /api/v1/targets", Access.OPERATOR),
@@ -112,7 +114,15 @@ class AccessMatrixTest {
             entry("GET /ui/assets/{name}", Access.PUBLIC),
             entry("GET /ui/login", Access.PUBLIC),
             entry("GET /ui/targets", Access.VIEWER),
-            entry("GET /ui/targets/{id}", Access.VIEWER));
+            entry("GET /ui/targets/{id}", Access.VIEWER),
+            entry("GET /ui/checks", Access.VIEWER),
+            entry("GET /ui/checks/new", Access.OPERATOR),
+            entry("GET /ui/checks/{id}", Access.VIEWER),
+            entry("GET /ui/probes", Access.VIEWER),
+            entry("GET /ui/probes/new", Access.OPERATOR),
+            entry("GET /ui/probes/{id}", Access.VIEWER),
+            entry("GET /ui/matrix", Access.VIEWER),
+            entry("GET /ui/matrix/pairs", Access.VIEWER));
 
     /** Writes a viewer may make: only to its own tokens and its own session (logout). */
     static final Set<String> VIEWER_WRITES = Set.of("POST /api/v1/me/tokens", "DELETE /api/v1/me/tokens",

@@ -1,5 +1,6 @@
 package io.aami.server.checks;
 
+import io.aami.contract.EnabledRequest;
 import io.aami.contract.checks.CheckRequest;
 import io.aami.server.audit.Actors;
 import io.aami.server.http.JsonBodies;
@@ -32,6 +33,11 @@ public final class CheckHandler {
 
     public void replace(Context ctx) {
         ctx.json(service.replace(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, CheckRequest.class)));
+    }
+
+    public void setEnabled(Context ctx) {
+        ctx.json(CheckSecrets.visibleTo(Principals.of(ctx), service.setEnabled(Actors.of(ctx), Params.pathId(ctx),
+                bodies.read(ctx, EnabledRequest.class).enabled())));
     }
 
     public void delete(Context ctx) {

@@ -12,14 +12,15 @@ import java.util.Map;
  * with each value replaced by {@link #HIDDEN}, and no {@code execution_sha256} (a hash over those values, which
  * would confirm a guessed password offline); an operator (who may change the check, and so could read the value
  * through a script anyway) sees it whole. Scripts and args are not secrets (every agent in scope receives them).
+ * The console's check pages show a check through this too.
  */
-final class CheckSecrets {
-    static final String HIDDEN = "***";
+public final class CheckSecrets {
+    public static final String HIDDEN = "***";
 
     private CheckSecrets() {
     }
 
-    static CheckView visibleTo(Principal caller, CheckView v) {
+    public static CheckView visibleTo(Principal caller, CheckView v) {
         if (caller.has(Role.OPERATOR) || v.env() == null || v.env().isEmpty()) {
             return v;
         }

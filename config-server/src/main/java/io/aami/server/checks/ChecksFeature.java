@@ -1,6 +1,7 @@
 package io.aami.server.checks;
 
 import static io.aami.contract.ApiPaths.CHECK;
+import static io.aami.contract.ApiPaths.CHECK_ENABLED;
 import static io.aami.contract.ApiPaths.CHECKS;
 import static io.aami.server.http.Access.VIEWER;
 import static io.aami.server.http.Access.OPERATOR;
@@ -19,16 +20,24 @@ public final class ChecksFeature {
             .get(CHECK, CheckHandler::get, VIEWER)
             .put(CHECK, CheckHandler::replace, OPERATOR)
             .delete(CHECK, CheckHandler::delete, OPERATOR)
+            .put(CHECK_ENABLED, CheckHandler::setEnabled, OPERATOR)
             .build();
 
     private final CheckStore store = new CheckStore();
 
+    private final CheckService service;
+
     public ChecksFeature(ServerContext ctx, GroupService groups, TargetStore targets, AuditTrail audit) {
-        CheckService service = new CheckService(ctx.db(), store, groups, targets, ctx.config().checks(), audit, ctx.clock());
+        service = new CheckService(ctx.db(), store, groups, targets, ctx.config().checks(), audit, ctx.clock());
         ctx.routes().bind(ROUTES, new CheckHandler(service, ctx.bodies()));
     }
 
     public CheckStore store() {
         return store;
+    }
+
+    /** The definitions' rules, for the console's pages. */
+    public CheckService service() {
+        return service;
     }
 }

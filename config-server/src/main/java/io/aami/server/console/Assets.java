@@ -27,6 +27,7 @@ final class Assets {
             own("console.css"), own("console.js"), own("login.js"), own("overview.js"),
             own("secret.js"),
             own("targets.js"), own("target.js"),
+            own("checks.js"),
             Map.entry("uplot.js", "/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js"),
             Map.entry("uplot.css", "/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.min.css"));
 

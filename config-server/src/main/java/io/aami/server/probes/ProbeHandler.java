@@ -1,5 +1,6 @@
 package io.aami.server.probes;
 
+import io.aami.contract.EnabledRequest;
 import io.aami.server.audit.Actors;
 import io.aami.server.http.Params;
 import io.aami.contract.probes.ProbeRequest;
@@ -30,6 +31,10 @@ public final class ProbeHandler {
 
     public void replace(Context ctx) {
         ctx.json(service.replace(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, ProbeRequest.class)));
+    }
+
+    public void setEnabled(Context ctx) {
+        ctx.json(service.setEnabled(Actors.of(ctx), Params.pathId(ctx), bodies.read(ctx, EnabledRequest.class).enabled()));
     }
 
     public void delete(Context ctx) {

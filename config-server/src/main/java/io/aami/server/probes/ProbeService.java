@@ -64,6 +64,30 @@ public final class ProbeService {
         }));
     }
 
+    /**
+     * Switches a probe on or off, the rest of it as it is (a PUT of the whole probe from a page would undo an edit
+     * made meanwhile). Audited as an update; a no-op (already so) changes and records nothing.
+     */
+    public ProbeView setEnabled(Actor actor, UUID id, Boolean enabled) {
+        if (enabled == null) {
+            throw ApiException.invalid("enabled", "is required (true or false)");
+        }
+        return db.inTransaction(c -> {
+            ProbeView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("probe", id));
+            if (old.enabled() == enabled) {
+                return old;
+            }
+            ProbeView p = new ProbeView(old.id(), old.name(), old.description(), old.sourceIp(), old.sourcePort(), old.target(),
+                    old.targetGroupId(), old.targetPort(), old.protocol(), old.timeoutMs(), old.intervalSeconds(), old.payload(),
+                    old.expect(), old.udpNoReplyOk(), old.scope(), old.groupId(), old.targetId(), old.global(), old.labels(),
+                    enabled, old.createdAt(), clock.instant());
+            store.update(c, p);
+            audit.record(c, actor, Change.updated(Change.PROBE, id, old, p));
+            PolicyChanges.scope(c, p.groupId(), p.targetId());
+            return p;
+        });
+    }
+
     public ProbeView get(UUID id) {
         return db.withConnection(c -> store.find(c, id)).orElseThrow(() -> ApiException.notFound("probe", id));
     }

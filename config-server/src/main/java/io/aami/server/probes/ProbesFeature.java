@@ -1,6 +1,7 @@
 package io.aami.server.probes;
 
 import static io.aami.contract.ApiPaths.PROBE;
+import static io.aami.contract.ApiPaths.PROBE_ENABLED;
 import static io.aami.contract.ApiPaths.PROBES;
 import static io.aami.server.http.Access.VIEWER;
 import static io.aami.server.http.Access.OPERATOR;
@@ -24,17 +25,25 @@ public final class ProbesFeature {
             .get(PROBE, ProbeHandler::get, VIEWER)
             .put(PROBE, ProbeHandler::replace, OPERATOR)
             .delete(PROBE, ProbeHandler::delete, OPERATOR)
+            .put(PROBE_ENABLED, ProbeHandler::setEnabled, OPERATOR)
             .build();
 
     private final ProbeStore store = new ProbeStore();
 
+    private final ProbeService service;
+
     public ProbesFeature(ServerContext ctx, GroupService groups, TargetStore targets, AuditTrail audit) {
-        ProbeService service = new ProbeService(ctx.db(), store, groups, targets, audit, ctx.clock());
+        service = new ProbeService(ctx.db(), store, groups, targets, audit, ctx.clock());
         ctx.routes().bind(ROUTES, new ProbeHandler(service, ctx.bodies()));
     }
 
     /** The probes of a target, for its policy bundle. */
     public PolicyService.ProbeSource expansion() {
         return new ProbeExpansion(store);
+    }
+
+    /** The definitions' rules, for the console's pages. */
+    public ProbeService service() {
+        return service;
     }
 }

@@ -256,6 +256,10 @@ class AuditRoutesTest {
             String id = created("/api/v1/checks", check(unique("c")));
             return new Call("/api/v1/checks/" + id, null, "delete", "check", id, true, false);
         });
+        s.put("PUT /api/v1/checks/{id}/enabled", () -> {
+            String id = created("/api/v1/checks", check(unique("c")));
+            return new Call("/api/v1/checks/" + id + "/enabled", Map.of("enabled", false), "update", "check", id, true, true);
+        });
         s.put("POST /api/v1/probes", () -> new Call("/api/v1/probes", probe(unique("p")), "create", "probe", null, false, true));
         s.put("PUT /api/v1/probes/{id}", () -> {
             String id = created("/api/v1/probes", probe(unique("p")));
@@ -264,6 +268,10 @@ class AuditRoutesTest {
         s.put("DELETE /api/v1/probes/{id}", () -> {
             String id = created("/api/v1/probes", probe(unique("p")));
             return new Call("/api/v1/probes/" + id, null, "delete", "probe", id, true, false);
+        });
+        s.put("PUT /api/v1/probes/{id}/enabled", () -> {
+            String id = created("/api/v1/probes", probe(unique("p")));
+            return new Call("/api/v1/probes/" + id + "/enabled", Map.of("enabled", false), "update", "probe", id, true, true);
         });
         s.put("POST /api/v1/bootstrap-tokens", () -> new Call("/api/v1/bootstrap-tokens", Map.of("name", unique("b"), "max_uses", 2),
                 "create", "bootstrap_token", null, false, true));

@@ -1,0 +1,164 @@
+package io.aami.server.console.checks;
+
+import static io.aami.server.testing.ConsoleSessions.assertNoInlineScriptNorOtherOrigin;
+import static io.aami.server.testing.Fixtures.check;
+import static io.aami.server.testing.TestServer.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aami.server.testing.Api;
+import io.aami.server.testing.ConsoleSessions;
+import io.aami.server.testing.Fixtures;
+import io.aami.server.testing.Fixtures.EnrolledAgent;
+import io.aami.server.testing.ServerPerClass;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The console's check pages on a real server and PostgreSQL: what they show, to whom, and the enable switch's API. */
+class CheckPagesTest {
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.with(Map.of());
+    static final Api api = server.api();
+    static ConsoleSessions.Session viewer;
+    static ConsoleSessions.Session operator;
+
+    @BeforeAll
+    static void users() {
+        Fixtures.user(api, "cp-viewer", "viewer");
+        Fixtures.user(api, "cp-operator", "operator");
+        viewer = ConsoleSessions.login(api, "cp-viewer");
+        operator = ConsoleSessions.login(api, "cp-operator");
+    }
+
+    @Test
+    void theListCountsTheTargetsEachCheckRunsOnAndHowManyFailByThePolicysOverrides() {
+        String a = Fixtures.group(api, "cp-a");
+        String b = Fixtures.group(api, "cp-b");
+        EnrolledAgent a1 = Fixtures.enroll(api, "cp-a1", a);
+        Fixtures.enroll(api, "cp-a2", a);
+        EnrolledAgent b1 = Fixtures.enroll(api, "cp-b1", b);
+        Fixtures.enroll(api, "cp-none", null);
+        int before = targetsNow();
+        String global = Fixtures.createCheck(api, check("cp-disk", "true", 60, Map.of("global", true)));
+        String groupA = Fixtures.createCheck(api, check("CP-DISK", "true", 60, Map.of("group_id", a)));
+        String own = Fixtures.createCheck(api, check("cp-disk", "true", 60, Map.of("target_id", b1.id().toString())));
+        Map<String, Object> off = check("cp-off", "true", 60, Map.of("global", true));
+        off.put("enabled", false);
+        String disabled = Fixtures.createCheck(api, off);
+        result(a1, groupA, "critical", 2);
+
+        String page = viewer.get(api, "/ui/checks").body();
+        // The group's check beats the global one on cp-a1 and cp-a2, cp-b1's own beats it there: the global one runs on
+        // the targets in no group or in another group only.
+        assertThat(counts(page, global)).containsExactly(String.valueOf(before - 3), "0");
+        assertThat(counts(page, groupA)).containsExactly("2", "1");
+        assertThat(counts(page, own)).containsExactly("1", "0");
+        assertThat(counts(page, disabled)).containsExactly("0", "0");
+        assertThat(page).contains("group cp-a", "target cp-b1", "every target", "<span class=\"badge disabled\">disabled</span>");
+        assertNoInlineScriptNorOtherOrigin(page);
+    }
+
+    @Test
+    void aViewerSeesNoWriteControlAndAnOperatorDoes() {
+        String id = Fixtures.createCheck(api, check("cp-controls", "true", 60, Map.of("global", true)));
+        String asViewer = viewer.get(api, "/ui/checks").body();
+        assertThat(asViewer).contains("/ui/checks/" + id).doesNotContain("/ui/checks/new").doesNotContain("data-api=");
+        String viewerCheck = viewer.get(api, "/ui/checks/" + id).body();
+        assertThat(viewerCheck).doesNotContain("<form").doesNotContain("data-api=").contains("<pre class=\"output script\">true</pre>");
+        assertThat(viewer.get(api, "/ui/checks/new").status()).isEqualTo(403);
+
+        String asOperator = operator.get(api, "/ui/checks").body();
+        assertThat(asOperator).contains("href=\"/ui/checks/new\"",
+                "data-api=\"/api/v1/checks/" + id + "/enabled\" data-method=\"PUT\" data-body=\"{&#34;enabled&#34;:false}\"",
+                "aria-label=\"Disable cp-controls\"");
+        Api.Reply form = operator.get(api, "/ui/checks/new");
+        assertThat(form.status()).isEqualTo(200);
+        assertThat(form.body()).contains("<form id=\"new-check\"", "data-api=\"/api/v1/checks\" data-method=\"POST\"",
+                "name=\"interval_seconds\"", "name=\"timeout_seconds\"", "<textarea id=\"new-check-script\" name=\"script\" class=\"script\"",
+                "name=\"interpreter\"", "name=\"env\" data-type=\"map\"", "name=\"group_id\"", "name=\"target_id\"", "name=\"labels\"",
+                "name=\"args\" data-type=\"lines\"", "name=\"enabled\" data-type=\"bool\"");
+        assertNoInlineScriptNorOtherOrigin(form.body());
+        // Every control has a label.
+        Matcher ids = Pattern.compile("<(?:input|select|textarea) id=\"([^\"]+)\"(?![^>]*type=\"hidden\")").matcher(form.body());
+        int controls = 0;
+        while (ids.find()) {
+            assertThat(form.body()).as("label of " + ids.group(1)).contains("<label for=\"" + ids.group(1) + "\">");
+            controls++;
+        }
+        assertThat(controls).isGreaterThanOrEqualTo(12);
+    }
+
+    @Test
+    void aChecksPageListsItsFailingTargetsAndShowsEnvValuesToOperatorsOnly() {
+        String g = Fixtures.group(api, "cp-db");
+        EnrolledAgent failing = Fixtures.enroll(api, "cp-db1", g);
+        EnrolledAgent fine = Fixtures.enroll(api, "cp-db2", g);
+        Map<String, Object> body = check("cp-<b>pg</b>", "pg_isready", 60, Map.of("group_id", g));
+        body.put("env", Map.of("PGPASSWORD", "s3cret-value"));
+        String id = Fixtures.createCheck(api, body);
+        result(failing, id, "critical", 2);
+        result(fine, id, "ok", 0);
+
+        String asViewer = viewer.get(api, "/ui/checks/" + id).body();
+        assertThat(asViewer).contains("PGPASSWORD").doesNotContain("s3cret-value")
+                .contains("<a href=\"/ui/targets/" + failing.id() + "\">cp-db1</a>").doesNotContain(">cp-db2<")
+                .contains("data-status=\"critical\">1<", "data-status=\"ok\">1<", "cp-&lt;b&gt;pg&lt;/b&gt;").doesNotContain("<b>pg");
+        assertNoInlineScriptNorOtherOrigin(asViewer);
+
+        String asOperator = operator.get(api, "/ui/checks/" + id).body();
+        assertThat(asOperator).contains("PGPASSWORD=s3cret-value", "data-api=\"/api/v1/checks/" + id + "\" data-method=\"PUT\"",
+                "data-method=\"DELETE\" data-confirm=", "<option value=\"" + g + "\" selected>cp-db</option>");
+        assertNoInlineScriptNorOtherOrigin(asOperator);
+        assertThat(viewer.get(api, "/ui/checks/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void enablingGoesThroughTheApiForOperatorsAuditedAndNamesABadField() {
+        String id = Fixtures.createCheck(api, check("cp-switch", "true", 60, Map.of("global", true)));
+        assertThat(viewer.send(api, "PUT", "/api/v1/checks/" + id + "/enabled", Map.of("enabled", false)).status()).isEqualTo(403);
+        Api.Reply off = operator.send(api, "PUT", "/api/v1/checks/" + id + "/enabled", Map.of("enabled", false));
+        assertThat(off.status()).as(off.toString()).isEqualTo(200);
+        assertThat(off.json().get("enabled").asBoolean()).isFalse();
+        assertThat(off.json().get("script").asText()).isEqualTo("true");
+        assertThat(api.get("/api/v1/checks/" + id, ADMIN).json().get("enabled").asBoolean()).isFalse();
+        assertThat(api.get("/api/v1/audit?object=" + id, ADMIN).json().toString()).contains("\"action\":\"update\"", "cp-operator");
+        Api.Reply missing = operator.send(api, "PUT", "/api/v1/checks/" + id + "/enabled", Map.of());
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().get("field").asText()).isEqualTo("enabled");
+        Api.Reply badInterval = operator.send(api, "POST", "/api/v1/checks", check("cp-bad", "true", 0, Map.of("global", true)));
+        assertThat(badInterval.json().get("field").asText()).isEqualTo("interval_seconds");
+        assertThat(operator.send(api, "PUT", "/api/v1/checks/" + java.util.UUID.randomUUID() + "/enabled",
+                Map.of("enabled", true)).status()).isEqualTo(404);
+    }
+
+    private static int targetsNow() {
+        return api.get("/api/v1/fleet/summary", ADMIN).json().get("targets").get("online").asInt()
+                + api.get("/api/v1/fleet/summary", ADMIN).json().get("targets").get("pending").asInt()
+                + api.get("/api/v1/fleet/summary", ADMIN).json().get("targets").get("offline").asInt();
+    }
+
+    private static List<String> counts(String page, String id) {
+        Matcher row = Pattern.compile("<tr data-check=\"" + id + "\">(.*?)</tr>", Pattern.DOTALL).matcher(page);
+        assertThat(row.find()).as("row of " + id + " in " + page).isTrue();
+        Matcher applies = Pattern.compile("data-applies>(\\d+)<").matcher(row.group(1));
+        Matcher failing = Pattern.compile("data-failing>(?:<span class=\"badge critical\">)?\\s*(\\d+)<").matcher(row.group(1));
+        assertThat(applies.find() && failing.find()).as(row.group(1)).isTrue();
+        return List.of(applies.group(1), failing.group(1));
+    }
+
+    private static void result(EnrolledAgent a, String checkId, String status, int exit) {
+        Map<String, Object> r = new HashMap<>(Map.of("seq", seq++, "check_id", checkId, "status", status, "exit_code", exit,
+                "output", "said " + status, "truncated", false, "timed_out", false, "duration_ms", 5,
+                "executed_at", Instant.now().toString()));
+        Api.Reply posted = api.post("/api/v1/agents/" + a.id() + "/check-results", Map.of("results", List.of(r)), a.token());
+        assertThat(posted.status()).as(posted.toString()).isLessThan(300);
+    }
+
+    private static int seq = 1;
+}
