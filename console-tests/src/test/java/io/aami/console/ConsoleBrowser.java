@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -123,9 +124,12 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
         waitUntil("the overview after logging in as " + login.name(), d -> d.getCurrentUrl().equals(url("/ui")));
     }
 
-    /** Waits (up to 20 s) until {@code condition} holds in the browser; fails naming {@code what}. */
+    /**
+     * Waits (up to 20 s) until {@code condition} holds in the browser; fails naming {@code what}. An element gone stale
+     * meanwhile (the page reloaded after an action, as console.js does) is another try, not a failure.
+     */
     public <T> T waitUntil(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver(), WAIT).withMessage(what).until(condition);
+        return new WebDriverWait(driver(), WAIT).withMessage(what).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** The CSRF token the page shown now carries for its scripts (empty when it has none). */

@@ -50,7 +50,7 @@ class TokenAndAdminPagesTest {
 
         driver().findElement(By.cssSelector("button[aria-label='Revoke token browser-rollout']")).click();
         driver().switchTo().alert().accept();
-        console.waitUntil("the list shows the token revoked", d -> rowOf("browser-rollout").getText().contains("revoked"));
+        console.waitUntil("the list shows the token revoked", d -> rowText("browser-rollout").contains("revoked"));
         assertThat(console.api().get("/api/v1/bootstrap-tokens/" + token.substring(5, 11), TestServer.ADMIN).json()
                 .get("revoked").asBoolean()).isTrue();
         console.screenshot("bootstrap-revoked");
@@ -74,7 +74,7 @@ class TokenAndAdminPagesTest {
 
         driver().findElement(By.cssSelector("button[aria-label='Revoke token laptop-script']")).click();
         driver().switchTo().alert().accept();
-        console.waitUntil("the list shows the token revoked", d -> rowOf("laptop-script").getText().contains("revoked"));
+        console.waitUntil("the list shows the token revoked", d -> rowText("laptop-script").contains("revoked"));
         assertThat(console.api().get("/api/v1/me", token).status())
                 .as("the revoked token no longer works").isEqualTo(401);
         console.screenshot("api-token-revoked");
@@ -145,9 +145,10 @@ class TokenAndAdminPagesTest {
                 .isEqualTo("{}{}");
     }
 
-    private static WebElement rowOf(String name) {
-        return driver().findElements(By.cssSelector("main tbody tr")).stream().filter(r -> r.getText().contains(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no row for " + name));
+    /** The text of the row naming {@code name}, or "" while there is none (the page is reloading after an action). */
+    private static String rowText(String name) {
+        return driver().findElements(By.cssSelector("main tbody tr")).stream().map(WebElement::getText).filter(t -> t.contains(name))
+                .findFirst().orElse("");
     }
 
     private static ChromeDriver driver() {
