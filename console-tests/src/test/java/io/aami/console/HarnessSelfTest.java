@@ -44,7 +44,9 @@ class HarnessSelfTest {
         ReadOnlyPage.assertNoWriteControls(browser.driver(), "a read-only page");
         for (String write : new String[] {"<form method=post><label>N <input name=n></label></form>", "<button>Delete</button>",
                 "<a href='/ui/checks/new'>New check</a>", "<span data-method=DELETE>x</span>", "<select><option>a</select>",
-                "<div contenteditable>edit me</div>"}) {
+                "<div contenteditable>edit me</div>",
+                "<form method=get data-api=/api/v1/groups><label>N <input name=name></label></form>",
+                "<button type=button data-api=/api/v1/targets/1/revoke aria-expanded=false>Revoke</button>"}) {
             show("<main>" + write + "</main>");
             assertThatThrownBy(() -> ReadOnlyPage.assertNoWriteControls(browser.driver(), write)).hasMessageContaining("a viewer is offered");
         }
