@@ -67,6 +67,25 @@ class HarnessSelfTest {
         }
     }
 
+    @Test
+    void aFocusThatCannotBeSeenIsFound() {
+        show("<style>a:focus{outline:3px solid #f0a500} .off{position:absolute;left:-100rem} input:focus{outline:none}"
+                + " button:focus{outline:2px solid #0b4f9c}</style><main><a href=#x>pale</a><a class=off href=#y>away</a>"
+                + "<label>N <input></label><button>fine</button></main>");
+        org.openqa.selenium.WebElement button = browser.driver().findElement(org.openqa.selenium.By.tagName("button"));
+        assertThatThrownBy(() -> Keyboard.tabTo(browser.driver(), button, 5)).hasMessageContaining("indicator rgb(240,165,0)");
+        focus("a[href='#x']");
+        assertThatThrownBy(() -> Keyboard.tabTo(browser.driver(), button, 5)).hasMessageContaining("off screen");
+        focus("a.off");
+        assertThatThrownBy(() -> Keyboard.tabTo(browser.driver(), button, 5)).hasMessageContaining("no outline");
+        focus("input");
+        Keyboard.tabTo(browser.driver(), button, 1);
+    }
+
+    private static void focus(String css) {
+        browser.driver().executeScript("document.querySelector(arguments[0]).focus()", css);
+    }
+
     private static void show(String body) {
         String html = "<!DOCTYPE html><html lang=en><head><meta name=viewport content='width=device-width'><title>t</title></head><body>"
                 + body + "</body></html>";
