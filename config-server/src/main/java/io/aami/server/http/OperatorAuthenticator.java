@@ -2,6 +2,7 @@ package io.aami.server.http;
 
 import io.aami.contract.ErrorCode;
 import io.aami.server.error.ApiException;
+import io.aami.server.security.LiveSession;
 import io.aami.server.security.Principal;
 import io.aami.server.security.Role;
 import io.aami.server.security.Secrets;
@@ -80,7 +81,7 @@ public final class OperatorAuthenticator {
     private Principal session(Context ctx) {
         String id = SessionCookie.of(ctx).orElse(null);
         String address = ctx.req().getRemoteAddr();
-        SessionAuthentication.Live live = null;
+        LiveSession live = null;
         if (id != null) {
             // Looked up first (one lookup by a unique hash, cheap), and only a failed lookup counts against the address:
             // refusing before the lookup let a flood of garbage cookies lock out every valid session at the address

@@ -9,8 +9,8 @@ import io.aami.server.audit.Change;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.db.Database;
 import io.aami.server.error.ApiException;
-import io.aami.server.http.SessionAuthentication;
 import io.aami.server.security.SessionSecrets;
+import io.aami.server.security.LiveSession;
 import io.aami.server.security.Principal;
 import io.aami.server.security.Secrets;
 import io.aami.server.users.PasswordLogin;
@@ -81,8 +81,8 @@ final class SessionService {
     }
 
     /** The live session {@code id} names, as its user's current principal; an ended one is deleted. */
-    Optional<SessionAuthentication.Live> authenticate(String id, boolean background) {
-        return live(id, !background).map(s -> new SessionAuthentication.Live(Principal.user(s.userId(), s.userName(), s.role(), null),
+    Optional<LiveSession> authenticate(String id, boolean background) {
+        return live(id, !background).map(s -> new LiveSession(Principal.user(s.userId(), s.userName(), s.role(), null),
                 s.createdAt().plus(limits.absoluteTimeout())));
     }
 
