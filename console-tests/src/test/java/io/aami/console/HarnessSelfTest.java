@@ -62,6 +62,12 @@ class HarnessSelfTest {
             show("<main><table id=wide style='width:700px'><tr><td>wide</td></tr></table></main>");
             assertThatThrownBy(() -> PageLayout.assertNoHorizontalScroll(browser.driver(), "a wide page"))
                     .hasMessageContaining("table#wide");
+            // Narrowed after the page loaded, as EveryPageTest does: laid out again at once.
+            PageLayout.reset(browser.driver());
+            PageLayout.assertNoHorizontalScroll(browser.driver(), "a wide page on a desktop");
+            PageLayout.narrow(browser.driver(), PageLayout.NARROW);
+            assertThatThrownBy(() -> PageLayout.assertNoHorizontalScroll(browser.driver(), "a wide page narrowed"))
+                    .hasMessageContaining("table#wide");
         } finally {
             PageLayout.reset(browser.driver());
         }

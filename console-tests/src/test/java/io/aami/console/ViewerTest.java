@@ -3,13 +3,8 @@ package io.aami.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.server.testing.TestServer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,21 +41,10 @@ class ViewerTest {
     @Test
     void aViewerIsOfferedNoControlThatChangesAnythingOnAnyPageItReaches() {
         console.logIn(console.user("viewer"));
-        List<String> visited = new ArrayList<>();
-        Deque<String> next = new ArrayDeque<>(List.of("/ui"));
-        Set<String> seen = new LinkedHashSet<>(next);
-        while (!next.isEmpty() && visited.size() < MAX_PAGES) {
-            String path = next.removeFirst();
-            console.open(path);
-            visited.add(path);
+        List<String> visited = ConsoleCrawl.visit(console, MAX_PAGES, path -> {
             console.screenshot("viewer-" + path);
             ReadOnlyPage.assertNoWriteControls(console.driver(), path + " as a viewer");
-            for (String link : consoleLinks()) {
-                if (seen.add(link)) {
-                    next.addLast(link);
-                }
-            }
-        }
+        });
         assertThat(visited).contains("/ui");
     }
 
@@ -92,18 +76,5 @@ class ViewerTest {
         assertThat(console.fetchFromPage("POST", "/api/v1/me/tokens", "{\"name\":\"wrong-token\"}",
                 Map.of("X-CSRF-Token", "x" + console.csrfToken()))).isEqualTo("403 CSRF_TOKEN_INVALID");
         console.screenshot("no-csrf");
-    }
-
-    /** The console pages the page shown now links to (paths under /ui but assets and login), without query. */
-    @SuppressWarnings("unchecked")
-    private static List<String> consoleLinks() {
-        return (List<String>) console.driver().executeScript("""
-                const out = [];
-                for (const a of document.querySelectorAll("a[href]")) {
-                  const u = new URL(a.href, location.href);
-                  if (u.origin === location.origin && (u.pathname === "/ui" || u.pathname.startsWith("/ui/"))
-                      && !u.pathname.startsWith("/ui/assets/") && u.pathname !== "/ui/login") out.push(u.pathname);
-                }
-                return out;""");
     }
 }
