@@ -31,7 +31,8 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
     public record Login(String name, String password, String role) {
     }
 
-    static final Duration WAIT = Duration.ofSeconds(20);
+    /** Long enough for a loaded machine (an agent JVM starting, a 5 s poll); a condition met ends the wait at once. */
+    static final Duration WAIT = Duration.ofSeconds(30);
     private static final Map<String, String> FAST_HEARTBEATS = Map.of("AAMI_HEARTBEAT_INTERVAL", "1s",
             "AAMI_HEARTBEAT_SWEEP_INTERVAL", "200ms", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "100ms");
 
@@ -125,7 +126,7 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
     }
 
     /**
-     * Waits (up to 20 s) until {@code condition} holds in the browser; fails naming {@code what}. An element gone stale
+     * Waits (up to 30 s) until {@code condition} holds in the browser; fails naming {@code what}. An element gone stale
      * meanwhile (the page reloaded after an action, as console.js does) is another try, not a failure.
      */
     public <T> T waitUntil(String what, Function<WebDriver, T> condition) {

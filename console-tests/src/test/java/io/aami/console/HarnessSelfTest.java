@@ -44,7 +44,9 @@ class HarnessSelfTest {
         ReadOnlyPage.assertNoWriteControls(browser.driver(), "a read-only page");
         for (String write : new String[] {"<form method=post><label>N <input name=n></label></form>", "<button>Delete</button>",
                 "<a href='/ui/checks/new'>New check</a>", "<span data-method=DELETE>x</span>", "<select><option>a</select>",
-                "<div contenteditable>edit me</div>"}) {
+                "<div contenteditable>edit me</div>",
+                "<form method=get data-api=/api/v1/groups><label>N <input name=name></label></form>",
+                "<button type=button data-api=/api/v1/targets/1/revoke aria-expanded=false>Revoke</button>"}) {
             show("<main>" + write + "</main>");
             assertThatThrownBy(() -> ReadOnlyPage.assertNoWriteControls(browser.driver(), write)).hasMessageContaining("a viewer is offered");
         }
@@ -60,9 +62,34 @@ class HarnessSelfTest {
             show("<main><table id=wide style='width:700px'><tr><td>wide</td></tr></table></main>");
             assertThatThrownBy(() -> PageLayout.assertNoHorizontalScroll(browser.driver(), "a wide page"))
                     .hasMessageContaining("table#wide");
+            // Narrowed after the page loaded, as EveryPageTest does: laid out again at once.
+            PageLayout.reset(browser.driver());
+            PageLayout.assertNoHorizontalScroll(browser.driver(), "a wide page on a desktop");
+            PageLayout.narrow(browser.driver(), PageLayout.NARROW);
+            assertThatThrownBy(() -> PageLayout.assertNoHorizontalScroll(browser.driver(), "a wide page narrowed"))
+                    .hasMessageContaining("table#wide");
         } finally {
             PageLayout.reset(browser.driver());
         }
+    }
+
+    @Test
+    void aFocusThatCannotBeSeenIsFound() {
+        show("<style>a:focus{outline:3px solid #f0a500} .off{position:absolute;left:-100rem} input:focus{outline:none}"
+                + " button:focus{outline:2px solid #0b4f9c}</style><main><a href=#x>pale</a><a class=off href=#y>away</a>"
+                + "<label>N <input></label><button>fine</button></main>");
+        org.openqa.selenium.WebElement button = browser.driver().findElement(org.openqa.selenium.By.tagName("button"));
+        assertThatThrownBy(() -> Keyboard.tabTo(browser.driver(), button, 5)).hasMessageContaining("indicator rgb(240,165,0)");
+        focus("a[href='#x']");
+        assertThatThrownBy(() -> Keyboard.tabTo(browser.driver(), button, 5)).hasMessageContaining("off screen");
+        focus("a.off");
+        assertThatThrownBy(() -> Keyboard.tabTo(browser.driver(), button, 5)).hasMessageContaining("no outline");
+        focus("input");
+        Keyboard.tabTo(browser.driver(), button, 1);
+    }
+
+    private static void focus(String css) {
+        browser.driver().executeScript("document.querySelector(arguments[0]).focus()", css);
     }
 
     private static void show(String body) {

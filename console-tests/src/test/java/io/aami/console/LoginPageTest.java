@@ -55,13 +55,10 @@ class LoginPageTest {
         WebElement user = console.driver().findElement(By.name("user"));
         WebElement password = console.driver().findElement(By.name("password"));
         Actions keys = new Actions(console.driver());
-        for (int i = 0; i < 10 && !user.equals(console.driver().switchTo().activeElement()); i++) {
-            keys.sendKeys(Keys.TAB).perform();
-        }
-        assertThat(console.driver().switchTo().activeElement()).as("Tab reaches the user field").isEqualTo(user);
-        assertThat(Keyboard.focusIndicator(console.driver(), user)).as("the focused field shows it has the focus").isTrue();
+        Keyboard.tabTo(console.driver(), user, 10);
         keys.sendKeys(carol.name()).sendKeys(Keys.TAB).perform();
         assertThat(console.driver().switchTo().activeElement()).as("the next Tab reaches the password").isEqualTo(password);
+        Keyboard.assertFocusVisible(console.driver(), password, "the password field");
         keys.sendKeys(carol.password()).perform();
         console.screenshot("keyboard");
         keys.sendKeys(Keys.ENTER).perform();

@@ -6,7 +6,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 
 /** The fleet overview in a real browser: live counts from a real agent, accessible, and fit for a narrow window. */
 class OverviewTest {
@@ -55,6 +59,21 @@ class OverviewTest {
         } finally {
             PageLayout.reset(console.driver());
         }
+    }
+
+    @Test
+    void theOverviewIsUsableWithTheKeyboard() {
+        console.logIn(console.user("viewer"));
+        console.open("/ui");
+        WebElement logout = console.driver().findElement(By.id("logout"));
+        List<WebElement> stops = Keyboard.tabTo(console.driver(), logout, 30);
+        assertThat(stops.get(0).getDomProperty("textContent")).as("the first Tab reaches the skip link (shown: tabTo checks)").isEqualTo("Skip to content");
+        assertThat(stops).as("every navigation link is reached by Tab")
+                .containsAll(console.driver().findElements(By.cssSelector("header nav a")));
+        console.screenshot("keyboard");
+        new Actions(console.driver()).sendKeys(Keys.ENTER).perform();
+        console.waitUntil("Enter on the focused Log out logs out", d -> d.getCurrentUrl().equals(console.url("/ui/login")));
+        assertThat(console.driver().manage().getCookieNamed("aami_session")).isNull();
     }
 
     private static String count(String status) {

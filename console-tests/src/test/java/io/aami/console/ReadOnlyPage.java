@@ -11,7 +11,8 @@ import org.openqa.selenium.WebDriver;
  * <li>a form whose method is not GET, or that names a method to send ({@code data-method});</li>
  * <li>a button, input (but hidden ones), select, textarea or contenteditable element outside a GET form (GET forms are
  * search and filter forms);</li>
- * <li>an element carrying {@code data-method} or {@code data-confirm} (the console's script-driven writes);</li>
+ * <li>an element carrying {@code data-api}, {@code data-method} or {@code data-confirm} (console.js sends those to the
+ * API: the console's script-driven writes);</li>
  * <li>a link to a page that makes or edits something (a path ending in {@code /new} or {@code /edit}).</li>
  * </ul>
  * Allowed: the logout button ({@code #logout}, the one write every role has), and buttons of type button that only
@@ -21,18 +22,19 @@ public final class ReadOnlyPage {
     private static final String FIND = """
             const found = [];
             const method = f => (f.getAttribute("method") || "get").toLowerCase();
-            const inGetForm = e => { const f = e.closest("form"); return f !== null && method(f) === "get" && !f.hasAttribute("data-method"); };
+            const writes = f => method(f) !== "get" || f.hasAttribute("data-api") || f.hasAttribute("data-method");
+            const inGetForm = e => { const f = e.closest("form"); return f !== null && !writes(f); };
             const say = e => e.outerHTML.replace(/\\s+/g, " ").slice(0, 160);
             for (const f of document.querySelectorAll("form")) {
-              if (method(f) !== "get" || f.hasAttribute("data-method")) found.push(say(f));
+              if (writes(f)) found.push(say(f));
             }
             for (const e of document.querySelectorAll("button, input, select, textarea, [contenteditable]")) {
               if (e.matches("input[type=hidden], [contenteditable=false]") || inGetForm(e) || e.id === "logout") continue;
               if (e.matches("button[type=button][aria-expanded]")) continue;
-              if (e.closest("form") && method(e.closest("form")) !== "get") continue;
+              if (e.closest("form") && writes(e.closest("form"))) continue;
               found.push(say(e));
             }
-            for (const e of document.querySelectorAll("[data-method], [data-confirm]")) {
+            for (const e of document.querySelectorAll("[data-api], [data-method], [data-confirm]")) {
               if (e.tagName !== "FORM") found.push(say(e));
             }
             for (const a of document.querySelectorAll("a[href]")) {

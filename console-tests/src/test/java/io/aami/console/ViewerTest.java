@@ -3,13 +3,8 @@ package io.aami.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.server.testing.TestServer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ViewerTest {
     /** Bound on the pages visited: list pages, and one detail page of each kind through them. */
     private static final int MAX_PAGES = 30;
-    /** The viewer's own API tokens: the one page where it is offered writes (to them only). */
+    /** A viewer's one page of writes: its own API tokens. */
     private static final String OWN_TOKENS = "/ui/tokens";
 
     @RegisterExtension
@@ -48,25 +43,14 @@ class ViewerTest {
     @Test
     void aViewerIsOfferedNoControlThatChangesAnythingOnAnyPageItReaches() {
         console.logIn(console.user("viewer"));
-        List<String> visited = new ArrayList<>();
-        Deque<String> next = new ArrayDeque<>(List.of("/ui"));
-        Set<String> seen = new LinkedHashSet<>(next);
-        while (!next.isEmpty() && visited.size() < MAX_PAGES) {
-            String path = next.removeFirst();
-            console.open(path);
-            visited.add(path);
+        List<String> visited = ConsoleCrawl.visit(console, MAX_PAGES, path -> {
             console.screenshot("viewer-" + path);
             if (path.equals(OWN_TOKENS)) {
                 assertOnlyOwnTokenControls();
             } else {
                 ReadOnlyPage.assertNoWriteControls(console.driver(), path + " as a viewer");
             }
-            for (String link : consoleLinks()) {
-                if (seen.add(link)) {
-                    next.addLast(link);
-                }
-            }
-        }
+        });
         assertThat(visited).contains("/ui");
     }
 
@@ -109,18 +93,5 @@ class ViewerTest {
         List<String> targets = (List<String>) console.driver().executeScript(
                 "return [...document.querySelectorAll('[data-api]')].map(e => e.dataset.api);");
         assertThat(targets).isNotEmpty().allSatisfy(api -> assertThat(api).startsWith("/api/v1/me/tokens"));
-    }
-
-    /** The console pages the page shown now links to (paths under /ui but assets and login), without query. */
-    @SuppressWarnings("unchecked")
-    private static List<String> consoleLinks() {
-        return (List<String>) console.driver().executeScript("""
-                const out = [];
-                for (const a of document.querySelectorAll("a[href]")) {
-                  const u = new URL(a.href, location.href);
-                  if (u.origin === location.origin && (u.pathname === "/ui" || u.pathname.startsWith("/ui/"))
-                      && !u.pathname.startsWith("/ui/assets/") && u.pathname !== "/ui/login") out.push(u.pathname);
-                }
-                return out;""");
     }
 }
