@@ -56,6 +56,7 @@ public final class PageLayout {
 
     /** The viewport's width as the page sees it. */
     public static long viewportWidth(ChromeDriver driver) {
-        return ((Number) driver.executeScript("return document.documentElement.clientWidth")).longValue();
+        // The layout viewport with its scrollbar: a long page keeps the width it was given.
+        return ((Number) driver.executeScript("return window.innerWidth")).longValue();
     }
 }
