@@ -1,0 +1,71 @@
+package io.aami.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+
+/** The fleet overview in a real browser: live counts from a real agent, accessible, and fit for a narrow window. */
+class OverviewTest {
+    @RegisterExtension
+    static final ConsoleBrowser console = ConsoleBrowser.start();
+
+    @TempDir
+    Path agentDir;
+
+    @Test
+    void theOverviewFollowsAnAgentGoingOnlineAndOfflineWithoutAReload() throws Exception {
+        console.logIn(console.user("viewer"));
+        try (AgentProcess agent = AgentProcess.start(console.server(), agentDir)) {
+            agent.id();
+            // A mark the page loses if it is loaded again: the counts must change in this very page.
+            console.driver().executeScript("window.aamiNotReloaded = true");
+            awaitCount("online", "1", agent);
+            assertThat(count("offline")).isEqualTo("0");
+            console.screenshot("agent-online");
+
+            agent.stop();
+            awaitCount("offline", "1", agent);
+            assertThat(count("online")).isEqualTo("0");
+            assertThat(console.driver().executeScript("return window.aamiNotReloaded === true"))
+                    .as("the page was not reloaded").isEqualTo(true);
+            console.screenshot("agent-offline");
+        }
+    }
+
+    @Test
+    void theOverviewIsAccessible() {
+        console.logIn(console.user("operator"));
+        console.screenshot("axe");
+        Axe.assertAccessible(console.driver(), "the fleet overview");
+    }
+
+    @Test
+    void theOverviewDoesNotScrollSidewaysInANarrowWindow() {
+        console.logIn(console.user("admin"));
+        try {
+            PageLayout.narrow(console.driver(), PageLayout.NARROW);
+            console.open("/ui");
+            assertThat(PageLayout.viewportWidth(console.driver())).isEqualTo(PageLayout.NARROW);
+            console.screenshot("narrow");
+            PageLayout.assertNoHorizontalScroll(console.driver(), "the fleet overview");
+        } finally {
+            PageLayout.reset(console.driver());
+        }
+    }
+
+    private static String count(String status) {
+        return console.driver().findElement(By.cssSelector("[data-count='targets." + status + "']")).getText().trim();
+    }
+
+    private static void awaitCount(String status, String expected, AgentProcess agent) {
+        try {
+            console.waitUntil("the overview shows " + expected + " " + status, d -> count(status).equals(expected));
+        } catch (RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\nagent log:\n" + agent.log(), e);
+        }
+    }
+}
