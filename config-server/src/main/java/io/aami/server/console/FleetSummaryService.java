@@ -17,7 +17,7 @@ import java.util.Map;
  * latest results, policy refusals, certificates expired or expiring soon (within a week, or a tenth of their validity
  * when that is shorter), and results dropped by full
  * spools, counted among targets that are not revoked (a revoked agent is refused: its state no longer matters). One
- * snapshot: three statements in one transaction, the same three at any fleet size. Checks by status do not apply
+ * snapshot: four statements in one transaction, the same four at any fleet size. Checks by status do not apply
  * staleness (a latest result too old for its interval still counts as its status; the stale count says how many are).
  */
 final class FleetSummaryService {
@@ -73,14 +73,18 @@ final class FleetSummaryService {
             for (CheckStatus s : CheckStatus.values()) {
                 checks.put(s.wire(), 0L);
             }
-            long staleChecks = 0;
+            long lateChecks = 0;
             for (Map.Entry<Integer, FleetSummaryStore.CheckCounts> e : store.checks(c, now).entrySet()) {
                 checks.merge(CheckStatus.fromCode(e.getKey()).wire(), e.getValue().results(), Long::sum);
-                staleChecks += e.getValue().stale();
+                lateChecks += e.getValue().late();
             }
+            // Stale = late by time, or the agent not online; revoked targets left out (FleetSummaryStore.Corrections).
+            FleetSummaryStore.Corrections k = store.corrections(c, now);
+            long staleChecks = lateChecks + k.checksQuietNotLate() - k.checksRevokedLate();
+            long staleProbes = store.lateProbes(c, now) + k.probesQuietNotLate() - k.probesRevokedLate();
             // Agents say what they dropped; a hostile one's huge count must not overflow the total into an error.
             long droppedTotal = dropped.min(MAX).longValueExact();
-            return new FleetSummary(targets, checks, new FleetSummary.Stale(staleChecks, store.staleProbes(c, now)),
+            return new FleetSummary(targets, checks, new FleetSummary.Stale(staleChecks, staleProbes),
                     new FleetSummary.Policy(refused), new FleetSummary.Certificates(expired, expiring, certificateWarning.toSeconds()),
                     new FleetSummary.SpoolDrops(droppedTotal, dropping, unknown), now);
         });

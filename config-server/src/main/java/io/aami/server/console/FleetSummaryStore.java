@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * SQL for the fleet summary: three statements whatever the fleet's size, each one pass over its table (targets,
- * check_latest, probe_latest) with small hash joins. Nothing here is indexed on purpose: every column the targets pass
+ * SQL for the fleet summary: four statements whatever the fleet's size: one pass over each of targets, check_latest and
+ * probe_latest (with a hash of the few check or probe definitions), and one look at the targets not online. Nothing here is indexed on purpose: every column the targets pass
  * reads is written by heartbeats, which must stay HOT updates (V014, V023), and the result passes read every row
  * anyway. Staleness restates {@link Staleness}'s rule in SQL (as the Prometheus export does): the agent is not online,
  * or the result was executed (never later than it arrived) more than {@link Staleness#MISSED_INTERVALS} × interval +
@@ -25,8 +25,8 @@ final class FleetSummaryStore {
                         long spoolDropping, long spoolUnknown) {
     }
 
-    /** One status's latest check results and how many of them are stale. */
-    record CheckCounts(long results, long stale) {
+    /** One status's latest check results and how many of them are late by time. */
+    record CheckCounts(long results, long late) {
     }
 
     private static final String TARGETS = "SELECT status, count(*), count(*) FILTER (WHERE policy_error IS NOT NULL), "
@@ -52,18 +52,18 @@ final class FleetSummaryStore {
         return out;
     }
 
-    // Inner joins lose nothing: check_latest's rows cascade with their check and target.
-    private static final String CHECKS = "SELECT l.status, count(*), count(*) FILTER (WHERE k.enabled AND t.status <> 'revoked' "
-            + "AND (t.status <> 'online' OR least(l.executed_at, l.received_at) "
-            + "+ (? * k.interval_seconds + k.timeout_seconds) * interval '1 second' < ?)) "
-            + "FROM check_latest l JOIN checks k ON k.id = l.check_id JOIN targets t ON t.id = l.target_id GROUP BY l.status";
+    // Each check's lateness bound is computed once (a 5-row hash), so a row costs a comparison: a result is late when it was
+    // executed (never later than it arrived) before its check's bound. Inner joins lose nothing: rows cascade with checks.
+    private static final String CHECKS = "SELECT l.status, count(*), count(*) FILTER (WHERE k.enabled AND least(l.executed_at, "
+            + "l.received_at) < k.late) FROM check_latest l JOIN (SELECT id, enabled, ?::timestamptz - (? * interval_seconds "
+            + "+ timeout_seconds) * interval '1 second' AS late FROM checks) k ON k.id = l.check_id GROUP BY l.status";
 
-    /** Latest check results by their stored status code, with the stale ones among them. */
+    /** Latest check results by their stored status code, with those of enabled checks late by time among them (any target). */
     Map<Integer, CheckCounts> checks(Connection c, Instant now) throws SQLException {
         Map<Integer, CheckCounts> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(CHECKS)) {
-            ps.setInt(1, Staleness.MISSED_INTERVALS);
-            ps.setObject(2, JdbcTimes.utc(now));
+            ps.setObject(1, JdbcTimes.utc(now));
+            ps.setInt(2, Staleness.MISSED_INTERVALS);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getInt(1), new CheckCounts(rs.getLong(2), rs.getLong(3)));
@@ -74,18 +74,49 @@ final class FleetSummaryStore {
     }
 
     // A probe's timeout counts in whole seconds rounded up (Staleness.probeTimeoutSeconds).
-    private static final String STALE_PROBES = "SELECT count(*) FROM probe_latest l JOIN probes p ON p.id = l.probe_id "
-            + "JOIN targets t ON t.id = l.target_id WHERE p.enabled AND t.status <> 'revoked' AND (t.status <> 'online' "
-            + "OR least(l.executed_at, l.received_at) + (? * p.interval_seconds + ceil(p.timeout_ms / 1000.0)) * interval '1 second' < ?)";
+    private static final String LATE_PROBES = "SELECT count(*) FROM probe_latest l JOIN (SELECT id, ?::timestamptz - (? * "
+            + "interval_seconds + ceil(timeout_ms / 1000.0)) * interval '1 second' AS late FROM probes WHERE enabled) p "
+            + "ON p.id = l.probe_id WHERE least(l.executed_at, l.received_at) < p.late";
 
-    /** Latest probe results (one per destination) that are stale. */
-    long staleProbes(Connection c, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(STALE_PROBES)) {
-            ps.setInt(1, Staleness.MISSED_INTERVALS);
-            ps.setObject(2, JdbcTimes.utc(now));
+    /** Latest probe results (one per destination) of enabled probes late by time, on any target. */
+    long lateProbes(Connection c, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LATE_PROBES)) {
+            ps.setObject(1, JdbcTimes.utc(now));
+            ps.setInt(2, Staleness.MISSED_INTERVALS);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The late counts above are of every target; staleness also needs the agent online and leaves revoked targets out.
+     * Those are the few targets not online, read by the status index, each one's results by its key (OFFSET 0 keeps each
+     * lookup an index scan rather than one more pass over every result): results of targets not online and not revoked
+     * that are not late (stale all the same), and late results of revoked targets (not counted).
+     */
+    record Corrections(long checksQuietNotLate, long checksRevokedLate, long probesQuietNotLate, long probesRevokedLate) {
+    }
+
+    private static final String QUIET = "targets t CROSS JOIN LATERAL (SELECT least(l.executed_at, l.received_at) < ?::timestamptz"
+            + " - (? * x.interval_seconds + %s) * interval '1 second' AS late FROM %s l JOIN %s x ON x.id = l.%s "
+            + "WHERE l.target_id = t.id AND x.enabled OFFSET 0) r WHERE t.status IN ('offline', 'pending', 'revoked')";
+    private static final String COUNTS = "SELECT count(*) FILTER (WHERE t.status <> 'revoked' AND NOT r.late), "
+            + "count(*) FILTER (WHERE t.status = 'revoked' AND r.late) FROM ";
+    private static final String CORRECTIONS = "SELECT * FROM (" + COUNTS
+            + QUIET.formatted("x.timeout_seconds", "check_latest", "checks", "check_id") + ") a, (" + COUNTS
+            + QUIET.formatted("ceil(x.timeout_ms / 1000.0)", "probe_latest", "probes", "probe_id") + ") b";
+
+    Corrections corrections(Connection c, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CORRECTIONS)) {
+            ps.setObject(1, JdbcTimes.utc(now));
+            ps.setInt(2, Staleness.MISSED_INTERVALS);
+            ps.setObject(3, JdbcTimes.utc(now));
+            ps.setInt(4, Staleness.MISSED_INTERVALS);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Corrections(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
             }
         }
     }
