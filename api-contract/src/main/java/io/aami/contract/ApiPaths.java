@@ -24,6 +24,8 @@ public final class ApiPaths {
     public static final String TARGET = TARGETS + "/{id}";
 
     public static final String TARGET_REVOKE = TARGET + "/revoke";
+    /** One change to many targets in one transaction (move to a group, revoke): what the console's bulk actions send. */
+    public static final String TARGETS_BULK = TARGETS + "/bulk";
     public static final String TARGET_CHECKS = TARGET + "/checks";
     public static final String TARGET_CHECK_RESULTS = TARGET + "/check-results";
 

@@ -48,6 +48,7 @@ import io.aami.server.tokens.TokensFeature;
 import io.aami.server.users.UsersFeature;
 import io.aami.server.sessions.SessionsFeature;
 import io.aami.server.console.ConsoleFeature;
+import io.aami.server.console.targets.TargetPagesFeature;
 import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -176,7 +177,7 @@ public final class ServerMain {
         UsersFeature users = f.add(UsersFeature.ROUTES, ctx -> new UsersFeature(ctx, audit.trail()));
         SessionsFeature sessions = f.add(SessionsFeature.ROUTES, ctx -> new SessionsFeature(ctx, users.passwordLogin(), audit.trail()));
         f.add(HealthFeature.ROUTES, HealthFeature::new);
-        f.add(ConsoleFeature.ROUTES, ConsoleFeature::new);
+        ConsoleFeature console = f.add(ConsoleFeature.ROUTES, ConsoleFeature::new);
         f.add(MetricsFeature.ROUTES, MetricsFeature::new);
         GroupsFeature groups = f.add(GroupsFeature.ROUTES, ctx -> new GroupsFeature(ctx, audit.trail()));
         TargetsFeature targets = f.add(TargetsFeature.ROUTES, ctx -> new TargetsFeature(ctx, groups.service(), audit.trail()));
@@ -191,8 +192,12 @@ public final class ServerMain {
         HeartbeatFeature heartbeat = f.add(HeartbeatFeature.ROUTES, HeartbeatFeature::new);
         f.add(SdFeature.ROUTES, SdFeature::new);
         ResultStreams results = f.add(ResultStreams::new);
-        f.add(CheckResultsFeature.ROUTES, ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
-        f.add(ProbeResultsFeature.ROUTES, ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
+        CheckResultsFeature checkResults = f.add(CheckResultsFeature.ROUTES,
+                ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
+        ProbeResultsFeature probeResults = f.add(ProbeResultsFeature.ROUTES,
+                ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
+        f.add(TargetPagesFeature.ROUTES, ctx -> new TargetPagesFeature(ctx, console.console(), targets.store(), checkResults.state(),
+                probeResults.state()));
         return new Core(pki, agents, users, sessions, heartbeat, results);
     }
 

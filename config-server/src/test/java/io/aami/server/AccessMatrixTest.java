@@ -88,6 +88,7 @@ class AccessMatrixTest {
             entry("GET /api/v1/targets/{id}/probe-results", Access.VIEWER),
             entry("GET /api/v1/targets/{id}/probes", Access.VIEWER),
             entry("POST /api/v1/targets/{id}/revoke", Access.OPERATOR),
+            entry("POST /api/v1/targets/bulk", Access.OPERATOR),
             entry("GET /api/v1/users", Access.ADMIN),
             entry("POST /api/v1/users", Access.ADMIN),
             entry("GET /api/v1/users/{id}", Access.ADMIN),
@@ -103,7 +104,9 @@ class AccessMatrixTest {
             entry("GET /ready", Access.HEALTH),
             entry("GET /ui", Access.VIEWER),
             entry("GET /ui/assets/{name}", Access.PUBLIC),
-            entry("GET /ui/login", Access.PUBLIC));
+            entry("GET /ui/login", Access.PUBLIC),
+            entry("GET /ui/targets", Access.VIEWER),
+            entry("GET /ui/targets/{id}", Access.VIEWER));
 
     /** Writes a viewer may make: only to its own tokens and its own session (logout). */
     static final Set<String> VIEWER_WRITES = Set.of("POST /api/v1/me/tokens", "DELETE /api/v1/me/tokens",

@@ -35,7 +35,7 @@ class RouteTableTest {
         assertThat(lines.get(0).split("\\s+")).containsExactly("METHOD", "PATH", "ROLE");
         List<RouteTable.Route> parsed = lines.subList(1, lines.size()).stream().map(line -> line.trim().split("\\s+"))
                 .map(f -> new RouteTable.Route(f[0], f[1], Access.valueOf(f[2]))).toList();
-        assertThat(parsed).isEqualTo(served).hasSize(67);
+        assertThat(parsed).isEqualTo(served).hasSize(70);
         assertThat(Files.readString(Path.of("..", "README.md"))).as("the README's Routes section").contains(printed);
     }
 
@@ -66,6 +66,9 @@ class RouteTableTest {
                 new RouteTable.Route("POST", "/api/v1/login/session", Access.PUBLIC),
                 new RouteTable.Route("GET", "/ui", Access.VIEWER),
                 new RouteTable.Route("GET", "/ui/login", Access.PUBLIC),
+                new RouteTable.Route("GET", "/ui/targets", Access.VIEWER),
+                new RouteTable.Route("GET", "/ui/targets/{id}", Access.VIEWER),
+                new RouteTable.Route("POST", "/api/v1/targets/bulk", Access.OPERATOR),
                 new RouteTable.Route("GET", "/api/v1/fleet/summary", Access.VIEWER),
                 new RouteTable.Route("DELETE", "/api/v1/login/session", Access.VIEWER),
                 new RouteTable.Route("GET", "/api/v1/checks/target/{id}", Access.AGENT),
@@ -82,7 +85,7 @@ class RouteTableTest {
             assertThat(reply.body()).as(r + " → " + reply).doesNotContain("no route ");
             if (r.access() == Access.VIEWER || r.access() == Access.OPERATOR || r.access() == Access.ADMIN || r.access() == Access.AGENT
                     || r.access() == Access.MONITORING) {
-                if (r.path().equals("/ui")) {
+                if (r.path().equals("/ui") || r.path().startsWith("/ui/")) {
                     // A console page sends a browser to log in rather than answer 401.
                     assertThat(reply.status()).as(r + " → " + reply).isEqualTo(303);
                     assertThat(reply.header("Location")).contains("/ui/login");

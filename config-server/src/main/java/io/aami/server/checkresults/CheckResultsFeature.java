@@ -33,9 +33,11 @@ public final class CheckResultsFeature {
             .post(CHECK_RESULTS, CheckResultHandler::ingest, AGENT)
             .build();
 
+    private final CheckStateService state;
+
     public CheckResultsFeature(ServerContext ctx, StreamIngest streams, TargetStore targets, PolicyService policies) {
         CheckResultStore results = new CheckResultStore();
-        CheckStateService state = new CheckStateService(ctx.db(), targets, policies, results, new CheckLatestStore(), ctx.clock());
+        state = new CheckStateService(ctx.db(), targets, policies, results, new CheckLatestStore(), ctx.clock());
         Counter recomputes = Counter.builder().name("aami_check_results_policy_recomputes_total")
                 .help("Targets' checks computed afresh from the database because a result batch named one their cached policy lacks")
                 .register(ctx.registry());
@@ -47,6 +49,11 @@ public final class CheckResultsFeature {
         CheckResultIngest ingest = new CheckResultIngest(streams, results, new CheckResultKeyStore(), validator,
                 ctx.config().results().retention());
         ctx.routes().bind(ROUTES, new CheckResultHandler(ingest, state, ctx.bodies()));
+    }
+
+    /** Each target's latest check states and their history (what the console's target page shows). */
+    public CheckStateService state() {
+        return state;
     }
 
     /** The checks of a bundle by name (unique within a bundle: the names a result may use) and by id. */

@@ -25,6 +25,7 @@ final class Assets {
     /** Console name → classpath resource. A page asks for a console name through {@link #url}. */
     private static final Map<String, String> SOURCES = Map.ofEntries(
             own("console.css"), own("console.js"), own("login.js"), own("overview.js"),
+            own("targets.js"), own("target.js"),
             Map.entry("uplot.js", "/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js"),
             Map.entry("uplot.css", "/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.min.css"));
 

@@ -27,10 +27,17 @@ public final class ProbeResultsFeature {
             .post(PROBE_RESULTS, ProbeResultHandler::ingest, AGENT)
             .build();
 
+    private final ProbeStateService state;
+
     public ProbeResultsFeature(ServerContext ctx, StreamIngest streams, TargetStore targets, PolicyService policies) {
         ProbeResultIngest ingest = new ProbeResultIngest(streams, ctx.config().results().maxBatch());
-        ProbeStateService state = new ProbeStateService(ctx.db(), targets, policies, ctx.clock());
+        state = new ProbeStateService(ctx.db(), targets, policies, ctx.clock());
         ProbeMatrixService matrix = new ProbeMatrixService(ctx.db(), targets, policies, ctx.clock());
         ctx.routes().bind(ROUTES, new ProbeResultHandler(ingest, state, matrix, ctx.bodies()));
+    }
+
+    /** Each target's latest probe states and their history (what the console's target page shows). */
+    public ProbeStateService state() {
+        return state;
     }
 }

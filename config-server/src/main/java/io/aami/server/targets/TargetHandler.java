@@ -2,6 +2,7 @@ package io.aami.server.targets;
 
 import io.aami.server.audit.Actors;
 import io.aami.server.http.Params;
+import io.aami.contract.targets.TargetBulkRequest;
 import io.aami.contract.targets.TargetRequest;
 import io.aami.contract.targets.TargetView;
 import io.aami.server.http.JsonBodies;
@@ -9,15 +10,17 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.UUID;
 
-/** HTTP for {@code /api/v1/targets}. Lists page with {@code limit} and {@code continue} (the {@code Aami-Continue} header). */
+/** HTTP for {@code /api/v1/targets} (and its bulk changes). Lists page with {@code limit} and {@code continue} (the {@code Aami-Continue} header). */
 public final class TargetHandler {
     static final String CONTINUE_HEADER = "Aami-Continue";
 
     private final TargetService service;
+    private final TargetBulkService bulk;
     private final JsonBodies bodies;
 
-    public TargetHandler(TargetService service, JsonBodies bodies) {
+    public TargetHandler(TargetService service, TargetBulkService bulk, JsonBodies bodies) {
         this.service = service;
+        this.bulk = bulk;
         this.bodies = bodies;
     }
 
@@ -47,6 +50,10 @@ public final class TargetHandler {
 
     public void revoke(Context ctx) {
         ctx.json(service.revoke(Actors.of(ctx), Params.pathId(ctx)));
+    }
+
+    public void bulk(Context ctx) {
+        ctx.json(bulk.apply(Actors.of(ctx), bodies.read(ctx, TargetBulkRequest.class)));
     }
 
     public void delete(Context ctx) {

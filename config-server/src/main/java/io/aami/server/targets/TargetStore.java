@@ -15,7 +15,7 @@ import java.util.UUID;
 
 /** SQL for {@code targets}, except the heartbeat path (see {@code HeartbeatStore}). */
 public final class TargetStore {
-    private static final String COLUMNS = "id, hostname, ip_address, group_id, labels, metadata, status, agent_token_sha256, "
+    static final String COLUMNS = "id, hostname, ip_address, group_id, labels, metadata, status, agent_token_sha256, "
             + "enrolled_by_token, agent_version, uptime_seconds, queue_depth, heartbeat_interval_seconds, policy_version, policy_error, certificate_expires_at, revoked_at, registered_at, "
             + "last_heartbeat_at, created_at, updated_at, reported_hostname, reported_ip, reported_labels, spool_dropped";
 
@@ -230,7 +230,7 @@ public final class TargetStore {
         }
     }
 
-    private static Target map(ResultSet rs) throws SQLException {
+    static Target map(ResultSet rs) throws SQLException {
         return new Target(rs.getObject("id", UUID.class), rs.getString("hostname"), rs.getString("ip_address"),
                 rs.getObject("group_id", UUID.class), Jsonb.map(rs, "labels"), Jsonb.map(rs, "metadata"),
                 rs.getString("status"), rs.getBytes("agent_token_sha256"), rs.getString("enrolled_by_token"),

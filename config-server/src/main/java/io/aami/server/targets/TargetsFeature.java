@@ -2,6 +2,7 @@ package io.aami.server.targets;
 
 import static io.aami.contract.ApiPaths.TARGET;
 import static io.aami.contract.ApiPaths.TARGETS;
+import static io.aami.contract.ApiPaths.TARGETS_BULK;
 import static io.aami.contract.ApiPaths.TARGET_REVOKE;
 import static io.aami.server.http.Access.VIEWER;
 import static io.aami.server.http.Access.OPERATOR;
@@ -24,6 +25,7 @@ public final class TargetsFeature {
             .put(TARGET, TargetHandler::put, OPERATOR)
             .delete(TARGET, TargetHandler::delete, OPERATOR)
             .post(TARGET_REVOKE, TargetHandler::revoke, OPERATOR)
+            .post(TARGETS_BULK, TargetHandler::bulk, OPERATOR)
             .build();
 
     private final TargetStore store = new TargetStore();
@@ -31,7 +33,8 @@ public final class TargetsFeature {
 
     public TargetsFeature(ServerContext ctx, GroupService groups, AuditTrail audit) {
         service = new TargetService(ctx.db(), store, groups, ctx.clock(), ctx.changes(), audit);
-        ctx.routes().bind(ROUTES, new TargetHandler(service, ctx.bodies()));
+        TargetBulkService bulk = new TargetBulkService(ctx.db(), service, groups, ctx.clock(), audit);
+        ctx.routes().bind(ROUTES, new TargetHandler(service, bulk, ctx.bodies()));
     }
 
     public TargetStore store() {

@@ -243,6 +243,10 @@ class AuditRoutesTest {
             String id = target();
             return new Call("/api/v1/targets/" + id + "/revoke", null, "revoke", "target", id, true, true);
         });
+        s.put("POST /api/v1/targets/bulk", () -> {
+            String id = target();
+            return new Call("/api/v1/targets/bulk", Map.of("action", "revoke", "target_ids", List.of(id)), "revoke", "target", id, true, true);
+        });
         s.put("POST /api/v1/checks", () -> new Call("/api/v1/checks", check(unique("c")), "create", "check", null, false, true));
         s.put("PUT /api/v1/checks/{id}", () -> {
             String id = created("/api/v1/checks", check(unique("c")));
