@@ -49,6 +49,7 @@ public final class BenchMain {
         m.put("checkrun", new CheckRunCommand.Entry());
         m.put("policy", new PolicyCommand.Entry());
         m.put("storm", new StormCommand.Entry());
+        m.put("console", new ConsoleCommand.Entry());
         return m;
     }
 

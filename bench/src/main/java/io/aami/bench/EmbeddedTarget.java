@@ -58,6 +58,16 @@ final class EmbeddedTarget implements AutoCloseable {
      * @param keepDir  the server's directory, kept after close; null for a temporary one
      */
     static EmbeddedTarget start(boolean tls, Duration heartbeat, Map<String, String> settings, Path keepDir) throws IOException {
+        return start(tls, heartbeat, settings, keepDir, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(boolean, Duration, Map)}, the server's database URL made from the embedded PostgreSQL's by
+     * {@code databaseUrl} (the bench's own connections keep the plain one): {@code console} puts its
+     * {@link CountingDriver} there.
+     */
+    static EmbeddedTarget start(boolean tls, Duration heartbeat, Map<String, String> settings, Path keepDir,
+                                java.util.function.UnaryOperator<String> databaseUrl) throws IOException {
         Path dir = keepDir != null ? Files.createDirectories(keepDir) : Files.createTempDirectory("aami-bench");
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg").resolve("postgres"));
         try {
@@ -69,7 +79,7 @@ final class EmbeddedTarget implements AutoCloseable {
             env.put("AAMI_TLS", tls ? "on" : "off");
             env.put("AAMI_ADMIN_TOKEN", admin);
             env.put("AAMI_DATA_DIR", dir.resolve("data").toString());
-            env.put("AAMI_DATABASE_URL", pg.jdbcUrl());
+            env.put("AAMI_DATABASE_URL", databaseUrl.apply(pg.jdbcUrl()));
             env.put("AAMI_DATABASE_USER", pg.user());
             env.put("AAMI_DATABASE_PASSWORD", pg.password());
             env.put("AAMI_RATE_LIMITS_ENROLL_PER_MINUTE", "1000000");

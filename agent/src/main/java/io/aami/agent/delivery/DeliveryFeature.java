@@ -61,6 +61,8 @@ public final class DeliveryFeature {
                 limits, ctx.stop(), retry(ctx), rejections, ctx.clock(), senderMetrics), false));
         out.pendingResults(() -> checkSpool.stats().pendingRecords());
         out.pendingResults(() -> probeSpool.stats().pendingRecords());
+        out.droppedResults(() -> checkSpool.stats().droppedRecords());
+        out.droppedResults(() -> probeSpool.stats().droppedRecords());
         return new DeliveryFeature(checkSpool, probeSpool, wire);
     }
 

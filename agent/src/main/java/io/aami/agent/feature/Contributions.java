@@ -25,6 +25,7 @@ public final class Contributions {
     private final List<Consumer<PolicyBundle>> bundleConsumers = new ArrayList<>();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final List<LongSupplier> pendingResults = new ArrayList<>();
+    private final List<LongSupplier> droppedResults = new ArrayList<>();
     private final List<Supplier<String>> problems = new ArrayList<>();
     private LongSupplier appliedPolicyVersion = () -> -1;
     private volatile LocalApiAddress localApi;
@@ -58,6 +59,11 @@ public final class Contributions {
         pendingResults.add(count);
     }
 
+    /** Results a full spool dropped since the agent started, summed into the heartbeat's {@code spool_dropped}. */
+    public void droppedResults(LongSupplier count) {
+        droppedResults.add(count);
+    }
+
     /** A problem to report in the heartbeat; the first registered source with one wins. */
     public void problem(Supplier<String> source) {
         problems.add(source);
@@ -88,6 +94,10 @@ public final class Contributions {
 
     public long pendingResults() {
         return pendingResults.stream().mapToLong(LongSupplier::getAsLong).sum();
+    }
+
+    public long droppedResults() {
+        return droppedResults.stream().mapToLong(LongSupplier::getAsLong).sum();
     }
 
     /** The first problem any source reports; null when none does. */

@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * The heartbeat: what the agent reports every interval (version, uptime, the applied policy, results
- * waiting, the first problem a feature reports, where the local API listens), sent by the loop the agent runs once it holds a credential.
+ * waiting, the first problem a feature reports, where the local API listens, the results full spools dropped), sent by the loop the agent runs once it holds a credential.
  */
 public final class HeartbeatFeature {
     private HeartbeatFeature() {
@@ -21,7 +21,7 @@ public final class HeartbeatFeature {
             long applied = out.appliedPolicyVersion();
             return new HeartbeatRequest(ctx.version(), Duration.between(ctx.started(), ctx.clock().instant()).toSeconds(),
                     applied < 0 ? null : applied, (int) Math.min(Integer.MAX_VALUE, out.pendingResults()), out.problem(),
-                    out.localApi());
+                    out.localApi(), out.droppedResults());
         }, ctx.cfg().heartbeat().interval(), ctx.stop(), ctx.retry(Duration.ofSeconds(1), Duration.ofMinutes(1)), ctx.metrics(),
                 rejections);
     }

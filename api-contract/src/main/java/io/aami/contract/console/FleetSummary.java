@@ -4,9 +4,38 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/fleet/summary}: how many targets are in each status ({@code pending}, {@code online},
- * {@code offline}, {@code revoked}, every one present, zero included) and how many checks' latest results are in each
- * ({@code ok}, {@code warning}, {@code critical}, {@code unknown}), read at {@code at}.
+ * {@code GET /api/v1/fleet/summary}, read at {@code at} in one snapshot:
+ * <ul>
+ *   <li>{@code targets}: how many targets are in each status ({@code pending}, {@code online}, {@code offline},
+ *       {@code revoked}, every one present, zero included);</li>
+ *   <li>{@code checks}: how many checks' latest results are in each status ({@code ok}, {@code warning},
+ *       {@code critical}, {@code unknown}; staleness not applied);</li>
+ *   <li>{@code stale}: latest check and probe results of enabled checks and probes on targets not revoked that are
+ *       stale by the server's rule (agent not online, or executed more than 2 × interval + timeout ago); an assigned
+ *       check or probe that never reported has no latest result and is not counted here;</li>
+ *   <li>{@code policy}: targets (not revoked) whose last heartbeat reported a {@code policy_error};</li>
+ *   <li>{@code certificates}: targets (not revoked) whose client certificate has expired, or expires within
+ *       {@code expiring_within_seconds}: 7 days, or less when certificates live so short that every one would (the
+ *       server says how long);</li>
+ *   <li>{@code spool}: results the agents' spools dropped (the sum of each target's last {@code spool_dropped}), how
+ *       many targets dropped any, and how many heartbeating targets did not say (agents older than the field).</li>
+ * </ul>
  */
-public record FleetSummary(Map<String, Long> targets, Map<String, Long> checks, Instant at) {
+public record FleetSummary(Map<String, Long> targets, Map<String, Long> checks, Stale stale, Policy policy,
+                           Certificates certificates, SpoolDrops spool, Instant at) {
+    /** Stale latest results. */
+    public record Stale(long checks, long probes) {
+    }
+
+    /** Targets whose agent refused its last policy bundle. */
+    public record Policy(long refused) {
+    }
+
+    /** Targets whose certificate has expired, and those whose certificate expires within the next {@code expiringWithinSeconds}. */
+    public record Certificates(long expired, long expiring, long expiringWithinSeconds) {
+    }
+
+    /** Results dropped by full spools: the total, the targets that dropped any, the targets that did not say. */
+    public record SpoolDrops(long dropped, long targets, long unknown) {
+    }
 }

@@ -28,7 +28,8 @@ public final class ConsoleFeature {
 
     public ConsoleFeature(ServerContext ctx) {
         console = new Console(new Templates(), new Assets());
-        ctx.routes().bind(ROUTES, new ConsoleHandler(new FleetSummaryService(ctx.db(), new FleetSummaryStore(), ctx.clock()),
+        ctx.routes().bind(ROUTES, new ConsoleHandler(new FleetSummaryService(ctx.db(), new FleetSummaryStore(), ctx.clock(),
+                ctx.config().tls().clientCertValidity()),
                 console, new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
     }
 

@@ -3,40 +3,90 @@ package io.aami.server.console;
 import io.aami.contract.checks.CheckStatus;
 import io.aami.contract.console.FleetSummary;
 import io.aami.server.db.Database;
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The fleet at a glance: targets by status and checks by their latest result's status, every status present (zero
- * included) in a fixed order, so a page shows the same boxes whatever the fleet holds. One snapshot: both counts in
- * one transaction. Staleness is not applied here (a latest result too old for its interval still counts as its status).
+ * included) in a fixed order, so a page shows the same boxes whatever the fleet holds; then what needs a look: stale
+ * latest results, policy refusals, certificates expired or expiring soon (within a week, or a tenth of their validity
+ * when that is shorter), and results dropped by full
+ * spools, counted among targets that are not revoked (a revoked agent is refused: its state no longer matters). One
+ * snapshot: four statements in one transaction, the same four at any fleet size. Checks by status do not apply
+ * staleness (a latest result too old for its interval still counts as its status; the stale count says how many are).
  */
 final class FleetSummaryService {
     static final List<String> TARGET_STATUSES = List.of("online", "offline", "pending", "revoked");
+    /** The issue's horizon for certificates about to expire. */
+    static final Duration CERTIFICATE_HORIZON = Duration.ofDays(7);
+    private static final BigDecimal MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
     private final Database db;
     private final FleetSummaryStore store;
     private final Clock clock;
+    private final Duration certificateWarning;
 
-    FleetSummaryService(Database db, FleetSummaryStore store, Clock clock) {
+    /**
+     * @param clientCertValidity {@code tls.client_cert_validity}: agents renew at 70–90 % of it, so a certificate with less
+     *                           than a tenth left has missed its renewal. With the default 7-day certificates, "within 7
+     *                           days" would be every certificate; the window is the shorter of the two.
+     */
+    FleetSummaryService(Database db, FleetSummaryStore store, Clock clock, Duration clientCertValidity) {
         this.db = db;
         this.store = store;
         this.clock = clock;
+        Duration tenth = clientCertValidity.dividedBy(10);
+        tenth = tenth.toHours() >= 1 ? Duration.ofHours(tenth.toHours()) : tenth; // whole hours: the page says "16 hours"
+        this.certificateWarning = tenth.compareTo(CERTIFICATE_HORIZON) < 0 ? tenth : CERTIFICATE_HORIZON;
     }
 
     FleetSummary summary() {
+        Instant now = clock.instant();
         return db.inTransaction(c -> {
+            Map<String, FleetSummaryStore.TargetCounts> byStatus = store.targets(c, now, now.plus(certificateWarning));
             Map<String, Long> targets = new LinkedHashMap<>();
-            Map<String, Long> found = store.targetsByStatus(c);
-            TARGET_STATUSES.forEach(s -> targets.put(s, found.getOrDefault(s, 0L)));
+            TARGET_STATUSES.forEach(s -> targets.put(s, 0L));
+            long refused = 0;
+            long expired = 0;
+            long expiring = 0;
+            BigDecimal dropped = BigDecimal.ZERO;
+            long dropping = 0;
+            long unknown = 0;
+            for (Map.Entry<String, FleetSummaryStore.TargetCounts> e : byStatus.entrySet()) {
+                FleetSummaryStore.TargetCounts n = e.getValue();
+                targets.merge(e.getKey(), n.targets(), Long::sum);
+                if (!"revoked".equals(e.getKey())) {
+                    refused += n.policyRefused();
+                    expired += n.certificateExpired();
+                    expiring += n.certificateExpiring();
+                    dropped = dropped.add(n.spoolDropped());
+                    dropping += n.spoolDropping();
+                    unknown += n.spoolUnknown();
+                }
+            }
             Map<String, Long> checks = new LinkedHashMap<>();
             for (CheckStatus s : CheckStatus.values()) {
                 checks.put(s.wire(), 0L);
             }
-            store.checksByStatusCode(c).forEach((code, n) -> checks.merge(CheckStatus.fromCode(code).wire(), n, Long::sum));
-            return new FleetSummary(targets, checks, clock.instant());
+            long lateChecks = 0;
+            for (Map.Entry<Integer, FleetSummaryStore.CheckCounts> e : store.checks(c, now).entrySet()) {
+                checks.merge(CheckStatus.fromCode(e.getKey()).wire(), e.getValue().results(), Long::sum);
+                lateChecks += e.getValue().late();
+            }
+            // Stale = late by time, or the agent not online; revoked targets left out (FleetSummaryStore.Corrections).
+            FleetSummaryStore.Corrections k = store.corrections(c, now);
+            long staleChecks = lateChecks + k.checksQuietNotLate() - k.checksRevokedLate();
+            long staleProbes = store.lateProbes(c, now) + k.probesQuietNotLate() - k.probesRevokedLate();
+            // Agents say what they dropped; a hostile one's huge count must not overflow the total into an error.
+            long droppedTotal = dropped.min(MAX).longValueExact();
+            return new FleetSummary(targets, checks, new FleetSummary.Stale(staleChecks, staleProbes),
+                    new FleetSummary.Policy(refused), new FleetSummary.Certificates(expired, expiring, certificateWarning.toSeconds()),
+                    new FleetSummary.SpoolDrops(droppedTotal, dropping, unknown), now);
         });
     }
 }

@@ -47,6 +47,9 @@ public final class HeartbeatService {
         if (req.queueDepth() != null && req.queueDepth() < 0) {
             throw ApiException.invalid("queue_depth", "must not be negative");
         }
+        if (req.spoolDropped() != null && req.spoolDropped() < 0) {
+            throw ApiException.invalid("spool_dropped", "must not be negative");
+        }
         String version = Fields.optional("agent_version", req.agentVersion(), 64);
         Instant now = clock.instant();
         int interval = intervalSeconds;
@@ -54,7 +57,7 @@ public final class HeartbeatService {
         LocalApiField.Value api = localApi(agentId, req);
         writer.submit(new Beat(agentId, now, now.plus(offlineAfter), interval, version, req.uptimeSeconds(),
                 req.queueDepth(), req.policyVersion(), policyError, api == null ? null : api.host(), api == null ? null : api.port(),
-                sourceIp(source)));
+                sourceIp(source), req.spoolDropped()));
         accepted.inc();
         return new HeartbeatResponse(now, interval);
     }

@@ -26,11 +26,11 @@ final class HeartbeatStore {
             + "heartbeat_interval_seconds = v.interval_s, agent_version = coalesce(v.agent_version, t.agent_version), "
             + "uptime_seconds = v.uptime, queue_depth = v.queue_depth, policy_version = coalesce(v.policy_version, t.policy_version), "
             + "policy_error = v.policy_error, local_api_host = v.api_host, local_api_port = v.api_port, "
-            + "last_heartbeat_ip = v.source_ip "
+            + "last_heartbeat_ip = v.source_ip, spool_dropped = v.spool_dropped "
             + "FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::int[], ?::bigint[], ?::text[], "
-            + "?::text[], ?::int[], ?::text[]) "
+            + "?::text[], ?::int[], ?::text[], ?::bigint[]) "
             + "AS v(id, at_ms, deadline_ms, interval_s, agent_version, uptime, queue_depth, policy_version, policy_error, api_host, api_port, "
-            + "source_ip) "
+            + "source_ip, spool_dropped) "
             + "JOIN targets o ON o.id = v.id "
             + "WHERE t.id = v.id AND (t.last_heartbeat_at IS NULL OR t.last_heartbeat_at <= to_timestamp(v.at_ms / 1000.0)) "
             + "RETURNING t.id, t.hostname, o.status AS previous_status";
@@ -38,11 +38,11 @@ final class HeartbeatStore {
     /** Applies the batch; returns the targets that were offline until now. */
     List<Transition> apply(Connection c, Collection<Beat> beats) throws SQLException {
         UnnestColumns cols = new UnnestColumns(beats.size(), "uuid", "bigint", "bigint", "int4", "text", "bigint", "int4",
-                "bigint", "text", "text", "int4", "text");
+                "bigint", "text", "text", "int4", "text", "bigint");
         for (Beat b : beats) {
             cols.add(b.agentId(), b.at().toEpochMilli(), b.offlineAfter().toEpochMilli(), b.intervalSeconds(), b.agentVersion(),
                     b.uptimeSeconds(), b.queueDepth(), b.policyVersion(), b.policyError(), b.localApiHost(), b.localApiPort(),
-                    b.sourceIp());
+                    b.sourceIp(), b.spoolDropped());
         }
         List<Transition> back = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(APPLY)) {

@@ -16,7 +16,7 @@ public record Target(UUID id, String hostname, String ipAddress, UUID groupId, M
                      String agentVersion, Long uptimeSeconds, Integer queueDepth, Integer heartbeatIntervalSeconds,
                      Long policyVersion, String policyError, Instant certificateExpiresAt, Instant revokedAt,
                      Instant registeredAt, Instant lastHeartbeatAt, Instant createdAt, Instant updatedAt,
-                     String reportedHostname, String reportedIp, Map<String, String> reportedLabels) {
+                     String reportedHostname, String reportedIp, Map<String, String> reportedLabels, Long spoolDropped) {
 
     public static final String PENDING = "pending";
     public static final String ONLINE = "online";
@@ -36,6 +36,6 @@ public record Target(UUID id, String hostname, String ipAddress, UUID groupId, M
         return new TargetView(id, hostname, ipAddress, groupId, labels, metadata, reportedHostname, reportedIp, reportedLabels,
                 status, lastHeartbeatAt, agentVersion,
                 registeredAt, uptimeSeconds, queueDepth, heartbeatIntervalSeconds, policyVersion, policyError,
-                certificateExpiresAt, revokedAt, createdAt, updatedAt);
+                certificateExpiresAt, revokedAt, createdAt, updatedAt, spoolDropped);
     }
 }

@@ -17,7 +17,7 @@ import java.util.UUID;
 public final class TargetStore {
     static final String COLUMNS = "id, hostname, ip_address, group_id, labels, metadata, status, agent_token_sha256, "
             + "enrolled_by_token, agent_version, uptime_seconds, queue_depth, heartbeat_interval_seconds, policy_version, policy_error, certificate_expires_at, revoked_at, registered_at, "
-            + "last_heartbeat_at, created_at, updated_at, reported_hostname, reported_ip, reported_labels";
+            + "last_heartbeat_at, created_at, updated_at, reported_hostname, reported_ip, reported_labels, spool_dropped";
 
     /** Outcome of a pre-registration upsert. */
     public enum Upsert { CREATED, UPDATED, UNCHANGED }
@@ -240,7 +240,8 @@ public final class TargetStore {
                 instant(rs, "registered_at"),
                 instant(rs, "last_heartbeat_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
                 rs.getString("reported_hostname"), rs.getString("reported_ip"),
-                rs.getString("reported_labels") == null ? null : Jsonb.map(rs, "reported_labels"));
+                rs.getString("reported_labels") == null ? null : Jsonb.map(rs, "reported_labels"),
+                (Long) rs.getObject("spool_dropped"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
