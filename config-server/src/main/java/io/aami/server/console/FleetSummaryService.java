@@ -30,6 +30,7 @@ final class FleetSummaryService {
     private final FleetSummaryStore store;
     private final Clock clock;
     private final Duration certificateWarning;
+    private final Coalesced<FleetSummary> shared = new Coalesced<>(this::compute);
 
     /**
      * @param clientCertValidity {@code tls.client_cert_validity}: agents renew at 70–90 % of it, so a certificate with less
@@ -45,7 +46,12 @@ final class FleetSummaryService {
         this.certificateWarning = tenth.compareTo(CERTIFICATE_HORIZON) < 0 ? tenth : CERTIFICATE_HORIZON;
     }
 
+    /** The summary; callers at the same moment share one computation ({@link Coalesced}). */
     FleetSummary summary() {
+        return shared.get();
+    }
+
+    private FleetSummary compute() {
         Instant now = clock.instant();
         return db.inTransaction(c -> {
             Map<String, FleetSummaryStore.TargetCounts> byStatus = store.targets(c, now, now.plus(certificateWarning));
