@@ -50,7 +50,8 @@ final class ConsoleCommand {
     int run() throws Exception {
         CountingDriver counter = CountingDriver.register();
         long t0 = System.nanoTime();
-        try (EmbeddedTarget server = EmbeddedTarget.start(false, Duration.ofSeconds(30), Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h"),
+        try (EmbeddedTarget server = EmbeddedTarget.start(false, Duration.ofSeconds(30), Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h",
+                "AAMI_CONSOLE_SUMMARY_MAX_AGE", o.summaryMaxAgeSeconds() + "s"),
                 null, CountingDriver::url)) {
             out.printf(Locale.ROOT, "embedded server started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             ConsolePages pages = new ConsolePages(server.base());
@@ -68,6 +69,9 @@ final class ConsoleCommand {
                     + "statements also counted at %d targets; load average %.2f%n", o.targets(), o.checksPerTarget(),
                     (long) o.targets() * o.checksPerTarget(), o.targets(), (System.nanoTime() - s0) / 1e9, o.smallTargets(),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            if (o.summaryMaxAgeSeconds() > 0) {
+                Thread.sleep((o.summaryMaxAgeSeconds() + 1) * 1000L); // the small fleet's summary is no longer reused
+            }
             boolean correct = summaryMatches(pages);
             List<PageFigures> figures = new ArrayList<>();
             try (Connection peer = seed.connect()) {

@@ -10,7 +10,7 @@ import java.time.Duration;
 public record ServerConfig(Listen listen, Path dataDir, Database database, String adminToken, Tls tls,
                            Heartbeat heartbeat, Tokens tokens, Http http, RateLimits rateLimits, Checks checks,
                            Results results, Policy policy, Logging logging, String monitoringToken, Sd sd, Audit audit,
-                           Sessions sessions) {
+                           Sessions sessions, Console console) {
 
     /** Where the API listens. Port 0 picks a free port (tests). */
     public record Listen(String host, int port) {
@@ -116,6 +116,13 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
 
     /** The console's browser sessions: each ends after {@code idleTimeout} unused, and {@code absoluteTimeout} after login. */
     public record Sessions(Duration idleTimeout, Duration absoluteTimeout) {
+    }
+
+    /**
+     * The operator console: the fleet summary (overview, {@code GET /api/v1/fleet/summary}) is reused for
+     * {@code summaryMaxAge} by every caller of this replica (zero: computed for each request).
+     */
+    public record Console(Duration summaryMaxAge) {
     }
 
     public Path postgresDir() {

@@ -79,7 +79,8 @@ public final class ServerConfigLoader {
                 new ServerConfig.Sd(HttpKeys.cidrs(t, "sd.allowed_cidrs", "list the agents' networks")),
                 new ServerConfig.Audit(t.duration("audit.retention", Duration.ofDays(365))),
                 new ServerConfig.Sessions(t.duration("sessions.idle_timeout", Duration.ofMinutes(30)),
-                        t.duration("sessions.absolute_timeout", Duration.ofHours(12))));
+                        t.duration("sessions.absolute_timeout", Duration.ofHours(12))),
+                new ServerConfig.Console(t.duration("console.summary_max_age", Duration.ofSeconds(5))));
         t.finish();
         validate(cfg, t);
         return new Loaded(cfg, t.unusedEnvironmentWarnings("config-server"));
@@ -131,6 +132,9 @@ public final class ServerConfigLoader {
         }
         if (outside(cfg.sessions().absoluteTimeout(), cfg.sessions().idleTimeout(), Duration.ofDays(30))) {
             throw t.invalid("sessions.absolute_timeout", "must be between sessions.idle_timeout and 30d");
+        }
+        if (outside(cfg.console().summaryMaxAge(), Duration.ZERO, Duration.ofMinutes(1))) {
+            throw t.invalid("console.summary_max_age", "must be between 0s and 1m");
         }
         if (cfg.policy().maxWait().compareTo(Duration.ofSeconds(1)) < 0 || cfg.policy().maxWait().compareTo(Duration.ofMinutes(10)) > 0) {
             throw t.invalid("policy.max_wait", "must be between 1s and 10m");

@@ -29,7 +29,7 @@ public final class ConsoleFeature {
     public ConsoleFeature(ServerContext ctx) {
         console = new Console(new Templates(), new Assets());
         ctx.routes().bind(ROUTES, new ConsoleHandler(new FleetSummaryService(ctx.db(), new FleetSummaryStore(), ctx.clock(),
-                ctx.config().tls().clientCertValidity()),
+                ctx.config().tls().clientCertValidity(), ctx.config().console().summaryMaxAge()),
                 console, new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
     }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The fleet at a glance: targets by status and checks by their latest result's status, every status present (zero
@@ -30,15 +31,18 @@ final class FleetSummaryService {
     private final FleetSummaryStore store;
     private final Clock clock;
     private final Duration certificateWarning;
+    private final Duration maxAge;
     private final Coalesced<FleetSummary> shared = new Coalesced<>(this::compute);
+    private final AtomicReference<FleetSummary> last = new AtomicReference<>();
 
     /**
      * @param clientCertValidity {@code tls.client_cert_validity}: agents renew at 70–90 % of it, so a certificate with less
      *                           than a tenth left has missed its renewal. With the default 7-day certificates, "within 7
      *                           days" would be every certificate; the window is the shorter of the two.
      */
-    FleetSummaryService(Database db, FleetSummaryStore store, Clock clock, Duration clientCertValidity) {
+    FleetSummaryService(Database db, FleetSummaryStore store, Clock clock, Duration clientCertValidity, Duration maxAge) {
         this.db = db;
+        this.maxAge = maxAge;
         this.store = store;
         this.clock = clock;
         Duration tenth = clientCertValidity.dividedBy(10);
@@ -46,9 +50,22 @@ final class FleetSummaryService {
         this.certificateWarning = tenth.compareTo(CERTIFICATE_HORIZON) < 0 ? tenth : CERTIFICATE_HORIZON;
     }
 
-    /** The summary; callers at the same moment share one computation ({@link Coalesced}). */
+    /**
+     * The summary: the last one while it is at most {@code console.summary_max_age} old (its {@code at} says when it was
+     * taken), else a new one, which callers at the same moment share ({@link Coalesced}). Every open overview polls
+     * every 5 s; summing a large fleet for each would cost the database (tabs × fleet) every 5 s, reused it costs one
+     * sum per replica per max age, and a page answers in about a millisecond.
+     */
     FleetSummary summary() {
-        return shared.get();
+        FleetSummary kept = last.get();
+        Instant now = clock.instant();
+        if (kept != null && !maxAge.isZero() && !now.isBefore(kept.at()) && !now.isAfter(kept.at().plus(maxAge))) {
+            return kept;
+        }
+        FleetSummary fresh = shared.get();
+        // Two computations finishing out of order: keep the later one.
+        last.accumulateAndGet(fresh, (a, b) -> a == null || b.at().isAfter(a.at()) ? b : a);
+        return fresh;
     }
 
     private FleetSummary compute() {

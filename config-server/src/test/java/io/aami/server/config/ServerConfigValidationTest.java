@@ -106,6 +106,8 @@ class ServerConfigValidationTest {
             "AAMI_AUDIT_RETENTION=36501d                  | audit.retention | must be between 1d and 36500d",
             "AAMI_AUDIT_RETENTION=forever                 | audit.retention | 'forever' is not a duration",
             // sessions
+            "AAMI_CONSOLE_SUMMARY_MAX_AGE=61s             | console.summary_max_age | must be between 0s and 1m",
+            "AAMI_CONSOLE_SUMMARY_MAX_AGE=-1s             | console.summary_max_age | '-1s' is not a duration",
             "AAMI_SESSIONS_IDLE_TIMEOUT=59s               | sessions.idle_timeout | must be between 5m and 1d",
             "AAMI_SESSIONS_IDLE_TIMEOUT=4m                | sessions.idle_timeout | must be between 5m and 1d",
             "AAMI_SESSIONS_IDLE_TIMEOUT=25h               | sessions.idle_timeout | must be between 5m and 1d",

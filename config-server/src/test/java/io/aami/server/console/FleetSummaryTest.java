@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * heartbeats report them (and older agents that do not), certificates near or past their end; revoked targets left out.
  */
 class FleetSummaryTest {
-    private static final Map<String, String> SLOW_SWEEP = Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h");
+    /** Each summary computed afresh: these tests change the fleet between two looks without moving the clock. */
+    private static final Map<String, String> SLOW_SWEEP = Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h", "AAMI_CONSOLE_SUMMARY_MAX_AGE", "0s");
 
     @Test
     void theSummaryCountsStaleResultsRefusalsAndSpoolDropsAndThePageShowsThem() {
@@ -112,7 +113,7 @@ class FleetSummaryTest {
     @Test
     void certificatesPastTheirRenewalAndExpiredAreCountedForTargetsNotRevoked() throws Exception {
         MutableClock clock = MutableClock.startingNow();
-        try (TestServer s = TestServer.start(Map.of("AAMI_TLS", "on"), TestDatabase.fresh(), clock)) {
+        try (TestServer s = TestServer.start(Map.of("AAMI_TLS", "on", "AAMI_CONSOLE_SUMMARY_MAX_AGE", "0s"), TestDatabase.fresh(), clock)) {
             Api api = s.api();
             Instant notAfter = enrollWithCertificate(api, "tls-1");
             enrollWithCertificate(api, "tls-2");
@@ -142,6 +143,26 @@ class FleetSummaryTest {
                 "agent_id", id.toString(), "hostname", hostname, "csr", TlsTestClients.csr(TlsTestClients.newKey(), id)), null);
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         return Pem.parseCertificate(r.json().get("client_certificate").asText()).getNotAfter().toInstant();
+    }
+
+    @Test
+    void aSummaryIsReusedForItsMaxAgeThenTakenAgain() {
+        MutableClock clock = MutableClock.startingNow();
+        try (TestServer s = TestServer.start(Map.of("AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h", "AAMI_CONSOLE_SUMMARY_MAX_AGE", "5s"),
+                TestDatabase.fresh(), clock)) {
+            Api api = s.api();
+            JsonNode first = summary(api);
+            assertThat(first.get("targets").get("online").asLong()).isZero();
+            Fixtures.enroll(api, "new-host", null);
+            JsonNode reused = summary(api);
+            assertThat(reused.get("at").asText()).as("the same summary within 5 s").isEqualTo(first.get("at").asText());
+            assertThat(reused.get("targets").get("online").asLong()).isZero();
+
+            clock.advance(Duration.ofSeconds(6));
+            JsonNode taken = summary(api);
+            assertThat(taken.get("targets").get("online").asLong()).as(taken.toString()).isEqualTo(1);
+            assertThat(Instant.parse(taken.get("at").asText())).isAfter(Instant.parse(first.get("at").asText()));
+        }
     }
 
     private static JsonNode summary(Api api) {

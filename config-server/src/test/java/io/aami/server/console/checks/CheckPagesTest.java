@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The console's check pages on a real server and PostgreSQL: what they show, to whom, and the enable switch's API. */
 class CheckPagesTest {
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.with(Map.of());
+    // The summary is read between changes: computed afresh each time.
+    static final ServerPerClass server = ServerPerClass.with(Map.of("AAMI_CONSOLE_SUMMARY_MAX_AGE", "0s"));
     static final Api api = server.api();
     static ConsoleSessions.Session viewer;
     static ConsoleSessions.Session operator;
