@@ -32,6 +32,27 @@ public final class AuditStore {
         }
     }
 
+    /** {@code rows} as one batch (the driver rewrites it to multi-row INSERTs): one round trip, not one per change. */
+    void insertAll(Connection c, Instant at, Actor actor, List<Change> changes, List<String[]> beforeAfter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (int i = 0; i < changes.size(); i++) {
+                Change change = changes.get(i);
+                ps.setObject(1, JdbcTimes.utc(at));
+                ps.setString(2, actor.kind());
+                ps.setObject(3, actor.userId());
+                ps.setString(4, actor.name());
+                ps.setString(5, actor.address());
+                ps.setString(6, change.action());
+                ps.setString(7, change.objectType());
+                ps.setString(8, change.objectId());
+                ps.setString(9, beforeAfter.get(i)[0]);
+                ps.setString(10, beforeAfter.get(i)[1]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     private static final String SELECT = "SELECT id, at, actor_kind, actor_id, actor_name, source_address, action, object_type, "
             + "object_id, before, after FROM audit_events WHERE true";
     private static final String BY_ACTOR_ID = " AND actor_id = ?";

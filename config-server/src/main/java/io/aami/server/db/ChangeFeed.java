@@ -81,6 +81,20 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
+    private static final String NOTIFY_ALL = "SELECT pg_notify('" + CHANNEL + "', ? || p) FROM unnest(?::text[]) AS p";
+
+    /** As {@link #publish} for each of {@code payloads}, in one statement (a change to many objects). */
+    public static void publishAll(Connection c, String topic, java.util.Collection<String> payloads) throws SQLException {
+        if (payloads.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(NOTIFY_ALL)) {
+            ps.setString(1, topic + ":");
+            ps.setArray(2, c.createArrayOf("text", payloads.toArray()));
+            ps.execute();
+        }
+    }
+
     @Override
     public void close() {
         running = false;

@@ -33,6 +33,11 @@ public final class PolicyChanges {
         ChangeFeed.publish(c, TOPIC, "target:" + targetId);
     }
 
+    /** As {@link #target} for each of {@code targetIds}, in one statement. */
+    public static void targets(Connection c, java.util.Collection<UUID> targetIds) throws SQLException {
+        ChangeFeed.publishAll(c, TOPIC, targetIds.stream().map(id -> "target:" + id).toList());
+    }
+
     /** A group gained or lost a member, or a member's address changed: group-to-group probes follow. */
     public static void members(Connection c, UUID groupId) throws SQLException {
         if (groupId != null) {

@@ -21,4 +21,9 @@ public final class CredentialChanges {
     public static void publish(Connection c, UUID agentId) throws SQLException {
         ChangeFeed.publish(c, TOPIC, agentId.toString());
     }
+
+    /** As {@link #publish} for each agent, in one statement. */
+    public static void publishAll(Connection c, java.util.Collection<UUID> agentIds) throws SQLException {
+        ChangeFeed.publishAll(c, TOPIC, agentIds.stream().map(UUID::toString).toList());
+    }
 }

@@ -21,43 +21,62 @@ final class TargetBulkStore {
         return read(c, LOCK_ALL, ids);
     }
 
-    private static final String FIND_ALL = "SELECT " + TargetStore.COLUMNS + " FROM targets WHERE id = ANY(?::uuid[]) ORDER BY id";
-
-    List<Target> findAll(Connection c, Collection<UUID> ids) throws SQLException {
-        return read(c, FIND_ALL, ids);
-    }
-
     // A target already in the group keeps its row (and updated_at) untouched, as an identical PUT does.
     private static final String MOVE = "UPDATE targets SET group_id = ?, updated_at = ? "
-            + "WHERE id = ANY(?::uuid[]) AND group_id IS DISTINCT FROM ? RETURNING id";
+            + "WHERE id = ANY(?::uuid[]) AND group_id IS DISTINCT FROM ? RETURNING " + TargetStore.COLUMNS;
 
-    /** Puts {@code ids} in {@code groupId}; the ids that changed. */
-    List<UUID> move(Connection c, Collection<UUID> ids, UUID groupId, Instant at) throws SQLException {
+    /** Puts {@code ids} in {@code groupId}; the targets that changed, as they are now. */
+    List<Target> move(Connection c, Collection<UUID> ids, UUID groupId, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(MOVE)) {
             ps.setObject(1, groupId);
             ps.setTimestamp(2, Timestamp.from(at));
             ps.setArray(3, c.createArrayOf("uuid", ids.toArray()));
             ps.setObject(4, groupId);
-            List<UUID> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getObject(1, UUID.class));
-                }
-            }
-            return out;
+            return rows(ps);
+        }
+    }
+
+    // A target already revoked keeps its row untouched: revoking it again changes nothing, so nothing is audited.
+    private static final String REVOKE = "UPDATE targets SET status = 'revoked', revoked_at = coalesce(revoked_at, ?), "
+            + "updated_at = ? WHERE id = ANY(?::uuid[]) AND status <> 'revoked' RETURNING " + TargetStore.COLUMNS;
+
+    /** Revokes {@code ids}; the targets that changed, as they are now. */
+    List<Target> revoke(Connection c, Collection<UUID> ids, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(REVOKE)) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setTimestamp(2, Timestamp.from(at));
+            ps.setArray(3, c.createArrayOf("uuid", ids.toArray()));
+            return rows(ps);
+        }
+    }
+
+    private static final String RETIRE = "INSERT INTO retired_agent_ids (id, reason, retired_at) "
+            + "SELECT unnest(?::uuid[]), ?, ? ON CONFLICT (id) DO NOTHING";
+
+    /** As {@link TargetStore#retire} for every id, in one statement. */
+    void retire(Connection c, Collection<UUID> ids, String reason, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RETIRE)) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            ps.setString(2, reason);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.executeUpdate();
         }
     }
 
     private static List<Target> read(Connection c, String sql, Collection<UUID> ids) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            List<Target> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(TargetStore.map(rs));
-                }
-            }
-            return out;
+            return rows(ps);
         }
+    }
+
+    private static List<Target> rows(PreparedStatement ps) throws SQLException {
+        List<Target> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(TargetStore.map(rs));
+            }
+        }
+        return out;
     }
 }

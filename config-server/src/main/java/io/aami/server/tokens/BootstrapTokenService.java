@@ -84,6 +84,12 @@ public final class BootstrapTokenService {
         return db.withConnection(store::list).stream().map(t -> t.view(now, null)).toList();
     }
 
+    /** The {@code limit} newest tokens (ask one more than you show to know whether there are more). */
+    public List<BootstrapTokenView> newest(int limit) {
+        Instant now = clock.instant();
+        return db.withConnection(c -> store.newest(c, limit)).stream().map(t -> t.view(now, null)).toList();
+    }
+
     public BootstrapTokenView get(String id) {
         return db.withConnection(c -> store.find(c, id)).map(t -> t.view(clock.instant(), null))
                 .orElseThrow(() -> ApiException.notFound("bootstrap token", id));

@@ -39,8 +39,24 @@ public final class BootstrapTokenStore {
     private static final String LIST = "SELECT " + COLUMNS + " FROM bootstrap_tokens ORDER BY created_at DESC, id";
 
     public List<BootstrapToken> list(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LIST)) {
+            return rows(ps);
+        }
+    }
+
+    private static final String NEWEST = LIST + " LIMIT ?";
+
+    /** The {@code limit} newest tokens: a page need not read a token per host to draw a few hundred. */
+    public List<BootstrapToken> newest(Connection c, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(NEWEST)) {
+            ps.setInt(1, limit);
+            return rows(ps);
+        }
+    }
+
+    private List<BootstrapToken> rows(PreparedStatement ps) throws SQLException {
         List<BootstrapToken> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(LIST); ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(map(rs));
             }

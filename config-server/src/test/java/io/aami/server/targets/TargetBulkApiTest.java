@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,5 +140,94 @@ class TargetBulkApiTest {
         assertThat(api.get("/api/v1/targets/" + a, ADMIN).json().get("status").asText()).isEqualTo("pending");
         String viewer = Fixtures.userToken(api, "bulk-viewer", Map.of());
         assertThat(api.post("/api/v1/targets/bulk", Map.of("action", "revoke", "target_ids", List.of(a)), viewer).status()).isEqualTo(403);
+    }
+
+    @Test
+    void anAlreadyRevokedTargetIsNotChangedAgainNorAuditedAgain() {
+        String done = target("bulk-done", null);
+        String fresh = target("bulk-fresh", null);
+        assertThat(api.post("/api/v1/targets/" + done + "/revoke", Map.of(), ADMIN).status()).isEqualTo(200);
+        String revokedAt = api.get("/api/v1/targets/" + done, ADMIN).json().get("revoked_at").asText();
+        Api.Reply r = bulk(Map.of("action", "revoke", "target_ids", List.of(done, fresh)));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        List<String> changed = new ArrayList<>();
+        r.json().get("changed").forEach(n -> changed.add(n.asText()));
+        assertThat(changed).containsExactly(fresh);
+        assertThat(audit(done)).extracting(n -> n.get("action").asText()).containsExactly("revoke", "create");
+        assertThat(audit(fresh)).extracting(n -> n.get("action").asText()).containsExactly("revoke", "create");
+        assertThat(api.get("/api/v1/targets/" + done, ADMIN).json().get("revoked_at").asText()).isEqualTo(revokedAt);
+    }
+
+    @Test
+    void aBulkRevokedAgentIsRefusedAtOnceItsIdRetiredAndEveryReplicaNotified() throws Exception {
+        String group = Fixtures.group(api, "bulk-agents");
+        Fixtures.EnrolledAgent agent = Fixtures.enroll(api, "bulk-agent", group);
+        String other = target("bulk-agent-peer", group);
+        var db = server.database();
+        try (java.sql.Connection listen = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            try (var st = listen.createStatement()) {
+                st.execute("LISTEN " + io.aami.server.db.ChangeFeed.CHANNEL);
+            }
+            Api.Reply r = bulk(Map.of("action", "revoke", "target_ids", List.of(agent.id().toString(), other)));
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            Api.Reply refused = api.post("/api/v1/agents/" + agent.id() + "/heartbeat", Map.of("agent_version", "t"), agent.token());
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.json().get("code").asText()).isEqualTo("AGENT_REVOKED");
+            Set<String> notices = new java.util.HashSet<>();
+            long until = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+            var pg = listen.unwrap(org.postgresql.PGConnection.class);
+            while (notices.size() < 3 && System.nanoTime() < until) {
+                var got = pg.getNotifications(200);
+                if (got != null) {
+                    for (var n : got) {
+                        notices.add(n.getParameter());
+                    }
+                }
+            }
+            assertThat(notices).contains("credentials:" + agent.id(), "credentials:" + other, "policy:members:" + group);
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+             var ps = c.prepareStatement("SELECT count(*) FROM retired_agent_ids WHERE id = ANY(?::uuid[]) AND reason = 'revoked'")) {
+            ps.setArray(1, c.createArrayOf("uuid", new Object[] {agent.id(), UUID.fromString(other)}));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+        }
+    }
+
+    /** Prints (never asserts: the machine is shared) how long a bulk action over the most targets allowed takes. */
+    @Test
+    void aThousandTargetsAreRevokedAndMovedWithAFewStatements() throws Exception {
+        String from = Fixtures.group(api, "bulk-1000-from");
+        String to = Fixtures.group(api, "bulk-1000-to");
+        List<String> ids = new ArrayList<>();
+        var db = server.database();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+             var ps = c.prepareStatement("INSERT INTO targets (id, hostname, group_id, labels, status, created_at, updated_at) "
+                     + "VALUES (?, ?, ?::uuid, '{}'::jsonb, 'pending', now(), now())")) {
+            for (int i = 0; i < io.aami.contract.targets.TargetBulkRequest.MAX_TARGETS; i++) {
+                UUID id = UUID.randomUUID();
+                ids.add(id.toString());
+                ps.setObject(1, id);
+                ps.setString(2, "bulk-many-" + i);
+                ps.setString(3, from);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        // The first big request warms the JIT and the connection pool up; the figures are of the next two.
+        assertThat(bulk(Map.of("action", "move", "target_ids", ids, "group_id", to)).status()).isEqualTo(200);
+        long t0 = System.nanoTime();
+        Api.Reply moved = bulk(Map.of("action", "move", "target_ids", ids, "group_id", from));
+        long t1 = System.nanoTime();
+        Api.Reply revoked = bulk(Map.of("action", "revoke", "target_ids", ids));
+        long t2 = System.nanoTime();
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+        assertThat(revoked.json().get("changed")).hasSize(ids.size());
+        assertThat(audit(ids.get(999))).extracting(n -> n.get("action").asText()).containsExactly("revoke", "update", "update");
+        System.out.printf("bulk of %d targets: move %d ms, revoke %d ms (load average %s)%n", ids.size(), (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000, java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim());
     }
 }

@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * HTTP for the bootstrap-token pages. Each page is a fixed number of queries whatever the number of tokens or uses:
- * the tokens (one), the groups (one, for their names and the form's choice), a token's page: the token, its group, its uses.
+ * the newest tokens (one, LIMIT one more than drawn, to know whether there are more), the groups (one, for their
+ * names and the form's choice), a token's page: the token, its group, its uses.
  */
 public final class BootstrapTokenPagesHandler {
     /** Rows drawn on the list; a fleet enrolled with a token per host has more, and the page must stay small. */
@@ -35,12 +36,12 @@ public final class BootstrapTokenPagesHandler {
     }
 
     public void list(Context ctx) {
-        List<BootstrapTokenView> all = tokens.list();
+        List<BootstrapTokenView> newest = tokens.newest(MAX_ROWS + 1);
         List<GroupView> groupList = groups.list();
         Map<UUID, String> names = groupList.stream().collect(Collectors.toMap(GroupView::id, GroupView::name, (a, b) -> a));
-        List<TokenRow> rows = all.stream().limit(MAX_ROWS).map(t -> new TokenRow(t, names.get(t.groupId()))).toList();
+        List<TokenRow> rows = newest.stream().limit(MAX_ROWS).map(t -> new TokenRow(t, names.get(t.groupId()))).toList();
         console.render(ctx, "bootstraptokens/list.jte", new BootstrapTokensPage(console.page(ctx, "bootstrap-tokens"), rows,
-                all.size() > MAX_ROWS, groupList, install.line(ctx.header("Host")), install.tls()));
+                newest.size() > MAX_ROWS, groupList, install.line(ctx.header("Host")), install.tls()));
     }
 
     public void detail(Context ctx) {

@@ -36,7 +36,7 @@ public final class CheckPagesHandler {
     public void show(Context ctx) {
         Page page = console.page(ctx, "checks");
         CheckView check = CheckSecrets.visibleTo(Principals.of(ctx), service.check(Params.pathId(ctx)));
-        CheckRow row = service.list().stream().filter(r -> r.id().equals(check.id())).findFirst().orElse(null);
+        CheckRow row = service.row(check.id());
         console.render(ctx, "checks/check.jte", new CheckPages.CheckPage(page, check, row, service.statuses(check.id()),
                 service.failing(check), page.canOperate() ? service.form(check) : null));
     }

@@ -17,7 +17,8 @@ import java.util.UUID;
 /**
  * What the check pages show, each page from a fixed number of queries whatever the number of checks or targets: the
  * checks (one query), live targets per group (one grouped query), failing results per check (one grouped query over
- * the failing rows only), and for one check its status counts and failing targets.
+ * the failing rows only), and for one check its row (the checks of its name, the live targets per group, its failing
+ * count), its status counts and failing targets.
  */
 final class CheckPagesService {
     private final Database db;
@@ -44,6 +45,22 @@ final class CheckPagesService {
             CheckReach reach = new CheckReach(store.targetsByGroup(c), rows);
             Map<UUID, Long> failing = store.failingByCheck(c);
             return rows.stream().map(r -> r.counted(reach.appliesTo(r), failing.getOrDefault(r.id(), 0L))).toList();
+        });
+    }
+
+    /**
+     * The list's row of the check {@code id} (null if it is gone), counted from the checks of its name only: the same
+     * counts as the list's, without reading every check.
+     */
+    CheckRow row(UUID id) {
+        return db.inTransaction(c -> {
+            List<CheckRow> namesakes = store.namesakes(c, id);
+            CheckRow row = namesakes.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
+            if (row == null) {
+                return null;
+            }
+            CheckReach reach = new CheckReach(store.targetsByGroup(c), namesakes);
+            return row.counted(reach.appliesTo(row), store.failingOf(c, id));
         });
     }
 

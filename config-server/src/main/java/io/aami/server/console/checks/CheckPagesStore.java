@@ -21,23 +21,38 @@ final class CheckPagesStore {
     /** A check's page lists at most this many failing targets. */
     static final int MAX_FAILING = 200;
 
-    private static final String LIST = "SELECT c.id, c.name, c.interpreter, c.interval_seconds, c.timeout_seconds, c.scope, "
+    private static final String SELECT = "SELECT c.id, c.name, c.interpreter, c.interval_seconds, c.timeout_seconds, c.scope, "
             + "c.group_id, g.name, c.target_id, t.hostname, t.group_id, t.status, c.labels, c.enabled FROM checks c "
-            + "LEFT JOIN groups g ON g.id = c.group_id LEFT JOIN targets t ON t.id = c.target_id "
-            + "ORDER BY lower(c.name), c.scope, c.id LIMIT ?";
+            + "LEFT JOIN groups g ON g.id = c.group_id LEFT JOIN targets t ON t.id = c.target_id ";
+    private static final String LIST = SELECT + "ORDER BY lower(c.name), c.scope, c.id LIMIT ?";
 
     /** Up to {@code limit} checks, without their counts. */
     List<CheckRow> checks(Connection c, int limit) throws SQLException {
-        List<CheckRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(LIST)) {
             ps.setInt(1, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new CheckRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
-                            rs.getString(6), rs.getObject(7, UUID.class), rs.getString(8), rs.getObject(9, UUID.class),
-                            rs.getString(10), rs.getObject(11, UUID.class), rs.getString(12) != null
-                            && !rs.getString(12).equals("revoked"), Jsonb.map(rs, "labels"), rs.getBoolean(14), 0, 0));
-                }
+            return rows(ps);
+        }
+    }
+
+    // Only checks of the same name (as the policy compares names) decide where a check runs: see CheckReach.
+    private static final String NAMESAKES = SELECT + "WHERE lower(c.name) = (SELECT lower(name) FROM checks WHERE id = ?)";
+
+    /** The check {@code id} and every check of the same name, without their counts. */
+    List<CheckRow> namesakes(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(NAMESAKES)) {
+            ps.setObject(1, id);
+            return rows(ps);
+        }
+    }
+
+    private static List<CheckRow> rows(PreparedStatement ps) throws SQLException {
+        List<CheckRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new CheckRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
+                        rs.getString(6), rs.getObject(7, UUID.class), rs.getString(8), rs.getObject(9, UUID.class),
+                        rs.getString(10), rs.getObject(11, UUID.class), rs.getString(12) != null
+                        && !rs.getString(12).equals("revoked"), Jsonb.map(rs, "labels"), rs.getBoolean(14), 0, 0));
             }
         }
         return out;
@@ -69,6 +84,20 @@ final class CheckPagesStore {
             }
         }
         return out;
+    }
+
+    private static final String FAILING_OF = "SELECT count(*) FROM check_latest l JOIN targets t ON t.id = l.target_id "
+            + "WHERE l.check_id = ? AND l.status <> 0 AND t.status <> 'revoked'";
+
+    /** As {@link #failingByCheck} for one check. */
+    long failingOf(Connection c, UUID checkId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FAILING_OF)) {
+            ps.setObject(1, checkId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static final String STATUS_COUNTS = "SELECT l.status, count(*) FROM check_latest l "

@@ -34,7 +34,7 @@ public final class ProbePagesHandler {
     public void show(Context ctx) {
         Page page = console.page(ctx, "probes");
         ProbeView probe = service.probe(Params.pathId(ctx));
-        ProbeRow row = service.list().stream().filter(r -> r.id().equals(probe.id())).findFirst().orElse(null);
+        ProbeRow row = service.row(probe.id());
         console.render(ctx, "probes/probe.jte", new ProbePages.ProbePage(page, probe, row, service.failing(probe.id()),
                 page.canOperate() ? service.form(probe) : null));
     }

@@ -39,6 +39,11 @@ final class ProbePagesService {
         return db.inTransaction(c -> store.probes(c, ProbePagesStore.MAX_PROBES + 1));
     }
 
+    /** The list's row of probe {@code id} (null if it is gone), without reading every probe. */
+    ProbeRow row(UUID id) {
+        return db.inTransaction(c -> store.probe(c, id)).orElse(null);
+    }
+
     ProbeView probe(UUID id) {
         return probes.get(id);
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -23,10 +24,11 @@ final class ProbePagesStore {
     static final int MAX_PROBES = 1_000;
     static final int MAX_PAIRS = 500;
 
-    private static final String LIST = "SELECT p.id, p.name, p.protocol, p.target, tg.name, p.target_port, p.interval_seconds, "
+    private static final String SELECT = "SELECT p.id, p.name, p.protocol, p.target, tg.name, p.target_port, p.interval_seconds, "
             + "p.timeout_ms, p.scope, g.name, t.hostname, p.labels, p.enabled FROM probes p "
             + "LEFT JOIN groups g ON g.id = p.group_id LEFT JOIN groups tg ON tg.id = p.target_group_id "
-            + "LEFT JOIN targets t ON t.id = p.target_id ORDER BY lower(p.name), p.scope, p.id LIMIT ?";
+            + "LEFT JOIN targets t ON t.id = p.target_id ";
+    private static final String LIST = SELECT + "ORDER BY lower(p.name), p.scope, p.id LIMIT ?";
     private static final String FAILING_BY_PROBE = "SELECT l.probe_id, count(*) FROM probe_latest l "
             + "JOIN targets t ON t.id = l.target_id WHERE NOT l.success AND t.status <> 'revoked' GROUP BY l.probe_id";
 
@@ -43,14 +45,39 @@ final class ProbePagesStore {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    UUID id = rs.getObject(1, UUID.class);
-                    out.add(new ProbeRow(id, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
-                            rs.getInt(7), rs.getInt(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                            Jsonb.map(rs, "labels"), rs.getBoolean(13), failing.getOrDefault(id, 0L)));
+                    out.add(row(rs, failing.getOrDefault(rs.getObject(1, UUID.class), 0L)));
                 }
             }
         }
         return out;
+    }
+
+    private static final String ONE = SELECT + "WHERE p.id = ?";
+    private static final String FAILING_OF = "SELECT count(*) FROM probe_latest l JOIN targets t ON t.id = l.target_id "
+            + "WHERE l.probe_id = ? AND NOT l.success AND t.status <> 'revoked'";
+
+    /** The list's row of probe {@code id} alone (empty if it is gone): two queries, whatever the number of probes. */
+    Optional<ProbeRow> probe(Connection c, UUID id) throws SQLException {
+        long failing;
+        try (PreparedStatement ps = c.prepareStatement(FAILING_OF)) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                failing = rs.getLong(1);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(ONE)) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs, failing)) : Optional.empty();
+            }
+        }
+    }
+
+    private static ProbeRow row(ResultSet rs, long failing) throws SQLException {
+        return new ProbeRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getString(9), rs.getString(10), rs.getString(11),
+                Jsonb.map(rs, "labels"), rs.getBoolean(13), failing);
     }
 
     // A result is stale as results.Staleness says: its source not online, or judged older than MISSED_INTERVALS

@@ -90,11 +90,19 @@ final class TargetListStore {
                     out.add(new TargetRow(rs.getObject("id", UUID.class), rs.getString("hostname"), rs.getString("status"),
                             rs.getObject("group_id", UUID.class), rs.getString("group_name"), hb == null ? null : hb.toInstant(),
                             rs.getString("agent_version"), (Long) rs.getObject("policy_version"), rs.getBoolean("refused"),
-                            rs.getLong("failing"), rs.getString("sort_key")));
+                            rs.getLong("failing"), sortKey(rs, sort, hb)));
                 }
             }
             return out;
         }
+    }
+
+    /** The row's cursor key: the key as text, but a heartbeat as an ISO instant, which the handler can check. */
+    private static String sortKey(ResultSet rs, TargetSort sort, Timestamp heartbeat) throws SQLException {
+        if (sort == TargetSort.LAST_HEARTBEAT) {
+            return heartbeat == null ? TargetSort.NEVER : heartbeat.toInstant().toString();
+        }
+        return rs.getString("sort_key");
     }
 
     private static final String COUNT = "SELECT count(*) FROM targets t WHERE %s";

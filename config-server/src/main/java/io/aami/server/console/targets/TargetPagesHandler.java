@@ -7,7 +7,8 @@ import java.util.UUID;
 
 /**
  * HTTP for the target pages: the list ({@code /ui/targets}) and one target ({@code /ui/targets/{id}}). The list's
- * parameters are read leniently (an unknown sort or status is the default, an over-long search is cut): a page
+ * parameters are read leniently (an unknown sort or status is the default, an over-long search is cut, a cursor that
+ * is not its sort's is the first page): a page
  * always answers. An id that names no target is a 404 page, not a JSON error.
  */
 public final class TargetPagesHandler {
@@ -52,13 +53,17 @@ public final class TargetPagesHandler {
         }
         TargetSort sort = TargetSort.of(ctx.queryParam("sort")).orElse(TargetSort.HOSTNAME);
         return new TargetListQuery(q, uuid(ctx.queryParam("group_id")).orElse(null), status, sort,
-                "desc".equals(ctx.queryParam("dir")), cursor(ctx, "after"), cursor(ctx, "before"));
+                "desc".equals(ctx.queryParam("dir")), cursor(ctx, "after", sort), cursor(ctx, "before", sort));
     }
 
-    private static TargetListQuery.Cursor cursor(Context ctx, String name) {
+    /** A cursor that is not one of {@code sort}'s (made up, or of another order) is none: the first page. */
+    private static TargetListQuery.Cursor cursor(Context ctx, String name, TargetSort sort) {
         String key = ctx.queryParam(name);
         Optional<UUID> id = uuid(ctx.queryParam(name + "_id"));
-        return key == null || key.length() > MAX_CURSOR || id.isEmpty() ? null : new TargetListQuery.Cursor(key, id.get());
+        if (key == null || key.length() > MAX_CURSOR || id.isEmpty() || !sort.accepts(key)) {
+            return null;
+        }
+        return new TargetListQuery.Cursor(key, id.get());
     }
 
     private static String trimmed(String s) {

@@ -111,6 +111,29 @@ class BootstrapTokenPagesTest {
         assertThat(api.get("/ui/bootstrap-tokens", ADMIN).status()).isEqualTo(200);
     }
 
+    @Test
+    void theListReadsOnlyTheNewestTokensItDraws() throws Exception {
+        var db = server.database();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            try (var ps = c.prepareStatement("INSERT INTO bootstrap_tokens (id, name, secret_sha256, max_uses, expires_at, created_at) "
+                    + "SELECT 'q' || lpad(n::text, 5, '0'), 'bt-old-' || n, '\\x00'::bytea, 1, now() + interval '1 day', "
+                    + "timestamptz '2020-01-01' + n * interval '1 second' FROM generate_series(1, 600) n")) {
+                ps.executeUpdate();
+            }
+            // The store reads the newest only (one more than the page draws), newest first.
+            List<io.aami.server.tokens.BootstrapToken> newest = new io.aami.server.tokens.BootstrapTokenStore()
+                    .newest(c, BootstrapTokenPagesHandler.MAX_ROWS + 1);
+            assertThat(newest).hasSize(BootstrapTokenPagesHandler.MAX_ROWS + 1);
+            assertThat(newest.stream().map(io.aami.server.tokens.BootstrapToken::name).filter(n -> n.startsWith("bt-old-")).findFirst())
+                    .contains("bt-old-600");
+            assertThat(newest.stream().map(io.aami.server.tokens.BootstrapToken::name)).doesNotContain("bt-old-1");
+        }
+        String page = page(viewer, "/ui/bootstrap-tokens");
+        assertThat(page).contains("The newest 500 tokens are shown.", ">bt-old-600<").doesNotContain(">bt-old-1<");
+        assertThat(java.util.regex.Pattern.compile("<tr>\\s*<td><a href=\"/ui/bootstrap-tokens/").matcher(page).results().count())
+                .isEqualTo(BootstrapTokenPagesHandler.MAX_ROWS);
+    }
+
     private static String page(ConsoleSessions.Session as, String path) {
         Api.Reply r = as.get(api, path);
         assertThat(r.status()).as(path + " " + r).isEqualTo(200);

@@ -61,6 +61,10 @@ class CheckPagesTest {
         assertThat(counts(page, groupA)).containsExactly("2", "1");
         assertThat(counts(page, own)).containsExactly("1", "0");
         assertThat(counts(page, disabled)).containsExactly("0", "0");
+        // A check's own page counts it from the checks of its name alone, and agrees with the list.
+        assertThat(viewer.get(api, "/ui/checks/" + global).body()).contains("<dt>Runs on</dt><dd>" + (before - 3) + " targets</dd>");
+        assertThat(viewer.get(api, "/ui/checks/" + groupA).body()).contains("<dt>Runs on</dt><dd>2 targets</dd>");
+        assertThat(viewer.get(api, "/ui/checks/" + own).body()).contains("<dt>Runs on</dt><dd>1 targets</dd>");
         assertThat(page).contains("group cp-a", "target cp-b1", "every target", "<span class=\"badge disabled\">disabled</span>");
         assertNoInlineScriptNorOtherOrigin(page);
     }
@@ -162,4 +166,19 @@ class CheckPagesTest {
     }
 
     private static int seq = 1;
+
+    @Test
+    void aChecksPageCountsItsOwnRowEvenPastTheListsLastRow() throws Exception {
+        var db = server.database();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+             var ps = c.prepareStatement("INSERT INTO checks (id, name, interpreter, script, script_sha256, interval_seconds, "
+                     + "timeout_seconds, scope, enabled, created_at, updated_at) SELECT gen_random_uuid(), 'zz-fill-' || n, 'sh', "
+                     + "'true', 'x', 60, 30, 'global', false, now(), now() FROM generate_series(1, ?) n")) {
+            ps.setInt(1, CheckPagesStore.MAX_CHECKS + 1);
+            ps.executeUpdate();
+        }
+        String id = Fixtures.createCheck(api, check("zzzz-past-the-list", "true", 60, Map.of("global", true)));
+        String page = viewer.get(api, "/ui/checks/" + id).body();
+        assertThat(page).containsPattern("<dt>Runs on</dt><dd>\\d+ targets</dd>").doesNotContain("not counted");
+    }
 }

@@ -116,4 +116,19 @@ class ProbePagesTest {
         Api.Reply posted = api.post("/api/v1/agents/" + from.id() + "/probe-results", Map.of("results", List.of(r)), from.token());
         assertThat(posted.status()).as(posted.toString()).isLessThan(300);
     }
+
+    @Test
+    void aProbesPageShowsItsOwnRowEvenPastTheListsLastRow() throws Exception {
+        var db = server.database();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+             var ps = c.prepareStatement("INSERT INTO probes (id, name, target, target_port, protocol, timeout_ms, interval_seconds, "
+                     + "scope, enabled, created_at, updated_at) SELECT gen_random_uuid(), 'zz-fill-' || n, '192.0.2.1', 80, 'TCP', "
+                     + "500, 30, 'global', false, now(), now() FROM generate_series(1, ?) n")) {
+            ps.setInt(1, ProbePagesStore.MAX_PROBES + 1);
+            ps.executeUpdate();
+        }
+        String id = probe(Map.of("name", "zzzz-past-the-list", "target", "192.0.2.10", "target_port", 443, "global", true));
+        String page = viewer.get(api, "/ui/probes/" + id).body();
+        assertThat(page).contains("<dt>Runs on</dt><dd>every target</dd>", "<dt>Destination</dt><dd>192.0.2.10</dd>");
+    }
 }

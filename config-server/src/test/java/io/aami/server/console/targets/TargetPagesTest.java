@@ -4,6 +4,10 @@ import static io.aami.server.testing.ConsoleSessions.assertNoInlineScriptNorOthe
 import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.ConsoleSessions;
 import io.aami.server.testing.Fixtures;
@@ -19,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /** The console's target list and target page on a real server and PostgreSQL: what they show, to whom, and their links. */
 class TargetPagesTest {
@@ -181,5 +186,55 @@ class TargetPagesTest {
         }
         Api.Reply anonymous = api.get("/ui/targets/" + UUID.randomUUID(), null);
         assertThat(anonymous.status()).isEqualTo(303);
+    }
+
+    @Test
+    void aCursorThatIsNotItsSortsShowsTheFirstPageWithoutAWarning() {
+        List<Fixtures.EnrolledAgent> agents = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Fixtures.EnrolledAgent a = Fixtures.enroll(api, "page-beat-" + i, null);
+            assertThat(api.post("/api/v1/agents/" + a.id() + "/heartbeat", Map.of("agent_version", "t"), a.token()).status()).isEqualTo(200);
+            agents.add(a);
+        }
+        server.running().flushHeartbeats();
+        String byBeat = "/ui/targets?q=page-beat&sort=last_heartbeat";
+        List<String> first = hostnames(page(viewer, byBeat));
+        assertThat(first).hasSize(3);
+        // A cursor the page sends (an ISO instant) still pages: past the first row are the other two.
+        String firstId = ids(page(viewer, byBeat)).get(0);
+        String beat = api.get("/api/v1/targets/" + firstId, ADMIN).json().get("last_heartbeat_at").asText();
+        assertThat(hostnames(page(viewer, byBeat + "&after=" + beat + "&after_id=" + firstId))).isEqualTo(first.subList(1, 3));
+
+        String id = ids.get(0);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        log.start();
+        root.addAppender(log);
+        try {
+            for (String cursor : List.of("garbage", "%00", "2026-13-01T00:00:00Z", "%2B999999999-12-31T23:59:59Z", "infinity")) {
+                assertThat(hostnames(page(viewer, byBeat + "&after=" + cursor + "&after_id=" + id))).as(cursor).isEqualTo(first);
+                assertThat(hostnames(page(viewer, byBeat + "&before=" + cursor + "&before_id=" + id))).as(cursor).isEqualTo(first);
+            }
+            List<String> byHost = hostnames(page(viewer, "/ui/targets?q=page-host"));
+            for (String cursor : List.of("%00", "page-host-010%01", "%1B")) {
+                assertThat(hostnames(page(viewer, "/ui/targets?q=page-host&after=" + cursor + "&after_id=" + id))).as(cursor).isEqualTo(byHost);
+                assertThat(hostnames(page(viewer, "/ui/targets?q=page-host&sort=group&after=" + cursor + "&after_id=" + id))).as(cursor)
+                        .isEqualTo(hostnames(page(viewer, "/ui/targets?q=page-host&sort=group")));
+            }
+            assertThat(hostnames(page(viewer, "/ui/targets?q=page-host&sort=status&after=%00x&after_id=" + id)))
+                    .isEqualTo(hostnames(page(viewer, "/ui/targets?q=page-host&sort=status")));
+        } finally {
+            root.detachAppender(log);
+        }
+        assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+    }
+
+    static List<String> ids(String html) {
+        List<String> out = new ArrayList<>();
+        Matcher m = ROW.matcher(html);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
     }
 }
