@@ -3,6 +3,8 @@ package io.aami.server.console.checks;
 import io.aami.contract.checks.CheckStatus;
 import io.aami.contract.checks.CheckView;
 import io.aami.server.checks.CheckService;
+import io.aami.server.console.GroupSizes;
+import io.aami.server.console.Reach;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.results.Staleness;
@@ -42,7 +44,7 @@ final class CheckPagesService {
     List<CheckRow> list() {
         return db.inTransaction(c -> {
             List<CheckRow> rows = store.checks(c, CheckPagesStore.MAX_CHECKS + 1);
-            CheckReach reach = new CheckReach(store.targetsByGroup(c), rows);
+            Reach reach = new Reach(GroupSizes.liveTargetsByGroup(c), rows);
             Map<UUID, Long> failing = store.failingByCheck(c);
             return rows.stream().map(r -> r.counted(reach.appliesTo(r), failing.getOrDefault(r.id(), 0L))).toList();
         });
@@ -59,7 +61,7 @@ final class CheckPagesService {
             if (row == null) {
                 return null;
             }
-            CheckReach reach = new CheckReach(store.targetsByGroup(c), namesakes);
+            Reach reach = new Reach(GroupSizes.liveTargetsByGroup(c), namesakes);
             return row.counted(reach.appliesTo(row), store.failingOf(c, id));
         });
     }

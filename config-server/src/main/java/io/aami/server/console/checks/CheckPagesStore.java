@@ -34,7 +34,7 @@ final class CheckPagesStore {
         }
     }
 
-    // Only checks of the same name (as the policy compares names) decide where a check runs: see CheckReach.
+    // Only checks of the same name (as the policy compares names) decide where a check runs: see console.Reach.
     private static final String NAMESAKES = SELECT + "WHERE lower(c.name) = (SELECT lower(name) FROM checks WHERE id = ?)";
 
     /** The check {@code id} and every check of the same name, without their counts. */
@@ -53,20 +53,6 @@ final class CheckPagesStore {
                         rs.getString(6), rs.getObject(7, UUID.class), rs.getString(8), rs.getObject(9, UUID.class),
                         rs.getString(10), rs.getObject(11, UUID.class), rs.getString(12) != null
                         && !rs.getString(12).equals("revoked"), Jsonb.map(rs, "labels"), rs.getBoolean(14), 0, 0));
-            }
-        }
-        return out;
-    }
-
-    private static final String TARGETS_BY_GROUP = "SELECT group_id, count(*) FROM targets WHERE status <> 'revoked' "
-            + "GROUP BY group_id";
-
-    /** Live targets per group (the key null for targets in no group). */
-    Map<UUID, Long> targetsByGroup(Connection c) throws SQLException {
-        Map<UUID, Long> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(TARGETS_BY_GROUP); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getObject(1, UUID.class), rs.getLong(2));
             }
         }
         return out;

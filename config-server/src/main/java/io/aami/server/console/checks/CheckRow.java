@@ -1,5 +1,6 @@
 package io.aami.server.console.checks;
 
+import io.aami.server.console.Reach;
 import java.util.Map;
 import java.util.UUID;
 
@@ -9,7 +10,23 @@ import java.util.UUID;
  */
 public record CheckRow(UUID id, String name, String interpreter, int intervalSeconds, int timeoutSeconds, String scope,
                        UUID groupId, String groupName, UUID targetId, String targetHostname, UUID targetGroupId,
-                       boolean targetLive, Map<String, String> labels, boolean enabled, long appliesTo, long failing) {
+                       boolean targetLive, Map<String, String> labels, boolean enabled, long appliesTo, long failing)
+        implements Reach.Scoped {
+    @Override
+    public UUID scopeGroupId() {
+        return groupId;
+    }
+
+    @Override
+    public boolean ownerLive() {
+        return targetLive;
+    }
+
+    @Override
+    public UUID ownerGroupId() {
+        return targetGroupId;
+    }
+
 
     CheckRow counted(long applies, long failed) {
         return new CheckRow(id, name, interpreter, intervalSeconds, timeoutSeconds, scope, groupId, groupName, targetId,

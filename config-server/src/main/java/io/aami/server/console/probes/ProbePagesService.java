@@ -1,6 +1,8 @@
 package io.aami.server.console.probes;
 
 import io.aami.contract.probes.ProbeView;
+import io.aami.server.console.GroupSizes;
+import io.aami.server.console.Reach;
 import io.aami.server.db.Database;
 import io.aami.server.groups.GroupService;
 import io.aami.server.probes.ProbeService;
@@ -34,14 +36,28 @@ final class ProbePagesService {
         this.clock = clock;
     }
 
-    /** The probes, one longer than shown when there are more. */
+    /** The probes with the targets each applies to, one snapshot; one longer than shown when there are more. */
     List<ProbeRow> list() {
-        return db.inTransaction(c -> store.probes(c, ProbePagesStore.MAX_PROBES + 1));
+        return db.inTransaction(c -> {
+            List<ProbeRow> rows = store.probes(c, ProbePagesStore.MAX_PROBES + 1);
+            Reach reach = new Reach(GroupSizes.liveTargetsByGroup(c), rows);
+            return rows.stream().map(r -> r.counted(reach.appliesTo(r))).toList();
+        });
     }
 
-    /** The list's row of probe {@code id} (null if it is gone), without reading every probe. */
+    /**
+     * The list's row of probe {@code id} (null if it is gone), its reach counted from the probes of its name only: the
+     * same counts as the list's, without reading every probe.
+     */
     ProbeRow row(UUID id) {
-        return db.inTransaction(c -> store.probe(c, id)).orElse(null);
+        return db.inTransaction(c -> {
+            ProbeRow row = store.probe(c, id).orElse(null);
+            if (row == null) {
+                return null;
+            }
+            Reach reach = new Reach(GroupSizes.liveTargetsByGroup(c), store.namesakes(c, id));
+            return row.counted(reach.appliesTo(row));
+        });
     }
 
     ProbeView probe(UUID id) {

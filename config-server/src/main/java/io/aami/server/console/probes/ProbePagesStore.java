@@ -25,7 +25,7 @@ final class ProbePagesStore {
     static final int MAX_PAIRS = 500;
 
     private static final String SELECT = "SELECT p.id, p.name, p.protocol, p.target, tg.name, p.target_port, p.interval_seconds, "
-            + "p.timeout_ms, p.scope, g.name, t.hostname, p.labels, p.enabled FROM probes p "
+            + "p.timeout_ms, p.scope, g.name, t.hostname, p.labels, p.enabled, p.group_id, t.group_id, t.status FROM probes p "
             + "LEFT JOIN groups g ON g.id = p.group_id LEFT JOIN groups tg ON tg.id = p.target_group_id "
             + "LEFT JOIN targets t ON t.id = p.target_id ";
     private static final String LIST = SELECT + "ORDER BY lower(p.name), p.scope, p.id LIMIT ?";
@@ -53,6 +53,22 @@ final class ProbePagesStore {
     }
 
     private static final String ONE = SELECT + "WHERE p.id = ?";
+    // Only probes of the same name (as the policy compares names) decide where a probe runs: see console.Reach.
+    private static final String NAMESAKES = SELECT + "WHERE lower(p.name) = (SELECT lower(name) FROM probes WHERE id = ?)";
+
+    /** Every probe with the name of probe {@code id} (it included), without their counts. */
+    List<ProbeRow> namesakes(Connection c, UUID id) throws SQLException {
+        List<ProbeRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(NAMESAKES)) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs, 0));
+                }
+            }
+        }
+        return out;
+    }
     private static final String FAILING_OF = "SELECT count(*) FROM probe_latest l JOIN targets t ON t.id = l.target_id "
             + "WHERE l.probe_id = ? AND NOT l.success AND t.status <> 'revoked'";
 
@@ -77,7 +93,8 @@ final class ProbePagesStore {
     private static ProbeRow row(ResultSet rs, long failing) throws SQLException {
         return new ProbeRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                Jsonb.map(rs, "labels"), rs.getBoolean(13), failing);
+                Jsonb.map(rs, "labels"), rs.getBoolean(13), failing, rs.getObject(14, UUID.class), rs.getObject(15, UUID.class),
+                rs.getString(16) != null && !rs.getString(16).equals("revoked"), 0);
     }
 
     // A result is stale as results.Staleness says: its source not online, or judged older than MISSED_INTERVALS

@@ -95,6 +95,37 @@ class ProbePagesTest {
         assertThat(operator.get(api, "/ui/probes").body()).contains("aria-label=\"Enable pp-&lt;i>ssh&lt;/i>\"");
     }
 
+    @Test
+    void eachProbeSaysHowManyTargetsItAppliesToByTheSameNameRuleAsChecks() {
+        String a = Fixtures.group(api, "pp-reach-a");
+        String b = Fixtures.group(api, "pp-reach-b");
+        Fixtures.enroll(api, "pp-ra1", a);
+        Fixtures.enroll(api, "pp-ra2", a);
+        EnrolledAgent b1 = Fixtures.enroll(api, "pp-rb1", b);
+        String global = probe(Map.of("name", "pp-reach", "target", "192.0.2.20", "target_port", 80, "global", true));
+        // Names compare as the policy compares them: a group's "PP-Reach" takes its group's targets from the global one.
+        String group = probe(Map.of("name", "PP-Reach", "target", "192.0.2.21", "target_port", 80, "group_id", a));
+        String own = probe(Map.of("name", "pp-reach", "target", "192.0.2.22", "target_port", 80, "target_id", b1.id().toString()));
+        long live = 0;
+        for (var t : api.get("/api/v1/targets", ADMIN).json()) {
+            live += t.get("status").asText().equals("revoked") ? 0 : 1;
+        }
+
+        String list = viewer.get(api, "/ui/probes").body();
+        assertThat(applies(list, group)).isEqualTo(2);
+        assertThat(applies(list, own)).isEqualTo(1);
+        assertThat(applies(list, global)).as("every live target but the group's two and the one with its own").isEqualTo(live - 3);
+        assertThat(viewer.get(api, "/ui/probes/" + global).body()).contains("<dt>Runs on</dt><dd>" + (live - 3) + " targets</dd>");
+        assertThat(viewer.get(api, "/ui/probes/" + group).body()).contains("<dt>Runs on</dt><dd>2 targets</dd>");
+    }
+
+    private static long applies(String list, String probe) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<tr data-probe=\"" + probe + "\">(?s:.*?)data-applies>(\\d+)<")
+                .matcher(list);
+        assertThat(m.find()).as("row of " + probe).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
     private static String probe(Map<String, Object> fields) {
         Map<String, Object> body = new HashMap<>(Map.of("protocol", "TCP", "timeout_ms", 500, "interval_seconds", 30));
         body.putAll(fields);
@@ -129,6 +160,7 @@ class ProbePagesTest {
         }
         String id = probe(Map.of("name", "zzzz-past-the-list", "target", "192.0.2.10", "target_port", 443, "global", true));
         String page = viewer.get(api, "/ui/probes/" + id).body();
-        assertThat(page).contains("<dt>Runs on</dt><dd>every target</dd>", "<dt>Destination</dt><dd>192.0.2.10</dd>");
+        assertThat(page).contains("<dt>Scope</dt><dd>every target</dd>", "<dt>Destination</dt><dd>192.0.2.10</dd>")
+                .containsPattern("<dt>Runs on</dt><dd>\\d+ targets</dd>");
     }
 }
