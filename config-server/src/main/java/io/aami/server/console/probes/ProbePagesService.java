@@ -41,7 +41,7 @@ final class ProbePagesService {
         return db.inTransaction(c -> {
             List<ProbeRow> rows = store.probes(c, ProbePagesStore.MAX_PROBES + 1);
             Reach reach = new Reach(GroupSizes.liveTargetsByGroup(c), rows);
-            return rows.stream().map(r -> r.counted(reach.appliesTo(r))).toList();
+            return rows.stream().map(r -> r.counted(reach.appliesTo(r), r.failing())).toList();
         });
     }
 
@@ -51,12 +51,13 @@ final class ProbePagesService {
      */
     ProbeRow row(UUID id) {
         return db.inTransaction(c -> {
-            ProbeRow row = store.probe(c, id).orElse(null);
+            List<ProbeRow> namesakes = store.namesakes(c, id);
+            ProbeRow row = namesakes.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
             if (row == null) {
                 return null;
             }
-            Reach reach = new Reach(GroupSizes.liveTargetsByGroup(c), store.namesakes(c, id));
-            return row.counted(reach.appliesTo(row));
+            Reach reach = new Reach(GroupSizes.liveTargetsByGroup(c), namesakes);
+            return row.counted(reach.appliesTo(row), store.failingOf(c, id));
         });
     }
 

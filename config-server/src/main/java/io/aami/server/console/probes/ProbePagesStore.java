@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -52,7 +51,6 @@ final class ProbePagesStore {
         return out;
     }
 
-    private static final String ONE = SELECT + "WHERE p.id = ?";
     // Only probes of the same name (as the policy compares names) decide where a probe runs: see console.Reach.
     private static final String NAMESAKES = SELECT + "WHERE lower(p.name) = (SELECT lower(name) FROM probes WHERE id = ?)";
 
@@ -69,23 +67,17 @@ final class ProbePagesStore {
         }
         return out;
     }
+
     private static final String FAILING_OF = "SELECT count(*) FROM probe_latest l JOIN targets t ON t.id = l.target_id "
             + "WHERE l.probe_id = ? AND NOT l.success AND t.status <> 'revoked'";
 
-    /** The list's row of probe {@code id} alone (empty if it is gone): two queries, whatever the number of probes. */
-    Optional<ProbeRow> probe(Connection c, UUID id) throws SQLException {
-        long failing;
+    /** How many of probe {@code id}'s latest results from live sources fail: one query. */
+    long failingOf(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(FAILING_OF)) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                failing = rs.getLong(1);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(ONE)) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs, failing)) : Optional.empty();
+                return rs.getLong(1);
             }
         }
     }

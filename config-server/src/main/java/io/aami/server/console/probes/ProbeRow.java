@@ -13,9 +13,9 @@ public record ProbeRow(UUID id, String name, String protocol, String target, Str
                        int intervalSeconds, int timeoutMs, String scope, String groupName, String targetHostname,
                        Map<String, String> labels, boolean enabled, long failing, UUID scopeGroupId, UUID ownerGroupId,
                        boolean ownerLive, long appliesTo) implements Reach.Scoped {
-    ProbeRow counted(long applies) {
+    ProbeRow counted(long applies, long failed) {
         return new ProbeRow(id, name, protocol, target, targetGroupName, targetPort, intervalSeconds, timeoutMs, scope, groupName,
-                targetHostname, labels, enabled, failing, scopeGroupId, ownerGroupId, ownerLive, applies);
+                targetHostname, labels, enabled, failed, scopeGroupId, ownerGroupId, ownerLive, applies);
     }
 
     /** Where it probes: an address or host name, or every member of a group. */
