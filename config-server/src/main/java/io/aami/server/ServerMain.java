@@ -166,13 +166,14 @@ public final class ServerMain {
     private static RunningServer startFeatures(ServerContext ctx) {
         Core core = wire(Features.building(ctx));
         ctx.changes().start();
-        int port = serve(ctx, core.pki().tlsMaterial(), access(ctx, operators(ctx, core.users(), core.sessions()), core.agents().authentication()));
+        int port = serve(ctx, core.pki().tlsMaterial(), access(ctx, operators(ctx, core.users(), core.sessions()), core.agents().authentication()),
+                new ErrorMapper(core.console().errorPages()));
         return new RunningServer(port, ctx.db(), core.heartbeat(), core.results(), ctx.routes(), ctx.resources());
     }
 
     /** What starting the API and {@link RunningServer} need from the features (all null when listing). */
     private record Core(PkiFeature pki, AgentAuthFeature agents, UsersFeature users, SessionsFeature sessions,
-                        HeartbeatFeature heartbeat, ResultStreams results) {
+                        ConsoleFeature console, HeartbeatFeature heartbeat, ResultStreams results) {
     }
 
     /** Every feature, each after those it depends on: adding a feature is one line here. */
@@ -211,7 +212,7 @@ public final class ServerMain {
         f.add(MyTokensPageFeature.ROUTES, ctx -> new MyTokensPageFeature(ctx, console.console(), users.tokenService()));
         f.add(UserPagesFeature.ROUTES, ctx -> new UserPagesFeature(ctx, console.console(), users.userService(), users.tokenService()));
         f.add(AuditPageFeature.ROUTES, ctx -> new AuditPageFeature(ctx, console.console(), audit.service()));
-        return new Core(pki, agents, users, sessions, heartbeat, results);
+        return new Core(pki, agents, users, sessions, console, heartbeat, results);
     }
 
     /** Operator credentials: the break-glass admin token, the monitoring token, users' API tokens, console sessions. */
@@ -234,9 +235,9 @@ public final class ServerMain {
     }
 
     /** Starts the API on the configured address; returns the port it listens on. */
-    private static int serve(ServerContext ctx, TlsMaterial tls, AccessFilter access) {
+    private static int serve(ServerContext ctx, TlsMaterial tls, AccessFilter access, ErrorMapper errors) {
         ServerConfig cfg = ctx.config();
-        Javalin app = ApiServer.create(cfg, tls, ctx.mapper(), ctx.routes(), access, new ErrorMapper(), ctx.registry());
+        Javalin app = ApiServer.create(cfg, tls, ctx.mapper(), ctx.routes(), access, errors, ctx.registry());
         app.start();
         int port = ((org.eclipse.jetty.server.ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
         ctx.resources().opened(app::stop);

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -272,9 +274,13 @@ class AccessMatrixTest {
         assertThat(walked).isEqualTo(routes.size() * Caller.values().length);
     }
 
-    /** A 403's kind by its code; a 403 with any other code counts as neither (so the walk reports it). */
+    /**
+     * A 403's kind by its code (in the JSON body, or a console page's {@code data-error-code}); a 403 with any other code
+     * counts as neither (so the walk reports it).
+     */
     private static Outcome forbidden(Api.Reply reply) {
-        String code = reply.body().contains("\"code\"") ? reply.json().path("code").asText() : "";
+        Matcher page = Pattern.compile("data-error-code=\"([A-Z_]+)\"").matcher(reply.body());
+        String code = reply.body().contains("\"code\"") ? reply.json().path("code").asText() : page.find() ? page.group(1) : "";
         return code.equals("CSRF_TOKEN_INVALID") ? Outcome.CSRF_REFUSED : code.equals("FORBIDDEN") ? Outcome.FORBIDDEN : null;
     }
 

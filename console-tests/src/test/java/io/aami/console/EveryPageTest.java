@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every console page an admin reaches (one of each kind; admins see every page) passes axe-core with no serious or
- * critical violation and does not scroll sideways in a 400 px window. Pages added later are found through the
+ * critical violation and does not scroll sideways in a 400 px window; so do the error pages. Pages added later are found through the
  * navigation, so they are checked without a test of their own.
  */
 class EveryPageTest {
@@ -49,6 +49,19 @@ class EveryPageTest {
             }
         });
         assertThat(visited).contains("/ui");
+    }
+
+    /** The error pages: an id of nothing, a malformed id, a page that does not exist, an admin page a viewer asked for. */
+    @Test
+    void errorPagesAreAccessibleToo() {
+        console.logIn(console.user("viewer"));
+        for (String path : List.of("/ui/targets/" + java.util.UUID.randomUUID(), "/ui/checks/not-an-id", "/ui/no-such-page", "/ui/users")) {
+            console.open(path);
+            assertThat(console.driver().findElement(org.openqa.selenium.By.cssSelector("[data-error-code]")).getText())
+                    .as(path).isNotBlank();
+            console.screenshot("error-" + path);
+            Axe.assertAccessible(console.driver(), path);
+        }
     }
 
     private static com.fasterxml.jackson.databind.JsonNode made(String path, Map<String, Object> body) {

@@ -14,9 +14,11 @@ import java.util.Map;
  *       stale by the server's rule (agent not online, or executed more than 2 × interval + timeout ago); an assigned
  *       check or probe that never reported has no latest result and is not counted here;</li>
  *   <li>{@code policy}: targets (not revoked) whose last heartbeat reported a {@code policy_error};</li>
- *   <li>{@code certificates}: targets (not revoked) whose client certificate has expired, or expires within
- *       {@code expiring_within_seconds}: 7 days, or less when certificates live so short that every one would (the
- *       server says how long);</li>
+ *   <li>{@code certificates}: targets (not revoked) whose client certificate has expired; expires within
+ *       {@code expiring_within_seconds} (7 days); or is past its renewal: expires within {@code past_renewal_within_seconds}
+ *       (the last tenth of {@code validity_seconds}, the server's {@code tls.client_cert_validity}, in whole hours;
+ *       agents renew at 70-90 % of it, so such a certificate's agent failed to). With certificates that live 7 days
+ *       or less (the default), every certificate expires within 7 days: then only the other two mean trouble;</li>
  *   <li>{@code spool}: results the agents' spools dropped (the sum of each target's last {@code spool_dropped}), how
  *       many targets dropped any, and how many heartbeating targets did not say (agents older than the field).</li>
  * </ul>
@@ -31,8 +33,17 @@ public record FleetSummary(Map<String, Long> targets, Map<String, Long> checks, 
     public record Policy(long refused) {
     }
 
-    /** Targets whose certificate has expired, and those whose certificate expires within the next {@code expiringWithinSeconds}. */
-    public record Certificates(long expired, long expiring, long expiringWithinSeconds) {
+    /**
+     * Targets whose certificate has expired, expires within the next {@code expiringWithinSeconds}, or within the next
+     * {@code pastRenewalWithinSeconds} (its agent missed the renewal); {@code validitySeconds} is how long certificates
+     * are issued for.
+     */
+    public record Certificates(long expired, long expiring, long expiringWithinSeconds, long pastRenewal,
+                               long pastRenewalWithinSeconds, long validitySeconds) {
+        /** Whether a certificate expiring within {@code expiringWithinSeconds} is unusual: not when every one does. */
+        public boolean expiringIsTrouble() {
+            return validitySeconds > expiringWithinSeconds;
+        }
     }
 
     /** Results dropped by full spools: the total, the targets that dropped any, the targets that did not say. */

@@ -6,6 +6,7 @@ import static io.aami.server.http.Access.VIEWER;
 
 import io.aami.server.feature.ServerContext;
 import io.aami.server.http.ConsolePages;
+import io.aami.server.http.ErrorPages;
 import io.aami.server.http.PlainHttpLogin;
 import io.aami.server.http.RouteSet;
 
@@ -31,6 +32,11 @@ public final class ConsoleFeature {
         ctx.routes().bind(ROUTES, new ConsoleHandler(new FleetSummaryService(ctx.db(), new FleetSummaryStore(), ctx.clock(),
                 ctx.config().tls().clientCertValidity(), ctx.config().console().summaryMaxAge()),
                 console, new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
+    }
+
+    /** How a refused page request is answered for a browser: an error page in the console's frame. */
+    public ErrorPages errorPages() {
+        return new ConsoleErrorPages(console);
     }
 
     /** The frame every page feature ({@code console.*}) renders with. */

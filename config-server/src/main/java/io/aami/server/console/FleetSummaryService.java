@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The fleet at a glance: targets by status and checks by their latest result's status, every status present (zero
  * included) in a fixed order, so a page shows the same boxes whatever the fleet holds; then what needs a look: stale
- * latest results, policy refusals, certificates expired or expiring soon (within a week, or a tenth of their validity
- * when that is shorter), and results dropped by full
+ * latest results, policy refusals, certificates expired, expiring within a week, or past their renewal (within the
+ * last tenth of their validity), and results dropped by full
  * spools, counted among targets that are not revoked (a revoked agent is refused: its state no longer matters). One
  * snapshot: four statements in one transaction, the same four at any fleet size. Checks by status do not apply
  * staleness (a latest result too old for its interval still counts as its status; the stale count says how many are).
@@ -30,7 +30,8 @@ final class FleetSummaryService {
     private final Database db;
     private final FleetSummaryStore store;
     private final Clock clock;
-    private final Duration certificateWarning;
+    private final Duration validity;
+    private final Duration renewalMissed;
     private final Duration maxAge;
     private final Coalesced<FleetSummary> shared = new Coalesced<>(this::compute);
     private final AtomicReference<FleetSummary> last = new AtomicReference<>();
@@ -38,16 +39,16 @@ final class FleetSummaryService {
     /**
      * @param clientCertValidity {@code tls.client_cert_validity}: agents renew at 70–90 % of it, so a certificate with less
      *                           than a tenth left has missed its renewal. With the default 7-day certificates, "within 7
-     *                           days" would be every certificate; the window is the shorter of the two.
+     *                           days" is every certificate: the renewal count is the one that says which agents fail.
      */
     FleetSummaryService(Database db, FleetSummaryStore store, Clock clock, Duration clientCertValidity, Duration maxAge) {
         this.db = db;
         this.maxAge = maxAge;
         this.store = store;
         this.clock = clock;
+        this.validity = clientCertValidity;
         Duration tenth = clientCertValidity.dividedBy(10);
-        tenth = tenth.toHours() >= 1 ? Duration.ofHours(tenth.toHours()) : tenth; // whole hours: the page says "16 hours"
-        this.certificateWarning = tenth.compareTo(CERTIFICATE_HORIZON) < 0 ? tenth : CERTIFICATE_HORIZON;
+        this.renewalMissed = tenth.toHours() >= 1 ? Duration.ofHours(tenth.toHours()) : tenth; // whole hours: "16 hours"
     }
 
     /**
@@ -68,15 +69,21 @@ final class FleetSummaryService {
         return fresh;
     }
 
+    private FleetSummary.Certificates certificates(long expired, long expiring, long pastRenewal) {
+        return new FleetSummary.Certificates(expired, expiring, CERTIFICATE_HORIZON.toSeconds(), pastRenewal, renewalMissed.toSeconds(),
+                validity.toSeconds());
+    }
+
     private FleetSummary compute() {
         Instant now = clock.instant();
         return db.inTransaction(c -> {
-            Map<String, FleetSummaryStore.TargetCounts> byStatus = store.targets(c, now, now.plus(certificateWarning));
+            Map<String, FleetSummaryStore.TargetCounts> byStatus = store.targets(c, now, now.plus(CERTIFICATE_HORIZON), now.plus(renewalMissed));
             Map<String, Long> targets = new LinkedHashMap<>();
             TARGET_STATUSES.forEach(s -> targets.put(s, 0L));
             long refused = 0;
             long expired = 0;
             long expiring = 0;
+            long pastRenewal = 0;
             BigDecimal dropped = BigDecimal.ZERO;
             long dropping = 0;
             long unknown = 0;
@@ -87,6 +94,7 @@ final class FleetSummaryService {
                     refused += n.policyRefused();
                     expired += n.certificateExpired();
                     expiring += n.certificateExpiring();
+                    pastRenewal += n.certificatePastRenewal();
                     dropped = dropped.add(n.spoolDropped());
                     dropping += n.spoolDropping();
                     unknown += n.spoolUnknown();
@@ -108,7 +116,7 @@ final class FleetSummaryService {
             // Agents say what they dropped; a hostile one's huge count must not overflow the total into an error.
             long droppedTotal = dropped.min(MAX).longValueExact();
             return new FleetSummary(targets, checks, new FleetSummary.Stale(staleChecks, staleProbes),
-                    new FleetSummary.Policy(refused), new FleetSummary.Certificates(expired, expiring, certificateWarning.toSeconds()),
+                    new FleetSummary.Policy(refused), certificates(expired, expiring, pastRenewal),
                     new FleetSummary.SpoolDrops(droppedTotal, dropping, unknown), now);
         });
     }

@@ -21,8 +21,8 @@ import java.util.Map;
  */
 final class FleetSummaryStore {
     /** One status's targets and what the overview counts among them. */
-    record TargetCounts(long targets, long policyRefused, long certificateExpired, long certificateExpiring, BigDecimal spoolDropped,
-                        long spoolDropping, long spoolUnknown) {
+    record TargetCounts(long targets, long policyRefused, long certificateExpired, long certificateExpiring,
+                        long certificatePastRenewal, BigDecimal spoolDropped, long spoolDropping, long spoolUnknown) {
     }
 
     /** One status's latest check results and how many of them are late by time. */
@@ -32,20 +32,26 @@ final class FleetSummaryStore {
     private static final String TARGETS = "SELECT status, count(*), count(*) FILTER (WHERE policy_error IS NOT NULL), "
             + "count(*) FILTER (WHERE certificate_expires_at <= ?), "
             + "count(*) FILTER (WHERE certificate_expires_at > ? AND certificate_expires_at <= ?), "
+            + "count(*) FILTER (WHERE certificate_expires_at > ? AND certificate_expires_at <= ?), "
             + "coalesce(sum(spool_dropped), 0), count(*) FILTER (WHERE spool_dropped > 0), "
             + "count(*) FILTER (WHERE spool_dropped IS NULL AND last_heartbeat_at IS NOT NULL) FROM targets GROUP BY status";
 
-    /** Per target status; a certificate expiring at or before {@code now} has expired, before {@code soon} expires soon. */
-    Map<String, TargetCounts> targets(Connection c, Instant now, Instant soon) throws SQLException {
+    /**
+     * Per target status; a certificate expiring at or before {@code now} has expired, before {@code soon} expires soon,
+     * before {@code renewalMissed} is past its renewal.
+     */
+    Map<String, TargetCounts> targets(Connection c, Instant now, Instant soon, Instant renewalMissed) throws SQLException {
         Map<String, TargetCounts> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(TARGETS)) {
             ps.setObject(1, JdbcTimes.utc(now));
             ps.setObject(2, JdbcTimes.utc(now));
             ps.setObject(3, JdbcTimes.utc(soon));
+            ps.setObject(4, JdbcTimes.utc(now));
+            ps.setObject(5, JdbcTimes.utc(renewalMissed));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), new TargetCounts(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            rs.getBigDecimal(6), rs.getLong(7), rs.getLong(8)));
+                            rs.getLong(6), rs.getBigDecimal(7), rs.getLong(8), rs.getLong(9)));
                 }
             }
         }

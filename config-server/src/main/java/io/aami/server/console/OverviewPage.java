@@ -45,14 +45,19 @@ public record OverviewPage(Page page, FleetSummary summary) {
                 alert("stale.probes", "stale probe results", s.stale().probes()),
                 alert("policy.refused", "targets refusing their policy", s.policy().refused()),
                 alert("certificates.expired", "certificates expired", s.certificates().expired()),
-                alert("certificates.expiring", "certificates expiring within " + span(s.certificates().expiringWithinSeconds()),
-                        s.certificates().expiring()),
+                new Count("certificates.expiring", "certificates expiring within " + span(s.certificates().expiringWithinSeconds()),
+                        s.certificates().expiring(), s.certificates().expiringIsTrouble(), null),
+                alert("certificates.past_renewal", "certificates past renewal (under " + span(s.certificates().pastRenewalWithinSeconds())
+                        + " left)", s.certificates().pastRenewal()),
                 alert("spool.dropped", "results dropped by full spools", s.spool().dropped()),
                 alert("spool.targets", "targets that dropped results", s.spool().targets()),
                 new Count("spool.unknown", "targets not reporting drops (older agents)", s.spool().unknown(), false, null));
     }
 
-    /** "7 days", "16 hours", "30 minutes": the certificate window in the largest whole unit. */
+    /**
+     * "7 days", "16 hours", "30 minutes": a certificate window in the largest whole unit. Expiring within 7 days is
+     * trouble only when certificates live longer (with 7-day ones it is every certificate); past renewal always is.
+     */
     static String span(long seconds) {
         if (seconds >= 86_400 && seconds % 86_400 == 0) {
             return seconds / 86_400 + (seconds == 86_400 ? " day" : " days");

@@ -49,8 +49,12 @@ public final class ConsolePages {
         }
     }
 
-    /** Whether a refused request is a browser asking for a page, which the login page answers better than JSON. */
-    static boolean wantsLoginPage(Context ctx) {
+    /**
+     * Whether a request is a browser asking for a console page (a GET under {@code /ui} but the assets and the login
+     * page): refused, it is sent to the login page or shown an error page rather than JSON. The console's scripts call
+     * only {@code /api/} routes, so no script reads a page route's error.
+     */
+    static boolean isPage(Context ctx) {
         String path = ctx.path();
         return ctx.method().name().equals("GET") && isConsole(path) && !path.startsWith(ASSETS) && !path.equals(LOGIN);
     }

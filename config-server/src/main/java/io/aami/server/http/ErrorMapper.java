@@ -18,15 +18,23 @@ import org.slf4j.LoggerFactory;
  * validation let through (SQLSTATE class 22 data exception, class 23 integrity violation) is the
  * request's fault: 400 (409 for a duplicate), logged as a validation gap; anything unexpected is
  * logged with its stack trace and answered with a generic 500 that names the request id, never the trace.
- * Malformed HTTP that never reaches a route is answered by {@link JsonErrorPages} in the same shape.
+ * Malformed HTTP that never reaches a route is answered by {@link JsonErrorPages} in the same shape. A browser asking
+ * for a console page gets the same status as an HTML page ({@link ErrorPages}) instead, the code in its
+ * {@code data-error-code}; a page without a live session sends it to log in.
  */
 public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
     private static final Duration DB_RETRY_AFTER = Duration.ofSeconds(5);
 
+    private final ErrorPages pages;
+
+    public ErrorMapper(ErrorPages pages) {
+        this.pages = pages;
+    }
+
     public void register(RoutesConfig routes) {
         routes.exception(ApiException.class, (e, ctx) -> {
-            if (e.code() == ErrorCode.UNAUTHORIZED && ConsolePages.wantsLoginPage(ctx)) {
+            if (e.code() == ErrorCode.UNAUTHORIZED && ConsolePages.isPage(ctx)) {
                 // A console page without a live session: the browser is sent to log in, not shown JSON.
                 ctx.status(303).header("Location", ConsolePages.LOGIN);
                 return;
@@ -57,11 +65,25 @@ public final class ErrorMapper {
         });
     }
 
-    static void write(Context ctx, ApiException e) {
+    private void write(Context ctx, ApiException e) {
         if (e.retryAfter() != null) {
             ctx.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
         }
-        ctx.status(e.code().status()).json(new ErrorBody(e.getMessage(), e.code().name(), e.field()));
+        ctx.status(e.code().status());
+        if (ConsolePages.isPage(ctx) && renderedPage(ctx, e)) {
+            return;
+        }
+        ctx.json(new ErrorBody(e.getMessage(), e.code().name(), e.field()));
+    }
+
+    /** The error as a console page; a page that fails to render is logged and the JSON body answers instead. */
+    private boolean renderedPage(Context ctx, ApiException e) {
+        try {
+            return pages.render(ctx, e);
+        } catch (RuntimeException failed) {
+            LOG.error("the error page for {} {} (request {}) failed to render", ctx.method(), ctx.path(), RequestIds.of(ctx), failed);
+            return false;
+        }
     }
 
     private static ApiException fromJavalin(Context ctx, HttpResponseException e) {
@@ -90,7 +112,7 @@ public final class ErrorMapper {
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
-    private static void unexpected(Context ctx, Exception e) {
+    private void unexpected(Context ctx, Exception e) {
         String requestId = RequestIds.of(ctx);
         LOG.error("unexpected failure in {} {} (request {})", ctx.method(), ctx.path(), requestId, e);
         write(ctx, new ApiException(ErrorCode.INTERNAL, "internal error; the server log has details under request id " + requestId));

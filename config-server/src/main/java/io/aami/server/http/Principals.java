@@ -24,6 +24,11 @@ public final class Principals {
         return ctx.attribute(SESSION_ENDS);
     }
 
+    /** The request's principal, if it has one (an error page drawn for a request refused before or without one). */
+    public static java.util.Optional<Principal> find(Context ctx) {
+        return java.util.Optional.ofNullable(ctx.attribute(ATTRIBUTE));
+    }
+
     /** The request's principal; only routes that require an operator-side credential have one. */
     public static Principal of(Context ctx) {
         Principal p = ctx.attribute(ATTRIBUTE);

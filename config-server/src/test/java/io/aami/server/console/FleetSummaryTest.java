@@ -104,7 +104,8 @@ class FleetSummaryTest {
             assertThat(count(page.body(), "spool.targets")).isEqualTo("2");
             assertThat(count(page.body(), "policy.refused")).isEqualTo("0");
             assertThat(page.body()).contains("<a href=\"/ui/targets?status=offline\"><span data-count=\"targets.offline\">1</span>",
-                    "<dt>certificates expiring within 16 hours</dt>", "<div class=\"count alert\" data-watch=\"nonzero\"><dt>stale check results")
+                    "<div class=\"count\"><dt>certificates expiring within 7 days</dt>",
+                    "<dt>certificates past renewal (under 16 hours left)</dt>", "<div class=\"count alert\" data-watch=\"nonzero\"><dt>stale check results")
                     .doesNotContain("<form").doesNotContain("<button type=\"button\" data-api");
             assertNoInlineScriptNorOtherOrigin(page.body());
         }
@@ -118,22 +119,53 @@ class FleetSummaryTest {
             Instant notAfter = enrollWithCertificate(api, "tls-1");
             enrollWithCertificate(api, "tls-2");
             UUID revoked = UUID.fromString(api.get("/api/v1/targets", ADMIN).json().findValuesAsText("id").get(1));
-            assertThat(summary(api).get("certificates").get("expiring").asLong()).isZero();
-
-            // 7-day certificates (the default) renew at 70-90 % of their life: expiring "soon" is the last tenth, 16 h.
-            assertThat(summary(api).get("certificates").get("expiring_within_seconds").asLong()).isEqualTo(16 * 3600);
-            clock.advance(Duration.between(clock.instant(), notAfter.minus(Duration.ofHours(10))));
+            // 7-day certificates (the default) all expire within 7 days; they renew at 70-90 % of their life, so a
+            // certificate in its last tenth (16 h, in whole hours) is past its renewal.
             JsonNode certs = summary(api).get("certificates");
             assertThat(certs.get("expiring").asLong()).as(certs.toString()).isEqualTo(2);
+            assertThat(certs.get("expiring_within_seconds").asLong()).isEqualTo(7 * 86_400);
+            assertThat(certs.get("past_renewal").asLong()).isZero();
+            assertThat(certs.get("past_renewal_within_seconds").asLong()).isEqualTo(16 * 3600);
+            assertThat(certs.get("validity_seconds").asLong()).isEqualTo(7 * 86_400);
+
+            clock.advance(Duration.between(clock.instant(), notAfter.minus(Duration.ofHours(10))));
+            certs = summary(api).get("certificates");
+            assertThat(certs.get("past_renewal").asLong()).as(certs.toString()).isEqualTo(2);
             assertThat(certs.get("expired").asLong()).isZero();
 
             assertThat(api.post("/api/v1/targets/" + revoked + "/revoke", Map.of(), ADMIN).status()).isLessThan(300);
-            assertThat(summary(api).get("certificates").get("expiring").asLong()).isEqualTo(1);
+            certs = summary(api).get("certificates");
+            assertThat(certs.get("past_renewal").asLong()).isEqualTo(1);
+            assertThat(certs.get("expiring").asLong()).isEqualTo(1);
 
             clock.advance(Duration.ofHours(11));
             certs = summary(api).get("certificates");
             assertThat(certs.get("expired").asLong()).as(certs.toString()).isEqualTo(1);
+            assertThat(certs.get("past_renewal").asLong()).isZero();
             assertThat(certs.get("expiring").asLong()).isZero();
+        }
+    }
+
+    @Test
+    void withCertificatesLongerThanAWeekExpiringWithin7DaysIsTroubleOnThePage() throws Exception {
+        MutableClock clock = MutableClock.startingNow();
+        try (TestServer s = TestServer.start(Map.of("AAMI_TLS", "on", "AAMI_TLS_CLIENT_CERT_VALIDITY", "30d",
+                "AAMI_CONSOLE_SUMMARY_MAX_AGE", "0s"), TestDatabase.fresh(), clock)) {
+            Api api = s.api();
+            Instant notAfter = enrollWithCertificate(api, "monthly");
+            JsonNode certs = summary(api).get("certificates");
+            assertThat(certs.get("expiring").asLong()).as(certs.toString()).isZero();
+            assertThat(certs.get("past_renewal_within_seconds").asLong()).isEqualTo(72 * 3600);
+
+            clock.advance(Duration.between(clock.instant(), notAfter.minus(Duration.ofDays(5))));
+            certs = summary(api).get("certificates");
+            assertThat(certs.get("expiring").asLong()).as(certs.toString()).isEqualTo(1);
+            assertThat(certs.get("past_renewal").asLong()).isZero();
+            Fixtures.user(api, "vera", "viewer");
+            String page = ConsoleSessions.login(api, "vera").get(api, "/ui").body();
+            assertThat(page).contains("<div class=\"count alert\" data-watch=\"nonzero\"><dt>certificates expiring within 7 days</dt>",
+                    "<div class=\"count\" data-watch=\"nonzero\"><dt>certificates past renewal (under 3 days left)</dt>");
+            assertThat(count(page, "certificates.expiring")).isEqualTo("1");
         }
     }
 

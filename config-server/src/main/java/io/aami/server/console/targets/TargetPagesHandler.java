@@ -1,6 +1,7 @@
 package io.aami.server.console.targets;
 
 import io.aami.server.console.Console;
+import io.aami.server.error.ApiException;
 import io.javalin.http.Context;
 import java.util.Optional;
 import java.util.UUID;
@@ -9,7 +10,7 @@ import java.util.UUID;
  * HTTP for the target pages: the list ({@code /ui/targets}) and one target ({@code /ui/targets/{id}}). The list's
  * parameters are read leniently (an unknown sort or status is the default, an over-long search is cut, a cursor that
  * is not its sort's is the first page): a page
- * always answers. An id that names no target is a 404 page, not a JSON error.
+ * always answers. An id that names no target is a 404 (the console's error page).
  */
 public final class TargetPagesHandler {
     static final int MAX_SEARCH = 200;
@@ -33,13 +34,9 @@ public final class TargetPagesHandler {
 
     public void detail(Context ctx) {
         String raw = ctx.pathParam("id");
-        Optional<TargetDetail> found = uuid(raw).flatMap(details::detail);
-        if (found.isEmpty()) {
-            ctx.status(404);
-            console.render(ctx, "targets/missing.jte", new MissingTargetPage(console.page(ctx, "targets"), raw));
-            return;
-        }
-        console.render(ctx, "targets/detail.jte", new TargetDetailPage(console.page(ctx, "targets"), found.get()));
+        TargetDetail found = uuid(raw).flatMap(details::detail)
+                .orElseThrow(() -> ApiException.notFound("target", uuid(raw).isPresent() ? raw : "(malformed id)"));
+        console.render(ctx, "targets/detail.jte", new TargetDetailPage(console.page(ctx, "targets"), found));
     }
 
     static TargetListQuery query(Context ctx) {

@@ -181,7 +181,8 @@ class TargetPagesTest {
             Api.Reply r = viewer.get(api, "/ui/targets/" + id);
             assertThat(r.status()).isEqualTo(404);
             assertThat(r.header("Content-Type").orElseThrow()).startsWith("text/html");
-            assertThat(r.body()).contains("<h1>No such target</h1>", "<code>" + id + "</code>");
+            assertThat(r.body()).contains("data-error-code=\"NOT_FOUND\"", "<h1 id=\"error-heading\">Not found</h1>",
+                    "<a href=\"/ui/targets\">All targets</a>", "aria-current=\"page\">Targets</a>");
             assertNoInlineScriptNorOtherOrigin(r.body());
         }
         Api.Reply anonymous = api.get("/ui/targets/" + UUID.randomUUID(), null);
