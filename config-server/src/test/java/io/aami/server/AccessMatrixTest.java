@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -279,8 +277,7 @@ class AccessMatrixTest {
      * counts as neither (so the walk reports it).
      */
     private static Outcome forbidden(Api.Reply reply) {
-        Matcher page = Pattern.compile("data-error-code=\"([A-Z_]+)\"").matcher(reply.body());
-        String code = reply.body().contains("\"code\"") ? reply.json().path("code").asText() : page.find() ? page.group(1) : "";
+        String code = reply.errorCode();
         return code.equals("CSRF_TOKEN_INVALID") ? Outcome.CSRF_REFUSED : code.equals("FORBIDDEN") ? Outcome.FORBIDDEN : null;
     }
 

@@ -42,7 +42,8 @@ class MonitoringTokenTest {
         for (RouteTable.Route r : admin) {
             Api.Reply reply = api.send(r.method(), path(r), Map.of(), MONITORING);
             assertThat(reply.status()).as(r + " → " + reply).isEqualTo(403);
-            assertThat(reply.json().get("code").asText()).isEqualTo("FORBIDDEN");
+            assertThat(reply.errorCode()).as(r + " → " + reply).isEqualTo("FORBIDDEN");
+            assertThat(reply.body()).as("a console page's frame shows the token no navigation").doesNotContain("<nav");
         }
     }
 

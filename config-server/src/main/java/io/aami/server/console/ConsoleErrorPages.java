@@ -27,7 +27,9 @@ final class ConsoleErrorPages implements ErrorPages {
     public boolean render(Context ctx, ApiException e) {
         String section = section(ctx.path());
         String label = SECTIONS.get(section);
-        Page page = Principals.find(ctx).isPresent() ? console.page(ctx, label == null ? "overview" : section) : console.anonymous();
+        // The frame's navigation only for a user's role: not the monitoring token's, nor a request with no principal.
+        boolean user = Principals.find(ctx).map(p -> p.role() != null).orElse(false);
+        Page page = user ? console.page(ctx, label == null ? "overview" : section) : console.anonymous();
         // Back to the section's list, unless there is no user to see it or the section itself was refused.
         boolean toSection = label != null && page.user() != null && e.code().status() != 403;
         console.render(ctx, "error.jte", new ErrorPage(page, e.code(), e.getMessage(), e.field(), toSection ? "/ui/" + section : "/ui",

@@ -66,6 +66,15 @@ public final class Api {
             return headers.firstValue(name);
         }
 
+        /** The error's code: the JSON body's {@code code}, or a console error page's {@code data-error-code}; "" if neither. */
+        public String errorCode() {
+            if (header("Content-Type").orElse("").startsWith("text/html")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("data-error-code=\"([A-Z_]+)\"").matcher(body);
+                return m.find() ? m.group(1) : "";
+            }
+            return body.contains("\"code\"") ? json().path("code").asText() : "";
+        }
+
         @Override
         public String toString() {
             return status + " " + body;
