@@ -55,10 +55,21 @@ class CheckKindsTest {
         return new CheckSpec(id, "backup", null, null, null, List.of(), Map.of(), 1, 1, Map.of(), "passive", null);
     }
 
+    static boolean execd(Process p, String program) {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"))
+                    .startsWith(program + "\0");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     @Test
     void aProcessCheckRunsInTheAgentAndAPassiveCheckIsNotScheduled() throws Exception {
         Process child = new ProcessBuilder("sleep", "3000.4242" + ProcessHandle.current().pid()).start();
         try {
+            // Past exec before the check looks (its first run comes within 5 s, but the machine may be slow).
+            assertThat(within(Duration.ofSeconds(10), () -> execd(child, "sleep"))).isTrue();
             scheduler = new CheckScheduler("agent-1", ScriptExecutorBuilder.in(dir).build(), 2, results::add,
                     new CheckMetrics(new PrometheusRegistry()), Clock.systemUTC(), RunHistory.inMemory());
             UUID proc = UUID.randomUUID();

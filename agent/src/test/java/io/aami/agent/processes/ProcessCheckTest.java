@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.aami.agent.util.ProcessUid;
 import io.aami.contract.policy.ProcessMatch;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,16 +28,23 @@ class ProcessCheckTest {
         children.forEach(Process::destroyForcibly);
     }
 
+    /** Started, and past exec: its command line is its own (not the JVM's spawn helper's) before a check looks. */
     private Process start(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         children.add(p);
+        Path cmdline = Path.of("/proc", Long.toString(p.pid()), "cmdline");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).startsWith(command[0] + "\0")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("child " + p.pid() + " did not exec " + command[0]);
+            }
+            Thread.sleep(10);
+        }
         return p;
     }
 
     private List<Process> twoSleepers() throws Exception {
-        List<Process> two = List.of(start("sleep", marker), start("sleep", marker));
-        Thread.sleep(200); // until exec has replaced the forked JVM image's command line
-        return two;
+        return List.of(start("sleep", marker), start("sleep", marker));
     }
 
     private static ProcessMatch byCmdline(String regex, Integer min, Integer max, Long maxRss, Integer maxThreads,
@@ -104,7 +114,6 @@ class ProcessCheckTest {
         // A local user chooses its command line; "(.*a){12}[0-9]" against 40 a's backtracks for minutes (Java's
         // regex memoizes the simpler textbook cases such as "(a|aa)+$").
         start("sh", "-c", "sleep 300; true", "x" + marker, "a".repeat(40) + "!");
-        Thread.sleep(200);
         ProcessVerdict v = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> check.run(
                 byCmdline("x" + marker.replace(".", "\\.") + " (.*a){12}[0-9]", 1, null, null, null, null), BUDGET));
         assertThat(v.status()).isEqualTo("critical");
