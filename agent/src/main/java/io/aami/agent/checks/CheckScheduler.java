@@ -1,11 +1,13 @@
 package io.aami.agent.checks;
 
+import io.aami.agent.processes.ProcessCheck;
 import io.aami.agent.schedule.JobDefinition;
 import io.aami.agent.schedule.PhasedScheduler;
 import io.aami.agent.schedule.RunHistory;
 import io.aami.agent.util.SharedTimer;
 import io.aami.common.concurrent.DaemonThreads;
 import io.aami.common.policy.PolicyCanonicalForm;
+import io.aami.contract.checks.CheckKinds;
 import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.policy.PolicyBundle;
 import java.time.Clock;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *       so a fleet spreads its runs over the interval; a restart keeps the slots. A new or changed
  *       check first runs within 5 s, then on its slots; after a restart an unchanged check resumes
  *       its cadence from the {@link RunHistory} (see PhasedScheduler).</li>
- *   <li>At most {@code maxConcurrent} scripts execute at once. A check waiting for a permit counts as
+ *   <li>A process check ({@code kind: process}) is run by {@link ProcessCheckRun} in the agent itself; a
+ *       passive check ({@code kind: passive}) is not scheduled (local programs send its results).</li>
+ *   <li>At most {@code maxConcurrent} checks execute at once. A check waiting for a permit counts as
  *       running, so its next slots are skipped (and counted) rather than queued.</li>
  *   <li>{@link #apply} hot-reloads: unchanged checks keep their schedule, changed ones restart on the
  *       new spec, removed ones stop (a run in flight finishes and its result is still delivered); script
@@ -48,6 +52,7 @@ public final class CheckScheduler implements AutoCloseable {
 
     private final String agentId;
     private final ScriptExecutor executor;
+    private final ProcessCheckRun processes;
     private final ExecutionSink sink;
     private final CheckMetrics metrics;
     private final Semaphore permits;
@@ -67,6 +72,13 @@ public final class CheckScheduler implements AutoCloseable {
     /** The same, its slots timed on {@code timer}'s thread (null: a thread of its own). */
     public CheckScheduler(String agentId, ScriptExecutor executor, int maxConcurrent, ExecutionSink sink,
                           CheckMetrics metrics, Clock clock, RunHistory history, SharedTimer timer) {
+        this(agentId, executor, new ProcessCheckRun(ProcessCheck.system(), clock), maxConcurrent, sink, metrics, clock,
+                history, timer);
+    }
+
+    /** The same, process checks run by {@code processes}. */
+    public CheckScheduler(String agentId, ScriptExecutor executor, ProcessCheckRun processes, int maxConcurrent,
+                          ExecutionSink sink, CheckMetrics metrics, Clock clock, RunHistory history, SharedTimer timer) {
         if (agentId == null || agentId.isBlank()) {
             throw new IllegalArgumentException("agentId must not be blank");
         }
@@ -75,6 +87,7 @@ public final class CheckScheduler implements AutoCloseable {
         }
         this.agentId = agentId;
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.processes = Objects.requireNonNull(processes, "processes");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         metrics.containmentMode(executor.containmentMode());
@@ -97,12 +110,15 @@ public final class CheckScheduler implements AutoCloseable {
         Map<String, JobDefinition<CheckSpec>> jobs = new LinkedHashMap<>();
         List<CheckSpec> specs = CheckSpecs.normalizeAll(checks);
         for (CheckSpec spec : specs) {
+            if (CheckKinds.PASSIVE.equals(spec.kind())) {
+                continue; // nothing to run: its results come from local programs (localresults)
+            }
             String key = spec.checkId().toString();
             jobs.put(key, new JobDefinition<>(Duration.ofSeconds(spec.intervalSeconds()), agentId + "/" + key, spec));
         }
         scheduler.apply(jobs);
         metrics.scheduledChecks(jobs.size());
-        executor.retainScriptsOf(specs);
+        executor.retainScriptsOf(specs.stream().filter(c -> c.kind() == null).toList());
     }
 
     /** How many checks are scheduled. */
@@ -146,7 +162,8 @@ public final class CheckScheduler implements AutoCloseable {
             return;
         }
         try {
-            CheckExecution execution = executor.execute(spec);
+            CheckExecution execution = CheckKinds.PROCESS.equals(spec.kind()) ? processes.execute(spec)
+                    : executor.execute(spec);
             metrics.recordRun(execution);
             deliver(execution);
         } catch (InterruptedException e) {

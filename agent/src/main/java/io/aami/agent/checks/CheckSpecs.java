@@ -1,6 +1,9 @@
 package io.aami.agent.checks;
 
+import io.aami.contract.checks.CheckKinds;
+import io.aami.contract.checks.ProcessCheckRules;
 import io.aami.contract.policy.CheckSpec;
+import io.aami.contract.policy.ProcessMatch;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,10 @@ final class CheckSpecs {
         String id = "check " + spec.checkId() + ": ";
         require(spec.intervalSeconds() >= 1, id + "interval_seconds must be at least 1, got " + spec.intervalSeconds());
         require(spec.timeoutSeconds() >= 1, id + "timeout_seconds must be at least 1, got " + spec.timeoutSeconds());
+        if (spec.kind() != null) {
+            return otherKind(spec, id);
+        }
+        require(spec.process() == null, id + "only a process check has a process match");
         require(spec.interpreter() != null, id + "interpreter is missing");
         require(spec.script() != null, id + "script is missing");
         require(spec.scriptSha256() != null, id + "script_sha256 is missing");
@@ -58,6 +65,35 @@ final class CheckSpecs {
         Map<String, String> labels = spec.labels() == null ? Map.of() : spec.labels();
         return new CheckSpec(spec.checkId(), spec.name(), spec.interpreter(), spec.script(), spec.scriptSha256(),
                 List.copyOf(args), Map.copyOf(env), spec.intervalSeconds(), spec.timeoutSeconds(), labels);
+    }
+
+    /**
+     * A process or passive check: no script fields (a policy that mixes them is not the server's), a process
+     * check's match within {@link ProcessCheckRules}; an unknown kind refuses the whole policy, like any
+     * other fault, rather than running something the policy did not mean.
+     */
+    private static CheckSpec otherKind(CheckSpec spec, String id) {
+        require(CheckKinds.PROCESS.equals(spec.kind()) || CheckKinds.PASSIVE.equals(spec.kind()),
+                id + "kind '" + spec.kind() + "' is not known to this agent (known: " + CheckKinds.ALL + ")");
+        require(spec.interpreter() == null && spec.script() == null && spec.scriptSha256() == null,
+                id + "a " + spec.kind() + " check has no interpreter or script");
+        require((spec.args() == null || spec.args().isEmpty()) && (spec.env() == null || spec.env().isEmpty()),
+                id + "a " + spec.kind() + " check has no args or env");
+        if (CheckKinds.PROCESS.equals(spec.kind())) {
+            require(spec.process() != null, id + "process is missing");
+            ProcessMatch p = spec.process();
+            for (String regex : new String[] {p.nameRegex(), p.exeRegex(), p.cmdlineRegex()}) {
+                require(regex == null || regex.length() <= ProcessCheckRules.MAX_REGEX_CHARS,
+                        id + "a process regex is longer than " + ProcessCheckRules.MAX_REGEX_CHARS + " characters");
+            }
+            require(p.nameRegex() != null || p.exeRegex() != null || p.cmdlineRegex() != null || p.user() != null,
+                    id + "process names no name_regex, exe_regex, cmdline_regex or user");
+        } else {
+            require(spec.process() == null, id + "only a process check has a process match");
+        }
+        Map<String, String> labels = spec.labels() == null ? Map.of() : spec.labels();
+        return new CheckSpec(spec.checkId(), spec.name(), null, null, null, List.of(), Map.of(), spec.intervalSeconds(),
+                spec.timeoutSeconds(), labels, spec.kind(), spec.process());
     }
 
     private static void require(boolean condition, String message) {

@@ -138,6 +138,16 @@ class CheckResultRouteTest {
     }
 
     @Test
+    void aPassiveChecksResultIsTakenByNameAndSpooledUnderItsId() throws Exception {
+        UUID backup = UUID.randomUUID();
+        known.apply(List.of(spec(DISK, "disk-space"), new CheckSpec(backup, "nightly-backup", null, null, null, List.of(),
+                Map.of(), 86400, 60, Map.of(), "passive", null)));
+        HttpResponse<String> r = post(Map.of("results", List.of(result("nightly-backup", "ok", 0, Instant.now()))));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(spooled()).singleElement().satisfies(c -> assertThat(c.checkId()).isEqualTo(backup.toString()));
+    }
+
+    @Test
     void theSeedsBodyIsSpooledNumberedUnderTheChecksId() throws Exception {
         HttpResponse<String> r = post(SEED_BODY);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);

@@ -81,6 +81,10 @@ final class CanonicalJson {
         return n == null ? nullValue() : value(n.longValue());
     }
 
+    CanonicalJson value(Long n) {
+        return n == null ? nullValue() : value(n.longValue());
+    }
+
     CanonicalJson value(boolean b) {
         separate();
         out.append(b);

@@ -3,6 +3,7 @@ package io.aami.common.policy;
 import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.policy.ProcessMatch;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -98,7 +99,32 @@ public final class PolicyCanonicalForm {
                 .name("env").stringMap(c.env())
                 .name("interval_seconds").value(c.intervalSeconds())
                 .name("timeout_seconds").value(c.timeoutSeconds())
-                .name("labels").stringMap(c.labels())
+                .name("labels").stringMap(c.labels());
+        // Written only when set, so a script check (kind absent) has the bytes every agent since v1 computes, and
+        // an agent that predates kinds, which cannot know these members, fails the signature of a bundle that has
+        // a process or passive check instead of running it as something else.
+        if (c.kind() != null) {
+            json.name("kind").value(c.kind());
+        }
+        if (c.process() != null) {
+            json.name("process");
+            process(json, c.process());
+        }
+        json.endObject();
+    }
+
+    private static void process(CanonicalJson json, ProcessMatch p) {
+        json.beginObject()
+                .name("name_regex").value(p.nameRegex())
+                .name("exe_regex").value(p.exeRegex())
+                .name("cmdline_regex").value(p.cmdlineRegex())
+                .name("user").value(p.user())
+                .name("min_count").value(p.minCount())
+                .name("max_count").value(p.maxCount())
+                .name("max_cpu_percent").value(p.maxCpuPercent())
+                .name("max_rss_bytes").value(p.maxRssBytes())
+                .name("max_open_files").value(p.maxOpenFiles())
+                .name("max_threads").value(p.maxThreads())
                 .endObject();
     }
 

@@ -7,9 +7,11 @@ import io.aami.common.pki.Pem;
 import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.policy.ProcessMatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -79,9 +81,38 @@ class PolicyCanonicalFormTest {
                 .isEqualTo("8f35a56a1fe7dfe72c3ac4ee0b74fbba54355a00fe3207a97e2d0c6ce1d79978");
     }
 
+    /** {@link #bundle()} with a process and a passive check (the pinned bytes stay those of script checks only). */
+    static PolicyBundle withKinds() {
+        PolicyBundle b = bundle();
+        CheckSpec sshd = new CheckSpec(UUID.fromString("88888888-8888-8888-8888-888888888888"), "sshd", null, null, null,
+                List.of("z", "w"), Map.of("Z", "1"), 60, 10, Map.of("a", "b"), "process",
+                new ProcessMatch("^sshd$", "/usr/sbin/sshd", "-D", "root", 1, 4, 50, 1L << 30, 1000, 64));
+        CheckSpec backup = new CheckSpec(UUID.fromString("99999999-9999-9999-9999-999999999999"), "backup", null, null,
+                null, List.of("y", "v"), Map.of("Y", "1"), 86400, 600, Map.of("c", "d"), "passive", null);
+        List<CheckSpec> checks = new ArrayList<>(b.checks());
+        checks.add(sshd);
+        checks.add(backup);
+        return new PolicyBundle(b.version(), b.targetId(), b.generatedAt(), b.expiresAt(), checks, b.probes(), b.keyId(),
+                b.signature());
+    }
+
+    @Test
+    void aScriptCheckHasTheBytesOfAgentsBeforeKindsAndAProcessCheckCoversItsMatch() {
+        CheckSpec script = bundle().checks().get(0);
+        CheckSpec kindless = new CheckSpec(script.checkId(), script.name(), script.interpreter(), script.script(),
+                script.scriptSha256(), script.args(), script.env(), script.intervalSeconds(), script.timeoutSeconds(),
+                script.labels());
+        assertThat(kindless).isEqualTo(script);
+        String form = text(withKinds());
+        assertThat(form).contains("\"kind\":\"process\",\"process\":{\"name_regex\":\"^sshd$\",")
+                .contains("\"kind\":\"passive\"}");
+        // The pinned bytes (bytesAreStableAcrossRunsAndJvms) are those of script checks without these members.
+        assertThat(text(bundle())).doesNotContain("\"kind\"").doesNotContain("\"process\"");
+    }
+
     @Test
     void everyFieldExceptTheSignatureChangesTheBytes() {
-        PolicyBundle base = bundle();
+        PolicyBundle base = withKinds();
         String baseForm = text(base);
         List<RecordMutations.Mutant> mutants = RecordMutations.of(base, "", List.of("signature"));
 
@@ -110,10 +141,13 @@ class PolicyCanonicalFormTest {
         for (RecordComponent c : CheckSpec.class.getRecordComponents()) {
             paths.add("checks[]." + c.getName());
         }
+        for (RecordComponent c : ProcessMatch.class.getRecordComponents()) {
+            paths.add("checks[].process." + c.getName());
+        }
         for (RecordComponent c : ProbeSpec.class.getRecordComponents()) {
             paths.add("probes[]." + c.getName());
         }
-        assertThat(paths).hasSize(7 + 10 + 14);
+        assertThat(paths).hasSize(7 + 12 + 10 + 14);
         return paths;
     }
 

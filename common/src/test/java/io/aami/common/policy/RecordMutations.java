@@ -38,11 +38,23 @@ final class RecordMutations {
             String path = prefix + c.getName();
             List<Mutant> changes = c.getType() == List.class
                     ? listVariants((List<?>) current, elementType(c.getGenericType()), path)
+                    : c.getType().isRecord() ? nestedVariants((Record) current, path)
                     : variants(current, c.getType(), path).stream().map(v -> new Mutant(path, v)).toList();
             for (Mutant changed : changes) {
                 out.add(new Mutant(changed.path(), with(record, i, changed.value())));
             }
         }
+        return out;
+    }
+
+    /** A nested record: removed, and each of its fields varied (a null one has nothing to vary inside). */
+    private static List<Mutant> nestedVariants(Record current, String path) {
+        if (current == null) {
+            return List.of();
+        }
+        List<Mutant> out = new ArrayList<>();
+        out.add(new Mutant(path, null));
+        out.addAll(of(current, path + ".", List.of()));
         return out;
     }
 
@@ -55,6 +67,9 @@ final class RecordMutations {
             out.add((Long) v + 1);
         } else if (type == int.class) {
             out.add((Integer) v + 1);
+        } else if (type == Long.class) {
+            out.add(v == null ? 1L : (Long) v + 1);
+            out.add(v == null ? 0L : null);
         } else if (type == Integer.class) {
             out.add(v == null ? 1 : (Integer) v + 1);
             out.add(v == null ? 0 : null);

@@ -28,7 +28,7 @@ public final class CheckSecrets {
         v.env().keySet().forEach(k -> hidden.put(k, HIDDEN));
         return new CheckView(v.id(), v.name(), v.description(), v.interpreter(), v.script(), v.scriptSha256(), null,
                 v.args(), hidden, v.intervalSeconds(), v.timeoutSeconds(), v.scope(), v.groupId(), v.targetId(), v.global(),
-                v.labels(), v.enabled(), v.createdAt(), v.updatedAt());
+                v.labels(), v.enabled(), v.createdAt(), v.updatedAt(), v.kind(), v.process());
     }
 
     static List<CheckView> visibleTo(Principal caller, List<CheckView> views) {

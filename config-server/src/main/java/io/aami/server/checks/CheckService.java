@@ -81,10 +81,7 @@ public final class CheckService {
             if (old.enabled() == enabled) {
                 return old;
             }
-            CheckView v = new CheckView(old.id(), old.name(), old.description(), old.interpreter(), old.script(),
-                    old.scriptSha256(), old.executionSha256(), old.args(), old.env(), old.intervalSeconds(), old.timeoutSeconds(),
-                    old.scope(), old.groupId(), old.targetId(), old.global(), old.labels(), enabled, old.createdAt(),
-                    clock.instant());
+            CheckView v = old.withEnabled(enabled, clock.instant());
             store.update(c, v);
             audit.record(c, actor, Change.updated(Change.CHECK, id, old, v));
             PolicyChanges.scope(c, v.groupId(), v.targetId());

@@ -1,6 +1,7 @@
 package io.aami.server.checks;
 
 import io.aami.common.policy.ExecutionDigest;
+import io.aami.contract.checks.CheckKinds;
 import io.aami.contract.checks.CheckView;
 import io.aami.server.db.Jsonb;
 import java.sql.Connection;
@@ -17,10 +18,10 @@ import java.util.UUID;
 /** SQL for {@code checks}. */
 public final class CheckStore {
     static final String COLUMNS = "id, name, description, interpreter, script, script_sha256, args, env, interval_seconds, "
-            + "timeout_seconds, scope, group_id, target_id, labels, enabled, created_at, updated_at";
+            + "timeout_seconds, scope, group_id, target_id, labels, enabled, created_at, updated_at, kind, process";
 
     private static final String INSERT = "INSERT INTO checks (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb)";
 
     public void insert(Connection c, CheckView v) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -31,12 +32,13 @@ public final class CheckStore {
 
     private static final String UPDATE = "UPDATE checks SET id = ?, name = ?, description = ?, interpreter = ?, script = ?, "
             + "script_sha256 = ?, args = ?::jsonb, env = ?::jsonb, interval_seconds = ?, timeout_seconds = ?, scope = ?, "
-            + "group_id = ?, target_id = ?, labels = ?::jsonb, enabled = ?, created_at = ?, updated_at = ? WHERE id = ?";
+            + "group_id = ?, target_id = ?, labels = ?::jsonb, enabled = ?, created_at = ?, updated_at = ?, kind = ?, "
+            + "process = ?::jsonb WHERE id = ?";
 
     public void update(Connection c, CheckView v) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
             bind(ps, v);
-            ps.setObject(18, v.id());
+            ps.setObject(20, v.id());
             ps.executeUpdate();
         }
     }
@@ -123,6 +125,8 @@ public final class CheckStore {
         ps.setBoolean(15, v.enabled());
         ps.setTimestamp(16, Timestamp.from(v.createdAt()));
         ps.setTimestamp(17, Timestamp.from(v.updatedAt()));
+        ps.setString(18, CheckKinds.of(v.kind()));
+        ps.setString(19, ProcessColumn.write(v.process()));
     }
 
     private Optional<CheckView> one(Connection c, String sql, UUID id) throws SQLException {
@@ -149,11 +153,12 @@ public final class CheckStore {
         String scriptSha256 = rs.getString("script_sha256");
         List<String> args = Jsonb.list(rs, "args");
         Map<String, String> env = Jsonb.map(rs, "env");
+        String digest = interpreter == null ? null : ExecutionDigest.of(interpreter, scriptSha256, args, env);
         return new CheckView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("description"),
-                interpreter, rs.getString("script"), scriptSha256, ExecutionDigest.of(interpreter, scriptSha256, args, env),
+                interpreter, rs.getString("script"), scriptSha256, digest,
                 args, env, rs.getInt("interval_seconds"), rs.getInt("timeout_seconds"), scope,
                 rs.getObject("group_id", UUID.class), rs.getObject("target_id", UUID.class), "global".equals(scope),
                 Jsonb.map(rs, "labels"), rs.getBoolean("enabled"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(), rs.getString("kind"), ProcessColumn.read(rs.getString("process")));
     }
 }

@@ -3,8 +3,10 @@ package io.aami.server.checks;
 import io.aami.server.validation.Fields;
 import io.aami.common.policy.ExecutionDigest;
 import io.aami.contract.checks.CheckEnvRules;
+import io.aami.contract.checks.CheckKinds;
 import io.aami.contract.checks.CheckRequest;
 import io.aami.contract.checks.CheckView;
+import io.aami.contract.policy.ProcessMatch;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.error.ApiException;
 import io.aami.server.policyscope.PolicyScope;
@@ -18,7 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** Turns a {@link CheckRequest} into a valid {@link CheckView} or a 400 naming the field. */
+/** Turns a {@link CheckRequest} into a valid {@link CheckView} or a 400 naming the field; process matches by {@link ProcessMatchValidator}. */
 final class CheckValidator {
     private static final int MAX_INTERVAL = 7 * 24 * 3600;
 
@@ -30,28 +32,78 @@ final class CheckValidator {
 
     CheckView validated(UUID id, CheckRequest r, Instant created, Instant updated) {
         String name = Fields.required("name", r.name(), 128);
+        String kind = kind(r.kind());
+        int interval = required("interval_seconds", r.intervalSeconds());
+        if (interval < 1 || interval > MAX_INTERVAL) {
+            throw ApiException.invalid("interval_seconds", "must be between 1 and " + MAX_INTERVAL);
+        }
+        int timeout = timeout(kind, r.timeoutSeconds(), interval);
+        String scope = PolicyScope.of(r.groupId(), r.targetId(), r.global());
+        String description = r.description() == null ? "" : Fields.optional("description", r.description(), 1024);
+        Map<String, String> labels = Fields.labels("labels", r.labels());
+        boolean enabled = r.enabled() == null || r.enabled();
+        if (!CheckKinds.SCRIPT.equals(kind)) {
+            noScriptFields(kind, r);
+            ProcessMatch process = CheckKinds.PROCESS.equals(kind) ? ProcessMatchValidator.validated(r.process()) : null;
+            return new CheckView(id, name, description, null, null, null, null, List.of(), Map.of(), interval, timeout,
+                    scope, r.groupId(), r.targetId(), "global".equals(scope), labels, enabled, created, updated, kind, process);
+        }
+        if (r.process() != null) {
+            throw ApiException.invalid("process", "only a process check (kind: process) has one");
+        }
         String interpreter = Fields.required("interpreter", r.interpreter(), 64);
         if (!limits.interpreters().contains(interpreter)) {
             throw ApiException.invalid("interpreter", "'" + interpreter + "' is not allowed; use one of " + limits.interpreters());
         }
         String script = script(r.script());
-        int interval = required("interval_seconds", r.intervalSeconds());
-        if (interval < 1 || interval > MAX_INTERVAL) {
-            throw ApiException.invalid("interval_seconds", "must be between 1 and " + MAX_INTERVAL);
-        }
-        int timeout = required("timeout_seconds", r.timeoutSeconds());
-        if (timeout <= 0 || timeout > interval) {
-            throw ApiException.invalid("timeout_seconds", "must be more than 0 and at most interval_seconds (" + interval + ")");
-        }
-        String scope = PolicyScope.of(r.groupId(), r.targetId(), r.global());
         String scriptSha256 = sha256(script);
         List<String> args = args(r.args());
         Map<String, String> env = env(r.env());
-        return new CheckView(id, name, r.description() == null ? "" : Fields.optional("description", r.description(), 1024),
-                interpreter, script, scriptSha256, ExecutionDigest.of(interpreter, scriptSha256, args, env), args, env,
-                interval, timeout, scope,
-                r.groupId(), r.targetId(), "global".equals(scope), Fields.labels("labels", r.labels()),
-                r.enabled() == null || r.enabled(), created, updated);
+        return new CheckView(id, name, description, interpreter, script, scriptSha256,
+                ExecutionDigest.of(interpreter, scriptSha256, args, env), args, env, interval, timeout, scope,
+                r.groupId(), r.targetId(), "global".equals(scope), labels, enabled, created, updated);
+    }
+
+    private static String kind(String kind) {
+        if (kind != null && !CheckKinds.ALL.contains(kind)) {
+            throw ApiException.invalid("kind", "must be one of " + CheckKinds.ALL);
+        }
+        return CheckKinds.of(kind);
+    }
+
+    /**
+     * A script's run time bound; for a process or passive check, which have no run to time out, the grace the
+     * staleness rule adds to its intervals (absent: the interval, at most a minute).
+     */
+    private static int timeout(String kind, Integer value, int interval) {
+        if (value == null && !CheckKinds.SCRIPT.equals(kind)) {
+            return Math.min(interval, 60);
+        }
+        int timeout = required("timeout_seconds", value);
+        if (timeout <= 0 || timeout > interval) {
+            throw ApiException.invalid("timeout_seconds", "must be more than 0 and at most interval_seconds (" + interval + ")");
+        }
+        return timeout;
+    }
+
+    /** A process or passive check runs no script: sending one is a mistake worth a 400, not a silent drop. */
+    private static void noScriptFields(String kind, CheckRequest r) {
+        String what = "a " + kind + " check has none (only kind: script runs one)";
+        if (r.interpreter() != null) {
+            throw ApiException.invalid("interpreter", what);
+        }
+        if (r.script() != null) {
+            throw ApiException.invalid("script", what);
+        }
+        if (r.args() != null && !r.args().isEmpty()) {
+            throw ApiException.invalid("args", what);
+        }
+        if (r.env() != null && !r.env().isEmpty()) {
+            throw ApiException.invalid("env", what);
+        }
+        if (CheckKinds.PASSIVE.equals(kind) && r.process() != null) {
+            throw ApiException.invalid("process", "only a process check (kind: process) has one");
+        }
     }
 
     static String sha256(String script) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.aami.common.json.WireJson;
+import io.aami.contract.checks.CheckKinds;
 import io.aami.contract.checks.CheckView;
 import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.policy.ProbeSpec;
@@ -31,8 +32,10 @@ public record PolicyContent(List<CheckSpec> checks, List<ProbeSpec> probes) {
         Set<String> seen = new HashSet<>();
         for (CheckView v : applicable) {
             if (seen.add(v.name().toLowerCase(Locale.ROOT))) {
+                // A script check's kind stays absent: the form every agent, old ones included, reads and signs.
+                String kind = CheckKinds.SCRIPT.equals(CheckKinds.of(v.kind())) ? null : v.kind();
                 checks.add(new CheckSpec(v.id(), v.name(), v.interpreter(), v.script(), v.scriptSha256(), v.args(),
-                        v.env(), v.intervalSeconds(), v.timeoutSeconds(), v.labels()));
+                        v.env(), v.intervalSeconds(), v.timeoutSeconds(), v.labels(), kind, v.process()));
             }
         }
         return new PolicyContent(List.copyOf(checks), List.copyOf(probes));

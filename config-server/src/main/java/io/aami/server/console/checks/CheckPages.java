@@ -1,6 +1,7 @@
 package io.aami.server.console.checks;
 
 import io.aami.contract.checks.CheckView;
+import io.aami.contract.policy.ProcessMatch;
 import io.aami.server.console.Page;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,33 @@ public final class CheckPages {
      */
     public record CheckPage(Page page, CheckView check, CheckRow row, Map<String, Long> statuses, List<FailingTarget> failing,
                             CheckForm form) {
+        /** A process check's count bounds in words. */
+        public String countBounds() {
+            ProcessMatch p = check.process();
+            return (p.minCount() == null ? "" : "at least " + p.minCount())
+                    + (p.minCount() != null && p.maxCount() != null ? ", " : "")
+                    + (p.maxCount() == null ? "" : "at most " + p.maxCount());
+        }
+
+        /** A process check's per-process bounds, or "no bounds". */
+        public String processBounds() {
+            ProcessMatch p = check.process();
+            List<String> out = new java.util.ArrayList<>();
+            if (p.maxCpuPercent() != null) {
+                out.add(p.maxCpuPercent() + " % CPU");
+            }
+            if (p.maxRssBytes() != null) {
+                out.add(p.maxRssBytes() + " bytes resident");
+            }
+            if (p.maxOpenFiles() != null) {
+                out.add(p.maxOpenFiles() + " open files");
+            }
+            if (p.maxThreads() != null) {
+                out.add(p.maxThreads() + " threads");
+            }
+            return out.isEmpty() ? "no bounds" : String.join(", ", out);
+        }
+
         public String envNames() {
             return check.env() == null || check.env().isEmpty() ? "none" : String.join(", ", check.env().keySet());
         }

@@ -21,7 +21,8 @@ final class CheckPagesStore {
     /** A check's page lists at most this many failing targets. */
     static final int MAX_FAILING = 200;
 
-    private static final String SELECT = "SELECT c.id, c.name, c.interpreter, c.interval_seconds, c.timeout_seconds, c.scope, "
+    // A process or passive check has no interpreter: its kind stands in that column.
+    private static final String SELECT = "SELECT c.id, c.name, coalesce(c.interpreter, c.kind), c.interval_seconds, c.timeout_seconds, c.scope, "
             + "c.group_id, g.name, c.target_id, t.hostname, t.group_id, t.status, c.labels, c.enabled FROM checks c "
             + "LEFT JOIN groups g ON g.id = c.group_id LEFT JOIN targets t ON t.id = c.target_id ";
     private static final String LIST = SELECT + "ORDER BY lower(c.name), c.scope, c.id LIMIT ?";

@@ -70,6 +70,27 @@ class CheckPagesTest {
     }
 
     @Test
+    void aProcessChecksPageShowsItsKindAndMatchReadOnlyAndAPassiveOneItsResultsRoute() {
+        Map<String, Object> match = new HashMap<>(Map.of("name_regex", "^nginx$", "user", "www-data", "min_count", 1,
+                "max_count", 8, "max_rss_bytes", 1073741824, "max_threads", 64));
+        String proc = Fixtures.createCheck(api, Map.of("name", "cp-nginx", "kind", "process", "interval_seconds", 30,
+                "global", true, "process", match));
+        String passive = Fixtures.createCheck(api, Map.of("name", "cp-backup", "kind", "passive", "interval_seconds", 3600,
+                "global", true));
+        String list = viewer.get(api, "/ui/checks").body();
+        assertThat(list).containsPattern("/ui/checks/" + proc + "\">cp-nginx</a></td>\\s*<td>process</td>")
+                .containsPattern("/ui/checks/" + passive + "\">cp-backup</a></td>\\s*<td>passive</td>");
+        String page = operator.get(api, "/ui/checks/" + proc).body();
+        assertThat(page).contains("<dd id=\"check-kind\">process</dd>", "<code>^nginx$</code>", "<dd>www-data</dd>",
+                "<dd id=\"process-count\">at least 1, at most 8</dd>",
+                "<dd id=\"process-bounds\">1073741824 bytes resident, 64 threads</dd>", "id=\"kind-read-only\"")
+                .doesNotContain("name=\"script\"").doesNotContain("Script SHA-256");
+        assertThat(viewer.get(api, "/ui/checks/" + passive).body()).contains("<dd id=\"check-kind\">passive</dd>",
+                "POST /check-results");
+        assertNoInlineScriptNorOtherOrigin(page);
+    }
+
+    @Test
     void aViewerSeesNoWriteControlAndAnOperatorDoes() {
         String id = Fixtures.createCheck(api, check("cp-controls", "true", 60, Map.of("global", true)));
         String asViewer = viewer.get(api, "/ui/checks").body();
