@@ -14,7 +14,8 @@ agent_jar="$here/agent/target/aami-agent.jar"
 
 stale() {
   [ ! -f "$server_jar" ] || [ ! -f "$agent_jar" ] && return 0
-  [ -n "$(find "$here" -path "$data" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.sql' \) -newer "$agent_jar" -print -quit)" ]
+  # Build outputs (target/) are no sources: tests running beside this script keep unpacked PostgreSQL *.sql there.
+  [ -n "$(find "$here" \( -path "$data" -o -name target -o -name .git \) -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.sql' \) -newer "$agent_jar" -print -quit)" ]
 }
 if stale; then
   echo "building aami (mvn -DskipTests package) ..."

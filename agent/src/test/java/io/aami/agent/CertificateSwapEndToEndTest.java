@@ -15,6 +15,7 @@ import io.aami.common.pki.Pem;
 import io.aami.server.agentauth.AgentAuthenticator;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Fixtures;
+import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * keeps using keep-alive connections it opened with the old certificate; the server closes each one
  * on its first use after the renewal, so the agent moves to the new certificate and never meets its
  * old one refused: no re-enrollment, heartbeats continue well past the grace.
+ *
+ * <p>The grace cannot be shorter than a minute (ServerConfigLoader): rather than wait it out, the server's clock
+ * jumps past it once the agent's connections have each been used after the renewal (several heartbeats and polls
+ * later). From then on any request on a connection still presenting the old certificate is refused and logged.
  */
 class CertificateSwapEndToEndTest {
     static final Duration GRACE = Duration.ofSeconds(62);
@@ -40,9 +45,10 @@ class CertificateSwapEndToEndTest {
 
     @Test
     void afterARenewalTheAgentNeverReliesOnTheReplacedCertificateBeyondTheGrace() throws Exception {
+        TlsEndToEndTest.JumpingClock serverClock = new TlsEndToEndTest.JumpingClock();
         try (TestServer server = TestServer.start(Map.of("AAMI_TLS", "on", "AAMI_TLS_CLIENT_CERT_VALIDITY", "1h",
                 "AAMI_POLICY_MAX_WAIT", "1s", "AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE", GRACE.toSeconds() + "s",
-                "AAMI_HEARTBEAT_INTERVAL", "1s", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "50ms"))) {
+                "AAMI_HEARTBEAT_INTERVAL", "1s", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "50ms"), TestDatabase.fresh(), serverClock)) {
             Api api = server.api();
             String pin = "sha256:" + Pem.sha256Hex(Pem.readCertificate(server.caCertificate()));
             // One use: a re-enrollment after a refused certificate would show in the token's audit (and fail).
@@ -66,10 +72,19 @@ class CertificateSwapEndToEndTest {
 
                 clock.advance(Duration.ofMinutes(55));
                 eventually(Duration.ofSeconds(30), () -> !serial(cert).equals(firstSerial));
-                Thread.sleep(GRACE.plusSeconds(5).toMillis());
+                // Heartbeats (1 s) and polls (1 s) keep coming: by three heartbeats later every connection the agent
+                // opened before the renewal has been used with the old certificate once, and closed.
+                for (int i = 0; i < 3; i++) {
+                    Instant seen = lastHeartbeat(api, id);
+                    eventually(Duration.ofSeconds(15), () -> lastHeartbeat(api, id).isAfter(seen));
+                }
+                serverClock.advance(GRACE.plusSeconds(5));
 
-                Instant before = Instant.parse(target(api, id).get("last_heartbeat_at").asText());
-                eventually(Duration.ofSeconds(15), () -> Instant.parse(target(api, id).get("last_heartbeat_at").asText()).isAfter(before));
+                // Past the grace by the server's clock: heartbeats go on, each one seen by the server after the jump.
+                for (int i = 0; i < 3; i++) {
+                    Instant before = lastHeartbeat(api, id);
+                    eventually(Duration.ofSeconds(15), () -> lastHeartbeat(api, id).isAfter(before));
+                }
                 JsonNode uses = api.get("/api/v1/bootstrap-tokens/" + token.substring(5, 11) + "/uses", ADMIN).json();
                 assertThat(uses.findValuesAsText("outcome")).as("enrolled once, never again").containsExactly("enrolled");
                 assertThat(refusals.list).extracting(ILoggingEvent::getFormattedMessage)
@@ -83,6 +98,10 @@ class CertificateSwapEndToEndTest {
 
     static String serial(Path cert) {
         return Pem.readCertificate(cert).getSerialNumber().toString(16);
+    }
+
+    static Instant lastHeartbeat(Api api, UUID id) {
+        return Instant.parse(target(api, id).get("last_heartbeat_at").asText());
     }
 
     static JsonNode target(Api api, UUID id) {

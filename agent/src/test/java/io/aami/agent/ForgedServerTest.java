@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a forged server whose certificate is not from the pinned CA never even receives a request.
  */
 class ForgedServerTest {
-    static final Duration REENROLL_AFTER = Duration.ofSeconds(4);
+    static final Duration REENROLL_AFTER = Duration.ofSeconds(2);
     static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir

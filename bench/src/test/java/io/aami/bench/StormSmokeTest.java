@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A small reconnect storm: 100 agents over mutual TLS against an embedded server that is restarted;
+ * A small reconnect storm: 30 agents over mutual TLS against an embedded server that is restarted;
  * every agent heartbeats again, the reconnections' handshakes are counted, and the peer (the same storm without TLS) and the ratio are printed.
  */
 class StormSmokeTest {
-    private static final int AGENTS = 100;
+    /** Enough for a storm (all reconnect at once after the restart) and to catch one lost; figures want more (--agents). */
+    private static final int AGENTS = 30;
 
     @Test
     @Timeout(600)
@@ -46,7 +47,7 @@ class StormSmokeTest {
         // since no session from before the restart can be resumed.
         assertThat(tls.handshakes().full()).as(report).isGreaterThanOrEqualTo(AGENTS);
         assertThat(tls.handshakes().resumedOld()).as(report).isZero();
-        assertThat(report).contains("storm time (every agent heartbeating again after the restart), 100 agents: mutual TLS ")
+        assertThat(report).contains("storm time (every agent heartbeating again after the restart), " + AGENTS + " agents: mutual TLS ")
                 .contains(", peer (no TLS) ").contains("ratio TLS/no TLS ").contains("TLS handshakes in the storm: ").contains("answers other than 2xx and 304")
                 .containsPattern("ratio TLS/no TLS [0-9]+\\.[0-9]{2}");
     }

@@ -24,6 +24,16 @@ record BackupFleet(Path dir, Map<String, String> serverEnv, JavaProcess server, 
 
     static BackupFleet start(Path dir, Map<String, String> serverEnv, String name) throws Exception {
         JavaProcess server = startServer(dir, serverEnv, name);
+        try {
+            return startWith(server, dir, serverEnv, name);
+        } catch (Exception | Error e) {
+            // A failed start would otherwise leave the server (and agent) running after the test, loading the machine.
+            server.close();
+            throw e;
+        }
+    }
+
+    private static BackupFleet startWith(JavaProcess server, Path dir, Map<String, String> serverEnv, String name) throws Exception {
         Path data = Path.of(serverEnv.get("AAMI_DATA_DIR"));
         Api api = api(serverEnv, data);
         String pin = pin(dir, data);
@@ -36,8 +46,13 @@ record BackupFleet(Path dir, Map<String, String> serverEnv, JavaProcess server, 
         Files.writeString(dir.resolve("agent-id"), id + "\n");
         Files.writeString(dir.resolve("bootstrap-token"), token + "\n");
         JavaProcess agent = startAgent(dir, serverEnv, pin, name);
-        eventually(Duration.ofSeconds(60), "agent online", () -> "online".equals(target(api, id, admin).path("status").asText()),
-                () -> server.output() + agent.output());
+        try {
+            eventually(Duration.ofSeconds(60), "agent online", () -> "online".equals(target(api, id, admin).path("status").asText()),
+                    () -> server.output() + agent.output());
+        } catch (Exception | Error e) {
+            agent.close();
+            throw e;
+        }
         // Its only bootstrap token is used up and gone: after the restore it can only come back on its certificate.
         Files.delete(dir.resolve("bootstrap-token"));
         return new BackupFleet(dir, serverEnv, server, agent, api, pin, admin, id, api.get("/api/v1/targets", admin).json(),
@@ -117,10 +132,15 @@ record BackupFleet(Path dir, Map<String, String> serverEnv, JavaProcess server, 
 
     private static JavaProcess startServer(Path dir, Map<String, String> env, String name) throws Exception {
         JavaProcess server = JavaProcess.start(JavaProcess.jar("aami.server.jar"), env, dir.resolve("server-" + name + ".log"));
-        server.awaitOutput("listening on https://", Duration.ofSeconds(120));
-        Api api = api(env, Path.of(env.get("AAMI_DATA_DIR")));
-        eventually(Duration.ofSeconds(30), "server ready", () -> api.get("/ready", null).status() == 200);
-        return server;
+        try {
+            server.awaitOutput("listening on https://", Duration.ofSeconds(120));
+            Api api = api(env, Path.of(env.get("AAMI_DATA_DIR")));
+            eventually(Duration.ofSeconds(30), "server ready", () -> api.get("/ready", null).status() == 200);
+            return server;
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
     }
 
     private static JavaProcess startAgent(Path dir, Map<String, String> serverEnv, String pin, String name) throws Exception {

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag(RunLocalScriptTest.ALONE)
 class RunLocalScriptTest {
     /**
-     * run-local.sh rebuilds the jars (mvn package) when a {@code *.java}, {@code pom.xml} or {@code *.sql} in the
-     * checkout is newer than them, and the other tests' server data dirs (under {@code target/} as root) hold
-     * unpacked PostgreSQL {@code *.sql} files while they run: tests with this tag run in a surefire execution of
-     * their own, after the others, one at a time (install/pom.xml).
+     * The tag of the tests that run run-local.sh ({@code -Dgroups=run-local} selects them). They once ran alone, after
+     * the others: the script rebuilds the jars when a {@code *.java}, {@code pom.xml} or {@code *.sql} in the checkout
+     * is newer than them, and the other tests' data dirs under {@code target/} hold unpacked PostgreSQL {@code *.sql}
+     * files. Its check now skips {@code target/}, so they run beside the others.
      */
     static final String ALONE = "run-local";
 
