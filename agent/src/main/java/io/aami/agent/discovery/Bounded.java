@@ -17,9 +17,20 @@ import java.util.function.UnaryOperator;
  */
 final class Bounded<K> {
     private final Map<Who, Map<K, long[]>> counts = new HashMap<>();
+    private Who lastWho;
+    private Map<K, long[]> lastKeys;
 
     void add(Who who, K key) {
-        counts.computeIfAbsent(who, w -> new HashMap<>()).computeIfAbsent(key, k -> new long[1])[0]++;
+        // Consecutive sockets often share their process (the same Who instance): one map lookup saved per socket.
+        Map<K, long[]> keys = who == lastWho ? lastKeys : counts.computeIfAbsent(who, w -> new HashMap<>());
+        lastWho = who;
+        lastKeys = keys;
+        long[] n = keys.get(key);
+        if (n == null) {
+            keys.put(key, new long[] {1});
+        } else {
+            n[0]++;
+        }
     }
 
     /** The bounded counts, each process's keys largest first. */

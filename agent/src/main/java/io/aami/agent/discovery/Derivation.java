@@ -34,12 +34,18 @@ final class Derivation {
     private final int maxRemotes;
     private final int maxProcesses;
     private final boolean[] tcpWildcard = new boolean[65536];
+    /** A TCP listener on this port bound to one address: only then is a connection's own address looked up. */
+    private final boolean[] tcpSpecific = new boolean[65536];
 
     Derivation(int maxRemotes, int maxProcesses) {
         this.maxRemotes = maxRemotes;
         this.maxProcesses = maxProcesses;
     }
 
+    /**
+     * planet-exporter's families name the process only ({@code named}), so processes of one name count together
+     * across containers; {@code pod_connect_info} tells containers apart ({@code whole}). Both by owner index + 1.
+     */
     DiscoveryView derive(Scan scan) {
         SocketTable s = scan.sockets;
         Bounded<Listener> listeners = new Bounded<>();
@@ -48,15 +54,29 @@ final class Derivation {
         Bounded<State> states = new Bounded<>();
         Set<Listener> tcpListeners = new HashSet<>();
         java.util.Arrays.fill(tcpWildcard, false);
+        java.util.Arrays.fill(tcpSpecific, false);
+        Who[] named = new Who[scan.processes.size() + 1];
+        Who[] whole = new Who[scan.processes.size() + 1];
+        named[0] = Who.UNKNOWN;
+        whole[0] = Who.UNKNOWN;
+        for (int p = 0; p < scan.processes.size(); p++) {
+            ProcessInfo info = scan.processes.get(p);
+            whole[p + 1] = Who.of(info);
+            named[p + 1] = new Who(info.name(), "", "");
+        }
         int tcp = 0;
         for (int i = 0; i < s.size; i++) {
             tcp += s.proto[i] == SocketTable.TCP ? 1 : 0;
             if (s.listening(i)) {
                 Listener l = new Listener(s.proto[i], s.family[i], s.localHi[i], s.localLo[i], s.localPort[i], false);
-                listeners.add(named(scan, i), l);
+                listeners.add(named[s.owner[i] + 1], l);
                 if (s.proto[i] == SocketTable.TCP) {
-                    tcpListeners.add(l);
-                    tcpWildcard[s.localPort[i]] |= s.localHi[i] == 0 && s.localLo[i] == 0;
+                    boolean wildcard = s.localHi[i] == 0 && s.localLo[i] == 0;
+                    tcpWildcard[s.localPort[i]] |= wildcard;
+                    if (!wildcard) {
+                        tcpSpecific[s.localPort[i]] = true;
+                        tcpListeners.add(l);
+                    }
                 }
             }
         }
@@ -64,17 +84,17 @@ final class Derivation {
             if (s.listening(i) || s.remotePort[i] == 0) {
                 continue;
             }
-            boolean inbound = s.proto[i] == SocketTable.TCP && (tcpWildcard[s.localPort[i]]
-                    || tcpListeners.contains(new Listener(SocketTable.TCP, s.family[i], s.localHi[i], s.localLo[i], s.localPort[i], false)));
-            Who named = named(scan, i);
+            boolean inbound = s.proto[i] == SocketTable.TCP && (tcpWildcard[s.localPort[i]] || tcpSpecific[s.localPort[i]]
+                    && tcpListeners.contains(new Listener(SocketTable.TCP, s.family[i], s.localHi[i], s.localLo[i], s.localPort[i], false)));
+            Who who = named[s.owner[i] + 1];
             if (inbound) {
-                down.add(named, new Down(s.family[i], s.localHi[i], s.localLo[i], s.localPort[i], s.remoteHi[i], s.remoteLo[i], false));
+                down.add(who, new Down(s.family[i], s.localHi[i], s.localLo[i], s.localPort[i], s.remoteHi[i], s.remoteLo[i], false));
             } else {
-                up.add(named, new Up(s.proto[i], s.family[i], s.localHi[i], s.localLo[i], s.remoteHi[i], s.remoteLo[i],
+                up.add(who, new Up(s.proto[i], s.family[i], s.localHi[i], s.localLo[i], s.remoteHi[i], s.remoteLo[i],
                         s.remotePort[i], false));
             }
             if (s.proto[i] == SocketTable.TCP) {
-                states.add(Who.of(scan.owner(i)), new State(s.state[i], inbound ? s.localPort[i] : -1, s.family[i], s.remoteHi[i],
+                states.add(whole[s.owner[i] + 1], new State(s.state[i], inbound ? s.localPort[i] : -1, s.family[i], s.remoteHi[i],
                         s.remoteLo[i], inbound ? NO_PORT : s.remotePort[i], false));
             }
         }
@@ -85,12 +105,6 @@ final class Derivation {
                 connections(states.cut(maxRemotes, maxProcesses, c -> new State(c.state(), c.localPort(), (byte) 0, 0, 0, c.localPort() < 0 ? OTHER_PORT : NO_PORT, true))),
                 new DiscoveryView.Seen(tcp, s.size - tcp, scan.processesSeen, scan.processesUnreadable, scan.unowned(),
                         scan.tablesUnreadable, scan.linesSkipped));
-    }
-
-    /** planet-exporter's families name the process only, so processes of one name count together across containers. */
-    private static Who named(Scan scan, int socket) {
-        ProcessInfo p = scan.owner(socket);
-        return p == null ? Who.UNKNOWN : new Who(p.name(), "", "");
     }
 
     private static List<DiscoveryView.Row> servers(Map<Who, Map<Listener, Long>> cut) {
