@@ -8,7 +8,8 @@ import java.util.Locale;
  * A diagnostic entry in the agent jar, started apart from the agent ({@code java -cp aami-agent.jar
  * io.aami.agent.discovery.ScanDiagnostic [--proc /proc] [--scans 20] [--warmup 5] [--max-remotes 50] [--print]}):
  * runs the discovery scan and derivation as the agent does and prints, on one line, what a scan found and cost
- * (this thread's CPU and allocation per scan, measured by the JVM); {@code --print} adds the series. The
+ * (this thread's CPU and allocation per scan, measured by the JVM, and the CPU of the costliest scan: one that walks
+ * every process's descriptors, as every {@value OwnerCache#FULL_EVERY}th does); {@code --print} adds the series. The
  * {@code discovery} benchmark runs it, since the benchmark may not link against the agent; an operator may run it
  * to see what the agent would export. Needs only the JDK: no logging, no config.
  */
@@ -50,15 +51,18 @@ public final class ScanDiagnostic {
         long alloc0 = threads.getThreadAllocatedBytes(tid);
         long wall0 = System.nanoTime();
         DiscoveryView view = DiscoveryView.EMPTY;
+        long maxCpu = 0;
         for (int i = 0; i < scans; i++) {
+            long before = threads.getCurrentThreadCpuTime();
             view = derivation.derive(scanner.scan());
+            maxCpu = Math.max(maxCpu, threads.getCurrentThreadCpuTime() - before);
         }
         long n = Math.max(1, scans);
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "scans=%d cpu_ms_per_scan=%.3f alloc_bytes_per_scan=%d wall_ms_per_scan=%.3f tcp_sockets=%d udp_sockets=%d"
+                "scans=%d cpu_ms_per_scan=%.3f cpu_ms_max_scan=%.3f alloc_bytes_per_scan=%d wall_ms_per_scan=%.3f tcp_sockets=%d udp_sockets=%d"
                         + " processes=%d processes_unreadable=%d sockets_unowned=%d partial=%d servers=%d upstream=%d downstream=%d"
                         + " connections=%d",
-                scans, (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / n, (threads.getThreadAllocatedBytes(tid) - alloc0) / n,
+                scans, (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / n, maxCpu / 1e6, (threads.getThreadAllocatedBytes(tid) - alloc0) / n,
                 (System.nanoTime() - wall0) / 1e6 / n, view.seen().tcpSockets(), view.seen().udpSockets(), view.seen().processes(),
                 view.seen().processesUnreadable(), view.seen().unowned(), view.seen().partial() ? 1 : 0, view.servers().size(),
                 view.upstream().size(), view.downstream().size(), view.connections().size()));

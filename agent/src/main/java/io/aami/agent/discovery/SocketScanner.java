@@ -8,7 +8,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
 
 /**
  * One pass over a proc file system: the four socket tables of this network namespace ({@code net/tcp},
@@ -18,7 +21,8 @@ import java.util.Arrays;
  * listener inherited by workers) goes to the first found, the lowest pid. Not thread-safe: one scanner per
  * loop; buffers and tables are reused, so a scan allocates little beyond the paths the JDK makes per
  * descriptor. A process this agent may not look into is counted ({@link Scan#processesUnreadable}), never an
- * error: without root the scan reports what it can.
+ * error: without root the scan reports what it can. Owners found are remembered ({@link OwnerCache}): between
+ * complete walks, descriptors are listed only while some socket's owner is unknown.
  */
 final class SocketScanner {
     private static final String[] TABLES = {"tcp", "tcp6", "udp", "udp6"};
@@ -30,6 +34,11 @@ final class SocketScanner {
     private final ProcNetParser parser = new ProcNetParser();
     private final InodeIndex index = new InodeIndex();
     private final Scan scan = new Scan();
+    private final OwnerCache cache = new OwnerCache();
+    private final BitSet live = new BitSet();
+    private final BitSet unknown = new BitSet();
+    /** Sockets held by a process whose owner this scan has yet to find. */
+    private int left;
     private byte[] buf = new byte[64 * 1024];
 
     SocketScanner(Path procRoot, Path passwd) {
@@ -52,7 +61,13 @@ final class SocketScanner {
         for (int i = 0; i < s.size; i++) {
             index.put(s.inode[i], i);
         }
-        walkProcesses();
+        boolean full = cache.startScan();
+        List<Path> pids = listProcesses();
+        unknown.clear();
+        left = cache.assign(scan, live, unknown);
+        boolean complete = full || left > 0 ? walk(pids, !full) : false;
+        scan.processesUnreadable = cache.unreadable(scan.processesUnreadable, complete);
+        cache.remember(scan, complete);
         return scan;
     }
 
@@ -72,18 +87,45 @@ final class SocketScanner {
         scan.linesSkipped += parser.takeSkipped();
     }
 
-    private void walkProcesses() {
+    /** The process directories, counted; {@link #live} holds their pids. */
+    private List<Path> listProcesses() {
+        live.clear();
+        List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot)) {
             for (Path entry : entries) {
                 int pid = pid(entry.getFileName().toString());
                 if (pid > 0) {
-                    scan.processesSeen++;
-                    walkDescriptors(entry, pid);
+                    live.set(pid);
+                    dirs.add(entry);
                 }
             }
         } catch (IOException e) {
             scan.tablesUnreadable++;
         }
+        scan.processesSeen = dirs.size();
+        return dirs;
+    }
+
+    /**
+     * Lists descriptors, the processes that owned sockets before first (they made most new ones); with
+     * {@code stopEarly}, only until every socket left to find is found. Returns whether every process was walked.
+     */
+    private boolean walk(List<Path> dirs, boolean stopEarly) {
+        List<Path> later = new ArrayList<>();
+        for (int pass = 0; pass < 2; pass++) {
+            for (Path dir : pass == 0 ? dirs : later) {
+                if (stopEarly && left == 0) {
+                    return false;
+                }
+                int pid = pid(dir.getFileName().toString());
+                if (pass == 0 && !cache.known(pid)) {
+                    later.add(dir);
+                    continue;
+                }
+                walkDescriptors(dir, pid);
+            }
+        }
+        return true;
     }
 
     private void walkDescriptors(Path procDir, int pid) {
@@ -93,9 +135,13 @@ final class SocketScanner {
                 int socket = socketOf(fd);
                 if (socket >= 0 && scan.sockets.owner[socket] < 0) {
                     if (owner < 0) {
-                        owner = describe(procDir, pid);
+                        owner = cache.owner(scan, pid, p -> describe(procDir, p));
                     }
                     scan.sockets.owner[socket] = owner;
+                    if (unknown.get(socket)) {
+                        unknown.clear(socket);
+                        left--;
+                    }
                 }
             }
         } catch (AccessDeniedException e) {
@@ -127,8 +173,8 @@ final class SocketScanner {
         return index.get(inode);
     }
 
-    /** Adds the process's description to the scan; returns its index. */
-    private int describe(Path procDir, int pid) {
+    /** The process as its comm, status, exe and cgroup describe it. */
+    private ProcessInfo describe(Path procDir, int pid) {
         String name = stripNewline(readText(procDir.resolve("comm")));
         int uid = uid(readText(procDir.resolve("status")));
         String exe;
@@ -138,9 +184,7 @@ final class SocketScanner {
             exe = ""; // another user's process without root, or a kernel thread
         }
         Cgroups.Placement placement = Cgroups.parse(readText(procDir.resolve("cgroup")));
-        scan.processes.add(new ProcessInfo(pid, name, exe, uid, uid < 0 ? "" : users.name(uid), placement.container(),
-                placement.podUid()));
-        return scan.processes.size() - 1;
+        return new ProcessInfo(pid, name, exe, uid, uid < 0 ? "" : users.name(uid), placement.container(), placement.podUid());
     }
 
     private String readText(Path file) {

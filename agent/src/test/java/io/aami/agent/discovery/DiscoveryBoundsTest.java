@@ -75,6 +75,45 @@ class DiscoveryBoundsTest {
         assertThat(view.upstream().size() + view.connections().size()).isLessThan(100);
     }
 
+    /**
+     * Between complete walks owners are remembered: a new socket of a known process, a new process's socket, and a socket
+     * whose process is gone (no owner, never the dead one's name) are each right at the next scan.
+     */
+    @Test
+    void rememberedOwnersFollowNewSocketsNewProcessesAndExits() throws Exception {
+        String header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+        Files.createDirectories(proc.resolve("net"));
+        for (String t : List.of("tcp6", "udp", "udp6")) {
+            Files.writeString(proc.resolve("net").resolve(t), header);
+        }
+        Files.writeString(proc.resolve("net/tcp"), header + line(0, ip(10, 0, 0, 5), 40000, ip(10, 9, 9, 9), 443, 1, 700));
+        process(71, "first", "", 0, 700);
+        SocketScanner scanner = new SocketScanner(proc, Users.PASSWD);
+        assertThat(owners(scanner.scan())).containsExactly("first");
+
+        Files.writeString(proc.resolve("net/tcp"), header + line(0, ip(10, 0, 0, 5), 40000, ip(10, 9, 9, 9), 443, 1, 700)
+                + line(1, ip(10, 0, 0, 5), 40001, ip(10, 9, 9, 9), 443, 1, 701) + line(2, ip(10, 0, 0, 5), 40002, ip(10, 9, 9, 9), 443, 1, 702));
+        Files.createSymbolicLink(proc.resolve("71/fd/4"), Path.of("socket:[701]"));
+        process(72, "second", "", 0, 702);
+        assertThat(owners(scanner.scan())).containsExactly("first", "first", "second");
+
+        try (var files = Files.walk(proc.resolve("72"))) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        assertThat(owners(scanner.scan())).containsExactly("first", "first", "");
+    }
+
+    private static List<String> owners(Scan scan) {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < scan.sockets.size; i++) {
+            ProcessInfo p = scan.owner(i);
+            names.add(p == null ? "" : p.name());
+        }
+        return names;
+    }
+
     private void process(int pid, String comm, String cgroup, int uid, int... inodes) throws Exception {
         Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)).resolve("fd"));
         if (inodes.length == 2 && inodes[1] == FANOUT) {
