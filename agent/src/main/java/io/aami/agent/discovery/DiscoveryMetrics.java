@@ -23,11 +23,11 @@ import java.util.List;
  *   <li>{@code pod_connect_info{process_name,container,pod_uid,local_port,remote_addr,remote_port,status}}: TCP
  *       connections by state, as pod_connect_exporter's gauge; {@code local_port} set (and {@code remote_port} empty)
  *       for connections to a local listener</li>
- *   <li>{@code aami_discovery_partial} 1 when the last scan could not see everything (not root: other users'
- *       processes), {@code aami_discovery_processes_unreadable}, {@code aami_discovery_sockets_unowned} (held by
- *       a process not found), {@code aami_discovery_processes}, {@code aami_discovery_sockets{protocol}}</li>
- *   <li>{@code aami_discovery_scans_total{result="ok|error"}}, {@code aami_discovery_scan_duration_seconds} (the last scan's
- *       wall time), {@code aami_discovery_last_scan_timestamp_seconds}</li>
+ *   <li>{@code aami_agent_discovery_partial} 1 when the last scan could not see everything (not root: other users'
+ *       processes), {@code aami_agent_discovery_processes_unreadable}, {@code aami_agent_discovery_sockets_unowned} (held by
+ *       a process not found), {@code aami_agent_discovery_processes}, {@code aami_agent_discovery_sockets{protocol}}</li>
+ *   <li>{@code aami_agent_discovery_scans_total{result="ok|error"}}, {@code aami_agent_discovery_scan_duration_seconds} (the last scan's
+ *       wall time), {@code aami_agent_discovery_last_scan_timestamp_seconds}</li>
  * </ul>
  * Host groups ({@code local_hostgroup}, {@code remote_hostgroup}) are empty: the agent knows no inventory. Every
  * label family is bounded by {@code discovery.max_remotes_per_process} and {@code discovery.max_processes}
@@ -43,8 +43,8 @@ final class DiscoveryMetrics implements MultiCollector {
             "remote_address", "remote_hostgroup"};
     private static final String[] CONNECTION_LABELS = {"process_name", "container", "pod_uid", "local_port", "remote_addr",
             "remote_port", "status"};
-    private static final String[] SEEN = {"aami_discovery_partial", "aami_discovery_processes_unreadable",
-            "aami_discovery_sockets_unowned", "aami_discovery_processes", "aami_discovery_sockets"};
+    private static final String[] SEEN = {"aami_agent_discovery_partial", "aami_agent_discovery_processes_unreadable",
+            "aami_agent_discovery_sockets_unowned", "aami_agent_discovery_processes", "aami_agent_discovery_sockets"};
 
     private volatile DiscoveryView view;
     final Counter scans;
@@ -52,13 +52,13 @@ final class DiscoveryMetrics implements MultiCollector {
     final Gauge lastScan;
 
     DiscoveryMetrics(PrometheusRegistry registry) {
-        scans = Counter.builder().name("aami_discovery_scans_total").help("Host discovery scans, by result")
+        scans = Counter.builder().name("aami_agent_discovery_scans_total").help("Host discovery scans, by result")
                 .labelNames("result").register(registry);
         scans.initLabelValues("ok");
         scans.initLabelValues("error");
-        duration = Gauge.builder().name("aami_discovery_scan_duration_seconds").unit(Unit.SECONDS)
+        duration = Gauge.builder().name("aami_agent_discovery_scan_duration_seconds").unit(Unit.SECONDS)
                 .help("Wall time of the last discovery scan").register(registry);
-        lastScan = Gauge.builder().name("aami_discovery_last_scan_timestamp_seconds")
+        lastScan = Gauge.builder().name("aami_agent_discovery_last_scan_timestamp_seconds")
                 .help("Unix time of the last successful discovery scan").register(registry);
         registry.register(this);
     }

@@ -136,7 +136,7 @@ class DiscoveryScanTest {
                 + NAME + "\",protocol=\"tcp\",remote_address=\"::1\",remote_hostgroup=\"\"} 1");
         assertThat(text).contains("pod_connect_info{container=\"\",local_port=\"\",pod_uid=\"\",process_name=\"" + NAME
                 + "\",remote_addr=\"127.0.0.1\",remote_port=\"" + closer.getLocalPort() + "\",status=\"CLOSE_WAIT\"} 1");
-        assertThat(text).contains("aami_discovery_scans_total{result=\"ok\"}", "aami_discovery_partial ", "aami_discovery_sockets{protocol=\"udp\"}");
+        assertThat(text).contains("aami_agent_discovery_scans_total{result=\"ok\"}", "aami_agent_discovery_partial ", "aami_agent_discovery_sockets{protocol=\"udp\"}");
     }
 
     /** The rows of {@code name} (at label {@code nameAt}). */
