@@ -50,6 +50,7 @@ public final class BenchMain {
         m.put("policy", new PolicyCommand.Entry());
         m.put("storm", new StormCommand.Entry());
         m.put("console", new ConsoleCommand.Entry());
+        m.put("discovery", new DiscoveryCommand.Entry());
         return m;
     }
 

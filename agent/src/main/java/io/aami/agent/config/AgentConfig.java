@@ -10,7 +10,7 @@ import java.util.UUID;
  * built once by {@link AgentConfigLoader} (defaults &lt; YAML file &lt; {@code AAMI_*} environment).
  */
 public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Checks checks, Spool spool, Probes probes,
-                          Policy policy, Api api, Logging logging) {
+                          Policy policy, Api api, Logging logging, Discovery discovery) {
 
     /**
      * {@code host:port} of the config-server; {@code bootstrapToken} or the file holding it is
@@ -98,9 +98,18 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
     public record Logging(String level, String format) {
     }
 
+    /**
+     * Host discovery: a scan of {@code procRoot}'s socket tables and process descriptors every {@code interval}
+     * (off when not {@code enabled}); on {@code /metrics} each process keeps its {@code maxRemotesPerProcess} largest
+     * remote endpoints (the rest summed as {@code other}) and the {@code maxProcesses} processes with the most
+     * connections their own series (the rest summed as process {@code other}).
+     */
+    public record Discovery(boolean enabled, Duration interval, int maxRemotesPerProcess, int maxProcesses, Path procRoot) {
+    }
+
     /** This configuration with {@code api} instead of its own. */
     public AgentConfig withApi(Api replacement) {
-        return new AgentConfig(server, agent, heartbeat, checks, spool, probes, policy, replacement, logging);
+        return new AgentConfig(server, agent, heartbeat, checks, spool, probes, policy, replacement, logging, discovery);
     }
 
     /** Where the agent keeps its credential. */

@@ -85,7 +85,13 @@ public final class AgentConfigLoader {
                 new AgentConfig.Api(null, 0, null),
                 new AgentConfig.Logging(
                         t.choice("logging.level", "info", "trace", "debug", "info", "warn", "error"),
-                        t.choice("logging.format", "json", "json", "text")));
+                        t.choice("logging.format", "json", "json", "text")),
+                new AgentConfig.Discovery(
+                        t.bool("discovery.enabled", true),
+                        t.duration("discovery.interval", Duration.ofSeconds(30)),
+                        t.integer("discovery.max_remotes_per_process", 50, 1, 10_000),
+                        t.integer("discovery.max_processes", 200, 1, 10_000),
+                        Path.of(t.string("discovery.proc_root", "/proc")).toAbsolutePath().normalize()));
         t.finish();
         validate(cfg, t);
         cfg = cfg.withApi(api.resolve(t, ApiConfig.processUid()));
@@ -140,6 +146,9 @@ public final class AgentConfigLoader {
             throw t.invalid("policy.wait", "must be between 1s and 5m");
         }
         validateTls(cfg.server().tls(), t);
+        if (cfg.discovery().interval().compareTo(Duration.ofSeconds(1)) < 0 || cfg.discovery().interval().compareTo(Duration.ofHours(1)) > 0) {
+            throw t.invalid("discovery.interval", "must be between 1s and 1h");
+        }
     }
 
     private static void validateSpool(AgentConfig.Spool spool, int outputMaxBytes, ConfigTree t) {

@@ -110,6 +110,13 @@ class AgentConfigValidationTest {
             "AAMI_API_TOKEN_FILE=/nonexistent/aami-api-token | api.token_file | /nonexistent/aami-api-token does not exist",
             "AAMI_API_METRICS_TOKEN_FILE=/nonexistent/aami-metrics | api.metrics_token_file | /nonexistent/aami-metrics does not exist",
             "AAMI_API_TOKEN=s3cret;AAMI_API_TOKEN_FILE=/nonexistent/aami-api-token | api.token_file | set api.token or api.token_file, not both",
+            // discovery
+            "AAMI_DISCOVERY_ENABLED=maybe                 | discovery.enabled | 'maybe' is not one of on, off, true, false",
+            "AAMI_DISCOVERY_INTERVAL=999ms                | discovery.interval | must be between 1s and 1h",
+            "AAMI_DISCOVERY_INTERVAL=1h1s                 | discovery.interval | must be between 1s and 1h",
+            "AAMI_DISCOVERY_MAX_REMOTES_PER_PROCESS=0     | discovery.max_remotes_per_process | 0 is outside the allowed range 1..10000",
+            "AAMI_DISCOVERY_MAX_REMOTES_PER_PROCESS=10001 | discovery.max_remotes_per_process | 10001 is outside the allowed range 1..10000",
+            "AAMI_DISCOVERY_MAX_PROCESSES=0               | discovery.max_processes | 0 is outside the allowed range 1..10000",
             // logging
             "AAMI_LOGGING_LEVEL=loud                      | logging.level | 'loud' is not one of trace, debug, info, warn, error",
             "AAMI_LOGGING_FORMAT=xml                      | logging.format | 'xml' is not one of json, text"})

@@ -1,0 +1,49 @@
+package io.aami.agent.discovery;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One scan's result: the sockets (each with its owner's index in {@link #processes}, or -1) and what
+ * could not be seen. {@code processesUnreadable}: processes whose descriptors this agent may not list
+ * (another user's, when it does not run as root); their sockets stay in the table without an owner.
+ * Reused by the next scan of the same scanner: read it before scanning again.
+ */
+final class Scan {
+    final SocketTable sockets = new SocketTable();
+    final List<ProcessInfo> processes = new ArrayList<>();
+    int processesSeen;
+    int processesUnreadable;
+    int tablesUnreadable;
+    int linesSkipped;
+
+    void clear() {
+        sockets.clear();
+        processes.clear();
+        processesSeen = 0;
+        processesUnreadable = 0;
+        tablesUnreadable = 0;
+        linesSkipped = 0;
+    }
+
+    /** Whether something was hidden from this scan (unreadable processes or socket tables). */
+    boolean partial() {
+        return processesUnreadable > 0 || tablesUnreadable > 0;
+    }
+
+    /** Sockets held by a process (inode not 0) whose process this scan did not find. */
+    int unowned() {
+        int n = 0;
+        for (int i = 0; i < sockets.size; i++) {
+            if (sockets.owner[i] < 0 && sockets.inode[i] != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    ProcessInfo owner(int socket) {
+        int o = sockets.owner[socket];
+        return o < 0 ? null : processes.get(o);
+    }
+}
