@@ -66,11 +66,12 @@ class ClockSkewFaultTest {
 
                 wireRules(api, behind.agentId(), check, dir.resolve("behind/state/credentials.json"));
 
+                // Every result of the agents' own epochs (a run that timed out on a loaded machine says something else).
                 long produced = 0;
                 long distinct = 0;
                 long rows = 0;
                 for (Agent a : List.of(ahead, behind)) {
-                    String where = " FROM check_results WHERE target_id = '" + a.agentId() + "' AND output LIKE 'skew%'";
+                    String where = " FROM check_results WHERE target_id = '" + a.agentId() + "' AND output NOT IN ('wire', 'script')";
                     rows += SpoolResetEndToEndTest.query(server.database(), "SELECT count(*)" + where);
                     distinct += SpoolResetEndToEndTest.query(server.database(), "SELECT count(DISTINCT (epoch, seq))" + where);
                     produced += SpoolResetEndToEndTest.query(server.database(), "SELECT max(seq) - min(seq) + 1" + where);
