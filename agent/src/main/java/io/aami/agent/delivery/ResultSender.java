@@ -11,6 +11,7 @@ import io.aami.agent.spool.SpoolStats;
 import io.aami.agent.transport.TransportException;
 import io.aami.agent.util.StopSignal;
 import io.aami.contract.results.ResultAck;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +74,16 @@ public final class ResultSender implements Runnable {
     @Override
     public void run() {
         while (!stop.stopped()) {
-            Duration pause = step();
+            Duration pause;
+            try {
+                pause = step();
+            } catch (UncheckedIOException e) {
+                // The spool's disk failed (full, read-only, I/O error), e.g. writing the ack position after the
+                // server stored a batch: the records stay pending and go again (the server drops what it has).
+                // Before, the exception ended this thread and the agent never sent again.
+                pause = retry.next();
+                LOG.warn("{} spool failed ({}); retrying in {} ms", stream, e.getMessage(), pause.toMillis());
+            }
             if (!pause.isZero() && stop.await(pause)) {
                 return;
             }

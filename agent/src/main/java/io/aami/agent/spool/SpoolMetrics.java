@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  *   <li>{@code aami_agent_spool_submitted_bytes{stream}} bytes on disk of records local programs submitted
  *       (through {@link ResultSpool#appendSubmitted}) since the spool was opened (at scrape time)</li>
  *   <li>{@code aami_agent_spool_appended_total{stream}} records appended</li>
- *   <li>{@code aami_agent_spool_dropped_records_total{stream}} pending records dropped because the spool was full</li>
+ *   <li>{@code aami_agent_spool_dropped_records_total{stream}} pending records dropped because the spool was full, and results dropped because the disk refused their write (full or failing)</li>
  *   <li>{@code aami_agent_spool_corrupt_records_total{stream}} damaged regions skipped (bad CRC or length, torn tail)</li>
  *   <li>{@code aami_agent_spool_epochs_started_total{stream}} stream epochs started: a new spool, a spool whose
  *       numbering could not be proven continuous, or the server holding numbers the spool never produced</li>
@@ -36,7 +36,7 @@ public final class SpoolMetrics {
         appended = Counter.builder().name("aami_agent_spool_appended_total")
                 .help("Records appended to the result spool").labelNames("stream").register(registry);
         dropped = Counter.builder().name("aami_agent_spool_dropped_records_total")
-                .help("Unacknowledged records dropped because the spool was full").labelNames("stream").register(registry);
+                .help("Unacknowledged records dropped because the spool or its disk was full").labelNames("stream").register(registry);
         corrupt = Counter.builder().name("aami_agent_spool_corrupt_records_total")
                 .help("Damaged spool regions skipped: bad CRC, bad length or torn tail").labelNames("stream").register(registry);
         epochs = Counter.builder().name("aami_agent_spool_epochs_started_total")

@@ -34,6 +34,7 @@ final class SpoolState {
     private long droppedSegments;
     private long corruptRecords;
     private Instant dropLoggedAt;
+    private Instant writeFailLoggedAt;
     private long dropsNotLogged;
     private long droppedRecordsNotLogged;
 
@@ -115,16 +116,41 @@ final class SpoolState {
     }
 
     long append(LongFunction<byte[]> encode) throws IOException {
-        long seq = seqs.reserveNext();
+        long seq;
+        try {
+            seq = seqs.reserveNext();
+        } catch (IOException e) {
+            throw writeFailed(e);
+        }
         byte[] payload = checkedPayload(seq, encode.apply(seq));
         byte[] record = RecordFormat.encode(seq, clock.millis(), payload);
         for (Segment s : log.makeRoom(record.length)) {
             dropped(s);
         }
         seqs.advance(); // before the write: a failed write may still have put this seq on disk
-        log.append(seq, record, false);
+        try {
+            log.append(seq, record, false);
+        } catch (IOException e) {
+            throw writeFailed(e);
+        }
         metrics.appended();
         return seq;
+    }
+
+    /**
+     * A full disk (or a failing one) drops the record being appended: counted with the full spool's drops, so the
+     * metric and the heartbeat's {@code spool_dropped} say so; the next append tries again on a new segment.
+     */
+    private IOException writeFailed(IOException e) {
+        droppedRecords++;
+        metrics.dropped(1);
+        Instant now = clock.instant();
+        if (writeFailLoggedAt == null || !now.isBefore(writeFailLoggedAt.plus(DROP_LOG_INTERVAL))) {
+            LOG.warn("spool {}: a write failed ({}): dropped the result being appended, {} dropped since start"
+                    + " (logged at most once a minute)", stream, e.getMessage(), droppedRecords);
+            writeFailLoggedAt = now;
+        }
+        return e;
     }
 
     /**

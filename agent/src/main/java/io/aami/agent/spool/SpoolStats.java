@@ -9,7 +9,7 @@ import java.time.Instant;
  * @param segments                segment files on disk
  * @param pendingRecords          records appended and not yet acknowledged
  * @param oldestPendingAppendedAt when the oldest pending record was appended; null when none is pending
- * @param droppedRecords          pending records lost because the spool was full
+ * @param droppedRecords          pending records lost because the spool was full, and records whose write the disk refused
  * @param droppedSegments         segments dropped because the spool was full
  * @param corruptRecords          damaged regions skipped (bad CRC, bad length, torn tail)
  * @param nextSeq                 the seq the next append gets

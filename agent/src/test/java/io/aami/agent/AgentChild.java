@@ -1,0 +1,22 @@
+package io.aami.agent;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The real agent as a child JVM on this test's class path (so kill -9 is a real one), its output appended to a log. */
+final class AgentChild {
+    private AgentChild() {
+    }
+
+    static Process start(Map<String, String> env, Path log) throws IOException {
+        // C1 only and a small heap: the child starts again and again in the kill loop, and never runs long.
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Xmx64m", "-cp", System.getProperty("java.class.path"), AgentMain.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("AAMI_"));
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+}

@@ -1,0 +1,189 @@
+package io.aami.agent;
+
+import static io.aami.server.testing.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aami.server.testing.Api;
+import io.aami.server.testing.FaultFigures;
+import io.aami.server.testing.Fixtures;
+import io.aami.server.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault scenario 3 (README "Reliability"): the real agent, a child JVM, killed with SIGKILL again and again while a
+ * local program posts results to it (spool writes in progress) and its sender delivers them (sends in flight), then
+ * started again on the same state. Every result it answered 202 for is stored exactly once in the database: nothing
+ * acknowledged comes back under a new number, nothing spooled is lost, and each restart recovers the spool.
+ * The fast part kills 5 times; the long part ({@code -Preliability}) 100 times.
+ */
+class AgentKillFaultTest {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Tag("reliability")
+    void fiveKillsMidSendAndMidSpoolWriteLoseAndDuplicateNothing() throws Exception {
+        killLoop(5, "3-agent-kill-x5");
+    }
+
+    @Test
+    @Tag("reliability-long")
+    void aHundredKillsMidSendAndMidSpoolWriteLoseAndDuplicateNothing() throws Exception {
+        killLoop(100, "3-agent-kill-x100");
+    }
+
+    private void killLoop(int kills, String scenario) throws Exception {
+        try (TestServer server = TestServer.start(ChecksEndToEndTest.SERVER)) {
+            Api api = server.api();
+            // Hourly, so the agent's own runs hardly add anything; the results counted are the posted ones.
+            Fixtures.createCheck(api, Fixtures.check("posted", "echo scheduled", 3600, Map.of("global", true)));
+            int port = DiskFullFaultTest.freePort();
+            Map<String, String> env = new HashMap<>(TestAgentConfig.quick(TestAgentConfig.env(dir, "127.0.0.1:" + server.port(),
+                    Fixtures.bootstrapToken(api, 1, Map.of()))));
+            env.put("AAMI_SERVER_TLS_ENABLED", "false");
+            env.put("AAMI_API_LISTEN", "127.0.0.1:" + port);
+            Path log = dir.resolve("agent.log");
+            Set<String> accepted = ConcurrentHashMap.newKeySet();
+            AtomicInteger next = new AtomicInteger();
+            Random random = new Random(kills);
+            long worstRecovery = 0;
+            for (int life = 0; life <= kills; life++) {
+                long started = System.nanoTime();
+                Process agent = AgentChild.start(env, log);
+                AtomicBoolean posting = new AtomicBoolean(true);
+                AtomicInteger answered = new AtomicInteger();
+                Thread poster = new Thread(() -> post(port, posting, next, accepted, answered), "poster");
+                poster.start();
+                try {
+                    eventually(Duration.ofSeconds(90), "life " + life + ": the agent takes results", () -> answered.get() > 0,
+                            () -> tail(log));
+                    worstRecovery = Math.max(worstRecovery, System.nanoTime() - started);
+                    if (life == kills) {
+                        break;
+                    }
+                    Thread.sleep(100 + random.nextInt(400));
+                    assertThat(agent.isAlive()).as("life " + life + " still running before its kill").isTrue();
+                    agent.destroyForcibly(); // SIGKILL
+                    assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                } finally {
+                    posting.set(false);
+                    poster.join(10_000);
+                    if (life == kills || agent.isAlive()) {
+                        stopLast(agent, server, accepted, log);
+                    }
+                }
+            }
+            Map<String, Long> stored = stored(server, "r-%");
+            long duplicated = stored.values().stream().mapToLong(n -> n - 1).sum();
+            long lost = accepted.stream().filter(r -> !stored.containsKey(r)).count();
+            assertThat(Files.readString(log)).as("no life refused to start").doesNotContain("agent failed to start");
+            new FaultFigures(scenario, accepted.size(), accepted.stream().filter(stored::containsKey).count(), duplicated, lost,
+                    0, Duration.ofNanos(worstRecovery)).report();
+        }
+    }
+
+    /** The last life delivers everything, then stops cleanly. */
+    private static void stopLast(Process agent, TestServer server, Set<String> accepted, Path log) throws Exception {
+        try {
+            if (agent.isAlive()) {
+                eventually(Duration.ofSeconds(60), "every accepted result stored",
+                        () -> stored(server, "r-%").keySet().containsAll(accepted), () -> tail(log));
+            }
+        } finally {
+            agent.destroy();
+            if (!agent.waitFor(20, TimeUnit.SECONDS)) {
+                agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * Posts batches of 5 results with unique outputs ({@code r-N}) as a local program would, a little under the local
+     * API's rate limit; only those answered 202 are known spooled. A post without an answer (the kill) may or may
+     * not have been spooled: such results may be stored at most once.
+     */
+    private static void post(int port, AtomicBoolean posting, AtomicInteger next, Set<String> accepted, AtomicInteger answered) {
+        while (posting.get()) {
+            int first = next.getAndAdd(5);
+            StringBuilder body = new StringBuilder("{\"results\":[");
+            for (int i = 0; i < 5; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"check_id\":\"posted\",\"status\":\"ok\",\"output\":\"r-")
+                        .append(first + i).append("\",\"executed_at\":\"").append(Instant.now()).append("\"}");
+            }
+            body.append("]}");
+            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/check-results"))
+                    .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+            try {
+                if (HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 202) {
+                    for (int i = 0; i < 5; i++) {
+                        accepted.add("r-" + (first + i));
+                    }
+                    answered.incrementAndGet();
+                }
+                Thread.sleep(40);
+            } catch (java.io.IOException e) {
+                sleepQuietly();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How many times each output matching {@code like} is stored. */
+    static Map<String, Long> stored(TestServer server, String like) {
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = ChecksEndToEndTest.connect(server.database());
+             PreparedStatement ps = c.prepareStatement("SELECT output, count(*) FROM check_results WHERE output LIKE ? GROUP BY output")) {
+            ps.setString(1, like);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    private static String tail(Path log) {
+        try {
+            String s = Files.readString(log);
+            return s.substring(Math.max(0, s.length() - 4000));
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+}
