@@ -16,6 +16,8 @@ import io.aami.server.config.ServerConfigLoader;
 import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.db.DatabaseLife;
+import io.aami.server.db.DedicatedConnections;
+import io.aami.server.db.Duties;
 import io.aami.server.db.EmbeddedPostgresServer;
 import io.aami.server.db.Migrations;
 import io.aami.server.feature.Features;
@@ -145,9 +147,13 @@ public final class ServerMain {
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, DaemonThreads.factory("aami-background"));
             resources.opened(scheduler::shutdownNow);
             ObjectMapper mapper = WireJson.mapper();
+            PrometheusRegistry registry = new PrometheusRegistry();
+            Duties duties = new Duties(DedicatedConnections.factory(url, user, password, "aami-config-server-duties"), scheduler,
+                    registry);
+            resources.opened(duties);
             ServerContext ctx = new ServerContext(cfg, clock, db, migrations, changes, scheduler, mapper,
-                    new JsonBodies(mapper, cfg.http(), clock), new PrometheusRegistry(), new Secrets(new SecureRandom()), resources,
-                    new RouteTable(List.of()));
+                    new JsonBodies(mapper, cfg.http(), clock), registry, new Secrets(new SecureRandom()), resources,
+                    new RouteTable(List.of()), duties);
             return startFeatures(ctx);
         } catch (Exception e) {
             resources.close();
