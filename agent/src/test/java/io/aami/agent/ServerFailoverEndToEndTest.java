@@ -27,9 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real agent with {@code server.addresses} over two real config-servers sharing one PostgreSQL: when the
- * replica it uses goes away, heartbeat, policy poll and result sender each move to the other, results are stored
- * exactly once, and when the first comes back they stay where they are (no flapping).
+ * Real agents with {@code server.addresses} over two real config-servers sharing one PostgreSQL (issue 13, fault
+ * scenario 2, with the replica stopped in-process): one agent starts on each replica; when the first replica goes
+ * away mid-stream, its agent's heartbeat, policy poll and result sender each move to the other, the other agent
+ * never moves, every result of both is stored exactly once, the first replica's background duty (the liveness
+ * sweep) is taken over by the second, and when the first comes back nobody moves back (no flapping).
  */
 @org.junit.jupiter.api.Tag("reliability")
 class ServerFailoverEndToEndTest {
@@ -43,10 +45,12 @@ class ServerFailoverEndToEndTest {
         TestDatabase.Coordinates db = TestDatabase.fresh();
         int portA = freePort();
         int apiPort = freePort();
-        Map<String, String> envA = new HashMap<>(ChecksEndToEndTest.SERVER);
+        Map<String, String> envB = new HashMap<>(ChecksEndToEndTest.SERVER);
+        envB.put("AAMI_HEARTBEAT_SWEEP_INTERVAL", "500ms");
+        Map<String, String> envA = new HashMap<>(envB);
         envA.put("AAMI_LISTEN", "127.0.0.1:" + portA);
         TestServer a = TestServer.start(envA, db, Clock.systemUTC());
-        try (TestServer b = TestServer.start(ChecksEndToEndTest.SERVER, db, Clock.systemUTC())) {
+        try (TestServer b = TestServer.start(envB, db, Clock.systemUTC())) {
             Fixtures.createCheck(b.api(), Fixtures.check("tick", "date +%s%N", 1, Map.of("global", true)));
             String addrA = "127.0.0.1:" + portA;
             String addrB = "127.0.0.1:" + b.port();
@@ -58,18 +62,35 @@ class ServerFailoverEndToEndTest {
             AgentConfig cfg = AgentConfigLoader.load(null, TestAgentConfig.quick(env));
             UUID id = idStartingAt(0, 2);
             Files.writeString(cfg.agent().idFile(), id + "\n");
-            try (Agent agent = AgentMain.start(cfg, id, Clock.systemUTC())) {
+            Path otherDir = Files.createDirectories(dir.resolve("other"));
+            int otherApi = freePort();
+            Map<String, String> otherEnv = TestAgentConfig.env(otherDir, addrA, Fixtures.bootstrapToken(b.api(), 1, Map.of()));
+            otherEnv.remove("AAMI_SERVER_ADDRESS");
+            otherEnv.put("AAMI_SERVER_ADDRESSES", addrA + "," + addrB);
+            otherEnv.put("AAMI_SERVER_TLS_ENABLED", "false");
+            otherEnv.put("AAMI_API_LISTEN", "127.0.0.1:" + otherApi);
+            AgentConfig otherCfg = AgentConfigLoader.load(null, TestAgentConfig.quick(otherEnv));
+            UUID other = idStartingAt(1, 2);
+            Files.writeString(otherCfg.agent().idFile(), other + "\n");
+            try (Agent agent = AgentMain.start(cfg, id, Clock.systemUTC());
+                 Agent second = AgentMain.start(otherCfg, other, Clock.systemUTC())) {
                 eventually(Duration.ofSeconds(20), () -> ChecksEndToEndTest.stored(db, id) >= 2
-                        && LOOPS.stream().allMatch(l -> current(apiPort, l, addrA)));
+                        && ChecksEndToEndTest.stored(db, other) >= 2
+                        && LOOPS.stream().allMatch(l -> current(apiPort, l, addrA) && current(otherApi, l, addrB)));
+                assertThat(value(a, "aami_duty_leader{duty=\"liveness_sweep\"}")).as("the first replica sweeps").isEqualTo(1);
 
                 a.close();
                 long before = ChecksEndToEndTest.stored(db, id);
                 eventually(Duration.ofSeconds(20), () -> LOOPS.stream().allMatch(l -> current(apiPort, l, addrB))
                         && ChecksEndToEndTest.stored(db, id) >= before + 3);
                 String text = scrape(apiPort);
+                String untouched = scrape(otherApi);
                 for (String loop : LOOPS) {
                     assertThat(text).contains("aami_agent_server_failovers_total{loop=\"" + loop + "\"} 1.0");
+                    assertThat(untouched).contains("aami_agent_server_failovers_total{loop=\"" + loop + "\"} 0.0");
                 }
+                eventually(Duration.ofSeconds(10), () -> value(b, "aami_duty_leader{duty=\"liveness_sweep\"}") == 1
+                        && value(b, "aami_duty_runs_total{duty=\"liveness_sweep\"}") > 0);
                 long beats = heartbeatsAt(b);
                 eventually(Duration.ofSeconds(10), () -> heartbeatsAt(b) > beats);
 
@@ -82,10 +103,12 @@ class ServerFailoverEndToEndTest {
                     assertThat(current(apiPort, loop, addrB)).as(loop + " stays with the second replica").isTrue();
                 }
             }
-            long[] seqs = ChecksEndToEndTest.seqStats(db, id);
-            assertThat(seqs[0]).as("rows").isEqualTo(seqs[1]).as("distinct seqs");
-            assertThat(seqs[2]).as("max seq: nothing lost").isEqualTo(seqs[0]);
-            assertThat(seqs[3]).as("gap total").isZero();
+            for (UUID agentId : List.of(id, other)) {
+                long[] seqs = ChecksEndToEndTest.seqStats(db, agentId);
+                assertThat(seqs[0]).as("rows").isEqualTo(seqs[1]).as("distinct seqs: nothing duplicated");
+                assertThat(seqs[2]).as("max seq: nothing lost").isEqualTo(seqs[0]);
+                assertThat(seqs[3]).as("gap total").isZero();
+            }
         } finally {
             a.close();
         }
@@ -103,6 +126,11 @@ class ServerFailoverEndToEndTest {
 
     static boolean current(int apiPort, String loop, String address) {
         return scrape(apiPort).contains("aami_agent_server_current{address=\"" + address + "\",loop=\"" + loop + "\"} 1.0");
+    }
+
+    static double value(TestServer server, String series) {
+        return server.api().get("/metrics", null).body().lines().filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
     }
 
     /** Heartbeats the second replica accepted, from its own /metrics. */
