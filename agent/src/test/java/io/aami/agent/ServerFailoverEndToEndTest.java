@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * never moves, every result of both is stored exactly once, the first replica's background duty (the liveness
  * sweep) is taken over by the second, and when the first comes back nobody moves back (no flapping).
  */
-@org.junit.jupiter.api.Tag("reliability")
+@org.junit.jupiter.api.Tag("reliability-long")
 class ServerFailoverEndToEndTest {
     static final List<String> LOOPS = List.of("heartbeat", "policy", "send-checks");
 
