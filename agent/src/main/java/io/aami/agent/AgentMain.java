@@ -90,7 +90,7 @@ public final class AgentMain {
         HeartbeatLoop heartbeats = HeartbeatFeature.install(ctx, enrollment.rejections());
         LocalApiFeature.install(ctx);
         LoggerFactory.getLogger(AgentMain.class).info("aami-agent {} starting as {} for {}", ctx.version(), ctx.agentId(),
-                ctx.cfg().server().address());
+                ctx.cfg().server().addresses());
         Agent agent = new Agent(ctx.agentId(), enrollment.enroller(), heartbeats, ctx.out().loops(), ctx.stop(),
                 ctx.out().closeables());
         agent.start();

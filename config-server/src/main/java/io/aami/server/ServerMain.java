@@ -16,6 +16,9 @@ import io.aami.server.config.ServerConfigLoader;
 import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
 import io.aami.server.db.DatabaseLife;
+import io.aami.server.db.DedicatedConnections;
+import io.aami.server.db.Duties;
+import io.aami.server.db.LiveReplicas;
 import io.aami.server.db.EmbeddedPostgresServer;
 import io.aami.server.db.Migrations;
 import io.aami.server.feature.Features;
@@ -145,9 +148,13 @@ public final class ServerMain {
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, DaemonThreads.factory("aami-background"));
             resources.opened(scheduler::shutdownNow);
             ObjectMapper mapper = WireJson.mapper();
+            PrometheusRegistry registry = new PrometheusRegistry();
+            Duties duties = new Duties(DedicatedConnections.factory(url, user, password, "aami-config-server-duties"), scheduler,
+                    registry);
+            resources.opened(duties);
             ServerContext ctx = new ServerContext(cfg, clock, db, migrations, changes, scheduler, mapper,
-                    new JsonBodies(mapper, cfg.http(), clock), new PrometheusRegistry(), new Secrets(new SecureRandom()), resources,
-                    new RouteTable(List.of()));
+                    new JsonBodies(mapper, cfg.http(), clock), registry, new Secrets(new SecureRandom()), resources,
+                    new RouteTable(List.of()), duties);
             return startFeatures(ctx);
         } catch (Exception e) {
             resources.close();
@@ -228,9 +235,17 @@ public final class ServerMain {
     private static AccessFilter access(ServerContext ctx, OperatorAuthenticator operators, AgentAuthentication agents) {
         ServerConfig cfg = ctx.config();
         ServerConfig.RateLimits limits = cfg.rateLimits();
+        // The per-agent limit is split between the replicas alive now: an agent is sticky to one replica (its loops
+        // move only when theirs stops answering), so in normal use it meets one share, far above what its loops send,
+        // and an agent (or a stolen certificate) spreading requests over every replica gets the limit in all, not
+        // once per replica. Counting the replicas costs one query per replica every few seconds; sharing the buckets
+        // through PostgreSQL would put a write on every agent request, the hot path this limit exists to protect.
+        LiveReplicas replicas = new LiveReplicas(ctx.db(), ctx.registry());
+        replicas.start(ctx.scheduler());
+        ctx.resources().opened(replicas);
         return new AccessFilter(operators, agents, cfg.http().metricsPublic(),
                 new RateLimiter(limits.enrollPerMinute() / 60.0, limits.enrollBurst(), ctx.clock(), 100_000),
-                new RateLimiter(limits.agentPerSecond(), limits.agentBurst(), ctx.clock(), 200_000),
+                new RateLimiter(limits.agentPerSecond(), limits.agentBurst(), ctx.clock(), 200_000, replicas::live),
                 cfg.http().maxUnauthenticatedInFlight());
     }
 

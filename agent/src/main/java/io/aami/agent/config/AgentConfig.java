@@ -18,9 +18,17 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
      * backoff of every loop that talks to the server. {@code reenrollAfter}: the server must reject the
      * credential {@link io.aami.agent.enrollment.ReenrollmentRule#REJECTIONS} times in a row over at
      * least this long before the agent enrolls again (one 401 from whoever answers proves nothing).
+     * {@code addresses}: every replica the agent may use ({@code server.addresses}, or the one
+     * {@code server.address}); {@code host}/{@code port} are the first of them.
      */
     public record Server(String host, int port, String bootstrapToken, Path bootstrapTokenFile, Tls tls,
-                         Duration retryMaxInterval, Duration reenrollAfter) {
+                         Duration retryMaxInterval, Duration reenrollAfter,
+                         java.util.List<io.aami.common.net.HostPort> addresses) {
+        public Server {
+            addresses = addresses == null || addresses.isEmpty()
+                    ? java.util.List.of(new io.aami.common.net.HostPort(host, port)) : java.util.List.copyOf(addresses);
+        }
+
         public String address() {
             return new io.aami.common.net.HostPort(host, port).toString();
         }

@@ -31,10 +31,8 @@ public final class AgentConfigLoader {
 
     public static Loaded loadWithWarnings(Path file, Map<String, String> env) {
         ConfigTree t = ConfigTree.load(file, env, Map.of());
-        if (t.string("server.address", "").isBlank()) {
-            throw t.invalid("server.address", "is required (host:port of the config-server)");
-        }
-        HostPort server = t.hostPort("server.address", null);
+        List<HostPort> servers = ServerAddresses.read(t);
+        HostPort server = servers.get(0);
         ApiConfig api = ApiConfig.read(t, DEFAULT_API_PORT);
         Path stateDir = Path.of(t.string("agent.state_dir", "/var/lib/aami")).toAbsolutePath().normalize();
         AgentConfig cfg = new AgentConfig(
@@ -47,7 +45,8 @@ public final class AgentConfigLoader {
                                 Path.of(t.string("server.tls.client_cert", stateDir.resolve("agent.crt").toString())),
                                 Path.of(t.string("server.tls.client_key", stateDir.resolve("agent.key").toString()))),
                         t.duration("server.retry_max_interval", Duration.ofMinutes(2)),
-                        t.duration("server.reenroll_after", Duration.ofMinutes(10))),
+                        t.duration("server.reenroll_after", Duration.ofMinutes(10)),
+                        servers),
                 new AgentConfig.Agent(
                         Path.of(t.string("agent.id_file", "/etc/aami/agent-id")),
                         t.string("agent.hostname", ""),

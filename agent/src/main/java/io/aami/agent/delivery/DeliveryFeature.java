@@ -55,9 +55,9 @@ public final class DeliveryFeature {
         SenderMetrics senderMetrics = new SenderMetrics(ctx.metrics().registry());
         ResultSender.BatchLimits limits = new ResultSender.BatchLimits(cfg.checks().resultBufferSize(), MAX_BATCH_BYTES,
                 cfg.checks().flushInterval());
-        out.loop(new Loop("send-checks", new ResultSender("checks", checkSpool, wire.checks(ctx.transport()), ctx.credentials(),
+        out.loop(new Loop("send-checks", new ResultSender("checks", checkSpool, wire.checks(ctx.transport("send-checks")), ctx.credentials(),
                 limits, ctx.stop(), retry(ctx), rejections, ctx.clock(), senderMetrics), false));
-        out.loop(new Loop("send-probes", new ResultSender("probes", probeSpool, wire.probes(ctx.transport()), ctx.credentials(),
+        out.loop(new Loop("send-probes", new ResultSender("probes", probeSpool, wire.probes(ctx.transport("send-probes")), ctx.credentials(),
                 limits, ctx.stop(), retry(ctx), rejections, ctx.clock(), senderMetrics), false));
         out.pendingResults(() -> checkSpool.stats().pendingRecords());
         out.pendingResults(() -> probeSpool.stats().pendingRecords());

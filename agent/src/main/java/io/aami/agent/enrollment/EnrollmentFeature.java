@@ -37,7 +37,7 @@ public final class EnrollmentFeature {
         Reenrollment rejections = new Reenrollment(new ReenrollmentRule(cfg.server().reenrollAfter(), ctx.clock()),
                 HeartbeatLoop.LOOP, enroller::credentialRejected);
         if (ctx.tls() != null) {
-            ctx.out().loop(new Loop("renew", new CertificateRenewer(ctx.tls(), ctx.transport(), ctx.credentials(), ctx.stop(),
+            ctx.out().loop(new Loop("renew", new CertificateRenewer(ctx.tls(), ctx.transport("renew"), ctx.credentials(), ctx.stop(),
                     ctx.retry(Duration.ofSeconds(5), Duration.ofMinutes(10)), ctx.clock(), ctx.random(), enroller::credentialRejected,
                     rejections), false));
         }

@@ -9,7 +9,7 @@ import io.aami.agent.metrics.AgentMetrics;
 import io.aami.agent.pki.AgentTls;
 import io.aami.agent.retry.Retry;
 import io.aami.agent.transport.HttpClients;
-import io.aami.agent.transport.RestTransport;
+import io.aami.agent.transport.ServerTransports;
 import io.aami.agent.transport.ServerTransport;
 import io.aami.agent.util.SharedTimer;
 import io.aami.agent.util.StopSignal;
@@ -25,7 +25,7 @@ import java.util.random.RandomGenerator;
 /**
  * The shared infrastructure every feature builds its parts from: the config record, the agent's id
  * and version, the clock, the metrics registry, the wire mapper, the stop signal, the TLS material
- * (null when TLS is off), the transport to the server, the credential in use, the one timer thread
+ * (null when TLS is off), each loop's transport to the servers, the credential in use, the one timer thread
  * features share ({@link #timer()}), and {@link #out()}, where features register what they contribute.
  */
 public final class AgentContext {
@@ -36,16 +36,16 @@ public final class AgentContext {
     private final Instant started;
     private final ObjectMapper mapper;
     private final StopSignal stop = new StopSignal();
-    private final AgentMetrics metrics = new AgentMetrics();
+    private final AgentMetrics metrics;
     private final RandomGenerator random = RandomGenerator.getDefault();
     private final CredentialHolder credentials = new CredentialHolder();
     private final AgentTls tls;
-    private final ServerTransport transport;
+    private final ServerTransports transports;
     private final Contributions out;
     private final SharedTimer timer;
 
     private AgentContext(AgentConfig cfg, UUID agentId, String version, Clock clock, ObjectMapper mapper, AgentTls tls,
-                         ServerTransport transport, Contributions out, SharedTimer timer) {
+                         ServerTransports transports, AgentMetrics metrics, Contributions out, SharedTimer timer) {
         this.cfg = cfg;
         this.agentId = agentId;
         this.version = version;
@@ -53,7 +53,8 @@ public final class AgentContext {
         this.started = clock.instant();
         this.mapper = mapper;
         this.tls = tls;
-        this.transport = transport;
+        this.transports = transports;
+        this.metrics = metrics;
         this.out = out;
         this.timer = timer;
         metrics.buildInfo.addLabelValues(version, agentId.toString());
@@ -73,9 +74,10 @@ public final class AgentContext {
         AgentTls tls = tlsCfg.enabled() ? new AgentTls(new AgentTls.Locations(cfg.agent().stateDir().resolve("ca.crt"),
                 tlsCfg.clientCert(), tlsCfg.clientKey()), tlsCfg.caCert(), tlsCfg.caCertSha256(), cfg.heartbeat().timeout(),
                 new SecureRandom(), http) : null;
-        ServerTransport transport = out.closeable(new RestTransport(HttpClients.baseUri(cfg.server()),
-                tls != null ? tls.clients() : HttpClients.plain(cfg, http), mapper, HttpClients.requestTimeout(cfg)));
-        return new AgentContext(cfg, agentId, version, clock, mapper, tls, transport, out, timer);
+        AgentMetrics metrics = new AgentMetrics();
+        ServerTransports transports = new ServerTransports(cfg.server(), tls != null ? tls.clients() : HttpClients.plain(cfg, http),
+                mapper, HttpClients.requestTimeout(cfg), agentId, metrics.registry());
+        return new AgentContext(cfg, agentId, version, clock, mapper, tls, transports, metrics, out, timer);
     }
 
     /** The retry rhythm of one loop: jittered backoff from {@code base} up to {@code server.retry_max_interval} or {@code defaultCap}. */
@@ -129,8 +131,17 @@ public final class AgentContext {
         return tls;
     }
 
+    /** The transport of the calls outside the loops below (enrollment), as loop {@code enroll}. */
     public ServerTransport transport() {
-        return transport;
+        return transport("enroll");
+    }
+
+    /**
+     * The transport of one loop ({@code heartbeat}, {@code policy}, {@code send-checks}, …): with several servers
+     * configured, each loop fails over on its own ({@link ServerTransports}).
+     */
+    public ServerTransport transport(String loop) {
+        return transports.forLoop(loop);
     }
 
     /**

@@ -17,7 +17,7 @@ public final class HeartbeatFeature {
     /** Install last: the report reads what every other feature contributed. */
     public static HeartbeatLoop install(AgentContext ctx, CredentialRejections rejections) {
         Contributions out = ctx.out();
-        return new HeartbeatLoop(ctx.transport(), ctx.credentials(), () -> {
+        return new HeartbeatLoop(ctx.transport(HeartbeatLoop.LOOP), ctx.credentials(), () -> {
             long applied = out.appliedPolicyVersion();
             return new HeartbeatRequest(ctx.version(), Duration.between(ctx.started(), ctx.clock().instant()).toSeconds(),
                     applied < 0 ? null : applied, (int) Math.min(Integer.MAX_VALUE, out.pendingResults()), out.problem(),

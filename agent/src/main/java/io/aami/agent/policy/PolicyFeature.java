@@ -21,7 +21,7 @@ public final class PolicyFeature {
         Contributions out = ctx.out();
         PolicyGate gate = new PolicyGate(out::applyBundle, ctx.agentId(), pin::verifier, ctx.clock(), ctx.metrics().registry());
         out.loop(new Loop("policy-expiry", new ExpiryTimer(gate, ctx.stop()), false));
-        out.loop(new Loop("policy", new PolicyPoller(ctx.transport(), ctx.credentials(), new PolicyFile(ctx.cfg().policyFile(), ctx.mapper()),
+        out.loop(new Loop("policy", new PolicyPoller(ctx.transport(PolicyPoller.LOOP), ctx.credentials(), new PolicyFile(ctx.cfg().policyFile(), ctx.mapper()),
                 gate, pin, ctx.clock(), ctx.cfg().policy().longPollWait(), ctx.stop(),
                 ctx.retry(Duration.ofSeconds(1), Duration.ofMinutes(1)), rejections), true));
         out.appliedPolicyVersion(gate::appliedVersion);

@@ -90,6 +90,20 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void severalServersFromTheFileOrTheEnvironment() throws Exception {
+        String yaml = SEED.replace("  address: \"config-server.example.com:8443\"\n",
+                "  addresses: [\"a.example.com:8443\", \"[2001:db8::1]:9443\"]\n");
+        AgentConfig.Server s = AgentConfigLoader.load(write(yaml), Map.of()).server();
+        assertThat(s.addresses()).extracting(Object::toString).containsExactly("a.example.com:8443", "[2001:db8::1]:9443");
+        assertThat(s.address()).as("the first, where one address is wanted").isEqualTo("a.example.com:8443");
+        AgentConfig.Server env = AgentConfigLoader.load(null, Map.of("AAMI_SERVER_ADDRESSES", "b:1, c:2",
+                "AAMI_SERVER_TLS_ENABLED", "false")).server();
+        assertThat(env.addresses()).extracting(Object::toString).containsExactly("b:1", "c:2");
+        assertThat(AgentConfigLoader.load(write(SEED), Map.of()).server().addresses()).extracting(Object::toString)
+                .as("server.address alone is a list of one").containsExactly("config-server.example.com:8443");
+    }
+
+    @Test
     void unknownKeysAndBadValuesAreStartupErrorsNamingThem() throws Exception {
         assertThatThrownBy(() -> AgentConfigLoader.load(write(SEED + "extra:\n  thing: 1\n"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'extra'");

@@ -49,6 +49,12 @@ class AgentConfigValidationTest {
             "AAMI_SERVER_ADDRESS=host:https               | server.address | 'host:https' does not end in a port number",
             "AAMI_SERVER_ADDRESS=host:0                   | server.address | port 0 is outside 1..65535",
             "AAMI_SERVER_ADDRESS=host:65536               | server.address | port 65536 is outside 1..65535",
+            // server.addresses: instead of server.address, each entry as server.address, no repeats
+            "AAMI_SERVER_ADDRESSES=a:8443,b:8443          | server.addresses | set server.address (one server) or server.addresses (several), not both",
+            "AAMI_SERVER_ADDRESS=;AAMI_SERVER_ADDRESSES=a:8443,no-port | server.addresses | 'no-port' is not host:port",
+            "AAMI_SERVER_ADDRESS=;AAMI_SERVER_ADDRESSES=a:8443,b:0 | server.addresses | port 0 is outside 1..65535",
+            "AAMI_SERVER_ADDRESS=;AAMI_SERVER_ADDRESSES=a:8443,a:8443 | server.addresses | lists a:8443 twice",
+            "AAMI_SERVER_ADDRESS=;AAMI_SERVER_ADDRESSES=, | server.address | is required (host:port of the config-server)",
             // server.tls and the retry rules
             "AAMI_SERVER_TLS_ENABLED=maybe                | server.tls.enabled | 'maybe' is not one of on, off, true, false",
             "AAMI_SERVER_TLS_ENABLED=true                 | server.tls.ca_cert | with TLS on, set server.tls.ca_cert (a PEM file) or server.tls.ca_cert_sha256",

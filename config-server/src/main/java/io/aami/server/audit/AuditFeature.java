@@ -5,7 +5,7 @@ import static io.aami.server.http.Access.ADMIN;
 
 import io.aami.server.feature.ServerContext;
 import io.aami.server.http.RouteSet;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * The audit log: {@link #trail} for every feature that changes something (written in the change's transaction),
@@ -25,7 +25,8 @@ public final class AuditFeature {
         AuditStore store = new AuditStore();
         trail = new AuditTrail(store, ctx.mapper(), ctx.clock());
         AuditRetention retention = new AuditRetention(ctx.db(), store, ctx.config().audit().retention(), ctx.clock());
-        var pruning = ctx.scheduler().scheduleWithFixedDelay(retention::pruneQuietly, 1, PRUNE_EVERY_MINUTES, TimeUnit.MINUTES);
+        var pruning = ctx.duties().schedule("audit_retention", Duration.ofMinutes(1), Duration.ofMinutes(PRUNE_EVERY_MINUTES),
+                retention::pruneQuietly);
         ctx.resources().opened(() -> pruning.cancel(false));
         service = new AuditService(ctx.db(), store);
         ctx.routes().bind(ROUTES, new AuditHandler(service));

@@ -21,12 +21,23 @@ import org.slf4j.LoggerFactory;
  * {@link #publish} inside its transaction, so the notice goes out exactly when the change commits;
  * every replica (this one included) hears it within milliseconds. One dedicated connection listens.
  * After a lost connection every subscriber receives {@link #RESYNC}, because notices sent while
- * nobody listened are gone and caches must be rebuilt from the tables.
+ * nobody listened are gone and caches must be rebuilt from the tables. While the feed cannot listen
+ * (the database restarting, its connection refused or cut), subscribers receive {@link #RESYNC} every
+ * {@link #RECHECK} as well: without it a change made meanwhile would wake no long poll until the
+ * connection is back, and the polls' answers would wait for their deadline. A connection quiet for
+ * {@link #PING_AFTER} is asked whether it still answers, so one that died without a word (a dropped
+ * route, a failed-over database) is noticed within seconds, not when TCP gives up hours later.
  */
 public final class ChangeFeed implements AutoCloseable {
     public static final String CHANNEL = "aami_changes";
     /** Topic delivered to all subscribers after (re)connecting. */
     public static final String RESYNC = "resync";
+    /** How the listening connection is named in {@code pg_stat_activity}. */
+    public static final String APPLICATION_NAME = "aami-config-server-listen";
+    /** How often subscribers re-check from the tables while the feed is down. */
+    public static final Duration RECHECK = Duration.ofSeconds(3);
+    /** How long the connection may be silent before it must prove it still answers. */
+    static final Duration PING_AFTER = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
 
     private final String url;
@@ -35,18 +46,13 @@ public final class ChangeFeed implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Connection connection;
+    private volatile boolean listening;
+    /** When subscribers last got {@link #RESYNC} (System.nanoTime), on the feed's thread only. */
+    private long resyncedAt = System.nanoTime();
 
     public ChangeFeed(String url, String user, String password) {
         this.url = url;
-        this.props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        props.setProperty("ApplicationName", "aami-config-server-listen");
-        props.setProperty("tcpKeepAlive", "true");
+        this.props = DedicatedConnections.properties(user, password, APPLICATION_NAME);
         this.thread = DaemonThreads.thread("aami-change-feed", this::listenLoop);
     }
 
@@ -57,6 +63,11 @@ public final class ChangeFeed implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** Whether the feed listens now (else subscribers get {@link #RESYNC} every {@link #RECHECK}). */
+    public boolean listening() {
+        return listening;
     }
 
     /**
@@ -109,33 +120,64 @@ public final class ChangeFeed implements AutoCloseable {
 
     private void listenLoop() {
         long backoffMs = 200;
+        boolean warned = false;
         while (running) {
             try (Connection c = DriverManager.getConnection(url, props)) {
                 connection = c;
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
                 }
-                dispatch(RESYNC, "");
-                backoffMs = 200;
-                PGConnection pg = c.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notices = pg.getNotifications(500);
-                    if (notices != null) {
-                        for (PGNotification n : notices) {
-                            String p = n.getParameter();
-                            int colon = p.indexOf(':');
-                            dispatch(colon < 0 ? p : p.substring(0, colon), colon < 0 ? "" : p.substring(colon + 1));
-                        }
-                    }
+                // After LISTEN: whatever changed while nobody listened is read from the tables by the subscribers.
+                resync();
+                listening = true;
+                if (warned) {
+                    LOG.info("change feed listens again");
                 }
+                backoffMs = 200;
+                warned = false;
+                listen(c);
             } catch (SQLException e) {
+                listening = false;
                 if (running) {
-                    LOG.warn("change feed lost its connection ({}); reconnecting in {} ms", e.getMessage(), backoffMs);
-                    sleep(backoffMs);
+                    if (!warned) {
+                        LOG.warn("change feed lost its connection ({}); reconnecting, and re-checking every {} s meanwhile",
+                                e.getMessage(), RECHECK.toSeconds());
+                        warned = true;
+                    }
+                    if (System.nanoTime() - resyncedAt >= RECHECK.toNanos()) {
+                        resync();
+                    }
+                    sleep(Math.min(backoffMs, RECHECK.toMillis()));
                     backoffMs = Math.min(backoffMs * 2, Duration.ofSeconds(10).toMillis());
                 }
             }
         }
+    }
+
+    private void listen(Connection c) throws SQLException {
+        PGConnection pg = c.unwrap(PGConnection.class);
+        long heardAt = System.nanoTime();
+        while (running) {
+            PGNotification[] notices = pg.getNotifications(500);
+            if (notices != null && notices.length > 0) {
+                heardAt = System.nanoTime();
+                for (PGNotification n : notices) {
+                    String p = n.getParameter();
+                    int colon = p.indexOf(':');
+                    dispatch(colon < 0 ? p : p.substring(0, colon), colon < 0 ? "" : p.substring(colon + 1));
+                }
+            } else if (System.nanoTime() - heardAt >= PING_AFTER.toNanos()) {
+                if (!c.isValid(2)) {
+                    throw new SQLException("the LISTEN connection does not answer");
+                }
+                heardAt = System.nanoTime();
+            }
+        }
+    }
+
+    private void resync() {
+        resyncedAt = System.nanoTime();
+        dispatch(RESYNC, "");
     }
 
     private void dispatch(String topic, String payload) {

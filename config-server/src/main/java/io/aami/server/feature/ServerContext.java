@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.server.config.ServerConfig;
 import io.aami.server.db.ChangeFeed;
 import io.aami.server.db.Database;
+import io.aami.server.db.Duties;
 import io.aami.server.db.Migrations;
 import io.aami.server.http.JsonBodies;
 import io.aami.server.http.RouteTable;
@@ -33,9 +34,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param secrets    random tokens and their hashes
  * @param resources  what to close on shutdown: register each resource as it opens
  * @param routes     the route table: each feature binds its declared routes to its handler
+ * @param duties     background work that must run on one replica at a time (sweeps, retention, purges)
  */
 public record ServerContext(ServerConfig config, Clock clock, Database db, Migrations migrations, ChangeFeed changes,
                             ScheduledExecutorService scheduler, ObjectMapper mapper, JsonBodies bodies,
                             PrometheusRegistry registry, Secrets secrets, Resources resources,
-                            RouteTable routes) {
+                            RouteTable routes, Duties duties) {
 }

@@ -25,7 +25,7 @@ public final class HeartbeatFeature {
         writer.start(ctx.scheduler(), cfg.flushInterval());
         ctx.resources().opened(writer);
         sweeper = new LivenessSweeper(ctx.db(), ctx.clock());
-        sweeper.start(ctx.scheduler(), cfg.sweepInterval());
+        sweeper.start(ctx.duties(), cfg.sweepInterval());
         ctx.resources().opened(sweeper);
         ctx.routes().bind(ROUTES, new HeartbeatHandler(new HeartbeatService(writer, cfg, ctx.registry(), ctx.clock()), ctx.bodies()));
     }

@@ -4,17 +4,16 @@ import io.aami.server.db.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
+import io.aami.server.db.Duties;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Marks online targets offline once their deadline (last heartbeat + missed × interval) passes:
  * one statement per sweep, a sequential scan of targets (offline_after is not indexed, so that
- * heartbeats update in place). Every replica may sweep; the
- * statement is idempotent. Because the deadline is stored, a restarted server neither forgets
+ * heartbeats update in place). One replica sweeps at a time (the duty
+ * {@code liveness_sweep}, {@link Duties}); the statement is idempotent anyway. Because the deadline is stored, a restarted server neither forgets
  * who is offline nor believes everyone is online.
  */
 public final class LivenessSweeper implements AutoCloseable {
@@ -31,8 +30,8 @@ public final class LivenessSweeper implements AutoCloseable {
         this.clock = clock;
     }
 
-    public void start(ScheduledExecutorService scheduler, Duration every) {
-        task = scheduler.scheduleWithFixedDelay(this::sweepQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    public void start(Duties duties, Duration every) {
+        task = duties.schedule("liveness_sweep", Duration.ZERO, every, this::sweepQuietly);
     }
 
     /** Runs one sweep now; returns how many targets went offline. */

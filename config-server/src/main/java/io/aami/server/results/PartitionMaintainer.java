@@ -15,16 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
+import io.aami.server.db.Duties;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the history tables' daily partitions (UTC days of arrival, {@code <table>_pYYYYMMDD}):
  * creates them ahead of time and drops whole partitions older than the retention, never DELETE.
- * Replicas coordinate with an advisory lock; all statements are idempotent anyway.
+ * One replica maintains them at a time (the duty {@code partition_maintenance}, {@link Duties}); every replica
+ * runs it once at start, so its own writes find today's partition, under a transaction advisory lock that
+ * keeps those runs from overlapping; all statements are idempotent anyway.
  */
 public final class PartitionMaintainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionMaintainer.class);
@@ -47,9 +48,9 @@ public final class PartitionMaintainer implements AutoCloseable {
         this.clock = clock;
     }
 
-    public void start(ScheduledExecutorService scheduler, Duration every) {
+    public void start(Duties duties, Duration every) {
         maintain();
-        task = scheduler.scheduleWithFixedDelay(this::maintainQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        task = duties.schedule("partition_maintenance", every, every, this::maintainQuietly);
     }
 
     /** Creates today's and the next days' partitions and drops expired ones; returns the names dropped. */

@@ -18,7 +18,7 @@ public final class ResultStreams {
         ServerConfig.Results cfg = ctx.config().results();
         partitions = new PartitionMaintainer(ctx.db(), List.of("check_results", "probe_results"), cfg.retention(),
                 cfg.partitionsAhead(), ctx.clock());
-        partitions.start(ctx.scheduler(), Duration.ofHours(1));
+        partitions.start(ctx.duties(), Duration.ofHours(1));
         ctx.resources().opened(partitions);
         ingest = new StreamIngest(ctx.db(), partitions, new ResultMetrics(ctx.registry(), List.of("checks", "probes")), ctx.clock());
     }

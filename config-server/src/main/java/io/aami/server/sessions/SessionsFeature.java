@@ -10,7 +10,7 @@ import io.aami.server.http.PlainHttpLogin;
 import io.aami.server.http.RouteSet;
 import io.aami.server.http.SessionAuthentication;
 import io.aami.server.users.PasswordLogin;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * The console's browser sessions, kept in PostgreSQL so every replica knows them: login, who, logout
@@ -30,7 +30,7 @@ public final class SessionsFeature {
     public SessionsFeature(ServerContext ctx, PasswordLogin login, AuditTrail audit) {
         var cfg = ctx.config().sessions();
         sessions = new SessionService(ctx.db(), new SessionStore(), login, ctx.secrets(), audit, cfg, ctx.clock());
-        var purging = ctx.scheduler().scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
+        var purging = ctx.duties().schedule("session_purge", Duration.ofMinutes(1), Duration.ofHours(1), this::purge);
         ctx.resources().opened(() -> purging.cancel(false));
         var http = ctx.config().http();
         if (!ctx.config().tls().enabled() && http.trustedProxies().isEmpty() && http.plainHttpLogin().equals(PlainHttpLogin.LOOPBACK)) {

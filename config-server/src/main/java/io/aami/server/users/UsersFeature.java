@@ -67,7 +67,8 @@ public final class UsersFeature {
         login = new PasswordLogin(users, tokens, new LoginFailures(ctx.db(), new LoginFailureStore(),
                 new LoginFailures.Limit(PasswordLogin.ADDRESS_BURST, PasswordLogin.ADDRESS_STEP),
                 new LoginFailures.Limit(PasswordLogin.USER_BURST, PasswordLogin.USER_STEP), ctx.clock()));
-        var pruning = ctx.scheduler().scheduleWithFixedDelay(this::pruneLoginFailures, 1, 60, TimeUnit.MINUTES);
+        var pruning = ctx.duties().schedule("login_failure_prune", java.time.Duration.ofMinutes(1), java.time.Duration.ofHours(1),
+                this::pruneLoginFailures);
         ctx.resources().opened(() -> pruning.cancel(false));
         ctx.routes().bind(ROUTES, new UserHandler(users, tokens, login, ctx.bodies(),
                 new PlainHttpLogin(ctx.config().http().plainHttpLogin())));
