@@ -113,7 +113,7 @@ class PolicyCanonicalFormTest {
         for (RecordComponent c : ProbeSpec.class.getRecordComponents()) {
             paths.add("probes[]." + c.getName());
         }
-        assertThat(paths).hasSize(7 + 10 + 14);
+        assertThat(paths).hasSize(7 + 10 + 15);
         return paths;
     }
 

@@ -66,6 +66,10 @@ final class RecordMutations {
         } else if (type == Instant.class) {
             out.add(v == null ? Instant.EPOCH : ((Instant) v).plusNanos(1));
             out.add(null);
+        } else if (type == io.aami.contract.probes.HttpProbeOptions.class) {
+            // Null (a TCP or UDP probe) or the defaults; the options' own fields are varied by PolicyCanonicalFormTest.
+            out.add(v == null ? io.aami.contract.probes.HttpProbeRules.normalized(null, io.aami.contract.probes.ProbeProtocol.HTTP)
+                    : null);
         } else if (type == Map.class) {
             out.addAll(mapVariants((Map<?, ?>) v));
         } else {
