@@ -56,11 +56,13 @@ final class TlsContexts {
             }
             return system;
         }
-        Path path = Path.of(caFile);
+        Path path = Path.of(caFile).toRealPath();
         BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
-        // A FIFO or device would block the loop or never end: only a regular file of a sane size is read.
-        if (!attrs.isRegularFile() || attrs.size() > MAX_CA_FILE_BYTES) {
-            throw new IOException("ca_file " + caFile + " is not a regular file of at most " + MAX_CA_FILE_BYTES + " bytes");
+        // The agent runs as root and any local user may name a file: a FIFO, a device or a /proc file (size 0, and
+        // some block when read, like /proc/kmsg) would stall the loop. Only a regular file of a sane size is read.
+        if (!attrs.isRegularFile() || attrs.size() == 0 || attrs.size() > MAX_CA_FILE_BYTES
+                || path.startsWith("/proc") || path.startsWith("/sys") || path.startsWith("/dev")) {
+            throw new IOException("ca_file " + caFile + " is not a regular file of 1 to " + MAX_CA_FILE_BYTES + " bytes");
         }
         Key key = new Key(caFile, attrs.lastModifiedTime().toMillis(), attrs.size());
         SSLContext cached = byFile.get(key);
