@@ -45,6 +45,7 @@ public enum ProbeReason {
     /** The wire names of the failures: every reason but {@code ok}. */
     public static final List<String> FAILURE_WIRE_NAMES = WIRE_NAMES.subList(1, WIRE_NAMES.size());
 
+    /** refused … invalid: every probe can end with these. */
     private static final List<String> TRANSPORT_FAILURES = FAILURE_WIRE_NAMES.subList(0, INVALID.ordinal());
     private static final List<String> HTTP_FAILURES = List.of(HTTP_STATUS.wire, BODY_MISMATCH.wire, REDIRECT_LOOP.wire,
             HTTP_ERROR.wire);
@@ -57,8 +58,21 @@ public enum ProbeReason {
      * series of a TCP or UDP probe are not multiplied by reasons only HTTP(S) can have.
      */
     public static List<String> failureWireNames(ProbeProtocol protocol) {
+        return BY_PROTOCOL.get(protocol == null ? ProbeProtocol.DEFAULT : protocol);
+    }
+
+    private static final java.util.Map<ProbeProtocol, List<String>> BY_PROTOCOL = byProtocol();
+
+    private static java.util.Map<ProbeProtocol, List<String>> byProtocol() {
+        java.util.Map<ProbeProtocol, List<String>> map = new java.util.EnumMap<>(ProbeProtocol.class);
+        for (ProbeProtocol p : ProbeProtocol.values()) {
+            map.put(p, failures(p));
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    private static List<String> failures(ProbeProtocol protocol) {
         List<String> out = new java.util.ArrayList<>(TRANSPORT_FAILURES);
-        out.add(INVALID.wire);
         if (protocol != null && protocol.http()) {
             out.addAll(HTTP_FAILURES);
         }
