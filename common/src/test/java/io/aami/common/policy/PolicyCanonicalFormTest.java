@@ -7,6 +7,7 @@ import io.aami.common.pki.Pem;
 import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.HttpProbeOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.lang.reflect.RecordComponent;
@@ -115,6 +116,46 @@ class PolicyCanonicalFormTest {
         }
         assertThat(paths).hasSize(7 + 10 + 15);
         return paths;
+    }
+
+    @Test
+    void everyHttpOptionChangesTheBytesAndTcpProbesCarryNoHttpMember() {
+        HttpProbeOptions options = new HttpProbeOptions("POST", "/health?x=1", List.of("2xx", "301"), "ok", "{}",
+                Map.of("X-A", "1"), true, 3, "/etc/ca.pem", "web.example");
+        PolicyBundle base = bundle();
+        ProbeSpec tcp = base.probes().get(0);
+        ProbeSpec https = new ProbeSpec(tcp.probeId(), null, "web", null, null, "10.0.0.9", 443, "HTTPS", 1000, 15, null, null,
+                false, Map.of(), options);
+        String baseForm = text(withProbes(base, https));
+        Set<String> forms = new HashSet<>();
+        for (RecordMutations.Mutant m : RecordMutations.of(options, "", List.of("unknownKeys"))) {
+            ProbeSpec changed = new ProbeSpec(https.probeId(), null, "web", null, null, "10.0.0.9", 443, "HTTPS", 1000, 15, null,
+                    null, false, Map.of(), (HttpProbeOptions) m.value());
+            String form = text(withProbes(base, changed));
+            assertThat(form).as("changing http.%s must change the canonical form", m.path()).isNotEqualTo(baseForm);
+            forms.add(form);
+        }
+        assertThat(forms).hasSizeGreaterThan(15);
+        assertThat(baseForm).contains("\"http\":{\"method\":\"POST\"");
+        assertThat(text(base)).doesNotContain("\"http\"");
+    }
+
+    @Test
+    void anHttpsProbeSignsTheSameAfterTheWire() throws Exception {
+        HttpProbeOptions options = new HttpProbeOptions("GET", "/", List.of("2xx"), null, null, Map.of(), false, null, null,
+                "web.example");
+        PolicyBundle b = withProbes(bundle(), new ProbeSpec(java.util.UUID.randomUUID(), null, "web", null, null, "10.0.0.9",
+                443, "HTTPS", 1000, 15, null, null, false, Map.of(), options));
+        var mapper = io.aami.common.json.WireJson.mapper();
+        PolicyBundle parsed = mapper.readValue(mapper.writeValueAsBytes(b), PolicyBundle.class);
+
+        assertThat(text(parsed)).isEqualTo(text(b));
+        assertThat(mapper.writeValueAsString(b)).doesNotContain("unknown_keys");
+    }
+
+    private static PolicyBundle withProbes(PolicyBundle b, ProbeSpec... probes) {
+        return new PolicyBundle(b.version(), b.targetId(), b.generatedAt(), b.expiresAt(), b.checks(), List.of(probes),
+                b.keyId(), b.signature());
     }
 
     @Test

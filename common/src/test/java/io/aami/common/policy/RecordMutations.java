@@ -58,6 +58,9 @@ final class RecordMutations {
         } else if (type == Integer.class) {
             out.add(v == null ? 1 : (Integer) v + 1);
             out.add(v == null ? 0 : null);
+        } else if (type == Boolean.class) {
+            out.add(v == null ? Boolean.TRUE : null);
+            out.add(v == null ? Boolean.FALSE : !(Boolean) v);
         } else if (type == boolean.class) {
             out.add(!(Boolean) v);
         } else if (type == UUID.class) {
