@@ -63,11 +63,11 @@ public final class ValidatedProbes {
             }
             return null;
         }
-        try {
-            return HttpProbeRules.normalized(options, protocol);
-        } catch (HttpProbeRules.Invalid e) {
-            throw new InvalidProbeException(e.field(), e.field() + " " + e.getMessage());
+        HttpProbeRules.Result r = HttpProbeRules.check(options, protocol);
+        if (!r.valid()) {
+            throw new InvalidProbeException(r.field(), r.field() + " " + r.problem());
         }
+        return r.options();
     }
 
     /** The validated form of the GET /probe query ({@code target} is accepted for {@code target_ip}). */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The rules of an {@link HttpProbeOptions}, shared by the server's probe API and the agent (local API and scheduled
+ * The rules of an {@link HttpProbeOptions} ({@link #check}), shared by the server's probe API and the agent (local API and scheduled
  * probes), so both refuse the same input with the same field path ({@code http.method}, {@code http.headers.X-A}…).
  * Everything is bounded: the options travel in every agent's signed policy, and the request the agent writes from
  * them must stay one well-formed HTTP/1.1 request (no CR, LF or NUL anywhere).
@@ -40,17 +40,13 @@ public final class HttpProbeRules {
             "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\\.?");
     private static final Pattern STATUS = Pattern.compile("([1-5])(?:([0-9]{2})|xx|XX)|([1-5][0-9]{2})-([1-5][0-9]{2})");
 
-    /** A refused option: {@code field} is its path from the probe ({@code http.path}). */
-    public static final class Invalid extends RuntimeException {
-        private final String field;
-
-        public Invalid(String field, String message) {
-            super(message);
-            this.field = field;
-        }
-
-        public String field() {
-            return field;
+    /**
+     * The outcome of {@link #check}: the normalized options, or the refused option's {@code field} path from the
+     * probe ({@code http.path}) and the {@code problem}.
+     */
+    public record Result(HttpProbeOptions options, String field, String problem) {
+        public boolean valid() {
+            return field == null;
         }
     }
 
@@ -58,14 +54,25 @@ public final class HttpProbeRules {
     }
 
     /**
-     * {@code options} with every default filled in, or {@link Invalid}. {@code protocol} is HTTP or HTTPS; null
-     * options are the defaults. TLS-only options on an HTTP probe are refused rather than ignored.
+     * {@code options} with every default filled in, or the first refused option. {@code protocol} is HTTP or HTTPS;
+     * null options are the defaults. TLS-only options on an HTTP probe are refused rather than ignored.
      */
+    public static Result check(HttpProbeOptions options, ProbeProtocol protocol) {
+        try {
+            return new Result(normalized(options, protocol), null, null);
+        } catch (IllegalArgumentException e) {
+            // "field: problem"; a field path never holds ": " (header names are tokens).
+            int at = e.getMessage().indexOf(": ");
+            return new Result(null, e.getMessage().substring(0, at), e.getMessage().substring(at + 2));
+        }
+    }
+
+    /** {@link #check}'s options; IllegalArgumentException "field: problem" when refused. */
     public static HttpProbeOptions normalized(HttpProbeOptions options, ProbeProtocol protocol) {
         HttpProbeOptions o = options == null ? HttpProbeOptions.defaults() : options;
         if (o.unknownKeys() != null && !o.unknownKeys().isEmpty()) {
             String key = o.unknownKeys().keySet().iterator().next();
-            throw new Invalid("http." + key, "unknown key; known: method, path, expected_status, body_regex, body, headers, "
+            throw invalid("http." + key, "unknown key; known: method, path, expected_status, body_regex, body, headers, "
                     + "follow_redirects, max_redirects, ca_file, server_name");
         }
         String method = method(o.method());
@@ -73,13 +80,13 @@ public final class HttpProbeRules {
         boolean follow = Boolean.TRUE.equals(o.followRedirects());
         Integer maxRedirects = o.maxRedirects();
         if (maxRedirects != null && (maxRedirects < 1 || maxRedirects > MAX_REDIRECTS)) {
-            throw new Invalid("http.max_redirects", "must be between 1 and " + MAX_REDIRECTS);
+            throw invalid("http.max_redirects", "must be between 1 and " + MAX_REDIRECTS);
         }
         if (maxRedirects != null && !follow) {
-            throw new Invalid("http.max_redirects", "applies only with follow_redirects: true");
+            throw invalid("http.max_redirects", "applies only with follow_redirects: true");
         }
         if (protocol != ProbeProtocol.HTTPS && o.caFile() != null) {
-            throw new Invalid("http.ca_file", "applies to HTTPS probes only");
+            throw invalid("http.ca_file", "applies to HTTPS probes only");
         }
         return new HttpProbeOptions(method, path(o.path()), expected(o.expectedStatus()), bodyRegex(o.bodyRegex()), body,
                 headers(o.headers()), follow, follow ? (maxRedirects == null ? DEFAULT_MAX_REDIRECTS : maxRedirects) : null,
@@ -98,13 +105,17 @@ public final class HttpProbeRules {
         return false;
     }
 
+    private static IllegalArgumentException invalid(String field, String problem) {
+        return new IllegalArgumentException(field + ": " + problem);
+    }
+
     private static String method(String raw) {
         if (raw == null) {
             return "GET";
         }
         String m = raw.trim().toUpperCase(Locale.ROOT);
         if (!METHODS.contains(m)) {
-            throw new Invalid("http.method", "must be one of " + String.join(", ", METHODS));
+            throw invalid("http.method", "must be one of " + String.join(", ", METHODS));
         }
         return m;
     }
@@ -114,10 +125,10 @@ public final class HttpProbeRules {
             return null;
         }
         if (!Set.of("POST", "PUT", "PATCH").contains(method)) {
-            throw new Invalid("http.body", "applies to POST, PUT and PATCH only");
+            throw invalid("http.body", "applies to POST, PUT and PATCH only");
         }
         if (body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new Invalid("http.body", "must be at most " + MAX_BODY_BYTES + " bytes");
+            throw invalid("http.body", "must be at most " + MAX_BODY_BYTES + " bytes");
         }
         return body;
     }
@@ -127,7 +138,7 @@ public final class HttpProbeRules {
             return "/";
         }
         if (raw.length() > MAX_PATH_LENGTH || !PATH.matcher(raw).matches()) {
-            throw new Invalid("http.path", "must start with / and be at most " + MAX_PATH_LENGTH
+            throw invalid("http.path", "must start with / and be at most " + MAX_PATH_LENGTH
                     + " printable ASCII characters without spaces (percent-encode the rest)");
         }
         return raw;
@@ -138,14 +149,14 @@ public final class HttpProbeRules {
             return List.of("2xx");
         }
         if (raw.isEmpty() || raw.size() > MAX_EXPECTED_STATUS) {
-            throw new Invalid("http.expected_status", "must list 1 to " + MAX_EXPECTED_STATUS + " codes, classes or ranges");
+            throw invalid("http.expected_status", "must list 1 to " + MAX_EXPECTED_STATUS + " codes, classes or ranges");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
             String e = raw.get(i) == null ? "" : raw.get(i).trim();
             var m = STATUS.matcher(e);
             if (!m.matches() || m.group(3) != null && Integer.parseInt(m.group(3)) > Integer.parseInt(m.group(4))) {
-                throw new Invalid("http.expected_status[" + i + "]", "must be a code (200), a class (2xx) or a range "
+                throw invalid("http.expected_status[" + i + "]", "must be a code (200), a class (2xx) or a range "
                         + "(200-299) within 100-599");
             }
             out.add(e.toLowerCase(Locale.ROOT));
@@ -158,12 +169,12 @@ public final class HttpProbeRules {
             return null;
         }
         if (raw.length() > MAX_BODY_REGEX_LENGTH) {
-            throw new Invalid("http.body_regex", "must be at most " + MAX_BODY_REGEX_LENGTH + " characters");
+            throw invalid("http.body_regex", "must be at most " + MAX_BODY_REGEX_LENGTH + " characters");
         }
         try {
             Pattern.compile(raw);
         } catch (PatternSyntaxException e) {
-            throw new Invalid("http.body_regex", "is not a valid regular expression: " + e.getDescription());
+            throw invalid("http.body_regex", "is not a valid regular expression: " + e.getDescription());
         }
         return raw;
     }
@@ -173,7 +184,7 @@ public final class HttpProbeRules {
             return Map.of();
         }
         if (raw.size() > MAX_HEADERS) {
-            throw new Invalid("http.headers", "at most " + MAX_HEADERS + " headers");
+            throw invalid("http.headers", "at most " + MAX_HEADERS + " headers");
         }
         int bytes = 0;
         Map<String, String> out = new LinkedHashMap<>();
@@ -181,22 +192,22 @@ public final class HttpProbeRules {
             String name = e.getKey();
             String field = "http.headers." + name;
             if (name == null || !TOKEN.matcher(name).matches()) {
-                throw new Invalid("http.headers", "a header name must be an HTTP token of at most 128 characters");
+                throw invalid("http.headers", "a header name must be an HTTP token of at most 128 characters");
             }
             if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new Invalid(field, "is written by the probe itself" + ("host".equalsIgnoreCase(name)
+                throw invalid(field, "is written by the probe itself" + ("host".equalsIgnoreCase(name)
                         ? "; set server_name to choose the Host header" : ""));
             }
             String value = e.getValue() == null ? "" : e.getValue();
             for (int i = 0; i < value.length(); i++) {
                 char ch = value.charAt(i);
                 if (ch != '\t' && (ch < 0x20 || ch == 0x7f || ch > 0x7e)) {
-                    throw new Invalid(field, "must be printable ASCII (no CR, LF or other control characters)");
+                    throw invalid(field, "must be printable ASCII (no CR, LF or other control characters)");
                 }
             }
             bytes += name.length() + value.length() + 4;
             if (bytes > MAX_HEADER_BYTES) {
-                throw new Invalid("http.headers", "at most " + MAX_HEADER_BYTES + " bytes of headers in all");
+                throw invalid("http.headers", "at most " + MAX_HEADER_BYTES + " bytes of headers in all");
             }
             out.put(name, value.strip());
         }
@@ -208,7 +219,7 @@ public final class HttpProbeRules {
             return null;
         }
         if (raw.isEmpty() || raw.length() > MAX_CA_FILE_LENGTH || raw.charAt(0) != '/' || raw.chars().anyMatch(ch -> ch < 0x20)) {
-            throw new Invalid("http.ca_file", "must be an absolute path on the agent (at most " + MAX_CA_FILE_LENGTH
+            throw invalid("http.ca_file", "must be an absolute path on the agent (at most " + MAX_CA_FILE_LENGTH
                     + " characters, no control characters)");
         }
         return raw;
@@ -220,7 +231,7 @@ public final class HttpProbeRules {
         }
         String s = raw.trim();
         if (!HOST.matcher(s).matches() || s.matches("[0-9.]+")) {
-            throw new Invalid("http.server_name", "must be a DNS host name (not an address)");
+            throw invalid("http.server_name", "must be a DNS host name (not an address)");
         }
         return s.toLowerCase(Locale.ROOT);
     }

@@ -60,11 +60,11 @@ final class ProbeValidator {
             }
             return null;
         }
-        try {
-            return HttpProbeRules.normalized(options, protocol);
-        } catch (HttpProbeRules.Invalid e) {
-            throw ApiException.invalid(e.field(), e.getMessage());
+        HttpProbeRules.Result r = HttpProbeRules.check(options, protocol);
+        if (!r.valid()) {
+            throw ApiException.invalid(r.field(), r.problem());
         }
+        return r.options();
     }
 
     private static String protocol(String raw) {
