@@ -1,7 +1,6 @@
 package io.aami.agent.probes;
 
 import io.aami.contract.probes.HttpProbeOptions;
-import java.net.Inet6Address;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -145,9 +144,5 @@ final class HttpExchange {
 
     static boolean literal(String host) {
         return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
-    }
-
-    static boolean v6(java.net.InetAddress a) {
-        return a instanceof Inet6Address;
     }
 }
