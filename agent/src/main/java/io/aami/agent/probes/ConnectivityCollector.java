@@ -14,7 +14,9 @@ import java.util.Map;
 
 /**
  * The latest result per task id, rendered at scrape time as
- * {@code nodepolicy_connectivity_status} and {@code nodepolicy_connectivity_latency_seconds}.
+ * {@code nodepolicy_connectivity_status} and {@code nodepolicy_connectivity_latency_seconds}, and for HTTPS results
+ * that saw a certificate {@code aami_probe_tls_cert_expiry_timestamp_seconds} (the leaf's not_after, Unix seconds;
+ * also when the handshake refused it, so an expired certificate shows its date).
  * A bounded LRU map rather than labelled gauges, because a gauge child per task id would grow
  * without bound and never let a series go; recording a task id makes it the most recent, and the
  * least recent is dropped beyond {@code maxTaskIds}.
@@ -22,6 +24,7 @@ import java.util.Map;
 final class ConnectivityCollector implements MultiCollector {
     static final String STATUS = "nodepolicy_connectivity_status";
     static final String LATENCY = "nodepolicy_connectivity_latency_seconds";
+    static final String CERT_EXPIRY = "aami_probe_tls_cert_expiry_timestamp_seconds";
 
     /**
      * A task's latest result as recorded. Its labels are made at scrape time, not here: a /run_tasks call
@@ -74,17 +77,26 @@ final class ConnectivityCollector implements MultiCollector {
                 .help("1 if the latest probe of the task succeeded, else 0");
         GaugeSnapshot.Builder latency = GaugeSnapshot.builder().name(LATENCY).unit(Unit.SECONDS)
                 .help("Total time of the latest probe of the task");
+        GaugeSnapshot.Builder expiry = GaugeSnapshot.builder().name(CERT_EXPIRY)
+                .help("Unix time the server certificate seen by the task's latest HTTPS probe expires");
+        boolean anyExpiry = false;
         for (Latest l : copy) {
             Labels labels = l.labels();
             status.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(l.result().success() ? 1 : 0).build());
             latency.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(l.result().totalMs() / 1_000.0).build());
+            if (l.result().certNotAfter() != null) {
+                anyExpiry = true;
+                expiry.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
+                        .value(l.result().certNotAfter().getEpochSecond()).build());
+            }
         }
-        return MetricSnapshots.of(status.build(), latency.build());
+        return anyExpiry ? MetricSnapshots.of(status.build(), latency.build(), expiry.build())
+                : MetricSnapshots.of(status.build(), latency.build());
     }
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(STATUS, LATENCY);
+        return List.of(STATUS, LATENCY, CERT_EXPIRY);
     }
 
     private static String orEmpty(String s) {

@@ -31,11 +31,19 @@ final class ProbeAttempt {
     InetSocketAddress local;
     /** When the connect (TCP) or send (UDP) began. */
     long connectStartNanos;
+    /** HTTP(S) only: the exchange's state, and the selector its hops register with. */
+    HttpExchange http;
+    java.nio.channels.Selector selector;
 
     ProbeAttempt(ValidatedProbe probe, ResultSink sink, int index) {
         this.probe = probe;
         this.sink = sink;
         this.index = index;
+    }
+
+    /** The port being connected to: the probe's, or a followed redirect's. */
+    int port() {
+        return http != null ? http.port : probe.targetPort();
     }
 
     void fail(Throwable failure) {
@@ -63,7 +71,9 @@ final class ProbeAttempt {
         return new ProbeResult(probe.taskId(), sourceIp, sourcePort, targetIp, probe.targetPort(),
                 probe.protocol().wire(), outcome.reason() == ProbeReason.OK, outcome.reason().wire(),
                 dnsNanos < 0 ? null : millis(dnsNanos), outcome.connectNanos() < 0 ? null : millis(outcome.connectNanos()),
-                millis(nowNanos - startNanos), executedAt);
+                millis(nowNanos - startNanos), executedAt, http == null ? null : http.status == 0 ? null : http.status,
+                http == null || !http.handshook ? null : millis(http.tlsNanos),
+                http == null || http.firstByteNanos < 0 ? null : millis(http.firstByteNanos), http == null ? null : http.certNotAfter);
     }
 
     /** Milliseconds rounded to the microsecond: finer digits are noise. */

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs TCP and UDP connectivity probes: the one engine behind the local API and scheduled probes.
+ * Runs TCP, UDP, HTTP and HTTPS probes: the one engine behind the local API and scheduled probes.
  *
  * <p><b>Threads.</b> One selector loop thread ({@code aami-probe-loop}) drives every probe:
  * non-blocking sockets, a deadline heap checked each iteration for timeouts, at most
@@ -83,7 +83,8 @@ public final class ProbeEngine implements AutoCloseable {
         this.inbox = new Inbox(selector);
         this.resolver = new TargetResolver(lookup, resolverThreads, inbox::resolved);
         this.completer = Executors.newSingleThreadExecutor(r -> DaemonThreads.thread("aami-probe-complete", r));
-        ProbeLoop loop = new ProbeLoop(selector, inbox, maxInFlight, resolver, new Completions(completer), metrics, clock, tcp, udp);
+        ProbeLoop loop = new ProbeLoop(selector, inbox, maxInFlight, resolver, new Completions(completer), metrics, clock, tcp, udp,
+                new HttpProber(new TcpProber(), new TlsContexts(), Clock.systemUTC()));
         this.loopThread = DaemonThreads.thread("aami-probe-loop", loop);
         loopThread.start();
         LOG.info("probe engine started: max {} probes in flight", maxInFlight);

@@ -1,6 +1,5 @@
 package io.aami.agent.probes;
 
-import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbeReason;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
@@ -29,14 +28,16 @@ final class ProbeLoop implements Runnable {
     private final Clock clock;
     private final Prober tcp;
     private final Prober udp;
+    private final Prober http;
     private final ProbeCrashLog crashLog = new ProbeCrashLog();
     private final ArrayDeque<ProbeAttempt> waiting = new ArrayDeque<>();
     private final DeadlineQueue deadlines = new DeadlineQueue();
     private int inFlight;
 
     ProbeLoop(Selector selector, Inbox inbox, int maxInFlight, TargetResolver resolver, Completions completions,
-              ProbeMetrics metrics, Clock clock, Prober tcp, Prober udp) {
+              ProbeMetrics metrics, Clock clock, Prober tcp, Prober udp, Prober http) {
         this.tcp = tcp;
+        this.http = http;
         this.udp = udp;
         this.selector = selector;
         this.inbox = inbox;
@@ -197,10 +198,14 @@ final class ProbeLoop implements Runnable {
     }
 
     private Prober proberFor(ProbeAttempt a) {
-        return a.probe.protocol() == ProbeProtocol.TCP ? tcp : udp;
+        return switch (a.probe.protocol()) {
+            case TCP -> tcp;
+            case UDP -> udp;
+            case HTTP, HTTPS -> http;
+        };
     }
 
-    private static void closeChannel(ProbeAttempt a) {
+    static void closeChannel(ProbeAttempt a) {
         if (a.channel != null) {
             try {
                 a.channel.close();

@@ -21,6 +21,7 @@ import java.util.Objects;
  *       via {@link #recordTaskResult(String, ProbeResult)}); at most {@code maxTaskIds} task ids
  *       are kept, the least recently recorded dropped first (default {@value #DEFAULT_MAX_TASK_IDS})</li>
  *   <li>{@code nodepolicy_connectivity_latency_seconds{same labels}}: total time of that result</li>
+ *   <li>{@code aami_probe_tls_cert_expiry_timestamp_seconds{same labels}}: an HTTPS result's certificate not_after</li>
  *   <li>{@code aami_agent_probes_total{protocol,reason}}: probes finished by the engine (all pairs from start-up)</li>
  *   <li>{@code aami_agent_probes_in_flight}: probes running now</li>
  *   <li>{@code aami_agent_probes_queue_depth}: probes waiting for an in-flight slot</li>
@@ -60,8 +61,10 @@ public final class ProbeMetrics {
                 .help("Scheduled probe slots skipped because the previous run was still going").register(registry);
         for (ProbeProtocol p : ProbeProtocol.values()) {
             durations[p.ordinal()] = duration.labelValues(p.wire());
-            for (ProbeReason r : ProbeReason.values()) {
-                totals[p.ordinal()][r.ordinal()] = total.labelValues(p.wire(), r.wire());
+            // Only the reasons the protocol can end with: a TCP probe has no http_status series at 0.
+            totals[p.ordinal()][ProbeReason.OK.ordinal()] = total.labelValues(p.wire(), ProbeReason.OK.wire());
+            for (String r : ProbeReason.failureWireNames(p)) {
+                totals[p.ordinal()][ProbeReason.fromWire(r).orElseThrow().ordinal()] = total.labelValues(p.wire(), r);
             }
         }
     }
@@ -90,7 +93,12 @@ public final class ProbeMetrics {
 
     /** Loop thread: one finished probe. */
     void probeFinished(ProbeProtocol protocol, ProbeReason reason, long nanos) {
-        totals[protocol.ordinal()][reason.ordinal()].inc();
+        CounterDataPoint point = totals[protocol.ordinal()][reason.ordinal()];
+        if (point == null) {
+            point = total.labelValues(protocol.wire(), reason.wire());
+            totals[protocol.ordinal()][reason.ordinal()] = point;
+        }
+        point.inc();
         durations[protocol.ordinal()].observe(nanos / 1e9);
     }
 

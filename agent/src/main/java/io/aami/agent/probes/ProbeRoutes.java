@@ -49,7 +49,7 @@ public final class ProbeRoutes {
     static final int MAX_STRING_CHARS = 2 * ProbeLimits.MAX_UDP_PAYLOAD_BYTES + 2;
     /** One task: room for its two longest strings, and then some. */
     static final BodyLimits ONE_TASK = new BodyLimits(512 * 1024, 16, MAX_STRING_CHARS,
-            LocalApiException.badRequest("MALFORMED_JSON", "a probe task holds no arrays"));
+            LocalApiException.badRequest("MALFORMED_JSON", "a probe task's only array, http.expected_status, holds at most 16 entries"));
     /** {@value #MAX_TASKS} tasks, the parse stopping at the next one; what 10,000 tasks need fits in 4 MiB. */
     static final BodyLimits TASKS = new BodyLimits(LocalApi.MAX_BODY, MAX_TASKS, MAX_STRING_CHARS,
             LocalApiException.badRequest("TOO_MANY_TASKS", "at most " + MAX_TASKS + " tasks per call"));

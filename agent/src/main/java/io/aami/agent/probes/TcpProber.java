@@ -55,7 +55,7 @@ final class TcpProber implements Prober {
         }
         a.connectStartNanos = System.nanoTime();
         try {
-            if (ch.connect(new InetSocketAddress(a.target, a.probe.targetPort()))
+            if (ch.connect(new InetSocketAddress(a.target, a.port()))
                     || a.target.isLoopbackAddress() && ch.finishConnect()) {
                 return connected(a, ch);
             }
@@ -84,7 +84,7 @@ final class TcpProber implements Prober {
     private static Outcome connected(ProbeAttempt a, SocketChannel ch) throws IOException {
         long connectNanos = System.nanoTime() - a.connectStartNanos;
         a.local = (InetSocketAddress) ch.getLocalAddress();
-        if (connectedToItself(a.local, a.target, a.probe.targetPort())) {
+        if (connectedToItself(a.local, a.target, a.port())) {
             // TCP simultaneous open with itself: the port is closed, nothing answered. The engine closes the channel.
             LOG.debug("probe tcp {}:{} connected to itself: refused", a.target.getHostAddress(), a.probe.targetPort());
             return new Outcome(ProbeReason.REFUSED, connectNanos);

@@ -1,5 +1,6 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.HttpProbeOptions;
 import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeProtocol;
@@ -20,11 +21,23 @@ import java.util.Objects;
  * @param targetAddress the parsed literal, or null when {@code target} is a host name to resolve
  * @param payload       bytes a UDP probe sends (empty: an empty datagram); treat as read-only
  * @param expect        bytes a UDP reply must contain, or null for "any reply"; treat as read-only
+ * @param http          HTTP(S) only: the normalized options ({@code HttpProbeRules.normalized}); null otherwise
  */
 public record ValidatedProbe(String taskId, InetAddress sourceIp, int sourcePort, String target, InetAddress targetAddress,
                              int targetPort, ProbeProtocol protocol, int timeoutMs, byte[] payload, byte[] expect,
-                             boolean udpNoReplyOk) {
+                             boolean udpNoReplyOk, HttpProbeOptions http) {
+    /** A TCP or UDP probe. */
+    public ValidatedProbe(String taskId, InetAddress sourceIp, int sourcePort, String target, InetAddress targetAddress,
+                          int targetPort, ProbeProtocol protocol, int timeoutMs, byte[] payload, byte[] expect,
+                          boolean udpNoReplyOk) {
+        this(taskId, sourceIp, sourcePort, target, targetAddress, targetPort, protocol, timeoutMs, payload, expect,
+                udpNoReplyOk, null);
+    }
+
     public ValidatedProbe {
+        if (protocol != null && protocol.http() != (http != null)) {
+            throw new IllegalArgumentException("http options are required for HTTP(S) probes and refused for others");
+        }
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(payload, "payload");

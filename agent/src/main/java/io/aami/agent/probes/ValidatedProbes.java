@@ -3,6 +3,8 @@ package io.aami.agent.probes;
 import static io.aami.common.text.Strings.blankToNull;
 
 import io.aami.contract.policy.ProbeSpec;
+import io.aami.contract.probes.HttpProbeOptions;
+import io.aami.contract.probes.HttpProbeRules;
 import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeProtocol;
@@ -46,11 +48,26 @@ public final class ValidatedProbes {
         byte[] payload = Hex.decode("payload", task.payload(), ProbeLimits.MAX_UDP_PAYLOAD_BYTES);
         byte[] expect = Hex.decode("expect", task.expect(), ProbeLimits.MAX_UDP_PAYLOAD_BYTES);
         boolean noReplyOk = Boolean.TRUE.equals(task.udpNoReplyOk());
-        if (protocol == ProbeProtocol.TCP) {
+        if (protocol != ProbeProtocol.UDP) {
             rejectUdpOnlyFields(payload, expect, noReplyOk);
         }
         return new ValidatedProbe(taskId, source, sourcePort, target, targetAddress, targetPort, protocol, timeoutMs,
-                payload, expect.length == 0 ? null : expect, noReplyOk);
+                payload, expect.length == 0 ? null : expect, noReplyOk, http(task.http(), protocol));
+    }
+
+    /** The normalized HTTP options of an HTTP(S) probe (defaults when absent); refused on TCP and UDP. */
+    private static HttpProbeOptions http(HttpProbeOptions options, ProbeProtocol protocol) {
+        if (!protocol.http()) {
+            if (options != null) {
+                throw new InvalidProbeException("http", "http applies to HTTP and HTTPS probes only");
+            }
+            return null;
+        }
+        HttpProbeRules.Result r = HttpProbeRules.check(options, protocol);
+        if (!r.valid()) {
+            throw new InvalidProbeException(r.field(), r.field() + " " + r.problem());
+        }
+        return r.options();
     }
 
     /** The validated form of the GET /probe query ({@code target} is accepted for {@code target_ip}). */
@@ -65,7 +82,7 @@ public final class ValidatedProbes {
     /** A scheduled probe as a task recorded under {@code taskId}; validate it with {@link #from}. */
     public static ProbeTask toTask(ProbeSpec spec, String taskId) {
         return new ProbeTask(taskId, spec.sourceIp(), spec.sourcePort(), spec.target(), spec.targetPort(), spec.protocol(),
-                spec.timeoutMs(), spec.payload(), spec.expect(), spec.udpNoReplyOk());
+                spec.timeoutMs(), spec.payload(), spec.expect(), spec.udpNoReplyOk(), spec.http());
     }
 
     /** The result that reports an invalid {@code task} instead of running it (scheduled probes). */
@@ -125,16 +142,16 @@ public final class ValidatedProbes {
     /** Null or blank is the default (TCP); an unknown name is refused with the names that are known. */
     private static ProbeProtocol protocol(String text) {
         return ProbeProtocol.parse(text).orElseThrow(() ->
-                new InvalidProbeException("protocol", "protocol must be TCP or UDP, got '" + text + "'"));
+                new InvalidProbeException("protocol", "protocol must be " + ProbeProtocol.names() + ", got '" + text + "'"));
     }
 
     /** A TCP probe succeeds on the handshake; silently ignoring these fields would hide a misconfiguration. */
     private static void rejectUdpOnlyFields(byte[] payload, byte[] expect, boolean noReplyOk) {
         if (payload.length > 0) {
-            throw new InvalidProbeException("payload", "payload applies to UDP probes only; a TCP probe checks the handshake");
+            throw new InvalidProbeException("payload", "payload applies to UDP probes only");
         }
         if (expect.length > 0) {
-            throw new InvalidProbeException("expect", "expect applies to UDP probes only; a TCP probe checks the handshake");
+            throw new InvalidProbeException("expect", "expect applies to UDP probes only");
         }
         if (noReplyOk) {
             throw new InvalidProbeException("udp_no_reply_ok", "udp_no_reply_ok applies to UDP probes only");

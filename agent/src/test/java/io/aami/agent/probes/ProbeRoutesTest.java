@@ -58,6 +58,33 @@ class ProbeRoutesTest {
     }
 
     @Test
+    void httpProbesRunThroughTheTaskRoutesAndTheirOptionsAreChecked() throws Exception {
+        try (TestWebServer web = TestWebServer.http()) {
+            HttpResponse<String> tasks = post("/run_tasks", "[{\"task_id\":\"web\",\"target_ip\":\"127.0.0.1\",\"target_port\":"
+                    + web.port() + ",\"protocol\":\"HTTP\",\"http\":{\"path\":\"/down\",\"expected_status\":[\"5xx\"]}}]");
+            HttpResponse<String> unknown = post("/probe_json", "{\"target_ip\":\"127.0.0.1\",\"target_port\":" + web.port()
+                    + ",\"protocol\":\"HTTP\",\"http\":{\"pathh\":\"/\"}}");
+            HttpResponse<String> crlf = post("/run_tasks", "[{\"target_ip\":\"127.0.0.1\",\"target_port\":" + web.port()
+                    + ",\"protocol\":\"HTTP\",\"http\":{\"headers\":{\"X-A\":\"a\\r\\nHost: evil\"}}}]");
+            HttpResponse<String> onTcp = post("/probe_json", "{\"target_ip\":\"127.0.0.1\",\"target_port\":" + web.port()
+                    + ",\"http\":{}}");
+
+            assertThat(tasks.statusCode()).as(tasks.body()).isEqualTo(200);
+            JsonNode result = mapper.readTree(tasks.body()).get(0);
+            assertThat(result.get("reason").asText()).isEqualTo("ok");
+            assertThat(result.get("http_status").asInt()).isEqualTo(503);
+            assertThat(result.get("protocol").asText()).isEqualTo("HTTP");
+            assertThat(result.has("first_byte_ms")).isTrue();
+            assertThat(unknown.statusCode()).isEqualTo(400);
+            assertThat(mapper.readTree(unknown.body()).get("field").asText()).isEqualTo("http.pathh");
+            assertThat(crlf.statusCode()).isEqualTo(400);
+            assertThat(mapper.readTree(crlf.body()).get("field").asText()).isEqualTo("tasks[0].http.headers.X-A");
+            assertThat(onTcp.statusCode()).isEqualTo(400);
+            assertThat(mapper.readTree(onTcp.body()).get("field").asText()).isEqualTo("http");
+        }
+    }
+
+    @Test
     void theSeedsThreeCallsWorkAsWritten() throws Exception {
         HttpResponse<String> probe = get("/probe?source_ip=127.0.0.1&target_ip=127.0.0.1&target_port=22");
         HttpResponse<String> json = post("/probe_json", "{\"task_id\":\"t1\",\"source_ip\":\"127.0.0.1\",\"target_ip\":"
@@ -138,7 +165,7 @@ class ProbeRoutesTest {
             assertThat(body.get("code").asText()).isIn("INVALID_PROBE", "MALFORMED_JSON");
         }
         JsonNode badElement = mapper.readTree(answers.get(9).body());
-        assertThat(badElement.get("error").asText()).startsWith("tasks[2]: protocol must be TCP or UDP");
+        assertThat(badElement.get("error").asText()).startsWith("tasks[2]: protocol must be TCP, UDP, HTTP or HTTPS");
         assertThat(badElement.get("field").asText()).isEqualTo("tasks[2].protocol");
         JsonNode missingPort = mapper.readTree(answers.get(0).body());
         assertThat(missingPort.get("code").asText()).isEqualTo("INVALID_PROBE");

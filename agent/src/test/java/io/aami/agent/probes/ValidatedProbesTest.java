@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbeResult;
+import io.aami.contract.probes.HttpProbeOptions;
 import io.aami.contract.probes.ProbeTask;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -45,7 +47,7 @@ class ValidatedProbesTest {
         assertThat(ValidatedProbes.fromQuery(Map.of("target", "10.0.0.1", "target_port", "22", "protocol", protocol)).protocol())
                 .isEqualTo(expected);
         assertThatThrownBy(() -> ValidatedProbes.from(task(null, null, "10.0.0.1", 22, " tcp6 ", null, null, null, null)))
-                .isInstanceOf(InvalidProbeException.class).hasMessage("protocol must be TCP or UDP, got ' tcp6 '");
+                .isInstanceOf(InvalidProbeException.class).hasMessage("protocol must be TCP, UDP, HTTP or HTTPS, got ' tcp6 '");
     }
 
     @Test
@@ -95,7 +97,77 @@ class ValidatedProbesTest {
                 Arguments.of(task(null, null, "10.0.0.1", 22, "TCP", null, null, null, true), "udp_no_reply_ok", "UDP"),
                 Arguments.of(new ProbeTask("x".repeat(257), null, null, "10.0.0.1", 22, null, null, null, null, null),
                         "task_id", "256"),
-                Arguments.of(null, "task", "null"));
+                Arguments.of(null, "task", "null"),
+                Arguments.of(web("TCP", http(null, null, null, null, null, null, null, null)), "http", "HTTP and HTTPS"),
+                Arguments.of(web("HTTP", http("TRACE", null, null, null, null, null, null, null)), "http.method", "GET"),
+                Arguments.of(web("HTTP", http(null, "no-slash", null, null, null, null, null, null)), "http.path", "start with /"),
+                Arguments.of(web("HTTP", http(null, "/a b", null, null, null, null, null, null)), "http.path", "without spaces"),
+                Arguments.of(web("HTTP", http(null, "/" + "a".repeat(2048), null, null, null, null, null, null)), "http.path", "2048"),
+                Arguments.of(web("HTTP", http(null, null, List.of("2xx", "600"), null, null, null, null, null)),
+                        "http.expected_status[1]", "100-599"),
+                Arguments.of(web("HTTP", http(null, null, List.of("300-200"), null, null, null, null, null)),
+                        "http.expected_status[0]", "range"),
+                Arguments.of(web("HTTP", http(null, null, List.of(), null, null, null, null, null)), "http.expected_status", "1 to 16"),
+                Arguments.of(web("HTTP", http(null, null, null, "a(b", null, null, null, null)), "http.body_regex", "regular expression"),
+                Arguments.of(web("HTTP", http(null, null, null, "a".repeat(1025), null, null, null, null)), "http.body_regex", "1024"),
+                Arguments.of(web("HTTP", http(null, null, null, null, Map.of("X-A", "a\r\nHost: evil"), null, null, null)),
+                        "http.headers.X-A", "no CR, LF"),
+                Arguments.of(web("HTTP", http(null, null, null, null, Map.of("Host", "other"), null, null, null)),
+                        "http.headers.Host", "server_name"),
+                Arguments.of(web("HTTP", http(null, null, null, null, Map.of("Transfer-Encoding", "chunked"), null, null, null)),
+                        "http.headers.Transfer-Encoding", "probe itself"),
+                Arguments.of(web("HTTP", http(null, null, null, null, Map.of("bad name", "x"), null, null, null)),
+                        "http.headers", "token"),
+                Arguments.of(web("HTTP", http(null, null, null, null, manyHeaders(33), null, null, null)), "http.headers", "32"),
+                Arguments.of(web("HTTP", http(null, null, null, null, null, true, 11, null)), "http.max_redirects", "10"),
+                Arguments.of(web("HTTP", http(null, null, null, null, null, null, 3, null)), "http.max_redirects",
+                        "follow_redirects"),
+                Arguments.of(web("HTTP", http(null, null, null, null, null, null, null, "/etc/ca.pem")), "http.ca_file", "HTTPS"),
+                Arguments.of(web("HTTPS", http(null, null, null, null, null, null, null, "relative.pem")), "http.ca_file",
+                        "absolute"),
+                Arguments.of(web("HTTPS", new HttpProbeOptions(null, null, null, null, null, null, null, null, null, "10.0.0.1")),
+                        "http.server_name", "host name"),
+                Arguments.of(web("HTTP", new HttpProbeOptions("GET", null, null, null, "data", null, null, null, null, null)),
+                        "http.body", "POST"),
+                Arguments.of(web("HTTP", new HttpProbeOptions(null, null, null, null, null, null, null, null, null, null,
+                        Map.of("follow_redirect", true))), "http.follow_redirect", "unknown key"));
+    }
+
+    static ProbeTask web(String protocol, HttpProbeOptions options) {
+        return new ProbeTask(null, null, null, "10.0.0.1", 443, protocol, null, null, null, null, options);
+    }
+
+    static HttpProbeOptions http(String method, String path, List<String> expected, String regex, Map<String, String> headers,
+                                 Boolean follow, Integer maxRedirects, String caFile) {
+        return new HttpProbeOptions(method, path, expected, regex, null, headers, follow, maxRedirects, caFile, null);
+    }
+
+    static Map<String, String> manyHeaders(int n) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            out.put("X-H" + i, "v");
+        }
+        return out;
+    }
+
+    @Test
+    void httpOptionsTakeTheirDefaultsAndTravelFromASpec() {
+        ValidatedProbe plain = ValidatedProbes.from(web("http", null));
+        assertThat(plain.protocol()).isEqualTo(ProbeProtocol.HTTP);
+        assertThat(plain.http().method()).isEqualTo("GET");
+        assertThat(plain.http().path()).isEqualTo("/");
+        assertThat(plain.http().expectedStatus()).containsExactly("2xx");
+        assertThat(plain.http().followRedirects()).isFalse();
+        assertThat(plain.http().maxRedirects()).isNull();
+        ValidatedProbe follow = ValidatedProbes.from(web("HTTPS", http("head", "/health?x=1", List.of("200", "3XX", "401-403"),
+                null, Map.of("X-Token", " t "), true, null, "/etc/ssl/ca.pem")));
+        assertThat(follow.http().method()).isEqualTo("HEAD");
+        assertThat(follow.http().expectedStatus()).containsExactly("200", "3xx", "401-403");
+        assertThat(follow.http().headers()).containsEntry("X-Token", "t");
+        assertThat(follow.http().maxRedirects()).isEqualTo(5);
+        ProbeSpec spec = new ProbeSpec(UUID.randomUUID(), null, "web", null, null, "web.example", 443, "HTTPS", 800, 30, null,
+                null, false, Map.of(), follow.http());
+        assertThat(ValidatedProbes.from(ValidatedProbes.toTask(spec, "w")).http()).isEqualTo(follow.http());
     }
 
     @ParameterizedTest

@@ -1,5 +1,7 @@
 package io.aami.contract.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.aami.contract.probes.HttpProbeOptions;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,5 +12,13 @@ import java.util.UUID;
  */
 public record ProbeSpec(UUID probeId, UUID destinationTargetId, String name, String sourceIp, Integer sourcePort,
                         String target, int targetPort, String protocol, int timeoutMs, int intervalSeconds,
+                        String payload, String expect, boolean udpNoReplyOk, Map<String, String> labels,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HttpProbeOptions http) {
+    /** A TCP or UDP probe (no http options). */
+    public ProbeSpec(UUID probeId, UUID destinationTargetId, String name, String sourceIp, Integer sourcePort,
+                        String target, int targetPort, String protocol, int timeoutMs, int intervalSeconds,
                         String payload, String expect, boolean udpNoReplyOk, Map<String, String> labels) {
+        this(probeId, destinationTargetId, name, sourceIp, sourcePort, target, targetPort, protocol, timeoutMs, intervalSeconds, payload, expect, udpNoReplyOk, labels, null);
+    }
+
 }

@@ -24,14 +24,64 @@ public enum ProbeReason {
     /** The source address is not local or the source port is in use (or no local socket could be made). */
     BIND_ERROR("bind_error"),
     /** The probe itself is invalid, or a UDP reply did not contain the expected bytes. */
-    INVALID("invalid");
+    INVALID("invalid"),
+    /** HTTP(S): the response's status code is not among the expected ones. */
+    HTTP_STATUS("http_status"),
+    /** HTTP(S): the body (its first {@link HttpProbeRules#BODY_READ_LIMIT} bytes) does not match body_regex. */
+    BODY_MISMATCH("body_mismatch"),
+    /** HTTPS: the TLS handshake failed (untrusted chain, protocol or cipher mismatch, unreadable CA file). */
+    TLS_ERROR("tls_error"),
+    /** HTTPS: the server's certificate is past its not_after (or not yet valid). */
+    CERTIFICATE_EXPIRED("certificate_expired"),
+    /** HTTPS: the certificate does not name server_name (or the target). */
+    HOSTNAME_MISMATCH("hostname_mismatch"),
+    /** HTTP(S): a redirect led back to a URL already visited, or past max_redirects. */
+    REDIRECT_LOOP("redirect_loop"),
+    /** HTTP(S): the answer is not HTTP/1.x (bad status line, headers past the limit, broken chunks) or ended early. */
+    HTTP_ERROR("http_error");
 
     /** Every wire name, {@code ok} first. */
     public static final List<String> WIRE_NAMES = Arrays.stream(values()).map(ProbeReason::wire).toList();
     /** The wire names of the failures: every reason but {@code ok}. */
     public static final List<String> FAILURE_WIRE_NAMES = WIRE_NAMES.subList(1, WIRE_NAMES.size());
 
+    /** refused … invalid: every probe can end with these. */
+    private static final List<String> TRANSPORT_FAILURES = FAILURE_WIRE_NAMES.subList(0, INVALID.ordinal());
+    private static final List<String> HTTP_FAILURES = List.of(HTTP_STATUS.wire, BODY_MISMATCH.wire, REDIRECT_LOOP.wire,
+            HTTP_ERROR.wire);
+    private static final List<String> TLS_FAILURES = List.of(TLS_ERROR.wire, CERTIFICATE_EXPIRED.wire, HOSTNAME_MISMATCH.wire);
+
     private final String wire;
+
+    /**
+     * The failure reasons a probe of {@code protocol} can end with, in declaration order: the one-hot failure
+     * series of a TCP or UDP probe are not multiplied by reasons only HTTP(S) can have.
+     */
+    public static List<String> failureWireNames(ProbeProtocol protocol) {
+        return BY_PROTOCOL.get(protocol == null ? ProbeProtocol.DEFAULT : protocol);
+    }
+
+    private static final java.util.Map<ProbeProtocol, List<String>> BY_PROTOCOL = byProtocol();
+
+    private static java.util.Map<ProbeProtocol, List<String>> byProtocol() {
+        java.util.Map<ProbeProtocol, List<String>> map = new java.util.EnumMap<>(ProbeProtocol.class);
+        for (ProbeProtocol p : ProbeProtocol.values()) {
+            map.put(p, failures(p));
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    private static List<String> failures(ProbeProtocol protocol) {
+        List<String> out = new java.util.ArrayList<>(TRANSPORT_FAILURES);
+        if (protocol != null && protocol.http()) {
+            out.addAll(HTTP_FAILURES);
+        }
+        if (protocol == ProbeProtocol.HTTPS) {
+            out.addAll(TLS_FAILURES);
+        }
+        out.sort(java.util.Comparator.comparingInt(w -> fromWire(w).orElseThrow().ordinal()));
+        return List.copyOf(out);
+    }
 
     ProbeReason(String wire) {
         this.wire = wire;

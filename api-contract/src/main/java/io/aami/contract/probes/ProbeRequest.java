@@ -1,5 +1,6 @@
 package io.aami.contract.probes;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,5 +13,14 @@ import java.util.UUID;
 public record ProbeRequest(String name, String description, String sourceIp, Integer sourcePort, String target,
                            UUID targetGroupId, Integer targetPort, String protocol, Integer timeoutMs, Integer intervalSeconds,
                            String payload, String expect, Boolean udpNoReplyOk, UUID groupId, UUID targetId, Boolean global,
+                           Map<String, String> labels, Boolean enabled,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HttpProbeOptions http) {
+    /** A TCP or UDP probe (no http options). */
+    public ProbeRequest(String name, String description, String sourceIp, Integer sourcePort, String target,
+                           UUID targetGroupId, Integer targetPort, String protocol, Integer timeoutMs, Integer intervalSeconds,
+                           String payload, String expect, Boolean udpNoReplyOk, UUID groupId, UUID targetId, Boolean global,
                            Map<String, String> labels, Boolean enabled) {
+        this(name, description, sourceIp, sourcePort, target, targetGroupId, targetPort, protocol, timeoutMs, intervalSeconds, payload, expect, udpNoReplyOk, groupId, targetId, global, labels, enabled, null);
+    }
+
 }

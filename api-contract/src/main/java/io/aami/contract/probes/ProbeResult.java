@@ -1,5 +1,6 @@
 package io.aami.contract.probes;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
@@ -8,5 +9,16 @@ import java.time.Instant;
  */
 public record ProbeResult(String taskId, String sourceIp, int sourcePort, String targetIp, int targetPort, String protocol,
                           boolean success, String reason, Double dnsMs, Double connectMs, double totalMs,
+                          Instant executedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer httpStatus,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double tlsMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double firstByteMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant certNotAfter) {
+    /** A TCP or UDP result (no HTTP fields). */
+    public ProbeResult(String taskId, String sourceIp, int sourcePort, String targetIp, int targetPort, String protocol,
+                          boolean success, String reason, Double dnsMs, Double connectMs, double totalMs,
                           Instant executedAt) {
+        this(taskId, sourceIp, sourcePort, targetIp, targetPort, protocol, success, reason, dnsMs, connectMs, totalMs, executedAt, null, null, null, null);
+    }
+
 }

@@ -1,5 +1,6 @@
 package io.aami.contract.probes;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -7,5 +8,17 @@ import java.util.UUID;
 public record ProbeResultView(long seq, UUID probeId, UUID destinationTargetId, String target, String targetIp,
                               int targetPort, String protocol, String sourceIp, Integer sourcePort, boolean success,
                               String reason, Double dnsMs, Double connectMs, double totalMs, Instant executedAt,
+                              Instant receivedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer httpStatus,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double tlsMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double firstByteMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant certNotAfter) {
+    /** A TCP or UDP result (no HTTP fields). */
+    public ProbeResultView(long seq, UUID probeId, UUID destinationTargetId, String target, String targetIp,
+                              int targetPort, String protocol, String sourceIp, Integer sourcePort, boolean success,
+                              String reason, Double dnsMs, Double connectMs, double totalMs, Instant executedAt,
                               Instant receivedAt) {
+        this(seq, probeId, destinationTargetId, target, targetIp, targetPort, protocol, sourceIp, sourcePort, success, reason, dnsMs, connectMs, totalMs, executedAt, receivedAt, null, null, null, null);
+    }
+
 }

@@ -1,5 +1,6 @@
 package io.aami.contract.probes;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonAlias;
 
 /**
@@ -8,5 +9,13 @@ import com.fasterxml.jackson.annotation.JsonAlias;
  */
 public record ProbeTask(String taskId, String sourceIp, Integer sourcePort, @JsonAlias("target") String targetIp,
                         Integer targetPort, String protocol, Integer timeoutMs, String payload, String expect,
+                        Boolean udpNoReplyOk,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HttpProbeOptions http) {
+    /** A TCP or UDP probe (no http options). */
+    public ProbeTask(String taskId, String sourceIp, Integer sourcePort, String targetIp,
+                        Integer targetPort, String protocol, Integer timeoutMs, String payload, String expect,
                         Boolean udpNoReplyOk) {
+        this(taskId, sourceIp, sourcePort, targetIp, targetPort, protocol, timeoutMs, payload, expect, udpNoReplyOk, null);
+    }
+
 }

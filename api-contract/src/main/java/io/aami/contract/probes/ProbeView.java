@@ -1,5 +1,6 @@
 package io.aami.contract.probes;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -8,5 +9,14 @@ import java.util.UUID;
 public record ProbeView(UUID id, String name, String description, String sourceIp, Integer sourcePort, String target,
                         UUID targetGroupId, int targetPort, String protocol, int timeoutMs, int intervalSeconds, String payload,
                         String expect, boolean udpNoReplyOk, String scope, UUID groupId, UUID targetId, boolean global,
+                        Map<String, String> labels, boolean enabled, Instant createdAt, Instant updatedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HttpProbeOptions http) {
+    /** A TCP or UDP probe (no http options). */
+    public ProbeView(UUID id, String name, String description, String sourceIp, Integer sourcePort, String target,
+                        UUID targetGroupId, int targetPort, String protocol, int timeoutMs, int intervalSeconds, String payload,
+                        String expect, boolean udpNoReplyOk, String scope, UUID groupId, UUID targetId, boolean global,
                         Map<String, String> labels, boolean enabled, Instant createdAt, Instant updatedAt) {
+        this(id, name, description, sourceIp, sourcePort, target, targetGroupId, targetPort, protocol, timeoutMs, intervalSeconds, payload, expect, udpNoReplyOk, scope, groupId, targetId, global, labels, enabled, createdAt, updatedAt, null);
+    }
+
 }

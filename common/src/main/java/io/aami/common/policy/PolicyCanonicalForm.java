@@ -4,6 +4,7 @@ import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.policy.ProcessMatch;
+import io.aami.contract.probes.HttpProbeOptions;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -143,7 +144,27 @@ public final class PolicyCanonicalForm {
                 .name("payload").value(p.payload())
                 .name("expect").value(p.expect())
                 .name("udp_no_reply_ok").value(p.udpNoReplyOk())
-                .name("labels").stringMap(p.labels())
+                .name("labels").stringMap(p.labels());
+        if (p.http() != null) {
+            // Only HTTP(S) probes carry the member, so a TCP or UDP probe's bytes are those every agent already verifies.
+            json.name("http");
+            http(json, p.http());
+        }
+        json.endObject();
+    }
+
+    private static void http(CanonicalJson json, HttpProbeOptions h) {
+        json.beginObject()
+                .name("method").value(h.method())
+                .name("path").value(h.path())
+                .name("expected_status").strings(h.expectedStatus())
+                .name("body_regex").value(h.bodyRegex())
+                .name("body").value(h.body())
+                .name("headers").stringMap(h.headers())
+                .name("follow_redirects").value(h.followRedirects() == null ? null : h.followRedirects().toString())
+                .name("max_redirects").value(h.maxRedirects())
+                .name("ca_file").value(h.caFile())
+                .name("server_name").value(h.serverName())
                 .endObject();
     }
 }

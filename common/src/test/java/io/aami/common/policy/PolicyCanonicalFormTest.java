@@ -8,6 +8,7 @@ import io.aami.contract.policy.CheckSpec;
 import io.aami.contract.policy.PolicyBundle;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.policy.ProcessMatch;
+import io.aami.contract.probes.HttpProbeOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.lang.reflect.RecordComponent;
@@ -92,7 +93,13 @@ class PolicyCanonicalFormTest {
         List<CheckSpec> checks = new ArrayList<>(b.checks());
         checks.add(sshd);
         checks.add(backup);
-        return new PolicyBundle(b.version(), b.targetId(), b.generatedAt(), b.expiresAt(), checks, b.probes(), b.keyId(),
+        // An HTTPS probe, so that its http options are varied too.
+        List<ProbeSpec> probes = new ArrayList<>(b.probes());
+        probes.add(new ProbeSpec(UUID.fromString("aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"),
+                UUID.fromString("bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb"), "web", "10.0.0.1", 40001, "10.0.0.9", 443,
+                "HTTPS", 1000, 15, "00", "01", false, Map.of("k", "v"), new HttpProbeOptions("POST", "/health?x=1",
+                List.of("2xx", "301"), "ok", "{}", Map.of("X-A", "1"), true, 3, "/etc/ca.pem", "web.example")));
+        return new PolicyBundle(b.version(), b.targetId(), b.generatedAt(), b.expiresAt(), checks, probes, b.keyId(),
                 b.signature());
     }
 
@@ -114,7 +121,7 @@ class PolicyCanonicalFormTest {
     void everyFieldExceptTheSignatureChangesTheBytes() {
         PolicyBundle base = withKinds();
         String baseForm = text(base);
-        List<RecordMutations.Mutant> mutants = RecordMutations.of(base, "", List.of("signature"));
+        List<RecordMutations.Mutant> mutants = RecordMutations.of(base, "", List.of("signature", "unknownKeys"));
 
         Set<String> pathsCovered = mutants.stream().map(m -> m.path().replaceAll("\\[\\d+]", "[]"))
                 .collect(Collectors.toSet());
@@ -147,8 +154,48 @@ class PolicyCanonicalFormTest {
         for (RecordComponent c : ProbeSpec.class.getRecordComponents()) {
             paths.add("probes[]." + c.getName());
         }
-        assertThat(paths).hasSize(7 + 12 + 10 + 14);
+        assertThat(paths).hasSize(7 + 12 + 10 + 15);
         return paths;
+    }
+
+    @Test
+    void everyHttpOptionChangesTheBytesAndTcpProbesCarryNoHttpMember() {
+        HttpProbeOptions options = new HttpProbeOptions("POST", "/health?x=1", List.of("2xx", "301"), "ok", "{}",
+                Map.of("X-A", "1"), true, 3, "/etc/ca.pem", "web.example");
+        PolicyBundle base = bundle();
+        ProbeSpec tcp = base.probes().get(0);
+        ProbeSpec https = new ProbeSpec(tcp.probeId(), null, "web", null, null, "10.0.0.9", 443, "HTTPS", 1000, 15, null, null,
+                false, Map.of(), options);
+        String baseForm = text(withProbes(base, https));
+        Set<String> forms = new HashSet<>();
+        for (RecordMutations.Mutant m : RecordMutations.of(options, "", List.of("unknownKeys"))) {
+            ProbeSpec changed = new ProbeSpec(https.probeId(), null, "web", null, null, "10.0.0.9", 443, "HTTPS", 1000, 15, null,
+                    null, false, Map.of(), (HttpProbeOptions) m.value());
+            String form = text(withProbes(base, changed));
+            assertThat(form).as("changing http.%s must change the canonical form", m.path()).isNotEqualTo(baseForm);
+            forms.add(form);
+        }
+        assertThat(forms).hasSizeGreaterThan(15);
+        assertThat(baseForm).contains("\"http\":{\"method\":\"POST\"");
+        assertThat(text(base)).doesNotContain("\"http\"");
+    }
+
+    @Test
+    void anHttpsProbeSignsTheSameAfterTheWire() throws Exception {
+        HttpProbeOptions options = new HttpProbeOptions("GET", "/", List.of("2xx"), null, null, Map.of(), false, null, null,
+                "web.example");
+        PolicyBundle b = withProbes(bundle(), new ProbeSpec(java.util.UUID.randomUUID(), null, "web", null, null, "10.0.0.9",
+                443, "HTTPS", 1000, 15, null, null, false, Map.of(), options));
+        var mapper = io.aami.common.json.WireJson.mapper();
+        PolicyBundle parsed = mapper.readValue(mapper.writeValueAsBytes(b), PolicyBundle.class);
+
+        assertThat(text(parsed)).isEqualTo(text(b));
+        assertThat(mapper.writeValueAsString(b)).doesNotContain("unknown_keys");
+    }
+
+    private static PolicyBundle withProbes(PolicyBundle b, ProbeSpec... probes) {
+        return new PolicyBundle(b.version(), b.targetId(), b.generatedAt(), b.expiresAt(), b.checks(), List.of(probes),
+                b.keyId(), b.signature());
     }
 
     @Test

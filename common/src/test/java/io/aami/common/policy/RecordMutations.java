@@ -37,8 +37,8 @@ final class RecordMutations {
             Object current = get(c, record);
             String path = prefix + c.getName();
             List<Mutant> changes = c.getType() == List.class
-                    ? listVariants((List<?>) current, elementType(c.getGenericType()), path)
-                    : c.getType().isRecord() ? nestedVariants((Record) current, path)
+                    ? listVariants((List<?>) current, elementType(c.getGenericType()), path, skip)
+                    : c.getType().isRecord() ? nestedVariants((Record) current, path, skip)
                     : variants(current, c.getType(), path).stream().map(v -> new Mutant(path, v)).toList();
             for (Mutant changed : changes) {
                 out.add(new Mutant(changed.path(), with(record, i, changed.value())));
@@ -48,13 +48,13 @@ final class RecordMutations {
     }
 
     /** A nested record: removed, and each of its fields varied (a null one has nothing to vary inside). */
-    private static List<Mutant> nestedVariants(Record current, String path) {
+    private static List<Mutant> nestedVariants(Record current, String path, List<String> skip) {
         if (current == null) {
             return List.of();
         }
         List<Mutant> out = new ArrayList<>();
         out.add(new Mutant(path, null));
-        out.addAll(of(current, path + ".", List.of()));
+        out.addAll(of(current, path + ".", skip));
         return out;
     }
 
@@ -73,6 +73,9 @@ final class RecordMutations {
         } else if (type == Integer.class) {
             out.add(v == null ? 1 : (Integer) v + 1);
             out.add(v == null ? 0 : null);
+        } else if (type == Boolean.class) {
+            out.add(v == null ? Boolean.TRUE : null);
+            out.add(v == null ? Boolean.FALSE : !(Boolean) v);
         } else if (type == boolean.class) {
             out.add(!(Boolean) v);
         } else if (type == UUID.class) {
@@ -81,6 +84,10 @@ final class RecordMutations {
         } else if (type == Instant.class) {
             out.add(v == null ? Instant.EPOCH : ((Instant) v).plusNanos(1));
             out.add(null);
+        } else if (type == io.aami.contract.probes.HttpProbeOptions.class) {
+            // Null (a TCP or UDP probe) or the defaults; the options' own fields are varied by PolicyCanonicalFormTest.
+            out.add(v == null ? io.aami.contract.probes.HttpProbeRules.normalized(null, io.aami.contract.probes.ProbeProtocol.HTTP)
+                    : null);
         } else if (type == Map.class) {
             out.addAll(mapVariants((Map<?, ?>) v));
         } else {
@@ -90,7 +97,7 @@ final class RecordMutations {
     }
 
     /** Whole-list changes under {@code path}, and each element's changes under {@code path[i]...}. */
-    private static List<Mutant> listVariants(List<?> list, Class<?> element, String path) {
+    private static List<Mutant> listVariants(List<?> list, Class<?> element, String path, List<String> skip) {
         if (list.isEmpty()) {
             throw new AssertionError(path + " must not be empty in the base bundle, or its elements go unvaried");
         }
@@ -104,7 +111,7 @@ final class RecordMutations {
             Object item = list.get(i);
             String itemPath = path + "[" + i + "]";
             List<Mutant> changedItems = item instanceof Record r
-                    ? of(r, itemPath + ".", List.of())
+                    ? of(r, itemPath + ".", skip)
                     : variants(item, element, itemPath).stream().map(v -> new Mutant(itemPath, v)).toList();
             for (Mutant changed : changedItems) {
                 List<Object> copy = new ArrayList<>(list);

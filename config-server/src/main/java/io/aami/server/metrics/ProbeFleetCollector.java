@@ -1,5 +1,6 @@
 package io.aami.server.metrics;
 
+import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbeReason;
 import io.aami.server.results.Staleness;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,12 @@ import java.time.Instant;
  *       the moment it is assigned: 1 until its first result, when the agent is not online, or when the latest result
  *       was executed more than 2 × interval + timeout ago ({@link Staleness})</li>
  *   <li>{@code aami_probe_last_run_timestamp_seconds{...}}</li>
+ *   <li>{@code aami_probe_http_status_code{...}}: HTTP(S) only, the latest response's status (absent when none came)</li>
+ *   <li>{@code aami_probe_tls_cert_expiry_timestamp_seconds{...}}: HTTPS only, the not_after of the certificate the
+ *       latest probe was shown (also when it refused it), so a certificate about to expire anywhere shows up from every
+ *       agent that talks to it</li>
  * </ul>
+ * The one-hot failure reasons are those the probe's protocol can end with ({@code ProbeReason.failureWireNames}).
  * All but {@code aami_probe_stale} only once the destination has a result (no invented values). Written straight
  * from the rows ({@link FleetText}), labels in client_java's order (sorted by name, {@code reason} among them).
  */
@@ -35,6 +41,9 @@ final class ProbeFleetCollector implements FleetSource {
         FleetText.Family stale = out.family("aami_probe_stale", "1 when the assigned probe destination has no result yet, "
                 + "its latest is too old to trust, or the agent is not online");
         FleetText.Family lastRun = out.family("aami_probe_last_run_timestamp_seconds", "Unix time of the latest probe");
+        FleetText.Family httpStatus = out.family("aami_probe_http_status_code", "HTTP status of the latest HTTP(S) probe's response");
+        FleetText.Family certExpiry = out.family("aami_probe_tls_cert_expiry_timestamp_seconds",
+                "Unix time the server certificate seen by the latest HTTPS probe expires");
         store.probes(c, r -> {
             // Sorted by name: agent_id, hostname, probe, protocol, [reason,] target, target_agent_id, target_port.
             String head = ExpositionBuffer.label("agent_id", r.agentId()) + "," + ExpositionBuffer.label("hostname", r.hostname())
@@ -51,7 +60,13 @@ final class ProbeFleetCollector implements FleetSource {
             success.sample(labels, r.success() ? 1 : 0);
             duration.sample(labels, r.totalMs() / 1000.0);
             lastRun.sample(labels, r.executedAt().toEpochMilli() / 1000.0);
-            for (String f : ProbeReason.FAILURE_WIRE_NAMES) {
+            if (r.httpStatus() != null) {
+                httpStatus.sample(labels, r.httpStatus());
+            }
+            if (r.certNotAfter() != null) {
+                certExpiry.sample(labels, r.certNotAfter().getEpochSecond());
+            }
+            for (String f : ProbeReason.failureWireNames(ProbeProtocol.parse(r.protocol()).orElse(ProbeProtocol.TCP))) {
                 reasons.sample((head + ExpositionBuffer.label("reason", f) + "," + tail).getBytes(StandardCharsets.UTF_8),
                         f.equals(r.reason()) ? 1 : 0);
             }

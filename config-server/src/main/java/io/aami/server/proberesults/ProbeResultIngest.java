@@ -1,6 +1,7 @@
 package io.aami.server.proberesults;
 
 import io.aami.contract.probes.ProbePorts;
+import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbeReason;
 import io.aami.contract.results.ProbeReport;
 import io.aami.contract.results.ProbeReportBatch;
@@ -55,7 +56,17 @@ public final class ProbeResultIngest {
                     "is required (at most 253 characters)");
             ResultBatches.require(r.targetPort() >= ProbePorts.MIN_TARGET_PORT && r.targetPort() <= ProbePorts.MAX_PORT, i, "target_port",
                     "must be " + ProbePorts.MIN_TARGET_PORT + ".." + ProbePorts.MAX_PORT);
-            ResultBatches.require("TCP".equals(r.protocol()) || "UDP".equals(r.protocol()), i, "protocol", "must be TCP or UDP");
+            java.util.Optional<ProbeProtocol> protocol = r.protocol() == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(r.protocol()).filter(w -> w.equals(w.trim().toUpperCase(java.util.Locale.ROOT)))
+                            .flatMap(ProbeProtocol::parse);
+            ResultBatches.require(protocol.isPresent(), i, "protocol", "must be " + ProbeProtocol.names());
+            boolean http = protocol.get().http();
+            ResultBatches.require(http || r.httpStatus() == null && r.tlsMs() == null && r.firstByteMs() == null
+                    && r.certNotAfter() == null, i, "http_status", "HTTP fields belong to HTTP and HTTPS results only");
+            ResultBatches.require(r.httpStatus() == null || r.httpStatus() >= 100 && r.httpStatus() <= 599, i, "http_status",
+                    "must be 100..599");
+            ResultBatches.require(r.tlsMs() == null || r.tlsMs() >= 0, i, "tls_ms", "must not be negative");
+            ResultBatches.require(r.firstByteMs() == null || r.firstByteMs() >= 0, i, "first_byte_ms", "must not be negative");
             ResultBatches.require(ProbeReason.fromWire(r.reason()).isPresent(), i, "reason", "must be one of " + ProbeReason.WIRE_NAMES);
             ResultBatches.require(r.success() == ProbeReason.OK.wire().equals(r.reason()), i, "success", "must be true exactly when reason is ok");
             ResultBatches.require(r.totalMs() >= 0, i, "total_ms", "must not be negative");

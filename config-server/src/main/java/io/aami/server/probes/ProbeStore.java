@@ -1,5 +1,9 @@
 package io.aami.server.probes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aami.common.json.WireJson;
+import io.aami.contract.probes.HttpProbeOptions;
 import io.aami.contract.probes.ProbeView;
 import io.aami.server.db.Jsonb;
 import java.sql.Connection;
@@ -12,14 +16,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL for {@code probes}. */
+/** SQL for {@code probes}; an HTTP(S) probe's options are one jsonb object in the wire's snake_case. */
 public final class ProbeStore {
+    private static final ObjectMapper JSON = WireJson.mapper();
     private static final String COLUMNS = "id, name, description, source_ip, source_port, target, target_group_id, target_port, "
             + "protocol, timeout_ms, interval_seconds, payload, expect, udp_no_reply_ok, scope, group_id, target_id, labels, "
-            + "enabled, created_at, updated_at";
+            + "enabled, created_at, updated_at, http";
 
     private static final String INSERT = "INSERT INTO probes (" + COLUMNS + ") VALUES "
-            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)";
+            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb)";
 
     void insert(Connection c, ProbeView p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -31,12 +36,12 @@ public final class ProbeStore {
     private static final String UPDATE = "UPDATE probes SET id = ?, name = ?, description = ?, source_ip = ?, source_port = ?, "
             + "target = ?, target_group_id = ?, target_port = ?, protocol = ?, timeout_ms = ?, interval_seconds = ?, payload = ?, "
             + "expect = ?, udp_no_reply_ok = ?, scope = ?, group_id = ?, target_id = ?, labels = ?::jsonb, enabled = ?, "
-            + "created_at = ?, updated_at = ? WHERE id = ?";
+            + "created_at = ?, updated_at = ?, http = ?::jsonb WHERE id = ?";
 
     void update(Connection c, ProbeView p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
             bind(ps, p);
-            ps.setObject(22, p.id());
+            ps.setObject(23, p.id());
             ps.executeUpdate();
         }
     }
@@ -134,6 +139,20 @@ public final class ProbeStore {
         ps.setBoolean(19, p.enabled());
         ps.setTimestamp(20, Timestamp.from(p.createdAt()));
         ps.setTimestamp(21, Timestamp.from(p.updatedAt()));
+        try {
+            ps.setString(22, p.http() == null ? null : JSON.writeValueAsString(p.http()));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("cannot encode a probe's http options", e);
+        }
+    }
+
+    private static HttpProbeOptions http(ResultSet rs) throws SQLException {
+        String json = rs.getString("http");
+        try {
+            return json == null ? null : JSON.readValue(json, HttpProbeOptions.class);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("column http does not hold http options", e);
+        }
     }
 
     private static List<ProbeView> query(Connection c, String sql, Object... params) throws SQLException {
@@ -163,6 +182,7 @@ public final class ProbeStore {
                 rs.getInt("timeout_ms"), rs.getInt("interval_seconds"), rs.getString("payload"), rs.getString("expect"),
                 rs.getBoolean("udp_no_reply_ok"), scope, rs.getObject("group_id", UUID.class),
                 rs.getObject("target_id", UUID.class), "global".equals(scope), Jsonb.map(rs, "labels"),
-                rs.getBoolean("enabled"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+                rs.getBoolean("enabled"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
+                http(rs));
     }
 }

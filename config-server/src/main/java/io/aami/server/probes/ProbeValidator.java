@@ -1,6 +1,8 @@
 package io.aami.server.probes;
 
 import io.aami.server.validation.Fields;
+import io.aami.contract.probes.HttpProbeOptions;
+import io.aami.contract.probes.HttpProbeRules;
 import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbePorts;
@@ -41,19 +43,37 @@ final class ProbeValidator {
         if (Boolean.TRUE.equals(r.udpNoReplyOk()) && !udp) {
             throw ApiException.invalid("udp_no_reply_ok", "applies to UDP probes only");
         }
+        HttpProbeOptions http = http(r.http(), ProbeProtocol.parse(protocol).orElseThrow());
         String scope = PolicyScope.of(r.groupId(), r.targetId(), r.global());
         return new ProbeView(id, name, r.description() == null ? "" : Fields.optional("description", r.description(), 1024),
                 Fields.ipAddress("source_ip", r.sourceIp()), sourcePort, target, r.targetGroupId(), port, protocol, timeout,
                 interval, payload, expect, Boolean.TRUE.equals(r.udpNoReplyOk()), scope, r.groupId(), r.targetId(),
-                "global".equals(scope), Fields.labels("labels", r.labels()), r.enabled() == null || r.enabled(), created, updated);
+                "global".equals(scope), Fields.labels("labels", r.labels()), r.enabled() == null || r.enabled(), created, updated,
+                http);
+    }
+
+    /** HTTP(S): the options with their defaults, by the rules the agent applies too; refused on TCP and UDP. */
+    private static HttpProbeOptions http(HttpProbeOptions options, ProbeProtocol protocol) {
+        if (!protocol.http()) {
+            if (options != null) {
+                throw ApiException.invalid("http", "applies to HTTP and HTTPS probes only");
+            }
+            return null;
+        }
+        HttpProbeRules.Result r = HttpProbeRules.check(options, protocol);
+        if (!r.valid()) {
+            throw ApiException.invalid(r.field(), r.problem());
+        }
+        return r.options();
     }
 
     private static String protocol(String raw) {
         // Unlike the agent's local API, a blank protocol here is a mistake in a stored definition, not an omitted one.
         if (raw != null && raw.isBlank()) {
-            throw ApiException.invalid("protocol", "must be TCP or UDP");
+            throw ApiException.invalid("protocol", "must be " + ProbeProtocol.names());
         }
-        return ProbeProtocol.parse(raw).orElseThrow(() -> ApiException.invalid("protocol", "must be TCP or UDP")).wire();
+        return ProbeProtocol.parse(raw).orElseThrow(() -> ApiException.invalid("protocol", "must be " + ProbeProtocol.names()))
+                .wire();
     }
 
     private static String target(String t) {
@@ -84,7 +104,7 @@ final class ProbeValidator {
             return null;
         }
         if (!udp) {
-            throw ApiException.invalid(field, "applies to UDP probes only (a TCP probe is a handshake)");
+            throw ApiException.invalid(field, "applies to UDP probes only");
         }
         if (!HEX.matcher(value).matches()) {
             throw ApiException.invalid(field, "must be hex bytes (an even number of 0-9a-f digits, at most "

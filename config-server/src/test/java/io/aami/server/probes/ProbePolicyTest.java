@@ -16,10 +16,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.time.temporal.ChronoUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Probe policies: CRUD, validation, delivery in the policy pull, group-to-group expansion, results, matrix. */
+/** Probe policies: CRUD, validation, delivery in the policy pull, group-to-group expansion, results, matrix; HTTP(S) probes. */
 class ProbePolicyTest {
     @RegisterExtension
     static final ServerPerClass server = ServerPerClass.with(Map.of());
@@ -130,6 +135,8 @@ class ProbePolicyTest {
         reports.get(0).put("executed_at", ms.plusNanos(100_000).toString());
         reports.get(1).put("executed_at", ms.plusNanos(300_000).toString());
         String path = "/api/v1/agents/" + s1.id() + "/probe-results";
+        String ingested = "aami_results_ingested_total{stream=\"probes\"}";
+        double ingestedBefore = value(api.get("/metrics", null).body(), ingested); // other tests of the class ingest too
         JsonNode ack = api.post(path, Map.of("results", reports), s1.token()).json();
         assertThat(ack.get("acked_seq").asLong()).isEqualTo(2);
         assertThat(api.post(path, Map.of("results", reports), s1.token()).json().get("duplicates").asInt()).isEqualTo(2);
@@ -158,8 +165,8 @@ class ProbePolicyTest {
                         + "\",target_port=\"443\"} 1")
                 .contains("aami_probe_failure_reason{" + base + ",reason=\"refused\",target=\"127.0.0.1\",target_agent_id=\"" + t1.id()
                         + "\",target_port=\"443\"} 0")
-                .contains("aami_probe_stale{" + toT1 + "} 0")
-                .contains("aami_results_ingested_total{stream=\"probes\"} 2");
+                .contains("aami_probe_stale{" + toT1 + "} 0");
+        assertThat(value(metrics, ingested)).isEqualTo(ingestedBefore + 2);
 
         JsonNode latest = api.get("/api/v1/targets/" + s1.id() + "/probes", ADMIN).json();
         assertThat(latest).hasSize(2);
@@ -197,5 +204,125 @@ class ProbePolicyTest {
         Api.Reply r = api.post("/api/v1/probes", body, ADMIN);
         assertThat(r.status()).as(r.toString()).isEqualTo(400);
         assertThat(r.json().get("field").asText()).isEqualTo(field);
+    }
+
+    // HTTP(S) probes: the http object (validated by the shared rules), its policy, results and series.
+
+    static Map<String, Object> web(String name, String protocol, Object http, String groupId) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "target", "web.example", "target_port", 443,
+                "protocol", protocol, "timeout_ms", 2000, "interval_seconds", 30, "group_id", groupId));
+        if (http != null) {
+            body.put("http", http);
+        }
+        return body;
+    }
+
+    @Test
+    void anHttpsProbeKeepsItsOptionsAndReachesThePolicy() {
+        String group = Fixtures.group(api, "web-src");
+        EnrolledAgent agent = Fixtures.enroll(api, "web-1", group);
+        Api.Reply created = api.post("/api/v1/probes", web("site", "https", Map.of("path", "/health", "expected_status",
+                List.of("2xx", "301"), "body_regex", "ok", "headers", Map.of("X-Probe", "aami"), "follow_redirects", true,
+                "ca_file", "/etc/aami/ca.pem", "server_name", "Web.Example"), group), ADMIN);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode http = created.json().get("http");
+        assertThat(created.json().get("protocol").asText()).isEqualTo("HTTPS");
+        assertThat(http.get("method").asText()).isEqualTo("GET");
+        assertThat(http.get("max_redirects").asInt()).isEqualTo(5);
+        assertThat(http.get("server_name").asText()).isEqualTo("web.example");
+        assertThat(http.has("unknown_keys")).isFalse();
+        String id = created.json().get("id").asText();
+        JsonNode plain = api.post("/api/v1/probes", web("plain", "HTTP", null, group), ADMIN).json();
+        assertThat(plain.get("http").get("path").asText()).as("defaults for an HTTP probe without options").isEqualTo("/");
+
+        JsonNode enabled = api.put("/api/v1/probes/" + id + "/enabled", Map.of("enabled", false), ADMIN).json();
+        assertThat(enabled.get("http").get("path").asText()).as("toggling keeps the options").isEqualTo("/health");
+        api.put("/api/v1/probes/" + id + "/enabled", Map.of("enabled", true), ADMIN);
+        assertThat(api.get("/api/v1/probes/" + id, ADMIN).json().get("http")).isEqualTo(http);
+
+        JsonNode probes = api.get("/api/v1/checks/target/" + agent.id(), agent.token()).json().get("probes");
+        JsonNode spec = null;
+        for (JsonNode p : probes) {
+            if (p.get("name").asText().equals("site")) {
+                spec = p;
+            }
+        }
+        assertThat(spec).as(probes.toString()).isNotNull();
+        assertThat(spec.get("http").get("path").asText()).isEqualTo("/health");
+        assertThat(spec.get("http").get("headers").get("X-Probe").asText()).isEqualTo("aami");
+    }
+
+    static Stream<Arguments> invalidOptions() {
+        return Stream.of(
+                Arguments.of("HTTPS", Map.of("method", "TRACE"), "http.method"),
+                Arguments.of("HTTPS", Map.of("path", "health"), "http.path"),
+                Arguments.of("HTTPS", Map.of("expected_status", List.of("2xx", "99")), "http.expected_status[1]"),
+                Arguments.of("HTTPS", Map.of("body_regex", "(unclosed"), "http.body_regex"),
+                Arguments.of("HTTPS", Map.of("headers", Map.of("X-A", "a\r\nX-B: b")), "http.headers.X-A"),
+                Arguments.of("HTTPS", Map.of("headers", Map.of("Content-Length", "1")), "http.headers.Content-Length"),
+                Arguments.of("HTTPS", Map.of("follow_redirects", true, "max_redirects", 50), "http.max_redirects"),
+                Arguments.of("HTTPS", Map.of("ca_file", "ca.pem"), "http.ca_file"),
+                Arguments.of("HTTP", Map.of("ca_file", "/etc/ca.pem"), "http.ca_file"),
+                Arguments.of("HTTPS", Map.of("server_name", "bad name!"), "http.server_name"),
+                Arguments.of("HTTPS", Map.of("pathh", "/"), "http.pathh"),
+                Arguments.of("TCP", Map.of(), "http"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidOptions")
+    void badOptionsAreRefusedWithTheirPath(String protocol, Map<String, Object> http, String field) {
+        Api.Reply r = api.post("/api/v1/probes", web("bad", protocol, http, Fixtures.group(api, "bad-" + protocol + "-" + field.hashCode())), ADMIN);
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().get("field").asText()).isEqualTo(field);
+    }
+
+    @Test
+    void httpsResultsCarryStatusAndCertificateExpiryIntoTheSeries() {
+        String group = Fixtures.group(api, "cert-src");
+        EnrolledAgent agent = Fixtures.enroll(api, "cert-1", group);
+        String probeId = api.post("/api/v1/probes", web("cert", "HTTPS", Map.of(), group), ADMIN).json().get("id").asText();
+        String tcpId = api.post("/api/v1/probes", web("tcp", "TCP", null, group), ADMIN).json().get("id").asText();
+        Instant notAfter = Instant.now().plus(20, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        Map<String, Object> https = httpReport(1, probeId, "HTTPS", false, "http_status");
+        https.putAll(Map.of("http_status", 503, "tls_ms", 2.5, "first_byte_ms", 1.25, "cert_not_after", notAfter.toString()));
+        Map<String, Object> tcp = httpReport(2, tcpId, "TCP", true, "ok");
+        Map<String, Object> tcpWithStatus = httpReport(3, tcpId, "TCP", true, "ok");
+        tcpWithStatus.put("http_status", 200);
+        String path = "/api/v1/agents/" + agent.id() + "/probe-results";
+
+        assertThat(api.post(path, Map.of("results", List.of(https, tcp)), agent.token()).status()).isEqualTo(200);
+        assertThat(api.post(path, Map.of("results", List.of(tcpWithStatus)), agent.token()).status()).isEqualTo(400);
+
+        String metrics = api.get("/metrics", null).body();
+        String labels = "agent_id=\"" + agent.id() + "\",hostname=\"cert-1\",probe=\"cert\",protocol=\"HTTPS\"";
+        String tail = "target=\"web.example\",target_agent_id=\"\",target_port=\"443\"}";
+        assertThat(value(metrics, "aami_probe_tls_cert_expiry_timestamp_seconds{" + labels + "," + tail))
+                .isEqualTo(notAfter.getEpochSecond());
+        assertThat(value(metrics, "aami_probe_http_status_code{" + labels + "," + tail)).isEqualTo(503);
+        assertThat(value(metrics, "aami_probe_failure_reason{" + labels + ",reason=\"http_status\"," + tail)).isEqualTo(1);
+        assertThat(value(metrics, "aami_probe_failure_reason{" + labels + ",reason=\"certificate_expired\"," + tail)).isZero();
+        assertThat(metrics).as("a TCP probe has no HTTP reasons").doesNotContain("probe=\"tcp\",protocol=\"TCP\",reason=\"http_status\"")
+                .doesNotContain("aami_probe_tls_cert_expiry_timestamp_seconds{agent_id=\"" + agent.id() + "\",hostname=\"cert-1\",probe=\"tcp\"");
+        JsonNode history = api.get("/api/v1/targets/" + agent.id() + "/probe-results?probe_id=" + probeId, ADMIN).json();
+        assertThat(history.get(0).get("http_status").asInt()).isEqualTo(503);
+        assertThat(history.get(0).get("first_byte_ms").asDouble()).isEqualTo(1.25);
+        assertThat(Instant.parse(history.get(0).get("cert_not_after").asText())).isEqualTo(notAfter);
+    }
+
+    static double value(String exposition, String series) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        throw new AssertionError("no series " + series);
+    }
+
+    static Map<String, Object> httpReport(long seq, String probeId, String protocol, boolean success, String reason) {
+        Map<String, Object> r = new HashMap<>(Map.of("seq", seq, "probe_id", probeId, "target", "web.example",
+                "target_ip", "127.0.0.1", "target_port", 443, "protocol", protocol, "success", success,
+                "reason", reason, "total_ms", 9.5));
+        r.put("executed_at", Instant.now().toString());
+        return r;
     }
 }

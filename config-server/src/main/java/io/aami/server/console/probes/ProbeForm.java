@@ -68,6 +68,18 @@ public record ProbeForm(ProbeView probe, List<GroupView> groups) {
         return probe == null || probe.expect() == null ? "" : probe.expect();
     }
 
+    /** An HTTP(S) probe's options as JSON for the form's textarea; empty for TCP and UDP. */
+    public String http() {
+        if (probe == null || probe.http() == null) {
+            return "";
+        }
+        try {
+            return io.aami.common.json.WireJson.mapper().writeValueAsString(probe.http());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("http options always serialize", e);
+        }
+    }
+
     public boolean udpNoReplyOk() {
         return probe != null && probe.udpNoReplyOk();
     }
