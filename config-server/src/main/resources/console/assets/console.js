@@ -6,6 +6,8 @@
 //      Sent as JSON. Each named control gives one field; data-type on the control says how:
 //        (none) string · number · bool (checkbox) · lines (textarea, one item a line → array)
 //        · map (textarea, key=value a line → object) · json (parsed as is).
+//      A dotted name nests (process.name_regex → {"process": {"name_regex": …}}); a fieldset's name only lets an
+//      error on the whole object (field "process") be shown after it.
 //      An empty control without data-keep-empty is left out. On 2xx an "aami:done" event (detail: the answer)
 //      is sent to the form; then the browser goes to data-next ({id} from the answer) or reloads, unless data-stay.
 //      On an error the API's message is shown next to the control its `field` names, else in the form's
@@ -105,7 +107,8 @@
   function body(form) {
     const out = {};
     for (const control of form.elements) {
-      if (!control.name || control.disabled || control.type === "submit" || control.type === "button") {
+      if (!control.name || control.disabled || control.type === "submit" || control.type === "button"
+          || control.tagName === "FIELDSET") {
         continue;
       }
       if (control.type === "radio" && !control.checked) {
@@ -113,10 +116,24 @@
       }
       const v = value(control);
       if (v !== undefined) {
-        out[control.name] = v;
+        put(out, control.name, v);
       }
     }
     return out;
+  }
+
+  // A dotted name is a path into nested objects: process.name_regex → {"process": {"name_regex": …}}.
+  function put(out, name, v) {
+    const dot = name.indexOf(".");
+    if (dot < 0) {
+      out[name] = v;
+      return;
+    }
+    const head = name.slice(0, dot);
+    if (typeof out[head] !== "object" || out[head] === null || Array.isArray(out[head])) {
+      out[head] = {};
+    }
+    put(out[head], name.slice(dot + 1), v);
   }
 
   function clearErrors(form) {
@@ -155,7 +172,8 @@
     if (control) {
       const note = document.createElement("p");
       note.className = "field-error";
-      note.id = (form.id || "form") + "-" + control.name + "-error";
+      // A nested field's dots would need escaping in CSS selectors: process.name_regex → form-process-name_regex-error.
+      note.id = (form.id || "form") + "-" + control.name.replace(/\./g, "-") + "-error";
       note.textContent = message;
       control.setAttribute("aria-invalid", "true");
       control.setAttribute("aria-describedby", note.id);

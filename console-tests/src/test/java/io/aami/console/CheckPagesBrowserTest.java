@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The check and probe pages in a real browser with a real agent: a refused interval shown at its field, the fixed
  * check's result from the agent on the check's page, a failing probe cell red and opening its pair with the reason;
+ * a process check made in the form (a bad regex at its field, then its match on its page and in its edit form);
  * axe on every page, and no sideways scroll in a 400 px window.
  */
 class CheckPagesBrowserTest {
@@ -80,6 +82,55 @@ class CheckPagesBrowserTest {
             console.screenshot("agent-result");
             Axe.assertAccessible(console.driver(), "a check's page");
         }
+    }
+
+    @Test
+    void aProcessCheckMadeInTheFormShowsABadRegexAtItsFieldAndOnceFixedItsMatchWhichItsEditFormChanges() {
+        console.logIn(console.user("operator"));
+        console.open("/ui/checks/new");
+        WebElement form = console.driver().findElement(By.id("new-check"));
+        form.findElement(By.name("name")).sendKeys("browser-sshd");
+        WebElement script = form.findElement(By.name("script"));
+        assertThat(script.isDisplayed()).isTrue();
+        // The kind by keyboard: arrow keys move a radio group's choice.
+        form.findElement(By.id("new-check-kind-script")).sendKeys(Keys.ARROW_DOWN);
+        assertThat(form.findElement(By.id("new-check-kind-process")).isSelected()).isTrue();
+        assertThat(script.isDisplayed()).as("the script hidden for a process check").isFalse();
+        assertThat(script.isEnabled()).as("and not sent").isFalse();
+        WebElement regex = form.findElement(By.name("process.name_regex"));
+        assertThat(regex.isDisplayed()).isTrue();
+        regex.sendKeys("(sshd");
+        form.findElement(By.name("process.max_count")).sendKeys("4");
+        Axe.assertAccessible(console.driver(), "the new-check form, kind process");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+
+        WebElement error = console.waitUntil("the refused regex shown next to its field",
+                d -> d.findElements(By.id("new-check-process-name_regex-error")).stream().findFirst().orElse(null));
+        console.screenshot("bad-process-regex");
+        assertThat(error.getText()).contains("not a valid regular expression");
+        assertThat(regex.getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(regex.getAttribute("aria-describedby")).isEqualTo(error.getAttribute("id"));
+        assertThat((Boolean) console.driver().executeScript(
+                "return arguments[0].previousElementSibling === arguments[1]", error, regex)).as("right after the field").isTrue();
+        Axe.assertAccessible(console.driver(), "the new-check form with an error");
+
+        regex.clear();
+        regex.sendKeys("^sshd$");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        console.waitUntil("the created check's page", d -> d.getCurrentUrl().matches(".*/ui/checks/[0-9a-f-]{36}$"));
+        assertThat(console.driver().findElement(By.id("check-kind")).getText()).isEqualTo("process");
+        assertThat(console.driver().findElement(By.tagName("main")).getText()).contains("^sshd$");
+        assertThat(console.driver().findElement(By.id("process-count")).getText()).isEqualTo("at least 1, at most 4");
+
+        // Its edit form edits the match and keeps the kind.
+        WebElement edit = console.driver().findElement(By.id("edit-check"));
+        WebElement max = edit.findElement(By.name("process.max_count"));
+        max.clear();
+        max.sendKeys("2");
+        edit.findElement(By.cssSelector("button[type=submit]")).click();
+        console.waitUntil("the saved match", d -> d.findElement(By.id("process-count")).getText().equals("at least 1, at most 2"));
+        assertThat(console.driver().findElement(By.id("check-kind")).getText()).isEqualTo("process");
+        Axe.assertAccessible(console.driver(), "a process check's page");
     }
 
     @Test

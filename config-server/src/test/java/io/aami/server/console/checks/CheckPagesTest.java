@@ -5,6 +5,7 @@ import static io.aami.server.testing.Fixtures.check;
 import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aami.contract.checks.ProcessCheckRules;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.ConsoleSessions;
 import io.aami.server.testing.Fixtures;
@@ -70,7 +71,7 @@ class CheckPagesTest {
     }
 
     @Test
-    void aProcessChecksPageShowsItsKindAndMatchReadOnlyAndAPassiveOneItsResultsRoute() {
+    void aProcessChecksPageShowsItsKindAndMatchAndEditsItsOwnFieldsAndAPassiveOneItsResultsRoute() {
         Map<String, Object> match = new HashMap<>(Map.of("name_regex", "^nginx$", "user", "www-data", "min_count", 1,
                 "max_count", 8, "max_rss_bytes", 1073741824, "max_threads", 64));
         String proc = Fixtures.createCheck(api, Map.of("name", "cp-nginx", "kind", "process", "interval_seconds", 30,
@@ -83,11 +84,52 @@ class CheckPagesTest {
         String page = operator.get(api, "/ui/checks/" + proc).body();
         assertThat(page).contains("<dd id=\"check-kind\">process</dd>", "<code>^nginx$</code>", "<dd>www-data</dd>",
                 "<dd id=\"process-count\">at least 1, at most 8</dd>",
-                "<dd id=\"process-bounds\">1073741824 bytes resident, 64 threads</dd>", "id=\"kind-read-only\"")
-                .doesNotContain("name=\"script\"").doesNotContain("Script SHA-256");
-        assertThat(viewer.get(api, "/ui/checks/" + passive).body()).contains("<dd id=\"check-kind\">passive</dd>",
-                "POST /check-results");
+                "<dd id=\"process-bounds\">1073741824 bytes resident, 64 threads</dd>")
+                .doesNotContain("Script SHA-256");
+        // Its edit form sends its kind back and edits its match, never a script: saving keeps it a process check.
+        String edit = form(page, "edit-check");
+        assertThat(edit).contains("data-api=\"/api/v1/checks/" + proc + "\" data-method=\"PUT\"",
+                        "<input type=\"hidden\" name=\"kind\" value=\"process\">",
+                        "name=\"process.name_regex\" value=\"^nginx$\"", "name=\"process.user\" value=\"www-data\"",
+                        "name=\"process.max_count\" value=\"8\"", "name=\"process.max_cpu_percent\" value=\"\"")
+                .doesNotContain("name=\"script\"").doesNotContain("name=\"interpreter\"").doesNotContain("name=\"kind\" value=\"script\"")
+                .doesNotContainPattern("name=\"process\\.[a-z_]+\"[^>]* disabled").doesNotContainPattern("<fieldset[^>]* hidden");
+        String passivePage = operator.get(api, "/ui/checks/" + passive).body();
+        assertThat(form(passivePage, "edit-check")).contains("<input type=\"hidden\" name=\"kind\" value=\"passive\">",
+                        "<span data-kind=\"passive\">Expected interval</span>", "<span data-kind=\"passive\">Grace</span>")
+                .doesNotContain("name=\"process.").doesNotContain("name=\"script\"").doesNotContain("name=\"env\"");
+        String asViewer = viewer.get(api, "/ui/checks/" + passive).body();
+        assertThat(asViewer).contains("<dd id=\"check-kind\">passive</dd>", "POST /check-results").doesNotContain("<form");
         assertNoInlineScriptNorOtherOrigin(page);
+        assertNoInlineScriptNorOtherOrigin(passivePage);
+    }
+
+    @Test
+    void theNewCheckFormOffersTheKindsToOperatorsWithEveryProcessFieldLabelledAndOffUntilChosen() {
+        assertThat(viewer.get(api, "/ui/checks/new").status()).isEqualTo(403);
+        assertThat(viewer.get(api, "/ui/checks").body()).doesNotContain("name=\"kind\"");
+        String form = form(operator.get(api, "/ui/checks/new").body(), "new-check");
+        assertThat(form).contains("<fieldset class=\"choice\" data-toggles=\"kind\">", "<legend>Kind</legend>",
+                "<input id=\"new-check-kind-script\" type=\"radio\" name=\"kind\" value=\"script\" checked>",
+                "<input id=\"new-check-kind-process\" type=\"radio\" name=\"kind\" value=\"process\">",
+                "<input id=\"new-check-kind-passive\" type=\"radio\" name=\"kind\" value=\"passive\">",
+                "<label for=\"new-check-kind-process\">", "<fieldset name=\"process\" class=\"process\" data-kind=\"process\" hidden>",
+                "<div data-kind=\"script\">", "name=\"script\" class=\"script\" spellcheck");
+        // Every key the API takes under "process" has a labelled control named by its path, disabled (not sent) until
+        // the kind is chosen; the counts and bounds are numbers.
+        for (String key : ProcessCheckRules.KEYS) {
+            assertThat(form).as(key).contains("<label for=\"new-check-" + key + "\">")
+                    .containsPattern("<input id=\"new-check-" + key + "\" name=\"process\\." + key + "\" value=\"\"[^>]* disabled>");
+            assertThat(form.contains("name=\"process." + key + "\" value=\"\" data-type=\"number\" inputmode=\"numeric\""))
+                    .as(key).isEqualTo(!key.endsWith("_regex") && !key.equals("user"));
+        }
+    }
+
+    /** The form {@code id} of a page, from its start tag to its end tag. */
+    private static String form(String page, String id) {
+        Matcher m = Pattern.compile("<form id=\"" + id + "\".*?</form>", Pattern.DOTALL).matcher(page);
+        assertThat(m.find()).as("form " + id + " in " + page).isTrue();
+        return m.group();
     }
 
     @Test
