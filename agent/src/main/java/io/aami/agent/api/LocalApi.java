@@ -3,6 +3,7 @@ package io.aami.agent.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import io.aami.agent.config.AgentConfig;
 import io.aami.common.net.HostPort;
 import io.aami.contract.ErrorBody;
@@ -117,7 +118,7 @@ public final class LocalApi implements AutoCloseable {
         try {
             InetSocketAddress listen = new InetSocketAddress(cfg.host(), cfg.port());
             refuseUnguarded(cfg, listen);
-            HttpServer server = HttpServer.create(listen, 128);
+            HttpServer server = create(cfg, listen);
             InetSocketAddress bound = server.getAddress();
             Serving serving = new Serving(ApiAccess.forApi(cfg), RequestGuard.forApi(cfg, bound.getAddress()), mapper,
                     new BodySlots(), new AnswerBytes(), metrics);
@@ -126,12 +127,23 @@ public final class LocalApi implements AutoCloseable {
             server.setExecutor(executor);
             server.start();
             LocalApiAddress address = new LocalApiAddress(reportedHost(cfg.host(), bound.getAddress()), bound.getPort());
-            LOG.info("local API listening on {}", new HostPort(address.host(), address.port()));
+            LOG.info("local API listening on {}{}", new HostPort(address.host(), address.port()),
+                    cfg.tls().enabled() ? " (HTTPS" + (cfg.tls().clientCaFile() != null ? ", client certificate required)" : ")") : "");
             return new LocalApi(server, executor, address);
         } catch (IOException e) {
             throw new UncheckedIOException("local API cannot listen on " + cfg.host() + ":" + cfg.port() + " (api.listen): "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Plain HTTP, or with {@code api.tls} HTTPS only: a plain request to that port fails in the handshake. */
+    private static HttpServer create(AgentConfig.Api cfg, InetSocketAddress listen) throws IOException {
+        if (!cfg.tls().enabled()) {
+            return HttpServer.create(listen, 128);
+        }
+        HttpsServer https = HttpsServer.create(listen, 128);
+        https.setHttpsConfigurator(ApiTlsContext.configurator(cfg.tls()));
+        return https;
     }
 
     /**

@@ -92,15 +92,39 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
      * may be null. A non-loopback host requires {@code token}. {@code allowPrivilegedSourcePorts} lets callers probe
      * from source ports below 1024.
      */
-    public record Api(String host, int port, ApiToken token, ApiToken metricsToken, boolean allowPrivilegedSourcePorts) {
+    public record Api(String host, int port, ApiToken token, ApiToken metricsToken, boolean allowPrivilegedSourcePorts,
+                      ApiTls tls) {
+        public Api {
+            tls = tls == null ? ApiTls.OFF : tls;
+        }
+
         /** An API without a metrics token that refuses privileged source ports (the default); {@code token} may be null. */
         public Api(String host, int port, String token) {
-            this(host, port, token == null ? null : ApiToken.of(token), null, false);
+            this(host, port, token == null ? null : ApiToken.of(token), null, false, ApiTls.OFF);
+        }
+
+        /** Plain HTTP. */
+        public Api(String host, int port, ApiToken token, ApiToken metricsToken, boolean allowPrivilegedSourcePorts) {
+            this(host, port, token, metricsToken, allowPrivilegedSourcePorts, ApiTls.OFF);
+        }
+
+        /** This API with {@code replacement} as its TLS settings. */
+        public Api withTls(ApiTls replacement) {
+            return new Api(host, port, token, metricsToken, allowPrivilegedSourcePorts, replacement);
         }
 
         public boolean enabled() {
             return host != null;
         }
+    }
+
+    /**
+     * {@code api.tls}: when {@code enabled}, the local API speaks HTTPS only (TLS 1.2+), presenting {@code certFile}
+     * with {@code keyFile} (by default the agent's own certificate and key, re-read when renewal replaces them); with a
+     * {@code clientCaFile}, a client must present a certificate that CA signed or the handshake fails.
+     */
+    public record ApiTls(boolean enabled, Path certFile, Path keyFile, Path clientCaFile) {
+        public static final ApiTls OFF = new ApiTls(false, null, null, null);
     }
 
     public record Logging(String level, String format) {

@@ -34,6 +34,7 @@ public final class AgentConfigLoader {
         List<HostPort> servers = ServerAddresses.read(t);
         HostPort server = servers.get(0);
         ApiConfig api = ApiConfig.read(t, DEFAULT_API_PORT);
+        ApiTlsConfig apiTls = ApiTlsConfig.read(t);
         Path stateDir = Path.of(t.string("agent.state_dir", "/var/lib/aami")).toAbsolutePath().normalize();
         AgentConfig cfg = new AgentConfig(
                 new AgentConfig.Server(server.host(), server.port(),
@@ -93,7 +94,7 @@ public final class AgentConfigLoader {
                         Path.of(t.string("discovery.proc_root", "/proc")).toAbsolutePath().normalize()));
         t.finish();
         validate(cfg, t);
-        cfg = cfg.withApi(api.resolve(t, ApiConfig.processUid()));
+        cfg = cfg.withApi(api.resolve(t, ApiConfig.processUid()).withTls(apiTls.resolve(t, cfg.server().tls())));
         List<String> warnings = new java.util.ArrayList<>(t.unusedEnvironmentWarnings("agent"));
         api.inlineTokenWarning(file, env).ifPresent(warnings::add);
         if (!cfg.checks().remoteScripts() && !cfg.checks().hasAllowList()) {

@@ -116,6 +116,14 @@ class AgentConfigValidationTest {
             "AAMI_API_TOKEN_FILE=/nonexistent/aami-api-token | api.token_file | /nonexistent/aami-api-token does not exist",
             "AAMI_API_METRICS_TOKEN_FILE=/nonexistent/aami-metrics | api.metrics_token_file | /nonexistent/aami-metrics does not exist",
             "AAMI_API_TOKEN=s3cret;AAMI_API_TOKEN_FILE=/nonexistent/aami-api-token | api.token_file | set api.token or api.token_file, not both",
+            // api.tls: files only with TLS on, the pair together, the agent's own pair only with server TLS (the rest in apiTlsFileRefusedNamingTheKey)
+            "AAMI_API_TLS_ENABLED=maybe                   | api.tls.enabled | 'maybe' is not one of on, off, true, false",
+            "AAMI_API_TLS_CLIENT_CA_FILE=/etc/ssl/ca.pem  | api.tls.client_ca_file | is set but api.tls.enabled is false: the local API would serve plain HTTP",
+            "AAMI_API_TLS_CERT_FILE=/etc/ssl/api.crt      | api.tls.cert_file | is set but api.tls.enabled is false",
+            "AAMI_API_TLS_ENABLED=true                    | api.tls.cert_file | server.tls.enabled is false, so the agent has no certificate of its own to present",
+            "AAMI_API_TLS_ENABLED=true;AAMI_API_TLS_CERT_FILE=/etc/ssl/api.crt | api.tls.key_file | set api.tls.cert_file and api.tls.key_file together",
+            "AAMI_API_TLS_ENABLED=true;AAMI_API_TLS_KEY_FILE=/etc/ssl/api.key | api.tls.cert_file | set api.tls.cert_file and api.tls.key_file together",
+            "AAMI_API_TLS_ENABLED=true;AAMI_API_TLS_CERT_FILE=/nonexistent/api.crt;AAMI_API_TLS_KEY_FILE=/nonexistent/api.key | api.tls.cert_file | cannot read certificates from /nonexistent/api.crt: no such file",
             // discovery
             "AAMI_DISCOVERY_ENABLED=maybe                 | discovery.enabled | 'maybe' is not one of on, off, true, false",
             "AAMI_DISCOVERY_INTERVAL=999ms                | discovery.interval | must be between 1s and 1h",
@@ -338,5 +346,62 @@ class AgentConfigValidationTest {
         assertThat(server.host()).isEqualTo(host);
         assertThat(server.port()).isEqualTo(port);
         assertThat(server.address()).isEqualTo(address);
+    }
+
+    /**
+     * {@code api.tls.*} over real files: a missing, world-readable or foreign key, an unreadable client CA file. The
+     * agent's own pair (no {@code api.tls.cert_file}) is not required at startup: it appears at enrollment.
+     */
+    @ParameterizedTest(name = "{0} -> {1}: {2}")
+    @CsvSource(delimiter = '|', value = {
+            "key missing           | api.tls.key_file | cannot read a private key from",
+            "key rw-r--r--         | api.tls.key_file | is rw-r--r--: group or others can read the private key; chmod 0600 it",
+            "key of another cert   | api.tls.key_file | does not belong to the certificate in",
+            "cert not PEM          | api.tls.cert_file | no CERTIFICATE block found",
+            "client CA missing     | api.tls.client_ca_file | cannot read certificates from",
+            "client CA a directory | api.tls.client_ca_file | cannot read certificates from",
+            "client CA not PEM     | api.tls.client_ca_file | no CERTIFICATE block found"})
+    void apiTlsFileRefusedNamingTheKey(String layout, String key, String problem) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        java.security.KeyPair keys = g.generateKeyPair();
+        Path crt = Files.writeString(dir.resolve("api.crt"), io.aami.common.pki.Pem.certificateToPem(selfSigned(keys)));
+        Path keyFile = dir.resolve("api.key");
+        io.aami.common.pki.PrivateFiles.write(keyFile, io.aami.common.pki.Pem.privateKeyToPem(keys.getPrivate()).getBytes());
+        Path ca = dir.resolve("client-ca.crt");
+        Files.copy(crt, ca);
+        switch (layout) {
+            case "key missing" -> Files.delete(keyFile);
+            case "key rw-r--r--" -> Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            case "key of another cert" -> io.aami.common.pki.PrivateFiles.write(keyFile,
+                    io.aami.common.pki.Pem.privateKeyToPem(g.generateKeyPair().getPrivate()).getBytes());
+            case "cert not PEM" -> Files.writeString(crt, "not a certificate\n");
+            case "client CA missing" -> Files.delete(ca);
+            case "client CA a directory" -> {
+                Files.delete(ca);
+                Files.createDirectory(ca);
+            }
+            default -> Files.writeString(ca, "not a certificate\n");
+        }
+        Map<String, String> env = env("AAMI_API_TLS_ENABLED=true;AAMI_API_TLS_CERT_FILE=" + crt + ";AAMI_API_TLS_KEY_FILE=" + keyFile
+                + ";AAMI_API_TLS_CLIENT_CA_FILE=" + ca);
+        assertThatThrownBy(() -> AgentConfigLoader.load(null, env)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config key '" + key + "' (").hasMessageContaining(problem);
+    }
+
+    @org.junit.jupiter.api.Test
+    void apiTlsDefaultsToTheAgentsOwnCertificateAndKey() {
+        AgentConfig cfg = AgentConfigLoader.load(null, env("AAMI_SERVER_TLS_ENABLED=true;AAMI_SERVER_TLS_CA_CERT_SHA256=" + HEX
+                + ";AAMI_AGENT_STATE_DIR=" + dir + ";AAMI_API_TLS_ENABLED=true"));
+        assertThat(cfg.api().tls()).isEqualTo(new AgentConfig.ApiTls(true, dir.resolve("agent.crt"), dir.resolve("agent.key"), null));
+        assertThat(AgentConfigLoader.load(null, BASE).api().tls().enabled()).as("off by default").isFalse();
+    }
+
+    private static java.security.cert.X509Certificate selfSigned(java.security.KeyPair keys) throws Exception {
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=api");
+        java.time.Instant now = java.time.Instant.now();
+        var b = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                java.util.Date.from(now.minusSeconds(60)), java.util.Date.from(now.plusSeconds(86_400)), name, keys.getPublic());
+        return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                b.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
     }
 }
