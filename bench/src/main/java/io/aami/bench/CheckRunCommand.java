@@ -1,7 +1,6 @@
 package io.aami.bench;
 
 import io.aami.common.json.WireJson;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,7 +97,7 @@ final class CheckRunCommand {
                 o.peerRuns());
         out.printf(Locale.ROOT, "ratio aami/peer: %.2f%n", r.agentMsPerRun() / r.floorMsPerRun());
         out.printf(Locale.ROOT, "goal (<= %.1f ms per check run): %s%n", GOAL_MS, r.agentMsPerRun() <= GOAL_MS ? "met" : "missed");
-        out.printf(Locale.ROOT, "load average: %s%n", loadAverage());
+        out.printf(Locale.ROOT, "load average: %s%n", LoadAverage.now());
         out.println(r.exitCode() == 0 ? "correctness: OK (every run in the window exited 0 with the expected output)"
                 : "correctness: FAILED (" + (w.runs() - w.succeeded()) + " of " + w.runs() + " runs wrong, or none ran)");
     }
@@ -145,13 +144,6 @@ final class CheckRunCommand {
         }
     }
 
-    private static String loadAverage() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     /** {@code checkrun} in {@link BenchMain#COMMANDS}. */
     static final class Entry implements BenchMain.Command {

@@ -7,8 +7,6 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +119,7 @@ final class DiscoveryCommand {
         out.printf(Locale.ROOT, "ratio aami/peer: %.2f%n", r.peerCpuMs() > 0 ? r.cpuMs() / r.peerCpuMs() : Double.NaN);
         out.printf(Locale.ROOT, "goal (<= %.0f ms CPU and <= %.0f MB per scan): %s%n", GOAL_CPU_MS, GOAL_ALLOC_MB,
                 r.cpuMs() <= GOAL_CPU_MS && r.allocMb() <= GOAL_ALLOC_MB ? "met" : "missed");
-        out.printf(Locale.ROOT, "load average: %s%n", loadAverage());
+        out.printf(Locale.ROOT, "load average: %s%n", LoadAverage.now());
         out.println(r.exitCode() == 0 ? "correctness: OK (every generated connection found downstream of the listener, under this process)"
                 : "correctness: FAILED (" + r.found() + " of " + r.pairs() + " generated connections found)");
     }
@@ -139,13 +137,6 @@ final class DiscoveryCommand {
         return Double.parseDouble(report.substring(from, end));
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     /** {@code discovery} in {@link BenchMain#COMMANDS}. */
     static final class Entry implements BenchMain.Command {

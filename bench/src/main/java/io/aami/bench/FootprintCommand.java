@@ -139,7 +139,7 @@ final class FootprintCommand {
         long window = System.nanoTime() - t0;
         FootprintReport.Figures a = FootprintReport.Figures.of(agentStart, agentEnd, max[0], window);
         FootprintReport.Figures p = FootprintReport.Figures.of(peerStart, peerEnd, max[1], window);
-        out.printf(Locale.ROOT, "load average %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+        out.printf(Locale.ROOT, "load average %s%n", LoadAverage.now());
         out.print(FootprintReport.table(a, p));
         out.print(FootprintReport.goal(a, p));
         int[] reported = awaitResults(admin, id, agent);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.common.json.WireJson;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -74,7 +73,7 @@ final class ProbesCommand {
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         ObjectMapper mapper = WireJson.mapper();
         out.printf("probes: %d loopback listeners + 1 closed port (every %dth probe), %s per phase, %s warm-up; load average %s%n",
-                o.listeners(), ProbeTargets.CLOSED_EVERY, seconds(o.duration()), seconds(o.warmup()), loadAverage());
+                o.listeners(), ProbeTargets.CLOSED_EVERY, seconds(o.duration()), seconds(o.warmup()), LoadAverage.now());
         try (ProbeTargets targets = new ProbeTargets(o.listeners())) {
             return run(dir, token, mapper, targets);
         } finally {
@@ -172,12 +171,4 @@ final class ProbesCommand {
         return d.toMillis() / 1000.0 + " s";
     }
 
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).trim().split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

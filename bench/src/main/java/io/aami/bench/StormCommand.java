@@ -27,7 +27,7 @@ final class StormCommand {
 
     /** The TLS storm and, unless {@code --no-peer}, the peer's; the summary printed. */
     List<StormRun.Result> run() throws Exception {
-        out.printf("load average before: %s%n", loadAverage());
+        out.printf("load average before: %s%n", LoadAverage.now());
         List<StormRun.Result> results;
         try (EmbeddedTarget server = EmbeddedTarget.start(true, o.heartbeat(), java.util.Map.of(), o.dataDir());
              Replicas replicas = Replicas.start(server, o.replicas(), true)) {
@@ -37,7 +37,7 @@ final class StormCommand {
                 server.close();
             }, () -> storms(replicas));
         }
-        out.printf("load average after: %s%n", loadAverage());
+        out.printf("load average after: %s%n", LoadAverage.now());
         out.print(summary(results.get(0), results.size() > 1 ? results.get(1) : null));
         return results;
     }
@@ -85,15 +85,6 @@ final class StormCommand {
         return sb.toString();
     }
 
-    /** The 1, 5 and 15 minute load averages ({@code /proc/loadavg}): the machine is shared, say how busy it was. */
-    static String loadAverage() {
-        try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
 
     private static String time(StormRun.Result r) {
         return r.allBack() ? String.format(Locale.ROOT, "%.1f s", r.backSeconds())
