@@ -36,16 +36,12 @@ public final class FileKeyManager extends X509ExtendedKeyManager {
     private record Stamp(Object fileKey, long size, long modifiedNanos) {
     }
 
-    private record Identity(String alias, PrivateKey key, X509Certificate[] chain) {
-    }
 
     private final Path certFile;
     private final Path keyFile;
-    private long generation;
     private volatile Stamp certStamp;
     private volatile Stamp keyStamp;
-    private volatile Identity current;
-    private volatile Identity previous;
+    private final KeyIdentities identities = new KeyIdentities("api");
     /** The problem last logged, so a half-renewed pair is reported once, not at every handshake. */
     private String lastProblem;
 
@@ -57,22 +53,21 @@ public final class FileKeyManager extends X509ExtendedKeyManager {
 
     /** The leaf certificate presented now (after re-reading changed files), or null when there is none. */
     public X509Certificate certificate() {
-        Identity id = refresh();
-        return id == null ? null : id.chain[0];
+        refresh();
+        return identities.leaf();
     }
 
-    /** The current identity, re-read first if a file changed since it was read. */
-    private Identity refresh() {
+    /** Re-reads the files if either changed since they were read. */
+    private void refresh() {
         Stamp cert = stamp(certFile);
         Stamp key = stamp(keyFile);
         if (Objects.equals(cert, certStamp) && Objects.equals(key, keyStamp)) {
-            return current;
+            return;
         }
         synchronized (this) {
             if (!Objects.equals(cert, certStamp) || !Objects.equals(key, keyStamp)) {
                 load(cert, key);
             }
-            return current;
         }
     }
 
@@ -83,9 +78,7 @@ public final class FileKeyManager extends X509ExtendedKeyManager {
             if (!Keys.matches(privateKey, chain.get(0).getPublicKey())) {
                 throw new PkiException("the key in " + keyFile + " does not belong to the certificate in " + certFile);
             }
-            generation++;
-            previous = current;
-            current = new Identity("api-" + generation, privateKey, chain.toArray(X509Certificate[]::new));
+            identities.replace(privateKey, chain);
             // Stamped only once the pair is good: a half-replaced pair is read again at the next handshake.
             certStamp = cert;
             keyStamp = key;
@@ -95,7 +88,7 @@ public final class FileKeyManager extends X509ExtendedKeyManager {
         } catch (PkiException e) {
             if (!e.getMessage().equals(lastProblem)) {
                 lastProblem = e.getMessage();
-                LOG.warn("local API TLS: {}; {}", e.getMessage(), current == null ? "no certificate to present yet"
+                LOG.warn("local API TLS: {}; {}", e.getMessage(), !identities.present() ? "no certificate to present yet"
                         : "still presenting the previous certificate");
             }
         }
@@ -111,17 +104,8 @@ public final class FileKeyManager extends X509ExtendedKeyManager {
     }
 
     private String alias(String keyType) {
-        Identity id = refresh();
-        return id != null && (keyType == null || id.key.getAlgorithm().equalsIgnoreCase(keyType)) ? id.alias : null;
-    }
-
-    private Identity byAlias(String alias) {
-        Identity c = current;
-        if (c != null && c.alias.equals(alias)) {
-            return c;
-        }
-        Identity p = previous;
-        return p != null && p.alias.equals(alias) ? p : null;
+        refresh();
+        return identities.alias(keyType == null ? null : new String[] {keyType});
     }
 
     @Override
@@ -142,14 +126,12 @@ public final class FileKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        Identity id = byAlias(alias);
-        return id == null ? null : id.chain.clone();
+        return identities.chain(alias);
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        Identity id = byAlias(alias);
-        return id == null ? null : id.key;
+        return identities.key(alias);
     }
 
     /** Server side only: the local API never connects anywhere with this identity. */

@@ -25,13 +25,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * already open keep the certificate they authenticated with; only new handshakes see the new one.
  */
 public final class ReloadableKeyManager extends X509ExtendedKeyManager {
-    private record Identity(String alias, PrivateKey key, X509Certificate[] chain) {
-    }
-
     private final List<SSLSessionContext> sessionContexts = new CopyOnWriteArrayList<>();
-    private long generation;
-    private volatile Identity current;
-    private volatile Identity previous;
+    private final KeyIdentities identities = new KeyIdentities("agent");
 
     public ReloadableKeyManager() {
     }
@@ -52,16 +47,13 @@ public final class ReloadableKeyManager extends X509ExtendedKeyManager {
         if (!Keys.matches(key, chain.get(0).getPublicKey())) {
             throw new PkiException("the client key does not belong to certificate " + chain.get(0).getSubjectX500Principal());
         }
-        generation++;
-        previous = current;
-        current = new Identity("agent-" + generation, key, chain.toArray(X509Certificate[]::new));
+        identities.replace(key, chain);
         forgetSessions();
     }
 
     /** The leaf certificate presented now, if any. */
     public Optional<X509Certificate> certificate() {
-        Identity id = current;
-        return id == null ? Optional.empty() : Optional.of(id.chain[0]);
+        return Optional.ofNullable(identities.leaf());
     }
 
     /** Sessions cached by these contexts are dropped on update, so none is resumed under the old certificate. */
@@ -80,57 +72,30 @@ public final class ReloadableKeyManager extends X509ExtendedKeyManager {
         }
     }
 
-    private String aliasFor(String[] keyTypes) {
-        Identity id = current;
-        if (id == null) {
-            return null;
-        }
-        if (keyTypes == null) {
-            return id.alias;
-        }
-        for (String type : keyTypes) {
-            if (id.key.getAlgorithm().equalsIgnoreCase(type)) {
-                return id.alias;
-            }
-        }
-        return null;
-    }
-
-    private Identity byAlias(String alias) {
-        Identity c = current;
-        if (c != null && c.alias.equals(alias)) {
-            return c;
-        }
-        Identity p = previous;
-        return p != null && p.alias.equals(alias) ? p : null;
-    }
-
     @Override
     public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-        return aliasFor(keyTypes);
+        return identities.alias(keyTypes);
     }
 
     @Override
     public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-        return aliasFor(keyTypes);
+        return identities.alias(keyTypes);
     }
 
     @Override
     public String[] getClientAliases(String keyType, Principal[] issuers) {
-        String alias = aliasFor(new String[] {keyType});
+        String alias = identities.alias(keyType);
         return alias == null ? null : new String[] {alias};
     }
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        Identity id = byAlias(alias);
-        return id == null ? null : id.chain.clone();
+        return identities.chain(alias);
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        Identity id = byAlias(alias);
-        return id == null ? null : id.key;
+        return identities.key(alias);
     }
 
     /** Client side only: the agent never acts as a TLS server with this identity. */
