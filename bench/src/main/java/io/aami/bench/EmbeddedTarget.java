@@ -22,7 +22,8 @@ import java.util.Map;
  * check reads it). Enrollment rate limits are lifted (the whole fleet enrolls from 127.0.0.1);
  * everything else is the server's default. Its files live in a temporary directory deleted at close,
  * or in a directory the caller keeps ({@code --data-dir}), so a later run meets the same server: its CA,
- * database and the agents enrolled in it ({@code --identities}).
+ * database and the agents enrolled in it ({@code --identities}). A new database directory is first given to a
+ * {@link ClusterSeed} if one is on the class path (the tests'), else PostgreSQL is unpacked and initdb'd as usual.
  */
 final class EmbeddedTarget implements AutoCloseable {
     private final Path dir;
@@ -69,7 +70,11 @@ final class EmbeddedTarget implements AutoCloseable {
     static EmbeddedTarget start(boolean tls, Duration heartbeat, Map<String, String> settings, Path keepDir,
                                 java.util.function.UnaryOperator<String> databaseUrl) throws IOException {
         Path dir = keepDir != null ? Files.createDirectories(keepDir) : Files.createTempDirectory("aami-bench");
-        EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg").resolve("postgres"));
+        Path pgData = dir.resolve("pg");
+        if (!Files.exists(pgData.resolve("postgres"))) {
+            java.util.ServiceLoader.load(ClusterSeed.class).findFirst().ifPresent(seed -> seed.seed(pgData));
+        }
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData.resolve("postgres"));
         try {
             byte[] secret = new byte[24];
             new SecureRandom().nextBytes(secret);
