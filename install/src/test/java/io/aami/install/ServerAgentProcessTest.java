@@ -5,6 +5,7 @@ import static io.aami.server.testing.TestServer.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.aami.server.db.EmbeddedClusterTemplate;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
@@ -70,6 +71,8 @@ class ServerAgentProcessTest {
         Api api = new Api("http://127.0.0.1:" + port);
         String groupId;
         String admin;
+        // The shipped jar's first start (unpacking, initdb) is BackupRestoreProcessTest's restored server's; here the restarts.
+        EmbeddedClusterTemplate.seed(data, JavaProcess.jar("aami.server.jar"));
         try (JavaProcess server = JavaProcess.start(JavaProcess.jar("aami.server.jar"), env, dir.resolve("embedded-1.log"))) {
             eventually(Duration.ofSeconds(90), "embedded server ready", () -> api.get("/ready", null).status() == 200);
             Path tokenFile = data.resolve("admin-token");
