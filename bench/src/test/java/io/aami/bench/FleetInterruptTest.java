@@ -31,8 +31,10 @@ class FleetInterruptTest {
         Path data = dir.resolve("server");
         Path ids = dir.resolve("identities.json");
         Path log = dir.resolve("first.log");
+        // Policy long polls of 5 s (FleetSmokeTest's), not the default 55 s: nothing here is about policy, and no poll
+        // held by a run's server should outlast the run.
         Process first = bench(log, "fleet", "--agents", String.valueOf(AGENTS), "--embedded", "--data-dir", data.toString(),
-                "--identities", ids.toString(), "--duration", "10m", "--heartbeat", "2s", "--results-per-minute", "120");
+                "--identities", ids.toString(), "--duration", "10m", "--heartbeat", "2s", "--results-per-minute", "120", "--policy-wait", "5s");
         try {
             waitFor(log, "enrolled " + AGENTS + " agents", first);
             TimeUnit.SECONDS.sleep(3);
@@ -49,7 +51,7 @@ class FleetInterruptTest {
 
         Path again = dir.resolve("second.log");
         Process second = bench(again, "fleet", "--agents", String.valueOf(AGENTS), "--embedded", "--data-dir", data.toString(),
-                "--identities", ids.toString(), "--duration", "2s", "--heartbeat", "2s", "--results-per-minute", "120");
+                "--identities", ids.toString(), "--duration", "2s", "--heartbeat", "2s", "--results-per-minute", "120", "--policy-wait", "5s");
         try {
             assertThat(second.waitFor(180, TimeUnit.SECONDS)).as(Files.readString(again)).isTrue();
             String rerun = Files.readString(again);
