@@ -17,13 +17,16 @@ import java.util.function.BiFunction;
  * A first pass visits the processes that owned sockets before and then the others; a process whose open-file count
  * and sockets did not change is answered from the cache, a changed one is listed and only its new descriptors (and
  * those whose socket is gone) read. When that leaves a socket without owner, a second pass also reads the
- * descriptors cached as no socket of the tables (a number closed and reused for a new socket). Outside a full scan
+ * descriptors cached as no socket of the tables (a number closed and reused for a new socket), once such a socket
+ * was missed by two walks in a row (until then it is sought again, not marked ownerless). Outside a full scan
  * both passes stop once every socket is found. A full scan (every {@value OwnerCache#FULL_EVERY}th) visits every
- * process, and reads every descriptor again of a sixth of them, a different sixth each time, so that a descriptor
- * replaced under an unchanged count is right again within {@value #REREAD_EVERY} full scans.
+ * process, and reads again the cached descriptors of a sixth of them (a different sixth each time, at most
+ * {@value #VERIFY_CHUNK} a process, the next ones the next time), so that a descriptor replaced under an unchanged
+ * count is found: a socket passed to another process whose old number now holds a file.
  */
 final class DescriptorWalk {
     static final int REREAD_EVERY = 6;
+    static final int VERIFY_CHUNK = 1024;
     private static final String SOCKET_LINK = "socket:[";
     private static final long NOT_CACHED = Long.MIN_VALUE;
 
@@ -35,6 +38,9 @@ final class DescriptorWalk {
     private final FdCache fds = new FdCache();
     private final FdCache.Builder builder = new FdCache.Builder();
     private final BitSet unreadable = new BitSet();
+    /** Sockets the last walk left without owner. */
+    private final InodeIndex missed = new InodeIndex();
+    private final boolean countsKnown;
     private final InodeIndex index;
     private final OwnerCache cache;
     private final BiFunction<Path, Integer, ProcessInfo> describe;
@@ -43,7 +49,9 @@ final class DescriptorWalk {
     private int left;
     private int fullScans;
 
-    DescriptorWalk(InodeIndex index, OwnerCache cache, BiFunction<Path, Integer, ProcessInfo> describe) {
+    /** {@code procRoot}: its {@code self/fd} tells whether this kernel gives open-file counts (Linux 6.2 and later). */
+    DescriptorWalk(Path procRoot, InodeIndex index, OwnerCache cache, BiFunction<Path, Integer, ProcessInfo> describe) {
+        this.countsKnown = count(procRoot.resolve("self")) > 0;
         this.index = index;
         this.cache = cache;
         this.describe = describe;
@@ -55,14 +63,40 @@ final class DescriptorWalk {
         this.unknown = unknown;
         this.left = left;
         unreadable.clear();
+        scan.linksRead = 0;
+        scan.directoriesListed = 0;
         if (full) {
             fullScans++;
             fds.retain(live);
         }
         boolean visitedAll = pass(dirs, full, false);
-        boolean complete = visitedAll && (this.left == 0 || pass(dirs, false, true));
+        boolean complete = visitedAll && (this.left == 0 || missedTwice() && pass(dirs, false, true));
+        rememberMissed(complete);
         this.scan = null;
         return new Outcome(visitedAll, complete, unreadable.cardinality());
+    }
+
+    /**
+     * Whether a socket the first pass did not find was missed by the last walk too. A socket seen once without owner is
+     * mostly one closed since the tables were read (its process done with it): only one that stays is worth the second
+     * pass's cost (every process listed), so a busy host's short connections do not make every scan a thorough one.
+     */
+    private boolean missedTwice() {
+        for (int i = unknown.nextSetBit(0); i >= 0; i = unknown.nextSetBit(i + 1)) {
+            if (missed.get(scan.sockets.inode[i]) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void rememberMissed(boolean complete) {
+        missed.clear();
+        if (!complete) {
+            for (int i = unknown.nextSetBit(0); i >= 0; i = unknown.nextSetBit(i + 1)) {
+                missed.put(scan.sockets.inode[i], i);
+            }
+        }
     }
 
     /** Known owners first; returns whether every process was visited. */
@@ -86,11 +120,11 @@ final class DescriptorWalk {
 
     private void visit(Path dir, int pid, boolean full, boolean thorough) {
         FdCache.Entry e = fds.get(pid);
-        if (e != null && full && (pid + fullScans) % REREAD_EVERY == 0) {
+        if (e != null && full && (pid + fullScans) % REREAD_EVERY == 0 && !verify(dir, e)) {
             e = null; // read afresh
         }
-        long count = count(dir);
-        if (e != null && !thorough && count > 0 && count == e.count && e.socketsAlive(index)) {
+        long count = countsKnown ? count(dir) : -1;
+        if (e != null && !thorough && count >= 0 && count == e.count && e.socketsAlive(index)) {
             int owner = -1;
             for (long v : e.inodes) {
                 owner = claim(v == 0 ? -1 : index.get(Math.abs(v)), owner, dir, pid);
@@ -106,6 +140,8 @@ final class DescriptorWalk {
      */
     private void list(Path dir, int pid, FdCache.Entry e, long count, boolean thorough) {
         builder.reset();
+        scan.directoriesListed++;
+        scan.listed.set(pid);
         int owner = -1;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.resolve("fd"))) {
             for (Path fd : entries) {
@@ -133,6 +169,24 @@ final class DescriptorWalk {
         } catch (IOException | DirectoryIteratorException ex) {
             fds.remove(pid); // the process exited during the walk: whatever it held is gone too
         }
+    }
+
+    /**
+     * Reads again up to {@value #VERIFY_CHUNK} of the cached descriptors, from where the last verification stopped;
+     * false when one links elsewhere now (the process is then listed afresh). Bounded, so that a process with 10,000
+     * sockets costs no full scan more than a slice of them.
+     */
+    private boolean verify(Path dir, FdCache.Entry e) {
+        int end = Math.min(e.fds.length, e.verified + VERIFY_CHUNK);
+        Path fdDir = dir.resolve("fd");
+        for (int k = e.verified; k < end; k++) {
+            long now = link(fdDir.resolve(Integer.toString(e.fds[k])));
+            if (now == NOT_CACHED || Math.abs(now) != Math.abs(e.inodes[k])) {
+                return false;
+            }
+        }
+        e.verified = end == e.fds.length ? 0 : end;
+        return true;
     }
 
     /** Gives socket {@code i} (if any, and unowned) to {@code pid}; returns the process's index in the scan (described once). */
@@ -164,6 +218,7 @@ final class DescriptorWalk {
      * {@link #NOT_CACHED} when it was closed meanwhile.
      */
     private long link(Path fd) {
+        scan.linksRead++;
         String link;
         try {
             link = Files.readSymbolicLink(fd).toString();

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Each walked process's descriptors as the last walk found them: its open-file count ({@code stat} of
- * {@code /proc/<pid>/fd} gives it as the directory's size since Linux 6.2; 0 before, which never matches) and its
+ * {@code /proc/<pid>/fd} gives it as the directory's size since Linux 6.2; before, every walked process is listed) and its
  * descriptor numbers, each with the socket inode it linked to (0: not a socket; negative: a socket of none of the
  * tables read, a Unix socket). A process whose count is unchanged
  * and whose cached sockets all still exist is not listed again; a changed one is listed, and only its new
@@ -20,6 +20,8 @@ final class FdCache {
         final long count;
         final int[] fds;
         final long[] inodes;
+        /** Where the next verification of these descriptors starts ({@link DescriptorWalk}). */
+        int verified;
 
         Entry(long count, int[] fds, long[] inodes) {
             this.count = count;

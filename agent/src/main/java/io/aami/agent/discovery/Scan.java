@@ -19,6 +19,11 @@ final class Scan {
     int processesUnreadable;
     int tablesUnreadable;
     int linesSkipped;
+    /** What the descriptor walk read: {@code fd} directories listed and links read (the scan's main cost). */
+    int directoriesListed;
+    int linksRead;
+    /** The pids whose {@code fd} directory this scan listed (the others were answered from the cache, or not needed). */
+    final java.util.BitSet listed = new java.util.BitSet();
 
     void clear() {
         sockets.clear();
@@ -29,6 +34,9 @@ final class Scan {
         processesUnreadable = 0;
         tablesUnreadable = 0;
         linesSkipped = 0;
+        directoriesListed = 0;
+        linksRead = 0;
+        listed.clear();
     }
 
     /** Whether something was hidden from this scan (unreadable processes or socket tables, namespaces past the bound). */

@@ -55,21 +55,26 @@ public final class ScanDiagnostic {
         long wall0 = System.nanoTime();
         DiscoveryView view = DiscoveryView.EMPTY;
         long maxCpu = 0;
+        long links = 0;
+        long dirs = 0;
         for (int i = 0; i < scans; i++) {
             long before = threads.getCurrentThreadCpuTime();
-            view = derivation.derive(scanner.scan());
+            Scan scan = scanner.scan();
+            links += scan.linksRead;
+            dirs += scan.directoriesListed;
+            view = derivation.derive(scan);
             maxCpu = Math.max(maxCpu, threads.getCurrentThreadCpuTime() - before);
         }
         long n = Math.max(1, scans);
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "scans=%d cpu_ms_per_scan=%.3f cpu_ms_max_scan=%.3f alloc_bytes_per_scan=%d wall_ms_per_scan=%.3f tcp_sockets=%d udp_sockets=%d"
                         + " processes=%d processes_unreadable=%d sockets_unowned=%d partial=%d servers=%d upstream=%d downstream=%d"
-                        + " connections=%d namespaces=%d namespaces_skipped=%d",
+                        + " connections=%d namespaces=%d namespaces_skipped=%d fd_dirs_listed_per_scan=%.1f fd_links_read_per_scan=%.1f",
                 scans, (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / n, maxCpu / 1e6, (threads.getThreadAllocatedBytes(tid) - alloc0) / n,
                 (System.nanoTime() - wall0) / 1e6 / n, view.seen().tcpSockets(), view.seen().udpSockets(), view.seen().processes(),
                 view.seen().processesUnreadable(), view.seen().unowned(), view.seen().partial() ? 1 : 0, view.servers().size(),
                 view.upstream().size(), view.downstream().size(), view.connections().size(), view.seen().namespaces(),
-                view.seen().namespacesSkipped()));
+                view.seen().namespacesSkipped(), dirs / (double) n, links / (double) n));
         if (print) {
             append(sb, DiscoveryMetrics.SERVERS, view.servers());
             append(sb, DiscoveryMetrics.UPSTREAM, view.upstream());

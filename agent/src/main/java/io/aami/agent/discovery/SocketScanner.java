@@ -26,8 +26,13 @@ import java.util.List;
  */
 final class SocketScanner {
     private static final String[] TABLES = {"tcp", "tcp6", "udp", "udp6"};
+    /** A socket table read at most (about 400,000 sockets): what a local user opens must not grow the agent unbounded. */
+    static final int MAX_TABLE_BYTES = 64 << 20;
+    /** A comm, status or cgroup file read at most. */
+    private static final int MAX_TEXT_BYTES = 64 << 10;
 
     private final Path procRoot;
+    private final int maxTableBytes;
     private final Path[] tablePaths = new Path[TABLES.length];
     private final Users users;
     private final ProcNetParser parser = new ProcNetParser();
@@ -39,6 +44,7 @@ final class SocketScanner {
     private final BitSet live = new BitSet();
     private final BitSet unknown = new BitSet();
     private byte[] buf = new byte[64 * 1024];
+    private boolean truncated;
 
     SocketScanner(Path procRoot, Path passwd) {
         this(procRoot, passwd, 0);
@@ -46,13 +52,18 @@ final class SocketScanner {
 
     /** {@code maxNamespaces}: other network namespaces read at most per scan (0: this process's only). */
     SocketScanner(Path procRoot, Path passwd, int maxNamespaces) {
+        this(procRoot, passwd, maxNamespaces, MAX_TABLE_BYTES);
+    }
+
+    SocketScanner(Path procRoot, Path passwd, int maxNamespaces, int maxTableBytes) {
         this.procRoot = procRoot;
+        this.maxTableBytes = maxTableBytes;
         for (int t = 0; t < TABLES.length; t++) {
             tablePaths[t] = procRoot.resolve("net").resolve(TABLES[t]);
         }
         this.users = new Users(passwd);
         this.namespaces = new Namespaces(procRoot, maxNamespaces);
-        this.walk = new DescriptorWalk(index, cache, this::describe);
+        this.walk = new DescriptorWalk(procRoot, index, cache, this::describe);
     }
 
     /** Scans now; the result is valid until the next call. */
@@ -112,7 +123,7 @@ final class SocketScanner {
     private boolean readTable(Path path, int t, short ns) {
         int n;
         try {
-            n = readFully(path);
+            n = readFully(path, maxTableBytes);
         } catch (IOException e) {
             // No IPv6 in this kernel is no tcp6 file; anything else is something hidden from the scan.
             if (ns == 0 && (!(e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException)
@@ -120,6 +131,13 @@ final class SocketScanner {
                 scan.tablesUnreadable++;
             }
             return false;
+        }
+        if (truncated) {
+            // Past the bound (a local user with a million sockets): the sockets read are kept, the scan says it is partial.
+            scan.tablesUnreadable++;
+            while (n > 0 && buf[n - 1] != '\n') {
+                n--;
+            }
         }
         int from = scan.sockets.size;
         parser.parse(buf, n, t < 2 ? SocketTable.TCP : SocketTable.UDP, TABLES[t].endsWith("6"), scan.sockets);
@@ -165,22 +183,27 @@ final class SocketScanner {
 
     private String readText(Path file) {
         try {
-            return new String(buf, 0, readFully(file), StandardCharsets.UTF_8);
+            return new String(buf, 0, readFully(file, MAX_TEXT_BYTES), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
     }
 
-    /** Reads {@code file} whole into {@link #buf} (grown as needed; proc files have no size to ask); returns its length. */
-    private int readFully(Path file) throws IOException {
+    /**
+     * Reads {@code file} into {@link #buf} (grown as needed; proc files have no size to ask), at most {@code max} bytes
+     * ({@link #truncated} says whether more was left); returns its length.
+     */
+    private int readFully(Path file, int max) throws IOException {
+        truncated = false;
         try (InputStream in = new FileInputStream(file.toString())) {
             int n = 0;
-            for (int r; (r = in.read(buf, n, buf.length - n)) > 0; ) {
+            for (int r; (r = in.read(buf, n, Math.min(buf.length, max) - n)) > 0; ) {
                 n += r;
-                if (n == buf.length) {
-                    buf = Arrays.copyOf(buf, buf.length * 2);
+                if (n == buf.length && n < max) {
+                    buf = Arrays.copyOf(buf, Math.min(max, buf.length * 2));
                 }
             }
+            truncated = n == max && in.read() >= 0;
             return n;
         }
     }
