@@ -40,7 +40,7 @@ public final class Crowd {
             daemon(() -> {
                 while (true) {
                     new ProcessBuilder("true").start().waitFor();
-                    Thread.sleep(5);
+                    Thread.sleep(20);
                 }
             });
         }

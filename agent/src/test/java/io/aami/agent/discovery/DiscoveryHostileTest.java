@@ -46,7 +46,7 @@ class DiscoveryHostileTest {
             DiscoveryMetrics metrics = new DiscoveryMetrics(agent.registry());
             DiscoveryLoop loop = new DiscoveryLoop(new SocketScanner(Path.of("/proc"), Users.PASSWD, 256), new Derivation(50, 200),
                     metrics, Duration.ofSeconds(30), new io.aami.agent.util.StopSignal(), Clock.systemUTC());
-            for (int i = 0; i < 12; i++) { // a full scan, the scans between, and the next full one
+            for (int i = 0; i <= OwnerCache.FULL_EVERY; i++) { // a full scan, the scans between, and the next full one
                 loop.scanOnce();
                 long stable = metrics.view().downstream().stream().filter(r -> r.labels().get(3).equals(NAME)
                         && r.labels().get(2).equals(Integer.toString(port))).mapToLong(DiscoveryView.Row::value).sum();
