@@ -113,7 +113,7 @@ final class DiscoveryCommand {
     private void report(Outcome r) {
         out.println("scan: " + r.line());
         out.printf(Locale.ROOT, "aami discovery scan CPU: %.2f ms per scan, allocation %.2f MB per scan (%d scans; the costliest,"
-                + " a complete descriptor walk as every 10th scan makes: %.2f ms)%n", r.cpuMs(), r.allocMb(), o.scans(), r.maxCpuMs());
+                + " often a full scan as every 10th is: %.2f ms)%n", r.cpuMs(), r.allocMb(), o.scans(), r.maxCpuMs());
         out.printf(Locale.ROOT, "peer ss -tuanp: %.2f ms CPU per run (%d runs; USER_HZ ticks, so 10 ms steps per run summed)%n",
                 r.peerCpuMs(), o.peerRuns());
         out.printf(Locale.ROOT, "ratio aami/peer: %.2f%n", r.peerCpuMs() > 0 ? r.cpuMs() / r.peerCpuMs() : Double.NaN);

@@ -134,9 +134,11 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
      * Host discovery: a scan of {@code procRoot}'s socket tables and process descriptors every {@code interval}
      * (off when not {@code enabled}); on {@code /metrics} each process keeps its {@code maxRemotesPerProcess} largest
      * remote endpoints (the rest summed as {@code other}) and the {@code maxProcesses} processes with the most
-     * connections their own series (the rest summed as process {@code other}).
+     * connections their own series (the rest summed as process {@code other}); the socket tables of at most
+     * {@code maxNamespaces} other network namespaces (containers) are read a scan.
      */
-    public record Discovery(boolean enabled, Duration interval, int maxRemotesPerProcess, int maxProcesses, Path procRoot) {
+    public record Discovery(boolean enabled, Duration interval, int maxRemotesPerProcess, int maxProcesses, Path procRoot,
+                            int maxNamespaces) {
     }
 
     /** This configuration with {@code api} instead of its own. */

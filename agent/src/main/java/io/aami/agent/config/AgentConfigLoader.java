@@ -91,7 +91,8 @@ public final class AgentConfigLoader {
                         t.duration("discovery.interval", Duration.ofSeconds(30)),
                         t.integer("discovery.max_remotes_per_process", 50, 1, 10_000),
                         t.integer("discovery.max_processes", 200, 1, 10_000),
-                        Path.of(t.string("discovery.proc_root", "/proc")).toAbsolutePath().normalize()));
+                        Path.of(t.string("discovery.proc_root", "/proc")).toAbsolutePath().normalize(),
+                        t.integer("discovery.max_namespaces", 256, 0, 4096)));
         t.finish();
         validate(cfg, t);
         cfg = cfg.withApi(api.resolve(t, ApiConfig.processUid()).withTls(apiTls.resolve(t, cfg.server().tls())));

@@ -31,11 +31,18 @@ final class Derivation {
     private static final int OTHER_PORT = -1;
     private static final int NO_PORT = -2;
 
+    /** A TCP listener bound to one address, in its network namespace. */
+    private record Bound(short ns, byte family, long hi, long lo, int port) {
+    }
+
+    private static final int WILDCARD = 1;
+    /** A TCP listener on this port bound to one address: only then is a connection's own address looked up. */
+    private static final int SPECIFIC = 2;
+
     private final int maxRemotes;
     private final int maxProcesses;
-    private final boolean[] tcpWildcard = new boolean[65536];
-    /** A TCP listener on this port bound to one address: only then is a connection's own address looked up. */
-    private final boolean[] tcpSpecific = new boolean[65536];
+    /** Namespace and port ({@link #portKey}) to {@link #WILDCARD} | {@link #SPECIFIC}: listeners are per namespace. */
+    private final InodeIndex tcpPorts = new InodeIndex();
 
     Derivation(int maxRemotes, int maxProcesses) {
         this.maxRemotes = maxRemotes;
@@ -52,9 +59,8 @@ final class Derivation {
         Bounded<Up> up = new Bounded<>();
         Bounded<Down> down = new Bounded<>();
         Bounded<State> states = new Bounded<>();
-        Set<Listener> tcpListeners = new HashSet<>();
-        java.util.Arrays.fill(tcpWildcard, false);
-        java.util.Arrays.fill(tcpSpecific, false);
+        Set<Bound> tcpListeners = new HashSet<>();
+        tcpPorts.clear();
         Who[] named = new Who[scan.processes.size() + 1];
         Who[] whole = new Who[scan.processes.size() + 1];
         named[0] = Who.UNKNOWN;
@@ -72,10 +78,10 @@ final class Derivation {
                 listeners.add(named[s.owner[i] + 1], l);
                 if (s.proto[i] == SocketTable.TCP) {
                     boolean wildcard = s.localHi[i] == 0 && s.localLo[i] == 0;
-                    tcpWildcard[s.localPort[i]] |= wildcard;
+                    long key = portKey(s.netns[i], s.localPort[i]);
+                    tcpPorts.put(key, Math.max(0, tcpPorts.get(key)) | (wildcard ? WILDCARD : SPECIFIC));
                     if (!wildcard) {
-                        tcpSpecific[s.localPort[i]] = true;
-                        tcpListeners.add(l);
+                        tcpListeners.add(new Bound(s.netns[i], s.family[i], s.localHi[i], s.localLo[i], s.localPort[i]));
                     }
                 }
             }
@@ -84,8 +90,9 @@ final class Derivation {
             if (s.listening(i) || s.remotePort[i] == 0) {
                 continue;
             }
-            boolean inbound = s.proto[i] == SocketTable.TCP && (tcpWildcard[s.localPort[i]] || tcpSpecific[s.localPort[i]]
-                    && tcpListeners.contains(new Listener(SocketTable.TCP, s.family[i], s.localHi[i], s.localLo[i], s.localPort[i], false)));
+            int listened = s.proto[i] == SocketTable.TCP ? tcpPorts.get(portKey(s.netns[i], s.localPort[i])) : -1;
+            boolean inbound = listened > 0 && ((listened & WILDCARD) != 0
+                    || tcpListeners.contains(new Bound(s.netns[i], s.family[i], s.localHi[i], s.localLo[i], s.localPort[i])));
             Who who = named[s.owner[i] + 1];
             if (inbound) {
                 down.add(who, new Down(s.family[i], s.localHi[i], s.localLo[i], s.localPort[i], s.remoteHi[i], s.remoteLo[i], false));
@@ -104,7 +111,12 @@ final class Derivation {
                 downstream(down.cut(maxRemotes, maxProcesses, d -> new Down(d.family(), d.lHi(), d.lLo(), d.lPort(), 0, 0, true))),
                 connections(states.cut(maxRemotes, maxProcesses, c -> new State(c.state(), c.localPort(), (byte) 0, 0, 0, c.localPort() < 0 ? OTHER_PORT : NO_PORT, true))),
                 new DiscoveryView.Seen(tcp, s.size - tcp, scan.processesSeen, scan.processesUnreadable, scan.unowned(),
-                        scan.tablesUnreadable, scan.linesSkipped));
+                        scan.tablesUnreadable, scan.linesSkipped, 1 + scan.namespaces.size(), scan.namespacesSkipped));
+    }
+
+    /** Never 0 (an empty key of {@link InodeIndex}). */
+    private static long portKey(short ns, int port) {
+        return ((long) ns << 16 | port) + 1;
     }
 
     private static List<DiscoveryView.Row> servers(Map<Who, Map<Listener, Long>> cut) {

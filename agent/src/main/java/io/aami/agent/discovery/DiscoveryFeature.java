@@ -20,7 +20,7 @@ public final class DiscoveryFeature {
             return;
         }
         DiscoveryMetrics metrics = new DiscoveryMetrics(ctx.metrics().registry());
-        DiscoveryLoop loop = new DiscoveryLoop(new SocketScanner(cfg.procRoot(), Users.PASSWD),
+        DiscoveryLoop loop = new DiscoveryLoop(new SocketScanner(cfg.procRoot(), Users.PASSWD, cfg.maxNamespaces()),
                 new Derivation(cfg.maxRemotesPerProcess(), cfg.maxProcesses()), metrics, cfg.interval(), ctx.stop(), ctx.clock());
         // Not interrupted on stop: an interrupt would do nothing a scan's reads need, and the stop signal ends the wait.
         ctx.out().loop(new Loop("discovery", loop, false));

@@ -25,7 +25,9 @@ import java.util.List;
  *       for connections to a local listener</li>
  *   <li>{@code aami_agent_discovery_partial} 1 when the last scan could not see everything (not root: other users'
  *       processes), {@code aami_agent_discovery_processes_unreadable}, {@code aami_agent_discovery_sockets_unowned} (held by
- *       a process not found), {@code aami_agent_discovery_processes}, {@code aami_agent_discovery_sockets{protocol}}</li>
+ *       a process not found), {@code aami_agent_discovery_processes}, {@code aami_agent_discovery_sockets{protocol}},
+ *       {@code aami_agent_discovery_namespaces} (network namespaces read, this agent's included) and
+ *       {@code aami_agent_discovery_namespaces_skipped} (past {@code discovery.max_namespaces}; then partial is 1)</li>
  *   <li>{@code aami_agent_discovery_scans_total{result="ok|error"}}, {@code aami_agent_discovery_scan_duration_seconds} (the last scan's
  *       wall time), {@code aami_agent_discovery_last_scan_timestamp_seconds}</li>
  * </ul>
@@ -44,7 +46,8 @@ final class DiscoveryMetrics implements MultiCollector {
     private static final String[] CONNECTION_LABELS = {"process_name", "container", "pod_uid", "local_port", "remote_addr",
             "remote_port", "status"};
     private static final String[] SEEN = {"aami_agent_discovery_partial", "aami_agent_discovery_processes_unreadable",
-            "aami_agent_discovery_sockets_unowned", "aami_agent_discovery_processes", "aami_agent_discovery_sockets"};
+            "aami_agent_discovery_sockets_unowned", "aami_agent_discovery_processes", "aami_agent_discovery_sockets", "aami_agent_discovery_namespaces",
+            "aami_agent_discovery_namespaces_skipped"};
 
     private volatile DiscoveryView view;
     final Counter scans;
@@ -85,7 +88,7 @@ final class DiscoveryMetrics implements MultiCollector {
                         v.downstream()),
                 family(CONNECTIONS, "TCP connections by process, container, remote endpoint and state", CONNECTION_LABELS,
                         v.connections()),
-                single(SEEN[0], "1 when the last discovery scan could not see every process or socket table",
+                single(SEEN[0], "1 when the last discovery scan could not see every process, socket table or network namespace",
                         seen.partial() ? 1 : 0),
                 single(SEEN[1], "Processes whose sockets the last scan could not list (another user's, without root)",
                         seen.processesUnreadable()),
@@ -93,7 +96,10 @@ final class DiscoveryMetrics implements MultiCollector {
                 single(SEEN[3], "Processes the last scan looked at", seen.processes()),
                 GaugeSnapshot.builder().name(SEEN[4]).help("Sockets the last scan found, by protocol")
                         .dataPoint(point(Labels.of("protocol", "tcp"), seen.tcpSockets()))
-                        .dataPoint(point(Labels.of("protocol", "udp"), seen.udpSockets())).build());
+                        .dataPoint(point(Labels.of("protocol", "udp"), seen.udpSockets())).build(),
+                single(SEEN[5], "Network namespaces the last scan read sockets in (this agent's included)", seen.namespaces()),
+                single(SEEN[6], "Network namespaces the last scan did not read, past discovery.max_namespaces",
+                        seen.namespacesSkipped()));
     }
 
     private static GaugeSnapshot family(String name, String help, String[] labelNames, List<DiscoveryView.Row> rows) {
@@ -114,6 +120,6 @@ final class DiscoveryMetrics implements MultiCollector {
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(SERVERS, UPSTREAM, DOWNSTREAM, CONNECTIONS, SEEN[0], SEEN[1], SEEN[2], SEEN[3], SEEN[4]);
+        return List.of(SERVERS, UPSTREAM, DOWNSTREAM, CONNECTIONS, SEEN[0], SEEN[1], SEEN[2], SEEN[3], SEEN[4], SEEN[5], SEEN[6]);
     }
 }

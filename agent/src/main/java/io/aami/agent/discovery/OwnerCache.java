@@ -8,9 +8,10 @@ import java.util.Map;
  * What the last scans learnt about sockets' owners, so a scan lists descriptors only while some socket's owner is
  * unknown (issue 11's budget: walking every descriptor of every process is most of a scan's cost). A socket keeps
  * the owner it had while that process lives; one no walk found (another user's process without root, a process
- * outside this PID namespace) is not looked for again; every {@link #FULL_EVERY}th scan walks everything afresh,
- * so an owner that changed (a socket passed to another process, an exec under the same pid) is right again
- * within that many scans.
+ * outside this PID namespace) is not looked for again; every {@link #FULL_EVERY}th scan finds every owner afresh and
+ * describes each process again, so an owner that changed (a socket passed to another process, an exec under the same
+ * pid) is right again within that many scans. A socket no walk found stays unsought through full scans too: a
+ * process's descriptors that change are read again whatever the scan ({@link DescriptorWalk}).
  */
 final class OwnerCache {
     static final int FULL_EVERY = 10;
@@ -20,16 +21,17 @@ final class OwnerCache {
     private InodeIndex owners = new InodeIndex();
     private InodeIndex next = new InodeIndex();
     private final Map<Integer, ProcessInfo> infos = new HashMap<>();
-    private final Map<Integer, Integer> scanIndex = new HashMap<>();
+    /** Pid (as a long key) to the index of its description in this scan, so 10,000 sockets box no pid. */
+    private final InodeIndex scanIndex = new InodeIndex();
     private int scans;
+    private boolean full;
     private int lastUnreadable;
 
-    /** Whether this scan walks every process afresh (and forgets what it knew). */
+    /** Whether this scan finds every owner afresh (and describes every process again). */
     boolean startScan() {
         scanIndex.clear();
-        boolean full = scans++ % FULL_EVERY == 0;
+        full = scans++ % FULL_EVERY == 0;
         if (full) {
-            owners.clear();
             infos.clear();
         }
         return full;
@@ -42,13 +44,19 @@ final class OwnerCache {
     int assign(Scan scan, BitSet live, BitSet unknown) {
         SocketTable s = scan.sockets;
         int left = 0;
+        int lastPid = -1;
+        int lastIndex = -1;
         for (int i = 0; i < s.size; i++) {
             if (s.inode[i] == 0) {
                 continue;
             }
             int pid = owners.get(s.inode[i]);
-            if (pid > 0 && live.get(pid) && infos.containsKey(pid)) {
+            if (pid > 0 && pid == lastPid) {
+                s.owner[i] = lastIndex;
+            } else if (pid > 0 && !full && live.get(pid) && infos.containsKey(pid)) {
                 s.owner[i] = indexIn(scan, infos.get(pid));
+                lastPid = pid;
+                lastIndex = s.owner[i];
             } else if (pid != NOT_FOUND) {
                 unknown.set(i);
                 left++;
@@ -69,10 +77,13 @@ final class OwnerCache {
     }
 
     private int indexIn(Scan scan, ProcessInfo info) {
-        return scanIndex.computeIfAbsent(info.pid(), p -> {
+        int at = scanIndex.get(info.pid());
+        if (at < 0) {
             scan.processes.add(info);
-            return scan.processes.size() - 1;
-        });
+            at = scan.processes.size() - 1;
+            scanIndex.put(info.pid(), at);
+        }
+        return at;
     }
 
     /** Remembers this scan's owners; {@code complete}: every process was walked, so an unowned socket has none to find. */

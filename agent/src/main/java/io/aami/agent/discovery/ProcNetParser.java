@@ -12,6 +12,16 @@ import java.nio.ByteOrder;
  */
 final class ProcNetParser {
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    /** A byte's value as a hex digit, or -1: one load per digit instead of three range tests. */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int d = 0; d < 16; d++) {
+            HEX["0123456789ABCDEF".charAt(d)] = (byte) d;
+            HEX["0123456789abcdef".charAt(d)] = (byte) d;
+        }
+    }
 
     private byte[] buf;
     private int end;
@@ -140,15 +150,13 @@ final class ProcNetParser {
             return -1;
         }
         long v = 0;
+        int bad = 0;
         for (int k = 0; k < digits; k++) {
-            int c = buf[pos++];
-            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (d < 0) {
-                return -1;
-            }
-            v = v << 4 | d;
+            int d = HEX[buf[pos++] & 0xff];
+            bad |= d;
+            v = v << 4 | (d & 0xf);
         }
-        return v;
+        return bad < 0 ? -1 : v;
     }
 
     private long decimal() {

@@ -12,23 +12,36 @@ import java.util.List;
 final class Scan {
     final SocketTable sockets = new SocketTable();
     final List<ProcessInfo> processes = new ArrayList<>();
+    /** The other network namespaces read, by inode; a socket's {@code netns} is 0 (this process's) or 1 + an index here. */
+    final List<Long> namespaces = new ArrayList<>();
+    int namespacesSkipped;
     int processesSeen;
     int processesUnreadable;
     int tablesUnreadable;
     int linesSkipped;
+    /** What the descriptor walk read: {@code fd} directories listed and links read (the scan's main cost). */
+    int directoriesListed;
+    int linksRead;
+    /** The pids whose {@code fd} directory this scan listed (the others were answered from the cache, or not needed). */
+    final java.util.BitSet listed = new java.util.BitSet();
 
     void clear() {
         sockets.clear();
         processes.clear();
+        namespaces.clear();
+        namespacesSkipped = 0;
         processesSeen = 0;
         processesUnreadable = 0;
         tablesUnreadable = 0;
         linesSkipped = 0;
+        directoriesListed = 0;
+        linksRead = 0;
+        listed.clear();
     }
 
-    /** Whether something was hidden from this scan (unreadable processes or socket tables). */
+    /** Whether something was hidden from this scan (unreadable processes or socket tables, namespaces past the bound). */
     boolean partial() {
-        return processesUnreadable > 0 || tablesUnreadable > 0;
+        return processesUnreadable > 0 || tablesUnreadable > 0 || namespacesSkipped > 0;
     }
 
     /** Sockets held by a process (inode not 0) whose process this scan did not find. */

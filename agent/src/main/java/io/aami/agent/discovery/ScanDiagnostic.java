@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * A diagnostic entry in the agent jar, started apart from the agent ({@code java -cp aami-agent.jar
- * io.aami.agent.discovery.ScanDiagnostic [--proc /proc] [--scans 20] [--warmup 5] [--max-remotes 50] [--print]}):
+ * io.aami.agent.discovery.ScanDiagnostic [--proc /proc] [--scans 20] [--warmup 5] [--max-remotes 50]
+ * [--max-namespaces 256] [--print]}):
  * runs the discovery scan and derivation as the agent does and prints, on one line, what a scan found and cost
  * (this thread's CPU and allocation per scan, measured by the JVM, and the CPU of the costliest scan: one that walks
  * every process's descriptors, as every {@value OwnerCache#FULL_EVERY}th does); {@code --print} adds the series. The
@@ -22,6 +23,7 @@ public final class ScanDiagnostic {
         int scans = 20;
         int warmup = 5;
         int maxRemotes = 50;
+        int maxNamespaces = 256;
         boolean print = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -29,18 +31,19 @@ public final class ScanDiagnostic {
                 case "--scans" -> scans = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--max-remotes" -> maxRemotes = Integer.parseInt(args[++i]);
+                case "--max-namespaces" -> maxNamespaces = Integer.parseInt(args[++i]);
                 case "--print" -> print = true;
                 default -> {
-                    System.err.println("usage: ScanDiagnostic [--proc /proc] [--scans 20] [--warmup 5] [--max-remotes 50] [--print]");
+                    System.err.println("usage: ScanDiagnostic [--proc /proc] [--scans 20] [--warmup 5] [--max-remotes 50] [--max-namespaces 256] [--print]");
                     System.exit(2);
                 }
             }
         }
-        System.out.println(run(proc, scans, warmup, maxRemotes, print));
+        System.out.println(run(proc, scans, warmup, maxRemotes, maxNamespaces, print));
     }
 
-    static String run(Path proc, int scans, int warmup, int maxRemotes, boolean print) {
-        SocketScanner scanner = new SocketScanner(proc, Users.PASSWD);
+    static String run(Path proc, int scans, int warmup, int maxRemotes, int maxNamespaces, boolean print) {
+        SocketScanner scanner = new SocketScanner(proc, Users.PASSWD, maxNamespaces);
         Derivation derivation = new Derivation(maxRemotes, 200);
         for (int i = 0; i < warmup; i++) {
             derivation.derive(scanner.scan());
@@ -52,20 +55,26 @@ public final class ScanDiagnostic {
         long wall0 = System.nanoTime();
         DiscoveryView view = DiscoveryView.EMPTY;
         long maxCpu = 0;
+        long links = 0;
+        long dirs = 0;
         for (int i = 0; i < scans; i++) {
             long before = threads.getCurrentThreadCpuTime();
-            view = derivation.derive(scanner.scan());
+            Scan scan = scanner.scan();
+            links += scan.linksRead;
+            dirs += scan.directoriesListed;
+            view = derivation.derive(scan);
             maxCpu = Math.max(maxCpu, threads.getCurrentThreadCpuTime() - before);
         }
         long n = Math.max(1, scans);
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "scans=%d cpu_ms_per_scan=%.3f cpu_ms_max_scan=%.3f alloc_bytes_per_scan=%d wall_ms_per_scan=%.3f tcp_sockets=%d udp_sockets=%d"
                         + " processes=%d processes_unreadable=%d sockets_unowned=%d partial=%d servers=%d upstream=%d downstream=%d"
-                        + " connections=%d",
+                        + " connections=%d namespaces=%d namespaces_skipped=%d fd_dirs_listed_per_scan=%.1f fd_links_read_per_scan=%.1f",
                 scans, (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / n, maxCpu / 1e6, (threads.getThreadAllocatedBytes(tid) - alloc0) / n,
                 (System.nanoTime() - wall0) / 1e6 / n, view.seen().tcpSockets(), view.seen().udpSockets(), view.seen().processes(),
                 view.seen().processesUnreadable(), view.seen().unowned(), view.seen().partial() ? 1 : 0, view.servers().size(),
-                view.upstream().size(), view.downstream().size(), view.connections().size()));
+                view.upstream().size(), view.downstream().size(), view.connections().size(), view.seen().namespaces(),
+                view.seen().namespacesSkipped(), dirs / (double) n, links / (double) n));
         if (print) {
             append(sb, DiscoveryMetrics.SERVERS, view.servers());
             append(sb, DiscoveryMetrics.UPSTREAM, view.upstream());

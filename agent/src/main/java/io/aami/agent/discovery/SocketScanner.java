@@ -4,7 +4,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,38 +14,56 @@ import java.util.List;
 
 /**
  * One pass over a proc file system: the four socket tables of this network namespace ({@code net/tcp},
- * {@code tcp6}, {@code udp}, {@code udp6}), then every process's descriptors ({@code <pid>/fd}), each
- * {@code socket:[inode]} link matched to its socket; a process holding one is described once from its
- * {@code comm}, {@code status} (uid), {@code exe} and {@code cgroup}. A socket several processes share (a
- * listener inherited by workers) goes to the first found, the lowest pid. Not thread-safe: one scanner per
- * loop; buffers and tables are reused, so a scan allocates little beyond the paths the JDK makes per
- * descriptor. A process this agent may not look into is counted ({@link Scan#processesUnreadable}), never an
- * error: without root the scan reports what it can. Owners found are remembered ({@link OwnerCache}): between
- * complete walks, descriptors are listed only while some socket's owner is unknown.
+ * {@code tcp6}, {@code udp}, {@code udp6}) and those of every other namespace a process is in ({@link Namespaces},
+ * through {@code <pid>/net/tcp}, …; each socket marked with its namespace's index), then the processes' descriptors
+ * ({@code <pid>/fd}, {@link DescriptorWalk}), each {@code socket:[inode]} link matched to its socket (socket inodes
+ * are unique across namespaces); a process holding one is described once from its {@code comm}, {@code status}
+ * (uid), {@code exe} and {@code cgroup}. A socket several processes share (a listener inherited by workers) goes to
+ * the first found. Not thread-safe: one scanner per loop; buffers and tables are reused. A process this agent may
+ * not look into is counted ({@link Scan#processesUnreadable}), never an error: without root the scan reports what it
+ * can. Owners found are remembered ({@link OwnerCache}): between full scans, descriptors are looked at only while
+ * some socket's owner is unknown, and then only the processes whose descriptors changed ({@link FdCache}).
  */
 final class SocketScanner {
     private static final String[] TABLES = {"tcp", "tcp6", "udp", "udp6"};
-    private static final String SOCKET_LINK = "socket:[";
+    /** A socket table read at most (about 400,000 sockets): what a local user opens must not grow the agent unbounded. */
+    static final int MAX_TABLE_BYTES = 64 << 20;
+    /** A comm, status or cgroup file read at most. */
+    private static final int MAX_TEXT_BYTES = 64 << 10;
 
     private final Path procRoot;
+    private final int maxTableBytes;
     private final Path[] tablePaths = new Path[TABLES.length];
     private final Users users;
     private final ProcNetParser parser = new ProcNetParser();
     private final InodeIndex index = new InodeIndex();
     private final Scan scan = new Scan();
     private final OwnerCache cache = new OwnerCache();
+    private final Namespaces namespaces;
+    private final DescriptorWalk walk;
     private final BitSet live = new BitSet();
     private final BitSet unknown = new BitSet();
-    /** Sockets held by a process whose owner this scan has yet to find. */
-    private int left;
     private byte[] buf = new byte[64 * 1024];
+    private boolean truncated;
 
     SocketScanner(Path procRoot, Path passwd) {
+        this(procRoot, passwd, 0);
+    }
+
+    /** {@code maxNamespaces}: other network namespaces read at most per scan (0: this process's only). */
+    SocketScanner(Path procRoot, Path passwd, int maxNamespaces) {
+        this(procRoot, passwd, maxNamespaces, MAX_TABLE_BYTES);
+    }
+
+    SocketScanner(Path procRoot, Path passwd, int maxNamespaces, int maxTableBytes) {
         this.procRoot = procRoot;
+        this.maxTableBytes = maxTableBytes;
         for (int t = 0; t < TABLES.length; t++) {
             tablePaths[t] = procRoot.resolve("net").resolve(TABLES[t]);
         }
         this.users = new Users(passwd);
+        this.namespaces = new Namespaces(procRoot, maxNamespaces);
+        this.walk = new DescriptorWalk(procRoot, index, cache, this::describe);
     }
 
     /** Scans now; the result is valid until the next call. */
@@ -54,37 +71,81 @@ final class SocketScanner {
         scan.clear();
         users.refresh();
         for (int t = 0; t < TABLES.length; t++) {
-            readTable(t);
+            readTable(tablePaths[t], t, (short) 0);
         }
+        boolean full = cache.startScan();
+        List<Path> pids = listProcesses();
+        readNamespaces(pids);
         index.clear();
         SocketTable s = scan.sockets;
         for (int i = 0; i < s.size; i++) {
             index.put(s.inode[i], i);
         }
-        boolean full = cache.startScan();
-        List<Path> pids = listProcesses();
         unknown.clear();
-        left = cache.assign(scan, live, unknown);
-        boolean complete = full || left > 0 ? walk(pids, !full) : false;
-        scan.processesUnreadable = cache.unreadable(scan.processesUnreadable, complete);
-        cache.remember(scan, complete);
+        int left = cache.assign(scan, live, unknown);
+        DescriptorWalk.Outcome walked = full || left > 0 ? walk.run(scan, pids, live, full, unknown, left)
+                : DescriptorWalk.Outcome.NONE;
+        scan.processesUnreadable = cache.unreadable(walked.unreadable(), walked.visitedAll());
+        cache.remember(scan, walked.complete());
         return scan;
     }
 
-    private void readTable(int t) {
-        int n;
-        try {
-            n = readFully(tablePaths[t]);
-        } catch (IOException e) {
-            // No IPv6 in this kernel is no tcp6 file; anything else is something hidden from the scan.
-            if (!(e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException)
-                    || !TABLES[t].endsWith("6")) {
+    /**
+     * The tables of every other network namespace, through a process in it (the next one if it exited meanwhile); a
+     * namespace none of whose processes could be read counts as an unreadable table.
+     */
+    private void readNamespaces(List<Path> pids) {
+        List<Namespaces.Ns> others = namespaces.others(pids, live);
+        scan.namespacesSkipped = namespaces.skipped();
+        for (Namespaces.Ns ns : others) {
+            short at = (short) (scan.namespaces.size() + 1);
+            boolean read = false;
+            for (int k = 0; k < ns.pids().size() && !read; k++) {
+                Path net = procRoot.resolve(Integer.toString(ns.pids().get(k))).resolve("net");
+                int before = scan.sockets.size;
+                read = readTable(net.resolve(TABLES[0]), 0, at);
+                for (int t = 1; t < TABLES.length && read; t++) {
+                    readTable(net.resolve(TABLES[t]), t, at);
+                }
+                if (!read) {
+                    scan.sockets.size = before;
+                }
+            }
+            if (read) {
+                scan.namespaces.add(ns.inode());
+            } else {
                 scan.tablesUnreadable++;
             }
-            return;
         }
+    }
+
+    /** Appends one table's sockets, marked with namespace {@code ns}; false when it could not be read. */
+    private boolean readTable(Path path, int t, short ns) {
+        int n;
+        try {
+            n = readFully(path, maxTableBytes);
+        } catch (IOException e) {
+            // No IPv6 in this kernel is no tcp6 file; anything else is something hidden from the scan.
+            if (ns == 0 && (!(e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException)
+                    || !TABLES[t].endsWith("6"))) {
+                scan.tablesUnreadable++;
+            }
+            return false;
+        }
+        if (truncated) {
+            // Past the bound (a local user with a million sockets): the sockets read are kept, the scan says it is partial.
+            scan.tablesUnreadable++;
+            while (n > 0 && buf[n - 1] != '\n') {
+                n--;
+            }
+        }
+        int from = scan.sockets.size;
         parser.parse(buf, n, t < 2 ? SocketTable.TCP : SocketTable.UDP, TABLES[t].endsWith("6"), scan.sockets);
+        for (int i = from; i < scan.sockets.size; i++) {
+            scan.sockets.netns[i] = ns;
+        }
         scan.linesSkipped += parser.takeSkipped();
+        return true;
     }
 
     /** The process directories, counted; {@link #live} holds their pids. */
@@ -106,73 +167,6 @@ final class SocketScanner {
         return dirs;
     }
 
-    /**
-     * Lists descriptors, the processes that owned sockets before first (they made most new ones); with
-     * {@code stopEarly}, only until every socket left to find is found. Returns whether every process was walked.
-     */
-    private boolean walk(List<Path> dirs, boolean stopEarly) {
-        List<Path> later = new ArrayList<>();
-        for (int pass = 0; pass < 2; pass++) {
-            for (Path dir : pass == 0 ? dirs : later) {
-                if (stopEarly && left == 0) {
-                    return false;
-                }
-                int pid = pid(dir.getFileName().toString());
-                if (pass == 0 && !cache.known(pid)) {
-                    later.add(dir);
-                    continue;
-                }
-                walkDescriptors(dir, pid);
-            }
-        }
-        return true;
-    }
-
-    private void walkDescriptors(Path procDir, int pid) {
-        int owner = -1;
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(procDir.resolve("fd"))) {
-            for (Path fd : fds) {
-                int socket = socketOf(fd);
-                if (socket >= 0 && scan.sockets.owner[socket] < 0) {
-                    if (owner < 0) {
-                        owner = cache.owner(scan, pid, p -> describe(procDir, p));
-                    }
-                    scan.sockets.owner[socket] = owner;
-                    if (unknown.get(socket)) {
-                        unknown.clear(socket);
-                        left--;
-                    }
-                }
-            }
-        } catch (AccessDeniedException e) {
-            scan.processesUnreadable++;
-        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-            // The process exited during the walk: whatever it held is gone too.
-        }
-    }
-
-    /** The index of the socket {@code fd} links to, or -1 (not a socket, or one of no table read). */
-    private int socketOf(Path fd) {
-        String link;
-        try {
-            link = Files.readSymbolicLink(fd).toString();
-        } catch (IOException e) {
-            return -1; // closed meanwhile
-        }
-        if (!link.startsWith(SOCKET_LINK)) {
-            return -1;
-        }
-        long inode = 0;
-        for (int i = SOCKET_LINK.length(); i < link.length() && link.charAt(i) != ']'; i++) {
-            char c = link.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            inode = inode * 10 + (c - '0');
-        }
-        return index.get(inode);
-    }
-
     /** The process as its comm, status, exe and cgroup describe it. */
     private ProcessInfo describe(Path procDir, int pid) {
         String name = stripNewline(readText(procDir.resolve("comm")));
@@ -189,22 +183,27 @@ final class SocketScanner {
 
     private String readText(Path file) {
         try {
-            return new String(buf, 0, readFully(file), StandardCharsets.UTF_8);
+            return new String(buf, 0, readFully(file, MAX_TEXT_BYTES), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
     }
 
-    /** Reads {@code file} whole into {@link #buf} (grown as needed; proc files have no size to ask); returns its length. */
-    private int readFully(Path file) throws IOException {
+    /**
+     * Reads {@code file} into {@link #buf} (grown as needed; proc files have no size to ask), at most {@code max} bytes
+     * ({@link #truncated} says whether more was left); returns its length.
+     */
+    private int readFully(Path file, int max) throws IOException {
+        truncated = false;
         try (InputStream in = new FileInputStream(file.toString())) {
             int n = 0;
-            for (int r; (r = in.read(buf, n, buf.length - n)) > 0; ) {
+            for (int r; (r = in.read(buf, n, Math.min(buf.length, max) - n)) > 0; ) {
                 n += r;
-                if (n == buf.length) {
-                    buf = Arrays.copyOf(buf, buf.length * 2);
+                if (n == buf.length && n < max) {
+                    buf = Arrays.copyOf(buf, Math.min(max, buf.length * 2));
                 }
             }
+            truncated = n == max && in.read() >= 0;
             return n;
         }
     }
@@ -227,7 +226,8 @@ final class SocketScanner {
         return i == start ? -1 : v;
     }
 
-    private static int pid(String name) {
+    /** The number a {@code /proc} entry (or descriptor) is named by, or -1. */
+    static int pid(String name) {
         if (name.isEmpty() || name.length() > 9) {
             return -1;
         }

@@ -25,6 +25,8 @@ final class SocketTable {
     int[] uid = new int[0];
     long[] inode = new long[0];
     int[] owner = new int[0];
+    /** The network namespace the socket was read in: 0 this process's, else 1 + its index in {@link Scan#namespaces}. */
+    short[] netns = new short[0];
 
     void clear() {
         size = 0;
@@ -36,6 +38,7 @@ final class SocketTable {
             grow(Math.max(256, size * 2));
         }
         owner[size] = -1;
+        netns[size] = 0;
         return size++;
     }
 
@@ -52,6 +55,7 @@ final class SocketTable {
         uid = Arrays.copyOf(uid, n);
         inode = Arrays.copyOf(inode, n);
         owner = Arrays.copyOf(owner, n);
+        netns = Arrays.copyOf(netns, n);
     }
 
     /** Whether socket {@code i} listens: a TCP socket in LISTEN, or a UDP socket bound but connected to no peer. */

@@ -131,6 +131,8 @@ class AgentConfigValidationTest {
             "AAMI_DISCOVERY_MAX_REMOTES_PER_PROCESS=0     | discovery.max_remotes_per_process | 0 is outside the allowed range 1..10000",
             "AAMI_DISCOVERY_MAX_REMOTES_PER_PROCESS=10001 | discovery.max_remotes_per_process | 10001 is outside the allowed range 1..10000",
             "AAMI_DISCOVERY_MAX_PROCESSES=0               | discovery.max_processes | 0 is outside the allowed range 1..10000",
+            "AAMI_DISCOVERY_MAX_NAMESPACES=-1             | discovery.max_namespaces | -1 is outside the allowed range 0..4096",
+            "AAMI_DISCOVERY_MAX_NAMESPACES=4097           | discovery.max_namespaces | 4097 is outside the allowed range 0..4096",
             // logging
             "AAMI_LOGGING_LEVEL=loud                      | logging.level | 'loud' is not one of trace, debug, info, warn, error",
             "AAMI_LOGGING_FORMAT=xml                      | logging.format | 'xml' is not one of json, text"})

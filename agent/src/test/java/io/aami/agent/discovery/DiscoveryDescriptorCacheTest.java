@@ -1,0 +1,75 @@
+package io.aami.agent.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The descriptor cache ({@link FdCache}, {@link DescriptorWalk}) on a real child holding 3,000 sockets: a full scan does
+ * not list an unchanged process again (issue 11's budget), yet a connection replaced under the same open-file count is
+ * found at once, and a socket opened on the number of a closed file is found by the second pass.
+ */
+class DiscoveryDescriptorCacheTest {
+    static final String NAME = "aami-crowd";
+    static final int PAIRS = 1500;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void unchangedProcessIsNotListedAgainAndChangesUnderTheSameCountAreFound() throws Exception {
+        Process child = SocketChildren.start(dir, NAME, Crowd.class, List.of(Integer.toString(PAIRS)));
+        try (ServerSocket outside = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+            BufferedReader from = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            PrintStream to = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
+            int port = Integer.parseInt(from.readLine().split(" ")[1]);
+            SocketScanner scanner = new SocketScanner(Path.of("/proc"), Users.PASSWD, 0);
+            Derivation derivation = new Derivation(50, 200);
+            Scan scan = scanner.scan();
+            assertThat(scan.listed.get((int) child.pid())).as("the first, full, scan lists it").isTrue();
+            for (int i = 1; i < OwnerCache.FULL_EVERY; i++) {
+                scanner.scan();
+            }
+            scan = scanner.scan(); // the next full scan
+            assertThat(scan.listed.get((int) child.pid())).as("unchanged: answered from the cache").isFalse();
+            assertThat(inbound(derivation.derive(scan), port)).isEqualTo(PAIRS);
+
+            to.println("swap");
+            assertThat(from.readLine()).isEqualTo("done");
+            scan = scanner.scan();
+            assertThat(scan.listed.get((int) child.pid())).as("a socket of it is gone: listed").isTrue();
+            assertThat(inbound(derivation.derive(scan), port)).isEqualTo(PAIRS);
+
+            to.println("reuse " + outside.getLocalPort());
+            assertThat(from.readLine()).isEqualTo("done");
+            try (Socket ignored = outside.accept()) {
+                long found = 0;
+                for (int i = 0; i < 4 && found == 0; i++) {
+                    found = derivation.derive(scanner.scan()).upstream().stream().filter(r -> r.labels().get(3).equals(NAME)
+                            && r.labels().get(2).equals(Integer.toString(outside.getLocalPort()))).count();
+                }
+                assertThat(found).as("the socket on a reused number, within the scans that seek it twice").isEqualTo(1);
+            }
+        } finally {
+            child.getOutputStream().close();
+            child.destroy();
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long inbound(DiscoveryView view, int port) {
+        return view.downstream().stream().filter(r -> r.labels().get(3).equals(NAME) && r.labels().get(2).equals(Integer.toString(port)))
+                .mapToLong(DiscoveryView.Row::value).sum();
+    }
+}
