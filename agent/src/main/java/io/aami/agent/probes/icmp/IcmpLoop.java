@@ -80,6 +80,8 @@ final class IcmpLoop implements Runnable {
     private final List<IcmpSocket> polled = new ArrayList<>();
     private final SplittableRandom random;
     private final byte[] eventBuf = new byte[8];
+    /** Raw sockets' identifiers: this, then the next ones, in the order the sockets open (random per process). */
+    final int idBase;
     private Memory pollFds;
     private long order;
     private volatile boolean closed;
@@ -89,6 +91,7 @@ final class IcmpLoop implements Runnable {
         this.v6 = v6;
         this.wakeFd = wakeFd;
         this.random = new SplittableRandom(seed);
+        this.idBase = random.nextInt(1, 65_536);
     }
 
     void submit(IcmpRequest request) {
@@ -185,7 +188,7 @@ final class IcmpLoop implements Runnable {
         if (s != null || sockets.size() >= MAX_SOCKETS) {
             return s;
         }
-        Object opened = IcmpSocket.open(six, (six ? v6 : v4) == IcmpPinger.Kind.RAW, source, random.nextInt(1, 65_536));
+        Object opened = IcmpSocket.open(six, (six ? v6 : v4) == IcmpPinger.Kind.RAW, source, (idBase + sockets.size()) & 0xffff);
         if (!(opened instanceof IcmpSocket socket)) {
             LOG.debug("ICMP socket from {} failed: errno {}", source, -(Integer) opened);
             return null;

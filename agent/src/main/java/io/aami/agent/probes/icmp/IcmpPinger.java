@@ -99,6 +99,11 @@ public final class IcmpPinger implements AutoCloseable {
         return k == Kind.PING ? "ping" : "raw";
     }
 
+    /** Tests: the identifier of the first raw socket opened. */
+    int firstRawId() {
+        return loop.idBase;
+    }
+
     /** What IPv4 ({@code v6} false) or IPv6 probes use. */
     public Kind kind(boolean v6) {
         return v6 ? this.v6 : v4;
