@@ -116,9 +116,37 @@ class IcmpNetnsTest {
         assertThat(String.join("\n", denied)).contains("ICMP probes are not permitted on this host for IPv4 and IPv6");
 
         host.run("sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647");
-        List<String> allowed = child(host, "127.0.0.1", "::1", lan.rootAddress(), "192.0.2.1");
+        String nobody = nobody();
+        List<String> allowed = child(host, "127.0.0.1", "::1", lan.rootAddress(), "192.0.2.1", nobody);
         assertThat(allowed).contains("kinds PING PING", "127.0.0.1 ok 3 3 0.0", "::1 ok 3 3 0.0",
-                lan.rootAddress() + " ok 3 3 0.0", "192.0.2.1 no_route 3 0 100.0");
+                lan.rootAddress() + " ok 3 3 0.0", "192.0.2.1 no_route 3 0 100.0", nobody + " host_unreachable 3 0 100.0");
+    }
+
+    /**
+     * An address on the LAN nobody holds: neighbour resolution fails and the kernel answers host unreachable, which a
+     * ping socket reads from its error queue (above) and a raw socket as an ICMP message quoting our echo (here: the
+     * pinger's thread started inside the host's namespace, so its sockets live there).
+     */
+    @Test
+    void anAddressNobodyHoldsIsHostUnreachableOnRawSockets() throws Exception {
+        String nobody = nobody();
+        IcmpOutcome[] out = new IcmpOutcome[1];
+        NetnsThread.run(host.name(), () -> {
+            try (IcmpPinger inside = IcmpPinger.open(IcmpPinger.Mode.RAW)) {
+                out[0] = ping(inside, nobody, 2, 10, 2_000);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(out[0].reason()).isEqualTo(ProbeReason.HOST_UNREACHABLE);
+        assertThat(out[0].lossPercent()).isEqualTo(100.0);
+    }
+
+    /** An unused address on the LAN, with the host's neighbour resolution cut to one try of 100 ms so it fails fast. */
+    private static String nobody() {
+        host.run("sysctl", "-q", "-w", "net.ipv4.neigh.eth0.mcast_solicit=1", "net.ipv4.neigh.eth0.retrans_time_ms=100",
+                "net.ipv4.neigh.eth0.app_solicit=0");
+        return host.address().substring(0, host.address().lastIndexOf('.')) + ".250";
     }
 
     /** IcmpChild in {@code host}'s namespace without CAP_NET_RAW (dropped from the bounding set); its output lines. */
