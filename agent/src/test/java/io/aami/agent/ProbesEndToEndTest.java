@@ -54,8 +54,10 @@ class ProbesEndToEndTest {
                 eventually(Duration.ofSeconds(20), () -> api.get("/metrics", null).body().matches(
                         "(?s).*aami_probe_failure_reason\\{" + me + ".*probe=\"closed-port\".*reason=\"refused\".*\\} 1\\.0.*"));
                 // ICMP, scheduled: raw sockets as root (or not_permitted, which must then be what arrives).
-                boolean icmp = io.aami.agent.probes.icmp.IcmpPinger.open(io.aami.agent.probes.icmp.IcmpPinger.Mode.AUTO).kind(false)
-                        != io.aami.agent.probes.icmp.IcmpPinger.Kind.NONE;
+                boolean icmp;
+                try (var pinger = io.aami.agent.probes.icmp.IcmpPinger.open(io.aami.agent.probes.icmp.IcmpPinger.Mode.AUTO)) {
+                    icmp = pinger.kind(false) != io.aami.agent.probes.icmp.IcmpPinger.Kind.NONE;
+                }
                 String pingLabels = me + ",hostname=\"" + hostname(api, agent) + "\",probe=\"ping-lo\",protocol=\"ICMP\"";
                 String pingTail = "target=\"127.0.0.1\",target_agent_id=\"\",target_port=\"0\"}";
                 eventually(Duration.ofSeconds(20), () -> api.get("/metrics", null).body().contains(icmp
