@@ -1,6 +1,5 @@
 package io.aami.agent.probes.icmp;
 
-import com.sun.jna.Memory;
 import io.aami.contract.probes.ProbeReason;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -32,41 +31,8 @@ final class IcmpLoop implements Runnable {
     private static final long RETRY_NANOS = 10_000_000L;
     private static final int ENOBUFS = 105;
 
-    /** One probe's state. */
-    static final class Run {
-        final IcmpRequest req;
-        IcmpSocket socket;
-        byte[] target;
-        byte[] sockaddr;
-        long nextSendAt;
-        int sent;
-        int received;
-        int outstanding;
-        long rttSumNanos;
-        ProbeReason error;
-        boolean done;
-
-        Run(IcmpRequest req) {
-            this.req = req;
-        }
-    }
-
-    /** One echo in flight. */
-    static final class Pending {
-        final Run run;
-        final long nonce;
-        int seq;
-        long sentNanos;
-        boolean open = true;
-
-        Pending(Run run, long nonce) {
-            this.run = run;
-            this.nonce = nonce;
-        }
-    }
-
     /** A run's next send ({@code pending} null) or an echo's timeout. */
-    private record Timer(long at, long order, Run run, Pending pending) {
+    private record Timer(long at, long order, IcmpRun run, IcmpRun.Pending pending) {
     }
 
     private final IcmpPinger.Kind v4;
@@ -82,7 +48,7 @@ final class IcmpLoop implements Runnable {
     private final byte[] eventBuf = new byte[8];
     /** Raw sockets' identifiers: this, then the next ones, in the order the sockets open (random per process). */
     final int idBase;
-    private Memory pollFds;
+    private final IcmpPollSet pollSet = new IcmpPollSet();
     private long order;
     private volatile boolean closed;
 
@@ -130,40 +96,27 @@ final class IcmpLoop implements Runnable {
         wakePending.set(false);
         IcmpRequest r;
         while ((r = submitted.poll()) != null) {
-            start(new Run(r));
+            start(new IcmpRun(r));
         }
         runTimers();
         Timer next = timers.peek();
         long waitNanos = next == null ? -1 : Math.max(0, next.at - System.nanoTime());
-        int n = polled.size() + 1;
-        if (pollFds == null || pollFds.size() < 8L * n) {
-            pollFds = new Memory(8L * n);
-        }
-        pollFds.setInt(0, wakeFd);
-        pollFds.setShort(4, LibC.POLLIN);
-        for (int i = 0; i < polled.size(); i++) {
-            pollFds.setInt(8L * (i + 1), polled.get(i).fd);
-            pollFds.setShort(8L * (i + 1) + 4, LibC.POLLIN);
-        }
-        for (int i = 0; i < n; i++) {
-            pollFds.setShort(8L * i + 6, (short) 0);
-        }
-        int ready = LibC.poll(pollFds, n, waitNanos < 0 ? -1 : (int) Math.min(60_000, (waitNanos + 999_999) / 1_000_000));
-        if (ready <= 0) {
+        int timeoutMs = waitNanos < 0 ? -1 : (int) Math.min(60_000, (waitNanos + 999_999) / 1_000_000);
+        if (pollSet.poll(wakeFd, polled, timeoutMs) <= 0) {
             return; // timeout, or EINTR: timers run next iteration
         }
-        if (pollFds.getShort(6) != 0) {
+        if (pollSet.ready(0)) {
             LibC.read(wakeFd, eventBuf, 8);
         }
         for (int i = 0; i < polled.size(); i++) {
-            if (pollFds.getShort(8L * (i + 1) + 6) != 0) {
+            if (pollSet.ready(i + 1)) {
                 IcmpSocket s = polled.get(i);
                 s.drain(h -> heard(s, h));
             }
         }
     }
 
-    private void start(Run run) {
+    private void start(IcmpRun run) {
         IcmpRequest req = run.req;
         boolean six = req.target().getAddress().length == 16;
         if ((six ? v6 : v4) == IcmpPinger.Kind.NONE) {
@@ -216,12 +169,12 @@ final class IcmpLoop implements Runnable {
         }
     }
 
-    private void send(Run run) {
+    private void send(IcmpRun run) {
         if (run.done) {
             return;
         }
         IcmpSocket s = run.socket;
-        Pending p = new Pending(run, random.nextLong());
+        IcmpRun.Pending p = new IcmpRun.Pending(run, random.nextLong());
         int seq = s.claim(p);
         if (seq < 0) {
             schedule(System.nanoTime() + RETRY_NANOS, run, null); // bounded in flight: wait for a sequence to free up
@@ -250,7 +203,7 @@ final class IcmpLoop implements Runnable {
     }
 
     private void heard(IcmpSocket s, IcmpPackets.Heard h) {
-        Pending p = s.slots[h.seq()];
+        IcmpRun.Pending p = s.slots[h.seq()];
         if (p == null || !p.open || (s.raw && h.id() != s.id) || !Arrays.equals(h.peer(), p.run.target)) {
             return;
         }
@@ -266,14 +219,14 @@ final class IcmpLoop implements Runnable {
         close(p);
     }
 
-    private void close(Pending p) {
+    private void close(IcmpRun.Pending p) {
         p.open = false;
         p.run.socket.release(p.seq);
         p.run.outstanding--;
         maybeFinish(p.run);
     }
 
-    private void maybeFinish(Run run) {
+    private void maybeFinish(IcmpRun run) {
         if (run.done || run.sent < run.req.count() || run.outstanding > 0) {
             return;
         }
@@ -287,7 +240,7 @@ final class IcmpLoop implements Runnable {
         }
     }
 
-    private void finish(Run run, IcmpOutcome outcome) {
+    private void finish(IcmpRun run, IcmpOutcome outcome) {
         run.done = true;
         try {
             run.req.done().accept(outcome);
@@ -296,7 +249,7 @@ final class IcmpLoop implements Runnable {
         }
     }
 
-    private void schedule(long at, Run run, Pending pending) {
+    private void schedule(long at, IcmpRun run, IcmpRun.Pending pending) {
         timers.add(new Timer(at, order++, run, pending));
     }
 }

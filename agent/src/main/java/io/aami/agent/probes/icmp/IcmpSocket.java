@@ -21,7 +21,7 @@ final class IcmpSocket implements AutoCloseable {
     final boolean raw;
     /** Raw sockets: our identifier (random per socket). Ping sockets: the kernel's, unused here. */
     final int id;
-    final IcmpLoop.Pending[] slots = new IcmpLoop.Pending[65_536];
+    final IcmpRun.Pending[] slots = new IcmpRun.Pending[65_536];
     int outstanding;
     private int nextSeq;
     private final byte[] buf = new byte[4_096];
@@ -85,7 +85,7 @@ final class IcmpSocket implements AutoCloseable {
     }
 
     /** A free sequence number for {@code p}, or -1 when {@link #MAX_OUTSTANDING} echoes are in flight. */
-    int claim(IcmpLoop.Pending p) {
+    int claim(IcmpRun.Pending p) {
         if (outstanding >= MAX_OUTSTANDING) {
             return -1;
         }
