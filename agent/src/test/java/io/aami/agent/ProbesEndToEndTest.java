@@ -40,6 +40,9 @@ class ProbesEndToEndTest {
             Map<String, Object> closed = new HashMap<>(Map.of("name", "closed-port", "target", "127.0.0.1", "target_port", 1,
                     "protocol", "TCP", "timeout_ms", 500, "interval_seconds", 1, "group_id", web));
             assertThat(api.post("/api/v1/probes", closed, ADMIN).status()).isEqualTo(201);
+            Map<String, Object> ping = new HashMap<>(Map.of("name", "ping-lo", "target", "127.0.0.1", "protocol", "ICMP",
+                    "icmp", Map.of("count", 2, "interval_ms", 10), "timeout_ms", 500, "interval_seconds", 1, "group_id", web));
+            assertThat(api.post("/api/v1/probes", ping, ADMIN).status()).isEqualTo(201);
 
             String token = Fixtures.bootstrapToken(api, 1, Map.of("name", "w", "group_id", web));
             AgentConfig cfg = TestAgentConfig.plainAndQuick(dir, server.port(), token);
@@ -50,6 +53,16 @@ class ProbesEndToEndTest {
                                 + "target=\"127.0.0.1\",target_agent_id=\"" + db1.id() + "\",target_port=\"" + open.getLocalPort() + "\"} 1"));
                 eventually(Duration.ofSeconds(20), () -> api.get("/metrics", null).body().matches(
                         "(?s).*aami_probe_failure_reason\\{" + me + ".*probe=\"closed-port\".*reason=\"refused\".*\\} 1\\.0.*"));
+                // ICMP, scheduled: raw sockets as root (or not_permitted, which must then be what arrives).
+                boolean icmp;
+                try (var pinger = io.aami.agent.probes.icmp.IcmpPinger.open(io.aami.agent.probes.icmp.IcmpPinger.Mode.AUTO)) {
+                    icmp = pinger.kind(false) != io.aami.agent.probes.icmp.IcmpPinger.Kind.NONE;
+                }
+                String pingLabels = me + ",hostname=\"" + hostname(api, agent) + "\",probe=\"ping-lo\",protocol=\"ICMP\"";
+                String pingTail = "target=\"127.0.0.1\",target_agent_id=\"\",target_port=\"0\"}";
+                eventually(Duration.ofSeconds(20), () -> api.get("/metrics", null).body().contains(icmp
+                        ? "aami_probe_icmp_loss_ratio{" + pingLabels + "," + pingTail + " 0"
+                        : "aami_probe_failure_reason{" + pingLabels + ",reason=\"not_permitted\"," + pingTail + " 1"));
 
                 Fixtures.EnrolledAgent db2 = Fixtures.enroll(api, "db-2", db);
                 // The success series, by name: aami_probe_stale of the new member is there (1) from the moment it is assigned.

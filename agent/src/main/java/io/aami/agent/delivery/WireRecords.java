@@ -35,7 +35,7 @@ final class WireRecords {
     static ProbeReport probeReport(long seq, ProbeSpec spec, ProbeResult r) {
         return new ProbeReport(seq, spec.probeId(), spec.destinationTargetId(), spec.target(), r.targetIp(), r.targetPort(),
                 r.protocol(), r.sourceIp(), r.sourcePort(), r.success(), r.reason(), r.dnsMs(), r.connectMs(), r.totalMs(),
-                r.executedAt(), r.httpStatus(), r.tlsMs(), r.firstByteMs(), r.certNotAfter());
+                r.executedAt(), r.httpStatus(), r.tlsMs(), r.firstByteMs(), r.certNotAfter(), r.rttMs(), r.lossPercent());
     }
 
     /** Ships spooled check results as one {@link CheckResultBatch}. */

@@ -16,7 +16,9 @@ import java.util.Map;
  * The latest result per task id, rendered at scrape time as
  * {@code nodepolicy_connectivity_status} and {@code nodepolicy_connectivity_latency_seconds}, and for HTTPS results
  * that saw a certificate {@code aami_probe_tls_cert_expiry_timestamp_seconds} (the leaf's not_after, Unix seconds;
- * also when the handshake refused it, so an expired certificate shows its date).
+ * also when the handshake refused it, so an expired certificate shows its date), and for ICMP results
+ * {@code aami_probe_icmp_loss_ratio} (0..1, echoes unanswered) and {@code aami_probe_icmp_rtt_seconds} (the mean round
+ * trip, only when a reply came).
  * A bounded LRU map rather than labelled gauges, because a gauge child per task id would grow
  * without bound and never let a series go; recording a task id makes it the most recent, and the
  * least recent is dropped beyond {@code maxTaskIds}.
@@ -25,6 +27,8 @@ final class ConnectivityCollector implements MultiCollector {
     static final String STATUS = "nodepolicy_connectivity_status";
     static final String LATENCY = "nodepolicy_connectivity_latency_seconds";
     static final String CERT_EXPIRY = "aami_probe_tls_cert_expiry_timestamp_seconds";
+    static final String ICMP_RTT = "aami_probe_icmp_rtt_seconds";
+    static final String ICMP_LOSS = "aami_probe_icmp_loss_ratio";
 
     /**
      * A task's latest result as recorded. Its labels are made at scrape time, not here: a /run_tasks call
@@ -79,7 +83,12 @@ final class ConnectivityCollector implements MultiCollector {
                 .help("Total time of the latest probe of the task");
         GaugeSnapshot.Builder expiry = GaugeSnapshot.builder().name(CERT_EXPIRY)
                 .help("Unix time the server certificate seen by the task's latest HTTPS probe expires");
+        GaugeSnapshot.Builder rtt = GaugeSnapshot.builder().name(ICMP_RTT).unit(Unit.SECONDS)
+                .help("Mean round trip of the echo replies of the task's latest ICMP probe");
+        GaugeSnapshot.Builder loss = GaugeSnapshot.builder().name(ICMP_LOSS)
+                .help("Share of the echo requests of the task's latest ICMP probe that got no reply (0..1)");
         boolean anyExpiry = false;
+        boolean anyIcmp = false;
         for (Latest l : copy) {
             Labels labels = l.labels();
             status.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(l.result().success() ? 1 : 0).build());
@@ -89,14 +98,28 @@ final class ConnectivityCollector implements MultiCollector {
                 expiry.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
                         .value(l.result().certNotAfter().getEpochSecond()).build());
             }
+            if (l.result().lossPercent() != null) {
+                anyIcmp = true;
+                loss.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(l.result().lossPercent() / 100.0).build());
+                if (l.result().rttMs() != null) {
+                    rtt.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(l.result().rttMs() / 1_000.0).build());
+                }
+            }
         }
-        return anyExpiry ? MetricSnapshots.of(status.build(), latency.build(), expiry.build())
-                : MetricSnapshots.of(status.build(), latency.build());
+        List<io.prometheus.metrics.model.snapshots.MetricSnapshot> out = new ArrayList<>(List.of(status.build(), latency.build()));
+        if (anyExpiry) {
+            out.add(expiry.build());
+        }
+        if (anyIcmp) {
+            out.add(loss.build());
+            out.add(rtt.build());
+        }
+        return new MetricSnapshots(out);
     }
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(STATUS, LATENCY, CERT_EXPIRY);
+        return List.of(STATUS, LATENCY, CERT_EXPIRY, ICMP_RTT, ICMP_LOSS);
     }
 
     private static String orEmpty(String s) {

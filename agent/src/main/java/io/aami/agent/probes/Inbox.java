@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What other threads hand the loop: new attempts and DNS answers. Posting wakes the selector at
+ * What other threads hand the loop: new attempts, DNS answers and ICMP outcomes. Posting wakes the selector at
  * most once per loop iteration: the loop {@link #rearm() rearms} before draining, and a poster
  * calls {@link Selector#wakeup()} only if it is the first since then, so a burst of 10,000
  * submissions costs one wakeup, not 10,000. It also counts the attempts queued and not yet started (here or in
@@ -16,6 +16,11 @@ final class Inbox {
     private final Selector selector;
     private final ConcurrentLinkedQueue<ProbeAttempt> submitted = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<TargetResolver.Resolution> resolved = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<IcmpDone> icmpDone = new ConcurrentLinkedQueue<>();
+
+    /** An ICMP probe's outcome, from the pinger's thread. */
+    record IcmpDone(ProbeAttempt attempt, io.aami.agent.probes.icmp.IcmpOutcome outcome) {
+    }
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicInteger queued = new AtomicInteger();
     private volatile boolean closed;
@@ -64,6 +69,15 @@ final class Inbox {
     void resolved(TargetResolver.Resolution resolution) {
         resolved.offer(resolution);
         wake();
+    }
+
+    void icmpDone(ProbeAttempt attempt, io.aami.agent.probes.icmp.IcmpOutcome outcome) {
+        icmpDone.offer(new IcmpDone(attempt, outcome));
+        wake();
+    }
+
+    IcmpDone pollIcmpDone() {
+        return icmpDone.poll();
     }
 
     ProbeAttempt pollSubmitted() {

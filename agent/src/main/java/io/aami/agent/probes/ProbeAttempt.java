@@ -1,5 +1,6 @@
 package io.aami.agent.probes;
 
+import io.aami.contract.probes.IcmpProbeRules;
 import io.aami.contract.probes.ProbeReason;
 import io.aami.contract.probes.ProbeResult;
 import java.net.InetAddress;
@@ -34,6 +35,8 @@ final class ProbeAttempt {
     /** HTTP(S) only: the exchange's state, and the selector its hops register with. */
     HttpExchange http;
     java.nio.channels.Selector selector;
+    /** ICMP only: the pinger's outcome (null until it answered). */
+    io.aami.agent.probes.icmp.IcmpOutcome icmp;
 
     ProbeAttempt(ValidatedProbe probe, ResultSink sink, int index) {
         this.probe = probe;
@@ -52,7 +55,9 @@ final class ProbeAttempt {
 
     void begin(long nowNanos, Instant now) {
         startNanos = nowNanos;
-        deadlineNanos = nowNanos + probe.timeoutMs() * 1_000_000L;
+        long spanMs = probe.icmp() == null ? probe.timeoutMs()
+                : IcmpProbeRules.spanMs(probe.icmp(), probe.timeoutMs()) + IcmpProber.GRACE_MS;
+        deadlineNanos = nowNanos + spanMs * 1_000_000L;
         executedAt = now;
         target = probe.targetAddress();
     }
@@ -73,7 +78,9 @@ final class ProbeAttempt {
                 dnsNanos < 0 ? null : millis(dnsNanos), outcome.connectNanos() < 0 ? null : millis(outcome.connectNanos()),
                 millis(nowNanos - startNanos), executedAt, http == null ? null : http.status == 0 ? null : http.status,
                 http == null || !http.handshook ? null : millis(http.tlsNanos),
-                http == null || http.firstByteNanos < 0 ? null : millis(http.firstByteNanos), http == null ? null : http.certNotAfter);
+                http == null || http.firstByteNanos < 0 ? null : millis(http.firstByteNanos), http == null ? null : http.certNotAfter,
+                icmp == null ? null : icmp.rttMs(), icmp != null ? Double.valueOf(icmp.lossPercent())
+                        : probe.icmp() == null ? null : Double.valueOf(100.0));
     }
 
     /** Milliseconds rounded to the microsecond: finer digits are noise. */

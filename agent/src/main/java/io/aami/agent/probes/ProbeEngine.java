@@ -1,5 +1,6 @@
 package io.aami.agent.probes;
 
+import io.aami.agent.probes.icmp.IcmpPinger;
 import io.aami.common.concurrent.DaemonThreads;
 import io.aami.contract.probes.ProbeResult;
 import java.io.IOException;
@@ -18,12 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs TCP, UDP, HTTP and HTTPS probes: the one engine behind the local API and scheduled probes.
+ * Runs TCP, UDP, HTTP, HTTPS and ICMP probes: the one engine behind the local API and scheduled probes.
  *
  * <p><b>Threads.</b> One selector loop thread ({@code aami-probe-loop}) drives every probe:
  * non-blocking sockets, a deadline heap checked each iteration for timeouts, at most
  * {@code maxInFlight} probes at once; the excess waits in a FIFO queue, never on a thread of its
- * own. Host names are resolved on a few {@code aami-probe-dns-*} threads so a slow name server
+ * own. ICMP echoes run on one more thread, {@code aami-icmp-loop} ({@link IcmpPinger}), whose outcomes come back
+ * through the inbox. Host names are resolved on a few {@code aami-probe-dns-*} threads so a slow name server
  * never stalls the loop. Futures are completed on one {@code aami-probe-complete} thread, in one
  * batch per loop iteration: caller code chained to a future can therefore never block the loop or
  * skew its timing, and the hand-off costs one task per batch rather than per probe. Dependents
@@ -53,6 +55,7 @@ public final class ProbeEngine implements AutoCloseable {
     private final TargetResolver resolver;
     private final ExecutorService completer;
     private final Thread loopThread;
+    private final IcmpPinger pinger;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** An engine using the system resolver; {@code metrics} receives the aami_agent_probe*_* series. */
@@ -83,8 +86,9 @@ public final class ProbeEngine implements AutoCloseable {
         this.inbox = new Inbox(selector);
         this.resolver = new TargetResolver(lookup, resolverThreads, inbox::resolved);
         this.completer = Executors.newSingleThreadExecutor(r -> DaemonThreads.thread("aami-probe-complete", r));
+        this.pinger = IcmpPinger.open(IcmpPinger.Mode.AUTO);
         ProbeLoop loop = new ProbeLoop(selector, inbox, maxInFlight, resolver, new Completions(completer), metrics, clock, tcp, udp,
-                new HttpProber(new TcpProber(), new TlsContexts(), Clock.systemUTC()));
+                new HttpProber(new TcpProber(), new TlsContexts(), Clock.systemUTC()), new IcmpProber(pinger, inbox));
         this.loopThread = DaemonThreads.thread("aami-probe-loop", loop);
         loopThread.start();
         LOG.info("probe engine started: max {} probes in flight", maxInFlight);
@@ -157,6 +161,7 @@ public final class ProbeEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         failLeftovers();
+        pinger.close();
         resolver.close();
         completer.shutdown();
         try {

@@ -29,14 +29,16 @@ final class ProbeLoop implements Runnable {
     private final Prober tcp;
     private final Prober udp;
     private final Prober http;
+    private final Prober icmp;
     private final ProbeCrashLog crashLog = new ProbeCrashLog();
     private final ArrayDeque<ProbeAttempt> waiting = new ArrayDeque<>();
     private final DeadlineQueue deadlines = new DeadlineQueue();
     private int inFlight;
 
     ProbeLoop(Selector selector, Inbox inbox, int maxInFlight, TargetResolver resolver, Completions completions,
-              ProbeMetrics metrics, Clock clock, Prober tcp, Prober udp, Prober http) {
+              ProbeMetrics metrics, Clock clock, Prober tcp, Prober udp, Prober http, Prober icmp) {
         this.tcp = tcp;
+        this.icmp = icmp;
         this.http = http;
         this.udp = udp;
         this.selector = selector;
@@ -86,6 +88,13 @@ final class ProbeLoop implements Runnable {
         TargetResolver.Resolution resolution;
         while ((resolution = inbox.pollResolved()) != null) {
             onResolved(resolution);
+        }
+        Inbox.IcmpDone done;
+        while ((done = inbox.pollIcmpDone()) != null) {
+            if (!done.attempt().finished) {
+                done.attempt().icmp = done.outcome();
+                finish(done.attempt(), Outcome.of(done.outcome().reason()));
+            }
         }
     }
 
@@ -202,6 +211,7 @@ final class ProbeLoop implements Runnable {
             case TCP -> tcp;
             case UDP -> udp;
             case HTTP, HTTPS -> http;
+            case ICMP -> icmp;
         };
     }
 

@@ -22,6 +22,8 @@ import java.util.Objects;
  *       are kept, the least recently recorded dropped first (default {@value #DEFAULT_MAX_TASK_IDS})</li>
  *   <li>{@code nodepolicy_connectivity_latency_seconds{same labels}}: total time of that result</li>
  *   <li>{@code aami_probe_tls_cert_expiry_timestamp_seconds{same labels}}: an HTTPS result's certificate not_after</li>
+ *   <li>{@code aami_probe_icmp_loss_ratio{same labels}}, {@code aami_probe_icmp_rtt_seconds{same labels}}: an ICMP
+ *       result's share of unanswered echoes and mean round trip (the latter only when a reply came)</li>
  *   <li>{@code aami_agent_probes_total{protocol,reason}}: probes finished by the engine (all pairs from start-up)</li>
  *   <li>{@code aami_agent_probes_in_flight}: probes running now</li>
  *   <li>{@code aami_agent_probes_queue_depth}: probes waiting for an in-flight slot</li>
@@ -29,7 +31,7 @@ import java.util.Objects;
  *   <li>{@code aami_agent_probes_skipped_total}: scheduled probe slots skipped because the previous
  *       run of the same probe had not finished (as {@code aami_agent_checks_skipped_total} for checks)</li>
  * </ul>
- * protocol is {@code TCP}/{@code UDP} as on the wire; reason is a result's reason.
+ * protocol is {@code TCP}/{@code UDP}/{@code HTTP}/{@code HTTPS}/{@code ICMP} as on the wire; reason is a result's reason.
  */
 public final class ProbeMetrics {
     public static final int DEFAULT_MAX_TASK_IDS = 10_000;

@@ -1,6 +1,7 @@
 package io.aami.agent.probes;
 
 import io.aami.contract.probes.HttpProbeOptions;
+import io.aami.contract.probes.IcmpProbeOptions;
 import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeProtocol;
@@ -22,10 +23,19 @@ import java.util.Objects;
  * @param payload       bytes a UDP probe sends (empty: an empty datagram); treat as read-only
  * @param expect        bytes a UDP reply must contain, or null for "any reply"; treat as read-only
  * @param http          HTTP(S) only: the normalized options ({@code HttpProbeRules.normalized}); null otherwise
+ * @param icmp          ICMP only: the normalized options ({@code IcmpProbeRules.check}); null otherwise. An ICMP probe's ports are 0
  */
 public record ValidatedProbe(String taskId, InetAddress sourceIp, int sourcePort, String target, InetAddress targetAddress,
                              int targetPort, ProbeProtocol protocol, int timeoutMs, byte[] payload, byte[] expect,
-                             boolean udpNoReplyOk, HttpProbeOptions http) {
+                             boolean udpNoReplyOk, HttpProbeOptions http, IcmpProbeOptions icmp) {
+    /** A TCP, UDP or HTTP(S) probe. */
+    public ValidatedProbe(String taskId, InetAddress sourceIp, int sourcePort, String target, InetAddress targetAddress,
+                          int targetPort, ProbeProtocol protocol, int timeoutMs, byte[] payload, byte[] expect,
+                          boolean udpNoReplyOk, HttpProbeOptions http) {
+        this(taskId, sourceIp, sourcePort, target, targetAddress, targetPort, protocol, timeoutMs, payload, expect,
+                udpNoReplyOk, http, null);
+    }
+
     /** A TCP or UDP probe. */
     public ValidatedProbe(String taskId, InetAddress sourceIp, int sourcePort, String target, InetAddress targetAddress,
                           int targetPort, ProbeProtocol protocol, int timeoutMs, byte[] payload, byte[] expect,
@@ -38,6 +48,12 @@ public record ValidatedProbe(String taskId, InetAddress sourceIp, int sourcePort
         if (protocol != null && protocol.http() != (http != null)) {
             throw new IllegalArgumentException("http options are required for HTTP(S) probes and refused for others");
         }
+        if (protocol != null && protocol.icmp() != (icmp != null)) {
+            throw new IllegalArgumentException("icmp options are required for ICMP probes and refused for others");
+        }
+        if (icmp != null && (sourcePort != 0 || targetPort != 0)) {
+            throw new IllegalArgumentException("an ICMP probe has no ports");
+        }
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(payload, "payload");
@@ -45,7 +61,7 @@ public record ValidatedProbe(String taskId, InetAddress sourceIp, int sourcePort
             throw new IllegalArgumentException("sourcePort must be " + ProbePorts.EPHEMERAL + ".." + ProbePorts.MAX_PORT
                     + ", got " + sourcePort);
         }
-        if (targetPort < ProbePorts.MIN_TARGET_PORT || targetPort > ProbePorts.MAX_PORT) {
+        if (icmp == null && targetPort < ProbePorts.MIN_TARGET_PORT || targetPort > ProbePorts.MAX_PORT) {
             throw new IllegalArgumentException("targetPort must be " + ProbePorts.MIN_TARGET_PORT + ".." + ProbePorts.MAX_PORT
                     + ", got " + targetPort);
         }

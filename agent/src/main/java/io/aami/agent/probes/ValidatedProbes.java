@@ -5,6 +5,8 @@ import static io.aami.common.text.Strings.blankToNull;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.HttpProbeOptions;
 import io.aami.contract.probes.HttpProbeRules;
+import io.aami.contract.probes.IcmpProbeOptions;
+import io.aami.contract.probes.IcmpProbeRules;
 import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeProtocol;
@@ -35,10 +37,10 @@ public final class ValidatedProbes {
         }
         String taskId = taskId(task.taskId());
         String target = target(task.targetIp());
-        int targetPort = targetPort(task.targetPort());
         ProbeProtocol protocol = protocol(task.protocol());
+        int targetPort = protocol.icmp() ? noPort("target_port", task.targetPort()) : targetPort(task.targetPort());
         int timeoutMs = timeout(task.timeoutMs());
-        int sourcePort = sourcePort(task.sourcePort());
+        int sourcePort = protocol.icmp() ? noPort("source_port", task.sourcePort()) : sourcePort(task.sourcePort());
         InetAddress source = blank(task.sourceIp()) ? null : AddressLiterals.ip("source_ip", task.sourceIp().trim());
         InetAddress targetAddress = AddressLiterals.literalOrNull("target_ip", target);
         if (source != null && targetAddress != null && ValidatedProbe.isV4(source) != ValidatedProbe.isV4(targetAddress)) {
@@ -52,7 +54,31 @@ public final class ValidatedProbes {
             rejectUdpOnlyFields(payload, expect, noReplyOk);
         }
         return new ValidatedProbe(taskId, source, sourcePort, target, targetAddress, targetPort, protocol, timeoutMs,
-                payload, expect.length == 0 ? null : expect, noReplyOk, http(task.http(), protocol));
+                payload, expect.length == 0 ? null : expect, noReplyOk, http(task.http(), protocol),
+                icmp(task.icmp(), protocol, timeoutMs));
+    }
+
+    /** The normalized ICMP options of an ICMP probe (defaults when absent); refused on the other protocols. */
+    private static IcmpProbeOptions icmp(IcmpProbeOptions options, ProbeProtocol protocol, int timeoutMs) {
+        if (!protocol.icmp()) {
+            if (options != null) {
+                throw new InvalidProbeException("icmp", "icmp applies to ICMP probes only");
+            }
+            return null;
+        }
+        IcmpProbeRules.Result r = IcmpProbeRules.check(options, timeoutMs);
+        if (!r.valid()) {
+            throw new InvalidProbeException(r.field(), r.field() + " " + r.problem());
+        }
+        return r.options();
+    }
+
+    /** ICMP has no ports: a port given anyway is a misunderstanding, refused rather than ignored (0 is "none"). */
+    private static int noPort(String field, Integer port) {
+        if (port != null && port != 0) {
+            throw new InvalidProbeException(field, field + " does not apply to ICMP probes (ICMP has no ports), got " + port);
+        }
+        return 0;
     }
 
     /** The normalized HTTP options of an HTTP(S) probe (defaults when absent); refused on TCP and UDP. */
@@ -73,16 +99,19 @@ public final class ValidatedProbes {
     /** The validated form of the GET /probe query ({@code target} is accepted for {@code target_ip}). */
     public static ValidatedProbe fromQuery(Map<String, String> query) {
         String target = query.containsKey("target_ip") ? query.get("target_ip") : query.get("target");
+        Integer count = integer(query, "count");
+        Integer intervalMs = integer(query, "interval_ms");
+        IcmpProbeOptions icmp = count == null && intervalMs == null ? null : new IcmpProbeOptions(count, intervalMs);
         return from(new ProbeTask(blankToNull(query.get("task_id")), blankToNull(query.get("source_ip")),
                 integer(query, "source_port"), target, integer(query, "target_port"), blankToNull(query.get("protocol")),
                 integer(query, "timeout_ms"), blankToNull(query.get("payload")), blankToNull(query.get("expect")),
-                bool(query, "udp_no_reply_ok")));
+                bool(query, "udp_no_reply_ok"), null, icmp));
     }
 
     /** A scheduled probe as a task recorded under {@code taskId}; validate it with {@link #from}. */
     public static ProbeTask toTask(ProbeSpec spec, String taskId) {
         return new ProbeTask(taskId, spec.sourceIp(), spec.sourcePort(), spec.target(), spec.targetPort(), spec.protocol(),
-                spec.timeoutMs(), spec.payload(), spec.expect(), spec.udpNoReplyOk(), spec.http());
+                spec.timeoutMs(), spec.payload(), spec.expect(), spec.udpNoReplyOk(), spec.http(), spec.icmp());
     }
 
     /** The result that reports an invalid {@code task} instead of running it (scheduled probes). */

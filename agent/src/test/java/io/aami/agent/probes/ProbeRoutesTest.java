@@ -84,6 +84,49 @@ class ProbeRoutesTest {
         }
     }
 
+    /** ICMP through the three routes (raw sockets: the test runs as root), its series, and its options checked. */
+    @Test
+    void icmpProbesRunThroughTheRoutesWithLossAndRoundTrip() throws Exception {
+        try (var pinger = io.aami.agent.probes.icmp.IcmpPinger.open(io.aami.agent.probes.icmp.IcmpPinger.Mode.AUTO)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(pinger.kind(false) != io.aami.agent.probes.icmp.IcmpPinger.Kind.NONE
+                    || System.getenv("AAMI_REQUIRE_TOOLS") != null, "ICMP sockets need root or ping_group_range");
+        }
+        HttpResponse<String> tasks = post("/run_tasks", "[{\"task_id\":\"ping4\",\"target_ip\":\"127.0.0.1\",\"protocol\":"
+                + "\"ICMP\",\"icmp\":{\"count\":3,\"interval_ms\":10}},{\"task_id\":\"ping6\",\"target_ip\":\"::1\","
+                + "\"protocol\":\"icmp\"}]");
+        HttpResponse<String> one = post("/probe_json", "{\"target_ip\":\"127.0.0.1\",\"protocol\":\"ICMP\"}");
+        HttpResponse<String> query = get("/probe?target=127.0.0.1&protocol=ICMP&count=2&interval_ms=10");
+        HttpResponse<String> withPort = post("/run_tasks", "[{\"target_ip\":\"127.0.0.1\",\"target_port\":7,"
+                + "\"protocol\":\"ICMP\"}]");
+        HttpResponse<String> flood = get("/probe?target=127.0.0.1&protocol=ICMP&count=100&interval_ms=1");
+
+        assertThat(tasks.statusCode()).as(tasks.body()).isEqualTo(200);
+        JsonNode v4 = mapper.readTree(tasks.body()).get(0);
+        assertThat(v4.get("reason").asText()).isEqualTo("ok");
+        assertThat(v4.get("protocol").asText()).isEqualTo("ICMP");
+        assertThat(v4.get("target_port").asInt()).isZero();
+        assertThat(v4.get("loss_percent").asDouble()).isZero();
+        assertThat(v4.get("rtt_ms").asDouble()).isPositive();
+        assertThat(mapper.readTree(tasks.body()).get(1).get("reason").asText()).isEqualTo("ok");
+        assertThat(mapper.readTree(one.body()).get("reason").asText()).as(one.body()).isEqualTo("ok");
+        assertThat(mapper.readTree(query.body()).get("reason").asText()).as(query.body()).isEqualTo("ok");
+        assertThat(withPort.statusCode()).isEqualTo(400);
+        assertThat(mapper.readTree(withPort.body()).get("field").asText()).isEqualTo("tasks[0].target_port");
+        assertThat(flood.statusCode()).isEqualTo(400);
+        assertThat(mapper.readTree(flood.body()).get("field").asText()).isEqualTo("icmp.interval_ms");
+        String exposition = scrape();
+        assertThat(exposition).contains("aami_probe_icmp_loss_ratio{protocol=\"ICMP\",source_ip=\"\",target_ip=\"127.0.0.1\","
+                + "target_port=\"0\",task_id=\"ping4\"} 0.0");
+        assertThat(exposition).containsPattern("aami_probe_icmp_rtt_seconds\\{[^}]*task_id=\"ping4\"} [0-9.eE-]+");
+        assertThat(exposition).contains("aami_agent_probes_total{protocol=\"ICMP\",reason=\"not_permitted\"} 0");
+    }
+
+    private String scrape() throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void theSeedsThreeCallsWorkAsWritten() throws Exception {
         HttpResponse<String> probe = get("/probe?source_ip=127.0.0.1&target_ip=127.0.0.1&target_port=22");
@@ -165,7 +208,7 @@ class ProbeRoutesTest {
             assertThat(body.get("code").asText()).isIn("INVALID_PROBE", "MALFORMED_JSON");
         }
         JsonNode badElement = mapper.readTree(answers.get(9).body());
-        assertThat(badElement.get("error").asText()).startsWith("tasks[2]: protocol must be TCP, UDP, HTTP or HTTPS");
+        assertThat(badElement.get("error").asText()).startsWith("tasks[2]: protocol must be TCP, UDP, HTTP, HTTPS or ICMP");
         assertThat(badElement.get("field").asText()).isEqualTo("tasks[2].protocol");
         JsonNode missingPort = mapper.readTree(answers.get(0).body());
         assertThat(missingPort.get("code").asText()).isEqualTo("INVALID_PROBE");

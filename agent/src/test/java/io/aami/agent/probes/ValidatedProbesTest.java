@@ -7,6 +7,7 @@ import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.HttpProbeOptions;
+import io.aami.contract.probes.IcmpProbeOptions;
 import io.aami.contract.probes.ProbeTask;
 import java.net.InetAddress;
 import java.util.List;
@@ -47,7 +48,7 @@ class ValidatedProbesTest {
         assertThat(ValidatedProbes.fromQuery(Map.of("target", "10.0.0.1", "target_port", "22", "protocol", protocol)).protocol())
                 .isEqualTo(expected);
         assertThatThrownBy(() -> ValidatedProbes.from(task(null, null, "10.0.0.1", 22, " tcp6 ", null, null, null, null)))
-                .isInstanceOf(InvalidProbeException.class).hasMessage("protocol must be TCP, UDP, HTTP or HTTPS, got ' tcp6 '");
+                .isInstanceOf(InvalidProbeException.class).hasMessage("protocol must be TCP, UDP, HTTP, HTTPS or ICMP, got ' tcp6 '");
     }
 
     @Test
@@ -77,7 +78,7 @@ class ValidatedProbesTest {
                 Arguments.of(task(null, null, "10.0.0.1", null, null, null, null, null, null), "target_port", "required"),
                 Arguments.of(task(null, null, "10.0.0.1", 0, null, null, null, null, null), "target_port", "got 0"),
                 Arguments.of(task(null, null, "10.0.0.1", 65_536, null, null, null, null, null), "target_port", "65536"),
-                Arguments.of(task(null, null, "10.0.0.1", 22, "icmp", null, null, null, null), "protocol", "'icmp'"),
+                Arguments.of(task(null, null, "10.0.0.1", 22, "sctp", null, null, null, null), "protocol", "'sctp'"),
                 Arguments.of(task(null, null, "10.0.0.1", 22, null, 0, null, null, null), "timeout_ms", "got 0"),
                 Arguments.of(task(null, null, "10.0.0.1", 22, null, -5, null, null, null), "timeout_ms", "got -5"),
                 Arguments.of(task(null, null, "10.0.0.1", 22, null, 60_001, null, null, null), "timeout_ms", "60001"),
@@ -98,6 +99,24 @@ class ValidatedProbesTest {
                 Arguments.of(new ProbeTask("x".repeat(257), null, null, "10.0.0.1", 22, null, null, null, null, null),
                         "task_id", "256"),
                 Arguments.of(null, "task", "null"),
+                Arguments.of(ping(null, null, 0, null, null), "icmp.count", "got 0"),
+                Arguments.of(ping(null, null, 101, null, null), "icmp.count", "1..100"),
+                Arguments.of(ping(null, null, 1_000_000, null, null), "icmp.count", "1..100"),
+                Arguments.of(ping(null, null, null, 9, null), "icmp.interval_ms", "got 9"),
+                Arguments.of(ping(null, null, 100, 1_000, null), "icmp.interval_ms", "60000"),
+                Arguments.of(ping(null, null, 2, 10_000, 50_001), "icmp.interval_ms", "60001"),
+                Arguments.of(ping(null, 22, null, null, null), "target_port", "ICMP has no ports"),
+                Arguments.of(ping(null, -1, null, null, null), "target_port", "ICMP has no ports"),
+                Arguments.of(new ProbeTask(null, null, 33434, "10.0.0.1", null, "ICMP", null, null, null, null, null,
+                        new IcmpProbeOptions(1, null)), "source_port", "ICMP has no ports"),
+                Arguments.of(ping("10.0.0.300", null, null, null, null), "source_ip", "10.0.0.300"),
+                Arguments.of(ping("::1", null, null, null, null), "source_ip", "families"),
+                Arguments.of(new ProbeTask(null, null, null, "10.0.0.1", null, "ICMP", null, "00", null, null, null, null),
+                        "payload", "UDP"),
+                Arguments.of(new ProbeTask(null, null, null, "10.0.0.1", 22, "TCP", null, null, null, null, null,
+                        new IcmpProbeOptions(3, null)), "icmp", "ICMP probes only"),
+                Arguments.of(new ProbeTask(null, null, null, "10.0.0.1", null, "ICMP", null, null, null, null, null,
+                        new IcmpProbeOptions(3, null, Map.of("cnt", 3))), "icmp.cnt", "unknown key"),
                 Arguments.of(web("TCP", http(null, null, null, null, null, null, null, null)), "http", "HTTP and HTTPS"),
                 Arguments.of(web("HTTP", http("TRACE", null, null, null, null, null, null, null)), "http.method", "GET"),
                 Arguments.of(web("HTTP", http(null, "no-slash", null, null, null, null, null, null)), "http.path", "start with /"),
@@ -131,6 +150,28 @@ class ValidatedProbesTest {
                         "http.body", "POST"),
                 Arguments.of(web("HTTP", new HttpProbeOptions(null, null, null, null, null, null, null, null, null, null,
                         Map.of("follow_redirect", true))), "http.follow_redirect", "unknown key"));
+    }
+
+    static ProbeTask ping(String source, Integer port, Integer count, Integer intervalMs, Integer timeoutMs) {
+        return new ProbeTask(null, source, null, "10.0.0.1", port, "ICMP", timeoutMs, null, null, null, null,
+                new IcmpProbeOptions(count, intervalMs));
+    }
+
+    @Test
+    void icmpOptionsTakeTheirDefaultsAndTravelFromASpecAndTheQuery() {
+        ValidatedProbe plain = ValidatedProbes.from(new ProbeTask(null, null, null, "10.0.0.1", null, "icmp", null, null, null,
+                null));
+        assertThat(plain.protocol()).isEqualTo(ProbeProtocol.ICMP);
+        assertThat(plain.icmp()).isEqualTo(new IcmpProbeOptions(1, 1_000));
+        assertThat(plain.targetPort()).isZero();
+        ProbeSpec spec = new ProbeSpec(UUID.randomUUID(), null, "ping", "10.0.0.2", null, "10.0.0.1", 0, "ICMP", 800, 30, null,
+                null, false, Map.of(), null, new IcmpProbeOptions(5, 200));
+        ValidatedProbe scheduled = ValidatedProbes.from(ValidatedProbes.toTask(spec, "p"));
+        assertThat(scheduled.icmp()).isEqualTo(new IcmpProbeOptions(5, 200));
+        assertThat(scheduled.sourceIp().getHostAddress()).isEqualTo("10.0.0.2");
+        ValidatedProbe query = ValidatedProbes.fromQuery(Map.of("target", "::1", "protocol", "ICMP", "count", "4",
+                "interval_ms", "20"));
+        assertThat(query.icmp()).isEqualTo(new IcmpProbeOptions(4, 20));
     }
 
     static ProbeTask web(String protocol, HttpProbeOptions options) {

@@ -13,7 +13,16 @@ import java.util.UUID;
 public record ProbeSpec(UUID probeId, UUID destinationTargetId, String name, String sourceIp, Integer sourcePort,
                         String target, int targetPort, String protocol, int timeoutMs, int intervalSeconds,
                         String payload, String expect, boolean udpNoReplyOk, Map<String, String> labels,
-        @JsonInclude(JsonInclude.Include.NON_NULL) HttpProbeOptions http) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) HttpProbeOptions http,
+        @JsonInclude(JsonInclude.Include.NON_NULL) io.aami.contract.probes.IcmpProbeOptions icmp) {
+    /** A TCP, UDP or HTTP(S) probe (no icmp options). */
+    public ProbeSpec(UUID probeId, UUID destinationTargetId, String name, String sourceIp, Integer sourcePort,
+                        String target, int targetPort, String protocol, int timeoutMs, int intervalSeconds,
+                        String payload, String expect, boolean udpNoReplyOk, Map<String, String> labels,
+        HttpProbeOptions http) {
+        this(probeId, destinationTargetId, name, sourceIp, sourcePort, target, targetPort, protocol, timeoutMs, intervalSeconds, payload, expect, udpNoReplyOk, labels, http, null);
+    }
+
     /** A TCP or UDP probe (no http options). */
     public ProbeSpec(UUID probeId, UUID destinationTargetId, String name, String sourceIp, Integer sourcePort,
                         String target, int targetPort, String protocol, int timeoutMs, int intervalSeconds,

@@ -14,7 +14,12 @@ public enum ProbeProtocol {
     /** An HTTP/1.1 request over TCP; the destination is target and target_port, the rest in {@code http}. */
     HTTP,
     /** HTTP over TLS: the certificate is verified (CA file or system store) and its not_after reported. */
-    HTTPS;
+    HTTPS,
+    /**
+     * ICMP (ICMPv6 for an IPv6 target) echo requests: no port; {@code icmp} options give the count and spacing of the
+     * echoes, whose replies yield the round-trip time and the loss percentage.
+     */
+    ICMP;
 
     public static final ProbeProtocol DEFAULT = TCP;
 
@@ -27,9 +32,14 @@ public enum ProbeProtocol {
         return this == HTTP || this == HTTPS;
     }
 
+    /** ICMP: the probe carries {@code icmp} options and no ports. */
+    public boolean icmp() {
+        return this == ICMP;
+    }
+
     /** Every wire name, for error messages. */
     public static String names() {
-        return "TCP, UDP, HTTP or HTTPS";
+        return "TCP, UDP, HTTP, HTTPS or ICMP";
     }
 
     /** Case-insensitive and trimmed; null or blank is {@link #DEFAULT}; anything else unknown is empty. */
@@ -42,6 +52,7 @@ public enum ProbeProtocol {
             case "UDP" -> Optional.of(UDP);
             case "HTTP" -> Optional.of(HTTP);
             case "HTTPS" -> Optional.of(HTTPS);
+            case "ICMP" -> Optional.of(ICMP);
             default -> Optional.empty();
         };
     }

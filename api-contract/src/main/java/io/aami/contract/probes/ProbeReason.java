@@ -38,7 +38,12 @@ public enum ProbeReason {
     /** HTTP(S): a redirect led back to a URL already visited, or past max_redirects. */
     REDIRECT_LOOP("redirect_loop"),
     /** HTTP(S): the answer is not HTTP/1.x (bad status line, headers past the limit, broken chunks) or ended early. */
-    HTTP_ERROR("http_error");
+    HTTP_ERROR("http_error"),
+    /**
+     * ICMP: this host lets the agent open neither an unprivileged ICMP ("ping") socket ({@code net.ipv4.ping_group_range})
+     * nor a raw socket (CAP_NET_RAW), so no echo could be sent.
+     */
+    NOT_PERMITTED("not_permitted");
 
     /** Every wire name, {@code ok} first. */
     public static final List<String> WIRE_NAMES = Arrays.stream(values()).map(ProbeReason::wire).toList();
@@ -49,6 +54,8 @@ public enum ProbeReason {
     private static final List<String> TRANSPORT_FAILURES = FAILURE_WIRE_NAMES.subList(0, INVALID.ordinal());
     private static final List<String> HTTP_FAILURES = List.of(HTTP_STATUS.wire, BODY_MISMATCH.wire, REDIRECT_LOOP.wire,
             HTTP_ERROR.wire);
+    /** An echo has no port to refuse, but may be not permitted on this host. */
+    private static final List<String> ICMP_FAILURES = List.of(NOT_PERMITTED.wire);
     private static final List<String> TLS_FAILURES = List.of(TLS_ERROR.wire, CERTIFICATE_EXPIRED.wire, HOSTNAME_MISMATCH.wire);
 
     private final String wire;
@@ -78,6 +85,10 @@ public enum ProbeReason {
         }
         if (protocol == ProbeProtocol.HTTPS) {
             out.addAll(TLS_FAILURES);
+        }
+        if (protocol == ProbeProtocol.ICMP) {
+            out.remove(REFUSED.wire);
+            out.addAll(ICMP_FAILURES);
         }
         out.sort(java.util.Comparator.comparingInt(w -> fromWire(w).orElseThrow().ordinal()));
         return List.copyOf(out);

@@ -14,7 +14,17 @@ public record ProbeRequest(String name, String description, String sourceIp, Int
                            UUID targetGroupId, Integer targetPort, String protocol, Integer timeoutMs, Integer intervalSeconds,
                            String payload, String expect, Boolean udpNoReplyOk, UUID groupId, UUID targetId, Boolean global,
                            Map<String, String> labels, Boolean enabled,
-        @JsonInclude(JsonInclude.Include.NON_NULL) HttpProbeOptions http) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) HttpProbeOptions http,
+        @JsonInclude(JsonInclude.Include.NON_NULL) IcmpProbeOptions icmp) {
+    /** A TCP, UDP or HTTP(S) probe (no icmp options). */
+    public ProbeRequest(String name, String description, String sourceIp, Integer sourcePort, String target,
+                           UUID targetGroupId, Integer targetPort, String protocol, Integer timeoutMs, Integer intervalSeconds,
+                           String payload, String expect, Boolean udpNoReplyOk, UUID groupId, UUID targetId, Boolean global,
+                           Map<String, String> labels, Boolean enabled,
+        HttpProbeOptions http) {
+        this(name, description, sourceIp, sourcePort, target, targetGroupId, targetPort, protocol, timeoutMs, intervalSeconds, payload, expect, udpNoReplyOk, groupId, targetId, global, labels, enabled, http, null);
+    }
+
     /** A TCP or UDP probe (no http options). */
     public ProbeRequest(String name, String description, String sourceIp, Integer sourcePort, String target,
                            UUID targetGroupId, Integer targetPort, String protocol, Integer timeoutMs, Integer intervalSeconds,

@@ -150,6 +150,13 @@ public final class PolicyCanonicalForm {
             json.name("http");
             http(json, p.http());
         }
+        if (p.icmp() != null) {
+            // Likewise only ICMP probes carry this member.
+            json.name("icmp").beginObject()
+                    .name("count").value(p.icmp().count())
+                    .name("interval_ms").value(p.icmp().intervalMs())
+                    .endObject();
+        }
         json.endObject();
     }
 

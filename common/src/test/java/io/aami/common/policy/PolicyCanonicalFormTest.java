@@ -99,6 +99,10 @@ class PolicyCanonicalFormTest {
                 UUID.fromString("bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb"), "web", "10.0.0.1", 40001, "10.0.0.9", 443,
                 "HTTPS", 1000, 15, "00", "01", false, Map.of("k", "v"), new HttpProbeOptions("POST", "/health?x=1",
                 List.of("2xx", "301"), "ok", "{}", Map.of("X-A", "1"), true, 3, "/etc/ca.pem", "web.example")));
+        // And an ICMP probe, for its icmp options.
+        probes.add(new ProbeSpec(UUID.fromString("cccccccc-cccc-cccc-cccc-cccccccccccc"),
+                UUID.fromString("dddddddd-dddd-dddd-dddd-dddddddddddd"), "gw", null, null, "10.0.0.1", 0,
+                "ICMP", 1000, 15, null, null, false, Map.of(), null, new io.aami.contract.probes.IcmpProbeOptions(5, 200)));
         return new PolicyBundle(b.version(), b.targetId(), b.generatedAt(), b.expiresAt(), checks, probes, b.keyId(),
                 b.signature());
     }
@@ -154,7 +158,7 @@ class PolicyCanonicalFormTest {
         for (RecordComponent c : ProbeSpec.class.getRecordComponents()) {
             paths.add("probes[]." + c.getName());
         }
-        assertThat(paths).hasSize(7 + 12 + 10 + 15);
+        assertThat(paths).hasSize(7 + 12 + 10 + 16);
         return paths;
     }
 
@@ -191,6 +195,23 @@ class PolicyCanonicalFormTest {
 
         assertThat(text(parsed)).isEqualTo(text(b));
         assertThat(mapper.writeValueAsString(b)).doesNotContain("unknown_keys");
+    }
+
+    @Test
+    void everyIcmpOptionChangesTheBytesSurvivesTheWireAndOtherProbesCarryNoIcmpMember() throws Exception {
+        PolicyBundle base = bundle();
+        java.util.UUID id = java.util.UUID.randomUUID();
+        java.util.function.Function<io.aami.contract.probes.IcmpProbeOptions, PolicyBundle> with = o -> withProbes(base,
+                new ProbeSpec(id, null, "gw", null, null, "10.0.0.1", 0, "ICMP", 1000, 15, null, null, false, Map.of(), null, o));
+        PolicyBundle ping = with.apply(new io.aami.contract.probes.IcmpProbeOptions(5, 200));
+        Set<String> forms = new HashSet<>(List.of(text(ping)));
+        forms.add(text(with.apply(new io.aami.contract.probes.IcmpProbeOptions(6, 200))));
+        forms.add(text(with.apply(new io.aami.contract.probes.IcmpProbeOptions(5, 201))));
+        assertThat(forms).hasSize(3);
+        assertThat(text(ping)).contains("\"icmp\":{\"count\":5,\"interval_ms\":200}");
+        assertThat(text(base)).doesNotContain("\"icmp\"");
+        var mapper = io.aami.common.json.WireJson.mapper();
+        assertThat(text(mapper.readValue(mapper.writeValueAsBytes(ping), PolicyBundle.class))).isEqualTo(text(ping));
     }
 
     private static PolicyBundle withProbes(PolicyBundle b, ProbeSpec... probes) {

@@ -24,6 +24,8 @@ import java.time.Instant;
  *   <li>{@code aami_probe_tls_cert_expiry_timestamp_seconds{...}}: HTTPS only, the not_after of the certificate the
  *       latest probe was shown (also when it refused it), so a certificate about to expire anywhere shows up from every
  *       agent that talks to it</li>
+ *   <li>{@code aami_probe_icmp_loss_ratio{...}}: ICMP only, the share (0..1) of the latest probe's echoes unanswered</li>
+ *   <li>{@code aami_probe_icmp_rtt_seconds{...}}: ICMP only, the latest probe's mean round trip (absent when no reply came)</li>
  * </ul>
  * The one-hot failure reasons are those the probe's protocol can end with ({@code ProbeReason.failureWireNames}).
  * All but {@code aami_probe_stale} only once the destination has a result (no invented values). Written straight
@@ -44,6 +46,8 @@ final class ProbeFleetCollector implements FleetSource {
         FleetText.Family httpStatus = out.family("aami_probe_http_status_code", "HTTP status of the latest HTTP(S) probe's response");
         FleetText.Family certExpiry = out.family("aami_probe_tls_cert_expiry_timestamp_seconds",
                 "Unix time the server certificate seen by the latest HTTPS probe expires");
+        FleetText.Family loss = out.family("aami_probe_icmp_loss_ratio", "Share of the latest ICMP probe's echo requests without reply");
+        FleetText.Family rtt = out.family("aami_probe_icmp_rtt_seconds", "Mean round trip of the latest ICMP probe's echo replies");
         store.probes(c, r -> {
             // Sorted by name: agent_id, hostname, probe, protocol, [reason,] target, target_agent_id, target_port.
             String head = ExpositionBuffer.label("agent_id", r.agentId()) + "," + ExpositionBuffer.label("hostname", r.hostname())
@@ -62,6 +66,12 @@ final class ProbeFleetCollector implements FleetSource {
             lastRun.sample(labels, r.executedAt().toEpochMilli() / 1000.0);
             if (r.httpStatus() != null) {
                 httpStatus.sample(labels, r.httpStatus());
+            }
+            if (r.lossPercent() != null) {
+                loss.sample(labels, r.lossPercent() / 100.0);
+            }
+            if (r.rttMs() != null) {
+                rtt.sample(labels, r.rttMs() / 1000.0);
             }
             if (r.certNotAfter() != null) {
                 certExpiry.sample(labels, r.certNotAfter().getEpochSecond());

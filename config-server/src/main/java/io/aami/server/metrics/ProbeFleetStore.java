@@ -22,7 +22,8 @@ final class ProbeFleetStore {
     /** {@code executedAt}, {@code receivedAt} null while the destination has no result yet. */
     record ProbeRow(String agentId, String hostname, boolean online, String probe, String target, int targetPort,
                     String protocol, String targetAgentId, boolean success, String reason, double totalMs, Instant executedAt,
-                    Instant receivedAt, int intervalSeconds, int timeoutMs, Integer httpStatus, Instant certNotAfter) {
+                    Instant receivedAt, int intervalSeconds, int timeoutMs, Integer httpStatus, Instant certNotAfter, Double rttMs,
+                    Double lossPercent) {
         boolean reported() {
             return executedAt != null;
         }
@@ -38,7 +39,7 @@ final class ProbeFleetStore {
     private static final String PROBES = "WITH a AS (" + ASSIGNED + "), d AS (" + DESTINATIONS + ") "
             + "SELECT d.target_id::text, t.hostname, t.status = ?, p.name, d.address, p.target_port, p.protocol, "
             + "coalesce(d.dest_id::text, ''), l.success, l.reason, l.total_ms, l.executed_at, l.received_at, p.interval_seconds, "
-            + "p.timeout_ms, l.http_status, l.cert_not_after FROM d JOIN probes p ON p.id = d.probe_id JOIN targets t ON t.id = d.target_id "
+            + "p.timeout_ms, l.http_status, l.cert_not_after, l.rtt_ms, l.loss_percent FROM d JOIN probes p ON p.id = d.probe_id JOIN targets t ON t.id = d.target_id "
             + "LEFT JOIN probe_latest l ON l.target_id = d.target_id AND l.probe_id = d.probe_id AND l.dest_key = d.dest_key";
 
     void probes(Connection c, Consumer<ProbeRow> sink) throws SQLException {
@@ -53,7 +54,8 @@ final class ProbeFleetStore {
                     sink.accept(new ProbeRow(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4), rs.getString(5),
                             rs.getInt(6), rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getString(10), rs.getDouble(11),
                             JdbcTimes.instant(rs, 12), JdbcTimes.instant(rs, 13), rs.getInt(14), rs.getInt(15),
-                            (Integer) rs.getObject(16), JdbcTimes.instant(rs, 17)));
+                            (Integer) rs.getObject(16), JdbcTimes.instant(rs, 17), (Double) rs.getObject(18),
+                            (Double) rs.getObject(19)));
                 }
             }
         }

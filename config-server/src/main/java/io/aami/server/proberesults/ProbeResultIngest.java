@@ -54,12 +54,19 @@ public final class ProbeResultIngest {
             ResultBatches.require(r.probeId() != null, i, "probe_id", "is required");
             ResultBatches.require(r.target() != null && !r.target().isBlank() && r.target().length() <= 253, i, "target",
                     "is required (at most 253 characters)");
-            ResultBatches.require(r.targetPort() >= ProbePorts.MIN_TARGET_PORT && r.targetPort() <= ProbePorts.MAX_PORT, i, "target_port",
-                    "must be " + ProbePorts.MIN_TARGET_PORT + ".." + ProbePorts.MAX_PORT);
             java.util.Optional<ProbeProtocol> protocol = r.protocol() == null ? java.util.Optional.empty()
                     : java.util.Optional.of(r.protocol()).filter(w -> w.equals(w.trim().toUpperCase(java.util.Locale.ROOT)))
                             .flatMap(ProbeProtocol::parse);
             ResultBatches.require(protocol.isPresent(), i, "protocol", "must be " + ProbeProtocol.names());
+            boolean icmp = protocol.get().icmp();
+            ResultBatches.require(icmp ? r.targetPort() == 0 : r.targetPort() >= ProbePorts.MIN_TARGET_PORT
+                    && r.targetPort() <= ProbePorts.MAX_PORT, i, "target_port", icmp ? "must be 0 for ICMP (no ports)"
+                    : "must be " + ProbePorts.MIN_TARGET_PORT + ".." + ProbePorts.MAX_PORT);
+            ResultBatches.require(icmp || r.rttMs() == null && r.lossPercent() == null, i, "rtt_ms",
+                    "ICMP fields belong to ICMP results only");
+            ResultBatches.require(r.rttMs() == null || r.rttMs() >= 0, i, "rtt_ms", "must not be negative");
+            ResultBatches.require(r.lossPercent() == null || r.lossPercent() >= 0 && r.lossPercent() <= 100, i, "loss_percent",
+                    "must be 0..100");
             boolean http = protocol.get().http();
             ResultBatches.require(http || r.httpStatus() == null && r.tlsMs() == null && r.firstByteMs() == null
                     && r.certNotAfter() == null, i, "http_status", "HTTP fields belong to HTTP and HTTPS results only");

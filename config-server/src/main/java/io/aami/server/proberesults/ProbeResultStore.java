@@ -28,7 +28,8 @@ final class ProbeResultStore {
 
     private static final String COPY = "COPY probe_results (target_id, epoch, seq, probe_id, dest_key, destination_target_id, target, "
             + "target_ip, target_port, protocol, source_ip, source_port, success, reason, dns_ms, connect_ms, total_ms, "
-            + "executed_at, received_at, http_status, tls_ms, first_byte_ms, cert_not_after) FROM STDIN WITH (FORMAT text)";
+            + "executed_at, received_at, http_status, tls_ms, first_byte_ms, cert_not_after, rtt_ms, loss_percent) "
+            + "FROM STDIN WITH (FORMAT text)";
 
     void copyHistory(Connection c, UUID target, UUID epoch, Instant receivedAt, List<ProbeReport> reports) throws SQLException {
         CopyText rows = new CopyText(reports.size());
@@ -37,7 +38,7 @@ final class ProbeResultStore {
                     .field(r.target()).field(r.targetIp()).field(r.targetPort()).field(r.protocol()).field(r.sourceIp())
                     .field(r.sourcePort()).field(r.success()).field(r.reason()).field(r.dnsMs()).field(r.connectMs())
                     .field(r.totalMs()).field(r.executedAt()).field(receivedAt).field(r.httpStatus()).field(r.tlsMs())
-                    .field(r.firstByteMs()).field(r.certNotAfter()).endRow();
+                    .field(r.firstByteMs()).field(r.certNotAfter()).field(r.rttMs()).field(r.lossPercent()).endRow();
         }
         Copy.in(c, COPY, rows.text());
     }
@@ -59,29 +60,31 @@ final class ProbeResultStore {
     // deadlock); executed_at goes as ISO text, exact to the microsecond.
     private static final String UPSERT_LATEST = "INSERT INTO probe_latest (target_id, epoch, probe_id, dest_key, destination_target_id, "
             + "seq, target, target_ip, target_port, protocol, success, reason, total_ms, executed_at, received_at, http_status, "
-            + "cert_not_after) "
+            + "cert_not_after, rtt_ms, loss_percent) "
             + "SELECT ?, ?, v.probe_id, v.dest_key, v.dest_target, v.seq, v.target, v.target_ip, v.port, v.protocol, v.success, "
-            + "v.reason, v.total_ms, v.executed_at::timestamptz, ?, v.http_status, v.cert_not_after::timestamptz "
+            + "v.reason, v.total_ms, v.executed_at::timestamptz, ?, v.http_status, v.cert_not_after::timestamptz, v.rtt_ms, "
+            + "v.loss_percent "
             + "FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::bool[], "
-            + "?::text[], ?::float8[], ?::text[], ?::int[], ?::text[]) AS v(probe_id, dest_key, dest_target, seq, target, target_ip, "
-            + "port, protocol, success, reason, total_ms, executed_at, http_status, cert_not_after) "
+            + "?::text[], ?::float8[], ?::text[], ?::int[], ?::text[], ?::float8[], ?::float8[]) AS v(probe_id, dest_key, "
+            + "dest_target, seq, target, target_ip, port, protocol, success, reason, total_ms, executed_at, http_status, "
+            + "cert_not_after, rtt_ms, loss_percent) "
             + "JOIN probes p ON p.id = v.probe_id ORDER BY v.probe_id, v.dest_key "
             + "ON CONFLICT (target_id, probe_id, dest_key) DO UPDATE SET epoch = EXCLUDED.epoch, destination_target_id = EXCLUDED.destination_target_id, "
             + "seq = EXCLUDED.seq, target = EXCLUDED.target, target_ip = EXCLUDED.target_ip, target_port = EXCLUDED.target_port, "
             + "protocol = EXCLUDED.protocol, success = EXCLUDED.success, reason = EXCLUDED.reason, total_ms = EXCLUDED.total_ms, "
             + "executed_at = EXCLUDED.executed_at, received_at = EXCLUDED.received_at, http_status = EXCLUDED.http_status, "
-            + "cert_not_after = EXCLUDED.cert_not_after "
+            + "cert_not_after = EXCLUDED.cert_not_after, rtt_ms = EXCLUDED.rtt_ms, loss_percent = EXCLUDED.loss_percent "
             + "WHERE (least(EXCLUDED.executed_at, EXCLUDED.received_at), EXCLUDED.executed_at, EXCLUDED.seq, EXCLUDED.epoch) "
             + "> (least(probe_latest.executed_at, probe_latest.received_at), probe_latest.executed_at, probe_latest.seq, probe_latest.epoch)";
 
     /** {@code latest} holds at most one report per (probe, destination). */
     void upsertLatest(Connection c, UUID target, UUID epoch, Instant receivedAt, List<ProbeReport> latest) throws SQLException {
         UnnestColumns cols = new UnnestColumns(latest.size(), "uuid", "text", "uuid", "bigint", "text", "text", "int4", "text",
-                "bool", "text", "float8", "text", "int4", "text");
+                "bool", "text", "float8", "text", "int4", "text", "float8", "float8");
         for (ProbeReport r : latest) {
             cols.add(r.probeId(), destKey(r), r.destinationTargetId(), r.seq(), r.target(), r.targetIp(), r.targetPort(),
                     r.protocol(), r.success(), r.reason(), r.totalMs(), r.executedAt().toString(), r.httpStatus(),
-                    r.certNotAfter() == null ? null : r.certNotAfter().toString());
+                    r.certNotAfter() == null ? null : r.certNotAfter().toString(), r.rttMs(), r.lossPercent());
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_LATEST)) {
             ps.setObject(1, target);
@@ -94,7 +97,7 @@ final class ProbeResultStore {
 
     private static final String HISTORY = HistoryQuery.sql("SELECT seq, probe_id, destination_target_id, target, target_ip, "
             + "target_port, protocol, source_ip, source_port, success, reason, dns_ms, connect_ms, total_ms, executed_at, "
-            + "received_at, http_status, tls_ms, first_byte_ms, cert_not_after FROM probe_results", "probe_id");
+            + "received_at, http_status, tls_ms, first_byte_ms, cert_not_after, rtt_ms, loss_percent FROM probe_results", "probe_id");
 
     /** One page of the target's probe history, newest first, of one probe or (null) all. */
     List<ProbeResultView> history(Connection c, UUID target, UUID probeId, HistoryPage page) throws SQLException {
@@ -105,6 +108,7 @@ final class ProbeResultStore {
                 (Double) rs.getObject("dns_ms"), (Double) rs.getObject("connect_ms"), rs.getDouble("total_ms"),
                 rs.getTimestamp("executed_at").toInstant(), rs.getTimestamp("received_at").toInstant(),
                 (Integer) rs.getObject("http_status"), (Double) rs.getObject("tls_ms"), (Double) rs.getObject("first_byte_ms"),
-                rs.getTimestamp("cert_not_after") == null ? null : rs.getTimestamp("cert_not_after").toInstant()));
+                rs.getTimestamp("cert_not_after") == null ? null : rs.getTimestamp("cert_not_after").toInstant(),
+                (Double) rs.getObject("rtt_ms"), (Double) rs.getObject("loss_percent")));
     }
 }

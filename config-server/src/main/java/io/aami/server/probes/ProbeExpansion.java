@@ -72,6 +72,6 @@ public final class ProbeExpansion implements PolicyService.ProbeSource {
 
     private static ProbeSpec spec(ProbeView p, UUID destination, String address) {
         return new ProbeSpec(p.id(), destination, p.name(), p.sourceIp(), p.sourcePort(), address, p.targetPort(), p.protocol(),
-                p.timeoutMs(), p.intervalSeconds(), p.payload(), p.expect(), p.udpNoReplyOk(), p.labels(), p.http());
+                p.timeoutMs(), p.intervalSeconds(), p.payload(), p.expect(), p.udpNoReplyOk(), p.labels(), p.http(), p.icmp());
     }
 }

@@ -80,7 +80,7 @@ public final class ProbeService {
             ProbeView p = new ProbeView(old.id(), old.name(), old.description(), old.sourceIp(), old.sourcePort(), old.target(),
                     old.targetGroupId(), old.targetPort(), old.protocol(), old.timeoutMs(), old.intervalSeconds(), old.payload(),
                     old.expect(), old.udpNoReplyOk(), old.scope(), old.groupId(), old.targetId(), old.global(), old.labels(),
-                    enabled, old.createdAt(), clock.instant(), old.http());
+                    enabled, old.createdAt(), clock.instant(), old.http(), old.icmp());
             store.update(c, p);
             audit.record(c, actor, Change.updated(Change.PROBE, id, old, p));
             PolicyChanges.scope(c, p.groupId(), p.targetId());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.common.json.WireJson;
 import io.aami.contract.probes.HttpProbeOptions;
+import io.aami.contract.probes.IcmpProbeOptions;
 import io.aami.contract.probes.ProbeView;
 import io.aami.server.db.Jsonb;
 import java.sql.Connection;
@@ -16,15 +17,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL for {@code probes}; an HTTP(S) probe's options are one jsonb object in the wire's snake_case. */
+/** SQL for {@code probes}; an HTTP(S) or ICMP probe's options are one jsonb object in the wire's snake_case. */
 public final class ProbeStore {
     private static final ObjectMapper JSON = WireJson.mapper();
     private static final String COLUMNS = "id, name, description, source_ip, source_port, target, target_group_id, target_port, "
             + "protocol, timeout_ms, interval_seconds, payload, expect, udp_no_reply_ok, scope, group_id, target_id, labels, "
-            + "enabled, created_at, updated_at, http";
+            + "enabled, created_at, updated_at, http, icmp";
 
     private static final String INSERT = "INSERT INTO probes (" + COLUMNS + ") VALUES "
-            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb)";
+            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?::jsonb)";
 
     void insert(Connection c, ProbeView p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -36,12 +37,12 @@ public final class ProbeStore {
     private static final String UPDATE = "UPDATE probes SET id = ?, name = ?, description = ?, source_ip = ?, source_port = ?, "
             + "target = ?, target_group_id = ?, target_port = ?, protocol = ?, timeout_ms = ?, interval_seconds = ?, payload = ?, "
             + "expect = ?, udp_no_reply_ok = ?, scope = ?, group_id = ?, target_id = ?, labels = ?::jsonb, enabled = ?, "
-            + "created_at = ?, updated_at = ?, http = ?::jsonb WHERE id = ?";
+            + "created_at = ?, updated_at = ?, http = ?::jsonb, icmp = ?::jsonb WHERE id = ?";
 
     void update(Connection c, ProbeView p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
             bind(ps, p);
-            ps.setObject(23, p.id());
+            ps.setObject(24, p.id());
             ps.executeUpdate();
         }
     }
@@ -141,8 +142,18 @@ public final class ProbeStore {
         ps.setTimestamp(21, Timestamp.from(p.updatedAt()));
         try {
             ps.setString(22, p.http() == null ? null : JSON.writeValueAsString(p.http()));
+            ps.setString(23, p.icmp() == null ? null : JSON.writeValueAsString(p.icmp()));
         } catch (JsonProcessingException e) {
             throw new SQLException("cannot encode a probe's http options", e);
+        }
+    }
+
+    private static IcmpProbeOptions icmp(ResultSet rs) throws SQLException {
+        String json = rs.getString("icmp");
+        try {
+            return json == null ? null : JSON.readValue(json, IcmpProbeOptions.class);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("column icmp does not hold icmp options", e);
         }
     }
 
@@ -183,6 +194,6 @@ public final class ProbeStore {
                 rs.getBoolean("udp_no_reply_ok"), scope, rs.getObject("group_id", UUID.class),
                 rs.getObject("target_id", UUID.class), "global".equals(scope), Jsonb.map(rs, "labels"),
                 rs.getBoolean("enabled"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
-                http(rs));
+                http(rs), icmp(rs));
     }
 }

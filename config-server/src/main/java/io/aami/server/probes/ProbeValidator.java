@@ -3,6 +3,8 @@ package io.aami.server.probes;
 import io.aami.server.validation.Fields;
 import io.aami.contract.probes.HttpProbeOptions;
 import io.aami.contract.probes.HttpProbeRules;
+import io.aami.contract.probes.IcmpProbeOptions;
+import io.aami.contract.probes.IcmpProbeRules;
 import io.aami.contract.probes.ProbeLimits;
 import io.aami.contract.probes.ProbeProtocol;
 import io.aami.contract.probes.ProbePorts;
@@ -27,9 +29,11 @@ final class ProbeValidator {
             throw ApiException.invalid("target", "give exactly one of target (an address or host name) or target_group_id");
         }
         String target = r.target() == null ? null : target(r.target().trim());
-        int port = range("target_port", r.targetPort(), null, ProbePorts.MIN_TARGET_PORT, ProbePorts.MAX_PORT);
-        Integer sourcePort = r.sourcePort() == null ? null : range("source_port", r.sourcePort(), null, ProbePorts.EPHEMERAL,
-                ProbePorts.MAX_PORT);
+        boolean icmp = ProbeProtocol.ICMP.wire().equals(protocol);
+        int port = icmp ? noPort("target_port", r.targetPort())
+                : range("target_port", r.targetPort(), null, ProbePorts.MIN_TARGET_PORT, ProbePorts.MAX_PORT);
+        Integer sourcePort = icmp ? (Integer) (r.sourcePort() == null ? null : noPort("source_port", r.sourcePort()))
+                : r.sourcePort() == null ? null : range("source_port", r.sourcePort(), null, ProbePorts.EPHEMERAL, ProbePorts.MAX_PORT);
         int interval = range("interval_seconds", r.intervalSeconds(), null, ProbeLimits.MIN_INTERVAL_SECONDS,
                 ProbeLimits.MAX_INTERVAL_SECONDS);
         int timeout = range("timeout_ms", r.timeoutMs(), ProbeLimits.DEFAULT_TIMEOUT_MS, ProbeLimits.MIN_TIMEOUT_MS,
@@ -44,12 +48,39 @@ final class ProbeValidator {
             throw ApiException.invalid("udp_no_reply_ok", "applies to UDP probes only");
         }
         HttpProbeOptions http = http(r.http(), ProbeProtocol.parse(protocol).orElseThrow());
+        IcmpProbeOptions icmpOptions = icmp(r.icmp(), icmp, timeout, interval);
         String scope = PolicyScope.of(r.groupId(), r.targetId(), r.global());
         return new ProbeView(id, name, r.description() == null ? "" : Fields.optional("description", r.description(), 1024),
                 Fields.ipAddress("source_ip", r.sourceIp()), sourcePort, target, r.targetGroupId(), port, protocol, timeout,
                 interval, payload, expect, Boolean.TRUE.equals(r.udpNoReplyOk()), scope, r.groupId(), r.targetId(),
                 "global".equals(scope), Fields.labels("labels", r.labels()), r.enabled() == null || r.enabled(), created, updated,
-                http);
+                http, icmpOptions);
+    }
+
+    /** ICMP: the options with their defaults, by the rules the agent applies too, fitting in the interval; refused elsewhere. */
+    private static IcmpProbeOptions icmp(IcmpProbeOptions options, boolean icmp, int timeoutMs, int intervalSeconds) {
+        if (!icmp) {
+            if (options != null) {
+                throw ApiException.invalid("icmp", "applies to ICMP probes only");
+            }
+            return null;
+        }
+        IcmpProbeRules.Result r = IcmpProbeRules.check(options, timeoutMs);
+        if (!r.valid()) {
+            throw ApiException.invalid(r.field(), r.problem());
+        }
+        if (IcmpProbeRules.spanMs(r.options(), timeoutMs) > intervalSeconds * 1000L) {
+            throw ApiException.invalid("icmp.interval_ms", "(count - 1) × interval_ms + timeout_ms must not exceed interval_seconds");
+        }
+        return r.options();
+    }
+
+    /** ICMP has no ports: 0 (or, for the source, absent) is the only value, anything else a misunderstanding. */
+    private static int noPort(String field, Integer port) {
+        if (port != null && port != 0) {
+            throw ApiException.invalid(field, "does not apply to ICMP probes (ICMP has no ports)");
+        }
+        return 0;
     }
 
     /** HTTP(S): the options with their defaults, by the rules the agent applies too; refused on TCP and UDP. */

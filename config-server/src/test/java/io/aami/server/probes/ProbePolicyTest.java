@@ -58,7 +58,7 @@ class ProbePolicyTest {
         assertField(probe("x", Map.of("target", "a.example", "target_group_id", Fixtures.group(api, "both")), Map.of("global", true)), "target");
         assertField(with(probe("x", Map.of("target", "h"), Map.of("global", true)), "target_port", 0), "target_port");
         assertField(with(probe("x", Map.of("target", "h"), Map.of("global", true)), "target_port", 65536), "target_port");
-        assertField(with(probe("x", Map.of("target", "h"), Map.of("global", true)), "protocol", "ICMP"), "protocol");
+        assertField(with(probe("x", Map.of("target", "h"), Map.of("global", true)), "protocol", "SCTP"), "protocol");
         assertField(with(probe("x", Map.of("target", "h"), Map.of("global", true)), "timeout_ms", 60_001), "timeout_ms");
         assertField(with(probe("x", Map.of("target", "h"), Map.of("global", true)), "source_ip", "not-an-ip"), "source_ip");
         assertField(with(probe("x", Map.of("target", "bad host!"), Map.of("global", true)), "interval_seconds", 10), "target");
@@ -321,6 +321,113 @@ class ProbePolicyTest {
     static Map<String, Object> httpReport(long seq, String probeId, String protocol, boolean success, String reason) {
         Map<String, Object> r = new HashMap<>(Map.of("seq", seq, "probe_id", probeId, "target", "web.example",
                 "target_ip", "127.0.0.1", "target_port", 443, "protocol", protocol, "success", success,
+                "reason", reason, "total_ms", 9.5));
+        r.put("executed_at", Instant.now().toString());
+        return r;
+    }
+
+    // ICMP probes: no ports, the icmp object (validated by the shared rules), policy, results and series.
+
+    static Map<String, Object> ping(String name, Object icmp, String groupId) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "target", "10.9.8.7", "protocol", "ICMP",
+                "timeout_ms", 1000, "interval_seconds", 30, "group_id", groupId));
+        if (icmp != null) {
+            body.put("icmp", icmp);
+        }
+        return body;
+    }
+
+    @Test
+    void anIcmpProbeHasNoPortKeepsItsOptionsAndReachesThePolicy() {
+        String group = Fixtures.group(api, "ping-src");
+        EnrolledAgent agent = Fixtures.enroll(api, "ping-1", group);
+        Api.Reply created = api.post("/api/v1/probes", ping("gw", Map.of("count", 10, "interval_ms", 200), group), ADMIN);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("target_port").asInt()).isZero();
+        assertThat(created.json().get("icmp").get("count").asInt()).isEqualTo(10);
+        JsonNode plain = api.post("/api/v1/probes", ping("gw-once", null, group), ADMIN).json();
+        assertThat(plain.get("icmp").get("count").asInt()).as("defaults without options").isEqualTo(1);
+        assertThat(plain.get("icmp").get("interval_ms").asInt()).isEqualTo(1000);
+        String id = created.json().get("id").asText();
+        JsonNode enabled = api.put("/api/v1/probes/" + id + "/enabled", Map.of("enabled", false), ADMIN).json();
+        assertThat(enabled.get("icmp").get("interval_ms").asInt()).as("toggling keeps the options").isEqualTo(200);
+        api.put("/api/v1/probes/" + id + "/enabled", Map.of("enabled", true), ADMIN);
+
+        JsonNode spec = null;
+        for (JsonNode p : api.get("/api/v1/checks/target/" + agent.id(), agent.token()).json().get("probes")) {
+            if (p.get("name").asText().equals("gw")) {
+                spec = p;
+            }
+        }
+        assertThat(spec).isNotNull();
+        assertThat(spec.get("protocol").asText()).isEqualTo("ICMP");
+        assertThat(spec.get("target_port").asInt()).isZero();
+        assertThat(spec.get("icmp").get("count").asInt()).isEqualTo(10);
+        assertThat(spec.has("http")).isFalse();
+    }
+
+    static Stream<Arguments> invalidIcmp() {
+        return Stream.of(
+                Arguments.of(Map.of("icmp", Map.of("count", 0)), "icmp.count"),
+                Arguments.of(Map.of("icmp", Map.of("count", 1_000_000)), "icmp.count"),
+                Arguments.of(Map.of("icmp", Map.of("interval_ms", 1)), "icmp.interval_ms"),
+                Arguments.of(Map.of("icmp", Map.of("count", 100, "interval_ms", 1000)), "icmp.interval_ms"),
+                Arguments.of(Map.of("icmp", Map.of("count", 40, "interval_ms", 1000)), "icmp.interval_ms"),
+                Arguments.of(Map.of("icmp", Map.of("cnt", 3)), "icmp.cnt"),
+                Arguments.of(Map.of("target_port", 7), "target_port"),
+                Arguments.of(Map.of("source_port", 1234), "source_port"),
+                Arguments.of(Map.of("source_ip", "10.0.0.300"), "source_ip"),
+                Arguments.of(Map.of("payload", "00"), "payload"),
+                Arguments.of(Map.of("protocol", "TCP", "target_port", 22, "icmp", Map.of("count", 2)), "icmp"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidIcmp")
+    void badIcmpProbesAreRefusedWithTheirField(Map<String, Object> change, String field) {
+        Map<String, Object> body = ping("bad", null, Fixtures.group(api, "bad-icmp-" + field.hashCode() + "-" + change.hashCode()));
+        body.putAll(change);
+        Api.Reply r = api.post("/api/v1/probes", body, ADMIN);
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().get("field").asText()).isEqualTo(field);
+    }
+
+    @Test
+    void icmpResultsCarryLossAndRoundTripIntoTheSeries() {
+        String group = Fixtures.group(api, "loss-src");
+        EnrolledAgent agent = Fixtures.enroll(api, "loss-1", group);
+        String probeId = api.post("/api/v1/probes", ping("lossy", Map.of("count", 20, "interval_ms", 50), group), ADMIN).json()
+                .get("id").asText();
+        Map<String, Object> ok = icmpReport(1, probeId, true, "ok");
+        ok.putAll(Map.of("rtt_ms", 1.5, "loss_percent", 35.0));
+        Map<String, Object> withPort = icmpReport(2, probeId, true, "ok");
+        withPort.put("target_port", 7);
+        Map<String, Object> badLoss = icmpReport(2, probeId, true, "ok");
+        badLoss.put("loss_percent", 101.0);
+        String path = "/api/v1/agents/" + agent.id() + "/probe-results";
+
+        assertThat(api.post(path, Map.of("results", List.of(ok)), agent.token()).status()).isEqualTo(200);
+        Api.Reply refusedPort = api.post(path, Map.of("results", List.of(withPort)), agent.token());
+        assertThat(refusedPort.status()).isEqualTo(400);
+        assertThat(refusedPort.json().get("field").asText()).contains("target_port");
+        assertThat(api.post(path, Map.of("results", List.of(badLoss)), agent.token()).status()).isEqualTo(400);
+
+        String metrics = api.get("/metrics", null).body();
+        String labels = "agent_id=\"" + agent.id() + "\",hostname=\"loss-1\",probe=\"lossy\",protocol=\"ICMP\"";
+        String tail = "target=\"10.9.8.7\",target_agent_id=\"\",target_port=\"0\"}";
+        assertThat(value(metrics, "aami_probe_icmp_loss_ratio{" + labels + "," + tail)).isEqualTo(0.35);
+        assertThat(value(metrics, "aami_probe_icmp_rtt_seconds{" + labels + "," + tail)).isEqualTo(0.0015);
+        assertThat(value(metrics, "aami_probe_success{" + labels + "," + tail)).isEqualTo(1);
+        assertThat(value(metrics, "aami_probe_failure_reason{" + labels + ",reason=\"not_permitted\"," + tail)).isZero();
+        assertThat(metrics).as("an ICMP probe cannot be refused").doesNotContain("probe=\"lossy\",protocol=\"ICMP\",reason=\"refused\"");
+        JsonNode history = api.get("/api/v1/targets/" + agent.id() + "/probe-results?probe_id=" + probeId, ADMIN).json();
+        JsonNode first = history.isArray() ? history.get(0) : history.get("results").get(0);
+        assertThat(first.get("loss_percent").asDouble()).isEqualTo(35.0);
+        assertThat(first.get("rtt_ms").asDouble()).isEqualTo(1.5);
+    }
+
+    static Map<String, Object> icmpReport(long seq, String probeId, boolean success, String reason) {
+        Map<String, Object> r = new HashMap<>(Map.of("seq", seq, "probe_id", probeId, "target", "10.9.8.7",
+                "target_ip", "10.9.8.7", "target_port", 0, "protocol", "ICMP", "success", success,
                 "reason", reason, "total_ms", 9.5));
         r.put("executed_at", Instant.now().toString());
         return r;

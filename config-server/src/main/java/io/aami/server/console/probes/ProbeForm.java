@@ -37,7 +37,7 @@ public record ProbeForm(ProbeView probe, List<GroupView> groups) {
     }
 
     public String port() {
-        return probe == null ? "" : String.valueOf(probe.targetPort());
+        return probe == null || probe.icmp() != null ? "" : String.valueOf(probe.targetPort());
     }
 
     public String protocol() {
@@ -77,6 +77,18 @@ public record ProbeForm(ProbeView probe, List<GroupView> groups) {
             return io.aami.common.json.WireJson.mapper().writeValueAsString(probe.http());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("http options always serialize", e);
+        }
+    }
+
+    /** An ICMP probe's options as JSON for the form's textarea; empty for the other protocols. */
+    public String icmp() {
+        if (probe == null || probe.icmp() == null) {
+            return "";
+        }
+        try {
+            return io.aami.common.json.WireJson.mapper().writeValueAsString(probe.icmp());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("icmp options always serialize", e);
         }
     }
 

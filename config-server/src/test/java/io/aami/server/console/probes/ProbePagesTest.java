@@ -126,6 +126,17 @@ class ProbePagesTest {
         return Long.parseLong(m.group(1));
     }
 
+    @Test
+    void anIcmpProbeShowsItsEchoesAndNoPortAndTheFormOffersIcmp() {
+        String id = probe(Map.of("name", "pp-ping", "target", "192.0.2.10", "protocol", "ICMP", "icmp",
+                Map.of("count", 4, "interval_ms", 50), "global", true));
+        String page = operator.get(api, "/ui/probes/" + id).body();
+        assertThat(page).contains("<dt>Echoes</dt><dd>4 every 50 ms</dd>", "<option value=\"ICMP\" selected>",
+                ">{\"count\":4,\"interval_ms\":50}</textarea>").doesNotContain("<dt>Port</dt>");
+        assertThat(page).containsPattern("name=\"target_port\"[^>]*value=\"\"");
+        assertThat(operator.get(api, "/ui/probes/new").body()).contains("<option value=\"ICMP\">", "name=\"icmp\"");
+    }
+
     private static String probe(Map<String, Object> fields) {
         Map<String, Object> body = new HashMap<>(Map.of("protocol", "TCP", "timeout_ms", 500, "interval_seconds", 30));
         body.putAll(fields);

@@ -1,0 +1,255 @@
+package io.aami.agent.probes.icmp;
+
+import io.aami.contract.probes.ProbeReason;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pinger's one thread: every echo of every ICMP probe is sent, matched and timed out here, with poll(2) on a few
+ * shared sockets (one per family and source address) and an eventfd that other threads wake it through. Thousands of
+ * probes in flight cost a slot each in a socket's sequence table and a timer, never a thread.
+ *
+ * <p>A packet counts only if it matches an echo in flight on its socket: sequence, identifier (raw sockets), the
+ * probed address as its source (or, for an ICMP error, as the quoted echo's destination), and for a reply the echo's
+ * random nonce. Anything else (forged replies, other programs' pings) is dropped unseen by the probe.
+ */
+final class IcmpLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(IcmpLoop.class);
+    /** Sockets bound to distinct source addresses at once; a source is a local address, so this is generous. */
+    static final int MAX_SOCKETS = 64;
+    /** How long a send waits when its socket has {@link IcmpSocket#MAX_OUTSTANDING} echoes in flight. */
+    private static final long RETRY_NANOS = 10_000_000L;
+    private static final int ENOBUFS = 105;
+
+    /** A run's next send ({@code pending} null) or an echo's timeout. */
+    private record Timer(long at, long order, IcmpRun run, IcmpRun.Pending pending) {
+    }
+
+    private final IcmpPinger.Kind v4;
+    private final IcmpPinger.Kind v6;
+    private final int wakeFd;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<IcmpRequest> submitted = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at - b.at, 0)
+            : Long.compare(a.order, b.order));
+    private final Map<List<Object>, IcmpSocket> sockets = new HashMap<>();
+    private final List<IcmpSocket> polled = new ArrayList<>();
+    private final SplittableRandom random;
+    private final byte[] eventBuf = new byte[8];
+    /** Raw sockets' identifiers: this, then the next ones, in the order the sockets open (random per process). */
+    final int idBase;
+    private final IcmpPollSet pollSet = new IcmpPollSet();
+    private long order;
+    private volatile boolean closed;
+
+    IcmpLoop(IcmpPinger.Kind v4, IcmpPinger.Kind v6, int wakeFd, long seed) {
+        this.v4 = v4;
+        this.v6 = v6;
+        this.wakeFd = wakeFd;
+        this.random = new SplittableRandom(seed);
+        this.idBase = random.nextInt(1, 65_536);
+    }
+
+    void submit(IcmpRequest request) {
+        submitted.offer(request);
+        wake();
+    }
+
+    void close() {
+        closed = true;
+        wake();
+    }
+
+    private void wake() {
+        if (wakePending.compareAndSet(false, true)) {
+            byte[] one = new byte[8];
+            IcmpPackets.putNativeInt(one, 0, 1);
+            LibC.write(wakeFd, one, 8);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!closed) {
+                iterate();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("ICMP probe loop failed; ICMP probes in flight end as timeouts: {}", e.toString(), e);
+        } finally {
+            sockets.values().forEach(IcmpSocket::close);
+            LibC.close(wakeFd);
+        }
+    }
+
+    private void iterate() {
+        wakePending.set(false);
+        IcmpRequest r;
+        while ((r = submitted.poll()) != null) {
+            start(new IcmpRun(r));
+        }
+        runTimers();
+        Timer next = timers.peek();
+        long waitNanos = next == null ? -1 : Math.max(0, next.at - System.nanoTime());
+        int timeoutMs = waitNanos < 0 ? -1 : (int) Math.min(60_000, (waitNanos + 999_999) / 1_000_000);
+        if (pollSet.poll(wakeFd, polled, timeoutMs) <= 0) {
+            return; // timeout, or EINTR: timers run next iteration
+        }
+        if (pollSet.ready(0)) {
+            LibC.read(wakeFd, eventBuf, 8);
+        }
+        for (int i = 0; i < polled.size(); i++) {
+            if (pollSet.ready(i + 1)) {
+                IcmpSocket s = polled.get(i);
+                s.drain(h -> heard(s, h));
+            }
+        }
+    }
+
+    private void start(IcmpRun run) {
+        IcmpRequest req = run.req;
+        boolean six = req.target().getAddress().length == 16;
+        if ((six ? v6 : v4) == IcmpPinger.Kind.NONE) {
+            finish(run, IcmpOutcome.failed(ProbeReason.NOT_PERMITTED, 0));
+            return;
+        }
+        IcmpSocket socket = socketFor(six, req.source());
+        if (socket == null) {
+            finish(run, IcmpOutcome.failed(ProbeReason.BIND_ERROR, 0));
+            return;
+        }
+        run.socket = socket;
+        run.target = req.target().getAddress();
+        run.sockaddr = IcmpPackets.sockaddr(req.target());
+        run.nextSendAt = System.nanoTime();
+        schedule(run.nextSendAt, run, null);
+    }
+
+    private IcmpSocket socketFor(boolean six, InetAddress source) {
+        List<Object> key = Arrays.asList(six, source);
+        IcmpSocket s = sockets.get(key);
+        if (s != null || sockets.size() >= MAX_SOCKETS) {
+            return s;
+        }
+        Object opened = IcmpSocket.open(six, (six ? v6 : v4) == IcmpPinger.Kind.RAW, source, (idBase + sockets.size()) & 0xffff);
+        if (!(opened instanceof IcmpSocket socket)) {
+            LOG.debug("ICMP socket from {} failed: errno {}", source, -(Integer) opened);
+            return null;
+        }
+        sockets.put(key, socket);
+        polled.add(socket);
+        return socket;
+    }
+
+    /** Timers run per iteration at most: between batches the loop reads replies, so a burst cannot overflow the socket. */
+    private static final int TIMERS_PER_ITERATION = 256;
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        Timer t;
+        int budget = TIMERS_PER_ITERATION;
+        while (budget-- > 0 && (t = timers.peek()) != null && t.at - now <= 0) {
+            timers.poll();
+            if (t.pending == null) {
+                send(t.run);
+            } else if (t.pending.open) {
+                close(t.pending); // no reply in time: lost
+            }
+            now = System.nanoTime();
+        }
+    }
+
+    private void send(IcmpRun run) {
+        if (run.done) {
+            return;
+        }
+        IcmpSocket s = run.socket;
+        IcmpRun.Pending p = new IcmpRun.Pending(run, random.nextLong());
+        int seq = s.claim(p);
+        if (seq < 0) {
+            schedule(System.nanoTime() + RETRY_NANOS, run, null); // bounded in flight: wait for a sequence to free up
+            return;
+        }
+        p.seq = seq;
+        byte[] packet = IcmpPackets.echo(s.v6, s.raw, s.id, seq, p.nonce);
+        p.sentNanos = System.nanoTime();
+        int errno = s.send(packet, run.sockaddr);
+        run.sent++;
+        if (errno == 0) {
+            run.outstanding++;
+            schedule(p.sentNanos + run.req.timeoutMs() * 1_000_000L, run, p);
+        } else {
+            s.release(seq);
+            p.open = false;
+            if (errno != LibC.EAGAIN && errno != ENOBUFS) {
+                run.error = IcmpPackets.errno(errno); // the echo is lost; the next may still go
+            }
+        }
+        if (run.sent < run.req.count()) {
+            run.nextSendAt += run.req.intervalMs() * 1_000_000L;
+            schedule(run.nextSendAt, run, null);
+        }
+        maybeFinish(run);
+    }
+
+    private void heard(IcmpSocket s, IcmpPackets.Heard h) {
+        IcmpRun.Pending p = s.slots[h.seq()];
+        if (p == null || !p.open || (s.raw && h.id() != s.id) || !Arrays.equals(h.peer(), p.run.target)) {
+            return;
+        }
+        if (h.reason() == null) {
+            if (h.nonce() != p.nonce) {
+                return;
+            }
+            p.run.received++;
+            p.run.rttSumNanos += System.nanoTime() - p.sentNanos;
+        } else {
+            p.run.error = h.reason();
+        }
+        close(p);
+    }
+
+    private void close(IcmpRun.Pending p) {
+        p.open = false;
+        p.run.socket.release(p.seq);
+        p.run.outstanding--;
+        maybeFinish(p.run);
+    }
+
+    private void maybeFinish(IcmpRun run) {
+        if (run.done || run.sent < run.req.count() || run.outstanding > 0) {
+            return;
+        }
+        int count = run.req.count();
+        double loss = Math.round((count - run.received) * 100_000.0 / count) / 1_000.0;
+        if (run.received > 0) {
+            double rtt = Math.round(run.rttSumNanos / 1_000.0 / run.received) / 1_000.0;
+            finish(run, new IcmpOutcome(ProbeReason.OK, run.sent, run.received, rtt, loss));
+        } else {
+            finish(run, new IcmpOutcome(run.error == null ? ProbeReason.TIMEOUT : run.error, run.sent, 0, null, loss));
+        }
+    }
+
+    private void finish(IcmpRun run, IcmpOutcome outcome) {
+        run.done = true;
+        try {
+            run.req.done().accept(outcome);
+        } catch (RuntimeException e) {
+            LOG.warn("an ICMP probe's completion failed: {}", e.toString(), e);
+        }
+    }
+
+    private void schedule(long at, IcmpRun run, IcmpRun.Pending pending) {
+        timers.add(new Timer(at, order++, run, pending));
+    }
+}

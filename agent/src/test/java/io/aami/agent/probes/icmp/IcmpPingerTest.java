@@ -1,0 +1,70 @@
+package io.aami.agent.probes.icmp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.aami.contract.probes.ProbeReason;
+import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Raw sockets as root against loopback: IPv4 (our checksum, the IP header stripped) and IPv6. */
+class IcmpPingerTest {
+    private static IcmpPinger pinger;
+
+    @BeforeAll
+    static void open() {
+        pinger = IcmpPinger.open(IcmpPinger.Mode.RAW);
+        assumeTrue(pinger.kind(false) == IcmpPinger.Kind.RAW || System.getenv("AAMI_REQUIRE_TOOLS") != null,
+                "raw ICMP sockets need root (CAP_NET_RAW)");
+    }
+
+    @AfterAll
+    static void close() {
+        pinger.close();
+    }
+
+    static IcmpOutcome ping(IcmpPinger p, String target, int count, int intervalMs, int timeoutMs) throws Exception {
+        CompletableFuture<IcmpOutcome> f = new CompletableFuture<>();
+        p.start(new IcmpRequest(InetAddress.getByName(target), null, count, intervalMs, timeoutMs, f::complete));
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void loopbackV4AnswersEveryEcho() throws Exception {
+        IcmpOutcome o = ping(pinger, "127.0.0.1", 5, 10, 1_000);
+        assertThat(o.reason()).isEqualTo(ProbeReason.OK);
+        assertThat(o.sent()).isEqualTo(5);
+        assertThat(o.received()).isEqualTo(5);
+        assertThat(o.lossPercent()).isZero();
+        assertThat(o.rttMs()).isPositive().isLessThan(1_000.0);
+    }
+
+    @Test
+    void loopbackV6AnswersEveryEcho() throws Exception {
+        assumeTrue(pinger.kind(true) == IcmpPinger.Kind.RAW, "IPv6 raw sockets");
+        IcmpOutcome o = ping(pinger, "::1", 3, 10, 1_000);
+        assertThat(o.reason()).isEqualTo(ProbeReason.OK);
+        assertThat(o.received()).isEqualTo(3);
+        assertThat(o.lossPercent()).isZero();
+    }
+
+    @Test
+    void thousandsInFlightOnOneThread() throws Exception {
+        int n = 2_000;
+        CompletableFuture<?>[] all = new CompletableFuture<?>[n];
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<IcmpOutcome> f = new CompletableFuture<>();
+            pinger.start(new IcmpRequest(InetAddress.getByName("127.0.0." + (1 + i % 200)), null, 1, 10, 5_000, f::complete));
+            all[i] = f;
+        }
+        CompletableFuture.allOf(all).get(30, TimeUnit.SECONDS);
+        long ok = java.util.Arrays.stream(all).filter(f -> ((IcmpOutcome) f.join()).reason() == ProbeReason.OK).count();
+        assertThat(ok).isEqualTo(n);
+        assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("aami-icmp")).count())
+                .isEqualTo(1);
+    }
+}
