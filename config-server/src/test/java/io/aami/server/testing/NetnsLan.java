@@ -133,6 +133,11 @@ public final class NetnsLan implements AutoCloseable {
         return !out.contains("unknown") && !out.contains("rror");
     }
 
+    /** The test (root) namespace's veth on this LAN. */
+    String rootLeg() {
+        return rootLeg;
+    }
+
     String bridgeNamespace() {
         return bridgeNs;
     }
