@@ -61,8 +61,7 @@ class MutualTlsFailoverTest {
             String addrOther = "localhost:" + other.port();
             String addrB = "localhost:" + b.port();
             int apiPort = freePort();
-            Path stateDir = Files.createDirectories(dir.resolve("agent"));
-            Map<String, String> env = TestAgentConfig.quick(TestAgentConfig.env(stateDir, addrA, Fixtures.bootstrapToken(b.api(), 1, Map.of())));
+            Map<String, String> env = TestAgentConfig.quick(TestAgentConfig.env(dir, addrA, Fixtures.bootstrapToken(b.api(), 1, Map.of())));
             env.remove("AAMI_SERVER_ADDRESS");
             env.put("AAMI_SERVER_ADDRESSES", String.join(",", addrA, addrOther, addrB));
             env.put("AAMI_SERVER_TLS_CA_CERT_SHA256", "sha256:" + Pem.sha256Hex(Pem.readCertificate(a.caCertificate())));
@@ -74,7 +73,7 @@ class MutualTlsFailoverTest {
             try (Agent agent = AgentMain.start(cfg, id, Clock.systemUTC())) {
                 eventually(Duration.ofSeconds(60), "enrolled at the first replica and storing results",
                         () -> ChecksEndToEndTest.stored(db, id) >= 2 && LOOPS.stream().allMatch(l -> current(apiPort, l, addrA)));
-                assertThat(Files.exists(stateDir.resolve("state/agent.crt"))).as("enrolled with a client certificate").isTrue();
+                assertThat(Files.exists(dir.resolve("state/agent.crt"))).as("enrolled with a client certificate").isTrue();
 
                 a.close();
                 long stopped = System.nanoTime();

@@ -179,7 +179,7 @@ final class NetFaultRig implements AutoCloseable {
     @Override
     public void close() throws Exception {
         for (Process p : processes) {
-            p.destroy();
+            p.destroyForcibly(); // nothing is checked after this: no clean stop to wait for
         }
         for (Process p : processes) {
             if (!p.waitFor(20, TimeUnit.SECONDS)) {
