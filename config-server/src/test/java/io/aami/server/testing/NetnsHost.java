@@ -89,9 +89,8 @@ public final class NetnsHost {
      * ({@link #REORDER_SLOW_RATE}) on both directions of the link (the host's {@code eth0} and its port on the bridge),
      * and nftables putting this share of packets, at random, in the slow class ({@code meta priority set 1:20}, which
      * htb honours without any tc classifier: this kernel has neither {@code cls_fw}, {@code cls_u32} nor
-     * {@code cls_basic}), with one TCP segment per packet on both legs ({@code gso_max_segs 1}, else a whole write
-     * travels as one packet and cannot be reordered inside). The packets sent after a slow one overtake it, so the
-     * receiver gets them out of order
+     * {@code cls_basic}). The packets sent after a slow one overtake it (the LAN sends one TCP segment per packet:
+     * {@link NetnsLan}), so the receiver gets them out of order
      * (its {@code TcpExtTCPOFOQueue} counts them). 0 removes it.
      */
     public void reorder(int percent) {
@@ -99,11 +98,6 @@ public final class NetnsHost {
         NetnsLan.run(List.of("ip", "netns", "exec", lan.bridgeNamespace(), "nft", "delete", "table", "bridge",
                 "aami_reorder_" + bridgePort), false);
         clearNetem();
-        // One packet per skb while reordering: TCP hands a veth whole writes of up to 64 KiB (GSO), which a queue
-        // can only delay as one piece, never reorder inside; the receiver would see no segment out of order.
-        String segs = percent <= 0 ? "65535" : "1";
-        NetnsLan.ipIn(name, "link", "set", "dev", "eth0", "gso_max_segs", segs);
-        NetnsLan.ip("link", "set", "dev", lan.rootLeg(), "gso_max_segs", segs);
         if (percent <= 0) {
             return;
         }
