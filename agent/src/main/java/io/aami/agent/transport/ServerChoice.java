@@ -60,7 +60,8 @@ final class ServerChoice {
         }
         if (e.status() == 0 || serverErrors >= SERVER_ERRORS_BEFORE_FAILOVER) {
             int next = (current + 1) % addresses.size();
-            LOG.warn("{}: server {} stopped answering ({}); moving to {}", loop, addresses.get(current), e.getMessage(),
+            LOG.warn("{}: server {} {} ({}); moving to {}", loop, addresses.get(current),
+                    TransportException.UNTRUSTED_SERVER.equals(e.code()) ? "is not trusted" : "stopped answering", e.getMessage(),
                     addresses.get(next));
             current = next;
             serverErrors = 0;
