@@ -16,6 +16,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,14 +38,17 @@ import java.util.concurrent.TimeUnit;
 final class NetFaultRig implements AutoCloseable {
     /** The agent's local API inside its namespace (a namespace of its own: no port is taken there). */
     static final int API_PORT = 18469;
-    /** Five results per post, a post every 150 ms: about 33 a second, under the local API's 50. */
+    /**
+     * Five results per post, a post every 150 ms: about 33 a second, under the local API's 50. Each output carries 1 KB
+     * after its name, so a batch spans several TCP segments (a fault can reorder the segments of one request).
+     */
     private static final String POSTER = """
-            i=0
+            i=0; pad=$(printf '%01000d' 0)
             while :; do
               ts=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ); body='{"results":['
               for k in 0 1 2 3 4; do
                 [ $k -gt 0 ] && body+=','
-                body+='{"check_id":"posted","status":"ok","output":"r-'$((i+k))'","executed_at":"'$ts'"}'
+                body+='{"check_id":"posted","status":"ok","output":"r-'$((i+k))' '$pad'","executed_at":"'$ts'"}'
               done
               code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Content-Type: application/json' \\
                 --data-binary "$body]}" "http://127.0.0.1:$1/check-results")
@@ -106,7 +113,7 @@ final class NetFaultRig implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         eventually(Duration.ofSeconds(90), "the agent takes results and delivers them",
-                () -> !accepted().isEmpty() && AgentKillFaultTest.stored(server, "r-%").size() > 0, this::tail);
+                () -> !accepted().isEmpty() && !stored().isEmpty(), this::tail);
     }
 
     private void readAccepted(Process poster) {
@@ -125,6 +132,22 @@ final class NetFaultRig implements AutoCloseable {
         } catch (IOException e) {
             // the poster was stopped
         }
+    }
+
+    /** How many times each posted result ({@code r-N}, its output's first word) is stored. */
+    Map<String, Long> stored() {
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = ChecksEndToEndTest.connect(server.database());
+             PreparedStatement ps = c.prepareStatement("SELECT split_part(output, ' ', 1), count(*) FROM check_results "
+                     + "WHERE output LIKE 'r-%' GROUP BY 1");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
     }
 
     /** The results the agent answered 202 for so far, in the order it took them. */

@@ -132,10 +132,10 @@ class NetworkFaultTest {
             List<String> produced = rig.accepted();
             List<String> mine = produced.subList(from, produced.size());
             long deadline = ended + Duration.ofMinutes(3).toNanos();
-            Map<String, Long> stored = AgentKillFaultTest.stored(rig.server, "r-%");
+            Map<String, Long> stored = rig.stored();
             while (!stored.keySet().containsAll(mine) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
-                stored = AgentKillFaultTest.stored(rig.server, "r-%");
+                stored = rig.stored();
             }
             Duration recovery = Duration.ofNanos(System.nanoTime() - ended);
             maxKib = 0;
