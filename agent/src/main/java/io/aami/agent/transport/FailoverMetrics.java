@@ -13,11 +13,15 @@ import java.util.List;
  *       {@code send-probes}, {@code renew})</li>
  *   <li>{@code aami_agent_server_failovers_total{loop}}: how often the loop moved to the next server because its own
  *       stopped answering</li>
+ *   <li>{@code aami_agent_server_untrusted_total{address}}: TLS handshakes this agent ended because the server's
+ *       certificate does not chain to the CA it pinned (or does not name the address): a server with another CA on
+ *       the list, or someone in between; nothing is sent to it, and the loop moves on</li>
  * </ul>
  */
 public final class FailoverMetrics {
     private final Gauge current;
     private final Counter failovers;
+    private final Counter untrusted;
 
     public FailoverMetrics(PrometheusRegistry registry) {
         current = Gauge.builder().name("aami_agent_server_current")
@@ -26,17 +30,25 @@ public final class FailoverMetrics {
         failovers = Counter.builder().name("aami_agent_server_failovers_total")
                 .help("Moves of a loop to the next config-server after its own stopped answering")
                 .labelNames("loop").register(registry);
+        untrusted = Counter.builder().name("aami_agent_server_untrusted_total")
+                .help("TLS handshakes ended because the config-server's certificate is not from the pinned CA")
+                .labelNames("address").register(registry);
     }
 
     /** The loop's series exist from its start, at its first server. */
     void init(String loop, List<String> addresses, int at) {
         failovers.initLabelValues(loop);
+        addresses.forEach(untrusted::initLabelValues);
         moved(loop, addresses, at);
     }
 
     void failedOver(String loop, List<String> addresses, int to) {
         failovers.labelValues(loop).inc();
         moved(loop, addresses, to);
+    }
+
+    void untrusted(String address) {
+        untrusted.labelValues(address).inc();
     }
 
     private void moved(String loop, List<String> addresses, int to) {

@@ -133,6 +133,10 @@ public final class RestTransport implements ServerTransport {
             }
             return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
+            if (TransportException.untrustedServer(e)) {
+                throw new TransportException(0, TransportException.UNTRUSTED_SERVER, "refused " + base + ": its certificate "
+                        + "is not one the agent trusts (another CA than the pinned one, or not for this name): " + describe(e), null, e);
+            }
             throw TransportException.unreachable("no answer from " + base + path + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
  * Which of the configured servers one loop talks to. Sticky: the loop stays with its server while it
  * answers, however the others fare, and moves to the next in the list (wrapping) only once its own stops
  * answering: at once when there is no answer at all (refused, reset, timed out, TLS failed: a dead or
- * unreachable replica), after {@link #SERVER_ERRORS_BEFORE_FAILOVER} 5xx in a row (a replica up but broken;
+ * unreachable replica, or one whose certificate the agent does not trust, counted in
+ * {@code aami_agent_server_untrusted_total} and never sent anything), after {@link #SERVER_ERRORS_BEFORE_FAILOVER} 5xx in a row (a replica up but broken;
  * one 503 is often a moment's overload every replica shares). Any other answer, 429 and 4xx included, proves
  * the server alive: moving then would only carry the agent's rate, or its refusal, elsewhere. It never goes
  * back to a server because it comes first: flapping between replicas would cost a TLS handshake and a parked
@@ -44,6 +45,9 @@ final class ServerChoice {
 
     /** Notes a failed call to server {@code at}; moves on when that server, still the current one, stopped answering. */
     synchronized void failed(int at, TransportException e) {
+        if (TransportException.UNTRUSTED_SERVER.equals(e.code())) {
+            metrics.untrusted(addresses.get(at)); // counted whatever happens next: an impostor or a misconfigured replica
+        }
         if (at != current || addresses.size() < 2 || Thread.currentThread().isInterrupted()) {
             // Another call moved on already, there is nowhere to go, or the agent is stopping (an interrupted call).
             return;
@@ -56,7 +60,8 @@ final class ServerChoice {
         }
         if (e.status() == 0 || serverErrors >= SERVER_ERRORS_BEFORE_FAILOVER) {
             int next = (current + 1) % addresses.size();
-            LOG.warn("{}: server {} stopped answering ({}); moving to {}", loop, addresses.get(current), e.getMessage(),
+            LOG.warn("{}: server {} {} ({}); moving to {}", loop, addresses.get(current),
+                    TransportException.UNTRUSTED_SERVER.equals(e.code()) ? "is not trusted" : "stopped answering", e.getMessage(),
                     addresses.get(next));
             current = next;
             serverErrors = 0;

@@ -9,6 +9,9 @@ import java.time.Duration;
 public final class TransportException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The code of a server refused in the TLS handshake because its certificate is not trusted (status 0). */
+    public static final String UNTRUSTED_SERVER = "UNTRUSTED_SERVER";
+
     private final int status;
     private final String code;
     private final Duration retryAfter;
@@ -22,6 +25,22 @@ public final class TransportException extends RuntimeException {
 
     public static TransportException unreachable(String message, Throwable cause) {
         return new TransportException(0, "UNREACHABLE", message, null, cause);
+    }
+
+    /**
+     * Whether a failed call failed because this agent refused the server's certificate: a TLS handshake our trust
+     * manager ended (a {@link java.security.cert.CertificateException} among the causes: a chain to another CA, the
+     * wrong name), as opposed to a server that refused our certificate or did not answer.
+     */
+    static boolean untrustedServer(Throwable e) {
+        boolean handshake = false;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            handshake |= t instanceof javax.net.ssl.SSLHandshakeException;
+            if (handshake && t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int status() {

@@ -25,16 +25,16 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A test CA and the server certificates it issues (EC P-256), for HTTPS probe tests. */
-final class TestPki {
+public final class TestPki {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
-    record Issued(KeyPair keys, X509Certificate cert) {
+    public record Issued(KeyPair keys, X509Certificate cert) {
     }
 
     private TestPki() {
     }
 
-    static Issued ca(String cn) throws Exception {
+    public static Issued ca(String cn) throws Exception {
         KeyPair keys = keys();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         X500Name name = new X500Name("CN=" + cn);
@@ -56,13 +56,13 @@ final class TestPki {
         return new Issued(keys, sign(b, ca.keys()));
     }
 
-    static Issued validLeaf(Issued ca, String dnsName) throws Exception {
+    public static Issued validLeaf(Issued ca, String dnsName) throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         return leaf(ca, dnsName, now.minus(1, ChronoUnit.HOURS), now.plus(10, ChronoUnit.DAYS));
     }
 
     /** A server-side context presenting {@code leaf} (and its CA). */
-    static SSLContext serverContext(Issued leaf, Issued ca) throws Exception {
+    public static SSLContext serverContext(Issued leaf, Issued ca) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("server", leaf.keys().getPrivate(), "pw".toCharArray(), new X509Certificate[] {leaf.cert(), ca.cert()});

@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * network. A bridge lives in a namespace of its own; the test's (root) namespace joins it through one
  * veth leg with {@code 10.213.N.1/24} and {@code fdaa:213:N::1/64}, and every {@link NetnsHost} joins
  * it with {@code .k} / {@code ::k}. No forwarding is switched on anywhere and nothing is routed beyond
- * the LAN, so traffic stays inside namespaces the test made and the leg it owns.
+ * the LAN, so traffic stays inside namespaces the test made and the leg it owns. Both ends of every link send
+ * one TCP segment per packet ({@code gso_max_segs 1}), as a NIC without offloads would: otherwise TCP hands a veth
+ * whole writes of up to 64 KiB as one packet, which a fault can only drop or delay whole, never reorder inside. It
+ * is set when a link is made, because a TCP connection keeps the value it found when it connected.
  *
  * <p>Needs root, {@code ip} and {@code tc} (iproute2) and, for {@link NetnsHost#loss}, {@code nft}
  * (nftables); {@link #assumeAvailable()} skips the test
@@ -93,6 +96,7 @@ public final class NetnsLan implements AutoCloseable {
         ipIn(bridgeNs, "link", "set", "leg0", "master", "br0", "up");
         ip("addr", "add", ipv4(1) + "/24", "dev", rootLeg);
         ip("addr", "add", ipv6(1) + "/64", "dev", rootLeg, "nodad");
+        ip("link", "set", rootLeg, "gso_max_segs", "1");
         ip("link", "set", rootLeg, "up");
     }
 
@@ -107,6 +111,7 @@ public final class NetnsLan implements AutoCloseable {
         ipIn(bridgeNs, "link", "set", port, "master", "br0", "up");
         ipIn(name, "addr", "add", ipv4(k) + "/24", "dev", "eth0");
         ipIn(name, "addr", "add", ipv6(k) + "/64", "dev", "eth0", "nodad");
+        ipIn(name, "link", "set", "eth0", "gso_max_segs", "1");
         ipIn(name, "link", "set", "eth0", "up");
         NetnsHost host = new NetnsHost(this, name, port, ipv4(k), ipv6(k));
         hosts.add(host);
