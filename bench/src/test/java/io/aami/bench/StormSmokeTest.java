@@ -22,7 +22,7 @@ class StormSmokeTest {
     void everyAgentHeartbeatsAgainAfterTheServerRestartsWithAndWithoutTls() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        StormOptions o = StormOptions.parse(List.of("--agents", String.valueOf(AGENTS), "--embedded", "--heartbeat", "2s",
+        StormOptions o = StormOptions.parse(List.of("--agents", String.valueOf(AGENTS), "--embedded", "--heartbeat", "1s",
                 "--down", "0s", "--timeout", "60s"));
         List<StormRun.Result> results = new StormCommand(o, out).run();
         String report = printed.toString(StandardCharsets.UTF_8);

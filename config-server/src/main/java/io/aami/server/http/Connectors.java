@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -56,16 +57,17 @@ final class Connectors {
 
     private static SslContextFactory.Server sslContext(ServerConfig cfg, TlsMaterial tls) {
         String password = Long.toHexString(new SecureRandom().nextLong());
-        SslContextFactory.Server ssl = new SslContextFactory.Server() {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        // Once started: while it starts, the factory hands out no SSLContext yet.
+        ssl.addEventListener(new LifeCycle.Listener() {
             @Override
-            protected void doStart() throws Exception {
-                super.doStart();
+            public void lifeCycleStarted(LifeCycle event) {
                 byte[] key = tls.sessionTicketKey();
-                if (key != null && SessionTickets.install(getSslContext(), key)) {
+                if (key != null && SessionTickets.install(ssl.getSslContext(), key)) {
                     LOG.info("TLS session tickets encrypted with the kept key: sessions resume across restarts and replicas");
                 }
             }
-        };
+        });
         ssl.setKeyStore(tls.keyStore(password.toCharArray()));
         ssl.setKeyStorePassword(password);
         ssl.setTrustStore(tls.trustStore());

@@ -43,8 +43,8 @@ final class SessionTickets {
         if (key.length != 32) {
             throw new IllegalArgumentException("a session ticket key is 32 bytes, got " + key.length);
         }
-        SSLSessionContext sessions = context.getServerSessionContext();
         try {
+            SSLSessionContext sessions = context.getServerSessionContext();
             Class<?> impl = Class.forName(IMPL);
             if (!impl.isInstance(sessions)) {
                 return unused("the TLS provider is not the JDK's (" + sessions.getClass().getName() + ")");

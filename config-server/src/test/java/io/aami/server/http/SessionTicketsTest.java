@@ -68,7 +68,7 @@ class SessionTicketsTest {
     /** One GET /health on a new connection, read to the end so the server's NewSessionTicket is taken in; its session. */
     private static SSLSession exchange(SSLContext client, int port) throws Exception {
         try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(60_000); // a full handshake on a loaded build machine
             OutputStream out = socket.getOutputStream();
             out.write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
