@@ -39,6 +39,11 @@ interface Agents extends AutoCloseable {
     /** TLS handshakes of the agents' connections so far. */
     Handshakes.Counts handshakes();
 
+    /** The simulator child processes' ids ({@code --processes}); none when the agents run in this JVM. */
+    default java.util.List<Long> pids() {
+        return java.util.List.of();
+    }
+
     /** Brings answers recorded in other processes into the run's {@link Stats}; nothing to do in one JVM. */
     default void collectStats() {
     }

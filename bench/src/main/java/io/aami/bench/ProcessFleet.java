@@ -149,6 +149,11 @@ final class ProcessFleet implements Agents {
     }
 
     @Override
+    public List<Long> pids() {
+        return children.stream().map(SimChildLink::pid).toList();
+    }
+
+    @Override
     public Handshakes.Counts handshakes() {
         Handshakes.Counts sum = new Handshakes.Counts(0, 0, 0, 0);
         for (String s : quick("handshakes", "")) {

@@ -71,6 +71,11 @@ final class Replicas implements AutoCloseable {
         return out;
     }
 
+    /** The replica child processes' ids (all but the first, which is this JVM). */
+    synchronized List<Long> childPids() {
+        return running.stream().map(c -> c.process().pid()).toList();
+    }
+
     /** Stops every replica (each gracefully, at once). */
     synchronized void stop() {
         running.forEach(c -> c.process().destroy());
@@ -121,8 +126,9 @@ final class Replicas implements AutoCloseable {
         env.put("AAMI_LISTEN", "127.0.0.1:" + port);
         env.put("AAMI_DATA_DIR", dir.resolve("data").toString());
         env.put("AAMI_TLS", tls ? "on" : "off");
+        // --add-opens as the server jar's manifest has it: the session-ticket key kept, so tickets resume after a restart.
         List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), REPLICA_HEAP,
-                "-cp", System.getProperty("java.class.path"), MAIN);
+                "--add-opens", "java.base/sun.security.ssl=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), MAIN);
         return ChildProcess.start("config-server replica " + n, command, env, dir.resolve("replica.log"));
     }
 

@@ -75,9 +75,12 @@ final class StormCommand {
         sb.append('\n');
         Handshakes.Counts hs = tls.handshakes();
         sb.append(String.format(Locale.ROOT, "TLS handshakes in the storm: %d full, %d resumed; sessions from before the restart"
-                + " resumed: %d (%s)%n", hs.full(), hs.resumed(), hs.resumedOld(), hs.resumedOld() > 0 ? "resumption survives a restart"
-                : "none: the JDK server's session-ticket key is made afresh at start and cannot be kept, so each agent's first"
-                + " reconnection is a full handshake; later ones resume tickets of the new server"));
+                + " resumed: %d (%s)%n", hs.full(), hs.resumed(), hs.resumedOld(), hs.resumedOld() > 0
+                ? "resumption survives a restart: the server's session-ticket key is kept in pki/session-ticket.key"
+                : "none: the server could not keep its session-ticket key (see its log), so each agent's first reconnection"
+                + " is a full handshake; later ones resume tickets of the new server"));
+        sb.append(String.format(Locale.ROOT, "connection rate: peak %d new TLS connections in one second after the restart"
+                + " (the curve is above)%n", tls.curve().peak()));
         String goal = tls.agents() < GOAL_AGENTS ? "not measured (fewer than " + GOAL_AGENTS + " agents)"
                 : tls.allBack() && tls.backSeconds() < GOAL_SECONDS ? "met" : "NOT met";
         sb.append(String.format(Locale.ROOT, "goal (%,d agents heartbeating again within %.0f s): %s%n", GOAL_AGENTS,

@@ -30,7 +30,8 @@ final class StormRun {
      * moment the old server had stopped; {@code stopSeconds} how long its graceful stop took.
      */
     record Result(boolean tls, int agents, int reused, double enrollSeconds, double stopSeconds, double restartSeconds,
-                  double backSeconds, double fromStopSeconds, int cameBack, Handshakes.Counts handshakes, Stats stats) {
+                  double backSeconds, double fromStopSeconds, int cameBack, Handshakes.Counts handshakes, Stats stats,
+                  StormCurve curve) {
         boolean allBack() {
             return cameBack == agents;
         }
@@ -92,8 +93,7 @@ final class StormRun {
 
     private Result storm(Replicas server, Agents fleet, Stats stats, boolean tls, int reused,
                          double enrollSeconds) throws InterruptedException, IOException {
-        // With simulator children this JVM is the server alone: its CPU is the storm's cost to the server.
-        ProcessStats cpuBefore = o.processes() > 1 ? ProcessStats.of(ProcessHandle.current().pid()) : null;
+        StormCpu cpu = StormCpu.start(fleet);
         long stopping = System.nanoTime();
         server.stop();
         // From here no answer can come from the old server: every heartbeat answered is the new one's.
@@ -103,18 +103,14 @@ final class StormRun {
         TimeUnit.MILLISECONDS.sleep(o.down().toMillis());
         server.start();
         long back = System.nanoTime();
-        long deadline = back + o.timeout().toNanos();
-        int cameBack = fleet.heartbeatingSince(stop);
-        while (cameBack < o.agents() && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-            cameBack = fleet.heartbeatingSince(stop);
-        }
+        StormCurve curve = new StormCurve(back, fleet.handshakes());
+        int cameBack = await(fleet, stop, back + o.timeout().toNanos(), curve);
         long done = System.nanoTime();
         Handshakes.Counts hs = fleet.handshakes().minus(before);
         fleet.collectStats();
         boolean all = cameBack == o.agents();
         Result r = new Result(tls, o.agents(), reused, enrollSeconds, (stop - stopping) / 1e9, (back - stop) / 1e9 - o.down().toMillis() / 1e3,
-                all ? (done - back) / 1e9 : Double.NaN, all ? (done - stop) / 1e9 : Double.NaN, cameBack, hs, stats);
+                all ? (done - back) / 1e9 : Double.NaN, all ? (done - stop) / 1e9 : Double.NaN, cameBack, hs, stats, curve);
         out.printf(Locale.ROOT, "  restart: stopped in %.1f s, down %.1f s, started again in %.1f s; %d of %d agents heartbeating"
                         + " again %.1f s after it listened (%.1f s after it stopped)%n", r.stopSeconds(), o.down().toMillis() / 1e3,
                 r.restartSeconds(), cameBack, o.agents(), (done - back) / 1e9, (done - stop) / 1e9);
@@ -123,13 +119,24 @@ final class StormRun {
             out.printf("  TLS handshakes during the storm: %d full, %d resumed (%d of them sessions from before the restart), %d failed%n",
                     hs.full(), hs.resumed(), hs.resumedOld(), hs.failed());
         }
-        if (cpuBefore != null) {
-            double cpu = (ProcessStats.of(ProcessHandle.current().pid()).cpuNanos() - cpuBefore.cpuNanos()) / 1e9;
-            out.printf(Locale.ROOT, "  server CPU from the stop until every agent was back (this JVM%s; the agents run in the simulator"
-                    + " children): %.1f s, %.2f ms an agent%n", o.replicas() > 1 ? ", replica 1 of " + o.replicas() : "", cpu,
-                    cpu * 1000 / (o.replicas() > 1 ? (double) o.agents() / o.replicas() : o.agents()));
-        }
+        out.println("  " + cpu.report(o.agents(), server.childPids()));
+        out.printf(Locale.ROOT, "  connection rate after the restart (each second from the server listening again; peak %d new"
+                + " connections in a second):%n%s", curve.peak(), curve.render(tls));
         return r;
+    }
+
+    /** Polls until every agent heartbeated since {@code stop} or {@code deadline}, sampling the curve each second. */
+    private int await(Agents fleet, long stop, long deadline, StormCurve curve) throws InterruptedException {
+        int cameBack = fleet.heartbeatingSince(stop);
+        while (cameBack < o.agents() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+            cameBack = fleet.heartbeatingSince(stop);
+            if (curve.due(System.nanoTime())) {
+                curve.sample(fleet.handshakes(), cameBack);
+            }
+        }
+        curve.sample(fleet.handshakes(), cameBack);
+        return cameBack;
     }
 
     /** Per endpoint, the answers that were neither 2xx nor 304: a restart's 503s, and anything worse. */

@@ -87,9 +87,11 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
 
     /**
      * Result history: kept {@code retention} (whole daily partitions are dropped), partitions created
-     * {@code partitionsAhead} days ahead; a batch holds at most {@code maxBatch} results.
+     * {@code partitionsAhead} days ahead; a batch holds at most {@code maxBatch} results. Partition maintenance
+     * runs every {@code maintenanceInterval} on one replica at a time, and moves to another within that period
+     * when its replica dies.
      */
-    public record Results(Duration retention, int partitionsAhead, int maxBatch) {
+    public record Results(Duration retention, int partitionsAhead, int maxBatch, Duration maintenanceInterval) {
     }
 
     /**

@@ -68,7 +68,8 @@ public final class ServerConfigLoader {
                 new ServerConfig.Results(
                         t.duration("results.retention", Duration.ofDays(14)),
                         t.integer("results.partitions_ahead", 3, 1, 60),
-                        t.integer("results.max_batch", 10_000, 1, 100_000)),
+                        t.integer("results.max_batch", 10_000, 1, 100_000),
+                        t.duration("results.maintenance_interval", Duration.ofHours(1))),
                 new ServerConfig.Policy(t.duration("policy.max_wait", Duration.ofSeconds(60)),
                         t.duration("policy.bundle_ttl", Duration.ofDays(7)),
                         path(t.string("policy.signing_key", null))),
@@ -105,6 +106,9 @@ public final class ServerConfigLoader {
         ServerConfig.Heartbeat hb = cfg.heartbeat();
         if (hb.interval().compareTo(Duration.ofSeconds(1)) < 0 || hb.interval().compareTo(Duration.ofHours(1)) > 0) {
             throw t.invalid("heartbeat.interval", "must be between 1s and 1h");
+        }
+        if (cfg.results().maintenanceInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw t.invalid("results.maintenance_interval", "must be at least 1s");
         }
         if (hb.sweepInterval().isZero() || hb.flushInterval().isZero()) {
             throw t.invalid(hb.sweepInterval().isZero() ? "heartbeat.sweep_interval" : "heartbeat.flush_interval", "must be positive");

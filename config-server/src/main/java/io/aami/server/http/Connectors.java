@@ -10,16 +10,19 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The one listening connector: HTTP/1.1 only (no HTTP/2), plain when TLS is off, else TLS 1.3
  * (1.2 only if configured) with the server certificate, asking for — not requiring — a client
  * certificate from our CA: enrollment, the CA endpoint and health need none, agent endpoints refuse
- * requests without one. Sessions are cached so a reconnecting fleet resumes instead of handshaking, and
+ * requests without one. Sessions are cached so a reconnecting fleet resumes instead of handshaking (after a restart
+ * too, and on another replica: the tickets' key is kept, {@link SessionTickets}), and
  * handshakes in progress are bounded ({@link HandshakeLimit}) so a storm of them cannot collapse it.
  */
 final class Connectors {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connectors.class);
     /** Long enough for a long poll, short enough that idle or half-open connections are reclaimed. */
     private static final long IDLE_SLACK_MS = 60_000;
 
@@ -55,6 +58,16 @@ final class Connectors {
     private static SslContextFactory.Server sslContext(ServerConfig cfg, TlsMaterial tls) {
         String password = Long.toHexString(new SecureRandom().nextLong());
         SslContextFactory.Server ssl = new SslContextFactory.Server();
+        // Once started: while it starts, the factory hands out no SSLContext yet.
+        ssl.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarted(LifeCycle event) {
+                byte[] key = tls.sessionTicketKey();
+                if (key != null && SessionTickets.install(ssl.getSslContext(), key)) {
+                    LOG.info("TLS session tickets encrypted with the kept key: sessions resume across restarts and replicas");
+                }
+            }
+        });
         ssl.setKeyStore(tls.keyStore(password.toCharArray()));
         ssl.setKeyStorePassword(password);
         ssl.setTrustStore(tls.trustStore());

@@ -9,4 +9,12 @@ public interface TlsMaterial {
 
     /** The CA that signs agents' client certificates. */
     KeyStore trustStore();
+
+    /**
+     * The 32-byte key the server's session tickets are encrypted with, the same across restarts and on every replica
+     * sharing it (see {@link SessionTickets}); null for a key of this process only.
+     */
+    default byte[] sessionTicketKey() {
+        return null;
+    }
 }

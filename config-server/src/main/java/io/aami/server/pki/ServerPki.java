@@ -10,15 +10,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's key material, loaded or created once at startup: the CA and server certificate
- * (only with TLS on) and the policy signing key (always: bundles are signed whatever the transport).
+ * (only with TLS on) and the policy signing key (always: bundles are signed whatever the transport); with TLS on,
+ * the session-ticket key too ({@link SessionTicketKey}), so sessions resume across restarts and replicas.
  */
-public record ServerPki(CertificateAuthority ca, ServerIdentity identity, PolicySigner signer) {
+public record ServerPki(CertificateAuthority ca, ServerIdentity identity, PolicySigner signer, byte[] sessionTicketKey) {
     private static final Logger LOG = LoggerFactory.getLogger(ServerPki.class);
 
     public static ServerPki load(ServerConfig cfg, Clock clock, SecureRandom random) {
         ServerConfig.Tls tls = cfg.tls();
         CertificateAuthority ca = null;
         ServerIdentity identity = null;
+        byte[] ticketKey = null;
         if (tls.enabled()) {
             ca = tls.caCert() != null
                     ? CertificateAuthority.fromFiles(tls.caCert(), tls.caKey(), clock, random)
@@ -26,13 +28,14 @@ public record ServerPki(CertificateAuthority ca, ServerIdentity identity, Policy
             identity = tls.cert() != null
                     ? ServerIdentity.fromFiles(tls.cert(), tls.key(), clock)
                     : ServerIdentity.loadOrCreate(cfg.pkiDir(), ca, tls.serverNames(), clock, random);
+            ticketKey = SessionTicketKey.loadOrCreate(cfg.pkiDir(), random);
             // The pin is public (a hash of the CA certificate); agents need it to trust this server.
             LOG.info("CA pin for agents (server.tls.ca_cert_sha256): sha256:{}", ca.sha256Hex());
         }
         PolicySigner signer = cfg.policy().signingKey() != null
                 ? PolicySigner.fromFile(cfg.policy().signingKey())
                 : PolicySigner.loadOrCreate(cfg.pkiDir(), random);
-        return new ServerPki(ca, identity, signer);
+        return new ServerPki(ca, identity, signer, ticketKey);
     }
 
     public boolean tls() {
@@ -50,6 +53,11 @@ public record ServerPki(CertificateAuthority ca, ServerIdentity identity, Policy
             @Override
             public KeyStore trustStore() {
                 return ca.trustStore();
+            }
+
+            @Override
+            public byte[] sessionTicketKey() {
+                return sessionTicketKey.clone();
             }
         };
     }

@@ -101,6 +101,8 @@ class ServerConfigValidationTest {
             "AAMI_RESULTS_PARTITIONS_AHEAD=61             | results.partitions_ahead | 61 is outside the allowed range 1..60",
             "AAMI_RESULTS_MAX_BATCH=0                     | results.max_batch | 0 is outside the allowed range 1..100000",
             "AAMI_RESULTS_MAX_BATCH=100001                | results.max_batch | 100001 is outside the allowed range 1..100000",
+            "AAMI_RESULTS_MAINTENANCE_INTERVAL=999ms      | results.maintenance_interval | must be at least 1s",
+            "AAMI_RESULTS_MAINTENANCE_INTERVAL=0s         | results.maintenance_interval | must be at least 1s",
             // audit
             "AAMI_AUDIT_RETENTION=23h                     | audit.retention | must be between 1d and 36500d",
             "AAMI_AUDIT_RETENTION=36501d                  | audit.retention | must be between 1d and 36500d",
