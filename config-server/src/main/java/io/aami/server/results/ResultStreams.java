@@ -20,7 +20,7 @@ public final class ResultStreams {
                 cfg.partitionsAhead(), ctx.clock());
         partitions.start(ctx.duties(), Duration.ofHours(1));
         ctx.resources().opened(partitions);
-        ingest = new StreamIngest(ctx.db(), partitions, new ResultMetrics(ctx.registry(), List.of("checks", "probes")), ctx.clock());
+        ingest = new StreamIngest(ctx.db(), partitions, new ResultMetrics(ctx.registry(), List.of("checks", "probes", "discovery")), ctx.clock());
     }
 
     public StreamIngest ingest() {
