@@ -131,6 +131,12 @@ class AgentConfigValidationTest {
             "AAMI_DISCOVERY_MAX_REMOTES_PER_PROCESS=0     | discovery.max_remotes_per_process | 0 is outside the allowed range 1..10000",
             "AAMI_DISCOVERY_MAX_REMOTES_PER_PROCESS=10001 | discovery.max_remotes_per_process | 10001 is outside the allowed range 1..10000",
             "AAMI_DISCOVERY_MAX_PROCESSES=0               | discovery.max_processes | 0 is outside the allowed range 1..10000",
+            // discovery.report
+            "AAMI_DISCOVERY_REPORT_ENABLED=sometimes       | discovery.report.enabled | 'sometimes' is not one of on, off, true, false",
+            "AAMI_DISCOVERY_REPORT_FULL_INTERVAL=59s       | discovery.report.full_interval | must be between 1m and 24h",
+            "AAMI_DISCOVERY_REPORT_FULL_INTERVAL=25h       | discovery.report.full_interval | must be between 1m and 24h",
+            "AAMI_DISCOVERY_INTERVAL=30m;AAMI_DISCOVERY_REPORT_FULL_INTERVAL=10m | discovery.report.full_interval | not below discovery.interval",
+            "AAMI_DISCOVERY_REPORT_STATE_MIN_COUNT=0       | discovery.report.state_min_count | 0 is outside the allowed range 1..1000000",
             // logging
             "AAMI_LOGGING_LEVEL=loud                      | logging.level | 'loud' is not one of trace, debug, info, warn, error",
             "AAMI_LOGGING_FORMAT=xml                      | logging.format | 'xml' is not one of json, text"})
