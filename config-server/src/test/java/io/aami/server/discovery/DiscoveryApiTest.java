@@ -61,6 +61,7 @@ class DiscoveryApiTest {
         return r;
     }
 
+    @SafeVarargs
     static Api.Reply post(Agent a, Map<String, Object>... reports) {
         return api.post("/api/v1/agents/" + a.id() + "/discovery", Map.of("results", List.of(reports)), a.token());
     }
