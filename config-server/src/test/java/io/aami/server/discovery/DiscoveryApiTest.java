@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DiscoveryApiTest {
     @RegisterExtension
     static final ServerPerClass server = ServerPerClass.with(Map.of("AAMI_DISCOVERY_INVENTORY", "203.0.113.0/24=payments-saas",
-            "AAMI_DISCOVERY_METRICS_MIN_CONNECTIONS", "3", "AAMI_HTTP_METRICS_MAX_AGE", "0s"));
+            "AAMI_DISCOVERY_METRICS_MIN_CONNECTIONS", "3", "AAMI_DISCOVERY_METRICS_MAX_EDGES", "3", "AAMI_HTTP_METRICS_MAX_AGE", "0s"));
     static final Api api = server.api();
 
     record Agent(UUID id, String token) {
@@ -150,7 +150,8 @@ class DiscoveryApiTest {
         String pg = Fixtures.group(api, "pg-g");
         Agent a = enroll("app-g1", app, "10.9.2.1");
         enroll("pg-g1", pg, "10.9.2.2");
-        post(a, report(1, null, List.of(edge("upstream", 5432, "10.9.2.2", 6), edge("upstream", 443, "203.0.113.10", 2))));
+        post(a, report(1, null, List.of(edge("upstream", 5432, "10.9.2.2", 6), edge("upstream", 443, "203.0.113.10", 2),
+                edge("upstream", 80, "192.0.2.1", 1), edge("upstream", 81, "192.0.2.2", 1), edge("upstream", 82, "192.0.2.3", 1))));
 
         JsonNode graph = api.get("/api/v1/dependencies?group_id=" + app, ADMIN).json();
         JsonNode toPg = edgeTo(graph, pg);
@@ -169,7 +170,7 @@ class DiscoveryApiTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
 
         assertThat(edgeTo(api.get("/api/v1/dependencies?group_id=" + app, ADMIN).json(), pg).get("covered").asBoolean()).isTrue();
-        assertThat(uncoveredFrom(a.id()).findValuesAsText("port")).containsExactly("443");
+        assertThat(uncoveredFrom(a.id()).findValuesAsText("port")).containsExactlyInAnyOrder("443", "80", "81", "82");
         JsonNode probes = api.get("/api/v1/dependencies", ADMIN).json().get("probes");
         for (JsonNode p : probes) {
             if (p.get("probe_id").asText().equals(created.json().get("id").asText())) {
@@ -183,10 +184,14 @@ class DiscoveryApiTest {
         String metrics = api.get("/metrics", null).body();
         assertThat(metrics).contains("aami_dependency_connections{destination=\"pg-g\",destination_kind=\"group\",port=\"5432\","
                 + "protocol=\"tcp\",source_group=\"app-g\"} 6.0");
-        assertThat(metrics).contains("aami_dependency_covered{destination=\"payments-saas\",destination_kind=\"external\",port=\"443\","
-                + "protocol=\"tcp\",source_group=\"app-g\"} 0.0");
+        assertThat(metrics).contains("aami_dependency_covered{destination=\"pg-g\",destination_kind=\"group\",port=\"5432\","
+                + "protocol=\"tcp\",source_group=\"app-g\"} 1.0");
+        assertThat(metrics.lines().filter(l -> l.startsWith("aami_dependency_connections{")).count()).as("discovery.metrics_max_edges")
+                .isEqualTo(3);
+        assertThat(metrics).containsPattern("aami_discovery_series_dropped\\{family=\"aami_dependency_connections\"\\} [1-9]");
         assertThat(metrics).containsPattern("aami_connections\\{agent_id=\"" + a.id() + "\",hostname=\"app-g1\",state=\"CLOSE_WAIT\"\\} 4");
-        assertThat(metrics).doesNotContain("agent_id=\"" + a.id() + "\",hostname=\"app-g1\",state=\"ZZ");
+        assertThat(metrics).contains("aami_discovery_series_dropped{family=\"aami_connections\"} 0");
+        io.aami.server.metrics.MetricsExportTest.promtoolAccepts(metrics);
     }
 
     @ParameterizedTest(name = "{0}")
