@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.contract.discovery.DiscoveredEdge;
 import io.aami.contract.discovery.DiscoveredService;
 import io.aami.contract.discovery.DiscoveredState;
+import io.aami.contract.discovery.DiscoveryLimits;
 import io.aami.contract.discovery.DiscoveryReport;
+import io.aami.server.error.ApiException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,8 +68,36 @@ final class SnapshotStore {
         host(c, target, r, seen, receivedAt, full);
         if (full) {
             prune(c, target, receivedAt);
+        } else {
+            requireBounded(c, target);
         }
         return true;
+    }
+
+    private static final String SIZES = "SELECT (SELECT count(*) FROM discovery_services WHERE target_id = ?), "
+            + "(SELECT count(*) FROM discovery_edges WHERE target_id = ? AND present), (SELECT count(*) FROM discovery_states "
+            + "WHERE target_id = ?)";
+
+    /**
+     * A diff leaves the snapshot equal to the agent's bounded summary, so within {@link DiscoveryLimits}; one that does
+     * not (diffs adding rows and never removing any, from a client holding an agent's credential) is refused, its
+     * whole batch rolled back, so no host's snapshot grows without bound.
+     */
+    private static void requireBounded(Connection c, UUID target) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SIZES)) {
+            ps.setObject(1, target);
+            ps.setObject(2, target);
+            ps.setObject(3, target);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > DiscoveryLimits.MAX_SERVICES || rs.getLong(2) > DiscoveryLimits.MAX_EDGES
+                        || rs.getLong(3) > DiscoveryLimits.MAX_STATES) {
+                    throw ApiException.invalid("results", "a diff would leave the host's snapshot past its bounds (at most "
+                            + DiscoveryLimits.MAX_SERVICES + " services, " + DiscoveryLimits.MAX_EDGES + " edges, "
+                            + DiscoveryLimits.MAX_STATES + " states); send a full report");
+                }
+            }
+        }
     }
 
     private static final String UPSERT_HOST = "INSERT INTO discovery_hosts (target_id, last_seq, scanned_at, received_at, full_at, "

@@ -194,6 +194,22 @@ class DiscoveryApiTest {
         io.aami.server.metrics.MetricsExportTest.promtoolAccepts(metrics);
     }
 
+    @Test
+    void diffsThatWouldGrowASnapshotPastItsBoundsAreRefusedWithNothingStored() throws Exception {
+        Agent a = enroll("grow-1", null, "10.9.3.1");
+        List<Map<String, Object>> many = new ArrayList<>();
+        for (int i = 0; i < 2048; i++) {
+            many.add(edge("upstream", 1 + i, "10.9.4." + (i % 250 + 1), 1));
+        }
+        assertThat(post(a, report(1, null, many)).status()).isEqualTo(200);
+        Api.Reply grown = post(a, report(2, 1L, List.of(edge("upstream", 9999, "10.9.5.1", 1))));
+        assertThat(grown.status()).as(grown.body()).isEqualTo(400);
+        assertThat(grown.json().get("field").asText()).isEqualTo("results");
+        assertThat(count("SELECT count(*) FROM discovery_edges WHERE target_id = '" + a.id() + "'")).isEqualTo(2048);
+        assertThat(count("SELECT high_water FROM result_cursors WHERE stream = 'discovery' AND target_id = '" + a.id() + "'"))
+                .as("the refused diff is not stored").isEqualTo(1);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.aami.server.discovery.DiscoveryBadInput#refusals")
     void refusedWithJsonAndNothingStored(String name, UnaryOperator<Object> body, int status, String field) throws Exception {
