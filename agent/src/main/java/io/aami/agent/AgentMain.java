@@ -7,6 +7,7 @@ import io.aami.agent.config.AgentConfig;
 import io.aami.agent.config.AgentConfigLoader;
 import io.aami.agent.delivery.DeliveryFeature;
 import io.aami.agent.discovery.DiscoveryFeature;
+import io.aami.agent.discoveryreport.DiscoveryReportFeature;
 import io.aami.agent.enrollment.EnrollmentFeature;
 import io.aami.agent.feature.AgentContext;
 import io.aami.agent.feature.Contributions;
@@ -85,7 +86,7 @@ public final class AgentMain {
         ChecksFeature.install(ctx, delivery.checks());
         ProbesFeature.install(ctx, delivery.probes());
         LocalResultsFeature.install(ctx, delivery.submittedChecks());
-        DiscoveryFeature.install(ctx);
+        DiscoveryFeature.install(ctx, DiscoveryReportFeature.install(ctx, delivery));
         PolicyFeature.install(ctx, enrollment.pin(), enrollment.rejections());
         HeartbeatLoop heartbeats = HeartbeatFeature.install(ctx, enrollment.rejections());
         LocalApiFeature.install(ctx);

@@ -42,6 +42,13 @@ public final class ApiPaths {
     public static final String TARGET_PROBES = TARGET + "/probes";
     public static final String TARGET_PROBE_RESULTS = TARGET + "/probe-results";
 
+    /** Host discovery (issue 11): what a target's latest reports say, and the fleet's dependency graph. */
+    public static final String TARGET_SERVICES = TARGET + "/services";
+    public static final String TARGET_DEPENDENCIES = TARGET + "/dependencies";
+    public static final String TARGET_CONNECTIONS = TARGET + "/connections";
+    public static final String DEPENDENCIES = V1 + "/dependencies";
+    public static final String DEPENDENCIES_UNCOVERED = DEPENDENCIES + "/uncovered";
+
     /** Named users (admin): each has one role, {@code viewer}, {@code operator} or {@code admin}. */
     public static final String USERS = V1 + "/users";
     public static final String USER = USERS + "/{id}";
@@ -73,6 +80,7 @@ public final class ApiPaths {
     public static final String HEARTBEAT = AGENT + "/heartbeat";
     public static final String CHECK_RESULTS = AGENT + "/check-results";
     public static final String PROBE_RESULTS = AGENT + "/probe-results";
+    public static final String DISCOVERY_REPORTS = AGENT + "/discovery";
     public static final String CERTIFICATE = AGENT + "/certificate";
 
     private ApiPaths() {

@@ -40,6 +40,7 @@ import io.aami.server.metrics.MetricsFeature;
 import io.aami.server.pki.PkiFeature;
 import io.aami.server.policy.PolicyFeature;
 import io.aami.server.proberesults.ProbeResultsFeature;
+import io.aami.server.discovery.DiscoveryFeature;
 import io.aami.server.probes.ProbesFeature;
 import io.aami.server.registration.RegistrationFeature;
 import io.aami.server.results.ResultStreams;
@@ -212,6 +213,7 @@ public final class ServerMain {
                 ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
         ProbeResultsFeature probeResults = f.add(ProbeResultsFeature.ROUTES,
                 ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
+        f.add(DiscoveryFeature.ROUTES, ctx -> new DiscoveryFeature(ctx, results.ingest(), targets.store()));
         f.add(TargetPagesFeature.ROUTES, ctx -> new TargetPagesFeature(ctx, console.console(), targets.store(), checkResults.state(),
                 probeResults.state()));
         f.add(BootstrapTokenPagesFeature.ROUTES, ctx -> new BootstrapTokenPagesFeature(ctx, console.console(), tokens.service(),

@@ -10,7 +10,8 @@ import java.util.UUID;
  * built once by {@link AgentConfigLoader} (defaults &lt; YAML file &lt; {@code AAMI_*} environment).
  */
 public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Checks checks, Spool spool, Probes probes,
-                          Policy policy, Api api, Logging logging, Discovery discovery) {
+                          Policy policy, Api api, Logging logging, Discovery discovery,
+                          DiscoveryReport discoveryReport) {
 
     /**
      * {@code host:port} of the config-server; {@code bootstrapToken} or the file holding it is
@@ -141,9 +142,18 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
                             int maxNamespaces) {
     }
 
+    /**
+     * {@code discovery.report.*}: a summary of each discovery scan goes to the server (when {@code enabled} and discovery
+     * is): only what changed since the last one sent, and the whole picture every {@code fullInterval}; connection
+     * states are sent per process and remote for counts of at least {@code stateMinCount}.
+     */
+    public record DiscoveryReport(boolean enabled, Duration fullInterval, int stateMinCount) {
+    }
+
     /** This configuration with {@code api} instead of its own. */
     public AgentConfig withApi(Api replacement) {
-        return new AgentConfig(server, agent, heartbeat, checks, spool, probes, policy, replacement, logging, discovery);
+        return new AgentConfig(server, agent, heartbeat, checks, spool, probes, policy, replacement, logging, discovery,
+                discoveryReport);
     }
 
     /** Where the agent keeps its credential. */

@@ -92,7 +92,11 @@ public final class AgentConfigLoader {
                         t.integer("discovery.max_remotes_per_process", 50, 1, 10_000),
                         t.integer("discovery.max_processes", 200, 1, 10_000),
                         Path.of(t.string("discovery.proc_root", "/proc")).toAbsolutePath().normalize(),
-                        t.integer("discovery.max_namespaces", 256, 0, 4096)));
+                        t.integer("discovery.max_namespaces", 256, 0, 4096)),
+                new AgentConfig.DiscoveryReport(
+                        t.bool("discovery.report.enabled", true),
+                        t.duration("discovery.report.full_interval", Duration.ofMinutes(10)),
+                        t.integer("discovery.report.state_min_count", 5, 1, 1_000_000)));
         t.finish();
         validate(cfg, t);
         cfg = cfg.withApi(api.resolve(t, ApiConfig.processUid()).withTls(apiTls.resolve(t, cfg.server().tls())));
@@ -149,6 +153,10 @@ public final class AgentConfigLoader {
         validateTls(cfg.server().tls(), t);
         if (cfg.discovery().interval().compareTo(Duration.ofSeconds(1)) < 0 || cfg.discovery().interval().compareTo(Duration.ofHours(1)) > 0) {
             throw t.invalid("discovery.interval", "must be between 1s and 1h");
+        }
+        Duration full = cfg.discoveryReport().fullInterval();
+        if (full.compareTo(Duration.ofMinutes(1)) < 0 || full.compareTo(Duration.ofDays(1)) > 0 || full.compareTo(cfg.discovery().interval()) < 0) {
+            throw t.invalid("discovery.report.full_interval", "must be between 1m and 24h and not below discovery.interval");
         }
     }
 

@@ -12,6 +12,7 @@ import io.aami.agent.spool.FsyncPolicy;
 import io.aami.agent.spool.ResultSpool;
 import io.aami.agent.spool.SpoolMetrics;
 import io.aami.agent.spool.SpoolOptions;
+import io.aami.contract.discovery.DiscoveryReport;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeResult;
 import java.time.Duration;
@@ -19,10 +20,11 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /**
- * Result delivery: the durable spool of each result stream ({@code checks}, {@code probes}) and the
+ * Result delivery: the durable spool of each result stream ({@code checks}, {@code probes}, {@code discovery}) and the
  * sender that ships it. Producers write through {@link #checks()}, {@link #submittedChecks()} and
  * {@link #probes()}; the spools are
  * registered before any producer, so they close after them.
@@ -31,13 +33,24 @@ public final class DeliveryFeature {
     /** The server's body limit for one batch, with room to spare. */
     private static final long MAX_BATCH_BYTES = 512 * 1024;
 
+    /**
+     * The discovery stream's spool: a report is up to ~450 KB (api-contract's {@code DiscoveryLimits}), so segments of
+     * at least 1 MiB; and at most 16 MiB of it, since only the latest picture matters (a full one every
+     * {@code discovery.report.full_interval}).
+     */
+    private static final long DISCOVERY_SEGMENT_BYTES = 1024 * 1024;
+    private static final long DISCOVERY_MAX_BYTES = 16L * 1024 * 1024;
+    private static final int DISCOVERY_BATCH = 8;
+
     private final ResultSpool checkSpool;
     private final ResultSpool probeSpool;
+    private final ResultSpool discoverySpool;
     private final WireRecords wire;
 
-    private DeliveryFeature(ResultSpool checkSpool, ResultSpool probeSpool, WireRecords wire) {
+    private DeliveryFeature(ResultSpool checkSpool, ResultSpool probeSpool, ResultSpool discoverySpool, WireRecords wire) {
         this.checkSpool = checkSpool;
         this.probeSpool = probeSpool;
+        this.discoverySpool = discoverySpool;
         this.wire = wire;
     }
 
@@ -59,11 +72,38 @@ public final class DeliveryFeature {
                 limits, ctx.stop(), retry(ctx), rejections, ctx.clock(), senderMetrics), false));
         out.loop(new Loop("send-probes", new ResultSender("probes", probeSpool, wire.probes(ctx.transport("send-probes")), ctx.credentials(),
                 limits, ctx.stop(), retry(ctx), rejections, ctx.clock(), senderMetrics), false));
+        ResultSpool discoverySpool = discovery(ctx, options, spoolMetrics, wire, senderMetrics, rejections);
         out.pendingResults(() -> checkSpool.stats().pendingRecords());
         out.pendingResults(() -> probeSpool.stats().pendingRecords());
         out.droppedResults(() -> checkSpool.stats().droppedRecords());
         out.droppedResults(() -> probeSpool.stats().droppedRecords());
-        return new DeliveryFeature(checkSpool, probeSpool, wire);
+        return new DeliveryFeature(checkSpool, probeSpool, discoverySpool, wire);
+    }
+
+    /** The discovery stream (null when discovery or its reports are off): its spool and the same sender as the others. */
+    private static ResultSpool discovery(AgentContext ctx, SpoolOptions options, SpoolMetrics spoolMetrics, WireRecords wire,
+                                         SenderMetrics senderMetrics, CredentialRejections rejections) {
+        AgentConfig cfg = ctx.cfg();
+        if (!cfg.discovery().enabled() || !cfg.discoveryReport().enabled()) {
+            return null;
+        }
+        long segment = Math.max(options.segmentBytes(), DISCOVERY_SEGMENT_BYTES);
+        SpoolOptions own = new SpoolOptions(Math.max(2 * segment, Math.min(options.maxBytes(), DISCOVERY_MAX_BYTES)), segment,
+                options.fsync(), options.fsyncInterval());
+        ResultSpool spool = ctx.out().closeable(ResultSpool.open(cfg.spoolDir().resolve("discovery"), own, ctx.clock(),
+                spoolMetrics.forStream("discovery"), ctx.timer()));
+        ResultSender.BatchLimits limits = new ResultSender.BatchLimits(DISCOVERY_BATCH, MAX_BATCH_BYTES, cfg.checks().flushInterval());
+        ctx.out().loop(new Loop("send-discovery", new ResultSender("discovery", spool, wire.discovery(ctx.transport("send-discovery")),
+                ctx.credentials(), limits, ctx.stop(), retry(ctx), rejections, ctx.clock(), senderMetrics), false));
+        return spool;
+    }
+
+    /**
+     * Spools a discovery report made for its seq; returns the seq. Empty when the stream is off. Fails like
+     * {@link ResultSpool#append}.
+     */
+    public Optional<Function<LongFunction<DiscoveryReport>, Long>> discovery() {
+        return Optional.ofNullable(discoverySpool).map(spool -> make -> spool.append(seq -> wire.json(make.apply(seq))));
     }
 
     private static Retry retry(AgentContext ctx) {

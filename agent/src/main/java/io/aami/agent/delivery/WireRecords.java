@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.agent.checks.CheckExecution;
 import io.aami.agent.spool.SpoolRecord;
 import io.aami.agent.transport.ServerTransport;
+import io.aami.contract.discovery.DiscoveryReport;
+import io.aami.contract.discovery.DiscoveryReportBatch;
 import io.aami.contract.policy.ProbeSpec;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.results.CheckResult;
@@ -46,6 +48,11 @@ final class WireRecords {
     /** Ships spooled probe reports as one {@link ProbeReportBatch}. */
     ResultSender.Shipper probes(ServerTransport transport) {
         return (creds, epoch, records) -> transport.sendProbeResults(creds, new ProbeReportBatch(epoch, read(records, ProbeReport.class)));
+    }
+
+    /** Ships spooled discovery reports as one {@link DiscoveryReportBatch}. */
+    ResultSender.Shipper discovery(ServerTransport transport) {
+        return (creds, epoch, records) -> transport.sendDiscovery(creds, new DiscoveryReportBatch(epoch, read(records, DiscoveryReport.class)));
     }
 
     byte[] json(Object value) {

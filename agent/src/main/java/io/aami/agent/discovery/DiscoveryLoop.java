@@ -3,6 +3,7 @@ package io.aami.agent.discovery;
 import io.aami.agent.util.StopSignal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +21,18 @@ final class DiscoveryLoop implements Runnable {
     private final Duration interval;
     private final StopSignal stop;
     private final Clock clock;
+    private final Consumer<DiscoveryView> listener;
     private boolean failing;
 
     DiscoveryLoop(SocketScanner scanner, Derivation derivation, DiscoveryMetrics metrics, Duration interval, StopSignal stop,
                   Clock clock) {
+        this(scanner, derivation, metrics, interval, stop, clock, view -> { });
+    }
+
+    /** {@code listener} is given each successful scan's view on this loop's thread, after the metrics (a failure in it is the scan's). */
+    DiscoveryLoop(SocketScanner scanner, Derivation derivation, DiscoveryMetrics metrics, Duration interval, StopSignal stop,
+                  Clock clock, Consumer<DiscoveryView> listener) {
+        this.listener = listener;
         this.scanner = scanner;
         this.derivation = derivation;
         this.metrics = metrics;
@@ -44,6 +53,7 @@ final class DiscoveryLoop implements Runnable {
         try {
             DiscoveryView view = derivation.derive(scanner.scan());
             metrics.publish(view);
+            listener.accept(view);
             metrics.duration.set((System.nanoTime() - start) / 1e9);
             metrics.lastScan.set(clock.millis() / 1000.0);
             metrics.scans.labelValues("ok").inc();

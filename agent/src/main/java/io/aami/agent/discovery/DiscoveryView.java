@@ -4,11 +4,12 @@ import java.util.List;
 
 /**
  * What one scan found, as the series {@code /metrics} shows (label values in each family's label order), and
- * how much of the host it saw. Immutable: the loop publishes one, scrapes read it.
+ * how much of the host it saw. Immutable: the loop publishes one, scrapes read it, and so does the loop's listener
+ * (the discovery report stream, {@code io.aami.agent.discoveryreport}), which reads the rows by these label orders.
  */
-record DiscoveryView(List<Row> servers, List<Row> upstream, List<Row> downstream, List<Row> connections, Seen seen) {
+public record DiscoveryView(List<Row> servers, List<Row> upstream, List<Row> downstream, List<Row> connections, Seen seen) {
     /** Label values (in the family's order) and the number of sockets behind them. */
-    record Row(List<String> labels, long value) {
+    public record Row(List<String> labels, long value) {
     }
 
     /**
@@ -16,9 +17,9 @@ record DiscoveryView(List<Row> servers, List<Row> upstream, List<Row> downstream
      * families under an empty process name); {@code unowned}: sockets held by a process the scan did not find;
      * {@code namespaces}: network namespaces read (this process's included); {@code namespacesSkipped}: past the bound.
      */
-    record Seen(int tcpSockets, int udpSockets, int processes, int processesUnreadable, int unowned, int tablesUnreadable,
+    public record Seen(int tcpSockets, int udpSockets, int processes, int processesUnreadable, int unowned, int tablesUnreadable,
                 int linesSkipped, int namespaces, int namespacesSkipped) {
-        boolean partial() {
+        public boolean partial() {
             return processesUnreadable > 0 || tablesUnreadable > 0 || namespacesSkipped > 0;
         }
     }

@@ -1,6 +1,7 @@
 package io.aami.agent.transport;
 
 import io.aami.agent.identity.AgentCredentials;
+import io.aami.contract.discovery.DiscoveryReportBatch;
 import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.contract.policy.PolicyBundle;
@@ -68,6 +69,11 @@ final class FailoverTransport implements ServerTransport {
     @Override
     public ResultAck sendProbeResults(AgentCredentials credentials, ProbeReportBatch batch) {
         return call(t -> t.sendProbeResults(credentials, batch));
+    }
+
+    @Override
+    public ResultAck sendDiscovery(AgentCredentials credentials, DiscoveryReportBatch batch) {
+        return call(t -> t.sendDiscovery(credentials, batch));
     }
 
     @Override

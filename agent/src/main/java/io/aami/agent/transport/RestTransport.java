@@ -3,6 +3,7 @@ package io.aami.agent.transport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.agent.identity.AgentCredentials;
 import io.aami.contract.ApiPaths;
+import io.aami.contract.discovery.DiscoveryReportBatch;
 import io.aami.contract.ErrorBody;
 import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
@@ -90,6 +91,12 @@ public final class RestTransport implements ServerTransport {
     @Override
     public ResultAck sendProbeResults(AgentCredentials credentials, ProbeReportBatch batch) {
         return send("POST", ApiPaths.withId(ApiPaths.PROBE_RESULTS, credentials.agentId()), batch, bearer(credentials),
+                ResultAck.class);
+    }
+
+    @Override
+    public ResultAck sendDiscovery(AgentCredentials credentials, DiscoveryReportBatch batch) {
+        return send("POST", ApiPaths.withId(ApiPaths.DISCOVERY_REPORTS, credentials.agentId()), batch, bearer(credentials),
                 ResultAck.class);
     }
 

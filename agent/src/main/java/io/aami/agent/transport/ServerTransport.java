@@ -1,6 +1,7 @@
 package io.aami.agent.transport;
 
 import io.aami.agent.identity.AgentCredentials;
+import io.aami.contract.discovery.DiscoveryReportBatch;
 import io.aami.contract.heartbeat.HeartbeatRequest;
 import io.aami.contract.heartbeat.HeartbeatResponse;
 import io.aami.contract.registration.RegisterRequest;
@@ -35,6 +36,9 @@ public interface ServerTransport extends AutoCloseable {
     ResultAck sendCheckResults(AgentCredentials credentials, CheckResultBatch batch);
 
     ResultAck sendProbeResults(AgentCredentials credentials, ProbeReportBatch batch);
+
+    /** Host discovery reports (the {@code discovery} stream). */
+    ResultAck sendDiscovery(AgentCredentials credentials, DiscoveryReportBatch batch);
 
     /** Renews the client certificate with a fresh CSR, over the current mTLS connection. */
     CertificateResponse renewCertificate(AgentCredentials credentials, CertificateRequest request);

@@ -133,6 +133,12 @@ class AgentConfigValidationTest {
             "AAMI_DISCOVERY_MAX_PROCESSES=0               | discovery.max_processes | 0 is outside the allowed range 1..10000",
             "AAMI_DISCOVERY_MAX_NAMESPACES=-1             | discovery.max_namespaces | -1 is outside the allowed range 0..4096",
             "AAMI_DISCOVERY_MAX_NAMESPACES=4097           | discovery.max_namespaces | 4097 is outside the allowed range 0..4096",
+            // discovery.report
+            "AAMI_DISCOVERY_REPORT_ENABLED=sometimes       | discovery.report.enabled | 'sometimes' is not one of on, off, true, false",
+            "AAMI_DISCOVERY_REPORT_FULL_INTERVAL=59s       | discovery.report.full_interval | must be between 1m and 24h",
+            "AAMI_DISCOVERY_REPORT_FULL_INTERVAL=25h       | discovery.report.full_interval | must be between 1m and 24h",
+            "AAMI_DISCOVERY_INTERVAL=30m;AAMI_DISCOVERY_REPORT_FULL_INTERVAL=10m | discovery.report.full_interval | not below discovery.interval",
+            "AAMI_DISCOVERY_REPORT_STATE_MIN_COUNT=0       | discovery.report.state_min_count | 0 is outside the allowed range 1..1000000",
             // logging
             "AAMI_LOGGING_LEVEL=loud                      | logging.level | 'loud' is not one of trace, debug, info, warn, error",
             "AAMI_LOGGING_FORMAT=xml                      | logging.format | 'xml' is not one of json, text"})

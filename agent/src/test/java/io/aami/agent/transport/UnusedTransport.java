@@ -46,6 +46,11 @@ public interface UnusedTransport extends ServerTransport {
     }
 
     @Override
+    default ResultAck sendDiscovery(AgentCredentials credentials, io.aami.contract.discovery.DiscoveryReportBatch batch) {
+        throw new UnsupportedOperationException("sendDiscovery");
+    }
+
+    @Override
     default CertificateResponse renewCertificate(AgentCredentials credentials, CertificateRequest request) {
         throw new UnsupportedOperationException("renewCertificate");
     }

@@ -10,7 +10,7 @@ import java.time.Duration;
 public record ServerConfig(Listen listen, Path dataDir, Database database, String adminToken, Tls tls,
                            Heartbeat heartbeat, Tokens tokens, Http http, RateLimits rateLimits, Checks checks,
                            Results results, Policy policy, Logging logging, String monitoringToken, Sd sd, Audit audit,
-                           Sessions sessions, Console console) {
+                           Sessions sessions, Console console, Discovery discovery) {
 
     /** Where the API listens. Port 0 picks a free port (tests). */
     public record Listen(String host, int port) {
@@ -125,6 +125,20 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
      * {@code summaryMaxAge} by every caller of this replica (zero: computed for each request).
      */
     public record Console(Duration summaryMaxAge) {
+    }
+
+    /**
+     * Host discovery on the server: {@code inventory}, address ranges outside the fleet and their names (the most
+     * specific range wins); {@code /metrics} re-exports at most {@code metricsMaxEdges} group-to-group edges and
+     * {@code metricsMaxConnectionSeries} per-target connection-state series, those of at least
+     * {@code metricsMinConnections} connections, largest first.
+     */
+    public record Discovery(java.util.List<InventoryRange> inventory, int metricsMaxEdges, int metricsMaxConnectionSeries,
+                            int metricsMinConnections) {
+    }
+
+    /** One {@code discovery.inventory} entry: a canonical CIDR and the name of what lives there. */
+    public record InventoryRange(String cidr, String name) {
     }
 
     public Path postgresDir() {

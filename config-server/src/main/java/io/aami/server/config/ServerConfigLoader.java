@@ -81,7 +81,8 @@ public final class ServerConfigLoader {
                 new ServerConfig.Audit(t.duration("audit.retention", Duration.ofDays(365))),
                 new ServerConfig.Sessions(t.duration("sessions.idle_timeout", Duration.ofMinutes(30)),
                         t.duration("sessions.absolute_timeout", Duration.ofHours(12))),
-                new ServerConfig.Console(t.duration("console.summary_max_age", Duration.ofSeconds(5))));
+                new ServerConfig.Console(t.duration("console.summary_max_age", Duration.ofSeconds(5))),
+                DiscoveryKeys.read(t));
         t.finish();
         validate(cfg, t);
         return new Loaded(cfg, t.unusedEnvironmentWarnings("config-server"));

@@ -19,7 +19,7 @@ public final class ResultStreams {
                 cfg.partitionsAhead(), ctx.clock());
         partitions.start(ctx.duties(), cfg.maintenanceInterval());
         ctx.resources().opened(partitions);
-        ingest = new StreamIngest(ctx.db(), partitions, new ResultMetrics(ctx.registry(), List.of("checks", "probes")), ctx.clock());
+        ingest = new StreamIngest(ctx.db(), partitions, new ResultMetrics(ctx.registry(), List.of("checks", "probes", "discovery")), ctx.clock());
     }
 
     public StreamIngest ingest() {

@@ -63,11 +63,16 @@ public final class StreamIngest {
         this.clock = clock;
     }
 
-    /** {@code results} are validated and in strictly increasing seq order; {@code epoch} is validated too. */
+    /**
+     * {@code results} are validated and in strictly increasing seq order; {@code epoch} is validated too.
+     * {@code historyTable} null: the stream keeps no partitioned history (discovery keeps only its latest state).
+     */
     public <T> ResultAck ingest(UUID target, String stream, UUID epoch, String historyTable, List<T> results,
                                ToLongFunction<T> seq, Writer<T> writer) {
         Instant now = clock.instant();
-        partitions.ensure(historyTable, now);
+        if (historyTable != null) {
+            partitions.ensure(historyTable, now);
+        }
         Outcome out = db.inTransaction(c -> {
             long first = seq.applyAsLong(results.get(0));
             long last = seq.applyAsLong(results.get(results.size() - 1));

@@ -142,6 +142,15 @@ class ServerConfigValidationTest {
             "AAMI_SD_ALLOWED_CIDRS=agents.example         | sd.allowed_cidrs | 'agents.example' is not an IP address",
             "AAMI_SD_ALLOWED_CIDRS=10.0.0.0/8,10.1.0.0/33 | sd.allowed_cidrs | '10.1.0.0/33' has a prefix length outside 0..32",
             "AAMI_SD_ALLOWED_CIDRS=::/0                   | sd.allowed_cidrs | '::/0' would allow every address",
+            // host discovery
+            "AAMI_DISCOVERY_INVENTORY=10.20.0.0/16         | discovery.inventory | '10.20.0.0/16' is not <cidr>=<name>",
+            "AAMI_DISCOVERY_INVENTORY=db.example=postgres  | discovery.inventory | 'db.example' is not an IP address",
+            "AAMI_DISCOVERY_INVENTORY=10.20.0.0/40=pg      | discovery.inventory | '10.20.0.0/40' has a prefix length outside 0..32",
+            "AAMI_DISCOVERY_INVENTORY=10.20.0.0/16=        | discovery.inventory | '' is not a name",
+            "AAMI_DISCOVERY_INVENTORY=10.20.0.0/16=pg\"sql | discovery.inventory | is not a name",
+            "AAMI_DISCOVERY_METRICS_MAX_EDGES=-1           | discovery.metrics_max_edges | -1 is outside the allowed range 0..100000",
+            "AAMI_DISCOVERY_METRICS_MAX_CONNECTION_SERIES=100001 | discovery.metrics_max_connection_series | 100001 is outside the allowed range 0..100000",
+            "AAMI_DISCOVERY_METRICS_MIN_CONNECTIONS=0      | discovery.metrics_min_connections | 0 is outside the allowed range 1..1000000",
             // reverse proxies and passwords over plain HTTP
             "AAMI_HTTP_TRUSTED_PROXIES=proxy.example      | http.trusted_proxies | 'proxy.example' is not an IP address",
             "AAMI_HTTP_TRUSTED_PROXIES=10.0.0.1,10.0.0.0/40 | http.trusted_proxies | '10.0.0.0/40' has a prefix length outside 0..32",
@@ -171,7 +180,9 @@ class ServerConfigValidationTest {
             "http: {trusted_proxies: {lb: 10.0.0.1}}          | http.trusted_proxies | expected a list",
             "http: {trusted_proxies: ['::/0']}                | http.trusted_proxies | '::/0' would allow every address",
             "http: {plain_http_login: true}                   | http.plain_http_login | 'true' is not one of loopback, allow, refuse",
-            "heartbeat: {missed_for_offline: three}           | heartbeat.missed_for_offline | 'three' is not a whole number"})
+            "heartbeat: {missed_for_offline: three}           | heartbeat.missed_for_offline | 'three' is not a whole number",
+            "discovery: {inventory: {pg: 10.20.0.0/16}}       | discovery.inventory | expected a list",
+            "discovery: {inventory: ['10.20.0.0/16 postgres']} | discovery.inventory | is not <cidr>=<name>"})
     void yamlValueRefusedNamingTheKeyAndTheFile(String yaml, String key, String problem) throws Exception {
         Path file = Files.writeString(dir.resolve("server.yaml"), yaml + "\n");
         assertThatThrownBy(() -> ServerConfigLoader.load(file, Map.of())).isInstanceOf(ConfigException.class)
