@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** What a scan sends: a summary read from the view's rows, then full, only the changes, or nothing. */
 class ReportDifferTest {
     static final Instant T0 = Instant.parse("2026-12-02T07:00:00Z");
-    static final DiscoveryView.Seen SEEN = new DiscoveryView.Seen(3, 1, 2, 0, 0, 0, 0);
+    static final DiscoveryView.Seen SEEN = new DiscoveryView.Seen(3, 1, 2, 0, 0, 0, 0, 1, 0);
 
     static Row up(String process, String remote, String port, long n) {
         return new Row(List.of("10.0.0.1", "", port, process, "tcp", remote, ""), n);
