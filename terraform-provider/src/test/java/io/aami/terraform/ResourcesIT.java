@@ -27,10 +27,15 @@ class ResourcesIT {
     Path tmp;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of());
+    static void start() throws Exception {
+        // Over TLS, the provider trusting the server's CA by its pin (as agents do).
+        server = TestServer.start(Map.of("AAMI_TLS", "on"));
         api = server.api();
+        pin = io.aami.terraform.api.Trust.sha256Hex(io.aami.terraform.api.Trust.parse(
+                java.nio.file.Files.readAllBytes(server.caCertificate())));
     }
+
+    private static String pin;
 
     @AfterAll
     static void stop() {
@@ -38,7 +43,7 @@ class ResourcesIT {
     }
 
     private TerraformDir dir() {
-        return TerraformDir.create(tmp, server.baseUrl(), TestServer.ADMIN);
+        return TerraformDir.create(tmp, server.baseUrl(), TestServer.ADMIN, Map.of("AAMI_CA_CERT_SHA256", "sha256:" + pin));
     }
 
     private static String config(String suffix, String tokenName, int interval) {
@@ -46,7 +51,7 @@ class ResourcesIT {
                 + "resource \"aami_bootstrap_token\" \"t\" {\n  name     = \"" + tokenName + "\"\n  group_id = aami_group.g.id\n"
                 + "  max_uses = 1\n}\n\n"
                 + "resource \"aami_check\" \"c\" {\n  name             = \"disk-" + suffix + "\"\n  interpreter      = \"sh\"\n"
-                + "  script           = \"exit 0\"\n  interval_seconds = " + interval + "\n  group_id         = aami_group.g.id\n}\n\n"
+                + "  script           = \"exit 0\"\n  interval_seconds = " + interval + "\n  timeout_seconds  = 10\n  group_id         = aami_group.g.id\n}\n\n"
                 + "resource \"aami_probe\" \"p\" {\n  name             = \"ssh-" + suffix + "\"\n  target           = \"127.0.0.1\"\n"
                 + "  target_port      = 22\n  protocol         = \"tcp\"\n  interval_seconds = 30\n  group_id         = aami_group.g.id\n}\n\n"
                 + "data \"aami_ca\" \"ca\" {}\n\n"
@@ -66,6 +71,7 @@ class ResourcesIT {
         assertThat(token).startsWith("aami_");
         String[] ids = tf.run("output", "-json", "ids").ok().output().replaceAll("[\\[\\]\"\\s]", "").split(",");
         assertThat(tf.run("output", "-raw", "group_by_name").ok().output().trim()).isEqualTo(ids[0]);
+        assertThat(tf.run("output", "-raw", "pin").ok().output().trim()).isEqualTo(pin);
         assertThat(api.get("/api/v1/checks/" + ids[2], TestServer.ADMIN).json().get("interval_seconds").asInt()).isEqualTo(60);
         assertThat(api.get("/api/v1/probes/" + ids[3], TestServer.ADMIN).json().get("target_port").asInt()).isEqualTo(22);
         assertThat(tf.run("plan", "-detailed-exitcode").exit()).as("no changes after apply").isZero();

@@ -46,6 +46,11 @@ final class TerraformDir {
 
     /** A new directory whose provider talks to {@code address} with {@code token} (through AAMI_* variables). */
     static TerraformDir create(Path parent, String address, String token) {
+        return create(parent, address, token, Map.of());
+    }
+
+    /** As {@link #create(Path, String, String)}, with more AAMI_* settings (a CA pin). */
+    static TerraformDir create(Path parent, String address, String token, Map<String, String> more) {
         requireTerraform();
         try {
             Path dir = Files.createTempDirectory(parent, "tf");
@@ -53,7 +58,10 @@ final class TerraformDir {
             assertThat(providerDir.resolve("terraform-provider-aami")).as("the built provider (mvn package)").exists();
             Files.writeString(dir.resolve("cli.tfrc"), "provider_installation {\n  dev_overrides {\n    \"aami/aami\" = \""
                     + providerDir + "\"\n  }\n  direct {}\n}\n");
-            return new TerraformDir(dir, dir.resolve("cli.tfrc"), Map.of("AAMI_ADDRESS", address, "AAMI_TOKEN", token));
+            Map<String, String> env = new java.util.HashMap<>(more);
+            env.put("AAMI_ADDRESS", address);
+            env.put("AAMI_TOKEN", token);
+            return new TerraformDir(dir, dir.resolve("cli.tfrc"), Map.copyOf(env));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

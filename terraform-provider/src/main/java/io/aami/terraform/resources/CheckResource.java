@@ -22,7 +22,7 @@ final class CheckResource extends ApiResource {
             Attr.optional("args", AttrType.STRING_LIST, "Arguments to the script."),
             Attr.optional("env", AttrType.STRING_MAP, "Environment of the script.").asSensitive(),
             Attr.required("interval_seconds", AttrType.NUMBER, "How often it runs: 1 s to a week."),
-            Attr.optionalComputed("timeout_seconds", AttrType.NUMBER, "How long one run may take."),
+            Attr.optionalComputed("timeout_seconds", AttrType.NUMBER, "How long one run may take (required for a script check)."),
             Attr.optional("group_id", AttrType.STRING, "Scope: the targets of this group."),
             Attr.optional("target_id", AttrType.STRING, "Scope: this one target."),
             Attr.optionalComputed("global", AttrType.BOOL, "Scope: every target."),

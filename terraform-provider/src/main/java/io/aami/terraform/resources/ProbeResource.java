@@ -36,6 +36,18 @@ final class ProbeResource extends ApiResource {
         super("aami_probe", "/api/v1/probes", SCHEMA);
     }
 
+    /** The server answers the protocol in capitals: the operator's spelling is kept when it is the same protocol. */
+    @Override
+    Map<String, Object> state(com.fasterxml.jackson.databind.JsonNode node, Map<String, Object> reference) {
+        Map<String, Object> s = super.state(node, reference);
+        Object mine = reference == null ? null : reference.get("protocol");
+        Object theirs = s.get("protocol");
+        if (theirs instanceof String t) {
+            s.put("protocol", mine instanceof String m && m.equalsIgnoreCase(t) ? m : t.toLowerCase(java.util.Locale.ROOT));
+        }
+        return s;
+    }
+
     @Override
     public void validate(Map<String, Object> config, Diags diags) {
         required(config, "name", 128, diags);
