@@ -45,6 +45,8 @@ class AgentBootIT {
             String token = tf.run("output", "-raw", "token").ok().output().trim();
             assertThat(api.get("/api/v1/targets/" + id, TestServer.ADMIN).json().get("status").asText()).isEqualTo("pending");
 
+            // Check scripts run as nobody and must pass through the temp dir on the way to their work dir.
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
             Path agentDir = Files.createDirectory(tmp.resolve("agent"));
             Files.writeString(agentDir.resolve("agent-id"), id + "\n");
             Process agent = startAgent(agentDir, server.port(), token);

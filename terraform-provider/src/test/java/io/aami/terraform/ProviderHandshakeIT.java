@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ class ProviderHandshakeIT {
     }
 
     @Test
+    @Tag("terraform-long")
     void aBadProviderSettingIsAnErrorNamingTheAttribute() {
         // A resource, so that the plan configures the provider (an empty configuration never does).
         TerraformDir tf = TerraformDir.create(tmp, "ftp://somewhere", "t").config("resource \"aami_group\" \"g\" {\n  name = \"g\"\n}\n");

@@ -48,7 +48,8 @@ class ResourcesIT {
 
     private static String config(String suffix, String tokenName, int interval) {
         return "resource \"aami_group\" \"g\" {\n  name = \"g-" + suffix + "\"\n}\n\n"
-                + "resource \"aami_bootstrap_token\" \"t\" {\n  name     = \"" + tokenName + "\"\n  group_id = aami_group.g.id\n"
+                // Not in the group: the server keeps revoked tokens, and one naming the group would keep it from being deleted.
+                + "resource \"aami_bootstrap_token\" \"t\" {\n  name     = \"" + tokenName + "\"\n"
                 + "  max_uses = 1\n}\n\n"
                 + "resource \"aami_check\" \"c\" {\n  name             = \"disk-" + suffix + "\"\n  interpreter      = \"sh\"\n"
                 + "  script           = \"exit 0\"\n  interval_seconds = " + interval + "\n  timeout_seconds  = 10\n  group_id         = aami_group.g.id\n}\n\n"

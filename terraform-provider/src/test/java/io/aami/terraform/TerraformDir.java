@@ -39,6 +39,13 @@ final class TerraformDir {
         this.env = env;
     }
 
+    /** The same directory, with {@code name=value} added to terraform's environment. */
+    TerraformDir withEnv(String name, String value) {
+        Map<String, String> more = new java.util.HashMap<>(env);
+        more.put(name, value);
+        return new TerraformDir(dir, cliConfig, Map.copyOf(more));
+    }
+
     /** The same provider and settings, working in {@code name} under this directory. */
     TerraformDir sub(String name) {
         return new TerraformDir(dir.resolve(name), cliConfig, env);
@@ -121,6 +128,7 @@ final class TerraformDir {
         cmd.addAll(List.of(args).subList(1, args.length));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("TF_") || k.startsWith("AAMI_"));
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().put("TF_CLI_CONFIG_FILE", cliConfig.toString());
         pb.environment().put("TF_IN_AUTOMATION", "1");
         pb.environment().put("CHECKPOINT_DISABLE", "1");

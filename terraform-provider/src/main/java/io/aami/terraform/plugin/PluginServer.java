@@ -51,12 +51,15 @@ public final class PluginServer {
         return server.getPort();
     }
 
-    /** After the Shutdown answer has gone out: stop accepting, let calls in flight finish briefly. */
+    /**
+     * After the Shutdown answer has gone out: stop accepting, give calls in flight a moment, then exit. Terraform
+     * keeps its connection open until the process is gone and waits for that, so no longer than needed.
+     */
     private void stopSoon() {
         Thread t = new Thread(() -> {
             server.shutdown();
             try {
-                server.awaitTermination(2, TimeUnit.SECONDS);
+                server.awaitTermination(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -26,7 +26,21 @@ final class GroupResource extends ApiResource {
         labels(config, diags);
     }
 
+    /**
+     * The server keeps revoked and expired bootstrap tokens (their history), and a token names its group: such a
+     * group cannot be deleted. Said plainly rather than as a bare 409.
+     */
     @Override
-    public void validateOnline(Map<String, Object> config, AamiClient client, Diags diags) {
+    public void delete(Map<String, Object> prior, AamiClient client) {
+        try {
+            super.delete(prior, client);
+        } catch (io.aami.terraform.api.ApiException e) {
+            if ("IN_USE".equals(e.code())) {
+                throw new io.aami.terraform.api.ApiException(e.status(), e.code(), e.getMessage() + ". Bootstrap tokens "
+                        + "count even when revoked or expired (the server keeps them): a group that ever had one stays; "
+                        + "remove it from the state with `terraform state rm`", e.field());
+            }
+            throw e;
+        }
     }
 }
