@@ -60,7 +60,7 @@ class AgentBootIT {
                 TerraformDir.Run plan = tf.run("plan", "-detailed-exitcode");
                 assertThat(plan.exit()).as(plan.output()).isZero();
                 tf.run("apply", "-refresh-only", "-auto-approve").ok();
-                assertThat(tf.run("state", "show", "aami_target.this").ok().output()).contains("status").contains("\"online\"");
+                assertThat(tf.run("show").ok().output()).contains("status").contains("\"online\"");
             } finally {
                 agent.destroyForcibly();
                 agent.waitFor(15, TimeUnit.SECONDS);

@@ -106,7 +106,10 @@ public final class AutoMtls {
      * library also starts faster.
      */
     public SslContext serverContext() throws SSLException {
-        return GrpcSslContexts.configure(SslContextBuilder.forServer(key.getPrivate(), certificate), SslProvider.JDK)
+        // Our own key manager: given the key itself, Netty would build a password-protected PKCS#12 store for it,
+        // whose key encryption (PBKDF2) cost most of a start.
+        return GrpcSslContexts.configure(SslContextBuilder.forServer(new OneKeyManager(key.getPrivate(), certificate)),
+                        SslProvider.JDK)
                 .trustManager(trusted.toArray(new X509Certificate[0]))
                 .clientAuth(ClientAuth.REQUIRE)
                 .build();
