@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The go-plugin side of a Terraform provider: a gRPC server on 127.0.0.1 (port chosen by the kernel), with
@@ -59,7 +58,8 @@ public final class PluginServer {
         Thread t = new Thread(() -> {
             server.shutdown();
             try {
-                server.awaitTermination(100, TimeUnit.MILLISECONDS);
+                // Not awaitTermination: Terraform's own connection stays open until we are gone.
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
