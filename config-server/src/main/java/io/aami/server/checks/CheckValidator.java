@@ -22,7 +22,7 @@ import java.util.UUID;
 
 /** Turns a {@link CheckRequest} into a valid {@link CheckView} or a 400 naming the field; process matches by {@link ProcessMatchValidator}. */
 final class CheckValidator {
-    private static final int MAX_INTERVAL = 7 * 24 * 3600;
+    private static final int MAX_INTERVAL = io.aami.contract.rules.FieldRules.MAX_INTERVAL_SECONDS;
 
     private final ServerConfig.Checks limits;
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * {@code http.Params}).
  */
 public final class Fields {
-    public static final int MAX_LABELS = 64;
+    public static final int MAX_LABELS = io.aami.contract.rules.FieldRules.MAX_LABELS;
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-/]{0,62}");
     private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
@@ -75,12 +75,13 @@ public final class Fields {
         throw ApiException.invalid(field, "'" + v + "' is not an IPv4 or IPv6 address");
     }
 
+    /** A UUID; the refusal worded as api-contract's {@code FieldRules} words it for clients (the Terraform provider). */
     public static UUID uuid(String field, String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw ApiException.invalid(field, "'" + value + "' is not a UUID");
+        String problem = io.aami.contract.rules.FieldRules.uuid(value);
+        if (problem != null) {
+            throw ApiException.invalid(field, problem);
         }
+        return UUID.fromString(value);
     }
 
     private static String bounded(String field, String value, int max) {

@@ -1,0 +1,48 @@
+package io.aami.terraform;
+
+import io.aami.terraform.plugin.AutoMtls;
+import io.aami.terraform.plugin.PluginServer;
+import io.aami.terraform.plugin.ProviderService;
+import io.aami.terraform.resources.Catalog;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.PrintStream;
+
+/**
+ * {@code terraform-provider-aami}: started by Terraform, never by hand. Checks go-plugin's magic cookie,
+ * serves the provider and prints the handshake line, then runs until Terraform's Shutdown.
+ */
+public final class ProviderMain {
+    /** go-plugin's handshake for Terraform providers: the cookie Terraform sets for its plugins. */
+    static final String COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
+    static final String COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+
+    private ProviderMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--train")) {
+            Training.run();
+            return;
+        }
+        if (!COOKIE_VALUE.equals(System.getenv(COOKIE_KEY))) {
+            System.err.println("This binary is a plugin. These are not meant to be executed directly.\n"
+                    + "Please execute the program that consumes these plugins, which will\n"
+                    + "load any plugins automatically");
+            System.exit(1);
+        }
+        String versions = System.getenv("PLUGIN_PROTOCOL_VERSIONS");
+        if (versions != null && !versions.isBlank() && !java.util.Arrays.asList(versions.split(",")).contains("6")) {
+            System.err.println("terraform-provider-aami speaks plugin protocol 6 only; Terraform offered " + versions);
+            System.exit(1);
+        }
+        String clientCert = System.getenv("PLUGIN_CLIENT_CERT");
+        AutoMtls mtls = clientCert == null || clientCert.isBlank() ? null : AutoMtls.forClient(clientCert);
+        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8");
+        // Past the handshake, anything printed goes where Terraform's logs go, never into the protocol.
+        System.setOut(System.err);
+        PluginServer server = PluginServer.start(new ProviderService(new Catalog(), System::getenv), mtls, stdout);
+        server.awaitStop();
+        System.exit(0);
+    }
+}
