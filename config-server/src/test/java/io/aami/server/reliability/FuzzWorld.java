@@ -129,6 +129,12 @@ final class FuzzWorld {
                     + "\"probe_id\":\"{probe}\",\"destination_target_id\":\"{agent}\",\"target\":\"example.com\",\"target_ip\":\"192.0.2.1\","
                     + "\"target_port\":443,\"protocol\":\"TCP\",\"source_ip\":\"127.0.0.1\",\"source_port\":40000,\"success\":true,"
                     + "\"reason\":\"ok\",\"dns_ms\":1.0,\"connect_ms\":1.0,\"total_ms\":1.5,\"executed_at\":\"{now}\"}]}"};
+            case "POST /api/v1/agents/{id}/discovery" -> new String[] {"{agent}", "{\"stream_epoch\":\"{epoch}\",\"results\":[{\"seq\":1,"
+                    + "\"kind\":\"full\",\"scanned_at\":\"{now}\",\"partial\":false,\"truncated\":false,"
+                    + "\"state_totals\":{\"ESTABLISHED\":2},\"services\":[{\"protocol\":\"tcp\",\"bind\":\"0.0.0.0\",\"port\":8080,"
+                    + "\"process\":\"app\",\"count\":1}],\"edges\":[{\"direction\":\"upstream\",\"protocol\":\"tcp\",\"process\":\"app\","
+                    + "\"port\":5432,\"remote_address\":\"10.9.0.2\",\"count\":2}],\"states\":[{\"state\":\"ESTABLISHED\",\"process\":\"app\","
+                    + "\"container\":\"\",\"local_port\":0,\"remote_address\":\"10.9.0.2\",\"remote_port\":5432,\"count\":2}]}]}"};
             case "POST /api/v1/bootstrap-tokens" -> new String[] {null, "{\"name\":\"t\",\"group_id\":\"{group}\",\"max_uses\":5,"
                     + "\"ttl_seconds\":3600,\"labels\":{\"env\":\"prod\"},\"allowed_cidrs\":[\"127.0.0.0/8\"]}"};
             case "POST /api/v1/bootstrap-tokens/register" -> new String[] {null, "{\"token\":\"{bootstrap}\",\"hostname\":\"fuzz-host\","
