@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.FaultFigures;
 import io.aami.server.testing.Fixtures;
+import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -163,8 +164,13 @@ class AgentKillFaultTest {
 
     /** How many times each output matching {@code like} is stored. */
     static Map<String, Long> stored(TestServer server, String like) {
+        return stored(server.database(), like);
+    }
+
+    /** How many times each output matching {@code like} is stored in this database. */
+    static Map<String, Long> stored(TestDatabase.Coordinates db, String like) {
         Map<String, Long> out = new HashMap<>();
-        try (Connection c = ChecksEndToEndTest.connect(server.database());
+        try (Connection c = ChecksEndToEndTest.connect(db);
              PreparedStatement ps = c.prepareStatement("SELECT output, count(*) FROM check_results WHERE output LIKE ? GROUP BY output")) {
             ps.setString(1, like);
             try (ResultSet rs = ps.executeQuery()) {

@@ -14,9 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -249,18 +246,6 @@ class ReplicaKillFaultTest {
 
     /** How many times each output matching {@code like} is stored. */
     static Map<String, Long> storedOf(TestDatabase.Coordinates db, String like) {
-        Map<String, Long> out = new HashMap<>();
-        try (Connection c = ChecksEndToEndTest.connect(db);
-             PreparedStatement ps = c.prepareStatement("SELECT output, count(*) FROM check_results WHERE output LIKE ? GROUP BY output")) {
-            ps.setString(1, like);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
+        return AgentKillFaultTest.stored(db, like);
     }
 }

@@ -36,25 +36,30 @@ public final class SocketChild {
         client.connect(new InetSocketAddress(v4, Integer.parseInt(args[2])));
         held.add(client);
         for (ServerSocket server : List.of(tcp4, tcp6)) {
-            Thread t = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket s = server.accept();
-                        synchronized (held) {
-                            held.add(s);
-                        }
-                    }
-                } catch (Exception e) {
-                    // exiting
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+            acceptForever(server, held);
         }
         System.out.println("ready " + tcp4.getLocalPort() + " " + tcp6.getLocalPort() + " " + udp4.getLocalPort() + " "
                 + udp6.getLocalPort());
         System.out.flush();
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         System.exit(0);
+    }
+
+    /** Accepts on a daemon thread whatever connects, keeping each socket open in {@code held}, until the JVM exits. */
+    public static void acceptForever(ServerSocket server, List<Object> held) {
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    Socket s = server.accept();
+                    synchronized (held) {
+                        held.add(s);
+                    }
+                }
+            } catch (Exception e) {
+                // exiting
+            }
+        });
+        t.setDaemon(true);
+        t.start();
     }
 }

@@ -1,5 +1,6 @@
 package io.aami.agent.discoveryreport;
 
+import io.aami.agent.discovery.SocketChild;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -23,20 +24,7 @@ public final class PeerChild {
         if (args[0].equals("listen")) {
             ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName(args[1]));
             held.add(server);
-            Thread t = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket s = server.accept();
-                        synchronized (held) {
-                            held.add(s);
-                        }
-                    }
-                } catch (Exception e) {
-                    // exiting
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+            SocketChild.acceptForever(server, held);
             System.out.println("port " + server.getLocalPort());
         } else {
             held.add(new Socket(InetAddress.getByName(args[1]), Integer.parseInt(args[2])));
