@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.SplittableRandom;
+import java.security.SecureRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -21,7 +21,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A packet counts only if it matches an echo in flight on its socket: sequence, identifier (raw sockets), the
  * probed address as its source (or, for an ICMP error, as the quoted echo's destination), and for a reply the echo's
- * random nonce. Anything else (forged replies, other programs' pings) is dropped unseen by the probe.
+ * random nonce. Anything else (forged replies, other programs' pings) is dropped unseen by the probe. Nonces come
+ * from a {@link SecureRandom}: every probed host sees the nonces of its own echoes, and from a predictable generator's
+ * output (SplittableRandom's is invertible) it could forge the replies of the hosts probed after it. An ICMP error
+ * must quote the echo's nonce to end it; one quoting only the 8-byte header (old routers, or a forger who does not
+ * know the nonce) only names the reason the echo fails with if no reply comes in time.
+ *
+ * <p>Targets the agent would not send to: multicast, the limited broadcast {@code 255.255.255.255} and the unspecified
+ * address end as {@code invalid} (the root agent is not a broadcast ping amplifier); a subnet's directed broadcast is
+ * refused by the kernel (EACCES: no socket here sets SO_BROADCAST). Sockets of sources no probe uses any more are
+ * closed when {@link #MAX_SOCKETS} are open, so a policy changing sources never exhausts them.
  */
 final class IcmpLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(IcmpLoop.class);
@@ -44,7 +53,7 @@ final class IcmpLoop implements Runnable {
             : Long.compare(a.order, b.order));
     private final Map<List<Object>, IcmpSocket> sockets = new HashMap<>();
     private final List<IcmpSocket> polled = new ArrayList<>();
-    private final SplittableRandom random;
+    private final SecureRandom random;
     private final byte[] eventBuf = new byte[8];
     /** Raw sockets' identifiers: this, then the next ones, in the order the sockets open (random per process). */
     final int idBase;
@@ -52,12 +61,24 @@ final class IcmpLoop implements Runnable {
     private long order;
     private volatile boolean closed;
 
-    IcmpLoop(IcmpPinger.Kind v4, IcmpPinger.Kind v6, int wakeFd, long seed) {
+    IcmpLoop(IcmpPinger.Kind v4, IcmpPinger.Kind v6, int wakeFd, SecureRandom random) {
         this.v4 = v4;
         this.v6 = v6;
         this.wakeFd = wakeFd;
-        this.random = new SplittableRandom(seed);
-        this.idBase = random.nextInt(1, 65_536);
+        this.random = random;
+        this.idBase = 1 + random.nextInt(65_535);
+    }
+
+    /** An echo's nonce: unpredictable from any other (each probed host sees its own echoes' nonces). */
+    long nextNonce() {
+        return random.nextLong();
+    }
+
+    /** Whether the agent refuses to send echoes to {@code a}: one echo would reach many hosts, or none. */
+    static boolean refusedTarget(InetAddress a) {
+        byte[] b = a.getAddress();
+        boolean limitedBroadcast = b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
+        return a.isMulticastAddress() || a.isAnyLocalAddress() || limitedBroadcast;
     }
 
     void submit(IcmpRequest request) {
@@ -119,6 +140,10 @@ final class IcmpLoop implements Runnable {
     private void start(IcmpRun run) {
         IcmpRequest req = run.req;
         boolean six = req.target().getAddress().length == 16;
+        if (refusedTarget(req.target())) {
+            finish(run, IcmpOutcome.failed(ProbeReason.INVALID, 0));
+            return;
+        }
         if ((six ? v6 : v4) == IcmpPinger.Kind.NONE) {
             finish(run, IcmpOutcome.failed(ProbeReason.NOT_PERMITTED, 0));
             return;
@@ -129,6 +154,7 @@ final class IcmpLoop implements Runnable {
             return;
         }
         run.socket = socket;
+        socket.runs++;
         run.target = req.target().getAddress();
         run.sockaddr = IcmpPackets.sockaddr(req.target());
         run.nextSendAt = System.nanoTime();
@@ -138,7 +164,7 @@ final class IcmpLoop implements Runnable {
     private IcmpSocket socketFor(boolean six, InetAddress source) {
         List<Object> key = Arrays.asList(six, source);
         IcmpSocket s = sockets.get(key);
-        if (s != null || sockets.size() >= MAX_SOCKETS) {
+        if (s != null || sockets.size() >= MAX_SOCKETS && !closeIdleSocket()) {
             return s;
         }
         Object opened = IcmpSocket.open(six, (six ? v6 : v4) == IcmpPinger.Kind.RAW, source, (idBase + sockets.size()) & 0xffff);
@@ -149,6 +175,25 @@ final class IcmpLoop implements Runnable {
         sockets.put(key, socket);
         polled.add(socket);
         return socket;
+    }
+
+    /** Closes a socket no run uses (a source the policy dropped); false when every one is in use. */
+    private boolean closeIdleSocket() {
+        for (var it = sockets.entrySet().iterator(); it.hasNext(); ) {
+            IcmpSocket idle = it.next().getValue();
+            if (idle.runs == 0 && idle.outstanding == 0) {
+                it.remove();
+                polled.remove(idle);
+                idle.close();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Tests: the sockets open now. */
+    int socketsOpen() {
+        return sockets.size();
     }
 
     /** Timers run per iteration at most: between batches the loop reads replies, so a burst cannot overflow the socket. */
@@ -174,7 +219,7 @@ final class IcmpLoop implements Runnable {
             return;
         }
         IcmpSocket s = run.socket;
-        IcmpRun.Pending p = new IcmpRun.Pending(run, random.nextLong());
+        IcmpRun.Pending p = new IcmpRun.Pending(run, nextNonce());
         int seq = s.claim(p);
         if (seq < 0) {
             schedule(System.nanoTime() + RETRY_NANOS, run, null); // bounded in flight: wait for a sequence to free up
@@ -207,14 +252,20 @@ final class IcmpLoop implements Runnable {
         if (p == null || !p.open || (s.raw && h.id() != s.id) || !Arrays.equals(h.peer(), p.run.target)) {
             return;
         }
+        if (h.nonced() && h.nonce() != p.nonce) {
+            return;
+        }
         if (h.reason() == null) {
-            if (h.nonce() != p.nonce) {
+            if (!h.nonced()) {
                 return;
             }
             p.run.received++;
             p.run.rttSumNanos += System.nanoTime() - p.sentNanos;
         } else {
             p.run.error = h.reason();
+            if (!h.nonced()) {
+                return; // cannot tell a router's short quote from a forgery: the reason, should the echo time out
+            }
         }
         close(p);
     }
@@ -242,6 +293,9 @@ final class IcmpLoop implements Runnable {
 
     private void finish(IcmpRun run, IcmpOutcome outcome) {
         run.done = true;
+        if (run.socket != null) {
+            run.socket.runs--;
+        }
         try {
             run.req.done().accept(outcome);
         } catch (RuntimeException e) {
