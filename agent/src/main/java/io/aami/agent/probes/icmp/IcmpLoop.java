@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>Targets the agent would not send to: multicast, the limited broadcast {@code 255.255.255.255} and the unspecified
  * address end as {@code invalid} (the root agent is not a broadcast ping amplifier); a subnet's directed broadcast is
  * refused by the kernel (EACCES: no socket here sets SO_BROADCAST). Sockets of sources no probe uses any more are
- * closed when {@link #MAX_SOCKETS} are open, so a policy changing sources never exhausts them.
+ * closed when {@link #MAX_SOCKETS} are open, so a policy changing sources never exhausts them. A source must be an
+ * address of this host ({@code bind_error} otherwise), whatever {@code ip_nonlocal_bind} allows.
  */
 final class IcmpLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(IcmpLoop.class);
@@ -167,6 +168,10 @@ final class IcmpLoop implements Runnable {
         if (s != null || sockets.size() >= MAX_SOCKETS && !closeIdleSocket()) {
             return s;
         }
+        if (source != null && !local(source)) {
+            LOG.debug("ICMP source {} refused: not an address of this host", source);
+            return null;
+        }
         Object opened = IcmpSocket.open(six, (six ? v6 : v4) == IcmpPinger.Kind.RAW, source, (idBase + sockets.size()) & 0xffff);
         if (!(opened instanceof IcmpSocket socket)) {
             LOG.debug("ICMP socket from {} failed: errno {}", source, -(Integer) opened);
@@ -175,6 +180,19 @@ final class IcmpLoop implements Runnable {
         sockets.put(key, socket);
         polled.add(socket);
         return socket;
+    }
+
+    /**
+     * Whether {@code source} is an address of this host (an interface's, or loopback's: all of 127/8 is local). The
+     * kernel binds a non-local one too where {@code net.ipv4.ip_nonlocal_bind} is set (keepalived, HAProxy hosts): the
+     * root agent would then send echoes under another host's address, and their replies would go to that host.
+     */
+    private static boolean local(InetAddress source) {
+        try {
+            return source.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(source) != null;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Closes a socket no run uses (a source the policy dropped); false when every one is in use. */

@@ -121,6 +121,36 @@ class IcmpNetnsTest {
         }
     }
 
+    /**
+     * Where {@code net.ipv4.ip_nonlocal_bind} is set the kernel would bind the agent's socket to another host's address:
+     * echoes sent under it would have their replies sent to that host (a reflector). A source not of this host is a
+     * bind_error, whatever the sysctl.
+     */
+    @Test
+    void aSourceNotOfThisHostIsRefusedEvenWhereNonlocalBindIsAllowed() throws Exception {
+        NetnsHost h = lan.addHost();
+        h.run("sysctl", "-q", "-w", "net.ipv4.ip_nonlocal_bind=1");
+        String other = h.address().substring(0, h.address().lastIndexOf('.')) + ".251";
+        IcmpOutcome[] out = new IcmpOutcome[2];
+        NetnsThread.run(h.name(), () -> {
+            try (IcmpPinger inside = IcmpPinger.open(IcmpPinger.Mode.RAW)) {
+                out[0] = once(inside, lan.rootAddress(), other);
+                out[1] = once(inside, lan.rootAddress(), h.address());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(out[0].reason()).isEqualTo(ProbeReason.BIND_ERROR);
+        assertThat(out[0].sent()).isZero();
+        assertThat(out[1].reason()).as("its own address still works").isEqualTo(ProbeReason.OK);
+    }
+
+    private static IcmpOutcome once(IcmpPinger p, String target, String source) throws Exception {
+        CompletableFuture<IcmpOutcome> f = new CompletableFuture<>();
+        p.start(new IcmpRequest(InetAddress.getByName(target), InetAddress.getByName(source), 1, 10, 500, f::complete));
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
     /** Sends to {@code to} an ICMP host unreachable quoting an echo to {@code target}: whole (a wrong nonce) or 8 bytes. */
     private static void forgeError(byte[] to, byte[] target, int id, int seq, boolean whole) {
         byte[] echo = IcmpPackets.echo(false, true, id, seq, 0x5a5a5a5a5a5a5a5aL);
