@@ -1,5 +1,6 @@
 package io.aami.agent.probes.icmp;
 
+import io.aami.contract.probes.IcmpProbeRules;
 import io.aami.contract.probes.ProbeReason;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -77,9 +78,7 @@ final class IcmpLoop implements Runnable {
 
     /** Whether the agent refuses to send echoes to {@code a}: one echo would reach many hosts, or none. */
     static boolean refusedTarget(InetAddress a) {
-        byte[] b = a.getAddress();
-        boolean limitedBroadcast = b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
-        return a.isMulticastAddress() || a.isAnyLocalAddress() || limitedBroadcast;
+        return IcmpProbeRules.targetProblem(a) != null; // checked again here: a host name may resolve to one
     }
 
     void submit(IcmpRequest request) {
