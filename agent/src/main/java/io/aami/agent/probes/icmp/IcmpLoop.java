@@ -62,6 +62,8 @@ final class IcmpLoop implements Runnable {
     private final IcmpPollSet pollSet = new IcmpPollSet();
     private long order;
     private volatile boolean closed;
+    /** Set once the loop thread has left: its sockets are closed, later requests end at once. */
+    private volatile boolean ended;
 
     IcmpLoop(IcmpPinger.Kind v4, IcmpPinger.Kind v6, int wakeFd, SecureRandom random) {
         this.v4 = v4;
@@ -83,7 +85,19 @@ final class IcmpLoop implements Runnable {
 
     void submit(IcmpRequest request) {
         submitted.offer(request);
-        wake();
+        if (ended) {
+            endSubmitted(); // the loop is gone (closed, or failed): answer now, and queue nothing for ever
+        } else {
+            wake();
+        }
+    }
+
+    /** Ends every request submitted but not started, as a timeout (the engine's own verdict on a silent pinger). */
+    private void endSubmitted() {
+        IcmpRequest r;
+        while ((r = submitted.poll()) != null) {
+            finish(new IcmpRun(r), IcmpOutcome.failed(ProbeReason.TIMEOUT, 0));
+        }
     }
 
     void close() {
@@ -95,7 +109,11 @@ final class IcmpLoop implements Runnable {
         if (wakePending.compareAndSet(false, true)) {
             byte[] one = new byte[8];
             IcmpPackets.putNativeInt(one, 0, 1);
-            LibC.write(wakeFd, one, 8);
+            synchronized (this) {
+                if (!ended) {
+                    LibC.write(wakeFd, one, 8); // never once it is closed: its number may be another file's by then
+                }
+            }
         }
     }
 
@@ -108,7 +126,19 @@ final class IcmpLoop implements Runnable {
         } catch (RuntimeException | Error e) {
             LOG.error("ICMP probe loop failed; ICMP probes in flight end as timeouts: {}", e.toString(), e);
         } finally {
+            synchronized (this) {
+                ended = true;
+            }
+            for (Timer t : timers) {
+                if (!t.run.done) {
+                    finish(t.run, IcmpOutcome.failed(ProbeReason.TIMEOUT, t.run.sent)); // in flight at shutdown
+                }
+            }
+            timers.clear();
+            endSubmitted();
             sockets.values().forEach(IcmpSocket::close);
+            sockets.clear();
+            polled.clear();
             LibC.close(wakeFd);
         }
     }

@@ -101,4 +101,31 @@ class IcmpPingerTest {
             assertThat(fresh.socketsOpen()).isLessThanOrEqualTo(IcmpLoop.MAX_SOCKETS);
         }
     }
+
+    /**
+     * Shutdown stops the loop cleanly: a probe in flight is answered (a timeout) rather than left waiting, the sockets
+     * and eventfd are closed, and a probe started afterwards is answered at once instead of queued for ever.
+     */
+    @Test
+    void shutdownAnswersProbesInFlightAndClosesEveryDescriptor() throws Exception {
+        long before = openFds();
+        IcmpPinger p = IcmpPinger.open(IcmpPinger.Mode.RAW);
+        CompletableFuture<IcmpOutcome> running = new CompletableFuture<>();
+        p.start(new IcmpRequest(InetAddress.getByName("127.0.0.1"), null, 100, 100, 1_000, running::complete));
+        Thread.sleep(200);
+        p.close();
+        IcmpOutcome o = running.get(2, TimeUnit.SECONDS);
+        assertThat(o.reason()).isEqualTo(ProbeReason.TIMEOUT);
+        assertThat(o.sent()).isBetween(1, 99);
+        CompletableFuture<IcmpOutcome> late = new CompletableFuture<>();
+        p.start(new IcmpRequest(InetAddress.getByName("127.0.0.1"), null, 1, 10, 1_000, late::complete));
+        assertThat(late.get(2, TimeUnit.SECONDS).reason()).isEqualTo(ProbeReason.TIMEOUT);
+        assertThat(openFds()).isLessThanOrEqualTo(before);
+    }
+
+    private static long openFds() throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
 }
