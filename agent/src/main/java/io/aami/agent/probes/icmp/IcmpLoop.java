@@ -3,11 +3,8 @@ package io.aami.agent.probes.icmp;
 import io.aami.contract.probes.IcmpProbeRules;
 import io.aami.contract.probes.ProbeReason;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.security.SecureRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class IcmpLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(IcmpLoop.class);
     /** Sockets bound to distinct source addresses at once; a source is a local address, so this is generous. */
-    static final int MAX_SOCKETS = 64;
+    static final int MAX_SOCKETS = IcmpSockets.MAX_SOCKETS;
     /** How long a send waits when its socket has {@link IcmpSocket#MAX_OUTSTANDING} echoes in flight. */
     private static final long RETRY_NANOS = 10_000_000L;
     private static final int ENOBUFS = 105;
@@ -53,8 +50,7 @@ final class IcmpLoop implements Runnable {
     private final ConcurrentLinkedQueue<IcmpRequest> submitted = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at - b.at, 0)
             : Long.compare(a.order, b.order));
-    private final Map<List<Object>, IcmpSocket> sockets = new HashMap<>();
-    private final List<IcmpSocket> polled = new ArrayList<>();
+    private final IcmpSockets sockets;
     private final SecureRandom random;
     private final byte[] eventBuf = new byte[8];
     /** Raw sockets' identifiers: this, then the next ones, in the order the sockets open (random per process). */
@@ -71,6 +67,7 @@ final class IcmpLoop implements Runnable {
         this.wakeFd = wakeFd;
         this.random = random;
         this.idBase = 1 + random.nextInt(65_535);
+        this.sockets = new IcmpSockets(v4, v6, idBase);
     }
 
     /** An echo's nonce: unpredictable from any other (each probed host sees its own echoes' nonces). */
@@ -136,9 +133,7 @@ final class IcmpLoop implements Runnable {
             }
             timers.clear();
             endSubmitted();
-            sockets.values().forEach(IcmpSocket::close);
-            sockets.clear();
-            polled.clear();
+            sockets.closeAll();
             LibC.close(wakeFd);
         }
     }
@@ -153,6 +148,7 @@ final class IcmpLoop implements Runnable {
         Timer next = timers.peek();
         long waitNanos = next == null ? -1 : Math.max(0, next.at - System.nanoTime());
         int timeoutMs = waitNanos < 0 ? -1 : (int) Math.min(60_000, (waitNanos + 999_999) / 1_000_000);
+        List<IcmpSocket> polled = sockets.polled;
         if (pollSet.poll(wakeFd, polled, timeoutMs) <= 0) {
             return; // timeout, or EINTR: timers run next iteration
         }
@@ -178,7 +174,7 @@ final class IcmpLoop implements Runnable {
             finish(run, IcmpOutcome.failed(ProbeReason.NOT_PERMITTED, 0));
             return;
         }
-        IcmpSocket socket = socketFor(six, req.source());
+        IcmpSocket socket = sockets.get(six, req.source());
         if (socket == null) {
             finish(run, IcmpOutcome.failed(ProbeReason.BIND_ERROR, 0));
             return;
@@ -191,57 +187,11 @@ final class IcmpLoop implements Runnable {
         schedule(run.nextSendAt, run, null);
     }
 
-    private IcmpSocket socketFor(boolean six, InetAddress source) {
-        List<Object> key = Arrays.asList(six, source);
-        IcmpSocket s = sockets.get(key);
-        if (s != null || sockets.size() >= MAX_SOCKETS && !closeIdleSocket()) {
-            return s;
-        }
-        if (source != null && !local(source)) {
-            LOG.debug("ICMP source {} refused: not an address of this host", source);
-            return null;
-        }
-        Object opened = IcmpSocket.open(six, (six ? v6 : v4) == IcmpPinger.Kind.RAW, source, (idBase + sockets.size()) & 0xffff);
-        if (!(opened instanceof IcmpSocket socket)) {
-            LOG.debug("ICMP socket from {} failed: errno {}", source, -(Integer) opened);
-            return null;
-        }
-        sockets.put(key, socket);
-        polled.add(socket);
-        return socket;
-    }
-
-    /**
-     * Whether {@code source} is an address of this host (an interface's, or loopback's: all of 127/8 is local). The
-     * kernel binds a non-local one too where {@code net.ipv4.ip_nonlocal_bind} is set (keepalived, HAProxy hosts): the
-     * root agent would then send echoes under another host's address, and their replies would go to that host.
-     */
-    private static boolean local(InetAddress source) {
-        try {
-            return source.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(source) != null;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
-    /** Closes a socket no run uses (a source the policy dropped); false when every one is in use. */
-    private boolean closeIdleSocket() {
-        for (var it = sockets.entrySet().iterator(); it.hasNext(); ) {
-            IcmpSocket idle = it.next().getValue();
-            if (idle.runs == 0 && idle.outstanding == 0) {
-                it.remove();
-                polled.remove(idle);
-                idle.close();
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Tests: the sockets open now. */
     int socketsOpen() {
         return sockets.size();
     }
+
 
     /** Timers run per iteration at most: between batches the loop reads replies, so a burst cannot overflow the socket. */
     private static final int TIMERS_PER_ITERATION = 256;
