@@ -111,8 +111,7 @@ final class Derivation {
                 downstream(down.cut(maxRemotes, maxProcesses, d -> new Down(d.family(), d.lHi(), d.lLo(), d.lPort(), 0, 0, true))),
                 connections(states.cut(maxRemotes, maxProcesses, c -> new State(c.state(), c.localPort(), (byte) 0, 0, 0, c.localPort() < 0 ? OTHER_PORT : NO_PORT, true))),
                 new DiscoveryView.Seen(tcp, s.size - tcp, scan.processesSeen, scan.processesUnreadable, scan.unowned(),
-                        scan.tablesUnreadable, scan.linesSkipped, 1 + scan.namespaces.size(), scan.namespacesSkipped,
-                        scan.processesUncached));
+                        scan.tablesUnreadable, scan.linesSkipped, 1 + scan.namespaces.size(), scan.namespacesSkipped));
     }
 
     /** Never 0 (an empty key of {@link InodeIndex}). */

@@ -27,9 +27,9 @@ import java.util.List;
  *       processes), {@code aami_agent_discovery_processes_unreadable}, {@code aami_agent_discovery_sockets_unowned} (held by
  *       a process not found), {@code aami_agent_discovery_processes}, {@code aami_agent_discovery_sockets{protocol}},
  *       {@code aami_agent_discovery_namespaces} (network namespaces read, this agent's included) and
- *       {@code aami_agent_discovery_namespaces_skipped} (past {@code discovery.max_namespaces}; then partial is 1),
- *       {@code aami_agent_discovery_processes_uncached} (processes the last scan listed but did not keep in the
- *       descriptor cache, past its bound: they cost a listing each scan; not partial)</li>
+ *       {@code aami_agent_discovery_namespaces_skipped} (past {@code discovery.max_namespaces}; then partial is 1)</li>
+ *   <li>{@code aami_agent_discovery_processes_uncached}: processes the last scan listed but did not keep in the
+ *       descriptor cache, past its bound ({@link FdCache#MAX_DESCRIPTORS}): each costs a listing every scan</li>
  *   <li>{@code aami_agent_discovery_scans_total{result="ok|error"}}, {@code aami_agent_discovery_scan_duration_seconds} (the last scan's
  *       wall time), {@code aami_agent_discovery_last_scan_timestamp_seconds}</li>
  * </ul>
@@ -49,12 +49,13 @@ final class DiscoveryMetrics implements MultiCollector {
             "remote_port", "status"};
     private static final String[] SEEN = {"aami_agent_discovery_partial", "aami_agent_discovery_processes_unreadable",
             "aami_agent_discovery_sockets_unowned", "aami_agent_discovery_processes", "aami_agent_discovery_sockets", "aami_agent_discovery_namespaces",
-            "aami_agent_discovery_namespaces_skipped", "aami_agent_discovery_processes_uncached"};
+            "aami_agent_discovery_namespaces_skipped"};
 
     private volatile DiscoveryView view;
     final Counter scans;
     final Gauge duration;
     final Gauge lastScan;
+    final Gauge uncached;
 
     DiscoveryMetrics(PrometheusRegistry registry) {
         scans = Counter.builder().name("aami_agent_discovery_scans_total").help("Host discovery scans, by result")
@@ -65,6 +66,8 @@ final class DiscoveryMetrics implements MultiCollector {
                 .help("Wall time of the last discovery scan").register(registry);
         lastScan = Gauge.builder().name("aami_agent_discovery_last_scan_timestamp_seconds")
                 .help("Unix time of the last successful discovery scan").register(registry);
+        uncached = Gauge.builder().name("aami_agent_discovery_processes_uncached")
+                .help("Processes the last scan listed but did not cache, past the descriptor cache's bound").register(registry);
         registry.register(this);
     }
 
@@ -101,9 +104,7 @@ final class DiscoveryMetrics implements MultiCollector {
                         .dataPoint(point(Labels.of("protocol", "udp"), seen.udpSockets())).build(),
                 single(SEEN[5], "Network namespaces the last scan read sockets in (this agent's included)", seen.namespaces()),
                 single(SEEN[6], "Network namespaces the last scan did not read, past discovery.max_namespaces",
-                        seen.namespacesSkipped()),
-                single(SEEN[7], "Processes the last scan listed but did not cache, past the descriptor cache's bound",
-                        seen.processesUncached()));
+                        seen.namespacesSkipped()));
     }
 
     private static GaugeSnapshot family(String name, String help, String[] labelNames, List<DiscoveryView.Row> rows) {
@@ -124,6 +125,6 @@ final class DiscoveryMetrics implements MultiCollector {
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(SERVERS, UPSTREAM, DOWNSTREAM, CONNECTIONS, SEEN[0], SEEN[1], SEEN[2], SEEN[3], SEEN[4], SEEN[5], SEEN[6], SEEN[7]);
+        return List.of(SERVERS, UPSTREAM, DOWNSTREAM, CONNECTIONS, SEEN[0], SEEN[1], SEEN[2], SEEN[3], SEEN[4], SEEN[5], SEEN[6]);
     }
 }

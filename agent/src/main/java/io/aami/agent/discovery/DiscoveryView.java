@@ -14,16 +14,15 @@ record DiscoveryView(List<Row> servers, List<Row> upstream, List<Row> downstream
     /**
      * {@code processesUnreadable}: processes whose descriptors could not be listed (their sockets are in the
      * families under an empty process name); {@code unowned}: sockets held by a process the scan did not find;
-     * {@code namespaces}: network namespaces read (this process's included); {@code namespacesSkipped}: past the bound;
-     * {@code processesUncached}: processes whose descriptors were not cached, past the cache's bound ({@link FdCache}).
+     * {@code namespaces}: network namespaces read (this process's included); {@code namespacesSkipped}: past the bound.
      */
     record Seen(int tcpSockets, int udpSockets, int processes, int processesUnreadable, int unowned, int tablesUnreadable,
-                int linesSkipped, int namespaces, int namespacesSkipped, int processesUncached) {
+                int linesSkipped, int namespaces, int namespacesSkipped) {
         boolean partial() {
             return processesUnreadable > 0 || tablesUnreadable > 0 || namespacesSkipped > 0;
         }
     }
 
     static final DiscoveryView EMPTY = new DiscoveryView(List.of(), List.of(), List.of(), List.of(),
-            new Seen(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            new Seen(0, 0, 0, 0, 0, 0, 0, 0, 0));
 }

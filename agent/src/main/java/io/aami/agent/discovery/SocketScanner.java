@@ -71,6 +71,11 @@ final class SocketScanner {
         this.walk = new DescriptorWalk(procRoot, index, cache, this::describe, maxCachedDescriptors);
     }
 
+    /** Processes the last scan could not cache, past the descriptor cache's bound ({@link FdCache}). */
+    int processesUncached() {
+        return scan.processesUncached;
+    }
+
     /** Tests: descriptors in the cache now. */
     long cachedDescriptors() {
         return walk.cachedDescriptors();
