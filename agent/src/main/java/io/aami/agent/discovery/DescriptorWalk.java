@@ -35,7 +35,7 @@ final class DescriptorWalk {
         static final Outcome NONE = new Outcome(false, false, 0);
     }
 
-    private final FdCache fds = new FdCache();
+    private final FdCache fds;
     private final FdCache.Builder builder = new FdCache.Builder();
     private final BitSet unreadable = new BitSet();
     /** Sockets the last walk left without owner. */
@@ -50,7 +50,9 @@ final class DescriptorWalk {
     private int fullScans;
 
     /** {@code procRoot}: its {@code self/fd} tells whether this kernel gives open-file counts (Linux 6.2 and later). */
-    DescriptorWalk(Path procRoot, InodeIndex index, OwnerCache cache, BiFunction<Path, Integer, ProcessInfo> describe) {
+    DescriptorWalk(Path procRoot, InodeIndex index, OwnerCache cache, BiFunction<Path, Integer, ProcessInfo> describe,
+                   long maxCachedDescriptors) {
+        this.fds = new FdCache(maxCachedDescriptors);
         this.countsKnown = count(procRoot.resolve("self")) > 0;
         this.index = index;
         this.cache = cache;
@@ -72,6 +74,7 @@ final class DescriptorWalk {
         boolean visitedAll = pass(dirs, full, false);
         boolean complete = visitedAll && (this.left == 0 || missedTwice() && pass(dirs, false, true));
         rememberMissed(complete);
+        scan.processesUncached = fds.takeRefused();
         this.scan = null;
         return new Outcome(visitedAll, complete, unreadable.cardinality());
     }
@@ -187,6 +190,11 @@ final class DescriptorWalk {
         }
         e.verified = end == e.fds.length ? 0 : end;
         return true;
+    }
+
+    /** Tests: the descriptors cached now. */
+    long cachedDescriptors() {
+        return fds.descriptors();
     }
 
     /** Gives socket {@code i} (if any, and unowned) to {@code pid}; returns the process's index in the scan (described once). */

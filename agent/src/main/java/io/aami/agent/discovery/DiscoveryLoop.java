@@ -57,6 +57,7 @@ final class DiscoveryLoop implements Runnable {
             metrics.duration.set((System.nanoTime() - start) / 1e9);
             metrics.lastScan.set(clock.millis() / 1000.0);
             metrics.scans.labelValues("ok").inc();
+            metrics.uncached.set(scanner.processesUncached());
             if (failing) {
                 LOG.info("host discovery scans again");
             }

@@ -28,6 +28,8 @@ import java.util.List;
  *       a process not found), {@code aami_agent_discovery_processes}, {@code aami_agent_discovery_sockets{protocol}},
  *       {@code aami_agent_discovery_namespaces} (network namespaces read, this agent's included) and
  *       {@code aami_agent_discovery_namespaces_skipped} (past {@code discovery.max_namespaces}; then partial is 1)</li>
+ *   <li>{@code aami_agent_discovery_processes_uncached}: processes the last scan listed but did not keep in the
+ *       descriptor cache, past its bound ({@link FdCache#MAX_DESCRIPTORS}): each costs a listing every scan</li>
  *   <li>{@code aami_agent_discovery_scans_total{result="ok|error"}}, {@code aami_agent_discovery_scan_duration_seconds} (the last scan's
  *       wall time), {@code aami_agent_discovery_last_scan_timestamp_seconds}</li>
  * </ul>
@@ -53,6 +55,7 @@ final class DiscoveryMetrics implements MultiCollector {
     final Counter scans;
     final Gauge duration;
     final Gauge lastScan;
+    final Gauge uncached;
 
     DiscoveryMetrics(PrometheusRegistry registry) {
         scans = Counter.builder().name("aami_agent_discovery_scans_total").help("Host discovery scans, by result")
@@ -63,6 +66,8 @@ final class DiscoveryMetrics implements MultiCollector {
                 .help("Wall time of the last discovery scan").register(registry);
         lastScan = Gauge.builder().name("aami_agent_discovery_last_scan_timestamp_seconds")
                 .help("Unix time of the last successful discovery scan").register(registry);
+        uncached = Gauge.builder().name("aami_agent_discovery_processes_uncached")
+                .help("Processes the last scan listed but did not cache, past the descriptor cache's bound").register(registry);
         registry.register(this);
     }
 

@@ -13,8 +13,16 @@ import java.util.Map;
  * and whose cached sockets all still exist is not listed again; a changed one is listed, and only its new
  * descriptors, and those whose socket is gone, are read with {@code readlink}. Issue 11's budget: a
  * {@code readlink} per descriptor per scan was most of a scan's CPU at 10,000 sockets.
+ *
+ * <p>Bounded in total ({@link #MAX_DESCRIPTORS} descriptors over every process, a process counting one more for itself):
+ * the cache lives in the root agent, and any local user can open many processes of many descriptors each. A process
+ * whose entry would pass the bound is not cached (it is listed and read again each scan it is needed, as without a
+ * cache) and counted ({@link #refused}, the scan's {@code processes_uncached}).
  */
 final class FdCache {
+    /** About 12 bytes a descriptor: at most some 12 MiB of cache, a host's 10,000 sockets many times over. */
+    static final int MAX_DESCRIPTORS = 1 << 20;
+
     /** One process's descriptors, sorted by number. */
     static final class Entry {
         final long count;
@@ -96,25 +104,69 @@ final class FdCache {
     }
 
     private final Map<Integer, Entry> entries = new HashMap<>();
+    private final long maxDescriptors;
+    /** Descriptors cached over every entry, each entry counting one more ({@link #weight}). */
+    private long descriptors;
+    private int refused;
+
+    FdCache() {
+        this(MAX_DESCRIPTORS);
+    }
+
+    FdCache(long maxDescriptors) {
+        this.maxDescriptors = maxDescriptors;
+    }
 
     Entry get(int pid) {
         return entries.get(pid);
     }
 
+    /** Caches {@code entry} for {@code pid} in place of the last one; past the bound, drops both and counts a refusal. */
     void put(int pid, Entry entry) {
+        remove(pid);
+        if (descriptors + weight(entry) > maxDescriptors) {
+            refused++;
+            return;
+        }
         entries.put(pid, entry);
+        descriptors += weight(entry);
     }
 
     void remove(int pid) {
-        entries.remove(pid);
+        Entry old = entries.remove(pid);
+        if (old != null) {
+            descriptors -= weight(old);
+        }
     }
 
     /** Forgets the processes that are gone (not in {@code live}). */
     void retain(BitSet live) {
-        entries.keySet().removeIf(pid -> !live.get(pid));
+        entries.entrySet().removeIf(e -> {
+            boolean gone = !live.get(e.getKey());
+            if (gone) {
+                descriptors -= weight(e.getValue());
+            }
+            return gone;
+        });
     }
 
     int size() {
         return entries.size();
+    }
+
+    /** Descriptors cached (each process counting one more), never past the bound. */
+    long descriptors() {
+        return descriptors;
+    }
+
+    /** Processes not cached since the last call, past the bound; resets the count. */
+    int takeRefused() {
+        int n = refused;
+        refused = 0;
+        return n;
+    }
+
+    private static long weight(Entry e) {
+        return e.fds.length + 1L;
     }
 }

@@ -22,6 +22,8 @@ final class Scan {
     /** What the descriptor walk read: {@code fd} directories listed and links read (the scan's main cost). */
     int directoriesListed;
     int linksRead;
+    /** Processes the walk listed but could not cache, past {@link FdCache#MAX_DESCRIPTORS}. */
+    int processesUncached;
     /** The pids whose {@code fd} directory this scan listed (the others were answered from the cache, or not needed). */
     final java.util.BitSet listed = new java.util.BitSet();
 
@@ -36,6 +38,7 @@ final class Scan {
         linesSkipped = 0;
         directoriesListed = 0;
         linksRead = 0;
+        processesUncached = 0;
         listed.clear();
     }
 

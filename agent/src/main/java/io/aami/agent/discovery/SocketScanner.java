@@ -56,6 +56,11 @@ final class SocketScanner {
     }
 
     SocketScanner(Path procRoot, Path passwd, int maxNamespaces, int maxTableBytes) {
+        this(procRoot, passwd, maxNamespaces, maxTableBytes, FdCache.MAX_DESCRIPTORS);
+    }
+
+    /** {@code maxCachedDescriptors}: the descriptor cache's bound ({@link FdCache}); tests lower it. */
+    SocketScanner(Path procRoot, Path passwd, int maxNamespaces, int maxTableBytes, long maxCachedDescriptors) {
         this.procRoot = procRoot;
         this.maxTableBytes = maxTableBytes;
         for (int t = 0; t < TABLES.length; t++) {
@@ -63,7 +68,17 @@ final class SocketScanner {
         }
         this.users = new Users(passwd);
         this.namespaces = new Namespaces(procRoot, maxNamespaces);
-        this.walk = new DescriptorWalk(procRoot, index, cache, this::describe);
+        this.walk = new DescriptorWalk(procRoot, index, cache, this::describe, maxCachedDescriptors);
+    }
+
+    /** Processes the last scan could not cache, past the descriptor cache's bound ({@link FdCache}). */
+    int processesUncached() {
+        return scan.processesUncached;
+    }
+
+    /** Tests: descriptors in the cache now. */
+    long cachedDescriptors() {
+        return walk.cachedDescriptors();
     }
 
     /** Scans now; the result is valid until the next call. */

@@ -47,6 +47,10 @@ public final class ValidatedProbes {
             throw new InvalidProbeException("source_ip", "source_ip " + source.getHostAddress() + " and target_ip "
                     + targetAddress.getHostAddress() + " are of different address families");
         }
+        String refused = protocol.icmp() && targetAddress != null ? IcmpProbeRules.targetProblem(targetAddress) : null;
+        if (refused != null) {
+            throw new InvalidProbeException("target_ip", "target_ip " + refused);
+        }
         byte[] payload = Hex.decode("payload", task.payload(), ProbeLimits.MAX_UDP_PAYLOAD_BYTES);
         byte[] expect = Hex.decode("expect", task.expect(), ProbeLimits.MAX_UDP_PAYLOAD_BYTES);
         boolean noReplyOk = Boolean.TRUE.equals(task.udpNoReplyOk());

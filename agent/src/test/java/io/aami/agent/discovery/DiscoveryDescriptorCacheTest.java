@@ -68,6 +68,61 @@ class DiscoveryDescriptorCacheTest {
         }
     }
 
+    /**
+     * A local user's process of many descriptors cannot grow the root agent's cache past its bound: past it the process
+     * is not cached (listed again each full scan, its sockets still found) and counted in {@code processes_uncached}.
+     */
+    @Test
+    void aProcessPastTheCacheBoundIsNotCachedButStillScannedAndCounted() throws Exception {
+        int pairs = 300;
+        long bound = 2L * pairs; // below the child's own descriptors (its sockets, the listener, the JVM's files)
+        Process child = SocketChildren.start(dir, NAME, Crowd.class, List.of(Integer.toString(pairs)));
+        try {
+            BufferedReader from = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            int port = Integer.parseInt(from.readLine().split(" ")[1]);
+            SocketScanner scanner = new SocketScanner(Path.of("/proc"), Users.PASSWD, 0, SocketScanner.MAX_TABLE_BYTES, bound);
+            Derivation derivation = new Derivation(50, 200);
+            Scan scan = scanner.scan();
+            assertThat(scan.processesUncached).as("the child, past the bound, is counted").isPositive();
+            assertThat(scanner.processesUncached()).isPositive();
+            assertThat(scanner.cachedDescriptors()).isLessThanOrEqualTo(bound);
+            for (int i = 1; i < OwnerCache.FULL_EVERY; i++) {
+                scanner.scan();
+                assertThat(scanner.cachedDescriptors()).isLessThanOrEqualTo(bound);
+            }
+            scan = scanner.scan(); // the next full scan
+            assertThat(scan.listed.get((int) child.pid())).as("not cached: listed again").isTrue();
+            assertThat(inbound(derivation.derive(scan), port)).as("its sockets still found").isEqualTo(pairs);
+            assertThat(scanner.cachedDescriptors()).isLessThanOrEqualTo(bound);
+        } finally {
+            child.getOutputStream().close();
+            child.destroy();
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The cache's count of descriptors follows every replacement, removal and retain, so the bound holds over time. */
+    @Test
+    void theCacheCountsWhatItHoldsThroughReplacementsAndRemovals() {
+        FdCache cache = new FdCache(10);
+        cache.put(1, new FdCache.Entry(3, new int[] {0, 1, 2}, new long[3]));
+        cache.put(2, new FdCache.Entry(5, new int[] {0, 1, 2, 3, 4}, new long[5]));
+        assertThat(cache.descriptors()).isEqualTo(10);
+        cache.put(3, new FdCache.Entry(0, new int[0], new long[0]));
+        assertThat(cache.get(3)).as("past the bound: not cached").isNull();
+        assertThat(cache.takeRefused()).isEqualTo(1);
+        assertThat(cache.takeRefused()).isZero();
+        cache.put(2, new FdCache.Entry(1, new int[] {7}, new long[1]));
+        assertThat(cache.descriptors()).as("a replaced entry's descriptors are given back").isEqualTo(6);
+        cache.put(1, new FdCache.Entry(9, new int[9], new long[9]));
+        assertThat(cache.get(1)).as("a replacement past the bound drops the old entry too").isNull();
+        assertThat(cache.descriptors()).isEqualTo(2);
+        java.util.BitSet live = new java.util.BitSet();
+        cache.retain(live);
+        assertThat(cache.descriptors()).isZero();
+        assertThat(cache.size()).isZero();
+    }
+
     private static long inbound(DiscoveryView view, int port) {
         return view.downstream().stream().filter(r -> r.labels().get(3).equals(NAME) && r.labels().get(2).equals(Integer.toString(port)))
                 .mapToLong(DiscoveryView.Row::value).sum();

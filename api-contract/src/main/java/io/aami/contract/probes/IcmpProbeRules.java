@@ -54,6 +54,21 @@ public final class IcmpProbeRules {
         return new Result(new IcmpProbeOptions(count, interval), null, null);
     }
 
+    /**
+     * Why the agent will not ping {@code target} (an address given or resolved), or null: a multicast address, the
+     * limited broadcast {@code 255.255.255.255} or the unspecified address. The agent runs as root on every host: one
+     * echo to these reaches many hosts, or none; it is no broadcast ping amplifier (a subnet's directed broadcast the
+     * kernel refuses itself, the agent never setting SO_BROADCAST).
+     */
+    public static String targetProblem(java.net.InetAddress target) {
+        byte[] b = target.getAddress();
+        boolean limitedBroadcast = b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
+        if (target.isMulticastAddress() || limitedBroadcast || target.isAnyLocalAddress()) {
+            return "ICMP probes refuse multicast, broadcast and unspecified addresses, got " + target.getHostAddress();
+        }
+        return null;
+    }
+
     /** How long a probe of these normalized options may run: the last echo's send time plus its timeout. */
     public static long spanMs(IcmpProbeOptions normalized, int timeoutMs) {
         return (long) (normalized.count() - 1) * normalized.intervalMs() + timeoutMs;

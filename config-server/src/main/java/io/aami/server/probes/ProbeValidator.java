@@ -30,6 +30,9 @@ final class ProbeValidator {
         }
         String target = r.target() == null ? null : target(r.target().trim());
         boolean icmp = ProbeProtocol.ICMP.wire().equals(protocol);
+        if (icmp && target != null && (target.indexOf(':') >= 0 || target.matches("[0-9.]+"))) {
+            refusedIcmpTarget(target);
+        }
         int port = icmp ? noPort("target_port", r.targetPort())
                 : range("target_port", r.targetPort(), null, ProbePorts.MIN_TARGET_PORT, ProbePorts.MAX_PORT);
         Integer sourcePort = icmp ? (Integer) (r.sourcePort() == null ? null : noPort("source_port", r.sourcePort()))
@@ -105,6 +108,18 @@ final class ProbeValidator {
         }
         return ProbeProtocol.parse(raw).orElseThrow(() -> ApiException.invalid("protocol", "must be " + ProbeProtocol.names()))
                 .wire();
+    }
+
+    /** A literal ICMP target the agent will not ping ({@link IcmpProbeRules#targetProblem}) is refused now, not at run time. */
+    private static void refusedIcmpTarget(String literal) {
+        try {
+            String problem = IcmpProbeRules.targetProblem(java.net.InetAddress.getByName(literal));
+            if (problem != null) {
+                throw ApiException.invalid("target", problem);
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw ApiException.invalid("target", "'" + literal + "' is not an IP address");
+        }
     }
 
     private static String target(String t) {

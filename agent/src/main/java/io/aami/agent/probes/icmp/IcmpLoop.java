@@ -1,14 +1,12 @@
 package io.aami.agent.probes.icmp;
 
+import io.aami.contract.probes.IcmpProbeRules;
 import io.aami.contract.probes.ProbeReason;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.SplittableRandom;
+import java.security.SecureRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -21,12 +19,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A packet counts only if it matches an echo in flight on its socket: sequence, identifier (raw sockets), the
  * probed address as its source (or, for an ICMP error, as the quoted echo's destination), and for a reply the echo's
- * random nonce. Anything else (forged replies, other programs' pings) is dropped unseen by the probe.
+ * random nonce. Anything else (forged replies, other programs' pings) is dropped unseen by the probe. Nonces come
+ * from a {@link SecureRandom}: every probed host sees the nonces of its own echoes, and from a predictable generator's
+ * output (SplittableRandom's is invertible) it could forge the replies of the hosts probed after it. An ICMP error
+ * must quote the echo's nonce to end it; one quoting only the 8-byte header (old routers, or a forger who does not
+ * know the nonce) only names the reason the echo fails with if no reply comes in time.
+ *
+ * <p>Targets the agent would not send to: multicast, the limited broadcast {@code 255.255.255.255} and the unspecified
+ * address end as {@code invalid} (the root agent is not a broadcast ping amplifier); a subnet's directed broadcast is
+ * refused by the kernel (EACCES: no socket here sets SO_BROADCAST). Sockets of sources no probe uses any more are
+ * closed when {@link #MAX_SOCKETS} are open, so a policy changing sources never exhausts them. A source must be an
+ * address of this host ({@code bind_error} otherwise), whatever {@code ip_nonlocal_bind} allows.
  */
 final class IcmpLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(IcmpLoop.class);
     /** Sockets bound to distinct source addresses at once; a source is a local address, so this is generous. */
-    static final int MAX_SOCKETS = 64;
+    static final int MAX_SOCKETS = IcmpSockets.MAX_SOCKETS;
     /** How long a send waits when its socket has {@link IcmpSocket#MAX_OUTSTANDING} echoes in flight. */
     private static final long RETRY_NANOS = 10_000_000L;
     private static final int ENOBUFS = 105;
@@ -42,27 +50,51 @@ final class IcmpLoop implements Runnable {
     private final ConcurrentLinkedQueue<IcmpRequest> submitted = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at - b.at, 0)
             : Long.compare(a.order, b.order));
-    private final Map<List<Object>, IcmpSocket> sockets = new HashMap<>();
-    private final List<IcmpSocket> polled = new ArrayList<>();
-    private final SplittableRandom random;
+    private final IcmpSockets sockets;
+    private final SecureRandom random;
     private final byte[] eventBuf = new byte[8];
     /** Raw sockets' identifiers: this, then the next ones, in the order the sockets open (random per process). */
     final int idBase;
     private final IcmpPollSet pollSet = new IcmpPollSet();
     private long order;
     private volatile boolean closed;
+    /** Set once the loop thread has left: its sockets are closed, later requests end at once. */
+    private volatile boolean ended;
 
-    IcmpLoop(IcmpPinger.Kind v4, IcmpPinger.Kind v6, int wakeFd, long seed) {
+    IcmpLoop(IcmpPinger.Kind v4, IcmpPinger.Kind v6, int wakeFd, SecureRandom random) {
         this.v4 = v4;
         this.v6 = v6;
         this.wakeFd = wakeFd;
-        this.random = new SplittableRandom(seed);
-        this.idBase = random.nextInt(1, 65_536);
+        this.random = random;
+        this.idBase = 1 + random.nextInt(65_535);
+        this.sockets = new IcmpSockets(v4, v6, idBase);
+    }
+
+    /** An echo's nonce: unpredictable from any other (each probed host sees its own echoes' nonces). */
+    long nextNonce() {
+        return random.nextLong();
+    }
+
+    /** Whether the agent refuses to send echoes to {@code a}: one echo would reach many hosts, or none. */
+    static boolean refusedTarget(InetAddress a) {
+        return IcmpProbeRules.targetProblem(a) != null; // checked again here: a host name may resolve to one
     }
 
     void submit(IcmpRequest request) {
         submitted.offer(request);
-        wake();
+        if (ended) {
+            endSubmitted(); // the loop is gone (closed, or failed): answer now, and queue nothing for ever
+        } else {
+            wake();
+        }
+    }
+
+    /** Ends every request submitted but not started, as a timeout (the engine's own verdict on a silent pinger). */
+    private void endSubmitted() {
+        IcmpRequest r;
+        while ((r = submitted.poll()) != null) {
+            finish(new IcmpRun(r), IcmpOutcome.failed(ProbeReason.TIMEOUT, 0));
+        }
     }
 
     void close() {
@@ -74,7 +106,11 @@ final class IcmpLoop implements Runnable {
         if (wakePending.compareAndSet(false, true)) {
             byte[] one = new byte[8];
             IcmpPackets.putNativeInt(one, 0, 1);
-            LibC.write(wakeFd, one, 8);
+            synchronized (this) {
+                if (!ended) {
+                    LibC.write(wakeFd, one, 8); // never once it is closed: its number may be another file's by then
+                }
+            }
         }
     }
 
@@ -87,7 +123,17 @@ final class IcmpLoop implements Runnable {
         } catch (RuntimeException | Error e) {
             LOG.error("ICMP probe loop failed; ICMP probes in flight end as timeouts: {}", e.toString(), e);
         } finally {
-            sockets.values().forEach(IcmpSocket::close);
+            synchronized (this) {
+                ended = true;
+            }
+            for (Timer t : timers) {
+                if (!t.run.done) {
+                    finish(t.run, IcmpOutcome.failed(ProbeReason.TIMEOUT, t.run.sent)); // in flight at shutdown
+                }
+            }
+            timers.clear();
+            endSubmitted();
+            sockets.closeAll();
             LibC.close(wakeFd);
         }
     }
@@ -102,6 +148,7 @@ final class IcmpLoop implements Runnable {
         Timer next = timers.peek();
         long waitNanos = next == null ? -1 : Math.max(0, next.at - System.nanoTime());
         int timeoutMs = waitNanos < 0 ? -1 : (int) Math.min(60_000, (waitNanos + 999_999) / 1_000_000);
+        List<IcmpSocket> polled = sockets.polled;
         if (pollSet.poll(wakeFd, polled, timeoutMs) <= 0) {
             return; // timeout, or EINTR: timers run next iteration
         }
@@ -119,37 +166,32 @@ final class IcmpLoop implements Runnable {
     private void start(IcmpRun run) {
         IcmpRequest req = run.req;
         boolean six = req.target().getAddress().length == 16;
+        if (refusedTarget(req.target())) {
+            finish(run, IcmpOutcome.failed(ProbeReason.INVALID, 0));
+            return;
+        }
         if ((six ? v6 : v4) == IcmpPinger.Kind.NONE) {
             finish(run, IcmpOutcome.failed(ProbeReason.NOT_PERMITTED, 0));
             return;
         }
-        IcmpSocket socket = socketFor(six, req.source());
+        IcmpSocket socket = sockets.get(six, req.source());
         if (socket == null) {
             finish(run, IcmpOutcome.failed(ProbeReason.BIND_ERROR, 0));
             return;
         }
         run.socket = socket;
+        socket.runs++;
         run.target = req.target().getAddress();
         run.sockaddr = IcmpPackets.sockaddr(req.target());
         run.nextSendAt = System.nanoTime();
         schedule(run.nextSendAt, run, null);
     }
 
-    private IcmpSocket socketFor(boolean six, InetAddress source) {
-        List<Object> key = Arrays.asList(six, source);
-        IcmpSocket s = sockets.get(key);
-        if (s != null || sockets.size() >= MAX_SOCKETS) {
-            return s;
-        }
-        Object opened = IcmpSocket.open(six, (six ? v6 : v4) == IcmpPinger.Kind.RAW, source, (idBase + sockets.size()) & 0xffff);
-        if (!(opened instanceof IcmpSocket socket)) {
-            LOG.debug("ICMP socket from {} failed: errno {}", source, -(Integer) opened);
-            return null;
-        }
-        sockets.put(key, socket);
-        polled.add(socket);
-        return socket;
+    /** Tests: the sockets open now. */
+    int socketsOpen() {
+        return sockets.size();
     }
+
 
     /** Timers run per iteration at most: between batches the loop reads replies, so a burst cannot overflow the socket. */
     private static final int TIMERS_PER_ITERATION = 256;
@@ -174,7 +216,7 @@ final class IcmpLoop implements Runnable {
             return;
         }
         IcmpSocket s = run.socket;
-        IcmpRun.Pending p = new IcmpRun.Pending(run, random.nextLong());
+        IcmpRun.Pending p = new IcmpRun.Pending(run, nextNonce());
         int seq = s.claim(p);
         if (seq < 0) {
             schedule(System.nanoTime() + RETRY_NANOS, run, null); // bounded in flight: wait for a sequence to free up
@@ -207,14 +249,20 @@ final class IcmpLoop implements Runnable {
         if (p == null || !p.open || (s.raw && h.id() != s.id) || !Arrays.equals(h.peer(), p.run.target)) {
             return;
         }
+        if (h.nonced() && h.nonce() != p.nonce) {
+            return;
+        }
         if (h.reason() == null) {
-            if (h.nonce() != p.nonce) {
+            if (!h.nonced()) {
                 return;
             }
             p.run.received++;
             p.run.rttSumNanos += System.nanoTime() - p.sentNanos;
         } else {
             p.run.error = h.reason();
+            if (!h.nonced()) {
+                return; // cannot tell a router's short quote from a forgery: the reason, should the echo time out
+            }
         }
         close(p);
     }
@@ -242,6 +290,9 @@ final class IcmpLoop implements Runnable {
 
     private void finish(IcmpRun run, IcmpOutcome outcome) {
         run.done = true;
+        if (run.socket != null) {
+            run.socket.runs--;
+        }
         try {
             run.req.done().accept(outcome);
         } catch (RuntimeException e) {

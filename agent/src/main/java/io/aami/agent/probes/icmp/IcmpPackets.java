@@ -21,9 +21,16 @@ final class IcmpPackets {
 
     /**
      * An echo reply ({@code reason} null) or an error about an echo we sent ({@code reason} set): {@code id} and
-     * {@code seq} are the echo's, {@code peer} the replying host (reply) or the original destination (error).
+     * {@code seq} are the echo's, {@code peer} the replying host (reply) or the original destination (error);
+     * {@code nonced}: the packet carries the echo's {@code nonce} (a reply of 16 bytes or more, an error quoting them).
      */
-    record Heard(int id, int seq, byte[] peer, long nonce, ProbeReason reason) {
+    record Heard(int id, int seq, byte[] peer, long nonce, boolean nonced, ProbeReason reason) {
+    }
+
+    /** An error about an echo: the nonce when the quoted echo (from {@code at}, {@code len} bytes in all) reaches it. */
+    static Heard error(byte[] b, int at, int len, byte[] dst, ProbeReason reason) {
+        boolean nonced = len - at >= 16;
+        return new Heard(getShort(b, at + 4), getShort(b, at + 6), dst, nonced ? nonce(b, at + 8) : 0, nonced, reason);
     }
 
     static final Heard IGNORED = null;
@@ -69,10 +76,10 @@ final class IcmpPackets {
     static Heard parse(byte[] b, int len, boolean v6, boolean raw, byte[] from) {
         int at = 0;
         if (raw && !v6) {
-            if (len < 20 || (b[0] & 0xf0) != 0x40) {
-                return IGNORED;
-            }
             at = (b[0] & 0x0f) * 4;
+            if (len < 20 || (b[0] & 0xf0) != 0x40 || at < 20) {
+                return IGNORED; // an IHL under 5 would read the IP header as ICMP
+            }
         }
         if (len - at < 8) {
             return IGNORED;
@@ -80,8 +87,8 @@ final class IcmpPackets {
         int type = b[at] & 0xff;
         int code = b[at + 1] & 0xff;
         if (type == (v6 ? ECHO_REPLY_V6 : ECHO_REPLY_V4)) {
-            long nonce = len - at >= 16 ? nonce(b, at + 8) : 0;
-            return new Heard(getShort(b, at + 4), getShort(b, at + 6), from, nonce, null);
+            boolean nonced = len - at >= 16;
+            return new Heard(getShort(b, at + 4), getShort(b, at + 6), from, nonced ? nonce(b, at + 8) : 0, nonced, null);
         }
         if (!raw) {
             return IGNORED;
@@ -105,12 +112,16 @@ final class IcmpPackets {
                 return IGNORED;
             }
             dst = Arrays.copyOfRange(b, at + 16, at + 20);
-            icmp = at + (b[at] & 0x0f) * 4;
+            int ihl = (b[at] & 0x0f) * 4;
+            if (ihl < 20) {
+                return IGNORED; // a forged quote: its "ICMP header" would be inside its IP header
+            }
+            icmp = at + ihl;
         }
         if (len - icmp < 8 || (b[icmp] & 0xff) != (v6 ? ECHO_REQUEST_V6 : ECHO_REQUEST_V4)) {
             return IGNORED;
         }
-        return new Heard(getShort(b, icmp + 4), getShort(b, icmp + 6), dst, 0, reason);
+        return error(b, icmp, len, dst, reason);
     }
 
     static ProbeReason errorV4(int type, int code) {

@@ -55,7 +55,7 @@ public final class IcmpPinger implements AutoCloseable {
                 LOG.warn("ICMP probes are off: eventfd failed (errno {}); they report not_permitted", LibC.errno());
                 return new IcmpPinger(Kind.NONE, Kind.NONE, null);
             }
-            return new IcmpPinger(v4, v6, new IcmpLoop(v4, v6, wakeFd, new SecureRandom().nextLong()));
+            return new IcmpPinger(v4, v6, new IcmpLoop(v4, v6, wakeFd, new SecureRandom()));
         } catch (LinkageError e) {
             LOG.warn("ICMP probes are off: the native library could not be loaded ({}); they report not_permitted", e.toString());
             return new IcmpPinger(Kind.NONE, Kind.NONE, null);
@@ -102,6 +102,11 @@ public final class IcmpPinger implements AutoCloseable {
     /** Tests: the identifier of the first raw socket opened. */
     int firstRawId() {
         return loop.idBase;
+    }
+
+    /** Tests: the loop's sockets open now (read while no probe runs). */
+    int socketsOpen() {
+        return loop.socketsOpen();
     }
 
     /** What IPv4 ({@code v6} false) or IPv6 probes use. */

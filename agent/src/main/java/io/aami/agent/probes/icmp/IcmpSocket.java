@@ -23,12 +23,16 @@ final class IcmpSocket implements AutoCloseable {
     final int id;
     final IcmpRun.Pending[] slots = new IcmpRun.Pending[65_536];
     int outstanding;
+    /** Probes using this socket, finished or not ({@link IcmpLoop} closes a socket of none when it needs its place). */
+    int runs;
     private int nextSeq;
     private final byte[] buf = new byte[4_096];
     private final byte[] from = new byte[28];
     private final int[] fromLen = new int[1];
     /** recvmsg's msghdr, iovec, name and control buffers for the error queue (LP64 layout). */
-    private final Memory msg = new Memory(56 + 16 + 28 + 512 + 64);
+    private final Memory msg = new Memory(56 + 16 + 28 + 4 + CONTROL + 64);
+    /** The control buffer's size (recvmsg's msg_controllen); it starts 8-aligned, at 104. */
+    private static final int CONTROL = 512;
 
     private IcmpSocket(int fd, boolean v6, boolean raw, int id) {
         this.fd = fd;
@@ -138,8 +142,8 @@ final class IcmpSocket implements AutoCloseable {
     private void drainErrors(Consumer<IcmpPackets.Heard> sink) {
         Pointer iov = msg.share(56);
         Pointer name = msg.share(72);
-        Pointer control = msg.share(100);
-        Pointer data = msg.share(612);
+        Pointer control = msg.share(104);
+        Pointer data = msg.share(104 + CONTROL);
         for (int i = 0; i < 1_024; i++) {
             msg.clear(56);
             msg.setPointer(0, name);
@@ -147,7 +151,7 @@ final class IcmpSocket implements AutoCloseable {
             msg.setPointer(16, iov);
             msg.setLong(24, 1);
             msg.setPointer(32, control);
-            msg.setLong(40, 512);
+            msg.setLong(40, CONTROL);
             iov.setPointer(0, data);
             iov.setLong(8, 64);
             long n = LibC.recvmsg(fd, msg, LibC.MSG_ERRQUEUE | LibC.MSG_DONTWAIT);
@@ -157,19 +161,25 @@ final class IcmpSocket implements AutoCloseable {
             int errno = firstErrno(control, msg.getLong(40));
             byte[] dst = IcmpPackets.address(name.getByteArray(0, 28), msg.getInt(8));
             if (errno > 0 && dst != null && n >= 8) {
-                byte[] echo = data.getByteArray(0, 8);
-                sink.accept(new IcmpPackets.Heard(IcmpPackets.getShort(echo, 4), IcmpPackets.getShort(echo, 6), dst, 0,
-                        IcmpPackets.errno(errno)));
+                int quoted = (int) Math.min(n, 64);
+                sink.accept(IcmpPackets.error(data.getByteArray(0, quoted), 0, quoted, dst, IcmpPackets.errno(errno)));
             }
         }
     }
 
-    /** The ee_errno of the first control message (cmsghdr: len 8, level 4, type 4, then data), or 0. */
-    private static int firstErrno(Pointer control, long controlLen) {
-        if (controlLen < 20) {
+    /**
+     * The ee_errno of the first control message (cmsghdr: len 8, level 4, type 4, then a 16-byte sock_extended_err), or
+     * 0 unless it is a whole IP_RECVERR / IPV6_RECVERR message inside the {@value #CONTROL} bytes given to recvmsg.
+     */
+    private int firstErrno(Pointer control, long controlLen) {
+        if (controlLen < 32 || controlLen > CONTROL) {
             return 0;
         }
-        return control.getInt(16);
+        long cmsgLen = control.getLong(0);
+        int level = control.getInt(8);
+        int type = control.getInt(12);
+        boolean ours = v6 ? level == LibC.SOL_IPV6 && type == LibC.IPV6_RECVERR : level == LibC.SOL_IP && type == LibC.IP_RECVERR;
+        return ours && cmsgLen >= 32 && cmsgLen <= controlLen ? control.getInt(16) : 0;
     }
 
     @Override

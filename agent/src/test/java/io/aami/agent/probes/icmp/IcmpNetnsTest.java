@@ -92,6 +92,85 @@ class IcmpNetnsTest {
         }
     }
 
+    /**
+     * Forged "host unreachable" errors about the echo in flight to a silent host: one quoting the whole echo with a
+     * wrong nonce is ignored; one quoting only the 8-byte header cannot be told from a router's and only names the
+     * reason once the echo has timed out. Neither ends the echo early: a forger cannot fail a live host's echoes.
+     */
+    @Test
+    void forgedErrorsDoNotEndAnEcho() throws Exception {
+        NetnsHost silent = lan.addHost();
+        silent.run("sysctl", "-q", "-w", "net.ipv4.icmp_echo_ignore_all=1");
+        try (IcmpPinger fresh = IcmpPinger.open(IcmpPinger.Mode.RAW)) {
+            CompletableFuture<IcmpOutcome> f = new CompletableFuture<>();
+            long started = System.nanoTime();
+            fresh.start(new IcmpRequest(InetAddress.getByName(silent.address()), null, 1, 10, 1_500, f::complete));
+            int id = fresh.firstRawId();
+            int seq = id * 7 & 0xffff;
+            byte[] target = InetAddress.getByName(silent.address()).getAddress();
+            byte[] to = IcmpPackets.sockaddr(InetAddress.getByName(lan.rootAddress()));
+            Thread.sleep(100);
+            NetnsThread.run(silent.name(), () -> {
+                forgeError(to, target, id, seq, true);
+                forgeError(to, target, id, seq, false);
+            });
+            IcmpOutcome o = f.get(10, TimeUnit.SECONDS);
+            assertThat((System.nanoTime() - started) / 1_000_000).as("ended by its timeout").isGreaterThanOrEqualTo(1_400);
+            assertThat(o.received()).isZero();
+            assertThat(o.reason()).isEqualTo(ProbeReason.HOST_UNREACHABLE);
+        }
+    }
+
+    /**
+     * Where {@code net.ipv4.ip_nonlocal_bind} is set the kernel would bind the agent's socket to another host's address:
+     * echoes sent under it would have their replies sent to that host (a reflector). A source not of this host is a
+     * bind_error, whatever the sysctl.
+     */
+    @Test
+    void aSourceNotOfThisHostIsRefusedEvenWhereNonlocalBindIsAllowed() throws Exception {
+        NetnsHost h = lan.addHost();
+        h.run("sysctl", "-q", "-w", "net.ipv4.ip_nonlocal_bind=1");
+        String other = h.address().substring(0, h.address().lastIndexOf('.')) + ".251";
+        IcmpOutcome[] out = new IcmpOutcome[2];
+        NetnsThread.run(h.name(), () -> {
+            try (IcmpPinger inside = IcmpPinger.open(IcmpPinger.Mode.RAW)) {
+                out[0] = once(inside, lan.rootAddress(), other);
+                out[1] = once(inside, lan.rootAddress(), h.address());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(out[0].reason()).isEqualTo(ProbeReason.BIND_ERROR);
+        assertThat(out[0].sent()).isZero();
+        assertThat(out[1].reason()).as("its own address still works").isEqualTo(ProbeReason.OK);
+    }
+
+    private static IcmpOutcome once(IcmpPinger p, String target, String source) throws Exception {
+        CompletableFuture<IcmpOutcome> f = new CompletableFuture<>();
+        p.start(new IcmpRequest(InetAddress.getByName(target), InetAddress.getByName(source), 1, 10, 500, f::complete));
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Sends to {@code to} an ICMP host unreachable quoting an echo to {@code target}: whole (a wrong nonce) or 8 bytes. */
+    private static void forgeError(byte[] to, byte[] target, int id, int seq, boolean whole) {
+        byte[] echo = IcmpPackets.echo(false, true, id, seq, 0x5a5a5a5a5a5a5a5aL);
+        byte[] p = new byte[8 + 20 + (whole ? echo.length : 8)];
+        p[0] = 3;
+        p[1] = 1;
+        p[8] = 0x45;
+        p[8 + 9] = (byte) LibC.IPPROTO_ICMP;
+        System.arraycopy(target, 0, p, 8 + 16, 4);
+        System.arraycopy(echo, 0, p, 28, p.length - 28);
+        IcmpPackets.putShort(p, 2, IcmpPackets.checksum(p, 0, p.length));
+        int fd = LibC.socket(LibC.AF_INET, LibC.SOCK_RAW, LibC.IPPROTO_ICMP);
+        assertThat(fd).isNotNegative();
+        try {
+            assertThat(LibC.sendto(fd, p, p.length, 0, to, to.length)).isEqualTo(p.length);
+        } finally {
+            LibC.close(fd);
+        }
+    }
+
     private static void forge(byte[] to, List<int[]> idSeqs) {
         int fd = LibC.socket(LibC.AF_INET, LibC.SOCK_RAW, LibC.IPPROTO_ICMP);
         assertThat(fd).isNotNegative();
