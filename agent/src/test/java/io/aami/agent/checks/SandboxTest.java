@@ -116,8 +116,9 @@ class SandboxTest {
         CheckExecution e = plain.execute(spec);
 
         assertThat(e.timedOut()).isTrue();
-        assertThat(running(readPid(stateDir.resolve("work").resolve(spec.checkId().toString()).resolve("bg.pid"))))
-                .isFalse();
+        long background = readPid(stateDir.resolve("work").resolve(spec.checkId().toString()).resolve("bg.pid"));
+        // SIGKILL is delivered asynchronously: on a loaded machine the killed process may still be scheduled a moment later.
+        Eventually.eventually(Duration.ofSeconds(5), "the background child killed with its tree", () -> !running(background));
     }
 
     @Test
