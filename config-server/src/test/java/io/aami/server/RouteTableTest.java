@@ -68,6 +68,7 @@ class RouteTableTest {
                 new RouteTable.Route("GET", "/ui/login", Access.PUBLIC),
                 new RouteTable.Route("GET", "/ui/targets", Access.VIEWER),
                 new RouteTable.Route("GET", "/ui/targets/{id}", Access.VIEWER),
+                new RouteTable.Route("GET", "/ui/dependencies", Access.VIEWER),
                 new RouteTable.Route("POST", "/api/v1/targets/bulk", Access.OPERATOR),
                 new RouteTable.Route("GET", "/api/v1/fleet/summary", Access.VIEWER),
                 new RouteTable.Route("DELETE", "/api/v1/login/session", Access.VIEWER),
