@@ -57,6 +57,7 @@ import io.aami.server.console.bootstraptokens.BootstrapTokenPagesFeature;
 import io.aami.server.console.mytokens.MyTokensPageFeature;
 import io.aami.server.console.users.UserPagesFeature;
 import io.aami.server.console.targets.TargetPagesFeature;
+import io.aami.server.console.dependencies.DependencyPagesFeature;
 import io.aami.server.console.checks.CheckPagesFeature;
 import io.aami.server.console.probes.ProbePagesFeature;
 import io.javalin.Javalin;
@@ -213,9 +214,10 @@ public final class ServerMain {
                 ctx -> new CheckResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
         ProbeResultsFeature probeResults = f.add(ProbeResultsFeature.ROUTES,
                 ctx -> new ProbeResultsFeature(ctx, results.ingest(), targets.store(), policy.service()));
-        f.add(DiscoveryFeature.ROUTES, ctx -> new DiscoveryFeature(ctx, results.ingest(), targets.store()));
+        DiscoveryFeature discovery = f.add(DiscoveryFeature.ROUTES, ctx -> new DiscoveryFeature(ctx, results.ingest(), targets.store()));
         f.add(TargetPagesFeature.ROUTES, ctx -> new TargetPagesFeature(ctx, console.console(), targets.store(), checkResults.state(),
-                probeResults.state()));
+                probeResults.state(), discovery.service()));
+        f.add(DependencyPagesFeature.ROUTES, ctx -> new DependencyPagesFeature(ctx, console.console(), discovery.service()));
         f.add(BootstrapTokenPagesFeature.ROUTES, ctx -> new BootstrapTokenPagesFeature(ctx, console.console(), tokens.service(),
                 groups.service(), pki.caPin()));
         f.add(MyTokensPageFeature.ROUTES, ctx -> new MyTokensPageFeature(ctx, console.console(), users.tokenService()));

@@ -128,7 +128,8 @@ class AccessMatrixTest {
             entry("GET /ui/probes/new", Access.OPERATOR),
             entry("GET /ui/probes/{id}", Access.VIEWER),
             entry("GET /ui/matrix", Access.VIEWER),
-            entry("GET /ui/matrix/pairs", Access.VIEWER));
+            entry("GET /ui/matrix/pairs", Access.VIEWER),
+            entry("GET /ui/dependencies", Access.VIEWER));
 
     /** Writes a viewer may make: only to its own tokens and its own session (logout). */
     static final Set<String> VIEWER_WRITES = Set.of("POST /api/v1/me/tokens", "DELETE /api/v1/me/tokens",

@@ -35,7 +35,7 @@ class RouteTableTest {
         assertThat(lines.get(0).split("\\s+")).containsExactly("METHOD", "PATH", "ROLE");
         List<RouteTable.Route> parsed = lines.subList(1, lines.size()).stream().map(line -> line.trim().split("\\s+"))
                 .map(f -> new RouteTable.Route(f[0], f[1], Access.valueOf(f[2]))).toList();
-        assertThat(parsed).isEqualTo(served).hasSize(92);
+        assertThat(parsed).isEqualTo(served).hasSize(93);
         assertThat(Files.readString(Path.of("..", "README.md"))).as("the README's Routes section").contains(printed);
     }
 
@@ -68,6 +68,7 @@ class RouteTableTest {
                 new RouteTable.Route("GET", "/ui/login", Access.PUBLIC),
                 new RouteTable.Route("GET", "/ui/targets", Access.VIEWER),
                 new RouteTable.Route("GET", "/ui/targets/{id}", Access.VIEWER),
+                new RouteTable.Route("GET", "/ui/dependencies", Access.VIEWER),
                 new RouteTable.Route("POST", "/api/v1/targets/bulk", Access.OPERATOR),
                 new RouteTable.Route("GET", "/api/v1/fleet/summary", Access.VIEWER),
                 new RouteTable.Route("DELETE", "/api/v1/login/session", Access.VIEWER),

@@ -48,7 +48,7 @@ class EveryPageTest {
                 PageLayout.reset(console.driver());
             }
         });
-        assertThat(visited).contains("/ui");
+        assertThat(visited).contains("/ui", "/ui/dependencies");
     }
 
     /** The error pages: an id of nothing, a malformed id, a page that does not exist, an admin page a viewer asked for. */

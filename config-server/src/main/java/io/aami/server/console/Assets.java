@@ -16,7 +16,9 @@ import java.util.Optional;
  * ({@code console.3f0c…e1.css}), so a page can let browsers keep it for a year: a new build is a new name. The plain
  * name still answers (briefly cached) for anything that cannot know the hash.
  *
- * <p>Vendored libraries come from their webjar on the classpath (uPlot 1.6.30, MIT) rather than a copy in the tree.
+ * <p>Vendored libraries come from their webjar on the classpath (uPlot 1.6.30, MIT) rather than a copy in the tree,
+ * except Cytoscape.js 3.35.0 (MIT; no webjar of it in the build's repository): its minified file as npm ships it, with
+ * its licence, under {@code console/vendor}.
  */
 final class Assets {
     record Asset(byte[] bytes, String contentType, boolean hashed) {
@@ -28,6 +30,8 @@ final class Assets {
             own("secret.js"),
             own("targets.js"), own("target.js"),
             own("checks.js"),
+            own("dependencies.js"),
+            Map.entry("cytoscape.js", "/console/vendor/cytoscape-3.35.0.min.js"),
             Map.entry("uplot.js", "/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js"),
             Map.entry("uplot.css", "/META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.min.css"));
 

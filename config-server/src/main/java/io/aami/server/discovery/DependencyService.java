@@ -50,6 +50,11 @@ public final class DependencyService {
         return db.withConnection(c -> view(c, target, false, false, true));
     }
 
+    /** Services, dependencies and connections in one snapshot (the console's target page). */
+    public TargetDiscoveryView everything(UUID target) {
+        return db.inTransaction(c -> view(c, target, true, true, true));
+    }
+
     private TargetDiscoveryView view(Connection c, UUID target, boolean services, boolean edges, boolean states) throws SQLException {
         if (targets.find(c, target).isEmpty()) {
             throw ApiException.notFound("target", target);

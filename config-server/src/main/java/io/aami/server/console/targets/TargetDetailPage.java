@@ -1,5 +1,6 @@
 package io.aami.server.console.targets;
 
+import io.aami.contract.discovery.Peer;
 import io.aami.server.console.Page;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -13,5 +14,10 @@ public record TargetDetailPage(Page page, TargetDetail detail) {
         }
         return labels.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(", "));
+    }
+
+    /** A peer that is no target: its {@code discovery.inventory} name, else its address. */
+    public static String peerName(Peer peer) {
+        return peer.name() != null && !peer.name().isEmpty() ? peer.name() : peer.address();
     }
 }

@@ -4,6 +4,7 @@ import static io.aami.server.http.Access.VIEWER;
 
 import io.aami.server.checkresults.CheckStateService;
 import io.aami.server.console.Console;
+import io.aami.server.discovery.DependencyService;
 import io.aami.server.feature.ServerContext;
 import io.aami.server.http.RouteSet;
 import io.aami.server.proberesults.ProbeStateService;
@@ -12,9 +13,10 @@ import io.aami.server.targets.TargetStore;
 /**
  * The console's target pages: the list (search, filters, sort, keyset pages; bulk move and revoke for operators,
  * through {@code POST /api/v1/targets/bulk}) and one target (identity, state, checks and probes with their history
- * charts, fetched by {@code target.js} from the result history routes; revoke and delete for operators). Pages only:
- * every change goes through the targets feature's API. Depends on console (the frame), targets, checkresults and
- * proberesults.
+ * charts, fetched by {@code target.js} from the result history routes; what host discovery saw: listening services,
+ * dependencies with their resolved peers and coverage, connection states; revoke and delete for operators). Pages
+ * only: every change goes through the targets feature's API. Depends on console (the frame), targets, checkresults,
+ * proberesults and discovery.
  */
 public final class TargetPagesFeature {
     public static final String LIST = "/ui/targets";
@@ -26,8 +28,8 @@ public final class TargetPagesFeature {
             .build();
 
     public TargetPagesFeature(ServerContext ctx, Console console, TargetStore targets, CheckStateService checks,
-                              ProbeStateService probes) {
+                              ProbeStateService probes, DependencyService discovery) {
         ctx.routes().bind(ROUTES, new TargetPagesHandler(console, new TargetListService(ctx.db()),
-                new TargetDetailService(ctx.db(), targets, checks, probes)));
+                new TargetDetailService(ctx.db(), targets, checks, probes, discovery)));
     }
 }
