@@ -48,9 +48,9 @@ class ResourcesIT {
 
     private static String config(String suffix, String tokenName, int interval) {
         return "resource \"aami_group\" \"g\" {\n  name = \"g-" + suffix + "\"\n}\n\n"
-                // Not in the group: the server keeps revoked tokens, and one naming the group would keep it from being deleted.
+                // Scoped to the group: a replaced (revoked) token and the destroyed one go with the group.
                 + "resource \"aami_bootstrap_token\" \"t\" {\n  name     = \"" + tokenName + "\"\n"
-                + "  max_uses = 1\n}\n\n"
+                + "  max_uses = 1\n  group_id = aami_group.g.id\n}\n\n"
                 + "resource \"aami_check\" \"c\" {\n  name             = \"disk-" + suffix + "\"\n  interpreter      = \"sh\"\n"
                 + "  script           = \"exit 0\"\n  interval_seconds = " + interval + "\n  timeout_seconds  = 10\n  group_id         = aami_group.g.id\n}\n\n"
                 + "resource \"aami_probe\" \"p\" {\n  name             = \"ssh-" + suffix + "\"\n  target           = \"127.0.0.1\"\n"
@@ -94,6 +94,7 @@ class ResourcesIT {
         assertThat(api.get("/api/v1/checks/" + ids[2], TestServer.ADMIN).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/probes/" + ids[3], TestServer.ADMIN).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/groups/" + ids[0], TestServer.ADMIN).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/bootstrap-tokens/" + ids[1], TestServer.ADMIN).status()).isEqualTo(404);
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code aami_group} and {@code aami_target} against a real config-server with the real terraform: apply, a
  * second plan with no changes, drift after a change through the API, a target deleted outside Terraform (its
- * retired id named), import, destroy, and plan-time errors with the API's rules and messages. The first test
+ * retired id named), import, destroy (of a group with a bootstrap token scoped to it), and plan-time errors with the API's rules and messages. The first test
  * runs with every build; the others are tagged {@code terraform-long} ({@code -Pterraform}).
  */
 class TargetLifecycleIT {
@@ -52,10 +52,14 @@ class TargetLifecycleIT {
                 + "  group_id = aami_group.web.id\n  labels   = { env = \"prod\" }\n}\n";
     }
 
+    /** The example's one-use token scoped to the group: destroy revokes it, and the group must go all the same. */
+    private static final String SCOPED_TOKEN = "\nresource \"aami_bootstrap_token\" \"enroll\" {\n  name     = \"enroll web\"\n"
+            + "  max_uses = 1\n  group_id = aami_group.web.id\n}\n";
+
     @Test
     void applyThenNoChangesThenDriftThenDestroy() {
         String id = UUID.randomUUID().toString();
-        TerraformDir tf = dir().config(targetConfig(id, "web-0"));
+        TerraformDir tf = dir().config(targetConfig(id, "web-0") + SCOPED_TOKEN);
         tf.run("apply", "-auto-approve").ok();
         Api.Reply t = api.get("/api/v1/targets/" + id, TestServer.ADMIN);
         assertThat(t.status()).isEqualTo(200);
@@ -73,6 +77,8 @@ class TargetLifecycleIT {
         tf.run("destroy", "-auto-approve").ok();
         assertThat(api.get("/api/v1/targets/" + id, TestServer.ADMIN).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/groups/" + group, TestServer.ADMIN).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/bootstrap-tokens", TestServer.ADMIN).json().findValuesAsText("group_id"))
+                .as("the revoked token went with its group").doesNotContain(group);
     }
 
     @Test

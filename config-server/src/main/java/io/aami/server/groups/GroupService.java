@@ -14,19 +14,30 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Rules for groups: names unique (case-insensitively); a group still referenced cannot be deleted. Every change is audited. */
+/**
+ * Rules for groups: names unique (case-insensitively); a group still referenced cannot be deleted, except by
+ * what the {@link GroupDeletionStep}s remove with it (bootstrap tokens that can no longer enroll). Every change is audited.
+ */
 public final class GroupService {
     private final Database db;
     private final GroupStore store;
     private final AuditTrail audit;
     private final Clock clock;
+    // Filled once while features are wired (tokens registers after groups exists), read by every deletion.
+    private final List<GroupDeletionStep> deletionSteps = new CopyOnWriteArrayList<>();
 
     public GroupService(Database db, GroupStore store, AuditTrail audit, Clock clock) {
         this.db = db;
         this.store = store;
         this.audit = audit;
         this.clock = clock;
+    }
+
+    /** Runs {@code step} in every later deletion, before the group's row is deleted. */
+    public void addDeletionStep(GroupDeletionStep step) {
+        deletionSteps.add(step);
     }
 
     public GroupView create(Actor actor, GroupRequest req) {
@@ -61,6 +72,9 @@ public final class GroupService {
         try {
             db.inTransaction(c -> {
                 GroupView old = store.lock(c, id).orElseThrow(() -> ApiException.notFound("group", id));
+                for (GroupDeletionStep step : deletionSteps) {
+                    step.beforeDelete(c, actor, id);
+                }
                 if (!store.delete(c, id)) {
                     throw ApiException.notFound("group", id);
                 }
@@ -70,7 +84,7 @@ public final class GroupService {
         } catch (DataAccessException e) {
             if (e.foreignKeyViolation()) {
                 throw new ApiException(ErrorCode.IN_USE,
-                        "group " + id + " still has targets, bootstrap tokens or policies; move or delete them first");
+                        "group " + id + " still has targets, checks or probes; move or delete them first");
             }
             throw e;
         }

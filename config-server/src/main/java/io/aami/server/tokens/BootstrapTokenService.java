@@ -71,6 +71,11 @@ public final class BootstrapTokenService {
                 });
                 return token.view(now, TokenFormat.format(token.id(), secret));
             } catch (DataAccessException e) {
+                if (e.foreignKeyViolation()) {
+                    // The group was deleted between the check and the insert.
+                    throw new ApiException(io.aami.contract.ErrorCode.UNKNOWN_GROUP,
+                            "group_id: group " + req.groupId() + " does not exist");
+                }
                 // A 6-character public id can collide; draw a new one.
                 if (!e.uniqueViolation() || attempt >= ID_ATTEMPTS) {
                     throw e;

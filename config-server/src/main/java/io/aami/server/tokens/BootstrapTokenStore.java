@@ -98,6 +98,35 @@ public final class BootstrapTokenStore {
         }
     }
 
+    private static final String IN_GROUP = "SELECT " + COLUMNS + " FROM bootstrap_tokens WHERE group_id = ? ORDER BY id";
+
+    /**
+     * The group's tokens, not locked: an enrollment holds its token's lock while it waits for the group's row,
+     * which a group's deletion holds, so locking here could deadlock; {@link #deleteDead} re-checks instead.
+     */
+    public List<BootstrapToken> inGroup(Connection c, UUID groupId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(IN_GROUP)) {
+            ps.setObject(1, groupId);
+            return rows(ps);
+        }
+    }
+
+    private static final String DELETE_DEAD = "DELETE FROM bootstrap_tokens WHERE id = ? "
+            + "AND (revoked_at IS NOT NULL OR uses >= max_uses OR expires_at <= ?)";
+
+    /**
+     * Deletes the token if it can no longer enroll (false otherwise: a live token is never deleted). Its uses go
+     * with it (V005's cascade) and targets it enrolled forget it (V001's {@code SET NULL}): a later token
+     * drawing the same public id must not inherit them.
+     */
+    public boolean deleteDead(Connection c, String id, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(DELETE_DEAD)) {
+            ps.setString(1, id);
+            ps.setTimestamp(2, Timestamp.from(now));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     // Attempts with an id that matches no token are not audited (there is nothing to attach them to).
     private static final String RECORD_USE = "INSERT INTO bootstrap_token_uses (token_id, used_at, source_ip, target_id, outcome) "
             + "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM bootstrap_tokens WHERE id = ?)";

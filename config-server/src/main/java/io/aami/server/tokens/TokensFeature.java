@@ -13,7 +13,10 @@ import io.aami.server.http.RouteSet;
 import io.aami.server.targets.TargetService;
 import io.aami.server.targets.TargetStore;
 
-/** Bootstrap tokens: the admin API. Depends on audit, groups and targets; registration redeems tokens from its {@link #store}. */
+/**
+ * Bootstrap tokens: the admin API. Depends on audit, groups and targets; registration redeems tokens from its
+ * {@link #store}; a group's deletion deletes its tokens that can no longer enroll ({@link GroupTokenCleanup}).
+ */
 public final class TokensFeature {
     public static final RouteSet<BootstrapTokenHandler> ROUTES = RouteSet.of(BootstrapTokenHandler.class)
             .post(BOOTSTRAP_TOKENS, BootstrapTokenHandler::create, OPERATOR)
@@ -31,6 +34,7 @@ public final class TokensFeature {
         service = new BootstrapTokenService(ctx.db(), store, groups, ctx.secrets(), ctx.config().tokens(),
                 targets, targetService, audit, ctx.clock());
         ctx.routes().bind(ROUTES, new BootstrapTokenHandler(service, ctx.bodies()));
+        groups.addDeletionStep(new GroupTokenCleanup(store, targets, audit, ctx.clock()));
     }
 
     /** What the console's bootstrap-token pages read with. */

@@ -27,8 +27,9 @@ final class GroupResource extends ApiResource {
     }
 
     /**
-     * The server keeps revoked and expired bootstrap tokens (their history), and a token names its group: such a
-     * group cannot be deleted. Said plainly rather than as a bare 409.
+     * The server deletes a group's bootstrap tokens that can no longer enroll with it (so destroying a group after
+     * its revoked token works); targets, checks, probes and a token that can still enroll keep it. Said plainly
+     * rather than as a bare 409, with where such a thing may come from.
      */
     @Override
     public void delete(Map<String, Object> prior, AamiClient client) {
@@ -36,9 +37,10 @@ final class GroupResource extends ApiResource {
             super.delete(prior, client);
         } catch (io.aami.terraform.api.ApiException e) {
             if ("IN_USE".equals(e.code())) {
-                throw new io.aami.terraform.api.ApiException(e.status(), e.code(), e.getMessage() + ". Bootstrap tokens "
-                        + "count even when revoked or expired (the server keeps them): a group that ever had one stays; "
-                        + "remove it from the state with `terraform state rm`", e.field());
+                throw new io.aami.terraform.api.ApiException(e.status(), e.code(), e.getMessage() + ". Something outside "
+                        + "this configuration still uses the group: revoke its live bootstrap tokens, move or delete its "
+                        + "targets, checks and probes, then destroy again (or `terraform state rm` the group to keep it)",
+                        e.field());
             }
             throw e;
         }
