@@ -132,6 +132,16 @@ abstract class ApiResource implements ResourceType {
         }
     }
 
+    /** {@code interval_seconds}, when known, by the API's own rule. */
+    static void interval(Map<String, Object> config, Diags diags) {
+        if (config.get("interval_seconds") instanceof Number n) {
+            String problem = FieldRules.interval(n.longValue());
+            if (problem != null) {
+                diags.error("interval_seconds", "invalid interval_seconds", "interval_seconds: " + problem);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static void labels(Map<String, Object> config, Diags diags) {
         Object v = config.get("labels");

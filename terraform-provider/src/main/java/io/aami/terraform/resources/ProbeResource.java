@@ -1,6 +1,5 @@
 package io.aami.terraform.resources;
 
-import io.aami.contract.rules.FieldRules;
 import io.aami.terraform.api.AamiClient;
 import io.aami.terraform.values.Attr;
 import io.aami.terraform.values.AttrType;
@@ -55,12 +54,7 @@ final class ProbeResource extends ApiResource {
         uuid(config, "target_id", diags);
         uuid(config, "target_group_id", diags);
         labels(config, diags);
-        if (config.get("interval_seconds") instanceof Number n) {
-            String problem = FieldRules.interval(n.longValue());
-            if (problem != null) {
-                diags.error("interval_seconds", "invalid interval_seconds", "interval_seconds: " + problem);
-            }
-        }
+        interval(config, diags);
     }
 
     @Override
