@@ -101,19 +101,29 @@ class SpoolResetEndToEndTest {
     }
 
     /** rows, max seq, min seq of one epoch. */
-    static long[] epochStats(TestDatabase.Coordinates db, UUID agent, String epoch) throws Exception {
-        try (Connection c = ChecksEndToEndTest.connect(db);
-             ResultSet rs = c.createStatement().executeQuery("SELECT count(*), max(seq), min(seq) FROM check_results WHERE "
-                     + "target_id = '" + agent + "' AND epoch = '" + epoch + "'")) {
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
-        }
+    static long[] epochStats(TestDatabase.Coordinates db, UUID agent, String epoch) {
+        return queryRow(db, "SELECT count(*), max(seq), min(seq) FROM check_results WHERE "
+                + "target_id = '" + agent + "' AND epoch = '" + epoch + "'");
     }
 
     static long query(TestDatabase.Coordinates db, String sql) {
         try (Connection c = ChecksEndToEndTest.connect(db); ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first row's columns as longs, from one statement (so counts taken together agree with each other). */
+    static long[] queryRow(TestDatabase.Coordinates db, String sql) {
+        try (Connection c = ChecksEndToEndTest.connect(db); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            long[] row = new long[rs.getMetaData().getColumnCount()];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = rs.getLong(i + 1);
+            }
+            return row;
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
