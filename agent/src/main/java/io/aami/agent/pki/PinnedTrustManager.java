@@ -13,8 +13,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Trust for the very first contact, before the agent has the CA: the server is accepted only if
  * the chain it presents contains the pinned CA certificate and the leaf validates up to it (with
- * the JDK's usual checks, hostname included). So even fetching the CA happens over an
- * authenticated connection; nothing is trusted blindly.
+ * the JDK's usual checks, hostname included, and never an agent's certificate: {@link TlsContexts#trusting}). So even
+ * fetching the CA happens over an authenticated connection; nothing is trusted blindly.
  */
 final class PinnedTrustManager extends X509ExtendedTrustManager {
     private final String pin;
