@@ -81,7 +81,8 @@ class LocalApiDefaultTlsEndToEndTest {
 
                 SSLContext trusting = client(ca, null);
                 assertThat(runTasks(trusting, AgentTlsNames.DOMAIN, port, open.getLocalPort()).body()).contains("\"success\":true");
-                assertThatThrownBy(() -> runTasks(trusting, null, port, open.getLocalPort()))
+                // A fresh context: the first one's cached session would be resumed without a certificate check.
+                assertThatThrownBy(() -> runTasks(client(ca, null), null, port, open.getLocalPort()))
                         .as("without the name (no IP SAN)").isInstanceOf(IOException.class);
             }
             // Again with a scheduler CA: its clients are served, a client without a certificate is refused.
@@ -113,7 +114,7 @@ class LocalApiDefaultTlsEndToEndTest {
     }
 
     /** The README's curl line: the name resolved to 127.0.0.1, the server's CA; the status, or curl's error. */
-    private static String curl(Path ca, String name, int port, String path) {
+    static String curl(Path ca, String name, int port, String path) {
         return run(List.of(tool("curl"), "-sS", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
                 ca.toString(), "--resolve", name + ":" + port + ":127.0.0.1", "https://" + name + ":" + port + path));
     }

@@ -14,7 +14,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * as the config-server to every agent that reaches the server by a name the agent certificate could carry. Thrown as a
  * {@link CertificateException}, so the transport counts it as an untrusted server like any other refused chain.
  */
-final class ServerNotAnAgent extends X509ExtendedTrustManager {
+final class ServerNotAnAgent extends ServerOnlyTrust {
     private final X509ExtendedTrustManager ca;
 
     ServerNotAnAgent(X509ExtendedTrustManager ca) {
@@ -45,21 +45,6 @@ final class ServerNotAnAgent extends X509ExtendedTrustManager {
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         ca.checkServerTrusted(chain, authType);
         refuseAgent(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("a client-side trust manager does not authenticate clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("a client-side trust manager does not authenticate clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a client-side trust manager does not authenticate clients");
     }
 
     @Override

@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +79,7 @@ class ServerNotAnAgentTest {
     /** GET https://localhost:port/ from a server presenting {@code leaf} (chain: leaf, CA) with the agent's client. */
     private static int get(SSLContext client, KeyPair keys, X509Certificate leaf, X509Certificate ca) throws Exception {
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
-        server.setHttpsConfigurator(new HttpsConfigurator(serving(keys, leaf, ca)));
+        server.setHttpsConfigurator(new HttpsConfigurator(TestIssuer.serving(keys, leaf, ca)));
         server.createContext("/", ex -> {
             ex.sendResponseHeaders(200, -1);
             ex.close();
@@ -95,17 +93,6 @@ class ServerNotAnAgentTest {
         } finally {
             server.stop(0);
         }
-    }
-
-    static SSLContext serving(KeyPair keys, X509Certificate leaf, X509Certificate ca) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("server", keys.getPrivate(), "pw".toCharArray(), new X509Certificate[] {leaf, ca});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-        kmf.init(ks, "pw".toCharArray());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
-        return ctx;
     }
 
     /** The messages of the {@link CertificateException}s among {@code e}'s causes, joined. */

@@ -4,6 +4,8 @@ import io.aami.common.pki.Keys;
 import io.aami.common.pki.Pem;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -24,6 +28,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * Certificates signed with a real server's CA key ({@code <data dir>/pki/ca.key}) but saying what a test wants: what
@@ -46,6 +51,28 @@ public final class TestIssuer {
 
     public X509Certificate ca() {
         return ca;
+    }
+
+    /** A PKCS#10 request over {@code keys}, as an agent sends one. */
+    public static String csr(KeyPair keys) {
+        try {
+            return Pem.csrToPem(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=agent"), keys.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A TLS server context presenting {@code leaf} (chain: leaf, CA) with {@code keys}; trusts no client. */
+    public static SSLContext serving(KeyPair keys, X509Certificate leaf, X509Certificate ca) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("server", keys.getPrivate(), "pw".toCharArray(), new X509Certificate[] {leaf, ca});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+        kmf.init(ks, "pw".toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
     }
 
     /** A leaf for {@code key}: subject CN {@code cn}, the given SANs and EKUs, valid an hour unless {@link Leaf#valid}. */
