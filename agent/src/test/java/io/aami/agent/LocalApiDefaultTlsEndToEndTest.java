@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code api.tls} with the agent's own certificate, as the README shows it, against a real server and agent: curl
  * with the server's CA reaches {@code /metrics} as {@code <uuid>.agent.aami.internal} and as
  * {@code agent.aami.internal} and fails for another agent's name or the bare address; the real Prometheus scrapes it
- * with {@code tls_config: {ca_file, server_name: agent.aami.internal}} (up 1; the same job with another server name:
- * up 0); a Java client trusting the CA (the name given as SNI) runs {@code /run_tasks}; with
+ * with the README's scrape config, {@code tls_config: {ca_file, server_name: agent.aami.internal}} (up 1; the same job
+ * with another server name: up 0); a Java client trusting the CA (the name given as SNI) runs {@code /run_tasks}; with
  * {@code api.tls.client_ca_file} a client without a certificate is refused in the handshake. Curl and Prometheus are
  * skipped when not installed, unless AAMI_REQUIRE_TOOLS is set.
  */
@@ -77,7 +77,7 @@ class LocalApiDefaultTlsEndToEndTest {
                 assertThat(curlAddress(ca, port)).as("the bare address: not a name the certificate carries").doesNotStartWith("200");
 
                 assertThat(prometheusUp(ca, port)).as("up by server_name: agent.aami.internal, and by a wrong one")
-                        .containsExactly("agent-api=1", "wrong-name=0");
+                        .containsExactly("aami-agents-api=1", "wrong-name=0");
 
                 SSLContext trusting = client(ca, null);
                 assertThat(runTasks(trusting, AgentTlsNames.DOMAIN, port, open.getLocalPort()).body()).contains("\"success\":true");
@@ -146,17 +146,15 @@ class LocalApiDefaultTlsEndToEndTest {
         String binary = tool("prometheus");
         int port = ServerFailoverEndToEndTest.freePort();
         Path config = prometheusDir.resolve("prometheus.yml");
-        String job = """
-                  - job_name: %s
-                    scheme: https
-                    tls_config:
-                      ca_file: %s
-                      server_name: %s
-                    static_configs:
-                      - targets: ['127.0.0.1:%d']
-                """;
-        Files.writeString(config, "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n"
-                + job.formatted("agent-api", ca, AgentTlsNames.DOMAIN, apiPort) + job.formatted("wrong-name", ca, "localhost", apiPort));
+        // The README's scrape config as printed (its files and target here), and the same job with another name.
+        Path tokenFile = Files.writeString(prometheusDir.resolve("metrics.token"), "unused-without-api-token\n");
+        String readme = readmeBlock("```yaml\n# prometheus.yml: every agent by its address")
+                .replace("/etc/prometheus/aami-ca.crt", ca.toString())
+                .replace("/etc/prometheus/aami-agent-metrics.token", tokenFile.toString())
+                .replace("10.0.0.5:8469", "127.0.0.1:" + apiPort);
+        String wrongName = readme.substring(readme.indexOf("  - job_name:")).replace("aami-agents-api", "wrong-name")
+                .replace("server_name: " + AgentTlsNames.DOMAIN, "server_name: localhost");
+        Files.writeString(config, "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n" + readme + wrongName);
         Process p = new ProcessBuilder(binary, "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port,
                 "--storage.tsdb.path=" + prometheusDir.resolve("tsdb"), "--log.level=warn")
                 .redirectErrorStream(true).redirectOutput(prometheusDir.resolve("prometheus.log").toFile()).start();
@@ -168,7 +166,7 @@ class LocalApiDefaultTlsEndToEndTest {
                 return up.size() == 2;
             }, () -> prometheusDir.resolve("prometheus.log").toFile().exists() ? read(prometheusDir.resolve("prometheus.log")) : "");
             eventually(Duration.ofSeconds(30), "the agent's own series came through",
-                    () -> !PrometheusQuery.values(port, "aami_agent_enrolled{job=\"agent-api\"}", "job").isEmpty());
+                    () -> !PrometheusQuery.values(port, "aami_agent_enrolled{job=\"aami-agents-api\"}", "job").isEmpty());
             return up.stream().sorted().toList();
         } finally {
             p.destroy();
@@ -222,6 +220,15 @@ class LocalApiDefaultTlsEndToEndTest {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         return ctx;
+    }
+
+    /** The README's code block that starts with {@code opening} (fence and first line), without its fences. */
+    private static String readmeBlock(String opening) throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf(opening);
+        assertThat(start).as("README.md has a block starting " + opening).isNotNegative();
+        int body = readme.indexOf('\n', start) + 1;
+        return readme.substring(body, readme.indexOf("```", body));
     }
 
     private static String tool(String name) {
