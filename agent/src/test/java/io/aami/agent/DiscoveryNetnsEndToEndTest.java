@@ -19,12 +19,16 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DiscoveryNetnsEndToEndTest {
     static final String SERVICE = "aami-nsdb";
     static final String CLIENT = "aami-nsweb";
+    static final String LIAR = "liar";
     static final Duration PATIENCE = Duration.ofSeconds(45);
 
     @TempDir
@@ -62,6 +67,7 @@ class DiscoveryNetnsEndToEndTest {
     static String agentA;
     static String agentB;
     static int[] ports;
+    static Impostor impostor;
 
     @BeforeAll
     static void fleet() throws Exception {
@@ -80,6 +86,8 @@ class DiscoveryNetnsEndToEndTest {
         Process service = child(b, SERVICE, b.address(), b.addressV6());
         ports = ready(service);
         ready(child(a, CLIENT, a.address(), a.addressV6(), b.address(), "" + ports[0], "" + ports[4], b.addressV6(), "" + ports[1]));
+        impostor = impostor("impostor-4", b.address());
+        impostor("impostor-6", b.addressV6());
         agentB = agent(b, "db-1", db);
         agentA = agent(a, "web-1", web);
     }
@@ -107,10 +115,10 @@ class DiscoveryNetnsEndToEndTest {
         assertThat(service.get("bind").asText()).isEqualTo(b.address());
         assertThat(service.get("protocol").asText()).isEqualTo("tcp");
 
-        JsonNode up = await("/api/v1/targets/" + agentA + "/dependencies", "upstream", byPort(ports[0]));
+        JsonNode up = await("/api/v1/targets/" + agentA + "/dependencies", "upstream", resolved(ports[0]));
         assertThat(up.get("process").asText()).isEqualTo(CLIENT);
         assertPeer(up.get("peer"), b.address(), agentB, db, "db");
-        JsonNode down = await("/api/v1/targets/" + agentB + "/dependencies", "downstream", byPort(ports[0]));
+        JsonNode down = await("/api/v1/targets/" + agentB + "/dependencies", "downstream", resolved(ports[0]));
         assertThat(down.get("process").asText()).isEqualTo(SERVICE);
         assertPeer(down.get("peer"), a.address(), agentA, web, "web");
 
@@ -143,6 +151,52 @@ class DiscoveryNetnsEndToEndTest {
         assertThat(metrics()).contains(series("aami_dependency_connections", 1)).contains(series("aami_dependency_covered", 1));
     }
 
+    /**
+     * A host that lies: enrolled claiming B's addresses (the IPv4 one B heartbeats from, and the IPv6 one in an inventory
+     * range), it reports B's service as its own and a connection from A. Its rows stay its own; B is still who its
+     * address names, the range still names the other; the graph counts nothing of it.
+     */
+    @Test
+    void aHostClaimingAnotherHostsAddressesAndTrafficTakesNothingOver() throws Exception {
+        Map<String, Object> report = Map.of("seq", 1, "kind", "full", "scanned_at", Instant.now().toString(),
+                "partial", false, "truncated", false, "state_totals", Map.of("ESTABLISHED", 1),
+                "services", List.of(Map.of("protocol", "tcp", "bind", b.address(), "port", ports[0], "process", LIAR, "count", 1)),
+                "edges", List.of(Map.of("direction", "downstream", "protocol", "tcp", "process", LIAR, "port", ports[0],
+                        "remote_address", a.address(), "count", 5)), "states", List.of());
+        Api.Reply posted = impostor.api().post("/api/v1/agents/" + impostor.id() + "/discovery", Map.of("results", List.of(report)), null);
+        assertThat(posted.status()).as(posted.body()).isEqualTo(200);
+        assertThat(impostor.api().post("/api/v1/agents/" + agentB + "/discovery", Map.of("results", List.of(report)), null).status())
+                .as("another agent's stream").isEqualTo(403);
+        String impostorDeps = "/api/v1/targets/" + impostor.id() + "/dependencies";
+        assertPeer(await(impostorDeps, "downstream", resolved(ports[0])).get("peer"), a.address(), agentA, web, "web");
+
+        JsonNode up = await("/api/v1/targets/" + agentA + "/dependencies", "upstream", resolved(ports[0]));
+        assertPeer(up.get("peer"), b.address(), agentB, db, "db");
+        JsonNode v6 = await("/api/v1/targets/" + agentA + "/dependencies", "upstream", byPort(ports[1])).get("peer");
+        assertThat(v6.get("kind").asText()).as(v6.toString()).isEqualTo("external");
+        JsonNode services = api.get("/api/v1/targets/" + agentB + "/services", ADMIN).json().get("services");
+        assertThat(services.findValuesAsText("process")).contains(SERVICE).doesNotContain(LIAR);
+        JsonNode edge = graphEdge();
+        assertThat(edge.get("hosts").asInt()).isEqualTo(1);
+        assertThat(edge.get("connections").asLong()).isEqualTo(1);
+    }
+
+    /** A target enrolled (no agent behind it) by a bootstrap token, reporting {@code address} as its own. */
+    private record Impostor(UUID id, Api api) {
+    }
+
+    /** Enrolls an {@link Impostor} as an agent would: a CSR, its certificate for mutual TLS. */
+    private static Impostor impostor(String hostname, String address) throws Exception {
+        UUID id = UUID.randomUUID();
+        KeyPair key = TlsTestClients.newKey();
+        Api.Reply r = api.post("/api/v1/bootstrap-tokens/register", Map.of("token", Fixtures.bootstrapToken(api, 1, Map.of()),
+                "agent_id", id.toString(), "hostname", hostname, "ip_address", address, "csr", TlsTestClients.csr(key, id)), null);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        X509Certificate cert = Pem.parseCertificate(r.json().get("client_certificate").asText());
+        return new Impostor(id, new Api("https://" + lan.rootAddress() + ":" + server.port(), TlsTestClients.trusting(
+                server.caCertificate(), new TlsTestClients.ClientIdentity(key, List.of(cert)))));
+    }
+
     private static void assertPeer(JsonNode peer, String address, String target, String group, String groupName) {
         assertThat(peer.get("kind").asText()).as(peer.toString()).isEqualTo("target");
         assertThat(peer.get("address").asText()).isEqualTo(address);
@@ -153,6 +207,11 @@ class DiscoveryNetnsEndToEndTest {
 
     private static Predicate<JsonNode> byPort(int port) {
         return d -> d.get("port").asInt() == port;
+    }
+
+    /** At {@code port}, its peer resolved to a target (the peer's first heartbeat has arrived). */
+    private static Predicate<JsonNode> resolved(int port) {
+        return d -> d.get("port").asInt() == port && d.get("peer").get("kind").asText().equals("target");
     }
 
     /** The web→db edge of web's graph at B's service port (there is one: the other edges go to B's closer and to lan-v6). */
