@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.agent.discovery.HostChild;
+import io.aami.agent.discovery.HostChildren;
 import io.aami.agent.identity.AgentIdFile;
 import io.aami.common.pki.Pem;
 import io.aami.server.testing.Api;
@@ -14,9 +15,6 @@ import io.aami.server.testing.NetnsHost;
 import io.aami.server.testing.NetnsLan;
 import io.aami.server.testing.TestServer;
 import io.aami.server.testing.TlsTestClients;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -84,8 +82,8 @@ class DiscoveryNetnsEndToEndTest {
         web = Fixtures.group(api, "web");
         db = Fixtures.group(api, "db");
         Process service = child(b, SERVICE, b.address(), b.addressV6());
-        ports = ready(service);
-        ready(child(a, CLIENT, a.address(), a.addressV6(), b.address(), "" + ports[0], "" + ports[4], b.addressV6(), "" + ports[1]));
+        ports = HostChildren.ready(service);
+        HostChildren.ready(child(a, CLIENT, a.address(), a.addressV6(), b.address(), "" + ports[0], "" + ports[4], b.addressV6(), "" + ports[1]));
         impostor = impostor("impostor-4", b.address());
         impostor("impostor-6", b.addressV6());
         agentB = agent(b, "db-1", db);
@@ -295,26 +293,9 @@ class DiscoveryNetnsEndToEndTest {
         return out.toString();
     }
 
-    /** A {@link HostChild} inside {@code host} under the process name {@code name}. */
     private static Process child(NetnsHost host, String name, String... args) throws Exception {
-        Path link = dir.resolve(name);
-        Files.createSymbolicLink(link, Path.of(ProcessHandle.current().info().command().orElseThrow()).toRealPath());
-        List<String> cmd = new ArrayList<>(List.of(link.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx32m", "-cp",
-                System.getProperty("java.class.path"), HostChild.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = host.command(cmd.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = HostChildren.start(host, dir, name, args);
         children.add(p);
         return p;
-    }
-
-    private static int[] ready(Process p) throws Exception {
-        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertThat(line).as("child ready line").startsWith("ready ");
-        String[] f = line.split(" ");
-        int[] out = new int[f.length - 1];
-        for (int i = 1; i < f.length; i++) {
-            out[i - 1] = Integer.parseInt(f[i]);
-        }
-        return out;
     }
 }

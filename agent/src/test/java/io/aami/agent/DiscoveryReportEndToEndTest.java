@@ -15,9 +15,10 @@ import io.aami.server.testing.TestServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,19 +126,21 @@ class DiscoveryReportEndToEndTest {
         return found[0];
     }
 
-    /** An IPv4 address of this machine's other than loopback (the host's own LAN address), else the test is skipped. */
-    private static String machineAddress() throws IOException {
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (nic.isUp() && !nic.isLoopback()) {
-                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-                    if (a instanceof Inet4Address && !a.isLinkLocalAddress()) {
-                        return a.getHostAddress();
-                    }
-                }
-            }
+    /**
+     * This machine's own IPv4 address, the source of its default route (a UDP connect sends nothing; a test LAN's leg
+     * that another test fork made is never it); the test is skipped without one.
+     */
+    private static String machineAddress() {
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.connect(InetAddress.getByName("198.51.100.1"), 9);
+            InetAddress a = s.getLocalAddress();
+            Assumptions.assumeTrue(a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isAnyLocalAddress(),
+                    "no IPv4 address of this machine's besides loopback: " + a);
+            return a.getHostAddress();
+        } catch (IOException | UncheckedIOException e) {
+            Assumptions.assumeTrue(false, "no default route: " + e);
+            return null;
         }
-        Assumptions.assumeTrue(false, "no non-loopback IPv4 address on this machine");
-        return null;
     }
 
     /** A {@link PeerChild} under the process name {@code name}; returns its first line. */
