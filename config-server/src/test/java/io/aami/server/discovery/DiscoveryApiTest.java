@@ -215,6 +215,22 @@ class DiscoveryApiTest {
         assertThat(uncoveredFrom(other.id())).isEmpty();
     }
 
+    /**
+     * A host dating its scan days back would make a new dependency look old to {@code UndeclaredDependency} (first seen
+     * within a day): a sighting is dated at most {@link SnapshotStore#MAX_SCAN_AGE} before the server received it.
+     */
+    @Test
+    void aScanDatedDaysBackIsSeenNoEarlierThanAnHourBeforeItArrived() throws Exception {
+        Agent liar = enroll("backdating-1", null, "10.9.7.1");
+        Map<String, Object> r = report(1, null, List.of(edge("upstream", 4444, "198.51.100.44", 1)));
+        r.put("scanned_at", Instant.now().minus(java.time.Duration.ofDays(3)).toString());
+        Instant before = Instant.now();
+        assertThat(post(liar, r).status()).isEqualTo(200);
+        JsonNode edge = peerOf(api.get("/api/v1/targets/" + liar.id() + "/dependencies", ADMIN).json().get("upstream"), 4444);
+        Instant firstSeen = Instant.parse(edge.get("first_seen").asText());
+        assertThat(firstSeen).isAfterOrEqualTo(before.minus(SnapshotStore.MAX_SCAN_AGE).minusSeconds(1)).isBefore(Instant.now());
+    }
+
     @Test
     void diffsThatWouldGrowASnapshotPastItsBoundsAreRefusedWithNothingStored() throws Exception {
         Agent a = enroll("grow-1", null, "10.9.3.1");
