@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.server.testing.NetnsHost;
 import io.aami.server.testing.NetnsLan;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,9 +44,9 @@ class DiscoveryNetnsTest {
         a = lan.addHost();
         b = lan.addHost();
         server = start(b, SERVER, b.address(), b.addressV6());
-        ports = ready(server);
+        ports = HostChildren.ready(server);
         client = start(a, CLIENT, a.address(), a.addressV6(), b.address(), "" + ports[0], "" + ports[4]);
-        ready(client);
+        HostChildren.ready(client);
     }
 
     @AfterAll
@@ -143,26 +141,8 @@ class DiscoveryNetnsTest {
     }
 
     private static Process start(NetnsHost host, String name, String... args) throws Exception {
-        Path link = dir.resolve(name);
-        if (!Files.exists(link)) {
-            Files.createSymbolicLink(link, Path.of(ProcessHandle.current().info().command().orElseThrow()).toRealPath());
-        }
-        List<String> cmd = new ArrayList<>(List.of(link.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx32m", "-cp",
-                System.getProperty("java.class.path"), HostChild.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = host.command(cmd.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = HostChildren.start(host, dir, name, args);
         children.add(p);
         return p;
-    }
-
-    private static int[] ready(Process p) throws Exception {
-        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertThat(line).as("child ready line").startsWith("ready ");
-        String[] f = line.split(" ");
-        int[] out = new int[f.length - 1];
-        for (int i = 1; i < f.length; i++) {
-            out[i - 1] = Integer.parseInt(f[i]);
-        }
-        return out;
     }
 }

@@ -15,7 +15,8 @@ import java.util.List;
  * A child JVM playing a host's service (run inside a network-namespace test host): TCP listeners on {@code args[0]}
  * (IPv4) and {@code args[1]} (IPv6), UDP sockets bound on both, and a "closer" listener that closes every connection
  * it accepts. With {@code args[2..4]} (a peer address, its TCP port and its closer's port) it also connects to both and
- * keeps them: its end of the closed one is left in CLOSE_WAIT (the peer closed, this side never does). Prints
+ * keeps them: its end of the closed one is left in CLOSE_WAIT (the peer closed, this side never does); with
+ * {@code args[5..6]} (the peer's IPv6 address and its TCP port there) it connects over IPv6 too. Prints
  * {@code ready <tcp4> <tcp6> <udp4> <udp6> <closer>}, keeps whatever connects, exits when its stdin closes.
  */
 public final class HostChild {
@@ -56,6 +57,9 @@ public final class HostChild {
             synchronized (held) {
                 held.add(new Socket(peer, Integer.parseInt(args[3])));
                 held.add(new Socket(peer, Integer.parseInt(args[4])));
+                if (args.length > 6) {
+                    held.add(new Socket(InetAddress.getByName(args[5]), Integer.parseInt(args[6])));
+                }
             }
         }
         System.out.println("ready " + tcp4.getLocalPort() + " " + tcp6.getLocalPort() + " " + udp4.getLocalPort() + " "

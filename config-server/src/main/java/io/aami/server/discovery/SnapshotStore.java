@@ -22,8 +22,9 @@ import java.util.UUID;
  * SQL writing a host's discovery snapshot (V028, V029), inside the stream ingest's transaction: a full report
  * replaces services and states and marks every edge it does not list gone; a diff is applied only onto the report
  * it names as its base (the host row locked first), else counted in {@code diffs_skipped} and left for the next full
- * one. An edge's sightings are the scan's time, never later than the server's receipt (the agent's clock is not
- * trusted further). Addresses are stored in {@link IpText}'s spelling.
+ * one. An edge's sightings are the scan's time, never later than the server's receipt nor more than
+ * {@link #MAX_SCAN_AGE} before it (the agent's clock is not trusted further). Addresses are stored in
+ * {@link IpText}'s spelling.
  */
 final class SnapshotStore {
     /** Gone edges kept per host (the newest), and for how long at most. */
@@ -40,7 +41,7 @@ final class SnapshotStore {
 
     /** Applies one report; false when it was a diff whose base is not the stored snapshot (skipped). */
     boolean apply(Connection c, UUID target, DiscoveryReport r, Instant receivedAt) throws SQLException {
-        Instant seen = r.scannedAt().isAfter(receivedAt) ? receivedAt : r.scannedAt();
+        Instant seen = sighting(r.scannedAt(), receivedAt);
         Long lastSeq = null;
         Instant previous = seen;
         try (PreparedStatement ps = c.prepareStatement(LOCK_HOST)) {
@@ -72,6 +73,19 @@ final class SnapshotStore {
             requireBounded(c, target);
         }
         return true;
+    }
+
+    /**
+     * How long before its receipt a scan may say it ran. The agent's clock is trusted no further either way: a host
+     * dating its scans days back would make a new dependency look old, and {@code UndeclaredDependency} (a first
+     * sighting within a day) would never fire for it. A report delivered later than this (a spool after an outage) is
+     * dated this long before its receipt.
+     */
+    static final java.time.Duration MAX_SCAN_AGE = java.time.Duration.ofHours(1);
+
+    static Instant sighting(Instant scannedAt, Instant receivedAt) {
+        Instant earliest = receivedAt.minus(MAX_SCAN_AGE);
+        return scannedAt.isAfter(receivedAt) ? receivedAt : scannedAt.isBefore(earliest) ? earliest : scannedAt;
     }
 
     private static final String SIZES = "SELECT (SELECT count(*) FROM discovery_services WHERE target_id = ?), "

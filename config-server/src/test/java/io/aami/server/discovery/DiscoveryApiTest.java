@@ -194,6 +194,43 @@ class DiscoveryApiTest {
         io.aami.server.metrics.MetricsExportTest.promtoolAccepts(metrics);
     }
 
+    /**
+     * An agent beside the server heartbeats from 127.0.0.1 and reports it: still every host's own loopback, so another
+     * host's connection to its own 127.0.0.1 is local, not a dependency on that agent's group.
+     */
+    @Test
+    void aLoopbackAddressNamesNoTargetWhoeverHeartbeatsFromIt() throws Exception {
+        String beside = Fixtures.group(api, "beside-server");
+        String app = Fixtures.group(api, "app-l");
+        Agent local = enroll("beside-1", beside, "127.0.0.1");
+        Api.Reply beat = api.post("/api/v1/agents/" + local.id() + "/heartbeat", Map.of("agent_version", "t"), local.token());
+        assertThat(beat.status()).as(beat.body()).isEqualTo(200);
+        server.running().flushHeartbeats();
+        Agent other = enroll("app-l1", app, "10.9.6.1");
+        post(other, report(1, null, List.of(edge("upstream", 6379, "127.0.0.1", 2))));
+
+        JsonNode peer = peerOf(api.get("/api/v1/targets/" + other.id() + "/dependencies", ADMIN).json().get("upstream"), 6379).get("peer");
+        assertThat(peer.get("kind").asText()).as(peer.toString()).isEqualTo("address");
+        assertThat(api.get("/api/v1/dependencies?group_id=" + app, ADMIN).json().get("edges")).as("a local edge").isEmpty();
+        assertThat(uncoveredFrom(other.id())).isEmpty();
+    }
+
+    /**
+     * A host dating its scan days back would make a new dependency look old to {@code UndeclaredDependency} (first seen
+     * within a day): a sighting is dated at most {@link SnapshotStore#MAX_SCAN_AGE} before the server received it.
+     */
+    @Test
+    void aScanDatedDaysBackIsSeenNoEarlierThanAnHourBeforeItArrived() throws Exception {
+        Agent liar = enroll("backdating-1", null, "10.9.7.1");
+        Map<String, Object> r = report(1, null, List.of(edge("upstream", 4444, "198.51.100.44", 1)));
+        r.put("scanned_at", Instant.now().minus(java.time.Duration.ofDays(3)).toString());
+        Instant before = Instant.now();
+        assertThat(post(liar, r).status()).isEqualTo(200);
+        JsonNode edge = peerOf(api.get("/api/v1/targets/" + liar.id() + "/dependencies", ADMIN).json().get("upstream"), 4444);
+        Instant firstSeen = Instant.parse(edge.get("first_seen").asText());
+        assertThat(firstSeen).isAfterOrEqualTo(before.minus(SnapshotStore.MAX_SCAN_AGE).minusSeconds(1)).isBefore(Instant.now());
+    }
+
     @Test
     void diffsThatWouldGrowASnapshotPastItsBoundsAreRefusedWithNothingStored() throws Exception {
         Agent a = enroll("grow-1", null, "10.9.3.1");
