@@ -13,6 +13,11 @@ import java.util.Set;
  * host's processes connected out, TCP or connected UDP: the remote port kept, the local ephemeral port
  * dropped, so the sets stay bounded); and TCP connection states per process and container and remote
  * endpoint (inbound ones by local port and peer address). Each family is cut by {@link Bounded}.
+ *
+ * <p>The agent's own connections out (to the config-server, its probes' targets) are not upstream: they are the
+ * monitoring's traffic, not the host's, and counted they would make every host of the fleet depend on the
+ * config-server, undeclared, from the first report on (its probes are declared already). Its connection states and
+ * its local API's listener and clients stay.
  */
 final class Derivation {
     private record Listener(byte proto, byte family, long hi, long lo, int port, boolean other) {
@@ -41,12 +46,19 @@ final class Derivation {
 
     private final int maxRemotes;
     private final int maxProcesses;
+    /** The agent's own process id as the scanned {@code /proc} shows it; -1: none left out. */
+    private final long ownPid;
     /** Namespace and port ({@link #portKey}) to {@link #WILDCARD} | {@link #SPECIFIC}: listeners are per namespace. */
     private final InodeIndex tcpPorts = new InodeIndex();
 
     Derivation(int maxRemotes, int maxProcesses) {
+        this(maxRemotes, maxProcesses, -1);
+    }
+
+    Derivation(int maxRemotes, int maxProcesses, long ownPid) {
         this.maxRemotes = maxRemotes;
         this.maxProcesses = maxProcesses;
+        this.ownPid = ownPid;
     }
 
     /**
@@ -65,10 +77,12 @@ final class Derivation {
         Who[] whole = new Who[scan.processes.size() + 1];
         named[0] = Who.UNKNOWN;
         whole[0] = Who.UNKNOWN;
+        int self = -2;
         for (int p = 0; p < scan.processes.size(); p++) {
             ProcessInfo info = scan.processes.get(p);
             whole[p + 1] = Who.of(info);
             named[p + 1] = new Who(info.name(), "", "");
+            self = info.pid() == ownPid ? p : self;
         }
         int tcp = 0;
         for (int i = 0; i < s.size; i++) {
@@ -96,7 +110,7 @@ final class Derivation {
             Who who = named[s.owner[i] + 1];
             if (inbound) {
                 down.add(who, new Down(s.family[i], s.localHi[i], s.localLo[i], s.localPort[i], s.remoteHi[i], s.remoteLo[i], false));
-            } else {
+            } else if (s.owner[i] != self) {
                 up.add(who, new Up(s.proto[i], s.family[i], s.localHi[i], s.localLo[i], s.remoteHi[i], s.remoteLo[i],
                         s.remotePort[i], false));
             }

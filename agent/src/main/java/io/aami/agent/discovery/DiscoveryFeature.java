@@ -27,9 +27,17 @@ public final class DiscoveryFeature {
         }
         DiscoveryMetrics metrics = new DiscoveryMetrics(ctx.metrics().registry());
         DiscoveryLoop loop = new DiscoveryLoop(new SocketScanner(cfg.procRoot(), Users.PASSWD, cfg.maxNamespaces()),
-                new Derivation(cfg.maxRemotesPerProcess(), cfg.maxProcesses()), metrics, cfg.interval(), ctx.stop(), ctx.clock(),
+                new Derivation(cfg.maxRemotesPerProcess(), cfg.maxProcesses(), ownPid(cfg.procRoot())), metrics, cfg.interval(), ctx.stop(), ctx.clock(),
                 listener);
         // Not interrupted on stop: an interrupt would do nothing a scan's reads need, and the stop signal ends the wait.
         ctx.out().loop(new Loop("discovery", loop, false));
+    }
+
+    /**
+     * This process's id where {@code procRoot} is this process's own {@code /proc}; else -1 (none): another root may be
+     * another pid namespace (a container's view of the host), where the same number is some other process.
+     */
+    static long ownPid(java.nio.file.Path procRoot) {
+        return procRoot.normalize().equals(java.nio.file.Path.of("/proc")) ? ProcessHandle.current().pid() : -1;
     }
 }

@@ -114,6 +114,21 @@ class DiscoveryScanTest {
         assertThat(view.seen().partial()).as("root sees every process").isEqualTo(!"root".equals(System.getProperty("user.name")));
     }
 
+    /** The agent's own connections out are the monitoring's, not the host's: no upstream rows; the rest stays. */
+    @Test
+    void theAgentsOwnConnectionsOutAreNotUpstream() throws Exception {
+        SocketScanner scanner = new SocketScanner(Path.of("/proc"), Users.PASSWD);
+        // The child plays the agent: its three connections out leave upstream, its listeners and states stay.
+        DiscoveryView view = awaitView(scanner, new Derivation(50, 200, child.pid()), v -> v.connections().stream()
+                .anyMatch(r -> r.labels().get(0).equals(NAME) && r.labels().get(6).equals("CLOSE_WAIT"))
+                && v.downstream().stream().filter(r -> r.labels().get(3).equals(NAME)).count() == 2);
+        assertThat(view.upstream().stream().filter(r -> r.labels().get(3).equals(NAME))).isEmpty();
+        assertThat(rows(view.servers(), NAME, 2)).hasSize(4);
+        assertThat(view.connections().stream().filter(r -> r.labels().get(0).equals(NAME))).hasSize(4);
+        assertThat(DiscoveryFeature.ownPid(Path.of("/proc"))).isEqualTo(ProcessHandle.current().pid());
+        assertThat(DiscoveryFeature.ownPid(Path.of("/host/proc"))).as("another pid namespace's numbers").isEqualTo(-1);
+    }
+
     @Test
     void metricsShowTheScanUnderTheSeedsNames() throws Exception {
         AgentMetrics agent = new AgentMetrics();
