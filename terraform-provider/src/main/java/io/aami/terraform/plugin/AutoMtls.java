@@ -57,6 +57,13 @@ public final class AutoMtls {
         if (trusted.isEmpty()) {
             throw new GeneralSecurityException("PLUGIN_CLIENT_CERT holds no certificate");
         }
+        for (X509Certificate c : trusted) {
+            // go-plugin's certificates sign themselves. Checked here, this also readies (JIT) the P-521 arithmetic
+            // that the handshake needs for Terraform's CertificateVerify, beside the set-up instead of after it.
+            if (c.getIssuerX500Principal().equals(c.getSubjectX500Principal())) {
+                c.verify(c.getPublicKey());
+            }
+        }
         KeyPair kp = newKey();
         X509Certificate mine = selfSigned(kp);
         // Our own key manager: given the key itself, Netty would build a password-protected PKCS#12 store for it,
@@ -64,10 +71,20 @@ public final class AutoMtls {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(new KeyManager[] {new OneKeyManager(kp.getPrivate(), mine)}, new TrustManager[] {new TerraformOnly(trusted)},
                 null);
-        // Netty's JdkSslContext reads the JDK's default trust store (cacerts) as its class loads, on the main
-        // thread; read here first, the JDK's cache of it serves that.
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).init((KeyStore) null);
         return new AutoMtls(mine, tls);
+    }
+
+    /**
+     * Reads the JDK's default trust store (cacerts, ~150 certificates to parse), which Netty's JdkSslContext reads
+     * as its class loads ({@link #serverContext}) and the JDK then keeps: run beside the rest of the start, it is
+     * no longer on the way to the handshake line. A failure here is Netty's to report.
+     */
+    static void loadDefaultTrust() {
+        try {
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).init((KeyStore) null);
+        } catch (GeneralSecurityException e) {
+            // Netty's own attempt fails the same way, and says so.
+        }
     }
 
     public static KeyPair newKey() throws GeneralSecurityException {

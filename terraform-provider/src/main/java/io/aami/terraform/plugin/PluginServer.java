@@ -41,16 +41,15 @@ public final class PluginServer {
     }
 
     /**
-     * Starts serving {@code provider}; {@code mtls} (run on a thread of its own, beside the server's set-up:
-     * key pair, signature and parsing are most of a start) gives null to serve plain gRPC (go-plugin without
-     * AutoMTLS).
+     * Starts serving {@code provider}; {@code mtls} (run on a thread of its own, beside the server's set-up, as
+     * is the reading of the JDK's trust store: key pair, signature and parsing are most of a start) gives null to
+     * serve plain gRPC (go-plugin without AutoMTLS).
      */
     public static PluginServer start(BindableService provider, Callable<AutoMtls> mtls, PrintStream handshakeOut)
             throws IOException, GeneralSecurityException {
         FutureTask<AutoMtls> tls = new FutureTask<>(mtls);
-        Thread t = new Thread(tls, "auto-mtls");
-        t.setDaemon(true);
-        t.start();
+        daemon(tls, "auto-mtls");
+        daemon(AutoMtls::loadDefaultTrust, "trust-store");
         PluginServer self = new PluginServer();
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .bossEventLoopGroup(self.boss).workerEventLoopGroup(self.workers).channelType(NioServerSocketChannel.class)
@@ -65,6 +64,12 @@ public final class PluginServer {
         handshakeOut.print(CORE_VERSION + "|" + PROTOCOL_VERSION + "|tcp|127.0.0.1:" + self.server.getPort() + "|grpc|" + cert + "\n");
         handshakeOut.flush();
         return self;
+    }
+
+    private static void daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
     }
 
     private static AutoMtls await(FutureTask<AutoMtls> tls) throws IOException, GeneralSecurityException {
@@ -91,7 +96,7 @@ public final class PluginServer {
      */
     public void stopWithParent() {
         long parent = parentPid();
-        Thread t = new Thread(() -> {
+        daemon(() -> {
             try {
                 while (parentPid() == parent) {
                     Thread.sleep(500);
@@ -101,8 +106,6 @@ public final class PluginServer {
                 Thread.currentThread().interrupt();
             }
         }, "parent-watch");
-        t.setDaemon(true);
-        t.start();
     }
 
     private static long parentPid() {
@@ -111,9 +114,7 @@ public final class PluginServer {
 
     /** After the Shutdown answer has been queued: Terraform waits for this process to end, so promptly. */
     private void stopSoon() {
-        Thread t = new Thread(() -> stop(ANSWER_MILLIS), "plugin-shutdown");
-        t.setDaemon(true);
-        t.start();
+        daemon(() -> stop(ANSWER_MILLIS), "plugin-shutdown");
     }
 
     /**
