@@ -1,6 +1,7 @@
 package io.aami.terraform;
 
 import io.aami.terraform.plugin.AutoMtls;
+import io.aami.terraform.plugin.FastExit;
 import io.aami.terraform.plugin.PluginServer;
 import io.aami.terraform.plugin.ProviderService;
 import io.aami.terraform.resources.Catalog;
@@ -10,7 +11,8 @@ import java.io.PrintStream;
 
 /**
  * {@code terraform-provider-aami}: started by Terraform, never by hand. Checks go-plugin's magic cookie,
- * serves the provider and prints the handshake line, then runs until Terraform's Shutdown.
+ * serves the provider and prints the handshake line, then runs until Terraform's Shutdown (or until Terraform is
+ * gone) and ends at once ({@link FastExit}).
  */
 public final class ProviderMain {
     /** go-plugin's handshake for Terraform providers: the cookie Terraform sets for its plugins. */
@@ -37,12 +39,13 @@ public final class ProviderMain {
             System.exit(1);
         }
         String clientCert = System.getenv("PLUGIN_CLIENT_CERT");
-        AutoMtls mtls = clientCert == null || clientCert.isBlank() ? null : AutoMtls.forClient(clientCert);
         PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8");
         // Past the handshake, anything printed goes where Terraform's logs go, never into the protocol.
         System.setOut(System.err);
-        PluginServer server = PluginServer.start(new ProviderService(new Catalog(), System::getenv), mtls, stdout);
+        PluginServer server = PluginServer.start(new ProviderService(new Catalog(), System::getenv),
+                () -> clientCert == null || clientCert.isBlank() ? null : AutoMtls.forClient(clientCert), stdout);
+        server.stopWithParent();
         server.awaitStop();
-        System.exit(0);
+        FastExit.halt(0);
     }
 }

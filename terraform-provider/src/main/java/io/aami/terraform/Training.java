@@ -2,6 +2,7 @@ package io.aami.terraform;
 
 import com.google.protobuf.ByteString;
 import io.aami.terraform.plugin.AutoMtls;
+import io.aami.terraform.plugin.FastExit;
 import io.aami.terraform.plugin.PluginServer;
 import io.aami.terraform.plugin.ProviderService;
 import io.aami.terraform.proto.GRPCControllerGrpc;
@@ -42,8 +43,9 @@ final class Training {
                 + "\n-----END CERTIFICATE-----\n";
         Catalog catalog = new Catalog();
         ByteArrayOutputStream handshake = new ByteArrayOutputStream();
-        PluginServer server = PluginServer.start(new ProviderService(catalog, name -> null), AutoMtls.forClient(pem),
+        PluginServer server = PluginServer.start(new ProviderService(catalog, name -> null), () -> AutoMtls.forClient(pem),
                 new PrintStream(handshake, true, StandardCharsets.UTF_8));
+        server.stopWithParent();
         String[] line = handshake.toString(StandardCharsets.UTF_8).trim().split("\\|");
         X509Certificate serverCert = io.aami.terraform.api.Trust.parse(("-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder().encodeToString(Base64.getDecoder().decode(line[5])) + "\n-----END CERTIFICATE-----\n")
@@ -71,6 +73,8 @@ final class Training {
             ch.shutdownNow();
         }
         server.awaitStop();
+        // The exit's classes too; a normal exit then, which is when the JVM writes the archive.
+        FastExit.quiesce(100);
         System.out.println("terraform-provider-aami: trained (" + catalog.resources().size() + " resource types)");
     }
 }

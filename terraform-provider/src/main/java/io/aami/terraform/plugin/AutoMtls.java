@@ -1,17 +1,20 @@
 package io.aami.terraform.plugin;
 
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -19,21 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
-import javax.net.ssl.SSLException;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * go-plugin's automatic mutual TLS: Terraform passes its own certificate (PEM) in
@@ -43,17 +36,18 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * can drive the provider (and its credential) through the port it listens on.
  */
 public final class AutoMtls {
-    private final KeyPair key;
     private final X509Certificate certificate;
-    private final List<X509Certificate> trusted;
+    private final SSLContext tls;
 
-    private AutoMtls(KeyPair key, X509Certificate certificate, List<X509Certificate> trusted) {
-        this.key = key;
+    private AutoMtls(X509Certificate certificate, SSLContext tls) {
         this.certificate = certificate;
-        this.trusted = trusted;
+        this.tls = tls;
     }
 
-    /** Our certificate, trusting exactly the PEM certificate(s) in {@code clientCertPem}. */
+    /**
+     * Our certificate, trusting exactly the PEM certificate(s) in {@code clientCertPem}. All JDK work, so that it
+     * can run beside the server's set-up ({@link PluginServer#start}).
+     */
     public static AutoMtls forClient(String clientCertPem) throws GeneralSecurityException {
         List<X509Certificate> trusted = new ArrayList<>();
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -63,8 +57,34 @@ public final class AutoMtls {
         if (trusted.isEmpty()) {
             throw new GeneralSecurityException("PLUGIN_CLIENT_CERT holds no certificate");
         }
+        for (X509Certificate c : trusted) {
+            // go-plugin's certificates sign themselves. Checked here, this also readies (JIT) the P-521 arithmetic
+            // that the handshake needs for Terraform's CertificateVerify, beside the set-up instead of after it.
+            if (c.getIssuerX500Principal().equals(c.getSubjectX500Principal())) {
+                c.verify(c.getPublicKey());
+            }
+        }
         KeyPair kp = newKey();
-        return new AutoMtls(kp, selfSigned(kp), List.copyOf(trusted));
+        X509Certificate mine = selfSigned(kp);
+        // Our own key manager: given the key itself, Netty would build a password-protected PKCS#12 store for it,
+        // whose key encryption (PBKDF2) cost most of a start.
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(new KeyManager[] {new OneKeyManager(kp.getPrivate(), mine)}, new TrustManager[] {new TerraformOnly(trusted)},
+                null);
+        return new AutoMtls(mine, tls);
+    }
+
+    /**
+     * Reads the JDK's default trust store (cacerts, ~150 certificates to parse), which Netty's JdkSslContext reads
+     * as its class loads ({@link #serverContext}) and the JDK then keeps: run beside the rest of the start, it is
+     * no longer on the way to the handshake line. A failure here is Netty's to report.
+     */
+    static void loadDefaultTrust() {
+        try {
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).init((KeyStore) null);
+        } catch (GeneralSecurityException e) {
+            // Netty's own attempt fails the same way, and says so.
+        }
     }
 
     public static KeyPair newKey() throws GeneralSecurityException {
@@ -73,26 +93,33 @@ public final class AutoMtls {
         return g.generateKeyPair();
     }
 
-    /** A certificate for localhost that is its own CA, usable as server and client (as go-plugin makes them). */
+    /**
+     * A certificate for localhost and 127.0.0.1 that is its own CA, usable as server and client (as go-plugin
+     * makes them): ECDSA P-256 with SHA-256, a random positive 63-bit serial, valid from a minute ago for ten years.
+     */
     public static X509Certificate selfSigned(KeyPair kp) throws GeneralSecurityException {
-        X500Name name = new X500Name("CN=localhost,O=aami terraform provider");
+        byte[] ecdsaWithSha256 = Der.seq(Der.oid("1.2.840.10045.4.3.2"));
+        byte[] name = Der.seq(Der.set(Der.seq(Der.oid("2.5.4.3"), Der.utf8("localhost"))),
+                Der.set(Der.seq(Der.oid("2.5.4.10"), Der.utf8("aami terraform provider"))));
         Instant now = Instant.now();
-        try {
-            var b = new JcaX509v3CertificateBuilder(name, new BigInteger(63, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofMinutes(1))), Date.from(now.plus(Duration.ofDays(3650))), name,
-                    kp.getPublic());
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            b.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyCertSign));
-            b.addExtension(Extension.extendedKeyUsage, false,
-                    new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-            var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate());
-            return new JcaX509CertificateConverter().getCertificate(b.build(signer));
-        } catch (OperatorCreationException | java.io.IOException e) {
-            throw new GeneralSecurityException("cannot make the plugin's certificate", e);
-        }
+        byte[] validity = Der.seq(Der.time(now.minus(Duration.ofMinutes(1)).getEpochSecond()),
+                Der.time(now.plus(Duration.ofDays(3650)).getEpochSecond()));
+        byte[] extensions = Der.explicit(3, Der.seq(
+                Der.seq(Der.oid("2.5.29.19"), Der.bool(true), Der.octets(Der.seq(Der.bool(true)))),
+                // digitalSignature, keyEncipherment, keyCertSign: bits 0, 2 and 5, so the last two bits are padding
+                Der.seq(Der.oid("2.5.29.15"), Der.bool(true), Der.octets(Der.bits(new byte[] {(byte) 0xa4}, 2))),
+                Der.seq(Der.oid("2.5.29.37"), Der.octets(Der.seq(Der.oid("1.3.6.1.5.5.7.3.1"), Der.oid("1.3.6.1.5.5.7.3.2")))),
+                Der.seq(Der.oid("2.5.29.17"), Der.octets(Der.seq(Der.implicit(2, "localhost".getBytes(StandardCharsets.US_ASCII)),
+                        Der.implicit(7, new byte[] {127, 0, 0, 1}))))));
+        byte[] tbs = Der.seq(Der.explicit(0, Der.integer(BigInteger.TWO)),
+                Der.integer(new BigInteger(63, new SecureRandom()).add(BigInteger.ONE)), ecdsaWithSha256, name, validity, name,
+                kp.getPublic().getEncoded(), extensions);
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(kp.getPrivate());
+        signer.update(tbs);
+        byte[] der = Der.seq(tbs, ecdsaWithSha256, Der.bits(signer.sign(), 0));
+        // Parsed back by the JDK: what we announce is what the JDK (and so TLS) reads.
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
     }
 
     /** The certificate as the handshake line carries it. */
@@ -103,15 +130,15 @@ public final class AutoMtls {
     /**
      * The JDK's TLS, not the BoringSSL netty-shaded bundles: go-plugin's client certificate is on P-521, which
      * BoringSSL's CertificateRequest does not offer (Terraform then sends no certificate); loading no native
-     * library also starts faster.
+     * library also starts faster. Our own SSLContext in Netty's wrapper, with ALPN h2 as gRPC requires: Netty's
+     * builder would first run a self-check of its own at every start (a test RSA key in a password-protected key
+     * store, whose PBKDF2 cost ~100 ms, several times that on a loaded machine).
      */
-    public SslContext serverContext() throws SSLException {
-        // Our own key manager: given the key itself, Netty would build a password-protected PKCS#12 store for it,
-        // whose key encryption (PBKDF2) cost most of a start.
-        return GrpcSslContexts.configure(SslContextBuilder.forServer(new OneKeyManager(key.getPrivate(), certificate)),
-                        SslProvider.JDK)
-                .trustManager(trusted.toArray(new X509Certificate[0]))
-                .clientAuth(ClientAuth.REQUIRE)
-                .build();
+    public SslContext serverContext() {
+        return new JdkSslContext(tls, false, Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE,
+                new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2"),
+                ClientAuth.REQUIRE, null, false);
     }
 }
