@@ -1,5 +1,6 @@
 package io.aami.terraform.resources;
 
+import io.aami.contract.probes.ProbeProtocol;
 import io.aami.terraform.api.AamiClient;
 import io.aami.terraform.values.Attr;
 import io.aami.terraform.values.AttrType;
@@ -8,7 +9,10 @@ import io.aami.terraform.values.ObjectSchema;
 import java.util.List;
 import java.util.Map;
 
-/** {@code aami_probe}: a TCP or UDP reachability probe ({@code /api/v1/probes}) to a host or to a group's members. */
+/**
+ * {@code aami_probe}: a TCP, UDP, HTTP(S) or ICMP probe ({@code /api/v1/probes}) to a host or to a group's members; the
+ * HTTP(S) options are the {@code http} block ({@link HttpBlock}), the ICMP ones the {@code icmp} block ({@link IcmpBlock}).
+ */
 final class ProbeResource extends ApiResource {
     static final ObjectSchema SCHEMA = new ObjectSchema("A reachability probe agents run.", List.of(
             Attr.computed("id", AttrType.STRING, "The probe's id."),
@@ -16,8 +20,8 @@ final class ProbeResource extends ApiResource {
             Attr.optional("description", AttrType.STRING, "What it probes."),
             Attr.optional("target", AttrType.STRING, "Destination: an address or host name."),
             Attr.optional("target_group_id", AttrType.STRING, "Destination: every member of this group."),
-            Attr.required("target_port", AttrType.NUMBER, "Destination port."),
-            Attr.required("protocol", AttrType.STRING, "tcp or udp."),
+            Attr.optionalComputed("target_port", AttrType.NUMBER, "Destination port (required but for ICMP, which has none)."),
+            Attr.required("protocol", AttrType.STRING, "tcp, udp, http, https or icmp."),
             Attr.optionalComputed("timeout_ms", AttrType.NUMBER, "How long one attempt may take."),
             Attr.required("interval_seconds", AttrType.NUMBER, "How often it runs: 1 s to a week."),
             Attr.optional("payload", AttrType.STRING, "What to send."),
@@ -29,10 +33,11 @@ final class ProbeResource extends ApiResource {
             Attr.optional("target_id", AttrType.STRING, "Scope: this one target."),
             Attr.optionalComputed("global", AttrType.BOOL, "Scope: every target."),
             labelsAttr(),
-            Attr.optionalComputed("enabled", AttrType.BOOL, "Whether agents run it (default true).")));
+            Attr.optionalComputed("enabled", AttrType.BOOL, "Whether agents run it (default true).")),
+            List.of(HttpBlock.BLOCK, IcmpBlock.BLOCK));
 
     ProbeResource() {
-        super("aami_probe", "/api/v1/probes", SCHEMA);
+        super("aami_probe", "/api/v1/probes", SCHEMA, List.of(new HttpBlock(), new IcmpBlock()));
     }
 
     /** The server answers the protocol in capitals: the operator's spelling is kept when it is the same protocol. */
@@ -55,6 +60,21 @@ final class ProbeResource extends ApiResource {
         uuid(config, "target_group_id", diags);
         labels(config, diags);
         interval(config, diags);
+        protocol(config, diags);
+        validateBlocks(config, diags);
+    }
+
+    /** The protocol by the API's rule; the port the API requires of every protocol but ICMP. */
+    private static void protocol(Map<String, Object> config, Diags diags) {
+        if (!(config.get("protocol") instanceof String s)) {
+            return;
+        }
+        var protocol = s.isBlank() ? java.util.Optional.<ProbeProtocol>empty() : ProbeProtocol.parse(s);
+        if (protocol.isEmpty()) {
+            diags.error("protocol", "invalid protocol", "protocol: must be " + ProbeProtocol.names());
+        } else if (!protocol.get().icmp() && config.get("target_port") == null) {
+            diags.error("target_port", "invalid target_port", "target_port: is required");
+        }
     }
 
     @Override
