@@ -19,6 +19,9 @@ import java.util.stream.Stream;
 final class Packages {
     static final String AGENT = "aami-agent";
     static final String SERVER = "aami-config-server";
+    static final String PROVIDER = "aami-terraform-provider";
+    /** Terraform's implied local mirror directory of aami/aami, where the provider's package installs it. */
+    static final Path PROVIDER_MIRROR = Path.of("/usr/share/terraform/plugins/registry.terraform.io/aami/aami");
 
     private Packages() {
     }
@@ -28,6 +31,22 @@ final class Packages {
             assertThat(exit).as(output).isZero();
             return this;
         }
+    }
+
+    /** The provider's version as Terraform sees it: the Maven qualifier as build metadata (0.1.0-SNAPSHOT: 0.1.0+SNAPSHOT). */
+    static String providerVersion() {
+        return System.getProperty("aami.version").replaceFirst("-", "+");
+    }
+
+    /** The provider's directory in the mirror, as its packages install it (an unpacked provider for linux_amd64). */
+    static Path providerDir(Path root) {
+        return root.resolve(PROVIDER_MIRROR.toString().substring(1)).resolve(providerVersion()).resolve("linux_amd64");
+    }
+
+    /** terraform-provider/target/provider/{@code file}: what the provider's packages ship. */
+    static Path builtProvider(String file) {
+        return Path.of(System.getProperty("aami.provider.dir", "../terraform-provider/target/provider")).toAbsolutePath()
+                .normalize().resolve(file);
     }
 
     static Path dir() {
