@@ -87,7 +87,7 @@ abstract class ApiResource implements ResourceType {
         }
         for (OptionBlock b : blocks) {
             Map<String, Object> raw = reference != null && reference.get(b.name()) instanceof Map<?, ?> m ? ObjectSchema.cast(m) : null;
-            out.put(b.name(), BlockValues.operatorForm(raw, BlockValues.fromJson(node, b.block()), b.normalized(raw, out), b.block()));
+            out.put(b.name(), BlockValues.operatorForm(b, raw, BlockValues.fromJson(node, b.block()), out));
         }
         return out;
     }

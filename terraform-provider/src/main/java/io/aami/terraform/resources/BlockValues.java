@@ -44,26 +44,34 @@ final class BlockValues {
 
     /**
      * The block's state from the server's object: per attribute, what the operator wrote ({@code raw}, null when left
-     * out) where the server holds exactly what it makes of that ({@code normalized}: a default, a spelling), else the
-     * server's value (a change made outside Terraform, shown as a diff). A block the operator left out stays absent
-     * when everything in it is such a default; an import (no {@code raw}) shows only what differs from the defaults.
+     * out) where the server holds exactly what it makes of that ({@link OptionBlock#normalized}: a default, a
+     * spelling), else the server's value (a change made outside Terraform, shown as a diff). Without {@code raw} (an
+     * import, or a block the operator left out) a value is left out when the server would fill in the same without
+     * it, so the block stays absent while everything in it is a default, and an import shows only what differs.
      */
-    static Map<String, Object> operatorForm(Map<String, Object> raw, Map<String, Object> server, Map<String, Object> normalized,
-                                            ObjectSchema.Block block) {
+    static Map<String, Object> operatorForm(OptionBlock b, Map<String, Object> raw, Map<String, Object> server,
+                                            Map<String, Object> resource) {
         if (server == null) {
             return null;
         }
+        Map<String, Object> normalized = raw == null ? null : b.normalized(raw, resource);
         Map<String, Object> out = new LinkedHashMap<>();
         boolean any = false;
-        for (Attr a : block.schema().attributes()) {
+        for (Attr a : b.block().schema().attributes()) {
             Object mine = raw == null ? null : raw.get(a.name());
             Object theirs = server.get(a.name());
-            Object v = normalized != null && Objects.equals(theirs, normalized.get(a.name())) ? mine
-                    : Conv.keepNullForEmpty(mine, theirs);
+            Map<String, Object> basis = raw != null ? normalized : b.normalized(without(server, a.name()), resource);
+            Object v = basis != null && Objects.equals(theirs, basis.get(a.name())) ? mine : Conv.keepNullForEmpty(mine, theirs);
             out.put(a.name(), v);
             any |= v != null;
         }
         return raw == null && !any ? null : out;
+    }
+
+    private static Map<String, Object> without(Map<String, Object> values, String name) {
+        Map<String, Object> out = new LinkedHashMap<>(values);
+        out.put(name, null);
+        return out;
     }
 
     /** Whether every value in the block is known (plan-time rules judge only known blocks). */
