@@ -29,11 +29,12 @@ abstract class ApiResource implements ResourceType {
         this(name, base, schema, List.of());
     }
 
-    /** {@code blocks}: the schema's nested blocks, each one JSON object of the API. */
-    ApiResource(String name, String base, ObjectSchema schema, List<OptionBlock> blocks) {
+    /** {@code attributes} and then {@code blocks}, the nested blocks, each one JSON object of the API. */
+    ApiResource(String name, String base, ObjectSchema attributes, List<OptionBlock> blocks) {
         this.name = name;
         this.base = base;
-        this.schema = schema;
+        this.schema = new ObjectSchema(attributes.description(), attributes.attributes(),
+                blocks.stream().map(OptionBlock::block).toList());
         this.blocks = blocks;
     }
 

@@ -15,7 +15,7 @@ import java.util.Set;
  * A process check's match is the {@code process} block ({@link ProcessBlock}).
  */
 final class CheckResource extends ApiResource {
-    static final ObjectSchema SCHEMA = new ObjectSchema("A check agents run (script), measure (process) or receive results for (passive).", List.of(
+    static final ObjectSchema ATTRIBUTES = new ObjectSchema("A check agents run (script), measure (process) or receive results for (passive).", List.of(
             Attr.computed("id", AttrType.STRING, "The check's id."),
             Attr.required("name", AttrType.STRING, "The check's name."),
             Attr.optional("description", AttrType.STRING, "What it checks."),
@@ -31,11 +31,10 @@ final class CheckResource extends ApiResource {
             Attr.optionalComputed("global", AttrType.BOOL, "Scope: every target."),
             labelsAttr(),
             Attr.optionalComputed("enabled", AttrType.BOOL, "Whether agents run it (default true)."),
-            Attr.computed("execution_sha256", AttrType.STRING, "What an agent's checks.allowed_execution_sha256 lists to allow it.")),
-            List.of(ProcessBlock.BLOCK));
+            Attr.computed("execution_sha256", AttrType.STRING, "What an agent's checks.allowed_execution_sha256 lists to allow it.")));
 
     CheckResource() {
-        super("aami_check", "/api/v1/checks", SCHEMA, List.of(new ProcessBlock()));
+        super("aami_check", "/api/v1/checks", ATTRIBUTES, List.of(new ProcessBlock()));
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Map;
  * HTTP(S) options are the {@code http} block ({@link HttpBlock}), the ICMP ones the {@code icmp} block ({@link IcmpBlock}).
  */
 final class ProbeResource extends ApiResource {
-    static final ObjectSchema SCHEMA = new ObjectSchema("A reachability probe agents run.", List.of(
+    static final ObjectSchema ATTRIBUTES = new ObjectSchema("A reachability probe agents run.", List.of(
             Attr.computed("id", AttrType.STRING, "The probe's id."),
             Attr.required("name", AttrType.STRING, "The probe's name."),
             Attr.optional("description", AttrType.STRING, "What it probes."),
@@ -33,11 +33,10 @@ final class ProbeResource extends ApiResource {
             Attr.optional("target_id", AttrType.STRING, "Scope: this one target."),
             Attr.optionalComputed("global", AttrType.BOOL, "Scope: every target."),
             labelsAttr(),
-            Attr.optionalComputed("enabled", AttrType.BOOL, "Whether agents run it (default true).")),
-            List.of(HttpBlock.BLOCK, IcmpBlock.BLOCK));
+            Attr.optionalComputed("enabled", AttrType.BOOL, "Whether agents run it (default true).")));
 
     ProbeResource() {
-        super("aami_probe", "/api/v1/probes", SCHEMA, List.of(new HttpBlock(), new IcmpBlock()));
+        super("aami_probe", "/api/v1/probes", ATTRIBUTES, List.of(new HttpBlock(), new IcmpBlock()));
     }
 
     /** The server answers the protocol in capitals: the operator's spelling is kept when it is the same protocol. */
