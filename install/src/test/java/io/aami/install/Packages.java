@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -109,6 +111,40 @@ final class Packages {
 
     static Result run(String... cmd) throws Exception {
         return run(List.of(cmd));
+    }
+
+    /** {@code dpkg-deb -c}: every file's path and "mode owner/group"; every directory must be drwxr-xr-x root/root. */
+    static Map<String, String> debFiles(Path deb) throws Exception {
+        Map<String, String> listed = new TreeMap<>();
+        for (String line : lines(run("dpkg-deb", "-c", deb.toString()).ok().output())) {
+            String[] f = line.split("\\s+");
+            String path = f[5].substring(1);
+            if (f[0].startsWith("d")) {
+                assertThat(f[0] + " " + f[1]).as("directory " + path).isEqualTo("drwxr-xr-x root/root");
+            } else {
+                listed.put(path, f[0] + " " + f[1]);
+            }
+        }
+        return listed;
+    }
+
+    /**
+     * {@code rpm -qp}: every file's path and "mode owner group flags" ({@code cn}: %config(noreplace), {@code g}:
+     * %ghost); every directory must be drwxr-xr-x root root.
+     */
+    static Map<String, String> rpmFiles(Path rpm) throws Exception {
+        Map<String, String> listed = new TreeMap<>();
+        String format = "[%{FILEMODES:perms} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILEFLAGS:fflags}: %{FILENAMES}\\n]";
+        for (String line : lines(run("rpm", "-qp", "--qf", format, rpm.toString()).ok().output())) {
+            String path = line.substring(line.indexOf(": ") + 2);
+            String attrs = line.substring(0, line.indexOf(": ")).strip();
+            if (attrs.startsWith("d")) {
+                assertThat(attrs).as("directory " + path).isEqualTo("drwxr-xr-x root root");
+            } else {
+                listed.put(path, attrs);
+            }
+        }
+        return listed;
     }
 
     /** The lines of {@code text}, stripped, without blank ones. */

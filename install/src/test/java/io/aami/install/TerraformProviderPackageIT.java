@@ -35,16 +35,7 @@ class TerraformProviderPackageIT {
     void debHoldsTheLauncherAndJarInTheMirrorUnderTheProvidersVersion() throws Exception {
         Packages.requireTool("dpkg-deb", "dpkg");
         Path deb = Packages.deb(PROVIDER);
-        Map<String, String> listed = new TreeMap<>();
-        for (String line : lines(run("dpkg-deb", "-c", deb.toString()).ok().output())) {
-            String[] f = line.split("\\s+");
-            String path = f[5].substring(1);
-            if (f[0].startsWith("d")) {
-                assertThat(f[0] + " " + f[1]).as("directory " + path).isEqualTo("drwxr-xr-x root/root");
-            } else {
-                listed.put(path, f[0] + " " + f[1]);
-            }
-        }
+        Map<String, String> listed = Packages.debFiles(deb);
         assertThat(listed).isEqualTo(files("-rwxr-xr-x root/root", "-rw-r--r-- root/root"));
         Path tree = dir.resolve("tree");
         run("dpkg-deb", "-x", deb.toString(), tree.toString()).ok();
@@ -71,18 +62,8 @@ class TerraformProviderPackageIT {
     void rpmHoldsTheSameFilesOwnsTheArchiveItTrainsAndInstallsTheBuiltBytes() throws Exception {
         Packages.requireTool("rpm", "rpm");
         Path rpm = Packages.rpm(PROVIDER);
-        Map<String, String> listed = new TreeMap<>();
-        String format = "[%{FILEMODES:perms} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILEFLAGS:fflags}: %{FILENAMES}\\n]";
-        for (String line : lines(run("rpm", "-qp", "--qf", format, rpm.toString()).ok().output())) {
-            String path = line.substring(line.indexOf(": ") + 2);
-            String attrs = line.substring(0, line.indexOf(": ")).strip();
-            if (attrs.startsWith("d")) {
-                assertThat(attrs).as("directory " + path).isEqualTo("drwxr-xr-x root root");
-                assertThat(path).startsWith("/usr/share/terraform");
-            } else {
-                listed.put(path, attrs);
-            }
-        }
+        Map<String, String> listed = Packages.rpmFiles(rpm);
+        assertThat(listed.keySet()).allMatch(f -> f.startsWith("/usr/share/terraform/"));
         Map<String, String> expected = files("-rwxr-xr-x root root", "-rw-r--r-- root root");
         expected.put(Packages.providerDir(Path.of("/")).resolve("terraform-provider-aami.jsa").toString(), "-r--r--r-- root root g");
         assertThat(listed).as("the archive is %ghost (g)").isEqualTo(expected);

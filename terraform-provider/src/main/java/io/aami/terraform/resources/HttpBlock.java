@@ -34,7 +34,7 @@ final class HttpBlock implements OptionBlock {
 
     @Override
     public Map<String, Object> normalized(Map<String, Object> raw, Map<String, Object> resource) {
-        ProbeProtocol protocol = ProbeProtocol.parse(BlockValues.str(resource, "protocol")).orElse(null);
+        ProbeProtocol protocol = ProbeResource.protocolOf(resource);
         if (protocol == null || !protocol.http()) {
             return null;
         }
@@ -44,8 +44,7 @@ final class HttpBlock implements OptionBlock {
 
     @Override
     public void validate(Map<String, Object> raw, Map<String, Object> config, Diags diags) {
-        Object p = config.get("protocol");
-        ProbeProtocol protocol = p instanceof String s ? ProbeProtocol.parse(s).orElse(null) : null;
+        ProbeProtocol protocol = ProbeResource.protocolOf(config);
         if (protocol == null) {
             return; // unknown until apply, or refused as the protocol
         }

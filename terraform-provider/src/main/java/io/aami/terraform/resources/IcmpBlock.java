@@ -27,7 +27,7 @@ final class IcmpBlock implements OptionBlock {
 
     @Override
     public Map<String, Object> normalized(Map<String, Object> raw, Map<String, Object> resource) {
-        if (ProbeProtocol.parse(BlockValues.str(resource, "protocol")).orElse(null) != ProbeProtocol.ICMP) {
+        if (ProbeResource.protocolOf(resource) != ProbeProtocol.ICMP) {
             return null;
         }
         Long timeout = Conv.num(resource, "timeout_ms");
@@ -43,8 +43,7 @@ final class IcmpBlock implements OptionBlock {
 
     @Override
     public void validate(Map<String, Object> raw, Map<String, Object> config, Diags diags) {
-        Object p = config.get("protocol");
-        ProbeProtocol protocol = p instanceof String s ? ProbeProtocol.parse(s).orElse(null) : null;
+        ProbeProtocol protocol = ProbeResource.protocolOf(config);
         if (protocol == null) {
             return;
         }

@@ -63,15 +63,20 @@ final class ProbeResource extends ApiResource {
         validateBlocks(config, diags);
     }
 
+    /** The probe's protocol in {@code values} (a configuration, a state); null when unknown, absent or invalid. */
+    static ProbeProtocol protocolOf(Map<String, Object> values) {
+        return values.get("protocol") instanceof String s && !s.isBlank() ? ProbeProtocol.parse(s).orElse(null) : null;
+    }
+
     /** The protocol by the API's rule; the port the API requires of every protocol but ICMP. */
     private static void protocol(Map<String, Object> config, Diags diags) {
-        if (!(config.get("protocol") instanceof String s)) {
-            return;
+        if (!(config.get("protocol") instanceof String)) {
+            return; // unknown until apply
         }
-        var protocol = s.isBlank() ? java.util.Optional.<ProbeProtocol>empty() : ProbeProtocol.parse(s);
-        if (protocol.isEmpty()) {
+        ProbeProtocol protocol = protocolOf(config);
+        if (protocol == null) {
             diags.error("protocol", "invalid protocol", "protocol: must be " + ProbeProtocol.names());
-        } else if (!protocol.get().icmp() && config.get("target_port") == null) {
+        } else if (!protocol.icmp() && config.get("target_port") == null) {
             diags.error("target_port", "invalid target_port", "target_port: is required");
         }
     }
