@@ -21,7 +21,9 @@ final class HttpBlock implements OptionBlock {
             Attr.optional("expected_status", AttrType.STRING_LIST, "Codes (200), classes (2xx) or ranges (200-399); 2xx by default."),
             Attr.optional("body_regex", AttrType.STRING, "A regex the body's first 64 KiB must contain a match of."),
             Attr.optional("body", AttrType.STRING, "The request body (POST, PUT, PATCH)."),
-            Attr.optional("headers", AttrType.STRING_MAP, "Extra request headers (not Host, Content-Length, Transfer-Encoding, Connection)."),
+            // Sensitive: an Authorization header is a credential; plans show it hidden, as a script check's env.
+            Attr.optional("headers", AttrType.STRING_MAP, "Extra request headers (not Host, Content-Length, Transfer-Encoding, Connection).")
+                    .asSensitive(),
             Attr.optional("follow_redirects", AttrType.BOOL, "Follow redirects to the same host (default false)."),
             Attr.optional("max_redirects", AttrType.NUMBER, "At most this many redirects: 1 to 10, 5 by default (with follow_redirects)."),
             Attr.optional("ca_file", AttrType.STRING, "HTTPS: a PEM file of trusted CAs on the agent; absent: the system trust store."),
