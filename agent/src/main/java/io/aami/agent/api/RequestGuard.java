@@ -2,6 +2,7 @@ package io.aami.agent.api;
 
 import com.sun.net.httpserver.Headers;
 import io.aami.agent.config.AgentConfig;
+import io.aami.contract.registration.AgentTlsNames;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,7 +20,10 @@ import java.util.regex.Pattern;
  *   <li><b>Host</b> must name a loopback address ({@code 127.x.x.x}, {@code [::1]}, {@code localhost}, any
  *       port), or the configured {@code api.listen} host (or the address it bound, in any literal spelling) when
  *       that is a non-loopback address guarded by {@code api.token}. This stops DNS rebinding: a page whose own name was re-pointed at 127.0.0.1 sends
- *       that name, never a loopback one, so it can neither run probes nor read the answers.</li>
+ *       that name, never a loopback one, so it can neither run probes nor read the answers. With {@code api.tls}
+ *       presenting the agent's own certificate, also the names it carries ({@code agent.aami.internal} and
+ *       {@code <uuid>.agent.aami.internal}, what curl and scrapers verify): a page can only be served under such a
+ *       name by a server whose certificate the browser accepts for it, and only the fleet's private CA issues one.</li>
  *   <li><b>Cross-site requests are refused</b> (CSRF): an {@code Origin} or {@code Referer} that is not such a
  *       host, or {@code Sec-Fetch-Site: cross-site}. Browsers add these to cross-site requests, including
  *       the GETs of {@code <img src>}, which would otherwise run {@code /probe}; curl, scripts and
@@ -43,11 +47,14 @@ final class RequestGuard {
     private final InetAddress listenAddress;
     /** A wildcard listen address with a token: any IP literal is one of this host's addresses. */
     private final boolean anyAddressLiteral;
+    /** HTTPS with the agent's own certificate: its {@code agent.aami.internal} names are accepted as Host. */
+    private final boolean agentNames;
 
-    private RequestGuard(String listenHost, InetAddress listenAddress, boolean anyAddressLiteral) {
+    private RequestGuard(String listenHost, InetAddress listenAddress, boolean anyAddressLiteral, boolean agentNames) {
         this.listenHost = listenHost;
         this.listenAddress = listenAddress;
         this.anyAddressLiteral = anyAddressLiteral;
+        this.agentNames = agentNames;
     }
 
     /** The guard for an API listening as {@code cfg} says, its host an address literal or loopback (no DNS lookup). */
@@ -57,11 +64,12 @@ final class RequestGuard {
 
     /** The guard for an API listening as {@code cfg} says, bound to {@code bound} (null: not known). */
     static RequestGuard forApi(AgentConfig.Api cfg, InetAddress bound) {
+        boolean agentNames = cfg.tls().enabled() && cfg.tls().agentCertificate();
         if (cfg.token() == null || cfg.host() == null || loopback(cfg.host()) || bound != null && bound.isLoopbackAddress()) {
-            return new RequestGuard(null, null, false);
+            return new RequestGuard(null, null, false, agentNames);
         }
         boolean wildcard = wildcard(cfg.host()) || bound != null && bound.isAnyLocalAddress();
-        return new RequestGuard(cfg.host().toLowerCase(Locale.ROOT), bound, wildcard);
+        return new RequestGuard(cfg.host().toLowerCase(Locale.ROOT), bound, wildcard, agentNames);
     }
 
     /** Refuses a request from the wrong host or another site; runs before authentication and routing. */
@@ -120,6 +128,9 @@ final class RequestGuard {
 
     private boolean allowedHost(String host) {
         if (host.equals("localhost") || loopbackLiteral(host)) {
+            return true;
+        }
+        if (agentNames && AgentTlsNames.isAgentName(host) && !host.contains("*")) {
             return true;
         }
         if (listenHost == null) {

@@ -123,9 +123,16 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
      * {@code api.tls}: when {@code enabled}, the local API speaks HTTPS only (TLS 1.2+), presenting {@code certFile}
      * with {@code keyFile} (by default the agent's own certificate and key, re-read when renewal replaces them); with a
      * {@code clientCaFile}, a client must present a certificate that CA signed or the handshake fails.
+     * {@code agentCertificate}: the pair is the agent's own (no {@code api.tls.cert_file}), whose names are
+     * {@code agent.aami.internal} and {@code <agent id>.agent.aami.internal}.
      */
-    public record ApiTls(boolean enabled, Path certFile, Path keyFile, Path clientCaFile) {
-        public static final ApiTls OFF = new ApiTls(false, null, null, null);
+    public record ApiTls(boolean enabled, Path certFile, Path keyFile, Path clientCaFile, boolean agentCertificate) {
+        public static final ApiTls OFF = new ApiTls(false, null, null, null, false);
+
+        /** An operator's own pair ({@code api.tls.cert_file}). */
+        public ApiTls(boolean enabled, Path certFile, Path keyFile, Path clientCaFile) {
+            this(enabled, certFile, keyFile, clientCaFile, false);
+        }
     }
 
     public record Logging(String level, String format) {

@@ -77,7 +77,7 @@ final class ApiTlsConfig {
             readCertificates(t, CLIENT_CA_FILE, clientCaFile);
         }
         return certFile != null ? new AgentConfig.ApiTls(true, certFile, keyFile, clientCaFile)
-                : new AgentConfig.ApiTls(true, serverTls.clientCert(), serverTls.clientKey(), clientCaFile);
+                : new AgentConfig.ApiTls(true, serverTls.clientCert(), serverTls.clientKey(), clientCaFile, true);
     }
 
     private void checkPair(ConfigTree t) {

@@ -39,7 +39,7 @@ public final class EnrollmentFeature {
         if (ctx.tls() != null) {
             ctx.out().loop(new Loop("renew", new CertificateRenewer(ctx.tls(), ctx.transport("renew"), ctx.credentials(), ctx.stop(),
                     ctx.retry(Duration.ofSeconds(5), Duration.ofMinutes(10)), ctx.clock(), ctx.random(), enroller::credentialRejected,
-                    rejections), false));
+                    rejections, cfg.api().enabled() && cfg.api().tls().agentCertificate()), false));
         }
         ctx.out().problem(enroller::trustError);
         return new EnrollmentFeature(enroller, pin, rejections);

@@ -8,6 +8,7 @@ import io.aami.agent.retry.Retry;
 import io.aami.agent.transport.ServerTransport;
 import io.aami.agent.transport.TransportException;
 import io.aami.agent.util.StopSignal;
+import io.aami.contract.registration.AgentTlsNames;
 import io.aami.contract.registration.CertificateRequest;
 import io.aami.contract.registration.CertificateResponse;
 import java.security.cert.X509Certificate;
@@ -25,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * lifetime (a fleet enrolled at once does not renew at once), with a new key and a fresh CSR over the
  * current mTLS connection. Failures retry with jittered backoff ({@link Retry}); a refused credential is
  * reported to {@link CredentialRejections}. If the certificate expires anyway (known locally, so no rule
- * applies), {@code onExpired} enrolls again with the bootstrap token.
+ * applies), {@code onExpired} enrolls again with the bootstrap token. When the local API presents this certificate
+ * ({@code api.tls} without a pair of its own), one that TLS clients would refuse as a server's (issued before agents'
+ * certificates carried serverAuth and the {@code agent.aami.internal} names) is renewed at once, so an upgraded
+ * fleet fixes itself; once only per run, so an older server that issues such certificates again costs no loop.
  */
 public final class CertificateRenewer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateRenewer.class);
@@ -42,6 +46,9 @@ public final class CertificateRenewer implements Runnable {
     private final RandomGenerator random;
     private final Consumer<AgentCredentials> onExpired;
     private final CredentialRejections rejections;
+    private final boolean servesLocalApi;
+    /** Whether this run already renewed early for the local API (see the class comment). */
+    private boolean upgradeTried;
     /** The renewal time drawn once per certificate (by serial), so the draw stays uniform in 70-90 %. */
     private java.math.BigInteger plannedSerial;
     private Instant plannedAt;
@@ -50,7 +57,7 @@ public final class CertificateRenewer implements Runnable {
 
     public CertificateRenewer(AgentTls tls, ServerTransport transport, CredentialHolder credentials, StopSignal stop,
                               Retry retry, Clock clock, RandomGenerator random, Consumer<AgentCredentials> onExpired,
-                              CredentialRejections rejections) {
+                              CredentialRejections rejections, boolean servesLocalApi) {
         this.tls = tls;
         this.transport = transport;
         this.credentials = credentials;
@@ -60,6 +67,7 @@ public final class CertificateRenewer implements Runnable {
         this.random = random;
         this.onExpired = onExpired;
         this.rejections = rejections;
+        this.servesLocalApi = servesLocalApi;
     }
 
     @Override
@@ -86,6 +94,22 @@ public final class CertificateRenewer implements Runnable {
         }
     }
 
+    /** {@code planned}, or now when the local API presents {@code cert} and TLS clients would refuse it (once a run). */
+    private Instant forLocalApi(X509Certificate cert, Instant now, Instant planned) {
+        if (!servesLocalApi || ServerUsable.asAgentServer(cert)) {
+            return planned;
+        }
+        if (upgradeTried) {
+            LOG.warn("the server issued a certificate without serverAuth and the {} names (an older server?): TLS clients"
+                    + " of the local API (api.tls) will refuse it; renewing on the usual schedule", AgentTlsNames.DOMAIN);
+            return planned;
+        }
+        upgradeTried = true;
+        LOG.info("the client certificate, which the local API presents (api.tls), lacks serverAuth or the {} names"
+                + " (issued before agents' certificates had them); renewing it now", AgentTlsNames.DOMAIN);
+        return now;
+    }
+
     /** Renews if due; returns how long to wait before looking again. */
     Duration step() {
         Optional<X509Certificate> cert = tls.certificate();
@@ -109,6 +133,7 @@ public final class CertificateRenewer implements Runnable {
                 plannedAt = now.plus(Duration.between(cert.get().getNotBefore().toInstant(), plannedAt));
                 LOG.warn("this host's clock runs ahead of the server's; renewal planned by local time at {}", plannedAt);
             }
+            plannedAt = forLocalApi(cert.get(), now, plannedAt);
             LOG.info("client certificate valid until {}; renewing at {}", schedule.notAfter(), plannedAt);
         }
         Instant due = plannedAt;

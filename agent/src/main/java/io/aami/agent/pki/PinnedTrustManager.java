@@ -13,10 +13,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Trust for the very first contact, before the agent has the CA: the server is accepted only if
  * the chain it presents contains the pinned CA certificate and the leaf validates up to it (with
- * the JDK's usual checks, hostname included). So even fetching the CA happens over an
- * authenticated connection; nothing is trusted blindly.
+ * the JDK's usual checks, hostname included, and never an agent's certificate: {@link TlsContexts#trusting}). So even
+ * fetching the CA happens over an authenticated connection; nothing is trusted blindly.
  */
-final class PinnedTrustManager extends X509ExtendedTrustManager {
+final class PinnedTrustManager extends ServerOnlyTrust {
     private final String pin;
 
     PinnedTrustManager(String pin) {
@@ -52,21 +52,6 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         anchoredAtPin(chain).checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("a client-side trust manager does not authenticate clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("a client-side trust manager does not authenticate clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a client-side trust manager does not authenticate clients");
     }
 
     @Override

@@ -67,6 +67,10 @@ public final class TlsContexts {
         return params;
     }
 
+    /**
+     * Trusts a server whose chain validates up to {@code ca} and whose leaf is not an agent's certificate
+     * ({@link ServerNotAnAgent}); every server trust goes through here, the pinned first contact's included.
+     */
     static X509ExtendedTrustManager trusting(X509Certificate ca) throws GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try {
@@ -79,7 +83,7 @@ public final class TlsContexts {
         tmf.init(store);
         for (TrustManager tm : tmf.getTrustManagers()) {
             if (tm instanceof X509ExtendedTrustManager x509) {
-                return x509;
+                return new ServerNotAnAgent(x509);
             }
         }
         throw new GeneralSecurityException("the PKIX trust manager factory offered no X509ExtendedTrustManager");

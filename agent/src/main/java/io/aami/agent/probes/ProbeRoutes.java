@@ -12,6 +12,7 @@ import io.aami.contract.probes.ProbePorts;
 import io.aami.contract.probes.ProbeResult;
 import io.aami.contract.probes.ProbeTask;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,9 @@ import java.util.Set;
  * <p>Any local user can call this API and the agent runs as root, so a {@code source_port} below
  * {@value ProbePorts#FIRST_UNPRIVILEGED_PORT} (one only root may bind, which some peers and firewall rules
  * trust) is refused unless {@code api.allow_privileged_source_ports} is set. Scheduled probes come from
- * the signed policy of the server's admins and are not limited here.
+ * the signed policy of the server's admins and are not limited here. For the same reason the ICMP echoes callers ask
+ * for are bounded by {@link EchoBudget}: a call past it is 429 {@code ICMP_RATE_LIMITED} with {@code Retry-After}, one
+ * asking for more than its burst in one go 400 {@code TOO_MANY_ECHOES}, and nothing of either runs.
  */
 public final class ProbeRoutes {
     public static final int MAX_TASKS = 10_000;
@@ -57,11 +60,13 @@ public final class ProbeRoutes {
     private final ProbeEngine engine;
     private final ProbeMetrics metrics;
     private final boolean allowPrivilegedSourcePorts;
+    private final EchoBudget echoes;
 
-    public ProbeRoutes(ProbeEngine engine, ProbeMetrics metrics, boolean allowPrivilegedSourcePorts) {
+    public ProbeRoutes(ProbeEngine engine, ProbeMetrics metrics, boolean allowPrivilegedSourcePorts, Clock clock) {
         this.engine = engine;
         this.metrics = metrics;
         this.allowPrivilegedSourcePorts = allowPrivilegedSourcePorts;
+        this.echoes = new EchoBudget(clock);
     }
 
     public Map<String, LocalApi.Endpoint> routes() {
@@ -91,13 +96,13 @@ public final class ProbeRoutes {
 
     private void probe(Exchange ex) throws IOException {
         ValidatedProbe probe = permitted(ValidatedProbes.fromQuery(ex.query()));
-        ex.json(200, run(List.of(probe)).get(0));
+        ex.json(200, run(ex, List.of(probe)).get(0));
     }
 
     private void probeJson(Exchange ex) throws IOException {
         ProbeTask task = ex.body(ProbeTask.class, ONE_TASK);
         ValidatedProbe probe = permitted(ValidatedProbes.from(task));
-        ex.json(200, run(List.of(probe)).get(0));
+        ex.json(200, run(ex, List.of(probe)).get(0));
     }
 
     private void runTasks(Exchange ex) throws IOException {
@@ -111,7 +116,7 @@ public final class ProbeRoutes {
                 throw e.at(i);
             }
         }
-        ex.json(200, run(probes));
+        ex.json(200, run(ex, probes));
     }
 
     /** {@code probe}, unless it asks for a privileged source port this agent does not allow callers. */
@@ -128,7 +133,8 @@ public final class ProbeRoutes {
      * Runs all probes at once and waits for all results, in the order given: one {@link ProbeEngine#runAll} call,
      * whose results the loop hands this thread with one wakeup (not a future per probe).
      */
-    private List<ProbeResult> run(List<ValidatedProbe> probes) {
+    private List<ProbeResult> run(Exchange ex, List<ValidatedProbe> probes) {
+        takeEchoes(ex, probes);
         List<ProbeResult> results;
         try {
             results = engine.runAll(probes);
@@ -144,5 +150,22 @@ public final class ProbeRoutes {
             metrics.recordTaskResult(result);
         }
         return results;
+    }
+
+    /** Takes the call's ICMP echoes from {@link #echoes}, or refuses the whole call before anything runs. */
+    private void takeEchoes(Exchange ex, List<ValidatedProbe> probes) {
+        long n = EchoBudget.echoes(probes);
+        if (n == 0 || echoes.tryTake(n)) {
+            return;
+        }
+        if (n > EchoBudget.BURST) {
+            throw LocalApiException.badRequest("TOO_MANY_ECHOES", "these ICMP tasks ask for " + n + " echoes; a call may send at"
+                    + " most " + EchoBudget.BURST + " (the sum of their counts): split it");
+        }
+        long wait = echoes.secondsUntil(n);
+        ex.responseHeader("Retry-After", Long.toString(wait));
+        throw new LocalApiException(429, "ICMP_RATE_LIMITED", "the local API sends at most " + EchoBudget.PER_SECOND
+                + " ICMP echoes a second for its callers (bursts of " + EchoBudget.BURST + "); these " + n
+                + " echoes were not sent, retry in " + wait + " s");
     }
 }

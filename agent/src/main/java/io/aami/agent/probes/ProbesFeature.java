@@ -25,6 +25,6 @@ public final class ProbesFeature {
         ProbeScheduler probes = ctx.out().closeable(new ProbeScheduler(ctx.agentId().toString(), engine, metrics, sink, ctx.clock(), history,
                 ctx.timer()));
         ctx.out().onBundle(bundle -> probes.apply(bundle.probes()));
-        ctx.out().routes(new ProbeRoutes(engine, metrics, ctx.cfg().api().allowPrivilegedSourcePorts()).routes());
+        ctx.out().routes(new ProbeRoutes(engine, metrics, ctx.cfg().api().allowPrivilegedSourcePorts(), ctx.clock()).routes());
     }
 }

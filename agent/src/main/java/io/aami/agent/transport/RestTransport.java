@@ -142,7 +142,7 @@ public final class RestTransport implements ServerTransport {
         } catch (IOException e) {
             if (TransportException.untrustedServer(e)) {
                 throw new TransportException(0, TransportException.UNTRUSTED_SERVER, "refused " + base + ": its certificate "
-                        + "is not one the agent trusts (another CA than the pinned one, or not for this name): " + describe(e), null, e);
+                        + "is not one the agent trusts (another CA than the pinned one, not for this name, or an agent's): " + describe(e), null, e);
             }
             throw TransportException.unreachable("no answer from " + base + path + ": " + describe(e), e);
         } catch (InterruptedException e) {

@@ -30,7 +30,7 @@ public final class TransportException extends RuntimeException {
     /**
      * Whether a failed call failed because this agent refused the server's certificate: a TLS handshake our trust
      * manager ended (a {@link java.security.cert.CertificateException} among the causes: a chain to another CA, the
-     * wrong name), as opposed to a server that refused our certificate or did not answer.
+     * wrong name, an agent's certificate), as opposed to a server that refused our certificate or did not answer.
      */
     static boolean untrustedServer(Throwable e) {
         boolean handshake = false;

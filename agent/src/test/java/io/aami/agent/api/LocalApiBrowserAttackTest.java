@@ -63,7 +63,7 @@ class LocalApiBrowserAttackTest {
         ProbeMetrics metrics = new ProbeMetrics(new PrometheusRegistry(), 100);
         engine = new ProbeEngine(64, Clock.systemUTC(), metrics);
         api = LocalApi.start(cfg.api(), WireJson.mapper(LocalApi.MAX_BODY * 2),
-                new ProbeRoutes(engine, metrics, cfg.api().allowPrivilegedSourcePorts()).routes(), Executors.newFixedThreadPool(4));
+                new ProbeRoutes(engine, metrics, cfg.api().allowPrivilegedSourcePorts(), java.time.Clock.systemUTC()).routes(), Executors.newFixedThreadPool(4));
         return api.port();
     }
 

@@ -74,7 +74,7 @@ class LocalApiMetricsTokenTest {
         engine = new ProbeEngine(64, Clock.systemUTC(), metrics);
         Map<String, LocalApi.Endpoint> routes = new LinkedHashMap<>(new StatusRoutes(new AgentMetrics(), new CredentialHolder(),
                 UUID.randomUUID()).routes());
-        routes.putAll(new ProbeRoutes(engine, metrics, false).routes());
+        routes.putAll(new ProbeRoutes(engine, metrics, false, java.time.Clock.systemUTC()).routes());
         api = LocalApi.start(cfg.api(), WireJson.mapper(LocalApi.MAX_BODY * 2), routes, Executors.newFixedThreadPool(4));
         return api.port();
     }

@@ -61,6 +61,28 @@ class RequestGuardTest {
         refused(guard, "999.0.0.1");
     }
 
+    /**
+     * With the agent's own certificate on the API, the names it carries are what curl and scrapers verify and send; a
+     * page could only be served under them with a certificate of the fleet's private CA. Without it, they are refused.
+     */
+    @Test
+    void theAgentsCertificateNamesCountOnlyWhenTheApiPresentsThatCertificate() {
+        java.nio.file.Path crt = java.nio.file.Path.of("agent.crt");
+        java.nio.file.Path key = java.nio.file.Path.of("agent.key");
+        AgentConfig.Api api = new AgentConfig.Api("0.0.0.0", 8469, "t0ken");
+        RequestGuard own = RequestGuard.forApi(api.withTls(new AgentConfig.ApiTls(true, crt, key, null, true)));
+        own.checkOrigin(host("agent.aami.internal:8469"));
+        own.checkOrigin(host("0b6f3a52-1111-4e3a-9d7e-0123456789ab.agent.aami.internal:8469"));
+        refused(own, "agent.aami.internal.evil.example");
+        refused(own, "*.aami.internal");
+        refused(own, "aami.internal");
+        RequestGuard loopbackOwn = RequestGuard.forApi(new AgentConfig.Api("127.0.0.1", 8469, null)
+                .withTls(new AgentConfig.ApiTls(true, crt, key, null, true)));
+        loopbackOwn.checkOrigin(host("agent.aami.internal"));
+        refused(RequestGuard.forApi(api.withTls(new AgentConfig.ApiTls(true, crt, key, null))), "agent.aami.internal");
+        refused(RequestGuard.forApi(api), "agent.aami.internal");
+    }
+
     @Test
     void withoutATokenOnlyLoopbackNamesCount() {
         RequestGuard guard = RequestGuard.forApi(new AgentConfig.Api("127.0.0.1", 8469, null));

@@ -400,7 +400,7 @@ class AgentConfigValidationTest {
     void apiTlsDefaultsToTheAgentsOwnCertificateAndKey() {
         AgentConfig cfg = AgentConfigLoader.load(null, env("AAMI_SERVER_TLS_ENABLED=true;AAMI_SERVER_TLS_CA_CERT_SHA256=" + HEX
                 + ";AAMI_AGENT_STATE_DIR=" + dir + ";AAMI_API_TLS_ENABLED=true"));
-        assertThat(cfg.api().tls()).isEqualTo(new AgentConfig.ApiTls(true, dir.resolve("agent.crt"), dir.resolve("agent.key"), null));
+        assertThat(cfg.api().tls()).isEqualTo(new AgentConfig.ApiTls(true, dir.resolve("agent.crt"), dir.resolve("agent.key"), null, true));
         assertThat(AgentConfigLoader.load(null, BASE).api().tls().enabled()).as("off by default").isFalse();
     }
 

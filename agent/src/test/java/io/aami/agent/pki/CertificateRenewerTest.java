@@ -57,7 +57,7 @@ class CertificateRenewerTest {
         StopSignal stop = new StopSignal();
         CertificateRenewer renewer = new CertificateRenewer(tls, transport, holder, stop,
                 new Retry(Duration.ofMillis(20), Duration.ofMillis(50), RANDOM), Clock.fixed(due, ZoneOffset.UTC), RANDOM, c -> { },
-                new RecordingRejections());
+                new RecordingRejections(), false);
         AtomicReference<Throwable> died = new AtomicReference<>();
         Thread loop = new Thread(renewer, "renew-under-test");
         loop.setUncaughtExceptionHandler((t, e) -> died.set(e));
@@ -95,11 +95,45 @@ class CertificateRenewerTest {
                 Clock.fixed(cert.getNotAfter().toInstant().plusSeconds(60), ZoneOffset.UTC), RANDOM, c -> {
                     attempts.incrementAndGet();
                     throw new IllegalStateException("enrollment blew up");
-                }, new RecordingRejections());
+                }, new RecordingRejections(), false);
         for (int i = 0; i < 3; i++) {
             assertThat(renewer.guardedStep()).isPositive();
         }
         assertThat(attempts.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aCertificateTheLocalApiCannotServeIsRenewedAtOnceOnlyWhenTheApiPresentsItAndOnlyOnce() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("pki"), Clock.systemUTC(), RANDOM);
+        UUID id = UUID.randomUUID();
+        // The server issues what this change makes it issue; the older one issued clientAuth only, a URI SAN only.
+        assertThat(ServerUsable.asAgentServer(ca.signClientCertificate(AgentTlsFixture.csr(id), id, Duration.ofDays(7))))
+                .isTrue();
+        for (boolean servesApi : new boolean[] {true, false}) {
+            AgentTlsFixture f = AgentTlsFixture.legacy(dir.resolve("agent-" + servesApi), dir.resolve("pki"), ca, id);
+            AtomicInteger renewals = new AtomicInteger();
+            CertificateRenewer renewer = f.renewer(servesApi, req -> {
+                renewals.incrementAndGet();
+                return new CertificateResponse(Pem.certificateToPem(ca.signClientCertificate(req.csr(), id, Duration.ofDays(7))), null);
+            });
+            for (int i = 0; i < 3; i++) {
+                renewer.step();
+            }
+            assertThat(renewals.get()).as("renewals with the local API presenting the certificate: " + servesApi)
+                    .isEqualTo(servesApi ? 1 : 0);
+            assertThat(ServerUsable.asAgentServer(f.tls().certificate().orElseThrow())).isEqualTo(servesApi);
+        }
+        // An older server that issues the same again: one early renewal, then the usual schedule (no loop).
+        AgentTlsFixture f = AgentTlsFixture.legacy(dir.resolve("agent-old-server"), dir.resolve("pki"), ca, id);
+        AtomicInteger renewals = new AtomicInteger();
+        CertificateRenewer renewer = f.renewer(true, req -> {
+            renewals.incrementAndGet();
+            return new CertificateResponse(Pem.certificateToPem(f.legacyFor(req.csr())), null);
+        });
+        for (int i = 0; i < 5; i++) {
+            renewer.step();
+        }
+        assertThat(renewals.get()).isEqualTo(1);
     }
 
     /** Answers renewals only; anything else is a test bug. */

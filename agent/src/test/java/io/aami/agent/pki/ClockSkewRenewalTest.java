@@ -69,7 +69,7 @@ class ClockSkewRenewalTest {
                 renewals.incrementAndGet();
                 return new CertificateResponse(Pem.certificateToPem(ca.signClientCertificate(req.csr(), id, validity)), null);
             }), holder, new StopSignal(), new Retry(Duration.ofMillis(20), Duration.ofMillis(50), CertificateRenewerTest.RANDOM),
-                    Clock.offset(Clock.systemUTC(), skew), CertificateRenewerTest.RANDOM, c -> { }, new RecordingRejections());
+                    Clock.offset(Clock.systemUTC(), skew), CertificateRenewerTest.RANDOM, c -> { }, new RecordingRejections(), false);
         }
     }
 }

@@ -106,7 +106,9 @@ class ProbeBatchBackpressureTest {
     void aCallThatWouldOverfillTheQueueIsRefusedWholeAndAnsweredAs429() throws Exception {
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try (ProbeEngine engine = engine(1, 3); BlackholeListener blackhole = new BlackholeListener()) {
-            ValidatedProbe slow = validated(tcp("127.0.0.1", blackhole.port(), 2000));
+            // Long enough to still hold the queue while the API starts on a loaded machine (2 s once was not);
+            // closing the engine ends them.
+            ValidatedProbe slow = validated(tcp("127.0.0.1", blackhole.port(), 30_000));
             Future<List<ProbeResult>> first = caller.submit(() -> engine.runAll(List.of(slow, slow, slow)));
             while (!first.isDone() && engine.queued() == 0) {
                 Thread.sleep(5);
@@ -115,7 +117,7 @@ class ProbeBatchBackpressureTest {
 
             ObjectMapper mapper = WireJson.mapper(LocalApi.MAX_BODY * 2);
             try (LocalApi api = LocalApi.start(new AgentConfig.Api("127.0.0.1", 0, null), mapper,
-                    new ProbeRoutes(engine, metrics, false).routes(), Executors.newFixedThreadPool(2))) {
+                    new ProbeRoutes(engine, metrics, false, java.time.Clock.systemUTC()).routes(), Executors.newFixedThreadPool(2))) {
                 String task = "{\"target_ip\":\"127.0.0.1\",\"target_port\":" + blackhole.port() + ",\"protocol\":\"TCP\",\"timeout_ms\":100}";
                 HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + api.port() + "/run_tasks")).header("Content-Type", "application/json")

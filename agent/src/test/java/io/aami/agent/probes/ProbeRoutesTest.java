@@ -34,7 +34,7 @@ class ProbeRoutesTest {
     void start() throws Exception {
         metrics = new ProbeMetrics(registry, 100);
         engine = new ProbeEngine(4096, ProbeFixtures.CLOCK, metrics);
-        api = LocalApi.start(new AgentConfig.Api("127.0.0.1", 0, null), mapper, new ProbeRoutes(engine, metrics, false).routes(),
+        api = LocalApi.start(new AgentConfig.Api("127.0.0.1", 0, null), mapper, new ProbeRoutes(engine, metrics, false, java.time.Clock.systemUTC()).routes(),
                 Executors.newFixedThreadPool(4));
         listener = new TcpListener();
     }
@@ -119,6 +119,39 @@ class ProbeRoutesTest {
                 + "target_port=\"0\",task_id=\"ping4\"} 0.0");
         assertThat(exposition).containsPattern("aami_probe_icmp_rtt_seconds\\{[^}]*task_id=\"ping4\"} [0-9.eE-]+");
         assertThat(exposition).contains("aami_agent_probes_total{protocol=\"ICMP\",reason=\"not_permitted\"} 0");
+    }
+
+    /** The echoes local callers ask for are bounded: a call past the bucket is 429 with Retry-After and sends nothing. */
+    @Test
+    void icmpEchoesOfLocalCallersAreRateLimited() throws Exception {
+        try (var pinger = io.aami.agent.probes.icmp.IcmpPinger.open(io.aami.agent.probes.icmp.IcmpPinger.Mode.AUTO)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(pinger.kind(false) != io.aami.agent.probes.icmp.IcmpPinger.Kind.NONE
+                    || System.getenv("AAMI_REQUIRE_TOOLS") != null, "ICMP sockets need root or ping_group_range");
+        }
+        io.aami.agent.testing.MovableClock clock = new io.aami.agent.testing.MovableClock(java.time.Instant.parse("2026-12-02T10:00:00Z"));
+        api.close();
+        api = LocalApi.start(new AgentConfig.Api("127.0.0.1", 0, null), mapper, new ProbeRoutes(engine, metrics, false, clock).routes(),
+                Executors.newFixedThreadPool(4));
+        String task = "{\"target_ip\":\"127.0.0.1\",\"protocol\":\"ICMP\",\"icmp\":{\"count\":100,\"interval_ms\":10}}";
+        String tooMany = "[" + String.join(",", java.util.Collections.nCopies(EchoBudget.BURST / 100 + 1, task)) + "]";
+        String burst = "[" + String.join(",", java.util.Collections.nCopies(EchoBudget.BURST / 100, task)) + "]";
+
+        HttpResponse<String> refused = post("/run_tasks", tooMany);
+        HttpResponse<String> whole = post("/run_tasks", burst);
+        HttpResponse<String> limited = get("/probe?target=127.0.0.1&protocol=ICMP&count=2&interval_ms=10");
+        clock.advance(Duration.ofMillis(2));
+        HttpResponse<String> again = get("/probe?target=127.0.0.1&protocol=ICMP&count=2&interval_ms=10");
+        HttpResponse<String> tcp = get("/probe?target_ip=127.0.0.1&target_port=" + listener.port() + "&protocol=TCP");
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(mapper.readTree(refused.body()).get("code").asText()).isEqualTo("TOO_MANY_ECHOES");
+        assertThat(whole.statusCode()).as("the whole burst is allowed").isEqualTo(200);
+        assertThat(mapper.readTree(whole.body()).get(0).get("reason").asText()).isEqualTo("ok");
+        assertThat(limited.statusCode()).as(limited.body()).isEqualTo(429);
+        assertThat(mapper.readTree(limited.body()).get("code").asText()).isEqualTo("ICMP_RATE_LIMITED");
+        assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(again.statusCode()).as("2 ms refill 2 echoes: " + again.body()).isEqualTo(200);
+        assertThat(tcp.statusCode()).as("other probes are not counted").isEqualTo(200);
     }
 
     private String scrape() throws java.io.IOException {

@@ -4,6 +4,7 @@ import io.aami.common.config.ConfigException;
 import io.aami.common.config.ConfigTree;
 import io.aami.common.net.HostPort;
 import io.aami.common.text.Strings;
+import io.aami.contract.registration.AgentTlsNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -180,6 +181,11 @@ public final class ServerConfigLoader {
         if ((tls.cert() == null) != (tls.key() == null)) {
             throw t.invalid("tls.cert", "give both tls.cert and tls.key, or neither");
         }
+        // Agents refuse a server certificate carrying an agent's name (AgentTlsNames), so it is refused here, at startup.
+        tls.serverNames().stream().filter(AgentTlsNames::isAgentName).findFirst().ifPresent(n -> {
+            throw t.invalid("tls.server_names", "'" + n + "' is an agent's name (" + AgentTlsNames.DOMAIN + " and the names"
+                    + " under it belong to agents' certificates); agents refuse a server certificate that carries one");
+        });
         if (tls.clientCertValidity().compareTo(Duration.ofHours(1)) < 0
                 || tls.clientCertValidity().compareTo(Duration.ofDays(366)) > 0) {
             throw t.invalid("tls.client_cert_validity", "must be between 1h and 366d");

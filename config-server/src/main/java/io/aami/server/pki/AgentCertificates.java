@@ -1,6 +1,7 @@
 package io.aami.server.pki;
 
 import io.aami.common.pki.PkiException;
+import io.aami.contract.registration.AgentTlsNames;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -20,9 +21,9 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
  * who signed it.
  */
 public final class AgentCertificates {
-    public static final String URI_PREFIX = "urn:aami:agent:";
+    public static final String URI_PREFIX = AgentTlsNames.URI_PREFIX;
     private static final int SAN_URI = 6;
-    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String CLIENT_AUTH = AgentTlsNames.EKU_CLIENT_AUTH;
     /** Exactly what UUID.toString() produces; UUID.fromString alone also accepts forms like "1-1-1-1-1". */
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -33,10 +34,6 @@ public final class AgentCertificates {
     /** The certificate's serial as the server records it (lower-case hex, no leading zeros). */
     public static String serialOf(X509Certificate cert) {
         return cert.getSerialNumber().toString(16);
-    }
-
-    static String uri(UUID agentId) {
-        return URI_PREFIX + agentId;
     }
 
     /**

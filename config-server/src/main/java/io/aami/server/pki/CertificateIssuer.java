@@ -2,6 +2,7 @@ package io.aami.server.pki;
 
 import io.aami.common.pki.Keys;
 import io.aami.common.pki.PkiException;
+import io.aami.contract.registration.AgentTlsNames;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -73,11 +74,19 @@ final class CertificateIssuer {
         }
     }
 
-    /** Subject CN=<uuid>, URI SAN urn:aami:agent:<uuid>, for TLS client authentication only. */
+    /**
+     * Subject CN=<uuid>; SANs URI {@code urn:aami:agent:<uuid>} (who it is, for this server), DNS
+     * {@code <uuid>.agent.aami.internal} and {@code agent.aami.internal} ({@link AgentTlsNames}: names only an agent
+     * carries and no server may, so the agent's local API can present it); TLS client and server authentication.
+     * Never a name from the CSR: a host could ask for this server's own name.
+     */
     X509Certificate clientCertificate(SubjectPublicKeyInfo key, UUID agentId, Duration validity) {
-        GeneralNames san = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
-                AgentCertificates.uri(agentId)));
-        return endEntity(cn(agentId.toString()), key, validity, san, KeyPurposeId.id_kp_clientAuth);
+        GeneralNames san = new GeneralNames(new GeneralName[] {
+            new GeneralName(GeneralName.uniformResourceIdentifier, AgentTlsNames.uri(agentId)),
+            new GeneralName(GeneralName.dNSName, AgentTlsNames.dnsName(agentId)),
+            new GeneralName(GeneralName.dNSName, AgentTlsNames.DOMAIN)});
+        return endEntity(cn(agentId.toString()), key, validity, san, KeyPurposeId.id_kp_clientAuth,
+                KeyPurposeId.id_kp_serverAuth);
     }
 
     X509Certificate serverCertificate(SubjectPublicKeyInfo key, List<GeneralName> names, Duration validity) {
@@ -86,7 +95,7 @@ final class CertificateIssuer {
     }
 
     private X509Certificate endEntity(X500Name subject, SubjectPublicKeyInfo key, Duration validity, GeneralNames san,
-                                      KeyPurposeId purpose) {
+                                      KeyPurposeId... purposes) {
         if (validity.isNegative() || validity.isZero()) {
             throw new IllegalArgumentException("certificate validity must be positive, got " + validity);
         }
@@ -98,7 +107,7 @@ final class CertificateIssuer {
                     serial(random), Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, key)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
                     .addExtension(Extension.subjectAlternativeName, false, san)
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));

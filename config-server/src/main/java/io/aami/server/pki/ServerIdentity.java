@@ -4,6 +4,7 @@ import io.aami.common.pki.Keys;
 import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
 import io.aami.common.pki.PrivateFiles;
+import io.aami.contract.registration.AgentTlsNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,6 +111,11 @@ public final class ServerIdentity {
         }
         if (leaf.getNotAfter().toInstant().isBefore(clock.instant())) {
             throw new PkiException("server certificate " + certChain + " expired at " + leaf.getNotAfter().toInstant());
+        }
+        String agents = AgentTlsNames.agentIdentityOf(leaf);
+        if (agents != null) {
+            throw new PkiException("server certificate " + certChain + " cannot be this server's: " + agents
+                    + "; agents refuse a server certificate that is an agent's");
         }
         return new ServerIdentity(key, chain);
     }

@@ -1,6 +1,7 @@
 package io.aami.server.pki;
 
 import io.aami.common.pki.PkiException;
+import io.aami.contract.registration.AgentTlsNames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The names the server certificate must carry: the configured extra names, this machine's host
  * name, and the loopback names, normalised (DNS lowercase, IPs in canonical form) so that a
- * certificate can be compared with what is wanted.
+ * certificate can be compared with what is wanted. Never an agent's name ({@link AgentTlsNames#isAgentName}).
  */
 final class ServerNames {
     private static final Pattern DNS_NAME = Pattern.compile(
@@ -49,11 +50,17 @@ final class ServerNames {
         Set<String> dns = new LinkedHashSet<>();
         Set<String> ips = new LinkedHashSet<>();
         for (String name : extraNames) {
+            if (AgentTlsNames.isAgentName(name)) {
+                throw new PkiException("server certificate name '" + name + "' is an agent's name (under "
+                        + AgentTlsNames.DOMAIN + "); agents refuse a server certificate that carries one");
+            }
             if (!add(name, dns, ips)) {
                 throw new PkiException("server certificate name '" + name + "' is neither a DNS name nor an IP address");
             }
         }
-        hostName.filter(h -> !add(h, dns, ips))
+        hostName.filter(AgentTlsNames::isAgentName)
+                .ifPresent(h -> LOG.warn("host name '{}' is an agent's name; leaving it out of the server certificate", h));
+        hostName.filter(h -> !AgentTlsNames.isAgentName(h) && !add(h, dns, ips))
                 .ifPresent(h -> LOG.warn("host name '{}' is not a valid DNS name; leaving it out of the server certificate", h));
         LOOPBACK.forEach(n -> add(n, dns, ips));
         return new ServerNames(List.copyOf(dns), List.copyOf(ips));

@@ -48,6 +48,9 @@ class ServerConfigValidationTest {
             // tls
             "AAMI_TLS=sometimes                           | tls.enabled | 'sometimes' is not one of on, off, true, false",
             "AAMI_TLS_CLIENT_CERT_VALIDITY=59m            | tls.client_cert_validity | must be between 1h and 366d",
+            "AAMI_TLS_SERVER_NAMES=aami.example.com,x.agent.aami.internal | tls.server_names | 'x.agent.aami.internal' is an agent's name",
+            "AAMI_TLS_SERVER_NAMES=Agent.AAMI.internal.    | tls.server_names | 'Agent.AAMI.internal.' is an agent's name",
+            "AAMI_TLS_SERVER_NAMES=*.aami.internal         | tls.server_names | '*.aami.internal' is an agent's name",
             "AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE=soon     | tls.previous_certificate_grace | 'soon' is not a duration",
             // heartbeat
             "AAMI_HEARTBEAT_INTERVAL=999ms                | heartbeat.interval | must be between 1s and 1h",

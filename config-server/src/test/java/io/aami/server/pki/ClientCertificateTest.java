@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aami.common.pki.Keys;
 import io.aami.common.pki.Pem;
+import io.aami.contract.registration.AgentTlsNames;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -50,8 +51,12 @@ class ClientCertificateTest {
         cert.verify(ca.certificate().getPublicKey());
         assertThat(cert.getIssuerX500Principal()).isEqualTo(ca.certificate().getSubjectX500Principal());
         assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=" + agent);
-        assertThat(cert.getSubjectAlternativeNames()).containsExactly(List.of(6, "urn:aami:agent:" + agent));
-        assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        // Its identity for this server, and the names its local API answers to (agent.aami.internal: any agent).
+        assertThat(cert.getSubjectAlternativeNames()).containsExactly(List.of(6, "urn:aami:agent:" + agent),
+                List.of(2, agent + ".agent.aami.internal"), List.of(2, "agent.aami.internal"));
+        assertThat(cert.getExtendedKeyUsage()).as("clientAuth and serverAuth")
+                .containsExactly("1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1");
+        assertThat(AgentTlsNames.agentIdentityOf(cert)).as("never taken for a server's").contains("urn:aami:agent:" + agent);
         assertThat(cert.getKeyUsage()).containsExactly(true, false, false, false, false, false, false, false, false);
         assertThat(cert.getBasicConstraints()).isEqualTo(-1);
         assertThat(cert.getNotBefore().toInstant()).isEqualTo(NOW.minus(Duration.ofMinutes(5)));
@@ -92,7 +97,8 @@ class ClientCertificateTest {
         X509Certificate cert = ca.signClientCertificate(Pem.csrToPem(csr), agent, Duration.ofDays(1));
 
         assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=" + agent);
-        assertThat(cert.getSubjectAlternativeNames()).containsExactly(List.of(6, "urn:aami:agent:" + agent));
+        assertThat(cert.getSubjectAlternativeNames()).containsExactly(List.of(6, "urn:aami:agent:" + agent),
+                List.of(2, agent + ".agent.aami.internal"), List.of(2, "agent.aami.internal"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -98,6 +99,24 @@ class ServerIdentityTest {
     void rejectsAnInvalidConfiguredName() {
         assertThatThrownBy(() -> identity(List.of("not a name"), CLOCK)).isInstanceOf(PkiException.class)
                 .hasMessageContaining("'not a name' is neither a DNS name nor an IP address");
+    }
+
+    @Test
+    void neverNamesAnAgent() throws Exception {
+        assertThatThrownBy(() -> identity(List.of("x.agent.aami.internal"), CLOCK)).isInstanceOf(PkiException.class)
+                .hasMessageContaining("'x.agent.aami.internal' is an agent's name");
+        ServerIdentity id = ServerIdentity.loadOrCreate(dir, ca, ServerNames.wanted(List.of(),
+                Optional.of("h.agent.aami.internal")), CLOCK, RANDOM);
+        assertThat(id.certificate().getSubjectAlternativeNames()).as("a host named like an agent is left out")
+                .noneMatch(san -> san.get(1).toString().contains("agent.aami.internal"));
+        // An agent's certificate (and its key) supplied as the server's: agents would refuse it, so the server does.
+        KeyPair keys = io.aami.common.pki.Keys.generateEcP256(RANDOM);
+        X509Certificate agentCert = ca.signClientCertificate(TestPki.csr(keys, "SHA256withECDSA", "CN=x"),
+                java.util.UUID.randomUUID(), Duration.ofDays(1));
+        Path crt = Files.writeString(dir.resolve("agent.crt"), Pem.certificateToPem(agentCert));
+        Path key = Files.writeString(dir.resolve("agent.key"), Pem.privateKeyToPem(keys.getPrivate()));
+        assertThatThrownBy(() -> ServerIdentity.fromFiles(crt, key, CLOCK)).isInstanceOf(PkiException.class)
+                .hasMessageContaining("cannot be this server's: it names an agent (URI SAN urn:aami:agent:");
     }
 
     @Test

@@ -21,12 +21,14 @@ import java.util.HexFormat;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * Which CA the provider trusts for an https address: {@code ca_file}'s, or the CA the server serves at
  * {@code /api/v1/ca} accepted only when its SHA-256 equals {@code ca_cert_sha256} (as agents do), or,
- * with neither, the JDK's default trust store.
+ * with neither, the JDK's default trust store. With the aami CA, a server presenting an agent's certificate is refused
+ * ({@link NotAnAgent}).
  */
 public final class Trust {
     private Trust() {
@@ -98,9 +100,14 @@ public final class Trust {
         ks.setCertificateEntry("aami-ca", ca);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509ExtendedTrustManager x509) {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(null, new TrustManager[] {new NotAnAgent(x509)}, null);
+                return ctx;
+            }
+        }
+        throw new GeneralSecurityException("the trust manager factory offered no X509ExtendedTrustManager");
     }
 
     /** Only for fetching the CA that the pin then checks. */

@@ -41,6 +41,15 @@ public record DependencyPage(Page page, UUID groupId, DependencyGraph graph, Lis
         return nodeId.length() == 36 ? "/ui/targets?group_id=" + nodeId : "/ui/targets";
     }
 
+    /**
+     * The groups the fleet graph shows (those with an observed dependency), by name: the page's picker, which narrows
+     * it to one. Offered on the fleet's page only; a narrowed page links back to it.
+     */
+    public List<DependencyGraph.Node> groups() {
+        return graph.nodes().stream().filter(n -> "group".equals(n.kind()) && n.id().length() == 36)
+                .sorted(java.util.Comparator.comparing(DependencyGraph.Node::name, String.CASE_INSENSITIVE_ORDER)).toList();
+    }
+
     /** The name of the group the page is narrowed to. */
     public String groupName() {
         return groupId == null ? null : name(groupId.toString());

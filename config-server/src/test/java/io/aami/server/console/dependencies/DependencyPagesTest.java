@@ -118,7 +118,11 @@ class DependencyPagesTest {
         // (tcp/5432 may be covered by now: another test makes its probe.)
         assertThat(section(html, "uncovered-heading")).contains("dep-web1", "payments-saas", "tcp/443")
                 .doesNotContain("Create probe");
+        // The picker lists the fleet graph's groups and narrows the page to one (a plain GET form: no script needed).
+        assertThat(html).contains("<form method=\"get\" action=\"/ui/dependencies\"", "<select id=\"group-pick\" name=\"group_id\">",
+                "<option value=\"" + web + "\">dep-web</option>", "<option value=\"" + db + "\">dep-db</option>");
         String narrowed = page(viewer, "/ui/dependencies?group_id=" + db);
+        assertThat(narrowed).doesNotContain("group-pick").contains("<a href=\"/ui/dependencies\">The whole fleet</a>");
         assertThat(narrowed).contains("Dependencies of dep-db", "data-graph=\"/api/v1/dependencies?group_id=" + db + "\"");
         assertThat(section(narrowed, "edges-heading")).doesNotContain("payments-saas");
         assertThat(viewer.get(api, "/ui/dependencies?group_id=" + UUID.randomUUID()).status()).isEqualTo(404);
