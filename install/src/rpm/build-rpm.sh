@@ -20,8 +20,7 @@ fi
 
 # 0.1.0-SNAPSHOT -> Version 0.1.0~SNAPSHOT (a tilde sorts before 0.1.0, as in the .deb), Release 1.
 rpm_version=$(printf '%s' "$version" | tr '-' '~')
-mirror="$provider_root/usr/share/terraform/plugins/registry.terraform.io/aami/aami"
-tf_version=$(ls "$mirror")
+tf_version=$(ls "$provider_root/usr/share/terraform/plugins/registry.terraform.io/aami/aami")
 top="$out/rpmbuild"
 rm -rf "$top"
 mkdir -p "$top"
@@ -42,7 +41,7 @@ for name in aami-agent aami-config-server aami-terraform-provider; do
     --define "aami_agent_jar $agent_jar" \
     --define "aami_server_jar $server_jar" \
     --define "aami_tf_version $tf_version" \
-    --define "aami_provider_dir $mirror/$tf_version/linux_amd64" \
+    --define "aami_provider_root $provider_root" \
     "$spec_dir/$name.spec"
 done
 rm -rf "$top"

@@ -24,6 +24,8 @@ final class Packages {
     static final String PROVIDER = "aami-terraform-provider";
     /** Terraform's implied local mirror directory of aami/aami, where the provider's package installs it. */
     static final Path PROVIDER_MIRROR = Path.of("/usr/share/terraform/plugins/registry.terraform.io/aami/aami");
+    /** Where the provider's package keeps the launcher, the jar and the class-data archive postinst trains. */
+    static final Path PROVIDER_HOME = Path.of("/opt/aami/terraform-provider");
 
     private Packages() {
     }
@@ -40,8 +42,8 @@ final class Packages {
         return System.getProperty("aami.version").replaceFirst("-", "+");
     }
 
-    /** The provider's directory in the mirror, as its packages install it (an unpacked provider for linux_amd64). */
-    static Path providerDir(Path root) {
+    /** The provider's directory in the mirror (an unpacked provider for linux_amd64: the script that execs the launcher). */
+    static Path providerMirror(Path root) {
         return root.resolve(PROVIDER_MIRROR.toString().substring(1)).resolve(providerVersion()).resolve("linux_amd64");
     }
 

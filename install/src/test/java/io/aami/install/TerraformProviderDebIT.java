@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The provider's .deb installed, used and removed for real ({@code dpkg} as root, the real {@code terraform}): postinst
- * trains the class-data archive into the package's root-only directory; in a fresh directory with no CLI
+ * trains the class-data archive into the package's root-only directory (not the mirror's, whose files Terraform's lock
+ * file hashes: a new archive leaves the lock file valid); in a fresh directory with no CLI
  * configuration (an empty {@code TF_CLI_CONFIG_FILE}, a {@code HOME} of its own, no {@code dev_overrides})
  * {@code terraform init} finds {@code aami/aami} in Terraform's implied local mirror, {@code terraform validate}
  * runs the provider from there (the JVM mapping the trained archive), a JDK change retrains it (the trigger), and
@@ -34,17 +35,20 @@ class TerraformProviderDebIT {
     void terraformInitFindsTheInstalledProviderAndRemovalLeavesNothing() throws Exception {
         PackageHost.requireDpkgAsRoot();
         Packages.requireTool("terraform", "none: HashiCorp's release zip");
-        PackageHost host = PackageHost.claim(PROVIDER, List.of(SHARE), List.of());
+        PackageHost host = PackageHost.claim(PROVIDER, List.of(SHARE, Packages.PROVIDER_HOME), List.of());
         try {
             run("dpkg", "-i", Packages.deb(PROVIDER).toString()).ok();
             assertThat(PackageHost.status(PROVIDER)).isEqualTo("install ok installed " + PackageContentsIT.debVersion());
-            Path dir = Packages.providerDir(Path.of("/"));
-            Path archive = dir.resolve("terraform-provider-aami.jsa");
-            assertThat(PackageHost.listing(dir)).containsExactly("terraform-provider-aami", "terraform-provider-aami.jar",
+            Path mirror = Packages.providerMirror(Path.of("/"));
+            Path home = Packages.PROVIDER_HOME;
+            Path archive = home.resolve("terraform-provider-aami.jsa");
+            assertThat(PackageHost.listing(mirror)).as("alone in the mirror, whose files the lock file hashes")
+                    .containsExactly("terraform-provider-aami");
+            assertThat(PackageHost.listing(home)).containsExactly("terraform-provider-aami", "terraform-provider-aami.jar",
                     "terraform-provider-aami.jsa");
-            assertThat(AgentInstaller.mode(dir.resolve("terraform-provider-aami"))).isEqualTo("rwxr-xr-x");
+            assertThat(AgentInstaller.mode(mirror.resolve("terraform-provider-aami"))).isEqualTo("rwxr-xr-x");
             assertThat(Files.getOwner(archive).getName()).as("trained by postinst, as root").isEqualTo("root");
-            assertThat(AgentInstaller.mode(dir)).as("root's alone").isEqualTo("rwxr-xr-x");
+            assertThat(AgentInstaller.mode(home)).as("root's alone").isEqualTo("rwxr-xr-x");
 
             Path work = Files.createDirectories(tmp.resolve("work"));
             Files.writeString(work.resolve("main.tf"), "terraform {\n  required_providers {\n    aami = { source = \"aami/aami\" }\n"
@@ -53,7 +57,7 @@ class TerraformProviderDebIT {
             Packages.Result init = terraform(work, "init").ok();
             assertThat(init.output()).contains("Installed aami/aami v" + Packages.providerVersion());
             Path linked = work.resolve(".terraform/providers/registry.terraform.io/aami/aami/" + Packages.providerVersion() + "/linux_amd64");
-            assertThat(linked.toRealPath()).as("linked to the package's directory").isEqualTo(dir);
+            assertThat(linked.toRealPath()).as("linked to the package's directory").isEqualTo(mirror);
             assertThat(terraform(work, "validate").ok().output()).contains("Success! The configuration is valid.");
             Files.writeString(work.resolve("check.tf"), "resource \"aami_check\" \"c\" {\n  name             = \"c\"\n"
                     + "  kind             = \"passive\"\n  interval_seconds = 0\n  global           = true\n}\n");
@@ -69,10 +73,13 @@ class TerraformProviderDebIT {
             run("dpkg-trigger", "--no-await", "/usr/lib/jvm").ok();
             run("dpkg", "--triggers-only", "--pending").ok();
             assertThat(archive).as("retrained on a JDK change").exists();
+            assertThat(terraform(work, "validate").ok().output()).as("the lock file's hash outlives a new archive")
+                    .contains("Success! The configuration is valid.");
 
             String remove = run("dpkg", "-r", PROVIDER).ok().output();
             assertThat(remove).doesNotContain("not empty");
             assertThat(SHARE).as("nothing left after dpkg -r").doesNotExist();
+            assertThat(home).as("nothing left after dpkg -r").doesNotExist();
             run("dpkg", "-P", PROVIDER).ok();
             assertThat(PackageHost.status(PROVIDER)).isIn("", "unknown ok not-installed");
             assertThat(SHARE).doesNotExist();

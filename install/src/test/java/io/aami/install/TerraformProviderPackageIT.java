@@ -16,19 +16,35 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the aami-terraform-provider packages hold, read back with {@code dpkg-deb} and {@code rpm}: the launcher and
- * the jar in Terraform's implied local mirror under the provider's version, byte for byte as built, no class-data
- * archive (postinst trains one for the host's JDK; the .rpm owns it as %ghost), the Java dependency, the maintainer
- * scripts and the .deb's trigger on JDK changes.
+ * the jar in /opt/aami/terraform-provider byte for byte as built, the script that execs the launcher alone in
+ * Terraform's implied local mirror under the provider's version, no class-data archive (postinst trains one for the
+ * host's JDK; the .rpm owns it as %ghost), the Java dependency, the maintainer scripts and the .deb's trigger on JDK
+ * changes.
  */
 @Tag("packages")
 class TerraformProviderPackageIT {
     @TempDir
     Path dir;
 
-    private static Map<String, String> files(String launcherMode, String jarMode) {
-        Path d = Packages.providerDir(Path.of("/"));
-        return new TreeMap<>(Map.of(d.resolve("terraform-provider-aami").toString(), launcherMode,
-                d.resolve("terraform-provider-aami.jar").toString(), jarMode));
+    /** Package path -> its source: the launcher and jar as built, the mirror's script from install/src/main/dist. */
+    private static Map<String, Path> sources() {
+        return Map.of(Packages.PROVIDER_HOME.resolve("terraform-provider-aami").toString(), Packages.builtProvider("terraform-provider-aami"),
+                Packages.PROVIDER_HOME.resolve("terraform-provider-aami.jar").toString(), Packages.builtProvider("terraform-provider-aami.jar"),
+                Packages.providerMirror(Path.of("/")).resolve("terraform-provider-aami").toString(),
+                SystemdUnitsTest.dist("terraform-provider-aami-mirror"));
+    }
+
+    /** Every file with its mode: the jar 0644, the launcher and the mirror's script 0755. */
+    private static Map<String, String> files(String owners) {
+        Map<String, String> files = new TreeMap<>();
+        sources().keySet().forEach(f -> files.put(f, (f.endsWith(".jar") ? "-rw-r--r-- " : "-rwxr-xr-x ") + owners));
+        return files;
+    }
+
+    private static void sameBytes(Path root) throws Exception {
+        for (Map.Entry<String, Path> e : sources().entrySet()) {
+            assertThat(Files.mismatch(root.resolve(e.getKey().substring(1)), e.getValue())).as(e.getKey()).isEqualTo(-1L);
+        }
     }
 
     @Test
@@ -36,12 +52,10 @@ class TerraformProviderPackageIT {
         Packages.requireTool("dpkg-deb", "dpkg");
         Path deb = Packages.deb(PROVIDER);
         Map<String, String> listed = Packages.debFiles(deb);
-        assertThat(listed).isEqualTo(files("-rwxr-xr-x root/root", "-rw-r--r-- root/root"));
+        assertThat(listed).isEqualTo(files("root/root"));
         Path tree = dir.resolve("tree");
         run("dpkg-deb", "-x", deb.toString(), tree.toString()).ok();
-        for (String f : List.of("terraform-provider-aami", "terraform-provider-aami.jar")) {
-            assertThat(Files.mismatch(Packages.providerDir(tree).resolve(f), Packages.builtProvider(f))).as(f).isEqualTo(-1L);
-        }
+        sameBytes(tree);
 
         assertThat(lines(run("dpkg-deb", "-f", deb.toString(), "Package", "Version", "Architecture").ok().output()))
                 .containsExactly("Package: " + PROVIDER, "Version: " + PackageContentsIT.debVersion(), "Architecture: all");
@@ -63,9 +77,8 @@ class TerraformProviderPackageIT {
         Packages.requireTool("rpm", "rpm");
         Path rpm = Packages.rpm(PROVIDER);
         Map<String, String> listed = Packages.rpmFiles(rpm);
-        assertThat(listed.keySet()).allMatch(f -> f.startsWith("/usr/share/terraform/"));
-        Map<String, String> expected = files("-rwxr-xr-x root root", "-rw-r--r-- root root");
-        expected.put(Packages.providerDir(Path.of("/")).resolve("terraform-provider-aami.jsa").toString(), "-r--r--r-- root root g");
+        Map<String, String> expected = files("root root");
+        expected.put(Packages.PROVIDER_HOME.resolve("terraform-provider-aami.jsa").toString(), "-r--r--r-- root root g");
         assertThat(listed).as("the archive is %ghost (g)").isEqualTo(expected);
         assertThat(lines(run("rpm", "-qp", "--requires", rpm.toString()).ok().output())).contains("java-headless >= 1:17");
         assertThat(run("rpm", "-qp", "--qf", "%{VERSION}-%{RELEASE} %{ARCH}", rpm.toString()).ok().output())
@@ -75,9 +88,7 @@ class TerraformProviderPackageIT {
 
         Path root = Files.createDirectories(dir.resolve("root"));
         run("rpm", "--root", root.toString(), "--dbpath", "/var/lib/rpm", "--nodeps", "--noscripts", "-i", rpm.toString()).ok();
-        for (String f : List.of("terraform-provider-aami", "terraform-provider-aami.jar")) {
-            assertThat(Files.mismatch(Packages.providerDir(root).resolve(f), Packages.builtProvider(f))).as(f).isEqualTo(-1L);
-        }
-        assertThat(Packages.providerDir(root).resolve("terraform-provider-aami.jsa")).as("not shipped").doesNotExist();
+        sameBytes(root);
+        assertThat(root.resolve(Packages.PROVIDER_HOME.toString().substring(1)).resolve("terraform-provider-aami.jsa")).as("not shipped").doesNotExist();
     }
 }
