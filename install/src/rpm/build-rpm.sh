@@ -1,10 +1,12 @@
 #!/bin/sh
-# Builds the aami-agent and aami-config-server rpms with rpmbuild (Debian/Ubuntu: apt-get install rpm;
-# RHEL family: dnf install rpm-build). Run by Maven in the install module's package phase:
-#   build-rpm.sh PROJECT_VERSION DIST_DIR AGENT_JAR SERVER_JAR OUT_DIR
+# Builds the aami-agent, aami-config-server and aami-terraform-provider rpms with rpmbuild (Debian/Ubuntu:
+# apt-get install rpm; RHEL family: dnf install rpm-build). Run by Maven in the install module's package phase:
+#   build-rpm.sh PROJECT_VERSION DIST_DIR AGENT_JAR SERVER_JAR OUT_DIR PROVIDER_ROOT
+# PROVIDER_ROOT: the provider as stage-terraform-provider.sh laid it out (its version directory names the
+# provider's version).
 # Without rpmbuild it skips with a message, unless AAMI_REQUIRE_TOOLS is set (CI): then it fails.
 set -eu
-version=$1 dist=$2 agent_jar=$3 server_jar=$4 out=$5
+version=$1 dist=$2 agent_jar=$3 server_jar=$4 out=$5 provider_root=$6
 spec_dir=$(cd "$(dirname "$0")" && pwd)
 
 if ! command -v rpmbuild >/dev/null 2>&1; then
@@ -18,10 +20,11 @@ fi
 
 # 0.1.0-SNAPSHOT -> Version 0.1.0~SNAPSHOT (a tilde sorts before 0.1.0, as in the .deb), Release 1.
 rpm_version=$(printf '%s' "$version" | tr '-' '~')
+tf_version=$(ls "$provider_root/usr/share/terraform/plugins/registry.terraform.io/aami/aami")
 top="$out/rpmbuild"
 rm -rf "$top"
 mkdir -p "$top"
-for name in aami-agent aami-config-server; do
+for name in aami-agent aami-config-server aami-terraform-provider; do
   # gzip payload and no post-install processing: installable by rpm 4.11 (RHEL 7) and later, and the
   # jar and scripts go in byte for byte.
   rpmbuild -bb --quiet \
@@ -37,7 +40,9 @@ for name in aami-agent aami-config-server; do
     --define "aami_dist $dist" \
     --define "aami_agent_jar $agent_jar" \
     --define "aami_server_jar $server_jar" \
+    --define "aami_tf_version $tf_version" \
+    --define "aami_provider_root $provider_root" \
     "$spec_dir/$name.spec"
 done
 rm -rf "$top"
-ls -l "$out"/aami-agent-*.rpm "$out"/aami-config-server-*.rpm
+ls -l "$out"/aami-agent-*.rpm "$out"/aami-config-server-*.rpm "$out"/aami-terraform-provider-*.rpm

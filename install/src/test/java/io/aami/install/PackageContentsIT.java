@@ -65,16 +65,7 @@ class PackageContentsIT {
     void debHoldsTheFilesWithTheirModesOwnersAndBytes(String name) throws Exception {
         Packages.requireTool("dpkg-deb", "dpkg");
         Path deb = Packages.deb(name);
-        Map<String, String> listed = new TreeMap<>();
-        for (String line : lines(run("dpkg-deb", "-c", deb.toString()).ok().output())) {
-            String[] f = line.split("\\s+");
-            String path = f[5].substring(1);
-            if (f[0].startsWith("d")) {
-                assertThat(f[0] + " " + f[1]).as("directory " + path).isEqualTo("drwxr-xr-x root/root");
-            } else {
-                listed.put(path, f[0] + " " + f[1]);
-            }
-        }
+        Map<String, String> listed = Packages.debFiles(deb);
         Map<String, String> expected = new TreeMap<>();
         files(name, true).forEach((path, e) -> expected.put(path, e.mode() + " root/" + e.group()));
         assertThat(listed).isEqualTo(expected);
@@ -114,17 +105,7 @@ class PackageContentsIT {
     void rpmHoldsTheFilesWithTheirModesOwnersAndNoreplaceConfigs(String name) throws Exception {
         Packages.requireTool("rpm", "rpm");
         Path rpm = Packages.rpm(name);
-        Map<String, String> listed = new TreeMap<>();
-        String format = "[%{FILEMODES:perms} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILEFLAGS:fflags}: %{FILENAMES}\\n]";
-        for (String line : lines(run("rpm", "-qp", "--qf", format, rpm.toString()).ok().output())) {
-            String path = line.substring(line.indexOf(": ") + 2);
-            String attrs = line.substring(0, line.indexOf(": ")).strip();
-            if (attrs.startsWith("d")) {
-                assertThat(attrs).as("directory " + path).isEqualTo("drwxr-xr-x root root");
-            } else {
-                listed.put(path, attrs);
-            }
-        }
+        Map<String, String> listed = Packages.rpmFiles(rpm);
         List<String> configs = configFiles(name, false);
         Map<String, String> expected = new TreeMap<>();
         files(name, false).forEach((path, e) -> expected.put(path, e.mode() + " root " + e.group() + (configs.contains(path) ? " cn" : "")));

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -19,6 +21,11 @@ import java.util.stream.Stream;
 final class Packages {
     static final String AGENT = "aami-agent";
     static final String SERVER = "aami-config-server";
+    static final String PROVIDER = "aami-terraform-provider";
+    /** Terraform's implied local mirror directory of aami/aami, where the provider's package installs it. */
+    static final Path PROVIDER_MIRROR = Path.of("/usr/share/terraform/plugins/registry.terraform.io/aami/aami");
+    /** Where the provider's package keeps the launcher, the jar and the class-data archive postinst trains. */
+    static final Path PROVIDER_HOME = Path.of("/opt/aami/terraform-provider");
 
     private Packages() {
     }
@@ -28,6 +35,22 @@ final class Packages {
             assertThat(exit).as(output).isZero();
             return this;
         }
+    }
+
+    /** The provider's version as Terraform sees it: the Maven qualifier as build metadata (0.1.0-SNAPSHOT: 0.1.0+SNAPSHOT). */
+    static String providerVersion() {
+        return System.getProperty("aami.version").replaceFirst("-", "+");
+    }
+
+    /** The provider's directory in the mirror (an unpacked provider for linux_amd64: the script that execs the launcher). */
+    static Path providerMirror(Path root) {
+        return root.resolve(PROVIDER_MIRROR.toString().substring(1)).resolve(providerVersion()).resolve("linux_amd64");
+    }
+
+    /** terraform-provider/target/provider/{@code file}: what the provider's packages ship. */
+    static Path builtProvider(String file) {
+        return Path.of(System.getProperty("aami.provider.dir", "../terraform-provider/target/provider")).toAbsolutePath()
+                .normalize().resolve(file);
     }
 
     static Path dir() {
@@ -90,6 +113,40 @@ final class Packages {
 
     static Result run(String... cmd) throws Exception {
         return run(List.of(cmd));
+    }
+
+    /** {@code dpkg-deb -c}: every file's path and "mode owner/group"; every directory must be drwxr-xr-x root/root. */
+    static Map<String, String> debFiles(Path deb) throws Exception {
+        Map<String, String> listed = new TreeMap<>();
+        for (String line : lines(run("dpkg-deb", "-c", deb.toString()).ok().output())) {
+            String[] f = line.split("\\s+");
+            String path = f[5].substring(1);
+            if (f[0].startsWith("d")) {
+                assertThat(f[0] + " " + f[1]).as("directory " + path).isEqualTo("drwxr-xr-x root/root");
+            } else {
+                listed.put(path, f[0] + " " + f[1]);
+            }
+        }
+        return listed;
+    }
+
+    /**
+     * {@code rpm -qp}: every file's path and "mode owner group flags" ({@code cn}: %config(noreplace), {@code g}:
+     * %ghost); every directory must be drwxr-xr-x root root.
+     */
+    static Map<String, String> rpmFiles(Path rpm) throws Exception {
+        Map<String, String> listed = new TreeMap<>();
+        String format = "[%{FILEMODES:perms} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILEFLAGS:fflags}: %{FILENAMES}\\n]";
+        for (String line : lines(run("rpm", "-qp", "--qf", format, rpm.toString()).ok().output())) {
+            String path = line.substring(line.indexOf(": ") + 2);
+            String attrs = line.substring(0, line.indexOf(": ")).strip();
+            if (attrs.startsWith("d")) {
+                assertThat(attrs).as("directory " + path).isEqualTo("drwxr-xr-x root root");
+            } else {
+                listed.put(path, attrs);
+            }
+        }
+        return listed;
     }
 
     /** The lines of {@code text}, stripped, without blank ones. */

@@ -28,7 +28,7 @@ class RpmBuildScriptTest {
         Path script = Path.of(System.getProperty("aami.repo.dir"), "install/src/rpm/build-rpm.sh").toAbsolutePath().normalize();
         Path out = Files.createDirectories(dir.resolve("out"));
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", script.toString(), "0.1.0-SNAPSHOT", dir.toString(), "agent.jar", "server.jar",
-                out.toString()).redirectErrorStream(true);
+                out.toString(), dir.resolve("provider-root").toString()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().put("PATH", bin.toString());
         pb.environment().putAll(env);

@@ -30,6 +30,8 @@ public final class HttpProbeRules {
     public static final int MAX_REDIRECTS = 10;
     public static final int MAX_CA_FILE_LENGTH = 1_024;
     public static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    /** The problem of {@code http} options on a probe of another protocol. */
+    public static final String HTTP_ONLY = "applies to HTTP and HTTPS probes only";
     /** Headers the probe writes itself: a user's value would make the request ambiguous (smuggling) or lie. */
     public static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding", "connection",
             "te", "upgrade", "trailer", "keep-alive", "proxy-connection");

@@ -13,6 +13,8 @@ public final class IcmpProbeRules {
     /** The floor between two echoes of one probe: a probe is a measurement, never a flood (ping's own floor for users is 2 ms). */
     public static final int MIN_INTERVAL_MS = 10;
     public static final int MAX_INTERVAL_MS = 10_000;
+    /** The problem of {@code icmp} options on a probe of another protocol. */
+    public static final String ICMP_ONLY = "applies to ICMP probes only";
 
     /** The outcome of {@link #check}: the normalized options, or the refused option's {@code field} path and {@code problem}. */
     public record Result(IcmpProbeOptions options, String field, String problem) {
@@ -52,6 +54,18 @@ public final class IcmpProbeRules {
                     + ProbeLimits.MAX_TIMEOUT_MS + " ms, got " + span);
         }
         return new Result(new IcmpProbeOptions(count, interval), null, null);
+    }
+
+    /**
+     * {@link #check}, and for a scheduled probe (the server's API, the Terraform provider) the span within
+     * {@code intervalSeconds} too, refused as {@code icmp.interval_ms}.
+     */
+    public static Result check(IcmpProbeOptions options, int timeoutMs, int intervalSeconds) {
+        Result r = check(options, timeoutMs);
+        if (r.valid() && spanMs(r.options(), timeoutMs) > intervalSeconds * 1000L) {
+            return Result.invalid("icmp.interval_ms", "(count - 1) × interval_ms + timeout_ms must not exceed interval_seconds");
+        }
+        return r;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.aami.common.policy.ExecutionDigest;
 import io.aami.contract.checks.CheckEnvRules;
 import io.aami.contract.checks.CheckKinds;
 import io.aami.contract.checks.CheckRequest;
+import io.aami.contract.checks.ProcessCheckRules;
 import io.aami.contract.checks.CheckView;
 import io.aami.contract.policy.ProcessMatch;
 import io.aami.server.config.ServerConfig;
@@ -20,7 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** Turns a {@link CheckRequest} into a valid {@link CheckView} or a 400 naming the field; process matches by {@link ProcessMatchValidator}. */
+/** Turns a {@link CheckRequest} into a valid {@link CheckView} or a 400 naming the field; process matches by api-contract's {@link ProcessCheckRules}. */
 final class CheckValidator {
     private static final int MAX_INTERVAL = io.aami.contract.rules.FieldRules.MAX_INTERVAL_SECONDS;
 
@@ -44,12 +45,12 @@ final class CheckValidator {
         boolean enabled = r.enabled() == null || r.enabled();
         if (!CheckKinds.SCRIPT.equals(kind)) {
             noScriptFields(kind, r);
-            ProcessMatch process = CheckKinds.PROCESS.equals(kind) ? ProcessMatchValidator.validated(r.process()) : null;
+            ProcessMatch process = CheckKinds.PROCESS.equals(kind) ? process(r.process()) : null;
             return new CheckView(id, name, description, null, null, null, null, List.of(), Map.of(), interval, timeout,
                     scope, r.groupId(), r.targetId(), "global".equals(scope), labels, enabled, created, updated, kind, process);
         }
         if (r.process() != null) {
-            throw ApiException.invalid("process", "only a process check (kind: process) has one");
+            throw ApiException.invalid("process", ProcessCheckRules.ONLY_PROCESS_CHECKS);
         }
         String interpreter = Fields.required("interpreter", r.interpreter(), 64);
         if (!limits.interpreters().contains(interpreter)) {
@@ -102,8 +103,16 @@ final class CheckValidator {
             throw ApiException.invalid("env", what);
         }
         if (CheckKinds.PASSIVE.equals(kind) && r.process() != null) {
-            throw ApiException.invalid("process", "only a process check (kind: process) has one");
+            throw ApiException.invalid("process", ProcessCheckRules.ONLY_PROCESS_CHECKS);
         }
+    }
+
+    private static ProcessMatch process(Map<String, Object> process) {
+        ProcessCheckRules.Result r = ProcessCheckRules.check(process);
+        if (!r.valid()) {
+            throw ApiException.invalid(r.field(), r.problem());
+        }
+        return r.match();
     }
 
     static String sha256(String script) {

@@ -64,16 +64,13 @@ final class ProbeValidator {
     private static IcmpProbeOptions icmp(IcmpProbeOptions options, boolean icmp, int timeoutMs, int intervalSeconds) {
         if (!icmp) {
             if (options != null) {
-                throw ApiException.invalid("icmp", "applies to ICMP probes only");
+                throw ApiException.invalid("icmp", IcmpProbeRules.ICMP_ONLY);
             }
             return null;
         }
-        IcmpProbeRules.Result r = IcmpProbeRules.check(options, timeoutMs);
+        IcmpProbeRules.Result r = IcmpProbeRules.check(options, timeoutMs, intervalSeconds);
         if (!r.valid()) {
             throw ApiException.invalid(r.field(), r.problem());
-        }
-        if (IcmpProbeRules.spanMs(r.options(), timeoutMs) > intervalSeconds * 1000L) {
-            throw ApiException.invalid("icmp.interval_ms", "(count - 1) × interval_ms + timeout_ms must not exceed interval_seconds");
         }
         return r.options();
     }
@@ -90,7 +87,7 @@ final class ProbeValidator {
     private static HttpProbeOptions http(HttpProbeOptions options, ProbeProtocol protocol) {
         if (!protocol.http()) {
             if (options != null) {
-                throw ApiException.invalid("http", "applies to HTTP and HTTPS probes only");
+                throw ApiException.invalid("http", HttpProbeRules.HTTP_ONLY);
             }
             return null;
         }

@@ -19,6 +19,10 @@ public final class Schemas {
     }
 
     public static Schema of(ObjectSchema s) {
+        return Schema.newBuilder().setVersion(0).setBlock(block(s)).build();
+    }
+
+    private static Schema.Block block(ObjectSchema s) {
         Schema.Block.Builder b = Schema.Block.newBuilder().setDescription(s.description())
                 .setDescriptionKind(StringKind.PLAIN);
         for (Attr a : s.attributes()) {
@@ -27,6 +31,10 @@ public final class Schemas {
                     .setDescription(a.description()).setRequired(a.required()).setOptional(a.optional())
                     .setComputed(a.computed()).setSensitive(a.sensitive()));
         }
-        return Schema.newBuilder().setVersion(0).setBlock(b).build();
+        for (ObjectSchema.Block nested : s.blocks()) {
+            b.addBlockTypes(Schema.NestedBlock.newBuilder().setTypeName(nested.name()).setBlock(block(nested.schema()))
+                    .setNesting(Schema.NestedBlock.NestingMode.SINGLE));
+        }
+        return b.build();
     }
 }

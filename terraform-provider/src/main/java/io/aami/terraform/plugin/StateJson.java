@@ -6,7 +6,7 @@ import io.aami.terraform.values.ObjectSchema;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A stored state (Terraform keeps it as JSON) as values of today's schema. */
+/** A stored state (Terraform keeps it as JSON) as values of today's schema, nested blocks too. */
 final class StateJson {
     private StateJson() {
     }
@@ -20,6 +20,9 @@ final class StateJson {
                         ? (Object) n.doubleValue() : (Object) n.longValue();
             }
             out.put(a.name(), v);
+        }
+        for (ObjectSchema.Block b : s.blocks()) {
+            out.put(b.name(), raw.get(b.name()) instanceof Map<?, ?> m ? fromJson(b.schema(), ObjectSchema.cast(m)) : null);
         }
         return out;
     }

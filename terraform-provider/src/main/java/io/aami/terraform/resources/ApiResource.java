@@ -10,22 +10,32 @@ import io.aami.terraform.values.Diags;
 import io.aami.terraform.values.ObjectSchema;
 import io.aami.terraform.values.Unknown;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A resource that is one object of the admin API at {@code base/{id}}: created by POST (or PUT for a
  * client-chosen id), changed by PUT with the full body, read by GET, removed by DELETE. Attribute names are
- * the API's JSON field names unless {@link #jsonName} says otherwise.
+ * the API's JSON field names unless {@link #jsonName} says otherwise; a nested block ({@link OptionBlock}) is one JSON
+ * object of the API under its own name.
  */
 abstract class ApiResource implements ResourceType {
     private final String name;
     private final String base;
     private final ObjectSchema schema;
+    private final List<OptionBlock> blocks;
 
     ApiResource(String name, String base, ObjectSchema schema) {
+        this(name, base, schema, List.of());
+    }
+
+    /** {@code attributes} and then {@code blocks}, the nested blocks, each one JSON object of the API. */
+    ApiResource(String name, String base, ObjectSchema attributes, List<OptionBlock> blocks) {
         this.name = name;
         this.base = base;
-        this.schema = schema;
+        this.schema = new ObjectSchema(attributes.description(), attributes.attributes(),
+                blocks.stream().map(OptionBlock::block).toList());
+        this.blocks = blocks;
     }
 
     @Override
@@ -60,6 +70,11 @@ abstract class ApiResource implements ResourceType {
                 out.put(jsonName(a.name()), v);
             }
         }
+        for (OptionBlock b : blocks) {
+            if (planned.get(b.name()) instanceof Map<?, ?> m) {
+                out.put(b.name(), BlockValues.body(ObjectSchema.cast(m)));
+            }
+        }
         return out;
     }
 
@@ -71,7 +86,18 @@ abstract class ApiResource implements ResourceType {
             Object ref = reference == null ? null : reference.get(a.name());
             out.put(a.name(), ref == Unknown.VALUE ? v : Conv.keepNullForEmpty(ref, v));
         }
+        for (OptionBlock b : blocks) {
+            Map<String, Object> raw = reference != null && reference.get(b.name()) instanceof Map<?, ?> m ? ObjectSchema.cast(m) : null;
+            out.put(b.name(), BlockValues.operatorForm(b, raw, BlockValues.fromJson(node, b.block()), out));
+        }
         return out;
+    }
+
+    /** Each nested block by the API's rules (after the resource's own attributes). */
+    void validateBlocks(Map<String, Object> config, Diags diags) {
+        for (OptionBlock b : blocks) {
+            b.validate(config.get(b.name()) instanceof Map<?, ?> m ? ObjectSchema.cast(m) : null, config, diags);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.aami.terraform.resources;
 
+import io.aami.contract.checks.CheckKinds;
 import io.aami.terraform.api.AamiClient;
 import io.aami.terraform.values.Attr;
 import io.aami.terraform.values.AttrType;
@@ -9,13 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code aami_check}: a script or passive check ({@code /api/v1/checks}); scope: a group, a target or global. */
+/**
+ * {@code aami_check}: a script, process or passive check ({@code /api/v1/checks}); scope: a group, a target or global.
+ * A process check's match is the {@code process} block ({@link ProcessBlock}).
+ */
 final class CheckResource extends ApiResource {
-    static final ObjectSchema SCHEMA = new ObjectSchema("A check agents run (script) or receive results for (passive).", List.of(
+    static final ObjectSchema ATTRIBUTES = new ObjectSchema("A check agents run (script), measure (process) or receive results for (passive).", List.of(
             Attr.computed("id", AttrType.STRING, "The check's id."),
             Attr.required("name", AttrType.STRING, "The check's name."),
             Attr.optional("description", AttrType.STRING, "What it checks."),
-            Attr.optionalComputed("kind", AttrType.STRING, "script (default) or passive."),
+            Attr.optionalComputed("kind", AttrType.STRING, "script (default), process or passive."),
             Attr.optional("interpreter", AttrType.STRING, "A script check's interpreter, e.g. sh (one the server allows)."),
             Attr.optional("script", AttrType.STRING, "A script check's script."),
             Attr.optional("args", AttrType.STRING_LIST, "Arguments to the script."),
@@ -30,7 +34,7 @@ final class CheckResource extends ApiResource {
             Attr.computed("execution_sha256", AttrType.STRING, "What an agent's checks.allowed_execution_sha256 lists to allow it.")));
 
     CheckResource() {
-        super("aami_check", "/api/v1/checks", SCHEMA);
+        super("aami_check", "/api/v1/checks", ATTRIBUTES, List.of(new ProcessBlock()));
     }
 
     @Override
@@ -45,6 +49,10 @@ final class CheckResource extends ApiResource {
         uuid(config, "target_id", diags);
         labels(config, diags);
         interval(config, diags);
+        if (config.get("kind") instanceof String k && !CheckKinds.ALL.contains(k)) {
+            diags.error("kind", "invalid kind", "kind: must be one of " + CheckKinds.ALL);
+        }
+        validateBlocks(config, diags);
     }
 
     @Override

@@ -37,8 +37,7 @@ public final class Planner {
             unknownComputed(type, planned, false);
             return new Plan(planned, replace);
         }
-        boolean changes = type.schema().attributes().stream()
-                .anyMatch(a -> !Objects.equals(prior.get(a.name()), planned.get(a.name())));
+        boolean changes = planned.keySet().stream().anyMatch(k -> !Objects.equals(prior.get(k), planned.get(k)));
         if (changes) {
             type.volatileOnUpdate().forEach(n -> planned.put(n, Unknown.VALUE));
         }

@@ -1,5 +1,6 @@
 package io.aami.terraform.resources;
 
+import io.aami.contract.probes.ProbeProtocol;
 import io.aami.terraform.api.AamiClient;
 import io.aami.terraform.values.Attr;
 import io.aami.terraform.values.AttrType;
@@ -8,16 +9,19 @@ import io.aami.terraform.values.ObjectSchema;
 import java.util.List;
 import java.util.Map;
 
-/** {@code aami_probe}: a TCP or UDP reachability probe ({@code /api/v1/probes}) to a host or to a group's members. */
+/**
+ * {@code aami_probe}: a TCP, UDP, HTTP(S) or ICMP probe ({@code /api/v1/probes}) to a host or to a group's members; the
+ * HTTP(S) options are the {@code http} block ({@link HttpBlock}), the ICMP ones the {@code icmp} block ({@link IcmpBlock}).
+ */
 final class ProbeResource extends ApiResource {
-    static final ObjectSchema SCHEMA = new ObjectSchema("A reachability probe agents run.", List.of(
+    static final ObjectSchema ATTRIBUTES = new ObjectSchema("A reachability probe agents run.", List.of(
             Attr.computed("id", AttrType.STRING, "The probe's id."),
             Attr.required("name", AttrType.STRING, "The probe's name."),
             Attr.optional("description", AttrType.STRING, "What it probes."),
             Attr.optional("target", AttrType.STRING, "Destination: an address or host name."),
             Attr.optional("target_group_id", AttrType.STRING, "Destination: every member of this group."),
-            Attr.required("target_port", AttrType.NUMBER, "Destination port."),
-            Attr.required("protocol", AttrType.STRING, "tcp or udp."),
+            Attr.optionalComputed("target_port", AttrType.NUMBER, "Destination port (required but for ICMP, which has none)."),
+            Attr.required("protocol", AttrType.STRING, "tcp, udp, http, https or icmp."),
             Attr.optionalComputed("timeout_ms", AttrType.NUMBER, "How long one attempt may take."),
             Attr.required("interval_seconds", AttrType.NUMBER, "How often it runs: 1 s to a week."),
             Attr.optional("payload", AttrType.STRING, "What to send."),
@@ -32,7 +36,7 @@ final class ProbeResource extends ApiResource {
             Attr.optionalComputed("enabled", AttrType.BOOL, "Whether agents run it (default true).")));
 
     ProbeResource() {
-        super("aami_probe", "/api/v1/probes", SCHEMA);
+        super("aami_probe", "/api/v1/probes", ATTRIBUTES, List.of(new HttpBlock(), new IcmpBlock()));
     }
 
     /** The server answers the protocol in capitals: the operator's spelling is kept when it is the same protocol. */
@@ -55,6 +59,26 @@ final class ProbeResource extends ApiResource {
         uuid(config, "target_group_id", diags);
         labels(config, diags);
         interval(config, diags);
+        protocol(config, diags);
+        validateBlocks(config, diags);
+    }
+
+    /** The probe's protocol in {@code values} (a configuration, a state); null when unknown, absent or invalid. */
+    static ProbeProtocol protocolOf(Map<String, Object> values) {
+        return values.get("protocol") instanceof String s && !s.isBlank() ? ProbeProtocol.parse(s).orElse(null) : null;
+    }
+
+    /** The protocol by the API's rule; the port the API requires of every protocol but ICMP. */
+    private static void protocol(Map<String, Object> config, Diags diags) {
+        if (!(config.get("protocol") instanceof String)) {
+            return; // unknown until apply
+        }
+        ProbeProtocol protocol = protocolOf(config);
+        if (protocol == null) {
+            diags.error("protocol", "invalid protocol", "protocol: must be " + ProbeProtocol.names());
+        } else if (!protocol.icmp() && config.get("target_port") == null) {
+            diags.error("target_port", "invalid target_port", "target_port: is required");
+        }
     }
 
     @Override

@@ -18,6 +18,12 @@ public final class Diags {
         add(Diagnostic.Severity.ERROR, summary, detail, attribute);
     }
 
+    /** An error about the value at {@code path} (an attribute of a nested block, a list element, a map key). */
+    public void error(AttributePath path, String summary, String detail) {
+        list.add(Diagnostic.newBuilder().setSeverity(Diagnostic.Severity.ERROR).setSummary(summary).setDetail(detail)
+                .setAttribute(path).build());
+    }
+
     public void warning(String attribute, String summary, String detail) {
         add(Diagnostic.Severity.WARNING, summary, detail, attribute);
     }

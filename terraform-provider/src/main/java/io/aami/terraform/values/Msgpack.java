@@ -15,7 +15,7 @@ import org.msgpack.value.ValueType;
 /**
  * Terraform's msgpack encoding of values (the {@code DynamicValue}s of the protocol): null is nil, an
  * unknown value the extension type 0, an object a map holding every attribute of its schema (Terraform
- * refuses an object with attributes missing), a number an integer when it is whole.
+ * refuses an object with attributes missing; a nested block is an object too, or nil), a number an integer when it is whole.
  */
 public final class Msgpack {
     private Msgpack() {
@@ -24,18 +24,27 @@ public final class Msgpack {
     /** An object of {@code schema}; null for a null object (a deleted resource). */
     public static byte[] encode(ObjectSchema schema, Map<String, Object> value) {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            if (value == null) {
-                p.packNil();
-            } else {
-                p.packMapHeader(schema.attributes().size());
-                for (Attr a : schema.attributes()) {
-                    p.packString(a.name());
-                    pack(p, a.type(), value.get(a.name()));
-                }
-            }
+            packObject(p, schema, value);
             return p.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every attribute, then every nested block (an object of its schema, or nil when absent). */
+    private static void packObject(MessageBufferPacker p, ObjectSchema schema, Map<String, Object> value) throws IOException {
+        if (value == null) {
+            p.packNil();
+            return;
+        }
+        p.packMapHeader(schema.attributes().size() + schema.blocks().size());
+        for (Attr a : schema.attributes()) {
+            p.packString(a.name());
+            pack(p, a.type(), value.get(a.name()));
+        }
+        for (ObjectSchema.Block b : schema.blocks()) {
+            p.packString(b.name());
+            packObject(p, b.schema(), value.get(b.name()) instanceof Map<?, ?> m ? ObjectSchema.cast(m) : null);
         }
     }
 
