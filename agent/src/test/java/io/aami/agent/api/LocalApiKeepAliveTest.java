@@ -36,13 +36,15 @@ class LocalApiKeepAliveTest {
                 s.setSoTimeout(10_000);
                 s.setTcpNoDelay(true); // the client's side is not what is measured
                 get(s); // warm-up: class loading and JIT of the first request are not Nagle
-                long started = System.nanoTime();
-                for (int i = 0; i < REQUESTS; i++) {
-                    assertThat(get(s)).startsWith("HTTP/1.1 200");
+                // Nagle + delayed ACK hold every answer at least the ACK delay (40 ms on Linux); a loaded machine only
+                // makes answers slower, never faster, so the best median of three rounds under 25 ms tells them apart
+                // where a total time under a bound flaked (1.8 s for 50 at load 40).
+                double best = Double.MAX_VALUE;
+                for (int round = 0; round < 3 && best >= 25; round++) {
+                    best = Math.min(best, medianMillis(s));
                 }
-                long ms = (System.nanoTime() - started) / 1_000_000;
-                assertThat(ms).as("%d kept-alive GET /healthz; Nagle + delayed ACK would take ~%d ms",
-                        REQUESTS, REQUESTS * 40).isLessThan(1_000);
+                assertThat(best).as("median of %d kept-alive GET /healthz (best of 3 rounds); Nagle + delayed ACK hold each ~40 ms",
+                        REQUESTS).isLessThan(25);
             }
         } finally {
             server.getOutputStream().close(); // the server exits at the end of its stdin
@@ -50,6 +52,17 @@ class LocalApiKeepAliveTest {
                 server.destroyForcibly();
             }
         }
+    }
+
+    private static double medianMillis(Socket s) throws IOException {
+        double[] ms = new double[REQUESTS];
+        for (int i = 0; i < REQUESTS; i++) {
+            long started = System.nanoTime();
+            assertThat(get(s)).startsWith("HTTP/1.1 200");
+            ms[i] = (System.nanoTime() - started) / 1e6;
+        }
+        java.util.Arrays.sort(ms);
+        return ms[REQUESTS / 2];
     }
 
     /** Sends one kept-alive GET /healthz and reads its answer (head and Content-Length body). */
