@@ -23,6 +23,9 @@ public final class ProviderMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // Read first: Terraform may be gone by the time the handshake is printed, and a parent read after that would be
+        // the process we were handed to (init), never to change (ProviderHandshakeIT saw that race on a loaded machine).
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
         if (args.length == 1 && args[0].equals("--train")) {
             Training.run();
             return;
@@ -44,7 +47,7 @@ public final class ProviderMain {
         System.setOut(System.err);
         PluginServer server = PluginServer.start(new ProviderService(new Catalog(), System::getenv),
                 () -> clientCert == null || clientCert.isBlank() ? null : AutoMtls.forClient(clientCert), stdout);
-        server.stopWithParent();
+        server.stopWithParent(parent);
         server.awaitStop();
         FastExit.halt(0);
     }

@@ -45,7 +45,7 @@ final class Training {
         ByteArrayOutputStream handshake = new ByteArrayOutputStream();
         PluginServer server = PluginServer.start(new ProviderService(catalog, name -> null), () -> AutoMtls.forClient(pem),
                 new PrintStream(handshake, true, StandardCharsets.UTF_8));
-        server.stopWithParent();
+        server.stopWithParent(ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L));
         String[] line = handshake.toString(StandardCharsets.UTF_8).trim().split("\\|");
         X509Certificate serverCert = io.aami.terraform.api.Trust.parse(("-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder().encodeToString(Base64.getDecoder().decode(line[5])) + "\n-----END CERTIFICATE-----\n")

@@ -93,9 +93,9 @@ public final class PluginServer {
     /**
      * Stops when the process that started us is gone (Terraform killed, or crashed): nobody can reach the
      * provider any more, and it would otherwise run on with its port open and its credential in memory.
+     * {@code parent} is the parent's pid as read when the process started.
      */
-    public void stopWithParent() {
-        long parent = parentPid();
+    public void stopWithParent(long parent) {
         daemon(() -> {
             try {
                 while (parentPid() == parent) {
