@@ -41,7 +41,9 @@ class MetricsBenchSmokeTest {
                 .containsPattern("ratio render : SELECT \\d+\\.\\d+")
                 .contains("goal (render <= 0.3 s, <= 1 render per scrape): ");
         if (prometheus) {
-            assertThat(report).containsPattern("prometheus: scrape_duration_seconds p50 \\d+\\.\\d+ s.* renders per scrape n/a \\(one scrape\\)");
+            // One scrape is asked for; on a loaded machine Prometheus may make a second before it is stopped.
+            assertThat(report).containsPattern("prometheus: scrape_duration_seconds p50 \\d+\\.\\d+ s.* renders per scrape "
+                    + "(n/a \\(one scrape\\)|\\d+\\.\\d+)");
         }
         assumeTrue(prometheus, "prometheus not installed: its part was skipped");
     }
