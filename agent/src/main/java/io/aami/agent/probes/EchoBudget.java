@@ -44,6 +44,11 @@ final class EchoBudget {
         return true;
     }
 
+    /** Returns what {@link #tryTake} took for a call that then sent nothing. */
+    synchronized void giveBack(long n) {
+        tokens = Math.min(BURST, tokens + n);
+    }
+
     /** Whole seconds until {@code n} echoes would be taken (at least 1). */
     synchronized long secondsUntil(long n) {
         refill();

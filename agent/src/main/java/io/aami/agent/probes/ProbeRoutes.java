@@ -134,7 +134,7 @@ public final class ProbeRoutes {
      * whose results the loop hands this thread with one wakeup (not a future per probe).
      */
     private List<ProbeResult> run(Exchange ex, List<ValidatedProbe> probes) {
-        takeEchoes(ex, probes);
+        long echoesTaken = takeEchoes(ex, probes);
         List<ProbeResult> results;
         try {
             results = engine.runAll(probes);
@@ -142,6 +142,7 @@ public final class ProbeRoutes {
             Thread.currentThread().interrupt();
             throw new LocalApiException(503, "PROBE_ENGINE_STOPPED", "the agent is shutting down");
         } catch (ProbeQueueFullException e) {
+            echoes.giveBack(echoesTaken); // nothing of the call was queued, so nothing was sent
             throw new LocalApiException(429, "PROBE_QUEUE_FULL", e.getMessage());
         } catch (RuntimeException e) {
             throw new LocalApiException(503, "PROBE_ENGINE_STOPPED", "the probe engine stopped: " + e.getMessage());
@@ -152,11 +153,11 @@ public final class ProbeRoutes {
         return results;
     }
 
-    /** Takes the call's ICMP echoes from {@link #echoes}, or refuses the whole call before anything runs. */
-    private void takeEchoes(Exchange ex, List<ValidatedProbe> probes) {
+    /** Takes the call's ICMP echoes from {@link #echoes} and returns how many, or refuses the whole call before anything runs. */
+    private long takeEchoes(Exchange ex, List<ValidatedProbe> probes) {
         long n = EchoBudget.echoes(probes);
         if (n == 0 || echoes.tryTake(n)) {
-            return;
+            return n;
         }
         if (n > EchoBudget.BURST) {
             throw LocalApiException.badRequest("TOO_MANY_ECHOES", "these ICMP tasks ask for " + n + " echoes; a call may send at"
