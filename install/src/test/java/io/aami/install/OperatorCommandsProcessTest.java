@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * to pass, instead of waiting a minute or blaming a missing CA.
  */
 class OperatorCommandsProcessTest {
-    /** The commands' own bound is 2 s; the rest is the JVM starting on a loaded machine. */
     /**
      * A whole command's run, JVM start included: that start took 3.7 s on a loaded machine (a run of 5.7 s failed a
      * 5 s bound). The command's own 2 s timeout is asserted from what it prints, not from this.
