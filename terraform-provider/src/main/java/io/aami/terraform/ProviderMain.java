@@ -2,12 +2,15 @@ package io.aami.terraform;
 
 import io.aami.terraform.plugin.AutoMtls;
 import io.aami.terraform.plugin.FastExit;
+import io.aami.terraform.plugin.InstanceServer;
 import io.aami.terraform.plugin.PluginServer;
 import io.aami.terraform.plugin.ProviderService;
 import io.aami.terraform.resources.Catalog;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * {@code terraform-provider-aami}: started by Terraform, never by hand. Checks go-plugin's magic cookie,
@@ -29,6 +32,11 @@ public final class ProviderMain {
         if (args.length == 1 && args[0].equals("--train")) {
             Training.run();
             return;
+        }
+        if (args.length == 3 && args[0].equals("--instance-server")) {
+            // Started by the launcher, detached, its output in the directory's log: see InstanceServer.
+            InstanceServer.run(Path.of(args[1]), Duration.ofSeconds(Long.parseLong(args[2])));
+            FastExit.halt(0);
         }
         if (!COOKIE_VALUE.equals(System.getenv(COOKIE_KEY))) {
             System.err.println("This binary is a plugin. These are not meant to be executed directly.\n"

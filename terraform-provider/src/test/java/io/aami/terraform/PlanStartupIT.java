@@ -20,10 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The issue's start-up figure: {@code terraform plan} over 100 resources and the provider's share of it,
  * measured against a peer in the same run: the same plan over 100 {@code terraform_data} resources (Terraform's
  * built-in provider, no plugin process), so that the difference is what the provider costs (its processes'
- * starts, TLS, calls, refreshes against the server, exits). Also each process's start (exec to handshake line),
- * connection (handshake to the first call: TLS and HTTP/2) and exit (Close to the process gone), from Terraform's
- * debug log. Prints the figures (the machine is shared: never asserts speed); asserts that the plans are clean
- * and that every provider process ended by itself with status 0.
+ * starts, TLS, calls, refreshes against the server, exits). Three ways, each in the same run: every start a JVM
+ * of its own ({@code AAMI_PROVIDER_DAEMON=0}); the first plan of a user with no warm JVM yet (its first start
+ * starts one); and the next plan, served by that warm JVM. Also each process's start (exec to handshake line),
+ * connection (handshake to the first call) and exit (Close to the process gone), from Terraform's debug log.
+ * Prints the figures (the machine is shared: never asserts speed); asserts that the plans are clean, that every
+ * provider process ended by itself with status 0, and that the warm plans were served by one JVM.
  */
 @Tag("terraform-long")
 class PlanStartupIT {
@@ -48,22 +50,35 @@ class PlanStartupIT {
             tf.run("apply", "-auto-approve").ok();
             builtIn.run("apply", "-auto-approve").ok();
             long peerMs = plan(builtIn).wallMs;
-            Timed plan = plan(tf);
-            long planMs = plan.wallMs;
-            String log = plan.output;
-            List<Long> starts = between(log, "provider: starting plugin", "provider: using plugin");
-            List<Long> connects = between(log, "provider: using plugin", "GRPCProvider.v6: ");
-            List<Long> stops = between(log, "GRPCProvider.v6: Close", "provider: plugin process exited");
-            assertThat(stops).as(log).hasSameSizeAs(starts).isNotEmpty();
-            assertThat(log).doesNotContain("plugin failed to exit gracefully").doesNotContainPattern("plugin process exited:[^\\n]*error=");
-            System.out.printf("terraform plan, 100 aami_group: %d ms wall; the same plan over 100 terraform_data (no plugin): %d ms; "
-                    + "provider's share %d ms (goal: <= 2000 ms); %d provider processes: exec to handshake %s ms, handshake to "
-                    + "first call %s ms, Close to exit %s ms; load average %s%n", planMs, peerMs, planMs - peerMs, starts.size(),
-                    starts, connects, stops, Files.readString(Path.of("/proc/loadavg")).trim());
+            Timed direct = plan(tf.withEnv("AAMI_PROVIDER_DAEMON", "0"));
+            Path runtime = Files.createDirectory(tmp.resolve("runtime"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            TerraformDir fresh = tf.withEnv("XDG_RUNTIME_DIR", runtime.toString()).withEnv("AAMI_PROVIDER_DAEMON_IDLE", "15");
+            Timed first = plan(fresh);
+            Timed next = plan(fresh);
+            try (var dirs = Files.list(runtime.resolve("aami-terraform-provider"))) {
+                assertThat(dirs.toList()).as("one warm JVM's directory").hasSize(1)
+                        .allSatisfy(d -> assertThat(Files.readString(d.resolve("log"))).contains("serving"));
+            }
+            System.out.printf("terraform plan, 100 aami_group: the same plan over 100 terraform_data (no plugin): %d ms; "
+                    + "provider's share (goal: <= 2000 ms): every start a JVM of its own %s; first plan, starting the warm JVM %s; "
+                    + "next plan, served by it %s; load average %s%n", peerMs, direct.describe(peerMs), first.describe(peerMs),
+                    next.describe(peerMs), Files.readString(Path.of("/proc/loadavg")).trim());
         }
     }
 
     private record Timed(long wallMs, String output) {
+        /** The share over the peer's plan, and each provider process's start, connection and exit. */
+        String describe(long peerMs) {
+            List<Long> starts = between(output, "provider: starting plugin", "provider: using plugin");
+            List<Long> connects = between(output, "provider: using plugin", "GRPCProvider.v6: ");
+            List<Long> stops = between(output, "GRPCProvider.v6: Close", "provider: plugin process exited");
+            assertThat(stops).as(output).hasSameSizeAs(starts).isNotEmpty();
+            assertThat(output).doesNotContain("plugin failed to exit gracefully")
+                    .doesNotContainPattern("plugin process exited:[^\\n]*error=");
+            return String.format("%d ms (plan %d ms; %d provider processes: exec to handshake %s ms, handshake to first call %s ms, "
+                    + "Close to exit %s ms)", wallMs - peerMs, wallMs, starts.size(), starts, connects, stops);
+        }
     }
 
     /** A no-change plan with Terraform's trace log (both plans log alike, so the log's cost cancels out). */

@@ -68,6 +68,8 @@ final class TerraformDir {
             Map<String, String> env = new java.util.HashMap<>(more);
             env.put("AAMI_ADDRESS", address);
             env.put("AAMI_TOKEN", token);
+            // The warm JVM these commands share (the launcher's default) leaves soon after the tests.
+            env.put("AAMI_PROVIDER_DAEMON_IDLE", "30");
             return new TerraformDir(dir, dir.resolve("cli.tfrc"), Map.copyOf(env));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

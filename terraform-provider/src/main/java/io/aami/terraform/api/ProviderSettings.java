@@ -1,6 +1,7 @@
 package io.aami.terraform.api;
 
 import io.aami.terraform.values.Diags;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -42,6 +43,11 @@ public record ProviderSettings(String address, String caSha256, String caFile, S
             diags.error("ca_file", "conflicting CA settings", "set ca_cert_sha256 or ca_file, not both");
         }
         return new ProviderSettings(address == null ? null : stripSlash(address), pin, caFile, token);
+    }
+
+    /** The same settings with a relative {@code ca_file} read from {@code dir} (the Terraform run's directory). */
+    public ProviderSettings relativeTo(Path dir) {
+        return caFile == null ? this : new ProviderSettings(address, caSha256, dir.resolve(caFile).toString(), token);
     }
 
     private static String pick(Map<String, Object> config, Function<String, String> env, String name) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -106,6 +107,26 @@ public final class PluginServer {
                 Thread.currentThread().interrupt();
             }
         }, "parent-watch");
+    }
+
+    /**
+     * Stops when any of {@code watched} is gone: for an instance a warm JVM serves ({@link InstanceServer}), the
+     * launcher Terraform started and Terraform itself. The handles carry each process's start time, so a pid used
+     * again by another process does not keep the instance alive.
+     */
+    void stopWhenAnyGone(List<ProcessHandle> watched) {
+        daemon(() -> {
+            try {
+                while (stopped.getCount() > 0 && watched.stream().allMatch(ProcessHandle::isAlive)) {
+                    Thread.sleep(200);
+                }
+                if (stopped.getCount() > 0) {
+                    stop(0);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "instance-watch");
     }
 
     private static long parentPid() {

@@ -15,6 +15,7 @@ import io.aami.terraform.values.Msgpack;
 import io.aami.terraform.values.ObjectSchema;
 import io.grpc.stub.StreamObserver;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -29,11 +30,23 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
             "AAMI_TOKEN", "from-environment");
     private final Catalog catalog;
     private final Function<String, String> env;
+    private final Path workDir;
     private volatile AamiClient client;
 
+    /** A provider in this process's environment and working directory (Terraform started it). */
     public ProviderService(Catalog catalog, Function<String, String> env) {
+        this(catalog, env, Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * A provider for one Terraform start served by a warm JVM ({@link InstanceServer}): {@code env} and
+     * {@code workDir} are that start's, never the serving JVM's, so a relative {@code ca_file} means what it
+     * would mean to a provider Terraform started itself.
+     */
+    public ProviderService(Catalog catalog, Function<String, String> env, Path workDir) {
         this.catalog = catalog;
         this.env = env;
+        this.workDir = workDir;
     }
 
     @Override
@@ -70,7 +83,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
         Diags d = new Diags();
         ProviderSettings s = ProviderSettings.resolve(Msgpack.decodeObject(req.getConfig().getMsgpack().toByteArray()), env, d);
         if (!d.hasErrors()) {
-            client = new AamiClient(s);
+            client = new AamiClient(s.relativeTo(workDir));
         }
         reply(out, ConfigureProvider.Response.newBuilder().addAllDiagnostics(d.all()).build());
     }

@@ -1,0 +1,239 @@
+package io.aami.terraform.plugin;
+
+import io.aami.terraform.resources.Catalog;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The warm JVM behind the launcher: Terraform starts the provider three times or more per command, and a
+ * cold JVM costs about 0.65 s a start before its first call, then runs every call on cold code. One JVM per user
+ * and provider build serves each start instead, as an instance of its own (own gRPC server, own automatic-mTLS
+ * certificate, own settings and working directory from the request): the launcher Terraform starts is a shell
+ * that hands its request over and relays the handshake line.
+ *
+ * <p>The rendezvous is a directory only the user can enter ({@code 0700}, owned by the user, not a link: checked
+ * by the launcher and again here). Its {@code requests} pipe carries one line a start: the launcher's pid, which
+ * names the two pipes it made beside it. {@code PID.in} carries the {@link InstanceRequest} (secrets travel
+ * through pipes, never files); {@code PID.hs} carries back the handshake line (or {@code refused}: the launcher
+ * then starts a JVM of its own), later {@code exit N} when the instance has ended. An instance ends on
+ * Terraform's Shutdown, or when the launcher or Terraform is gone. When no instance has run for {@code idle}, the
+ * JVM exits; a lock file keeps it to one JVM a directory.
+ */
+public final class InstanceServer {
+    /** How long a launcher may take to send its request once it has announced it. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a JVM about to leave still takes requests, after it has removed its pid file. */
+    private static final Duration GRACE = Duration.ofMillis(500);
+    private final Path dir;
+    private final Duration idle;
+    private final Catalog catalog = new Catalog();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong idleSince = new AtomicLong(System.nanoTime());
+
+    InstanceServer(Path dir, Duration idle) {
+        this.dir = dir;
+        this.idle = idle;
+    }
+
+    /** Serves {@code dir} until idle; returns at once when another JVM serves it. */
+    public static void run(Path dir, Duration idle) throws IOException {
+        new InstanceServer(dir, idle).serve();
+    }
+
+    private void serve() throws IOException {
+        requirePrivate(dir);
+        try (FileChannel lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS); FileLock lock = lockFile.tryLock()) {
+            if (lock == null) {
+                return;
+            }
+            // Read and write: the pipe then never reports end of file between launchers, and opening never waits.
+            FileChannel requests = openPipe(dir.resolve("requests"));
+            Path pid = dir.resolve("pid");
+            writePid(pid);
+            thread(() -> exitWhenIdle(pid), "idle-exit");
+            BufferedReader lines = new BufferedReader(new InputStreamReader(Channels.newInputStream(requests), StandardCharsets.UTF_8));
+            for (String line; (line = lines.readLine()) != null; ) {
+                String request = line;
+                active.incrementAndGet();
+                thread(() -> serveOne(request), "instance");
+            }
+        }
+    }
+
+    /**
+     * Exits after {@code idle} without an instance. The pid file goes first, then a grace: a launcher that read it
+     * just before sends its request into the grace and is served (the JVM then stays), instead of waiting for an
+     * answer from a JVM gone.
+     */
+    private void exitWhenIdle(Path pid) {
+        try {
+            while (true) {
+                Thread.sleep(500);
+                if (active.get() == 0 && System.nanoTime() - idleSince.get() > idle.toNanos()) {
+                    Files.deleteIfExists(pid);
+                    Thread.sleep(GRACE.toMillis());
+                    if (active.get() == 0) {
+                        log("idle for " + idle.toSeconds() + " s: exiting");
+                        FastExit.halt(0);
+                    }
+                    writePid(pid);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log("cannot keep the pid file: " + e + "; exiting");
+            FastExit.halt(1);
+        }
+    }
+
+    private void writePid(Path pid) throws IOException {
+        Path tmp = dir.resolve("pid.tmp");
+        Files.writeString(tmp, ProcessHandle.current().pid() + "\n");
+        Files.move(tmp, pid, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void serveOne(String line) {
+        Path hsPipe = null;
+        Path inPipe = null;
+        try {
+            if (!line.matches("[1-9][0-9]{0,9}")) {
+                throw new IOException("not a launcher's pid: " + line.substring(0, Math.min(line.length(), 40)));
+            }
+            hsPipe = dir.resolve(line + ".hs");
+            inPipe = dir.resolve(line + ".in");
+            try (FileChannel hs = openPipe(hsPipe)) {
+                PrintStream out = new PrintStream(Channels.newOutputStream(hs), true, StandardCharsets.UTF_8);
+                boolean[] started = {false};
+                try {
+                    runInstance(Long.parseLong(line), inPipe, out, started);
+                    out.print("exit 0\n");
+                } catch (Exception e) {
+                    // Logged first, so the log is whole once the launcher has its answer. Before the handshake the
+                    // launcher falls back to a JVM of its own; after it, it ends with status 1.
+                    log((started[0] ? "instance failed: " : "request refused: ") + e);
+                    out.print(started[0] ? "exit 1\n" : "refused\n");
+                }
+            }
+        } catch (Exception e) {
+            log("request refused: " + e);
+        } finally {
+            delete(hsPipe);
+            delete(inPipe);
+            idleSince.set(System.nanoTime());
+            active.decrementAndGet();
+        }
+    }
+
+    private void runInstance(long pid, Path inPipe, PrintStream out, boolean[] started) throws Exception {
+        InstanceRequest r;
+        try (FileChannel in = openPipe(inPipe)) {
+            r = InstanceRequest.parse(readRequest(in));
+        }
+        if (r.launcher().pid() != pid) {
+            throw new IOException("the request of " + pid + " names launcher " + r.launcher().pid());
+        }
+        PluginServer server = PluginServer.start(new ProviderService(catalog, r.env()::get, r.workDir()),
+                () -> r.clientCert() == null || r.clientCert().isBlank() ? null : AutoMtls.forClient(r.clientCert()), out);
+        started[0] = true;
+        log("serving " + r);
+        server.stopWhenAnyGone(List.of(r.launcher(), r.terraform()));
+        server.awaitStop();
+    }
+
+    /** Reads the request until its {@code end} line, at most {@link InstanceRequest#MAX_BYTES}, within the timeout. */
+    private static String readRequest(FileChannel in) throws IOException {
+        Thread reader = Thread.currentThread();
+        Object lock = new Object();
+        boolean[] done = {false};
+        thread(() -> {
+            try {
+                Thread.sleep(REQUEST_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (lock) {
+                if (!done[0]) {
+                    reader.interrupt(); // the channel closes, and the read below fails
+                }
+            }
+        }, "request-timeout");
+        ByteBuffer buf = ByteBuffer.allocate(InstanceRequest.MAX_BYTES);
+        try {
+            while (!endsWithEnd(buf)) {
+                if (!buf.hasRemaining() || in.read(buf) < 0) {
+                    throw new IOException("request too long or cut short");
+                }
+            }
+        } finally {
+            synchronized (lock) {
+                done[0] = true;
+            }
+            Thread.interrupted();
+        }
+        return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+    }
+
+    /** The last item is {@code end}, NUL-ended, after a NUL (or alone). */
+    private static boolean endsWithEnd(ByteBuffer buf) {
+        int n = buf.position();
+        byte[] a = buf.array();
+        return n >= 4 && a[n - 4] == 'e' && a[n - 3] == 'n' && a[n - 2] == 'd' && a[n - 1] == 0 && (n == 4 || a[n - 5] == 0);
+    }
+
+    private static FileChannel openPipe(Path p) throws IOException {
+        if (!Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+            throw new IOException(p + " is not a pipe");
+        }
+        return FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** A directory of ours that nobody else may enter: owned by this process's user, mode 0700, not a link. */
+    static void requirePrivate(Path d) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(d, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Object owner = Files.getAttribute(d, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (!a.isDirectory() || !owner.equals((int) new com.sun.security.auth.module.UnixSystem().getUid())
+                || !PosixFilePermissions.toString(a.permissions()).equals("rwx------")) {
+            throw new IOException(d + " must be a directory of this user's with mode 0700");
+        }
+    }
+
+    private static void delete(Path pipe) {
+        try {
+            if (pipe != null) {
+                Files.deleteIfExists(pipe);
+            }
+        } catch (IOException e) {
+            // The launcher removes its pipes too.
+        }
+    }
+
+    private static void thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void log(String message) {
+        System.err.println(java.time.Instant.now() + " " + message);
+    }
+}

@@ -1,0 +1,298 @@
+package io.aami.terraform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aami.terraform.plugin.AutoMtls;
+import io.aami.terraform.proto.GRPCControllerGrpc;
+import io.aami.terraform.proto.GoPlugin;
+import io.aami.terraform.proto.ProviderGrpc;
+import io.aami.terraform.proto.Tfplugin6;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.aami.server.testing.TestServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher and the warm JVM behind it ({@code InstanceServer}), through the real launcher script: each start
+ * gets an instance of its own (own port, own automatic-mTLS certificate, own settings), served by one JVM per
+ * user; an instance ends with Terraform's Shutdown, its launcher or Terraform; the JVM leaves when idle; and a
+ * runtime directory anyone else could enter is never used. Each test has a runtime directory of its own.
+ */
+class WarmJvmIT {
+    private static final Path LAUNCHER = Path.of(System.getProperty("aami.provider.dir", "target/provider"), "terraform-provider-aami");
+
+    @TempDir
+    Path tmp;
+    private Path runtime;
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stopWarmJvms() throws IOException {
+        started.forEach(Process::destroyForcibly);
+        if (runtime != null && Files.isDirectory(runtime.resolve("aami-terraform-provider"))) {
+            try (var dirs = Files.list(runtime.resolve("aami-terraform-provider"))) {
+                for (Path d : dirs.toList()) {
+                    warmPid(d).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
+
+    /** A start as Terraform makes it: the launcher under a shell standing in for Terraform. */
+    private record Start(Process terraform, ProcessHandle launcher, String handshake, BufferedReader out) {
+        int port() {
+            return Integer.parseInt(handshake.split("\\|")[3].split(":")[1]);
+        }
+
+        String certificate() {
+            return handshake.split("\\|")[5];
+        }
+    }
+
+    private Start start(Map<String, String> env, String clientCertPem) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "\"$0\" & echo $!; wait", LAUNCHER.toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("AAMI_") || k.startsWith("XDG_") || k.startsWith("PLUGIN_"));
+        pb.environment().put("TF_PLUGIN_MAGIC_COOKIE", ProviderMain.COOKIE_VALUE);
+        pb.environment().put("PLUGIN_PROTOCOL_VERSIONS", "6");
+        pb.environment().put("PLUGIN_CLIENT_CERT", clientCertPem);
+        pb.environment().put("XDG_RUNTIME_DIR", runtime().toString());
+        pb.environment().putAll(env);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process shell = pb.start();
+        started.add(shell);
+        BufferedReader out = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.UTF_8));
+        ProcessHandle launcher = ProcessHandle.of(Long.parseLong(out.readLine().trim())).orElseThrow();
+        String handshake = out.readLine();
+        assertThat(handshake).startsWith("1|6|tcp|127.0.0.1:");
+        return new Start(shell, launcher, handshake, out);
+    }
+
+    private Path runtime() throws IOException {
+        if (runtime == null) {
+            runtime = Files.createDirectory(tmp.resolve("run"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return runtime;
+    }
+
+    /** The warm JVMs' directories (one per provider build). */
+    private List<Path> warmDirs() throws IOException {
+        Path base = runtime.resolve("aami-terraform-provider");
+        if (!Files.isDirectory(base)) {
+            return List.of();
+        }
+        try (var dirs = Files.list(base)) {
+            return dirs.toList();
+        }
+    }
+
+    private static java.util.Optional<Long> warmPid(Path dir) {
+        try {
+            return java.util.Optional.of(Long.parseLong(Files.readString(dir.resolve("pid")).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Terraform's side of automatic mTLS: its own key and certificate, trusting the certificate of the handshake. */
+    private record Client(KeyPair key, X509Certificate cert, String pem) {
+        static Client create() throws Exception {
+            KeyPair key = AutoMtls.newKey();
+            X509Certificate cert = AutoMtls.selfSigned(key);
+            return new Client(key, cert, "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(cert.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n");
+        }
+
+        ManagedChannel connect(Start s) throws Exception {
+            X509Certificate server = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(s.certificate())));
+            return NettyChannelBuilder.forAddress("127.0.0.1", s.port()).overrideAuthority("localhost")
+                    .sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient().keyManager(key.getPrivate(), cert)
+                            .trustManager(server), SslProvider.JDK).build()).build();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void awaitClosed(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (listening(port) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(listening(port)).as("port " + port + " closed").isFalse();
+    }
+
+    @Test
+    void everyStartIsAnInstanceOfItsOwnServedByOneWarmJvm() throws Exception {
+        Set<Long> launchers = new HashSet<>();
+        Set<String> certificates = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            Client client = Client.create();
+            Start s = start(Map.of(), client.pem());
+            launchers.add(s.launcher().pid());
+            certificates.add(s.certificate());
+            ManagedChannel ch = client.connect(s);
+            try {
+                Tfplugin6.GetProviderSchema.Response schema = ProviderGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .getProviderSchema(Tfplugin6.GetProviderSchema.Request.getDefaultInstance());
+                assertThat(schema.getResourceSchemasMap()).containsKey("aami_target");
+                GRPCControllerGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).shutdown(GoPlugin.Empty.getDefaultInstance());
+            } finally {
+                ch.shutdownNow();
+            }
+            // The launcher ends by itself, with status 0, as a provider does after Shutdown; the instance's port closes.
+            assertThat(s.launcher().onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(s.terraform().waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(s.terraform().exitValue()).isZero();
+            awaitClosed(s.port());
+        }
+        assertThat(launchers).hasSize(3);
+        assertThat(certificates).as("a certificate per start").hasSize(3);
+        List<Path> dirs = warmDirs();
+        assertThat(dirs).hasSize(1);
+        Path dir = dirs.get(0);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        long pid = warmPid(dir).orElseThrow();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(Files.readString(dir.resolve("log")).lines().filter(l -> l.contains("serving"))).hasSize(3);
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no request's pipe left")
+                    .containsExactlyInAnyOrder("lock", "log", "pid", "requests");
+        }
+    }
+
+    @Test
+    void theLauncherOrTerraformGoneEndsTheInstanceAndTheWarmJvmStays() throws Exception {
+        Start killed = start(Map.of(), Client.create().pem());
+        assertThat(listening(killed.port())).isTrue();
+        killed.launcher().destroyForcibly();
+        awaitClosed(killed.port());
+
+        Start orphaned = start(Map.of(), Client.create().pem());
+        orphaned.terraform().destroyForcibly(); // Terraform gone: its launcher, now init's child, must end too
+        awaitClosed(orphaned.port());
+        assertThat(orphaned.launcher().onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+
+        long pid = warmPid(warmDirs().get(0)).orElseThrow();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(Files.readString(warmDirs().get(0).resolve("log")).lines().filter(l -> l.contains("serving"))).hasSize(2);
+    }
+
+    @Test
+    void theWarmJvmLeavesWhenIdle() throws Exception {
+        Start s = start(Map.of("AAMI_PROVIDER_DAEMON_IDLE", "1"), Client.create().pem());
+        Path dir = warmDirs().get(0);
+        ProcessHandle warm = ProcessHandle.of(warmPid(dir).orElseThrow()).orElseThrow();
+        assertThat(warm.isAlive()).as("an instance in use keeps it").isTrue();
+        s.terraform().destroyForcibly();
+        warm.onExit().get(20, TimeUnit.SECONDS);
+        assertThat(dir.resolve("pid")).doesNotExist();
+    }
+
+    @Test
+    void offWhenAskedOrWhenTheRuntimeDirectoryIsNotPrivate() throws Exception {
+        start(Map.of("AAMI_PROVIDER_DAEMON", "0"), Client.create().pem()).terraform().destroyForcibly();
+        assertThat(runtime().resolve("aami-terraform-provider")).doesNotExist();
+
+        // Open to others, or a link to a directory of ours: served by a JVM of the start's own, nothing written there.
+        Path open = Files.createDirectory(runtime.resolve("aami-terraform-provider"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Start direct = start(Map.of(), Client.create().pem());
+        try (var entries = Files.list(open)) {
+            assertThat(entries).isEmpty();
+        }
+        assertThat(direct.launcher().info().command().orElse("")).as("the launcher became the JVM").endsWith("java");
+        direct.terraform().destroyForcibly();
+        Files.delete(open);
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Files.createSymbolicLink(open, elsewhere);
+        start(Map.of(), Client.create().pem()).terraform().destroyForcibly();
+        try (var entries = Files.list(elsewhere)) {
+            assertThat(entries).isEmpty();
+        }
+    }
+
+    @Test
+    void aForgedOrBrokenRequestIsRefusedAndTheNextStartIsServed() throws Exception {
+        start(Map.of(), Client.create().pem()).terraform().destroyForcibly();
+        Path dir = warmDirs().get(0);
+        // A request naming a process that is not its writer's launcher, and lines that are no request at all.
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        started.add(sleeper);
+        String forged = Long.toString(sleeper.pid());
+        for (String suffix : List.of(".hs", ".in")) {
+            assertThat(new ProcessBuilder("mkfifo", "-m", "600", dir.resolve(forged + suffix).toString()).start().waitFor()).isZero();
+        }
+        try (var requests = java.nio.channels.FileChannel.open(dir.resolve("requests"), java.nio.file.StandardOpenOption.WRITE);
+             var hs = java.nio.channels.FileChannel.open(dir.resolve(forged + ".hs"), java.nio.file.StandardOpenOption.READ,
+                     java.nio.file.StandardOpenOption.WRITE);
+             var in = java.nio.channels.FileChannel.open(dir.resolve(forged + ".in"), java.nio.file.StandardOpenOption.READ,
+                     java.nio.file.StandardOpenOption.WRITE)) {
+            requests.write(StandardCharsets.UTF_8.encode("../../etc/passwd\n\n" + forged + "\n"));
+            long notItsParent = ProcessHandle.current().parent().orElseThrow().pid();
+            in.write(StandardCharsets.UTF_8.encode("pid=" + forged + "\0ppid=" + notItsParent
+                    + "\0cwd=/\0env.AAMI_TOKEN=stolen\0end\0"));
+            java.nio.ByteBuffer answer = java.nio.ByteBuffer.allocate(64);
+            hs.read(answer);
+            assertThat(new String(answer.array(), 0, answer.position(), StandardCharsets.UTF_8)).isEqualTo("refused\n");
+        }
+        String log = Files.readString(dir.resolve("log"));
+        assertThat(log).contains("request refused").contains("not the launcher's parent").doesNotContain("stolen");
+        Start next = start(Map.of(), Client.create().pem());
+        assertThat(listening(next.port())).isTrue();
+        next.terraform().destroyForcibly();
+    }
+
+    /** Settings are the start's own: one warm JVM serves a wrong token and a right one, each as given. */
+    @Test
+    void eachStartHasItsOwnSettings() throws Exception {
+        TerraformDir.requireTerraform();
+        try (TestServer server = TestServer.start(Map.of())) {
+            TerraformDir ok = TerraformDir.create(tmp, server.baseUrl(), TestServer.ADMIN)
+                    .withEnv("XDG_RUNTIME_DIR", runtime().toString())
+                    .config("resource \"aami_group\" \"g\" {\n  name = \"warm-jvm\"\n}\n");
+            ok.run("apply", "-auto-approve").ok();
+            TerraformDir.Run refused = ok.withEnv("AAMI_TOKEN", "not-the-admin-token").run("plan");
+            assertThat(refused.exit()).as(refused.output()).isNotZero();
+            assertThat(refused.output()).contains("HTTP 401");
+            TerraformDir.Run plan = ok.run("plan", "-detailed-exitcode");
+            assertThat(plan.exit()).as(plan.output()).isZero();
+            assertThat(warmDirs()).hasSize(1);
+            assertThat(Files.readString(warmDirs().get(0).resolve("log")).lines().filter(l -> l.contains("serving")).count())
+                    .isGreaterThanOrEqualTo(6);
+        }
+    }
+}
