@@ -35,7 +35,7 @@ public final class ProviderMain {
         }
         if (args.length == 3 && args[0].equals("--instance-server")) {
             // Started by the launcher, detached, its output in the directory's log: see InstanceServer.
-            InstanceServer.run(Path.of(args[1]), Duration.ofSeconds(Long.parseLong(args[2])));
+            InstanceServer.run(Path.of(args[1]), Duration.ofSeconds(Long.parseLong(args[2])), Training::warmUp);
             FastExit.halt(0);
         }
         if (!COOKIE_VALUE.equals(System.getenv(COOKIE_KEY))) {

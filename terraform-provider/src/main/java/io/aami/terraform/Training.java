@@ -37,6 +37,32 @@ final class Training {
     }
 
     static void run() throws Exception {
+        session();
+        // The exit's classes too; a normal exit then, which is when the JVM writes the archive.
+        FastExit.quiesce(100);
+        System.out.println("terraform-provider-aami: trained (" + new Catalog().resources().size() + " resource types)");
+    }
+
+    /**
+     * The warm JVM's warm-up, once its first start has its handshake: what a configured provider uses and the
+     * starts before it (schema, validation) do not, the JSON mapper and the HTTP client over TLS, so that the first
+     * plan's ConfigureProvider and refreshes do not pay for their first use. The gRPC paths need none: the first
+     * starts' own calls warm them. A failure here costs only speed.
+     */
+    static void warmUp() {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (int i = 0; i < 50; i++) {
+                json.writeValueAsBytes(json.readTree("{\"id\":\"" + java.util.UUID.randomUUID()
+                        + "\",\"name\":\"web\",\"labels\":{\"env\":\"prod\"},\"count\":" + i + "}"));
+            }
+            java.net.http.HttpClient.newBuilder().sslContext(javax.net.ssl.SSLContext.getDefault()).build();
+        } catch (Exception e) {
+            System.err.println("warm-up: " + e);
+        }
+    }
+
+    private static void session() throws Exception {
         KeyPair clientKey = AutoMtls.newKey();
         X509Certificate clientCert = AutoMtls.selfSigned(clientKey);
         String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(clientCert.getEncoded())
@@ -73,8 +99,5 @@ final class Training {
             ch.shutdownNow();
         }
         server.awaitStop();
-        // The exit's classes too; a normal exit then, which is when the JVM writes the archive.
-        FastExit.quiesce(100);
-        System.out.println("terraform-provider-aami: trained (" + catalog.resources().size() + " resource types)");
     }
 }

@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,14 +49,21 @@ public final class InstanceServer {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong idleSince = new AtomicLong(System.nanoTime());
 
-    InstanceServer(Path dir, Duration idle) {
+    private final Runnable warmUp;
+    private final AtomicBoolean warming = new AtomicBoolean();
+
+    InstanceServer(Path dir, Duration idle, Runnable warmUp) {
         this.dir = dir;
         this.idle = idle;
+        this.warmUp = warmUp;
     }
 
-    /** Serves {@code dir} until idle; returns at once when another JVM serves it. */
-    public static void run(Path dir, Duration idle) throws IOException {
-        new InstanceServer(dir, idle).serve();
+    /**
+     * Serves {@code dir} until idle; returns at once when another JVM serves it. {@code warmUp} runs once, beside
+     * the first instance once its handshake is out (before it, it would delay that handshake).
+     */
+    public static void run(Path dir, Duration idle, Runnable warmUp) throws IOException {
+        new InstanceServer(dir, idle, warmUp).serve();
     }
 
     private void serve() throws IOException {
@@ -156,6 +164,9 @@ public final class InstanceServer {
                 () -> r.clientCert() == null || r.clientCert().isBlank() ? null : AutoMtls.forClient(r.clientCert()), out);
         started[0] = true;
         log("serving " + r);
+        if (warming.compareAndSet(false, true)) {
+            thread(warmUp, "warm-up");
+        }
         server.stopWhenAnyGone(List.of(r.launcher(), r.terraform()));
         server.awaitStop();
     }
