@@ -34,7 +34,7 @@ public final class DiscoveryFeature {
     private final DependencyService service;
 
     public DiscoveryFeature(ServerContext ctx, StreamIngest streams, TargetStore targets) {
-        DiscoveryReadStore store = new DiscoveryReadStore(ctx.mapper());
+        DiscoveryReadStore store = new DiscoveryReadStore(ctx.mapper(), ctx.clock(), ctx.config().heartbeat().interval());
         service = new DependencyService(ctx.db(), store, targets, ctx.config().discovery().inventory());
         DiscoveryIngest ingest = new DiscoveryIngest(streams, ctx.mapper(), ctx.registry());
         ctx.registry().register(new DiscoveryFleetMetrics(ctx.db(), service, ctx.config().discovery(),

@@ -10,6 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +31,11 @@ final class DiscoveryReadStore {
                 long count, Instant firstSeen, Instant lastSeen) {
     }
 
-    /** A target as the inventory knows it: its addresses (operator's, reported, last heartbeat's; null when absent). */
+    /**
+     * A target as the inventory knows it: its addresses (operator's, reported, last heartbeat's; null when absent).
+     * The heartbeat's only while recent: as service discovery has it, a host not heard from for
+     * {@link #HEARTBEAT_FRESH_FOR} intervals may have left its address to another host by now (DHCP, a new VM).
+     */
     record TargetRow(UUID id, String hostname, UUID groupId, String groupName, String ip, String reportedIp, String heartbeatIp) {
     }
 
@@ -40,10 +47,18 @@ final class DiscoveryReadStore {
     private static final TypeReference<Map<String, Long>> TOTALS = new TypeReference<>() {
     };
 
-    private final ObjectMapper mapper;
+    /** Heartbeat intervals after which a target's last heartbeat address no longer names it (as {@code SdService}'s). */
+    static final int HEARTBEAT_FRESH_FOR = 10;
 
-    DiscoveryReadStore(ObjectMapper mapper) {
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final Duration heartbeatFresh;
+
+    /** @param heartbeatInterval the interval agents are told to heartbeat at ({@code heartbeat.interval}) */
+    DiscoveryReadStore(ObjectMapper mapper, Clock clock, Duration heartbeatInterval) {
         this.mapper = mapper;
+        this.clock = clock;
+        this.heartbeatFresh = heartbeatInterval.multipliedBy(HEARTBEAT_FRESH_FOR);
     }
 
     private static final String HOST = "SELECT scanned_at, received_at, partial, truncated, state_totals::text FROM discovery_hosts "
@@ -124,12 +139,14 @@ final class DiscoveryReadStore {
         return out;
     }
 
-    private static final String TARGETS = "SELECT t.id, t.hostname, t.group_id, g.name, t.ip_address, t.reported_ip, t.last_heartbeat_ip "
+    private static final String TARGETS = "SELECT t.id, t.hostname, t.group_id, g.name, t.ip_address, t.reported_ip, "
+            + "CASE WHEN t.last_heartbeat_at >= ? THEN t.last_heartbeat_ip END "
             + "FROM targets t LEFT JOIN groups g ON g.id = t.group_id WHERE t.status <> 'revoked'";
 
     List<TargetRow> targets(Connection c) throws SQLException {
         List<TargetRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(TARGETS)) {
+            ps.setTimestamp(1, Timestamp.from(clock.instant().minus(heartbeatFresh)));
             ps.setFetchSize(1_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -19,7 +19,8 @@ import java.util.UUID;
  * heartbeat came from is what the server's socket saw. So an address names:
  * <ol>
  *   <li>the target whose last heartbeat came from it, when exactly one did (several: NAT or a proxy, it names none,
- *       and no report can name it either);</li>
+ *       and no report can name it either) within ten heartbeat intervals (an older one may be another host's
+ *       address by now: {@code DiscoveryReadStore});</li>
  *   <li>else the target that reported it, when exactly one did and it lies in no {@code discovery.inventory} range
  *       (the operator named that range as outside the fleet: a report alone does not take it over);</li>
  *   <li>else the name of the most specific {@code discovery.inventory} range holding it;</li>

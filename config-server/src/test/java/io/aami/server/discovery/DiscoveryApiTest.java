@@ -216,6 +216,37 @@ class DiscoveryApiTest {
     }
 
     /**
+     * A host not heard from for ten heartbeat intervals may have left its address to another host by now (DHCP, a
+     * new VM): its last heartbeat address names it only while recent. The heartbeats are written as the server would
+     * store them from another address (this test's own come from loopback, which names no one).
+     */
+    @Test
+    void aHeartbeatAddressNamesItsTargetOnlyWhileRecent() throws Exception {
+        String moved = Fixtures.group(api, "moved-away");
+        Agent old = enroll("moved-1", moved, "10.9.8.9");
+        Agent app = enroll("app-m1", null, "10.9.8.2");
+        post(app, report(1, null, List.of(edge("upstream", 5432, "10.9.8.1", 2))));
+        heartbeatFrom(old.id(), "10.9.8.1", Instant.now());
+        JsonNode recent = peerOf(api.get("/api/v1/targets/" + app.id() + "/dependencies", ADMIN).json().get("upstream"), 5432).get("peer");
+        assertThat(recent.get("kind").asText()).as(recent.toString()).isEqualTo("target");
+        assertThat(recent.get("target_id").asText()).isEqualTo(old.id().toString());
+        heartbeatFrom(old.id(), "10.9.8.1", Instant.now().minus(java.time.Duration.ofDays(1)));
+        JsonNode stale = peerOf(api.get("/api/v1/targets/" + app.id() + "/dependencies", ADMIN).json().get("upstream"), 5432).get("peer");
+        assertThat(stale.get("kind").asText()).as(stale.toString()).isEqualTo("address");
+    }
+
+    private static void heartbeatFrom(UUID target, String ip, Instant at) throws Exception {
+        var db = server.database();
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+             var ps = c.prepareStatement("UPDATE targets SET last_heartbeat_ip = ?, last_heartbeat_at = ? WHERE id = ?")) {
+            ps.setString(1, ip);
+            ps.setTimestamp(2, java.sql.Timestamp.from(at));
+            ps.setObject(3, target);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    /**
      * A host dating its scan days back would make a new dependency look old to {@code UndeclaredDependency} (first seen
      * within a day): a sighting is dated at most {@link SnapshotStore#MAX_SCAN_AGE} before the server received it.
      */
