@@ -2,7 +2,7 @@
 # Lays out the provider as the aami-terraform-provider packages install it:
 #   OUT/opt/aami/terraform-provider/          the launcher and the jar (terraform-provider/target/provider/);
 #                                             the package's postinst trains the class-data archive there
-#   OUT/usr/share/terraform/plugins/registry.terraform.io/aami/aami/<provider version>/linux_amd64/
+#   OUT/usr/share/terraform/plugins/registry.terraform.io/aami/aami/<provider version>/linux_{amd64,arm64}/
 #                                             terraform-provider-aami: a script that execs the launcher, alone in
 #                                             Terraform's implied local mirror, which `terraform init` searches with
 #                                             no CLI configuration ($XDG_DATA_DIRS/terraform/plugins, /usr/share by
@@ -23,10 +23,15 @@ done
 # (0.1.0-SNAPSHOT -> 0.1.0+SNAPSHOT, matched by no constraint, ">= 0.1" or "~> 0.1"); a release 0.1.0 stays 0.1.0.
 tf_version=$(printf '%s' "$version" | sed 's/-/+/')
 home="$out/opt/aami/terraform-provider"
-mirror="$out/usr/share/terraform/plugins/registry.terraform.io/aami/aami/$tf_version/linux_amd64"
 rm -rf "$out"
-mkdir -p "$home" "$mirror"
+mkdir -p "$home"
 cp "$provider/terraform-provider-aami" "$provider/terraform-provider-aami.jar" "$home/"
-cp "$dist/terraform-provider-aami-mirror" "$mirror/terraform-provider-aami"
-chmod 0755 "$home/terraform-provider-aami" "$mirror/terraform-provider-aami"
+chmod 0755 "$home/terraform-provider-aami"
+# The provider is a JVM jar and a shell launcher: the same files serve every Linux platform the packages install on.
+for platform in linux_amd64 linux_arm64; do
+  mirror="$out/usr/share/terraform/plugins/registry.terraform.io/aami/aami/$tf_version/$platform"
+  mkdir -p "$mirror"
+  cp "$dist/terraform-provider-aami-mirror" "$mirror/terraform-provider-aami"
+  chmod 0755 "$mirror/terraform-provider-aami"
+done
 chmod 0644 "$home/terraform-provider-aami.jar"

@@ -44,7 +44,12 @@ final class Packages {
 
     /** The provider's directory in the mirror (an unpacked provider for linux_amd64: the script that execs the launcher). */
     static Path providerMirror(Path root) {
-        return root.resolve(PROVIDER_MIRROR.toString().substring(1)).resolve(providerVersion()).resolve("linux_amd64");
+        return providerMirror(root, "linux_amd64");
+    }
+
+    /** The same for {@code platform}: the packages hold linux_amd64 and linux_arm64 (the same script: a JVM jar). */
+    static Path providerMirror(Path root, String platform) {
+        return root.resolve(PROVIDER_MIRROR.toString().substring(1)).resolve(providerVersion()).resolve(platform);
     }
 
     /** terraform-provider/target/provider/{@code file}: what the provider's packages ship. */

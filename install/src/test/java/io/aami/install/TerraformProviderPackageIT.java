@@ -30,7 +30,9 @@ class TerraformProviderPackageIT {
     private static Map<String, Path> sources() {
         return Map.of(Packages.PROVIDER_HOME.resolve("terraform-provider-aami").toString(), Packages.builtProvider("terraform-provider-aami"),
                 Packages.PROVIDER_HOME.resolve("terraform-provider-aami.jar").toString(), Packages.builtProvider("terraform-provider-aami.jar"),
-                Packages.providerMirror(Path.of("/")).resolve("terraform-provider-aami").toString(),
+                Packages.providerMirror(Path.of("/"), "linux_amd64").resolve("terraform-provider-aami").toString(),
+                SystemdUnitsTest.dist("terraform-provider-aami-mirror"),
+                Packages.providerMirror(Path.of("/"), "linux_arm64").resolve("terraform-provider-aami").toString(),
                 SystemdUnitsTest.dist("terraform-provider-aami-mirror"));
     }
 
