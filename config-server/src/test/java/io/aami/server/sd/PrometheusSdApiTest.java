@@ -225,12 +225,30 @@ class PrometheusSdApiTest {
     }
 
     /** This host's first non-loopback IPv4 address: what an agent elsewhere is seen from. */
+    /**
+     * This host's address on its default route's interface: never a test LAN's leg (NetnsLan's 10.213.N.1 on a veth
+     * in this namespace), which tests running beside this one make and remove, and which then takes this test's
+     * connections with it (a heartbeat once timed out so).
+     */
     static String siteAddress() throws SocketException {
+        String defaultRoute = defaultRouteInterface();
         return Collections.list(NetworkInterface.getNetworkInterfaces()).stream().filter(PrometheusSdApiTest::upAndNotLoopback)
+                .filter(n -> defaultRoute == null || n.getName().equals(defaultRoute))
                 .flatMap(n -> Collections.list(n.getInetAddresses()).stream())
                 .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
-                .map(InetAddress::getHostAddress).findFirst()
+                .map(InetAddress::getHostAddress).filter(a -> !a.startsWith("10.213.")).findFirst()
                 .orElseThrow(() -> new AssertionError("no non-loopback IPv4 address to send heartbeats from"));
+    }
+
+    /** The interface of the IPv4 default route ({@code /proc/net/route}), or null when there is none to read. */
+    private static String defaultRouteInterface() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/route")).stream().skip(1)
+                    .map(l -> l.trim().split("\\s+")).filter(f -> f.length > 2 && f[1].equals("00000000"))
+                    .map(f -> f[0]).findFirst().orElse(null);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private static boolean upAndNotLoopback(NetworkInterface n) {
