@@ -176,7 +176,7 @@ public final class InstanceServer {
         Thread reader = Thread.currentThread();
         Object lock = new Object();
         boolean[] done = {false};
-        thread(() -> {
+        Thread timer = thread(() -> {
             try {
                 Thread.sleep(REQUEST_TIMEOUT.toMillis());
             } catch (InterruptedException e) {
@@ -199,6 +199,7 @@ public final class InstanceServer {
             synchronized (lock) {
                 done[0] = true;
             }
+            timer.interrupt(); // not a thread for 5 s a start
             Thread.interrupted();
         }
         return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
@@ -238,10 +239,11 @@ public final class InstanceServer {
         }
     }
 
-    private static void thread(Runnable r, String name) {
+    private static Thread thread(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     private static void log(String message) {
