@@ -360,6 +360,34 @@ class WarmJvmIT {
         served.terraform().destroyForcibly();
     }
 
+    /**
+     * A start while the warm JVM is leaving (its pid file gone, its lock still held, as in its last 0.5 s when idle or
+     * later on a loaded machine): the JVM that start begins waits for the lock and serves it, rather than leaving at
+     * once and the launcher waiting 10 s for a pid file, then starting a JVM of its own.
+     */
+    @Test
+    void aStartWhileTheWarmJvmLeavesIsServedByTheNextOne() throws Exception {
+        Path dir = killedWarmJvm();
+        Files.delete(dir.resolve("pid"));
+        try (var lockFile = java.nio.channels.FileChannel.open(dir.resolve("lock"), java.nio.file.StandardOpenOption.WRITE)) {
+            var lock = lockFile.lock();
+            long t0 = System.nanoTime();
+            var s = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return start(Map.of(), Client.create().pem());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(1500); // the leaving JVM's last moments, after the new one has started
+            lock.release();
+            Start served = s.get(15, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
+            assertThat(awaitLog(dir, serving(served))).contains(serving(served));
+            served.terraform().destroyForcibly();
+        }
+    }
+
     /** The working directory reaches the instance as it is, a name with spaces and a trailing newline included. */
     @Test
     void theWorkingDirectoryIsSentAsItIs() throws Exception {
