@@ -301,6 +301,17 @@ class WarmJvmIT {
         return p;
     }
 
+    /** A start that waits for its handshake on another thread, while the test plays the warm JVM's part. */
+    private java.util.concurrent.CompletableFuture<Start> startAsync() {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return start(Map.of(), Client.create().pem());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     private static String serving(Start s) {
         return "serving InstanceRequest[launcher=" + s.launcher().pid() + ",";
     }
@@ -345,13 +356,7 @@ class WarmJvmIT {
         Process gone = sleeper(dir); // runs in the directory, as the warm JVM does: taken for it, then killed
         Files.writeString(dir.resolve("pid"), gone.pid() + "\n");
         long t0 = System.nanoTime();
-        var s = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return start(Map.of(), Client.create().pem());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        var s = startAsync();
         Thread.sleep(1000);
         gone.destroyForcibly();
         Start served = s.get(15, TimeUnit.SECONDS);
@@ -372,13 +377,7 @@ class WarmJvmIT {
         try (var lockFile = java.nio.channels.FileChannel.open(dir.resolve("lock"), java.nio.file.StandardOpenOption.WRITE)) {
             var lock = lockFile.lock();
             long t0 = System.nanoTime();
-            var s = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return start(Map.of(), Client.create().pem());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            var s = startAsync();
             Thread.sleep(1500); // the leaving JVM's last moments, after the new one has started
             lock.release();
             Start served = s.get(15, TimeUnit.SECONDS);
