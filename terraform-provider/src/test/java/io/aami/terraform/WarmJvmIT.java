@@ -76,7 +76,14 @@ class WarmJvmIT {
     }
 
     private Start start(Map<String, String> env, String clientCertPem) throws IOException {
+        return start(env, clientCertPem, null);
+    }
+
+    private Start start(Map<String, String> env, String clientCertPem, Path workDir) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", "\"$0\" & echo $!; wait", LAUNCHER.toString());
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
         pb.environment().keySet().removeIf(k -> k.startsWith("AAMI_") || k.startsWith("XDG_") || k.startsWith("PLUGIN_"));
         pb.environment().put("TF_PLUGIN_MAGIC_COOKIE", ProviderMain.COOKIE_VALUE);
         pb.environment().put("PLUGIN_PROTOCOL_VERSIONS", "6");
@@ -276,6 +283,120 @@ class WarmJvmIT {
         next.terraform().destroyForcibly();
     }
 
+    /** The warm JVM of a directory, killed as the OOM killer or a reboot would: its pid file stays behind. */
+    private Path killedWarmJvm() throws Exception {
+        Start first = start(Map.of(), Client.create().pem());
+        first.terraform().destroyForcibly();
+        first.launcher().onExit().get(10, TimeUnit.SECONDS);
+        Path dir = warmDirs().get(0);
+        ProcessHandle warm = ProcessHandle.of(warmPid(dir).orElseThrow()).orElseThrow();
+        warm.destroyForcibly();
+        warm.onExit().get(10, TimeUnit.SECONDS);
+        return dir;
+    }
+
+    private Process sleeper(Path workDir) throws IOException {
+        Process p = new ProcessBuilder("sleep", "60").directory(workDir == null ? null : workDir.toFile()).start();
+        started.add(p);
+        return p;
+    }
+
+    /** A start that waits for its handshake on another thread, while the test plays the warm JVM's part. */
+    private java.util.concurrent.CompletableFuture<Start> startAsync() {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return start(Map.of(), Client.create().pem());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static String serving(Start s) {
+        return "serving InstanceRequest[launcher=" + s.launcher().pid() + ",";
+    }
+
+    private static String awaitLog(Path dir, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String log = Files.readString(dir.resolve("log"));
+        while (!log.contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            log = Files.readString(dir.resolve("log"));
+        }
+        return log;
+    }
+
+    /** The warm JVM killed while it serves a start: that start's launcher ends (status 1) rather than wait forever. */
+    @Test
+    void theWarmJvmKilledMidInstanceEndsTheLauncher() throws Exception {
+        Start s = start(Map.of(), Client.create().pem());
+        ProcessHandle warm = ProcessHandle.of(warmPid(warmDirs().get(0)).orElseThrow()).orElseThrow();
+        warm.destroyForcibly();
+        assertThat(s.launcher().onExit().get(8, TimeUnit.SECONDS).isAlive()).as("the launcher ended").isFalse();
+    }
+
+    /** A pid used again by another process of the user (root: any process) is not taken for the warm JVM. */
+    @Test
+    void aStalePidFileNamingAnotherProcessIsNotTakenForTheWarmJvm() throws Exception {
+        Path dir = killedWarmJvm();
+        Process other = sleeper(null);
+        Files.writeString(dir.resolve("pid"), other.pid() + "\n");
+        long t0 = System.nanoTime();
+        Start s = start(Map.of(), Client.create().pem());
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no wait for an answer that cannot come").isLessThan(Duration.ofSeconds(10));
+        assertThat(warmPid(dir)).isPresent().get().isNotEqualTo(other.pid());
+        assertThat(awaitLog(dir, serving(s))).as("a new warm JVM serves it").contains(serving(s));
+        s.terraform().destroyForcibly();
+    }
+
+    /** The JVM a launcher wrote to, gone before it answered (killed, or left when idle): the launcher does not wait 20 s. */
+    @Test
+    void aWarmJvmGoneBeforeItAnsweredCostsAtMostTwoSeconds() throws Exception {
+        Path dir = killedWarmJvm();
+        Process gone = sleeper(dir); // runs in the directory, as the warm JVM does: taken for it, then killed
+        Files.writeString(dir.resolve("pid"), gone.pid() + "\n");
+        long t0 = System.nanoTime();
+        var s = startAsync();
+        Thread.sleep(1000);
+        gone.destroyForcibly();
+        Start served = s.get(15, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(12));
+        assertThat(listening(served.port())).isTrue();
+        served.terraform().destroyForcibly();
+    }
+
+    /**
+     * A start while the warm JVM is leaving (its pid file gone, its lock still held, as in its last 0.5 s when idle or
+     * later on a loaded machine): the JVM that start begins waits for the lock and serves it, rather than leaving at
+     * once and the launcher waiting 10 s for a pid file, then starting a JVM of its own.
+     */
+    @Test
+    void aStartWhileTheWarmJvmLeavesIsServedByTheNextOne() throws Exception {
+        Path dir = killedWarmJvm();
+        Files.delete(dir.resolve("pid"));
+        try (var lockFile = java.nio.channels.FileChannel.open(dir.resolve("lock"), java.nio.file.StandardOpenOption.WRITE)) {
+            var lock = lockFile.lock();
+            long t0 = System.nanoTime();
+            var s = startAsync();
+            Thread.sleep(1500); // the leaving JVM's last moments, after the new one has started
+            lock.release();
+            Start served = s.get(15, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
+            assertThat(awaitLog(dir, serving(served))).contains(serving(served));
+            served.terraform().destroyForcibly();
+        }
+    }
+
+    /** The working directory reaches the instance as it is, a name with spaces and a trailing newline included. */
+    @Test
+    void theWorkingDirectoryIsSentAsItIs() throws Exception {
+        Path odd = Files.createDirectory(tmp.resolve("a b $x '\\ %s\n"));
+        Start s = start(Map.of("AAMI_TOKEN", "t\n$x '\\ %s\n"), Client.create().pem(), odd);
+        String log = awaitLog(warmDirs().get(0), serving(s));
+        assertThat(log).contains(serving(s) + " terraform=").contains(", cwd=" + odd.toRealPath() + ", cert=true");
+        s.terraform().destroyForcibly();
+    }
+
     /** Settings are the start's own: one warm JVM serves a wrong token and a right one, each as given. */
     @Test
     void eachStartHasItsOwnSettings() throws Exception {
@@ -293,6 +414,32 @@ class WarmJvmIT {
             assertThat(warmDirs()).hasSize(1);
             assertThat(Files.readString(warmDirs().get(0).resolve("log")).lines().filter(l -> l.contains("serving")).count())
                     .isGreaterThanOrEqualTo(6);
+        }
+    }
+
+    /**
+     * Many plans through one warm JVM leave nothing behind: each start's gRPC server, event loops, HTTP client and
+     * request timer end with it. Measured at 150 plans: 47-88 threads, 22-61 descriptors, RSS flat at 200 MB after
+     * 60 plans; a start's two event loops left running would add some 300 threads here.
+     */
+    @Test
+    void manyPlansLeaveNoThreadsOrDescriptorsBehind() throws Exception {
+        TerraformDir.requireTerraform();
+        try (TestServer server = TestServer.start(Map.of())) {
+            TerraformDir dir = TerraformDir.create(tmp, server.baseUrl(), TestServer.ADMIN).withEnv("XDG_RUNTIME_DIR", runtime().toString())
+                    .config("resource \"aami_group\" \"g\" {\n  name = \"soak\"\n}\n");
+            dir.run("apply", "-auto-approve").ok();
+            long warm = warmPid(warmDirs().get(0)).orElseThrow();
+            for (int i = 0; i < 30; i++) {
+                TerraformDir.Run plan = dir.run("plan", "-detailed-exitcode");
+                assertThat(plan.exit()).as(plan.output()).isZero();
+            }
+            assertThat(warmPid(warmDirs().get(0))).as("one warm JVM served them all").contains(warm);
+            try (var threads = Files.list(Path.of("/proc/" + warm + "/task"));
+                 var fds = Files.list(Path.of("/proc/" + warm + "/fd"))) {
+                assertThat(threads.count()).isLessThan(150);
+                assertThat(fds.count()).isLessThan(150);
+            }
         }
     }
 }

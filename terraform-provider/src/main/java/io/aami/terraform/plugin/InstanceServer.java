@@ -59,8 +59,9 @@ public final class InstanceServer {
     }
 
     /**
-     * Serves {@code dir} until idle; returns at once when another JVM serves it. {@code warmUp} runs once, beside
-     * the first instance once its handshake is out (before it, it would delay that handshake).
+     * Serves {@code dir} until idle; returns when another JVM still serves it after 2 s (see awaitLock).
+     * {@code warmUp} runs once, beside the first instance once its handshake is out (before it, it would delay that
+     * handshake).
      */
     public static void run(Path dir, Duration idle, Runnable warmUp) throws IOException {
         new InstanceServer(dir, idle, warmUp).serve();
@@ -69,7 +70,7 @@ public final class InstanceServer {
     private void serve() throws IOException {
         requirePrivate(dir);
         try (FileChannel lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS); FileLock lock = lockFile.tryLock()) {
+                LinkOption.NOFOLLOW_LINKS); FileLock lock = awaitLock(lockFile)) {
             if (lock == null) {
                 return;
             }
@@ -83,6 +84,26 @@ public final class InstanceServer {
                 String request = line;
                 active.incrementAndGet();
                 thread(() -> serveOne(request), "instance");
+            }
+        }
+    }
+
+    /**
+     * The directory's lock, or null when another JVM still holds it after 2 s: one leaving when idle removes its pid
+     * file first, so a launcher may have started this JVM meanwhile, and waits for it. The one leaving then either
+     * exits (this one takes over) or has been given a start and stays (its pid file is back; this one leaves).
+     */
+    private static FileLock awaitLock(FileChannel lockFile) throws IOException {
+        long deadline = System.nanoTime() + GRACE.multipliedBy(4).toNanos();
+        for (FileLock lock = lockFile.tryLock(); ; lock = lockFile.tryLock()) {
+            if (lock != null || System.nanoTime() > deadline) {
+                return lock;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
             }
         }
     }
@@ -176,7 +197,7 @@ public final class InstanceServer {
         Thread reader = Thread.currentThread();
         Object lock = new Object();
         boolean[] done = {false};
-        thread(() -> {
+        Thread timer = thread(() -> {
             try {
                 Thread.sleep(REQUEST_TIMEOUT.toMillis());
             } catch (InterruptedException e) {
@@ -199,6 +220,7 @@ public final class InstanceServer {
             synchronized (lock) {
                 done[0] = true;
             }
+            timer.interrupt(); // not a thread for 5 s a start
             Thread.interrupted();
         }
         return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
@@ -238,10 +260,11 @@ public final class InstanceServer {
         }
     }
 
-    private static void thread(Runnable r, String name) {
+    private static Thread thread(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     private static void log(String message) {
