@@ -8,18 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
 import io.aami.server.testing.Fixtures;
+import io.aami.server.testing.SiteAddress;
 import io.aami.server.testing.TestServer;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.ServerSocket;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +63,7 @@ class PrometheusEndToEndTest {
                 "AAMI_HEARTBEAT_INTERVAL", "1s", "AAMI_HEARTBEAT_MISSED_FOR_OFFLINE", "2",
                 "AAMI_HEARTBEAT_SWEEP_INTERVAL", "200ms", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "100ms",
                 // The agent reaches the server at this host's own address, so its heartbeats come from it (below).
-                "AAMI_LISTEN", "0.0.0.0:0", "AAMI_TLS_SERVER_NAMES", siteAddress()));
+                "AAMI_LISTEN", "0.0.0.0:0", "AAMI_TLS_SERVER_NAMES", SiteAddress.get()));
              ServerSocket open = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             String token = defineFleet(server.api(), open.getLocalPort());
             String agentMetricsToken = "e2e-agent-metrics-token-" + UUID.randomUUID();
@@ -189,22 +186,6 @@ class PrometheusEndToEndTest {
         return !prometheus.series("ALERTS{alertname=\"" + alert + "\"," + matchers + "}").isEmpty();
     }
 
-    private static String siteAddress() throws SocketException {
-        return Collections.list(NetworkInterface.getNetworkInterfaces()).stream().filter(PrometheusEndToEndTest::upAndNotLoopback)
-                .flatMap(n -> Collections.list(n.getInetAddresses()).stream())
-                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
-                .map(InetAddress::getHostAddress).findFirst()
-                .orElseThrow(() -> new AssertionError("no non-loopback IPv4 address: the agents' SD lists no loopback API"));
-    }
-
-    private static boolean upAndNotLoopback(NetworkInterface n) {
-        try {
-            return n.isUp() && !n.isLoopback();
-        } catch (SocketException e) {
-            return false;
-        }
-    }
-
     private static void probe(Api api, String group, String name, int port) {
         Map<String, Object> body = new HashMap<>(Map.of("name", name, "target", "127.0.0.1", "target_port", port,
                 "protocol", "TCP", "timeout_ms", 500, "interval_seconds", 1, "group_id", group));
@@ -228,7 +209,7 @@ class PrometheusEndToEndTest {
         Path metricsTokenFile = Files.createFile(home.resolve("metrics-token"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(metricsTokenFile, metricsToken + "\n");
-        Map<String, String> env = Map.of("AAMI_SERVER_ADDRESS", siteAddress() + ":" + server.port(),
+        Map<String, String> env = Map.of("AAMI_SERVER_ADDRESS", SiteAddress.get() + ":" + server.port(),
                 "AAMI_SERVER_BOOTSTRAP_TOKEN", token, "AAMI_SERVER_TLS_CA_CERT", server.caCertificate().toString(),
                 "AAMI_AGENT_ID_FILE", home.resolve("agent-id").toString(), "AAMI_AGENT_STATE_DIR", home.resolve("state").toString(),
                 "AAMI_API_LISTEN", "0.0.0.0:" + Waits.freePort(), "AAMI_API_TOKEN", "e2e-agent-api-token-" + UUID.randomUUID(), "AAMI_CHECKS_RUN_AS", "nobody",
@@ -238,7 +219,7 @@ class PrometheusEndToEndTest {
         // The scan would see every connection on this host, other tests' too (one to 203.0.113.80:443 was once reported
         // and fired UndeclaredDependency); the agent still scans and exports its own series, it only does not report.
         all.put("AAMI_DISCOVERY_REPORT_ENABLED", "false");
-        all.put("AAMI_AGENT_IP_ADDRESS", siteAddress());
+        all.put("AAMI_AGENT_IP_ADDRESS", SiteAddress.get());
         all.put("AAMI_API_METRICS_TOKEN_FILE", metricsTokenFile.toString());
         return JavaProcess.start(JavaProcess.jar("aami.agent.jar"), all, dir.resolve("agent.log"), "--config", yaml.toString());
     }

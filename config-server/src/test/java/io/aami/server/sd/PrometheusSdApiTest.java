@@ -6,17 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.server.testing.Api;
-import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.Fixtures.EnrolledAgent;
+import io.aami.server.testing.Fixtures;
+import io.aami.server.testing.SiteAddress;
 import io.aami.server.testing.TestServer;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -44,7 +41,7 @@ class PrometheusSdApiTest {
 
     @BeforeAll
     static void start() throws SocketException {
-        siteIp = siteAddress();
+        siteIp = SiteAddress.get();
         server = TestServer.start(Map.of("AAMI_LISTEN", "0.0.0.0:0", "AAMI_SD_ALLOWED_CIDRS", "198.51.100.0/24,2001:db8::/32"));
         api = server.api();
         site = new Api("http://" + siteIp + ":" + server.port());
@@ -225,39 +222,6 @@ class PrometheusSdApiTest {
     }
 
     /** This host's first non-loopback IPv4 address: what an agent elsewhere is seen from. */
-    /**
-     * This host's address on its default route's interface: never a test LAN's leg (NetnsLan's 10.213.N.1 on a veth
-     * in this namespace), which tests running beside this one make and remove, and which then takes this test's
-     * connections with it (a heartbeat once timed out so).
-     */
-    static String siteAddress() throws SocketException {
-        String defaultRoute = defaultRouteInterface();
-        return Collections.list(NetworkInterface.getNetworkInterfaces()).stream().filter(PrometheusSdApiTest::upAndNotLoopback)
-                .filter(n -> defaultRoute == null || n.getName().equals(defaultRoute))
-                .flatMap(n -> Collections.list(n.getInetAddresses()).stream())
-                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
-                .map(InetAddress::getHostAddress).filter(a -> !a.startsWith("10.213.")).findFirst()
-                .orElseThrow(() -> new AssertionError("no non-loopback IPv4 address to send heartbeats from"));
-    }
-
-    /** The interface of the IPv4 default route ({@code /proc/net/route}), or null when there is none to read. */
-    private static String defaultRouteInterface() {
-        try {
-            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/route")).stream().skip(1)
-                    .map(l -> l.trim().split("\\s+")).filter(f -> f.length > 2 && f[1].equals("00000000"))
-                    .map(f -> f[0]).findFirst().orElse(null);
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
-    private static boolean upAndNotLoopback(NetworkInterface n) {
-        try {
-            return n.isUp() && !n.isLoopback();
-        } catch (SocketException e) {
-            return false;
-        }
-    }
 
     private static EnrolledAgent enroll(UUID id, String hostname, String ip) {
         Map<String, Object> body = new HashMap<>(Map.of("token", Fixtures.bootstrapToken(api, 1, Map.of()), "hostname", hostname,

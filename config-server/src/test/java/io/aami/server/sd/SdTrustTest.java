@@ -5,9 +5,10 @@ import static io.aami.server.testing.TestServer.MONITORING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aami.server.testing.Api;
-import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.Fixtures.EnrolledAgent;
+import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.MutableClock;
+import io.aami.server.testing.SiteAddress;
 import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
 import java.time.Duration;
@@ -38,7 +39,7 @@ class SdTrustTest {
         server = TestServer.start(Map.of("AAMI_LISTEN", "0.0.0.0:0", "AAMI_SD_ALLOWED_CIDRS", "198.51.100.0/24",
                 "AAMI_HEARTBEAT_SWEEP_INTERVAL", "1h"), TestDatabase.fresh(), clock);
         api = server.api();
-        site = new Api("http://" + PrometheusSdApiTest.siteAddress() + ":" + server.port());
+        site = new Api("http://" + SiteAddress.get() + ":" + server.port());
     }
 
     @AfterAll
@@ -49,7 +50,7 @@ class SdTrustTest {
     /** Behind NAT or a TLS-terminating proxy every agent's heartbeat comes from one address, which is no one agent's. */
     @Test
     void aSourceSeveralTargetsShareVouchesForNone() throws Exception {
-        String siteIp = PrometheusSdApiTest.siteAddress();
+        String siteIp = SiteAddress.get();
         EnrolledAgent wildcard = Fixtures.enroll(api, "behind-nat-1", null);
         heartbeat(site, wildcard, Map.of("host", "0.0.0.0", "port", 9100), null);
         EnrolledAgent bound = Fixtures.enroll(api, "behind-nat-2", null);
