@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,10 @@ class FleetSmokeTest {
             assertThat(r.verdict().ok()).as(report).isTrue();
             assertThat(r.verdict().acknowledged()).as(report).isGreaterThan(agents);
             // The children's answers, absorbed into this run's figures.
-            assertThat(r.stats().statuses(Endpoint.REGISTER)).as(report).containsEntry("201", (long) agents);
+            // Every agent enrolled once: 201, or 200 when its retry found a first attempt stored whose answer was lost (a
+            // loaded machine let the 30 s client timeout pass once: "201=19 200=1 io=1").
+            Map<String, Long> registered = r.stats().statuses(Endpoint.REGISTER);
+            assertThat(registered.getOrDefault("201", 0L) + registered.getOrDefault("200", 0L)).as(report).isEqualTo(agents);
             assertThat(r.stats().total(Endpoint.HEARTBEAT).count()).as(report).isGreaterThanOrEqualTo(agents);
             // A loaded server sheds enrollments with 503 and Retry-After (retried); nothing worse.
             for (Endpoint e : Endpoint.values()) {

@@ -31,8 +31,11 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
     public record Login(String name, String password, String role) {
     }
 
-    /** Long enough for a loaded machine (an agent JVM starting, a 5 s poll); a condition met ends the wait at once. */
-    static final Duration WAIT = Duration.ofSeconds(30);
+    /**
+     * Long enough for a loaded machine (an agent JVM starting, a check run and its delivery, a 5 s poll: at load 14 that
+     * chain once took more than 30 s); a condition met ends the wait at once.
+     */
+    static final Duration WAIT = Duration.ofSeconds(60);
     private static final Map<String, String> FAST_HEARTBEATS = Map.of("AAMI_HEARTBEAT_INTERVAL", "1s",
             "AAMI_HEARTBEAT_SWEEP_INTERVAL", "200ms", "AAMI_HEARTBEAT_FLUSH_INTERVAL", "100ms");
 

@@ -5,7 +5,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -15,8 +14,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,8 +36,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * JVM exits; a lock file keeps it to one JVM a directory.
  */
 public final class InstanceServer {
-    /** How long a launcher may take to send its request once it has announced it. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** How long a JVM about to leave still takes requests, after it has removed its pid file. */
     private static final Duration GRACE = Duration.ofMillis(500);
     private final Path dir;
@@ -68,14 +63,14 @@ public final class InstanceServer {
     }
 
     private void serve() throws IOException {
-        requirePrivate(dir);
+        Rendezvous.requirePrivate(dir);
         try (FileChannel lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS); FileLock lock = awaitLock(lockFile)) {
             if (lock == null) {
                 return;
             }
             // Read and write: the pipe then never reports end of file between launchers, and opening never waits.
-            FileChannel requests = openPipe(dir.resolve("requests"));
+            FileChannel requests = Rendezvous.openPipe(dir.resolve("requests"));
             Path pid = dir.resolve("pid");
             writePid(pid);
             thread(() -> exitWhenIdle(pid), "idle-exit");
@@ -150,7 +145,7 @@ public final class InstanceServer {
             }
             hsPipe = dir.resolve(line + ".hs");
             inPipe = dir.resolve(line + ".in");
-            try (FileChannel hs = openPipe(hsPipe)) {
+            try (FileChannel hs = Rendezvous.openPipe(hsPipe)) {
                 PrintStream out = new PrintStream(Channels.newOutputStream(hs), true, StandardCharsets.UTF_8);
                 boolean[] started = {false};
                 try {
@@ -166,8 +161,8 @@ public final class InstanceServer {
         } catch (Exception e) {
             log("request refused: " + e);
         } finally {
-            delete(hsPipe);
-            delete(inPipe);
+            Rendezvous.delete(hsPipe);
+            Rendezvous.delete(inPipe);
             idleSince.set(System.nanoTime());
             active.decrementAndGet();
         }
@@ -175,8 +170,8 @@ public final class InstanceServer {
 
     private void runInstance(long pid, Path inPipe, PrintStream out, boolean[] started) throws Exception {
         InstanceRequest r;
-        try (FileChannel in = openPipe(inPipe)) {
-            r = InstanceRequest.parse(readRequest(in));
+        try (FileChannel in = Rendezvous.openPipe(inPipe)) {
+            r = InstanceRequest.parse(Rendezvous.readRequest(in));
         }
         if (r.launcher().pid() != pid) {
             throw new IOException("the request of " + pid + " names launcher " + r.launcher().pid());
@@ -192,75 +187,7 @@ public final class InstanceServer {
         server.awaitStop();
     }
 
-    /** Reads the request until its {@code end} line, at most {@link InstanceRequest#MAX_BYTES}, within the timeout. */
-    private static String readRequest(FileChannel in) throws IOException {
-        Thread reader = Thread.currentThread();
-        Object lock = new Object();
-        boolean[] done = {false};
-        Thread timer = thread(() -> {
-            try {
-                Thread.sleep(REQUEST_TIMEOUT.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            synchronized (lock) {
-                if (!done[0]) {
-                    reader.interrupt(); // the channel closes, and the read below fails
-                }
-            }
-        }, "request-timeout");
-        ByteBuffer buf = ByteBuffer.allocate(InstanceRequest.MAX_BYTES);
-        try {
-            while (!endsWithEnd(buf)) {
-                if (!buf.hasRemaining() || in.read(buf) < 0) {
-                    throw new IOException("request too long or cut short");
-                }
-            }
-        } finally {
-            synchronized (lock) {
-                done[0] = true;
-            }
-            timer.interrupt(); // not a thread for 5 s a start
-            Thread.interrupted();
-        }
-        return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
-    }
-
-    /** The last item is {@code end}, NUL-ended, after a NUL (or alone). */
-    private static boolean endsWithEnd(ByteBuffer buf) {
-        int n = buf.position();
-        byte[] a = buf.array();
-        return n >= 4 && a[n - 4] == 'e' && a[n - 3] == 'n' && a[n - 2] == 'd' && a[n - 1] == 0 && (n == 4 || a[n - 5] == 0);
-    }
-
-    private static FileChannel openPipe(Path p) throws IOException {
-        if (!Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
-            throw new IOException(p + " is not a pipe");
-        }
-        return FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-    }
-
-    /** A directory of ours that nobody else may enter: owned by this process's user, mode 0700, not a link. */
-    static void requirePrivate(Path d) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(d, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        Object owner = Files.getAttribute(d, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        if (!a.isDirectory() || !owner.equals((int) new com.sun.security.auth.module.UnixSystem().getUid())
-                || !PosixFilePermissions.toString(a.permissions()).equals("rwx------")) {
-            throw new IOException(d + " must be a directory of this user's with mode 0700");
-        }
-    }
-
-    private static void delete(Path pipe) {
-        try {
-            if (pipe != null) {
-                Files.deleteIfExists(pipe);
-            }
-        } catch (IOException e) {
-            // The launcher removes its pipes too.
-        }
-    }
-
-    private static Thread thread(Runnable r, String name) {
+    static Thread thread(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         t.start();
