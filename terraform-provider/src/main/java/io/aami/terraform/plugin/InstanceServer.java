@@ -63,6 +63,8 @@ public final class InstanceServer {
     }
 
     private void serve() throws IOException {
+        // The directory and the one holding it, as the launcher checked them: nobody else can have put or moved anything.
+        Rendezvous.requirePrivate(dir.getParent());
         Rendezvous.requirePrivate(dir);
         try (FileChannel lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS); FileLock lock = awaitLock(lockFile)) {

@@ -91,5 +91,4 @@ final class Rendezvous {
             // The launcher removes its pipes too.
         }
     }
-
 }
