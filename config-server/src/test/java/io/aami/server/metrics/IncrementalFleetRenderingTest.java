@@ -51,8 +51,8 @@ class IncrementalFleetRenderingTest {
                             + "AND check_id = (SELECT check_id FROM check_latest WHERE target_id = ? ORDER BY check_id LIMIT 1)", t, t);
                 }
                 String text = assertSameAsFull(db, clock, incremental);
-                assertThat(kept.targetsRendered()).as("round %d: the changed targets only", round).isEqualTo(changed.size());
-                assertThat(kept.checksRendered()).as("round %d: the changed checks only", round).isEqualTo(changed.size());
+                exactly(kept.targetsRendered(), changed.size(), "round " + round + ": the changed targets only");
+                exactly(kept.checksRendered(), changed.size(), "round " + round + ": the changed checks only");
                 assertThat(text).contains("aami_check_status{");
             }
 
@@ -125,7 +125,7 @@ class IncrementalFleetRenderingTest {
                 }
                 assertSameAsFull(db, clock, incremental);
                 if (!wholeTarget) {
-                    assertThat(kept.checksRendered()).as("round %d: the changed checks only", round).isEqualTo(pairs.size());
+                    exactly(kept.checksRendered(), pairs.size(), "round " + round + ": the changed checks only");
                 }
             }
 
@@ -190,9 +190,42 @@ class IncrementalFleetRenderingTest {
         return ids;
     }
 
+    /** Whether no transaction held an xid just before the previous and the last incremental rendering. */
+    private static boolean previousQuiet;
+    private static boolean lastQuiet;
+
+    /**
+     * {@code actual == expected}, when nothing else ran in the cluster as the previous rendering took its snapshot. A
+     * transaction elsewhere on the shared PostgreSQL then (an autoanalyze of the rows these rounds update, another test's
+     * database) holds that snapshot's xmin back, and the next rendering takes the changes made since it again: more
+     * lines made anew, the same text (CI once saw 3 for 1). Then only at least {@code expected}.
+     */
+    private static void exactly(int actual, int expected, String what) {
+        if (previousQuiet) {
+            assertThat(actual).as(what).isEqualTo(expected);
+        } else {
+            assertThat(actual).as(what + " (or more: a transaction elsewhere during the previous rendering)").isGreaterThanOrEqualTo(expected);
+        }
+    }
+
+    /** No transaction with an xid in progress anywhere in the cluster (this read-only one takes none). */
+    private static boolean quiet(Database db) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT pg_snapshot_xmin(pg_current_snapshot()) = pg_snapshot_xmax(pg_current_snapshot())");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        });
+    }
+
     /** Renders with {@code incremental} and with a new, empty collector; both must write the same bytes. */
     private static String assertSameAsFull(Database db, MutableClock clock, FleetExposition incremental) throws IOException {
+        boolean quiet = quiet(db);
         String kept = text(incremental);
+        previousQuiet = lastQuiet;
+        lastQuiet = quiet;
         String full = text(new FleetExposition(db, List.of(new FleetCollector()), Duration.ZERO, clock));
         assertThat(kept).isEqualTo(full);
         return kept;
