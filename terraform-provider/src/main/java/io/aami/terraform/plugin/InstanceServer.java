@@ -75,12 +75,12 @@ public final class InstanceServer {
             FileChannel requests = Rendezvous.openPipe(dir.resolve("requests"));
             Path pid = dir.resolve("pid");
             writePid(pid);
-            thread(() -> exitWhenIdle(pid), "idle-exit");
+            PluginServer.daemon(() -> exitWhenIdle(pid), "idle-exit");
             BufferedReader lines = new BufferedReader(new InputStreamReader(Channels.newInputStream(requests), StandardCharsets.UTF_8));
             for (String line; (line = lines.readLine()) != null; ) {
                 String request = line;
                 active.incrementAndGet();
-                thread(() -> serveOne(request), "instance");
+                PluginServer.daemon(() -> serveOne(request), "instance");
             }
         }
     }
@@ -183,17 +183,10 @@ public final class InstanceServer {
         started[0] = true;
         log("serving " + r);
         if (warming.compareAndSet(false, true)) {
-            thread(warmUp, "warm-up");
+            PluginServer.daemon(warmUp, "warm-up");
         }
         server.stopWhenAnyGone(List.of(r.launcher(), r.terraform()));
         server.awaitStop();
-    }
-
-    static Thread thread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private static void log(String message) {

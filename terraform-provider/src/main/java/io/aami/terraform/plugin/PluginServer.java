@@ -67,10 +67,12 @@ public final class PluginServer {
         return self;
     }
 
-    private static void daemon(Runnable r, String name) {
+    /** The plugin's one way to start a thread: a daemon, named, so that none of ours keeps the JVM from its exit. */
+    static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     private static AutoMtls await(FutureTask<AutoMtls> tls) throws IOException, GeneralSecurityException {

@@ -29,7 +29,7 @@ final class Rendezvous {
         Thread reader = Thread.currentThread();
         Object lock = new Object();
         boolean[] done = {false};
-        Thread timer = InstanceServer.thread(() -> {
+        Thread timer = PluginServer.daemon(() -> {
             try {
                 Thread.sleep(REQUEST_TIMEOUT.toMillis());
             } catch (InterruptedException e) {
