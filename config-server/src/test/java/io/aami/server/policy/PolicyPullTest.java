@@ -119,6 +119,29 @@ class PolicyPullTest {
     }
 
     @Test
+    void aBundleLargerThanEveryResponseBufferArrivesWholeWhetherAnsweredAtOnceOrAfterALongPoll() throws Exception {
+        // 60 KiB of script: several of Javalin's per-response copy buffers (ApiServer.RESULT_COPY_BUFFER) and more than
+        // Jetty's 32 KiB output buffer, so the answer is copied and written in pieces on both paths.
+        String g = Fixtures.group(api, "large");
+        EnrolledAgent a = Fixtures.enroll(api, "large-1", g);
+        long v = pull(api, a, null, null).json().get("version").asLong();
+        StringBuilder script = new StringBuilder();
+        for (int line = 0; script.length() < 60 * 1024; line++) {
+            script.append("echo line-").append(line).append('\n');
+        }
+        CompletableFuture<Api.Reply> waiting = CompletableFuture.supplyAsync(() -> pull(api, a, "\"" + v + "\"", "30s"));
+        Thread.sleep(300);
+        Fixtures.createCheck(api, check("large", script.toString(), 60, Map.of("group_id", g)));
+
+        for (Api.Reply reply : new Api.Reply[] {waiting.get(10, TimeUnit.SECONDS), pull(api, a, "\"" + v + "\"", null)}) {
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.json().get("checks").get(0).get("script").asText()).isEqualTo(script.toString());
+            reply.header("Content-Length").ifPresent(length ->
+                    assertThat(Integer.parseInt(length)).isEqualTo(reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+        }
+    }
+
+    @Test
     void longPollWakesWithinASecondOnThisReplicaAndAnother() throws Exception {
         String g = Fixtures.group(api, "poll");
         EnrolledAgent a = Fixtures.enroll(api, "p-1", g);
