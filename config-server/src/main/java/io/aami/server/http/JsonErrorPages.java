@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.contract.ErrorBody;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -19,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * invalid URI or chunk, headers too large — in the API's error shape {@code {"error","code","field"}}
  * instead of Jetty's HTML page. Jetty's status is kept; its reason is passed on without control
  * characters and never with a stack trace. An unsupported version or transfer coding (501, 505) is a 400.
+ * A request cut off because this server is stopping (Jetty closes the connections it was still reading) is a 503
+ * with a jittered {@code Retry-After}, so an agent tries again, perhaps on another replica; a request that ended
+ * early for any other reason is the client's (400), never a 500.
  */
 final class JsonErrorPages extends ErrorHandler {
     private static final Logger LOG = LoggerFactory.getLogger(JsonErrorPages.class);
@@ -38,6 +43,16 @@ final class JsonErrorPages extends ErrorHandler {
             status = 400;
             response.setStatus(status);
         }
+        boolean stopping = stopping(request);
+        if (status >= 500 && status != 503 && (stopping || cause instanceof EofException)) {
+            status = stopping ? 503 : 400;
+            message = stopping ? "the server is stopping; send the request again" : "the request ended before it was complete";
+            response.setStatus(status);
+            if (stopping) {
+                // Jittered, as the policy route's own refusal while stopping: a fleet cut off together must not return together.
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(ThreadLocalRandom.current().nextInt(1, 6)));
+            }
+        }
         if (status >= 500) {
             // Jetty's own 5xx (a request cut off while the server stops, for one) is otherwise seen nowhere but by the client.
             LOG.warn("Jetty answered {} for {} {}: {}", status, request.getMethod(), request.getHttpURI().getPath(),
@@ -48,6 +63,11 @@ final class JsonErrorPages extends ErrorHandler {
         // Jetty closes a connection whose request it could not parse; saying so keeps a client from reusing it.
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(body)), callback);
+    }
+
+    private static boolean stopping(Request request) {
+        var server = request.getConnectionMetaData().getConnector().getServer();
+        return server.isStopping() || server.isStopped();
     }
 
     static ErrorCode code(int status) {
