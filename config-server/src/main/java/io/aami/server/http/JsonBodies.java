@@ -101,7 +101,7 @@ public final class JsonBodies {
         try (BodyDeadline raw = BodyDeadline.of(ctx, ctx.req().getInputStream(), clock, readTimeout, minRate)) {
             return readBytes(ctx, raw);
         } catch (IOException e) {
-            throw new ApiException(ErrorCode.MALFORMED_JSON, "request body could not be read: " + e.getMessage());
+            throw unreadable(ctx, e);
         } catch (ApiException e) {
             if (e.code() == ErrorCode.REQUEST_TIMEOUT) {
                 // The rest of the body is not coming in time; the connection cannot be reused.
@@ -138,8 +138,14 @@ public final class JsonBodies {
         } catch (java.util.zip.ZipException e) {
             throw new ApiException(ErrorCode.MALFORMED_JSON, "request body is not valid gzip");
         } catch (IOException e) {
-            throw new ApiException(ErrorCode.MALFORMED_JSON, "request body could not be read: " + e.getMessage());
+            throw unreadable(ctx, e);
         }
+    }
+
+    /** A body that could not be read: the client's fault (400), unless this server cut it off by stopping (503). */
+    private static ApiException unreadable(Context ctx, IOException e) {
+        return ServerStopping.of(ctx) ? ServerStopping.refusal()
+                : new ApiException(ErrorCode.MALFORMED_JSON, "request body could not be read: " + e.getMessage());
     }
 
     /** At most one byte past the limit is read (readNBytes grows its buffer as data comes), then refused. */

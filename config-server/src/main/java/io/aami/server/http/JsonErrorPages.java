@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aami.contract.ErrorBody;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -43,14 +42,13 @@ final class JsonErrorPages extends ErrorHandler {
             status = 400;
             response.setStatus(status);
         }
-        boolean stopping = stopping(request);
+        boolean stopping = ServerStopping.of(request);
         if (status >= 500 && status != 503 && (stopping || cause instanceof EofException)) {
             status = stopping ? 503 : 400;
             message = stopping ? "the server is stopping; send the request again" : "the request ended before it was complete";
             response.setStatus(status);
             if (stopping) {
-                // Jittered, as the policy route's own refusal while stopping: a fleet cut off together must not return together.
-                response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(ThreadLocalRandom.current().nextInt(1, 6)));
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(ServerStopping.retryAfter().toSeconds()));
             }
         }
         if (status >= 500) {
@@ -63,11 +61,6 @@ final class JsonErrorPages extends ErrorHandler {
         // Jetty closes a connection whose request it could not parse; saying so keeps a client from reusing it.
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(body)), callback);
-    }
-
-    private static boolean stopping(Request request) {
-        var server = request.getConnectionMetaData().getConnector().getServer();
-        return server.isStopping() || server.isStopped();
     }
 
     static ErrorCode code(int status) {

@@ -1,7 +1,7 @@
 package io.aami.server.policy;
 
-import io.aami.contract.ErrorCode;
 import io.aami.server.http.LongPolls;
+import io.aami.server.http.ServerStopping;
 import io.aami.server.http.Params;
 import io.aami.common.config.Durations;
 import io.aami.contract.policy.PolicyKeyInfo;
@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -46,8 +45,7 @@ public final class PolicyHandler {
         Duration wait = waitParam(ctx.queryParam("wait"));
         if (!wait.isZero() && waiters.released()) {
             // Stopping: parked now, the poll would be cut off (500) when the API stops a moment later.
-            throw ApiException.retryLater(ErrorCode.SERVER_BUSY, "the server is stopping; poll again later",
-                    Duration.ofSeconds(ThreadLocalRandom.current().nextInt(1, 6)));
+            throw ServerStopping.refusal();
         }
         PolicyService.Cached now = service.forPoll(id, known);
         if (now.bundle().version() != known) {
