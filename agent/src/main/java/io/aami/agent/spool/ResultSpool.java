@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>How sequence numbers and stream epochs are kept, the files, what survives a crash under each
  * {@link FsyncPolicy}, and how a damaged record is handled: see the package documentation.
  *
- * <p><b>Threads.</b> Thread-safe: any number of appenders and one sender, serialised by one lock.
+ * <p><b>Threads.</b> Thread-safe: any number of appenders and one sender, serialised by one lock ({@link SpoolGuard}).
  * {@code encode} runs under that lock (file order must be seq order), so it must be quick and must not
  * call the spool. Reads in {@code peek} and {@code ack} happen under the lock too; they normally hit the
  * page cache. Metrics: see {@link SpoolMetrics}.
@@ -40,11 +38,9 @@ public final class ResultSpool implements AutoCloseable {
     private final StreamMetrics metrics;
     private final DirectoryLock dirLock;
     private final SpoolState state;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition appended = lock.newCondition();
+    private final SpoolGuard guard;
     private final Supplier<SpoolStats> gaugeStats = () -> stats(false);
     private final FsyncTimer fsyncTimer;
-    private boolean closed;
 
     /**
      * Opens (creating if needed) the spool in {@code dir}, one directory per stream, recovering what a
@@ -83,6 +79,7 @@ public final class ResultSpool implements AutoCloseable {
         this.metrics = metrics;
         this.dirLock = dirLock;
         this.state = state;
+        this.guard = new SpoolGuard(dir, stream);
         metrics.bind(gaugeStats);
         this.fsyncTimer = options.fsync() == FsyncPolicy.INTERVAL
                 ? new FsyncTimer("aami-spool-fsync-" + stream, options.fsyncInterval(), this::syncForInterval, timer)
@@ -100,13 +97,10 @@ public final class ResultSpool implements AutoCloseable {
      */
     public long append(LongFunction<byte[]> encode) {
         Objects.requireNonNull(encode, "encode");
-        if (lock.isHeldByCurrentThread()) {
-            // The lock is reentrant: a nested append would get the seq the outer one is encoding.
-            throw new IllegalStateException("append called from inside encode or another spool call");
-        }
-        return underLock("append failed", () -> {
+        guard.refuseNested();
+        return guard.whileOpen("append failed", () -> {
             long seq = state.append(encode);
-            appended.signalAll();
+            guard.appended();
             return seq;
         });
     }
@@ -121,13 +115,11 @@ public final class ResultSpool implements AutoCloseable {
      */
     public Optional<List<Long>> appendSubmitted(List<LongFunction<byte[]>> encoders, long maxSubmittedBytes) {
         Objects.requireNonNull(encoders, "encoders");
-        if (lock.isHeldByCurrentThread()) {
-            throw new IllegalStateException("append called from inside encode or another spool call");
-        }
-        return underLock("append failed", () -> {
+        guard.refuseNested();
+        return guard.whileOpen("append failed", () -> {
             List<Long> seqs = state.appendSubmitted(encoders, maxSubmittedBytes);
             if (seqs != null && !seqs.isEmpty()) {
-                appended.signalAll();
+                guard.appended();
             }
             return Optional.ofNullable(seqs);
         });
@@ -138,7 +130,7 @@ public final class ResultSpool implements AutoCloseable {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1, got " + max);
         }
-        return underLock("read failed", () -> state.peek(max));
+        return guard.whileOpen("read failed", () -> state.peek(max));
     }
 
     /**
@@ -146,7 +138,7 @@ public final class ResultSpool implements AutoCloseable {
      * restart; segments left with nothing pending are deleted. Acking again, or less, is a no-op.
      */
     public void ack(long throughSeq) {
-        underLock("ack failed", () -> {
+        guard.whileOpen("ack failed", () -> {
             state.ack(throughSeq);
             return null;
         });
@@ -154,12 +146,7 @@ public final class ResultSpool implements AutoCloseable {
 
     /** The stream epoch every seq of this spool belongs to; send it with the records. */
     public String epoch() {
-        lock.lock();
-        try {
-            return state.epoch();
-        } finally {
-            lock.unlock();
-        }
+        return guard.locked("read failed", state::epoch);
     }
 
     /**
@@ -168,7 +155,7 @@ public final class ResultSpool implements AutoCloseable {
      * sent from now on is a new stream to the server. Returns the new epoch.
      */
     public String startNewEpoch(String why) {
-        return underLock("cannot store a new epoch", () -> state.startNewEpoch(why));
+        return guard.whileOpen("cannot store a new epoch", () -> state.startNewEpoch(why));
     }
 
     /**
@@ -176,22 +163,7 @@ public final class ResultSpool implements AutoCloseable {
      * is); false on timeout, close or interrupt (the interrupt flag is kept).
      */
     public boolean awaitRecords(Duration timeout) {
-        long nanos = timeout.toNanos();
-        lock.lock();
-        try {
-            while (!closed && state.pending() == 0) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = appended.awaitNanos(nanos);
-            }
-            return !closed;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
+        return guard.await(timeout, () -> state.pending() != 0);
     }
 
     /** A snapshot; after close, without the oldest pending time. */
@@ -200,14 +172,7 @@ public final class ResultSpool implements AutoCloseable {
     }
 
     private SpoolStats stats(boolean oldest) {
-        lock.lock();
-        try {
-            return state.stats(oldest && !closed);
-        } catch (IOException e) {
-            throw new UncheckedIOException("spool " + stream + ": read failed: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+        return guard.locked("read failed", () -> state.stats(oldest && !guard.closed()));
     }
 
     /**
@@ -216,50 +181,24 @@ public final class ResultSpool implements AutoCloseable {
      */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            appended.signalAll();
-        } finally {
-            lock.unlock();
+        if (!guard.close()) {
+            return;
         }
         if (fsyncTimer != null) {
             fsyncTimer.close(); // outside the lock: a running sync takes it
         }
-        lock.lock();
-        try {
+        guard.locked("close failed", () -> {
             metrics.unbind(gaugeStats);
             closeStep("close segments", state::closeSegments);
             closeStep("store the next seq", state::storeNextSeq);
             closeStep("release the directory lock", dirLock::close);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
         LOG.info("spool {} closed", stream);
     }
 
     private interface IoStep {
         void run() throws IOException;
-    }
-
-    private interface IoCall<T> {
-        T call() throws IOException;
-    }
-
-    /** One spool operation on an open spool, under the lock; an I/O failure names the stream and {@code failure}. */
-    private <T> T underLock(String failure, IoCall<T> call) {
-        lock.lock();
-        try {
-            ensureOpen();
-            return call.call();
-        } catch (IOException e) {
-            throw new UncheckedIOException("spool " + stream + ": " + failure + ": " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
     }
 
     private void closeStep(String what, IoStep step) {
@@ -270,35 +209,26 @@ public final class ResultSpool implements AutoCloseable {
         }
     }
 
+    /** What one INTERVAL sync forces: the active writer (may be null), and the directory if it changed unsynced. */
+    private record IntervalSync(SegmentWriter writer, boolean dirUnsynced) {
+    }
+
     /** The INTERVAL sync; the fsync itself runs outside the lock so appenders never wait for the disk. */
     private void syncForInterval() {
-        SegmentWriter writer;
-        boolean dirUnsynced;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            writer = state.activeWriter();
-            dirUnsynced = state.takeDirUnsynced();
-        } finally {
-            lock.unlock();
+        IntervalSync sync = guard.locked("fsync failed",
+                () -> guard.closed() ? null : new IntervalSync(state.activeWriter(), state.takeDirUnsynced()));
+        if (sync == null) {
+            return;
         }
         try {
-            if (writer != null) {
-                writer.syncIfDirty();
+            if (sync.writer() != null) {
+                sync.writer().syncIfDirty();
             }
-            if (dirUnsynced) {
+            if (sync.dirUnsynced()) {
                 DirSync.sync(dir);
             }
         } catch (IOException e) {
             LOG.warn("spool {}: fsync failed: {}", stream, e.toString());
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("spool " + stream + " in " + dir + " is closed");
         }
     }
 }

@@ -3,7 +3,6 @@ package io.aami.agent.spool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,13 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything a spool knows, without the locking: seq allocation, segments, delivery cursor and the
- * counters. Not thread-safe; {@link ResultSpool} holds its lock around every call.
+ * Everything a spool knows, without the locking: seq allocation, segments, delivery cursor, the stream
+ * epoch, and what it lost ({@link SpoolLosses}). Not thread-safe; {@link ResultSpool} holds its lock around
+ * every call.
  */
 final class SpoolState {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolState.class);
-    /** A full spool drops a segment every few seconds under load; say so once a minute, not each time. */
-    private static final Duration DROP_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final SpoolOptions options;
     private final Clock clock;
@@ -29,14 +27,8 @@ final class SpoolState {
     private final SegmentLog log;
     private final DeliveryCursor cursor;
     private final EpochFile epochFile;
+    private final SpoolLosses losses;
     private String epoch;
-    private long droppedRecords;
-    private long droppedSegments;
-    private long corruptRecords;
-    private Instant dropLoggedAt;
-    private Instant writeFailLoggedAt;
-    private long dropsNotLogged;
-    private long droppedRecordsNotLogged;
 
     private SpoolState(Path dir, SpoolOptions options, Clock clock, StreamMetrics metrics) throws IOException {
         this.options = options;
@@ -51,10 +43,10 @@ final class SpoolState {
         long next = Math.max(storedSeq.orElse(1), Math.max(r.highestSeq(), acked) + 1);
         this.seqs = new SeqAllocator(seqState, next);
         this.log = new SegmentLog(dir, options, r.segments());
-        this.cursor = new DeliveryCursor(log, ackedState, acked, r.headOffset(), this::damaged);
+        this.losses = new SpoolLosses(options, clock, metrics);
+        this.cursor = new DeliveryCursor(log, ackedState, acked, r.headOffset(), losses::damaged);
         for (int i = 0; i < r.tornTails(); i++) {
-            corruptRecords++;
-            metrics.corrupt();
+            losses.tornTail();
         }
         this.epochFile = new EpochFile(dir);
         this.epoch = recoverEpoch(storedSeq.isPresent(), !r.segments().isEmpty() || acked > 0);
@@ -120,7 +112,7 @@ final class SpoolState {
         try {
             seq = seqs.reserveNext();
         } catch (IOException e) {
-            throw writeFailed(e);
+            throw losses.writeFailed(e);
         }
         byte[] payload = checkedPayload(seq, encode.apply(seq));
         byte[] record = RecordFormat.encode(seq, clock.millis(), payload);
@@ -131,26 +123,10 @@ final class SpoolState {
         try {
             log.append(seq, record, false);
         } catch (IOException e) {
-            throw writeFailed(e);
+            throw losses.writeFailed(e);
         }
         metrics.appended();
         return seq;
-    }
-
-    /**
-     * A full disk (or a failing one) drops the record being appended: counted with the full spool's drops, so the
-     * metric and the heartbeat's {@code spool_dropped} say so; the next append tries again on a new segment.
-     */
-    private IOException writeFailed(IOException e) {
-        droppedRecords++;
-        metrics.dropped(1);
-        Instant now = clock.instant();
-        if (writeFailLoggedAt == null || !now.isBefore(writeFailLoggedAt.plus(DROP_LOG_INTERVAL))) {
-            LOG.warn("spool {}: a write failed ({}): dropped the result being appended, {} dropped since start"
-                    + " (logged at most once a minute)", stream, e.getMessage(), droppedRecords);
-            writeFailLoggedAt = now;
-        }
-        return e;
     }
 
     /**
@@ -223,8 +199,8 @@ final class SpoolState {
     /** With {@code oldest}, reads the oldest pending record's header (normally one page-cache read). */
     SpoolStats stats(boolean oldest) throws IOException {
         Instant oldestAt = oldest && log.pending() > 0 ? cursor.oldestPending() : null;
-        return new SpoolStats(log.bytes(), log.count(), log.pending(), oldestAt, droppedRecords, droppedSegments,
-                corruptRecords, seqs.peekNext(), cursor.ackedThrough(), log.submittedBytes());
+        return new SpoolStats(log.bytes(), log.count(), log.pending(), oldestAt, losses.droppedRecords(),
+                losses.droppedSegments(), losses.corruptRecords(), seqs.peekNext(), cursor.ackedThrough(), log.submittedBytes());
     }
 
     /** What the INTERVAL sync has to force: the active writer (may be null). */
@@ -245,28 +221,8 @@ final class SpoolState {
     }
 
     private void dropped(Segment s) {
-        droppedSegments++;
-        droppedRecords += s.pending();
-        metrics.dropped(s.pending());
+        losses.segmentDropped(s);
         cursor.headDropped();
-        dropsNotLogged++;
-        droppedRecordsNotLogged += s.pending();
-        Instant now = clock.instant();
-        if (dropLoggedAt == null || !now.isBefore(dropLoggedAt.plus(DROP_LOG_INTERVAL))) {
-            LOG.warn("spool {} full (max {} bytes): dropped the oldest {} segment(s) with {} undelivered records"
-                    + " (last: {}; logged at most once a minute)",
-                    stream, options.maxBytes(), dropsNotLogged, droppedRecordsNotLogged, s);
-            dropLoggedAt = now;
-            dropsNotLogged = 0;
-            droppedRecordsNotLogged = 0;
-        }
-    }
-
-    private void damaged(Segment s, long from, long to) {
-        corruptRecords++;
-        metrics.corrupt();
-        LOG.warn("spool {}: skipped {} damaged bytes in segment {} at offset {} (bad CRC, bad length or torn write)",
-                stream, to - from, s, from);
     }
 
     private long readAcked(DurableLong ackedState) {

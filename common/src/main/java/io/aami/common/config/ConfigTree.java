@@ -1,10 +1,6 @@
 package io.aami.common.config;
 
 import io.aami.common.net.HostPort;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,10 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * One layered configuration: defaults &lt; YAML file &lt; {@code AAMI_*} environment.
@@ -30,20 +22,11 @@ import org.yaml.snakeyaml.error.YAMLException;
  * unless an alias is given (the server's {@code tls.enabled} is {@code AAMI_TLS}).
  */
 public final class ConfigTree {
-    private static final String ENV_PREFIX = "AAMI_";
-
-    private final Map<String, Object> root;
-    private final String fileName;
-    private final Map<String, String> env;
-    private final Map<String, String> envAliases;
+    private final ConfigLayers layers;
     private final Set<String> knownKeys = new TreeSet<>();
-    private final Set<String> usedEnv = new TreeSet<>();
 
     private ConfigTree(Map<String, Object> root, String fileName, Map<String, String> env, Map<String, String> envAliases) {
-        this.root = root;
-        this.fileName = fileName;
-        this.env = Map.copyOf(env);
-        this.envAliases = Map.copyOf(envAliases);
+        this.layers = new ConfigLayers(root, fileName, env, envAliases);
     }
 
     /** Reads {@code file} (may be null: defaults and environment only). */
@@ -51,20 +34,7 @@ public final class ConfigTree {
         if (file == null) {
             return new ConfigTree(Map.of(), null, env, envAliases);
         }
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException("config file " + file + " does not exist or is not a regular file");
-        }
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            Object doc = new Yaml(new SafeConstructor(options)).load(reader);
-            if (doc != null && !(doc instanceof Map)) {
-                throw new ConfigException("config file " + file + " must hold a mapping of keys, not " + doc.getClass().getSimpleName());
-            }
-            return new ConfigTree(doc == null ? Map.of() : castMap(doc), file.toString(), env, envAliases);
-        } catch (IOException | YAMLException e) {
-            throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
-        }
+        return new ConfigTree(ConfigLayers.readYaml(file), file.toString(), env, envAliases);
     }
 
     /** A tree over an already parsed document; {@code origin} names it in messages. */
@@ -167,22 +137,22 @@ public final class ConfigTree {
 
     /** A failure naming the key and where its value came from, for checks across several keys. */
     public ConfigException invalid(String key, String problem) {
-        return new ConfigException("config key '" + key + "' (" + origin(key) + "): " + problem);
+        return new ConfigException("config key '" + key + "' (" + layers.origin(key) + "): " + problem);
     }
 
     /** Refuses every file key that no getter asked for. Call after reading all keys. */
     public void finish() {
         List<String> unknown = new ArrayList<>();
-        collectUnknown(root, "", unknown);
+        collectUnknown(layers.file(), "", unknown);
         if (!unknown.isEmpty()) {
             throw new ConfigException("unknown config key" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-                    + " in " + fileName);
+                    + " in " + layers.fileName());
         }
     }
 
     /** {@code AAMI_*} variables that matched no key: a warning, since other aami processes share the prefix. */
     public List<String> unusedEnvironment() {
-        return env.keySet().stream().filter(k -> k.startsWith(ENV_PREFIX) && !usedEnv.contains(k)).sorted().toList();
+        return layers.unusedEnvironment();
     }
 
     /** One warning per {@link #unusedEnvironment} variable, naming the process ({@code agent}, {@code config-server}). */
@@ -212,37 +182,8 @@ public final class ConfigTree {
 
     private Raw raw(String key) {
         knownKeys.add(key);
-        String envName = envName(key);
-        String fromEnv = env.get(envName);
-        if (fromEnv != null) {
-            usedEnv.add(envName);
-            return fromEnv.isEmpty() ? null : new Raw(fromEnv);
-        }
-        Object node = fileValue(key);
-        return node == null ? null : new Raw(node);
-    }
-
-    private Object fileValue(String key) {
-        Object node = root;
-        for (String part : key.split("\\.")) {
-            if (!(node instanceof Map<?, ?> m)) {
-                return null;
-            }
-            node = m.get(part);
-        }
-        return node;
-    }
-
-    private String origin(String key) {
-        String envName = envName(key);
-        if (env.containsKey(envName)) {
-            return "environment variable " + envName;
-        }
-        return fileValue(key) != null ? fileName : "default; set it in the config file or " + envName;
-    }
-
-    private String envName(String key) {
-        return envAliases.getOrDefault(key, ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT));
+        Object value = layers.value(key);
+        return value == null ? null : new Raw(value);
     }
 
     private void collectUnknown(Map<String, Object> node, String prefix, List<String> unknown) {
@@ -252,18 +193,11 @@ public final class ConfigTree {
                 continue;
             }
             if (e.getValue() instanceof Map<?, ?> && knownKeys.stream().anyMatch(k -> k.startsWith(path + "."))) {
-                collectUnknown(castMap(e.getValue()), path + ".", unknown);
+                collectUnknown(ConfigLayers.castMap(e.getValue()), path + ".", unknown);
             } else {
                 unknown.add("'" + path + "'");
             }
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Object o) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        ((Map<Object, Object>) o).forEach((k, v) -> out.put(String.valueOf(k), v));
-        return out;
     }
 
     private record Raw(Object value) {

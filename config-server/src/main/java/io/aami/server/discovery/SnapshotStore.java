@@ -2,7 +2,6 @@ package io.aami.server.discovery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.aami.contract.discovery.DiscoveredEdge;
 import io.aami.contract.discovery.DiscoveredService;
 import io.aami.contract.discovery.DiscoveredState;
 import io.aami.contract.discovery.DiscoveryLimits;
@@ -19,7 +18,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * SQL writing a host's discovery snapshot (V028, V029), inside the stream ingest's transaction: a full report
+ * SQL writing a host's discovery snapshot (V028; its edges, V029, in {@link SnapshotEdges}), inside the stream ingest's transaction: a full report
  * replaces services and states and marks every edge it does not list gone; a diff is applied only onto the report
  * it names as its base (the host row locked first), else counted in {@code diffs_skipped} and left for the next full
  * one. An edge's sightings are the scan's time, never later than the server's receipt nor more than
@@ -27,10 +26,6 @@ import java.util.UUID;
  * {@link IpText}'s spelling.
  */
 final class SnapshotStore {
-    /** Gone edges kept per host (the newest), and for how long at most. */
-    static final int KEPT_GONE_EDGES = 2_048;
-    static final java.time.Duration GONE_EDGE_RETENTION = java.time.Duration.ofDays(7);
-
     private final ObjectMapper mapper;
 
     SnapshotStore(ObjectMapper mapper) {
@@ -61,14 +56,14 @@ final class SnapshotStore {
         if (full) {
             update(c, "DELETE FROM discovery_services WHERE target_id = ?", target);
             update(c, "DELETE FROM discovery_states WHERE target_id = ?", target);
-            goneAll(c, target, previous);
+            SnapshotEdges.goneAll(c, target, previous);
         }
         services(c, target, r.services());
         states(c, target, r.states());
-        edges(c, target, r.edges(), seen, previous);
+        SnapshotEdges.apply(c, target, r.edges(), seen, previous);
         host(c, target, r, seen, receivedAt, full);
         if (full) {
-            prune(c, target, receivedAt);
+            SnapshotEdges.prune(c, target, receivedAt);
         } else {
             requireBounded(c, target);
         }
@@ -192,69 +187,6 @@ final class SnapshotStore {
             }
             up.executeBatch();
             del.executeBatch();
-        }
-    }
-
-    // An edge seen again keeps its first sighting, also after it was gone for a while.
-    private static final String UPSERT_EDGE = "INSERT INTO discovery_edges (target_id, direction, protocol, process, port, "
-            + "remote_address, count, present, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, true, ?, ?) "
-            + "ON CONFLICT (target_id, direction, protocol, process, port, remote_address) DO UPDATE SET count = excluded.count, "
-            + "present = true, last_seen = excluded.last_seen";
-    private static final String GONE_EDGE = "UPDATE discovery_edges SET present = false, last_seen = ? WHERE target_id = ? "
-            + "AND direction = ? AND protocol = ? AND process = ? AND port = ? AND remote_address = ? AND present";
-
-    private static void edges(Connection c, UUID target, List<DiscoveredEdge> rows, Instant seen, Instant previous)
-            throws SQLException {
-        try (PreparedStatement up = c.prepareStatement(UPSERT_EDGE); PreparedStatement gone = c.prepareStatement(GONE_EDGE)) {
-            for (DiscoveredEdge e : rows) {
-                String remote = IpText.canonical(e.remoteAddress());
-                if (e.count() == 0) {
-                    gone.setTimestamp(1, Timestamp.from(previous));
-                    gone.setObject(2, target);
-                    gone.setString(3, e.direction());
-                    gone.setString(4, e.protocol());
-                    gone.setString(5, e.process());
-                    gone.setInt(6, e.port());
-                    gone.setString(7, remote);
-                    gone.addBatch();
-                    continue;
-                }
-                up.setObject(1, target);
-                up.setString(2, e.direction());
-                up.setString(3, e.protocol());
-                up.setString(4, e.process());
-                up.setInt(5, e.port());
-                up.setString(6, remote);
-                up.setLong(7, e.count());
-                up.setTimestamp(8, Timestamp.from(seen));
-                up.setTimestamp(9, Timestamp.from(seen));
-                up.addBatch();
-            }
-            gone.executeBatch();
-            up.executeBatch();
-        }
-    }
-
-    private static void goneAll(Connection c, UUID target, Instant previous) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE discovery_edges SET present = false, last_seen = ? "
-                + "WHERE target_id = ? AND present")) {
-            ps.setTimestamp(1, Timestamp.from(previous));
-            ps.setObject(2, target);
-            ps.executeUpdate();
-        }
-    }
-
-    private static final String PRUNE = "DELETE FROM discovery_edges WHERE target_id = ? AND NOT present AND (last_seen < ? "
-            + "OR (direction, protocol, process, port, remote_address) IN (SELECT direction, protocol, process, port, remote_address "
-            + "FROM discovery_edges WHERE target_id = ? AND NOT present ORDER BY last_seen DESC OFFSET ?))";
-
-    private static void prune(Connection c, UUID target, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PRUNE)) {
-            ps.setObject(1, target);
-            ps.setTimestamp(2, Timestamp.from(now.minus(GONE_EDGE_RETENTION)));
-            ps.setObject(3, target);
-            ps.setInt(4, KEPT_GONE_EDGES);
-            ps.executeUpdate();
         }
     }
 

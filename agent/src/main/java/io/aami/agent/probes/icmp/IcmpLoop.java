@@ -3,12 +3,9 @@ package io.aami.agent.probes.icmp;
 import io.aami.contract.probes.IcmpProbeRules;
 import io.aami.contract.probes.ProbeReason;
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.security.SecureRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,25 +35,19 @@ final class IcmpLoop implements Runnable {
     /** How long a send waits when its socket has {@link IcmpSocket#MAX_OUTSTANDING} echoes in flight. */
     private static final long RETRY_NANOS = 10_000_000L;
     private static final int ENOBUFS = 105;
-
-    /** A run's next send ({@code pending} null) or an echo's timeout. */
-    private record Timer(long at, long order, IcmpRun run, IcmpRun.Pending pending) {
-    }
+    /** Timers run per iteration at most: between batches the loop reads replies, so a burst cannot overflow the socket. */
+    private static final int TIMERS_PER_ITERATION = 256;
 
     private final IcmpPinger.Kind v4;
     private final IcmpPinger.Kind v6;
-    private final int wakeFd;
-    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final IcmpWakeup wakeup;
     private final ConcurrentLinkedQueue<IcmpRequest> submitted = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at - b.at, 0)
-            : Long.compare(a.order, b.order));
+    private final IcmpTimers timers = new IcmpTimers();
     private final IcmpSockets sockets;
     private final SecureRandom random;
-    private final byte[] eventBuf = new byte[8];
     /** Raw sockets' identifiers: this, then the next ones, in the order the sockets open (random per process). */
     final int idBase;
     private final IcmpPollSet pollSet = new IcmpPollSet();
-    private long order;
     private volatile boolean closed;
     /** Set once the loop thread has left: its sockets are closed, later requests end at once. */
     private volatile boolean ended;
@@ -64,7 +55,7 @@ final class IcmpLoop implements Runnable {
     IcmpLoop(IcmpPinger.Kind v4, IcmpPinger.Kind v6, int wakeFd, SecureRandom random) {
         this.v4 = v4;
         this.v6 = v6;
-        this.wakeFd = wakeFd;
+        this.wakeup = new IcmpWakeup(wakeFd);
         this.random = random;
         this.idBase = 1 + random.nextInt(65_535);
         this.sockets = new IcmpSockets(v4, v6, idBase);
@@ -85,7 +76,7 @@ final class IcmpLoop implements Runnable {
         if (ended) {
             endSubmitted(); // the loop is gone (closed, or failed): answer now, and queue nothing for ever
         } else {
-            wake();
+            wakeup.wake();
         }
     }
 
@@ -99,19 +90,7 @@ final class IcmpLoop implements Runnable {
 
     void close() {
         closed = true;
-        wake();
-    }
-
-    private void wake() {
-        if (wakePending.compareAndSet(false, true)) {
-            byte[] one = new byte[8];
-            IcmpPackets.putNativeInt(one, 0, 1);
-            synchronized (this) {
-                if (!ended) {
-                    LibC.write(wakeFd, one, 8); // never once it is closed: its number may be another file's by then
-                }
-            }
-        }
+        wakeup.wake();
     }
 
     @Override
@@ -123,37 +102,31 @@ final class IcmpLoop implements Runnable {
         } catch (RuntimeException | Error e) {
             LOG.error("ICMP probe loop failed; ICMP probes in flight end as timeouts: {}", e.toString(), e);
         } finally {
-            synchronized (this) {
-                ended = true;
-            }
-            for (Timer t : timers) {
-                if (!t.run.done) {
-                    finish(t.run, IcmpOutcome.failed(ProbeReason.TIMEOUT, t.run.sent)); // in flight at shutdown
+            ended = true;
+            timers.drain(t -> {
+                if (!t.run().done) {
+                    finish(t.run(), IcmpOutcome.failed(ProbeReason.TIMEOUT, t.run().sent)); // in flight at shutdown
                 }
-            }
-            timers.clear();
+            });
             endSubmitted();
             sockets.closeAll();
-            LibC.close(wakeFd);
+            wakeup.close();
         }
     }
 
     private void iterate() {
-        wakePending.set(false);
+        wakeup.rearm();
         IcmpRequest r;
         while ((r = submitted.poll()) != null) {
             start(new IcmpRun(r));
         }
-        runTimers();
-        Timer next = timers.peek();
-        long waitNanos = next == null ? -1 : Math.max(0, next.at - System.nanoTime());
-        int timeoutMs = waitNanos < 0 ? -1 : (int) Math.min(60_000, (waitNanos + 999_999) / 1_000_000);
+        timers.runDue(TIMERS_PER_ITERATION, this::fire);
         List<IcmpSocket> polled = sockets.polled;
-        if (pollSet.poll(wakeFd, polled, timeoutMs) <= 0) {
+        if (pollSet.poll(wakeup.fd(), polled, timers.waitMillis()) <= 0) {
             return; // timeout, or EINTR: timers run next iteration
         }
         if (pollSet.ready(0)) {
-            LibC.read(wakeFd, eventBuf, 8);
+            wakeup.consume();
         }
         for (int i = 0; i < polled.size(); i++) {
             if (pollSet.ready(i + 1)) {
@@ -192,22 +165,11 @@ final class IcmpLoop implements Runnable {
         return sockets.size();
     }
 
-
-    /** Timers run per iteration at most: between batches the loop reads replies, so a burst cannot overflow the socket. */
-    private static final int TIMERS_PER_ITERATION = 256;
-
-    private void runTimers() {
-        long now = System.nanoTime();
-        Timer t;
-        int budget = TIMERS_PER_ITERATION;
-        while (budget-- > 0 && (t = timers.peek()) != null && t.at - now <= 0) {
-            timers.poll();
-            if (t.pending == null) {
-                send(t.run);
-            } else if (t.pending.open) {
-                close(t.pending); // no reply in time: lost
-            }
-            now = System.nanoTime();
+    private void fire(IcmpTimers.Timer t) {
+        if (t.pending() == null) {
+            send(t.run());
+        } else if (t.pending().open) {
+            close(t.pending()); // no reply in time: lost
         }
     }
 
@@ -245,11 +207,8 @@ final class IcmpLoop implements Runnable {
     }
 
     private void heard(IcmpSocket s, IcmpPackets.Heard h) {
-        IcmpRun.Pending p = s.slots[h.seq()];
-        if (p == null || !p.open || (s.raw && h.id() != s.id) || !Arrays.equals(h.peer(), p.run.target)) {
-            return;
-        }
-        if (h.nonced() && h.nonce() != p.nonce) {
+        IcmpRun.Pending p = s.inFlight(h);
+        if (p == null) {
             return;
         }
         if (h.reason() == null) {
@@ -278,14 +237,7 @@ final class IcmpLoop implements Runnable {
         if (run.done || run.sent < run.req.count() || run.outstanding > 0) {
             return;
         }
-        int count = run.req.count();
-        double loss = Math.round((count - run.received) * 100_000.0 / count) / 1_000.0;
-        if (run.received > 0) {
-            double rtt = Math.round(run.rttSumNanos / 1_000.0 / run.received) / 1_000.0;
-            finish(run, new IcmpOutcome(ProbeReason.OK, run.sent, run.received, rtt, loss));
-        } else {
-            finish(run, new IcmpOutcome(run.error == null ? ProbeReason.TIMEOUT : run.error, run.sent, 0, null, loss));
-        }
+        finish(run, run.outcome());
     }
 
     private void finish(IcmpRun run, IcmpOutcome outcome) {
@@ -301,6 +253,6 @@ final class IcmpLoop implements Runnable {
     }
 
     private void schedule(long at, IcmpRun run, IcmpRun.Pending pending) {
-        timers.add(new Timer(at, order++, run, pending));
+        timers.schedule(at, run, pending);
     }
 }

@@ -3,13 +3,14 @@ package io.aami.agent.probes.icmp;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
  * One non-blocking ICMP socket (a family, a kind, and optionally a bound source address) and the echoes in flight on
  * it, by sequence number. A ping socket (SOCK_DGRAM) gets its identifier from the kernel, which hands it only replies
  * to that identifier, and ICMP errors through its error queue (IP_RECVERR); a raw socket (SOCK_RAW, CAP_NET_RAW) sees
- * every ICMP message of the host, so {@link IcmpLoop} matches identifier, sequence, peer and nonce.
+ * every ICMP message of the host, so {@link #inFlight} matches identifier, sequence, peer and nonce.
  * Only the loop thread uses it after it is opened.
  */
 final class IcmpSocket implements AutoCloseable {
@@ -21,7 +22,7 @@ final class IcmpSocket implements AutoCloseable {
     final boolean raw;
     /** Raw sockets: our identifier (random per socket). Ping sockets: the kernel's, unused here. */
     final int id;
-    final IcmpRun.Pending[] slots = new IcmpRun.Pending[65_536];
+    private final IcmpRun.Pending[] slots = new IcmpRun.Pending[65_536];
     int outstanding;
     /** Probes using this socket, finished or not ({@link IcmpLoop} closes a socket of none when it needs its place). */
     int runs;
@@ -101,6 +102,18 @@ final class IcmpSocket implements AutoCloseable {
         slots[seq] = p;
         outstanding++;
         return seq;
+    }
+
+    /**
+     * The echo in flight on this socket that {@code h} answers, or null: the one in its sequence's slot, still open,
+     * with the identifier (raw sockets), the probed address as the peer, and its nonce if {@code h} quotes one.
+     */
+    IcmpRun.Pending inFlight(IcmpPackets.Heard h) {
+        IcmpRun.Pending p = slots[h.seq()];
+        if (p == null || !p.open || (raw && h.id() != id) || !Arrays.equals(h.peer(), p.run.target)) {
+            return null;
+        }
+        return h.nonced() && h.nonce() != p.nonce ? null : p;
     }
 
     void release(int seq) {
