@@ -1,0 +1,109 @@
+package io.aami.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aami.contract.policy.CheckSpec;
+import io.aami.contract.policy.PolicyBundle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One round's long-polling agents ({@link LongPoller}) on one HTTP client, in whichever process runs them: this
+ * JVM with {@code --processes 1}, else each simulator child ({@link PolicyChild}) its share. Each fetches its
+ * policy (a bounded number at once), then parks one long poll; after the change each is checked: it counts as
+ * served only with a bundle for itself, of a higher version, holding the new check.
+ */
+final class PolledAgents {
+    private static final int FETCHES_AT_ONCE = 32;
+
+    /**
+     * What the agents held: for each served one, the {@link System#nanoTime} at which its whole new bundle had
+     * arrived (in the process that ran it), and why each other was not served.
+     */
+    record Outcome(List<Long> heldAtNanos, List<String> failures) {
+        /** Both together (the children's outcomes into the round's). */
+        Outcome plus(Outcome other) {
+            List<Long> held = new ArrayList<>(heldAtNanos);
+            held.addAll(other.heldAtNanos);
+            List<String> failed = new ArrayList<>(failures);
+            failed.addAll(other.failures);
+            return new Outcome(held, failed);
+        }
+    }
+
+    private final ObjectMapper mapper;
+    private final List<LongPoller> agents;
+
+    PolledAgents(FleetHttp http, ObjectMapper mapper, ScheduledExecutorService retries, List<Prefill.Identity> ids,
+                 Duration pollWait) {
+        this.mapper = mapper;
+        this.agents = new ArrayList<>(ids.size());
+        for (Prefill.Identity id : ids) {
+            agents.add(new LongPoller(http, mapper, retries, id.id(), id.token(), pollWait));
+        }
+    }
+
+    /** Every agent's first fetch, a bounded number at once (the server computes each bundle afresh), then every long poll. */
+    void fetchAndPark(Duration timeout) throws Exception {
+        Semaphore slots = new Semaphore(FETCHES_AT_ONCE);
+        List<CompletableFuture<Long>> fetches = new ArrayList<>(agents.size());
+        for (LongPoller a : agents) {
+            slots.acquire();
+            fetches.add(a.fetch().whenComplete((v, e) -> slots.release()));
+        }
+        CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        agents.forEach(LongPoller::park);
+    }
+
+    /** Waits up to {@code timeout} for every agent's new bundle (those without one are stopped), then checks each. */
+    Outcome await(UUID check, Duration timeout) throws Exception {
+        CompletableFuture<Void> all = CompletableFuture.allOf(agents.stream().map(LongPoller::received)
+                .toArray(CompletableFuture[]::new));
+        try {
+            all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            stop();
+        }
+        List<Long> held = new ArrayList<>(agents.size());
+        List<String> failures = new ArrayList<>();
+        for (LongPoller a : agents) {
+            LongPoller.Received r = a.received().get();
+            String wrong = wrong(a, r, check);
+            if (wrong != null) {
+                failures.add(a.id() + ": " + wrong);
+            } else {
+                held.add(r.atNanos());
+            }
+        }
+        return new Outcome(held, failures);
+    }
+
+    /** Stops every agent still waiting (a run ending early). */
+    void stop() {
+        agents.forEach(LongPoller::stop);
+    }
+
+    private String wrong(LongPoller a, LongPoller.Received r, UUID check) {
+        PolicyBundle b = r.failure() != null ? null : read(r.body());
+        return r.failure() != null ? r.failure()
+                : b == null ? "an unreadable bundle"
+                : !a.id().equals(b.targetId()) ? "a bundle for " + b.targetId()
+                : b.version() <= a.known() ? "version " + b.version() + " after " + a.known()
+                : b.checks().stream().map(CheckSpec::checkId).noneMatch(check::equals) ? "a bundle without the new check"
+                : null;
+    }
+
+    private PolicyBundle read(byte[] body) {
+        try {
+            return mapper.readValue(body, PolicyBundle.class);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+}
