@@ -86,7 +86,7 @@ public final class PolicyChild {
         PolledAgents round;
         synchronized (this) {
             stop();
-            http = new FleetHttp(bases, bind, null, new Stats());
+            http = new FleetHttp(bases, bind, null, new Stats()).keepIdle(PolicyCommand.idle(pollWait));
             agents = new PolledAgents(http, mapper, retries, ids, pollWait);
             round = agents;
         }

@@ -37,7 +37,7 @@ final class PolicyCommand {
                 o.apiEnrollment() ? "enrolled through the API" : "written into the database (fast path, no enrollment)");
         ObjectMapper mapper = WireJson.mapper();
         ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("bench-retry"));
-        try (EmbeddedTarget server = EmbeddedTarget.start(false, Duration.ofSeconds(30));
+        try (EmbeddedTarget server = EmbeddedTarget.start(false, Duration.ofSeconds(30), serverSettings(o.pollWait()));
              Replicas replicas = Replicas.start(server, o.replicas(), false);
              PolicyChildren children = o.processes() == 1 ? null
                      : PolicyChildren.start(o.processes(), replicas.bases(), o.pollWait(), out)) {
@@ -84,7 +84,7 @@ final class PolicyCommand {
 
         /** @param measured whether to print the processes' CPU over the change (when the run is spread) */
         PolicyRound.Result run(String label, int n, boolean measured) throws Exception {
-            try (FleetHttp http = new FleetHttp(replicas.bases(), null, null, new Stats())) {
+            try (FleetHttp http = new FleetHttp(replicas.bases(), null, null, new Stats()).keepIdle(idle(o.pollWait()))) {
                 Pollers pollers = children != null ? children : Pollers.in(http, mapper, retries, o.pollWait());
                 PolicyCpu cpu = !measured || (children == null && replicas.count() == 1) ? null
                         : new PolicyCpu(replicas.childPids(), children == null ? List.of() : children.pids(),
@@ -92,6 +92,23 @@ final class PolicyCommand {
                 return new PolicyRound(server, admin, replicaApis, http, pollers, mapper, o, out).run(label, n, cpu);
             }
         }
+    }
+
+    /**
+     * The server's {@code policy.max_wait} raised to {@code --poll-wait} when that is longer than its 60 s: at 50,000
+     * agents polls renewed every minute are 800 a second, during the minutes the others take to fetch, and some are
+     * always on their way back when the bench counts the parked ones.
+     */
+    static java.util.Map<String, String> serverSettings(Duration pollWait) {
+        // The server wants tls.previous_certificate_grace at least 2 x policy.max_wait + 60 s (TLS is off here).
+        return pollWait.compareTo(Duration.ofSeconds(60)) <= 0 ? java.util.Map.of()
+                : java.util.Map.of("AAMI_POLICY_MAX_WAIT", io.aami.common.config.Durations.format(pollWait),
+                "AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE", io.aami.common.config.Durations.format(pollWait.multipliedBy(2).plusSeconds(60)));
+    }
+
+    /** The agents' clients keep a connection idle longer than a held poll (its request times out 30 s after the wait). */
+    static Duration idle(Duration pollWait) {
+        return pollWait.plusSeconds(60);
     }
 
     /**

@@ -19,6 +19,8 @@ public record PolicyOptions(int agents, int peer, boolean apiEnrollment, Duratio
     /** The warm-up round's default size: the measured round's, at most this. */
     static final int DEFAULT_WARMUP = 1_000;
     static final int MAX_AGENTS = 1_000_000;
+    /** The server's {@code policy.max_wait} at most: above its default (60 s) the bench raises it to {@code --poll-wait}. */
+    static final Duration MAX_POLL_WAIT = Duration.ofMinutes(10);
     static final String USAGE = """
             usage: aami-bench policy [--agents 1000] [--peer 100] [--warmup N] [--enroll db|api] [--poll-wait 60s] [--timeout 60s]
                      [--processes 1] [--replicas 1]
@@ -59,6 +61,9 @@ public record PolicyOptions(int agents, int peer, boolean apiEnrollment, Duratio
                 case "--replicas" -> replicas = number(opt, v, 1, FleetOptions.MAX_REPLICAS);
                 default -> throw new UsageException("unknown option " + opt);
             }
+        }
+        if (pollWait.compareTo(MAX_POLL_WAIT) > 0) {
+            throw new UsageException("--poll-wait must be at most 10m (the server's policy.max_wait), not " + pollWait.toSeconds() + "s");
         }
         int warm = warmup != null ? warmup : Math.min(agents, DEFAULT_WARMUP);
         String refusal = descriptorRefusal(Math.max(agents, Math.max(peer, warm)), processes, replicas, descriptorBudget());

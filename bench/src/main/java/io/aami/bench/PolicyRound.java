@@ -91,12 +91,12 @@ final class PolicyRound {
         return out;
     }
 
+    /** Until every poll is parked; fails when {@code --timeout} passes without one more. */
     private void awaitParked(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + o.timeout().toNanos();
-        while (waiting() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + waiting() + " of " + n + " long polls parked after " + o.timeout());
-            }
+        // Each poll is renewed every --poll-wait: with tens of thousands some are always on their way back (a longer wait helps).
+        Progress progress = new Progress(o.timeout(), "long polls parked (renewed every --poll-wait)", n);
+        for (long parked = waiting(); parked < n; parked = waiting()) {
+            progress.check(parked);
             Thread.sleep(50);
         }
     }

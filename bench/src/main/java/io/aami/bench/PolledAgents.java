@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One round's long-polling agents ({@link LongPoller}) on one HTTP client, in whichever process runs them: this
@@ -49,26 +50,55 @@ final class PolledAgents {
         }
     }
 
-    /** Every agent's first fetch, a bounded number at once (the server computes each bundle afresh), then every long poll. */
-    void fetchAndPark(Duration timeout) throws Exception {
+    /**
+     * Every agent's first fetch, a bounded number at once (the server computes each bundle afresh), then every long
+     * poll. Fails when {@code stall} passes without a fetch answered: at 50,000 agents the fetches take minutes, so
+     * it bounds a stall, not the whole.
+     */
+    void fetchAndPark(Duration stall) throws Exception {
         Semaphore slots = new Semaphore(FETCHES_AT_ONCE);
+        AtomicInteger done = new AtomicInteger();
         List<CompletableFuture<Long>> fetches = new ArrayList<>(agents.size());
+        Progress progress = new Progress(stall, "first fetches", agents.size());
         for (LongPoller a : agents) {
-            slots.acquire();
-            fetches.add(a.fetch().whenComplete((v, e) -> slots.release()));
+            while (!slots.tryAcquire(1, TimeUnit.SECONDS)) {
+                progress.check(done.get());
+            }
+            fetches.add(a.fetch().whenComplete((v, e) -> {
+                done.incrementAndGet();
+                slots.release();
+            }));
         }
-        CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> all = CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new));
+        while (true) {
+            try {
+                all.get(1, TimeUnit.SECONDS);
+                break;
+            } catch (TimeoutException e) {
+                progress.check(done.get());
+            }
+        }
         agents.forEach(LongPoller::park);
     }
 
-    /** Waits up to {@code timeout} for every agent's new bundle (those without one are stopped), then checks each. */
-    Outcome await(UUID check, Duration timeout) throws Exception {
+    /**
+     * Waits for every agent's new bundle, then checks each; when {@code stall} passes without one more bundle, those
+     * still without one are stopped (and counted as not served).
+     */
+    Outcome await(UUID check, Duration stall) throws Exception {
         CompletableFuture<Void> all = CompletableFuture.allOf(agents.stream().map(LongPoller::received)
                 .toArray(CompletableFuture[]::new));
-        try {
-            all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            stop();
+        Progress progress = new Progress(stall, "new bundles", agents.size());
+        while (!all.isDone()) {
+            try {
+                all.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                try {
+                    progress.check(agents.stream().filter(a -> a.received().isDone()).count());
+                } catch (IllegalStateException stalled) {
+                    stop();
+                }
+            }
         }
         List<Long> held = new ArrayList<>(agents.size());
         List<String> failures = new ArrayList<>();
