@@ -91,23 +91,36 @@ final class PolicyRound {
         return out;
     }
 
-    /** Until every poll is parked; fails when {@code --timeout} passes without one more. */
+    /**
+     * Until every poll is parked; fails when {@code --timeout} passes without one more. A scrape that fails (a replica
+     * busy answering tens of thousands of fetches) counts as no progress; the next waits four times as long as the
+     * last scrape took, so that counting takes at most a fifth of a server thread.
+     */
     private void awaitParked(int n) throws InterruptedException {
         // Each poll is renewed every --poll-wait: with tens of thousands some are always on their way back (a longer wait helps).
         Progress progress = new Progress(o.timeout(), "long polls parked (renewed every --poll-wait)", n);
-        for (long parked = waiting(); parked < n; parked = waiting()) {
+        while (true) {
+            long start = System.nanoTime();
+            long parked = waiting();
+            if (parked >= n) {
+                return;
+            }
             progress.check(parked);
-            Thread.sleep(50);
+            Thread.sleep(Math.max(50, (System.nanoTime() - start) * 4 / 1_000_000));
         }
     }
 
-    /** Long polls parked on every replica together (each counts those it holds). */
+    /** Long polls parked on every replica together (each counts those it holds); -1 when a replica did not answer. */
     private long waiting() {
         String prefix = "aami_policy_long_polls_waiting ";
         long sum = 0;
         for (AdminApi replica : replicas) {
-            sum += replica.metrics().lines().filter(l -> l.startsWith(prefix))
-                    .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(0);
+            try {
+                sum += replica.metrics().lines().filter(l -> l.startsWith(prefix))
+                        .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(0);
+            } catch (IllegalStateException e) {
+                return -1;
+            }
         }
         return sum;
     }

@@ -24,7 +24,9 @@ class PolicyOptionsTest {
             "policy --replicas 0                                  | --replicas must be a whole number from 1 to 16",
             "policy --replicas 17                                 | --replicas must be a whole number from 1 to 16",
             "policy --replicas                                    | --replicas needs a value",
-            "policy --agents 1000000 --processes 64 --replicas 16 | raise --processes",
+            "policy --agents 1000000 --processes 64 --replicas 16 | raise --replicas",
+            "policy --agents 50000 --processes 2 --replicas 4     | raise --processes",
+            "policy --poll-wait 11m                               | --poll-wait must be at most 10m",
     })
     void refusedCommandLinesExitTwoNamingTheOption(String line, String message) {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -58,9 +60,9 @@ class PolicyOptionsTest {
                 .endsWith("raise --replicas");
         assertThat(PolicyOptions.descriptorRefusal(9_001, 1, 1, HERE)).contains("18,002 connections in this JVM")
                 .contains("raise --processes");
-        assertThat(PolicyOptions.descriptorRefusal(12_000, 1, 2, HERE)).as("12,000 agents and the first replica's 6,000")
+        assertThat(PolicyOptions.descriptorRefusal(13_000, 1, 2, HERE)).as("13,000 agents and the first replica's 6,500")
                 .contains("raise --processes");
-        assertThat(PolicyOptions.descriptorRefusal(12_000, 2, 1, HERE)).as("this JVM is the only replica").contains("--replicas 1")
+        assertThat(PolicyOptions.descriptorRefusal(19_000, 2, 1, HERE)).as("this JVM is the only replica").contains("--replicas 1")
                 .endsWith("raise --replicas");
     }
 }
