@@ -95,15 +95,22 @@ final class PolicyCommand {
     }
 
     /**
-     * The server's {@code policy.max_wait} raised to {@code --poll-wait} when that is longer than its 60 s: at 50,000
-     * agents polls renewed every minute are 800 a second, during the minutes the others take to fetch, and some are
-     * always on their way back when the bench counts the parked ones.
+     * The servers' settings for the run. {@code metrics.max_age} 1 h: the bench reads one gauge of the server's own from
+     * {@code /metrics} while agents park, and at the default (5 s) nearly every such scrape rendered the fleet's
+     * series afresh, tens of thousands of targets' lines, on every replica: at 50,000 agents the scrapes timed out and
+     * the rendering took the CPU the fetches needed. {@code policy.max_wait} raised to {@code --poll-wait} when that is
+     * longer than its 60 s: at 50,000 agents polls renewed every minute are 800 a second, during the minutes the others
+     * take to fetch, and some are always on their way back when the bench counts the parked ones.
      */
     static java.util.Map<String, String> serverSettings(Duration pollWait) {
-        // The server wants tls.previous_certificate_grace at least 2 x policy.max_wait + 60 s (TLS is off here).
-        return pollWait.compareTo(Duration.ofSeconds(60)) <= 0 ? java.util.Map.of()
-                : java.util.Map.of("AAMI_POLICY_MAX_WAIT", io.aami.common.config.Durations.format(pollWait),
-                "AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE", io.aami.common.config.Durations.format(pollWait.multipliedBy(2).plusSeconds(60)));
+        java.util.Map<String, String> settings = new java.util.HashMap<>(java.util.Map.of("AAMI_METRICS_MAX_AGE", "1h"));
+        if (pollWait.compareTo(Duration.ofSeconds(60)) > 0) {
+            settings.put("AAMI_POLICY_MAX_WAIT", io.aami.common.config.Durations.format(pollWait));
+            // The server wants tls.previous_certificate_grace at least 2 x policy.max_wait + 60 s (TLS is off here).
+            settings.put("AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE", io.aami.common.config.Durations.format(pollWait.multipliedBy(2)
+                    .plusSeconds(60)));
+        }
+        return settings;
     }
 
     /** The agents' clients keep a connection idle longer than a held poll (its request times out 30 s after the wait). */

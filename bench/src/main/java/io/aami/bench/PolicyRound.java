@@ -39,6 +39,7 @@ final class PolicyRound {
     private final PolicyOptions o;
     private final PrintStream out;
     private final SecureRandom random = new SecureRandom();
+    private String lastScrapeError;
 
     /**
      * @param replicas each replica's admin API (its {@code /metrics}), the first's first
@@ -105,7 +106,11 @@ final class PolicyRound {
             if (parked >= n) {
                 return;
             }
-            progress.check(parked);
+            try {
+                progress.check(parked);
+            } catch (IllegalStateException stalled) {
+                throw new IllegalStateException(stalled.getMessage() + (lastScrapeError == null ? "" : "; last scrape: " + lastScrapeError));
+            }
             Thread.sleep(Math.max(50, (System.nanoTime() - start) * 4 / 1_000_000));
         }
     }
@@ -119,6 +124,7 @@ final class PolicyRound {
                 sum += replica.metrics().lines().filter(l -> l.startsWith(prefix))
                         .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(0);
             } catch (IllegalStateException e) {
+                lastScrapeError = e.getMessage();
                 return -1;
             }
         }
