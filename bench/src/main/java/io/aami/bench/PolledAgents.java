@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PolledAgents {
     private static final int FETCHES_AT_ONCE = 32;
+    /** Long polls opened a second by one process. */
+    private static final int PARKS_PER_SECOND = 1_000;
 
     /**
      * What the agents held: for each served one, the {@link System#nanoTime} at which its whole new bundle had
@@ -78,7 +80,24 @@ final class PolledAgents {
                 progress.check(done.get());
             }
         }
-        agents.forEach(LongPoller::park);
+        parkPaced();
+    }
+
+    /**
+     * Opens every long poll, at most {@link #PARKS_PER_SECOND} a second: 12,500 opened at once on a replica (a child's
+     * share after the fetches, whose idle connections the server has closed) mostly waited out the database pool and
+     * came back as 503s, and the parking stalled.
+     */
+    private void parkPaced() throws InterruptedException {
+        long start = System.nanoTime();
+        for (int i = 0; i < agents.size(); i++) {
+            long due = start + i * 1_000_000_000L / PARKS_PER_SECOND;
+            long ahead = due - System.nanoTime();
+            if (ahead > 0) {
+                TimeUnit.NANOSECONDS.sleep(ahead);
+            }
+            agents.get(i).park();
+        }
     }
 
     /**
