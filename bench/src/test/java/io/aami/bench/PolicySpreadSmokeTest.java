@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
  */
 class PolicySpreadSmokeTest {
     @Test
-    @Timeout(120)
+    // 36 s here at load 7; as FleetSmokeTest's spread run, room for five JVMs starting on a loaded 2-core machine.
+    @Timeout(240)
     void fortyAgentsInTwoChildrenOverTwoReplicasEachReceiveTheGlobalChange() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
