@@ -40,6 +40,7 @@ final class PolicyRound {
     private final PrintStream out;
     private final SecureRandom random = new SecureRandom();
     private String lastScrapeError;
+    private final long[] lastReadings;
 
     /**
      * @param replicas each replica's admin API (its {@code /metrics}), the first's first
@@ -50,6 +51,8 @@ final class PolicyRound {
         this.server = server;
         this.admin = admin;
         this.replicas = replicas;
+        this.lastReadings = new long[replicas.size()];
+        java.util.Arrays.fill(lastReadings, -1);
         this.http = http;
         this.pollers = pollers;
         this.mapper = mapper;
@@ -115,18 +118,24 @@ final class PolicyRound {
         }
     }
 
-    /** Long polls parked on every replica together (each counts those it holds); -1 when a replica did not answer. */
+    /**
+     * Long polls parked on every replica together (each counts those it holds). A replica whose scrape fails (busy
+     * with its share of the polls arriving) counts with its last reading; -1 until each has answered once.
+     */
     private long waiting() {
         String prefix = "aami_policy_long_polls_waiting ";
         long sum = 0;
-        for (AdminApi replica : replicas) {
+        for (int i = 0; i < replicas.size(); i++) {
             try {
-                sum += replica.metrics().lines().filter(l -> l.startsWith(prefix))
+                lastReadings[i] = replicas.get(i).metrics().lines().filter(l -> l.startsWith(prefix))
                         .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(0);
             } catch (IllegalStateException e) {
                 lastScrapeError = e.getMessage();
+            }
+            if (lastReadings[i] < 0) {
                 return -1;
             }
+            sum += lastReadings[i];
         }
         return sum;
     }
