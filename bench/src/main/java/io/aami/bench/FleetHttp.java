@@ -123,6 +123,15 @@ final class FleetHttp implements AutoCloseable {
         });
     }
 
+    /**
+     * Keeps an idle connection at least {@code idle} (never below the default 180 s): a long poll held longer than
+     * that (the server's {@code policy.max_wait} raised) must not be cut by its own client. Before the first request.
+     */
+    FleetHttp keepIdle(Duration idle) {
+        client.setIdleTimeout(Math.max(client.getIdleTimeout(), idle.toMillis()));
+        return this;
+    }
+
     /** TLS handshakes so far (none without TLS). */
     Handshakes.Counts handshakes() {
         return handshakes.counts();

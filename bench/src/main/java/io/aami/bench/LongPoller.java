@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LongPoller {
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
     private static final int FETCH_ATTEMPTS = 30;
 
     /**
@@ -88,8 +89,17 @@ final class LongPoller {
         });
     }
 
-    /** Opens the long poll, and again after each 304 or failure, until another version arrives. */
+    /**
+     * Opens the long poll, and again after each 304 or failure, until another version arrives. A failure (no answer,
+     * 429, 503 from a server busy with tens of thousands of polls arriving) is retried as the agent does: after the
+     * server's {@code Retry-After}, else after a delay doubling from a second up to {@link #MAX_RETRY}, with jitter,
+     * so that refused polls do not come back all in the same second.
+     */
     void park() {
+        park(0);
+    }
+
+    private void park(int failures) {
         if (stopped || received.isDone()) {
             return;
         }
@@ -99,11 +109,18 @@ final class LongPoller {
             if (a.status() == 200) {
                 received.complete(new Received(a.body(), at, null));
             } else if (a.status() == 304) {
-                park();
+                park(0);
             } else if (!stopped) {
-                retries.schedule(this::park, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                retries.schedule(() -> park(failures + 1), retryMillis(failures, a.retryAfterSeconds()), TimeUnit.MILLISECONDS);
             }
         });
+    }
+
+    /** The delay before retry number {@code failures + 1}: {@code Retry-After} when given, else doubling, with ±50 % jitter. */
+    static long retryMillis(int failures, long retryAfterSeconds) {
+        long base = retryAfterSeconds > 0 ? Math.min(retryAfterSeconds * 1000, MAX_RETRY.toMillis())
+                : Math.min(RETRY.toMillis() << Math.min(failures, 5), MAX_RETRY.toMillis());
+        return base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base + 1);
     }
 
     void stop() {

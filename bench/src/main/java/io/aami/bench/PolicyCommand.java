@@ -12,7 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * {@code policy}: how long one global change takes to reach every long-polling agent. On an embedded
- * server (TLS off), the peer round ({@code --peer} agents) and then the measured round ({@code --agents})
+ * server (TLS off; {@code --replicas}: with replicas on its database, {@link Replicas}; {@code --processes}: the
+ * agents in simulator children, {@link PolicyChildren}), the peer round ({@code --peer} agents) and then the measured round ({@code --agents})
  * each park one long poll per agent and time a global check's arrival at each ({@link PolicyRound}).
  * Prints both rounds' p50/p99/max, the p99 ratio, the growth per waiting agent and the issue's goal.
  * Exit 0 when every agent of both rounds received the new version, 1 when one did not, 3 when the run
@@ -36,12 +37,18 @@ final class PolicyCommand {
                 o.apiEnrollment() ? "enrolled through the API" : "written into the database (fast path, no enrollment)");
         ObjectMapper mapper = WireJson.mapper();
         ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("bench-retry"));
-        try (EmbeddedTarget server = EmbeddedTarget.start(false, Duration.ofSeconds(30))) {
+        try (EmbeddedTarget server = EmbeddedTarget.start(false, Duration.ofSeconds(30), serverSettings(o.pollWait()));
+             Replicas replicas = Replicas.start(server, o.replicas(), false);
+             PolicyChildren children = o.processes() == 1 ? null
+                     : PolicyChildren.start(o.processes(), replicas.bases(), o.pollWait(), out)) {
+            if (o.replicas() > 1) {
+                out.printf("%d config-server replicas on one database: %s%n", o.replicas(), replicas.bases());
+            }
             AdminApi admin = new AdminApi(server.base(), server.adminToken(), mapper, null);
-            Rounds rounds = new Rounds(server, admin, mapper, retries);
+            Rounds rounds = new Rounds(server, admin, replicas, children, mapper, retries);
             boolean warmOk = warmUp(rounds);
-            PolicyRound.Result peer = rounds.run("peer", o.peer());
-            PolicyRound.Result aami = rounds.run("aami", o.agents());
+            PolicyRound.Result peer = rounds.run("peer", o.peer(), true);
+            PolicyRound.Result aami = rounds.run("aami", o.agents(), true);
             out.print(report(peer, aami));
             return warmOk && peer.ok() && aami.ok() ? 0 : EXIT_WRONG;
         } finally {
@@ -52,25 +59,63 @@ final class PolicyCommand {
     /**
      * Runs each round on an HTTP client of its own, stopped after it: its agents' connections are closed between
      * rounds, not left idle for the server to cut off (after {@code http.header_read_timeout}) in a later round.
+     * With {@code --processes} the agents run in the children (each closes its round's client the same way) and
+     * this JVM's client serves {@code --enroll api} alone.
      */
     private final class Rounds {
         private final EmbeddedTarget server;
         private final AdminApi admin;
+        private final Replicas replicas;
+        private final List<AdminApi> replicaApis;
+        private final PolicyChildren children;
         private final ObjectMapper mapper;
         private final ScheduledExecutorService retries;
 
-        Rounds(EmbeddedTarget server, AdminApi admin, ObjectMapper mapper, ScheduledExecutorService retries) {
+        Rounds(EmbeddedTarget server, AdminApi admin, Replicas replicas, PolicyChildren children, ObjectMapper mapper,
+               ScheduledExecutorService retries) {
             this.server = server;
             this.admin = admin;
+            this.replicas = replicas;
+            this.replicaApis = replicas.bases().stream().map(b -> new AdminApi(b, server.adminToken(), mapper, null)).toList();
+            this.children = children;
             this.mapper = mapper;
             this.retries = retries;
         }
 
-        PolicyRound.Result run(String label, int n) throws Exception {
-            try (FleetHttp http = new FleetHttp(server.base(), null, new Stats())) {
-                return new PolicyRound(server, admin, http, mapper, retries, o, out).run(label, n);
+        /** @param measured whether to print the processes' CPU over the change (when the run is spread) */
+        PolicyRound.Result run(String label, int n, boolean measured) throws Exception {
+            try (FleetHttp http = new FleetHttp(replicas.bases(), null, null, new Stats()).keepIdle(idle(o.pollWait()))) {
+                Pollers pollers = children != null ? children : Pollers.in(http, mapper, retries, o.pollWait());
+                PolicyCpu cpu = !measured || (children == null && replicas.count() == 1) ? null
+                        : new PolicyCpu(replicas.childPids(), children == null ? List.of() : children.pids(),
+                        children == null ? () -> 0 : children::rssBytes);
+                return new PolicyRound(server, admin, replicaApis, http, pollers, mapper, o, out).run(label, n, cpu);
             }
         }
+    }
+
+    /**
+     * The servers' settings for the run. {@code metrics.max_age} 1 h: the bench reads one gauge of the server's own from
+     * {@code /metrics} while agents park, and at the default (5 s) nearly every such scrape rendered the fleet's
+     * series afresh, tens of thousands of targets' lines, on every replica: at 50,000 agents the scrapes timed out and
+     * the rendering took the CPU the fetches needed. {@code policy.max_wait} raised to {@code --poll-wait} when that is
+     * longer than its 60 s: at 50,000 agents polls renewed every minute are 800 a second, during the minutes the others
+     * take to fetch, and some are always on their way back when the bench counts the parked ones.
+     */
+    static java.util.Map<String, String> serverSettings(Duration pollWait) {
+        java.util.Map<String, String> settings = new java.util.HashMap<>(java.util.Map.of("AAMI_METRICS_MAX_AGE", "1h"));
+        if (pollWait.compareTo(Duration.ofSeconds(60)) > 0) {
+            settings.put("AAMI_POLICY_MAX_WAIT", io.aami.common.config.Durations.format(pollWait));
+            // The server wants tls.previous_certificate_grace at least 2 x policy.max_wait + 60 s (TLS is off here).
+            settings.put("AAMI_TLS_PREVIOUS_CERTIFICATE_GRACE", io.aami.common.config.Durations.format(pollWait.multipliedBy(2)
+                    .plusSeconds(60)));
+        }
+        return settings;
+    }
+
+    /** The agents' clients keep a connection idle longer than a held poll (its request times out 30 s after the wait). */
+    static Duration idle(Duration pollWait) {
+        return pollWait.plusSeconds(60);
     }
 
     /**
@@ -81,7 +126,7 @@ final class PolicyCommand {
         if (o.warmup() == 0) {
             return true;
         }
-        PolicyRound.Result warm = rounds.run("warm-up", o.warmup());
+        PolicyRound.Result warm = rounds.run("warm-up", o.warmup(), false);
         out.printf(Locale.ROOT, "warm-up (not measured): %d of %d agents received the new version, p99 %.1f ms%n", warm.served(),
                 warm.agents(), warm.ms(99));
         return warm.ok();

@@ -1,31 +1,23 @@
 package io.aami.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.aami.contract.policy.CheckSpec;
-import io.aami.contract.policy.PolicyBundle;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
  * One measured change: {@code n} agents in a new group fetch their policy, park a long poll each
- * (the server's {@code aami_policy_long_polls_waiting} says when all are parked), then one global
- * check is created through the admin API and every agent's time to hold the new bundle is recorded,
- * from the moment the create request is sent (its commit is inside it: an upper bound by the create
+ * (the servers' {@code aami_policy_long_polls_waiting}, summed over the replicas, says when all are parked),
+ * then one global check is created through the admin API and every agent's time to hold the new bundle is
+ * recorded, from the moment the create request is sent (its commit is inside it: an upper bound by the create
  * call's own time, which is printed). An agent counts as served only with a bundle for itself, of a
- * higher version, holding the new check.
+ * higher version, holding the new check ({@link PolledAgents}). The agents run where {@link Pollers} puts them.
  */
 final class PolicyRound {
-    private static final int FETCHES_AT_ONCE = 32;
-
     /** What one round measured; {@code latencyMicros} holds one value per served agent. */
     record Result(String label, int agents, int served, List<String> failures, Histogram latencyMicros, double setupSeconds,
                   double createMillis) {
@@ -40,49 +32,53 @@ final class PolicyRound {
 
     private final EmbeddedTarget server;
     private final AdminApi admin;
+    private final List<AdminApi> replicas;
     private final FleetHttp http;
+    private final Pollers pollers;
     private final ObjectMapper mapper;
-    private final ScheduledExecutorService retries;
     private final PolicyOptions o;
     private final PrintStream out;
     private final SecureRandom random = new SecureRandom();
+    private String lastScrapeError;
+    private final long[] lastReadings;
 
-    PolicyRound(EmbeddedTarget server, AdminApi admin, FleetHttp http, ObjectMapper mapper, ScheduledExecutorService retries,
+    /**
+     * @param replicas each replica's admin API (its {@code /metrics}), the first's first
+     * @param http     the round's client in this JVM, for {@code --enroll api}
+     */
+    PolicyRound(EmbeddedTarget server, AdminApi admin, List<AdminApi> replicas, FleetHttp http, Pollers pollers, ObjectMapper mapper,
                 PolicyOptions o, PrintStream out) {
         this.server = server;
         this.admin = admin;
+        this.replicas = replicas;
+        this.lastReadings = new long[replicas.size()];
+        java.util.Arrays.fill(lastReadings, -1);
         this.http = http;
+        this.pollers = pollers;
         this.mapper = mapper;
-        this.retries = retries;
         this.o = o;
         this.out = out;
     }
 
-    Result run(String label, int n) throws Exception {
+    /** @param cpu CPU of the run's processes over the change, printed after it; null for none */
+    Result run(String label, int n, PolicyCpu cpu) throws Exception {
         long started = System.nanoTime();
         String name = "bench-policy-" + label + "-" + UUID.randomUUID().toString().substring(0, 8);
         UUID group = admin.createGroup(name);
-        List<LongPoller> agents = new ArrayList<>(n);
-        for (Prefill.Identity id : identities(group, name, n)) {
-            agents.add(new LongPoller(http, mapper, retries, id.id(), id.token(), o.pollWait()));
-        }
-        fetchAll(agents);
-        agents.forEach(LongPoller::park);
+        pollers.fetchAndPark(identities(group, name, n), o.timeout());
         awaitParked(n);
         double setup = (System.nanoTime() - started) / 1e9;
         out.printf(Locale.ROOT, "%s: %d agents registered, fetched and parked in %.1f s; creating one global check%n", label, n,
                 setup);
+        PolicyCpu.Mark before = cpu == null ? null : cpu.mark();
         long t0 = System.nanoTime();
         UUID check = admin.createGlobalCheck(name);
         double createMs = (System.nanoTime() - t0) / 1e6;
-        CompletableFuture<Void> all = CompletableFuture.allOf(agents.stream().map(LongPoller::received)
-                .toArray(CompletableFuture[]::new));
-        try {
-            all.get(o.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            agents.forEach(LongPoller::stop);
+        PolledAgents.Outcome held = pollers.await(check, o.timeout());
+        if (cpu != null) {
+            out.println("  " + cpu.report(before, n));
         }
-        return tally(label, agents, check, t0, setup, createMs);
+        return tally(label, n, held, t0, setup, createMs);
     }
 
     private List<Prefill.Identity> identities(UUID group, String name, int n) throws Exception {
@@ -99,62 +95,61 @@ final class PolicyRound {
         return out;
     }
 
-    /** Every agent's first fetch, a bounded number at once (the server computes each bundle afresh). */
-    private void fetchAll(List<LongPoller> agents) throws Exception {
-        Semaphore slots = new Semaphore(FETCHES_AT_ONCE);
-        List<CompletableFuture<Long>> fetches = new ArrayList<>(agents.size());
-        for (LongPoller a : agents) {
-            slots.acquire();
-            fetches.add(a.fetch().whenComplete((v, e) -> slots.release()));
-        }
-        CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).get(o.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
+    /**
+     * Until every poll is parked; fails when {@code --timeout} passes without one more. A scrape that fails (a replica
+     * busy answering tens of thousands of fetches) counts as no progress; the next waits four times as long as the
+     * last scrape took, so that counting takes at most a fifth of a server thread.
+     */
     private void awaitParked(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + o.timeout().toNanos();
-        while (waiting() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + waiting() + " of " + n + " long polls parked after " + o.timeout());
+        // Each poll is renewed every --poll-wait: with tens of thousands some are always on their way back (a longer wait helps).
+        Progress progress = new Progress(o.timeout(), "long polls parked (renewed every --poll-wait)", n);
+        while (true) {
+            long start = System.nanoTime();
+            long parked = waiting();
+            if (parked >= n) {
+                return;
             }
-            Thread.sleep(50);
+            try {
+                progress.check(parked);
+            } catch (IllegalStateException stalled) {
+                throw new IllegalStateException(stalled.getMessage() + (lastScrapeError == null ? "" : "; last scrape: " + lastScrapeError));
+            }
+            Thread.sleep(Math.max(50, (System.nanoTime() - start) * 4 / 1_000_000));
         }
     }
 
+    /**
+     * Long polls parked on every replica together (each counts those it holds). A replica whose scrape fails (busy
+     * with its share of the polls arriving) counts with its last reading; -1 until each has answered once.
+     */
     private long waiting() {
         String prefix = "aami_policy_long_polls_waiting ";
-        return admin.metrics().lines().filter(l -> l.startsWith(prefix))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(0);
-    }
-
-    private Result tally(String label, List<LongPoller> agents, UUID check, long t0, double setup, double createMs)
-            throws Exception {
-        Histogram h = new Histogram(3_600_000_000L, 3);
-        List<String> failures = new ArrayList<>();
-        int served = 0;
-        for (LongPoller a : agents) {
-            LongPoller.Received r = a.received().get();
-            PolicyBundle b = r.failure() != null ? null : read(r.body());
-            String wrong = r.failure() != null ? r.failure()
-                    : b == null ? "an unreadable bundle"
-                    : !a.id().equals(b.targetId()) ? "a bundle for " + b.targetId()
-                    : b.version() <= a.known() ? "version " + b.version() + " after " + a.known()
-                    : b.checks().stream().map(CheckSpec::checkId).noneMatch(check::equals) ? "a bundle without the new check"
-                    : null;
-            if (wrong != null) {
-                failures.add(a.id() + ": " + wrong);
-                continue;
+        long sum = 0;
+        for (int i = 0; i < replicas.size(); i++) {
+            try {
+                lastReadings[i] = replicas.get(i).metrics().lines().filter(l -> l.startsWith(prefix))
+                        .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(0);
+            } catch (IllegalStateException e) {
+                lastScrapeError = e.getMessage();
             }
-            served++;
-            h.recordValue(Math.max(1, (r.atNanos() - t0) / 1000));
+            if (lastReadings[i] < 0) {
+                return -1;
+            }
+            sum += lastReadings[i];
         }
-        return new Result(label, agents.size(), served, failures, h, setup, createMs);
+        return sum;
     }
 
-    private PolicyBundle read(byte[] body) {
-        try {
-            return mapper.readValue(body, PolicyBundle.class);
-        } catch (java.io.IOException e) {
-            return null;
+    /**
+     * Each served agent's time from {@code t0} (this JVM's nanoTime as the create request left) to its bundle held
+     * (the nanoTime of the process that ran it). System.nanoTime is CLOCK_MONOTONIC on Linux HotSpot, one clock for
+     * every process of the machine, so a child's instants and this JVM's subtract: the durations are computed here.
+     */
+    private static Result tally(String label, int n, PolledAgents.Outcome held, long t0, double setup, double createMs) {
+        Histogram h = new Histogram(3_600_000_000L, 3);
+        for (long at : held.heldAtNanos()) {
+            h.recordValue(Math.max(1, (at - t0) / 1000));
         }
+        return new Result(label, n, held.heldAtNanos().size(), held.failures(), h, setup, createMs);
     }
 }

@@ -4,14 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 /**
@@ -26,38 +22,23 @@ import java.util.function.IntFunction;
 final class ProcessFleet implements Agents {
     /** Per child call: enrolling a wave may take minutes on a loaded machine. */
     private static final long CALL_SECONDS = 3600;
-    private static final long QUICK_SECONDS = 60;
+    private static final long QUICK_SECONDS = ChildGroup.QUICK_SECONDS;
 
-    private final List<SimChildLink> children;
+    private final ChildGroup children;
     private final Stats stats;
     private final ObjectMapper json = new ObjectMapper();
-    private final ExecutorService calls;
     private volatile List<SimAgent.Ledger> finalLedgers;
     private volatile int size;
 
-    private ProcessFleet(List<SimChildLink> children, Stats stats) {
+    private ProcessFleet(ChildGroup children, Stats stats) {
         this.children = children;
         this.stats = stats;
-        this.calls = Executors.newCachedThreadPool(io.aami.common.concurrent.DaemonThreads.factory("process-fleet"));
     }
 
     /** Starts {@code processes} children (their logs in {@code logDir}), each running {@code spec}. */
     static ProcessFleet start(int processes, Fleet.Spec spec, Stats stats, Path logDir) throws IOException, InterruptedException {
-        List<SimChildLink> started = new ArrayList<>();
-        try {
-            for (int i = 0; i < processes; i++) {
-                String bind = "127.0.0." + (2 + i);
-                started.add(SimChildLink.start("simulator " + i, spec, bind, List.of(), Files.createDirectories(logDir)
-                        .resolve("simulator-" + i + ".log")));
-            }
-            for (SimChildLink c : started) {
-                c.awaitReady();
-            }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            started.forEach(SimChildLink::close);
-            throw e;
-        }
-        return new ProcessFleet(started, stats);
+        return new ProcessFleet(ChildGroup.start(processes, logDir, (i, bind, log) -> SimChildLink.start("simulator " + i, spec,
+                bind, List.of(), log)), stats);
     }
 
     /** Agents started so far (during a wave, those before it; after {@link #close}, every one the children had). */
@@ -71,7 +52,7 @@ final class ProcessFleet implements Agents {
     public void grow(int count, IntFunction<String> tokenForUses) throws InterruptedException {
         List<String> args = new ArrayList<>();
         for (int i = 0; i < children.size(); i++) {
-            int share = share(count, i);
+            int share = children.share(count, i);
             List<String> tokens = new ArrayList<>();
             for (int uses : Fleet.laneShares(share)) {
                 tokens.add(tokenForUses.apply(uses));
@@ -79,7 +60,7 @@ final class ProcessFleet implements Agents {
             args.add(write(new SimChild.Grow(share, tokens)));
         }
         // Every child answers with its size, those given nothing too.
-        size = all(i -> children.get(i).call("grow", args.get(i), CALL_SECONDS)).stream().mapToInt(Integer::parseInt).sum();
+        size = children.all(i -> children.get(i).call("grow", args.get(i), CALL_SECONDS)).stream().mapToInt(Integer::parseInt).sum();
     }
 
     @Override
@@ -88,11 +69,11 @@ final class ProcessFleet implements Agents {
             List<String> args = new ArrayList<>();
             int from = 0;
             for (int i = 0; i < children.size(); i++) {
-                int share = share(earlier.size(), i);
+                int share = children.share(earlier.size(), i);
                 args.add(write(Identities.encode(earlier.subList(from, from + share))));
                 from += share;
             }
-            size = all(i -> children.get(i).call("adopt", args.get(i), CALL_SECONDS)).stream().mapToInt(Integer::parseInt).sum();
+            size = children.all(i -> children.get(i).call("adopt", args.get(i), CALL_SECONDS)).stream().mapToInt(Integer::parseInt).sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -121,7 +102,7 @@ final class ProcessFleet implements Agents {
 
     @Override
     public int drainAndStop(Duration grace) throws InterruptedException {
-        return all(i -> children.get(i).call("drain", Long.toString(grace.toMillis()), grace.toSeconds() + QUICK_SECONDS))
+        return children.all(i -> children.get(i).call("drain", Long.toString(grace.toMillis()), grace.toSeconds() + QUICK_SECONDS))
                 .stream().mapToInt(Integer::parseInt).sum();
     }
 
@@ -150,7 +131,7 @@ final class ProcessFleet implements Agents {
 
     @Override
     public List<Long> pids() {
-        return children.stream().map(SimChildLink::pid).toList();
+        return children.pids();
     }
 
     @Override
@@ -181,15 +162,7 @@ final class ProcessFleet implements Agents {
 
     /** Resident memory of the children together (bytes), as /proc shows it. */
     long rssBytes() {
-        long sum = 0;
-        for (SimChildLink c : children) {
-            try {
-                sum += ProcessStats.of(c.pid()).rssBytes();
-            } catch (IOException e) {
-                // gone: counts nothing
-            }
-        }
-        return sum;
+        return children.rssBytes();
     }
 
     /** Stops every agent, takes the last figures and ledgers, then ends the children. Idempotent. */
@@ -206,44 +179,12 @@ final class ProcessFleet implements Agents {
             finalLedgers = List.of();
             throw e;
         } finally {
-            children.forEach(SimChildLink::close);
-            calls.shutdownNow();
+            children.close();
         }
-    }
-
-    private int share(int count, int child) {
-        return count / children.size() + (child < count % children.size() ? 1 : 0);
-    }
-
-    private interface Call {
-        String on(int child) throws Exception;
-    }
-
-    /** Runs {@code call} on every child at once; the answers in child order. */
-    private List<String> all(Call call) throws InterruptedException {
-        List<Future<String>> futures = new ArrayList<>();
-        for (int i = 0; i < children.size(); i++) {
-            int child = i;
-            futures.add(calls.submit(() -> call.on(child)));
-        }
-        List<String> out = new ArrayList<>();
-        for (Future<String> f : futures) {
-            try {
-                out.add(f.get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            }
-        }
-        return out;
     }
 
     private List<String> quick(String verb, String arg) {
-        try {
-            return all(i -> children.get(i).call(verb, arg, QUICK_SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return children.quick(verb, arg);
     }
 
     private String write(Object value) {

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * outstanding at once (a count while the child is still enrolling).
  */
 final class SimChildLink implements AutoCloseable {
-    private static final String MAIN = "io.aami.bench.SimChild";
+    private static final String SIM_CHILD = "io.aami.bench.SimChild";
 
     private final ChildProcess child;
     private final PrintStream to;
@@ -42,14 +42,22 @@ final class SimChildLink implements AutoCloseable {
 
     /** Starts child {@code name} with {@code spec}, connecting from {@code bind}; {@link #awaitReady} waits for its fleet. */
     static SimChildLink start(String name, Fleet.Spec spec, String bind, List<String> javaOptions, Path log) throws IOException {
+        return start(name, SIM_CHILD, new ObjectMapper().writeValueAsString(SimChild.Wire.of(spec, bind)), javaOptions, log);
+    }
+
+    /**
+     * Starts child {@code name} running {@code main} (a {@link ChildProtocol} child of this jar) and sends it {@code spec},
+     * its first line; {@link #awaitReady} waits for its answer.
+     */
+    static SimChildLink start(String name, String main, String spec, List<String> javaOptions, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         // HotSpot prints its warnings on stdout, which is the answers' pipe here.
         command.add("-XX:+DisplayVMOutputToStderr");
         command.addAll(javaOptions);
-        command.addAll(List.of("-cp", classPath(), MAIN));
+        command.addAll(List.of("-cp", classPath(), main));
         SimChildLink link = new SimChildLink(ChildProcess.startPiped(name, command, log));
-        link.to.println(new ObjectMapper().writeValueAsString(SimChild.Wire.of(spec, bind)));
+        link.to.println(spec);
         return link;
     }
 

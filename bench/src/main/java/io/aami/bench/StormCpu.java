@@ -43,7 +43,7 @@ final class StormCpu {
     }
 
     /** User + system CPU of these processes (and their reaped children); a process gone counts nothing. */
-    private static long cpu(List<Long> pids) {
+    static long cpu(List<Long> pids) {
         long sum = 0;
         for (long pid : pids) {
             try {
