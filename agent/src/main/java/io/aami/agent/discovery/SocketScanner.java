@@ -91,11 +91,7 @@ final class SocketScanner {
         boolean full = cache.startScan();
         List<Path> pids = listProcesses();
         readNamespaces(pids);
-        index.clear();
-        SocketTable s = scan.sockets;
-        for (int i = 0; i < s.size; i++) {
-            index.put(s.inode[i], i);
-        }
+        scan.sockets.dropRepeats(index);
         unknown.clear();
         int left = cache.assign(scan, live, unknown);
         DescriptorWalk.Outcome walked = full || left > 0 ? walk.run(scan, pids, live, full, unknown, left)

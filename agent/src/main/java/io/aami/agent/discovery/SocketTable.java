@@ -42,6 +42,44 @@ final class SocketTable {
         return size++;
     }
 
+    /**
+     * Drops every row whose socket (inode, not 0) was listed before, and indexes each kept row by inode. The kernel
+     * writes {@code /proc/net/tcp} a page at a time and resumes at a position within a hash bucket, so a socket opened
+     * or closed elsewhere on the host while the table is read can show another row twice; counted twice, it would be
+     * one connection too many (and an owner remembered by inode would claim both).
+     */
+    void dropRepeats(InodeIndex index) {
+        index.clear();
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (index.get(inode[i]) >= 0) { // never for inode 0
+                continue;
+            }
+            if (kept != i) {
+                move(i, kept);
+            }
+            index.put(inode[kept], kept);
+            kept++;
+        }
+        size = kept;
+    }
+
+    private void move(int from, int to) {
+        proto[to] = proto[from];
+        family[to] = family[from];
+        localHi[to] = localHi[from];
+        localLo[to] = localLo[from];
+        localPort[to] = localPort[from];
+        remoteHi[to] = remoteHi[from];
+        remoteLo[to] = remoteLo[from];
+        remotePort[to] = remotePort[from];
+        state[to] = state[from];
+        uid[to] = uid[from];
+        inode[to] = inode[from];
+        owner[to] = owner[from];
+        netns[to] = netns[from];
+    }
+
     private void grow(int n) {
         proto = Arrays.copyOf(proto, n);
         family = Arrays.copyOf(family, n);

@@ -105,6 +105,32 @@ class DiscoveryBoundsTest {
         assertThat(owners(scanner.scan())).containsExactly("first", "first", "");
     }
 
+    /**
+     * A socket the kernel wrote twice (a table read while other sockets come and go) counts once, whether its owner is
+     * found by a walk or remembered; sockets no process holds (inode 0) are all kept.
+     */
+    @Test
+    void aSocketListedTwiceCountsOnce() throws Exception {
+        String header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+        Files.createDirectories(proc.resolve("net"));
+        for (String t : List.of("tcp6", "udp", "udp6")) {
+            Files.writeString(proc.resolve("net").resolve(t), header);
+        }
+        String twice = line(1, ip(10, 0, 0, 5), 40000, ip(10, 9, 9, 9), 443, 1, 700);
+        String waiting = line(2, ip(10, 0, 0, 5), 40001, ip(10, 9, 9, 9), 443, 6, 0);
+        Files.writeString(proc.resolve("net/tcp"), header + twice + waiting + twice + waiting
+                + line(3, ip(10, 0, 0, 5), 40002, ip(10, 9, 9, 9), 443, 1, 701) + twice);
+        process(71, "first", "", 0, 700);
+        Files.createSymbolicLink(proc.resolve("71/fd/4"), Path.of("socket:[701]"));
+        SocketScanner scanner = new SocketScanner(proc, Users.PASSWD);
+        assertThat(owners(scanner.scan())).as("walked").containsExactly("first", "", "", "first");
+        Scan scan = scanner.scan();
+        assertThat(owners(scan)).as("remembered").containsExactly("first", "", "", "first");
+        assertThat(scan.sockets.localPort[3]).isEqualTo(40002);
+        assertThat(new Derivation(50, 200).derive(scan).upstream()).filteredOn(r -> r.labels().get(3).equals("first"))
+                .singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(2));
+    }
+
     private static List<String> owners(Scan scan) {
         List<String> names = new java.util.ArrayList<>();
         for (int i = 0; i < scan.sockets.size; i++) {
