@@ -66,7 +66,7 @@ final class FleetHttp implements AutoCloseable {
         QueuedThreadPool pool = new QueuedThreadPool(32, 4);
         pool.setName("bench-http");
         pool.setDaemon(true);
-        client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client = new ManyDestinationsClient(new HttpClientTransportOverHTTP(connector));
         client.setExecutor(pool);
         client.setScheduler(new ScheduledExecutorScheduler("bench-http-scheduler", true));
         client.setMaxConnectionsPerDestination(CONNECTIONS_PER_AGENT);
