@@ -81,11 +81,7 @@ class DiscoveryBoundsTest {
      */
     @Test
     void rememberedOwnersFollowNewSocketsNewProcessesAndExits() throws Exception {
-        String header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
-        Files.createDirectories(proc.resolve("net"));
-        for (String t : List.of("tcp6", "udp", "udp6")) {
-            Files.writeString(proc.resolve("net").resolve(t), header);
-        }
+        String header = emptyTablesButTcp();
         Files.writeString(proc.resolve("net/tcp"), header + line(0, ip(10, 0, 0, 5), 40000, ip(10, 9, 9, 9), 443, 1, 700));
         process(71, "first", "", 0, 700);
         SocketScanner scanner = new SocketScanner(proc, Users.PASSWD);
@@ -111,11 +107,7 @@ class DiscoveryBoundsTest {
      */
     @Test
     void aSocketListedTwiceCountsOnce() throws Exception {
-        String header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
-        Files.createDirectories(proc.resolve("net"));
-        for (String t : List.of("tcp6", "udp", "udp6")) {
-            Files.writeString(proc.resolve("net").resolve(t), header);
-        }
+        String header = emptyTablesButTcp();
         String twice = line(1, ip(10, 0, 0, 5), 40000, ip(10, 9, 9, 9), 443, 1, 700);
         String waiting = line(2, ip(10, 0, 0, 5), 40001, ip(10, 9, 9, 9), 443, 6, 0);
         Files.writeString(proc.resolve("net/tcp"), header + twice + waiting + twice + waiting
@@ -129,6 +121,16 @@ class DiscoveryBoundsTest {
         assertThat(scan.sockets.localPort[3]).isEqualTo(40002);
         assertThat(new Derivation(50, 200).derive(scan).upstream()).filteredOn(r -> r.labels().get(3).equals("first"))
                 .singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(2));
+    }
+
+    /** Writes empty tcp6, udp and udp6 tables; returns the header for the test's own tcp table. */
+    private String emptyTablesButTcp() throws Exception {
+        String header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+        Files.createDirectories(proc.resolve("net"));
+        for (String t : List.of("tcp6", "udp", "udp6")) {
+            Files.writeString(proc.resolve("net").resolve(t), header);
+        }
+        return header;
     }
 
     private static List<String> owners(Scan scan) {
