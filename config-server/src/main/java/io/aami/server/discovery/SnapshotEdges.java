@@ -38,21 +38,11 @@ final class SnapshotEdges {
                 String remote = IpText.canonical(e.remoteAddress());
                 if (e.count() == 0) {
                     gone.setTimestamp(1, Timestamp.from(previous));
-                    gone.setObject(2, target);
-                    gone.setString(3, e.direction());
-                    gone.setString(4, e.protocol());
-                    gone.setString(5, e.process());
-                    gone.setInt(6, e.port());
-                    gone.setString(7, remote);
+                    bindKey(gone, 2, target, e, remote);
                     gone.addBatch();
                     continue;
                 }
-                up.setObject(1, target);
-                up.setString(2, e.direction());
-                up.setString(3, e.protocol());
-                up.setString(4, e.process());
-                up.setInt(5, e.port());
-                up.setString(6, remote);
+                bindKey(up, 1, target, e, remote);
                 up.setLong(7, e.count());
                 up.setTimestamp(8, Timestamp.from(seen));
                 up.setTimestamp(9, Timestamp.from(seen));
@@ -61,6 +51,16 @@ final class SnapshotEdges {
             gone.executeBatch();
             up.executeBatch();
         }
+    }
+
+    /** Binds an edge's key (target, direction, protocol, process, port, remote address) from parameter {@code at} on. */
+    private static void bindKey(PreparedStatement ps, int at, UUID target, DiscoveredEdge e, String remote) throws SQLException {
+        ps.setObject(at, target);
+        ps.setString(at + 1, e.direction());
+        ps.setString(at + 2, e.protocol());
+        ps.setString(at + 3, e.process());
+        ps.setInt(at + 4, e.port());
+        ps.setString(at + 5, remote);
     }
 
     private static final String GONE_ALL = "UPDATE discovery_edges SET present = false, last_seen = ? "

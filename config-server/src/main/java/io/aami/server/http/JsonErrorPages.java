@@ -45,7 +45,7 @@ final class JsonErrorPages extends ErrorHandler {
         boolean stopping = ServerStopping.of(request);
         if (status >= 500 && status != 503 && (stopping || cause instanceof EofException)) {
             status = stopping ? 503 : 400;
-            message = stopping ? "the server is stopping; send the request again" : "the request ended before it was complete";
+            message = stopping ? ServerStopping.MESSAGE : "the request ended before it was complete";
             response.setStatus(status);
             if (stopping) {
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(ServerStopping.retryAfter().toSeconds()));

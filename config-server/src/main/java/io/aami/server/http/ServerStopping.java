@@ -15,6 +15,9 @@ import org.eclipse.jetty.server.Server;
  * it again (perhaps to another replica) — never 500, and never 400, on which an agent drops a result it was told is bad.
  */
 public final class ServerStopping {
+    /** What a client is told when this server will not take its request because it is stopping. */
+    static final String MESSAGE = "the server is stopping; send the request again";
+
     private ServerStopping() {
     }
 
@@ -34,7 +37,7 @@ public final class ServerStopping {
 
     /** The 503 for a request this stopping server will not take: the client sends it again, here or to another replica. */
     public static ApiException refusal() {
-        return ApiException.retryLater(ErrorCode.SERVER_BUSY, "the server is stopping; send the request again", retryAfter());
+        return ApiException.retryLater(ErrorCode.SERVER_BUSY, MESSAGE, retryAfter());
     }
 
     private static boolean stopping(Server server) {
