@@ -34,7 +34,7 @@ final class ReportValidator {
         require(r.scannedAt() != null, at + "scanned_at", "is required");
         require(r.stateTotals() != null, at + "state_totals", "is required");
         for (Map.Entry<String, Long> e : r.stateTotals().entrySet()) {
-            require(STATES.contains(e.getKey()), at + "state_totals", "'" + e.getKey() + "' is not one of " + STATES);
+            require(oneOf(STATES, e.getKey()), at + "state_totals", "'" + e.getKey() + "' is not one of " + STATES);
             require(e.getValue() != null && e.getValue() >= 0, at + "state_totals." + e.getKey(), "must be a count (0 or more)");
         }
         long min = full ? 1 : 0;
@@ -55,7 +55,7 @@ final class ReportValidator {
             count(f, e.count(), min);
         });
         rows(at + "states", r.states(), DiscoveryLimits.MAX_STATES, DiscoveredState::key, (f, s) -> {
-            require(STATES.contains(s.state()), f + ".state", "must be one of " + STATES);
+            require(oneOf(STATES, s.state()), f + ".state", "must be one of " + STATES);
             name(f + ".process", s.process());
             name(f + ".container", s.container());
             port(f + ".local_port", s.localPort());
@@ -84,7 +84,12 @@ final class ReportValidator {
     }
 
     private static void protocol(String f, String protocol) {
-        require(DiscoveryLimits.PROTOCOLS.contains(protocol), f + ".protocol", "must be tcp or udp");
+        require(oneOf(DiscoveryLimits.PROTOCOLS, protocol), f + ".protocol", "must be tcp or udp");
+    }
+
+    /** {@code List.of}'s {@code contains} throws on null: a row with the field missing would be a 500, not a 400. */
+    private static boolean oneOf(List<String> allowed, String value) {
+        return value != null && allowed.contains(value);
     }
 
     private static void port(String f, int port) {
