@@ -121,6 +121,15 @@ class ForgedServerTest {
                 Thread.sleep(3_000);
                 assertThat(marker).doesNotExist();
                 assertThat(trustFiles()).isEqualTo(before);
+                // The forged server goes right after a refused re-enrollment ends (a heartbeat after the latest
+                // /register): the next one needs REJECTIONS more 401s over REENROLL_AFTER, so none is in flight when
+                // it goes. One in flight would keep retrying until the real server answered it, and enroll there.
+                int registers = forged.requests("/register").size();
+                eventually(Duration.ofSeconds(30), "another refused re-enrollment", () -> forged.requests("/register").size() > registers);
+                List<ForgedServer.Seen> all = forged.requests("/register");
+                Instant latest = all.get(all.size() - 1).at();
+                eventually(Duration.ofSeconds(10), "a heartbeat after it",
+                        () -> forged.requests("/heartbeat").stream().anyMatch(s -> s.at().isAfter(latest)));
             }
             // The real server comes back: the agent carries on with what it had, no enrollment needed.
             try (TestServer again = TestServer.start(serverEnv(false), db, Clock.systemUTC())) {
