@@ -341,9 +341,10 @@ class WarmJvmIT {
         Path dir = killedWarmJvm();
         Process other = sleeper(null);
         Files.writeString(dir.resolve("pid"), other.pid() + "\n");
-        long t0 = System.nanoTime();
         Start s = start(Map.of(), Client.create().pem());
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no wait for an answer that cannot come").isLessThan(Duration.ofSeconds(10));
+        // Taken for the warm JVM, the sleeper would be written to, never answer, and the launcher would serve the
+        // start itself after 20 s with no new warm JVM: so a new pid serving this start proves no such wait, with no
+        // timed bound (a cold JVM's start on a loaded CI machine took 10.7 s).
         assertThat(warmPid(dir)).isPresent().get().isNotEqualTo(other.pid());
         assertThat(awaitLog(dir, serving(s))).as("a new warm JVM serves it").contains(serving(s));
         s.terraform().destroyForcibly();
@@ -359,8 +360,10 @@ class WarmJvmIT {
         var s = startAsync();
         Thread.sleep(1000);
         gone.destroyForcibly();
-        Start served = s.get(15, TimeUnit.SECONDS);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(12));
+        Start served = s.get(30, TimeUnit.SECONDS);
+        // Waiting for the gone JVM would cost the launcher 20 s before it served the start itself; the bound leaves
+        // the rest for a cold JVM's start on a loaded CI machine (10.7 s seen there).
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(18));
         assertThat(listening(served.port())).isTrue();
         served.terraform().destroyForcibly();
     }
@@ -376,12 +379,11 @@ class WarmJvmIT {
         Files.delete(dir.resolve("pid"));
         try (var lockFile = java.nio.channels.FileChannel.open(dir.resolve("lock"), java.nio.file.StandardOpenOption.WRITE)) {
             var lock = lockFile.lock();
-            long t0 = System.nanoTime();
             var s = startAsync();
             Thread.sleep(1500); // the leaving JVM's last moments, after the new one has started
             lock.release();
-            Start served = s.get(15, TimeUnit.SECONDS);
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
+            Start served = s.get(30, TimeUnit.SECONDS);
+            // A launcher that gave up waiting for the pid file serves the start itself: no warm JVM's log names it.
             assertThat(awaitLog(dir, serving(served))).contains(serving(served));
             served.terraform().destroyForcibly();
         }
