@@ -37,11 +37,17 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Builds and signs certificates. Validity starts {@link #BACKDATE} in the past so a peer whose
- * clock is a little behind ours still accepts a certificate issued a second ago, and never ends
- * after the issuing CA does (such a certificate could not be validated anyway).
+ * clock is behind ours still accepts a certificate issued a second ago, and never ends after the
+ * issuing CA does (such a certificate could not be validated anyway).
  */
 final class CertificateIssuer {
-    static final Duration BACKDATE = Duration.ofMinutes(5);
+    /**
+     * An hour, as Let's Encrypt backdates: an agent whose clock is up to an hour behind still trusts a server
+     * certificate or CA made a moment ago (the JDK checks validity by the local clock). Five minutes, before, left
+     * an agent 10 minutes behind (issue 13's skew) unable to connect to a server for its first five minutes. Renewal
+     * counts from notBefore, so it comes up to 0.3 h earlier, which a lifetime of at least an hour absorbs.
+     */
+    static final Duration BACKDATE = Duration.ofHours(1);
 
     private final X509Certificate caCert;
     private final PrivateKey caKey;

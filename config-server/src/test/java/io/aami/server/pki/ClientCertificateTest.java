@@ -59,11 +59,31 @@ class ClientCertificateTest {
         assertThat(AgentTlsNames.agentIdentityOf(cert)).as("never taken for a server's").contains("urn:aami:agent:" + agent);
         assertThat(cert.getKeyUsage()).containsExactly(true, false, false, false, false, false, false, false, false);
         assertThat(cert.getBasicConstraints()).isEqualTo(-1);
-        assertThat(cert.getNotBefore().toInstant()).isEqualTo(NOW.minus(Duration.ofMinutes(5)));
+        assertThat(cert.getNotBefore().toInstant()).isEqualTo(NOW.minus(Duration.ofHours(1)));
         assertThat(cert.getNotAfter().toInstant()).isEqualTo(NOW.plus(Duration.ofDays(7)));
         assertThat(cert.getSerialNumber()).isPositive();
         assertThat(cert.getSerialNumber().bitLength()).isBetween(64, 128);
         assertThat(AgentCertificates.agentIdOf(cert)).isEqualTo(agent);
+    }
+
+    /**
+     * Issue 13's clock skew: a peer 10 minutes behind (or up to an hour) accepts the CA, a server certificate and a
+     * client certificate issued at this moment, as the JDK's PKIX checks them, by its own clock.
+     */
+    @Test
+    void freshCertificatesAreValidForAPeerWhoseClockIsBehind() throws Exception {
+        X509Certificate client = ca.signClientCertificate(TestPki.csr(Keys.generateEcP256(RANDOM), "SHA256withECDSA",
+                "CN=ignored"), agent, Duration.ofHours(1));
+        X509Certificate server = ca.issueServerCertificate(Keys.generateEcP256(RANDOM), List.of("localhost"),
+                List.of("127.0.0.1"), Duration.ofDays(30));
+        for (Duration behind : List.of(Duration.ofMinutes(10), Duration.ofMinutes(59))) {
+            java.util.Date peerNow = java.util.Date.from(NOW.minus(behind));
+            for (X509Certificate cert : List.of(ca.certificate(), server, client)) {
+                cert.checkValidity(peerNow); // throws CertificateNotYetValidException when not
+            }
+        }
+        assertThatThrownBy(() -> client.checkValidity(java.util.Date.from(NOW.minus(Duration.ofMinutes(61)))))
+                .as("the backdating is bounded").isInstanceOf(java.security.cert.CertificateNotYetValidException.class);
     }
 
     @Test
