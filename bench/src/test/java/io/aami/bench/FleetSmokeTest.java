@@ -17,14 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * 40 simulated agents over mutual TLS for about 5 s against a real embedded server: every
- * result acknowledged is in the database exactly once, and the server answered no request with a
- * 5xx. Then a duplicated row planted in the database must be caught, so the check itself can fail.
+ * Issue 14's smoke run: 200 simulated agents over mutual TLS for 20 s against a real embedded server, heartbeating
+ * every 5 s with 20 results a minute each (32 s for the method, 10.5 s of it enrolling, on the 2-core machine at a
+ * load of 13-18; with 2 s heartbeats and 60 results a minute the fleet's own traffic slowed enrollment to 22-62 s):
+ * every result acknowledged is in the database exactly once, the server answered no request with a 5xx but a shed
+ * enrollment, and the report ends with the fleet held against the goal. Then a duplicated row planted in the database must be caught, so the check itself can fail.
  * On the same server and database, a small fleet spread over two simulator processes and two
  * server replicas ({@code --processes 2 --replicas 2}).
  */
 class FleetSmokeTest {
-    private static final int AGENTS = 40;
+    private static final int AGENTS = 200;
     private static EmbeddedTarget server;
 
     @BeforeAll
@@ -41,21 +43,24 @@ class FleetSmokeTest {
 
     @Test
     @Timeout(240)
-    void fortyAgentsOverMutualTlsStoreEveryAcknowledgedResultExactlyOnce() throws Exception {
+    void twoHundredAgentsOverMutualTlsStoreEveryAcknowledgedResultExactlyOnce() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        FleetOptions o = FleetOptions.parse(List.of("--agents", String.valueOf(AGENTS), "--duration", "5s", "--embedded",
-                "--tls", "--heartbeat", "2s", "--results-per-minute", "60", "--policy-wait", "10s"));
+        FleetOptions o = FleetOptions.parse(List.of("--agents", String.valueOf(AGENTS), "--duration", "20s", "--embedded",
+                "--tls", "--heartbeat", "5s", "--results-per-minute", "20", "--policy-wait", "10s"));
         FleetCommand.Outcome r = new FleetCommand(o, out).run(new FleetCommand.Target(server.base(), server.adminToken(),
                 server.caFile(), server.database()));
         String report = printed.toString(StandardCharsets.UTF_8);
 
         assertThat(r.verdict().agents()).as(report).isEqualTo(AGENTS);
         assertThat(r.verdict().ok()).as(report).isTrue();
-        // 40 agents × ~5 s × 1/s: about two hundred acknowledged, not a vacuous pass.
-        assertThat(r.verdict().acknowledged()).as(report).isGreaterThan(AGENTS * 2L);
-        assertThat(r.stats().serverErrors()).as(report).isZero();
-        assertThat(r.stats().statuses(Endpoint.REGISTER)).as(report).containsOnlyKeys("201");
+        // 200 agents × 20 s × 20/min: about 1,300 acknowledged (1,742 with enrollment's 10 s), not a vacuous pass.
+        assertThat(r.verdict().acknowledged()).as(report).isGreaterThan(AGENTS * 4L);
+        // Every agent enrolled once; a loaded server may shed an enrollment with 503 and Retry-After (retried, as in the
+        // spread test below: "503=1" at a load of 31), and answers nothing else with a 5xx.
+        Map<String, Long> registered = r.stats().statuses(Endpoint.REGISTER);
+        assertThat(registered.getOrDefault("201", 0L) + registered.getOrDefault("200", 0L)).as(report).isEqualTo(AGENTS);
+        assertThat(r.stats().serverErrors()).as(report).isEqualTo(registered.getOrDefault("503", 0L));
         assertThat(r.stats().total(Endpoint.HEARTBEAT).count()).as(report).isGreaterThanOrEqualTo(AGENTS);
         assertThat(r.stats().statuses(Endpoint.HEARTBEAT).keySet()).as(report).allMatch(s -> s.startsWith("2"));
         assertThat(r.stats().statuses(Endpoint.CHECK_RESULTS).keySet()).as(report).allMatch(s -> s.startsWith("2"));
