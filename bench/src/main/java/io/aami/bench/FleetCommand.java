@@ -179,7 +179,7 @@ final class FleetCommand {
         out.print(Report.verdict(v));
         out.print(Report.limits(stats));
         int held = ramp != null ? ramp.knee() : Report.held(fleet.size(), stats, v);
-        out.print(Knee.goal(held, ramp != null ? "the knee of --ramp" : Report.heldHow(stats, v)));
+        out.print(Knee.goal(held, ramp != null ? "the knee of --ramp, judged minute by minute after the warm-up" : Report.heldHow(stats, v)));
         return new Outcome(v, ledgers, stats, ramp != null && ramp.lost(), held);
     }
 

@@ -16,18 +16,25 @@ final class Knee {
     static final int GOAL_AGENTS = 50_000;
     static final int STRETCH_AGENTS = 100_000;
 
-    /** One measured minute of the ramp: its fleet size, its p99s, the 5xx so far and the losses seen. */
-    record Minute(int agents, double heartbeatP99Ms, double resultsP99Ms, long serverErrors, long lostOrDuplicated) {
+    /**
+     * One measured minute of the ramp: its fleet size, its p99s, how many heartbeats and result batches were answered
+     * in it, the 5xx so far and the losses seen.
+     */
+    record Minute(int agents, double heartbeatP99Ms, double resultsP99Ms, long answers, long serverErrors,
+                  long lostOrDuplicated) {
     }
 
-    /** What a minute says about the fleet. */
-    enum Step { HELD, TOO_SLOW, LOST }
+    /**
+     * What a minute says about the fleet. {@code UNMEASURED}: nothing was answered in it (the duration ran out while
+     * the wave enrolled), so its empty histograms' p99 of 0 says nothing; it ends the ramp without moving the knee.
+     */
+    enum Step { HELD, TOO_SLOW, LOST, UNMEASURED }
 
     private int knee;
 
     /** Records a minute; anything but {@link Step#HELD} ends the ramp and leaves the knee where it was. */
     Step add(Minute m) {
-        Step s = judge(m.heartbeatP99Ms(), m.resultsP99Ms(), m.lostOrDuplicated());
+        Step s = judge(m);
         if (s == Step.HELD) {
             knee = m.agents();
         }
@@ -36,6 +43,11 @@ final class Knee {
 
     int knee() {
         return knee;
+    }
+
+    static Step judge(Minute m) {
+        return m.answers() == 0 && m.lostOrDuplicated() == 0 ? Step.UNMEASURED
+                : judge(m.heartbeatP99Ms(), m.resultsP99Ms(), m.lostOrDuplicated());
     }
 
     static Step judge(double heartbeatP99Ms, double resultsP99Ms, long lostOrDuplicated) {

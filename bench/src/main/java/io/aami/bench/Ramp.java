@@ -55,6 +55,11 @@ final class Ramp {
                 out.printf("knee: %d agents (a loss or duplicate at %d)%n", knee.knee(), m.agents());
                 return new Result(knee.knee(), true);
             }
+            if (step == Knee.Step.UNMEASURED) {
+                out.printf("knee: %d agents (nothing answered to judge %d: --duration ran out while they enrolled)%n",
+                        knee.knee(), m.agents());
+                return new Result(knee.knee(), false);
+            }
             if (step == Knee.Step.TOO_SLOW) {
                 out.printf("knee: %d agents (p99 over %.0f ms at %d)%n", knee.knee(), Knee.P99_LIMIT_MS, m.agents());
                 return new Result(knee.knee(), false);
@@ -77,7 +82,9 @@ final class Ramp {
         // Agents keep sending while the database is read, so rows beyond a ledger's "produced" are
         // expected mid-run; only a lost or duplicated acknowledged result counts here (all three at the end).
         ExactlyOnce.Verdict v = db.verify(fleet.ledgers());
-        return new Knee.Minute(fleet.size(), w.get(Endpoint.HEARTBEAT).p99Ms(), w.get(Endpoint.CHECK_RESULTS).p99Ms(),
-                stats.serverErrors(), v.lost() + v.duplicated());
+        Stats.Figures hb = w.get(Endpoint.HEARTBEAT);
+        Stats.Figures rs = w.get(Endpoint.CHECK_RESULTS);
+        return new Knee.Minute(fleet.size(), hb.p99Ms(), rs.p99Ms(), hb.count() + rs.count(), stats.serverErrors(),
+                v.lost() + v.duplicated());
     }
 }

@@ -54,19 +54,26 @@ final class Report {
 
     /** Without {@code --ramp}: the whole fleet if the whole run's heartbeats and result batches held, else 0. */
     static int held(int agents, Stats stats, ExactlyOnce.Verdict v) {
-        return Knee.judge(stats.total(Endpoint.HEARTBEAT).p99Ms(), stats.total(Endpoint.CHECK_RESULTS).p99Ms(), bad(v))
-                == Knee.Step.HELD ? agents : 0;
+        return Knee.judge(wholeRun(agents, stats, v)) == Knee.Step.HELD ? agents : 0;
     }
 
     static String heldHow(Stats stats, ExactlyOnce.Verdict v) {
-        double hb = stats.total(Endpoint.HEARTBEAT).p99Ms();
-        double rs = stats.total(Endpoint.CHECK_RESULTS).p99Ms();
-        String p99 = String.format(Locale.ROOT, "heartbeat p99 %.2f ms, results p99 %.2f ms", hb, rs);
-        return switch (Knee.judge(hb, rs, bad(v))) {
+        Knee.Minute run = wholeRun(v.agents(), stats, v);
+        String p99 = String.format(Locale.ROOT, "heartbeat p99 %.2f ms, results p99 %.2f ms", run.heartbeatP99Ms(),
+                run.resultsP99Ms());
+        return switch (Knee.judge(run)) {
             case HELD -> "the whole fleet for the whole run: " + p99 + ", nothing lost";
             case TOO_SLOW -> String.format(Locale.ROOT, "not held: %s, over %.0f ms", p99, Knee.P99_LIMIT_MS);
             case LOST -> String.format(Locale.ROOT, "not held: %d results lost, duplicated or never produced", bad(v));
+            case UNMEASURED -> "not held: no heartbeat or result batch answered to judge";
         };
+    }
+
+    /** The whole run judged as one minute. */
+    private static Knee.Minute wholeRun(int agents, Stats stats, ExactlyOnce.Verdict v) {
+        Stats.Figures hb = stats.total(Endpoint.HEARTBEAT);
+        Stats.Figures rs = stats.total(Endpoint.CHECK_RESULTS);
+        return new Knee.Minute(agents, hb.p99Ms(), rs.p99Ms(), hb.count() + rs.count(), stats.serverErrors(), bad(v));
     }
 
     /** At the end of a run, a row beyond what an agent produced is as wrong as a lost or a duplicated one. */

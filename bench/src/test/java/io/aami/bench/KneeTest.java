@@ -16,7 +16,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code --ramp}, the whole fleet or 0; and the goal line against issue 14's 50,000.
  */
 class KneeTest {
-    /** Minutes as {@code agents:heartbeat p99:results p99:5xx so far:lost+duplicated}, space-separated, in order. */
+    /**
+     * Minutes as {@code agents:heartbeat p99:results p99:5xx so far:lost+duplicated}, space-separated, in order; a
+     * minute with both p99s 0 had no answers, any other 100 per agent.
+     */
     @ParameterizedTest(name = "{0} -> knee {1}")
     @CsvSource(delimiter = '|', value = {
             "''                                                                | 0",
@@ -37,8 +40,10 @@ class KneeTest {
             "1000:58.6:86.3:38:0 2000:91.5:99:38:0                             | 2000",
             // The ramp stops at the first failure: a larger fleet that held later is never reached.
             "1000:40:60:0:0 2000:500:70:0:0 3000:40:60:0:0                     | 1000",
-            // An empty minute (no answers at all) has p99 0 and holds: the limit is on latency, not on traffic.
-            "1000:0:0:0:0                                                      | 1000",
+            // A minute with nothing answered in it (--duration ran out while its wave enrolled) is not a minute that held:
+            // its empty histograms' p99 of 0 would otherwise make the unmeasured wave the knee.
+            "1000:40:60:0:0 6000:0:0:0:0                                       | 1000",
+            "1000:0:0:0:0                                                      | 0",
     })
     void theKneeIsTheLastFleetThatHeldBeforeTheFirstMinuteThatDidNot(String minutes, int knee) {
         assertThat(Knee.of(parse(minutes))).isEqualTo(knee);
@@ -51,8 +56,9 @@ class KneeTest {
         assertThat(Knee.judge(0, 100.01, 0)).isEqualTo(Knee.Step.TOO_SLOW);
         assertThat(Knee.judge(500, 500, 1)).isEqualTo(Knee.Step.LOST);
         Knee k = new Knee();
-        assertThat(k.add(new Knee.Minute(1000, 10, 10, 0, 0))).isEqualTo(Knee.Step.HELD);
-        assertThat(k.add(new Knee.Minute(6000, 10, 10, 0, 2))).isEqualTo(Knee.Step.LOST);
+        assertThat(k.add(new Knee.Minute(1000, 10, 10, 2000, 0, 0))).isEqualTo(Knee.Step.HELD);
+        assertThat(k.add(new Knee.Minute(6000, 0, 0, 0, 0, 0))).isEqualTo(Knee.Step.UNMEASURED);
+        assertThat(k.add(new Knee.Minute(6000, 0, 0, 0, 0, 2))).as("a loss counts without answers").isEqualTo(Knee.Step.LOST);
         assertThat(k.knee()).as("a failing minute leaves the knee where it was").isEqualTo(1000);
     }
 
@@ -78,6 +84,8 @@ class KneeTest {
             assertThat(Report.held(200, answers(40, 40), bad)).as("%s", bad).isZero();
             assertThat(Report.heldHow(answers(40, 40), bad)).isEqualTo("not held: 1 results lost, duplicated or never produced");
         }
+        assertThat(Report.held(200, new Stats(), clean)).as("nothing answered: nothing held").isZero();
+        assertThat(Report.heldHow(new Stats(), clean)).isEqualTo("not held: no heartbeat or result batch answered to judge");
     }
 
     @Test
@@ -106,6 +114,7 @@ class KneeTest {
     private static List<Knee.Minute> parse(String minutes) {
         return Arrays.stream(minutes.trim().split("\\s+")).filter(m -> !m.isEmpty()).map(m -> m.split(":"))
                 .map(f -> new Knee.Minute(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                        Long.parseLong(f[3]), Long.parseLong(f[4]))).toList();
+                        f[1].equals("0") && f[2].equals("0") ? 0 : 100L * Integer.parseInt(f[0]), Long.parseLong(f[3]),
+                        Long.parseLong(f[4]))).toList();
     }
 }
