@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * every 5 s with 20 results a minute each (32-59 s for the method, 10-35 s of it enrolling, on the 2-core machine
  * at a load of 8-18; with 2 s heartbeats and 60 results a minute the fleet's own traffic slowed enrollment to 22-62 s):
  * every result acknowledged is in the database exactly once, the server answered no request with a 5xx but a shed
- * enrollment, and the report ends with the fleet held against the goal. Then a duplicated row planted in the database must be caught, so the check itself can fail.
+ * enrollment, and the report ends with the fleet held against the goal. Then a duplicated row planted in the database
+ * must be caught, so the check itself can fail.
  * On the same server and database, a small fleet spread over two simulator processes and two
  * server replicas ({@code --processes 2 --replicas 2}).
  */
@@ -105,8 +106,8 @@ class FleetSmokeTest {
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         int agents = 20;
         try (Replicas replicas = Replicas.start(server, 2, true)) {
-            FleetOptions o = FleetOptions.parse(List.of("--agents", String.valueOf(agents), "--duration", "8s", "--ramp", "20", "--embedded",
-                    "--heartbeat", "1s", "--results-per-minute", "120", "--policy-wait", "5s", "--processes", "2", "--replicas", "2"));
+            FleetOptions o = FleetOptions.parse(List.of("--agents", String.valueOf(agents), "--duration", "8s", "--ramp", "20",
+                    "--embedded", "--heartbeat", "1s", "--results-per-minute", "120", "--policy-wait", "5s", "--processes", "2", "--replicas", "2"));
             FleetCommand.Outcome r = new FleetCommand(o, out).run(new FleetCommand.Target(server.base(), server.adminToken(),
                     server.caFile(), server.database(), replicas.bases()));
             String report = printed.toString(StandardCharsets.UTF_8);
@@ -130,7 +131,8 @@ class FleetSmokeTest {
             assertThat(report).contains("exactly-once (database): OK").contains("memory per agent: ");
             assertThat(r.lossDuringRamp()).as(report).isFalse();
             assertThat(report).containsPattern("\\n20 +[0-9.]+ +[0-9.]+ +[0-9]+ +0\\n")
-                    .contains(r.held() == agents ? "knee: not reached; 20 agents held for the whole --duration" : "knee: 0 agents (")
+                    .contains(r.held() == agents ? "knee: not reached; 20 agents held for the whole --duration"
+                            : "knee: 0 agents (")
                     .contains(String.format("fleet held: %d agents (the knee of --ramp", r.held()));
             assertThat(r.held()).as(report).isIn(0, agents);
         }

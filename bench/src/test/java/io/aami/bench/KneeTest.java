@@ -65,7 +65,8 @@ class KneeTest {
     @Test
     void theGoalLineGivesTheFleetHeldItsRatioToFiftyThousandAndMetOrNot() {
         assertThat(Knee.goal(2_000, "the knee of --ramp")).isEqualTo("fleet held: 2,000 agents (the knee of --ramp)\n"
-                + "goal (issue 14: >= 50,000 agents held at p99 <= 100 ms, nothing lost; stretch 100,000): NOT met (2,000 = 0.04x)\n");
+                + "goal (issue 14: >= 50,000 agents held at p99 <= 100 ms, nothing lost; stretch 100,000):"
+                + " NOT met (2,000 = 0.04x)\n");
         assertThat(Knee.goal(49_999, "x")).contains("NOT met (49,999 = 1.00x)");
         assertThat(Knee.goal(50_000, "x")).contains(": met (50,000 = 1.00x)");
         assertThat(Knee.goal(0, "x")).contains("fleet held: 0 agents").contains("NOT met (0 = 0.00x)");
