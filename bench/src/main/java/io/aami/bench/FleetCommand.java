@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code fleet}: sets up a run (embedded server or the given one; a group, a check and bootstrap
  * tokens through the admin API), runs the fleet for the duration (or ramps it), drains what is
- * pending, prints the tables and checks exactly-once in the database. Exit 0 when nothing was lost or
+ * pending, prints the tables, checks exactly-once in the database and prints the fleet held against issue 14's goal
+ * ({@link Knee}). Exit 0 when nothing was lost or
  * duplicated, 1 when something was, 3 when the run itself could not be made.
  */
 final class FleetCommand {
@@ -34,8 +35,12 @@ final class FleetCommand {
         }
     }
 
-    /** How a run ended: the database's verdict, the ledgers it was checked against, the answers seen. */
-    record Outcome(ExactlyOnce.Verdict verdict, java.util.List<SimAgent.Ledger> ledgers, Stats stats, boolean lossDuringRamp) {
+    /**
+     * How a run ended: the database's verdict, the ledgers it was checked against, the answers seen, and the fleet held
+     * ({@link Knee}: with {@code --ramp} the knee; without, the whole fleet or 0). A missed goal is printed, never failed.
+     */
+    record Outcome(ExactlyOnce.Verdict verdict, java.util.List<SimAgent.Ledger> ledgers, Stats stats, boolean lossDuringRamp,
+                   int held) {
         int exitCode() {
             return verdict.ok() && !lossDuringRamp ? 0 : EXIT_LOST;
         }
@@ -136,9 +141,9 @@ final class FleetCommand {
         out.printf("enrolled %d agents in %.1f s%n", fleet.size(), (System.nanoTime() - started) / 1e9);
         saveIdentities.run();
         long steady = System.nanoTime();
-        boolean lossDuringRamp = false;
+        Ramp.Result ramp = null;
         if (o.rampPerMinute() > 0) {
-            lossDuringRamp = !new Ramp(o, fleet, stats, t.database(), out).run(token, started);
+            ramp = new Ramp(o, fleet, stats, t.database(), out).run(token, started);
             saveIdentities.run();
         } else {
             // The duration is the time the whole fleet runs, after the last enrollment.
@@ -151,7 +156,7 @@ final class FleetCommand {
         fleet.collectStats();
         if (!reported.compareAndSet(false, true)) {
             // Interrupted while draining: the hook reports.
-            return new Outcome(new ExactlyOnce.Verdict(0, 0, 0, 0, 0, 0), fleet.ledgers(), stats, true);
+            return new Outcome(new ExactlyOnce.Verdict(0, 0, 0, 0, 0, 0), fleet.ledgers(), stats, true, 0);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.println();
@@ -172,7 +177,10 @@ final class FleetCommand {
         java.util.List<SimAgent.Ledger> ledgers = fleet.ledgers();
         ExactlyOnce.Verdict v = t.database().verify(ledgers);
         out.print(Report.verdict(v));
-        return new Outcome(v, ledgers, stats, lossDuringRamp);
+        out.print(Report.limits(stats));
+        int held = ramp != null ? ramp.knee() : Report.held(fleet.size(), stats, v);
+        out.print(Knee.goal(held, ramp != null ? "the knee of --ramp, judged minute by minute after the warm-up" : Report.heldHow(stats, v)));
+        return new Outcome(v, ledgers, stats, ramp != null && ramp.lost(), held);
     }
 
     /**

@@ -9,11 +9,10 @@ import java.util.function.IntFunction;
 
 /**
  * {@code --ramp P}: after the first wave has run a minute unmeasured ({@link #WARMUP}), adds P agents every minute
- * until a minute's p99 (heartbeats and result batches) exceeds {@link #P99_LIMIT_MS}, the database shows a loss, or
- * the duration ends; prints each step and the knee, the largest fleet that held.
+ * until a minute does not hold ({@link Knee}: p99 of heartbeats or result batches over 100 ms, or a loss in the
+ * database) or the duration ends; prints each step and the knee, the largest fleet that held.
  */
 final class Ramp {
-    static final double P99_LIMIT_MS = 100;
     /**
      * A server JVM just started spends most of its CPU compiling: in the first 10 s after 1,000 agents enrolled, 61 %
      * of the embedded server's JVM was the JIT's threads (async-profiler, 2026-12-02), and the first wave's minute had
@@ -35,41 +34,57 @@ final class Ramp {
         this.out = out;
     }
 
-    /** Runs the ramp; false if a loss was seen. */
-    boolean run(IntFunction<String> tokens, long startedNanos) throws Exception {
+    /** What the ramp found: the knee, and whether a loss or duplicate ended it. */
+    record Result(int knee, boolean lost) {
+    }
+
+    /** Runs the ramp; each measured minute is judged by {@link Knee}. */
+    Result run(IntFunction<String> tokens, long startedNanos) throws Exception {
         long end = startedNanos + o.duration().toNanos();
-        int knee = 0;
+        Knee knee = new Knee();
         long warmup = Math.min(WARMUP, Math.max(0, end - System.nanoTime()) / 2);
         out.printf(Locale.ROOT, "warm-up: the first %d agents run %d s unmeasured%n", fleet.size(), TimeUnit.NANOSECONDS.toSeconds(warmup));
         TimeUnit.NANOSECONDS.sleep(warmup);
         out.printf("%-8s %14s %14s %6s %6s%n", "agents", "heartbeat p99", "results p99", "5xx", "lost+dup");
         while (true) {
-            fleet.collectStats();
-            stats.window();
-            TimeUnit.NANOSECONDS.sleep(Math.min(TimeUnit.MINUTES.toNanos(1), Math.max(0, end - System.nanoTime())));
-            fleet.collectStats();
-            Map<Endpoint, Stats.Figures> w = stats.window();
-            double hb = w.get(Endpoint.HEARTBEAT).p99Ms();
-            double rs = w.get(Endpoint.CHECK_RESULTS).p99Ms();
-            // Agents keep sending while the database is read, so rows beyond a ledger's "produced" are
-            // expected mid-run; only a lost or duplicated acknowledged result counts here (all three at the end).
-            ExactlyOnce.Verdict v = db.verify(fleet.ledgers());
-            long bad = v.lost() + v.duplicated();
-            out.printf(Locale.ROOT, "%-8d %14.2f %14.2f %6d %6d%n", fleet.size(), hb, rs, stats.serverErrors(), bad);
-            if (bad > 0) {
-                out.printf("knee: %d agents (a loss or duplicate at %d)%n", knee, fleet.size());
-                return false;
+            Knee.Minute m = minute(end);
+            out.printf(Locale.ROOT, "%-8d %14.2f %14.2f %6d %6d%n", m.agents(), m.heartbeatP99Ms(), m.resultsP99Ms(),
+                    m.serverErrors(), m.lostOrDuplicated());
+            Knee.Step step = knee.add(m);
+            if (step == Knee.Step.LOST) {
+                out.printf("knee: %d agents (a loss or duplicate at %d)%n", knee.knee(), m.agents());
+                return new Result(knee.knee(), true);
             }
-            if (Math.max(hb, rs) > P99_LIMIT_MS) {
-                out.printf("knee: %d agents (p99 over %.0f ms at %d)%n", knee, P99_LIMIT_MS, fleet.size());
-                return true;
+            if (step == Knee.Step.UNMEASURED) {
+                out.printf("knee: %d agents (nothing answered to judge %d: --duration ran out while they enrolled)%n",
+                        knee.knee(), m.agents());
+                return new Result(knee.knee(), false);
             }
-            knee = fleet.size();
+            if (step == Knee.Step.TOO_SLOW) {
+                out.printf("knee: %d agents (p99 over %.0f ms at %d)%n", knee.knee(), Knee.P99_LIMIT_MS, m.agents());
+                return new Result(knee.knee(), false);
+            }
             if (System.nanoTime() >= end) {
-                out.printf("knee: not reached; %d agents held for the whole --duration%n", knee);
-                return true;
+                out.printf("knee: not reached; %d agents held for the whole --duration%n", knee.knee());
+                return new Result(knee.knee(), false);
             }
             fleet.grow(o.rampPerMinute(), tokens);
         }
+    }
+
+    /** Measures one minute (or what is left of the duration) of the fleet as it is. */
+    private Knee.Minute minute(long end) throws Exception {
+        fleet.collectStats();
+        stats.window();
+        TimeUnit.NANOSECONDS.sleep(Math.min(TimeUnit.MINUTES.toNanos(1), Math.max(0, end - System.nanoTime())));
+        fleet.collectStats();
+        Map<Endpoint, Stats.Figures> w = stats.window();
+        // Agents keep sending while the database is read, so rows beyond a ledger's "produced" are
+        // expected mid-run; only a lost or duplicated acknowledged result counts here (all three at the end).
+        ExactlyOnce.Verdict v = db.verify(fleet.ledgers());
+        Stats.Figures hb = w.get(Endpoint.HEARTBEAT);
+        Stats.Figures rs = w.get(Endpoint.CHECK_RESULTS);
+        return new Knee.Minute(fleet.size(), hb.p99Ms(), rs.p99Ms(), hb.count() + rs.count(), stats.serverErrors(),
+                v.lost() + v.duplicated());
     }
 }
