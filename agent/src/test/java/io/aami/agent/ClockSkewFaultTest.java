@@ -40,6 +40,7 @@ class ClockSkewFaultTest {
 
     @TempDir
     Path dir;
+    private final Map<java.util.UUID, Integer> apiPorts = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Test
     void agentsTenMinutesAheadAndBehindKeepWorkingAsDocumented() throws Exception {
@@ -66,18 +67,24 @@ class ClockSkewFaultTest {
 
                 wireRules(api, behind.agentId(), check, dir.resolve("behind/state/credentials.json"));
 
-                // Every result of the agents' own epochs (a run that timed out on a loaded machine says something else).
+                // Produced is what each agent appended to its spool by its own count (its /metrics), read now; every
+                // one of those seqs (its one epoch numbers from 1) must then be stored exactly once. Results the agents
+                // make meanwhile have higher seqs and are not counted.
                 long produced = 0;
                 long distinct = 0;
                 long rows = 0;
                 for (Agent a : List.of(ahead, behind)) {
-                    String where = " FROM check_results WHERE target_id = '" + a.agentId() + "' AND output NOT IN ('wire', 'script')";
-                    // One statement: the agents are still running, and three separate counts taken a result apart
-                    // once showed a "lost" result that had merely arrived between them.
-                    long[] counts = SpoolResetEndToEndTest.queryRow(server.database(), "SELECT count(*), count(DISTINCT (epoch, seq)), max(seq) - min(seq) + 1" + where);
+                    long appended = (long) DiskFullFaultTest.metric(apiPorts.get(a.agentId()), "aami_agent_spool_appended_total{stream=\"checks\"}");
+                    assertThat(appended).as("the agent's own count of results it made").isGreaterThanOrEqualTo(3);
+                    String where = " FROM check_results WHERE target_id = '" + a.agentId() + "' AND output NOT IN ('wire', 'script')"
+                            + " AND seq <= " + appended;
+                    eventually(Duration.ofSeconds(30), "every result the agent made delivered",
+                            () -> SpoolResetEndToEndTest.queryRow(server.database(), "SELECT count(DISTINCT (epoch, seq))" + where)[0] >= appended);
+                    long[] counts = SpoolResetEndToEndTest.queryRow(server.database(), "SELECT count(*), count(DISTINCT (epoch, seq)), count(DISTINCT epoch)" + where);
+                    assertThat(counts[2]).as("one epoch: a fresh spool").isEqualTo(1);
                     rows += counts[0];
                     distinct += counts[1];
-                    produced += counts[2];
+                    produced += appended;
                 }
                 new FaultFigures("7-clock-skew", produced, distinct, rows - distinct, produced - distinct, 0, firstResults).report();
             }
@@ -90,8 +97,12 @@ class ClockSkewFaultTest {
         Path home = Files.createDirectories(dir.resolve(name));
         Map<String, String> env = TestAgentConfig.quick(TestAgentConfig.env(home, "127.0.0.1:" + server.port(), token));
         env.put("AAMI_SERVER_TLS_ENABLED", "false");
+        int apiPort = DiskFullFaultTest.freePort();
+        env.put("AAMI_API_LISTEN", "127.0.0.1:" + apiPort); // its /metrics: how many results it made
         AgentConfig cfg = AgentConfigLoader.load(null, env);
-        return AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.offset(Clock.systemUTC(), skew));
+        Agent agent = AgentMain.start(cfg, AgentIdFile.readOrCreate(cfg.agent().idFile()), Clock.offset(Clock.systemUTC(), skew));
+        apiPorts.put(agent.agentId(), apiPort);
+        return agent;
     }
 
     private static void latestMovesOnAndHistoryIsInOrder(Api api, UUID id) throws Exception {
