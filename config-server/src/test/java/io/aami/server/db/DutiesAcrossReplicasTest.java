@@ -164,18 +164,14 @@ class DutiesAcrossReplicasTest {
 
     /** Ends the database session holding the duty's advisory lock; returns its pid. */
     static int terminateHolder(TestDatabase.Coordinates db, String duty) throws Exception {
+        int pid = holder(db, duty);
+        assertThat(pid).as("a session holds the lock").isPositive();
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-             PreparedStatement ps = c.prepareStatement("SELECT max(pid), count(pg_terminate_backend(pid)) FROM pg_locks"
-                     + " WHERE locktype = 'advisory' AND classid = ? AND objid = ? AND objsubid = 2 AND granted"
-                     + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
-            ps.setLong(1, Integer.toUnsignedLong(Duties.LOCK_CLASS));
-            ps.setLong(2, Integer.toUnsignedLong(Duties.key(duty)));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                assertThat(rs.getInt(2)).as("one session holds the lock").isEqualTo(1);
-                return rs.getInt(1);
-            }
+             PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            ps.setInt(1, pid);
+            ps.execute();
         }
+        return pid;
     }
 
     static boolean leads(TestServer s, String duty) {
