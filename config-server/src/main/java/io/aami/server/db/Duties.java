@@ -21,14 +21,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Background duties that must run on one replica at a time (the liveness sweep, partition maintenance,
  * retention, purges): each is led by the replica holding its PostgreSQL advisory lock, a session lock on
- * one dedicated connection per replica ({@code aami-config-server-duties}). Every replica ticks every
- * duty at its period; at each tick the leader checks its connection still answers and runs the duty,
- * the others try the lock and skip. Why a session lock and not {@code pg_try_advisory_xact_lock} per run:
+ * one dedicated connection per replica ({@code aami-config-server-duties}). Every replica probes every
+ * duty at a quarter of its period (at most every {@value #MAX_PROBE_SECONDS} s): the leader checks its connection
+ * still answers and runs the duty once a period is up, the others try the lock and skip; one that wins it runs the
+ * duty at once. Why probe faster than the period: a follower ticking at the period would find a lock freed just
+ * after its tick only a whole period later, on top of the time the leader's death took to free it; probing at a
+ * quarter takes a freed duty over within a quarter period. Why a session lock and not {@code pg_try_advisory_xact_lock} per run:
  * a transaction lock only keeps two runs from overlapping, so N replicas would run a duty up to N times a
  * period, taking turns; the session lock keeps it on one replica for as long as that one lives. When it
  * dies its connection goes, and with it the lock: at once after {@code kill -9} (the kernel closes the
  * socket; PostgreSQL ends the backend), within about 25 s for a host that vanished silently (the server-side
- * TCP keepalives set below), and the next tick of another replica, within one period, takes the duty over.
+ * TCP keepalives set below), and the next probe of another replica, within a quarter period, takes the duty over.
  * A leader whose connection breaks (a database restart) stops leading until it wins the lock again.
  * <ul>
  *   <li>{@code aami_duty_runs_total{duty}}: runs of each duty on this replica</li>
@@ -40,6 +43,8 @@ public final class Duties implements AutoCloseable {
     static final int LOCK_CLASS = 0x61616d69;
     private static final Logger LOG = LoggerFactory.getLogger(Duties.class);
     private static final int VALID_SECONDS = 2;
+    /** Probes of a long duty (hourly purges) need not be faster than this to take it over well within its period. */
+    static final int MAX_PROBE_SECONDS = 10;
 
     private final ConnectionFactory connect;
     private final ScheduledExecutorService scheduler;
@@ -72,16 +77,52 @@ public final class Duties implements AutoCloseable {
     public synchronized ScheduledFuture<?> schedule(String name, Duration initialDelay, Duration period, Runnable work) {
         runs.initLabelValues(name);
         leader.labelValues(name).set(0);
-        ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(() -> tick(name, work), initialDelay.toMillis(),
-                period.toMillis(), TimeUnit.MILLISECONDS);
+        Cadence cadence = new Cadence(period.toNanos());
+        ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(() -> tick(name, cadence, work),
+                initialDelay.toNanos(), probe(period).toNanos(), TimeUnit.NANOSECONDS);
         tasks.add(task);
         return task;
     }
 
-    private void tick(String name, Runnable work) {
-        if (lead(name)) {
+    /** How often a duty of {@code period} is probed: a quarter of it, at most {@value #MAX_PROBE_SECONDS} s, at least 1 ms. */
+    static Duration probe(Duration period) {
+        long quarter = Math.max(period.dividedBy(4).toNanos(), TimeUnit.MILLISECONDS.toNanos(1));
+        return Duration.ofNanos(Math.min(quarter, TimeUnit.SECONDS.toNanos(MAX_PROBE_SECONDS)));
+    }
+
+    private void tick(String name, Cadence cadence, Runnable work) {
+        if (!lead(name)) {
+            cadence.lost();
+        } else if (cadence.due(System.nanoTime())) {
             runs.labelValues(name).inc();
             work.run();
+        }
+    }
+
+    /**
+     * When a duty's leader runs it next: at once on winning the lock, then a period after each run. Touched only by
+     * the duty's own task, which never overlaps itself (fixed delay), so it needs no lock.
+     */
+    private static final class Cadence {
+        private final long periodNanos;
+        private long lastRun;
+        private boolean ran;
+
+        Cadence(long periodNanos) {
+            this.periodNanos = periodNanos;
+        }
+
+        boolean due(long now) {
+            if (ran && now - lastRun < periodNanos) {
+                return false;
+            }
+            ran = true;
+            lastRun = now;
+            return true;
+        }
+
+        void lost() {
+            ran = false;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aami.contract.ErrorCode;
 import io.aami.server.testing.Api;
+import io.aami.server.testing.FaultFigures;
 import io.aami.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -49,6 +51,7 @@ class JsonFuzzTest {
     private static long started;
     private static final Map<String, Map<Integer, AtomicInteger>> STATUSES = new ConcurrentHashMap<>();
     private static final Map<String, java.util.concurrent.atomic.AtomicLong> MILLIS = new ConcurrentHashMap<>();
+    private static final AtomicInteger STORED_BY_REFUSED = new AtomicInteger();
 
     /** One generated request: the route, its body, and maybe a bad id in place of the path's. */
     record Request(FuzzWorld.Target target, FuzzBodies.Body body, Optional<String> badId) {
@@ -97,6 +100,23 @@ class JsonFuzzTest {
         }
         server.close();
         server = null;
+        figures(total);
+    }
+
+    /** The scenario's figures line: what was sent, how it was answered, and refusals that stored anything (none). */
+    private static void figures(int total) {
+        long rejected = count(status -> status >= 400 && status < 500);
+        long failed = count(status -> status >= 500);
+        FaultFigures.record(String.format(java.util.Locale.ROOT, "RELIABILITY scenario=9-json-fuzz requests=%d accepted_2xx=%d"
+                        + " rejected_4xx=%d errors_5xx=%d refused_that_stored=%d", total, count(status -> status < 300), rejected,
+                failed, STORED_BY_REFUSED.get()));
+        assertThat(failed).as("5xx answers").isZero();
+        assertThat(STORED_BY_REFUSED.get()).as("refused requests that changed a table").isZero();
+    }
+
+    private static long count(IntPredicate status) {
+        return STATUSES.values().stream().flatMap(m -> m.entrySet().stream()).filter(e -> status.test(e.getKey()))
+                .mapToLong(e -> e.getValue().get()).sum();
     }
 
     @Provide
@@ -145,6 +165,9 @@ class JsonFuzzTest {
             if (t.countsFailures() || fewerRows(before, after, "login_failures")) {
                 // Refused logins count by design; and the table's spent entries are pruned in the background.
                 changed.remove("login_failures");
+            }
+            if (!changed.isEmpty()) {
+                STORED_BY_REFUSED.incrementAndGet();
             }
             assertThat(changed).as("stored by the refused %s → %s", request, reply).isEmpty();
         }

@@ -8,10 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,101 +20,110 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Slowloris against a real server while real agents keep heartbeating (each its own HTTP client and
- * credential): hundreds of connections, each from its own loopback address, dribbling a request's headers a
+ * Fault scenario 9 (README "Reliability"), slowloris against a real server while four agents keep posting results
+ * (each its own HTTP client, credential and stream epoch; {@link HonestAgent}), first without the attack for a
+ * baseline (after a warm-up), then under it: hundreds of connections, each from its own loopback address, dribbling a request's headers a
  * byte at a time (some on a fresh connection, some after a first request on a kept-alive one), others
  * dribbling a login body. The header deadline must close the first two kinds, the body deadline and the
- * unauthenticated in-flight limit hold the third, and the agents' heartbeat p99 stays bounded (printed).
+ * unauthenticated in-flight limit hold the third; the agents' p99 under attack stays within a multiple of their own
+ * p99 without it, and every result they were told is stored is in the database once (the figures line).
  */
 class SlowlorisTest {
     private static final String HEADERS = "GET /api/v1/groups HTTP/1.1\r\nHost: localhost\r\nUser-Agent: slowloris\r\nX-Pad: ";
     private static final String LOGIN = "POST /api/v1/login/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
             + "Content-Length: 100000\r\n\r\n{\"user\":\"x\",\"password\":\"";
+    /** The p99 under attack may be this many times the p99 without it ... */
+    private static final long BASELINE_FACTOR = 5;
+    /** ... or this many ms, whichever is more. */
+    private static final long FLOOR_MS = 500;
+    private static final Duration WARM_UP = Duration.ofSeconds(2);
 
-    /** 300 connections for 6 s: in verify. */
+    /** 300 connections for 6 s, after 3 s without them: in verify. */
     @Test
     @Tag("reliability")
-    void heartbeatsStayFastUnderHundredsOfSlowConnections() throws Exception {
-        run(300, Duration.ofSeconds(6), "2s");
+    void resultsStayFastUnderHundredsOfSlowConnections() throws Exception {
+        run("9-slowloris", 300, Duration.ofSeconds(3), Duration.ofSeconds(6));
     }
 
 
-    /** 1,500 connections for 60 s. */
+    /** 1,500 connections for 60 s, after 10 s without them. */
     @Test
     @Tag("reliability-long")
-    void heartbeatsStayFastUnderAMinuteOfSlowloris() throws Exception {
-        run(1_500, Duration.ofSeconds(60), "2s");
+    void resultsStayFastUnderAMinuteOfSlowloris() throws Exception {
+        run("9-slowloris-long", 1_500, Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
-    private static void run(int connections, Duration length, String headerDeadline) throws Exception {
-        try (TestServer server = TestServer.start(Map.of("AAMI_HTTP_HEADER_READ_TIMEOUT", headerDeadline, "AAMI_HTTP_BODY_READ_TIMEOUT", "4s",
+    private static void run(String scenario, int connections, Duration calm, Duration length) throws Exception {
+        try (TestServer server = TestServer.start(Map.of("AAMI_HTTP_HEADER_READ_TIMEOUT", "2s", "AAMI_HTTP_BODY_READ_TIMEOUT", "4s",
                 "AAMI_RATE_LIMITS_AGENT_PER_SECOND", "1000", "AAMI_RATE_LIMITS_AGENT_BURST", "1000"))) {
-            List<Fixtures.EnrolledAgent> agents = new ArrayList<>();
+            String check = Fixtures.createCheck(server.api(), Fixtures.check("loris", "true", 60, Map.of("global", true)));
+            List<HonestAgent> agents = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                agents.add(Fixtures.enroll(server.api(), "loris-agent-" + i, null));
+                agents.add(new HonestAgent(server.port(), Fixtures.enroll(server.api(), "loris-agent-" + i, null), check));
             }
+            phase(agents, WARM_UP); // the server's first requests are slow (classes loading, the JIT): no baseline
+            Latencies baseline = phase(agents, calm);
             Attack attack = new Attack(server.port(), connections);
             Thread attacker = new Thread(attack::run, "slowloris");
             attacker.start();
-            List<Long> millis = Collections.synchronizedList(new ArrayList<>());
-            AtomicInteger failed = new AtomicInteger();
+            Latencies attacked;
+            long stoppedAt;
             try {
                 attack.opened.await(60, java.util.concurrent.TimeUnit.SECONDS);
-                List<Thread> beaters = new ArrayList<>();
-                long until = System.nanoTime() + length.toNanos();
-                for (Fixtures.EnrolledAgent a : agents) {
-                    Thread t = new Thread(() -> heartbeat(server.port(), a, until, millis, failed), "agent-" + a.id());
-                    t.start();
-                    beaters.add(t);
-                }
-                for (Thread t : beaters) {
-                    t.join();
-                }
+                attacked = phase(agents, length);
             } finally {
                 attack.stop.set(true);
+                stoppedAt = System.nanoTime();
                 attacker.join(60_000);
             }
-            List<Long> sorted = new ArrayList<>(millis);
-            Collections.sort(sorted);
-            long p50 = sorted.get(sorted.size() / 2);
-            long p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
-            System.out.printf("slowloris: %d slow connections (peak open %d, %d closed by the server) for %d s; %d heartbeats, "
-                            + "p50 %d ms, p99 %d ms, max %d ms, %d failed%n", connections, attack.peakOpen.get(), attack.closedByServer.get(),
-                    length.toSeconds(), sorted.size(), p50, p99, sorted.get(sorted.size() - 1), failed.get());
-            assertThat(failed.get()).as("heartbeats not answered 200").isZero();
+            for (HonestAgent a : agents) { // the attack's end: each agent's next result stored
+                a.post(new ArrayList<>());
+            }
+            Duration recovery = Duration.ofNanos(System.nanoTime() - stoppedAt);
+            long bound = Math.max(BASELINE_FACTOR * baseline.p99(), FLOOR_MS);
+            System.out.printf("slowloris: %d slow connections (peak open %d, %d closed by the server) for %d s; results without"
+                            + " them %s, under them %s (bound %d ms)%n", connections, attack.peakOpen.get(),
+                    attack.closedByServer.get(), length.toSeconds(), baseline, attacked, bound);
+            HonestAgent.figures(scenario, agents, server.database(), recovery).report();
+            assertThat(agents.stream().mapToInt(a -> a.failed.get()).sum()).as("results not answered 200 with their ack").isZero();
             assertThat(attack.peakOpen.get()).as("slow connections open at once").isGreaterThan(connections / 2);
             assertThat(attack.closedByServer.get()).as("slow connections the deadlines closed").isPositive();
-            // Generous: the machine running the tests is shared; without the deadlines heartbeats time out (10 s).
-            assertThat(p99).as("heartbeat p99 in ms under slowloris").isLessThan(3_000);
+            // Without the deadlines the agents' requests time out (10 s); the floor keeps a 20 ms baseline from making
+            // a shared machine's scheduling noise a failure, the cap holds whatever the baseline was.
+            assertThat(attacked.p99()).as("p99 in ms under slowloris against %d x the p99 without it", BASELINE_FACTOR)
+                    .isLessThanOrEqualTo(bound).isLessThan(3_000);
             assertThat(attack.stuckPastDeadline()).as("slow connections kept open well past every deadline").isZero();
         }
     }
 
-    private static void heartbeat(int port, Fixtures.EnrolledAgent a, long until, List<Long> millis, AtomicInteger failed) {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/agents/" + a.id() + "/heartbeat"))
-                .header("Authorization", "Bearer " + a.token()).header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"agent_version\":\"1.0.0\",\"uptime_seconds\":1}")).build();
-        while (System.nanoTime() < until) {
-            long t0 = System.nanoTime();
-            try {
-                HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    failed.incrementAndGet();
-                }
-            } catch (IOException e) {
-                failed.incrementAndGet();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            millis.add((System.nanoTime() - t0) / 1_000_000);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    /** The agents' traffic for {@code length}, every answer's latency. */
+    private static Latencies phase(List<HonestAgent> agents, Duration length) throws InterruptedException {
+        List<Long> millis = Collections.synchronizedList(new ArrayList<>());
+        long until = System.nanoTime() + length.toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (HonestAgent a : agents) {
+            threads.add(a.start(until, millis));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return new Latencies(millis);
+    }
+
+    /** A phase's answer latencies in ms, sorted. */
+    private record Latencies(List<Long> sorted) {
+        Latencies(List<Long> sorted) {
+            this.sorted = sorted.stream().sorted().toList();
+        }
+
+        long p99() {
+            return sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%d answers, p50 %d ms, p99 %d ms, max %d ms", sorted.size(),
+                    sorted.get(sorted.size() / 2), p99(), sorted.get(sorted.size() - 1));
         }
     }
 

@@ -23,16 +23,24 @@ public record FaultFigures(String scenario, long produced, long stored, long dup
      * and asserts lost = 0 and duplicated = 0.
      */
     public FaultFigures report() {
-        System.out.println(line());
-        try { // all scenarios of a module's run in one file, beside the surefire reports
-            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "reliability-figures.txt"), line() + "\n",
+        record(line());
+        assertThat(duplicated).as("duplicated results: " + line()).isZero();
+        assertThat(lost).as("lost results: " + line()).isZero();
+        return this;
+    }
+
+    /**
+     * Prints a figures line and appends it to {@code target/reliability-figures.txt}: all scenarios of a module's run
+     * in one file, beside the surefire reports (also for a scenario whose figures are not results, as the fuzzer's).
+     */
+    public static void record(String line) {
+        System.out.println(line);
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "reliability-figures.txt"), line + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (java.io.IOException e) {
             System.out.println("(figures not appended to target/reliability-figures.txt: " + e + ")");
         }
-        assertThat(duplicated).as("duplicated results: " + line()).isZero();
-        assertThat(lost).as("lost results: " + line()).isZero();
-        return this;
     }
 
     public String line() {
