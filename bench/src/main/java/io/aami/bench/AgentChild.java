@@ -28,7 +28,7 @@ final class AgentChild implements AutoCloseable {
     }
 
     static AgentChild start(Path jar, URI server, String token, String containment, List<String> javaOptions,
-                            java.time.Duration flushInterval) throws IOException {
+                            java.time.Duration flushInterval, String runHelper) throws IOException {
         Path dir = "root".equals(System.getProperty("user.name"))
                 ? Files.createTempDirectory(Path.of("/var/lib"), "aami-bench-agent-") : Files.createTempDirectory("aami-bench-agent-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -53,6 +53,7 @@ final class AgentChild implements AutoCloseable {
         env.put("AAMI_API_LISTEN", "off");
         env.put("AAMI_CHECKS_RUN_AS", "nobody");
         env.put("AAMI_CHECKS_CONTAINMENT", containment);
+        env.put("AAMI_CHECKS_RUN_HELPER", runHelper);
         env.put("AAMI_CHECKS_FLUSH_INTERVAL", flushInterval.toMillis() + "ms");
         env.put("AAMI_POLICY_WAIT", "5s");
         env.put("AAMI_LOGGING_FORMAT", "text");
@@ -77,11 +78,11 @@ final class AgentChild implements AutoCloseable {
         }
     }
 
-    /** The agent's log lines holding {@code text}. */
-    List<String> logLines(String text) {
+    /** The agent's log lines holding any of {@code texts}. */
+    List<String> logLines(String... texts) {
         try {
             return Files.readAllLines(dir.resolve("agent.log"), StandardCharsets.UTF_8).stream()
-                    .filter(line -> line.contains(text)).toList();
+                    .filter(line -> java.util.Arrays.stream(texts).anyMatch(line::contains)).toList();
         } catch (IOException e) {
             return List.of();
         }

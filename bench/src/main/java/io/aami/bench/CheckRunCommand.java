@@ -67,9 +67,9 @@ final class CheckRunCommand {
             double agentMs;
             double childrenMs;
             try (AgentChild agent = AgentChild.start(o.agentJar(), server.base(), token, o.containment(), o.javaOptions(),
-                    o.flushInterval())) {
+                    o.flushInterval(), o.runHelper())) {
                 awaitFirstResult(server.database(), agent);
-                agent.logLines("check containment").forEach(line -> out.println("agent: " + line.strip()));
+                agent.logLines("check containment", "check runs start through").forEach(line -> out.println("agent: " + line.strip()));
                 TimeUnit.NANOSECONDS.sleep(o.warmup().toNanos());
                 OffsetDateTime from = OffsetDateTime.now(ZoneOffset.UTC);
                 ProcessStats before = ProcessStats.of(agent.pid());
@@ -89,8 +89,8 @@ final class CheckRunCommand {
 
     private void report(Outcome r) {
         Window w = r.window();
-        out.printf(Locale.ROOT, "%d checks every 1 s, containment %s, window %s: %d runs, %d succeeded%n", o.checks(),
-                o.containment(), o.duration(), w.runs(), w.succeeded());
+        out.printf(Locale.ROOT, "%d checks every 1 s, containment %s, run helper %s, window %s: %d runs, %d succeeded%n",
+                o.checks(), o.containment(), o.runHelper(), o.duration(), w.runs(), w.succeeded());
         out.printf(Locale.ROOT, "aami agent CPU per check run: %.2f ms (agent process %.2f ms + helpers and script %.2f ms)%n",
                 r.agentMsPerRun(), r.agentMsPerRun() - r.childrenMsPerRun(), r.childrenMsPerRun());
         out.printf(Locale.ROOT, "peer sh -c true from a plain Java loop: %.2f ms per run (%d runs)%n", r.floorMsPerRun(),

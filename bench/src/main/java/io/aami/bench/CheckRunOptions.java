@@ -12,16 +12,18 @@ import java.util.Set;
 /**
  * The options of {@code checkrun}, each refusal naming the option. The server is always embedded
  * ({@code --embedded} is accepted for symmetry with {@code fleet}); {@code javaOptions} go to the agent's JVM.
+ * {@code runHelper} is the agent's {@code checks.run_helper}: by default the {@code aami-run} the agent
+ * module built beside the jar ({@code target/native/aami-run}), {@code off} where there is none.
  */
 record CheckRunOptions(Path agentJar, int checks, Duration warmup, Duration duration, String containment, int peerRuns,
-                       List<String> javaOptions, Duration flushInterval) {
+                       List<String> javaOptions, Duration flushInterval, String runHelper) {
     /** The agent's own {@code checks.flush_interval}: results are delivered in batches this often. */
     static final Duration AGENT_FLUSH_INTERVAL = Duration.ofSeconds(5);
     static final int MAX_CHECKS = 1000;
     static final String USAGE = """
             usage: aami-bench checkrun --agent-jar agent/target/aami-agent.jar [--embedded] [--checks 20]
                      [--warmup 5s] [--duration 30s] [--containment auto|cgroup|rlimit] [--peer-runs 500]
-                     [--java-option -Dname=value]... [--flush-interval 5s]""";
+                     [--java-option -Dname=value]... [--flush-interval 5s] [--run-helper PATH|off]""";
 
     static CheckRunOptions parse(List<String> args) throws UsageException {
         Path jar = null;
@@ -32,6 +34,7 @@ record CheckRunOptions(Path agentJar, int checks, Duration warmup, Duration dura
         int peerRuns = 500;
         List<String> javaOptions = new ArrayList<>();
         Duration flush = AGENT_FLUSH_INTERVAL;
+        String runHelper = null;
         for (int i = 0; i < args.size(); i++) {
             String opt = args.get(i);
             if (opt.equals("--embedded")) {
@@ -47,6 +50,7 @@ record CheckRunOptions(Path agentJar, int checks, Duration warmup, Duration dura
                 case "--peer-runs" -> peerRuns = count(opt, v, 1_000_000);
                 case "--java-option" -> javaOptions.add(javaOption(opt, v));
                 case "--flush-interval" -> flush = duration(opt, v, true);
+                case "--run-helper" -> runHelper = runHelper(opt, v);
                 default -> throw new UsageException("unknown option '" + opt + "'");
             }
         }
@@ -56,7 +60,19 @@ record CheckRunOptions(Path agentJar, int checks, Duration warmup, Duration dura
         if (!Files.isRegularFile(jar)) {
             throw new UsageException("--agent-jar " + jar + " is not a file");
         }
-        return new CheckRunOptions(jar, checks, warmup, duration, containment, peerRuns, List.copyOf(javaOptions), flush);
+        if (runHelper == null) {
+            Path beside = jar.toAbsolutePath().normalize().resolveSibling("native").resolve("aami-run");
+            runHelper = Files.isExecutable(beside) ? beside.toString() : "off";
+        }
+        return new CheckRunOptions(jar, checks, warmup, duration, containment, peerRuns, List.copyOf(javaOptions), flush,
+                runHelper);
+    }
+
+    private static String runHelper(String opt, String v) throws UsageException {
+        if (!v.equals("off") && !(v.startsWith("/") && Files.isExecutable(Path.of(v)))) {
+            throw new UsageException(opt + " must be off or the absolute path of an executable aami-run, got '" + v + "'");
+        }
+        return v;
     }
 
     private static String value(List<String> args, int i, String opt) throws UsageException {

@@ -37,6 +37,11 @@ class CheckRunSmokeTest {
                 .containsPattern("peer sh -c true from a plain Java loop: [0-9.]+ ms per run")
                 .containsPattern("ratio aami/peer: [0-9.]+").contains("goal (<= 2.0 ms per check run): ")
                 .contains("correctness: OK");
+        // The agent module's aami-run, when it was built, starts the runs: the agent says so in its log.
+        java.nio.file.Path helper = AGENT_JAR.toAbsolutePath().normalize().resolveSibling("native").resolve("aami-run");
+        if (java.nio.file.Files.isExecutable(helper)) {
+            assertThat(report).contains("run helper " + helper + ",").contains("check runs start through " + helper);
+        }
     }
 
     @Test
@@ -44,7 +49,8 @@ class CheckRunSmokeTest {
         for (List<String> args : List.of(List.of("--checks", "0", "--agent-jar", AGENT_JAR.toString()), List.of("--checks", "3"),
                 List.of("--agent-jar", AGENT_JAR.toString(), "--containment", "none"),
                 List.of("--agent-jar", AGENT_JAR.toString(), "--duration", "0s"),
-                List.of("--agent-jar", AGENT_JAR.toString(), "--java-option", "Xmx1g"))) {
+                List.of("--agent-jar", AGENT_JAR.toString(), "--java-option", "Xmx1g"),
+                List.of("--agent-jar", AGENT_JAR.toString(), "--run-helper", "aami-run"))) {
             String flag = args.stream().filter(a -> a.startsWith("--") && !a.equals("--agent-jar")).findFirst().orElse("--agent-jar");
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             String[] argv = java.util.stream.Stream.concat(java.util.stream.Stream.of("checkrun"), args.stream()).toArray(String[]::new);

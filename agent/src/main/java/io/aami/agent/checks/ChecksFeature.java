@@ -14,7 +14,7 @@ public final class ChecksFeature {
 
     public static void install(AgentContext ctx, ExecutionSink sink) {
         AgentConfig.Checks cfg = ctx.cfg().checks();
-        Sandbox sandbox = Sandbox.create(cfg.runAs(), ScriptLimits.DEFAULTS, cfg.containment());
+        Sandbox sandbox = Sandbox.create(cfg.runAs(), ScriptLimits.DEFAULTS, cfg.containment(), cfg.runHelper());
         LocalScriptPolicy localPolicy = new LocalScriptPolicy(cfg.remoteScripts(), cfg.allowedInterpreters(),
                 cfg.allowedScriptSha256(), cfg.allowedExecutionSha256());
         // Registered first, so closed after the scheduler, which closes it too (a failed start still closes it).

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *       before it, root's helpers, runs with the fixed {@link SystemTools#HELPER_ENV}, so nothing the
  *       server sends (such as {@code LD_PRELOAD}) reaches a process running as root.</li>
  * </ul>
+ * Where {@code aami-run} is installed ({@link RunHelper}), it does all of this in one exec instead:
+ * {@code aami-run [--cgroup FILE]… --cpu --as --nofile [--nproc] [--uid --gid --groups] --env NAME=VALUE… --
+ * interpreter script args…}, so nothing but it and the interpreter is exec'd.
  * The script's environment and arguments are on the command line, readable by local users in the
  * process list while the run starts: they are not for secrets. Build one with {@link #create} at startup.
  */
@@ -51,6 +54,8 @@ public final class Sandbox {
     private final ScriptLimits limits;
     private final SystemTools tools;
     private final Containment containment;
+    /** The one-exec helper, or null to start runs through the util-linux and coreutils chain. */
+    private final RunHelper helper;
 
     Sandbox(RunAsUser runAs, ScriptLimits limits, SystemTools tools) {
         this(runAs, limits, tools, Containment.RLIMIT);
@@ -61,6 +66,12 @@ public final class Sandbox {
     }
 
     Sandbox(RunAsUser runAs, ScriptLimits limits, SystemTools tools, Containment containment, boolean shellLimits) {
+        this(runAs, limits, tools, containment, shellLimits, null);
+    }
+
+    Sandbox(RunAsUser runAs, ScriptLimits limits, SystemTools tools, Containment containment, boolean shellLimits,
+            RunHelper helper) {
+        this.helper = helper;
         this.shellLimits = shellLimits && containment.usesCgroups();
         this.runAs = runAs;
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -71,18 +82,23 @@ public final class Sandbox {
     /**
      * Checks the host can sandbox scripts and resolves {@code runAs} when the agent is root.
      * {@code containmentMode} is {@code checks.containment}: {@code auto} (a cgroup per run where the
-     * host offers one, else rlimits), {@code cgroup} (required) or {@code rlimit}.
+     * host offers one, else rlimits), {@code cgroup} (required) or {@code rlimit}; {@code runHelper} is
+     * {@code checks.run_helper} (null: never), see {@link RunHelper#find}.
      *
      * @throws IllegalArgumentException for a malformed user name
      * @throws IllegalStateException    when the user does not exist or is root, or prlimit (always) or
      *                                  setpriv (when root) is not installed, or for {@code cgroup} when
      *                                  no usable cgroup exists
      */
-    public static Sandbox create(String runAs, ScriptLimits limits, String containmentMode) {
+    public static Sandbox create(String runAs, ScriptLimits limits, String containmentMode, Path runHelper) {
         long uid = ProcessUid.effective();
-        Sandbox sandbox = create(runAs, limits, SystemTools.detect(), uid);
+        RunHelper helper = RunHelper.find(runHelper, uid);
+        Sandbox sandbox = create(runAs, limits, SystemTools.detect(), uid, helper != null);
         Containment containment = ContainmentChoice.choose(containmentMode, limits, uid == 0,
                 CgroupDetector::ofThisProcess);
+        if (helper != null) {
+            return new Sandbox(sandbox.runAs, limits, sandbox.tools, containment, false, helper);
+        }
         if (containment.usesCgroups() && sandbox.tools.sh() == null) {
             throw new IllegalStateException("no /bin/sh to put check runs into their cgroups");
         }
@@ -91,8 +107,16 @@ public final class Sandbox {
     }
 
     static Sandbox create(String runAs, ScriptLimits limits, SystemTools tools, long effectiveUid) {
+        return create(runAs, limits, tools, effectiveUid, false);
+    }
+
+    /** {@code withHelper}: runs start through {@link RunHelper}, so none of the chain's tools is needed. */
+    static Sandbox create(String runAs, ScriptLimits limits, SystemTools tools, long effectiveUid, boolean withHelper) {
         RunAsUser.requireValidName(runAs);
         Objects.requireNonNull(limits, "limits");
+        if (withHelper) {
+            return new Sandbox(effectiveUid == 0 ? resolve(runAs, tools, limits) : null, limits, tools);
+        }
         if (tools.prlimit() == null) {
             throw new IllegalStateException("util-linux prlimit is required to limit check scripts; install util-linux");
         }
@@ -112,9 +136,14 @@ public final class Sandbox {
             throw new IllegalStateException("the agent runs as root and util-linux setpriv, needed to run check"
                     + " scripts as '" + runAs + "', is not installed");
         }
+        return new Sandbox(resolve(runAs, tools, limits), limits, tools);
+    }
+
+    private static RunAsUser resolve(String runAs, SystemTools tools, ScriptLimits limits) {
         RunAsUser user = RunAsUser.resolve(runAs, tools.id());
-        LOG.info("check scripts run as {} (uid {}, gid {}) with {}", user.name(), user.uid(), user.gid(), limits);
-        return new Sandbox(user, limits, tools);
+        LOG.info("check scripts run as {} (uid {}, gid {}, groups {}) with {}", user.name(), user.uid(), user.gid(),
+                user.groups(), limits);
+        return user;
     }
 
     /**
@@ -125,6 +154,12 @@ public final class Sandbox {
      */
     List<String> command(RunCgroup cgroup, int timeoutSeconds, Path interpreter, Path script, List<String> args,
                          Map<String, String> env) {
+        if (helper != null) {
+            List<String> program = new ArrayList<>(List.of(interpreter.toString(), script.toString()));
+            program.addAll(args);
+            return helper.command(cgroup == null ? List.of() : cgroup.joinFiles(), limits, timeoutSeconds, runAs, env,
+                    program);
+        }
         List<String> cmd = new ArrayList<>();
         if (tools.setsid() != null) {
             cmd.add(tools.setsid().toString());
@@ -186,7 +221,7 @@ public final class Sandbox {
     }
 
     /** After {@code env -i --} every NAME=VALUE argument is an assignment, so only the name needs care. */
-    private static String assignment(String name, String value) {
+    static String assignment(String name, String value) {
         if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("environment variable name '" + name + "' cannot be passed on");
         }
@@ -200,7 +235,7 @@ public final class Sandbox {
 
     /** True when each script leads its own process group, whose id is the pid the agent started. */
     boolean ownProcessGroup() {
-        return tools.setsid() != null;
+        return helper != null || tools.setsid() != null;
     }
 
     /** kill(1), to signal a whole process group at once; null when not installed. */
@@ -211,6 +246,7 @@ public final class Sandbox {
     @Override
     public String toString() {
         return (runAs == null ? "Sandbox[agent's own user, " : "Sandbox[" + runAs.name() + " uid " + runAs.uid() + ", ")
-                + containment.mode() + (shellLimits ? " (limits by sh)" : "") + ", " + limits + "]";
+                + containment.mode() + (helper != null ? " (by " + helper.path() + ")" : shellLimits ? " (limits by sh)" : "")
+                + ", " + limits + "]";
     }
 }

@@ -60,12 +60,14 @@ public record AgentConfig(Server server, Agent agent, Heartbeat heartbeat, Check
      * (its execution digest in {@code allowedExecutionSha256}, or no args, no env and its script's
      * SHA-256 in {@code allowedScriptSha256}) — or both lists are empty and {@code remoteScripts} is true.
      * {@code containment}: {@code auto} (a cgroup per run where the host offers one, else rlimits),
-     * {@code cgroup} (no usable cgroup is a startup error) or {@code rlimit}.
+     * {@code cgroup} (no usable cgroup is a startup error) or {@code rlimit}. {@code runHelper}: the
+     * one-exec sandbox helper {@code aami-run}, null when runs are never to use it.
      */
     public record Checks(Duration defaultTimeout, int maxConcurrent, int resultBufferSize, Duration flushInterval,
                          int outputMaxBytes, String runAs, java.util.List<String> allowedInterpreters,
                          java.util.List<String> allowedScriptSha256, java.util.List<String> allowedExecutionSha256,
-                         boolean remoteScripts, java.nio.file.Path workDir, String containment) {
+                         boolean remoteScripts, java.nio.file.Path workDir, String containment,
+                         java.nio.file.Path runHelper) {
         /** Whether any check is locally allow-listed (else, with remote scripts off, none runs). */
         public boolean hasAllowList() {
             return !allowedScriptSha256.isEmpty() || !allowedExecutionSha256.isEmpty();

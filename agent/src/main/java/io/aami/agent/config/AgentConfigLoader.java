@@ -71,7 +71,8 @@ public final class AgentConfigLoader {
                         t.bool("checks.remote_scripts", true),
                         // Where scripts and their working dirs live: the run-as user must be able to enter it.
                         Path.of(t.string("checks.work_dir", defaultWorkDir(stateDir).toString())).toAbsolutePath().normalize(),
-                        t.choice("checks.containment", "auto", "auto", "cgroup", "rlimit")),
+                        t.choice("checks.containment", "auto", "auto", "cgroup", "rlimit"),
+                        runHelper(t)),
                 new AgentConfig.Spool(
                         t.byteSize("spool.max_bytes", 64L * 1024 * 1024),
                         t.byteSize("spool.segment_bytes", 1024L * 1024),
@@ -199,6 +200,22 @@ public final class AgentConfigLoader {
      */
     private static int outputMaxBytes(ConfigTree t) {
         return (int) Math.min(t.byteSize("checks.output_max_bytes", 4096), Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@code checks.run_helper}: an absolute path, or {@code off} for never (an empty {@code AAMI_*}
+     * variable means unset); by default the packages' path, which the sandbox uses only when it is
+     * installed there.
+     */
+    private static Path runHelper(ConfigTree t) {
+        String v = t.string("checks.run_helper", "/usr/libexec/aami/aami-run");
+        if (v.equals("off")) {
+            return null;
+        }
+        if (!v.startsWith("/") || v.indexOf('\0') >= 0) {
+            throw t.invalid("checks.run_helper", "must be an absolute path or off, got '" + v + "'");
+        }
+        return Path.of(v).normalize();
     }
 
     /**

@@ -75,7 +75,7 @@ class CgroupContainmentTest {
     }
 
     private ScriptExecutor executor(String mode) {
-        return ScriptExecutorBuilder.in(stateDir).containment(mode).build();
+        return builder().containment(mode).build();
     }
 
     private Path workDir(CheckSpec spec) {
@@ -222,5 +222,10 @@ class CgroupContainmentTest {
             Thread.sleep(50);
         }
         return false;
+    }
+
+    /** The executor's builder: the util-linux chain here, {@code aami-run} in the subclass that runs these tests again. */
+    ScriptExecutorBuilder builder() {
+        return ScriptExecutorBuilder.in(stateDir);
     }
 }

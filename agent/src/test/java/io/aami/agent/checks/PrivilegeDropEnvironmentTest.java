@@ -38,25 +38,36 @@ class PrivilegeDropEnvironmentTest {
     @Test
     void aPreloadedLibraryNeverLoadsIntoARootProcessWithOrWithoutACgroup() throws Exception {
         for (String mode : List.of("auto", "rlimit")) {
-            Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS, mode);
-            ProcessRun run = new ProcessRun(new ProcessGroupKiller(sandbox.killTool()), sandbox.ownProcessGroup(), 4096);
-            try (RunCgroup cgroup = sandbox.newRun()) {
-                List<String> command = sandbox.command(cgroup, 10, Path.of("/bin/sh"), writeScript(), List.of(),
-                        Map.of("LD_PRELOAD", library.toString(), "PATH", ScriptExecutor.PATH));
+            assertItLoadsIntoTheScriptOnly(Sandbox.create("nobody", ScriptLimits.DEFAULTS, mode, null), mode);
+        }
+    }
 
-                ProcessRun.Outcome outcome = run.run(command, cgroup, dir, Duration.ofSeconds(10));
+    @Test
+    void norIntoAamiRunWhichRunsAsRootUntilTheSwitch() throws Exception {
+        Path helper = RunHelpers.built();
+        for (String mode : List.of("auto", "rlimit")) {
+            assertItLoadsIntoTheScriptOnly(Sandbox.create("nobody", ScriptLimits.DEFAULTS, mode, helper), mode + " by aami-run");
+        }
+    }
 
-                assertThat(outcome.output()).as(mode).isEqualTo("ran\n");
-            }
-            List<String> marked;
-            try (Stream<Path> files = Files.list(marks)) {
-                marked = files.map(p -> p.getFileName().toString()).toList();
-            }
-            assertThat(marked).as("%s: the object loaded, into the script only", mode).isNotEmpty()
-                    .allMatch(name -> name.equals("loaded.65534"));
-            for (String name : marked) {
-                Files.delete(marks.resolve(name));
-            }
+    private void assertItLoadsIntoTheScriptOnly(Sandbox sandbox, String mode) throws Exception {
+        ProcessRun run = new ProcessRun(new ProcessGroupKiller(sandbox.killTool()), sandbox.ownProcessGroup(), 4096);
+        try (RunCgroup cgroup = sandbox.newRun()) {
+            List<String> command = sandbox.command(cgroup, 10, Path.of("/bin/sh"), writeScript(), List.of(),
+                    Map.of("LD_PRELOAD", library.toString(), "PATH", ScriptExecutor.PATH));
+
+            ProcessRun.Outcome outcome = run.run(command, cgroup, dir, Duration.ofSeconds(10));
+
+            assertThat(outcome.output()).as(mode).isEqualTo("ran\n");
+        }
+        List<String> marked;
+        try (Stream<Path> files = Files.list(marks)) {
+            marked = files.map(p -> p.getFileName().toString()).toList();
+        }
+        assertThat(marked).as("%s: the object loaded, into the script only", mode).isNotEmpty()
+                .allMatch(name -> name.equals("loaded.65534"));
+        for (String name : marked) {
+            Files.delete(marks.resolve(name));
         }
     }
 

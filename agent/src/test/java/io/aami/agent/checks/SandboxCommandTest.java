@@ -28,6 +28,31 @@ class SandboxCommandTest {
     }
 
     @Test
+    void throughAamiRunTheWholeSandboxIsItsArgumentsAndTheEnvironmentComesLast() {
+        Sandbox sandbox = new Sandbox(new RunAsUser("aami", 990, 991, List.of(991L, 4L)), ScriptLimits.DEFAULTS, TOOLS,
+                Containment.RLIMIT, false, new RunHelper(Path.of("/usr/libexec/aami/aami-run")));
+
+        assertThat(sandbox.command(null, 5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of("-x", "y"),
+                Map.of("LD_PRELOAD", "/tmp/evil.so")))
+                .containsExactly("/usr/libexec/aami/aami-run", "--cpu", "6", "--as", "1073741824", "--nofile", "256",
+                        "--nproc", "64", "--uid", "990", "--gid", "991", "--groups", "991,4",
+                        "--env", "LD_PRELOAD=/tmp/evil.so", "--", "/usr/bin/sh", "/s/abc.sh", "-x", "y");
+        assertThat(sandbox.ownProcessGroup()).isTrue();
+        assertThatThrownBy(() -> sandbox.command(null, 5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of(),
+                Map.of("A=B", "c"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void throughAamiRunAsAnOrdinaryUserThereIsNoSwitchAndNoProcessLimit() {
+        Sandbox sandbox = new Sandbox(null, ScriptLimits.DEFAULTS, TOOLS, Containment.RLIMIT, false,
+                new RunHelper(Path.of("/h")));
+
+        assertThat(sandbox.command(null, 5, Path.of("/usr/bin/sh"), Path.of("/s/abc.sh"), List.of(), Map.of("A", "b")))
+                .containsExactly("/h", "--cpu", "6", "--as", "1073741824", "--nofile", "256", "--env", "A=b", "--",
+                        "/usr/bin/sh", "/s/abc.sh");
+    }
+
+    @Test
     void asAnOrdinaryUserScriptsRunAsThatUserWithoutTheProcessLimit() {
         // The run-as user is neither resolved nor required: nothing to switch to without root.
         Sandbox sandbox = Sandbox.create("no-such-user-anywhere", ScriptLimits.DEFAULTS, TOOLS, 1000);

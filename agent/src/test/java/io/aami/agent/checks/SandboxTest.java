@@ -34,7 +34,7 @@ class SandboxTest {
     @BeforeEach
     void setUp() {
         assumeTrue(Fixtures.isRoot(), "the sandbox tests need root, as the agent runs in production");
-        executor = ScriptExecutorBuilder.in(stateDir).build();
+        executor = builder().build();
     }
 
     @Test
@@ -46,7 +46,7 @@ class SandboxTest {
     @Test
     void resourceLimitsAreApplied() throws Exception {
         // Without cgroups: the per-user process limit is the only one there is.
-        ScriptExecutor rlimit = ScriptExecutorBuilder.in(stateDir).containment("rlimit").build();
+        ScriptExecutor rlimit = builder().containment("rlimit").build();
         CheckSpec spec = spec(UUID.randomUUID(), "bash", "ulimit -n; ulimit -u; ulimit -v; ulimit -t", List.of(),
                 Map.of(), 60, 5);
         CheckExecution e = rlimit.execute(spec);
@@ -109,7 +109,7 @@ class SandboxTest {
     void withoutSetsidTheTreeIsStillKilledAtTheTimeout() throws Exception {
         Sandbox sandbox = new Sandbox(RunAsUser.resolve("nobody", SystemTools.detect().id()), ScriptLimits.DEFAULTS,
                 SystemTools.detect().withoutSetsid());
-        ScriptExecutor plain = ScriptExecutorBuilder.in(stateDir).sandbox(sandbox).build();
+        ScriptExecutor plain = builder().sandbox(sandbox).build();
         CheckSpec spec = spec(UUID.randomUUID(), "sh", "sleep 300 & echo $! > bg.pid; sleep 300", List.of(),
                 Map.of(), 60, 1);
 
@@ -123,16 +123,16 @@ class SandboxTest {
 
     @Test
     void aMissingRunAsUserIsAClearStartupError() {
-        assertThatThrownBy(() -> Sandbox.create("aami-no-such-user", ScriptLimits.DEFAULTS, "auto"))
+        assertThatThrownBy(() -> Sandbox.create("aami-no-such-user", ScriptLimits.DEFAULTS, "auto", null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("run_as user 'aami-no-such-user' does not exist");
     }
 
     @Test
     void rootAndMalformedNamesAreRefusedAsRunAsUser() {
-        assertThatThrownBy(() -> Sandbox.create("root", ScriptLimits.DEFAULTS, "auto"))
+        assertThatThrownBy(() -> Sandbox.create("root", ScriptLimits.DEFAULTS, "auto", null))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("uid 0");
-        assertThatThrownBy(() -> Sandbox.create("-rf", ScriptLimits.DEFAULTS, "auto"))
+        assertThatThrownBy(() -> Sandbox.create("-rf", ScriptLimits.DEFAULTS, "auto", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run_as");
     }
 
@@ -142,7 +142,7 @@ class SandboxTest {
         Path foreign = Files.createDirectory(stateDir.resolve("foreign"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setAttribute(foreign, "unix:gid", 1);
-        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS, "auto");
+        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS, "auto", null);
         assertThatThrownBy(() -> ScriptExecutorBuilder.in(foreign).sandbox(sandbox).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("group (1)");
         assertThat(Files.getAttribute(foreign, "unix:gid")).isEqualTo(1);
@@ -152,9 +152,14 @@ class SandboxTest {
     void aStateDirBehindAnUnenterableDirectoryIsAClearStartupError() throws Exception {
         Path locked = Files.createDirectory(stateDir.resolve("locked"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS, "auto");
+        Sandbox sandbox = Sandbox.create("nobody", ScriptLimits.DEFAULTS, "auto", null);
         assertThatThrownBy(() -> ScriptExecutorBuilder.in(locked.resolve("state")).sandbox(sandbox).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot enter " + locked.toAbsolutePath());
+    }
+
+    /** The executor's builder: the util-linux chain here, {@code aami-run} in the subclass that runs these tests again. */
+    ScriptExecutorBuilder builder() {
+        return ScriptExecutorBuilder.in(stateDir);
     }
 }

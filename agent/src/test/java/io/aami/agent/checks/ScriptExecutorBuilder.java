@@ -20,6 +20,7 @@ final class ScriptExecutorBuilder {
     private final Path workDir;
     private Sandbox sandbox;
     private String containment = "auto";
+    private Path runHelper;
     private Clock clock = Clock.systemUTC();
     private List<Path> interpreterDirs = ScriptExecutor.INTERPRETER_DIRS;
     private LocalScriptPolicy localPolicy = PERMISSIVE;
@@ -45,6 +46,12 @@ final class ScriptExecutorBuilder {
         return this;
     }
 
+    /** {@code checks.run_helper} of the sandbox created for {@code nobody}: none (the chain) unless set. */
+    ScriptExecutorBuilder runHelper(Path helper) {
+        this.runHelper = helper;
+        return this;
+    }
+
     ScriptExecutorBuilder clock(Clock clock) {
         this.clock = clock;
         return this;
@@ -61,7 +68,7 @@ final class ScriptExecutorBuilder {
     }
 
     ScriptExecutor build() {
-        Sandbox s = sandbox != null ? sandbox : Sandbox.create("nobody", ScriptLimits.DEFAULTS, containment);
+        Sandbox s = sandbox != null ? sandbox : Sandbox.create("nobody", ScriptLimits.DEFAULTS, containment, runHelper);
         return new ScriptExecutor(workDir, s, OUTPUT_MAX_BYTES, clock, interpreterDirs, localPolicy);
     }
 }

@@ -88,6 +88,7 @@ class AgentConfigValidationTest {
             "AAMI_CHECKS_RUN_AS=a-very-long-user-name-of-33-chars | checks.run_as | is not a user name",
             "AAMI_CHECKS_REMOTE_SCRIPTS=maybe             | checks.remote_scripts | 'maybe' is not one of on, off, true, false",
             "AAMI_CHECKS_CONTAINMENT=none                 | checks.containment | 'none' is not one of auto, cgroup, rlimit",
+            "AAMI_CHECKS_RUN_HELPER=aami-run              | checks.run_helper | must be an absolute path or off",
             // spool
             "AAMI_CHECKS_OUTPUT_MAX_BYTES=4096;AAMI_SPOOL_SEGMENT_BYTES=20479 | spool.segment_bytes | must exceed checks.output_max_bytes by at least 16KiB",
             "AAMI_CHECKS_OUTPUT_MAX_BYTES=1MiB            | spool.segment_bytes | must exceed checks.output_max_bytes by at least 16KiB",

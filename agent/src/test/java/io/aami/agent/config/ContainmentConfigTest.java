@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code checks.containment}: auto by default, cgroup or rlimit when set, nothing else. */
+/** {@code checks.containment}: auto by default, cgroup or rlimit when set, nothing else; and {@code checks.run_helper}. */
 class ContainmentConfigTest {
     private static AgentConfig load(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of("AAMI_SERVER_ADDRESS", "127.0.0.1:8443",
@@ -22,6 +22,14 @@ class ContainmentConfigTest {
         assertThat(load(Map.of()).checks().containment()).isEqualTo("auto");
         assertThat(load(Map.of("AAMI_CHECKS_CONTAINMENT", "cgroup")).checks().containment()).isEqualTo("cgroup");
         assertThat(load(Map.of("AAMI_CHECKS_CONTAINMENT", "rlimit")).checks().containment()).isEqualTo("rlimit");
+    }
+
+    @Test
+    void theRunHelperIsThePackagesPathByDefaultAndOffTurnsItOff() {
+        assertThat(load(Map.of()).checks().runHelper()).hasToString("/usr/libexec/aami/aami-run");
+        assertThat(load(Map.of("AAMI_CHECKS_RUN_HELPER", "off")).checks().runHelper()).isNull();
+        assertThat(load(Map.of("AAMI_CHECKS_RUN_HELPER", "/opt/x/../aami-run")).checks().runHelper())
+                .hasToString("/opt/aami-run");
     }
 
     @Test
