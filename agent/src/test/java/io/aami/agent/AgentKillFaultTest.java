@@ -8,6 +8,9 @@ import io.aami.server.testing.FaultFigures;
 import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
+import io.aami.agent.testing.DelayRelay;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * local program posts results to it (spool writes in progress) and its sender delivers them (sends in flight), then
  * started again on the same state. Every result it answered 202 for is stored exactly once in the database: nothing
  * acknowledged comes back under a new number, nothing spooled is lost, and each restart recovers the spool.
+ * Each kill waits for a results batch in flight: the agent reaches the server through a {@link DelayRelay} (100 ms
+ * ± 50 ms each way), the kill comes while the relay holds a {@code /check-results} exchange without its answer, and
+ * the relay confirms afterwards that the agent's side dropped mid-exchange (printed: killed mid-send).
  * The fast part kills 5 times; the long part ({@code -Preliability}) 100 times.
  */
 class AgentKillFaultTest {
@@ -62,7 +68,10 @@ class AgentKillFaultTest {
             // Hourly, so the agent's own runs hardly add anything; the results counted are the posted ones.
             Fixtures.createCheck(api, Fixtures.check("posted", "echo scheduled", 3600, Map.of("global", true)));
             int port = DiskFullFaultTest.freePort();
-            Map<String, String> env = new HashMap<>(TestAgentConfig.quick(TestAgentConfig.env(dir, "127.0.0.1:" + server.port(),
+            DelayRelay relay = new DelayRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), kills);
+            relay.delay(Duration.ofMillis(100), Duration.ofMillis(50));
+            Map<String, String> env = new HashMap<>(TestAgentConfig.quick(TestAgentConfig.env(dir, "127.0.0.1:" + relay.port(),
                     Fixtures.bootstrapToken(api, 1, Map.of()))));
             env.put("AAMI_SERVER_TLS_ENABLED", "false");
             env.put("AAMI_API_LISTEN", "127.0.0.1:" + port);
@@ -71,6 +80,7 @@ class AgentKillFaultTest {
             AtomicInteger next = new AtomicInteger();
             Random random = new Random(kills);
             long worstRecovery = 0;
+            int midSend = 0;
             for (int life = 0; life <= kills; life++) {
                 long started = System.nanoTime();
                 Process agent = AgentChild.start(env, log);
@@ -86,9 +96,15 @@ class AgentKillFaultTest {
                         break;
                     }
                     Thread.sleep(100 + random.nextInt(400));
+                    long cutBefore = resultsExchanges(relay.cutMidExchange());
+                    eventually(Duration.ofSeconds(20), "life " + life + ": a results batch in flight",
+                            () -> resultsExchanges(relay.exchangesInFlight()) > 0, () -> tail(log));
                     assertThat(agent.isAlive()).as("life " + life + " still running before its kill").isTrue();
                     agent.destroyForcibly(); // SIGKILL
                     assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    if (cutWithin(relay, cutBefore, Duration.ofSeconds(2))) {
+                        midSend++;
+                    }
                 } finally {
                     posting.set(false);
                     poster.join(10_000);
@@ -97,13 +113,33 @@ class AgentKillFaultTest {
                     }
                 }
             }
+            relay.close();
             Map<String, Long> stored = stored(server, "r-%");
             long duplicated = stored.values().stream().mapToLong(n -> n - 1).sum();
             long lost = accepted.stream().filter(r -> !stored.containsKey(r)).count();
             assertThat(Files.readString(log)).as("no life refused to start").doesNotContain("agent failed to start");
+            System.out.printf("RELIABILITY scenario=%s killed_mid_send=%d of %d kills%n", scenario, midSend, kills);
+            // The answer may reach the agent between the check and the kill (a window of microseconds in 200 ms).
+            assertThat(midSend).as("kills that cut a results batch mid-exchange").isGreaterThanOrEqualTo(kills - Math.max(1, kills / 10));
             new FaultFigures(scenario, accepted.size(), accepted.stream().filter(stored::containsKey).count(), duplicated, lost,
                     0, Duration.ofNanos(worstRecovery)).report();
         }
+    }
+
+    /** Whether the relay sees a results exchange cut (beyond {@code before}) within {@code patience}: its reader may lag. */
+    private static boolean cutWithin(DelayRelay relay, long before, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (resultsExchanges(relay.cutMidExchange()) <= before) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    private static long resultsExchanges(java.util.List<String> requestLines) {
+        return requestLines.stream().filter(line -> line.contains("/check-results ")).count();
     }
 
     /** The last life delivers everything, then stops cleanly. */

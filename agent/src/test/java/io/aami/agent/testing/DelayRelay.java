@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,6 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What it holds is bounded ({@link #QUEUED_CHUNKS} chunks of {@link #CHUNK} bytes per direction; the reader
  * waits beyond that), so a slow path pushes back on the sender as TCP would. Threads: an acceptor, and a reader
  * and a writer per direction of each connection.
+ *
+ * <p>It also tells which HTTP exchanges are in flight (a request's first bytes relayed up, no answer byte yet
+ * written down), by the request line, and which connections the client side dropped mid-exchange: what a
+ * fault test needs to prove it killed an agent mid-send rather than between sends.
  */
 public final class DelayRelay implements AutoCloseable {
     static final int CHUNK = 16 * 1024;
@@ -37,6 +42,14 @@ public final class DelayRelay implements AutoCloseable {
     private volatile long delayNanos;
     private volatile long jitterNanos;
     private volatile boolean closed;
+    private final Set<Exchange> exchanges = ConcurrentHashMap.newKeySet();
+    private final java.util.Queue<String> cutMidExchange = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** One connection's latest HTTP request line, and whether its answer has begun to reach the client. */
+    private static final class Exchange {
+        volatile String requestLine = "";
+        volatile boolean awaitingAnswer;
+    }
 
     private record Chunk(long releaseAt, byte[] bytes) {
     }
@@ -90,8 +103,10 @@ public final class DelayRelay implements AutoCloseable {
                 open.add(client);
                 open.add(server);
                 AtomicInteger ended = new AtomicInteger();
-                pump(client, server, "up", ended);
-                pump(server, client, "down", ended);
+                Exchange exchange = new Exchange();
+                exchanges.add(exchange);
+                pump(client, server, "up", ended, exchange);
+                pump(server, client, "down", ended, exchange);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -101,24 +116,51 @@ public final class DelayRelay implements AutoCloseable {
     }
 
     /** One direction; {@code ended} counts the directions of this connection that are done (both: close it). */
-    private void pump(Socket from, Socket to, String name, AtomicInteger ended) {
+    private void pump(Socket from, Socket to, String name, AtomicInteger ended, Exchange exchange) {
         BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
-        start(() -> read(from, to, queue), "relay-read-" + name);
-        start(() -> write(from, to, queue, ended), "relay-write-" + name);
+        boolean up = name.equals("up");
+        start(() -> read(from, to, queue, up ? exchange : null), "relay-read-" + name);
+        start(() -> write(from, to, queue, ended, up ? null : exchange), "relay-write-" + name);
     }
 
-    private void read(Socket from, Socket to, BlockingQueue<Chunk> queue) {
+    /** Request lines of the HTTP exchanges whose answer has not begun to reach the client yet. */
+    public List<String> exchangesInFlight() {
+        return exchanges.stream().filter(e -> e.awaitingAnswer).map(e -> e.requestLine).toList();
+    }
+
+    /** Request lines of the exchanges whose client side ended (killed, closed) before their answer reached it. */
+    public List<String> cutMidExchange() {
+        return List.copyOf(cutMidExchange);
+    }
+
+    private void clientEnded(Exchange exchange) {
+        if (exchanges.remove(exchange) && exchange.awaitingAnswer) {
+            cutMidExchange.add(exchange.requestLine);
+        }
+    }
+
+    /** {@code exchange}: the connection's state when this reads the client's side, else null. */
+    private void read(Socket from, Socket to, BlockingQueue<Chunk> queue, Exchange exchange) {
         long last = 0;
         byte[] buf = new byte[CHUNK];
         try (InputStream in = from.getInputStream()) {
             int n;
             while ((n = in.read(buf)) > 0) {
+                if (exchange != null) {
+                    noteRequest(exchange, buf, n);
+                }
                 // Never before the previous chunk: the bytes of one direction stay in order.
                 last = Math.max(last, System.nanoTime() + holdNanos());
                 queue.put(new Chunk(last, Arrays.copyOf(buf, n)));
             }
+            if (exchange != null) {
+                clientEnded(exchange);
+            }
             queue.put(new Chunk(last, END));
         } catch (IOException e) {
+            if (exchange != null) {
+                clientEnded(exchange);
+            }
             closeBoth(from, to);
             queue.offer(new Chunk(last, END));
         } catch (InterruptedException e) {
@@ -126,7 +168,17 @@ public final class DelayRelay implements AutoCloseable {
         }
     }
 
-    private void write(Socket from, Socket to, BlockingQueue<Chunk> queue, AtomicInteger ended) {
+    /** A chunk that starts with an HTTP method starts a request (clients here send each request's head at once). */
+    private static void noteRequest(Exchange exchange, byte[] buf, int n) {
+        String head = new String(buf, 0, Math.min(n, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (head.matches("(?s)(GET|POST|PUT|DELETE|PATCH|HEAD) \\S+ HTTP/1\\.[01]\r\n.*")) {
+            exchange.requestLine = head.substring(0, head.indexOf('\r'));
+            exchange.awaitingAnswer = true;
+        }
+    }
+
+    /** {@code exchange}: the connection's state when this writes to the client, else null. */
+    private void write(Socket from, Socket to, BlockingQueue<Chunk> queue, AtomicInteger ended, Exchange exchange) {
         try {
             OutputStream out = to.getOutputStream();
             while (true) {
@@ -151,6 +203,9 @@ public final class DelayRelay implements AutoCloseable {
                 }
                 out.write(chunk.bytes());
                 out.flush();
+                if (exchange != null) {
+                    exchange.awaitingAnswer = false;
+                }
             }
         } catch (IOException e) {
             closeBoth(from, to);
