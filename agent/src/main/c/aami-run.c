@@ -9,9 +9,10 @@
  * and it does what setsid, a root sh (cgroup join and ulimit), prlimit, setpriv and env -i did, one
  * exec each, before: a session of its own; its pid into each cgroup.procs FILE, so nothing of the run
  * is ever outside the run's cgroup; each limit as soft and hard limit alike, so the script cannot raise
- * it; the supplementary groups, gid and uid of the run-as user, checked to be irreversible; default
- * signal dispositions and an empty signal mask; then execve(PROGRAM) with exactly the NAME=VALUE
- * environment given. The check's environment is only ever an argument here: this process, which is
+ * it; the supplementary groups, gid and uid of the run-as user, checked to be irreversible, and no
+ * capability in any set (inheritable included); default signal dispositions (the C library's reserved
+ * ones too) and an empty signal mask; then execve(PROGRAM) with exactly the NAME=VALUE environment
+ * given. The check's environment is only ever an argument here: this process, which is
  * root until the switch, runs with the agent's fixed environment, so nothing the server sends (such as
  * LD_PRELOAD) reaches a root process. It is linked statically where the C library allows, so no loader
  * path or library search runs while it is root.
@@ -25,11 +26,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -119,16 +123,45 @@ static void switch_user(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroup
             || getresgid(&rg, &eg, &sg) != 0 || rg != gid || eg != gid || sg != gid) {
         fail("the user switch did not hold", NULL, 0);
     }
-    if (setuid(0) == 0 || setgid(0) == 0) {
+    /* The kernel empties the permitted, effective and ambient sets at the switch, but not the inheritable
+     * one (nor any set under SECBIT_NO_SETUID_FIXUP): an inheritable capability would come back at the
+     * exec of any file granting it. Empty them all, and check they are. */
+    struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+    memset(caps, 0, sizeof caps);
+    if (syscall(SYS_capset, &head, caps) != 0) {
+        fail("cannot drop the capabilities", NULL, errno);
+    }
+    /* EINVAL: a kernel before 4.3, without ambient capabilities. */
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L) != 0 && errno != EINVAL) {
+        fail("cannot drop the ambient capabilities", NULL, errno);
+    }
+    memset(caps, 0xff, sizeof caps);
+    if (syscall(SYS_capget, &head, caps) != 0) {
+        fail("cannot read the capabilities", NULL, errno);
+    }
+    for (int w = 0; w < _LINUX_CAPABILITY_U32S_3; w++) {
+        if (caps[w].effective != 0 || caps[w].permitted != 0 || caps[w].inheritable != 0) {
+            fail("capabilities are left after the user switch", NULL, 0);
+        }
+    }
+    /* setgid(0) succeeds, harmlessly, for a user whose group is 0. */
+    if (setuid(0) == 0 || (gid != 0 && setgid(0) == 0)) {
         fail("the user switch is reversible", NULL, 0);
     }
 }
 
 static void default_signals(void) {
     sigset_t none;
+    /* The kernel's rt_sigaction, not the C library's: that refuses its reserved signals (32 and 33),
+     * which glibc's posix_spawn (so the JVM's) leaves ignored in the child, and an ignored signal stays
+     * ignored across the exec. All zero is SIG_DFL, no flags and an empty mask in every layout. */
+    unsigned long dfl[16];
+    memset(dfl, 0, sizeof dfl);
     for (int sig = 1; sig < NSIG; sig++) {
-        if (sig != SIGKILL && sig != SIGSTOP) {
-            signal(sig, SIG_DFL); /* fails for the C library's reserved signals, which is fine */
+        if (sig != SIGKILL && sig != SIGSTOP
+                && syscall(SYS_rt_sigaction, sig, dfl, NULL, (size_t) (NSIG - 1) / 8) != 0) {
+            fail("cannot reset the signal dispositions", NULL, errno);
         }
     }
     sigemptyset(&none);

@@ -71,6 +71,39 @@ class RunHelperTest {
         assertThat(r.out.strip()).isEqualTo("0");
     }
 
+    @Test
+    void noSignalIsIgnoredOrBlockedNotEvenTheCLibrarysOwn() throws Exception {
+        // The JVM's posix_spawn leaves glibc's reserved signals 32 and 33 ignored in what it starts.
+        Result r = run(List.of("--uid", "65534", "--gid", "65534", "--groups", "65534", "--", "/bin/grep", "-E",
+                "^Sig(Ign|Blk):", "/proc/self/status"));
+        assertThat(r.exit).as(r.out).isZero();
+        assertThat(r.out).contains("SigIgn:\t0000000000000000").contains("SigBlk:\t0000000000000000");
+    }
+
+    @Test
+    void noCapabilityIsLeftNotEvenAnInheritableOne() throws Exception {
+        Path setpriv = SystemTools.find("setpriv", SystemTools.SYSTEM_DIRS);
+        assumeTrue(setpriv != null, "setpriv gives the helper an inheritable capability");
+        // An inheritable capability survives the switch to a user and comes back at the exec of any file
+        // that grants it (setcap cap_net_raw+ei); and under no_setuid_fixup nothing is dropped by the switch.
+        for (String setup : List.of("--inh-caps=+net_raw,+sys_admin", "--securebits=+no_setuid_fixup")) {
+            List<String> command = new ArrayList<>(List.of(setpriv.toString(), setup, RunHelpers.built().toString(),
+                    "--uid", "65534", "--gid", "65534", "--groups", "65534", "--", "/bin/grep", "-E",
+                    "^Cap(Inh|Prm|Eff|Amb):", "/proc/self/status"));
+            Result r = exec(command);
+            assertThat(r.exit).as(setup + ": " + r.out).isZero();
+            assertThat(r.out.strip().split("\n")).as(setup).hasSize(4)
+                    .allSatisfy(line -> assertThat(line).endsWith("\t0000000000000000"));
+        }
+    }
+
+    @Test
+    void aUserWhoseGroupIsZeroRunsAsWithSetpriv() throws Exception {
+        Result r = run(List.of("--uid", "65534", "--gid", "0", "--groups", "0", "--", "/bin/sh", "-c", "id -u; id -g"));
+        assertThat(r.exit).as(r.out).isZero();
+        assertThat(r.out.split("\n")).containsExactly("65534", "0");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "--uid 0 --gid 0", "--uid 65534", "--gid 65534", "--groups 1", "--bogus 1", "--cpu -1", "--cpu 1x",
@@ -154,6 +187,10 @@ class RunHelperTest {
     private static Result run(List<String> args) throws Exception {
         List<String> command = new ArrayList<>(List.of(RunHelpers.built().toString()));
         command.addAll(args);
+        return exec(command);
+    }
+
+    private static Result exec(List<String> command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(SystemTools.HELPER_ENV);
