@@ -241,10 +241,16 @@ IFS= read -r -n 2 magic <"$jar" || true
 # written, rather than found by the agent at its first check.
 install_helper=0
 if [ -z "$package_unit" ] && [ -e "$run_helper" ]; then
-  [ -f "$run_helper" ] && [ -x "$run_helper" ] || die "$run_helper is not an executable file (the check-run helper aami-run)"
+  [ -f "$run_helper" ] && [ -x "$run_helper" ] || die "$run_helper (the check-run helper aami-run) is not an executable file: chmod 0755 it"
   helper_version="$("$run_helper" --version 2>&1 || true)"
   [[ "$helper_version" == "aami-run "* ]] || die "$run_helper does not run here as aami-run (built for another" \
     "architecture?): '${helper_version%%$'\n'*}'; remove it to install without it (check runs then use setsid, sh, setpriv and env)"
+  # A directory there already that others could write would make the agent pass over the helper (it runs
+  # it as root only from a path that is root's alone): say so now instead.
+  if [ -z "$root" ] && [ -d "$libexec" ] && [ -n "$(find "$libexec" -maxdepth 0 \( ! -user 0 -o -perm /022 \))" ]; then
+    die "$libexec is not root's alone (owned by root, not group or world writable), which the agent requires" \
+      "before it runs aami-run as root: chown root: $libexec && chmod go-w $libexec"
+  fi
   install_helper=1
 fi
 
