@@ -2,9 +2,12 @@
 # shellcheck disable=SC2015  # "A && B || die" is meant: die unless both hold.
 # Installs the aami agent on this host (run as root). Self-contained: this script and aami-agent.jar
 # are all it needs (the systemd unit and the launcher /usr/bin/aami-agent are embedded below). With
+# aami-run beside them too (agent/target/native/aami-run: the one-exec check-run helper, built where
+# there is a C compiler) it goes to /usr/libexec/aami/aami-run, where the agent looks for it
+# (checks.run_helper); without it the agent starts check runs with setsid, sh, setpriv and env. With
 # the aami-agent package installed (it ships this script as /usr/share/aami/install-agent.sh), the
-# package's jar, launcher and unit are used and left alone: the script writes the configuration and
-# the token and starts the agent.
+# package's jar, launcher, unit and aami-run are used and left alone: the script writes the
+# configuration and the token and starts the agent.
 #   install-agent.sh --server config.example.com:8443 --token-file /root/aami-token --ca-pin sha256:<64 hex>
 #   printf '%s\n' "$TOKEN" | install-agent.sh --server config.example.com:8443 --token - --ca-pin sha256:<64 hex>
 #   install-agent.sh --uninstall [--purge]
@@ -48,6 +51,8 @@ usage: install-agent.sh --server HOST:PORT (--token-file FILE | --token - | --to
   --uninstall           stop and remove the agent; keeps its identity (/etc/aami/agent-id, /var/lib/aami)
   --purge               with --uninstall: remove the identity, everything under /etc/aami and the
                         launcher's defaults file (/etc/default/aami-agent, /etc/sysconfig/aami-agent) too
+aami-run beside this script (the check-run helper, where it was built) is installed as
+/usr/libexec/aami/aami-run; a run without it keeps one installed before; --uninstall removes it.
 USAGE
 }
 
@@ -61,6 +66,7 @@ labels=()
 script_dir="$PWD"
 if [[ "${BASH_SOURCE[0]}" == */* ]]; then script_dir="$(cd "${BASH_SOURCE[0]%/*}" && pwd)"; fi
 jar="$script_dir/aami-agent.jar" jar_given=0
+run_helper="$script_dir/aami-run"
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) need_value "$@"; server="$2"; shift 2 ;;
@@ -98,6 +104,7 @@ if [ -n "$root" ]; then
   [ -n "$root" ] || die "--root / is the host itself: leave --root out"
 fi
 etc="$root/etc/aami" state="$root/var/lib/aami" opt="$root/opt/aami" units="$root/etc/systemd/system"
+libexec="$root/usr/libexec/aami"
 wants="$units/multi-user.target.wants"
 
 # The aami-agent package (.deb: /lib/systemd/system, .rpm: /usr/lib/systemd/system) owns the jar, the
@@ -161,9 +168,9 @@ if [ "$uninstall" = 1 ]; then
     systemctl disable --now "$unit_name" >/dev/null 2>&1 || systemctl stop "$unit_name" || true
   fi
   rm -f "$units/$unit_name" "$wants/$unit_name" "$opt/aami-agent.jar" "$root/usr/bin/aami-agent" "$etc/agent.yaml" \
-    "$etc/bootstrap-token" "$etc/ca.crt"
+    "$etc/bootstrap-token" "$etc/ca.crt" "$libexec/aami-run"
   rm -rf "$root/var/lib/aami-checks"
-  for d in "$wants" "$opt"; do if [ -d "$d" ]; then rmdir "$d" 2>/dev/null || true; fi; done
+  for d in "$wants" "$opt" "$libexec"; do if [ -d "$d" ]; then rmdir "$d" 2>/dev/null || true; fi; done
   if [ "$purge" = 1 ]; then
     rm -f "$etc/agent-id" "$root/etc/default/aami-agent" "$root/etc/sysconfig/aami-agent"
     rm -rf "$state"
@@ -228,6 +235,24 @@ fi
 magic=""
 IFS= read -r -n 2 magic <"$jar" || true
 [ "$magic" = "PK" ] || die "$jar is not a jar file"
+
+# aami-run beside this script, unless the package (which owns /usr/libexec/aami/aami-run) is installed. Run
+# once here: one built for another architecture, or not aami-run at all, is refused before anything is
+# written, rather than found by the agent at its first check.
+install_helper=0
+if [ -z "$package_unit" ] && [ -e "$run_helper" ]; then
+  [ -f "$run_helper" ] && [ -x "$run_helper" ] || die "$run_helper (the check-run helper aami-run) is not an executable file: chmod 0755 it"
+  helper_version="$("$run_helper" --version 2>&1 || true)"
+  [[ "$helper_version" == "aami-run "* ]] || die "$run_helper does not run here as aami-run (built for another" \
+    "architecture?): '${helper_version%%$'\n'*}'; remove it to install without it (check runs then use setsid, sh, setpriv and env)"
+  # A directory there already that others could write would make the agent pass over the helper (it runs
+  # it as root only from a path that is root's alone): say so now instead.
+  if [ -z "$root" ] && [ -d "$libexec" ] && [ -n "$(find "$libexec" -maxdepth 0 \( ! -user 0 -o -perm /022 \))" ]; then
+    die "$libexec is not root's alone (owned by root, not group or world writable), which the agent requires" \
+      "before it runs aami-run as root: chown root: $libexec && chmod go-w $libexec"
+  fi
+  install_helper=1
+fi
 
 [ "$token_stdin" = 1 ] || [ -n "$token_file" ] || die "give --token-file FILE or --token - (token on standard input)"
 [ "$token_stdin" = 0 ] || [ -z "$token_file" ] || die "give one of --token-file and --token -, not both"
@@ -335,6 +360,7 @@ fi
 token=""
 if [ -n "$ca_file" ]; then cp "$ca_file" "$stage/ca.crt"; fi
 if [ -z "$package_unit" ]; then cp "$jar" "$stage/aami-agent.jar"; fi
+if [ "$install_helper" = 1 ]; then cp "$run_helper" "$stage/aami-run"; fi
 
 {
   echo "# Written by install-agent.sh; a rerun with other options rewrites it."
@@ -711,6 +737,12 @@ if [ -z "$package_unit" ]; then
   place "$stage/aami-agent.jar" "$opt/aami-agent.jar" 644
   ensure_dir "$root/usr/bin" 0755
   place "$stage/aami-agent" "$root/usr/bin/aami-agent" 755
+fi
+if [ "$install_helper" = 1 ]; then
+  # Root's alone (0755, made by root), as the agent requires of checks.run_helper and every directory above
+  # it before it runs it as root.
+  ensure_dir "$libexec" 0755
+  place "$stage/aami-run" "$libexec/aami-run" 755
 fi
 if [ -f "$stage/defaults" ]; then
   ensure_dir "$defaults_dir" 0755

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,18 +31,28 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentDebLifecycleIT {
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n";
     private static final Path ETC = PackageHost.ETC;
-    private static final Map<Path, String> PACKAGE_FILES = Map.of(
-            Path.of("/opt/aami/aami-agent.jar"), "rw-r--r--",
-            Path.of("/usr/bin/aami-agent"), "rwxr-xr-x",
-            Path.of("/etc/default/aami-agent"), "rw-r--r--",
-            Path.of("/lib/systemd/system/aami-agent.service"), "rw-r--r--",
-            Path.of("/etc/aami/agent.yaml"), "rw-------",
-            Path.of("/usr/share/aami/install-agent.sh"), "rwxr-xr-x");
+    private static final Path RUN_HELPER = Path.of(PackageContentsIT.RUN_HELPER);
+    private static final Map<Path, String> PACKAGE_FILES = packageFiles();
     /** What the package or its scripts write outside /etc/aami. */
     private static final List<Path> OURS = List.of(Path.of("/opt/aami/aami-agent.jar"), Path.of("/usr/bin/aami-agent"),
             Path.of("/etc/default/aami-agent"), Path.of("/lib/systemd/system/aami-agent.service"),
-            Path.of("/usr/share/aami/install-agent.sh"), Path.of("/var/lib/aami"), Path.of("/var/lib/aami-checks"),
+            Path.of("/usr/share/aami/install-agent.sh"), RUN_HELPER, Path.of("/var/lib/aami"), Path.of("/var/lib/aami-checks"),
             Path.of("/etc/systemd/system/multi-user.target.wants/aami-agent.service"));
+
+    /** The package's files and their modes: aami-run too when the agent module built it (the package then holds it). */
+    private static Map<Path, String> packageFiles() {
+        Map<Path, String> files = new HashMap<>(Map.of(
+                Path.of("/opt/aami/aami-agent.jar"), "rw-r--r--",
+                Path.of("/usr/bin/aami-agent"), "rwxr-xr-x",
+                Path.of("/etc/default/aami-agent"), "rw-r--r--",
+                Path.of("/lib/systemd/system/aami-agent.service"), "rw-r--r--",
+                Path.of("/etc/aami/agent.yaml"), "rw-------",
+                Path.of("/usr/share/aami/install-agent.sh"), "rwxr-xr-x"));
+        if (Packages.holdsRunHelper(AGENT)) {
+            files.put(RUN_HELPER, "rwxr-xr-x");
+        }
+        return Map.copyOf(files);
+    }
 
     @TempDir
     Path dir;
@@ -75,6 +86,16 @@ class AgentDebLifecycleIT {
         assertThat(Files.mismatch(Path.of("/lib/systemd/system/aami-agent.service"), dist("aami-agent.service"))).isEqualTo(-1L);
         assertThat(Files.mismatch(Path.of("/usr/bin/aami-agent"), dist("aami-agent"))).isEqualTo(-1L);
         assertThat(Files.mismatch(ETC.resolve("agent.yaml"), dist("agent.yaml"))).isEqualTo(-1L);
+        if (Packages.holdsRunHelper(AGENT)) {
+            // As the agent requires of checks.run_helper before it runs it as root: root's alone, up to /.
+            for (Path p = RUN_HELPER.getParent(); p != null; p = p.getParent()) {
+                assertThat(Files.getAttribute(p, "unix:uid")).as(p + " owner").isEqualTo(0);
+                assertThat(AgentInstaller.mode(p)).as(p.toString()).matches("rwx.-..-.");
+            }
+            assertThat(run(RUN_HELPER.toString(), "--version").ok().output()).isEqualTo("aami-run 1\n");
+        } else {
+            assertThat(RUN_HELPER).as("no C compiler when it was built: the package is all, without aami-run").doesNotExist();
+        }
         String id = Files.readString(ETC.resolve("agent-id"));
         assertThat(id).as("postinst made the identity").matches(UUID);
         assertThat(AgentInstaller.mode(ETC.resolve("agent-id"))).isEqualTo("rw-r--r--");
@@ -129,7 +150,7 @@ class AgentDebLifecycleIT {
         run("dpkg", "-r", AGENT).ok();
         assertThat(status()).isEqualTo("deinstall ok config-files " + PackageContentsIT.debVersion() + "+test2");
         for (Path p : List.of(Path.of("/opt/aami/aami-agent.jar"), Path.of("/usr/bin/aami-agent"),
-                Path.of("/lib/systemd/system/aami-agent.service"), Path.of("/usr/share/aami/install-agent.sh"))) {
+                Path.of("/lib/systemd/system/aami-agent.service"), Path.of("/usr/share/aami/install-agent.sh"), RUN_HELPER)) {
             assertThat(p).doesNotExist();
         }
         assertThat(Files.readString(ETC.resolve("agent-id"))).isEqualTo(id);
@@ -163,7 +184,9 @@ class AgentDebLifecycleIT {
         Path md5sums = tree.resolve("DEBIAN/md5sums");
         String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(yaml)));
         Files.writeString(md5sums, Files.readString(md5sums).replaceAll("(?m)^[0-9a-f]{32}(  etc/aami/agent\\.yaml)$", md5 + "$1"));
-        Path next = dir.resolve("aami-agent_next_all.deb");
+        // Of the same architecture as the first: all, or this host's when it holds aami-run.
+        String arch = run("dpkg-deb", "-f", deb.toString(), "Architecture").ok().output().strip();
+        Path next = dir.resolve("aami-agent_next_" + arch + ".deb");
         run("dpkg-deb", "--root-owner-group", "-b", tree.toString(), next.toString()).ok();
         assertThat(run("dpkg", "--compare-versions", version + "+test2", "gt", version).exit()).isZero();
         return next;

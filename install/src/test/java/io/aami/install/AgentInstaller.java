@@ -24,9 +24,16 @@ import java.util.stream.Stream;
 /** Runs {@code install-agent.sh} with bash as a child process, and describes the trees it writes. */
 final class AgentInstaller {
     private final Path log;
+    private final Path script;
 
     AgentInstaller(Path log) {
+        this(log, script());
+    }
+
+    /** With a copy of the script at {@code script}: what lies beside it (aami-run) is the test's. */
+    AgentInstaller(Path log, Path script) {
         this.log = log;
+        this.script = script;
     }
 
     record Run(int exit, String output) {
@@ -48,7 +55,7 @@ final class AgentInstaller {
 
     /** The script with {@code args}, JAVA_HOME unset unless {@code env} sets it, {@code stdin} (may be null) on its input. */
     Run run(List<String> args, Map<String, String> env, String stdin) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", script().toString()));
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("JAVA_HOME");

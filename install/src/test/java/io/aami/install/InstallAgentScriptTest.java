@@ -176,6 +176,71 @@ class InstallAgentScriptTest {
         assertThat(agentId()).as("after a purge the host is a new agent").isNotEqualTo(id);
     }
 
+    /**
+     * aami-run beside the script (the check-run helper, where a C compiler built it) goes to /usr/libexec/aami/aami-run,
+     * root's alone (0755) as the agent requires before it runs it as root; a run of the script without it (to change an
+     * option) keeps it, {@code --uninstall} removes it, and one that does not run here is refused before anything is
+     * written.
+     */
+    @Test
+    void aamiRunBesideTheScriptIsInstalledKeptAndUninstalled() throws Exception {
+        Path dist = Files.createDirectories(dir.resolve("dist"));
+        Path script = Files.copy(AgentInstaller.script(), dist.resolve("install-agent.sh"));
+        Path helper = fakeRunHelper(dist, "echo 'aami-run 1'");
+        AgentInstaller beside = new AgentInstaller(dir.resolve("beside.out"), script);
+        beside.run(args(), Map.of(), null).succeeded();
+        Path installed = root.resolve("usr/libexec/aami/aami-run");
+        assertThat(Files.mismatch(installed, helper)).isEqualTo(-1L);
+        assertThat(mode(installed)).isEqualTo("rwxr-xr-x");
+        assertThat(mode(installed.getParent())).isEqualTo("rwxr-xr-x");
+        Map<String, String> first = snapshot(root);
+        assertThat(beside.run(args(), Map.of(), null).succeeded().output()).contains("nothing changed");
+        assertThat(snapshot(root)).isEqualTo(first);
+
+        install("--label", "env=prod").succeeded();
+        assertThat(Files.mismatch(installed, helper)).as("kept by a run without it").isEqualTo(-1L);
+
+        fakeRunHelper(dist, "echo 'aami-run 2'");
+        beside.run(args("--label", "env=prod"), Map.of(), null).succeeded();
+        assertThat(Files.mismatch(installed, helper)).as("a newer one replaces it").isEqualTo(-1L);
+
+        Map<String, String> before = snapshot(root);
+        fakeRunHelper(dist, "echo 'cannot execute binary file: Exec format error' >&2; exit 126");
+        beside.run(args("--label", "env=new"), Map.of(), null).failedWith(helper + " does not run here as aami-run");
+        assertThat(snapshot(root)).isEqualTo(before);
+
+        fakeRunHelper(dist, "echo 'aami-run 2'");
+        beside.run("--uninstall", "--root", root.toString()).succeeded();
+        assertThat(installed.getParent()).doesNotExist();
+    }
+
+    /** With the aami-agent package installed, its aami-run is used and left alone, as its jar, launcher and unit are. */
+    @Test
+    void withThePackageInstalledAamiRunBesideTheScriptIsNotInstalled() throws Exception {
+        Path dist = Files.createDirectories(dir.resolve("dist"));
+        Path script = Files.copy(AgentInstaller.script(), dist.resolve("install-agent.sh"));
+        fakeRunHelper(dist, "echo 'aami-run 2'");
+        Path packaged = Files.createDirectories(root.resolve("usr/libexec/aami")).resolve("aami-run");
+        Files.writeString(packaged, "#!/bin/sh\necho 'aami-run 1'\n");
+        Files.createDirectories(root.resolve("lib/systemd/system"));
+        Files.copy(SystemdUnitsTest.dist("aami-agent.service"), root.resolve("lib/systemd/system/aami-agent.service"));
+        Files.createDirectories(root.resolve("opt/aami"));
+        Files.copy(JavaProcess.jar("aami.agent.jar"), root.resolve("opt/aami/aami-agent.jar"));
+        Map<String, String> before = snapshot(root);
+        List<String> withoutJar = args().stream().filter(a -> !a.equals("--jar") && !a.equals(JavaProcess.jar("aami.agent.jar").toString())).toList();
+        new AgentInstaller(dir.resolve("packaged.out"), script).run(withoutJar, Map.of(), null).succeeded();
+        assertThat(snapshot(root)).as("the package's aami-run untouched").containsEntry("usr/libexec/aami/aami-run",
+                before.get("usr/libexec/aami/aami-run"));
+    }
+
+    /** An executable aami-run in {@code dist} that runs {@code body} (sh). */
+    private static Path fakeRunHelper(Path dist, String body) throws Exception {
+        Path helper = Files.writeString(dist.resolve("aami-run"), "#!/bin/sh\n" + body + "\n");
+        // installed 0755 whatever mode it has here
+        Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwx------"));
+        return helper;
+    }
+
     @Test
     void everyFailedPrerequisiteLeavesTheTreeUntouched() throws Exception {
         Files.createDirectories(root.resolve("etc"));

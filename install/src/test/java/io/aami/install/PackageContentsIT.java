@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What the four packages built by {@code mvn package} hold, read back with the real tools ({@code dpkg-deb},
  * {@code rpm}): every file with its mode and owner, the configuration files marked as such, the same bytes as the
- * shipped sources, the Java dependency and the maintainer scripts. README "Packages" describes the same.
+ * shipped sources, the Java dependency and the maintainer scripts, and the architecture: the agent's packages hold
+ * aami-run, and are of this host's architecture, exactly when the agent module built it (a C compiler was there).
+ * README "Packages" describes the same.
  */
 @Tag("packages")
 class PackageContentsIT {
@@ -32,6 +34,9 @@ class PackageContentsIT {
     /** Package path -> "mode owner group" and the source its bytes come from, per package format. */
     private record Entry(String mode, String group, Path source) {
     }
+
+    /** Where the agent's packages put aami-run: root's alone, as the agent requires before it runs it as root. */
+    static final String RUN_HELPER = "/usr/libexec/aami/aami-run";
 
     private static Map<String, Entry> files(String name, boolean deb) {
         Map<String, Entry> files = new LinkedHashMap<>();
@@ -45,6 +50,9 @@ class PackageContentsIT {
         if (name.equals(AGENT)) {
             files.put("/etc/aami/agent.yaml", new Entry("-rw-------", "root", dist("agent.yaml")));
             files.put("/usr/share/aami/install-agent.sh", new Entry("-rwxr-xr-x", "root", dist("install-agent.sh")));
+            if (Packages.holdsRunHelper(name)) {
+                files.put(RUN_HELPER, new Entry("-rwxr-xr-x", "root", Packages.runHelper()));
+            }
         } else {
             files.put("/etc/aami/config-server.yaml", new Entry("-rw-r-----", "aami-server", dist("config-server.yaml")));
         }
@@ -75,6 +83,14 @@ class PackageContentsIT {
         for (Map.Entry<String, Entry> e : files(name, true).entrySet()) {
             assertThat(Files.mismatch(tree.resolve(e.getKey().substring(1)), e.getValue().source())).as(e.getKey()).isEqualTo(-1L);
         }
+        assertRunHelperRuns(name, tree);
+    }
+
+    /** The packaged aami-run, where the package holds one, runs on this host and is the version the agent expects. */
+    private static void assertRunHelperRuns(String name, Path root) throws Exception {
+        if (Packages.holdsRunHelper(name)) {
+            assertThat(run(root.resolve(RUN_HELPER.substring(1)).toString(), "--version").ok().output()).isEqualTo("aami-run 1\n");
+        }
     }
 
     @ParameterizedTest
@@ -83,7 +99,8 @@ class PackageContentsIT {
         Packages.requireTool("dpkg-deb", "dpkg");
         Path deb = Packages.deb(name);
         assertThat(lines(run("dpkg-deb", "-f", deb.toString(), "Package", "Version", "Architecture").ok().output()))
-                .containsExactly("Package: " + name, "Version: " + debVersion(), "Architecture: all");
+                .containsExactly("Package: " + name, "Version: " + debVersion(), "Architecture: " + Packages.debArch(name));
+        assertThat(deb.getFileName().toString()).isEqualTo(name + "_" + debVersion() + "_" + Packages.debArch(name) + ".deb");
         assertThat(run("dpkg-deb", "-f", deb.toString(), "Depends").ok().output().strip())
                 .startsWith("default-jre-headless (>= 2:1.17) | java17-runtime-headless");
         assertThat(lines(run("dpkg-deb", "-I", deb.toString(), "conffiles").ok().output()))
@@ -110,10 +127,16 @@ class PackageContentsIT {
         Map<String, String> expected = new TreeMap<>();
         files(name, false).forEach((path, e) -> expected.put(path, e.mode() + " root " + e.group() + (configs.contains(path) ? " cn" : "")));
         assertThat(listed).as("%config(noreplace) shows as cn").isEqualTo(expected);
+        if (Packages.holdsRunHelper(name)) {
+            // The package owns its directory too (rpmFiles checks that every directory it owns is 0755 root).
+            assertThat(lines(run("rpm", "-qp", "--qf", "[%{FILEMODES:perms} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILENAMES}\\n]", rpm.toString())
+                    .ok().output())).contains("drwxr-xr-x root root /usr/libexec/aami");
+        }
         assertThat(lines(run("rpm", "-qp", "--configfiles", rpm.toString()).ok().output())).containsExactlyInAnyOrderElementsOf(configs);
         assertThat(lines(run("rpm", "-qp", "--requires", rpm.toString()).ok().output())).contains("java-headless >= 1:17");
         assertThat(run("rpm", "-qp", "--qf", "%{VERSION}-%{RELEASE} %{ARCH}", rpm.toString()).ok().output())
-                .isEqualTo(debVersion() + "-1 noarch");
+                .isEqualTo(debVersion() + "-1 " + Packages.rpmArch(name));
+        assertThat(rpm.getFileName().toString()).isEqualTo(name + "-" + debVersion() + "-1." + Packages.rpmArch(name) + ".rpm");
     }
 
     @ParameterizedTest
@@ -130,6 +153,7 @@ class PackageContentsIT {
             assertThat(Files.mismatch(installed, e.getValue().source())).as(e.getKey()).isEqualTo(-1L);
             assertThat("-" + AgentInstaller.mode(installed)).as(e.getKey()).isEqualTo(e.getValue().mode());
         }
+        assertRunHelperRuns(name, root);
         assertThat(run("rpm", "--root", root.toString(), "--dbpath", "/var/lib/rpm", "-q", name).ok().output()).startsWith(name + "-");
     }
 

@@ -62,33 +62,81 @@ final class Packages {
         return Path.of(System.getProperty("aami.packages.dir", "target")).toAbsolutePath().normalize();
     }
 
-    /** target/NAME_VERSION_all.deb, exactly one. */
-    static Path deb(String name) throws IOException {
-        return only(name + "_", "_all.deb");
+    /**
+     * aami-run as the agent module built it (agent/target/native/aami-run); absent when that build had no C compiler,
+     * and then the agent's packages are all/noarch without it.
+     */
+    static Path runHelper() {
+        return Path.of(System.getProperty("aami.run.helper", "../agent/target/native/aami-run")).toAbsolutePath().normalize();
     }
 
-    /** target/NAME-VERSION-RELEASE.noarch.rpm, exactly one; none (rpmbuild missing when they were built) skips. */
-    static Path rpm(String name) throws IOException {
-        List<Path> found = find(name + "-", ".noarch.rpm");
+    /** Whether {@code name}'s packages hold aami-run and so are of this host's architecture: the agent's, when it was built. */
+    static boolean holdsRunHelper(String name) {
+        return name.equals(AGENT) && Files.isRegularFile(runHelper());
+    }
+
+    /** This host's architecture in dpkg's words (as stage-agent-deb.sh names it: dpkg, else uname -m mapped). */
+    static String hostDebArch() throws Exception {
+        if (onPath("dpkg")) {
+            return run("dpkg", "--print-architecture").ok().output().strip();
+        }
+        String machine = hostRpmArch();
+        return switch (machine) {
+            case "x86_64" -> "amd64";
+            case "aarch64" -> "arm64";
+            default -> machine;
+        };
+    }
+
+    /** This host's architecture in rpm's words (uname -m, as build-rpm.sh names it). */
+    static String hostRpmArch() throws Exception {
+        return run("uname", "-m").ok().output().strip();
+    }
+
+    /** The Architecture {@code name}'s .deb should have: this host's when it holds aami-run, else all. */
+    static String debArch(String name) throws Exception {
+        return holdsRunHelper(name) ? hostDebArch() : "all";
+    }
+
+    /** The architecture {@code name}'s .rpm should have: this host's when it holds aami-run, else noarch. */
+    static String rpmArch(String name) throws Exception {
+        return holdsRunHelper(name) ? hostRpmArch() : "noarch";
+    }
+
+    /**
+     * target/NAME_VERSION_ARCH.deb, exactly one, ARCH all or this host's: which one it must be is for the tests of its
+     * contents to say ({@link #debArch}).
+     */
+    static Path deb(String name) throws Exception {
+        return only(name + "_", List.of("_all.deb", "_" + hostDebArch() + ".deb"));
+    }
+
+    /**
+     * target/NAME-VERSION-RELEASE.ARCH.rpm, exactly one, ARCH noarch or this host's; none (rpmbuild missing when they
+     * were built) skips.
+     */
+    static Path rpm(String name) throws Exception {
+        List<String> suffixes = List.of(".noarch.rpm", "." + hostRpmArch() + ".rpm");
+        List<Path> found = find(name + "-", suffixes);
         boolean present = !found.isEmpty();
         if (System.getenv("AAMI_REQUIRE_TOOLS") != null) {
             assertThat(present).as(name + " .rpm in " + dir() + " (AAMI_REQUIRE_TOOLS is set)").isTrue();
         }
         assumeTrue(present, "no " + name + " .rpm in " + dir() + ": rpmbuild was missing when the packages were built");
-        return only(name + "-", ".noarch.rpm");
+        return only(name + "-", suffixes);
     }
 
-    private static Path only(String prefix, String suffix) throws IOException {
-        List<Path> found = find(prefix, suffix);
-        assertThat(found).as(prefix + "*" + suffix + " in " + dir() + " (built by mvn package in the install module)").hasSize(1);
+    private static Path only(String prefix, List<String> suffixes) throws IOException {
+        List<Path> found = find(prefix, suffixes);
+        assertThat(found).as(prefix + "*" + suffixes + " in " + dir() + " (built by mvn package in the install module)").hasSize(1);
         return found.get(0);
     }
 
-    private static List<Path> find(String prefix, String suffix) throws IOException {
+    private static List<Path> find(String prefix, List<String> suffixes) throws IOException {
         try (Stream<Path> files = Files.list(dir())) {
             return files.filter(p -> {
                 String n = p.getFileName().toString();
-                return n.startsWith(prefix) && n.endsWith(suffix);
+                return n.startsWith(prefix) && suffixes.stream().anyMatch(n::endsWith);
             }).toList();
         }
     }
