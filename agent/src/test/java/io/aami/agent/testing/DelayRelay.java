@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and a writer per direction of each connection.
  *
  * <p>It also tells which HTTP exchanges are in flight (a request's first bytes relayed up, no answer byte yet
- * written down), by the request line, and which connections the client side dropped mid-exchange: what a
- * fault test needs to prove it killed an agent mid-send rather than between sends.
+ * written down), by the request line, and when each one's answer began to be written: what a fault test needs to
+ * prove it killed an agent mid-send rather than between sends.
  */
 public final class DelayRelay implements AutoCloseable {
     static final int CHUNK = 16 * 1024;
@@ -43,12 +43,16 @@ public final class DelayRelay implements AutoCloseable {
     private volatile long jitterNanos;
     private volatile boolean closed;
     private final Set<Exchange> exchanges = ConcurrentHashMap.newKeySet();
-    private final java.util.Queue<String> cutMidExchange = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    /** One connection's latest HTTP request line, and whether its answer has begun to reach the client. */
+    /** One connection's latest HTTP request: its line, its number on the connection, when its answer began (0: not yet). */
     private static final class Exchange {
         volatile String requestLine = "";
-        volatile boolean awaitingAnswer;
+        volatile long number;
+        volatile long answeredAt = -1;
+    }
+
+    /** An exchange seen in flight: {@link #answeredBefore} tells whether its answer began before a given moment. */
+    public record InFlight(String requestLine, Object exchange, long number) {
     }
 
     private record Chunk(long releaseAt, byte[] bytes) {
@@ -123,20 +127,29 @@ public final class DelayRelay implements AutoCloseable {
         start(() -> write(from, to, queue, ended, up ? null : exchange), "relay-write-" + name);
     }
 
-    /** Request lines of the HTTP exchanges whose answer has not begun to reach the client yet. */
-    public List<String> exchangesInFlight() {
-        return exchanges.stream().filter(e -> e.awaitingAnswer).map(e -> e.requestLine).toList();
-    }
-
-    /** Request lines of the exchanges whose client side ended (killed, closed) before their answer reached it. */
-    public List<String> cutMidExchange() {
-        return List.copyOf(cutMidExchange);
-    }
-
-    private void clientEnded(Exchange exchange) {
-        if (exchanges.remove(exchange) && exchange.awaitingAnswer) {
-            cutMidExchange.add(exchange.requestLine);
+    /** The HTTP exchanges whose answer has not begun to be written to the client. */
+    public List<InFlight> inFlight() {
+        List<InFlight> out = new java.util.ArrayList<>();
+        for (Exchange e : exchanges) {
+            long number = e.number;
+            if (e.answeredAt == 0) {
+                out.add(new InFlight(e.requestLine, e, number));
+            }
         }
+        return out;
+    }
+
+    /**
+     * Whether {@code f}'s answer began to be written to the client before {@code nanoTime} ({@link System#nanoTime});
+     * false when it had not by then, or never was (its client gone first).
+     */
+    public boolean answeredBefore(InFlight f, long nanoTime) {
+        Exchange e = (Exchange) f.exchange();
+        if (e.number != f.number()) {
+            return true; // a later request on the connection: this one was answered, at an unknown time
+        }
+        long at = e.answeredAt;
+        return at > 0 && at - nanoTime < 0;
     }
 
     /** {@code exchange}: the connection's state when this reads the client's side, else null. */
@@ -154,12 +167,12 @@ public final class DelayRelay implements AutoCloseable {
                 queue.put(new Chunk(last, Arrays.copyOf(buf, n)));
             }
             if (exchange != null) {
-                clientEnded(exchange);
+                exchanges.remove(exchange);
             }
             queue.put(new Chunk(last, END));
         } catch (IOException e) {
             if (exchange != null) {
-                clientEnded(exchange);
+                exchanges.remove(exchange);
             }
             closeBoth(from, to);
             queue.offer(new Chunk(last, END));
@@ -173,7 +186,8 @@ public final class DelayRelay implements AutoCloseable {
         String head = new String(buf, 0, Math.min(n, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
         if (head.matches("(?s)(GET|POST|PUT|DELETE|PATCH|HEAD) \\S+ HTTP/1\\.[01]\r\n.*")) {
             exchange.requestLine = head.substring(0, head.indexOf('\r'));
-            exchange.awaitingAnswer = true;
+            exchange.number++;
+            exchange.answeredAt = 0;
         }
     }
 
@@ -203,8 +217,8 @@ public final class DelayRelay implements AutoCloseable {
                 }
                 out.write(chunk.bytes());
                 out.flush();
-                if (exchange != null) {
-                    exchange.awaitingAnswer = false;
+                if (exchange != null && exchange.answeredAt == 0) {
+                    exchange.answeredAt = Math.max(1, System.nanoTime());
                 }
             }
         } catch (IOException e) {
