@@ -99,11 +99,7 @@ final class RunHelper {
 
     private static String version(Path path) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(path.toString(), "--version").redirectErrorStream(true);
-            builder.environment().clear();
-            builder.environment().putAll(SystemTools.HELPER_ENV);
-            Process p = builder.start();
-            p.getOutputStream().close();
+            Process p = SystemTools.startHelper(List.of(path.toString(), "--version"));
             String out = new String(p.getInputStream().readNBytes(200), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

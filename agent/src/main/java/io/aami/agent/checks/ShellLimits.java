@@ -48,11 +48,7 @@ final class ShellLimits {
             List<String> command = new java.util.ArrayList<>(List.of(sh.toString(), "-c", JOIN_AND_LIMIT, "sh"));
             command.addAll(arguments(limits, Integer.MAX_VALUE / 2));
             command.addAll(List.of(sh.toString(), "-c", SHOW_LIMITS));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().clear();
-            builder.environment().putAll(SystemTools.HELPER_ENV);
-            Process p = builder.start();
-            p.getOutputStream().close();
+            Process p = SystemTools.startHelper(command);
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();

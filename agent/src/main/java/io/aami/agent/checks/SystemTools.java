@@ -17,6 +17,16 @@ record SystemTools(Path setsid, Path prlimit, Path setpriv, Path kill, Path id, 
     static final List<Path> SYSTEM_DIRS = List.of(Path.of("/usr/local/sbin"), Path.of("/usr/local/bin"),
             Path.of("/usr/sbin"), Path.of("/usr/bin"), Path.of("/sbin"), Path.of("/bin"));
 
+    /** Starts {@code command} as the sandbox's root helpers run: the fixed {@link #HELPER_ENV}, stdin closed, stderr into stdout. */
+    static Process startHelper(List<String> command) throws java.io.IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(HELPER_ENV);
+        Process p = builder.start();
+        p.getOutputStream().close();
+        return p;
+    }
+
     static SystemTools detect() {
         return new SystemTools(find("setsid", SYSTEM_DIRS), find("prlimit", SYSTEM_DIRS),
                 find("setpriv", SYSTEM_DIRS), find("kill", SYSTEM_DIRS), find("id", SYSTEM_DIRS),

@@ -191,11 +191,7 @@ class RunHelperTest {
     }
 
     private static Result exec(List<String> command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(SystemTools.HELPER_ENV);
-        Process p = builder.start();
-        p.getOutputStream().close();
+        Process p = SystemTools.startHelper(command);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), out);
