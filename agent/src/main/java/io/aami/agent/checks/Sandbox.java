@@ -87,8 +87,9 @@ public final class Sandbox {
      *
      * @throws IllegalArgumentException for a malformed user name
      * @throws IllegalStateException    when the user does not exist or is root, or prlimit (always) or
-     *                                  setpriv (when root) is not installed, or for {@code cgroup} when
-     *                                  no usable cgroup exists
+     *                                  setpriv (when root) is not installed (neither needed with the helper),
+     *                                  for {@code cgroup} when no usable cgroup exists, or for a helper
+     *                                  others could replace, or one named but missing or not answering
      */
     public static Sandbox create(String runAs, ScriptLimits limits, String containmentMode, Path runHelper) {
         long uid = ProcessUid.effective();
