@@ -19,12 +19,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each run in a cgroup of its own, for real (root, 'nobody', the host's cgroups): what leaves the
  * script's session still dies with the run, and one run's processes do not count against another's.
  */
+@ExtendWith(NobodysProcesses.class)
 class CgroupContainmentTest {
     /** Prints the run's pids cgroup (v1) or its only cgroup (v2), as the kernel names it. */
     private static final String PRINT_CGROUP = "grep -E '^[0-9]+:(pids|):' /proc/self/cgroup | head -1 | cut -d: -f3-;";
@@ -39,39 +41,15 @@ class CgroupContainmentTest {
     Path stateDir;
     private final List<Long> strays = new java.util.ArrayList<>();
 
-    private long nobodyBefore;
-
     @BeforeEach
-    void requireRootAndCgroups() throws Exception {
+    void requireRootAndCgroups() {
         assumeTrue(Fixtures.isRoot(), "cgroups need root, as the agent runs in production");
-        nobodyBefore = processesOfNobody();
     }
 
+    /** Before {@link NobodysProcesses} waits for the user's processes to be gone: what a test left on purpose. */
     @AfterEach
-    void killStrays() throws Exception {
+    void killStrays() {
         strays.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-        // A killed run's processes stay zombies until init reaps them, and zombies count against the
-        // user's RLIMIT_NPROC: right after the fork bomb, the next test's rlimit-mode run (64 per user)
-        // could not fork at all (seen on a fresh clone). Wait until the user has no more processes than before.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (processesOfNobody() > nobodyBefore && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-    }
-
-    /** Processes of uid 65534, zombies included. */
-    private static long processesOfNobody() throws Exception {
-        try (var entries = Files.list(Path.of("/proc"))) {
-            return entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .filter(p -> {
-                        try {
-                            return Files.readAllLines(p.resolve("status")).stream()
-                                    .anyMatch(line -> line.startsWith("Uid:") && line.split("\\s+")[1].equals("65534"));
-                        } catch (java.io.IOException | RuntimeException gone) {
-                            return false;
-                        }
-                    }).count();
-        }
     }
 
     private ScriptExecutor executor(String mode) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The object marks every process it is loaded into; none may be root's. Filtering such names is the
  * executor's job; this is the line below it, so the sandbox gets the variable unfiltered here.
  */
+@ExtendWith(NobodysProcesses.class)
 class PrivilegeDropEnvironmentTest {
     @TempDir
     Path dir;

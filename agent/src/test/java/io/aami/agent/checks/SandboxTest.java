@@ -21,9 +21,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sandbox for real: these tests need root, as the agent in production, and use the existing user 'nobody'. */
+@ExtendWith(NobodysProcesses.class)
 class SandboxTest {
     private static final Pattern LEADER = Pattern.compile("leader=(\\d+)");
 

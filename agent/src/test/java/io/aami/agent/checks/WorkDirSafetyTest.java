@@ -15,9 +15,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The root agent and symlinks or foreign owners in and above its checks work dir (root, 'nobody'). */
+@ExtendWith(NobodysProcesses.class)
 class WorkDirSafetyTest {
     @TempDir
     Path dir;

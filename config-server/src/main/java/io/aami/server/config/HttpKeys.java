@@ -31,7 +31,11 @@ final class HttpKeys {
                         MAX_TLS_HANDSHAKES),
                 // A proxy listed here is believed about who its client is: list only proxies that append X-Forwarded-For.
                 cidrs(t, "http.trusted_proxies", "list the proxies' own addresses"),
-                t.choice("http.plain_http_login", "loopback", "loopback", "allow", "refuse"));
+                t.choice("http.plain_http_login", "loopback", "loopback", "allow", "refuse"),
+                // Connections wait here, at no CPU cost, while the handshake places are taken: with the JDK's default of
+                // 50 a fleet reconnecting at once overflowed it, and the kernel dropped their SYNs, which clients then
+                // retried after 1, 3, 7, 15 s while the server could have served them (Linux caps it at somaxconn).
+                t.integer("http.accept_queue", 4096, 1, 65_535));
     }
 
     static void validate(ServerConfig.Http http, ConfigTree t) {

@@ -68,7 +68,7 @@ public record ServerConfig(Listen listen, Path dataDir, Database database, Strin
     public record Http(long maxBodyBytes, boolean metricsPublic, Duration tlsHandshakeTimeout, Duration metricsMaxAge,
                        Duration headerReadTimeout, Duration bodyReadTimeout, long minBodyRateBytesPerSecond,
                        int maxUnauthenticatedInFlight, int maxTlsHandshakes, int maxTlsHandshakesPerAddress,
-                       java.util.List<String> trustedProxies, String plainHttpLogin) {
+                       java.util.List<String> trustedProxies, String plainHttpLogin, int acceptQueue) {
     }
 
     /**

@@ -49,6 +49,7 @@ final class Connectors {
                     cfg.http().tlsHandshakeTimeout(), registry));
         }
         connector.addBean(new HeaderDeadline(connector.getScheduler(), cfg.http().headerReadTimeout()));
+        connector.setAcceptQueueSize(cfg.http().acceptQueue());
         connector.setHost(cfg.listen().host());
         connector.setPort(cfg.listen().port());
         connector.setIdleTimeout(cfg.policy().maxWait().toMillis() + IDLE_SLACK_MS);

@@ -80,6 +80,7 @@ class ServerConfigValidationTest {
             "AAMI_HTTP_MAX_TLS_HANDSHAKES=0               | http.max_tls_handshakes | 0 is outside the allowed range 1..100000",
             "AAMI_HTTP_MAX_TLS_HANDSHAKES=many            | http.max_tls_handshakes | 'many'",
             "AAMI_HTTP_MAX_TLS_HANDSHAKES_PER_ADDRESS=0   | http.max_tls_handshakes_per_address | 0 is outside the allowed range 1..100000",
+            "AAMI_HTTP_ACCEPT_QUEUE=0                     | http.accept_queue | 0 is outside the allowed range 1..65535",
             "AAMI_HTTP_MAX_TLS_HANDSHAKES=8;AAMI_HTTP_MAX_TLS_HANDSHAKES_PER_ADDRESS=9 | http.max_tls_handshakes_per_address | must not exceed http.max_tls_handshakes (8)",
             "AAMI_METRICS_PUBLIC=maybe                    | metrics.public | 'maybe' is not one of on, off, true, false",
             "AAMI_METRICS_MAX_AGE=soon                    | metrics.max_age | 'soon' is not a duration",

@@ -95,6 +95,52 @@ class HandshakeLimitTest {
         assertThat(HandshakeLimit.addressKey(InetAddress.getByName("192.0.2.7"))).isEqualTo(InetAddress.getByName("192.0.2.7"));
     }
 
+    @Test
+    void connectionsArrivingWhileEveryPlaceIsTakenWaitInTheAcceptQueueNotInSynRetries() throws Exception {
+        assertThat(connectedWhilePaused(Map.of())).as("with the default accept queue (4096)").isEqualTo(300);
+        // The JDK's default backlog: the kernel drops the SYNs beyond it, and TCP retries them a second later.
+        assertThat(connectedWhilePaused(Map.of("AAMI_HTTP_ACCEPT_QUEUE", "50"))).as("with a queue of 50").isLessThan(100);
+    }
+
+    /** Of 300 connections started at once while one silent socket holds the only handshake place, those made in 700 ms. */
+    private static int connectedWhilePaused(Map<String, String> extra) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(settings(1, 1));
+        env.putAll(extra);
+        try (TestServer server = TestServer.start(env)) {
+            List<Socket> silent = open(server, 1, "127.0.0.1");
+            List<java.nio.channels.SocketChannel> channels = new ArrayList<>();
+            try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+                for (int i = 0; i < 300; i++) {
+                    java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open();
+                    channels.add(ch);
+                    ch.configureBlocking(false);
+                    if (!ch.connect(new InetSocketAddress("127.0.0.1", server.port()))) {
+                        ch.register(selector, java.nio.channels.SelectionKey.OP_CONNECT);
+                    }
+                }
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700);
+                for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    for (java.nio.channels.SelectionKey key : selector.selectedKeys()) {
+                        try {
+                            ((java.nio.channels.SocketChannel) key.channel()).finishConnect();
+                        } catch (java.io.IOException refused) {
+                            // counted as not connected
+                        }
+                        key.cancel();
+                    }
+                    selector.selectedKeys().clear();
+                }
+                return (int) channels.stream().filter(java.nio.channels.SocketChannel::isConnected).count();
+            } finally {
+                for (java.nio.channels.SocketChannel ch : channels) {
+                    ch.close();
+                }
+                close(silent);
+            }
+        }
+    }
+
     private static Map<String, String> settings(int max, int perAddress) {
         return Map.of("AAMI_TLS", "on", "AAMI_HTTP_TLS_HANDSHAKE_TIMEOUT", "60s",
                 "AAMI_HTTP_MAX_TLS_HANDSHAKES", String.valueOf(max),
