@@ -32,10 +32,11 @@ final class HttpKeys {
                 // A proxy listed here is believed about who its client is: list only proxies that append X-Forwarded-For.
                 cidrs(t, "http.trusted_proxies", "list the proxies' own addresses"),
                 t.choice("http.plain_http_login", "loopback", "loopback", "allow", "refuse"),
-                // Connections wait here, at no CPU cost, while the handshake places are taken: with the JDK's default of
-                // 50 a fleet reconnecting at once overflowed it, and the kernel dropped their SYNs, which clients then
-                // retried after 1, 3, 7, 15 s while the server could have served them (Linux caps it at somaxconn).
-                t.integer("http.accept_queue", 4096, 1, 65_535));
+                // Connections wait here, at no CPU cost, while the handshake places are taken. Twice the places: what
+                // the server drains well within a client's timeout. The JDK's 50 dropped the SYNs of a fleet starting at
+                // once (clients retried after 1, 3, 7 s while the server idled); 4,096 let 10,000 reconnecting agents
+                // queue for longer than they wait, so the server spent its CPU on handshakes whose clients had gone.
+                t.integer("http.accept_queue", Math.min(65_535, 2 * maxHandshakes), 1, 65_535));
     }
 
     static void validate(ServerConfig.Http http, ConfigTree t) {

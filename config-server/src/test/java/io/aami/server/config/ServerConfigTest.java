@@ -26,6 +26,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void theAcceptQueueIsTwiceTheHandshakePlacesUnlessSet() {
+        ServerConfig cfg = ServerConfigLoader.load(null, Map.of("AAMI_TLS", "off", "AAMI_HTTP_MAX_TLS_HANDSHAKES", "100"));
+        assertThat(cfg.http().acceptQueue()).isEqualTo(200);
+        assertThat(ServerConfigLoader.load(null, Map.of("AAMI_TLS", "off", "AAMI_HTTP_MAX_TLS_HANDSHAKES", "50000")).http()
+                .acceptQueue()).as("at most 65,535").isEqualTo(65_535);
+        assertThat(ServerConfigLoader.load(null, Map.of("AAMI_TLS", "off", "AAMI_HTTP_ACCEPT_QUEUE", "1000")).http()
+                .acceptQueue()).isEqualTo(1000);
+    }
+
+    @Test
     void fileThenEnvironment() throws Exception {
         Path f = dir.resolve("server.yaml");
         Files.writeString(f, "listen: \"127.0.0.1:9000\"\ndatabase:\n  url: jdbc:postgresql://db/aami\n  user: aami\n"
