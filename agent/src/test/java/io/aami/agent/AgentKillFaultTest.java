@@ -11,17 +11,12 @@ import io.aami.server.testing.TestServer;
 import io.aami.agent.testing.DelayRelay;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * The fast part kills 5 times; the long part ({@code -Preliability}) 100 times.
  */
 class AgentKillFaultTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     @TempDir
     Path dir;
 
@@ -156,21 +149,10 @@ class AgentKillFaultTest {
      */
     private static void post(int port, AtomicBoolean posting, AtomicInteger next, Set<String> accepted, AtomicInteger answered) {
         while (posting.get()) {
-            int first = next.getAndAdd(5);
-            StringBuilder body = new StringBuilder("{\"results\":[");
-            for (int i = 0; i < 5; i++) {
-                body.append(i == 0 ? "" : ",").append("{\"check_id\":\"posted\",\"status\":\"ok\",\"output\":\"r-")
-                        .append(first + i).append("\",\"executed_at\":\"").append(Instant.now()).append("\"}");
-            }
-            body.append("]}");
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/check-results"))
-                    .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+            List<String> outputs = LocalPosts.outputs("r-", next.getAndAdd(5), 5);
             try {
-                if (HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 202) {
-                    for (int i = 0; i < 5; i++) {
-                        accepted.add("r-" + (first + i));
-                    }
+                if (LocalPosts.post(port, outputs) == 202) {
+                    accepted.addAll(outputs);
                     answered.incrementAndGet();
                 }
                 Thread.sleep(40);

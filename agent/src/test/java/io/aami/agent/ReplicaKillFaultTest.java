@@ -8,14 +8,9 @@ import io.aami.server.testing.FaultFigures;
 import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestDatabase;
 import io.aami.server.testing.TestServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("reliability-long")
 class ReplicaKillFaultTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final int AGENTS = 4;
     /** Both duties' period here: taken over within one period means within this (plus the time to notice). */
     private static final Duration PERIOD = Duration.ofSeconds(1);
@@ -211,20 +205,10 @@ class ReplicaKillFaultTest {
     private static void post(int port, String prefix, AtomicBoolean posting, Set<String> accepted) {
         int next = 0;
         while (posting.get()) {
-            StringBuilder body = new StringBuilder("{\"results\":[");
-            for (int i = 0; i < 5; i++) {
-                body.append(i == 0 ? "" : ",").append("{\"check_id\":\"posted\",\"status\":\"ok\",\"output\":\"").append(prefix)
-                        .append(next + i).append("\",\"executed_at\":\"").append(Instant.now()).append("\"}");
-            }
-            body.append("]}");
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/check-results"))
-                    .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+            List<String> outputs = LocalPosts.outputs(prefix, next, 5);
             try {
-                if (HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 202) {
-                    for (int i = 0; i < 5; i++) {
-                        accepted.add(prefix + (next + i));
-                    }
+                if (LocalPosts.post(port, outputs) == 202) {
+                    accepted.addAll(outputs);
                     next += 5;
                 }
                 Thread.sleep(40);

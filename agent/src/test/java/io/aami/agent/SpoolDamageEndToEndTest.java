@@ -11,16 +11,11 @@ import io.aami.server.testing.FaultFigures;
 import io.aami.server.testing.Fixtures;
 import io.aami.server.testing.TestServer;
 import java.io.RandomAccessFile;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("reliability")
 class SpoolDamageEndToEndTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final int PRODUCED = 500;
 
     @TempDir
@@ -71,10 +65,7 @@ class SpoolDamageEndToEndTest {
             offline.put("AAMI_SERVER_ADDRESS", "127.0.0.1:" + DiskFullFaultTest.freePort());
             try (Agent agent = start(offline)) {
                 for (int i = 0; i < PRODUCED; i += 5) {
-                    List<String> outputs = new ArrayList<>();
-                    for (int j = i; j < i + 5; j++) {
-                        outputs.add("d-" + j + "-");
-                    }
+                    List<String> outputs = LocalPosts.outputs("d-", i, 5).stream().map(o -> o + "-").toList();
                     // The local API may not listen yet, and it limits its rate (429): posted again until taken.
                     eventually(Duration.ofSeconds(30), "post of d-" + i + "..", () -> post(apiPort, outputs) == 202);
                 }
@@ -158,15 +149,14 @@ class SpoolDamageEndToEndTest {
 
     /** One byte of {@code output}'s own result changed: that record fails its checksum. */
     private static String flipInside(Path segment, String output) throws Exception {
-        String target = outputsIn(segment).contains(output) ? output : outputsIn(segment).get(2);
-        long at = offsetOf(segment, target) + 1;
+        long at = offsetOf(segment, output) + 1;
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
             f.seek(at);
             int b = f.read();
             f.seek(at);
             f.write(b ^ 0x5A);
         }
-        return target;
+        return output;
     }
 
     /** Zeros from inside {@code a}'s output to inside {@code b}'s: both records damaged. */
@@ -191,18 +181,10 @@ class SpoolDamageEndToEndTest {
         return lastOne;
     }
 
+    /** {@link LocalPosts#post}, -1 for no answer (the local API not listening yet). */
     private static int post(int port, List<String> outputs) {
-        StringBuilder body = new StringBuilder("{\"results\":[");
-        for (int i = 0; i < outputs.size(); i++) {
-            body.append(i == 0 ? "" : ",").append("{\"check_id\":\"posted\",\"status\":\"ok\",\"output\":\"")
-                    .append(outputs.get(i)).append("\",\"executed_at\":\"").append(Instant.now()).append("\"}");
-        }
-        body.append("]}");
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/check-results"))
-                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         try {
-            return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return LocalPosts.post(port, outputs);
         } catch (java.io.IOException e) {
             return -1;
         } catch (InterruptedException e) {
