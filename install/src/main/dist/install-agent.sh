@@ -514,8 +514,12 @@ cat >"$stage/aami-agent" <<'AAMI_LAUNCHER_END'
 #                              (JDK 17.0.9 and later; a Java without it refuses it, so it is left out)
 #   -XX:SharedArchiveFile=AAMI_CDS_ARCHIVE  the agent's ~4,600 classes mapped from an AppCDS archive
 #                              instead of parsed into metaspace. The archive is made by the JVM itself
-#                              (-XX:ArchiveClassesAtExit) when the agent stops after a life without a
-#                              usable one: the first start, and the first after a new jar or Java. It is
+#                              (-XX:ArchiveClassesAtExit) at the end of 'aami-agent --train', a short
+#                              offline life the packages' post-install script and install-agent.sh run
+#                              (the archive must come from this host's Java), and else when the agent
+#                              stops after a life without a usable one (training failed, or a new Java
+#                              since). The JVM replaces the file (unlink, then create): a running
+#                              agent keeps the archive it mapped. It is
 #                              used only once this Java maps it with -Xshare:on for this jar and its
 #                              checksums match (-XX:+VerifySharedSpaces: a truncated, damaged or stale
 #                              archive fails that and is made again; a JVM mapping a damaged one would
@@ -588,7 +592,9 @@ probe() {
 }
 trim=-XX:TrimNativeHeapInterval=5000
 share=
-if [ -n "$cds" ] && [ -f "$cds" ] && [ -r "$jar" ]; then
+# --train (run by the packages' post-install script and install-agent.sh): always record, even over an archive
+# this Java could map, so the archive comes from the training life of the jar just installed.
+if [ -n "$cds" ] && [ -f "$cds" ] && [ -r "$jar" ] && [ "${1:-}" != --train ]; then
   share=-XX:SharedArchiveFile=$cds
 fi
 record=${cds:+-XX:ArchiveClassesAtExit=$cds}
@@ -669,7 +675,7 @@ fi
 # 3. Commit: only what differs; every replaced file is kept in the staging directory until the end, and a
 # failure puts it back, removes what was new and the directories made, and deletes a user just created.
 mkdir -m 0700 "$stage/backup"
-placed=() backups=() made_dirs=() changed=0 unit_changed=0 user_created=0 committing=0
+placed=() backups=() made_dirs=() changed=0 unit_changed=0 jar_changed=0 placed_now=0 user_created=0 committing=0
 
 rollback() {
   local i
@@ -701,8 +707,9 @@ same_file() { # same_file STAGED DEST MODE
     && { [ -n "$root" ] || [ "$(stat -c %u:%g "$2")" = 0:0 ]; }
 }
 
-place() { # place STAGED DEST MODE: atomically (a temporary beside DEST, then a rename)
+place() { # place STAGED DEST MODE: atomically (a temporary beside DEST, then a rename); placed_now=1 if it wrote
   local src="$1" dest="$2" mode="$3" backup=""
+  placed_now=0
   if same_file "$src" "$dest" "$mode"; then return 0; fi
   if [ -e "$dest" ] || [ -L "$dest" ]; then
     backup="$stage/backup/${#placed[@]}"
@@ -711,7 +718,7 @@ place() { # place STAGED DEST MODE: atomically (a temporary beside DEST, then a 
   placed+=("$dest"); backups+=("$backup")
   install -m "$mode" "$src" "$dest.aami-new"
   mv -fT "$dest.aami-new" "$dest"
-  changed=1
+  changed=1 placed_now=1
 }
 
 committing=1
@@ -735,6 +742,7 @@ if [ -f "$stage/ca.crt" ]; then place "$stage/ca.crt" "$etc/ca.crt" 644; fi
 place "$stage/agent.yaml" "$etc/agent.yaml" 600
 if [ -z "$package_unit" ]; then
   place "$stage/aami-agent.jar" "$opt/aami-agent.jar" 644
+  jar_changed=$placed_now
   ensure_dir "$root/usr/bin" 0755
   place "$stage/aami-agent" "$root/usr/bin/aami-agent" 755
 fi
@@ -750,10 +758,17 @@ if [ -f "$stage/defaults" ]; then
 fi
 enabled_unit="$package_unit"
 if [ -z "$package_unit" ]; then
-  before="$changed"
   place "$stage/$unit_name" "$units/$unit_name" 644
-  [ "$changed" = "$before" ] || unit_changed=1
+  unit_changed=$placed_now
   enabled_unit="/etc/systemd/system/$unit_name"
+fi
+# The agent's class archive from a short offline life of the jar just placed, on this host's Java, as the
+# packages' post-install script makes it (aami-agent --train: loopback only, a temporary directory): on a host
+# only (an image's Java is not this one), when the jar is new or no archive is there. Failing costs only that the
+# agent records the archive at its first stop.
+if [ -z "$root" ] && [ -z "$package_unit" ] && { [ "$jar_changed" = 1 ] || [ ! -e "$state/aami-agent.jsa" ]; }; then
+  timeout 120 /usr/bin/aami-agent --train >/dev/null 2>&1 \
+    || echo "$prog: no class archive made now; the agent records it at its first stop" >&2
 fi
 
 if [ -n "$root" ]; then

@@ -38,6 +38,10 @@ public final class AgentMain {
     public static void main(String[] args) throws Exception {
         ProcessLaunch.prefer();
         LocalApi.boundRequestReading();
+        if (AgentArgs.training(args)) {
+            System.exit(Training.run(System.out, System.err));
+            return;
+        }
         AgentConfigLoader.Loaded loaded;
         UUID agentId;
         try {

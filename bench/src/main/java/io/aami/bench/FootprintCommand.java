@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
  * TLS against an embedded server, running a policy of {@code --checks} shell checks (30–60 s intervals)
  * and {@code --probes} TCP probes (10 s, to loopback listeners of this run), next to node_exporter; both
  * scraped every 15 s as Prometheus would. After the warm-up, both are measured over the same window
- * ({@link ProcessStats}; the agent's CPU includes its reaped check scripts). The measured life is the agent's
- * second: the first ({@code --first-life}) records the launcher's class archive, as an installed agent's first
- * stop does. Exit 0 when every check and
+ * ({@link ProcessStats}; the agent's CPU includes its reaped check scripts). The measured life is the agent's second,
+ * as every later life of an installed agent: the first ({@code --first-life}) enrolls, runs its policy and is stopped
+ * as systemd stops it. The launcher's class archive is made as {@code --archive} says: by {@code aami-agent --train}
+ * before the first life, as the packages make it at install (the default); by the first life at its stop, as an agent
+ * whose training failed records it; or not at all. Exit 0 when every check and
  * probe reported to the server (the figure is of an agent doing its work), 1 when not or the agent died,
  * 3 when the run could not be made.
  */
@@ -65,9 +67,15 @@ final class FootprintCommand {
             int apiPort = NodeExporter.freePort();
             Path config = work.agentConfig(server.base(), server.caFile(), token, apiPort);
             URI metrics = URI.create("http://127.0.0.1:" + apiPort + "/metrics");
-            Map<String, String> env = Map.of("AAMI_CDS_ARCHIVE", dir.resolve("aami-agent.jsa").toString());
+            Map<String, String> env = Map.of("AAMI_CDS_ARCHIVE",
+                    o.archive().equals(FootprintOptions.ARCHIVE_NONE) ? "" : dir.resolve("aami-agent.jsa").toString());
+            if (o.archive().equals(FootprintOptions.ARCHIVE_TRAIN)) {
+                train(dir, env);
+            }
             if (!o.firstLife().isZero()) {
                 firstLife(config, dir, env, work, metrics);
+            } else {
+                out.println("the measured life is the first");
             }
             try (LaunchedAgent agent = LaunchedAgent.start(o.launcher(), o.agentJar(), config, dir, env)) {
                 return measure(admin, agent, peer, work, metrics);
@@ -82,14 +90,34 @@ final class FootprintCommand {
      * installed agent is.
      */
     private void firstLife(Path config, Path dir, Map<String, String> env, BenchWorkDir work, URI metrics) throws Exception {
+        Path archive = dir.resolve("aami-agent.jsa");
+        String was = archiveState(archive);
         try (LaunchedAgent agent = LaunchedAgent.start(o.launcher(), o.agentJar(), config, dir, env)) {
             work.awaitAgent(agent, metrics, Duration.ofSeconds(60));
             TimeUnit.MILLISECONDS.sleep(o.firstLife().toMillis());
             agent.stop(FIRST_STOP_PATIENCE_SECONDS);
         }
+        out.printf(Locale.ROOT, "first life: %d s, stopped; class archive %s%n", o.firstLife().toSeconds(), !Files.exists(archive)
+                ? "not recorded (the launcher made none)" : String.format(Locale.ROOT, "%s (%.1f MB)",
+                        archiveState(archive).equals(was) ? "kept: it mapped the one there" : "recorded", Files.size(archive) / 1e6));
+    }
+
+    /** The archive's size and time, to tell whether a life recorded it. */
+    private static String archiveState(Path archive) throws IOException {
+        return Files.exists(archive) ? Files.size(archive) + "@" + Files.getLastModifiedTime(archive) : "";
+    }
+
+    /**
+     * {@code aami-agent --train} through the launcher, as the packages' post-install script runs it: the class archive
+     * an installed agent maps from its first life on.
+     */
+    private void train(Path dir, Map<String, String> env) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        int exit = LaunchedAgent.train(o.launcher(), o.agentJar(), dir, env, Duration.ofMinutes(2));
         Path archive = dir.resolve("aami-agent.jsa");
-        out.printf(Locale.ROOT, "first life: %d s, stopped; class archive %s%n", o.firstLife().toSeconds(), Files.exists(archive)
-                ? String.format(Locale.ROOT, "recorded (%.1f MB)", Files.size(archive) / 1e6) : "not recorded (the launcher made none)");
+        out.printf(Locale.ROOT, "training run (aami-agent --train): exit %d in %.1f s; class archive %s%n", exit,
+                (System.nanoTime() - started) / 1e9, Files.exists(archive)
+                        ? String.format(Locale.ROOT, "recorded (%.1f MB)", Files.size(archive) / 1e6) : "not recorded");
     }
 
     /** A group, its checks and probes, and a one-use bootstrap token into it. */

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +31,29 @@ final class LaunchedAgent implements AutoCloseable {
 
     /** Starts {@code jar} with {@code config} through {@code launcher} (null: the shipped one) in {@code dir}. */
     static LaunchedAgent start(Path launcher, Path jar, Path config, Path dir, Map<String, String> env) throws IOException {
+        return launch(launcher, jar, List.of("--config", config.toString()), dir, env, dir.resolve("agent.log"));
+    }
+
+    /**
+     * {@code aami-agent --train} through {@code launcher}, as the packages' post-install script runs it, waited for
+     * (at most {@code timeout}); its exit status, and its output in {@code dir/train.log}.
+     */
+    static int train(Path launcher, Path jar, Path dir, Map<String, String> env, Duration timeout) throws IOException, InterruptedException {
+        LaunchedAgent run = launch(launcher, jar, List.of("--train"), dir, env, dir.resolve("train.log"));
+        if (!run.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            run.stop(5);
+            throw new IOException("aami-agent --train did not end within " + timeout.toSeconds() + " s: " + run.tail(2000));
+        }
+        return run.process.exitValue();
+    }
+
+    private static LaunchedAgent launch(Path launcher, Path jar, List<String> args, Path dir, Map<String, String> env, Path log)
+            throws IOException {
         Path script = launcher != null ? launcher : shippedLauncher(dir);
         Path defaults = Files.writeString(dir.resolve("aami-agent.default"), "");
-        Path log = dir.resolve("agent.log");
-        ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", script.toString(), "--config", config.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", script.toString()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("AAMI_") || k.equals("JAVA_OPTS") || k.equals("MALLOC_ARENA_MAX"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("AAMI_JAR", jar.toAbsolutePath().toString());

@@ -19,6 +19,8 @@ class FootprintOptionsTest {
         assertThat(o.warmup()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.window()).isEqualTo(Duration.ofSeconds(60));
         assertThat(o.launcher()).isNull();
+        assertThat(o.archive()).as("as the packages make it").isEqualTo(FootprintOptions.ARCHIVE_TRAIN);
+        assertThat(FootprintOptions.parse(List.of("--archive", "none")).archive()).isEqualTo(FootprintOptions.ARCHIVE_NONE);
     }
 
     @ParameterizedTest
@@ -28,6 +30,7 @@ class FootprintOptionsTest {
             "--window 0s|--window must be at least",
             "--warmup|--warmup needs a value",
             "--nodes 3|unknown option --nodes",
+            "--archive build|--archive must be train, first-life or none, not 'build'",
             "stray|unexpected argument 'stray'"})
     void badCommandLinesAreRefusedNamingTheOption(String line, String message) {
         assertThatThrownBy(() -> FootprintOptions.parse(List.of(line.split(" "))))

@@ -94,6 +94,54 @@ class AgentClassArchiveTest {
     }
 
     /**
+     * {@code aami-agent --train}, as the packages' post-install script runs it: the training life records the archive
+     * (over one this Java could map: the jar may be new), leaves nothing behind, and the agent's next start maps from
+     * it the classes of a first life, not only its entry point: enrollment, mutual TLS, heartbeats, the signed policy, a
+     * check run in the sandbox, a probe, result delivery, its local API.
+     */
+    @Test
+    void theTrainingRunRecordsTheArchiveTheNextStartMaps() throws Exception {
+        Path cds = Files.createDirectories(dir.resolve("state")).resolve("aami-agent.jsa");
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Map<String, String> env = Map.of("JAVA_HOME", JAVA_HOME.toString(), "AAMI_JAR", JavaProcess.jar("aami.agent.jar").toString(),
+                "AAMI_CDS_ARCHIVE", cds.toString(), "JAVA_OPTS", "-Djava.io.tmpdir=" + tmp);
+        List<String> before = trainingDirectories();
+        LauncherRuns.Run trained = runs.run("aami-agent", env, "--train");
+        assertThat(trained.exit).as(trained.output).isZero();
+        assertThat(trained.output).contains("aami-agent: training run done in", "enrolled, heartbeat, policy, check and probe results");
+        assertThat(cds).exists();
+        assertThat(Files.size(cds)).isGreaterThan(10_000_000L);
+        assertThat(tmp.toFile().list()).as("its temporary directory removed").isEmpty();
+        assertThat(trainingDirectories()).as("nothing left in /run either (another training may have ended meanwhile)")
+                .isSubsetOf(before);
+
+        // The archive's own list (-XX:+PrintSharedArchiveAndExit, through the launcher, which maps it).
+        Map<String, String> listing = new java.util.HashMap<>(env);
+        listing.put("JAVA_OPTS", "-XX:+PrintSharedArchiveAndExit");
+        LauncherRuns.Run listed = runs.run("aami-agent", listing, "--help");
+        for (String cls : List.of("io.aami.agent.Agent", "io.aami.agent.enrollment.Enroller", "sun.security.ssl.ClientHello",
+                "sun.security.ssl.CertificateVerify", "jdk.internal.net.http.HttpClientImpl", "com.fasterxml.jackson.databind.ObjectMapper",
+                "io.aami.agent.api.LocalApi", "io.aami.agent.probes.TcpProber", "org.yaml.snakeyaml.Yaml",
+                "io.aami.agent.heartbeat.HeartbeatLoop", "io.aami.agent.pki.PolicyVerifier", "io.aami.agent.checks.Sandbox",
+                "io.aami.agent.delivery.ResultSender", "java.lang.ProcessImpl")) {
+            assertThat(listed.output).as(cls + " in the trained archive").contains(": " + cls + " ");
+        }
+
+        // Trained again (an upgrade's post-install): recorded afresh although the one there is usable.
+        long firstRecorded = Files.getLastModifiedTime(cds).toMillis();
+        Thread.sleep(1100);
+        LauncherRuns.Run again = runs.run("aami-agent", env, "--train");
+        assertThat(again.exit).as(again.output).isZero();
+        assertThat(Files.getLastModifiedTime(cds).toMillis()).isGreaterThan(firstRecorded);
+    }
+
+    private static List<String> trainingDirectories() throws Exception {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/run"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("aami-agent-train")).sorted().toList();
+        }
+    }
+
+    /**
      * The JVM maps the archive into the root agent as its classes and writes it at exit following symlinks:
      * a directory another user can write, or an archive that is a symlink or not root's, is not used at all.
      */

@@ -57,6 +57,7 @@ class AgentDebLifecycleIT {
     @TempDir
     Path dir;
 
+    private static final Path ARCHIVE = Path.of("/var/lib/aami/aami-agent.jsa");
     private PackageHost host;
 
     @Test
@@ -100,6 +101,13 @@ class AgentDebLifecycleIT {
         assertThat(id).as("postinst made the identity").matches(UUID);
         assertThat(AgentInstaller.mode(ETC.resolve("agent-id"))).isEqualTo("rw-r--r--");
         assertThat(AgentInstaller.mode(Path.of("/var/lib/aami"))).isEqualTo("rwx------");
+        // postinst ran aami-agent --train: the class archive of this jar on this Java, before the first start.
+        assertThat(ARCHIVE).as("the class archive postinst had recorded").isRegularFile();
+        assertThat(Files.size(ARCHIVE)).isGreaterThan(10_000_000L);
+        assertThat(Files.getAttribute(ARCHIVE, "unix:uid")).isEqualTo(0);
+        assertThat(run("sh", "-c", "JAVA_OPTS=-XX:+PrintSharedArchiveAndExit /usr/bin/aami-agent --help").ok().output())
+                .as("the launcher maps it, with the classes of the training's TLS enrollment")
+                .contains(": io.aami.agent.enrollment.Enroller ", ": sun.security.ssl.ClientHello ");
         assertThat(run("getent", "passwd", "aami").exit()).as("the checks user (checks.run_as) exists").isZero();
         assertThat(Path.of("/etc/systemd/system/multi-user.target.wants/aami-agent.service"))
                 .as("not enabled before it has a server and a token").doesNotExist();
@@ -134,7 +142,10 @@ class AgentDebLifecycleIT {
     private void upgradeKeepsConfigAndIdentity(Path v2, String configured, String id) throws Exception {
         // As an earlier version left it (packaged 0644, then edited): the upgrade keeps the file but makes it root-only.
         Files.setPosixFilePermissions(ETC.resolve("agent.yaml"), PosixFilePermissions.fromString("rw-r--r--"));
+        java.nio.file.attribute.FileTime archiveBefore = Files.getLastModifiedTime(ARCHIVE);
         run("dpkg", "-i", "--force-confold", v2.toString()).ok();
+        assertThat(Files.getLastModifiedTime(ARCHIVE)).as("the upgrade's postinst recorded the archive again")
+                .isGreaterThan(archiveBefore);
         assertThat(status()).isEqualTo("install ok installed " + PackageContentsIT.debVersion() + "+test2");
         assertThat(Files.readString(ETC.resolve("agent.yaml"))).as("the operator's agent.yaml is kept").isEqualTo(configured);
         assertThat(Files.readString(ETC.resolve("agent.yaml.dpkg-dist"))).as("the new version's beside it")

@@ -175,7 +175,8 @@ class PackageContentsIT {
         String scripts = run("rpm", "-qp", "--scripts", Packages.rpm(name).toString()).ok().output();
         if (name.equals(AGENT)) {
             assertThat(scripts).contains("postinstall scriptlet", "getent passwd aami ", "useradd --system", "[ ! -e /etc/aami/agent-id ]",
-                    "uuidgen", "/proc/sys/kernel/random/uuid", "[ -d /run/systemd/system ]", "systemctl disable --now aami-agent.service")
+                    "uuidgen", "/proc/sys/kernel/random/uuid", "[ -d /run/systemd/system ]", "systemctl disable --now aami-agent.service",
+                    "timeout 120 /usr/bin/aami-agent --train")
                     .doesNotContain("enable --now aami-agent").doesNotContain("preinstall scriptlet");
         } else {
             assertThat(scripts).contains("preinstall scriptlet", "useradd --system --user-group", "aami-server",
