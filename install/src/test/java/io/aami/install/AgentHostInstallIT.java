@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentHostInstallIT {
     private static final Path ARCHIVE = Path.of("/var/lib/aami/aami-agent.jsa");
     /** What the script writes outside /etc/aami. */
-    private static final List<Path> OURS = List.of(Path.of("/opt/aami"), Path.of("/usr/bin/aami-agent"),
+    private static final List<Path> OURS = List.of(Path.of("/opt/aami/aami-agent.jar"), Path.of("/usr/bin/aami-agent"),
             Path.of("/etc/systemd/system/aami-agent.service"), Path.of("/etc/default/aami-agent"), Path.of("/var/lib/aami"),
             Path.of("/var/lib/aami-checks"), Path.of(PackageContentsIT.RUN_HELPER));
 
