@@ -60,6 +60,11 @@ class SpoolDamageEndToEndTest {
             try (Agent agent = start(env)) {   // enrolls and fetches its policy, then stops
                 eventually(Duration.ofSeconds(60), "the agent enrolled with its policy",
                         () -> post(apiPort, List.of("warm-up")) == 202);
+                // Stopped only once its policy is on disk (the offline life takes posts for it) and its first result
+                // acknowledged, so the offline life starts from the same spool every run.
+                eventually(Duration.ofSeconds(60), "the policy stored and the warm-up result delivered",
+                        () -> Files.exists(dir.resolve("state/policy.json"))
+                                && AgentKillFaultTest.stored(server, "warm-up").size() == 1);
             }
             Map<String, String> offline = new HashMap<>(env);
             offline.put("AAMI_SERVER_ADDRESS", "127.0.0.1:" + DiskFullFaultTest.freePort());

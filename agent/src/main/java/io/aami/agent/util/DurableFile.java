@@ -3,6 +3,7 @@ package io.aami.agent.util;
 import io.aami.common.pki.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 
 /**
@@ -15,16 +16,28 @@ public final class DurableFile {
     private DurableFile() {
     }
 
+    /** Attempts of one write that an interrupt cut short; shutdown interrupts a thread once or twice, not forever. */
+    static final int ATTEMPTS = 3;
+
     public static void write(Path file, byte[] content) throws IOException {
-        // An interrupt closes a FileChannel mid-write; the policy poller is interrupted on shutdown,
-        // and what it was storing must still land whole.
-        boolean interrupted = Thread.interrupted();
+        // An interrupt closes a FileChannel mid-write (ClosedByInterruptException); the policy poller is interrupted on
+        // shutdown, and what it was storing must still land whole. So the interrupt is put aside for the write, and a
+        // write it arrives during is made again, then the interrupt is restored.
+        boolean interrupted = false;
         try {
-            PrivateFiles.write(file, content);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+            for (int attempt = 1; ; attempt++) {
+                interrupted |= Thread.interrupted();
+                try {
+                    PrivateFiles.write(file, content);
+                    return;
+                } catch (UncheckedIOException e) {
+                    if (!(e.getCause() instanceof ClosedByInterruptException) || attempt == ATTEMPTS) {
+                        throw e.getCause();
+                    }
+                }
+            }
         } finally {
-            if (interrupted) {
+            if (interrupted || Thread.currentThread().isInterrupted()) {
                 Thread.currentThread().interrupt();
             }
         }
