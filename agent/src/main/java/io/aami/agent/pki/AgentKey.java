@@ -1,10 +1,11 @@
 package io.aami.agent.pki;
 
+import io.aami.agent.util.DurableFile;
 import io.aami.common.pki.Keys;
 import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
-import io.aami.common.pki.PrivateFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,11 @@ public final class AgentKey {
 
     /** Writes the key as PKCS#8 PEM, mode 0600, atomically. */
     public void save(Path keyFile) {
-        PrivateFiles.write(keyFile, Pem.privateKeyToPem(privateKey).getBytes(StandardCharsets.US_ASCII));
+        try {
+            DurableFile.write(keyFile, Pem.privateKeyToPem(privateKey).getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + keyFile, e);
+        }
     }
 
     public PrivateKey privateKey() {

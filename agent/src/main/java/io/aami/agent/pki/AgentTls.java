@@ -1,10 +1,12 @@
 package io.aami.agent.pki;
 
 import io.aami.agent.transport.HttpClients;
+import io.aami.agent.util.DurableFile;
 import io.aami.common.pki.Keys;
 import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
-import io.aami.common.pki.PrivateFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,7 +80,7 @@ public final class AgentTls {
             LOG.info("fetched the server's CA and it matches the pin sha256:{}", pin);
         }
         if (configuredCa == null || !Files.exists(caFile())) {
-            PrivateFiles.writeWorldReadable(caFile(), Pem.certificateToPem(found).getBytes(StandardCharsets.UTF_8));
+            writeCertificate(caFile(), found);
         }
         ca = found;
         return found;
@@ -114,10 +116,18 @@ public final class AgentTls {
             throw new PkiException("the server's certificate does not match the key this agent asked it to sign");
         }
         pendingKey.save(keyFile());
-        PrivateFiles.writeWorldReadable(certFile(), Pem.certificateToPem(cert).getBytes(StandardCharsets.UTF_8));
+        writeCertificate(certFile(), cert);
         keyManager.update(pendingKey.privateKey(), List.of(cert, ca));
         pendingKey = null;
         return cert;
+    }
+
+    private static void writeCertificate(Path file, X509Certificate cert) {
+        try {
+            DurableFile.writeWorldReadable(file, Pem.certificateToPem(cert).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     public Optional<X509Certificate> certificate() {

@@ -9,8 +9,9 @@ import java.nio.file.Path;
 /**
  * Replaces a small 0600 file so that after a crash or power loss it holds either the old or the new
  * bytes, never half, and the new ones once this returns ({@link PrivateFiles#write}: temp file,
- * fsync, atomic rename, fsync of the directory). Used for what the agent's trust rests on (the
- * pinned policy key, the rollback floor, the last good bundle).
+ * fsync, atomic rename, fsync of the directory), also when the writing thread is interrupted meanwhile. Used for what
+ * the agent's trust rests on (its key and certificate, the pinned policy key, the rollback floor, the last good bundle,
+ * its credentials).
  */
 public final class DurableFile {
     private DurableFile() {
@@ -20,15 +21,24 @@ public final class DurableFile {
     static final int ATTEMPTS = 3;
 
     public static void write(Path file, byte[] content) throws IOException {
-        // An interrupt closes a FileChannel mid-write (ClosedByInterruptException); the policy poller is interrupted on
-        // shutdown, and what it was storing must still land whole. So the interrupt is put aside for the write, and a
+        retrying(() -> PrivateFiles.write(file, content));
+    }
+
+    /** {@link #write} with mode 0644, for certificates others may read ({@link PrivateFiles#writeWorldReadable}). */
+    public static void writeWorldReadable(Path file, byte[] content) throws IOException {
+        retrying(() -> PrivateFiles.writeWorldReadable(file, content));
+    }
+
+    private static void retrying(Runnable write) throws IOException {
+        // An interrupt closes a FileChannel mid-write (ClosedByInterruptException); the agent's loops are interrupted on
+        // shutdown, and what one was storing must still land whole. So the interrupt is put aside for the write, and a
         // write it arrives during is made again, then the interrupt is restored.
         boolean interrupted = false;
         try {
             for (int attempt = 1; ; attempt++) {
                 interrupted |= Thread.interrupted();
                 try {
-                    PrivateFiles.write(file, content);
+                    write.run();
                     return;
                 } catch (UncheckedIOException e) {
                     if (!(e.getCause() instanceof ClosedByInterruptException) || attempt == ATTEMPTS) {

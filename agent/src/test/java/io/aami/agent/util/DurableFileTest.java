@@ -49,6 +49,17 @@ class DurableFileTest {
         assertThat(temporaryFileExists()).as("no temporary file left").isFalse();
     }
 
+    @Test
+    void certificatesAreWrittenForOthersToReadAndSecretsForTheOwnerOnly() throws Exception {
+        Path cert = dir.resolve("agent.crt");
+        Path key = dir.resolve("agent.key");
+        DurableFile.writeWorldReadable(cert, "certificate".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        DurableFile.write(key, "key".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(cert).hasContent("certificate");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cert))).isEqualTo("rw-r--r--");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    }
+
     private boolean temporaryFileExists() throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.anyMatch(p -> p.getFileName().toString().endsWith(".tmp"));
