@@ -47,7 +47,7 @@ public final class DurableFile {
                 }
             }
         } finally {
-            if (interrupted || Thread.currentThread().isInterrupted()) {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
