@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -130,10 +131,27 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
 
     /**
      * Waits (up to 30 s) until {@code condition} holds in the browser; fails naming {@code what}. An element gone stale
-     * meanwhile (the page reloaded after an action, as console.js does) is another try, not a failure.
+     * meanwhile (the page reloaded after an action, as console.js does) is another try, not a failure. Chromium does not
+     * always say "stale" for that: an element found just before the reload and read just after comes back as an
+     * "unknown error" whose node "does not belong to the document" (a CI run failed on it), which is another try too.
      */
     public <T> T waitUntil(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver(), WAIT).withMessage(what).ignoring(StaleElementReferenceException.class).until(condition);
+        return new WebDriverWait(driver(), WAIT).withMessage(what).ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    try {
+                        return condition.apply(d);
+                    } catch (WebDriverException e) {
+                        if (e instanceof StaleElementReferenceException || !goneWithTheReload(e)) {
+                            throw e;
+                        }
+                        return null;
+                    }
+                });
+    }
+
+    private static boolean goneWithTheReload(WebDriverException e) {
+        String message = e.getMessage();
+        return message != null && message.contains("does not belong to the document");
     }
 
     /** The CSRF token the page shown now carries for its scripts (empty when it has none). */
