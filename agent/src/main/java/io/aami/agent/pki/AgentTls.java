@@ -115,8 +115,7 @@ public final class AgentTls {
         if (pendingKey == null || !Keys.matches(pendingKey.privateKey(), cert.getPublicKey())) {
             throw new PkiException("the server's certificate does not match the key this agent asked it to sign");
         }
-        pendingKey.save(keyFile());
-        writeCertificate(certFile(), cert);
+        new KeyPairFiles(keyFile(), certFile()).replace(pendingKey, cert);
         keyManager.update(pendingKey.privateKey(), List.of(cert, ca));
         pendingKey = null;
         return cert;
@@ -174,6 +173,7 @@ public final class AgentTls {
 
     private void loadStoredCertificate() {
         try {
+            new KeyPairFiles(keyFile(), certFile()).recover().ifPresent(LOG::warn);
             if (Files.exists(keyFile()) && Files.exists(certFile())) {
                 X509Certificate cert = Pem.readCertificate(certFile());
                 AgentKey key = AgentKey.loadOrCreate(keyFile(), random);

@@ -65,6 +65,22 @@ public final class PrivateFiles {
         }
     }
 
+    /**
+     * Renames {@code from} over {@code to} atomically and makes the rename durable: after a crash either name holds
+     * what it held before or {@code to} holds what {@code from} did. Both must be in one directory.
+     */
+    public static void rename(Path from, Path to) {
+        Path target = to.toAbsolutePath();
+        try {
+            Files.move(from.toAbsolutePath(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(target.getParent());
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new PkiException("cannot rename " + from + " to " + target + ": its file system cannot rename atomically", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rename " + from + " to " + target, e);
+        }
+    }
+
     private static void writeDurably(Path tmp, byte[] content) throws IOException {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(content);

@@ -1,0 +1,95 @@
+package io.aami.agent.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aami.common.pki.Keys;
+import io.aami.common.pki.Pem;
+import io.aami.server.pki.CertificateAuthority;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A renewal stopped after each step of writing the new key and certificate (what kill -9 or a power loss there
+ * leaves on disk), then the agent's next start: it always has a key and certificate that belong together, the new
+ * pair once that pair was whole on disk, and nothing staged is left behind.
+ */
+class KeyPairFilesTest {
+    @TempDir
+    static Path pki;
+    /** One CA for every case: making one is most of this test's time. */
+    private static CertificateAuthority ca;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void makeTheCa() {
+        ca = CertificateAuthority.loadOrCreate(pki, Clock.systemUTC(), CertificateRenewerTest.RANDOM);
+    }
+
+    static Stream<Integer> stepsDoneBeforeTheStop() {
+        return IntStream.rangeClosed(0, KeyPairFiles.STEPS).boxed();
+    }
+
+    @ParameterizedTest(name = "stopped after {0} of the steps")
+    @MethodSource("stepsDoneBeforeTheStop")
+    void theNextStartHasAWholePairTheNewOneOnceItWasWholeOnDisk(int steps) throws Exception {
+        UUID id = UUID.randomUUID();
+        AgentTls before = tls();
+        X509Certificate old = before.install(Pem.certificateToPem(ca.signClientCertificate(before.newCsr(id), id, Duration.ofDays(7))));
+        AgentKey newKey = AgentKey.generate(CertificateRenewerTest.RANDOM);
+        X509Certificate renewed = ca.signClientCertificate(newKey.csrPem(id), id, Duration.ofDays(7));
+
+        new KeyPairFiles(dir.resolve("agent.key"), dir.resolve("agent.crt")).replaceUpTo(newKey, renewed, steps);
+        AgentTls after = tls();
+
+        X509Certificate expected = steps >= 2 ? renewed : old;
+        assertThat(after.certificate()).as("the certificate presented after the restart").contains(expected);
+        assertThat(Keys.matches(Pem.readPrivateKey(dir.resolve("agent.key")), Pem.readCertificate(dir.resolve("agent.crt")).getPublicKey()))
+                .as("agent.key and agent.crt on disk belong together").isTrue();
+        assertThat(Pem.readCertificate(dir.resolve("agent.crt"))).isEqualTo(expected);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("nothing staged or temporary left")
+                    .containsExactlyInAnyOrder("ca.crt", "agent.key", "agent.crt");
+        }
+        assertThat(Files.getPosixFilePermissions(dir.resolve("agent.key")))
+                .containsExactlyInAnyOrderElementsOf(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void aStagedPairThatDoesNotBelongTogetherIsRemovedAndTheLivePairKept() throws Exception {
+        UUID id = UUID.randomUUID();
+        AgentTls before = tls();
+        X509Certificate live = before.install(Pem.certificateToPem(ca.signClientCertificate(before.newCsr(id), id, Duration.ofDays(7))));
+        // A certificate staged beside the live key that is not the live key's (and a key staged for some other one).
+        X509Certificate stranger = ca.signClientCertificate(AgentKey.generate(CertificateRenewerTest.RANDOM).csrPem(id), id, Duration.ofDays(7));
+        Files.writeString(dir.resolve("agent.crt.next"), Pem.certificateToPem(stranger));
+
+        assertThat(tls().certificate()).contains(live);
+        assertThat(dir.resolve("agent.crt.next")).doesNotExist();
+
+        AgentKey.generate(CertificateRenewerTest.RANDOM).save(dir.resolve("agent.key.next"));
+        Files.writeString(dir.resolve("agent.crt.next"), "-----BEGIN CERTIFICATE-----\ncut short");
+        assertThat(tls().certificate()).contains(live);
+        assertThat(dir.resolve("agent.key.next")).doesNotExist();
+        assertThat(dir.resolve("agent.crt.next")).doesNotExist();
+    }
+
+    private AgentTls tls() {
+        AgentTls tls = new AgentTls(new AgentTls.Locations(dir.resolve("ca.crt"), dir.resolve("agent.crt"), dir.resolve("agent.key")),
+                null, Pem.sha256Hex(ca.certificate()), Duration.ofSeconds(5), CertificateRenewerTest.RANDOM);
+        tls.ensureCa(() -> Pem.certificateToPem(ca.certificate()));
+        return tls;
+    }
+}
