@@ -101,6 +101,15 @@ public final class AgentTls {
     }
 
     /**
+     * A CSR for renewal: for the key the last renewal asked for while that one is unanswered, else for a new key, kept
+     * on disk before the CSR leaves ({@link KeyPairFiles#renewalKey}); held until {@link #install} receives its certificate.
+     */
+    public synchronized String renewalCsr(UUID agentId) {
+        pendingKey = new KeyPairFiles(keyFile(), certFile()).renewalKey(random);
+        return pendingKey.csrPem(agentId);
+    }
+
+    /**
      * A CSR for {@code key}, which the caller already keeps durably (an enrollment retried after a lost
      * answer must present the same key); the key is kept until {@link #install} receives its certificate.
      */

@@ -143,7 +143,7 @@ public final class CertificateRenewer implements Runnable {
             return left.compareTo(RECHECK) < 0 ? left : RECHECK;
         }
         try {
-            CertificateResponse r = transport.renewCertificate(creds.get(), new CertificateRequest(tls.newCsr(creds.get().agentId())));
+            CertificateResponse r = transport.renewCertificate(creds.get(), new CertificateRequest(tls.renewalCsr(creds.get().agentId())));
             X509Certificate renewed = tls.install(r.clientCertificate());
             renewedAt = now;
             LOG.info("renewed the client certificate; it is valid until {}", renewed.getNotAfter().toInstant());

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
@@ -28,17 +29,35 @@ import java.util.Optional;
  */
 final class KeyPairFiles {
     static final String NEXT = ".next";
+    static final String RENEWING = ".renewing";
 
     private final Path key;
     private final Path cert;
     private final Path nextKey;
     private final Path nextCert;
+    private final Path renewingKey;
 
     KeyPairFiles(Path key, Path cert) {
         this.key = key;
         this.cert = cert;
         this.nextKey = key.resolveSibling(key.getFileName() + NEXT);
         this.nextCert = cert.resolveSibling(cert.getFileName() + NEXT);
+        this.renewingKey = key.resolveSibling(key.getFileName() + RENEWING);
+    }
+
+    /**
+     * The key to renew with: the one the last renewal asked a certificate for, while that renewal is unanswered, else a
+     * new one, kept ({@code agent.key.renewing}, 0600) before its CSR leaves the host. If the answer is lost (the
+     * connection drops, the agent is killed), the retry asks again for the same key, which the server recognises
+     * and answers instead of refusing the replaced certificate the agent still presents.
+     */
+    AgentKey renewalKey(SecureRandom random) {
+        try {
+            return AgentKey.loadOrCreate(renewingKey, random);
+        } catch (PkiException e) {
+            delete(renewingKey);
+            return AgentKey.loadOrCreate(renewingKey, random);
+        }
     }
 
     /** Makes {@code newKey} and {@code newCert} (which belong together) the live pair, recoverably at every step. */
@@ -46,7 +65,7 @@ final class KeyPairFiles {
         replaceUpTo(newKey, newCert, STEPS);
     }
 
-    static final int STEPS = 4;
+    static final int STEPS = 5;
 
     /** The first {@code steps} of {@link #replace}: what a stop after that step leaves behind (tests stop it there). */
     void replaceUpTo(AgentKey newKey, X509Certificate newCert, int steps) {
@@ -54,7 +73,8 @@ final class KeyPairFiles {
                 () -> newKey.save(nextKey),
                 () -> writeCertificate(nextCert, newCert),
                 () -> PrivateFiles.rename(nextKey, key),
-                () -> PrivateFiles.rename(nextCert, cert));
+                () -> PrivateFiles.rename(nextCert, cert),
+                () -> delete(renewingKey));
         inOrder.subList(0, steps).forEach(Runnable::run);
     }
 
@@ -75,6 +95,9 @@ final class KeyPairFiles {
         boolean keyStaged = Files.exists(nextKey);
         boolean certStaged = Files.exists(nextCert);
         if (!keyStaged && !certStaged) {
+            if (Files.exists(renewingKey) && Files.exists(cert) && belongTogether(renewingKey, cert)) {
+                delete(renewingKey); // its renewal was installed; the last step did not run
+            }
             return Optional.empty();
         }
         // Staged key: the renames had not begun. Certificate alone: the key was renamed, the certificate not yet.
@@ -83,6 +106,7 @@ final class KeyPairFiles {
                 PrivateFiles.rename(nextKey, key);
             }
             PrivateFiles.rename(nextCert, cert);
+            delete(renewingKey);
             return Optional.of("finished replacing " + key + " and " + cert + ", which a stop had interrupted");
         }
         delete(nextKey);

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Signs agents' CSRs into short-lived client certificates and records which one is current: an agent
@@ -23,6 +25,7 @@ import java.util.UUID;
  * earlier certificate at once.
  */
 public final class ClientCertificates {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientCertificates.class);
     /** A certificate as handed to the agent. */
     public record Issued(String pem, Instant expiresAt) {
     }
@@ -51,6 +54,15 @@ public final class ClientCertificates {
         private Signed(X509Certificate cert) {
             this.cert = cert;
         }
+
+        /** SHA-256 of the certified public key (DER SubjectPublicKeyInfo). */
+        byte[] keySha256() {
+            try {
+                return MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
+        }
     }
 
     /** Signs {@code csrPem} for {@code agentId}; a missing or bad CSR is a 400 on field {@code csr}. No database work. */
@@ -73,16 +85,26 @@ public final class ClientCertificates {
     /**
      * Renews over mTLS with the certificate whose serial (hex) is {@code presentedSerial}. Only the
      * current certificate may renew: a replaced one, even within its grace, would otherwise let whoever
-     * copied it mint successors and push the real agent's certificate out. The check runs under the
-     * row lock, so two renewals cannot both pass it.
+     * copied it mint successors and push the real agent's certificate out. One exception: the retry of the
+     * renewal whose answer was lost ({@link CertificateRecords.Current#lostAnswerRetriedBy}), which proves it holds the
+     * current certificate's key, gets a certificate for that key in its place, so a dropped answer does not leave the
+     * agent to re-enroll with a bootstrap token. The check runs under the row lock, so two renewals cannot both pass it.
      */
     public Issued renew(Connection c, UUID agentId, String presentedSerial, Signed signed) throws SQLException {
-        String current = records.lockCurrent(c, agentId).orElse(null);
-        if (!presentedSerial.equals(current)) {
+        CertificateRecords.Current current = records.lockCurrent(c, agentId).orElse(null);
+        Issued issued;
+        if (current != null && presentedSerial.equals(current.serial())) {
+            issued = record(c, agentId, signed, clock.instant().plus(previousGrace));
+        } else if (current != null && current.lostAnswerRetriedBy(presentedSerial, signed.keySha256(), clock.instant())) {
+            X509Certificate cert = signed.cert;
+            records.replaceCurrent(c, agentId, AgentCertificates.serialOf(cert), cert.getNotAfter().toInstant());
+            LOG.info("agent {} renewed again with the certificate its last renewal replaced and that renewal's key: "
+                    + "its answer was lost; serial {} replaces {}", agentId, AgentCertificates.serialOf(cert), current.serial());
+            issued = new Issued(Pem.certificateToPem(cert), cert.getNotAfter().toInstant());
+        } else {
             throw new ApiException(ErrorCode.CERTIFICATE_SUPERSEDED, "this client certificate has been replaced; only agent "
                     + agentId + "'s current certificate may renew");
         }
-        Issued issued = record(c, agentId, signed, clock.instant().plus(previousGrace));
         // Every replica's credential cache learns the new serial the moment this commits.
         CredentialChanges.publish(c, agentId);
         return issued;
@@ -91,7 +113,7 @@ public final class ClientCertificates {
     private Issued record(Connection c, UUID agentId, Signed signed, Instant previousUntil) throws SQLException {
         X509Certificate cert = signed.cert;
         Instant expires = cert.getNotAfter().toInstant();
-        records.record(c, agentId, AgentCertificates.serialOf(cert), expires, previousUntil);
+        records.record(c, agentId, AgentCertificates.serialOf(cert), expires, signed.keySha256(), previousUntil);
         return new Issued(Pem.certificateToPem(cert), expires);
     }
 

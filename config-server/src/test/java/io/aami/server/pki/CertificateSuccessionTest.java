@@ -186,6 +186,34 @@ class CertificateSuccessionTest {
         assertThat(heartbeat(current.api(), current.id()).status()).isEqualTo(200);
     }
 
+    @Test
+    void aRenewalWhoseAnswerWasLostIsAnsweredWhenRetriedForTheSameKeyWithinTheGraceAndOnlyThen() {
+        Holder old = enroll();
+        KeyPair renewing = TlsTestClients.newKey();
+        String renew = "/api/v1/agents/" + old.id() + "/certificate";
+        Api.Reply lost = old.api().post(renew, Map.of("csr", TlsTestClients.csr(renewing, old.id())), null);
+        assertThat(lost.status()).as(lost.toString()).isEqualTo(200);
+
+        // The agent never saw that answer: it still presents the old certificate and asks again for the same key.
+        KeyPair thief = TlsTestClients.newKey();
+        assertSuperseded(old.api().post(renew, Map.of("csr", TlsTestClients.csr(thief, old.id())), null));
+        Api.Reply retried = old.viaReplica().post(renew, Map.of("csr", TlsTestClients.csr(renewing, old.id())), null);
+        assertThat(retried.status()).as("the retry with the renewal's own key is answered; " + retried).isEqualTo(200);
+        Holder current = holder(old.id(), old.token(), renewing, certificate(retried));
+        assertThat(current.cert().getSerialNumber()).isNotEqualTo(certificate(lost).getSerialNumber());
+        assertThat(heartbeat(current.api(), current.id()).status()).isEqualTo(200);
+        assertThat(heartbeat(current.viaReplica(), current.id()).status()).isEqualTo(200);
+        assertSuperseded(heartbeat(holder(old.id(), null, renewing, certificate(lost)).viaReplica(), old.id()));
+
+        // The retry did not lengthen the replaced certificate's grace: it ends when the first renewal's did.
+        clock.advance(GRACE.plusSeconds(1));
+        assertSuperseded(heartbeat(old.api(), old.id()));
+        assertSuperseded(old.api().post(renew, Map.of("csr", TlsTestClients.csr(renewing, old.id())), null));
+        assertThat(heartbeat(current.api(), current.id()).status()).isEqualTo(200);
+        Holder next = renew(current);
+        assertThat(heartbeat(next.viaReplica(), next.id()).status()).isEqualTo(200);
+    }
+
     static Map<String, Object> results(String checkId, long seq) {
         return Map.of("results", List.of(Map.of("seq", seq, "check_id", checkId, "status", "ok", "exit_code", 0, "output", "",
                 "truncated", false, "timed_out", false, "duration_ms", 1, "executed_at", clock.instant().toString())));
