@@ -109,6 +109,11 @@ public final class AgentTls {
         return pendingKey.csrPem(agentId);
     }
 
+    /** Whether a renewal asked for a key that no installed certificate holds yet (its answer was lost, or it is under way). */
+    public boolean renewalPending() {
+        return new KeyPairFiles(keyFile(), certFile()).renewalPending();
+    }
+
     /**
      * A CSR for {@code key}, which the caller already keeps durably (an enrollment retried after a lost
      * answer must present the same key); the key is kept until {@link #install} receives its certificate.
@@ -183,6 +188,11 @@ public final class AgentTls {
     private void loadStoredCertificate() {
         try {
             new KeyPairFiles(keyFile(), certFile()).recover().ifPresent(LOG::warn);
+        } catch (UncheckedIOException e) {
+            // Start on whatever pair is there (an agent that does not start cannot be told anything); the next start retries.
+            LOG.error("could not finish or clean up a replacement of {} and {}: {}", keyFile(), certFile(), e.getMessage());
+        }
+        try {
             if (Files.exists(keyFile()) && Files.exists(certFile())) {
                 X509Certificate cert = Pem.readCertificate(certFile());
                 AgentKey key = AgentKey.loadOrCreate(keyFile(), random);

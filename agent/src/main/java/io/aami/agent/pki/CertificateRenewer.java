@@ -54,6 +54,10 @@ public final class CertificateRenewer implements Runnable {
     private Instant plannedAt;
     /** Local time of our last successful renewal, to tell a skewed clock from a due certificate. */
     private Instant renewedAt = Instant.MIN;
+    /** Renew again at once: the key just certified had waited on disk (see {@link #afterKeptKey}). */
+    private boolean renewNow;
+    /** Whether this run already renewed again for that reason: at most once, so a flaky network cannot loop it. */
+    private boolean rotatedAKeptKey;
 
     public CertificateRenewer(AgentTls tls, ServerTransport transport, CredentialHolder credentials, StopSignal stop,
                               Retry retry, Clock clock, RandomGenerator random, Consumer<AgentCredentials> onExpired,
@@ -110,6 +114,35 @@ public final class CertificateRenewer implements Runnable {
         return now;
     }
 
+    /**
+     * Now, when a renewal was left unanswered (its answer lost, or the agent stopped while waiting for it): the server
+     * answers its retry only within the grace of the certificate it replaced, minutes, not at the next 70-90 % draw.
+     * Now too right after installing a certificate whose key had waited on disk for it ({@link #renewNow}).
+     */
+    private Instant forUnanswered(Instant now, Instant planned) {
+        if (renewNow) {
+            renewNow = false;
+            LOG.info("renewing again at once with a fresh key: the one just certified waited on disk while unanswered");
+            return now;
+        }
+        if (tls.renewalPending()) {
+            LOG.info("a renewal was left unanswered (its answer lost, or the agent stopped); asking again now");
+            return now;
+        }
+        return planned;
+    }
+
+    /**
+     * A key kept on disk across failed attempts or a restart ({@code agent.key.renewing}) may be in a backup or an image
+     * taken meanwhile, so it is rotated out once certified, as a copied {@code agent.key} is by the next renewal.
+     */
+    private void afterKeptKey(boolean keptKey) {
+        if (keptKey && !rotatedAKeptKey) {
+            rotatedAKeptKey = true;
+            renewNow = true;
+        }
+    }
+
     /** Renews if due; returns how long to wait before looking again. */
     Duration step() {
         Optional<X509Certificate> cert = tls.certificate();
@@ -134,6 +167,7 @@ public final class CertificateRenewer implements Runnable {
                 LOG.warn("this host's clock runs ahead of the server's; renewal planned by local time at {}", plannedAt);
             }
             plannedAt = forLocalApi(cert.get(), now, plannedAt);
+            plannedAt = forUnanswered(now, plannedAt);
             LOG.info("client certificate valid until {}; renewing at {}", schedule.notAfter(), plannedAt);
         }
         Instant due = plannedAt;
@@ -143,10 +177,12 @@ public final class CertificateRenewer implements Runnable {
             return left.compareTo(RECHECK) < 0 ? left : RECHECK;
         }
         try {
+            boolean keptKey = tls.renewalPending();
             CertificateResponse r = transport.renewCertificate(creds.get(), new CertificateRequest(tls.renewalCsr(creds.get().agentId())));
             X509Certificate renewed = tls.install(r.clientCertificate());
             renewedAt = now;
             LOG.info("renewed the client certificate; it is valid until {}", renewed.getNotAfter().toInstant());
+            afterKeptKey(keptKey);
             rejections.accepted(LOOP);
             retry.reset();
             return Duration.ofSeconds(1);

@@ -4,7 +4,6 @@ import io.aami.agent.util.DurableFile;
 import io.aami.common.pki.Keys;
 import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
-import io.aami.common.pki.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's key and certificate files, replaced as a pair. Each file alone is replaced atomically, but two files
@@ -28,6 +30,7 @@ import java.util.Optional;
  * pair, untouched, stays.
  */
 final class KeyPairFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyPairFiles.class);
     static final String NEXT = ".next";
     static final String RENEWING = ".renewing";
 
@@ -49,15 +52,31 @@ final class KeyPairFiles {
      * The key to renew with: the one the last renewal asked a certificate for, while that renewal is unanswered, else a
      * new one, kept ({@code agent.key.renewing}, 0600) before its CSR leaves the host. If the answer is lost (the
      * connection drops, the agent is killed), the retry asks again for the same key, which the server recognises
-     * and answers instead of refusing the replaced certificate the agent still presents.
+     * and answers instead of refusing the replaced certificate the agent still presents. A kept key that already belongs
+     * to the live certificate (its renewal was installed) is not reused; one that cannot be parsed is replaced, but an
+     * error reading it is not taken for that: it fails this attempt and keeps the key for the next.
      */
     AgentKey renewalKey(SecureRandom random) {
-        try {
-            return AgentKey.loadOrCreate(renewingKey, random);
-        } catch (PkiException e) {
+        if (Files.exists(renewingKey)) {
+            String pem = read(renewingKey);
+            AgentKey kept = null;
+            try {
+                kept = AgentKey.fromPem(pem, random);
+            } catch (PkiException e) {
+                LOG.warn("the key kept for an unanswered renewal ({}) is unusable ({}); asking for a new one", renewingKey,
+                        e.getMessage());
+            }
+            if (kept != null && (!Files.exists(cert) || belongingTo(cert, List.of(renewingKey)).isEmpty())) {
+                return kept;
+            }
             delete(renewingKey);
-            return AgentKey.loadOrCreate(renewingKey, random);
         }
+        return AgentKey.loadOrCreate(renewingKey, random);
+    }
+
+    /** Whether a renewal asked for a key and no certificate for it has been installed yet. */
+    boolean renewalPending() {
+        return Files.exists(renewingKey);
     }
 
     /** Makes {@code newKey} and {@code newCert} (which belong together) the live pair, recoverably at every step. */
@@ -72,10 +91,88 @@ final class KeyPairFiles {
         List<Runnable> inOrder = List.of(
                 () -> newKey.save(nextKey),
                 () -> writeCertificate(nextCert, newCert),
-                () -> PrivateFiles.rename(nextKey, key),
-                () -> PrivateFiles.rename(nextCert, cert),
-                () -> delete(renewingKey));
+                () -> rename(nextKey, key),
+                () -> rename(nextCert, cert),
+                this::forgetRenewalKey);
         inOrder.subList(0, steps).forEach(Runnable::run);
+    }
+
+    /**
+     * Finishes a replacement a stop interrupted once its new pair was whole, or removes the part of one that never was.
+     * Prefers, in order: the staged certificate with whichever kept key belongs to it (the swap had begun or was about
+     * to), then the live certificate with whichever does (the live key, else a staged or renewal key that belongs to it).
+     *
+     * @return what it did, for the log; empty when there was nothing to do
+     */
+    Optional<String> recover() {
+        List<Path> keys = existing(key, nextKey, renewingKey);
+        Optional<Path> keyForNext = Files.exists(nextCert) ? belongingTo(nextCert, keys) : Optional.empty();
+        String done = null;
+        if (keyForNext.isPresent()) {
+            rename(keyForNext.get(), key);
+            rename(nextCert, cert);
+            done = "finished replacing " + key + " and " + cert + ", which a stop had interrupted";
+        } else if (Files.exists(cert) && !belongingTo(cert, List.of(key)).isPresent()) {
+            Optional<Path> keyForLive = belongingTo(cert, keys);
+            if (keyForLive.isPresent()) {
+                rename(keyForLive.get(), key);
+                done = "took " + keyForLive.get() + " as " + key + ": it, not the old key there, belongs to " + cert;
+            }
+        }
+        boolean leftovers = Files.exists(nextKey) || Files.exists(nextCert);
+        delete(nextKey);
+        delete(nextCert);
+        if (Files.exists(renewingKey) && Files.exists(cert) && belongingTo(cert, List.of(renewingKey)).isPresent()) {
+            forgetRenewalKey(); // its renewal was installed; the last step did not run
+        }
+        if (done == null && leftovers) {
+            done = "removed an unfinished new key or certificate beside " + key + "; the current pair stays";
+        }
+        return Optional.ofNullable(done);
+    }
+
+    private void forgetRenewalKey() {
+        delete(renewingKey);
+    }
+
+    private static List<Path> existing(Path... files) {
+        List<Path> found = new ArrayList<>();
+        for (Path f : files) {
+            if (Files.exists(f)) {
+                found.add(f);
+            }
+        }
+        return found;
+    }
+
+    /** The first of {@code keyFiles} whose key belongs to the certificate in {@code certFile}. */
+    private static Optional<Path> belongingTo(Path certFile, List<Path> keyFiles) {
+        X509Certificate c;
+        try {
+            c = Pem.readCertificate(certFile);
+        } catch (PkiException e) {
+            return Optional.empty();
+        }
+        for (Path k : keyFiles) {
+            try {
+                if (Keys.matches(Pem.readPrivateKey(k), c.getPublicKey())) {
+                    return Optional.of(k);
+                }
+            } catch (PkiException e) {
+                // not a key, or cut short: not a candidate
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void rename(Path from, Path to) {
+        if (!from.equals(to)) {
+            try {
+                DurableFile.rename(from, to);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot rename " + from + " to " + to, e);
+            }
+        }
     }
 
     private static void writeCertificate(Path file, X509Certificate cert) {
@@ -86,39 +183,11 @@ final class KeyPairFiles {
         }
     }
 
-    /**
-     * Finishes a replacement a stop interrupted once its new pair was whole, or removes the part of one that never was.
-     *
-     * @return what it did, for the log; empty when there was nothing to do
-     */
-    Optional<String> recover() {
-        boolean keyStaged = Files.exists(nextKey);
-        boolean certStaged = Files.exists(nextCert);
-        if (!keyStaged && !certStaged) {
-            if (Files.exists(renewingKey) && Files.exists(cert) && belongTogether(renewingKey, cert)) {
-                delete(renewingKey); // its renewal was installed; the last step did not run
-            }
-            return Optional.empty();
-        }
-        // Staged key: the renames had not begun. Certificate alone: the key was renamed, the certificate not yet.
-        if (certStaged && belongTogether(keyStaged ? nextKey : key, nextCert)) {
-            if (keyStaged) {
-                PrivateFiles.rename(nextKey, key);
-            }
-            PrivateFiles.rename(nextCert, cert);
-            delete(renewingKey);
-            return Optional.of("finished replacing " + key + " and " + cert + ", which a stop had interrupted");
-        }
-        delete(nextKey);
-        delete(nextCert);
-        return Optional.of("removed an unfinished new key or certificate beside " + key + "; the current pair stays");
-    }
-
-    private static boolean belongTogether(Path keyFile, Path certFile) {
+    private static String read(Path file) {
         try {
-            return Keys.matches(Pem.readPrivateKey(keyFile), Pem.readCertificate(certFile).getPublicKey());
-        } catch (PkiException e) {
-            return false;
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

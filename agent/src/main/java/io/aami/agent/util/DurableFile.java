@@ -29,6 +29,11 @@ public final class DurableFile {
         retrying(() -> PrivateFiles.writeWorldReadable(file, content));
     }
 
+    /** {@link PrivateFiles#rename}, its directory's fsync also made when the thread is interrupted meanwhile. */
+    public static void rename(Path from, Path to) throws IOException {
+        retrying(() -> PrivateFiles.rename(from, to));
+    }
+
     private static void retrying(Runnable write) throws IOException {
         // An interrupt closes a FileChannel mid-write (ClosedByInterruptException); the agent's loops are interrupted on
         // shutdown, and what one was storing must still land whole. So the interrupt is put aside for the write, and a

@@ -93,6 +93,43 @@ class KeyPairFilesTest {
         assertThat(dir.resolve("agent.crt.next")).doesNotExist();
     }
 
+    @Test
+    void aCertificateRenamedBeforeItsKeyIsPairedWithTheStagedKeyAtTheNextStart() throws Exception {
+        UUID id = UUID.randomUUID();
+        AgentTls before = tls();
+        before.install(Pem.certificateToPem(ca.signClientCertificate(before.newCsr(id), id, Duration.ofDays(7))));
+        AgentKey newKey = AgentKey.generate(CertificateRenewerTest.RANDOM);
+        X509Certificate renewed = ca.signClientCertificate(newKey.csrPem(id), id, Duration.ofDays(7));
+        // The two renames reached the disk in the other order: the certificate is live, its key still staged.
+        newKey.save(dir.resolve("agent.key.next"));
+        Files.writeString(dir.resolve("agent.crt"), Pem.certificateToPem(renewed));
+
+        assertThat(tls().certificate()).contains(renewed);
+        assertThat(Keys.matches(Pem.readPrivateKey(dir.resolve("agent.key")), renewed.getPublicKey())).isTrue();
+        assertThat(dir.resolve("agent.key.next")).doesNotExist();
+    }
+
+    @Test
+    void theKeptRenewalKeyIsAskedForAgainUntilItsCertificateIsInstalledAndAnUnreadableOneIsReplaced() throws Exception {
+        UUID id = UUID.randomUUID();
+        AgentTls before = tls();
+        before.install(Pem.certificateToPem(ca.signClientCertificate(before.newCsr(id), id, Duration.ofDays(7))));
+        KeyPairFiles files = new KeyPairFiles(dir.resolve("agent.key"), dir.resolve("agent.crt"));
+        AgentKey asked = files.renewalKey(CertificateRenewerTest.RANDOM);
+        assertThat(files.renewalPending()).isTrue();
+        assertThat(files.renewalKey(CertificateRenewerTest.RANDOM).publicKey()).isEqualTo(asked.publicKey());
+        assertThat(Files.getPosixFilePermissions(dir.resolve("agent.key" + KeyPairFiles.RENEWING)))
+                .containsExactlyInAnyOrderElementsOf(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        // Installed, but the step that forgets it did not run: it is not asked for again.
+        files.replaceUpTo(asked, ca.signClientCertificate(asked.csrPem(id), id, Duration.ofDays(7)), KeyPairFiles.STEPS - 1);
+        assertThat(files.renewalKey(CertificateRenewerTest.RANDOM).publicKey()).isNotEqualTo(asked.publicKey());
+
+        Files.writeString(dir.resolve("agent.key" + KeyPairFiles.RENEWING), "-----BEGIN PRIVATE KEY-----\ncut short");
+        assertThat(files.renewalKey(CertificateRenewerTest.RANDOM).publicKey()).isNotNull();
+        assertThat(Pem.readPrivateKey(dir.resolve("agent.key" + KeyPairFiles.RENEWING))).isNotNull();
+    }
+
     private AgentTls tls() {
         AgentTls tls = new AgentTls(new AgentTls.Locations(dir.resolve("ca.crt"), dir.resolve("agent.crt"), dir.resolve("agent.key")),
                 null, Pem.sha256Hex(ca.certificate()), Duration.ofSeconds(5), CertificateRenewerTest.RANDOM);

@@ -1,49 +1,63 @@
 package io.aami.server.pki;
 
-import java.security.MessageDigest;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 
 /** SQL for which client certificate of an agent is current, and which one (if any) it just replaced. */
 final class CertificateRecords {
-    /** An agent's current certificate (serial in hex, its key's SHA-256) and the one a renewal replaced, if in grace. */
-    record Current(String serial, byte[] keySha256, String previousSerial, Instant previousUntil) {
+    /** An agent's current certificate (serial in hex; the certificate itself once recorded) and the one a renewal replaced. */
+    record Current(String serial, byte[] der, String previousSerial, Instant previousUntil) {
         /**
-         * Whether a renewal presenting {@code presentedSerial} for a key hashing to {@code keySha256} is the retry of
-         * the renewal that made the current certificate, whose answer the agent never got: it presents the certificate
-         * that renewal replaced, within its grace, and asks again for the key it asked for then (a CSR is signed by its
-         * key, so only the agent holding it can). A copy of the replaced certificate and key cannot make that CSR.
+         * The current certificate, when a renewal presenting {@code presentedSerial} and asking for {@code publicKey} is
+         * the retry of the renewal that made it, whose answer the agent never got: it presents the certificate that
+         * renewal replaced, within its grace, and asks again for the current certificate's key (a CSR is signed by its
+         * key, so only the agent holding it can). A copy of the replaced certificate and its key cannot make that CSR.
          */
-        boolean lostAnswerRetriedBy(String presentedSerial, byte[] keySha256, Instant now) {
-            return presentedSerial.equals(previousSerial) && previousUntil != null && now.isBefore(previousUntil)
-                    && this.keySha256 != null && MessageDigest.isEqual(this.keySha256, keySha256);
+        Optional<X509Certificate> answeredAgainFor(String presentedSerial, byte[] publicKey, Instant now) {
+            if (der == null || !presentedSerial.equals(previousSerial) || previousUntil == null || !now.isBefore(previousUntil)) {
+                return Optional.empty();
+            }
+            X509Certificate cert = parse(der);
+            // Tied to the serial recorded beside it: a row some other writer changed without it is not trusted.
+            boolean same = AgentCertificates.serialOf(cert).equals(serial) && Arrays.equals(cert.getPublicKey().getEncoded(), publicKey);
+            return same ? Optional.of(cert) : Optional.empty();
+        }
+
+        private static X509Certificate parse(byte[] der) {
+            try {
+                return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+            } catch (CertificateException e) {
+                throw new IllegalStateException("targets.certificate_der holds no certificate", e);
+            }
         }
     }
 
     // In SET, certificate_serial on the right is the value before this update: the one being replaced.
-    private static final String RECORD = "UPDATE targets SET certificate_serial = ?, certificate_expires_at = ?, "
-            + "certificate_key_sha256 = ?, "
+    private static final String RECORD = "UPDATE targets SET certificate_serial = ?, certificate_expires_at = ?, certificate_der = ?, "
             + "previous_certificate_serial = CASE WHEN ?::timestamptz IS NULL THEN NULL ELSE certificate_serial END, "
             + "previous_certificate_until = ? WHERE id = ?";
 
     /**
-     * Records the certificate just issued to the agent (serial in hex) as its only current one. With
-     * {@code previousUntil} the certificate it replaces stays acceptable until then (a renewal); with
-     * null nothing issued before is (an enrollment).
+     * Records the certificate just issued to the agent as its only current one. With {@code previousUntil} the
+     * certificate it replaces stays acceptable until then (a renewal); with null nothing issued before is (an enrollment).
      */
-    void record(Connection c, UUID id, String serialHex, Instant expiresAt, byte[] keySha256, Instant previousUntil)
-            throws SQLException {
+    void record(Connection c, UUID id, X509Certificate cert, Instant previousUntil) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(RECORD)) {
             Timestamp until = previousUntil == null ? null : Timestamp.from(previousUntil);
-            ps.setString(1, serialHex);
-            ps.setTimestamp(2, Timestamp.from(expiresAt));
-            ps.setBytes(3, keySha256);
+            ps.setString(1, AgentCertificates.serialOf(cert));
+            ps.setTimestamp(2, Timestamp.from(cert.getNotAfter().toInstant()));
+            ps.setBytes(3, encoded(cert));
             ps.setTimestamp(4, until);
             ps.setTimestamp(5, until);
             ps.setObject(6, id);
@@ -51,20 +65,15 @@ final class CertificateRecords {
         }
     }
 
-    // The previous certificate and its grace stay as they were: a retry never lengthens the replaced one's life.
-    private static final String REPLACE_CURRENT = "UPDATE targets SET certificate_serial = ?, certificate_expires_at = ? WHERE id = ?";
-
-    /** Makes a certificate for the current one's key current instead of it (the current one never reached the agent). */
-    void replaceCurrent(Connection c, UUID id, String serialHex, Instant expiresAt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(REPLACE_CURRENT)) {
-            ps.setString(1, serialHex);
-            ps.setTimestamp(2, Timestamp.from(expiresAt));
-            ps.setObject(3, id);
-            ps.executeUpdate();
+    private static byte[] encoded(X509Certificate cert) {
+        try {
+            return cert.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("a certificate this CA issued cannot be encoded", e);
         }
     }
 
-    private static final String LOCK_CURRENT = "SELECT certificate_serial, certificate_key_sha256, previous_certificate_serial, "
+    private static final String LOCK_CURRENT = "SELECT certificate_serial, certificate_der, previous_certificate_serial, "
             + "previous_certificate_until FROM targets WHERE id = ? FOR UPDATE";
 
     /** The agent's current certificate, its row locked until commit; empty if it has none. */

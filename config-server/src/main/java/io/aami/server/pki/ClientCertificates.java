@@ -54,15 +54,6 @@ public final class ClientCertificates {
         private Signed(X509Certificate cert) {
             this.cert = cert;
         }
-
-        /** SHA-256 of the certified public key (DER SubjectPublicKeyInfo). */
-        byte[] keySha256() {
-            try {
-                return MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-            }
-        }
     }
 
     /** Signs {@code csrPem} for {@code agentId}; a missing or bad CSR is a 400 on field {@code csr}. No database work. */
@@ -86,35 +77,34 @@ public final class ClientCertificates {
      * Renews over mTLS with the certificate whose serial (hex) is {@code presentedSerial}. Only the
      * current certificate may renew: a replaced one, even within its grace, would otherwise let whoever
      * copied it mint successors and push the real agent's certificate out. One exception: the retry of the
-     * renewal whose answer was lost ({@link CertificateRecords.Current#lostAnswerRetriedBy}), which proves it holds the
-     * current certificate's key, gets a certificate for that key in its place, so a dropped answer does not leave the
-     * agent to re-enroll with a bootstrap token. The check runs under the row lock, so two renewals cannot both pass it.
+     * renewal whose answer was lost ({@link CertificateRecords.Current#answeredAgainFor}), which proves it holds the
+     * current certificate's key, is answered with that same certificate, so a dropped answer does not leave the agent to
+     * re-enroll with a bootstrap token, and a retry that overtakes a stalled first request changes nothing either way.
+     * The check runs under the row lock, so two renewals cannot both pass it.
      */
     public Issued renew(Connection c, UUID agentId, String presentedSerial, Signed signed) throws SQLException {
-        CertificateRecords.Current current = records.lockCurrent(c, agentId).orElse(null);
-        Issued issued;
-        if (current != null && presentedSerial.equals(current.serial())) {
-            issued = record(c, agentId, signed, clock.instant().plus(previousGrace));
-        } else if (current != null && current.lostAnswerRetriedBy(presentedSerial, signed.keySha256(), clock.instant())) {
-            X509Certificate cert = signed.cert;
-            records.replaceCurrent(c, agentId, AgentCertificates.serialOf(cert), cert.getNotAfter().toInstant());
-            LOG.info("agent {} renewed again with the certificate its last renewal replaced and that renewal's key: "
-                    + "its answer was lost; serial {} replaces {}", agentId, AgentCertificates.serialOf(cert), current.serial());
-            issued = new Issued(Pem.certificateToPem(cert), cert.getNotAfter().toInstant());
-        } else {
+        Optional<CertificateRecords.Current> current = records.lockCurrent(c, agentId);
+        if (current.isPresent() && presentedSerial.equals(current.get().serial())) {
+            Issued issued = record(c, agentId, signed, clock.instant().plus(previousGrace));
+            // Every replica's credential cache learns the new serial the moment this commits.
+            CredentialChanges.publish(c, agentId);
+            return issued;
+        }
+        Optional<X509Certificate> again = current.flatMap(
+                cur -> cur.answeredAgainFor(presentedSerial, signed.cert.getPublicKey().getEncoded(), clock.instant()));
+        if (again.isEmpty()) {
             throw new ApiException(ErrorCode.CERTIFICATE_SUPERSEDED, "this client certificate has been replaced; only agent "
                     + agentId + "'s current certificate may renew");
         }
-        // Every replica's credential cache learns the new serial the moment this commits.
-        CredentialChanges.publish(c, agentId);
-        return issued;
+        LOG.info("agent {} renewed again with the certificate its last renewal replaced and that renewal's key (its answer"
+                + " was lost): answered with the same certificate, serial {}", agentId, current.get().serial());
+        return new Issued(Pem.certificateToPem(again.get()), again.get().getNotAfter().toInstant());
     }
 
     private Issued record(Connection c, UUID agentId, Signed signed, Instant previousUntil) throws SQLException {
         X509Certificate cert = signed.cert;
-        Instant expires = cert.getNotAfter().toInstant();
-        records.record(c, agentId, AgentCertificates.serialOf(cert), expires, signed.keySha256(), previousUntil);
-        return new Issued(Pem.certificateToPem(cert), expires);
+        records.record(c, agentId, cert, previousUntil);
+        return new Issued(Pem.certificateToPem(cert), cert.getNotAfter().toInstant());
     }
 
     /**
