@@ -54,9 +54,12 @@ public final class CertificateRenewer implements Runnable {
     private Instant plannedAt;
     /** Local time of our last successful renewal, to tell a skewed clock from a due certificate. */
     private Instant renewedAt = Instant.MIN;
-    /** Renew again at once: the key just certified had waited on disk (see {@link #afterKeptKey}). */
-    private boolean renewNow;
-    /** Whether this run already renewed again for that reason: at most once, so a flaky network cannot loop it. */
+    /** Renew again soon: the key just certified had waited on disk (see {@link #afterKeptKey}). */
+    private boolean rotateSoon;
+    /** The longest grace a server gives a replaced certificate ({@code tls.previous_certificate_grace} is at most 1h). */
+    static final Duration ROTATION_DELAY = Duration.ofHours(1);
+    static final Duration ROTATION_SPREAD = Duration.ofMinutes(15);
+    /** Whether this run already planned that: at most once, so a flaky network cannot loop it. */
     private boolean rotatedAKeptKey;
 
     public CertificateRenewer(AgentTls tls, ServerTransport transport, CredentialHolder credentials, StopSignal stop,
@@ -117,13 +120,16 @@ public final class CertificateRenewer implements Runnable {
     /**
      * Now, when a renewal was left unanswered (its answer lost, or the agent stopped while waiting for it): the server
      * answers its retry only within the grace of the certificate it replaced, minutes, not at the next 70-90 % draw.
-     * Now too right after installing a certificate whose key had waited on disk for it ({@link #renewNow}).
+     * Soon after installing a certificate whose key had waited on disk for it ({@link #rotateSoon}).
      */
     private Instant forUnanswered(Instant now, Instant planned) {
-        if (renewNow) {
-            renewNow = false;
-            LOG.info("renewing again at once with a fresh key: the one just certified waited on disk while unanswered");
-            return now;
+        if (rotateSoon) {
+            rotateSoon = false;
+            // After the grace of the certificate just replaced: sooner would cut it short, and a connection still open
+            // with that certificate would meet it refused. Spread, so a fleet back from an outage does not renew at once.
+            Instant rotation = now.plus(ROTATION_DELAY).plusSeconds(random.nextLong(ROTATION_SPREAD.toSeconds() + 1));
+            LOG.info("the key just certified waited on disk while unanswered; renewing with a fresh one at {}", rotation);
+            return rotation.isBefore(planned) ? rotation : planned;
         }
         if (tls.renewalPending()) {
             LOG.info("a renewal was left unanswered (its answer lost, or the agent stopped); asking again now");
@@ -139,7 +145,7 @@ public final class CertificateRenewer implements Runnable {
     private void afterKeptKey(boolean keptKey) {
         if (keptKey && !rotatedAKeptKey) {
             rotatedAKeptKey = true;
-            renewNow = true;
+            rotateSoon = true;
         }
     }
 

@@ -105,6 +105,7 @@ final class KeyPairFiles {
      * @return what it did, for the log; empty when there was nothing to do
      */
     Optional<String> recover() {
+        removeTemporaries();
         List<Path> keys = existing(key, nextKey, renewingKey);
         Optional<Path> keyForNext = Files.exists(nextCert) ? belongingTo(nextCert, keys) : Optional.empty();
         String done = null;
@@ -131,8 +132,17 @@ final class KeyPairFiles {
         return Optional.ofNullable(done);
     }
 
+    /**
+     * Best effort: once the pair is live a failure here must not fail the installation (the agent would go on presenting
+     * the old certificate); a kept key that belongs to the live certificate is neither asked for again ({@link
+     * #renewalKey}) nor kept past the next start ({@link #recover}).
+     */
     private void forgetRenewalKey() {
-        delete(renewingKey);
+        try {
+            Files.deleteIfExists(renewingKey);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}, whose certificate is installed: {}", renewingKey, e.toString());
+        }
     }
 
     private static List<Path> existing(Path... files) {
@@ -145,24 +155,47 @@ final class KeyPairFiles {
         return found;
     }
 
-    /** The first of {@code keyFiles} whose key belongs to the certificate in {@code certFile}. */
+    /**
+     * The first of {@code keyFiles} whose key belongs to the certificate in {@code certFile}. A file that does not parse
+     * is no candidate; one that cannot be read fails recovery (UncheckedIOException) instead of being taken for
+     * "does not belong" and deleted, which could throw away the only copy of a certificate the server issued.
+     */
     private static Optional<Path> belongingTo(Path certFile, List<Path> keyFiles) {
         X509Certificate c;
         try {
-            c = Pem.readCertificate(certFile);
+            c = Pem.parseCertificate(read(certFile));
         } catch (PkiException e) {
             return Optional.empty();
         }
         for (Path k : keyFiles) {
+            String pem = read(k);
             try {
-                if (Keys.matches(Pem.readPrivateKey(k), c.getPublicKey())) {
+                if (Keys.matches(Pem.parsePrivateKey(pem), c.getPublicKey())) {
                     return Optional.of(k);
                 }
             } catch (PkiException e) {
-                // not a key, or cut short: not a candidate
+                // not a key: not a candidate
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Removes what a write killed half-way left ({@code .agent.key.next…tmp} and the like, made by {@link
+     * io.aami.common.pki.PrivateFiles}: temporary files holding a private key). Only at start, when nothing writes them.
+     */
+    private void removeTemporaries() {
+        for (Path live : List.of(key, cert)) {
+            String prefix = "." + live.getFileName();
+            try (var found = Files.newDirectoryStream(live.toAbsolutePath().getParent(),
+                    f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".tmp"))) {
+                for (Path f : found) {
+                    Files.deleteIfExists(f);
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot remove what an interrupted write left beside {}: {}", live, e.toString());
+            }
+        }
     }
 
     private static void rename(Path from, Path to) {

@@ -91,6 +91,15 @@ class KeyPairFilesTest {
         assertThat(tls().certificate()).contains(live);
         assertThat(dir.resolve("agent.key.next")).doesNotExist();
         assertThat(dir.resolve("agent.crt.next")).doesNotExist();
+
+        // What a write killed half-way leaves: temporary files, one holding a private key. Someone else's stays.
+        AgentKey.generate(CertificateRenewerTest.RANDOM).save(dir.resolve(".agent.key.next4711.tmp"));
+        Files.writeString(dir.resolve(".agent.crt.next815.tmp"), "-----BEGIN CERTIFICATE-----\ncut short");
+        Files.writeString(dir.resolve(".other.tmp"), "not ours");
+        assertThat(tls().certificate()).contains(live);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("ca.crt", "agent.key", "agent.crt", ".other.tmp");
+        }
     }
 
     @Test

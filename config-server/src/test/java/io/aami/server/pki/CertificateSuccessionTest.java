@@ -233,6 +233,24 @@ class CertificateSuccessionTest {
         assertThat(heartbeat(current.viaReplica(), current.id()).status()).isEqualTo(200);
     }
 
+    @Test
+    void aRetryIsRefusedWhenTheCurrentCertificateWasNotStoredOrIsNotTheOneOnRecord() throws Exception {
+        for (String damage : new String[] {"certificate_der = NULL", "certificate_serial = 'ab12'"}) {
+            Holder old = enroll();
+            KeyPair renewing = TlsTestClients.newKey();
+            String renew = "/api/v1/agents/" + old.id() + "/certificate";
+            assertThat(old.api().post(renew, Map.of("csr", TlsTestClients.csr(renewing, old.id())), null).status()).isEqualTo(200);
+            // A row from before V031, or one a writer that does not keep certificate_der changed.
+            io.aami.server.testing.TestDatabase.Coordinates db = server.database();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+                 java.sql.PreparedStatement ps = c.prepareStatement("UPDATE targets SET " + damage + " WHERE id = ?")) {
+                ps.setObject(1, old.id());
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            assertSuperseded(old.api().post(renew, Map.of("csr", TlsTestClients.csr(renewing, old.id())), null));
+        }
+    }
+
     static Map<String, Object> results(String checkId, long seq) {
         return Map.of("results", List.of(Map.of("seq", seq, "check_id", checkId, "status", "ok", "exit_code", 0, "output", "",
                 "truncated", false, "timed_out", false, "duration_ms", 1, "executed_at", clock.instant().toString())));
