@@ -128,8 +128,11 @@ public final class CertificateRenewer implements Runnable {
             // After the grace of the certificate just replaced: sooner would cut it short, and a connection still open
             // with that certificate would meet it refused. Spread, so a fleet back from an outage does not renew at once.
             Instant rotation = now.plus(ROTATION_DELAY).plusSeconds(random.nextLong(ROTATION_SPREAD.toSeconds() + 1));
+            if (!rotation.isBefore(planned)) {
+                return planned;
+            }
             LOG.info("the key just certified waited on disk while unanswered; renewing with a fresh one at {}", rotation);
-            return rotation.isBefore(planned) ? rotation : planned;
+            return rotation;
         }
         if (tls.renewalPending()) {
             LOG.info("a renewal was left unanswered (its answer lost, or the agent stopped); asking again now");

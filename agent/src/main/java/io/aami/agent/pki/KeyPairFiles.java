@@ -113,7 +113,7 @@ final class KeyPairFiles {
             rename(keyForNext.get(), key);
             rename(nextCert, cert);
             done = "finished replacing " + key + " and " + cert + ", which a stop had interrupted";
-        } else if (Files.exists(cert) && !belongingTo(cert, List.of(key)).isPresent()) {
+        } else if (Files.exists(cert) && (!Files.exists(key) || belongingTo(cert, List.of(key)).isEmpty())) {
             Optional<Path> keyForLive = belongingTo(cert, keys);
             if (keyForLive.isPresent()) {
                 rename(keyForLive.get(), key);

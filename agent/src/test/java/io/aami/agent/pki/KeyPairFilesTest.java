@@ -116,6 +116,11 @@ class KeyPairFilesTest {
         assertThat(tls().certificate()).contains(renewed);
         assertThat(Keys.matches(Pem.readPrivateKey(dir.resolve("agent.key")), renewed.getPublicKey())).isTrue();
         assertThat(dir.resolve("agent.key.next")).doesNotExist();
+
+        // A certificate without its key file at all is left as it is (and loads nothing), without an error at start.
+        Files.delete(dir.resolve("agent.key"));
+        assertThat(new KeyPairFiles(dir.resolve("agent.key"), dir.resolve("agent.crt")).recover()).isEmpty();
+        assertThat(tls().certificate()).isEmpty();
     }
 
     @Test
