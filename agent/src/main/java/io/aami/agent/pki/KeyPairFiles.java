@@ -9,11 +9,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,13 @@ final class KeyPairFiles {
      * error reading it is not taken for that: it fails this attempt and keeps the key for the next.
      */
     AgentKey renewalKey(SecureRandom random) {
+        if (!closedToOthers(renewingKey.getParent())) {
+            // Anyone who can write there could plant a key of theirs for the agent to have certified: keep none.
+            LOG.warn("{} can be written by other users: the key of a renewal is not kept there (a lost answer cannot be"
+                    + " retried); make it owned by {} and writable by it alone", renewingKey.getParent(),
+                    System.getProperty("user.name"));
+            return AgentKey.generate(random);
+        }
         if (Files.exists(renewingKey)) {
             String pem = read(renewingKey);
             AgentKey kept = null;
@@ -72,6 +82,18 @@ final class KeyPairFiles {
             delete(renewingKey);
         }
         return AgentKey.loadOrCreate(renewingKey, random);
+    }
+
+    /** Whether {@code dir} is this process's user's and no one else may write in it (the state directory is 0700). */
+    static boolean closedToOthers(Path dir) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(dir.toAbsolutePath(), PosixFileAttributes.class);
+            Set<PosixFilePermission> mode = a.permissions();
+            return a.owner().getName().equals(System.getProperty("user.name"))
+                    && !mode.contains(PosixFilePermission.GROUP_WRITE) && !mode.contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** Whether a renewal asked for a key and no certificate for it has been installed yet. */

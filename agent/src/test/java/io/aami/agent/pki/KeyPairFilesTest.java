@@ -144,6 +144,20 @@ class KeyPairFilesTest {
         assertThat(Pem.readPrivateKey(dir.resolve("agent.key" + KeyPairFiles.RENEWING))).isNotNull();
     }
 
+    @Test
+    void noRenewalKeyIsKeptInADirectoryOthersCanWrite() throws Exception {
+        KeyPairFiles files = new KeyPairFiles(dir.resolve("agent.key"), dir.resolve("agent.crt"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        // What another user could plant there: a key of theirs, for the agent to have certified.
+        AgentKey planted = AgentKey.generate(CertificateRenewerTest.RANDOM);
+        planted.save(dir.resolve("agent.key" + KeyPairFiles.RENEWING));
+        assertThat(files.renewalKey(CertificateRenewerTest.RANDOM).publicKey()).isNotEqualTo(planted.publicKey());
+
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(files.renewalKey(CertificateRenewerTest.RANDOM).publicKey()).as("closed again: kept keys are used")
+                .isEqualTo(planted.publicKey());
+    }
+
     private AgentTls tls() {
         AgentTls tls = new AgentTls(new AgentTls.Locations(dir.resolve("ca.crt"), dir.resolve("agent.crt"), dir.resolve("agent.key")),
                 null, Pem.sha256Hex(ca.certificate()), Duration.ofSeconds(5), CertificateRenewerTest.RANDOM);
