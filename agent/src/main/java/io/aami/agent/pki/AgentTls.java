@@ -1,14 +1,11 @@
 package io.aami.agent.pki;
 
 import io.aami.agent.transport.HttpClients;
-import io.aami.agent.util.DurableFile;
 import io.aami.common.pki.Keys;
 import io.aami.common.pki.Pem;
 import io.aami.common.pki.PkiException;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -80,7 +77,7 @@ public final class AgentTls {
             LOG.info("fetched the server's CA and it matches the pin sha256:{}", pin);
         }
         if (configuredCa == null || !Files.exists(caFile())) {
-            writeCertificate(caFile(), found);
+            KeyPairFiles.writeCertificate(caFile(), found);
         }
         ca = found;
         return found;
@@ -133,14 +130,6 @@ public final class AgentTls {
         keyManager.update(pendingKey.privateKey(), List.of(cert, ca));
         pendingKey = null;
         return cert;
-    }
-
-    private static void writeCertificate(Path file, X509Certificate cert) {
-        try {
-            DurableFile.writeWorldReadable(file, Pem.certificateToPem(cert).getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 
     public Optional<X509Certificate> certificate() {

@@ -230,7 +230,8 @@ final class KeyPairFiles {
         }
     }
 
-    private static void writeCertificate(Path file, X509Certificate cert) {
+    /** Writes {@code cert} as PEM, 0644, durably (the agent's certificates: its own and the CA it trusts). */
+    static void writeCertificate(Path file, X509Certificate cert) {
         try {
             DurableFile.writeWorldReadable(file, Pem.certificateToPem(cert).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
